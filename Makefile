@@ -1,0 +1,95 @@
+# pdswap - one Makefile for the tool, its tests and its benchmarks.
+#
+#   make run     install what is missing, build, run pdswap-dse configs/kv260.yaml
+#   make check   install what is missing, build, run every test
+#   make asan    the same tests under AddressSanitizer + UBSan (build-asan/)
+#   make bench   benchmarks that print "name: value" lines
+#
+# Objects go under $(BUILD)/ (build/ by default); libraries come from pkg-config.
+
+BUILD   ?= build
+CC      ?= gcc
+PKGS    := gsl yaml-0.1 sqlite3 jansson
+OPT     ?= -O2 -g
+CFLAGS  ?= $(OPT)
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Imodels -Idse -Isim
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+# Debian packages the build and the tests need; `make deps` installs the missing.
+APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson-dev check \
+            sqlite3 python3
+
+LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) $(filter-out dse/main.c,$(wildcard dse/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/check_*.c) tests/runner.c
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+BENCH_SRC := $(wildcard tests/bench_*.c)
+
+BIN  := $(BUILD)/pdswap-dse
+TBIN := $(BUILD)/check_pdswap
+
+.PHONY: all run check test deps asan bench clean hls-csim
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libpdswap.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/dse/main.o $(BUILD)/libpdswap.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(TBIN): $(TEST_OBJ) $(BUILD)/libpdswap.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+# Install missing Debian packages: with apt-get as root, otherwise print the line.
+deps:
+	@missing=""; for p in $(APT_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    (apt-get install -y --no-install-recommends $$missing || \
+	     (apt-get update && apt-get install -y --no-install-recommends $$missing)) >/dev/null || exit 1; \
+	  else \
+	    echo "missing packages; run as root:"; \
+	    echo "  apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@mkdir -p results
+	$(BIN) configs/kv260.yaml
+
+check: deps
+	@$(MAKE) --no-print-directory $(BIN) $(TBIN)
+	PDSWAP_BIN=$(abspath $(BIN)) $(TBIN)
+	PDSWAP_BIN=$(abspath $(BIN)) sh tests/cli_test.sh
+
+test: check
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	PDSWAP_BIN=$(abspath $(BIN)) sh tests/bench.sh
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/main.d

@@ -1,0 +1,1466 @@
+/*
+ * cfg.c - load a pdswap YAML config into typed structs.
+ *
+ * The YAML text becomes a positioned node tree (ytree.c); this file walks
+ * it section by section with small typed getters.  Each getter checks the
+ * node's kind, its text and its range and, on the first problem, writes
+ * "FILE:LINE:COL: 'dotted.key' must be ..., got '...'" and returns -1.
+ * Every mapping's keys are checked against the list of keys it may hold,
+ * so a misspelt key is an error, not a silently ignored setting.  After
+ * the walk, cross-references (port names, pblocks, designs) and limits
+ * that span sections are checked.  The result is all or nothing.
+ */
+#include "cfg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ytree.h"
+#include "sha256.h"
+
+const char *const res_names[RES_N] = {"lut", "ff", "bram36", "uram", "dsp"};
+const char *const prov_names[4] = {"measured", "fitted", "derived", "assumed"};
+const char *const mode_names[2] = {"static", "dpr"};
+
+/* Largest config file accepted: far above any real one, small enough to
+ * keep a hostile input from exhausting memory. */
+#define CFG_MAX_BYTES (4u << 20)
+
+typedef struct {
+	const char *file;
+	char *err;
+	size_t errlen;
+	cfg_t *c;
+} ld_t;
+
+/* ---------------------------------------------------------------- errors */
+
+static int fail(ld_t *L, const yt_node *n, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(L->err, L->errlen, "%s:%d:%d: %s", L->file, n ? n->line : 1, n ? n->col : 1, msg);
+	return -1;
+}
+
+/* A scalar's text, shortened and made printable, for messages. */
+static const char *shown(const yt_node *n, char *buf, size_t sz)
+{
+	if (!n)
+		return "";
+	if (n->kind == YT_MAP)
+		return "a mapping";
+	if (n->kind == YT_SEQ)
+		return "a sequence";
+	size_t j = 0;
+	for (size_t i = 0; i < n->len && j + 4 < sz; i++) {
+		unsigned char ch = (unsigned char)n->str[i];
+		buf[j++] = (ch >= 32 && ch < 127) ? (char)ch : '?';
+		if (i == 40 && n->len > 44) {
+			buf[j++] = '.';
+			buf[j++] = '.';
+			buf[j++] = '.';
+			break;
+		}
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+static const char *kind_name(const yt_node *n)
+{
+	return n->kind == YT_MAP ? "a mapping" : n->kind == YT_SEQ ? "a sequence" : "a scalar";
+}
+
+static void kpath(char *out, size_t n, const char *path, const char *key)
+{
+	if (path && *path)
+		snprintf(out, n, "%s.%s", path, key);
+	else
+		snprintf(out, n, "%s", key);
+}
+
+static bool is_null(const yt_node *n)
+{
+	if (n->kind != YT_SCALAR)
+		return false;
+	if (n->null_tag)
+		return true;
+	if (n->quoted)
+		return false;
+	return n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
+	       strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0;
+}
+
+/* ------------------------------------------------------------- structure */
+
+static int want_map(ld_t *L, const yt_node *n, const char *path)
+{
+	char b[64];
+	if (n->kind != YT_MAP)
+		return fail(L, n, "'%s' must be a mapping, got %s%s%s%s", path, kind_name(n),
+			    n->kind == YT_SCALAR ? " '" : "", n->kind == YT_SCALAR ? shown(n, b, sizeof b) : "",
+			    n->kind == YT_SCALAR ? "'" : "");
+	return 0;
+}
+
+static int want_seq(ld_t *L, const yt_node *n, const char *path)
+{
+	char b[64];
+	if (n->kind != YT_SEQ)
+		return fail(L, n, "'%s' must be a sequence, got %s%s%s%s", path, kind_name(n),
+			    n->kind == YT_SCALAR ? " '" : "", n->kind == YT_SCALAR ? shown(n, b, sizeof b) : "",
+			    n->kind == YT_SCALAR ? "'" : "");
+	return 0;
+}
+
+/* Refuse keys not in `allowed` (NULL-terminated). */
+static int check_keys(ld_t *L, const yt_node *map, const char *path, const char *const *allowed)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const yt_node *k = map->keys[i];
+		bool ok = false;
+		for (const char *const *a = allowed; *a; a++)
+			if (strlen(*a) == k->len && memcmp(*a, k->str, k->len) == 0)
+				ok = true;
+		if (!ok) {
+			char list[512] = "", b[64];
+			for (const char *const *a = allowed; *a; a++) {
+				if (a != allowed)
+					strncat(list, ", ", sizeof list - strlen(list) - 1);
+				strncat(list, *a, sizeof list - strlen(list) - 1);
+			}
+			return fail(L, k, "unknown key '%s' in '%s'; expected one of: %s",
+				    shown(k, b, sizeof b), *path ? path : "the top level", list);
+		}
+	}
+	return 0;
+}
+
+/* The value of a required key, or an error at the mapping. */
+static const yt_node *req(ld_t *L, const yt_node *map, const char *path, const char *key)
+{
+	const yt_node *v = yt_get(map, key);
+	if (!v) {
+		char p[256];
+		kpath(p, sizeof p, path, key);
+		fail(L, map, "missing required key '%s'", p);
+	}
+	return v;
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+static int scalar_num(ld_t *L, const yt_node *n, const char *p, double *out)
+{
+	char b[64];
+	if (n->kind != YT_SCALAR)
+		return fail(L, n, "'%s' must be a number, got %s", p, kind_name(n));
+	if (is_null(n))
+		return fail(L, n, "'%s' must be a number, got null", p);
+	if (n->quoted)
+		return fail(L, n, "'%s' must be a number, got the string \"%s\"", p, shown(n, b, sizeof b));
+	for (size_t i = 0; i < n->len; i++) {
+		char ch = n->str[i];
+		if (!(isdigit((unsigned char)ch) || ch == '+' || ch == '-' || ch == '.' || ch == 'e' ||
+		      ch == 'E'))
+			return fail(L, n, "'%s' must be a number, got '%s'", p, shown(n, b, sizeof b));
+	}
+	char *end;
+	errno = 0;
+	double v = strtod(n->str, &end);
+	if (end != n->str + n->len || end == n->str)
+		return fail(L, n, "'%s' must be a number, got '%s'", p, shown(n, b, sizeof b));
+	if (!isfinite(v) || errno == ERANGE)
+		return fail(L, n, "'%s' must be a finite number, got '%s'", p, shown(n, b, sizeof b));
+	*out = v;
+	return 0;
+}
+
+static int scalar_int(ld_t *L, const yt_node *n, const char *p, long long *out)
+{
+	char b[64];
+	if (n->kind != YT_SCALAR)
+		return fail(L, n, "'%s' must be an integer, got %s", p, kind_name(n));
+	if (is_null(n))
+		return fail(L, n, "'%s' must be an integer, got null", p);
+	if (n->quoted)
+		return fail(L, n, "'%s' must be an integer, got the string \"%s\"", p, shown(n, b, sizeof b));
+	size_t i = (n->len && (n->str[0] == '-' || n->str[0] == '+')) ? 1 : 0;
+	if (i == n->len)
+		return fail(L, n, "'%s' must be an integer, got '%s'", p, shown(n, b, sizeof b));
+	for (; i < n->len; i++)
+		if (!isdigit((unsigned char)n->str[i]))
+			return fail(L, n, "'%s' must be an integer, got '%s'", p, shown(n, b, sizeof b));
+	errno = 0;
+	long long v = strtoll(n->str, NULL, 10);
+	if (errno == ERANGE)
+		return fail(L, n, "'%s' is out of range, got '%s'", p, shown(n, b, sizeof b));
+	*out = v;
+	return 0;
+}
+
+/* Range: lo_open means v > lo, else v >= lo; always v <= hi. */
+static int num_node(ld_t *L, const yt_node *n, const char *p, double lo, bool lo_open, double hi,
+		    double *out)
+{
+	double v = 0;
+	char b[64];
+	if (scalar_num(L, n, p, &v))
+		return -1;
+	if ((lo_open ? !(v > lo) : !(v >= lo)) || v > hi)
+		return fail(L, n, "'%s' must be a number in %s%g, %g], got '%s'", p, lo_open ? "(" : "[",
+			    lo, hi, shown(n, b, sizeof b));
+	*out = v;
+	return 0;
+}
+
+static int int_node(ld_t *L, const yt_node *n, const char *p, long long lo, long long hi, int *out)
+{
+	long long v = 0;
+	char b[64];
+	if (scalar_int(L, n, p, &v))
+		return -1;
+	if (v < lo || v > hi)
+		return fail(L, n, "'%s' must be an integer in [%lld, %lld], got '%s'", p, lo, hi,
+			    shown(n, b, sizeof b));
+	*out = (int)v;
+	return 0;
+}
+
+static int get_num(ld_t *L, const yt_node *map, const char *path, const char *key, double lo,
+		   bool lo_open, double hi, double *out)
+{
+	char p[256];
+	const yt_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	return num_node(L, n, p, lo, lo_open, hi, out);
+}
+
+static int get_int(ld_t *L, const yt_node *map, const char *path, const char *key, long long lo,
+		   long long hi, int *out)
+{
+	char p[256];
+	const yt_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	return int_node(L, n, p, lo, hi, out);
+}
+
+static int get_bool(ld_t *L, const yt_node *map, const char *path, const char *key, bool def,
+		    bool *out)
+{
+	char p[256], b[64];
+	const yt_node *n = yt_get(map, key);
+	*out = def;
+	if (!n)
+		return 0;
+	kpath(p, sizeof p, path, key);
+	if (n->kind != YT_SCALAR || n->quoted || is_null(n))
+		return fail(L, n, "'%s' must be true or false, got %s", p,
+			    n->kind == YT_SCALAR ? shown(n, b, sizeof b) : kind_name(n));
+	if (strcmp(n->str, "true") == 0)
+		*out = true;
+	else if (strcmp(n->str, "false") == 0)
+		*out = false;
+	else
+		return fail(L, n, "'%s' must be true or false, got '%s'", p, shown(n, b, sizeof b));
+	return 0;
+}
+
+static int str_node(ld_t *L, const yt_node *n, const char *p, char *out, size_t outsz)
+{
+	if (n->kind != YT_SCALAR)
+		return fail(L, n, "'%s' must be text, got %s", p, kind_name(n));
+	if (is_null(n) || n->len == 0)
+		return fail(L, n, "'%s' must be non-empty text, got null", p);
+	if (memchr(n->str, '\0', n->len))
+		return fail(L, n, "'%s' must not contain NUL characters", p);
+	if (n->len >= outsz)
+		return fail(L, n, "'%s' is longer than %zu characters", p, outsz - 1);
+	memcpy(out, n->str, n->len + 1);
+	return 0;
+}
+
+static int get_str(ld_t *L, const yt_node *map, const char *path, const char *key, char *out,
+		   size_t outsz)
+{
+	char p[256];
+	const yt_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	return str_node(L, n, p, out, outsz);
+}
+
+/* A name that ends up in C identifiers, SQL and file names. */
+static int ident_node(ld_t *L, const yt_node *n, const char *p, char *out, size_t outsz)
+{
+	char b[64];
+	if (str_node(L, n, p, out, outsz))
+		return -1;
+	bool ok = isalpha((unsigned char)out[0]) || out[0] == '_';
+	for (const char *s = out; *s && ok; s++)
+		ok = isalnum((unsigned char)*s) || *s == '_';
+	if (!ok)
+		return fail(L, n, "'%s' must be an identifier (a letter or '_', then letters, digits or '_'), got '%s'",
+			    p, shown(n, b, sizeof b));
+	return 0;
+}
+
+/* ------------------------------------------------------------- sequences */
+
+/* A non-empty list of distinct integers in [lo, hi]. */
+static int get_int_list(ld_t *L, const yt_node *map, const char *path, const char *key,
+			long long lo, long long hi, int *out, int *n_out)
+{
+	char p[256], ip[300], b[64];
+	const yt_node *s = req(L, map, path, key);
+	if (!s)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	if (want_seq(L, s, p))
+		return -1;
+	if (s->n == 0)
+		return fail(L, s, "'%s' must list at least one value", p);
+	if (s->n > CFG_MAX_LIST)
+		return fail(L, s, "'%s' lists %zu values; at most %d are allowed", p, s->n, CFG_MAX_LIST);
+	for (size_t i = 0; i < s->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (int_node(L, s->items[i], ip, lo, hi, &out[i]))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (out[j] == out[i])
+				return fail(L, s->items[i], "'%s' repeats the value %s", p,
+					    shown(s->items[i], b, sizeof b));
+	}
+	*n_out = (int)s->n;
+	return 0;
+}
+
+/* ------------------------------------------------------------ calibration */
+
+static int coef_node(ld_t *L, const yt_node *n, const char *p, coef_t *c, double lo, bool lo_open,
+		     double hi, cfg_span *span)
+{
+	static const char *const keys[] = {"value", "prov", "source", NULL};
+	char b[64], pp[300];
+	if (want_map(L, n, p) || check_keys(L, n, p, keys))
+		return -1;
+	const yt_node *v = req(L, n, p, "value");
+	if (!v)
+		return -1;
+	snprintf(pp, sizeof pp, "%s.value", p);
+	if (num_node(L, v, pp, lo, lo_open, hi, &c->value))
+		return -1;
+	if (span) {
+		span->start = v->start;
+		span->end = v->end;
+	}
+	const yt_node *pv = req(L, n, p, "prov");
+	if (!pv)
+		return -1;
+	snprintf(pp, sizeof pp, "%s.prov", p);
+	int k = -1;
+	for (int i = 0; i < 4; i++)
+		if (pv->kind == YT_SCALAR && strcmp(pv->str, prov_names[i]) == 0)
+			k = i;
+	if (k < 0)
+		return fail(L, pv, "'%s' must be one of measured, fitted, derived, assumed; got '%s'", pp,
+			    shown(pv, b, sizeof b));
+	c->prov = (prov_t)k;
+	return get_str(L, n, p, "source", c->source, sizeof c->source);
+}
+
+static int res_fields(ld_t *L, const yt_node *n, const char *p, res_t *r, cfg_span *spans)
+{
+	for (int i = 0; i < RES_N; i++) {
+		const yt_node *v = req(L, n, p, res_names[i]);
+		char pp[300];
+		if (!v)
+			return -1;
+		snprintf(pp, sizeof pp, "%s.%s", p, res_names[i]);
+		if (num_node(L, v, pp, 0, false, 1e8, &r->v[i]))
+			return -1;
+		if (spans) {
+			spans[i].start = v->start;
+			spans[i].end = v->end;
+		}
+	}
+	return 0;
+}
+
+static int get_res(ld_t *L, const yt_node *map, const char *path, const char *key, res_t *r,
+		   char *source, size_t srcsz)
+{
+	static const char *const keys[] = {"lut", "ff", "bram36", "uram", "dsp", NULL};
+	static const char *const skeys[] = {"lut", "ff", "bram36", "uram", "dsp", "source", NULL};
+	char p[256];
+	const yt_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	if (want_map(L, n, p) || check_keys(L, n, p, source ? skeys : keys))
+		return -1;
+	if (res_fields(L, n, p, r, NULL))
+		return -1;
+	if (source)
+		return get_str(L, n, p, "source", source, srcsz);
+	return 0;
+}
+
+static int rcoef_node(ld_t *L, const yt_node *n, const char *p, rcoef_t *c, cfg_span *spans)
+{
+	static const char *const keys[] = {"lut", "ff", "bram36", "uram", "dsp", "prov", "source", NULL};
+	char b[64], pp[300];
+	if (want_map(L, n, p) || check_keys(L, n, p, keys))
+		return -1;
+	if (res_fields(L, n, p, &c->r, spans))
+		return -1;
+	const yt_node *pv = req(L, n, p, "prov");
+	if (!pv)
+		return -1;
+	snprintf(pp, sizeof pp, "%s.prov", p);
+	int k = -1;
+	for (int i = 0; i < 4; i++)
+		if (pv->kind == YT_SCALAR && strcmp(pv->str, prov_names[i]) == 0)
+			k = i;
+	if (k < 0)
+		return fail(L, pv, "'%s' must be one of measured, fitted, derived, assumed; got '%s'", pp,
+			    shown(pv, b, sizeof b));
+	c->prov = (prov_t)k;
+	return get_str(L, n, p, "source", c->source, sizeof c->source);
+}
+
+/* Scalar coefficients: name, offset, allowed range. */
+typedef struct {
+	const char *name;
+	size_t off;
+	double lo, hi;
+	bool lo_open;
+} coef_spec;
+
+#define CS(f, lo, open, hi) {#f, offsetof(cfg_calib, f), lo, hi, open}
+static const coef_spec coef_specs[] = {
+	CS(eta_tlmm, 0, true, 1),
+	CS(eta_attn, 0, true, 1),
+	CS(eta_port, 0, true, 1),
+	CS(ddr_latency_ns, 1, false, 100000),
+	CS(ddr_efficiency, 0, true, 1),
+	CS(lm_head_s, 0, false, 10),
+	CS(tlmm_depth, 0, false, 1e6),
+	CS(attn_depth, 0, false, 1e6),
+	CS(pcap_rate_mb_s, 0, true, 1e5),
+	CS(pcap_setup_ms, 0, false, 1e4),
+	CS(swap_ps_ms, 0, false, 1e5),
+	CS(pcap_slowdown, 0, false, 100),
+	CS(p_idle_w, 0, false, 1000),
+	CS(k_logic_w, 0, false, 1e6),
+	CS(e_ddr_nj_per_kb, 0, false, 1e6),
+};
+#undef CS
+#define N_COEF ((int)(sizeof coef_specs / sizeof coef_specs[0]))
+
+typedef struct {
+	const char *name;
+	size_t off;
+} rcoef_spec;
+
+static const rcoef_spec rcoef_specs[] = {
+	{"tlmm_per_unit", offsetof(cfg_calib, tlmm_per_unit)},
+	{"pre_per_mac", offsetof(cfg_calib, pre_per_mac)},
+	{"dec_per_mac", offsetof(cfg_calib, dec_per_mac)},
+	{"rmsnorm_findmax", offsetof(cfg_calib, rmsnorm_findmax)},
+	{"other_static", offsetof(cfg_calib, other_static)},
+};
+#define N_RCOEF ((int)(sizeof rcoef_specs / sizeof rcoef_specs[0]))
+
+const char *const cal_slot_names[] = {
+	"eta_tlmm", "eta_attn", "eta_port", "ddr_latency_ns", "ddr_efficiency", "lm_head_s",
+	"tlmm_depth", "attn_depth", "pcap_rate_mb_s", "pcap_setup_ms", "swap_ps_ms", "pcap_slowdown",
+	"p_idle_w", "k_logic_w", "e_ddr_nj_per_kb",
+	"tlmm_per_unit.lut", "tlmm_per_unit.ff", "tlmm_per_unit.bram36", "tlmm_per_unit.uram", "tlmm_per_unit.dsp",
+	"pre_per_mac.lut", "pre_per_mac.ff", "pre_per_mac.bram36", "pre_per_mac.uram", "pre_per_mac.dsp",
+	"dec_per_mac.lut", "dec_per_mac.ff", "dec_per_mac.bram36", "dec_per_mac.uram", "dec_per_mac.dsp",
+	"rmsnorm_findmax.lut", "rmsnorm_findmax.ff", "rmsnorm_findmax.bram36", "rmsnorm_findmax.uram", "rmsnorm_findmax.dsp",
+	"other_static.lut", "other_static.ff", "other_static.bram36", "other_static.uram", "other_static.dsp",
+};
+const int cal_slot_count = (int)(sizeof cal_slot_names / sizeof cal_slot_names[0]);
+
+int cfg_slot_index(const char *name)
+{
+	for (int i = 0; i < cal_slot_count; i++)
+		if (strcmp(cal_slot_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+double *cfg_slot(cfg_t *c, int slot)
+{
+	if (slot < 0 || slot >= cal_slot_count)
+		return NULL;
+	if (slot < N_COEF)
+		return &((coef_t *)((char *)&c->cal + coef_specs[slot].off))->value;
+	int r = (slot - N_COEF) / RES_N, f = (slot - N_COEF) % RES_N;
+	return &((rcoef_t *)((char *)&c->cal + rcoef_specs[r].off))->r.v[f];
+}
+
+prov_t cfg_slot_prov(const cfg_t *c, int slot)
+{
+	if (slot < N_COEF)
+		return ((const coef_t *)((const char *)&c->cal + coef_specs[slot].off))->prov;
+	int r = (slot - N_COEF) / RES_N;
+	return ((const rcoef_t *)((const char *)&c->cal + rcoef_specs[r].off))->prov;
+}
+
+static int load_calibration(ld_t *L, const yt_node *n)
+{
+	const char *keys[N_COEF + N_RCOEF + 1];
+	int k = 0;
+	for (int i = 0; i < N_COEF; i++)
+		keys[k++] = coef_specs[i].name;
+	for (int i = 0; i < N_RCOEF; i++)
+		keys[k++] = rcoef_specs[i].name;
+	keys[k] = NULL;
+	if (want_map(L, n, "calibration") || check_keys(L, n, "calibration", keys))
+		return -1;
+	for (int i = 0; i < N_COEF; i++) {
+		const coef_spec *s = &coef_specs[i];
+		char p[128];
+		const yt_node *v = req(L, n, "calibration", s->name);
+		if (!v)
+			return -1;
+		snprintf(p, sizeof p, "calibration.%s", s->name);
+		if (coef_node(L, v, p, (coef_t *)((char *)&L->c->cal + s->off), s->lo, s->lo_open, s->hi,
+			      &L->c->cal_span[i]))
+			return -1;
+	}
+	for (int i = 0; i < N_RCOEF; i++) {
+		char p[128];
+		const yt_node *v = req(L, n, "calibration", rcoef_specs[i].name);
+		if (!v)
+			return -1;
+		snprintf(p, sizeof p, "calibration.%s", rcoef_specs[i].name);
+		if (rcoef_node(L, v, p, (rcoef_t *)((char *)&L->c->cal + rcoef_specs[i].off),
+			       &L->c->cal_span[N_COEF + i * RES_N]))
+			return -1;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------------- device */
+
+static int port_mask(ld_t *L, const yt_node *map, const char *path, const char *key, uint32_t *mask)
+{
+	char p[256], ip[300], name[PDS_NAME_MAX], b[64];
+	const yt_node *s = req(L, map, path, key);
+	if (!s)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	if (want_seq(L, s, p))
+		return -1;
+	if (s->n == 0)
+		return fail(L, s, "'%s' must name at least one HP port", p);
+	*mask = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (ident_node(L, s->items[i], ip, name, sizeof name))
+			return -1;
+		int h = cfg_find_hp(L->c, name);
+		if (h < 0)
+			return fail(L, s->items[i], "'%s' names '%s', which is not an HP port of the device",
+				    ip, shown(s->items[i], b, sizeof b));
+		if (*mask & (1u << h))
+			return fail(L, s->items[i], "'%s' names HP port '%s' twice", p, name);
+		*mask |= 1u << h;
+	}
+	return 0;
+}
+
+static int load_device(ld_t *L, const yt_node *n)
+{
+	static const char *const keys[] = {"name", "part", "resources", "clock_max_mhz", "ddr",
+					   "hp_ports", "axi_max_burst_beats", "fabric", NULL};
+	static const char *const ddr_keys[] = {"peak_gb_s", "controller_ports", NULL};
+	static const char *const ctrl_keys[] = {"name", "peak_gb_s", NULL};
+	static const char *const hp_keys[] = {"name", "width_bits", "max_clock_mhz", "ddr_port", NULL};
+	static const char *const fab_keys[] = {"frame_bytes", "frames_per_column", "per_column",
+					       "bitstream_overhead_bytes", "tiles", NULL};
+	static const char *const fpc_keys[] = {"clb", "int", "dsp", "bram_config", "bram_content",
+					       "uram", NULL};
+	static const char *const pc_keys[] = {"lut_per_clb", "ff_per_clb", "dsp", "bram36", "uram", NULL};
+	static const char *const tile_keys[] = {"clb", "dsp", "bram", "uram", NULL};
+	cfg_device *d = &L->c->dev;
+	const yt_node *v;
+	char p[128];
+
+	if (want_map(L, n, "device") || check_keys(L, n, "device", keys))
+		return -1;
+	if (get_str(L, n, "device", "name", d->name, sizeof d->name) ||
+	    get_str(L, n, "device", "part", d->part, sizeof d->part) ||
+	    get_res(L, n, "device", "resources", &d->resources, NULL, 0) ||
+	    get_int(L, n, "device", "clock_max_mhz", 1, 2000, &d->clock_max_mhz) ||
+	    get_int(L, n, "device", "axi_max_burst_beats", 1, 256, &d->axi_max_burst_beats))
+		return -1;
+	for (int i = 0; i < RES_N; i++)
+		if (d->resources.v[i] < 1)
+			return fail(L, yt_get(n, "resources"), "'device.resources.%s' must be at least 1",
+				    res_names[i]);
+
+	if (!(v = req(L, n, "device", "ddr")) || want_map(L, v, "device.ddr") ||
+	    check_keys(L, v, "device.ddr", ddr_keys) ||
+	    get_num(L, v, "device.ddr", "peak_gb_s", 0, true, 1e4, &d->ddr.peak_gb_s))
+		return -1;
+	const yt_node *cs = req(L, v, "device.ddr", "controller_ports");
+	if (!cs || want_seq(L, cs, "device.ddr.controller_ports"))
+		return -1;
+	if (cs->n == 0 || cs->n > CFG_MAX_CTRL)
+		return fail(L, cs, "'device.ddr.controller_ports' must list 1 to %d ports", CFG_MAX_CTRL);
+	d->ddr.n_ctrl = (int)cs->n;
+	for (size_t i = 0; i < cs->n; i++) {
+		snprintf(p, sizeof p, "device.ddr.controller_ports[%zu]", i);
+		const yt_node *e = cs->items[i];
+		if (want_map(L, e, p) || check_keys(L, e, p, ctrl_keys))
+			return -1;
+		const yt_node *nm = req(L, e, p, "name");
+		char np[160];
+		snprintf(np, sizeof np, "%s.name", p);
+		if (!nm || ident_node(L, nm, np, d->ddr.ctrl[i].name, PDS_NAME_MAX) ||
+		    get_num(L, e, p, "peak_gb_s", 0, true, 1e4, &d->ddr.ctrl[i].peak_gb_s))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(d->ddr.ctrl[j].name, d->ddr.ctrl[i].name) == 0)
+				return fail(L, nm, "controller port '%s' is defined twice", d->ddr.ctrl[i].name);
+	}
+
+	const yt_node *hs = req(L, n, "device", "hp_ports");
+	if (!hs || want_seq(L, hs, "device.hp_ports"))
+		return -1;
+	if (hs->n == 0 || hs->n > CFG_MAX_HP)
+		return fail(L, hs, "'device.hp_ports' must list 1 to %d ports", CFG_MAX_HP);
+	d->n_hp = (int)hs->n;
+	for (size_t i = 0; i < hs->n; i++) {
+		cfg_hp *h = &d->hp[i];
+		const yt_node *e = hs->items[i];
+		char np[160], cname[PDS_NAME_MAX];
+		snprintf(p, sizeof p, "device.hp_ports[%zu]", i);
+		if (want_map(L, e, p) || check_keys(L, e, p, hp_keys))
+			return -1;
+		const yt_node *nm = req(L, e, p, "name");
+		snprintf(np, sizeof np, "%s.name", p);
+		if (!nm || ident_node(L, nm, np, h->name, sizeof h->name))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(d->hp[j].name, h->name) == 0)
+				return fail(L, nm, "HP port '%s' is defined twice", h->name);
+		if (get_int(L, e, p, "width_bits", 8, 1024, &h->width_bits) ||
+		    get_int(L, e, p, "max_clock_mhz", 1, 2000, &h->max_clock_mhz))
+			return -1;
+		if (h->width_bits % 8 || (h->width_bits & (h->width_bits - 1)))
+			return fail(L, yt_get(e, "width_bits"),
+				    "'%s.width_bits' must be a power of two of at least 8, got %d", p,
+				    h->width_bits);
+		const yt_node *dp = req(L, e, p, "ddr_port");
+		snprintf(np, sizeof np, "%s.ddr_port", p);
+		if (!dp || ident_node(L, dp, np, cname, sizeof cname))
+			return -1;
+		h->ctrl = -1;
+		for (int j = 0; j < d->ddr.n_ctrl; j++)
+			if (strcmp(d->ddr.ctrl[j].name, cname) == 0)
+				h->ctrl = j;
+		if (h->ctrl < 0)
+			return fail(L, dp, "'%s' names '%s', which is not in device.ddr.controller_ports", np,
+				    cname);
+	}
+
+	const yt_node *f = req(L, n, "device", "fabric");
+	if (!f || want_map(L, f, "device.fabric") || check_keys(L, f, "device.fabric", fab_keys) ||
+	    get_int(L, f, "device.fabric", "frame_bytes", 4, 65536, &d->fabric.frame_bytes) ||
+	    get_int(L, f, "device.fabric", "bitstream_overhead_bytes", 0, 1 << 26,
+		    &d->fabric.bitstream_overhead_bytes))
+		return -1;
+	const char *fp = "device.fabric.frames_per_column";
+	const yt_node *fc = req(L, f, "device.fabric", "frames_per_column");
+	if (!fc || want_map(L, fc, fp) || check_keys(L, fc, fp, fpc_keys) ||
+	    get_int(L, fc, fp, "clb", 0, 10000, &d->fabric.frames_clb) ||
+	    get_int(L, fc, fp, "int", 0, 10000, &d->fabric.frames_int) ||
+	    get_int(L, fc, fp, "dsp", 0, 10000, &d->fabric.frames_dsp) ||
+	    get_int(L, fc, fp, "bram_config", 0, 10000, &d->fabric.frames_bram_config) ||
+	    get_int(L, fc, fp, "bram_content", 0, 10000, &d->fabric.frames_bram_content) ||
+	    get_int(L, fc, fp, "uram", 0, 10000, &d->fabric.frames_uram))
+		return -1;
+	const char *pp = "device.fabric.per_column";
+	const yt_node *pc = req(L, f, "device.fabric", "per_column");
+	if (!pc || want_map(L, pc, pp) || check_keys(L, pc, pp, pc_keys) ||
+	    get_int(L, pc, pp, "lut_per_clb", 1, 100000, &d->fabric.lut_per_clb_col) ||
+	    get_int(L, pc, pp, "ff_per_clb", 1, 100000, &d->fabric.ff_per_clb_col) ||
+	    get_int(L, pc, pp, "dsp", 1, 10000, &d->fabric.dsp_per_col) ||
+	    get_int(L, pc, pp, "bram36", 1, 10000, &d->fabric.bram_per_col) ||
+	    get_int(L, pc, pp, "uram", 1, 10000, &d->fabric.uram_per_col))
+		return -1;
+	const char *cp = "device.fabric.tiles";
+	const yt_node *cc = req(L, f, "device.fabric", "tiles");
+	if (!cc || want_map(L, cc, cp) || check_keys(L, cc, cp, tile_keys) ||
+	    get_int(L, cc, cp, "clb", 1, 1000000, &d->fabric.tiles_clb) ||
+	    get_int(L, cc, cp, "dsp", 0, 1000000, &d->fabric.tiles_dsp) ||
+	    get_int(L, cc, cp, "bram", 0, 1000000, &d->fabric.tiles_bram) ||
+	    get_int(L, cc, cp, "uram", 0, 1000000, &d->fabric.tiles_uram))
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ model */
+
+static int load_model(ld_t *L, const yt_node *n)
+{
+	static const char *const keys[] = {"name", "layers", "hidden", "heads", "kv_heads", "head_dim",
+					   "ffn", "ffn_matrices", "vocab", "max_context", "weight_group",
+					   "weight_index_bits", "act_bits", "kv_bytes", "attn_bytes", NULL};
+	cfg_model *m = &L->c->model;
+	const char *P = "model";
+	if (want_map(L, n, P) || check_keys(L, n, P, keys) ||
+	    get_str(L, n, P, "name", m->name, sizeof m->name) ||
+	    get_int(L, n, P, "layers", 1, 1024, &m->layers) ||
+	    get_int(L, n, P, "hidden", 1, 65536, &m->hidden) ||
+	    get_int(L, n, P, "heads", 1, 1024, &m->heads) ||
+	    get_int(L, n, P, "kv_heads", 1, 1024, &m->kv_heads) ||
+	    get_int(L, n, P, "head_dim", 1, 1024, &m->head_dim) ||
+	    get_int(L, n, P, "ffn", 1, 262144, &m->ffn) ||
+	    get_int(L, n, P, "ffn_matrices", 2, 3, &m->ffn_matrices) ||
+	    get_int(L, n, P, "vocab", 1, 10000000, &m->vocab) ||
+	    get_int(L, n, P, "max_context", 1, 1 << 20, &m->max_context) ||
+	    get_int(L, n, P, "weight_group", 1, 8, &m->weight_group) ||
+	    get_int(L, n, P, "weight_index_bits", 1, 16, &m->weight_index_bits) ||
+	    get_int(L, n, P, "act_bits", 1, 32, &m->act_bits) ||
+	    get_int(L, n, P, "kv_bytes", 1, 8, &m->kv_bytes) ||
+	    get_int(L, n, P, "attn_bytes", 1, 8, &m->attn_bytes))
+		return -1;
+	if (m->heads % m->kv_heads)
+		return fail(L, yt_get(n, "kv_heads"),
+			    "'model.kv_heads' (%d) must divide 'model.heads' (%d)", m->kv_heads, m->heads);
+	long states = 1;
+	for (int i = 0; i < m->weight_group; i++)
+		states *= 3;
+	if (states > (1L << m->weight_index_bits))
+		return fail(L, yt_get(n, "weight_index_bits"),
+			    "'model.weight_index_bits' (%d) cannot index 3^%d = %ld weight patterns",
+			    m->weight_index_bits, m->weight_group, states);
+	return 0;
+}
+
+static int load_workload(ld_t *L, const yt_node *n)
+{
+	static const char *const keys[] = {"prompts", "decode_contexts", "gen_tokens", NULL};
+	cfg_workload *w = &L->c->wl;
+	int maxc = L->c->model.max_context;
+	if (want_map(L, n, "workload") || check_keys(L, n, "workload", keys) ||
+	    get_int_list(L, n, "workload", "prompts", 1, maxc, w->prompts, &w->n_prompts) ||
+	    get_int_list(L, n, "workload", "decode_contexts", 1, maxc, w->contexts, &w->n_contexts) ||
+	    get_int(L, n, "workload", "gen_tokens", 1, maxc, &w->gen_tokens))
+		return -1;
+	return 0;
+}
+
+/* ----------------------------------------------------------- architecture */
+
+static int load_arch(ld_t *L, const yt_node *n)
+{
+	static const char *const keys[] = {"static_region", "port_maps", "pblocks", NULL};
+	static const char *const sr_keys[] = {"weight_ports", "weight_burst_beats",
+					      "weight_outstanding", NULL};
+	static const char *const pm_keys[] = {"q", "k", "v", "o", "q_preload", "o_after_kv", NULL};
+	static const char *const pb_keys[] = {"name", "clb_tiles", "dsp_tiles", "bram_tiles",
+					      "uram_sites", NULL};
+	cfg_t *c = L->c;
+	const cfg_device *d = &c->dev;
+	char p[160];
+	uint32_t mask;
+
+	if (want_map(L, n, "architecture") || check_keys(L, n, "architecture", keys))
+		return -1;
+	const char *SP = "architecture.static_region";
+	const yt_node *sr = req(L, n, "architecture", "static_region");
+	if (!sr || want_map(L, sr, SP) || check_keys(L, sr, SP, sr_keys) ||
+	    port_mask(L, sr, SP, "weight_ports", &mask) ||
+	    get_int(L, sr, SP, "weight_burst_beats", 1, d->axi_max_burst_beats, &c->arch.weight_burst) ||
+	    get_int(L, sr, SP, "weight_outstanding", 1, 256, &c->arch.weight_outstanding))
+		return -1;
+	c->arch.weight_ports = (int)mask;
+
+	const yt_node *pms = req(L, n, "architecture", "port_maps");
+	if (!pms || want_map(L, pms, "architecture.port_maps"))
+		return -1;
+	if (pms->n == 0 || pms->n > CFG_MAX_PORTMAPS)
+		return fail(L, pms, "'architecture.port_maps' must define 1 to %d port maps",
+			    CFG_MAX_PORTMAPS);
+	c->arch.n_port_maps = (int)pms->n;
+	for (size_t i = 0; i < pms->n; i++) {
+		cfg_portmap *pm = &c->arch.port_maps[i];
+		if (ident_node(L, pms->keys[i], "architecture.port_maps key", pm->name, sizeof pm->name))
+			return -1;
+		snprintf(p, sizeof p, "architecture.port_maps.%s", pm->name);
+		const yt_node *e = pms->items[i];
+		if (want_map(L, e, p) || check_keys(L, e, p, pm_keys) || port_mask(L, e, p, "q", &pm->pm.q) ||
+		    port_mask(L, e, p, "k", &pm->pm.k) || port_mask(L, e, p, "v", &pm->pm.v) ||
+		    port_mask(L, e, p, "o", &pm->pm.o) ||
+		    get_bool(L, e, p, "q_preload", false, &pm->pm.q_preload) ||
+		    get_bool(L, e, p, "o_after_kv", false, &pm->pm.o_after_kv))
+			return -1;
+	}
+
+	const yt_node *pbs = req(L, n, "architecture", "pblocks");
+	if (!pbs || want_seq(L, pbs, "architecture.pblocks"))
+		return -1;
+	if (pbs->n > CFG_MAX_PBLOCKS)
+		return fail(L, pbs, "'architecture.pblocks' lists more than %d pblocks", CFG_MAX_PBLOCKS);
+	c->arch.n_pblocks = (int)pbs->n;
+	for (size_t i = 0; i < pbs->n; i++) {
+		cfg_pblock *pb = &c->arch.pblocks[i];
+		const yt_node *e = pbs->items[i];
+		char np[200];
+		snprintf(p, sizeof p, "architecture.pblocks[%zu]", i);
+		if (want_map(L, e, p) || check_keys(L, e, p, pb_keys))
+			return -1;
+		const yt_node *nm = req(L, e, p, "name");
+		snprintf(np, sizeof np, "%s.name", p);
+		if (!nm || ident_node(L, nm, np, pb->name, sizeof pb->name))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->arch.pblocks[j].name, pb->name) == 0)
+				return fail(L, nm, "pblock '%s' is defined twice", pb->name);
+		if (get_int(L, e, p, "clb_tiles", 1, d->fabric.tiles_clb, &pb->clb_tiles) ||
+		    get_int(L, e, p, "dsp_tiles", 0, d->fabric.tiles_dsp, &pb->dsp_tiles) ||
+		    get_int(L, e, p, "bram_tiles", 0, d->fabric.tiles_bram, &pb->bram_tiles) ||
+		    get_int(L, e, p, "uram_sites", 0, (long long)d->resources.v[RES_URAM], &pb->uram_sites))
+			return -1;
+	}
+	return 0;
+}
+
+/* A name that must be one of the config's port maps / pblocks. */
+static int ref_node(ld_t *L, const yt_node *n, const char *p, bool pblock, int *out)
+{
+	char name[PDS_NAME_MAX];
+	if (ident_node(L, n, p, name, sizeof name))
+		return -1;
+	*out = pblock ? cfg_find_pblock(L->c, name) : cfg_find_portmap(L->c, name);
+	if (*out < 0) {
+		char list[512] = "";
+		int cnt = pblock ? L->c->arch.n_pblocks : L->c->arch.n_port_maps;
+		for (int i = 0; i < cnt; i++) {
+			if (i)
+				strncat(list, ", ", sizeof list - strlen(list) - 1);
+			strncat(list,
+				pblock ? L->c->arch.pblocks[i].name : L->c->arch.port_maps[i].name,
+				sizeof list - strlen(list) - 1);
+		}
+		return fail(L, n, "'%s' names '%s', which is not a defined %s (defined: %s)", p, name,
+			    pblock ? "pblock" : "port map", *list ? list : "none");
+	}
+	return 0;
+}
+
+static int get_ref(ld_t *L, const yt_node *map, const char *path, const char *key, bool pblock,
+		   int *out)
+{
+	char p[256];
+	const yt_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	return ref_node(L, n, p, pblock, out);
+}
+
+/* ---------------------------------------------------------------- designs */
+
+static int mode_node(ld_t *L, const yt_node *n, const char *p, arch_mode *m)
+{
+	char b[64];
+	if (n->kind == YT_SCALAR && !n->quoted && strcmp(n->str, "static") == 0)
+		*m = MODE_STATIC;
+	else if (n->kind == YT_SCALAR && !n->quoted && strcmp(n->str, "dpr") == 0)
+		*m = MODE_DPR;
+	else
+		return fail(L, n, "'%s' must be 'static' or 'dpr', got '%s'", p, shown(n, b, sizeof b));
+	return 0;
+}
+
+static int load_design(ld_t *L, const yt_node *n, const char *P, design_t *d)
+{
+	static const char *const keys[] = {"mode", "clock_mhz", "tlmm", "prefill", "decode",
+					   "port_maps", "rp", NULL};
+	static const char *const tk[] = {"tables", "lanes", NULL};
+	static const char *const pk[] = {"pe", "lanes", "block", "burst_beats", "outstanding", NULL};
+	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", NULL};
+	static const char *const mk[] = {"prefill", "decode", NULL};
+	const cfg_t *c = L->c;
+	char p[200];
+	const yt_node *v;
+	int maxb = c->dev.axi_max_burst_beats;
+
+	memset(d, 0, sizeof *d);
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if (!(v = req(L, n, P, "mode")))
+		return -1;
+	snprintf(p, sizeof p, "%s.mode", P);
+	if (mode_node(L, v, p, &d->mode) ||
+	    get_int(L, n, P, "clock_mhz", 1, c->dev.clock_max_mhz, &d->clock_mhz))
+		return -1;
+	snprintf(p, sizeof p, "%s.tlmm", P);
+	if (!(v = req(L, n, P, "tlmm")) || want_map(L, v, p) || check_keys(L, v, p, tk) ||
+	    get_int(L, v, p, "tables", 1, 4096, &d->tlmm_tables) ||
+	    get_int(L, v, p, "lanes", 1, 4096, &d->tlmm_lanes))
+		return -1;
+	snprintf(p, sizeof p, "%s.prefill", P);
+	if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
+	    get_int(L, v, p, "pe", 1, 4096, &d->pre_pe) ||
+	    get_int(L, v, p, "lanes", 1, 4096, &d->pre_lanes) ||
+	    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
+	    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
+	    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
+		return -1;
+	snprintf(p, sizeof p, "%s.decode", P);
+	if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
+	    get_int(L, v, p, "lanes", 1, 4096, &d->dec_lanes) ||
+	    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
+	    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding))
+		return -1;
+	snprintf(p, sizeof p, "%s.port_maps", P);
+	if (!(v = req(L, n, P, "port_maps")) || want_map(L, v, p) || check_keys(L, v, p, mk) ||
+	    get_ref(L, v, p, "prefill", false, &d->pm_pre) || get_ref(L, v, p, "decode", false, &d->pm_dec))
+		return -1;
+	const yt_node *rp = yt_get(n, "rp");
+	snprintf(p, sizeof p, "%s.rp", P);
+	d->rp = -1;
+	if (d->mode == MODE_DPR) {
+		if (!rp)
+			return fail(L, n, "missing required key '%s' (a dpr design needs a pblock)", p);
+		if (ref_node(L, rp, p, true, &d->rp))
+			return -1;
+	} else if (rp) {
+		return fail(L, rp, "'%s' is only for mode 'dpr'; a static design has no reconfigurable partition", p);
+	}
+	return 0;
+}
+
+static int load_designs(ld_t *L, const yt_node *n)
+{
+	cfg_t *c = L->c;
+	if (want_map(L, n, "designs"))
+		return -1;
+	if (n->n == 0 || n->n > CFG_MAX_DESIGNS)
+		return fail(L, n, "'designs' must define 1 to %d designs", CFG_MAX_DESIGNS);
+	c->n_designs = (int)n->n;
+	for (size_t i = 0; i < n->n; i++) {
+		cfg_design *cd = &c->designs[i];
+		char p[128];
+		if (ident_node(L, n->keys[i], "designs key", cd->name, sizeof cd->name))
+			return -1;
+		if (strcmp(cd->name, "best") == 0)
+			return fail(L, n->keys[i], "'designs.best' is reserved for the design a sweep chooses");
+		snprintf(p, sizeof p, "designs.%s", cd->name);
+		if (load_design(L, n->items[i], p, &cd->d))
+			return -1;
+	}
+	return 0;
+}
+
+static int load_space(ld_t *L, const yt_node *n)
+{
+	static const char *const keys[] = {"modes", "clock_mhz", "tlmm_tables", "tlmm_lanes",
+					   "prefill_pe", "prefill_lanes", "prefill_block",
+					   "decode_lanes", "outstanding", "burst_beats",
+					   "port_maps_prefill", "port_maps_decode", "pblocks", NULL};
+	cfg_t *c = L->c;
+	cfg_space *s = &c->space;
+	const char *P = "design_space";
+	char p[200];
+
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	const yt_node *m = req(L, n, P, "modes");
+	if (!m || want_seq(L, m, "design_space.modes"))
+		return -1;
+	if (m->n == 0)
+		return fail(L, m, "'design_space.modes' must list at least one of static, dpr");
+	for (size_t i = 0; i < m->n; i++) {
+		arch_mode md;
+		snprintf(p, sizeof p, "design_space.modes[%zu]", i);
+		if (mode_node(L, m->items[i], p, &md))
+			return -1;
+		bool *flag = md == MODE_STATIC ? &s->mode_static : &s->mode_dpr;
+		if (*flag)
+			return fail(L, m->items[i], "'design_space.modes' repeats '%s'", mode_names[md]);
+		*flag = true;
+	}
+	if (get_int_list(L, n, P, "clock_mhz", 1, c->dev.clock_max_mhz, s->clock_mhz, &s->n_clock) ||
+	    get_int_list(L, n, P, "tlmm_tables", 1, 4096, s->tlmm_tables, &s->n_tables) ||
+	    get_int_list(L, n, P, "tlmm_lanes", 1, 4096, s->tlmm_lanes, &s->n_tlanes) ||
+	    get_int_list(L, n, P, "prefill_pe", 1, 4096, s->pre_pe, &s->n_pre_pe) ||
+	    get_int_list(L, n, P, "prefill_lanes", 1, 4096, s->pre_lanes, &s->n_pre_lanes) ||
+	    get_int_list(L, n, P, "prefill_block", 1, 4096, s->pre_block, &s->n_pre_block) ||
+	    get_int_list(L, n, P, "decode_lanes", 1, 4096, s->dec_lanes, &s->n_dec_lanes) ||
+	    get_int_list(L, n, P, "outstanding", 1, 256, s->outstanding, &s->n_outst) ||
+	    get_int(L, n, P, "burst_beats", 1, c->dev.axi_max_burst_beats, &s->burst_beats))
+		return -1;
+	struct {
+		const char *key;
+		int *vals, *cnt;
+		bool pblock;
+	} refs[] = {{"port_maps_prefill", s->pm_pre, &s->n_pm_pre, false},
+		    {"port_maps_decode", s->pm_dec, &s->n_pm_dec, false},
+		    {"pblocks", s->rp, &s->n_rp, true}};
+	for (int r = 0; r < 3; r++) {
+		char kp[128];
+		snprintf(kp, sizeof kp, "%s.%s", P, refs[r].key);
+		const yt_node *l = yt_get(n, refs[r].key);
+		*refs[r].cnt = 0;
+		if (!l) {
+			if (refs[r].pblock && !s->mode_dpr)
+				continue;
+			return fail(L, n, "missing required key '%s'", kp);
+		}
+		if (want_seq(L, l, kp))
+			return -1;
+		if (l->n == 0 || l->n > CFG_MAX_LIST)
+			return fail(L, l, "'%s' must list 1 to %d names", kp, CFG_MAX_LIST);
+		for (size_t i = 0; i < l->n; i++) {
+			snprintf(p, sizeof p, "%s[%zu]", kp, i);
+			if (ref_node(L, l->items[i], p, refs[r].pblock, &refs[r].vals[i]))
+				return -1;
+			for (size_t j = 0; j < i; j++)
+				if (refs[r].vals[j] == refs[r].vals[i])
+					return fail(L, l->items[i], "'%s' repeats a name", kp);
+		}
+		*refs[r].cnt = (int)l->n;
+	}
+	return 0;
+}
+
+static int load_constraints(ld_t *L, const yt_node *n)
+{
+	static const char *const keys[] = {"utilisation_cap", "rp_routability_margin", "t_pre_max_s", NULL};
+	static const char *const uk[] = {"lut", "ff", "bram36", "uram", "dsp", NULL};
+	cfg_constraints *k = &L->c->cons;
+	const char *P = "constraints";
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	const yt_node *u = req(L, n, P, "utilisation_cap");
+	if (!u || want_map(L, u, "constraints.utilisation_cap") ||
+	    check_keys(L, u, "constraints.utilisation_cap", uk))
+		return -1;
+	for (int i = 0; i < RES_N; i++)
+		if (get_num(L, u, "constraints.utilisation_cap", res_names[i], 0, true, 1, &k->util_cap.v[i]))
+			return -1;
+	if (get_num(L, n, P, "rp_routability_margin", 0, true, 1, &k->rp_margin) ||
+	    get_num(L, n, P, "t_pre_max_s", 0, true, 1e7, &k->t_pre_max_s))
+		return -1;
+	return 0;
+}
+
+static int load_objective(ld_t *L, const yt_node *n)
+{
+	static const char *const keys[] = {"alpha", "prompt", "l_long", "l_short", NULL};
+	cfg_objective *o = &L->c->obj;
+	int maxc = L->c->model.max_context;
+	if (want_map(L, n, "objective") || check_keys(L, n, "objective", keys) ||
+	    get_num(L, n, "objective", "alpha", 0, false, 1, &o->alpha) ||
+	    get_int(L, n, "objective", "prompt", 1, maxc, &o->prompt) ||
+	    get_int(L, n, "objective", "l_long", 1, maxc, &o->l_long) ||
+	    get_int(L, n, "objective", "l_short", 1, maxc, &o->l_short))
+		return -1;
+	return 0;
+}
+
+/* ----------------------------------------------------------- measurements */
+
+static int point_list(ld_t *L, const yt_node *map, const char *key, const char *xkey,
+		      const char *ykey, cfg_point *pts, int *np)
+{
+	const char *keys[] = {xkey, ykey, "source", "note", NULL};
+	char p[128], ip[160];
+	snprintf(p, sizeof p, "measurements.%s", key);
+	const yt_node *s = req(L, map, "measurements", key);
+	if (!s || want_seq(L, s, p))
+		return -1;
+	if (s->n == 0 || s->n > CFG_MAX_MEAS)
+		return fail(L, s, "'%s' must list 1 to %d points", p, CFG_MAX_MEAS);
+	for (size_t i = 0; i < s->n; i++) {
+		const yt_node *e = s->items[i];
+		char note[PDS_TEXT_MAX];
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (want_map(L, e, ip) || check_keys(L, e, ip, keys) ||
+		    get_int(L, e, ip, xkey, 1, L->c->model.max_context, &pts[i].prompt) ||
+		    get_num(L, e, ip, ykey, 0, true, 1e7, &pts[i].value) ||
+		    get_str(L, e, ip, "source", pts[i].source, sizeof pts[i].source))
+			return -1;
+		if (yt_get(e, "note") && get_str(L, e, ip, "note", note, sizeof note))
+			return -1;
+	}
+	*np = (int)s->n;
+	return 0;
+}
+
+static int load_meas(ld_t *L, const yt_node *n)
+{
+	static const char *const keys[] = {"fit_design", "dpr_design", "ttft", "decode",
+					   "prefill_attention_layer", "board_power_w",
+					   "baseline_resources", "table2", "pcap", "swap_ms", NULL};
+	static const char *const ak[] = {"prompt", "reversed_ms", "naive_ms", "source", NULL};
+	static const char *const vk[] = {"value", "source", NULL};
+	static const char *const t2k[] = {"source", "tlmm_static", "rmsnorm_findmax", "other_static",
+					  "prefill_rm", "decode_rm", "dynamic_region", NULL};
+	static const char *const pk[] = {"source", "points", NULL};
+	static const char *const ptk[] = {"bytes", "ms", NULL};
+	cfg_t *c = L->c;
+	cfg_meas *m = &c->meas;
+	const char *P = "measurements";
+	const yt_node *v;
+	char p[160];
+
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if ((v = req(L, n, P, "fit_design")) == NULL ||
+	    ident_node(L, v, "measurements.fit_design", m->fit_design, sizeof m->fit_design))
+		return -1;
+	int fd = cfg_find_design(c, m->fit_design);
+	if (fd < 0 || c->designs[fd].d.mode != MODE_STATIC)
+		return fail(L, v, "'measurements.fit_design' must name a static design in 'designs', got '%s'",
+			    m->fit_design);
+	if ((v = req(L, n, P, "dpr_design")) == NULL ||
+	    ident_node(L, v, "measurements.dpr_design", m->dpr_design, sizeof m->dpr_design))
+		return -1;
+	int dd = cfg_find_design(c, m->dpr_design);
+	if (dd < 0 || c->designs[dd].d.mode != MODE_DPR)
+		return fail(L, v, "'measurements.dpr_design' must name a dpr design in 'designs', got '%s'",
+			    m->dpr_design);
+	if (point_list(L, n, "ttft", "prompt", "s", m->ttft, &m->n_ttft) ||
+	    point_list(L, n, "decode", "context", "tok_s", m->decode, &m->n_decode))
+		return -1;
+	const char *AP = "measurements.prefill_attention_layer";
+	if (!(v = req(L, n, P, "prefill_attention_layer")) || want_map(L, v, AP) ||
+	    check_keys(L, v, AP, ak) || get_int(L, v, AP, "prompt", 1, c->model.max_context, &m->attn_prompt) ||
+	    get_num(L, v, AP, "reversed_ms", 0, true, 1e7, &m->attn_reversed_ms) ||
+	    get_num(L, v, AP, "naive_ms", 0, true, 1e7, &m->attn_naive_ms) ||
+	    get_str(L, v, AP, "source", m->attn_source, sizeof m->attn_source))
+		return -1;
+	const char *BP = "measurements.board_power_w";
+	if (!(v = req(L, n, P, "board_power_w")) || want_map(L, v, BP) || check_keys(L, v, BP, vk) ||
+	    get_num(L, v, BP, "value", 0, true, 1e4, &m->board_power_w) ||
+	    get_str(L, v, BP, "source", m->power_source, sizeof m->power_source))
+		return -1;
+	if (get_res(L, n, P, "baseline_resources", &m->baseline_res, m->baseline_res_source,
+		    sizeof m->baseline_res_source))
+		return -1;
+	const char *TP = "measurements.table2";
+	if (!(v = req(L, n, P, "table2")) || want_map(L, v, TP) || check_keys(L, v, TP, t2k) ||
+	    get_str(L, v, TP, "source", m->t2_source, sizeof m->t2_source) ||
+	    get_res(L, v, TP, "tlmm_static", &m->t2_tlmm, NULL, 0) ||
+	    get_res(L, v, TP, "rmsnorm_findmax", &m->t2_rmsnorm, NULL, 0) ||
+	    get_res(L, v, TP, "other_static", &m->t2_other, NULL, 0) ||
+	    get_res(L, v, TP, "prefill_rm", &m->t2_pre, NULL, 0) ||
+	    get_res(L, v, TP, "decode_rm", &m->t2_dec, NULL, 0) ||
+	    get_res(L, v, TP, "dynamic_region", &m->t2_dynamic, NULL, 0))
+		return -1;
+	const char *PP = "measurements.pcap";
+	if (!(v = req(L, n, P, "pcap")) || want_map(L, v, PP) || check_keys(L, v, PP, pk) ||
+	    get_str(L, v, PP, "source", m->pcap_source, sizeof m->pcap_source))
+		return -1;
+	const yt_node *pts = req(L, v, PP, "points");
+	if (!pts || want_seq(L, pts, "measurements.pcap.points"))
+		return -1;
+	if (pts->n < 2 || pts->n > CFG_MAX_MEAS)
+		return fail(L, pts, "'measurements.pcap.points' must list 2 to %d points", CFG_MAX_MEAS);
+	m->n_pcap = (int)pts->n;
+	for (size_t i = 0; i < pts->n; i++) {
+		snprintf(p, sizeof p, "measurements.pcap.points[%zu]", i);
+		const yt_node *e = pts->items[i];
+		if (want_map(L, e, p) || check_keys(L, e, p, ptk) ||
+		    get_num(L, e, p, "bytes", 0, true, 1e10, &m->pcap_bytes[i]) ||
+		    get_num(L, e, p, "ms", 0, true, 1e7, &m->pcap_ms[i]))
+			return -1;
+	}
+	const char *WP = "measurements.swap_ms";
+	if (!(v = req(L, n, P, "swap_ms")) || want_map(L, v, WP) || check_keys(L, v, WP, vk) ||
+	    get_num(L, v, WP, "value", 0, true, 1e7, &m->swap_ms) ||
+	    get_str(L, v, WP, "source", m->swap_source, sizeof m->swap_source))
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------- top level */
+
+static int cross_checks(ld_t *L, const yt_node *root)
+{
+	cfg_t *c = L->c;
+	/* the objective's prompt must be one the workload evaluates */
+	bool found = false;
+	for (int i = 0; i < c->wl.n_prompts; i++)
+		found |= c->wl.prompts[i] == c->obj.prompt;
+	if (!found)
+		return fail(L, yt_get(yt_get(root, "objective"), "prompt"),
+			    "'objective.prompt' (%d) must be one of 'workload.prompts'", c->obj.prompt);
+	for (int i = 0; i < c->n_designs; i++) {
+		char err[256];
+		if (cfg_check_design(c, &c->designs[i].d, err, sizeof err))
+			return fail(L, yt_get(yt_get(root, "designs"), c->designs[i].name),
+				    "'designs.%s': %s", c->designs[i].name, err);
+	}
+	return 0;
+}
+
+int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen)
+{
+	if (d->clock_mhz <= 0 || d->clock_mhz > c->dev.clock_max_mhz) {
+		snprintf(err, errlen, "clock %d MHz is outside (0, %d]", d->clock_mhz, c->dev.clock_max_mhz);
+		return -1;
+	}
+	if (d->tlmm_tables <= 0 || d->tlmm_lanes <= 0 || d->pre_pe <= 0 || d->pre_lanes <= 0 ||
+	    d->pre_block <= 0 || d->dec_lanes <= 0 || d->pre_outstanding <= 0 || d->dec_outstanding <= 0) {
+		snprintf(err, errlen, "engine sizes must be positive");
+		return -1;
+	}
+	if (d->pre_burst <= 0 || d->pre_burst > c->dev.axi_max_burst_beats || d->dec_burst <= 0 ||
+	    d->dec_burst > c->dev.axi_max_burst_beats) {
+		snprintf(err, errlen, "burst lengths must be in [1, %d] beats", c->dev.axi_max_burst_beats);
+		return -1;
+	}
+	if (d->pm_pre < 0 || d->pm_pre >= c->arch.n_port_maps || d->pm_dec < 0 ||
+	    d->pm_dec >= c->arch.n_port_maps) {
+		snprintf(err, errlen, "port map index out of range");
+		return -1;
+	}
+	if (d->mode == MODE_DPR && (d->rp < 0 || d->rp >= c->arch.n_pblocks)) {
+		snprintf(err, errlen, "a dpr design needs a pblock");
+		return -1;
+	}
+	if (d->mode == MODE_STATIC && d->rp != -1) {
+		snprintf(err, errlen, "a static design has no pblock");
+		return -1;
+	}
+	/* the head dimension is split across lanes; more lanes than elements idle */
+	if (d->pre_lanes > c->model.head_dim || d->dec_lanes > c->model.head_dim) {
+		snprintf(err, errlen, "attention lanes (%d prefill, %d decode) exceed head_dim %d",
+			 d->pre_lanes, d->dec_lanes, c->model.head_dim);
+		return -1;
+	}
+	return 0;
+}
+
+int cfg_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"schema", "device", "model", "workload", "architecture",
+					   "designs", "design_space", "constraints", "objective",
+					   "calibration", "measurements", NULL};
+	yt_doc *doc;
+	ld_t L = {name, err, errlen, c};
+
+	memset(c, 0, sizeof *c);
+	snprintf(c->path, sizeof c->path, "%s", name);
+	if (len > CFG_MAX_BYTES) {
+		snprintf(err, errlen, "%s:1:1: the file is %zu bytes; a config may be at most %u bytes", name,
+			 len, CFG_MAX_BYTES);
+		return -1;
+	}
+	yt_node *root = yt_parse(name, buf, len, &doc, err, errlen);
+	if (!root)
+		return -1;
+	int rc = -1;
+	const yt_node *v;
+	if (root->kind != YT_MAP) {
+		char b[64];
+		fail(&L, root, "the document must be a mapping of sections, got %s%s%s%s",
+		     is_null(root) ? "nothing" : kind_name(root), root->kind == YT_SCALAR && !is_null(root) ? " '" : "",
+		     root->kind == YT_SCALAR && !is_null(root) ? shown(root, b, sizeof b) : "",
+		     root->kind == YT_SCALAR && !is_null(root) ? "'" : "");
+		goto out;
+	}
+	if (check_keys(&L, root, "", keys))
+		goto out;
+	if (get_int(&L, root, "", "schema", 1, 1000000, &c->schema))
+		goto out;
+	if (c->schema != CFG_SCHEMA_VERSION) {
+		fail(&L, yt_get(root, "schema"), "'schema' is %d; this pdswap reads schema %d", c->schema,
+		     CFG_SCHEMA_VERSION);
+		goto out;
+	}
+	if (!(v = req(&L, root, "", "device")) || load_device(&L, v) ||
+	    !(v = req(&L, root, "", "model")) || load_model(&L, v) ||
+	    !(v = req(&L, root, "", "workload")) || load_workload(&L, v) ||
+	    !(v = req(&L, root, "", "architecture")) || load_arch(&L, v) ||
+	    !(v = req(&L, root, "", "designs")) || load_designs(&L, v) ||
+	    !(v = req(&L, root, "", "design_space")) || load_space(&L, v) ||
+	    !(v = req(&L, root, "", "constraints")) || load_constraints(&L, v) ||
+	    !(v = req(&L, root, "", "objective")) || load_objective(&L, v) ||
+	    !(v = req(&L, root, "", "calibration")) || load_calibration(&L, v) ||
+	    !(v = req(&L, root, "", "measurements")) || load_meas(&L, v) || cross_checks(&L, root))
+		goto out;
+	c->text = malloc(len + 1);
+	if (!c->text) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		goto out;
+	}
+	memcpy(c->text, buf, len);
+	c->text[len] = '\0';
+	c->text_len = len;
+	sha256_hex(buf, len, c->sha256);
+	rc = 0;
+out:
+	yt_free(doc);
+	if (rc)
+		memset(c, 0, sizeof *c);
+	return rc;
+}
+
+int cfg_load(cfg_t *c, const char *path, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (len < cap)
+			break;
+		if (cap > CFG_MAX_BYTES) /* read one block past the limit, then stop */
+			break;
+		char *nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	int rerr = ferror(f);
+	fclose(f);
+	if (!buf || rerr) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(errno) : "out of memory");
+		free(buf);
+		return -1;
+	}
+	int rc = cfg_load_buffer(c, path, buf, len, err, errlen);
+	free(buf);
+	return rc;
+}
+
+void cfg_release(cfg_t *c)
+{
+	free(c->text);
+	c->text = NULL;
+}
+
+int cfg_find_design(const cfg_t *c, const char *name)
+{
+	for (int i = 0; i < c->n_designs; i++)
+		if (strcmp(c->designs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int cfg_find_portmap(const cfg_t *c, const char *name)
+{
+	for (int i = 0; i < c->arch.n_port_maps; i++)
+		if (strcmp(c->arch.port_maps[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int cfg_find_pblock(const cfg_t *c, const char *name)
+{
+	for (int i = 0; i < c->arch.n_pblocks; i++)
+		if (strcmp(c->arch.pblocks[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int cfg_find_hp(const cfg_t *c, const char *name)
+{
+	for (int i = 0; i < c->dev.n_hp; i++)
+		if (strcmp(c->dev.hp[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* ------------------------------------------------------------- write-back */
+
+typedef struct {
+	size_t start, end;
+	char text[64];
+} edit_t;
+
+static int edit_cmp(const void *a, const void *b)
+{
+	const edit_t *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int cfg_write_back(const cfg_t *c, const char *out_path, const int *slots, const double *values,
+		   int n, char *err, size_t errlen)
+{
+	edit_t *ed = calloc((size_t)(n > 0 ? n : 1), sizeof *ed);
+	if (!ed) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (slots[i] < 0 || slots[i] >= cal_slot_count || !isfinite(values[i])) {
+			snprintf(err, errlen, "internal: bad write-back slot or value");
+			free(ed);
+			return -1;
+		}
+		ed[i].start = c->cal_span[slots[i]].start;
+		ed[i].end = c->cal_span[slots[i]].end;
+		snprintf(ed[i].text, sizeof ed[i].text, "%.6g", values[i]);
+	}
+	qsort(ed, (size_t)n, sizeof *ed, edit_cmp);
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+		free(ed);
+		return -1;
+	}
+	size_t pos = 0;
+	int bad = 0;
+	for (int i = 0; i < n; i++) {
+		if (ed[i].start < pos || ed[i].end > c->text_len) {
+			bad = 1;
+			break;
+		}
+		bad |= fwrite(c->text + pos, 1, ed[i].start - pos, f) != ed[i].start - pos;
+		bad |= fputs(ed[i].text, f) < 0;
+		pos = ed[i].end;
+	}
+	if (!bad)
+		bad |= fwrite(c->text + pos, 1, c->text_len - pos, f) != c->text_len - pos;
+	bad |= fflush(f) != 0;
+	bad |= fsync(fileno(f)) != 0;
+	bad |= fclose(f) != 0;
+	free(ed);
+	if (bad || rename(tmp, out_path) != 0) {
+		snprintf(err, errlen, "%s: cannot write: %s", out_path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
