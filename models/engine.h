@@ -1,0 +1,76 @@
+/*
+ * engine.h - the three engines of the accelerator: cycles and resources.
+ *
+ * Cycle counts are loop trip counts x II (1 everywhere) plus pipeline depth,
+ * the same loop nests the HLS kernels in sim/hw implement:
+ *
+ * TLMM (static region), one token through a K x N matrix:
+ *     for kb in 0..ceil(K/(T*G))      -- T tables of G activations each
+ *       for nb in 0..ceil(N/Q)         -- Q output lanes, II=1
+ *   cycles = ceil(K/(T*G)) * ceil(N/Q), plus `depth` once per matrix per
+ *   batch of tokens (the pipeline drains between matrices).
+ *
+ * Prefill attention, one head of one layer, prompt L, N_pe PEs holding a
+ * resident Q block of N_pe query tokens, K/V fetched in blocks of B tokens.
+ * The reversed schedule cuts Q blocks from the end of the sequence (the
+ * partial block, if any, is the first) and streams only the K/V a block
+ * can see:
+ *     for k in 0..ceil(L/N_pe)                  -- block k ends at e = L - k*N_pe
+ *       for j in 0..vis(k)                      -- visible K/V tokens only
+ *         Q.K then S.V, each ceil(head_dim/lanes) cycles (II=1)
+ *   vis(k) = min(ceil(e/B)*B, L); the naive schedule streams all L for
+ *   every block.  Cycles = sum(vis) * 2 * ceil(head_dim/lanes) + blocks *
+ *   depth.  More PEs never stream more: every block ends earlier.
+ *
+ * Decode attention, one head of one layer, against c keys (QK and SV are
+ * separate passes; the scores stay on chip):
+ *   QK pass: c * ceil(head_dim/lanes); softmax pass: c; SV pass: the same
+ *   as QK; plus `depth` per pass.
+ *
+ * Resources are per-unit costs from the calibration times the engine's
+ * units: T*Q table-lanes for the TLMM, N_pe*lanes MAC lanes for prefill,
+ * lanes for decode; RMSNorm/FindMax and the other static logic are fixed
+ * blocks.
+ */
+#ifndef PDS_ENGINE_H
+#define PDS_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "workload.h"
+
+/* TLMM: one token through one K x N matrix, no pipeline depth. */
+int64_t eng_tlmm_mat_cycles(int k, int n, int tables, int group, int lanes);
+
+/* TLMM: `tokens` tokens through matrices [m0, m1) of one layer, with the
+ * pipeline depth once per matrix. */
+int64_t eng_tlmm_cycles(const wl_t *w, const design_t *d, int64_t tokens, int m0, int m1,
+			int64_t depth);
+
+/* K/V tokens streamed for one head of one layer (sum of vis over blocks). */
+int64_t eng_pre_kv_tokens(int64_t prompt, int pe, int block, bool naive);
+
+/* Prefill attention cycles for one layer (all heads). */
+int64_t eng_pre_cycles(const wl_t *w, int64_t prompt, int pe, int lanes, int block,
+		       int64_t depth, bool naive);
+
+/* Decode attention cycles for one layer (all heads), by pass. */
+int64_t eng_dec_dot_cycles(const wl_t *w, int64_t keys, int lanes, int64_t depth);
+int64_t eng_dec_softmax_cycles(const wl_t *w, int64_t keys, int64_t depth);
+
+/* Resources. */
+int64_t eng_tlmm_units(const design_t *d);
+int64_t eng_pre_units(const design_t *d);
+int64_t eng_dec_units(const design_t *d);
+res_t eng_res_static(const cfg_t *c, const design_t *d);
+res_t eng_res_pre(const cfg_t *c, const design_t *d);
+res_t eng_res_dec(const cfg_t *c, const design_t *d);
+
+/* What a pblock offers, and the size of its partial bitstream. */
+res_t eng_pblock_capacity(const cfg_t *c, const cfg_pblock *pb);
+int64_t eng_pblock_frames(const cfg_t *c, const cfg_pblock *pb);
+double eng_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb);
+
+#endif

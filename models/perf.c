@@ -1,0 +1,401 @@
+/*
+ * perf.c - the analytical roofline model of perf.h.
+ *
+ * perf_prepare() does the per-design work once (stream bandwidths of each
+ * engine on each port, per-token TLMM time, weight-load time, resources,
+ * bitstream size); the per-workload functions are then a few dozen
+ * floating-point operations, with the causal K/V token count in closed
+ * form so that a prefill of any length costs O(log L).
+ */
+#include "perf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* ------------------------------------------------------------ bandwidth */
+
+static double port_peak(const cfg_t *c, int h, double f_hz)
+{
+	const cfg_hp *hp = &c->dev.hp[h];
+	double clk = f_hz < hp->max_clock_mhz * 1e6 ? f_hz : hp->max_clock_mhz * 1e6;
+	return hp->width_bits / 8.0 * clk;
+}
+
+/* One stream on one port: peak-limited or outstanding/latency-limited. */
+static double stream_bw(const cfg_t *c, int h, double f_hz, int burst, int outstanding)
+{
+	double peak = port_peak(c, h, f_hz) * c->cal.eta_port.value;
+	double lat_s = c->cal.ddr_latency_ns.value * 1e-9;
+	double inflight = (double)outstanding * burst * (c->dev.hp[h].width_bits / 8.0) / lat_s;
+	return inflight < peak ? inflight : peak;
+}
+
+double perf_port_time(const perf_ctx *p, const portload_t *pl, const double *bw)
+{
+	const cfg_t *c = p->c;
+	double t = 0, ctrl[CFG_MAX_CTRL] = {0}, total = 0;
+	for (int h = 0; h < c->dev.n_hp; h++) {
+		double r = pl->rd[h] / bw[h], w = pl->wr[h] / bw[h];
+		if (r > t)
+			t = r;
+		if (w > t)
+			t = w;
+		ctrl[c->dev.hp[h].ctrl] += pl->rd[h] + pl->wr[h];
+		total += pl->rd[h] + pl->wr[h];
+	}
+	for (int k = 0; k < c->dev.ddr.n_ctrl; k++) {
+		double tc = ctrl[k] / (c->dev.ddr.ctrl[k].peak_gb_s * 1e9);
+		if (tc > t)
+			t = tc;
+	}
+	double td = total / (c->dev.ddr.peak_gb_s * 1e9 * c->cal.ddr_efficiency.value);
+	return td > t ? td : t;
+}
+
+/* Spread `bytes` evenly over the ports in `mask`. */
+static void pl_add(portload_t *pl, uint32_t mask, double bytes, bool write)
+{
+	int n = __builtin_popcount(mask);
+	if (!n || bytes <= 0)
+		return;
+	for (int h = 0; h < CFG_MAX_HP; h++)
+		if (mask & (1u << h)) {
+			if (write)
+				pl->wr[h] += bytes / n;
+			else
+				pl->rd[h] += bytes / n;
+		}
+}
+
+/* --------------------------------------------------------------- prepare */
+
+void perf_prepare(perf_ctx *p, const cfg_t *c, const wl_t *w, const design_t *d)
+{
+	memset(p, 0, sizeof *p);
+	p->c = c;
+	p->w = w;
+	p->d = *d;
+	p->f_hz = d->clock_mhz * 1e6;
+	p->lat_s = c->cal.ddr_latency_ns.value * 1e-9;
+	for (int h = 0; h < c->dev.n_hp; h++) {
+		p->bw_w[h] = stream_bw(c, h, p->f_hz, c->arch.weight_burst, c->arch.weight_outstanding);
+		p->bw_pre[h] = stream_bw(c, h, p->f_hz, d->pre_burst, d->pre_outstanding);
+		p->bw_dec[h] = stream_bw(c, h, p->f_hz, d->dec_burst, d->dec_outstanding);
+	}
+	portload_t pl = {{0}, {0}};
+	pl_add(&pl, (uint32_t)c->arch.weight_ports, w->wbytes_layer, false);
+	p->w_layer_s = perf_port_time(p, &pl, p->bw_w);
+	memset(&pl, 0, sizeof pl);
+	pl_add(&pl, (uint32_t)c->arch.weight_ports, w->wbytes_post_attn_layer, false);
+	p->w_post_s = perf_port_time(p, &pl, p->bw_w);
+
+	double rate = p->f_hz * c->cal.eta_tlmm.value;
+	int64_t depth = (int64_t)llround(c->cal.tlmm_depth.value);
+	p->lin_tok_s = eng_tlmm_cycles(w, d, 1, 0, w->n_mats, 0) / rate;
+	p->lin_post_tok_s = eng_tlmm_cycles(w, d, 1, w->n_pre_attn, w->n_mats, 0) / rate;
+	p->lin_depth_s = (double)depth * w->n_mats / rate;
+	p->lin_post_depth_s = (double)depth * (w->n_mats - w->n_pre_attn) / rate;
+
+	p->r_static = eng_res_static(c, d);
+	p->r_pre = eng_res_pre(c, d);
+	p->r_dec = eng_res_dec(c, d);
+	p->r_equiv = res_add(p->r_static, res_add(p->r_pre, p->r_dec));
+	if (d->mode == MODE_DPR) {
+		const cfg_pblock *pb = &c->arch.pblocks[d->rp];
+		p->r_total = res_add(p->r_static, res_max(p->r_pre, p->r_dec));
+		p->rp_cap = eng_pblock_capacity(c, pb);
+		p->bitstream_bytes = eng_bitstream_bytes(c, pb);
+		p->pcap_idle_s = p->bitstream_bytes / (c->cal.pcap_rate_mb_s.value * 1e6) +
+				 c->cal.pcap_setup_ms.value * 1e-3;
+	} else {
+		p->r_total = p->r_equiv;
+	}
+}
+
+/* ------------------------------------------------------------- K/V count */
+
+/* sum_{i=0}^{n-1} floor((a*i + b) / m), a, b >= 0, m > 0 (Euclid-like). */
+static int64_t floor_sum(int64_t n, int64_t m, int64_t a, int64_t b)
+{
+	int64_t ans = 0;
+	while (n > 0) {
+		if (a >= m) {
+			ans += (n - 1) * n / 2 * (a / m);
+			a %= m;
+		}
+		if (b >= m) {
+			ans += n * (b / m);
+			b %= m;
+		}
+		int64_t y = a * n + b;
+		if (y < m)
+			break;
+		n = y / m;
+		b = y % m;
+		int64_t t = m;
+		m = a;
+		a = t;
+	}
+	return ans;
+}
+
+/*
+ * Closed form of eng_pre_kv_tokens (reversed schedule).  Block k (from the
+ * end) ends at e_k = L - k*pe and streams min(B*ceil(e_k/B), L).  The cap
+ * binds while e_k > B*floor(L/B), i.e. for the first kc = ceil((L mod B)/pe)
+ * blocks; the remaining m = n - kc blocks, counted from the first
+ * (e = r + j*pe, r = L - (n-1)*pe), sum to B * sum_j ceil((r + j*pe)/B).
+ */
+int64_t perf_kv_tokens_closed(int64_t prompt, int pe, int block)
+{
+	int64_t n = ceil_div(prompt, pe);
+	int64_t kc = ceil_div(prompt % block, pe);
+	if (kc > n)
+		kc = n;
+	int64_t r = prompt - (n - 1) * pe, m = n - kc;
+	return kc * prompt + (int64_t)block * floor_sum(m, block, pe, r + block - 1);
+}
+
+/* --------------------------------------------------------------- prefill */
+
+double perf_prefill_attn_s(const perf_ctx *p, int prompt, bool naive)
+{
+	const cfg_t *c = p->c;
+	const wl_t *w = p->w;
+	const design_t *d = &p->d;
+	const portmap_t *pm = &c->arch.port_maps[d->pm_pre].pm;
+	int64_t kv = naive ? eng_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, true)
+			   : perf_kv_tokens_closed(prompt, d->pre_pe, d->pre_block);
+	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
+	double cyc = (double)w->heads *
+		     ((double)kv * 2 * ceil_div(w->head_dim, d->pre_lanes) + ceil_div(prompt, d->pre_pe) * depth);
+	double tc = cyc / (p->f_hz * c->cal.eta_attn.value);
+	portload_t pl = {{0}, {0}};
+	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	pl_add(&pl, pm->q, prompt * qb, false);
+	pl_add(&pl, pm->k, kv * kb, false);
+	pl_add(&pl, pm->v, kv * kb, false);
+	pl_add(&pl, pm->k, prompt * kb, true); /* append the prompt's K/V to the cache */
+	pl_add(&pl, pm->v, prompt * kb, true);
+	pl_add(&pl, pm->o, prompt * qb, true);
+	double tb = perf_port_time(p, &pl, p->bw_pre);
+	return tc > tb ? tc : tb;
+}
+
+perf_layer perf_prefill_layer(const perf_ctx *p, int prompt, bool naive)
+{
+	perf_layer r;
+	double lc = prompt * p->lin_tok_s + p->lin_depth_s;
+	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
+	r.att_s = perf_prefill_attn_s(p, prompt, naive);
+	/* weights, Q/O and the K/V stream of the causal schedule */
+	int64_t kv = perf_kv_tokens_closed(prompt, p->d.pre_pe, p->d.pre_block);
+	r.bytes = p->w->wbytes_layer + 2.0 * prompt * p->w->q_bytes_token_layer +
+		  (double)(kv + prompt) * p->w->kv_bytes_token_layer;
+	return r;
+}
+
+double perf_prefill_s(const perf_ctx *p, int prompt)
+{
+	perf_layer l = perf_prefill_layer(p, prompt, false);
+	return p->w->layers * (l.lin_s + l.att_s);
+}
+
+double perf_ttft_s(const perf_ctx *p, int prompt)
+{
+	return perf_prefill_s(p, prompt) + p->c->cal.lm_head_s.value;
+}
+
+/* ---------------------------------------------------------------- decode */
+
+perf_layer perf_decode_layer(const perf_ctx *p, int keys)
+{
+	const cfg_t *c = p->c;
+	const wl_t *w = p->w;
+	const design_t *d = &p->d;
+	const portmap_t *pm = &c->arch.port_maps[d->pm_dec].pm;
+	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
+	double rate = p->f_hz * c->cal.eta_attn.value;
+	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	perf_layer r;
+
+	double lc = p->lin_tok_s + p->lin_depth_s;
+	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
+
+	double dot = eng_dec_dot_cycles(w, keys, d->dec_lanes, depth) / rate;
+	double t = 0;
+	portload_t pl = {{0}, {0}};
+	if (pm->q_preload) {
+		pl_add(&pl, pm->q, qb, false);
+		t += perf_port_time(p, &pl, p->bw_dec) + p->lat_s;
+		memset(&pl, 0, sizeof pl);
+	} else {
+		pl_add(&pl, pm->q, qb, false);
+	}
+	pl_add(&pl, pm->k, keys * kb, false);
+	double tk = perf_port_time(p, &pl, p->bw_dec);
+	t += dot > tk ? dot : tk;
+	t += eng_dec_softmax_cycles(w, keys, depth) / rate;
+	memset(&pl, 0, sizeof pl);
+	pl_add(&pl, pm->v, keys * kb, false);
+	pl_add(&pl, pm->k, kb, true); /* append this token's K/V */
+	pl_add(&pl, pm->v, kb, true);
+	if (!pm->o_after_kv)
+		pl_add(&pl, pm->o, qb, true);
+	double tv = perf_port_time(p, &pl, p->bw_dec);
+	t += dot > tv ? dot : tv;
+	if (pm->o_after_kv) {
+		memset(&pl, 0, sizeof pl);
+		pl_add(&pl, pm->o, qb, true);
+		t += perf_port_time(p, &pl, p->bw_dec) + p->lat_s;
+	}
+	r.att_s = t;
+	r.bytes = w->wbytes_layer + 2 * qb + (double)keys * 2 * kb + 2 * kb;
+	return r;
+}
+
+double perf_decode_step_s(const perf_ctx *p, int keys)
+{
+	perf_layer l = perf_decode_layer(p, keys);
+	return p->w->layers * (l.lin_s + l.att_s) + p->c->cal.lm_head_s.value;
+}
+
+double perf_decode_tok_s(const perf_ctx *p, int keys)
+{
+	return 1.0 / perf_decode_step_s(p, keys);
+}
+
+/* ----------------------------------------------------------------- power */
+
+double perf_power_w(const perf_ctx *p, bool decode, double bytes_per_s)
+{
+	const cfg_calib *k = &p->c->cal;
+	double lut;
+	if (p->d.mode == MODE_DPR)
+		lut = p->r_static.v[RES_LUT] + (decode ? p->r_dec.v[RES_LUT] : p->r_pre.v[RES_LUT]);
+	else
+		lut = p->r_total.v[RES_LUT];
+	return k->p_idle_w.value + k->k_logic_w.value * lut * 1e-6 * p->f_hz * 1e-9 +
+	       k->e_ddr_nj_per_kb.value * 1e-9 / 1024.0 * bytes_per_s;
+}
+
+/* ------------------------------------------------------------------- run */
+
+void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *o)
+{
+	const cfg_t *c = p->c;
+	const double lm = c->cal.lm_head_s.value;
+	memset(o, 0, sizeof *o);
+	o->prompt = prompt;
+	o->gen = gen;
+
+	perf_layer pl = perf_prefill_layer(p, prompt, false);
+	o->pre_lin_s = p->w->layers * pl.lin_s;
+	o->pre_att_s = p->w->layers * pl.att_s;
+	o->prefill_s = o->pre_lin_s + o->pre_att_s;
+	o->ttft_s = o->prefill_s + lm;
+	o->bytes_prefill = p->w->layers * pl.bytes;
+	o->power_prefill_w = perf_power_w(p, false, o->bytes_prefill / o->prefill_s);
+	o->energy_prefill_j = o->power_prefill_w * o->prefill_s;
+
+	if (p->d.mode == MODE_DPR) {
+		double lc = prompt * p->lin_post_tok_s + p->lin_post_depth_s;
+		o->tail_s = lc > p->w_post_s ? lc : p->w_post_s;
+		/* DDR load during the tail: the O/FFN weight stream */
+		double ddr = c->dev.ddr.peak_gb_s * 1e9 * c->cal.ddr_efficiency.value;
+		o->pcap_load = p->w->wbytes_post_attn_layer / o->tail_s / ddr;
+		if (o->pcap_load > 1)
+			o->pcap_load = 1;
+		o->bitstream_bytes = p->bitstream_bytes;
+		o->pcap_s = p->pcap_idle_s * (1 + c->cal.pcap_slowdown.value * o->pcap_load);
+		o->swap_s = o->pcap_s + c->cal.swap_ps_ms.value * 1e-3;
+		double hidden = o->tail_s + lm;
+		o->swap_exposed_s = o->swap_s > hidden ? o->swap_s - hidden : 0;
+	}
+
+	double e_dec = 0, bytes = 0;
+	for (int i = 0; i < gen; i++) {
+		int keys = prompt + 1 + i;
+		perf_layer dl = perf_decode_layer(p, keys);
+		double step = p->w->layers * (dl.lin_s + dl.att_s) + lm;
+		double b = p->w->layers * dl.bytes;
+		if (i == 0)
+			o->dec_first_s = step;
+		o->decode_s += step;
+		bytes += b;
+		e_dec += perf_power_w(p, true, b / step) * step;
+	}
+	o->bytes_decode = bytes;
+	if (gen > 0) {
+		o->decode_tok_s = gen / o->decode_s;
+		o->energy_j_per_token = e_dec / gen;
+		o->power_decode_w = e_dec / o->decode_s;
+	}
+}
+
+/* ------------------------------------------------------------- resources */
+
+void perf_resources(const perf_ctx *p, perf_res *o)
+{
+	const cfg_t *c = p->c;
+	memset(o, 0, sizeof *o);
+	o->r_static = p->r_static;
+	o->r_pre = p->r_pre;
+	o->r_dec = p->r_dec;
+	o->r_total = p->r_total;
+	o->r_equiv = p->r_equiv;
+	o->rp_cap = p->rp_cap;
+	o->feasible = true;
+	for (int i = 0; i < RES_N; i++) {
+		double dev = c->dev.resources.v[i];
+		o->util.v[i] = p->r_total.v[i] / dev;
+		o->util_equiv.v[i] = p->r_equiv.v[i] / dev;
+		if (o->feasible && p->r_total.v[i] > c->cons.util_cap.v[i] * dev) {
+			o->feasible = false;
+			snprintf(o->why, sizeof o->why, "%s %.0f exceeds %.0f%% of the device's %.0f",
+				 res_names[i], p->r_total.v[i], 100 * c->cons.util_cap.v[i], dev);
+		}
+	}
+	if (p->d.mode != MODE_DPR)
+		return;
+	for (int i = 0; i < RES_N && o->feasible; i++) {
+		double cap = c->cons.rp_margin * p->rp_cap.v[i];
+		double need = p->r_pre.v[i] > p->r_dec.v[i] ? p->r_pre.v[i] : p->r_dec.v[i];
+		if (need > cap) {
+			o->feasible = false;
+			snprintf(o->why, sizeof o->why,
+				 "%s RM needs %.1f %s but pblock '%s' offers %.1f at %.0f%% routability",
+				 p->r_pre.v[i] >= p->r_dec.v[i] ? "prefill" : "decode", need, res_names[i],
+				 c->arch.pblocks[p->d.rp].name, cap, 100 * c->cons.rp_margin);
+		}
+	}
+}
+
+bool perf_feasible(const perf_ctx *p, char *why, size_t whylen)
+{
+	perf_res r;
+	perf_resources(p, &r);
+	if (!r.feasible) {
+		snprintf(why, whylen, "%s", r.why);
+		return false;
+	}
+	double t = perf_ttft_s(p, p->c->obj.prompt);
+	if (t > p->c->cons.t_pre_max_s) {
+		snprintf(why, whylen, "TTFT %.3f s at prompt %d exceeds t_pre_max %.3f s", t,
+			 p->c->obj.prompt, p->c->cons.t_pre_max_s);
+		return false;
+	}
+	if (whylen)
+		why[0] = '\0';
+	return true;
+}
+
+double perf_objective(const perf_ctx *p)
+{
+	const cfg_objective *o = &p->c->obj;
+	return perf_ttft_s(p, o->prompt) + o->alpha * perf_decode_step_s(p, o->l_long) +
+	       (1 - o->alpha) * perf_decode_step_s(p, o->l_short);
+}

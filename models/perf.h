@@ -1,0 +1,126 @@
+/*
+ * perf.h - the analytical model: T_pre, T_dec, the swap, energy, resources.
+ *
+ * Each term is a roofline: time = max(compute, data movement).
+ *
+ *   T_pre(L)  = sum over layers [ max(C_lin(L)/(f*eta_tlmm), W_layer/B_w)
+ *                                + max(C_att(L)/(f*eta_attn), port time of Q/K/V/O) ]
+ *   T_dec(c)  = sum over layers [ max(C_lin(1)/(f*eta_tlmm), W_layer/B_w)
+ *                                + Q preload + max(C_qk(c), K time) + softmax
+ *                                + max(C_sv(c), V time) + O write-back ]
+ *               + t_lm_head
+ *   TTFT(L)   = T_pre(L) + t_lm_head
+ *
+ * C_* are the engine cycle counts of engine.h.  Port time: each tensor's
+ * bytes are split evenly over the HP ports its port map gives it; a port
+ * moves reads and writes on separate channels, each at
+ *     min(width * clock * eta_port, outstanding * burst bytes / latency)
+ * and ports that share a DDR-controller port, and all ports together, are
+ * capped at the controller-port peak and at ddr_peak * ddr_efficiency.
+ *
+ * DPR: the swap starts when the last layer's attention ends; it takes
+ *     bitstream/pcap_rate * (1 + slowdown * DDR load) + setup + PS path
+ * and overlaps the last layer's O projection and FFN (the tail) and the LM
+ * head of the first token; swap_exposed = max(0, swap - tail - t_lm_head).
+ *
+ * Energy: P = p_idle + k_logic * (active MLUT) * f[GHz] + e_ddr * bytes/s;
+ * energy_j_per_token is the decode energy per generated token.
+ *
+ * Resources: DPR total = static + max(prefill RM, decode RM) per type,
+ * static total = static + prefill + decode; equivalent = static + both.
+ */
+#ifndef PDS_PERF_H
+#define PDS_PERF_H
+
+#include <stdbool.h>
+
+#include "cfg.h"
+#include "workload.h"
+
+typedef struct {
+	double rd[CFG_MAX_HP], wr[CFG_MAX_HP]; /* bytes per port */
+} portload_t;
+
+/* Everything about one design that does not depend on the workload point. */
+typedef struct {
+	const cfg_t *c;
+	const wl_t *w;
+	design_t d;
+	double f_hz;
+	double lat_s;
+	double bw_w[CFG_MAX_HP], bw_pre[CFG_MAX_HP], bw_dec[CFG_MAX_HP]; /* B/s per stream */
+	double w_layer_s;       /* weight load of one layer */
+	double w_post_s;        /* weight load of O + FFN of one layer */
+	double lin_tok_s;       /* TLMM time per token, all matrices of a layer */
+	double lin_post_tok_s;  /* O + FFN only */
+	double lin_depth_s, lin_post_depth_s;
+	/* resources */
+	res_t r_static, r_pre, r_dec, r_total, r_equiv, rp_cap;
+	double bitstream_bytes;
+	double pcap_idle_s; /* bitstream transfer at idle DDR, with setup */
+} perf_ctx;
+
+typedef struct {
+	double lin_s, att_s;       /* one layer */
+	double bytes;              /* DDR bytes moved in that layer */
+} perf_layer;
+
+typedef struct {
+	int prompt, gen;
+	double prefill_s, ttft_s, decode_s, decode_tok_s;
+	double pre_lin_s, pre_att_s;   /* prefill, summed over layers */
+	double dec_first_s;            /* first decode step */
+	double swap_s, swap_exposed_s, tail_s, pcap_s, pcap_load;
+	double bitstream_bytes;
+	double energy_j_per_token, energy_prefill_j, power_prefill_w, power_decode_w;
+	double bytes_prefill, bytes_decode;
+} perf_run;
+
+typedef struct {
+	res_t r_static, r_pre, r_dec, r_total, r_equiv, rp_cap;
+	res_t util, util_equiv; /* fractions of the device */
+	bool feasible;
+	char why[160]; /* the first violated constraint */
+} perf_res;
+
+/* Prepare a design (no allocation; the context points into c and w). */
+void perf_prepare(perf_ctx *p, const cfg_t *c, const wl_t *w, const design_t *d);
+
+/* Port time of a load, given per-port stream bandwidths. */
+double perf_port_time(const perf_ctx *p, const portload_t *pl, const double *bw);
+
+/* One layer of prefill of `prompt` tokens; naive = no causal skipping. */
+perf_layer perf_prefill_layer(const perf_ctx *p, int prompt, bool naive);
+/* Prefill attention alone, one layer. */
+double perf_prefill_attn_s(const perf_ctx *p, int prompt, bool naive);
+/* One layer of a decode step attending `keys` keys. */
+perf_layer perf_decode_layer(const perf_ctx *p, int keys);
+
+double perf_prefill_s(const perf_ctx *p, int prompt);
+double perf_ttft_s(const perf_ctx *p, int prompt);
+/* A whole decode step (all layers + LM head) at `keys` keys. */
+double perf_decode_step_s(const perf_ctx *p, int keys);
+double perf_decode_tok_s(const perf_ctx *p, int keys);
+
+/* Power while a phase runs. */
+double perf_power_w(const perf_ctx *p, bool decode, double bytes_per_s);
+
+/* Prefill of `prompt`, the swap (DPR), then `gen` decode steps. */
+void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *out);
+
+/* Resources and constraints (not T_pre_max: see perf_feasible). */
+void perf_resources(const perf_ctx *p, perf_res *out);
+
+/*
+ * Full feasibility: resources, routability, and TTFT at objective.prompt
+ * <= t_pre_max.  Returns true when feasible; otherwise fills why.
+ */
+bool perf_feasible(const perf_ctx *p, char *why, size_t whylen);
+
+/* The paper's objective: TTFT(prompt) + a*T_dec(l_long) + (1-a)*T_dec(l_short). */
+double perf_objective(const perf_ctx *p);
+
+/* Sum of ceil(j*pe/B) style counts used by the closed form (exposed for tests). */
+int64_t perf_kv_tokens_closed(int64_t prompt, int pe, int block);
+
+#endif
