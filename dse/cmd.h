@@ -1,0 +1,13 @@
+/*
+ * cmd.h - the subcommands of pdswap-dse.  Each takes the arguments after
+ * its name (argv[0] is the subcommand) and returns an exit code (util.h).
+ */
+#ifndef PDS_CMD_H
+#define PDS_CMD_H
+
+int cmd_run(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+#endif

@@ -1,0 +1,79 @@
+#!/bin/sh
+# cli_test.sh - end-to-end tests of the pdswap-dse command line: exit codes,
+# --help of every subcommand, JSON that a real parser reads, the results
+# database of the main job, and that a bad config writes nothing.
+set -u
+BIN=${PDSWAP_BIN:-build/pdswap-dse}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE CMD... : run, compare the exit code
+expect() {
+	want=$1; shift
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $* :: $(head -c 300 "$T/err")"; fi
+}
+
+expect 0 "$BIN" --help
+expect 0 "$BIN" --version
+expect 2 "$BIN"
+expect 2 "$BIN" --bogus
+for sub in simulate calibrate validate; do
+	expect 0 "$BIN" $sub --help
+	grep -q "usage: pdswap-dse $sub" "$T/out" && ok || bad "$sub --help prints no usage"
+done
+expect 0 "$BIN" configs/kv260.yaml --help
+
+# simulate: JSON parses and carries the documented keys
+expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 16 --json
+python3 - "$T/out" <<'PY' && ok || bad "simulate --json output"
+import json, sys
+o = json.load(open(sys.argv[1]))
+need = ["design", "mode", "model", "prompt", "gen", "ttft_s", "prefill_s", "decode_s", "decode_tok_s",
+        "swap_s", "swap_exposed_s", "lut", "ff", "bram36", "uram", "dsp", "energy_j_per_token"]
+missing = [k for k in need if k not in o]
+assert not missing, missing
+assert o["design"] == "tellme" and o["mode"] == "static" and o["model"] == "analytic"
+assert o["prompt"] == 64 and o["gen"] == 16
+assert abs(o["decode_tok_s"] - o["gen"] / o["decode_s"]) < 1e-9 * o["decode_tok_s"]
+assert o["ttft_s"] > o["prefill_s"] > 0 and o["swap_s"] == 0
+PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 128 --gen 8
+grep -q "swap exposed" "$T/out" && ok || bad "simulate table of a dpr design shows no swap"
+expect 2 "$BIN" simulate configs/kv260.yaml --design nosuch --prompt 64 --gen 8
+grep -q "no design named 'nosuch'" "$T/err" && ok || bad "unknown design message"
+expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 2000 --gen 100
+expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt x --gen 1
+expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 --model nosuch
+
+# validate: the shipped config is within 10%; an absurd tolerance fails
+expect 0 "$BIN" validate configs/kv260.yaml --tol 0.10
+expect 1 "$BIN" validate configs/kv260.yaml --tol 0.000001
+expect 2 "$BIN" validate configs/kv260.yaml --tol -1
+
+# calibrate --write: the written config loads and validates
+cp configs/kv260.yaml "$T/k.yaml"
+expect 0 "$BIN" calibrate "$T/k.yaml" --write "$T/k2.yaml"
+expect 0 "$BIN" validate "$T/k2.yaml"
+
+# main job: writes the database with every design
+expect 0 "$BIN" configs/kv260.yaml --db "$T/r.db"
+n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_points" 2>/dev/null)
+[ "$n" = 2 ] && ok || bad "v_points has '$n' rows, want 2"
+
+# a bad config: exit 2, FILE:LINE:COL, nothing written, stored runs intact
+printf 'schema: 1\ndevice: [\n' >"$T/bad.yaml"
+expect 2 "$BIN" "$T/bad.yaml" --db "$T/r.db"
+grep -q "^$T/bad.yaml:[0-9]*:[0-9]*: " "$T/err" && ok || bad "config error lacks FILE:LINE:COL: $(cat "$T/err")"
+n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM runs")
+[ "$n" = 1 ] && ok || bad "runs has '$n' rows after a failed run, want 1"
+expect 2 "$BIN" "$T/bad.yaml" --db "$T/new.db"
+[ ! -e "$T/new.db" ] && ok || bad "a failed run created a database"
+
+echo "cli tests: $pass passed, $fail failed"
+[ "$fail" = 0 ]

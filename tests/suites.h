@@ -1,0 +1,14 @@
+/* suites.h - one Suite constructor per tests/check_<module>.c. */
+#ifndef PDS_SUITES_H
+#define PDS_SUITES_H
+
+#include <check.h>
+
+Suite *cfg_suite(void);
+Suite *workload_suite(void);
+Suite *engine_suite(void);
+Suite *perf_suite(void);
+Suite *calib_suite(void);
+Suite *store_suite(void);
+
+#endif
