@@ -1009,9 +1009,10 @@ static int load_space(ld_t *L, const yt_node *n)
 	    get_int_list(L, n, P, "tlmm_tables", 1, 4096, s->tlmm_tables, &s->n_tables) ||
 	    get_int_list(L, n, P, "tlmm_lanes", 1, 4096, s->tlmm_lanes, &s->n_tlanes) ||
 	    get_int_list(L, n, P, "prefill_pe", 1, 4096, s->pre_pe, &s->n_pre_pe) ||
-	    get_int_list(L, n, P, "prefill_lanes", 1, 4096, s->pre_lanes, &s->n_pre_lanes) ||
+	    /* lanes split head_dim (cfg_check_design): more would idle */
+	    get_int_list(L, n, P, "prefill_lanes", 1, c->model.head_dim, s->pre_lanes, &s->n_pre_lanes) ||
 	    get_int_list(L, n, P, "prefill_block", 1, 4096, s->pre_block, &s->n_pre_block) ||
-	    get_int_list(L, n, P, "decode_lanes", 1, 4096, s->dec_lanes, &s->n_dec_lanes) ||
+	    get_int_list(L, n, P, "decode_lanes", 1, c->model.head_dim, s->dec_lanes, &s->n_dec_lanes) ||
 	    get_int_list(L, n, P, "outstanding", 1, 256, s->outstanding, &s->n_outst) ||
 	    get_int(L, n, P, "burst_beats", 1, c->dev.axi_max_burst_beats, &s->burst_beats))
 		return -1;
