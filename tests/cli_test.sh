@@ -61,10 +61,12 @@ cp configs/kv260.yaml "$T/k.yaml"
 expect 0 "$BIN" calibrate "$T/k.yaml" --write "$T/k2.yaml"
 expect 0 "$BIN" validate "$T/k2.yaml"
 
-# main job: writes the database with every design
-expect 0 "$BIN" configs/kv260.yaml --db "$T/r.db"
-n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_points" 2>/dev/null)
-[ "$n" = 2 ] && ok || bad "v_points has '$n' rows, want 2"
+# main job: a complete sweep run with the named designs as reference points
+expect 0 "$BIN" configs/kv260.yaml --db "$T/r.db" --no-progress
+n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_points WHERE design_name IS NOT NULL" 2>/dev/null)
+[ "$n" = 2 ] && ok || bad "v_points has '$n' named designs, want 2"
+n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_runs WHERE kind='sweep' AND status='complete'" 2>/dev/null)
+[ "$n" = 1 ] && ok || bad "runs has '$n' complete sweeps, want 1"
 
 # a bad config: exit 2, FILE:LINE:COL, nothing written, stored runs intact
 printf 'schema: 1\ndevice: [\n' >"$T/bad.yaml"

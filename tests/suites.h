@@ -10,5 +10,9 @@ Suite *engine_suite(void);
 Suite *perf_suite(void);
 Suite *calib_suite(void);
 Suite *store_suite(void);
+Suite *pareto_suite(void);
+Suite *space_suite(void);
+Suite *factor_suite(void);
+Suite *sweep_suite(void);
 
 #endif
