@@ -150,6 +150,11 @@ sqlite3 *store_db(store *s)
 	return s->db;
 }
 
+const char *store_path(const store *s)
+{
+	return s->path;
+}
+
 static int exec(store *s, const char *sql, const char *what)
 {
 	char *msg = NULL;

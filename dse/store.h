@@ -117,6 +117,9 @@ int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id,
 /* Chosen point of the latest complete sweep of c (by config_sha256): 0, 1 when none, -1. */
 int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id);
 
+/* The database file's path as given to store_open(). */
+const char *store_path(const store *s);
+
 /* The underlying handle, for queries the store does not wrap. */
 struct sqlite3 *store_db(store *s);
 

@@ -15,6 +15,7 @@
 #include "sweep.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,6 +129,35 @@ static void idset_del(idset *s, int64_t id)
 		if (s->slot[j] == -1)
 			return;
 	}
+}
+
+/*
+ * One sweep at a time per database: an exclusive flock() on DB.lock,
+ * held for the whole run and dropped by the kernel when the process ends
+ * however it ends, so a killed sweep never blocks the next one.  (A lock
+ * on the database file itself would share its descriptor rules with
+ * SQLite's own POSIX locks; a separate file keeps them apart.)
+ * Returns the descriptor, or -1 with err set.
+ */
+static int lock_db(const char *db, char *err, size_t errlen)
+{
+	char path[1100];
+	snprintf(path, sizeof path, "%s.lock", db);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open the sweep lock: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK)
+			snprintf(err, errlen, "%s: another pdswap-dse is sweeping into this database; wait for it to end", db);
+		else
+			snprintf(err, errlen, "%s: cannot take the sweep lock: %s", path, strerror(e));
+		return -1;
+	}
+	return fd;
 }
 
 /* ------------------------------------------------------- shared state */
@@ -583,6 +614,9 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 			 (long long)sp.n_points, (long long)SWEEP_MAX_POINTS);
 		return -1;
 	}
+	int lock = lock_db(store_path(s), err, errlen);
+	if (lock < 0)
+		return -1;
 	run_ctx x = {.c = c, .w = w, .s = s, .sp = &sp, .o = o, .err = err, .errlen = errlen};
 	int rc = -1;
 	uint8_t *done = calloc((size_t)(sp.n_chunks / 8 + 1), 1);
@@ -777,6 +811,7 @@ out:
 	free(x.pend);
 	fac_free(f);
 	free(done);
+	close(lock);
 	return rc;
 }
 
