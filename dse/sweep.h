@@ -18,6 +18,9 @@
  * points, not of the order they were merged in, so the thread count
  * changes nothing but the wall time.
  *
+ * One sweep at a time writes a database: sweep_run() holds an exclusive
+ * flock() on "DB.lock" while it runs.
+ *
  * With all_points every evaluated point is stored as well (rejected ones
  * with the reason and no metrics).  Without it, the points table holds
  * the fronts and the config's named designs (reference points, ids after

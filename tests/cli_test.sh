@@ -77,5 +77,56 @@ n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM runs")
 expect 2 "$BIN" "$T/bad.yaml" --db "$T/new.db"
 [ ! -e "$T/new.db" ] && ok || bad "a failed run created a database"
 
+# the sweep's options
+expect 2 "$BIN" configs/kv260.yaml --threads 0 --db "$T/o.db"
+expect 2 "$BIN" configs/kv260.yaml --threads x --db "$T/o.db"
+expect 2 "$BIN" configs/kv260.yaml --threads
+grep -q -- "--threads needs a value" "$T/err" && ok || bad "--threads without a value: $(cat "$T/err")"
+[ ! -e "$T/o.db" ] && ok || bad "a usage error created a database"
+
+# every example query of README.md works on a real database and prints something
+grep '^    sqlite3 ' README.md | sed 's/^    //' >"$T/queries"
+nq=$(wc -l <"$T/queries")
+[ "$nq" -ge 6 ] && ok || bad "README.md shows $nq example queries, want at least 6"
+while IFS= read -r q; do
+	q=$(printf '%s' "$q" | sed "s#results/results.db#$T/r.db#")
+	out=$(sh -c "$q" 2>&1)
+	if [ $? = 0 ] && [ -n "$out" ] && ! printf '%s' "$out" | grep -q '^Error'; then ok; else bad "README query failed: $q :: $out"; fi
+done <"$T/queries"
+
+# simulate --design best: the chosen point of the latest complete sweep, same figures as stored
+expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 768 --gen 1 --json --db "$T/r.db"
+grep -q "design 'best' is point" "$T/err" && ok || bad "simulate best does not say which point"
+chosen=$(sqlite3 "$T/r.db" "SELECT m.ttft_s FROM v_metrics m JOIN v_chosen c USING(run_id, point_id) WHERE m.source='analytic' AND m.prompt=768 ORDER BY c.run_id DESC LIMIT 1")
+python3 - "$T/out" "$chosen" <<'PY' && ok || bad "simulate --design best differs from the stored chosen point"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["design"] == "best" and o["mode"] == "dpr" and o["feasible"]
+assert abs(o["ttft_s"] - float(sys.argv[2])) <= 1e-9 * o["ttft_s"], (o["ttft_s"], sys.argv[2])
+PY
+# ... and with no sweep stored, it sweeps first
+expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 64 --gen 1 --db "$T/fresh.db"
+n=$(sqlite3 "$T/fresh.db" "SELECT count(*) FROM v_runs WHERE status='complete'")
+[ "$n" = 1 ] && ok || bad "simulate best on an empty database made '$n' complete runs, want 1"
+
+# a file that is not a database: exit 1, left as it was
+printf 'precious\n' >"$T/notdb"
+expect 1 "$BIN" configs/kv260.yaml --db "$T/notdb"
+[ "$(cat "$T/notdb")" = precious ] && ok || bad "the main job touched a foreign file"
+
+# one sweep at a time per database
+PDSWAP_CHUNK_DELAY_MS=50 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress >/dev/null 2>&1 &
+slow=$!
+i=0
+while [ $i -lt 100 ] && [ "$(sqlite3 "$T/lock.db" "SELECT count(*) FROM chunks" 2>/dev/null || echo 0)" = 0 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+expect 1 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress
+grep -q "another pdswap-dse is sweeping" "$T/err" && ok || bad "a second sweep on a busy database: $(cat "$T/err")"
+kill -9 $slow 2>/dev/null
+wait $slow 2>/dev/null
+expect 0 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress
+grep -q "resumed" "$T/out" && ok || bad "the sweep after a killed one did not resume it"
+
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]
