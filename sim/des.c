@@ -89,10 +89,13 @@
 #include "perf.h"
 #include "trace.h"
 
+_Static_assert(DES_MASTERS <= DDR_MAX_MASTERS, "ddr.h holds too few masters");
+_Static_assert(CFG_MAX_HP <= DDR_MAX_HP && CFG_MAX_CTRL <= DDR_MAX_CTRL, "ddr.h holds too few ports");
+_Static_assert(DES_STREAMS <= DDR_MAX_STREAMS, "ddr.h holds too few streams");
+
 const char *const des_stream_names[DES_STREAMS] = {"weights", "K", "V", "Q", "O", "bitstream"};
 const char *const des_phase_names[DES_PHASES] = {"prefill", "decode"};
 
-enum { M_WEIGHTS, M_PRE, M_DEC, N_MASTERS };
 enum { RP_PREFILL, RP_RECONF, RP_DECODE, RP_STATIC };
 enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE };
 static const char *const stage_names[] = {"prefill attention", "Q preload", "QK pass",
@@ -169,6 +172,7 @@ typedef struct {
 	int64_t p0_busy[CFG_MAX_HP];
 	struct port_span pspan[DDR_MAX_HP][DDR_MAX_STREAMS];
 	char name[PDS_NAME_MAX + 64];
+	char bug[160]; /* a broken invariant of the schedule */
 } des;
 
 /* ------------------------------------------------------------- helpers */
@@ -320,7 +324,7 @@ static void stream_try(des *s)
 	advance(s, c);
 	for (int h = 0; h < s->c->dev.n_hp; h++)
 		if (s->wmask >> h & 1u)
-			ddr_start(&s->m, h, DDR_RD, M_WEIGHTS, DES_S_WEIGHTS, b, stream_drained, s, tag);
+			ddr_start(&s->m, h, DDR_RD, DES_M_WEIGHTS, DES_S_WEIGHTS, b, stream_drained, s, tag);
 }
 
 static void tlmm_done(void *ctx, uint64_t arg)
@@ -498,7 +502,7 @@ static void att_flow(des *s, uint32_t mask, int dir, int stream, double bytes)
 	int n = __builtin_popcount(mask);
 	if (n == 0 || !(bytes > 0))
 		return;
-	int master = s->a_pass == 0 ? M_PRE : M_DEC;
+	int master = s->a_pass == 0 ? DES_M_PRE : DES_M_DEC;
 	uint64_t tag = tag_of(s->a_pass, s->a_layer, OP_STAGE + s->a_stage);
 	for (int h = 0; h < s->c->dev.n_hp; h++)
 		if (mask >> h & 1u) {
@@ -528,7 +532,7 @@ static void stage_start(des *s, int st)
 		att_flow(s, pm->o, DDR_WR, DES_S_O, s->prompt * s->qb);
 		break;
 	case ST_QLOAD:
-		ddr_hold(&s->m, pm->q, M_DEC);
+		ddr_hold(&s->m, pm->q, DES_M_DEC);
 		att_flow(s, pm->q, DDR_RD, DES_S_Q, s->qb);
 		if (s->a_flows == 0)
 			ddr_hold(&s->m, 0, -1);
@@ -562,6 +566,13 @@ static void stage_start(des *s, int st)
 
 static void attn_start(des *s, int pass, int layer)
 {
+	/* the RP must hold the engine of the phase */
+	int need = !s->dpr ? RP_STATIC : pass == 0 ? RP_PREFILL : RP_DECODE;
+	if (s->rp != need && !s->bug[0]) {
+		snprintf(s->bug, sizeof s->bug, "attention of pass %d layer %d started while the RP holds '%s'", pass,
+			 layer, rp_names[s->rp]);
+		evq_stop(&s->q);
+	}
 	s->a_pass = pass;
 	s->a_layer = layer;
 	s->a_t0 = s->q.now_ps;
@@ -624,22 +635,22 @@ static void pass_done(des *s, int pass)
 
 /* --------------------------------------------------------------- set-up */
 
-static void mem_params(const cfg_t *c, const design_t *d, ddr_params *p)
+void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p)
 {
 	double f = d->clock_mhz * 1e6, lat_s = c->cal.ddr_latency_ns.value * 1e-9;
-	const int burst[N_MASTERS] = {c->arch.weight_burst, d->pre_burst, d->dec_burst};
-	const int outst[N_MASTERS] = {c->arch.weight_outstanding, d->pre_outstanding, d->dec_outstanding};
+	const int burst[DES_MASTERS] = {c->arch.weight_burst, d->pre_burst, d->dec_burst};
+	const int outst[DES_MASTERS] = {c->arch.weight_outstanding, d->pre_outstanding, d->dec_outstanding};
 	memset(p, 0, sizeof *p);
 	p->n_hp = c->dev.n_hp;
 	p->n_ctrl = c->dev.ddr.n_ctrl;
-	p->n_masters = N_MASTERS;
+	p->n_masters = DES_MASTERS;
 	for (int h = 0; h < c->dev.n_hp; h++) {
 		const cfg_hp *hp = &c->dev.hp[h];
 		double clk = f < hp->max_clock_mhz * 1e6 ? f : hp->max_clock_mhz * 1e6;
 		double wb = hp->width_bits / 8.0;
 		p->chan_b_per_s[h] = wb * clk * c->cal.eta_port.value;
 		p->ctrl_of[h] = hp->ctrl;
-		for (int a = 0; a < N_MASTERS; a++) {
+		for (int a = 0; a < DES_MASTERS; a++) {
 			int b = burst[a] < c->dev.axi_max_burst_beats ? burst[a] : c->dev.axi_max_burst_beats;
 			p->master_b_per_s[a][h] = (double)outst[a] * b * wb / lat_s;
 		}
@@ -698,7 +709,7 @@ static int setup(des *s, const cfg_t *c, const wl_t *w, const design_t *d, int p
 
 	evq_init(&s->q);
 	ddr_params mp;
-	mem_params(c, d, &mp);
+	des_ddr_params(c, d, &mp);
 	ddr_init(&s->m, &s->q, &mp);
 	pcap_params pp = pcap_params_of(c, DES_S_BITSTREAM);
 	pcap_init(&s->pc, &s->q, &s->m, &pp);
@@ -730,7 +741,10 @@ static void results(des *s, des_result *r)
 		r->swap_s = (s->t_swap_end - s->t_trigger) * ps;
 		r->pcap_s = (s->pc.t_end - s->pc.t_start) * ps;
 		r->tail_overlap_s = (s->t_prefill_end - s->t_trigger) * ps;
-		int64_t exposed = s->t_swap_end > s->t_ttft ? s->t_swap_end - s->t_ttft : 0;
+		/* measured: how long the first step waited after the first token's LM
+		 * head (with no decode, how long it would have waited) */
+		int64_t exposed = s->gen > 0 ? s->t_dec_start - s->t_ttft
+					     : s->t_swap_end > s->t_ttft ? s->t_swap_end - s->t_ttft : 0;
 		r->swap_exposed_s = exposed * ps;
 		r->swap_hidden_s = r->swap_s - r->swap_exposed_s;
 		double idle = s->bitstream_bytes / s->pc.p.rate_b_per_s;
@@ -815,6 +829,10 @@ int des_run(const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int ge
 
 	if (evq_failed(&s->q)) {
 		snprintf(err, errlen, "des: out of memory");
+		goto out;
+	}
+	if (s->bug[0]) {
+		snprintf(err, errlen, "des: BUG: %s", s->bug);
 		goto out;
 	}
 	if (!s->finished || (s->dpr && !s->swap_done) || s->m.n_act != 0) {

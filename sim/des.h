@@ -18,10 +18,15 @@
 #include <stdint.h>
 
 #include "cfg.h"
+#include "ddr.h"
 #include "workload.h"
 
 enum { DES_PH_PREFILL, DES_PH_DECODE, DES_PHASES };
 enum { DES_S_WEIGHTS, DES_S_K, DES_S_V, DES_S_Q, DES_S_O, DES_S_BITSTREAM, DES_STREAMS };
+
+/* AXI masters on the HP ports: the static region's weight streamer and the
+ * two attention engines. */
+enum { DES_M_WEIGHTS, DES_M_PRE, DES_M_DEC, DES_MASTERS };
 
 extern const char *const des_stream_names[DES_STREAMS];
 extern const char *const des_phase_names[DES_PHASES];
@@ -68,6 +73,14 @@ typedef struct {
  */
 int des_run(const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int gen,
 	    const des_opts *o, des_result *r, char *err, size_t errlen);
+
+/*
+ * The memory path of a design as the DES sees it: per HP port and
+ * direction width/8 x min(clock, port max clock) x eta_port; per master
+ * outstanding x min(burst, axi_max_burst_beats) x width/8 / ddr_latency;
+ * the controller ports' peaks; ddr peak x ddr_efficiency.
+ */
+void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p);
 
 /* The paper's objective measured with the DES (three short runs). */
 typedef struct {
