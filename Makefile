@@ -54,10 +54,9 @@ $(BUILD)/tests/%.o: tests/%.c
 $(TBIN): $(TEST_OBJ) $(BUILD)/libpdswap.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
-# one benchmark program per tests/bench_<name>.c
-.PRECIOUS: $(BUILD)/tests/bench_%.o
 $(BUILD)/bench_%: $(BUILD)/tests/bench_%.o $(BUILD)/libpdswap.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+.SECONDARY: $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
 # Install missing Debian packages: with apt-get as root, otherwise print the line.
 deps:
@@ -93,7 +92,7 @@ asan: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
-	PDSWAP_BIN=$(abspath $(BIN)) sh tests/bench.sh
+	PDSWAP_BIN=$(abspath $(BIN)) PDSWAP_BUILD=$(abspath $(BUILD)) sh tests/bench.sh
 
 clean:
 	rm -rf build build-asan

@@ -347,6 +347,27 @@ static int fit_timing(cfg_t *c, const wl_t *w, calib_result *res, char *err, siz
 		}
 		gsl_matrix_free(cov);
 		rc = 0;
+		/* a free coefficient the data do not constrain, or one pinned at the
+		 * edge of its plausible range, is not a fit: refuse it */
+		for (int i = 0; i < t.n_free && !rc; i++) {
+			double u = gsl_vector_get(xs, (size_t)i), sg = 1 / (1 + exp(-u));
+			double dc = (t.hi[i] - t.lo[i]) * sg * (1 - sg), v = *cfg_slot(c, t.slot[i]), sens = 0;
+			for (int k = 0; k < n; k++) {
+				double jk = gsl_matrix_get(J, (size_t)k, (size_t)i) / dc * v;
+				sens += jk * jk;
+			}
+			if (sg < 1e-4 || sg > 1 - 1e-4) {
+				snprintf(err, errlen, "calibration.%s ends at the edge of its plausible range [%g, %g]; "
+					 "the model cannot explain the measurements with it",
+					 cal_slot_names[t.slot[i]], t.lo[i], t.hi[i]);
+				rc = -2;
+			} else if (sqrt(sens) < 1e-6) {
+				snprintf(err, errlen, "calibration.%s is not constrained by any timing measurement "
+					 "(no residual depends on it); mark it assumed or measured",
+					 cal_slot_names[t.slot[i]]);
+				rc = -2;
+			}
+		}
 	}
 	gsl_set_error_handler(old);
 	gsl_multifit_nlinear_free(ws);
@@ -354,7 +375,8 @@ static int fit_timing(cfg_t *c, const wl_t *w, calib_result *res, char *err, siz
 	if (rc) {
 		for (int i = 0; i < t.n_free; i++)
 			*cfg_slot(c, t.slot[i]) = before[i];
-		snprintf(err, errlen, "timing fit did not converge: %s", gsl_strerror(rc));
+		if (rc != -2)
+			snprintf(err, errlen, "timing fit did not converge: %s", gsl_strerror(rc));
 		return -1;
 	}
 	for (int i = 0; i < t.n_free; i++)

@@ -81,6 +81,23 @@ START_TEST(too_many_free_coefficients_refused)
 }
 END_TEST
 
+START_TEST(unconstrained_coefficient_refused)
+{
+	/* the baseline's streams are peak-bound, so no measurement depends on the
+	 * DDR latency: freeing it must be refused, not "fitted" to any value */
+	cfg_t c;
+	tu_load_default(&c);
+	c.cal.ddr_latency_ns.prov = PROV_FITTED;
+	cfg_calib before = c.cal;
+	calib_result res;
+	char err[512];
+	ck_assert_int_eq(calib_fit(&c, &res, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "ddr_latency_ns is not constrained") != NULL, "%s", err);
+	ck_assert_mem_eq(&before, &c.cal, sizeof before);
+	cfg_release(&c);
+}
+END_TEST
+
 START_TEST(write_back_round_trips)
 {
 	cfg_t c, d;
@@ -109,6 +126,7 @@ Suite *calib_suite(void)
 	tcase_add_test(t, fit_reproduces_baseline_within_10pct);
 	tcase_add_test(t, fit_is_idempotent_on_fitted_config);
 	tcase_add_test(t, too_many_free_coefficients_refused);
+	tcase_add_test(t, unconstrained_coefficient_refused);
 	tcase_add_test(t, write_back_round_trips);
 	suite_add_tcase(s, t);
 	return s;
