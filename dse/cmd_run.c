@@ -2,7 +2,7 @@
  * cmd_run.c - `pdswap-dse CONFIG`: the main job.  Sweeps the design space
  * of the config (sweep.h) into results.db, resuming an unfinished run of
  * the same config, and ends with the chosen PD-Swap design against the
- * best static design of the same device.
+ * best static design of the same device, as the DES measured them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -22,9 +22,10 @@ static void usage(FILE *f)
 {
 	fputs("usage: pdswap-dse CONFIG [--db FILE] [--threads N] [--all-points] [--no-progress]\n"
 	      "  Explores the design space of CONFIG (dpr and static architectures), keeps the\n"
-	      "  Pareto front of each in FILE (default results/results.db), and chooses the\n"
-	      "  design that minimises TTFT + alpha*T_dec(long) + (1-alpha)*T_dec(short) under\n"
-	      "  t_pre_max.  An unfinished run of the same config is resumed.\n"
+	      "  Pareto front of each in FILE (default results/results.db), re-simulates the\n"
+	      "  fronts with the discrete-event model and chooses the design that minimises\n"
+	      "  TTFT + alpha*T_dec(long) + (1-alpha)*T_dec(short) under t_pre_max.  An\n"
+	      "  unfinished run of the same config is resumed.\n"
 	      "  --threads N    worker threads (default: every online core)\n"
 	      "  --all-points   also store every evaluated point, not only the fronts\n"
 	      "  --no-progress  no progress bar (it is drawn only when stderr is a terminal)\n",
@@ -43,11 +44,11 @@ static void describe(const cfg_t *c, const design_t *d, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, ", pblock %s", c->arch.pblocks[d->rp].name);
 }
 
-/* A stored figure of point id at length L, NAN when absent. */
+/* A stored figure of point id at length L (the DES's), NAN when absent. */
 static double fig(store *s, int64_t run, int64_t id, int L, int which)
 {
 	store_metric m;
-	if (id < 0 || store_get_metric(s, run, id, "analytic", L, &m) != 0)
+	if (id < 0 || store_get_metric(s, run, id, "des", L, &m) != 0)
 		return NAN;
 	switch (which) {
 	case 0: return m.ttft_s;
@@ -86,7 +87,7 @@ static void compare(const cfg_t *c, const wl_t *w, store *s, const sweep_result 
 	}
 	if (!hd || !hs)
 		return;
-	printf("  %-26s %14s %14s %9s\n", "analytic model", "dpr", "static", "dpr/static");
+	printf("  %-26s %14s %14s %9s\n", "discrete-event model", "dpr", "static", "dpr/static");
 	char name[64];
 	for (int i = 0; i < c->wl.n_prompts; i++) {
 		int L = c->wl.prompts[i];

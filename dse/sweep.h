@@ -26,10 +26,14 @@
  * the fronts and the config's named designs (reference points, ids after
  * the space).
  *
- * At the end, the best point of each architecture by the paper's
- * objective, TTFT(prompt) + alpha*T_dec(l_long) + (1-alpha)*T_dec(l_short)
- * subject to TTFT <= t_pre_max, is stored in `best`, and the DPR one (the
- * static one when the space has no dpr mode) in `chosen`.
+ * When every chunk is done, the fronts and the named designs are
+ * re-simulated with the discrete-event model (sim/des.h) at every
+ * workload length (metrics rows with source 'des', stored as they finish,
+ * so this phase resumes too).  The best point of each architecture by the
+ * paper's objective measured with the DES, TTFT(prompt) +
+ * alpha*T_dec(l_long) + (1-alpha)*T_dec(l_short) subject to DES TTFT <=
+ * t_pre_max, is stored in `best`, and the DPR one (the static one when the
+ * space has no dpr mode) in `chosen`.
  */
 #ifndef PDS_SWEEP_H
 #define PDS_SWEEP_H
@@ -58,7 +62,7 @@ typedef struct {
 	int64_t n_feasible;        /* points meeting every constraint */
 	int64_t n_front[2];        /* front size by mode (MODE_STATIC, MODE_DPR) */
 	int64_t best[2];           /* best point by mode, -1 when none is feasible */
-	double best_objective[2];
+	double best_objective[2];  /* DES objective, s */
 	int64_t chosen;            /* -1 when nothing is feasible */
 	double wall_s;             /* this process's part */
 } sweep_result;

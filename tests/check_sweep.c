@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "des.h"
 #include "factor.h"
 #include "perf.h"
 #include "space.h"
@@ -270,6 +271,21 @@ static void stored_points_honest(const cfg_t *c, const char *db, int64_t run)
 	store_close(s);
 }
 
+/* The front point of `mode` of least DES objective with DES TTFT within t_pre_max, from SQL alone. */
+static int64_t best_by_des(sqlite3 *h, const cfg_t *c, const char *mode)
+{
+	char sql[1200];
+	snprintf(sql, sizeof sql,
+		 "SELECT p.point_id FROM v_pareto f JOIN v_points p USING(run_id, point_id)"
+		 " JOIN v_metrics a ON a.run_id=p.run_id AND a.point_id=p.point_id AND a.source='des' AND a.prompt=%d"
+		 " JOIN v_metrics l ON l.run_id=p.run_id AND l.point_id=p.point_id AND l.source='des' AND l.prompt=%d"
+		 " JOIN v_metrics s ON s.run_id=p.run_id AND s.point_id=p.point_id AND s.source='des' AND s.prompt=%d"
+		 " WHERE p.mode='%s' AND a.ttft_s <= %.17g"
+		 " ORDER BY a.ttft_s + %.17g * l.decode_step_s + (1 - %.17g) * s.decode_step_s, p.point_id LIMIT 1",
+		 c->obj.prompt, c->obj.l_long, c->obj.l_short, mode, c->cons.t_pre_max_s, c->obj.alpha, c->obj.alpha);
+	return q_int(h, sql);
+}
+
 START_TEST(front_is_the_brute_force_front)
 {
 	const char *db = "build/test_sweep_front.db";
@@ -294,14 +310,25 @@ START_TEST(front_is_the_brute_force_front)
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM pareto p WHERE (SELECT count(*) FROM metrics m WHERE"
 				  " m.run_id=p.run_id AND m.point_id=p.point_id AND m.source='analytic') != 7"),
 			 0);
-	/* the chosen point is the dpr front point of least objective (ties: smallest id) */
+	/* every front point and named design was re-simulated at every length */
+	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM points p WHERE (SELECT count(*) FROM metrics m WHERE"
+				  " m.run_id=p.run_id AND m.point_id=p.point_id AND m.source='des') != 7"),
+			 0);
+	/* the chosen point is the dpr front point of least DES objective under
+	 * t_pre_max (ties: smallest id); the same rule gives the best static one */
 	ck_assert_int_eq(q_int(h, "SELECT point_id FROM v_chosen"), r.chosen);
-	ck_assert_int_eq(q_int(h, "SELECT point_id FROM v_points JOIN v_pareto USING(run_id, point_id)"
-				  " WHERE mode='dpr' ORDER BY objective, point_id LIMIT 1"),
-			 r.chosen);
-	ck_assert_int_eq(q_int(h, "SELECT point_id FROM v_points JOIN v_pareto USING(run_id, point_id)"
-				  " WHERE mode='static' ORDER BY objective, point_id LIMIT 1"),
-			 r.best[MODE_STATIC]);
+	ck_assert_int_eq(best_by_des(h, &c, "dpr"), r.chosen);
+	ck_assert_int_eq(best_by_des(h, &c, "static"), r.best[MODE_STATIC]);
+	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM v_best WHERE source='des'"), 2);
+	/* ... and its objective is what the DES module measures for that design */
+	des_obj dob;
+	design_t dd;
+	wl_t w;
+	wl_init(&w, &c.model);
+	space_design(&s, r.chosen, &dd);
+	char err[300];
+	ck_assert_msg(des_objective(&c, &w, &dd, NULL, &dob, err, sizeof err) == 0, "%s", err);
+	ck_assert_double_eq_tol(r.best_objective[MODE_DPR], dob.objective, 1e-12 * dob.objective);
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM runs WHERE status='complete' AND kind='sweep'"), 1);
 	ck_assert_int_eq(q_int(h, "SELECT n_points FROM runs"), s.n_points);
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM chunks"), s.n_chunks);
@@ -327,7 +354,10 @@ START_TEST(all_points_front_from_stored_metrics)
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM points"), s.n_points + c.n_designs);
 	/* rejected on resources: no metrics; evaluated: 7 lengths */
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM points p WHERE (SELECT count(*) FROM metrics m WHERE"
-				  " m.run_id=p.run_id AND m.point_id=p.point_id) NOT IN (0, 7)"),
+				  " m.run_id=p.run_id AND m.point_id=p.point_id AND m.source='analytic') NOT IN (0, 7)"),
+			 0);
+	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM points WHERE feasible=0 AND reason NOT LIKE '%t_pre_max%'"
+				  " AND point_id IN (SELECT point_id FROM metrics)"),
 			 0);
 	ck_assert(q_int(h, "SELECT count(*) FROM points WHERE feasible=0 AND reason LIKE '%t_pre_max%'"
 			   " AND point_id IN (SELECT point_id FROM metrics)") > 0);
@@ -391,26 +421,24 @@ END_TEST
 START_TEST(threads_give_identical_databases)
 {
 	cfg_t c;
-	tu_load_default(&c);
+	tu_load_edited(&c, "small.yaml", small_ed, N_SMALL_ED);
 	const char *db[3] = {"build/test_sweep_t1.db", "build/test_sweep_t2.db", "build/test_sweep_t3.db"};
 	sweep_result r[3];
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 2; i++) {
 		rm_db(db[i]);
 		sweep_into(&c, db[i], i + 1, false, &r[i]);
 	}
 	same_dump(db[0], r[0].run_id, db[1], r[1].run_id, "1 vs 2 threads");
-	same_dump(db[0], r[0].run_id, db[2], r[2].run_id, "1 vs 3 threads");
-	for (int i = 0; i < 3; i++)
-		rm_db(db[i]);
-	cfg_release(&c);
-	/* and with every point stored */
-	tu_load_edited(&c, "small.yaml", small_ed, N_SMALL_ED);
-	for (int i = 0; i < 2; i++) {
-		rm_db(db[i]);
-		sweep_into(&c, db[i], i + 1, true, &r[i]);
-	}
-	same_dump(db[0], r[0].run_id, db[1], r[1].run_id, "all points, 1 vs 2 threads");
 	for (int i = 0; i < 2; i++)
+		rm_db(db[i]);
+	/* with every point stored, and more threads than cores */
+	for (int i = 0; i < 3; i++) {
+		rm_db(db[i]);
+		sweep_into(&c, db[i], 2 * i + 1, true, &r[i]);
+	}
+	same_dump(db[0], r[0].run_id, db[1], r[1].run_id, "all points, 1 vs 3 threads");
+	same_dump(db[0], r[0].run_id, db[2], r[2].run_id, "all points, 1 vs 5 threads");
+	for (int i = 0; i < 3; i++)
 		rm_db(db[i]);
 	cfg_release(&c);
 }
@@ -421,7 +449,7 @@ START_TEST(rerun_makes_a_new_identical_run)
 	const char *db = "build/test_sweep_rerun.db";
 	rm_db(db);
 	cfg_t c;
-	tu_load_default(&c);
+	tu_load_edited(&c, "small.yaml", small_ed, N_SMALL_ED);
 	sweep_result a, b;
 	sweep_into(&c, db, 2, false, &a);
 	sweep_into(&c, db, 1, false, &b);
@@ -502,8 +530,30 @@ static int run_child(const char *cfg, const char *db, bool all_points)
  * recorded (and before the end), check what it left, resume it, and
  * compare with a run that went straight through.
  */
+/* DES rows the database holds (0 while it has none). */
+static int64_t des_rows(const char *db)
+{
+	if (access(db, F_OK) != 0)
+		return 0;
+	sqlite3 *h;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(h);
+		return 0;
+	}
+	sqlite3_busy_timeout(h, 2000);
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM metrics WHERE source='des'", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return n;
+}
+
 static void interrupt_and_resume(const char *cfgpath, const cfg_t *c, bool all_points, int sig, int64_t after,
-				 int delay_ms, const char *tag)
+				 int delay_ms, const char *tag, bool in_des)
 {
 	char db[256], ref[256];
 	snprintf(db, sizeof db, "build/test_sweep_%s.db", tag);
@@ -517,7 +567,7 @@ static void interrupt_and_resume(const char *cfgpath, const cfg_t *c, bool all_p
 	for (int i = 0; i < 20000 && n < after; i++) {
 		struct timespec ts = {0, 2 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		n = chunks_done(db);
+		n = in_des ? des_rows(db) : chunks_done(db);
 	}
 	ck_assert(kill(pid, sig) == 0);
 	int st;
@@ -529,8 +579,15 @@ static void interrupt_and_resume(const char *cfgpath, const cfg_t *c, bool all_p
 	}
 	/* what the killed run left is consistent: complete chunks, their exact front */
 	n = chunks_done(db);
-	ck_assert_msg(n >= after && n < s.n_chunks, "%s: %lld of %lld chunks when stopped", tag, (long long)n,
-		      (long long)s.n_chunks);
+	if (in_des) {
+		ck_assert_msg(n == s.n_chunks, "%s: %lld of %lld chunks when stopped", tag, (long long)n,
+			      (long long)s.n_chunks);
+		ck_assert(des_rows(db) >= after);
+	} else {
+		ck_assert_msg(n >= after && n < s.n_chunks, "%s: %lld of %lld chunks when stopped", tag,
+			      (long long)n, (long long)s.n_chunks);
+		ck_assert_int_eq(des_rows(db), 0);
+	}
 	sqlite3 *h = open_ro(db);
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM runs"), 1);
 	ck_assert_int_eq(q_int(h, sig == SIGKILL ? "SELECT count(*) FROM runs WHERE status='running'"
@@ -564,8 +621,13 @@ static void interrupt_and_resume(const char *cfgpath, const cfg_t *c, bool all_p
 START_TEST(kill_9_mid_sweep_then_resume)
 {
 	cfg_t c;
+	const char *path = small_yaml();
+	tu_load_edited(&c, path, small_ed, N_SMALL_ED);
+	interrupt_and_resume(path, &c, false, SIGKILL, 4, 40, "kill9", false);
+	cfg_release(&c);
+	/* and while the DES re-checks the fronts (all chunks stored, some DES rows) */
 	tu_load_default(&c);
-	interrupt_and_resume(KV260, &c, false, SIGKILL, 4, 40, "kill9");
+	interrupt_and_resume(KV260, &c, false, SIGKILL, 7, 0, "kill9des", true);
 	cfg_release(&c);
 }
 END_TEST
@@ -575,7 +637,7 @@ START_TEST(kill_9_all_points_then_resume)
 	cfg_t c;
 	const char *path = small_yaml();
 	tu_load_edited(&c, path, small_ed, N_SMALL_ED);
-	interrupt_and_resume(path, &c, true, SIGKILL, 2, 40, "kill9all");
+	interrupt_and_resume(path, &c, true, SIGKILL, 2, 40, "kill9all", false);
 	cfg_release(&c);
 }
 END_TEST
@@ -583,9 +645,14 @@ END_TEST
 START_TEST(sigterm_and_sigint_then_resume)
 {
 	cfg_t c;
+	const char *path = small_yaml();
+	tu_load_edited(&c, path, small_ed, N_SMALL_ED);
+	interrupt_and_resume(path, &c, false, SIGTERM, 4, 40, "term", false);
+	interrupt_and_resume(path, &c, false, SIGINT, 6, 40, "int", false);
+	cfg_release(&c);
+	/* while the DES re-checks the default space's fronts */
 	tu_load_default(&c);
-	interrupt_and_resume(KV260, &c, false, SIGTERM, 4, 40, "term");
-	interrupt_and_resume(KV260, &c, false, SIGINT, 6, 40, "int");
+	interrupt_and_resume(KV260, &c, false, SIGTERM, 7, 0, "termdes", true);
 	cfg_release(&c);
 }
 END_TEST

@@ -161,6 +161,14 @@ o = json.load(open(sys.argv[1]))
 assert o["design"] == "best" and o["mode"] == "dpr" and o["feasible"]
 assert abs(o["ttft_s"] - float(sys.argv[2])) <= 1e-9 * o["ttft_s"], (o["ttft_s"], sys.argv[2])
 PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 768 --gen 1 --model des --json --db "$T/r.db"
+chosen=$(sqlite3 "$T/r.db" "SELECT m.ttft_s FROM v_metrics m JOIN v_chosen c USING(run_id, point_id) WHERE m.source='des' AND m.prompt=768 ORDER BY c.run_id DESC LIMIT 1")
+python3 - "$T/out" "$chosen" <<'PY' && ok || bad "simulate --design best --model des differs from the stored DES figures"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["design"] == "best" and o["model"] == "des"
+assert abs(o["ttft_s"] - float(sys.argv[2])) <= 1e-9 * o["ttft_s"], (o["ttft_s"], sys.argv[2])
+PY
 # ... and with no sweep stored, it sweeps first
 expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 64 --gen 1 --db "$T/fresh.db"
 n=$(sqlite3 "$T/fresh.db" "SELECT count(*) FROM v_runs WHERE status='complete'")
