@@ -37,7 +37,8 @@ TBIN := $(BUILD)/check_pdswap
 # HLS side (sim/hw): host tools linked with the library; the kernels and the
 # test bench are built per design point by sim/hw/csim.sh.
 HLS_TOOLS  := $(BUILD)/hls/pragma_lint $(BUILD)/hls/csim_points
-HLS_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unknown-pragmas $(OPT) $(SAN) -D_POSIX_C_SOURCE=200809L
+HLS_CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
+              -Wno-unknown-pragmas $(OPT) $(SAN) -D_POSIX_C_SOURCE=200809L
 
 .PHONY: all run check test deps asan bench clean hls-csim
 all: $(BIN)

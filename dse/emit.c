@@ -285,13 +285,15 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 		     errlen) ||
 	    check_widths(c, &P->w, 64, "the TLMM weight stream", err, errlen))
 		return -1;
-	P->wpp = (P->row_words + P->w.n - 1) / P->w.n;
 	P->wpb = 1 << 30;
 	for (int i = 0; i < P->w.n; i++)
 		if (c->dev.hp[P->w.hp[i]].width_bits / 64 < P->wpb)
 			P->wpb = c->dev.hp[P->w.hp[i]].width_bits / 64;
+	/* read cycles (one beat per port) per row, rounded up */
+	P->wpp = (P->row_words + P->w.n * P->wpb - 1) / (P->w.n * P->wpb);
 	P->buf_words = P->row_words + P->w.n * P->wpb + 1;
-	P->w_fifo = (int)ceil_div(2 * c->arch.weight_burst, P->wpp);
+	/* rows two bursts of every port deliver */
+	P->w_fifo = (int)ceil_div(2LL * c->arch.weight_burst * P->w.n * P->wpb, P->row_words);
 	if (P->w_fifo < 2)
 		P->w_fifo = 2;
 
@@ -494,14 +496,14 @@ static void render_static(sb_t *b, const cfg_t *c, const design_t *d, const hls_
 	def(b, "PDS_W_ROW_WORDS", P->row_words, "ceil(ROW_BITS/64) words per row");
 	def(b, "PDS_W_URAM_BANKS", P->uram_banks, "one bank per row word");
 	def(b, "PDS_W_URAM_COUNT", P->uram_count, "URAM288 blocks: banks x ceil(NB_MAX/4096)");
-	def(b, "PDS_W_FIFO_DEPTH", P->w_fifo, "rows between unpacking and lookup: two bursts of every port");
+	def(b, "PDS_W_FIFO_DEPTH", P->w_fifo, "rows between unpacking and lookup: what two bursts of every port carry");
 	sb_printf(b, "\n/* weight ports: beat j (WORDS_PER_BEAT 64-bit words) of the packed index\n"
 		     " * stream is read through port j %% PDS_W_PORTS, one beat per port per cycle */\n");
 	def(b, "PDS_W_PORTS", P->w.n, "architecture.static_region.weight_ports");
 	def(b, "PDS_W_WORDS_PER_BEAT", P->wpb, "64-bit words per beat: the narrowest weight port's width / 64");
 	def(b, "PDS_W_BUF_WORDS", P->buf_words, "ROW_WORDS + W_PORTS * WORDS_PER_BEAT + 1: unpacking buffer");
-	def(b, "PDS_W_LOAD_TRIPS_MAX", (long long)P->rows_max * (P->wpp + 1),
-	    "ROWS_MAX x (ceil(ROW_WORDS/W_PORTS) + 1): reads and row cuts");
+	def(b, "PDS_W_LOAD_TRIPS_MAX", (long long)P->rows_max * (P->wpp + 1) + 1,
+	    "ROWS_MAX x (read cycles per row + 1 cut) + 1");
 	def(b, "PDS_W_BURST", c->arch.weight_burst, "beats of the port width (config)");
 	def(b, "PDS_W_OUTSTANDING", c->arch.weight_outstanding, "read bursts in flight per port (config)");
 	for (int i = 0; i < P->w.n; i++) {

@@ -188,6 +188,9 @@ static void tlmm_case(const wl_t *wl, int k, int n, int tokens)
 	const double read = hw_trips.tlmm_reads * beat, packed = bits / 8.0;
 	CHECK(read >= packed && read < packed + beat,
 	      "tlmm k=%d n=%d: read %.0f weight bytes for a %.1f-byte stream", k, n, read, packed);
+	const long rows = eng_tlmm_mat_cycles(k, n, PDS_TLMM_T, PDS_TLMM_G, PDS_TLMM_Q);
+	CHECK(hw_trips.tlmm_reads + rows <= PDS_W_LOAD_TRIPS_MAX && hw_trips.tlmm_main <= PDS_TLMM_TRIPS_MAX,
+	      "tlmm k=%d n=%d: loops ran past their loop_tripcount bounds", k, n);
 	for (int i = 0; i < wl->n_mats; i++)
 		if (wl->mat[i].k == k && wl->mat[i].n == n) {
 			CHECK(packed == wl->mat[i].bytes, "tlmm %s: %.1f packed bytes, model %.1f", wl->mat[i].name,
