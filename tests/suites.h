@@ -11,5 +11,6 @@ Suite *perf_suite(void);
 Suite *calib_suite(void);
 Suite *store_suite(void);
 Suite *des_suite(void);
+Suite *emit_suite(void);
 
 #endif
