@@ -11,7 +11,7 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		cfg_suite, workload_suite, engine_suite, perf_suite, calib_suite, store_suite,
+		cfg_suite, workload_suite, engine_suite, perf_suite, calib_suite, store_suite, report_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -10,5 +10,6 @@ Suite *engine_suite(void);
 Suite *perf_suite(void);
 Suite *calib_suite(void);
 Suite *store_suite(void);
+Suite *report_suite(void);
 
 #endif
