@@ -886,7 +886,7 @@ static int fig_resources(rep_ctx *R)
 			    " title \"static region + pblock capacity\"");
 	series(&pc, "100 with lines lc rgb '#CC0000' lw 2 dt 2 title \"device capacity\"");
 	series(&pc, "$ucap using 1:2 with lines lc rgb '#CC0000' lw 1.2 dt 4 title \"utilisation cap\"");
-	series(&pc, "$totals using 1:2:3 with labels offset 0,0.7 font ',9' notitle");
+	series(&pc, "$totals using 1:2:3 with labels rotate by 90 right offset 0,-0.4 font ',9' notitle");
 	return finish_fig(R, f, "resources", &pc);
 }
 
@@ -1204,7 +1204,7 @@ static int write_page(rep_ctx *R)
 		 " decode attention engine. A dpr design holds one RM at a time (the first two bars); the third"
 		 " bar is what a static design with both engines would need. The dotted line over the first two"
 		 " bars is the static region plus the pblock that holds the RM (its capacity before the routability"
-		 " margin): an RM must stay below it. The labels give absolute counts.");
+		 " margin): an RM must stay below it. The labels at the top of each bar give its absolute count.");
 	page_resources(R, f);
 
 	fputs("<h2 id=swap>Swap timeline</h2>\n"
