@@ -28,6 +28,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/check_*.c) tests/runner.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard tests/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/%)
 
 BIN  := $(BUILD)/pdswap-dse
 TBIN := $(BUILD)/check_pdswap
@@ -52,6 +53,10 @@ $(BUILD)/tests/%.o: tests/%.c
 
 $(TBIN): $(TEST_OBJ) $(BUILD)/libpdswap.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+$(BUILD)/bench_%: $(BUILD)/tests/bench_%.o $(BUILD)/libpdswap.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+.SECONDARY: $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
 # Install missing Debian packages: with apt-get as root, otherwise print the line.
 deps:
@@ -86,10 +91,10 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN)
-	PDSWAP_BIN=$(abspath $(BIN)) sh tests/bench.sh
+	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	PDSWAP_BIN=$(abspath $(BIN)) PDSWAP_BUILD=$(abspath $(BUILD)) sh tests/bench.sh
 
 clean:
 	rm -rf build build-asan
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/main.d
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/main.d $(BENCH_SRC:%.c=$(BUILD)/%.d)

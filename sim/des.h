@@ -6,22 +6,42 @@
  * ports, PCAP and the ARM LM head as shared resources, and reports the same
  * figures as the analytic model (perf_run) plus what only the DES sees.
  * The same inputs give the same figures and the same trace, bit for bit.
+ *
+ * des_run() is reentrant: all its state lives in the call, the config,
+ * workload and design are only read, so any number of threads may run it
+ * at once.  See sim/des.c for the schedule it models.
  */
 #ifndef PDS_DES_H
 #define PDS_DES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cfg.h"
+#include "ddr.h"
 #include "workload.h"
 
 enum { DES_PH_PREFILL, DES_PH_DECODE, DES_PHASES };
 enum { DES_S_WEIGHTS, DES_S_K, DES_S_V, DES_S_Q, DES_S_O, DES_S_BITSTREAM, DES_STREAMS };
 
+/* AXI masters on the HP ports: the static region's weight streamer and the
+ * two attention engines. */
+enum { DES_M_WEIGHTS, DES_M_PRE, DES_M_DEC, DES_MASTERS };
+
 extern const char *const des_stream_names[DES_STREAMS];
+extern const char *const des_phase_names[DES_PHASES];
+
+/* Bytes of one half of the double-buffered URAM weight buffer (assumed: 2 x
+ * 256 KiB is 14 of the 48 URAMs of the static region's other logic). */
+#define DES_WEIGHT_TILE_BYTES (256.0 * 1024)
 
 typedef struct {
-	const char *trace_path; /* Chrome trace-event JSON, or NULL */
+	const char *trace_path;   /* Chrome trace-event JSON, or NULL */
+	const char *name;         /* design name shown in the trace, or NULL */
+	bool no_prefetch;         /* weights stream only for work the TLMM may start now
+				     (never during attention or the LM head): the
+				     analytic model's schedule, contention-free */
+	double weight_tile_bytes; /* one weight buffer half; 0: DES_WEIGHT_TILE_BYTES */
 } des_opts;
 
 typedef struct {
@@ -29,17 +49,49 @@ typedef struct {
 	double prefill_s, ttft_s, decode_s, decode_tok_s, dec_first_s;
 	double swap_s, swap_exposed_s, pcap_s;
 	double energy_j_per_token;
+	double prefill_linear_s, prefill_attention_s; /* prefill_s split: attention running or not */
+	double bitstream_bytes;
+	double energy_prefill_j, power_prefill_w, power_decode_w;
 	/* only the DES sees these */
 	double tail_overlap_s;  /* swap trigger to the end of prefill */
 	double swap_hidden_s;   /* the part of the swap that overlapped work */
-	double port_util[DES_PHASES][CFG_MAX_HP]; /* busy fraction per phase */
+	double pcap_load;       /* effective DDR load seen by the PCAP stream (0..1) */
+	double phase_s[DES_PHASES];                  /* prefill: 0 .. end of prefill; decode: the rest */
+	double port_util[DES_PHASES][CFG_MAX_HP];    /* busy fraction per phase */
+	double port_gb_s[DES_PHASES][CFG_MAX_HP];    /* mean bandwidth per phase, 1e9 B/s */
 	double bytes[DES_STREAMS];
 	uint64_t events;
+	uint32_t max_in_flight; /* most events pending at once */
 	double wall_s;
 } des_result;
 
-/* Returns 0, or -1 with err set (e.g. the trace file cannot be written). */
+/*
+ * Run the model.  prompt >= 1, gen >= 0 (des_run does not apply the
+ * model's max_context; the command line does).  Returns 0 and fills *r,
+ * or -1 with err set (a bad argument or design, the trace file cannot be
+ * written, out of memory); on -1 no trace file is left behind.
+ */
 int des_run(const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int gen,
 	    const des_opts *o, des_result *r, char *err, size_t errlen);
+
+/*
+ * The memory path of a design as the DES sees it: per HP port and
+ * direction width/8 x min(clock, port max clock) x eta_port; per master
+ * outstanding x min(burst, axi_max_burst_beats) x width/8 / ddr_latency;
+ * the controller ports' peaks; ddr peak x ddr_efficiency.
+ */
+void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p);
+
+/* The paper's objective measured with the DES (three short runs). */
+typedef struct {
+	double objective;    /* ttft_s + alpha x step_long_s + (1 - alpha) x step_short_s */
+	double ttft_s;       /* at objective.prompt */
+	double step_long_s;  /* one decode step attending objective.l_long keys */
+	double step_short_s; /* ... l_short keys */
+} des_obj;
+
+/* Returns 0, or -1 with err set.  o's trace_path is ignored. */
+int des_objective(const cfg_t *c, const wl_t *w, const design_t *d, const des_opts *o, des_obj *out,
+		  char *err, size_t errlen);
 
 #endif

@@ -30,7 +30,7 @@ done
 expect 0 "$BIN" configs/kv260.yaml --help
 
 # simulate: JSON parses and carries the documented keys
-expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 16 --json
+expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 16 --model analytic --json
 python3 - "$T/out" <<'PY' && ok || bad "simulate --json output"
 import json, sys
 o = json.load(open(sys.argv[1]))
@@ -50,6 +50,63 @@ grep -q "no design named 'nosuch'" "$T/err" && ok || bad "unknown design message
 expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 2000 --gen 100
 expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt x --gen 1
 expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 --model nosuch
+
+# simulate with the discrete-event model (the default): the analytic keys and
+# the DES's own, valid JSON; the trace loads as trace-event JSON; two runs are
+# identical apart from the wall time
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 96 --gen 8 --json
+cp "$T/out" "$T/des1.json"
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 96 --gen 8 --json --model analytic
+cp "$T/out" "$T/ana.json"
+python3 - "$T/des1.json" "$T/ana.json" <<'PY' && ok || bad "simulate --model des --json output"
+import json, sys
+d = json.load(open(sys.argv[1]))
+a = json.load(open(sys.argv[2]))
+assert d["model"] == "des" and a["model"] == "analytic"
+missing = [k for k in a if k not in d and k != "model"]
+assert not missing, missing
+for k in ["tail_overlap_s", "swap_hidden_s", "ports", "bytes", "events", "wall_s", "phase_s"]:
+    assert k in d, k
+assert set(d["ports"]) == {"prefill", "decode"}
+for ph in d["ports"].values():
+    assert set(ph) == {"HP0", "HP1", "HP2", "HP3"}
+    assert all(0 <= p["busy"] <= 1 and p["gb_s"] >= 0 for p in ph.values())
+assert set(d["bytes"]) == {"weights", "K", "V", "Q", "O", "bitstream"}
+assert d["bytes"]["bitstream"] == d["bitstream_bytes"] > 0
+assert d["events"] > 0 and d["swap_s"] > 0
+assert abs(d["swap_hidden_s"] + d["swap_exposed_s"] - d["swap_s"]) < 1e-9
+assert abs(d["decode_tok_s"] - d["gen"] / d["decode_s"]) < 1e-9 * d["decode_tok_s"]
+# the two models describe the same hardware: close, not equal
+for k in ["prefill_s", "decode_s"]:
+    assert abs(d[k] / a[k] - 1) < 0.05, (k, d[k], a[k])
+PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 96 --gen 8 --json
+python3 - "$T/des1.json" "$T/out" <<'PY' && ok || bad "two identical DES runs differ"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for o in (a, b):
+    del o["wall_s"]
+assert a == b
+PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 48 --gen 3 --trace "$T/trace.json"
+python3 - "$T/trace.json" <<'PY' && ok || bad "--trace output is not trace-event JSON"
+import json, sys
+t = json.load(open(sys.argv[1]))
+ev = t["traceEvents"]
+assert isinstance(ev, list) and ev
+spans = [e for e in ev if e["ph"] == "X"]
+assert spans and all(e["dur"] >= 0 and e["ts"] >= 0 for e in spans)
+threads = {e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"}
+for want in ["TLMM", "RP", "PCAP", "ARM"]:
+    assert any(want in n for n in threads), want
+PY
+ls "$T" | grep -q '^trace.json\.' && bad "--trace left a temporary file" || ok
+expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 32 --gen 4
+grep -q "des model" "$T/out" && grep -q "HP port" "$T/out" && ok || bad "simulate table of the DES"
+expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 32 --gen 4 --model analytic --trace "$T/x.json"
+expect 1 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 32 --gen 4 --trace "$T/no/such/dir/t.json"
+grep -q "$T/no/such/dir/t.json" "$T/err" && ok || bad "unwritable trace: message does not name the file"
+expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 32 --gen 4 --trace
 
 # validate: the shipped config is within 10%; an absurd tolerance fails
 expect 0 "$BIN" validate configs/kv260.yaml --tol 0.10

@@ -11,7 +11,8 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		cfg_suite, workload_suite, engine_suite, perf_suite, calib_suite, store_suite, report_suite,
+		cfg_suite, workload_suite, engine_suite, perf_suite, calib_suite, store_suite, des_suite,
+		report_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

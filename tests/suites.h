@@ -10,6 +10,7 @@ Suite *engine_suite(void);
 Suite *perf_suite(void);
 Suite *calib_suite(void);
 Suite *store_suite(void);
+Suite *des_suite(void);
 Suite *report_suite(void);
 
 #endif

@@ -1,0 +1,887 @@
+/*
+ * des.c - the discrete-event model of one inference: prefill of L tokens,
+ * the swap of the attention partition, N decode steps.
+ *
+ * Actors and what they model (time in integer picoseconds, evq.h; data
+ * movement as flows with max-min fair rates, ddr.h):
+ *
+ * Static region (TLMM + weight streamer).  Every pass (the prefill, then
+ * each decode step) runs, per layer, the Q/K/V projections, the layer's
+ * attention in the RP, then the O projection and the FFN.  Each matrix's
+ * packed weights are cut into tiles of at most one URAM buffer half
+ * (DES_WEIGHT_TILE_BYTES) and striped evenly over the weight ports
+ * (architecture.static_region.weight_ports).  The streamer loads tiles in
+ * order, one at a time, into a double buffer: it may start tile i+1 once
+ * tile i has left the ports and a buffer half is free; a tile is usable one
+ * round-trip latency after its last byte left.  The TLMM computes a tile
+ * when it has landed, in
+ *     (tile's share of eng_tlmm_cycles(tokens, matrix, depth)) / (f x eta_tlmm)
+ * (tokens = L in prefill, 1 in decode; the tile shares are an exact integer
+ * split of the matrix's cycles), so streaming and compute overlap tile by
+ * tile and each matrix takes about max(compute, stream).  RMSNorm and the
+ * element-wise work are fused into this stream and take no time of their
+ * own, as in the analytic model.
+ *
+ * Work gates: the O projection of a layer waits for its attention; the Q
+ * projection of layer 0 of a decode step waits for the previous token's LM
+ * head (and, for the first step of a dpr design, for the decode RM).  By
+ * default the streamer runs ahead of the gates as far as the double buffer
+ * allows: it fills the two halves with the next layer's (or step's) weights
+ * during attention and the LM head, which hides weight loading that the
+ * analytic model exposes, and makes weights compete with the K/V streams
+ * on shared ports.  With des_opts.no_prefetch it loads only for work the
+ * TLMM may start: weights and attention never stream at the same time and
+ * the schedule is the analytic model's.
+ *
+ * RP (attention).  Holds the prefill RM, nothing while reconfiguring, or
+ * the decode RM (a static design holds both engines).  Prefill attention of
+ * one layer runs eng_pre_cycles / (f x eta_attn) of compute while it reads
+ * Q (L tokens), K and V (the tokens the causal schedule streams,
+ * eng_pre_kv_tokens) and writes the prompt's K/V and O, each tensor split
+ * evenly over the ports the prefill port map gives it; it ends when both
+ * compute and data are done (the roofline of the analytic model, but with
+ * every stream sharing ports, controller ports and DDR with whatever else
+ * is moving).  A decode step's attention, c = L + 1 + i keys, runs in the
+ * stages of the decode engine: [Q preload through its port while other
+ * masters on it wait] -> Q.K pass with the K stream -> softmax -> S.V pass
+ * with the V stream and the K/V append (and O unless o_after_kv) -> [O
+ * write-back].  Each stage with data ends one round-trip latency after its
+ * last byte.
+ *
+ * Swap (dpr).  When the last layer's prefill attention ends, the PS takes
+ * the swap_ps_ms software path, then PCAP loads the partial bitstream
+ * (eng_bitstream_bytes of the design's pblock) at the PCAP rate slowed by
+ * the DDR load of the moment (pcap.h); meanwhile the static region runs the
+ * last layer's O projection and FFN and the ARM the first token's LM head.
+ * The first decode step starts when both the decode RM is loaded and that
+ * LM head is done.  Assumed: the software path comes before the PCAP
+ * stream (the driver prepares, then streams).
+ *
+ * ARM.  The LM head of each token takes calibration.lm_head_s; the next
+ * step needs its token.  It runs beside the swap's software path (other
+ * cores) and its DDR traffic is not modelled.
+ *
+ * Figures: the analytic model's (README.md), from the event times; plus the
+ * tail overlap, the hidden part of the swap, per-port busy fraction and
+ * mean bandwidth per phase (prefill: 0 to the end of prefill; decode: from
+ * there to the end), bytes per stream, events and wall time.  Energy uses
+ * the analytic power model (perf_power_w) with the DES's bytes and times.
+ *
+ * Where the DES and the analytic model describe the same thing
+ * (no_prefetch: no two masters on one port at once, ports of one
+ * controller never both saturated) they agree within a few per cent by
+ * construction: the same cycle counts, the same port capacities; the
+ * residue is one tile of pipeline fill per linear segment and one latency
+ * per transfer.  Elsewhere the DES is the reference.
+ */
+#include "des.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ddr.h"
+#include "engine.h"
+#include "evq.h"
+#include "pcap.h"
+#include "perf.h"
+#include "trace.h"
+
+_Static_assert(DES_MASTERS <= DDR_MAX_MASTERS, "ddr.h holds too few masters");
+_Static_assert(CFG_MAX_HP <= DDR_MAX_HP && CFG_MAX_CTRL <= DDR_MAX_CTRL, "ddr.h holds too few ports");
+_Static_assert(DES_STREAMS <= DDR_MAX_STREAMS, "ddr.h holds too few streams");
+
+const char *const des_stream_names[DES_STREAMS] = {"weights", "K", "V", "Q", "O", "bitstream"};
+const char *const des_phase_names[DES_PHASES] = {"prefill", "decode"};
+
+enum { RP_PREFILL, RP_RECONF, RP_DECODE, RP_STATIC };
+enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE };
+static const char *const stage_names[] = {"prefill attention", "Q preload", "QK pass",
+					  "softmax",           "SV pass",   "O write-back"};
+static const char *const rp_names[] = {"prefill RM", "reconfiguring", "decode RM", "attention engines"};
+
+/* trace tracks */
+enum { PID_ACC = 1, PID_PORT0 = 10 };
+enum { TID_PASS = 1, TID_TLMM, TID_RP, TID_PCAP, TID_ARM };
+#define OP_STAGE 16 /* trace tags: ops < 16 are matrices, 16 + stage are attention stages */
+
+typedef struct {
+	int pass, layer, mat, tile;
+} cursor;
+
+struct port_span {
+	int n;
+	bool open;
+	int64_t t0, t1;
+	uint64_t tag;
+};
+
+typedef struct {
+	const cfg_t *c;
+	const wl_t *w;
+	const design_t *d;
+	const portmap_t *pm_pre, *pm_dec;
+	evq q;
+	ddr m;
+	pcap pc;
+	trc tr;
+	bool tracing;
+
+	int prompt, gen, npass, layers, nmat, npre;
+	bool dpr, prefetch;
+	double tlmm_ps_per_cyc, attn_ps_per_cyc;
+	int64_t lat_ps, lm_ps, ps_path_ps, adepth;
+	double kb, qb; /* K (= V) and Q (= O) bytes per token per layer */
+	int64_t pre_kv;
+	int ntile[WL_MAX_MATS];
+	double tile_bytes[WL_MAX_MATS];
+	int64_t mat_cyc[2][WL_MAX_MATS]; /* [prefill, decode] cycles of a matrix with depth */
+	uint32_t wmask;
+	int nwp;
+	double bitstream_bytes;
+
+	/* static region */
+	cursor sc;                 /* next tile to stream */
+	bool streaming;            /* a tile is on the ports */
+	int spend;                 /* its flows not drained */
+	uint64_t issued, consumed; /* tiles */
+	struct {
+		cursor c;
+		bool landed;
+	} ring[2];
+	bool tbusy;
+	int64_t gate; /* highest linear segment allowed to compute */
+	int64_t t_mat0, t_layer0;
+
+	/* RP */
+	int rp;
+	int64_t t_rp0;
+	int a_pass, a_layer, a_stage, a_flows;
+	bool a_data, a_comp;
+	int64_t a_t0, a_st0;
+
+	/* swap, ARM, milestones */
+	bool swap_done, lm0_done, finished;
+	int64_t t_trigger, t_ps_done, t_swap_end;
+	int64_t t_prefill_end, t_ttft, t_dec_start, t_step0, t_first_step_end, t_last_lm, t_lm0;
+	int64_t pre_att_ps;
+
+	double p0_bytes[CFG_MAX_HP];
+	int64_t p0_busy[CFG_MAX_HP];
+	struct port_span pspan[DDR_MAX_HP][DDR_MAX_STREAMS];
+	char name[PDS_NAME_MAX + 64];
+	char bug[160]; /* a broken invariant of the schedule */
+} des;
+
+/* ------------------------------------------------------------- helpers */
+
+static int64_t ps_of(double x_ps)
+{
+	return (int64_t)llround(x_ps);
+}
+
+static uint64_t tag_of(int pass, int layer, int op)
+{
+	return (uint64_t)pass << 20 | (uint64_t)layer << 8 | (uint64_t)op;
+}
+
+static int64_t seg_of(const des *s, const cursor *c)
+{
+	return (int64_t)c->pass * (s->layers + 1) + (c->mat < s->npre ? c->layer : c->layer + 1);
+}
+
+static void advance(const des *s, cursor *c)
+{
+	if (++c->tile < s->ntile[c->mat])
+		return;
+	c->tile = 0;
+	if (++c->mat < s->nmat)
+		return;
+	c->mat = 0;
+	if (++c->layer < s->layers)
+		return;
+	c->layer = 0;
+	c->pass++;
+}
+
+static const char *op_name(const des *s, int op)
+{
+	return op < OP_STAGE ? s->w->mat[op].name : stage_names[op - OP_STAGE];
+}
+
+/* Trace a span of pass `pass` (token index of a decode step, none for prefill). */
+static void span(des *s, int tid, const char *name, int pass, int layer, int64_t t0, int64_t t1)
+{
+	if (s->tracing)
+		trc_span(&s->tr, PID_ACC, tid, name, pass == 0 ? "prefill" : "decode", t0, t1, layer,
+			 pass > 0 ? pass - 1 : -1, 0);
+}
+
+/* --------------------------------------------------------- trace: ports */
+
+static void port_emit(des *s, int port, int stream, struct port_span *sp)
+{
+	int pass = (int)(sp->tag >> 20), layer = (int)(sp->tag >> 8 & 0xfff), op = (int)(sp->tag & 0xff);
+	trc_span(&s->tr, PID_PORT0 + port, stream + 1, op_name(s, op), pass == 0 ? "prefill" : "decode",
+		 sp->t0, sp->t1, layer, pass > 0 ? pass - 1 : -1, 0);
+	sp->open = false;
+}
+
+/* One span per port, stream and op: back-to-back flows of one op merge. */
+static void port_hook(void *ctx, int port, int stream, uint64_t tag, int delta)
+{
+	des *s = ctx;
+	struct port_span *sp = &s->pspan[port][stream];
+	int64_t now = s->q.now_ps;
+	if (delta > 0) {
+		if (sp->n == 0 && sp->open && (sp->t1 != now || sp->tag != tag))
+			port_emit(s, port, stream, sp);
+		if (sp->n > 0 && sp->tag != tag) {
+			sp->t1 = now;
+			port_emit(s, port, stream, sp);
+		}
+		if (!sp->open) {
+			sp->open = true;
+			sp->t0 = now;
+			sp->tag = tag;
+		}
+		sp->n++;
+	} else if (--sp->n == 0) {
+		sp->t1 = now;
+	}
+}
+
+static void trace_header(des *s)
+{
+	const cfg_t *c = s->c;
+	trc_process(&s->tr, PID_ACC, s->name, 0);
+	trc_thread(&s->tr, PID_ACC, TID_PASS, "inference (passes, layers)", 0);
+	trc_thread(&s->tr, PID_ACC, TID_TLMM, "TLMM (static region)", 1);
+	trc_thread(&s->tr, PID_ACC, TID_RP, s->dpr ? "RP (attention partition)" : "attention engines", 2);
+	trc_thread(&s->tr, PID_ACC, TID_PCAP, "PCAP (swap)", 3);
+	trc_thread(&s->tr, PID_ACC, TID_ARM, "ARM (LM head)", 4);
+	for (int h = 0; h < c->dev.n_hp; h++) {
+		char nm[2 * PDS_NAME_MAX + 32];
+		snprintf(nm, sizeof nm, "%s (DDR port %s)", c->dev.hp[h].name, c->dev.ddr.ctrl[c->dev.hp[h].ctrl].name);
+		trc_process(&s->tr, PID_PORT0 + h, nm, 1 + h);
+		for (int k = 0; k < DES_S_BITSTREAM; k++)
+			trc_thread(&s->tr, PID_PORT0 + h, k + 1, des_stream_names[k], k);
+	}
+}
+
+/* ----------------------------------------------------------- RP states */
+
+static void rp_state(des *s, int st)
+{
+	int64_t now = s->q.now_ps;
+	if (s->tracing)
+		trc_span(&s->tr, PID_ACC, TID_RP, rp_names[s->rp], "rp", s->t_rp0, now, -1, -1, 0);
+	s->rp = st;
+	s->t_rp0 = now;
+}
+
+/* ------------------------------------------------------- static region */
+
+static void tlmm_try(des *s);
+static void stream_try(des *s);
+static void attn_start(des *s, int pass, int layer);
+static void pass_done(des *s, int pass);
+
+static void tile_landed(void *ctx, uint64_t seq)
+{
+	des *s = ctx;
+	s->ring[seq % 2].landed = true;
+	tlmm_try(s);
+}
+
+static void stream_drained(void *ctx, uint64_t tag)
+{
+	(void)tag;
+	des *s = ctx;
+	if (--s->spend > 0)
+		return;
+	s->streaming = false;
+	evq_after(&s->q, s->lat_ps, tile_landed, s, s->issued - 1);
+	stream_try(s);
+}
+
+static void stream_try(des *s)
+{
+	if (s->streaming || s->issued - s->consumed >= 2 || s->sc.pass >= s->npass)
+		return;
+	if (!s->prefetch && seg_of(s, &s->sc) > s->gate)
+		return;
+	cursor *c = &s->sc;
+	uint64_t tag = tag_of(c->pass, c->layer, c->mat);
+	s->ring[s->issued % 2].c = *c;
+	s->ring[s->issued % 2].landed = false;
+	s->issued++;
+	s->streaming = true;
+	s->spend = s->nwp;
+	double b = s->tile_bytes[c->mat] / s->nwp;
+	advance(s, c);
+	for (int h = 0; h < s->c->dev.n_hp; h++)
+		if (s->wmask >> h & 1u)
+			ddr_start(&s->m, h, DDR_RD, DES_M_WEIGHTS, DES_S_WEIGHTS, b, stream_drained, s, tag);
+}
+
+static void tlmm_done(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	cursor c = s->ring[s->consumed % 2].c;
+	s->consumed++;
+	s->tbusy = false;
+	if (c.tile == s->ntile[c.mat] - 1) {
+		int64_t now = s->q.now_ps;
+		span(s, TID_TLMM, s->w->mat[c.mat].name, c.pass, c.layer, s->t_mat0, now);
+		if (c.mat == s->npre - 1)
+			attn_start(s, c.pass, c.layer);
+		if (c.mat == s->nmat - 1) {
+			if (s->tracing) {
+				char nm[32];
+				snprintf(nm, sizeof nm, "layer %d", c.layer);
+				span(s, TID_PASS, nm, c.pass, c.layer, s->t_layer0, now);
+			}
+			if (c.layer == s->layers - 1)
+				pass_done(s, c.pass);
+		}
+	}
+	stream_try(s);
+	tlmm_try(s);
+}
+
+static void tlmm_try(des *s)
+{
+	if (s->tbusy || s->consumed == s->issued)
+		return;
+	const cursor *c = &s->ring[s->consumed % 2].c;
+	if (!s->ring[s->consumed % 2].landed || seg_of(s, c) > s->gate)
+		return;
+	s->tbusy = true;
+	if (c->tile == 0) {
+		s->t_mat0 = s->q.now_ps;
+		if (c->mat == 0)
+			s->t_layer0 = s->q.now_ps;
+	}
+	int64_t cyc = s->mat_cyc[c->pass > 0][c->mat], n = s->ntile[c->mat];
+	int64_t tc = cyc * (c->tile + 1) / n - cyc * c->tile / n;
+	evq_after(&s->q, ps_of((double)tc * s->tlmm_ps_per_cyc), tlmm_done, s, 0);
+}
+
+static void open_gate(des *s, int64_t seg)
+{
+	if (seg > s->gate)
+		s->gate = seg;
+	stream_try(s);
+	tlmm_try(s);
+}
+
+/* ------------------------------------------------------------ the swap */
+
+static void open_pass(des *s, int pass);
+
+static void pcap_done(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	s->t_swap_end = s->q.now_ps;
+	s->swap_done = true;
+	if (s->tracing) {
+		trc_span(&s->tr, PID_ACC, TID_PCAP, "PS software path", "swap", s->t_trigger, s->t_ps_done, -1, -1, 0);
+		trc_span(&s->tr, PID_ACC, TID_PCAP, "PCAP setup", "swap", s->pc.t_start, s->pc.t_stream, -1, -1, 0);
+		trc_span(&s->tr, PID_ACC, TID_PCAP, "partial bitstream", "swap", s->pc.t_stream, s->pc.t_end, -1, -1,
+			 s->bitstream_bytes);
+		trc_span(&s->tr, PID_ACC, TID_PCAP, "swap to the decode RM", "swap", s->t_trigger, s->t_swap_end, -1,
+			 -1, 0);
+	}
+	rp_state(s, RP_DECODE);
+	if (s->lm0_done)
+		open_pass(s, 1);
+}
+
+static void swap_ps_done(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	s->t_ps_done = s->q.now_ps;
+	pcap_start(&s->pc, s->bitstream_bytes, pcap_done, s, 0);
+}
+
+static void swap_trigger(des *s)
+{
+	s->t_trigger = s->q.now_ps;
+	rp_state(s, RP_RECONF);
+	evq_after(&s->q, s->ps_path_ps, swap_ps_done, s, 0);
+}
+
+/* ----------------------------------------------------------- attention */
+
+static void stage_start(des *s, int st);
+
+static void attn_done(des *s)
+{
+	int64_t now = s->q.now_ps;
+	int p = s->a_pass, l = s->a_layer;
+	if (s->tracing) {
+		char nm[48];
+		snprintf(nm, sizeof nm, "attention layer %d", l);
+		span(s, TID_RP, nm, p, l, s->a_t0, now);
+	}
+	if (p == 0)
+		s->pre_att_ps += now - s->a_t0;
+	if (p == 0 && l == s->layers - 1 && s->dpr)
+		swap_trigger(s);
+	open_gate(s, (int64_t)p * (s->layers + 1) + l + 1);
+}
+
+static void stage_end(des *s)
+{
+	if (s->a_pass > 0)
+		span(s, TID_RP, stage_names[s->a_stage], s->a_pass, s->a_layer, s->a_st0, s->q.now_ps);
+	switch (s->a_stage) {
+	case ST_QLOAD:
+		stage_start(s, ST_QK);
+		return;
+	case ST_QK:
+		stage_start(s, ST_SOFTMAX);
+		return;
+	case ST_SOFTMAX:
+		stage_start(s, ST_SV);
+		return;
+	case ST_SV:
+		if (s->pm_dec->o_after_kv) {
+			stage_start(s, ST_OWRITE);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	attn_done(s);
+}
+
+static void stage_check(des *s)
+{
+	if (s->a_data && s->a_comp)
+		stage_end(s);
+}
+
+static void stage_landed(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	s->a_data = true;
+	stage_check(s);
+}
+
+static void stage_drained(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	if (--s->a_flows > 0)
+		return;
+	if (s->a_stage == ST_QLOAD)
+		ddr_hold(&s->m, 0, -1);
+	evq_after(&s->q, s->lat_ps, stage_landed, s, 0);
+}
+
+static void stage_computed(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	s->a_comp = true;
+	stage_check(s);
+}
+
+/* A tensor of `bytes` split evenly over the ports of `mask`. */
+static void att_flow(des *s, uint32_t mask, int dir, int stream, double bytes)
+{
+	int n = __builtin_popcount(mask);
+	if (n == 0 || !(bytes > 0))
+		return;
+	int master = s->a_pass == 0 ? DES_M_PRE : DES_M_DEC;
+	uint64_t tag = tag_of(s->a_pass, s->a_layer, OP_STAGE + s->a_stage);
+	for (int h = 0; h < s->c->dev.n_hp; h++)
+		if (mask >> h & 1u) {
+			s->a_flows++;
+			ddr_start(&s->m, h, dir, master, stream, bytes / n, stage_drained, s, tag);
+		}
+}
+
+static void stage_start(des *s, int st)
+{
+	const wl_t *w = s->w;
+	const design_t *d = s->d;
+	const portmap_t *pm = s->a_pass == 0 ? s->pm_pre : s->pm_dec;
+	int64_t keys = (int64_t)s->prompt + s->a_pass, cyc = 0;
+	s->a_stage = st;
+	s->a_st0 = s->q.now_ps;
+	s->a_flows = 0;
+	s->a_data = s->a_comp = false;
+	switch (st) {
+	case ST_PREFILL:
+		cyc = eng_pre_cycles(w, s->prompt, d->pre_pe, d->pre_lanes, d->pre_block, s->adepth, false);
+		att_flow(s, pm->q, DDR_RD, DES_S_Q, s->prompt * s->qb);
+		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)s->pre_kv * s->kb);
+		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)s->pre_kv * s->kb);
+		att_flow(s, pm->k, DDR_WR, DES_S_K, s->prompt * s->kb);
+		att_flow(s, pm->v, DDR_WR, DES_S_V, s->prompt * s->kb);
+		att_flow(s, pm->o, DDR_WR, DES_S_O, s->prompt * s->qb);
+		break;
+	case ST_QLOAD:
+		ddr_hold(&s->m, pm->q, DES_M_DEC);
+		att_flow(s, pm->q, DDR_RD, DES_S_Q, s->qb);
+		if (s->a_flows == 0)
+			ddr_hold(&s->m, 0, -1);
+		break;
+	case ST_QK:
+		cyc = eng_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
+		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)keys * s->kb);
+		if (!pm->q_preload)
+			att_flow(s, pm->q, DDR_RD, DES_S_Q, s->qb);
+		break;
+	case ST_SOFTMAX:
+		cyc = eng_dec_softmax_cycles(w, keys, s->adepth);
+		break;
+	case ST_SV:
+		cyc = eng_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
+		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)keys * s->kb);
+		att_flow(s, pm->k, DDR_WR, DES_S_K, s->kb);
+		att_flow(s, pm->v, DDR_WR, DES_S_V, s->kb);
+		if (!pm->o_after_kv)
+			att_flow(s, pm->o, DDR_WR, DES_S_O, s->qb);
+		break;
+	case ST_OWRITE:
+		att_flow(s, pm->o, DDR_WR, DES_S_O, s->qb);
+		break;
+	}
+	if (s->a_flows == 0)
+		s->a_data = true;
+	/* completion always goes through the queue, never recursively */
+	evq_after(&s->q, ps_of((double)cyc * s->attn_ps_per_cyc), stage_computed, s, 0);
+}
+
+static void attn_start(des *s, int pass, int layer)
+{
+	/* the RP must hold the engine of the phase */
+	int need = !s->dpr ? RP_STATIC : pass == 0 ? RP_PREFILL : RP_DECODE;
+	if (s->rp != need && !s->bug[0]) {
+		snprintf(s->bug, sizeof s->bug, "attention of pass %d layer %d started while the RP holds '%s'", pass,
+			 layer, rp_names[s->rp]);
+		evq_stop(&s->q);
+	}
+	s->a_pass = pass;
+	s->a_layer = layer;
+	s->a_t0 = s->q.now_ps;
+	stage_start(s, pass == 0 ? ST_PREFILL : s->pm_dec->q_preload ? ST_QLOAD : ST_QK);
+}
+
+/* ------------------------------------------------------- passes, LM head */
+
+static void open_pass(des *s, int pass)
+{
+	s->t_step0 = s->q.now_ps;
+	if (pass == 1)
+		s->t_dec_start = s->q.now_ps;
+	open_gate(s, (int64_t)pass * (s->layers + 1));
+}
+
+static void lm_done(void *ctx, uint64_t arg)
+{
+	des *s = ctx;
+	int p = (int)arg;
+	int64_t now = s->q.now_ps;
+	span(s, TID_ARM, "LM head", p, -1, s->t_lm0, now);
+	s->t_last_lm = now;
+	if (p == 0) {
+		s->t_ttft = now;
+	} else {
+		if (p == 1)
+			s->t_first_step_end = now;
+		if (s->tracing) {
+			char nm[48];
+			snprintf(nm, sizeof nm, "decode step %d", p - 1);
+			span(s, TID_PASS, nm, p, -1, s->t_step0, now);
+		}
+	}
+	if (p + 1 >= s->npass) {
+		s->finished = true;
+		return;
+	}
+	if (p == 0 && s->dpr && !s->swap_done) {
+		s->lm0_done = true; /* the first step waits for the decode RM */
+		return;
+	}
+	open_pass(s, p + 1);
+}
+
+static void pass_done(des *s, int pass)
+{
+	int64_t now = s->q.now_ps;
+	if (pass == 0) {
+		s->t_prefill_end = now;
+		for (int h = 0; h < s->c->dev.n_hp; h++) {
+			s->p0_bytes[h] = ddr_port_bytes(&s->m, h);
+			s->p0_busy[h] = ddr_port_busy_ps(&s->m, h);
+		}
+		span(s, TID_PASS, "prefill", 0, -1, 0, now);
+	}
+	s->t_lm0 = now;
+	evq_after(&s->q, s->lm_ps, lm_done, s, (uint64_t)pass);
+}
+
+/* --------------------------------------------------------------- set-up */
+
+void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p)
+{
+	double f = d->clock_mhz * 1e6, lat_s = c->cal.ddr_latency_ns.value * 1e-9;
+	const int burst[DES_MASTERS] = {c->arch.weight_burst, d->pre_burst, d->dec_burst};
+	const int outst[DES_MASTERS] = {c->arch.weight_outstanding, d->pre_outstanding, d->dec_outstanding};
+	memset(p, 0, sizeof *p);
+	p->n_hp = c->dev.n_hp;
+	p->n_ctrl = c->dev.ddr.n_ctrl;
+	p->n_masters = DES_MASTERS;
+	for (int h = 0; h < c->dev.n_hp; h++) {
+		const cfg_hp *hp = &c->dev.hp[h];
+		double clk = f < hp->max_clock_mhz * 1e6 ? f : hp->max_clock_mhz * 1e6;
+		double wb = hp->width_bits / 8.0;
+		p->chan_b_per_s[h] = wb * clk * c->cal.eta_port.value;
+		p->ctrl_of[h] = hp->ctrl;
+		for (int a = 0; a < DES_MASTERS; a++) {
+			int b = burst[a] < c->dev.axi_max_burst_beats ? burst[a] : c->dev.axi_max_burst_beats;
+			p->master_b_per_s[a][h] = (double)outst[a] * b * wb / lat_s;
+		}
+	}
+	for (int k = 0; k < c->dev.ddr.n_ctrl; k++)
+		p->ctrl_b_per_s[k] = c->dev.ddr.ctrl[k].peak_gb_s * 1e9;
+	p->ddr_b_per_s = c->dev.ddr.peak_gb_s * 1e9 * c->cal.ddr_efficiency.value;
+}
+
+static int setup(des *s, const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int gen,
+		 const des_opts *o, char *err, size_t errlen)
+{
+	s->c = c;
+	s->w = w;
+	s->d = d;
+	s->pm_pre = &c->arch.port_maps[d->pm_pre].pm;
+	s->pm_dec = &c->arch.port_maps[d->pm_dec].pm;
+	s->prompt = prompt;
+	s->gen = gen;
+	s->npass = 1 + gen;
+	s->layers = w->layers;
+	s->nmat = w->n_mats;
+	s->npre = w->n_pre_attn;
+	s->dpr = d->mode == MODE_DPR;
+	s->prefetch = !(o && o->no_prefetch);
+	double f = d->clock_mhz * 1e6;
+	s->tlmm_ps_per_cyc = 1e12 / (f * c->cal.eta_tlmm.value);
+	s->attn_ps_per_cyc = 1e12 / (f * c->cal.eta_attn.value);
+	s->lat_ps = ps_of(c->cal.ddr_latency_ns.value * 1e3);
+	s->lm_ps = ps_of(c->cal.lm_head_s.value * 1e12);
+	s->ps_path_ps = ps_of(c->cal.swap_ps_ms.value * 1e9);
+	s->adepth = llround(c->cal.attn_depth.value);
+	s->kb = (double)w->k_bytes_token_layer;
+	s->qb = (double)w->q_bytes_token_layer;
+	s->pre_kv = eng_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, false);
+
+	double tile = o && o->weight_tile_bytes > 0 ? o->weight_tile_bytes : DES_WEIGHT_TILE_BYTES;
+	if (tile < 1024) {
+		snprintf(err, errlen, "weight tile of %.0f bytes is below the 1024-byte minimum", tile);
+		return -1;
+	}
+	int64_t tdepth = llround(c->cal.tlmm_depth.value);
+	for (int m = 0; m < w->n_mats; m++) {
+		double n = ceil(w->mat[m].bytes / tile);
+		s->ntile[m] = n < 1 ? 1 : (int)n;
+		s->tile_bytes[m] = w->mat[m].bytes / s->ntile[m];
+		s->mat_cyc[0][m] = eng_tlmm_cycles(w, d, prompt, m, m + 1, tdepth);
+		s->mat_cyc[1][m] = eng_tlmm_cycles(w, d, 1, m, m + 1, tdepth);
+	}
+	s->wmask = (uint32_t)c->arch.weight_ports;
+	s->nwp = __builtin_popcount(s->wmask);
+	if (s->nwp == 0) {
+		snprintf(err, errlen, "architecture.static_region.weight_ports is empty");
+		return -1;
+	}
+
+	evq_init(&s->q);
+	ddr_params mp;
+	des_ddr_params(c, d, &mp);
+	ddr_init(&s->m, &s->q, &mp);
+	pcap_params pp = pcap_params_of(c, DES_S_BITSTREAM);
+	pcap_init(&s->pc, &s->q, &s->m, &pp);
+	if (s->dpr)
+		s->bitstream_bytes = eng_bitstream_bytes(c, &c->arch.pblocks[d->rp]);
+	s->rp = s->dpr ? RP_PREFILL : RP_STATIC;
+	snprintf(s->name, sizeof s->name, "design %s (%s), prompt %d, %d generated",
+		 o && o->name ? o->name : "?", mode_names[d->mode], prompt, gen);
+	return 0;
+}
+
+static void results(des *s, des_result *r)
+{
+	const cfg_t *c = s->c;
+	const double ps = 1e-12;
+	int64_t t_end = s->q.now_ps;
+	memset(r, 0, sizeof *r);
+	r->prefill_s = s->t_prefill_end * ps;
+	r->ttft_s = s->t_ttft * ps;
+	r->prefill_attention_s = s->pre_att_ps * ps;
+	r->prefill_linear_s = r->prefill_s - r->prefill_attention_s;
+	if (s->gen > 0) {
+		r->decode_s = (s->t_last_lm - s->t_dec_start) * ps;
+		r->decode_tok_s = s->gen / r->decode_s;
+		r->dec_first_s = (s->t_first_step_end - s->t_dec_start) * ps;
+	}
+	if (s->dpr) {
+		r->bitstream_bytes = s->bitstream_bytes;
+		r->swap_s = (s->t_swap_end - s->t_trigger) * ps;
+		r->pcap_s = (s->pc.t_end - s->pc.t_start) * ps;
+		r->tail_overlap_s = (s->t_prefill_end - s->t_trigger) * ps;
+		/* measured: how long the first step waited after the first token's LM
+		 * head (with no decode, how long it would have waited) */
+		int64_t exposed = s->gen > 0 ? s->t_dec_start - s->t_ttft
+					     : s->t_swap_end > s->t_ttft ? s->t_swap_end - s->t_ttft : 0;
+		r->swap_exposed_s = exposed * ps;
+		r->swap_hidden_s = r->swap_s - r->swap_exposed_s;
+		double idle = s->bitstream_bytes / s->pc.p.rate_b_per_s;
+		double stream = (s->pc.t_end - s->pc.t_stream) * ps;
+		r->pcap_load = s->pc.p.slowdown > 0 && idle > 0 ? (stream / idle - 1) / s->pc.p.slowdown : 0;
+		if (r->pcap_load < 0)
+			r->pcap_load = 0;
+	}
+	r->phase_s[DES_PH_PREFILL] = s->t_prefill_end * ps;
+	r->phase_s[DES_PH_DECODE] = (t_end - s->t_prefill_end) * ps;
+	double pbytes[DES_PHASES] = {0, 0};
+	for (int h = 0; h < c->dev.n_hp; h++) {
+		double b1 = ddr_port_bytes(&s->m, h) - s->p0_bytes[h];
+		int64_t u1 = ddr_port_busy_ps(&s->m, h) - s->p0_busy[h];
+		pbytes[0] += s->p0_bytes[h];
+		pbytes[1] += b1;
+		if (s->t_prefill_end > 0) {
+			r->port_util[0][h] = (double)s->p0_busy[h] / s->t_prefill_end;
+			r->port_gb_s[0][h] = s->p0_bytes[h] / r->phase_s[0] * 1e-9;
+		}
+		if (t_end > s->t_prefill_end) {
+			r->port_util[1][h] = (double)u1 / (t_end - s->t_prefill_end);
+			r->port_gb_s[1][h] = b1 / r->phase_s[1] * 1e-9;
+		}
+	}
+	for (int k = 0; k < DES_STREAMS; k++)
+		r->bytes[k] = s->m.stream_bytes[k];
+
+	perf_ctx p;
+	perf_prepare(&p, c, s->w, s->d);
+	if (r->prefill_s > 0) {
+		r->power_prefill_w = perf_power_w(&p, false, pbytes[0] / r->prefill_s);
+		r->energy_prefill_j = r->power_prefill_w * r->prefill_s;
+	}
+	if (s->gen > 0 && r->decode_s > 0) {
+		r->power_decode_w = perf_power_w(&p, true, pbytes[1] / r->decode_s);
+		r->energy_j_per_token = r->power_decode_w * r->decode_s / s->gen;
+	}
+	r->events = s->q.processed;
+	r->max_in_flight = s->q.peak;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int des_run(const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int gen, const des_opts *o,
+	    des_result *r, char *err, size_t errlen)
+{
+	double t0 = now_s();
+	if (prompt < 1 || gen < 0) {
+		snprintf(err, errlen, "des: prompt must be >= 1 and gen >= 0, got %d and %d", prompt, gen);
+		return -1;
+	}
+	if (cfg_check_design(c, d, err, errlen))
+		return -1;
+	des *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "des: out of memory");
+		return -1;
+	}
+	int rc = -1;
+	if (setup(s, c, w, d, prompt, gen, o, err, errlen)) {
+		free(s);
+		return -1;
+	}
+	if (o && o->trace_path) {
+		if (trc_open(&s->tr, o->trace_path, err, errlen))
+			goto out;
+		s->tracing = true;
+		s->m.hook = port_hook;
+		s->m.hook_ctx = s;
+		trace_header(s);
+	}
+
+	/* t = 0: the prompt is in; the prefill RM (or the static engines) hold the RP */
+	open_gate(s, 0);
+	evq_run(&s->q);
+
+	if (evq_failed(&s->q)) {
+		snprintf(err, errlen, "des: out of memory");
+		goto out;
+	}
+	if (s->bug[0]) {
+		snprintf(err, errlen, "des: BUG: %s", s->bug);
+		goto out;
+	}
+	if (!s->finished || (s->dpr && !s->swap_done) || s->m.n_act != 0) {
+		snprintf(err, errlen, "des: BUG: the schedule stopped at %.9f s before the last token", s->q.now_ps * 1e-12);
+		goto out;
+	}
+	if (s->tracing) {
+		rp_state(s, s->rp);
+		for (int h = 0; h < DDR_MAX_HP; h++)
+			for (int k = 0; k < DDR_MAX_STREAMS; k++)
+				if (s->pspan[h][k].open)
+					port_emit(s, h, k, &s->pspan[h][k]);
+		s->tracing = false;
+		if (trc_close(&s->tr, err, errlen))
+			goto out;
+	}
+	results(s, r);
+	rc = 0;
+out:
+	if (s->tracing)
+		trc_abort(&s->tr);
+	ddr_release(&s->m);
+	evq_release(&s->q);
+	free(s);
+	if (rc == 0)
+		r->wall_s = now_s() - t0;
+	return rc;
+}
+
+int des_objective(const cfg_t *c, const wl_t *w, const design_t *d, const des_opts *o, des_obj *out,
+		  char *err, size_t errlen)
+{
+	des_opts q = o ? *o : (des_opts){0};
+	q.trace_path = NULL;
+	des_result r;
+	const cfg_objective *ob = &c->obj;
+	if (des_run(c, w, d, ob->prompt, 0, &q, &r, err, errlen))
+		return -1;
+	out->ttft_s = r.ttft_s;
+	/* one step attending `keys` keys: the first step after a prompt of keys - 1 */
+	int lens[2] = {ob->l_long, ob->l_short};
+	double step[2];
+	for (int i = 0; i < 2; i++) {
+		if (des_run(c, w, d, lens[i] > 1 ? lens[i] - 1 : 1, 1, &q, &r, err, errlen))
+			return -1;
+		step[i] = r.dec_first_s;
+	}
+	out->step_long_s = step[0];
+	out->step_short_s = step[1];
+	out->objective = out->ttft_s + ob->alpha * step[0] + (1 - ob->alpha) * step[1];
+	return 0;
+}

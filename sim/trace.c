@@ -1,0 +1,173 @@
+/*
+ * trace.c - streamed Chrome trace-event JSON; see trace.h.
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void trc_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f); /* UTF-8 passes through unchanged */
+		}
+	}
+	fputc('"', f);
+}
+
+/* Integer picoseconds as microseconds with six exact decimals. */
+static void put_us(FILE *f, int64_t ps)
+{
+	if (ps < 0)
+		ps = 0;
+	fprintf(f, "%" PRId64 ".%06" PRId64, ps / 1000000, ps % 1000000);
+}
+
+int trc_open(trc *t, const char *path, char *err, size_t errlen)
+{
+	memset(t, 0, sizeof *t);
+	if (strlen(path) >= sizeof t->path) {
+		snprintf(err, errlen, "trace file name too long: '%s'", path);
+		return -1;
+	}
+	snprintf(t->path, sizeof t->path, "%s", path);
+	snprintf(t->tmp, sizeof t->tmp, "%s.XXXXXX", path);
+	int fd = mkstemp(t->tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write trace '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	fchmod(fd, 0644);
+	t->f = fdopen(fd, "w");
+	if (!t->f) {
+		snprintf(err, errlen, "cannot write trace '%s': %s", path, strerror(errno));
+		close(fd);
+		unlink(t->tmp);
+		return -1;
+	}
+	setvbuf(t->f, NULL, _IOFBF, 1 << 16);
+	fputs("{\"traceEvents\":[\n", t->f);
+	t->first = true;
+	return 0;
+}
+
+static void sep(trc *t)
+{
+	if (!t->first)
+		fputs(",\n", t->f);
+	t->first = false;
+}
+
+void trc_process(trc *t, int pid, const char *name, int sort_index)
+{
+	sep(t);
+	fprintf(t->f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"tid\":0,\"args\":{\"name\":", pid);
+	trc_json_string(t->f, name);
+	fputs("}},\n", t->f);
+	fprintf(t->f, "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":%d,\"tid\":0,\"args\":{\"sort_index\":%d}}",
+		pid, sort_index);
+}
+
+void trc_thread(trc *t, int pid, int tid, const char *name, int sort_index)
+{
+	sep(t);
+	fprintf(t->f, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":%d,\"args\":{\"name\":", pid, tid);
+	trc_json_string(t->f, name);
+	fputs("}},\n", t->f);
+	fprintf(t->f,
+		"{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":%d,\"tid\":%d,\"args\":{\"sort_index\":%d}}",
+		pid, tid, sort_index);
+}
+
+void trc_span(trc *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
+	      int layer, int token, double bytes)
+{
+	sep(t);
+	fputs("{\"ph\":\"X\",\"name\":", t->f);
+	trc_json_string(t->f, name);
+	fputs(",\"cat\":", t->f);
+	trc_json_string(t->f, cat);
+	fprintf(t->f, ",\"pid\":%d,\"tid\":%d,\"ts\":", pid, tid);
+	put_us(t->f, t0_ps);
+	fputs(",\"dur\":", t->f);
+	put_us(t->f, t1_ps > t0_ps ? t1_ps - t0_ps : 0);
+	if (layer >= 0 || token >= 0 || bytes > 0) {
+		const char *c = "";
+		fputs(",\"args\":{", t->f);
+		if (layer >= 0) {
+			fprintf(t->f, "\"layer\":%d", layer);
+			c = ",";
+		}
+		if (token >= 0) {
+			fprintf(t->f, "%s\"token\":%d", c, token);
+			c = ",";
+		}
+		if (bytes > 0)
+			fprintf(t->f, "%s\"bytes\":%.0f", c, bytes);
+		fputc('}', t->f);
+	}
+	fputc('}', t->f);
+	t->spans++;
+}
+
+int trc_close(trc *t, char *err, size_t errlen)
+{
+	if (!t->f)
+		return 0;
+	fputs("\n],\"displayTimeUnit\":\"ns\"}\n", t->f);
+	int bad = ferror(t->f);
+	int e = bad ? EIO : 0;
+	if (fflush(t->f)) {
+		bad = 1;
+		e = errno;
+	}
+	if (fclose(t->f)) {
+		bad = 1;
+		e = errno;
+	}
+	t->f = NULL;
+	if (!bad && rename(t->tmp, t->path)) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		unlink(t->tmp);
+		snprintf(err, errlen, "cannot write trace '%s': %s", t->path, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+void trc_abort(trc *t)
+{
+	if (t->f) {
+		fclose(t->f);
+		t->f = NULL;
+		unlink(t->tmp);
+	}
+}

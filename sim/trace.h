@@ -1,0 +1,58 @@
+/*
+ * trace.h - Chrome trace-event JSON, streamed to a file.
+ *
+ * The file is the JSON object format of the Trace Event specification
+ * ({"traceEvents": [...], "displayTimeUnit": "ns"}) that Perfetto and
+ * chrome://tracing load.  Processes and threads are named with metadata
+ * events; work is written as complete events ("ph": "X") when a span ends,
+ * so nothing is kept in memory.  Timestamps are microseconds printed exactly
+ * from integer picoseconds (six decimals).  Names are JSON-escaped.
+ *
+ * The trace is written to a temporary file beside the target and renamed
+ * over it by trc_close(); a failed or abandoned trace leaves no file.
+ *
+ * Ownership: trc is a plain struct; trc_open() / trc_close() or
+ * trc_abort().  Write errors are remembered and reported by trc_close().
+ */
+#ifndef PDS_TRACE_H
+#define PDS_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+	FILE *f;
+	char path[1024];
+	char tmp[1040];
+	bool first;
+	uint64_t spans;
+} trc;
+
+/* Create the temporary file and write the header.  Returns 0, or -1 with
+ * err naming the file and the cause. */
+int trc_open(trc *t, const char *path, char *err, size_t errlen);
+
+/* Name a process (a group of tracks) or a thread (a track). */
+void trc_process(trc *t, int pid, const char *name, int sort_index);
+void trc_thread(trc *t, int pid, int tid, const char *name, int sort_index);
+
+/*
+ * A span [t0_ps, t1_ps] on track (pid, tid).  `layer` and `token` become
+ * args when >= 0, `bytes` when > 0.
+ */
+void trc_span(trc *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
+	      int layer, int token, double bytes);
+
+/* Finish the JSON, close and rename into place.  Returns 0, or -1 with
+ * err set (the temporary file is removed). */
+int trc_close(trc *t, char *err, size_t errlen);
+
+/* Close and remove the temporary file. */
+void trc_abort(trc *t);
+
+/* Write s as a JSON string literal (quotes included). */
+void trc_json_string(FILE *f, const char *s);
+
+#endif
