@@ -37,9 +37,11 @@
 
 #include "calib.h"
 #include "cfg.h"
+#include "des.h"
 #include "perf.h"
 #include "plot.h"
 #include "rdb.h"
+#include "timeline.h"
 #include "util.h"
 #include "workload.h"
 
@@ -48,6 +50,7 @@
 #define MAX_SAMPLES 64
 #define MAX_CLOUD 4000 /* off-front points drawn in the Pareto figure */
 #define REL_TOL 1e-6   /* stored vs recomputed figures */
+#define SWAP_GEN 2     /* decode steps in the swap timeline */
 
 static const char *const COL_DPR = "#0072B2";
 static const char *const COL_STATIC = "#D55E00";
@@ -84,6 +87,9 @@ typedef struct {
 	size_t n_feasible, n_drawn_missing, n_front, n_cloud_skipped;
 	rep_design dpr, stat, base;
 	bool has_meas;
+	bool has_swap;      /* the swap timeline was drawn */
+	des_result des;     /* the DES run behind it */
+	perf_run ana;       /* the analytic model of the same inference */
 	char gnuplot[4096];
 	char tmp[4096], fig[4200];
 	int n_notes;
@@ -890,6 +896,54 @@ static int fig_resources(rep_ctx *R)
 	return finish_fig(R, f, "resources", &pc);
 }
 
+/* ------------------------------------------------------ swap timeline */
+
+/*
+ * One inference of the PD-Swap design at objective.prompt with SWAP_GEN
+ * decode steps, through the DES with its Chrome trace written into the
+ * report (fig/swap_trace.json); the figure is drawn from that file.
+ */
+static int fig_swap(rep_ctx *R)
+{
+	const cfg_t *c = &R->cfg;
+	if (!R->dpr.present || R->dpr.d.mode != MODE_DPR) {
+		note(R, "no dpr design is followed, so there is no swap to draw");
+		return 0;
+	}
+	char trace[4400], err[1024];
+	snprintf(trace, sizeof trace, "%s/swap_trace.json", R->fig);
+	des_opts o;
+	memset(&o, 0, sizeof o);
+	o.trace_path = trace;
+	o.name = R->dpr.name;
+	if (des_run(c, &R->wl, &R->dpr.d, c->obj.prompt, SWAP_GEN, &o, &R->des, err, sizeof err))
+		return fail(R, EXIT_RUNTIME, "the discrete-event model of %s failed: %s", R->dpr.name, err);
+	perf_run_eval(&R->dpr.p, c->obj.prompt, SWAP_GEN, &R->ana);
+	FILE *f = open_out(R, R->fig, "swap.gp");
+	if (!f)
+		return EXIT_RUNTIME;
+	plot_begin(f, "swap");
+	tl_marks m;
+	m.trigger_s = R->des.prefill_s - R->des.tail_overlap_s;
+	m.rm_ready_s = m.trigger_s + R->des.swap_s;
+	m.first_token_s = R->des.ttft_s;
+	char title[256];
+	snprintf(title, sizeof title, "Swap of %s at a %d-token prompt (discrete-event model)", R->dpr.name,
+		 c->obj.prompt);
+	if (tl_write(trace, f, &m, title, err, sizeof err)) {
+		fclose(f);
+		return fail(R, EXIT_RUNTIME, "%s", err);
+	}
+	plot_png(f, "swap");
+	int rc = close_out(R, f, R->fig, "swap.gp");
+	if (rc)
+		return rc;
+	if (plot_run(R->gnuplot, R->fig, "swap.gp", R->err, R->errlen))
+		return EXIT_RUNTIME;
+	R->has_swap = true;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- page */
 
 static void h_esc(FILE *f, const char *s)
@@ -1071,6 +1125,44 @@ static void page_resources(rep_ctx *R, FILE *f)
 	fputs("</table>\n", f);
 }
 
+static void page_swap(rep_ctx *R, FILE *f)
+{
+	const cfg_t *c = &R->cfg;
+	fputs("<h2 id=swap>Swap timeline</h2>\n", f);
+	if (!R->has_swap) {
+		fputs("<p class=note>No dpr design is followed, so there is no swap to draw.</p>\n", f);
+		return;
+	}
+	char cap[1024];
+	snprintf(cap, sizeof cap,
+		 "One inference of <b>%s</b> through the discrete-event model: the end of the %d-token prefill, the"
+		 " swap and the first %d decode steps, one row per track of the model's trace (the HP-port rows"
+		 " show which stream holds each port). The swap starts when the last layer's attention is done and"
+		 " overlaps that layer's O projection and FFN (the prefill tail) and the first LM head; decode"
+		 " waits for the decode RM. The figure is drawn from <a href=\"fig/swap_trace.json\">the Chrome"
+		 " trace</a> of that run (it opens in Perfetto or chrome://tracing).",
+		 R->dpr.name, c->obj.prompt, SWAP_GEN);
+	h_figure(f, "swap", "Swap timeline of one inference", cap);
+	const des_result *d = &R->des;
+	const perf_run *a = &R->ana;
+	fputs("<table>\n<tr><th>ms</th><th>swap</th><th>PCAP transfer</th><th>PS software path</th>"
+	      "<th>prefill tail (trigger to end of prefill)</th><th>hidden</th><th>exposed</th><th>TTFT</th>"
+	      "<th>first decode step</th></tr>\n<tr><td>discrete-event model</td>",
+	      f);
+	double v[8] = {d->swap_s, d->pcap_s, d->swap_s - d->pcap_s, d->tail_overlap_s, d->swap_hidden_s,
+		       d->swap_exposed_s, d->ttft_s, d->dec_first_s};
+	for (int i = 0; i < 8; i++)
+		h_cell(f, 1e3 * v[i], 4);
+	fputs("</tr>\n<tr><td>analytic model</td>", f);
+	double w[8] = {a->swap_s, a->pcap_s, a->swap_s - a->pcap_s, a->tail_s, a->swap_s - a->swap_exposed_s,
+		       a->swap_exposed_s, a->ttft_s, a->dec_first_s};
+	for (int i = 0; i < 8; i++)
+		h_cell(f, 1e3 * w[i], 4);
+	fputs("</tr>\n</table>\n<p class=small>The analytic model's hidden part is the swap less its exposed"
+	      " part (the tail and the first LM head together).</p>\n",
+	      f);
+}
+
 static void page_validation(rep_ctx *R, FILE *f)
 {
 	fputs("<h2 id=validation>Validation: measured against predicted</h2>\n", f);
@@ -1207,11 +1299,7 @@ static int write_page(rep_ctx *R)
 		 " margin): an RM must stay below it. The labels at the top of each bar give its absolute count.");
 	page_resources(R, f);
 
-	fputs("<h2 id=swap>Swap timeline</h2>\n"
-	      "<p class=note>The swap timeline is drawn from the discrete-event model's events; this build has no"
-	      " discrete-event model, so the figure is left out. The swap figures of the analytic model are in the"
-	      " designs table.</p>\n",
-	      f);
+	page_swap(R, f);
 
 	page_validation(R, f);
 
@@ -1299,7 +1387,7 @@ static int build(rep_ctx *R, int64_t run_id, const char *outdir)
 	if ((rc = close_out(R, f, R->tmp, "config.yaml")))
 		return rc;
 	if ((rc = fig_pareto(R)) || (rc = fig_curve(R, true)) || (rc = fig_curve(R, false)) ||
-	    (rc = fig_resources(R)) || (rc = write_page(R)))
+	    (rc = fig_resources(R)) || (rc = fig_swap(R)) || (rc = write_page(R)))
 		return rc;
 	if (!(f = open_out(R, R->tmp, MARKER)))
 		return EXIT_RUNTIME;

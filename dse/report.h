@@ -10,10 +10,12 @@
  *   OUT/index.html         the page (inline style, no script, no remote URL)
  *   OUT/config.yaml        the run's config text, as stored
  *   OUT/fig/NAME.svg .png  each figure, drawn by OUT/fig/NAME.gp
+ *   OUT/fig/swap_trace.json  the DES trace the swap timeline is drawn from
  *
  * Figures: the Pareto front (pareto), TTFT against the prompt (ttft),
  * decode rate against the context (decode), resources per region
- * (resources).  The same database gives the same bytes: the page holds no
+ * (resources), the swap timeline of one inference of the followed dpr
+ * design through the discrete-event model (swap).  The same database gives the same bytes: the page holds no
  * time but the run's own timestamps.
  *
  * The report is built in a temporary directory beside OUT and renamed into

@@ -87,9 +87,10 @@ static void fixture_designs(const cfg_t *c)
 
 /*
  * Build the fixture database.  `tamper` stores the chosen point's TTFT at
- * the objective prompt 10% high (as a run of another model version would).
+ * the objective prompt 10% high (as a run of another model version would);
+ * `static_only` stores the static points alone.
  */
-static void build_fixture(bool tamper)
+static void build_fixture(bool tamper, bool static_only)
 {
 	cfg_t c;
 	tu_load_default(&c);
@@ -105,9 +106,13 @@ static void build_fixture(bool tamper)
 	ck_assert_msg(store_open(&s, DB, err, sizeof err) == 0, "%s", err);
 	ck_assert_int_eq(store_begin(s), 0);
 	ck_assert_int_eq(store_new_run(s, &c, "sweep", 1, &RUN), 0);
-	int n_infeasible = 0;
+	int n_infeasible = 0, n_stored = 0;
 	for (int i = 0; i < NFIX; i++) {
 		fix_point *F = &FX[i];
+		F->feasible = F->front = false;
+		if (static_only && F->d.mode == MODE_DPR)
+			continue;
+		n_stored++;
 		perf_ctx p;
 		perf_res res;
 		perf_run r;
@@ -147,11 +152,11 @@ static void build_fixture(bool tamper)
 			ck_assert_msg(store_put_metric(s, &m) == 0, "%s", store_errmsg(s));
 		}
 	}
-	ck_assert_msg(n_infeasible == 1, "the fixture should hold one infeasible point, has %d", n_infeasible);
+	ck_assert_msg(n_infeasible == !static_only, "the fixture holds %d infeasible points", n_infeasible);
 	/* the front over (TTFT, decode rate) and the chosen point (lowest objective) */
 	CHOSEN = -1;
 	for (int i = 0; i < NFIX; i++) {
-		if (!FX[i].feasible)
+		if (!FX[i].feasible) /* also the points not stored */
 			continue;
 		bool dominated = false;
 		for (int j = 0; j < NFIX; j++)
@@ -163,7 +168,7 @@ static void build_fixture(bool tamper)
 		if (CHOSEN < 0 || FX[i].objective < FX[CHOSEN].objective)
 			CHOSEN = i;
 	}
-	ck_assert_int_eq(FX[CHOSEN].d.mode, MODE_DPR);
+	ck_assert_int_eq(FX[CHOSEN].d.mode, static_only ? MODE_STATIC : MODE_DPR);
 	ck_assert_int_eq(store_put_chosen(s, RUN, CHOSEN, FX[CHOSEN].objective), 0);
 	/* DES rows for the chosen point at two lengths */
 	for (int k = 0; k < 2; k++) {
@@ -183,7 +188,7 @@ static void build_fixture(bool tamper)
 			 (long long)RUN, CHOSEN, c.obj.prompt);
 		ck_assert_int_eq(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
 	}
-	ck_assert_int_eq(store_finish_run(s, RUN, "complete", NFIX, NFIX - n_infeasible), 0);
+	ck_assert_int_eq(store_finish_run(s, RUN, "complete", n_stored, n_stored - n_infeasible), 0);
 	ck_assert_int_eq(store_commit(s), 0);
 	store_close(s);
 	cfg_release(&c);
@@ -198,7 +203,7 @@ static void clean(void)
 static void fixture(void)
 {
 	clean();
-	build_fixture(false);
+	build_fixture(false, false);
 }
 
 static void label(int i, char *out, size_t n)
@@ -268,7 +273,9 @@ START_TEST(report_parses_and_holds_the_series)
 	snprintf(cmd + n, sizeof cmd - (size_t)n,
 		 " 'resources=static region' 'resources=prefill attention (RM)' 'resources=decode attention (RM)'"
 		 " 'resources=static region + pblock capacity' 'resources=device capacity'"
-		 " 'resources=utilisation cap'");
+		 " 'resources=utilisation cap' 'swap=prefill work' 'swap=decode work' 'swap=RP reconfiguring'"
+		 " 'swap=swap: PS software path' 'swap=swap: PCAP setup and bitstream' 'swap=LM head on the ARM'"
+		 " 'swap=K (port)' 'swap=V (port)'");
 	sh(cmd);
 	/* the page: the validation table, no notes, the chosen design by name */
 	char *page = slurp(OUT "/index.html");
@@ -314,12 +321,31 @@ END_TEST
 
 START_TEST(stored_figures_that_differ_are_noted)
 {
-	build_fixture(true);
+	build_fixture(true, false);
 	char err[4096];
 	ck_assert_msg(rep_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
 	char *page = slurp(OUT "/index.html");
 	ck_assert_msg(strstr(page, "differ from this build&#39;s model") || strstr(page, "differ from this build's model"),
 		      "a tampered stored TTFT is not noted");
+	free(page);
+}
+END_TEST
+
+START_TEST(a_run_without_dpr_points)
+{
+	build_fixture(false, true);
+	char err[4096];
+	ck_assert_msg(rep_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
+	char chosen[64], cmd[1024];
+	label(CHOSEN, chosen, sizeof chosen);
+	snprintf(cmd, sizeof cmd,
+		 "python3 tests/report_check.py report " OUT " " DB " %lld 'pareto=static, Pareto front'"
+		 " 'pareto=chosen: %s' 'ttft=static (chosen): %s' 'resources=static region'",
+		 (long long)RUN, chosen, chosen);
+	sh(cmd);
+	char *page = slurp(OUT "/index.html");
+	ck_assert_msg(strstr(page, "no dpr design is followed"), "the page does not say why there is no swap");
+	ck_assert(!exists(OUT "/fig/swap.svg"));
 	free(page);
 }
 END_TEST
@@ -472,6 +498,7 @@ Suite *report_suite(void)
 	tcase_add_test(t, report_parses_and_holds_the_series);
 	tcase_add_test(t, same_database_same_bytes);
 	tcase_add_test(t, stored_figures_that_differ_are_noted);
+	tcase_add_test(t, a_run_without_dpr_points);
 	tcase_add_test(t, gnuplot_missing_writes_nothing);
 	tcase_add_test(t, refusals);
 	tcase_add_test(t, export_round_trips);

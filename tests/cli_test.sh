@@ -141,7 +141,7 @@ expect 0 "$BIN" report --db "$T/r.db" --out "$T/rep"
 [ ! -s "$T/err" ] && ok || bad "report wrote messages: $(head -c 300 "$T/err")"
 python3 tests/report_check.py report "$T/rep" "$T/r.db" 1 'pareto=dpr, off the front' \
 	'ttft=PD-Swap (best): pdswap' 'decode=best static = calibrated baseline: tellme' \
-	'resources=device capacity' && ok || bad "report of the main job's run"
+	'resources=device capacity' 'swap=RP reconfiguring' && ok || bad "report of the main job's run"
 expect 2 "$BIN" report --db "$T/r.db" --run 99 --out "$T/rep99"
 grep -q "no run 99" "$T/err" && ok || bad "report of a missing run: $(cat "$T/err")"
 [ ! -e "$T/rep99" ] && ok || bad "a failed report wrote its directory"

@@ -8,7 +8,10 @@
       text is SERIES and that draws something); every PNG decodes (chunk
       CRCs, zlib over the IDAT chunks, filtered scanline lengths) and has
       the size the page states; the page shows the run's config hash and
-      tool version from the database.
+      tool version from the database; when the page links the swap trace,
+      every span of the trace's swap category inside the figure's window is
+      a box of the timeline at the same times (the figure and the trace are
+      the same events).
   report_check.py same DIR1 DIR2
       both trees hold the same files with the same bytes.
   report_check.py roundtrip DB RUN FILE points|metrics|pareto csv|json
@@ -165,10 +168,53 @@ def check_report(d, db, run, expect):
     con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
     sha, ver = con.execute("SELECT config_sha256, tool_version FROM runs WHERE run_id=?", (run,)).fetchone()
     con.close()
+    if any(url == "fig/swap_trace.json" for _, _, url, _ in page.links):
+        check_swap_events(d)
     if sha not in text:
         fail("index.html does not show the config hash %s" % sha)
     if ver not in text:
         fail("index.html does not show the tool version %s" % ver)
+
+
+def gp_boxes(path):
+    """The (lo, hi) boxes of every datablock in a timeline script, and its x range."""
+    boxes, xr, inblock = [], None, False
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line.startswith("$") and line.endswith("<< EOD"):
+            inblock = True
+        elif line == "EOD":
+            inblock = False
+        elif inblock and line and not line.startswith("#"):
+            f = [float(x) for x in line.split()]
+            boxes.append((f[2], f[3]))
+        elif line.startswith("set xrange ["):
+            lo, hi = line[len("set xrange ["):].rstrip("]").split(":")
+            xr = (float(lo), float(hi))
+    return boxes, xr
+
+
+def check_swap_events(d):
+    trace = json.load(open(os.path.join(d, "fig", "swap_trace.json"), encoding="utf-8"))
+    spans = [e for e in trace["traceEvents"] if e.get("ph") == "X"]
+    swap = [e for e in spans if e.get("cat") == "swap"]
+    if not swap:
+        fail("swap_trace.json holds no swap span")
+        return
+    trig = min(e["ts"] for e in swap)
+    boxes, xr = gp_boxes(os.path.join(d, "fig", "swap.gp"))
+    if not xr or not (xr[0] < 0 < xr[1]):
+        fail("swap.gp: the window %r does not hold the trigger" % (xr,))
+        return
+    for e in swap:
+        lo = max((e["ts"] - trig) / 1e3, xr[0])
+        hi = min((e["ts"] + e["dur"] - trig) / 1e3, xr[1])
+        if not any(abs(b[0] - lo) < 1e-5 and (abs(b[1] - hi) < 1e-5 or hi - lo < 0.01 * (xr[1] - xr[0]))
+                   for b in boxes):
+            fail("swap.gp: no box for the trace's span %r at %.6f..%.6f ms" % (e["name"], lo, hi))
+    n_window = sum(1 for e in spans if (e["ts"] - trig) / 1e3 <= xr[1] and (e["ts"] + e["dur"] - trig) / 1e3 >= xr[0])
+    if n_window != len(boxes):
+        fail("swap.gp draws %d boxes, the trace has %d spans in its window" % (len(boxes), n_window))
 
 
 def check_same(a, b):
