@@ -504,8 +504,10 @@ static int fig_pareto(rep_ctx *R)
 			double y = mix_rate(c, p->tok_long, p->tok_short);
 			if (!(isfinite(p->ttft_obj_s) && isfinite(y) && p->ttft_obj_s > 0 && y > 0))
 				continue;
-			if (!front && off_seen++ % stride != 0)
+			if (!front && off_seen++ % stride != 0) {
+				R->n_cloud_skipped++;
 				continue;
+			}
 			fprintf(f, "%.9g %.9g %.6g %lld\n", p->ttft_obj_s, y, p->r.v[RES_LUT] / 1e3,
 				(long long)p->point_id);
 			count[s]++;
@@ -518,8 +520,6 @@ static int fig_pareto(rep_ctx *R)
 		}
 		fputs("EOD\n", f);
 	}
-	if (stride > 1)
-		R->n_cloud_skipped = n_off - (n_off + stride - 1) / stride;
 	/* the calibrated baseline: model and measurement at the objective's lengths */
 	double bx = NAN, by = NAN, mx = NAN, my = NAN;
 	if (R->base.present) {

@@ -413,6 +413,14 @@ START_TEST(refusals)
 	ck_assert_msg(strstr(err, "no such database"), "message: %s", err);
 	ck_assert(!exists(TDIR "/nosuch.db"));
 	ck_assert(!exists(OUT));
+	/* a run whose stored config no longer loads */
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(DB, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE runs SET config_text = 'schema: 1\n'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(rep_write(DB, RUN, OUT, err, sizeof err), EXIT_RUNTIME);
+	ck_assert_msg(strstr(err, "stored config does not load"), "message: %s", err);
+	ck_assert(!exists(OUT));
 	/* a file that is not a database */
 	ck_assert_int_eq(rep_write(TDIR "/precious/keep.txt", 0, OUT, err, sizeof err), EXIT_RUNTIME);
 	ck_assert(!exists(OUT));
