@@ -191,7 +191,6 @@ static void read_point(sqlite3_stmt *st, rdb_point *p)
 	for (int t = 0; t < RES_N; t++)
 		p->util_equiv.v[t] = col_num(st, i++);
 	p->feasible = sqlite3_column_int(st, i++) != 0;
-	col_text(st, i++, p->reason, sizeof p->reason);
 	p->objective = col_num(st, i++);
 	p->swap_s = col_num(st, i++);
 	p->bitstream_bytes = col_num(st, i++);
@@ -210,7 +209,7 @@ int rdb_points_load(sqlite3 *db, const char *path, int64_t run_id, int prompt, i
 			       " pre_lanes, pre_block, dec_lanes, pre_outstanding, dec_outstanding, pm_prefill,"
 			       " pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
 			       " util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp,"
-			       " feasible, reason, objective, swap_s, bitstream_bytes"
+			       " feasible, objective, swap_s, bitstream_bytes"
 			       " FROM v_points WHERE run_id = ?1 ORDER BY point_id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, path, "cannot read v_points", err, errlen);

@@ -52,8 +52,7 @@ typedef struct {
 	int dec_lanes, dec_outstanding;
 	char pm_prefill[PDS_NAME_MAX], pm_decode[PDS_NAME_MAX], pblock[PDS_NAME_MAX];
 	res_t r, util, util_equiv;
-	bool feasible;
-	char reason[200];
+	bool feasible; /* (the reason of an infeasible point is left in the database) */
 	double objective; /* NaN when not computed */
 	double swap_s, bitstream_bytes; /* NaN for static designs */
 	bool on_front, chosen;
