@@ -10,15 +10,18 @@
 #include "cfg.h"
 #include "cmd.h"
 #include "perf.h"
+#include "report.h"
 #include "store.h"
 #include "util.h"
 #include "workload.h"
 
 static void usage(FILE *f)
 {
-	fputs("usage: pdswap-dse CONFIG [--db FILE]\n"
+	fputs("usage: pdswap-dse CONFIG [--db FILE] [--report]\n"
 	      "  Evaluates the designs of CONFIG at every workload point and stores them in\n"
-	      "  FILE (default results/results.db).\n",
+	      "  FILE (default results/results.db).\n"
+	      "  --report  then writes the run's report into the directory 'report' beside FILE\n"
+	      "            (results/report by default; see 'pdswap-dse report --help')\n",
 	      f);
 }
 
@@ -94,6 +97,7 @@ static int store_design(store *s, const cfg_t *c, const wl_t *w, int64_t run_id,
 int cmd_run(int argc, char **argv)
 {
 	const char *path = NULL, *db = "results/results.db";
+	bool report = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
@@ -104,6 +108,8 @@ int cmd_run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			db = argv[++i];
+		} else if (strcmp(argv[i], "--report") == 0) {
+			report = true;
 		} else if (argv[i][0] == '-') {
 			util_err("unknown option '%s'", argv[i]);
 			usage(stderr);
@@ -164,6 +170,19 @@ int cmd_run(int argc, char **argv)
 		       r.energy_j_per_token, feas ? "yes" : why);
 	}
 	rc = EXIT_OK;
+	if (report) {
+		char out[4096], rerr[4096];
+		const char *slash = strrchr(db, '/');
+		if (slash)
+			snprintf(out, sizeof out, "%.*s/report", (int)(slash - db), db);
+		else
+			snprintf(out, sizeof out, "report");
+		rc = rep_write(db, run_id, out, rerr, sizeof rerr);
+		if (rc)
+			util_err("%s (the run is stored in %s)", rerr, db);
+		else
+			printf("report written to %s/index.html\n", out);
+	}
 	goto out;
 rollback:
 	util_err("%s", store_errmsg(s));

@@ -195,6 +195,53 @@ expect 1 "$BIN" emit-hls "$T/k4.yaml" --design tellme --out "$T/h4"
 grep -q "violates a constraint" "$T/err" && grep -q "design 'tellme'" "$T/err" && ok ||
 	bad "infeasible message: $(cat "$T/err")"
 diff -r "$T/h1" "$T/h4" >/dev/null && ok || bad "a refused emit-hls changed the headers in place"
+# report: the page and its figures from the main job's database
+for sub in report export; do
+	expect 0 "$BIN" $sub --help
+	grep -q "usage: pdswap-dse $sub" "$T/out" && ok || bad "$sub --help prints no usage"
+done
+expect 0 "$BIN" report --db "$T/r.db" --out "$T/rep"
+[ ! -s "$T/err" ] && ok || bad "report wrote messages: $(head -c 300 "$T/err")"
+python3 tests/report_check.py report "$T/rep" "$T/r.db" 1 'pareto=dpr, off the front' \
+	'ttft=PD-Swap (best): pdswap' 'decode=best static = calibrated baseline: tellme' \
+	'resources=device capacity' 'swap=RP reconfiguring' && ok || bad "report of the main job's run"
+expect 2 "$BIN" report --db "$T/r.db" --run 99 --out "$T/rep99"
+grep -q "no run 99" "$T/err" && ok || bad "report of a missing run: $(cat "$T/err")"
+[ ! -e "$T/rep99" ] && ok || bad "a failed report wrote its directory"
+expect 1 "$BIN" report --db "$T/none.db" --out "$T/rep99"
+[ ! -e "$T/none.db" ] && ok || bad "report created a database"
+expect 2 "$BIN" report --db "$T/r.db" --run x
+expect 2 "$BIN" report --db "$T/r.db" --bogus
+mkdir -p "$T/mine" && echo keep >"$T/mine/notes.txt"
+expect 2 "$BIN" report --db "$T/r.db" --out "$T/mine"
+[ -f "$T/mine/notes.txt" ] && ok || bad "report replaced a directory that was not a report"
+env PATH=/nonexistent-dir "$BIN" report --db "$T/r.db" --out "$T/rep_nognuplot" >"$T/out" 2>"$T/err"
+[ $? = 1 ] && ok || bad "report without gnuplot does not exit 1"
+grep -q "gnuplot-nox" "$T/err" && ok || bad "report without gnuplot names no package: $(cat "$T/err")"
+[ ! -e "$T/rep_nognuplot" ] && ok || bad "report without gnuplot wrote something"
+
+# the main job with --report writes the report beside its database
+mkdir -p "$T/job"
+expect 0 "$BIN" configs/kv260.yaml --db "$T/job/r.db" --report
+[ -f "$T/job/report/index.html" ] && [ -f "$T/job/report/fig/pareto.svg" ] && ok || bad "CONFIG --report wrote no report"
+
+# export: the numbers of the database, in CSV and JSON
+for what in points metrics; do
+	for fmt in csv json; do
+		expect 0 "$BIN" export --db "$T/r.db" --run 1 --format $fmt --what $what
+		python3 tests/report_check.py roundtrip "$T/r.db" 1 "$T/out" $what $fmt && ok || bad "export $what $fmt"
+	done
+done
+expect 0 "$BIN" export --db "$T/r.db" --format json --what pareto
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["what"] == "pareto" and d["rows"] == []' \
+	"$T/out" && ok || bad "export of an empty front"
+expect 2 "$BIN" export --db "$T/r.db"
+expect 2 "$BIN" export --db "$T/r.db" --format xml
+grep -q -- "--format must be csv or json" "$T/err" && ok || bad "export --format message"
+expect 2 "$BIN" export --db "$T/r.db" --format csv --what everything
+expect 2 "$BIN" export --db "$T/r.db" --format csv --run 99
+expect 1 "$BIN" export --db "$T/none.db" --format csv
+[ ! -e "$T/none.db" ] && ok || bad "export created a database"
 
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

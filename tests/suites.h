@@ -12,5 +12,6 @@ Suite *calib_suite(void);
 Suite *store_suite(void);
 Suite *des_suite(void);
 Suite *emit_suite(void);
+Suite *report_suite(void);
 
 #endif
