@@ -4,6 +4,8 @@
 #   make check   install what is missing, build, run every test
 #   make asan    the same tests under AddressSanitizer + UBSan (build-asan/)
 #   make bench   benchmarks that print "name: value" lines
+#   make hls-csim  HLS headers for several design points, the sim/hw kernels
+#                  built against each and run as a C simulation (part of check)
 #
 # Objects go under $(BUILD)/ (build/ by default); libraries come from pkg-config.
 
@@ -21,7 +23,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 # Debian packages the build and the tests need; `make deps` installs the missing.
 APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson-dev check \
-            sqlite3 python3
+            sqlite3 python3 gnuplot-nox fonts-dejavu-core
 
 LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) $(filter-out dse/main.c,$(wildcard dse/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -32,6 +34,12 @@ BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/%)
 
 BIN  := $(BUILD)/pdswap-dse
 TBIN := $(BUILD)/check_pdswap
+
+# HLS side (sim/hw): host tools linked with the library; the kernels and the
+# test bench are built per design point by sim/hw/csim.sh.
+HLS_TOOLS  := $(BUILD)/hls/pragma_lint $(BUILD)/hls/csim_points
+HLS_CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
+              -Wno-unknown-pragmas $(OPT) $(SAN) -D_POSIX_C_SOURCE=200809L
 
 .PHONY: all run check test deps asan bench clean hls-csim
 all: $(BIN)
@@ -58,6 +66,14 @@ $(BUILD)/bench_%: $(BUILD)/tests/bench_%.o $(BUILD)/libpdswap.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 .SECONDARY: $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
+$(BUILD)/hls/%: sim/hw/%.c $(BUILD)/libpdswap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpdswap.a $(LDLIBS)
+
+hls-csim: deps
+	@$(MAKE) --no-print-directory $(BIN) $(HLS_TOOLS)
+	CC="$(CC)" HLS_CFLAGS="$(HLS_CFLAGS)" HLS_LIBS="$(LDLIBS)" sh sim/hw/csim.sh $(BUILD)
+
 # Install missing Debian packages: with apt-get as root, otherwise print the line.
 deps:
 	@missing=""; for p in $(APT_PKGS); do \
@@ -83,6 +99,7 @@ check: deps
 	@$(MAKE) --no-print-directory $(BIN) $(TBIN)
 	PDSWAP_BIN=$(abspath $(BIN)) $(TBIN)
 	PDSWAP_BIN=$(abspath $(BIN)) sh tests/cli_test.sh
+	@$(MAKE) --no-print-directory hls-csim
 
 test: check
 
@@ -97,4 +114,4 @@ bench: deps
 clean:
 	rm -rf build build-asan
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/main.d $(BENCH_SRC:%.c=$(BUILD)/%.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/main.d $(BENCH_SRC:%.c=$(BUILD)/%.d) $(HLS_TOOLS:=.d)

@@ -12,23 +12,33 @@
 
 #include "cfg.h"
 #include "cmd.h"
+#include "emit.h"
 #include "perf.h"
+#include "report.h"
 #include "store.h"
 #include "sweep.h"
 #include "util.h"
 #include "workload.h"
 
+/* Where the chosen design's headers go by default (as for emit-hls). */
+#define HLS_OUT "sim/hw/generated"
+
 static void usage(FILE *f)
 {
 	fputs("usage: pdswap-dse CONFIG [--db FILE] [--threads N] [--all-points] [--no-progress]\n"
+	      "                         [--hls-out DIR] [--report]\n"
 	      "  Explores the design space of CONFIG (dpr and static architectures), keeps the\n"
 	      "  Pareto front of each in FILE (default results/results.db), re-simulates the\n"
 	      "  fronts with the discrete-event model and chooses the design that minimises\n"
 	      "  TTFT + alpha*T_dec(long) + (1-alpha)*T_dec(short) under t_pre_max.  An\n"
-	      "  unfinished run of the same config is resumed.\n"
+	      "  unfinished run of the same config is resumed.  The HLS config headers of the\n"
+	      "  chosen design are written into DIR (default " HLS_OUT ").\n"
 	      "  --threads N    worker threads (default: every online core)\n"
 	      "  --all-points   also store every evaluated point, not only the fronts\n"
-	      "  --no-progress  no progress bar (it is drawn only when stderr is a terminal)\n",
+	      "  --no-progress  no progress bar (it is drawn only when stderr is a terminal)\n"
+	      "  --hls-out DIR  where the headers go\n"
+	      "  --report       then write the run's report into the directory 'report' beside\n"
+	      "                 FILE (results/report by default; see 'pdswap-dse report --help')\n",
 	      f);
 }
 
@@ -120,9 +130,34 @@ static void compare(const cfg_t *c, const wl_t *w, store *s, const sweep_result 
 	printf("\n");
 }
 
+/*
+ * The HLS config headers of the chosen design (dse/emit.h), written
+ * atomically into dir.  The run is complete in the database whatever
+ * happens here; `emit-hls` writes them again from it.  Returns 0 or -1
+ * (message printed).
+ */
+static int emit_chosen(const cfg_t *c, store *s, const sweep_result *r, const char *dir)
+{
+	design_t d;
+	hls_meta m;
+	char err[2600];
+	if (store_get_design(s, c, r->run_id, r->chosen, &d)) {
+		util_err("%s", store_errmsg(s));
+		return -1;
+	}
+	hls_meta_init(&m, c, &d, NULL, r->run_id, r->chosen);
+	if (hls_emit(c, &d, &m, dir, err, sizeof err)) {
+		util_err("%s (the run is stored; 'pdswap-dse emit-hls %s' writes the headers again)", err, c->path);
+		return -1;
+	}
+	printf("HLS headers of point %lld written to %s/\n", (long long)r->chosen, dir);
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	const char *path = NULL, *db = "results/results.db";
+	const char *path = NULL, *db = "results/results.db", *hls_out = HLS_OUT;
+	bool report = false;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	sweep_opts o = {.threads = ncpu > 0 && ncpu <= 256 ? (int)ncpu : 2,
 			.all_points = false,
@@ -132,15 +167,19 @@ int cmd_run(int argc, char **argv)
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return EXIT_OK;
-		} else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0) {
+		} else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--hls-out") == 0) {
 			if (i + 1 >= argc) {
 				util_err("%s needs a value", a);
 				return EXIT_USAGE;
 			}
 			if (strcmp(a, "--db") == 0)
 				db = argv[++i];
+			else if (strcmp(a, "--hls-out") == 0)
+				hls_out = argv[++i];
 			else if (util_parse_int("--threads", argv[++i], 1, 256, &o.threads))
 				return EXIT_USAGE;
+		} else if (strcmp(a, "--report") == 0) {
+			report = true;
 		} else if (strcmp(a, "--all-points") == 0) {
 			o.all_points = true;
 		} else if (strcmp(a, "--no-progress") == 0) {
@@ -199,6 +238,22 @@ int cmd_run(int argc, char **argv)
 	}
 	compare(&c, &w, s, &r);
 	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
+	if (rc == EXIT_OK && emit_chosen(&c, s, &r, hls_out))
+		rc = EXIT_RUNTIME;
+	if (rc == EXIT_OK && report) {
+		char dir[4096], rerr[4096];
+		const char *slash = strrchr(db, '/');
+		if (slash)
+			snprintf(dir, sizeof dir, "%.*s/report", (int)(slash - db), db);
+		else
+			snprintf(dir, sizeof dir, "report");
+		if (rep_write(db, r.run_id, dir, rerr, sizeof rerr)) {
+			util_err("%s (the run is stored in %s)", rerr, db);
+			rc = EXIT_RUNTIME;
+		} else {
+			printf("report written to %s/index.html\n", dir);
+		}
+	}
 out:
 	store_close(s);
 	cfg_release(&c);

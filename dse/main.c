@@ -14,6 +14,9 @@ static void usage(FILE *f)
 	      "       pdswap-dse simulate CONFIG --design NAME --prompt L --gen N [--model M] [--json]\n"
 	      "       pdswap-dse calibrate CONFIG [--write FILE]\n"
 	      "       pdswap-dse validate CONFIG [--tol X]\n"
+	      "       pdswap-dse emit-hls CONFIG [--design NAME | --point ID [--run RUN]] [--db FILE] [--out DIR]\n"
+	      "       pdswap-dse report [--db FILE] [--run ID] [--out DIR]\n"
+	      "       pdswap-dse export [--db FILE] [--run ID] --format csv|json [--what points|metrics|pareto]\n"
 	      "       pdswap-dse --version\n"
 	      "Run 'pdswap-dse SUBCOMMAND --help' for the options of each.\n"
 	      "Exit codes: 0 ok, 1 runtime failure, 2 usage or config error.\n",
@@ -25,7 +28,8 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {{"simulate", cmd_simulate}, {"calibrate", cmd_calibrate}, {"validate", cmd_validate}};
+	} cmds[] = {{"simulate", cmd_simulate}, {"calibrate", cmd_calibrate}, {"validate", cmd_validate},
+		     {"emit-hls", cmd_emit_hls}, {"report", cmd_report}, {"export", cmd_export}};
 
 	if (argc < 2) {
 		usage(stderr);

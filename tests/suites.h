@@ -15,5 +15,7 @@ Suite *pareto_suite(void);
 Suite *space_suite(void);
 Suite *factor_suite(void);
 Suite *sweep_suite(void);
+Suite *emit_suite(void);
+Suite *report_suite(void);
 
 #endif

@@ -1,0 +1,184 @@
+/*
+ * csim_points.c - headers for the edge design points of the C simulation.
+ *
+ *   csim_points CONFIG OUTROOT
+ *
+ * Starting from the config's published PD-Swap design
+ * (measurements.dpr_design), writes the headers of each point below into
+ * OUTROOT/NAME/ through hls_emit(), and prints NAME per line.  A point
+ * that needs another model or port map gets its edited config written
+ * next to its headers as OUTROOT/NAME/config.yaml, for the test bench to
+ * load.  Every point must be feasible: a refused point is an error here
+ * (exit 1), since it would leave its edge untested.
+ *
+ *   edge_tq      T*G divides no K and Q divides no N (T 28, Q 7)
+ *   edge_attn    N_pe 12 divides none of the tested prompts, K/V block 16
+ *                > N_pe, lanes 5 (prefill) and 20 (decode) divide no
+ *                head_dim
+ *   edge_static  static mode with the decode port map that splits K/V over
+ *                two ports, preloads Q and writes O last; lanes 3 and 12
+ *   edge_full    head_dim 32 = lanes (complete partition, no factor); one
+ *                weight port; Q and O on two ports in prefill, K and V on
+ *                four in decode
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "emit.h"
+
+typedef struct {
+	const char *from, *to;
+} edit_t;
+
+typedef struct {
+	const char *name;
+	int mode;                       /* -1 keep, else arch_mode */
+	int T, Q, pe, pre_lanes, block, dec_lanes;
+	const char *pm_dec;             /* NULL: keep */
+	edit_t edits[5];                /* config text edits */
+} point_t;
+
+static const point_t points[] = {
+	{"edge_tq", -1, 28, 7, -1, -1, -1, -1, NULL, {{NULL, NULL}}},
+	{"edge_attn", -1, -1, -1, 12, 5, 16, 20, NULL, {{NULL, NULL}}},
+	{"edge_static", MODE_STATIC, -1, -1, 8, 6, 2, 12, "kv2x2", {{NULL, NULL}}},
+	{"edge_full", -1, -1, -1, 2, 32, 4, 32, NULL,
+	 {{"head_dim: 96", "head_dim: 32"},
+	  {"decode_lanes: [8, 16, 32, 48]", "decode_lanes: [8, 16, 32]"}, /* swept lanes <= head_dim */
+	  {"weight_ports: [HP0, HP1, HP3]", "weight_ports: [HP2]"},
+	  {"qkvo: {q: [HP0], k: [HP1], v: [HP2], o: [HP3]}", "qkvo: {q: [HP0, HP1], k: [HP1], v: [HP2], o: [HP2, HP3]}"},
+	  {"kv2x2: {q: [HP0], k: [HP0, HP1], v: [HP2, HP3], o: [HP3],",
+	   "kv2x2: {q: [HP0], k: [HP0, HP1, HP2, HP3], v: [HP0, HP1, HP2, HP3], o: [HP3],"}}},
+};
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *b = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			char *q = realloc(b, cap);
+			if (!q) {
+				free(b);
+				fclose(f);
+				return NULL;
+			}
+			b = q;
+		}
+		size_t k = fread(b + n, 1, 4096, f);
+		n += k;
+		if (k < 4096)
+			break;
+	}
+	fclose(f);
+	b[n] = '\0';
+	*len = n;
+	return b;
+}
+
+/* Replace the first `from` by `to`; NULL when `from` is absent. */
+static char *replace(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	if (!at)
+		return NULL;
+	size_t n = strlen(text), fl = strlen(from), tl = strlen(to);
+	char *o = malloc(n - fl + tl + 1);
+	if (!o)
+		return NULL;
+	memcpy(o, text, (size_t)(at - text));
+	memcpy(o + (at - text), to, tl);
+	memcpy(o + (at - text) + tl, at + fl, n - (size_t)(at - text) - fl + 1);
+	return o;
+}
+
+static int emit_point(const char *path, const char *text, const point_t *pt, const char *root)
+{
+	char err[1024], dir[4096], name[4200];
+	char *t = strdup(text);
+	int rc = 1;
+	for (int i = 0; t && i < 5 && pt->edits[i].from; i++) {
+		char *u = replace(t, pt->edits[i].from, pt->edits[i].to);
+		if (!u) {
+			fprintf(stderr, "csim_points: %s: '%s' not found in %s\n", pt->name, pt->edits[i].from, path);
+			free(t);
+			return 1;
+		}
+		free(t);
+		t = u;
+	}
+	if (!t)
+		return 1;
+	snprintf(name, sizeof name, "%s (edited for %s)", path, pt->name);
+	cfg_t c;
+	if (cfg_load_buffer(&c, pt->edits[0].from ? name : path, t, strlen(t), err, sizeof err)) {
+		fprintf(stderr, "csim_points: %s\n", err);
+		free(t);
+		return 1;
+	}
+	int base = cfg_find_design(&c, c.meas.dpr_design);
+	if (base < 0) {
+		fprintf(stderr, "csim_points: %s names no design '%s' (measurements.dpr_design)\n", path, c.meas.dpr_design);
+		goto out;
+	}
+	design_t d = c.designs[base].d;
+	if (pt->mode >= 0) {
+		d.mode = (arch_mode)pt->mode;
+		d.rp = d.mode == MODE_DPR ? d.rp : -1;
+	}
+	int *const f[] = {&d.tlmm_tables, &d.tlmm_lanes, &d.pre_pe, &d.pre_lanes, &d.pre_block, &d.dec_lanes};
+	const int v[] = {pt->T, pt->Q, pt->pe, pt->pre_lanes, pt->block, pt->dec_lanes};
+	for (int i = 0; i < 6; i++)
+		if (v[i] > 0)
+			*f[i] = v[i];
+	if (pt->pm_dec && (d.pm_dec = cfg_find_portmap(&c, pt->pm_dec)) < 0) {
+		fprintf(stderr, "csim_points: %s has no port map '%s'\n", path, pt->pm_dec);
+		goto out;
+	}
+	hls_meta meta;
+	hls_meta_init(&meta, &c, &d, pt->name, -1, -1);
+	snprintf(dir, sizeof dir, "%s/%s", root, pt->name);
+	if (hls_emit(&c, &d, &meta, dir, err, sizeof err)) {
+		fprintf(stderr, "csim_points: %s: %s\n", pt->name, err);
+		goto out;
+	}
+	if (pt->edits[0].from) {
+		snprintf(name, sizeof name, "%s/config.yaml", dir);
+		FILE *o = fopen(name, "wb");
+		if (!o || fputs(t, o) < 0 || fclose(o)) {
+			fprintf(stderr, "csim_points: cannot write %s\n", name);
+			goto out;
+		}
+	}
+	printf("%s\n", pt->name);
+	rc = 0;
+out:
+	cfg_release(&c);
+	free(t);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: csim_points CONFIG OUTROOT\n");
+		return 2;
+	}
+	size_t len;
+	char *text = slurp(argv[1], &len);
+	if (!text) {
+		fprintf(stderr, "csim_points: cannot read %s\n", argv[1]);
+		return 2;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < sizeof points / sizeof points[0]; i++)
+		rc |= emit_point(argv[1], text, &points[i], argv[2]);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,516 @@
+/*
+ * check_report.c - the report and the export, from a small fixture
+ * database built through the store API: a handful of dpr and static points
+ * of configs/kv260.yaml (two named designs, swept variants, one infeasible),
+ * their analytic metrics, DES rows for the chosen point, a Pareto front and
+ * a chosen point.  The figures, the page and the exports are checked with
+ * real parsers by tests/report_check.py; refusals and failure paths here.
+ */
+#include <math.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "perf.h"
+#include "rdb.h"
+#include "report.h"
+#include "store.h"
+#include "suites.h"
+#include "testutil.h"
+#include "util.h"
+#include "workload.h"
+
+#define TDIR "build/test_report"
+#define DB TDIR "/fixture.db"
+#define OUT TDIR "/out"
+
+#define NFIX 8
+
+typedef struct {
+	const char *name; /* NULL: a swept point */
+	design_t d;
+	bool feasible, front;
+	double objective, ttft, rate;
+} fix_point;
+
+static fix_point FX[NFIX];
+static int64_t RUN;
+static int CHOSEN; /* index into FX */
+
+static void sh(const char *cmd)
+{
+	int rc = system(cmd);
+	ck_assert_msg(rc == 0, "'%s' failed (%d)", cmd, rc);
+}
+
+static bool in_list(const int *v, int n, int x)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* The fixture's design points: variations of the two named designs. */
+static void fixture_designs(const cfg_t *c)
+{
+	const design_t *tellme = &c->designs[cfg_find_design(c, "tellme")].d;
+	const design_t *pdswap = &c->designs[cfg_find_design(c, "pdswap")].d;
+	int rp_s = cfg_find_pblock(c, "rp_s"), rp_l = cfg_find_pblock(c, "rp_l");
+	ck_assert(rp_s >= 0 && rp_l >= 0);
+	for (int i = 0; i < NFIX; i++) {
+		FX[i].name = NULL;
+		FX[i].d = i % 2 ? *pdswap : *tellme;
+		FX[i].d.pre_burst = FX[i].d.dec_burst = c->space.burst_beats; /* as a sweep makes them */
+	}
+	FX[0].name = "tellme";
+	FX[0].d = *tellme;
+	FX[1].name = "pdswap";
+	FX[1].d = *pdswap;
+	FX[2].d.dec_lanes = 8;        /* static, slower decode */
+	FX[3].d.tlmm_tables = 24;     /* dpr, smaller TLMM, faster decode */
+	FX[3].d.dec_lanes = 40;
+	FX[3].d.rp = rp_l;
+	FX[4].d.tlmm_tables = 24;     /* static, smaller TLMM, faster prefill */
+	FX[4].d.pre_pe = 12;
+	FX[5].d.pre_pe = 8;           /* dpr, small */
+	FX[5].d.dec_lanes = 16;
+	FX[5].d.rp = rp_s;
+	FX[6].d = FX[4].d;            /* static, wider decode */
+	FX[6].d.pre_pe = 8;
+	FX[6].d.dec_lanes = 24;
+	FX[7].d.pre_pe = 64;          /* dpr, far too big: infeasible */
+	FX[7].d.pre_lanes = 8;
+	FX[7].d.dec_lanes = 64;
+}
+
+/*
+ * Build the fixture database.  `tamper` stores the chosen point's TTFT at
+ * the objective prompt 10% high (as a run of another model version would);
+ * `static_only` stores the static points alone.
+ */
+static void build_fixture(bool tamper, bool static_only)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	wl_t w;
+	wl_init(&w, &c.model);
+	fixture_designs(&c);
+	util_mkdir_p(TDIR);
+	remove(DB);
+	remove(DB "-wal");
+	remove(DB "-shm");
+	store *s;
+	char err[1024];
+	ck_assert_msg(store_open(&s, DB, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_new_run(s, &c, "sweep", 1, &RUN), 0);
+	int n_infeasible = 0, n_stored = 0;
+	for (int i = 0; i < NFIX; i++) {
+		fix_point *F = &FX[i];
+		F->feasible = F->front = false;
+		if (static_only && F->d.mode == MODE_DPR)
+			continue;
+		n_stored++;
+		perf_ctx p;
+		perf_res res;
+		perf_run r;
+		char why[200];
+		perf_prepare(&p, &c, &w, &F->d);
+		perf_resources(&p, &res);
+		F->feasible = perf_feasible(&p, why, sizeof why);
+		n_infeasible += !F->feasible;
+		F->objective = perf_objective(&p);
+		F->ttft = perf_ttft_s(&p, c.obj.prompt);
+		F->rate = 1 / (c.obj.alpha * perf_decode_step_s(&p, c.obj.l_long) +
+			       (1 - c.obj.alpha) * perf_decode_step_s(&p, c.obj.l_short));
+		perf_run_eval(&p, c.obj.prompt, 0, &r);
+		store_point sp = {RUN, i, F->name, &F->d, &res, F->feasible, why, F->objective, r.swap_s,
+				  r.bitstream_bytes};
+		ck_assert_msg(store_put_point(s, &c, &sp) == 0, "%s", store_errmsg(s));
+		int L[2 * CFG_MAX_LIST], n = 0;
+		for (int k = 0; k < c.wl.n_prompts; k++)
+			L[n++] = c.wl.prompts[k];
+		for (int k = 0; k < c.wl.n_contexts; k++)
+			if (!in_list(L, n, c.wl.contexts[k]))
+				L[n++] = c.wl.contexts[k];
+		for (int k = 0; k < n; k++) {
+			store_metric m = {RUN, i, "analytic", L[k], NAN, NAN, NAN, NAN, NAN, NAN};
+			if (in_list(c.wl.prompts, c.wl.n_prompts, L[k])) {
+				perf_run_eval(&p, L[k], 0, &r);
+				m.ttft_s = r.ttft_s;
+				m.prefill_s = r.prefill_s;
+				if (F->d.mode == MODE_DPR)
+					m.swap_exposed_s = r.swap_exposed_s;
+			}
+			if (in_list(c.wl.contexts, c.wl.n_contexts, L[k])) {
+				m.decode_step_s = perf_decode_step_s(&p, L[k]);
+				m.decode_tok_s = 1 / m.decode_step_s;
+				m.energy_j_per_token = 0.5;
+			}
+			ck_assert_msg(store_put_metric(s, &m) == 0, "%s", store_errmsg(s));
+		}
+	}
+	ck_assert_msg(n_infeasible == !static_only, "the fixture holds %d infeasible points", n_infeasible);
+	/* the front over (TTFT, decode rate) and the chosen point (lowest objective) */
+	CHOSEN = -1;
+	for (int i = 0; i < NFIX; i++) {
+		if (!FX[i].feasible) /* also the points not stored */
+			continue;
+		bool dominated = false;
+		for (int j = 0; j < NFIX; j++)
+			dominated |= j != i && FX[j].feasible && FX[j].ttft <= FX[i].ttft && FX[j].rate >= FX[i].rate &&
+				     (FX[j].ttft < FX[i].ttft || FX[j].rate > FX[i].rate);
+		FX[i].front = !dominated;
+		if (FX[i].front)
+			ck_assert_int_eq(store_put_pareto(s, RUN, i), 0);
+		if (CHOSEN < 0 || FX[i].objective < FX[CHOSEN].objective)
+			CHOSEN = i;
+	}
+	ck_assert_int_eq(FX[CHOSEN].d.mode, static_only ? MODE_STATIC : MODE_DPR);
+	ck_assert_int_eq(store_put_chosen(s, RUN, CHOSEN, FX[CHOSEN].objective), 0);
+	/* DES rows for the chosen point at two lengths */
+	for (int k = 0; k < 2; k++) {
+		int L = k ? c.wl.contexts[c.wl.n_contexts - 1] : c.wl.prompts[0];
+		store_metric m = {RUN, CHOSEN, "des", L, NAN, NAN, NAN, NAN, NAN, NAN};
+		if (k)
+			m.decode_tok_s = 4.5;
+		else
+			m.ttft_s = 0.5;
+		ck_assert_msg(store_put_metric(s, &m) == 0, "%s", store_errmsg(s));
+	}
+	if (tamper) {
+		char sql[256];
+		snprintf(sql, sizeof sql,
+			 "UPDATE metrics SET ttft_s = ttft_s * 1.1 WHERE run_id = %lld AND point_id = %d"
+			 " AND source = 'analytic' AND length = %d",
+			 (long long)RUN, CHOSEN, c.obj.prompt);
+		ck_assert_int_eq(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	}
+	ck_assert_int_eq(store_finish_run(s, RUN, "complete", n_stored, n_stored - n_infeasible), 0);
+	ck_assert_int_eq(store_commit(s), 0);
+	store_close(s);
+	cfg_release(&c);
+}
+
+static void clean(void)
+{
+	sh("rm -rf " TDIR);
+	unsetenv("PDSWAP_GNUPLOT");
+}
+
+static void fixture(void)
+{
+	clean();
+	build_fixture(false, false);
+}
+
+static void label(int i, char *out, size_t n)
+{
+	if (FX[i].name)
+		snprintf(out, n, "%s", FX[i].name);
+	else
+		snprintf(out, n, "point %d", i);
+}
+
+static bool exists(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0;
+}
+
+static char *slurp(const char *p)
+{
+	return tu_read(p, NULL);
+}
+
+START_TEST(report_parses_and_holds_the_series)
+{
+	char err[4096];
+	int rc = rep_write(DB, RUN, OUT, err, sizeof err);
+	ck_assert_msg(rc == 0, "rep_write: %s", err);
+	/* expected series follow from the fixture */
+	char chosen[64], best_static[64], cmd[4096];
+	label(CHOSEN, chosen, sizeof chosen);
+	int bs = -1;
+	bool dpr_off = false, static_front = false, static_off = false;
+	for (int i = 0; i < NFIX; i++) {
+		if (!FX[i].feasible)
+			continue;
+		if (FX[i].d.mode == MODE_STATIC && (bs < 0 || FX[i].objective < FX[bs].objective))
+			bs = i;
+		dpr_off |= FX[i].d.mode == MODE_DPR && !FX[i].front;
+		static_front |= FX[i].d.mode == MODE_STATIC && FX[i].front;
+		static_off |= FX[i].d.mode == MODE_STATIC && !FX[i].front;
+	}
+	label(bs, best_static, sizeof best_static);
+	int n = snprintf(cmd, sizeof cmd,
+			 "python3 tests/report_check.py report " OUT " " DB " %lld"
+			 " 'pareto=dpr, Pareto front' 'pareto=chosen: %s' 'pareto=tellme measured'"
+			 " 'pareto=tellme (calibrated baseline, model)'",
+			 (long long)RUN, chosen);
+	if (dpr_off)
+		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " 'pareto=dpr, off the front'");
+	if (static_front)
+		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " 'pareto=static, Pareto front'");
+	if (static_off)
+		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " 'pareto=static, off the front'");
+	const char *stems[2] = {"ttft", "decode"};
+	for (int k = 0; k < 2; k++) {
+		n += snprintf(cmd + n, sizeof cmd - (size_t)n,
+			      " '%s=PD-Swap (chosen): %s' '%s=stored in the run (analytic)'"
+			      " '%s=stored in the run (DES)' '%s=tellme measured (published)'",
+			      stems[k], chosen, stems[k], stems[k], stems[k]);
+		if (bs == 0) /* the best static point is the calibrated baseline */
+			n += snprintf(cmd + n, sizeof cmd - (size_t)n,
+				      " '%s=best static = calibrated baseline: tellme'", stems[k]);
+		else
+			n += snprintf(cmd + n, sizeof cmd - (size_t)n,
+				      " '%s=best static: %s' '%s=calibrated baseline: tellme'", stems[k], best_static,
+				      stems[k]);
+	}
+	snprintf(cmd + n, sizeof cmd - (size_t)n,
+		 " 'resources=static region' 'resources=prefill attention (RM)' 'resources=decode attention (RM)'"
+		 " 'resources=static region + pblock capacity' 'resources=device capacity'"
+		 " 'resources=utilisation cap' 'swap=prefill work' 'swap=decode work' 'swap=RP reconfiguring'"
+		 " 'swap=swap: PS software path' 'swap=swap: PCAP setup and bitstream' 'swap=LM head on the ARM'"
+		 " 'swap=K (port)' 'swap=V (port)'");
+	sh(cmd);
+	/* the page: the validation table, no notes, the chosen design by name */
+	char *page = slurp(OUT "/index.html");
+	ck_assert_msg(strstr(page, "ttft prompt=64") && strstr(page, "decode context=2048"),
+		      "the validation table is missing");
+	ck_assert_msg(strstr(page, "None: every stored figure"), "unexpected notes on the page");
+	ck_assert_msg(strstr(page, "PD-Swap (chosen)"), "the chosen design is not followed");
+	free(page);
+	/* the stored config comes back byte for byte */
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open_v2(DB, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT config_text FROM runs WHERE run_id = ?", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, RUN);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	size_t len;
+	char *yaml = tu_read(OUT "/config.yaml", &len);
+	ck_assert_uint_eq(len, (size_t)sqlite3_column_bytes(st, 0));
+	ck_assert(memcmp(yaml, sqlite3_column_text(st, 0), len) == 0);
+	free(yaml);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(same_database_same_bytes)
+{
+	char err[4096];
+	ck_assert_msg(rep_write(DB, RUN, OUT "1", err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(rep_write(DB, 0, OUT "2", err, sizeof err) == 0, "%s", err); /* latest complete */
+	sh("python3 tests/report_check.py same " OUT "1 " OUT "2");
+	/* and writing over a previous report replaces it whole */
+	FILE *f = fopen(OUT "1/fig/stale.svg", "w");
+	ck_assert(f != NULL);
+	fclose(f);
+	ck_assert_msg(rep_write(DB, RUN, OUT "1", err, sizeof err) == 0, "%s", err);
+	ck_assert(!exists(OUT "1/fig/stale.svg"));
+	sh("python3 tests/report_check.py same " OUT "1 " OUT "2");
+	sh("test -z \"$(ls -d " OUT "1.* 2>/dev/null)\""); /* no temporary left */
+}
+END_TEST
+
+START_TEST(stored_figures_that_differ_are_noted)
+{
+	build_fixture(true, false);
+	char err[4096];
+	ck_assert_msg(rep_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
+	char *page = slurp(OUT "/index.html");
+	ck_assert_msg(strstr(page, "differ from this build&#39;s model") || strstr(page, "differ from this build's model"),
+		      "a tampered stored TTFT is not noted");
+	free(page);
+}
+END_TEST
+
+START_TEST(a_run_without_dpr_points)
+{
+	build_fixture(false, true);
+	char err[4096];
+	ck_assert_msg(rep_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
+	char chosen[64], cmd[1024];
+	label(CHOSEN, chosen, sizeof chosen);
+	snprintf(cmd, sizeof cmd,
+		 "python3 tests/report_check.py report " OUT " " DB " %lld 'pareto=static, Pareto front'"
+		 " 'pareto=chosen: %s' 'ttft=static (chosen): %s' 'resources=static region'",
+		 (long long)RUN, chosen, chosen);
+	sh(cmd);
+	char *page = slurp(OUT "/index.html");
+	ck_assert_msg(strstr(page, "no dpr design is followed"), "the page does not say why there is no swap");
+	ck_assert(!exists(OUT "/fig/swap.svg"));
+	free(page);
+}
+END_TEST
+
+START_TEST(gnuplot_missing_writes_nothing)
+{
+	char err[4096];
+	ck_assert_int_eq(rep_write(DB, RUN, OUT, err, sizeof err), 0);
+	char *before = slurp(OUT "/index.html");
+	const char *path = getenv("PATH");
+	char *saved = strdup(path ? path : "");
+	setenv("PATH", "/nonexistent-dir", 1);
+	int rc = rep_write(DB, RUN, OUT "_new", err, sizeof err);
+	setenv("PATH", saved, 1);
+	free(saved);
+	ck_assert_int_eq(rc, EXIT_RUNTIME);
+	ck_assert_msg(strstr(err, "gnuplot") && strstr(err, "gnuplot-nox"), "message: %s", err);
+	ck_assert(!exists(OUT "_new"));
+	/* a gnuplot that fails on the figures: the previous report stays as it was */
+	FILE *f = fopen(TDIR "/gnuplot", "w");
+	ck_assert(f != NULL);
+	fputs("#!/bin/sh\n[ \"$1\" = -e ] && exit 0\necho 'line 3: no such thing' >&2\nexit 1\n", f);
+	fclose(f);
+	chmod(TDIR "/gnuplot", 0755);
+	setenv("PDSWAP_GNUPLOT", TDIR "/gnuplot", 1);
+	rc = rep_write(DB, RUN, OUT, err, sizeof err);
+	unsetenv("PDSWAP_GNUPLOT");
+	ck_assert_int_eq(rc, EXIT_RUNTIME);
+	ck_assert_msg(strstr(err, "gnuplot failed") && strstr(err, "line 3"), "message: %s", err);
+	char *after = slurp(OUT "/index.html");
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	sh("test -z \"$(ls -d " OUT ".* 2>/dev/null)\"");
+	setenv("PDSWAP_GNUPLOT", "/nonexistent/gnuplot", 1);
+	rc = rep_write(DB, RUN, OUT "_new", err, sizeof err);
+	unsetenv("PDSWAP_GNUPLOT");
+	ck_assert_int_eq(rc, EXIT_RUNTIME);
+	ck_assert_msg(strstr(err, "gnuplot-nox"), "message: %s", err);
+}
+END_TEST
+
+START_TEST(refusals)
+{
+	char err[4096];
+	/* a directory that is not a report is never replaced */
+	util_mkdir_p(TDIR "/precious");
+	FILE *f = fopen(TDIR "/precious/keep.txt", "w");
+	ck_assert(f != NULL);
+	fputs("keep\n", f);
+	fclose(f);
+	ck_assert_int_eq(rep_write(DB, RUN, TDIR "/precious", err, sizeof err), EXIT_USAGE);
+	ck_assert_msg(strstr(err, "not a pdswap report"), "message: %s", err);
+	ck_assert(exists(TDIR "/precious/keep.txt"));
+	/* nor a file */
+	ck_assert_int_eq(rep_write(DB, RUN, TDIR "/precious/keep.txt", err, sizeof err), EXIT_USAGE);
+	/* an empty directory may take the report */
+	util_mkdir_p(TDIR "/empty");
+	ck_assert_msg(rep_write(DB, RUN, TDIR "/empty/", err, sizeof err) == 0, "%s", err);
+	ck_assert(exists(TDIR "/empty/index.html"));
+	/* no such run, no such database (and none is created) */
+	ck_assert_int_eq(rep_write(DB, RUN + 41, OUT, err, sizeof err), EXIT_USAGE);
+	ck_assert_msg(strstr(err, "no run") && strstr(err, DB), "message: %s", err);
+	ck_assert_int_eq(rep_write(TDIR "/nosuch.db", 0, OUT, err, sizeof err), EXIT_RUNTIME);
+	ck_assert_msg(strstr(err, "no such database"), "message: %s", err);
+	ck_assert(!exists(TDIR "/nosuch.db"));
+	ck_assert(!exists(OUT));
+	/* a run whose stored config no longer loads */
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(DB, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE runs SET config_text = 'schema: 1\n'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(rep_write(DB, RUN, OUT, err, sizeof err), EXIT_RUNTIME);
+	ck_assert_msg(strstr(err, "stored config does not load"), "message: %s", err);
+	ck_assert(!exists(OUT));
+	/* a file that is not a database */
+	ck_assert_int_eq(rep_write(TDIR "/precious/keep.txt", 0, OUT, err, sizeof err), EXIT_RUNTIME);
+	ck_assert(!exists(OUT));
+}
+END_TEST
+
+START_TEST(export_round_trips)
+{
+	static const char *const what[3] = {"points", "metrics", "pareto"};
+	static const char *const fmt[2] = {"csv", "json"};
+	sqlite3 *db;
+	char err[1024], path[256], cmd[512];
+	ck_assert_msg(rdb_open(DB, &db, err, sizeof err) == 0, "%s", err);
+	rdb_run r;
+	ck_assert_msg(rdb_run_load(db, DB, RUN, &r, err, sizeof err) == 0, "%s", err);
+	for (int w = 0; w < 3; w++)
+		for (int k = 0; k < 2; k++) {
+			export_what ew;
+			export_format ef;
+			ck_assert_int_eq(export_parse_what(what[w], &ew), 0);
+			ck_assert_int_eq(export_parse_format(fmt[k], &ef), 0);
+			snprintf(path, sizeof path, TDIR "/%s.%s", what[w], fmt[k]);
+			FILE *f = fopen(path, "w");
+			ck_assert(f != NULL);
+			ck_assert_msg(export_run(db, DB, &r, ew, ef, f, err, sizeof err) == 0, "%s", err);
+			fclose(f);
+			snprintf(cmd, sizeof cmd, "python3 tests/report_check.py roundtrip " DB " %lld %s %s %s",
+				 (long long)RUN, path, what[w], fmt[k]);
+			sh(cmd);
+		}
+	export_what ew;
+	export_format ef;
+	ck_assert_int_eq(export_parse_what("front", &ew), -1);
+	ck_assert_int_eq(export_parse_format("xml", &ef), -1);
+	rdb_run_release(&r);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(points_read_back)
+{
+	sqlite3 *db;
+	char err[1024];
+	ck_assert_msg(rdb_open(DB, &db, err, sizeof err) == 0, "%s", err);
+	cfg_t c;
+	tu_load_default(&c);
+	rdb_point *p;
+	size_t n;
+	ck_assert_msg(rdb_points_load(db, DB, RUN, c.obj.prompt, c.obj.l_long, c.obj.l_short, &p, &n, err,
+				      sizeof err) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(n, NFIX);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(p[i].point_id, (int64_t)i);
+		ck_assert_int_eq(p[i].mode, FX[i].d.mode);
+		ck_assert_int_eq(p[i].pre_pe, FX[i].d.pre_pe);
+		ck_assert(p[i].feasible == FX[i].feasible);
+		ck_assert(p[i].on_front == FX[i].front);
+		ck_assert(p[i].chosen == ((int)i == CHOSEN));
+		ck_assert_double_eq_tol(p[i].ttft_obj_s, FX[i].ttft, 1e-12 * FX[i].ttft);
+		double rate = 1 / (c.obj.alpha / p[i].tok_long + (1 - c.obj.alpha) / p[i].tok_short);
+		ck_assert_double_eq_tol(rate, FX[i].rate, 1e-9 * FX[i].rate);
+	}
+	int len[16];
+	double val[16];
+	ck_assert_int_eq(rdb_series(db, DB, RUN, CHOSEN, "des", "ttft_s", len, val, 16, err, sizeof err), 1);
+	ck_assert_double_eq(val[0], 0.5);
+	ck_assert_int_eq(rdb_series(db, DB, RUN, CHOSEN, "analytic", "ttft_s; DROP TABLE runs", len, val, 16, err,
+				    sizeof err),
+			 -1);
+	free(p);
+	cfg_release(&c);
+	sqlite3_close(db);
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *t = tcase_create("report");
+	tcase_add_checked_fixture(t, fixture, clean);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, report_parses_and_holds_the_series);
+	tcase_add_test(t, same_database_same_bytes);
+	tcase_add_test(t, stored_figures_that_differ_are_noted);
+	tcase_add_test(t, a_run_without_dpr_points);
+	tcase_add_test(t, gnuplot_missing_writes_nothing);
+	tcase_add_test(t, refusals);
+	tcase_add_test(t, export_round_trips);
+	tcase_add_test(t, points_read_back);
+	suite_add_tcase(s, t);
+	return s;
+}
