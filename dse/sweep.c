@@ -27,15 +27,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "des.h"
 #include "factor.h"
 #include "pareto.h"
 #include "perf.h"
+#include "recheck.h"
 #include "space.h"
 #include "util.h"
 
 #define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
-#define PROGRESS_S 0.1   /* seconds between progress redraws */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -283,9 +282,7 @@ typedef struct {
 	const fac *f;
 	const sweep_opts *o;
 	int64_t run_id;
-	int n_len;
-	int len[3 * CFG_MAX_LIST + 4]; /* metric lengths, ascending */
-	bool is_prompt[3 * CFG_MAX_LIST + 4], is_ctx[3 * CFG_MAX_LIST + 4];
+	rc_lengths L;       /* metric lengths */
 	pareto *front[2];   /* by space mode index */
 	idset stored;       /* front members in the database */
 	/* chunks finished since the last checkpoint */
@@ -295,26 +292,6 @@ typedef struct {
 	char *err;
 	size_t errlen;
 } run_ctx;
-
-static void add_len(run_ctx *x, int L, bool prompt, bool ctx)
-{
-	for (int i = 0; i < x->n_len; i++)
-		if (x->len[i] == L) {
-			x->is_prompt[i] |= prompt;
-			x->is_ctx[i] |= ctx;
-			return;
-		}
-	int i = x->n_len++;
-	while (i > 0 && x->len[i - 1] > L) {
-		x->len[i] = x->len[i - 1];
-		x->is_prompt[i] = x->is_prompt[i - 1];
-		x->is_ctx[i] = x->is_ctx[i - 1];
-		i--;
-	}
-	x->len[i] = L;
-	x->is_prompt[i] = prompt;
-	x->is_ctx[i] = ctx;
-}
 
 /*
  * One design point and its analytic metrics, from the reference model:
@@ -338,10 +315,10 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 		return -1;
 	if (!res.feasible)
 		return 0;
-	for (int i = 0; i < x->n_len; i++) {
-		int L = x->len[i];
+	for (int i = 0; i < x->L.n; i++) {
+		int L = x->L.len[i];
 		store_metric m = {x->run_id, id, "analytic", L, NAN, NAN, NAN, NAN, NAN, NAN};
-		if (x->is_prompt[i]) {
+		if (x->L.prompt[i]) {
 			m.ttft_s = perf_ttft_s(&p, L);
 			m.prefill_s = perf_prefill_s(&p, L);
 			if (d->mode == MODE_DPR) {
@@ -349,7 +326,7 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 				m.swap_exposed_s = r.swap_exposed_s;
 			}
 		}
-		if (x->is_ctx[i]) {
+		if (x->L.ctx[i]) {
 			m.decode_step_s = perf_decode_step_s(&p, L);
 			m.decode_tok_s = 1 / m.decode_step_s;
 			m.energy_j_per_token = perf_decode_energy_j(&p, L);
@@ -471,223 +448,34 @@ bad:
 	return -1;
 }
 
-/* ------------------------------------------------------------ progress */
-
-/* "[####....] done/total what  rate/s  ETA m:ss" on stderr, at most every PROGRESS_S. */
-static void progress(const char *what, int64_t done, int64_t total, double t0, int64_t done0, bool final)
-{
-	static double last;
-	double t = now_s();
-	if (!final && t - last < PROGRESS_S)
-		return;
-	last = t;
-	double rate = t > t0 ? (double)(done - done0) / (t - t0) : 0;
-	double eta = rate > 0 ? (double)(total - done) / rate : 0;
-	int width = 30, fill = total ? (int)((double)done / (double)total * width) : width;
-	char bar[64];
-	for (int i = 0; i < width; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[width] = '\0';
-	fprintf(stderr, "\r[%s] %lld/%lld %s  %.3g/s  ETA %d:%02d ", bar, (long long)done, (long long)total, what,
-		rate, (int)eta / 60, (int)eta % 60);
-	if (final)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
-
 /* ------------------------------------------------------- DES re-check */
-
-/*
- * The fronts (and the config's named designs, for reference) are
- * re-simulated with the discrete-event model at every workload length:
- * at a prompt L, a prefill of L tokens (TTFT, prefill, exposed swap); at
- * a decode context c, the first step after a prompt of c - 1 tokens
- * (step, tok/s, energy per token), as des_objective() measures them.
- * Workers take points from an atomic counter; the main thread stores
- * finished points every CHECKPOINT_S in one transaction, so a killed run
- * resumes without re-simulating what is stored.
- */
-enum { DV_TTFT, DV_PREFILL, DV_TOK, DV_STEP, DV_ENERGY, DV_SWAP, DV_N };
-
-typedef struct {
-	int64_t id;
-	design_t d;
-	bool on_front;
-	atomic_int state;   /* 0 to simulate, 1 simulated, 2 in the database */
-	double *v;          /* n_len rows of DV_N figures, NAN where none */
-	bool failed;
-	char err[300];
-} des_item;
-
-typedef struct {
-	const run_ctx *x;
-	des_item *it;
-	size_t n;
-	atomic_size_t next;
-	atomic_int running;
-} des_job;
-
-static void des_point(const run_ctx *x, des_item *it)
-{
-	des_opts o = {0};
-	des_result r;
-	for (int i = 0; i < x->n_len; i++) {
-		double *v = it->v + (size_t)i * DV_N;
-		for (int k = 0; k < DV_N; k++)
-			v[k] = NAN;
-		int L = x->len[i];
-		if (x->is_prompt[i]) {
-			if (des_run(x->c, x->w, &it->d, L, 0, &o, &r, it->err, sizeof it->err))
-				goto bad;
-			v[DV_TTFT] = r.ttft_s;
-			v[DV_PREFILL] = r.prefill_s;
-			if (it->d.mode == MODE_DPR)
-				v[DV_SWAP] = r.swap_exposed_s;
-		}
-		if (x->is_ctx[i]) {
-			if (des_run(x->c, x->w, &it->d, L > 1 ? L - 1 : 1, 1, &o, &r, it->err, sizeof it->err))
-				goto bad;
-			v[DV_STEP] = r.dec_first_s;
-			v[DV_TOK] = 1 / r.dec_first_s;
-			v[DV_ENERGY] = r.energy_j_per_token;
-		}
-	}
-	return;
-bad:
-	it->failed = true;
-}
-
-static void *des_worker(void *arg)
-{
-	des_job *j = arg;
-	while (!stop_signal) {
-		size_t i = atomic_fetch_add(&j->next, 1);
-		if (i >= j->n)
-			break;
-		if (atomic_load(&j->it[i].state) == 0) {
-			des_point(j->x, &j->it[i]);
-			atomic_store(&j->it[i].state, 1);
-		}
-	}
-	atomic_fetch_sub(&j->running, 1);
-	return NULL;
-}
-
-static int len_index(const run_ctx *x, int L)
-{
-	for (int i = 0; i < x->n_len; i++)
-		if (x->len[i] == L)
-			return i;
-	return -1;
-}
-
-/* The DES objective of an item and its TTFT at objective.prompt. */
-static double des_objective_of(const run_ctx *x, const des_item *it, double *ttft)
-{
-	const cfg_objective *o = &x->c->obj;
-	const double *vp = it->v + (size_t)len_index(x, o->prompt) * DV_N;
-	const double *vl = it->v + (size_t)len_index(x, o->l_long) * DV_N;
-	const double *vs = it->v + (size_t)len_index(x, o->l_short) * DV_N;
-	*ttft = vp[DV_TTFT];
-	return vp[DV_TTFT] + o->alpha * vl[DV_STEP] + (1 - o->alpha) * vs[DV_STEP];
-}
-
-/* Store every simulated item not yet stored, in one transaction. */
-static int des_store(run_ctx *x, des_item *it, size_t n)
-{
-	bool any = false;
-	for (size_t i = 0; i < n && !any; i++)
-		any = atomic_load(&it[i].state) == 1 && !it[i].failed;
-	if (!any)
-		return 0;
-	if (store_begin(x->s))
-		return fail_store(x);
-	size_t *done = malloc(n * sizeof *done), nd = 0;
-	if (!done) {
-		store_rollback(x->s);
-		snprintf(x->err, x->errlen, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (atomic_load(&it[i].state) != 1 || it[i].failed)
-			continue;
-		for (int k = 0; k < x->n_len; k++) {
-			const double *v = it[i].v + (size_t)k * DV_N;
-			store_metric m = {x->run_id, it[i].id, "des", x->len[k], v[DV_TTFT], v[DV_PREFILL],
-					  v[DV_TOK], v[DV_STEP], v[DV_ENERGY], v[DV_SWAP]};
-			if (store_put_metric(x->s, &m)) {
-				free(done);
-				fail_store(x);
-				store_rollback(x->s);
-				return -1;
-			}
-		}
-		done[nd++] = i;
-	}
-	if (store_commit(x->s)) {
-		free(done);
-		fail_store(x);
-		store_rollback(x->s);
-		return -1;
-	}
-	for (size_t k = 0; k < nd; k++)
-		atomic_store(&it[done[k]].state, 2);
-	free(done);
-	return 0;
-}
-
-/* Items already simulated by an earlier process: their rows back into v. */
-static int des_load(run_ctx *x, des_item *it)
-{
-	store_metric m;
-	for (int k = 0; k < x->n_len; k++) {
-		int rc = store_get_metric(x->s, x->run_id, it->id, "des", x->len[k], &m);
-		if (rc < 0)
-			return fail_store(x);
-		if (rc == 1) {
-			if (k == 0)
-				return 0; /* not simulated yet */
-			snprintf(x->err, x->errlen, "%s: run %lld holds part of the DES figures of point %lld",
-				 store_path(x->s), (long long)x->run_id, (long long)it->id);
-			return -1;
-		}
-		double *v = it->v + (size_t)k * DV_N;
-		v[DV_TTFT] = m.ttft_s;
-		v[DV_PREFILL] = m.prefill_s;
-		v[DV_TOK] = m.decode_tok_s;
-		v[DV_STEP] = m.decode_step_s;
-		v[DV_ENERGY] = m.energy_j_per_token;
-		v[DV_SWAP] = m.swap_exposed_s;
-	}
-	atomic_store(&it->state, 2);
-	return 0;
-}
 
 static int cmp_item(const void *a, const void *b)
 {
-	int64_t x = ((const des_item *)a)->id, y = ((const des_item *)b)->id;
+	int64_t x = ((const rc_item *)a)->id, y = ((const rc_item *)b)->id;
 	return (x > y) - (x < y);
 }
 
 /*
- * Re-simulate the fronts and the named designs.  Returns 0 with *items
- * (sorted by id, owned by the caller), 1 when a signal stopped it (what
- * was simulated is stored), -1 on an error.
+ * Re-check the fronts and the named designs with the DES (recheck.h).
+ * Returns what rc_run() returns, with *items (sorted by id; free
+ * items[0].v, then items) set whenever it was allocated.
  */
-static int des_phase(run_ctx *x, des_item **items, size_t *n_items)
+static int des_phase(run_ctx *x, rc_item **items, size_t *n_items)
 {
 	size_t n = (size_t)x->c->n_designs;
 	for (int m = 0; m < x->sp->n_modes; m++)
 		n += pareto_size(x->front[m]);
-	des_item *it = calloc(n ? n : 1, sizeof *it);
-	double *vals = calloc(n * (size_t)x->n_len * DV_N + 1, sizeof *vals);
-	*items = it;
-	*n_items = n;
+	rc_item *it = calloc(n ? n : 1, sizeof *it);
+	double *vals = calloc(n * (size_t)x->L.n * RC_N + 1, sizeof *vals);
 	if (!it || !vals) {
+		free(it);
 		free(vals);
 		snprintf(x->err, x->errlen, "out of memory");
 		return -1;
 	}
+	*items = it;
+	*n_items = n;
 	size_t k = 0;
 	for (int m = 0; m < x->sp->n_modes; m++)
 		for (size_t i = 0; i < pareto_size(x->front[m]); i++, k++) {
@@ -700,65 +488,11 @@ static int des_phase(run_ctx *x, des_item **items, size_t *n_items)
 		it[k].d = x->c->designs[i].d;
 	}
 	qsort(it, n, sizeof *it, cmp_item);
-	int64_t done0 = 0;
-	for (size_t i = 0; i < n; i++) {
-		it[i].v = vals + i * (size_t)x->n_len * DV_N;
-		atomic_init(&it[i].state, 0);
-		if (des_load(x, &it[i]))
-			return -1;
-		done0 += atomic_load(&it[i].state) == 2;
-	}
-	des_job j = {.x = x, .it = it, .n = n};
-	atomic_init(&j.next, 0);
-	atomic_init(&j.running, 0);
-	pthread_t tid[256];
-	int started = 0;
-	for (int i = 0; i < x->o->threads && i < 256; i++) {
-		atomic_fetch_add(&j.running, 1);
-		if (pthread_create(&tid[i], NULL, des_worker, &j)) {
-			atomic_fetch_sub(&j.running, 1);
-			break;
-		}
-		started++;
-	}
-	if (!started) {
-		snprintf(x->err, x->errlen, "cannot start worker threads: %s", strerror(errno));
-		return -1;
-	}
-	double t0 = now_s(), last = t0;
-	int rc = 0;
-	for (;;) {
-		bool finished = atomic_load(&j.running) == 0;
-		if (!finished) {
-			struct timespec ts = {0, 20 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-		}
-		if (rc == 0 && (finished || now_s() - last >= CHECKPOINT_S)) {
-			rc = des_store(x, it, n);
-			last = now_s();
-		}
-		if (x->o->progress) {
-			int64_t nd = 0;
-			for (size_t i = 0; i < n; i++)
-				nd += atomic_load(&it[i].state) != 0;
-			progress("DES front points", nd, (int64_t)n, t0, done0, finished);
-		}
-		if (finished)
-			break;
-	}
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	if (rc)
-		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (it[i].failed) {
-			snprintf(x->err, x->errlen, "DES of point %lld: %s", (long long)it[i].id, it[i].err);
-			return -1;
-		}
-	for (size_t i = 0; i < n; i++)
-		if (atomic_load(&it[i].state) != 2)
-			return 1;
-	return 0;
+		it[i].v = vals + i * (size_t)x->L.n * RC_N;
+	rc_ctx rx = {.c = x->c, .w = x->w, .s = x->s, .run_id = x->run_id, .L = &x->L,
+		     .threads = x->o->threads, .progress = x->o->progress, .stop = &stop_signal};
+	return rc_run(&rx, it, n, x->err, x->errlen);
 }
 
 /* ---------------------------------------------------------- the sweep */
@@ -828,7 +562,7 @@ bad:
  * it in `best`, the DPR one (static when there is no dpr mode) in
  * `chosen`, and close the run.
  */
-static int finish(run_ctx *x, sweep_result *r, const des_item *it, size_t n)
+static int finish(run_ctx *x, sweep_result *r, const rc_item *it, size_t n)
 {
 	int64_t nck, npt, nfe;
 	if (store_chunk_totals(x->s, x->run_id, &nck, &npt, &nfe))
@@ -845,7 +579,7 @@ static int finish(run_ctx *x, sweep_result *r, const des_item *it, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!it[i].on_front)
 			continue;
-		double ttft, obj = des_objective_of(x, &it[i], &ttft);
+		double ttft, obj = rc_objective(x->c, &x->L, &it[i], &ttft);
 		arch_mode mode = it[i].d.mode;
 		if (!(ttft <= x->c->cons.t_pre_max_s))
 			continue;
@@ -894,7 +628,7 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 	int rc = -1;
 	struct sigaction sa, old_int, old_term;
 	bool sig_on = false;
-	des_item *items = NULL;
+	rc_item *items = NULL;
 	size_t n_items = 0;
 	uint8_t *done = calloc((size_t)(sp.n_chunks / 8 + 1), 1);
 	fac *f = fac_new(c, w, &sp);
@@ -906,12 +640,7 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	for (int i = 0; i < L->n_tp; i++)
-		add_len(&x, L->tp[i], true, false);
-	for (int i = 0; i < c->wl.n_contexts; i++)
-		add_len(&x, c->wl.contexts[i], false, true);
-	add_len(&x, c->obj.l_short, false, true);
-	add_len(&x, c->obj.l_long, false, true);
+	rc_lengths_init(&x.L, c);
 
 	/* resume the unfinished run of this config, or start one */
 	char objectives[2048];
@@ -995,7 +724,7 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 			pthread_cond_timedwait(&sh.not_empty, &sh.mu, &ts);
 			if (o->progress) {
 				pthread_mutex_unlock(&sh.mu);
-				progress("points", x.points_done, sp.n_points, t0, done0, false);
+				util_progress("points", x.points_done, sp.n_points, t0, done0, false);
 				pthread_mutex_lock(&sh.mu);
 			}
 		}
@@ -1026,7 +755,7 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 			last_commit = now_s();
 		}
 		if (o->progress)
-			progress("points", x.points_done, sp.n_points, t0, done0, false);
+			util_progress("points", x.points_done, sp.n_points, t0, done0, false);
 		if (finished)
 			break;
 	}
@@ -1051,7 +780,7 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 	pthread_cond_destroy(&sh.not_empty);
 	pthread_cond_destroy(&sh.not_full);
 	if (o->progress && x.points_done > done0)
-		progress("points", x.points_done, sp.n_points, t0, done0, true);
+		util_progress("points", x.points_done, sp.n_points, t0, done0, true);
 	if (failed)
 		goto out;
 
