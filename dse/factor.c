@@ -51,7 +51,7 @@ struct fac {
 	int width[F_N];
 	double capabs[RES_N];                      /* util_cap * device */
 	double rpcap[CFG_MAX_PBLOCKS][RES_N];      /* rp_margin * pblock capacity */
-	double bytes_short, bytes_long;            /* DDR bytes of one decode layer */
+	double bytes[FAC_MAX_CTX];                 /* DDR bytes of one decode layer, per context */
 	double lm_s, tpre_max_s, alpha;
 	int layers;
 };
@@ -61,14 +61,21 @@ struct fac {
 #define LIN_RES(f) ((f)->L.n_tp + 1)        /* r_static[RES_N] */
 #define LIN_FHZ(f) ((f)->L.n_tp + 1 + RES_N)
 #define PRE_RES(f) ((f)->L.n_tp)            /* r_pre[RES_N] */
-#define DEC_SHORT 0
-#define DEC_LONG 1
-#define DEC_RES 2
+#define DEC_RES 0                            /* r_dec[RES_N], then att_s per context */
+#define DEC_ATT (RES_N)
 
 static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
 	return (x > y) - (x < y);
+}
+
+static void add_ctx(fac_layout *L, int x)
+{
+	for (int j = 0; j < L->n_ctx; j++)
+		if (L->ctx[j] == x)
+			return;
+	L->ctx[L->n_ctx++] = x;
 }
 
 fac *fac_new(const cfg_t *c, const wl_t *w, const space_t *s)
@@ -91,6 +98,17 @@ fac *fac_new(const cfg_t *c, const wl_t *w, const space_t *s)
 	for (int i = 0; i < L->n_tp; i++)
 		if (L->tp[i] == c->obj.prompt)
 			L->i_obj = i;
+	for (int i = 0; i < c->wl.n_contexts; i++)
+		add_ctx(L, c->wl.contexts[i]);
+	add_ctx(L, c->obj.l_short);
+	add_ctx(L, c->obj.l_long);
+	qsort(L->ctx, (size_t)L->n_ctx, sizeof L->ctx[0], cmp_int);
+	for (int j = 0; j < L->n_ctx; j++) {
+		if (L->ctx[j] == c->obj.l_short)
+			L->j_short = j;
+		if (L->ctx[j] == c->obj.l_long)
+			L->j_long = j;
+	}
 	L->o_short = L->n_tp;
 	L->o_long = L->n_tp + 1;
 	L->o_energy = L->n_tp + 2;
@@ -98,7 +116,7 @@ fac *fac_new(const cfg_t *c, const wl_t *w, const space_t *s)
 	L->n_obj = L->n_tp + 4;
 	f->width[F_LIN] = L->n_tp + 2 + RES_N;
 	f->width[F_PRE] = L->n_tp + RES_N;
-	f->width[F_DEC] = 2 + RES_N;
+	f->width[F_DEC] = RES_N + L->n_ctx;
 	for (int t = 0; t < RES_N; t++)
 		f->capabs[t] = c->cons.util_cap.v[t] * c->dev.resources.v[t];
 	for (int r = 0; r < c->arch.n_pblocks; r++) {
@@ -111,8 +129,8 @@ fac *fac_new(const cfg_t *c, const wl_t *w, const space_t *s)
 	perf_ctx p;
 	space_design(s, 0, &d);
 	perf_prepare(&p, c, w, &d);
-	f->bytes_short = perf_decode_layer(&p, c->obj.l_short).bytes;
-	f->bytes_long = perf_decode_layer(&p, c->obj.l_long).bytes;
+	for (int j = 0; j < L->n_ctx; j++)
+		f->bytes[j] = perf_decode_layer(&p, L->ctx[j]).bytes;
 	f->lm_s = c->cal.lm_head_s.value;
 	f->tpre_max_s = c->cons.t_pre_max_s;
 	f->alpha = c->obj.alpha;
@@ -157,6 +175,7 @@ void fac_buf_release(fac_buf *b)
 {
 	free(b->id);
 	free(b->v);
+	free(b->m);
 	memset(b, 0, sizeof *b);
 }
 
@@ -180,8 +199,8 @@ static void fill(const fac *f, int which, const perf_ctx *p, double *e)
 			e[PRE_RES(f) + t] = p->r_pre.v[t];
 		break;
 	case F_DEC:
-		e[DEC_SHORT] = perf_decode_layer(p, f->c->obj.l_short).att_s;
-		e[DEC_LONG] = perf_decode_layer(p, f->c->obj.l_long).att_s;
+		for (int j = 0; j < L->n_ctx; j++)
+			e[DEC_ATT + j] = perf_decode_layer(p, L->ctx[j]).att_s;
 		for (int t = 0; t < RES_N; t++)
 			e[DEC_RES + t] = p->r_dec.v[t];
 		break;
@@ -272,20 +291,25 @@ static inline void ttft_vec(const fac *f, const double *lin, const double *pre, 
 		v[i] = f->layers * (lin[i] + pre[i]) + f->lm_s;
 }
 
-/* The decode part of the vector: steps, energy, LUTs. */
+/*
+ * The decode figures at every context into m (step s, energy J per
+ * token, for each context in turn) and the decode part of the vector:
+ * steps at l_short and l_long, the weighted energy, LUTs.
+ */
 static inline void dec_vec(const fac *f, bool dpr, const double *lin, const double *dec, double lut,
-			   double *v)
+			   double *v, double *m)
 {
 	const fac_layout *L = &f->L;
 	double ld = lin[LIN_DEC(f)], fhz = lin[LIN_FHZ(f)];
-	double ss = f->layers * (ld + dec[DEC_SHORT]) + f->lm_s;
-	double sl = f->layers * (ld + dec[DEC_LONG]) + f->lm_s;
 	double active = dpr ? lin[LIN_RES(f) + RES_LUT] + dec[DEC_RES + RES_LUT] : lut;
-	double es = perf_power_from(&f->c->cal, active, fhz, f->layers * f->bytes_short / ss) * ss;
-	double el = perf_power_from(&f->c->cal, active, fhz, f->layers * f->bytes_long / sl) * sl;
-	v[L->o_short] = ss;
-	v[L->o_long] = sl;
-	v[L->o_energy] = f->alpha * el + (1 - f->alpha) * es;
+	for (int j = 0; j < L->n_ctx; j++) {
+		double st = f->layers * (ld + dec[DEC_ATT + j]) + f->lm_s;
+		m[2 * j] = st;
+		m[2 * j + 1] = perf_power_from(&f->c->cal, active, fhz, f->layers * f->bytes[j] / st) * st;
+	}
+	v[L->o_short] = m[2 * L->j_short];
+	v[L->o_long] = m[2 * L->j_long];
+	v[L->o_energy] = f->alpha * m[2 * L->j_long + 1] + (1 - f->alpha) * m[2 * L->j_short + 1];
 	v[L->o_lut] = lut;
 }
 
@@ -296,39 +320,40 @@ double fac_objective(const fac *f, const double *v)
 
 /* ------------------------------------------------------------------ point */
 
-int fac_point(const fac *f, int64_t id, double *v)
+int fac_point(const fac *f, int64_t id, double *v, double *m)
 {
 	int dg[SK_N];
 	if (space_digits(f->s, id, dg))
 		return -1;
-	const space_mode *m = space_mode_of(f->s, id);
+	const space_mode *sm = space_mode_of(f->s, id);
 	design_t d;
 	perf_ctx p;
-	space_design_digits(f->s, m, dg, &d);
+	space_design_digits(f->s, sm, dg, &d);
 	perf_prepare(&p, f->c, f->w, &d);
-	int wl = f->width[F_LIN], wp = f->width[F_PRE], wd = f->width[F_DEC];
-	double e[3 * (FAC_MAX_TP + 2 + RES_N)];
+	int wl = f->width[F_LIN], wp = f->width[F_PRE];
+	double e[2 * (FAC_MAX_TP + 2 + RES_N) + RES_N + FAC_MAX_CTX], mm[2 * FAC_MAX_CTX];
 	double *lin = e, *pre = e + wl, *dec = e + wl + wp;
-	(void)wd;
 	fill(f, F_LIN, &p, lin);
 	fill(f, F_PRE, &p, pre);
 	fill(f, F_DEC, &p, dec);
-	bool dpr = m->mode == MODE_DPR;
+	bool dpr = sm->mode == MODE_DPR;
 	double lut;
 	ttft_vec(f, lin, pre, v);
+	if (!m)
+		m = mm;
 	if (res_ok(f, dpr, lin + LIN_RES(f), pre + PRE_RES(f), dec + DEC_RES, d.rp, &lut)) {
-		/* rejected before evaluation; the vector still carries what was computed */
+		/* rejected before evaluation; the figures are still what the model gives */
 		lut = p.r_total.v[RES_LUT];
-		dec_vec(f, dpr, lin, dec, lut, v);
+		dec_vec(f, dpr, lin, dec, lut, v, m);
 		return FAC_REJECTED;
 	}
-	dec_vec(f, dpr, lin, dec, lut, v);
+	dec_vec(f, dpr, lin, dec, lut, v, m);
 	return v[f->L.i_obj] > f->tpre_max_s ? FAC_SLOW : FAC_FEASIBLE;
 }
 
 /* ------------------------------------------------------------------ chunk */
 
-static int buf_reserve(fac_buf *b, size_t more, int n_obj)
+static int buf_reserve(fac_buf *b, size_t more, int n_obj, int n_m)
 {
 	if (b->n + more <= b->cap)
 		return 0;
@@ -343,6 +368,10 @@ static int buf_reserve(fac_buf *b, size_t more, int n_obj)
 	if (!v)
 		return -1;
 	b->v = v;
+	double *m = realloc(b->m, cap * (size_t)n_m * sizeof *m);
+	if (!m)
+		return -1;
+	b->m = m;
 	b->cap = cap;
 	return 0;
 }
@@ -362,12 +391,12 @@ int fac_chunk(const fac *f, fac_scratch *x, int64_t chunk, fac_buf *out, fac_cou
 	for (int i = 0; i < F_N; i++)
 		if (ensure(f, &x->t[i], i, m, fd))
 			return -1;
-	if (buf_reserve(out, (size_t)(end - first), f->L.n_obj))
+	if (buf_reserve(out, (size_t)(end - first), f->L.n_obj, 2 * f->L.n_ctx))
 		return -1;
 
 	const ftab *TL = &x->t[F_LIN], *TP = &x->t[F_PRE], *TD = &x->t[F_DEC];
 	const int wl = f->width[F_LIN], wp = f->width[F_PRE], wd = f->width[F_DEC];
-	const int n_obj = f->L.n_obj, n_tp = f->L.n_tp, i_obj = f->L.i_obj;
+	const int n_obj = f->L.n_obj, n_tp = f->L.n_tp, i_obj = f->L.i_obj, n_m = 2 * f->L.n_ctx;
 	const bool dpr = m->mode == MODE_DPR;
 	const int64_t *S = m->stride;
 
@@ -451,7 +480,7 @@ int fac_chunk(const fac *f, fac_scratch *x, int64_t chunk, fac_buf *out, fac_cou
 						continue;
 					double *v = out->v + out->n * (size_t)n_obj;
 					memcpy(v, ttft, (size_t)n_tp * sizeof *v);
-					dec_vec(f, dpr, lin, dec, lut, v);
+					dec_vec(f, dpr, lin, dec, lut, v, out->m + out->n * (size_t)n_m);
 					out->id[out->n++] = idr + dg[SK_DLANES] * S[SK_DLANES];
 					feasible++;
 				}

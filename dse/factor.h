@@ -11,11 +11,14 @@
  * computed once over its own sub-space by the perf_* functions themselves
  * and the per-point work is a few additions, comparisons and one power
  * evaluation (perf_power_from), so the figures are those perf_* gives for
- * the same design, to the bit.  Infeasible points are cut as early as the
- * nest allows: static + prefill resources over a cap (resources only grow
- * with the decode engine), TTFT at objective.prompt over t_pre_max (it
- * does not depend on the decode engine or the pblock), the prefill RM not
- * fitting a pblock, then the full check.
+ * the same design, to the bit.  A point is evaluated at every workload
+ * point: TTFT at every target prompt, and the decode step and energy per
+ * token at every decode context (workload contexts, l_short, l_long);
+ * the objective vector below picks from those.  Infeasible points are cut
+ * as early as the nest allows: static + prefill resources over a cap
+ * (resources only grow with the decode engine), TTFT at objective.prompt
+ * over t_pre_max (it does not depend on the decode engine or the pblock),
+ * the prefill RM not fitting a pblock, then the full check.
  *
  * The objective vector of a point, all minimised, n_obj = n_tp + 4:
  *   v[0 .. n_tp)  TTFT in s at each target prompt (workload prompts and
@@ -42,6 +45,7 @@
 #include "workload.h"
 
 #define FAC_MAX_TP (CFG_MAX_LIST + 1)
+#define FAC_MAX_CTX (CFG_MAX_LIST + 2)
 
 typedef struct {
 	int n_tp;
@@ -49,16 +53,20 @@ typedef struct {
 	int i_obj;          /* index of objective.prompt in tp */
 	int n_obj;
 	int o_short, o_long, o_energy, o_lut; /* indices in the vector */
+	int n_ctx;
+	int ctx[FAC_MAX_CTX]; /* decode contexts (workload, l_short, l_long), ascending, unique */
+	int j_short, j_long;  /* indices of l_short and l_long in ctx */
 } fac_layout;
 
 typedef struct fac fac;
 typedef struct fac_scratch fac_scratch;
 
-/* Feasible points of one chunk with their objective vectors. */
+/* Feasible points of one chunk with their objective vectors and decode figures. */
 typedef struct {
 	size_t n, cap;
 	int64_t *id;
 	double *v; /* n rows of n_obj */
+	double *m; /* n rows of 2 * n_ctx: step s and energy J/token at each context */
 } fac_buf;
 
 typedef struct {
@@ -86,11 +94,11 @@ void fac_scratch_free(fac_scratch *x);
 int fac_chunk(const fac *f, fac_scratch *x, int64_t chunk, fac_buf *out, fac_counts *cnt);
 
 /*
- * One point: fills v (n_obj values; computed whenever the point is not
- * rejected on resources) and returns FAC_FEASIBLE, FAC_REJECTED or
+ * One point: fills v (n_obj values) and, unless m is NULL, m (2 * n_ctx
+ * values, as fac_buf.m) and returns FAC_FEASIBLE, FAC_REJECTED or
  * FAC_SLOW, or -1 when id is out of range.  Same figures as fac_chunk.
  */
-int fac_point(const fac *f, int64_t id, double *v);
+int fac_point(const fac *f, int64_t id, double *v, double *m);
 
 /* The paper's objective from a vector: TTFT(prompt) + a*step(long) + (1-a)*step(short). */
 double fac_objective(const fac *f, const double *v);

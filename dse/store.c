@@ -128,7 +128,6 @@ static const char *const ext_sql =
 	" objective REAL NOT NULL " NUMCHK("objective") ","
 	" PRIMARY KEY(run_id, mode),"
 	" FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS metrics_by_length ON metrics(run_id, source, length);"
 	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);"
 	"CREATE VIEW IF NOT EXISTS v_best AS SELECT run_id, mode, point_id, source, objective FROM best;"
 	"CREATE VIEW IF NOT EXISTS v_runs AS SELECT run_id, config_path, config_sha256, tool_version, kind,"
@@ -423,7 +422,7 @@ int store_put_metric(store *s, const store_metric *m)
 	sqlite3_stmt *st = s->ins_metric;
 	sqlite3_bind_int64(st, 1, m->run_id);
 	sqlite3_bind_int64(st, 2, m->point_id);
-	sqlite3_bind_text(st, 3, m->source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, m->source, -1, SQLITE_STATIC); /* reset before returning */
 	sqlite3_bind_int(st, 4, m->length);
 	bind_num(st, 5, m->ttft_s);
 	bind_num(st, 6, m->prefill_s);

@@ -18,7 +18,7 @@
  *   best(run_id, mode, point_id, source, objective)
  * Views v_points, v_metrics, v_pareto, v_chosen, v_best and v_runs are the
  * documented query surface (README.md).  sweeps, chunks, best, the views
- * v_best and v_runs and two indexes were added to version 1 without
+ * v_best and v_runs and an index on points were added to version 1 without
  * touching its tables; store_open() adds them to a version-1 file that
  * lacks them.  Every number column has a CHECK that refuses NaN,
  * infinities and negative values.  WAL journal; every write happens inside

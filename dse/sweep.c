@@ -516,7 +516,7 @@ static int reload(void *arg, int64_t id)
 	run_ctx *x = a->x;
 	double v[PARETO_MAX_OBJ];
 	const space_mode *m = space_mode_of(x->sp, id);
-	if (!m || fac_point(x->f, id, v) != FAC_FEASIBLE) {
+	if (!m || fac_point(x->f, id, v, NULL) != FAC_FEASIBLE) {
 		a->bad++;
 		return 0;
 	}

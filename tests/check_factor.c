@@ -60,12 +60,12 @@ static void check_points(const cfg_t *c, int n)
 	fac *f = fac_new(c, &w, &s);
 	ck_assert_ptr_nonnull(f);
 	const fac_layout *L = fac_get_layout(f);
-	double v[FAC_MAX_TP + 4], u[FAC_MAX_TP + 4];
+	double v[FAC_MAX_TP + 4], u[FAC_MAX_TP + 4], m[2 * FAC_MAX_CTX];
 	for (int k = 0; k < n; k++) {
 		int64_t id = (int64_t)(rnd() % (uint64_t)s.n_points);
 		bool rej;
 		bool feas = perf_vector(c, &w, L, &s, id, u, &rej);
-		int st = fac_point(f, id, v);
+		int st = fac_point(f, id, v, m);
 		int want = feas ? FAC_FEASIBLE : rej ? FAC_REJECTED : FAC_SLOW;
 		ck_assert_int_eq(st, want);
 		for (int i = 0; i < L->n_tp; i++)
@@ -79,6 +79,11 @@ static void check_points(const cfg_t *c, int n)
 		space_design(&s, id, &d);
 		perf_prepare(&p, c, &w, &d);
 		close_to(fac_objective(f, v), perf_objective(&p), "objective", (long long)id);
+		/* every decode context, not only the objective's two */
+		for (int j = 0; j < L->n_ctx; j++) {
+			close_to(m[2 * j], perf_decode_step_s(&p, L->ctx[j]), "step", (long long)id);
+			close_to(m[2 * j + 1], perf_decode_energy_j(&p, L->ctx[j]), "energy", (long long)id);
+		}
 	}
 	fac_free(f);
 }
@@ -95,7 +100,8 @@ static void check_chunks(const cfg_t *c, int stride, int64_t *n_feasible, int64_
 	ck_assert(f && x);
 	const fac_layout *L = fac_get_layout(f);
 	fac_buf b = {0};
-	double v[FAC_MAX_TP + 4];
+	double v[FAC_MAX_TP + 4], m[2 * FAC_MAX_CTX];
+	const size_t n_m = 2 * (size_t)L->n_ctx;
 	*n_feasible = *n_pruned = 0;
 	for (int64_t k = 0; k < s.n_chunks; k += stride) {
 		fac_counts cnt = {0};
@@ -108,13 +114,15 @@ static void check_chunks(const cfg_t *c, int stride, int64_t *n_feasible, int64_
 		ck_assert(cnt.pruned + cnt.feasible <= cnt.points);
 		size_t j = 0;
 		for (int64_t id = first; id < end; id++) {
-			int st = fac_point(f, id, v);
+			int st = fac_point(f, id, v, m);
 			bool listed = j < b.n && b.id[j] == id;
 			ck_assert_msg(listed == (st == FAC_FEASIBLE), "chunk %lld point %lld: listed %d, status %d",
 				      (long long)k, (long long)id, listed, st);
 			if (listed) {
 				ck_assert_msg(memcmp(v, b.v + j * (size_t)L->n_obj, (size_t)L->n_obj * sizeof *v) == 0,
 					      "point %lld: chunk and point vectors differ", (long long)id);
+				ck_assert_msg(memcmp(m, b.m + j * n_m, n_m * sizeof *m) == 0,
+					      "point %lld: chunk and point decode figures differ", (long long)id);
 				j++;
 			}
 		}
@@ -200,7 +208,7 @@ START_TEST(cap_edges)
 	double v[FAC_MAX_TP + 4];
 	int64_t id = -1;
 	for (int64_t i = 0; i < s.n_points && id < 0; i += 97)
-		if (fac_point(f, i, v) == FAC_FEASIBLE)
+		if (fac_point(f, i, v, NULL) == FAC_FEASIBLE)
 			id = i;
 	ck_assert_int_ge(id, 0);
 	double lut = v[fac_get_layout(f)->o_lut];
@@ -208,7 +216,7 @@ START_TEST(cap_edges)
 	c.cons.util_cap.v[RES_LUT] = lut / c.dev.resources.v[RES_LUT];
 	for (int pass = 0; pass < 2; pass++) {
 		f = fac_new(&c, &w, &s);
-		int st = fac_point(f, id, v);
+		int st = fac_point(f, id, v, NULL);
 		design_t d;
 		perf_ctx p;
 		char why[200];

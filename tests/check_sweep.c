@@ -708,15 +708,15 @@ START_TEST(adds_sweep_tables_to_an_older_file)
 	ck_assert_msg(store_open(&s, db, err, sizeof err) == 0, "%s", err);
 	ck_assert_int_eq(sqlite3_exec(store_db(s),
 				      "DROP VIEW v_best; DROP VIEW v_runs; DROP TABLE best; DROP TABLE chunks;"
-				      " DROP TABLE sweeps; DROP INDEX metrics_by_length; DROP INDEX points_by_mode;",
+				      " DROP TABLE sweeps; DROP INDEX points_by_mode;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	store_close(s);
 	ck_assert_msg(store_open(&s, db, err, sizeof err) == 0, "%s", err);
 	sqlite3 *h = store_db(s);
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM sqlite_master WHERE name IN"
-				  " ('sweeps','chunks','best','v_best','v_runs','metrics_by_length','points_by_mode')"),
-			 7);
+				  " ('sweeps','chunks','best','v_best','v_runs','points_by_mode')"),
+			 6);
 	ck_assert_int_eq(q_int(h, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	store_close(s);
 	rm_db(db);
