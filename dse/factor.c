@@ -39,8 +39,24 @@ typedef struct {
 	double *val;          /* n x width */
 } ftab;
 
+/*
+ * Entries computed before, by their digits: a direct-mapped cache per
+ * factor and thread, within FAC_CACHE_BYTES.  A chunk table is filled
+ * from it, so entries that recur across chunks (a factor whose knobs the
+ * chunk fixes differently from one chunk to the next) are computed once
+ * while they fit.  A colliding entry replaces the one in its slot.
+ */
+#define FAC_CACHE_BYTES (8u << 20)
+
+typedef struct {
+	uint64_t *key; /* UINT64_MAX: empty */
+	double *val;   /* cap x width */
+	size_t cap;    /* a power of two */
+} ecache;
+
 struct fac_scratch {
 	ftab t[F_N];
+	ecache ec[F_N];
 };
 
 struct fac {
@@ -166,8 +182,11 @@ void fac_scratch_free(fac_scratch *x)
 {
 	if (!x)
 		return;
-	for (int i = 0; i < F_N; i++)
+	for (int i = 0; i < F_N; i++) {
 		free(x->t[i].val);
+		free(x->ec[i].key);
+		free(x->ec[i].val);
+	}
 	free(x);
 }
 
@@ -212,8 +231,9 @@ static void fill(const fac *f, int which, const perf_ctx *p, double *e)
  * has digits fd[] spans.  Kept as is when the fixed digits it depends on
  * and the spanned knobs are the same as last time.
  */
-static int ensure(const fac *f, ftab *t, int which, const space_mode *m, const int fd[SK_N])
+static int ensure(const fac *f, fac_scratch *x, int which, const space_mode *m, const int fd[SK_N])
 {
+	ftab *t = &x->t[which];
 	int key[SK_N];
 	for (int k = 0; k < SK_N; k++)
 		key[k] = -2; /* not a factor knob */
@@ -243,19 +263,44 @@ static int ensure(const fac *f, ftab *t, int which, const space_mode *m, const i
 		t->cap = n;
 	}
 	t->n = n;
+	ecache *ec = &x->ec[which];
+	if (!ec->cap) {
+		size_t cap = 1;
+		while (2 * cap * ((size_t)wd * sizeof(double) + sizeof(uint64_t)) <= FAC_CACHE_BYTES)
+			cap *= 2;
+		ec->key = malloc(cap * sizeof *ec->key);
+		ec->val = malloc(cap * (size_t)wd * sizeof *ec->val);
+		if (!ec->key || !ec->val) {
+			free(ec->key);
+			free(ec->val);
+			ec->key = NULL;
+			ec->val = NULL;
+			return -1;
+		}
+		memset(ec->key, 0xff, cap * sizeof *ec->key);
+		ec->cap = cap;
+	}
 	int dg[SK_N];
 	for (int64_t e = 0; e < n; e++) {
 		memcpy(dg, fd, sizeof dg);
+		uint64_t k64 = 0;
 		for (int i = 0; i < t->nk; i++) {
 			int k = t->knob[i];
 			if (key[k] == -1)
 				dg[k] = (int)(e / t->stride[k] % m->radix[k]);
+			k64 = k64 << 7 | (uint64_t)dg[k]; /* digits < CFG_MAX_LIST <= 128 */
 		}
-		design_t d;
-		perf_ctx p;
-		space_design_digits(f->s, m, dg, &d);
-		perf_prepare(&p, f->c, f->w, &d);
-		fill(f, which, &p, t->val + (size_t)e * (size_t)wd);
+		size_t slot = (size_t)((k64 * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (ec->cap - 1);
+		double *cv = ec->val + slot * (size_t)wd;
+		if (ec->key[slot] != k64) {
+			design_t d;
+			perf_ctx p;
+			space_design_digits(f->s, m, dg, &d);
+			perf_prepare(&p, f->c, f->w, &d);
+			fill(f, which, &p, cv);
+			ec->key[slot] = k64;
+		}
+		memcpy(t->val + (size_t)e * (size_t)wd, cv, (size_t)wd * sizeof *cv);
 	}
 	t->valid = true;
 	return 0;
@@ -389,7 +434,7 @@ int fac_chunk(const fac *f, fac_scratch *x, int64_t chunk, fac_buf *out, fac_cou
 		hi[k] = k < m->fixed ? fd[k] + 1 : m->radix[k];
 	}
 	for (int i = 0; i < F_N; i++)
-		if (ensure(f, &x->t[i], i, m, fd))
+		if (ensure(f, x, i, m, fd))
 			return -1;
 	if (buf_reserve(out, (size_t)(end - first), f->L.n_obj, 2 * f->L.n_ctx))
 		return -1;

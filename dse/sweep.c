@@ -162,12 +162,12 @@ static int lock_db(const char *db, char *err, size_t errlen)
 
 /* ------------------------------------------------------- shared state */
 
+/* What a worker hands over for a group of consecutive chunks. */
 typedef struct result {
 	struct result *next;
-	int64_t chunk;
-	int mode;         /* index into space_t.m */
-	fac_counts cnt;
-	size_t n;         /* the chunk's own front */
+	size_t n_chunks;
+	int64_t *chunk;   /* n_chunks triples: chunk id, points, feasible points */
+	size_t n, cap;    /* the group's own front */
 	int64_t *id;
 	double *v;
 } result;
@@ -177,6 +177,7 @@ typedef struct {
 	const fac *f;
 	int n_obj;
 	const uint8_t *done;     /* chunks a resumed run had finished */
+	int64_t group;           /* consecutive chunks a worker takes at once */
 	atomic_llong next;       /* next chunk id to take */
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
@@ -196,53 +197,120 @@ static void result_free(result *r)
 {
 	if (!r)
 		return;
+	free(r->chunk);
 	free(r->id);
 	free(r->v);
 	free(r);
 }
 
+/* Append rows keep[0..h) of b to r's candidates. */
+static int result_add(result *r, const fac_buf *b, const size_t *keep, long h, int n_obj)
+{
+	if (r->n + (size_t)h > r->cap) {
+		size_t cap = r->cap ? r->cap : 256;
+		while (cap < r->n + (size_t)h)
+			cap *= 2;
+		int64_t *id = realloc(r->id, cap * sizeof *id);
+		if (!id)
+			return -1;
+		r->id = id;
+		double *v = realloc(r->v, cap * (size_t)n_obj * sizeof *v);
+		if (!v)
+			return -1;
+		r->v = v;
+		r->cap = cap;
+	}
+	for (long i = 0; i < h; i++, r->n++) {
+		r->id[r->n] = b->id[keep[i]];
+		memcpy(r->v + r->n * (size_t)n_obj, b->v + keep[i] * (size_t)n_obj, (size_t)n_obj * sizeof *r->v);
+	}
+	return 0;
+}
+
+/*
+ * Evaluate groups of chunks: each chunk is reduced to its own front, the
+ * group's candidates to theirs, and the group goes to the main thread in
+ * one hand-over (one lock and wake-up per group, not per chunk).
+ */
 static void *worker(void *arg)
 {
 	shared *sh = arg;
+	const int d = sh->n_obj;
 	fac_scratch *x = fac_scratch_new();
 	fac_buf buf = {0};
-	size_t *keep = malloc(SPACE_CHUNK_MAX * sizeof *keep);
+	size_t cap_keep = SPACE_CHUNK_MAX, *keep = malloc(cap_keep * sizeof *keep);
 	bool oom = !x || !keep;
 	/* PDSWAP_CHUNK_DELAY_MS slows every chunk down, for the tests that
 	 * kill a sweep part-way; it changes no result */
 	const char *delay = getenv("PDSWAP_CHUNK_DELAY_MS");
 	long delay_ms = delay ? strtol(delay, NULL, 10) : 0;
 	while (!oom && !stop_signal) {
-		int64_t k = atomic_fetch_add(&sh->next, 1);
-		if (k >= sh->sp->n_chunks)
+		int64_t g0 = atomic_fetch_add(&sh->next, sh->group);
+		if (g0 >= sh->sp->n_chunks)
 			break;
-		if (bit(sh->done, k))
-			continue;
+		int64_t g1 = g0 + sh->group < sh->sp->n_chunks ? g0 + sh->group : sh->sp->n_chunks;
 		result *r = calloc(1, sizeof *r);
-		buf.n = 0;
-		if (!r || fac_chunk(sh->f, x, k, &buf, &r->cnt)) {
+		if (!r || !(r->chunk = malloc((size_t)(g1 - g0) * 3 * sizeof *r->chunk))) {
 			free(r);
 			oom = true;
 			break;
 		}
-		if (delay_ms > 0 && delay_ms < 100000) {
-			struct timespec ts = {delay_ms / 1000, delay_ms % 1000 * 1000000L};
-			nanosleep(&ts, NULL);
+		for (int64_t k = g0; k < g1 && !oom && !stop_signal; k++) {
+			if (bit(sh->done, k))
+				continue;
+			fac_counts cnt = {0};
+			buf.n = 0;
+			if (fac_chunk(sh->f, x, k, &buf, &cnt)) {
+				oom = true;
+				break;
+			}
+			if (delay_ms > 0 && delay_ms < 100000) {
+				struct timespec ts = {delay_ms / 1000, delay_ms % 1000 * 1000000L};
+				nanosleep(&ts, NULL);
+			}
+			long h = pareto_filter(d, buf.v, buf.n, keep);
+			if (h < 0 || result_add(r, &buf, keep, h, d)) {
+				oom = true;
+				break;
+			}
+			r->chunk[3 * r->n_chunks] = k;
+			r->chunk[3 * r->n_chunks + 1] = cnt.points;
+			r->chunk[3 * r->n_chunks + 2] = cnt.feasible;
+			r->n_chunks++;
 		}
-		r->chunk = k;
-		r->mode = space_chunk_mode(sh->sp, k) == &sh->sp->m[0] ? 0 : 1;
-		long h = pareto_filter(sh->n_obj, buf.v, buf.n, keep);
-		if (h < 0 || (h > 0 && (!(r->id = malloc((size_t)h * sizeof *r->id)) ||
-					!(r->v = malloc((size_t)h * (size_t)sh->n_obj * sizeof *r->v))))) {
+		/* the group's own front, per mode (candidates are in id order, a
+		 * mode's ids are contiguous, and the modes never compete) */
+		if (!oom && r->n > cap_keep) {
+			size_t *k2 = realloc(keep, r->n * sizeof *k2);
+			if (!k2)
+				oom = true;
+			else {
+				keep = k2;
+				cap_keep = r->n;
+			}
+		}
+		if (!oom && r->n > 1) {
+			size_t split = 0, w = 0;
+			while (split < r->n && space_mode_of(sh->sp, r->id[split]) == &sh->sp->m[0])
+				split++;
+			size_t lo[2] = {0, split}, hi[2] = {split, r->n};
+			for (int m = 0; m < 2 && !oom; m++) {
+				long h = pareto_filter(d, r->v + lo[m] * d, hi[m] - lo[m], keep);
+				if (h < 0) {
+					oom = true;
+					break;
+				}
+				for (long i = 0; i < h; i++, w++) {
+					r->id[w] = r->id[lo[m] + keep[i]];
+					memmove(r->v + w * d, r->v + (lo[m] + keep[i]) * d, (size_t)d * sizeof *r->v);
+				}
+			}
+			if (!oom)
+				r->n = w;
+		}
+		if (oom || r->n_chunks == 0) {
 			result_free(r);
-			oom = true;
-			break;
-		}
-		r->n = (size_t)h;
-		for (long i = 0; i < h; i++) {
-			r->id[i] = buf.id[keep[i]];
-			memcpy(r->v + (size_t)i * (size_t)sh->n_obj, buf.v + keep[i] * (size_t)sh->n_obj,
-			       (size_t)sh->n_obj * sizeof *r->v);
+			continue;
 		}
 		pthread_mutex_lock(&sh->mu);
 		while (sh->queued >= sh->max_queued && !sh->abort)
@@ -346,26 +414,29 @@ static int put_space_point(run_ctx *x, int64_t id)
 
 /* ---------------------------------------------------------- checkpoint */
 
-/* One chunk's front into the front of its mode; its counters into the pending list. */
+/* A group's front into the fronts of their modes; its chunks' counters into the pending list. */
 static int merge(run_ctx *x, const result *r)
 {
 	const int n_obj = fac_get_layout(x->f)->n_obj;
-	if (x->n_pend == x->cap_pend) {
-		size_t cap = x->cap_pend ? 2 * x->cap_pend : 256;
+	if (x->n_pend + r->n_chunks > x->cap_pend) {
+		size_t cap = x->cap_pend ? x->cap_pend : 256;
+		while (cap < x->n_pend + r->n_chunks)
+			cap *= 2;
 		int64_t *pd = realloc(x->pend, 3 * cap * sizeof *pd);
 		if (!pd)
 			goto oom;
 		x->pend = pd;
 		x->cap_pend = cap;
 	}
-	for (size_t i = 0; i < r->n; i++)
-		if (pareto_insert(x->front[r->mode], r->id[i], r->v + i * (size_t)n_obj) < 0)
+	for (size_t i = 0; i < r->n; i++) {
+		int m = space_mode_of(x->sp, r->id[i]) == &x->sp->m[0] ? 0 : 1;
+		if (pareto_insert(x->front[m], r->id[i], r->v + i * (size_t)n_obj) < 0)
 			goto oom;
-	x->pend[3 * x->n_pend] = r->chunk;
-	x->pend[3 * x->n_pend + 1] = r->cnt.points;
-	x->pend[3 * x->n_pend + 2] = r->cnt.feasible;
-	x->n_pend++;
-	x->points_done += r->cnt.points;
+	}
+	memcpy(x->pend + 3 * x->n_pend, r->chunk, 3 * r->n_chunks * sizeof *r->chunk);
+	x->n_pend += r->n_chunks;
+	for (size_t i = 0; i < r->n_chunks; i++)
+		x->points_done += r->chunk[3 * i + 1];
 	return 0;
 oom:
 	snprintf(x->err, x->errlen, "out of memory");
@@ -616,9 +687,11 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 	r->chosen = r->best[0] = r->best[1] = -1;
 	space_t sp;
 	space_init(&sp, c);
-	if (sp.n_points <= 0 || sp.n_points > SWEEP_MAX_POINTS) {
-		snprintf(err, errlen, "%s: design_space has %lld points; a sweep takes 1 to %lld", c->path,
-			 (long long)sp.n_points, (long long)SWEEP_MAX_POINTS);
+	if (sp.n_points <= 0 || sp.n_points > SWEEP_MAX_POINTS || sp.n_chunks > SWEEP_MAX_CHUNKS) {
+		snprintf(err, errlen, "%s: design_space has %lld points in %lld chunks; a sweep takes 1 to %lld points"
+			 " in at most %lld chunks",
+			 c->path, (long long)sp.n_points, (long long)sp.n_chunks, (long long)SWEEP_MAX_POINTS,
+			 (long long)SWEEP_MAX_CHUNKS);
 		return -1;
 	}
 	int lock = lock_db(store_path(s), err, errlen);
@@ -687,7 +760,18 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 	sigaction(SIGTERM, &sa, &old_term);
 	sig_on = true;
 
-	shared sh = {.sp = &sp, .f = f, .n_obj = L->n_obj, .done = done, .max_queued = 4 * o->threads};
+	/* groups: about 64 per thread over the space, at most ~64k points each */
+	int64_t cmax = 1;
+	for (int m = 0; m < sp.n_modes; m++)
+		if (sp.m[m].chunk_points > cmax)
+			cmax = sp.m[m].chunk_points;
+	int64_t group = sp.n_chunks / (64 * (int64_t)o->threads);
+	if (group > 65536 / cmax)
+		group = 65536 / cmax;
+	if (group < 1)
+		group = 1;
+	shared sh = {.sp = &sp, .f = f, .n_obj = L->n_obj, .done = done, .group = group,
+		     .max_queued = 4 * o->threads};
 	atomic_init(&sh.next, 0);
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_cond_init(&sh.not_empty, NULL);

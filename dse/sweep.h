@@ -45,8 +45,10 @@
 #include "store.h"
 #include "workload.h"
 
-/* Spaces larger than this are refused (one machine, one database). */
+/* Spaces larger than this are refused (one machine, one database); the
+ * chunk limit bounds the bitmap of finished chunks to 16 MB. */
 #define SWEEP_MAX_POINTS (INT64_C(1) << 40)
+#define SWEEP_MAX_CHUNKS (INT64_C(1) << 27)
 
 typedef struct {
 	int threads;     /* worker threads, >= 1 */
