@@ -301,6 +301,8 @@ START_TEST(front_is_the_brute_force_front)
 	front_is_exact(&c, db, r.run_id);
 	stored_points_honest(&c, db, r.run_id);
 	sqlite3 *h = open_ro(db);
+	/* no swept point that violates a constraint is kept */
+	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM points WHERE design_name IS NULL AND feasible=0"), 0);
 	/* only the fronts and the named designs are kept */
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM points WHERE design_name IS NULL"),
 			 q_int(h, "SELECT count(*) FROM pareto"));

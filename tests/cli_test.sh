@@ -138,6 +138,17 @@ n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM runs")
 expect 2 "$BIN" "$T/bad.yaml" --db "$T/new.db"
 [ ! -e "$T/new.db" ] && ok || bad "a failed run created a database"
 
+# a progress bar on a terminal only
+"$BIN" configs/kv260.yaml --db "$T/p.db" --hls-out "$T/p_hls" >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ ! -s "$T/err" ] && ok || bad "the main job wrote to stderr without a terminal: $(head -c 200 "$T/err")"
+if command -v script >/dev/null 2>&1; then
+	script -qec "$BIN configs/kv260.yaml --db $T/p2.db --hls-out $T/p2_hls >/dev/null" "$T/tty.log" >/dev/null 2>&1
+	[ $? = 0 ] && grep -q "points .*ETA" "$T/tty.log" && grep -q "re-checked with the DES" "$T/tty.log" && ok ||
+		bad "no progress bar on a terminal"
+	script -qec "$BIN configs/kv260.yaml --db $T/p3.db --hls-out $T/p3_hls --no-progress >/dev/null" "$T/tty3.log" >/dev/null 2>&1
+	! grep -q "ETA" "$T/tty3.log" && ok || bad "--no-progress still draws a progress bar"
+fi
+
 # the sweep's options
 expect 2 "$BIN" configs/kv260.yaml --threads 0 --db "$T/o.db"
 expect 2 "$BIN" configs/kv260.yaml --threads x --db "$T/o.db"
