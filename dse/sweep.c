@@ -2,11 +2,11 @@
  * sweep.c - threads, merging, checkpoints, resumption and the final
  * choice of the design-space exploration (sweep.h).
  *
- * Threads: workers pull chunk ids from one atomic counter, skip the
- * chunks a resumed run had finished, and hand each chunk's own front to
- * the main thread through a bounded queue (a slow database holds the
+ * Threads: workers pull groups of chunk ids from one atomic counter, skip
+ * the chunks a resumed run had finished, and hand each group's own front
+ * to the main thread through a bounded queue (a slow database holds the
  * workers back instead of filling memory).  Only the main thread touches
- * SQLite and the fronts.
+ * SQLite and the fronts.  The DES re-check of the fronts is recheck.h's.
  *
  * What is stored is recomputed from the design with perf_* (the
  * reference model), so the stored figures are the model's own; the

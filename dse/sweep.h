@@ -2,15 +2,14 @@
  * sweep.h - the design-space exploration: enumerate, prune, evaluate,
  * keep the Pareto front, store it, choose a design.
  *
- * Worker threads take chunks of the space (space.h) in any order,
- * evaluate them (factor.h) and reduce each to its own front; the main
- * thread merges those into one incremental front per architecture
- * (pareto.h) and, every 0.1 s at most (after every chunk with
- * all_points), commits a checkpoint in one transaction: the chunks
- * finished since the last one, the points that
- * joined the front (design, resources, analytic metrics at every
- * workload point, Pareto membership) and the removal of those that left
- * it.  The database therefore always holds the exact front of the chunks
+ * Worker threads take groups of consecutive chunks of the space
+ * (space.h) in any order, evaluate them (factor.h) and reduce each group
+ * to its own front; the main thread merges those into one incremental
+ * front per architecture (pareto.h) and, every 0.1 s at most (after every
+ * group with all_points), commits a checkpoint in one transaction: the
+ * chunks finished since the last one, the points that joined the front
+ * (design, resources, analytic metrics at every workload point, Pareto
+ * membership) and the removal of those that left it.  The database therefore always holds the exact front of the chunks
  * it records as finished; a run killed at any moment (SIGINT, SIGTERM,
  * kill -9) is resumed by the next run of the same config, which reloads
  * that front, skips those chunks and ends with the same content as a run
