@@ -31,7 +31,7 @@ END_TEST
 
 START_TEST(basic_errors)
 {
-	expect_error("", 1, 1, "empty file");
+	expect_error("", 1, 1, "no YAML document");
 	expect_error("- a\n- b\n", 1, 1, "must be a mapping");
 	expect_error("schema: 1\nschema: 1\n", 2, 1, "duplicate key 'schema'");
 	expect_error("schema: 1\nbogus: 2\n", 2, 1, "unknown key 'bogus'");
