@@ -48,10 +48,23 @@ typedef struct {
 
 /* ---------------------------------------------------------------- errors */
 
+/* Where to report a key missing from `map`: the key that holds the map. */
+static const yt_node *holder(const yt_node *map)
+{
+	return map->key ? map->key : map;
+}
+
+/*
+ * Write "FILE:LINE:COL: message" for node n.  An empty value has no text
+ * of its own (libyaml places it at the next token), so it is reported at
+ * its key.
+ */
 static int fail(ld_t *L, const yt_node *n, const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;
+	if (n && n->kind == YT_SCALAR && n->len == 0 && !n->quoted && n->key)
+		n = n->key;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
@@ -59,11 +72,7 @@ static int fail(ld_t *L, const yt_node *n, const char *fmt, ...)
 	return -1;
 }
 
-/* Where to report a key missing from `map`: the key that holds the map. */
-static const yt_node *holder(const yt_node *map)
-{
-	return map->key ? map->key : map;
-}
+
 
 /* A scalar's text, shortened and made printable, for messages. */
 static const char *shown(const yt_node *n, char *buf, size_t sz)
@@ -961,14 +970,14 @@ static int load_design(ld_t *L, const yt_node *n, const char *P, design_t *d)
 	snprintf(p, sizeof p, "%s.prefill", P);
 	if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
 	    get_int(L, v, p, "pe", 1, 4096, &d->pre_pe) ||
-	    get_int(L, v, p, "lanes", 1, 4096, &d->pre_lanes) ||
+	    get_int(L, v, p, "lanes", 1, c->model.head_dim, &d->pre_lanes) ||
 	    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
 	    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
 	    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
 		return -1;
 	snprintf(p, sizeof p, "%s.decode", P);
 	if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
-	    get_int(L, v, p, "lanes", 1, 4096, &d->dec_lanes) ||
+	    get_int(L, v, p, "lanes", 1, c->model.head_dim, &d->dec_lanes) ||
 	    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
 	    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding))
 		return -1;
@@ -981,7 +990,7 @@ static int load_design(ld_t *L, const yt_node *n, const char *P, design_t *d)
 	d->rp = -1;
 	if (d->mode == MODE_DPR) {
 		if (!rp)
-			return fail(L, n, "missing required key '%s' (a dpr design needs a pblock)", p);
+			return fail(L, holder(n), "missing required key '%s' (a dpr design needs a pblock)", p);
 		if (ref_node(L, rp, p, true, &d->rp))
 			return -1;
 	} else if (rp) {
@@ -1067,7 +1076,7 @@ static int load_space(ld_t *L, const yt_node *n)
 		if (!l) {
 			if (refs[r].pblock && !s->mode_dpr)
 				continue;
-			return fail(L, n, "missing required key '%s'", kp);
+			return fail(L, holder(n), "missing required key '%s'", kp);
 		}
 		if (want_seq(L, l, kp))
 			return -1;
@@ -1253,18 +1262,19 @@ static int cross_checks(ld_t *L, const yt_node *root)
 	if (!found)
 		return fail(L, yt_get(yt_get(root, "objective"), "prompt"),
 			    "'objective.prompt' (%d) must be one of 'workload.prompts'", c->obj.prompt);
-	/* every prompt must leave room for the generated tokens */
-	const yt_node *wl = yt_get(root, "workload");
+	/* the longest prompt must leave room for the generated tokens */
+	int longest = 0;
 	for (int i = 0; i < c->wl.n_prompts; i++)
-		if (c->wl.prompts[i] + c->wl.gen_tokens > c->model.max_context)
-			return fail(L, yt_get(wl, "gen_tokens"),
-				    "'workload.gen_tokens' (%d) after the prompt of %d tokens exceeds "
-				    "'model.max_context' (%d)",
-				    c->wl.gen_tokens, c->wl.prompts[i], c->model.max_context);
+		longest = c->wl.prompts[i] > longest ? c->wl.prompts[i] : longest;
+	if (longest + c->wl.gen_tokens > c->model.max_context)
+		return fail(L, yt_get(yt_get(root, "workload"), "gen_tokens"),
+			    "'workload.gen_tokens' (%d) after the prompt of %d tokens exceeds "
+			    "'model.max_context' (%d)",
+			    c->wl.gen_tokens, longest, c->model.max_context);
 	for (int i = 0; i < c->n_designs; i++) {
 		char err[256];
 		if (cfg_check_design(c, &c->designs[i].d, err, sizeof err))
-			return fail(L, yt_get(yt_get(root, "designs"), c->designs[i].name),
+			return fail(L, holder(yt_get(yt_get(root, "designs"), c->designs[i].name)),
 				    "'designs.%s': %s", c->designs[i].name, err);
 	}
 	return 0;

@@ -10,5 +10,7 @@ Suite *engine_suite(void);
 Suite *perf_suite(void);
 Suite *calib_suite(void);
 Suite *store_suite(void);
+Suite *configs_suite(void);
+Suite *fuzz_suite(void);
 
 #endif
