@@ -72,8 +72,6 @@ static int fail(ld_t *L, const yt_node *n, const char *fmt, ...)
 	return -1;
 }
 
-
-
 /* A scalar's text, shortened and made printable, for messages. */
 static const char *shown(const yt_node *n, char *buf, size_t sz)
 {
