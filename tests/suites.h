@@ -13,5 +13,7 @@ Suite *store_suite(void);
 Suite *des_suite(void);
 Suite *emit_suite(void);
 Suite *report_suite(void);
+Suite *configs_suite(void);
+Suite *fuzz_suite(void);
 
 #endif
