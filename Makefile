@@ -6,6 +6,7 @@
 #   make bench   benchmarks that print "name: value" lines
 #   make hls-csim  HLS headers for several design points, the sim/hw kernels
 #                  built against each and run as a C simulation (part of check)
+#   make fuzz    fuzz the config loader with libFuzzer (clang), FUZZ_SECONDS per harness
 #
 # Objects go under $(BUILD)/ (build/ by default); libraries come from pkg-config.
 
@@ -27,7 +28,7 @@ APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson
 
 LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) $(filter-out dse/main.c,$(wildcard dse/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-TEST_SRC := $(wildcard tests/check_*.c) tests/runner.c
+TEST_SRC := $(wildcard tests/check_*.c) tests/runner.c tests/fuzz/fz_oracle.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard tests/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/%)
@@ -41,7 +42,7 @@ HLS_TOOLS  := $(BUILD)/hls/pragma_lint $(BUILD)/hls/csim_points
 HLS_CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
               -Wno-unknown-pragmas $(OPT) $(SAN) -D_POSIX_C_SOURCE=200809L
 
-.PHONY: all run check test deps asan bench clean hls-csim
+.PHONY: all run check test deps install-missing asan bench clean hls-csim fuzz fuzz-deps
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -57,7 +58,7 @@ $(BIN): $(BUILD)/dse/main.o $(BUILD)/libpdswap.a
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 $(TBIN): $(TEST_OBJ) $(BUILD)/libpdswap.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
@@ -76,7 +77,10 @@ hls-csim: deps
 
 # Install missing Debian packages: with apt-get as root, otherwise print the line.
 deps:
-	@missing=""; for p in $(APT_PKGS); do \
+	@$(MAKE) --no-print-directory install-missing PKGS_WANTED="$(APT_PKGS)"
+
+install-missing:
+	@missing=""; for p in $(PKGS_WANTED); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -111,7 +115,43 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
 	PDSWAP_BIN=$(abspath $(BIN)) PDSWAP_BUILD=$(abspath $(BUILD)) sh tests/bench.sh
 
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer + ASan + UBSan builds of tests/fuzz/fuzz_*.c in build-fuzz/.
+# Each harness runs FUZZ_SECONDS (one after the other, one process at a
+# time) on a working corpus seeded from tests/fuzz/seeds/ and configs/;
+# findings land in build-fuzz/artifacts/.  Turn each into a file under
+# tests/fuzz/regress/ (checked by `make check`).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= cfg num
+FUZZ_FLAGS   ?=
+FUZZ_APT := clang libclang-rt-14-dev
+FUZZ_DIR := build-fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+fuzz-deps:
+	@$(MAKE) --no-print-directory install-missing PKGS_WANTED="$(APT_PKGS) $(FUZZ_APT)"
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fz_oracle.c tests/fuzz/fz_oracle.h $(wildcard $(FUZZ_DIR)/libpdswap.a)
+	clang $(CPPFLAGS) -Itests/fuzz $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
+	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -o $@ $< tests/fuzz/fz_oracle.c \
+	  $(FUZZ_DIR)/libpdswap.a $(LDLIBS)
+
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) CC=clang OPT="-O1 -g" \
+	  SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" $(FUZZ_DIR)/libpdswap.a
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+	@mkdir -p $(FUZZ_DIR)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  if [ $$t = cfg ]; then seeds="tests/fuzz/seeds configs"; else seeds="tests/fuzz/seeds-num"; fi; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=65536 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
+	    $$( [ $$t = cfg ] && echo -dict=tests/fuzz/yaml.dict ) $(FUZZ_FLAGS) \
+	    $(FUZZ_DIR)/corpus/$$t $$seeds || exit 1; \
+	done
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan $(FUZZ_DIR)
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/main.d $(BENCH_SRC:%.c=$(BUILD)/%.d) $(HLS_TOOLS:=.d)

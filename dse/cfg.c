@@ -9,6 +9,14 @@
  * so a misspelt key is an error, not a silently ignored setting.  After
  * the walk, cross-references (port names, pblocks, designs) and limits
  * that span sections are checked.  The result is all or nothing.
+ *
+ * Numbers are plain decimal scalars: integers without a fraction, an
+ * exponent or leading zeros (YAML 1.1 would read 010 as octal); reals in
+ * C's strtod form.  Quoted numbers, null, .nan, .inf and values that
+ * overflow a double or an int are refused with the key and the expected
+ * range.  A missing key is reported at the key that holds the mapping.
+ * The `measurements` section is optional: a board without published
+ * measurements loads, and only calibrate/validate need it.
  */
 #include "cfg.h"
 
@@ -40,10 +48,23 @@ typedef struct {
 
 /* ---------------------------------------------------------------- errors */
 
+/* Where to report a key missing from `map`: the key that holds the map. */
+static const yt_node *holder(const yt_node *map)
+{
+	return map->key ? map->key : map;
+}
+
+/*
+ * Write "FILE:LINE:COL: message" for node n.  An empty value has no text
+ * of its own (libyaml places it at the next token), so it is reported at
+ * its key.
+ */
 static int fail(ld_t *L, const yt_node *n, const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;
+	if (n && n->kind == YT_SCALAR && n->len == 0 && !n->quoted && n->key)
+		n = n->key;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
@@ -152,7 +173,7 @@ static const yt_node *req(ld_t *L, const yt_node *map, const char *path, const c
 	if (!v) {
 		char p[256];
 		kpath(p, sizeof p, path, key);
-		fail(L, map, "missing required key '%s'", p);
+		fail(L, holder(map), "missing required key '%s'", p);
 	}
 	return v;
 }
@@ -168,8 +189,14 @@ static int scalar_num(ld_t *L, const yt_node *n, const char *p, double *out)
 		return fail(L, n, "'%s' must be a number, got null", p);
 	if (n->quoted)
 		return fail(L, n, "'%s' must be a number, got the string \"%s\"", p, shown(n, b, sizeof b));
+	const char *t = n->str + (n->len && (n->str[0] == '+' || n->str[0] == '-'));
+	if (strcmp(t, ".nan") == 0 || strcmp(t, ".NaN") == 0 || strcmp(t, ".NAN") == 0 ||
+	    strcmp(t, ".inf") == 0 || strcmp(t, ".Inf") == 0 || strcmp(t, ".INF") == 0)
+		return fail(L, n, "'%s' must be a finite number, got '%s'", p, shown(n, b, sizeof b));
+	bool digit = false;
 	for (size_t i = 0; i < n->len; i++) {
 		char ch = n->str[i];
+		digit |= isdigit((unsigned char)ch) != 0;
 		if (!(isdigit((unsigned char)ch) || ch == '+' || ch == '-' || ch == '.' || ch == 'e' ||
 		      ch == 'E'))
 			return fail(L, n, "'%s' must be a number, got '%s'", p, shown(n, b, sizeof b));
@@ -177,17 +204,22 @@ static int scalar_num(ld_t *L, const yt_node *n, const char *p, double *out)
 	char *end;
 	errno = 0;
 	double v = strtod(n->str, &end);
-	if (end != n->str + n->len || end == n->str)
+	if (!digit || end != n->str + n->len || end == n->str)
 		return fail(L, n, "'%s' must be a number, got '%s'", p, shown(n, b, sizeof b));
-	if (!isfinite(v) || errno == ERANGE)
-		return fail(L, n, "'%s' must be a finite number, got '%s'", p, shown(n, b, sizeof b));
+	if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1))
+		return fail(L, n, "'%s' must be a finite number, got '%s' (beyond the range of a double)", p,
+			    shown(n, b, sizeof b));
+	if (errno == ERANGE)
+		return fail(L, n, "'%s' is too small to represent, got '%s'", p, shown(n, b, sizeof b));
 	*out = v;
 	return 0;
 }
 
-static int scalar_int(ld_t *L, const yt_node *n, const char *p, long long *out)
+/* A decimal integer; *overflow is set when it does not fit a long long. */
+static int scalar_int(ld_t *L, const yt_node *n, const char *p, long long *out, bool *overflow)
 {
 	char b[64];
+	*overflow = false;
 	if (n->kind != YT_SCALAR)
 		return fail(L, n, "'%s' must be an integer, got %s", p, kind_name(n));
 	if (is_null(n))
@@ -197,13 +229,15 @@ static int scalar_int(ld_t *L, const yt_node *n, const char *p, long long *out)
 	size_t i = (n->len && (n->str[0] == '-' || n->str[0] == '+')) ? 1 : 0;
 	if (i == n->len)
 		return fail(L, n, "'%s' must be an integer, got '%s'", p, shown(n, b, sizeof b));
-	for (; i < n->len; i++)
-		if (!isdigit((unsigned char)n->str[i]))
+	for (size_t j = i; j < n->len; j++)
+		if (!isdigit((unsigned char)n->str[j]))
 			return fail(L, n, "'%s' must be an integer, got '%s'", p, shown(n, b, sizeof b));
+	if (n->str[i] == '0' && i + 1 < n->len)
+		return fail(L, n, "'%s' must be a decimal integer without leading zeros, got '%s'", p,
+			    shown(n, b, sizeof b));
 	errno = 0;
 	long long v = strtoll(n->str, NULL, 10);
-	if (errno == ERANGE)
-		return fail(L, n, "'%s' is out of range, got '%s'", p, shown(n, b, sizeof b));
+	*overflow = errno == ERANGE;
 	*out = v;
 	return 0;
 }
@@ -226,10 +260,11 @@ static int num_node(ld_t *L, const yt_node *n, const char *p, double lo, bool lo
 static int int_node(ld_t *L, const yt_node *n, const char *p, long long lo, long long hi, int *out)
 {
 	long long v = 0;
+	bool overflow;
 	char b[64];
-	if (scalar_int(L, n, p, &v))
+	if (scalar_int(L, n, p, &v, &overflow))
 		return -1;
-	if (v < lo || v > hi)
+	if (overflow || v < lo || v > hi)
 		return fail(L, n, "'%s' must be an integer in [%lld, %lld], got '%s'", p, lo, hi,
 			    shown(n, b, sizeof b));
 	*out = (int)v;
@@ -267,9 +302,12 @@ static int get_bool(ld_t *L, const yt_node *map, const char *path, const char *k
 	if (!n)
 		return 0;
 	kpath(p, sizeof p, path, key);
-	if (n->kind != YT_SCALAR || n->quoted || is_null(n))
-		return fail(L, n, "'%s' must be true or false, got %s", p,
-			    n->kind == YT_SCALAR ? shown(n, b, sizeof b) : kind_name(n));
+	if (n->kind != YT_SCALAR)
+		return fail(L, n, "'%s' must be true or false, got %s", p, kind_name(n));
+	if (is_null(n))
+		return fail(L, n, "'%s' must be true or false, got null", p);
+	if (n->quoted)
+		return fail(L, n, "'%s' must be true or false, got the string \"%s\"", p, shown(n, b, sizeof b));
 	if (strcmp(n->str, "true") == 0)
 		*out = true;
 	else if (strcmp(n->str, "false") == 0)
@@ -283,8 +321,10 @@ static int str_node(ld_t *L, const yt_node *n, const char *p, char *out, size_t 
 {
 	if (n->kind != YT_SCALAR)
 		return fail(L, n, "'%s' must be text, got %s", p, kind_name(n));
-	if (is_null(n) || n->len == 0)
+	if (is_null(n))
 		return fail(L, n, "'%s' must be non-empty text, got null", p);
+	if (n->len == 0)
+		return fail(L, n, "'%s' must be non-empty text, got an empty string", p);
 	if (memchr(n->str, '\0', n->len))
 		return fail(L, n, "'%s' must not contain NUL characters", p);
 	if (n->len >= outsz)
@@ -807,7 +847,9 @@ static int load_arch(ld_t *L, const yt_node *n)
 	c->arch.n_port_maps = (int)pms->n;
 	for (size_t i = 0; i < pms->n; i++) {
 		cfg_portmap *pm = &c->arch.port_maps[i];
-		if (ident_node(L, pms->keys[i], "architecture.port_maps key", pm->name, sizeof pm->name))
+		char kp[200], b[64];
+		snprintf(kp, sizeof kp, "architecture.port_maps.%s", shown(pms->keys[i], b, sizeof b));
+		if (ident_node(L, pms->keys[i], kp, pm->name, sizeof pm->name))
 			return -1;
 		snprintf(p, sizeof p, "architecture.port_maps.%s", pm->name);
 		const yt_node *e = pms->items[i];
@@ -926,14 +968,14 @@ static int load_design(ld_t *L, const yt_node *n, const char *P, design_t *d)
 	snprintf(p, sizeof p, "%s.prefill", P);
 	if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
 	    get_int(L, v, p, "pe", 1, 4096, &d->pre_pe) ||
-	    get_int(L, v, p, "lanes", 1, 4096, &d->pre_lanes) ||
+	    get_int(L, v, p, "lanes", 1, c->model.head_dim, &d->pre_lanes) ||
 	    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
 	    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
 	    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
 		return -1;
 	snprintf(p, sizeof p, "%s.decode", P);
 	if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
-	    get_int(L, v, p, "lanes", 1, 4096, &d->dec_lanes) ||
+	    get_int(L, v, p, "lanes", 1, c->model.head_dim, &d->dec_lanes) ||
 	    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
 	    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding))
 		return -1;
@@ -946,7 +988,7 @@ static int load_design(ld_t *L, const yt_node *n, const char *P, design_t *d)
 	d->rp = -1;
 	if (d->mode == MODE_DPR) {
 		if (!rp)
-			return fail(L, n, "missing required key '%s' (a dpr design needs a pblock)", p);
+			return fail(L, holder(n), "missing required key '%s' (a dpr design needs a pblock)", p);
 		if (ref_node(L, rp, p, true, &d->rp))
 			return -1;
 	} else if (rp) {
@@ -966,7 +1008,9 @@ static int load_designs(ld_t *L, const yt_node *n)
 	for (size_t i = 0; i < n->n; i++) {
 		cfg_design *cd = &c->designs[i];
 		char p[128];
-		if (ident_node(L, n->keys[i], "designs key", cd->name, sizeof cd->name))
+		char kp[200], b[64];
+		snprintf(kp, sizeof kp, "designs.%s", shown(n->keys[i], b, sizeof b));
+		if (ident_node(L, n->keys[i], kp, cd->name, sizeof cd->name))
 			return -1;
 		if (strcmp(cd->name, "best") == 0)
 			return fail(L, n->keys[i], "'designs.best' is reserved for the design a sweep chooses");
@@ -1009,7 +1053,6 @@ static int load_space(ld_t *L, const yt_node *n)
 	    get_int_list(L, n, P, "tlmm_tables", 1, 4096, s->tlmm_tables, &s->n_tables) ||
 	    get_int_list(L, n, P, "tlmm_lanes", 1, 4096, s->tlmm_lanes, &s->n_tlanes) ||
 	    get_int_list(L, n, P, "prefill_pe", 1, 4096, s->pre_pe, &s->n_pre_pe) ||
-	    /* lanes split head_dim (cfg_check_design): more would idle */
 	    get_int_list(L, n, P, "prefill_lanes", 1, c->model.head_dim, s->pre_lanes, &s->n_pre_lanes) ||
 	    get_int_list(L, n, P, "prefill_block", 1, 4096, s->pre_block, &s->n_pre_block) ||
 	    get_int_list(L, n, P, "decode_lanes", 1, c->model.head_dim, s->dec_lanes, &s->n_dec_lanes) ||
@@ -1031,7 +1074,7 @@ static int load_space(ld_t *L, const yt_node *n)
 		if (!l) {
 			if (refs[r].pblock && !s->mode_dpr)
 				continue;
-			return fail(L, n, "missing required key '%s'", kp);
+			return fail(L, holder(n), "missing required key '%s'", kp);
 		}
 		if (want_seq(L, l, kp))
 			return -1;
@@ -1192,6 +1235,10 @@ static int load_meas(ld_t *L, const yt_node *n)
 		    get_num(L, e, p, "bytes", 0, true, 1e10, &m->pcap_bytes[i]) ||
 		    get_num(L, e, p, "ms", 0, true, 1e7, &m->pcap_ms[i]))
 			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (m->pcap_bytes[j] == m->pcap_bytes[i])
+				return fail(L, yt_get(e, "bytes"),
+					    "'%s.bytes' repeats the size of point %zu; a rate needs distinct sizes", p, j);
 	}
 	const char *WP = "measurements.swap_ms";
 	if (!(v = req(L, n, P, "swap_ms")) || want_map(L, v, WP) || check_keys(L, v, WP, vk) ||
@@ -1213,10 +1260,19 @@ static int cross_checks(ld_t *L, const yt_node *root)
 	if (!found)
 		return fail(L, yt_get(yt_get(root, "objective"), "prompt"),
 			    "'objective.prompt' (%d) must be one of 'workload.prompts'", c->obj.prompt);
+	/* the longest prompt must leave room for the generated tokens */
+	int longest = 0;
+	for (int i = 0; i < c->wl.n_prompts; i++)
+		longest = c->wl.prompts[i] > longest ? c->wl.prompts[i] : longest;
+	if (longest + c->wl.gen_tokens > c->model.max_context)
+		return fail(L, yt_get(yt_get(root, "workload"), "gen_tokens"),
+			    "'workload.gen_tokens' (%d) after the prompt of %d tokens exceeds "
+			    "'model.max_context' (%d)",
+			    c->wl.gen_tokens, longest, c->model.max_context);
 	for (int i = 0; i < c->n_designs; i++) {
 		char err[256];
 		if (cfg_check_design(c, &c->designs[i].d, err, sizeof err))
-			return fail(L, yt_get(yt_get(root, "designs"), c->designs[i].name),
+			return fail(L, holder(yt_get(yt_get(root, "designs"), c->designs[i].name)),
 				    "'designs.%s': %s", c->designs[i].name, err);
 	}
 	return 0;
@@ -1271,8 +1327,8 @@ int cfg_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, cha
 	memset(c, 0, sizeof *c);
 	snprintf(c->path, sizeof c->path, "%s", name);
 	if (len > CFG_MAX_BYTES) {
-		snprintf(err, errlen, "%s:1:1: the file is %zu bytes; a config may be at most %u bytes", name,
-			 len, CFG_MAX_BYTES);
+		snprintf(err, errlen, "%s:1:1: the file is larger than %u bytes, the most a config may be",
+			 name, CFG_MAX_BYTES);
 		return -1;
 	}
 	yt_node *root = yt_parse(name, buf, len, &doc, err, errlen);
@@ -1305,8 +1361,14 @@ int cfg_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, cha
 	    !(v = req(&L, root, "", "design_space")) || load_space(&L, v) ||
 	    !(v = req(&L, root, "", "constraints")) || load_constraints(&L, v) ||
 	    !(v = req(&L, root, "", "objective")) || load_objective(&L, v) ||
-	    !(v = req(&L, root, "", "calibration")) || load_calibration(&L, v) ||
-	    !(v = req(&L, root, "", "measurements")) || load_meas(&L, v) || cross_checks(&L, root))
+	    !(v = req(&L, root, "", "calibration")) || load_calibration(&L, v))
+		goto out;
+	if ((v = yt_get(root, "measurements")) != NULL) {
+		if (load_meas(&L, v))
+			goto out;
+		c->has_meas = true;
+	}
+	if (cross_checks(&L, root))
 		goto out;
 	c->text = malloc(len + 1);
 	if (!c->text) {

@@ -4,8 +4,8 @@
  * One YAML file describes the device, the model, the workload, the
  * architecture (engines, port maps, pblocks), named designs, the design
  * space, constraints, the objective, the calibration coefficients with
- * their provenance, and the measurements they are calibrated against.
- * cfg_load() turns it into a cfg_t or reports the first error as
+ * their provenance, and (optionally) the measurements they are calibrated
+ * against.  cfg_load() turns it into a cfg_t or reports the first error as
  * "FILE:LINE:COL: message" and returns -1; nothing is half-loaded.
  *
  * Ownership: cfg_t is a plain value with fixed-size arrays apart from
@@ -221,7 +221,8 @@ typedef struct cfg {
 	cfg_constraints cons;
 	cfg_objective obj;
 	cfg_calib cal;
-	cfg_meas meas;
+	bool has_meas; /* the optional `measurements` section is present */
+	cfg_meas meas; /* all zero when it is not */
 	/* where each calibration value sits, indexed like cal_slot_names */
 	cfg_span cal_span[64];
 } cfg_t;

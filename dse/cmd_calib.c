@@ -31,11 +31,19 @@ static void print_rows(const cfg_t *c, double tol, int *n_bad)
 	}
 }
 
-static int load(const char *path, cfg_t *c)
+/* Load a config that must have measurements (what both commands work on). */
+static int load(const char *path, cfg_t *c, const char *cmd)
 {
 	char err[1024];
 	if (cfg_load(c, path, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (!c->has_meas) {
+		util_err("%s: %s needs a 'measurements' section (published measurements of the static "
+			 "baseline and the platform); this config has none",
+			 path, cmd);
+		cfg_release(c);
 		return -1;
 	}
 	return 0;
@@ -73,7 +81,7 @@ int cmd_calibrate(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cfg_t c;
-	if (load(path, &c))
+	if (load(path, &c, "calibrate"))
 		return EXIT_USAGE;
 	cfg_t orig = c;
 	calib_result res;
@@ -152,7 +160,7 @@ int cmd_validate(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cfg_t c;
-	if (load(path, &c))
+	if (load(path, &c, "validate"))
 		return EXIT_USAGE;
 	printf("validation of %s: design '%s' against its measurements, tolerance %.1f%%\n", path,
 	       c.meas.fit_design, 100 * tol);

@@ -5,12 +5,21 @@
  * so hostile nesting cannot overflow the C stack) and an arena that owns
  * every node and string.  Anchors are recorded as they open and marked
  * complete when they close; an alias may only name a complete node, which
- * it then shares.  Duplicate keys are found per mapping by sorting its keys
- * once the mapping closes, so a mapping of n keys costs O(n log n).
+ * it then shares.  Anchors are found through a hash table and every alias
+ * counts towards YT_MAX_NODES, so a file of many anchors and aliases costs
+ * time linear in its size.  Duplicate keys are found per mapping by sorting
+ * its keys once the mapping closes, so a mapping of n keys costs O(n log n).
+ *
+ * Positions: libyaml counts marks in characters; the tree stores byte
+ * offsets (for write-back into the original text), converted by a cursor
+ * that walks the UTF-8 text from one mark to the next.  Lines and columns
+ * stay in characters, as an editor shows them.  The input is read as UTF-8
+ * whatever its byte-order mark says.
  */
 #include "ytree.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +41,39 @@ struct yt_doc {
 	chunk *chunks;
 	anchor *anchors;
 	size_t n_anchors, cap_anchors;
+	size_t *slots; /* hash table of anchor indices + 1 (0 = empty) */
+	size_t n_slots;
 	size_t n_nodes;
 };
+
+/* Character index -> byte offset in a UTF-8 buffer, walked incrementally. */
+typedef struct {
+	const unsigned char *buf;
+	size_t len;
+	size_t ch, byte;
+} cursor;
+
+static bool is_cont(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+static size_t cursor_byte(cursor *k, size_t ch)
+{
+	while (k->ch < ch && k->byte < k->len) {
+		k->byte++;
+		while (k->byte < k->len && is_cont(k->buf[k->byte]))
+			k->byte++;
+		k->ch++;
+	}
+	while (k->ch > ch && k->byte > 0) {
+		k->byte--;
+		while (k->byte > 0 && is_cont(k->buf[k->byte]))
+			k->byte--;
+		k->ch--;
+	}
+	return k->byte;
+}
 
 typedef struct {
 	yt_node *node;
@@ -73,6 +113,7 @@ void yt_free(yt_doc *d)
 	for (size_t i = 0; i < d->n_anchors; i++)
 		free(d->anchors[i].name);
 	free(d->anchors);
+	free(d->slots);
 	free(d);
 }
 
@@ -87,17 +128,26 @@ static void fmt_err(char *err, size_t errlen, const char *name, int line, int co
 	snprintf(err, errlen, "%s:%d:%d: %s", name, line, col, msg);
 }
 
-/* Line and column (1-based) of a byte offset, for reader errors. */
-static void offset_pos(const char *buf, size_t len, size_t off, int *line, int *col)
+/*
+ * Line and column (1-based) of a byte offset, for reader errors, counted
+ * as libyaml counts its marks: columns in characters, and CR LF, CR, LF,
+ * NEL (U+0085), LS and PS (U+2028/9) each end a line.
+ */
+static void offset_pos(const char *text, size_t len, size_t off, int *line, int *col)
 {
+	const unsigned char *b = (const unsigned char *)text;
 	int l = 1, c = 1;
 	if (off > len)
 		off = len;
 	for (size_t i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
+		if (b[i] == '\n' || (b[i] == '\r' && !(i + 1 < len && b[i + 1] == '\n')) ||
+		    (b[i] == 0xC2 && i + 1 < len && b[i + 1] == 0x85) ||
+		    (b[i] == 0xE2 && i + 2 < len && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9))) {
 			l++;
 			c = 1;
-		} else {
+			while (i + 1 < off && is_cont(b[i + 1]))
+				i++;
+		} else if (!is_cont(b[i])) {
 			c++;
 		}
 	}
@@ -105,7 +155,12 @@ static void offset_pos(const char *buf, size_t len, size_t off, int *line, int *
 	*col = c;
 }
 
-static bool tag_ok(const unsigned char *tag, bool *quoted, bool *null_tag)
+/*
+ * Tags of the core schema that fit the node's kind: !!str, !!int,
+ * !!float, !!bool and !!null on scalars, !!seq on sequences, !!map on
+ * mappings, and the non-specific "!".  Anything else is refused.
+ */
+static bool tag_ok(const unsigned char *tag, yt_kind kind, bool *quoted, bool *null_tag)
 {
 	if (!tag || strcmp((const char *)tag, "!") == 0)
 		return true;
@@ -114,6 +169,10 @@ static bool tag_ok(const unsigned char *tag, bool *quoted, bool *null_tag)
 	if (strncmp((const char *)tag, core, n) != 0)
 		return false;
 	const char *t = (const char *)tag + n;
+	if (kind == YT_SEQ)
+		return strcmp(t, "seq") == 0;
+	if (kind == YT_MAP)
+		return strcmp(t, "map") == 0;
 	if (strcmp(t, "str") == 0) {
 		*quoted = true;
 		return true;
@@ -122,8 +181,22 @@ static bool tag_ok(const unsigned char *tag, bool *quoted, bool *null_tag)
 		*null_tag = true;
 		return true;
 	}
-	return strcmp(t, "int") == 0 || strcmp(t, "float") == 0 || strcmp(t, "bool") == 0 ||
-	       strcmp(t, "map") == 0 || strcmp(t, "seq") == 0;
+	return strcmp(t, "int") == 0 || strcmp(t, "float") == 0 || strcmp(t, "bool") == 0;
+}
+
+/* The tag as written for messages ("!!int" for the core schema's). */
+static const char *tag_shown(const unsigned char *tag, char *buf, size_t sz)
+{
+	static const char *const core = "tag:yaml.org,2002:";
+	size_t n = strlen(core);
+	if (strncmp((const char *)tag, core, n) == 0)
+		snprintf(buf, sz, "!!%.60s", (const char *)tag + n);
+	else
+		snprintf(buf, sz, "%.60s", (const char *)tag);
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 32 || (unsigned char)*p > 126)
+			*p = '?';
+	return buf;
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -187,6 +260,45 @@ static int push_item(yt_doc *d, frame *f, yt_node *key, yt_node *val)
 	return 0;
 }
 
+/* FNV-1a of an anchor name. */
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* Slot of `name` in the table: the one holding it, or the empty one where it goes. */
+static size_t anchor_slot(const yt_doc *d, const char *name)
+{
+	size_t i = name_hash(name) & (d->n_slots - 1);
+	while (d->slots[i] && strcmp(d->anchors[d->slots[i] - 1].name, name) != 0)
+		i = (i + 1) & (d->n_slots - 1);
+	return i;
+}
+
+/* Keep the table at most half full (power-of-two size, linear probing). */
+static int anchor_grow(yt_doc *d)
+{
+	if (2 * (d->n_anchors + 1) <= d->n_slots)
+		return 0;
+	size_t n = d->n_slots ? 2 * d->n_slots : 16;
+	size_t *old = d->slots, n_old = d->n_slots;
+	d->slots = calloc(n, sizeof *d->slots);
+	if (!d->slots) {
+		d->slots = old;
+		return -1;
+	}
+	d->n_slots = n;
+	for (size_t i = 0; i < n_old; i++)
+		if (old[i])
+			d->slots[anchor_slot(d, d->anchors[old[i] - 1].name)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* Record an anchor; a later anchor of the same name replaces the earlier one. */
 static int add_anchor(yt_doc *d, const unsigned char *name, yt_node *node)
 {
 	if (d->n_anchors == d->cap_anchors) {
@@ -197,27 +309,28 @@ static int add_anchor(yt_doc *d, const unsigned char *name, yt_node *node)
 		d->anchors = a;
 		d->cap_anchors = cap;
 	}
+	if (anchor_grow(d))
+		return -1;
 	char *s = strdup((const char *)name);
 	if (!s)
 		return -1;
 	d->anchors[d->n_anchors].name = s;
 	d->anchors[d->n_anchors].node = node;
 	d->anchors[d->n_anchors].complete = false;
+	d->slots[anchor_slot(d, s)] = d->n_anchors + 1;
 	return (int)d->n_anchors++;
 }
 
 static anchor *find_anchor(yt_doc *d, const unsigned char *name)
 {
-	for (size_t i = d->n_anchors; i-- > 0;)
-		if (strcmp(d->anchors[i].name, (const char *)name) == 0)
-			return &d->anchors[i];
-	return NULL;
+	if (!d->n_slots)
+		return NULL;
+	size_t i = anchor_slot(d, (const char *)name);
+	return d->slots[i] ? &d->anchors[d->slots[i] - 1] : NULL;
 }
 
-static yt_node *new_node(yt_doc *d, yt_kind kind, const yaml_event_t *ev)
+static yt_node *new_node(yt_doc *d, yt_kind kind, const yaml_event_t *ev, cursor *k)
 {
-	if (d->n_nodes >= YT_MAX_NODES)
-		return NULL;
 	yt_node *n = arena_alloc(d, sizeof *n);
 	if (!n)
 		return NULL;
@@ -225,10 +338,38 @@ static yt_node *new_node(yt_doc *d, yt_kind kind, const yaml_event_t *ev)
 	n->kind = kind;
 	n->line = (int)ev->start_mark.line + 1;
 	n->col = (int)ev->start_mark.column + 1;
-	n->start = ev->start_mark.index;
-	n->end = ev->end_mark.index;
+	n->start = cursor_byte(k, ev->start_mark.index);
+	n->end = cursor_byte(k, ev->end_mark.index);
 	d->n_nodes++;
 	return n;
+}
+
+/* Attach a complete node to the open collection on top of the stack. */
+static int attach(yt_doc *d, frame *p, yt_node *node, char *err, size_t errlen, const char *name)
+{
+	if (p->node->kind == YT_SEQ)
+		return push_item(d, p, NULL, node) < 0 ? -2 : 0;
+	if (!p->pending_key) {
+		if (node->kind != YT_SCALAR) {
+			fmt_err(err, errlen, name, node->line, node->col,
+				"a mapping key must be plain text, not a %s",
+				node->kind == YT_MAP ? "mapping" : "sequence");
+			return -1;
+		}
+		if (!node->quoted && strcmp(node->str, "<<") == 0) {
+			fmt_err(err, errlen, name, node->line, node->col,
+				"merge keys ('<<') are not supported; write the keys out");
+			return -1;
+		}
+		p->pending_key = node;
+		return 0;
+	}
+	if (!node->key)
+		node->key = p->pending_key;
+	if (push_item(d, p, p->pending_key, node) < 0)
+		return -2;
+	p->pending_key = NULL;
+	return 0;
 }
 
 yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, char *err,
@@ -236,34 +377,49 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	yt_doc *d = calloc(1, sizeof *d);
+	const unsigned char *ub = (const unsigned char *)buf;
 	frame stack[YT_MAX_DEPTH + 1];
+	cursor k = {ub, len, 0, 0};
 	int depth = 0;
 	yt_node *root = NULL;
 	int ndocs = 0;
 	bool done = false, failed = false;
 
 	*docp = NULL;
+	if (len >= 2 && ((ub[0] == 0xFE && ub[1] == 0xFF) || (ub[0] == 0xFF && ub[1] == 0xFE))) {
+		fmt_err(err, errlen, name, 1, 1,
+			"the file starts with a UTF-16 byte-order mark; a config must be UTF-8 text");
+		return NULL;
+	}
+	yt_doc *d = calloc(1, sizeof *d);
 	if (!d) {
-		snprintf(err, errlen, "%s: out of memory", name);
+		snprintf(err, errlen, "%s:1:1: out of memory", name);
 		return NULL;
 	}
 	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err, errlen, "%s: cannot initialise the YAML parser", name);
+		snprintf(err, errlen, "%s:1:1: cannot initialise the YAML parser", name);
 		free(d);
 		return NULL;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	yaml_parser_set_input_string(&parser, ub, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
 	while (!done && !failed) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			int line, col;
 			if (parser.error == YAML_READER_ERROR) {
 				offset_pos(buf, len, parser.problem_offset, &line, &col);
-				fmt_err(err, errlen, name, line, col,
-					"not valid YAML text: %s (byte 0x%02x at offset %zu)",
-					parser.problem ? parser.problem : "unreadable input",
-					(unsigned)(parser.problem_value & 0xff), parser.problem_offset);
+				if (parser.problem_value >= 0 && parser.problem_offset < len)
+					fmt_err(err, errlen, name, line, col,
+						"not valid YAML text: %s (byte 0x%02x at offset %zu)",
+						parser.problem ? parser.problem : "unreadable input",
+						(unsigned)ub[parser.problem_offset], parser.problem_offset);
+				else
+					fmt_err(err, errlen, name, line, col, "not valid YAML text: %s at offset %zu",
+						parser.problem ? parser.problem : "unreadable input",
+						parser.problem_offset);
+			} else if (parser.error == YAML_MEMORY_ERROR) {
+				fmt_err(err, errlen, name, 1, 1, "out of memory while parsing");
 			} else {
 				line = (int)parser.problem_mark.line + 1;
 				col = (int)parser.problem_mark.column + 1;
@@ -278,6 +434,7 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 		yt_node *node = NULL;
 		bool opens = false;
 		const unsigned char *anchor_name = NULL;
+		char tb[80];
 
 		switch (ev.type) {
 		case YAML_STREAM_START_EVENT:
@@ -297,7 +454,11 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 			break;
 		case YAML_ALIAS_EVENT: {
 			anchor *a = find_anchor(d, ev.data.alias.anchor);
-			if (!a) {
+			if (d->n_nodes >= YT_MAX_NODES) {
+				fmt_err(err, errlen, name, line, col,
+					"more than %d YAML nodes (aliases count as nodes)", YT_MAX_NODES);
+				failed = true;
+			} else if (!a) {
 				fmt_err(err, errlen, name, line, col, "alias '*%s' has no anchor",
 					ev.data.alias.anchor);
 				failed = true;
@@ -305,28 +466,33 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 				fmt_err(err, errlen, name, line, col,
 					"alias '*%s' refers to a node that contains it", a->name);
 				failed = true;
-			} else {
-				node = a->node;
-			}
-			if (!failed && depth > 0 && stack[depth - 1].node->kind == YT_MAP &&
-			    !stack[depth - 1].pending_key) {
+			} else if (depth > 0 && stack[depth - 1].node->kind == YT_MAP &&
+				   !stack[depth - 1].pending_key) {
 				fmt_err(err, errlen, name, line, col,
 					"alias '*%s' used as a mapping key; keys must be plain text",
 					ev.data.alias.anchor);
 				failed = true;
+			} else {
+				node = a->node;
+				d->n_nodes++;
 			}
 			break;
 		}
 		case YAML_SCALAR_EVENT: {
 			bool quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
 			bool null_tag = false;
-			if (!tag_ok(ev.data.scalar.tag, &quoted, &null_tag)) {
-				fmt_err(err, errlen, name, line, col, "unsupported tag '%s'",
-					ev.data.scalar.tag);
+			if (!tag_ok(ev.data.scalar.tag, YT_SCALAR, &quoted, &null_tag)) {
+				fmt_err(err, errlen, name, line, col, "unsupported tag '%s' on a scalar",
+					tag_shown(ev.data.scalar.tag, tb, sizeof tb));
 				failed = true;
 				break;
 			}
-			node = new_node(d, YT_SCALAR, &ev);
+			if (d->n_nodes >= YT_MAX_NODES) {
+				fmt_err(err, errlen, name, line, col, "more than %d YAML nodes", YT_MAX_NODES);
+				failed = true;
+				break;
+			}
+			node = new_node(d, YT_SCALAR, &ev, &k);
 			if (!node)
 				goto nomem;
 			node->str = arena_alloc(d, ev.data.scalar.length + 1);
@@ -343,11 +509,12 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT: {
 			bool q = false, nt = false;
-			const unsigned char *tag = ev.type == YAML_SEQUENCE_START_EVENT
-							   ? ev.data.sequence_start.tag
-							   : ev.data.mapping_start.tag;
-			if (!tag_ok(tag, &q, &nt) || q || nt) {
-				fmt_err(err, errlen, name, line, col, "unsupported tag '%s'", tag);
+			yt_kind kind = ev.type == YAML_SEQUENCE_START_EVENT ? YT_SEQ : YT_MAP;
+			const unsigned char *tag = kind == YT_SEQ ? ev.data.sequence_start.tag
+								  : ev.data.mapping_start.tag;
+			if (!tag_ok(tag, kind, &q, &nt)) {
+				fmt_err(err, errlen, name, line, col, "unsupported tag '%s' on a %s",
+					tag_shown(tag, tb, sizeof tb), kind == YT_SEQ ? "sequence" : "mapping");
 				failed = true;
 				break;
 			}
@@ -357,23 +524,34 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 				failed = true;
 				break;
 			}
-			node = new_node(d, ev.type == YAML_SEQUENCE_START_EVENT ? YT_SEQ : YT_MAP, &ev);
+			if (d->n_nodes >= YT_MAX_NODES) {
+				fmt_err(err, errlen, name, line, col, "more than %d YAML nodes", YT_MAX_NODES);
+				failed = true;
+				break;
+			}
+			node = new_node(d, kind, &ev, &k);
 			if (!node)
 				goto nomem;
 			opens = true;
-			anchor_name = ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor
-									   : ev.data.mapping_start.anchor;
+			anchor_name = kind == YT_SEQ ? ev.data.sequence_start.anchor
+						     : ev.data.mapping_start.anchor;
 			break;
 		}
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT: {
 			frame *f = &stack[depth - 1];
-			f->node->end = ev.end_mark.index;
+			f->node->end = cursor_byte(&k, ev.end_mark.index);
 			if (f->node->kind == YT_MAP) {
 				yt_node *dup = find_duplicate(d, f->node);
 				if (dup) {
+					char b[64];
+					size_t j = 0;
+					for (size_t i = 0; i < dup->len && j + 1 < sizeof b; i++)
+						b[j++] = ((unsigned char)dup->str[i] >= 32 &&
+							  (unsigned char)dup->str[i] < 127) ? dup->str[i] : '?';
+					b[j] = '\0';
 					fmt_err(err, errlen, name, dup->line, dup->col,
-						"duplicate key '%s'", dup->str);
+						"duplicate key '%s'", b);
 					failed = true;
 					break;
 				}
@@ -387,12 +565,6 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 		}
 
 		if (failed || !node) {
-			yaml_event_delete(&ev);
-			continue;
-		}
-		if (d->n_nodes >= YT_MAX_NODES) {
-			fmt_err(err, errlen, name, line, col, "more than %d YAML nodes", YT_MAX_NODES);
-			failed = true;
 			yaml_event_delete(&ev);
 			continue;
 		}
@@ -412,7 +584,6 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 			stack[depth].pending_key = NULL;
 			stack[depth].cap = 0;
 			stack[depth].anchor_idx = aidx;
-			/* a collection used as a key is refused when it closes */
 			depth++;
 			yaml_event_delete(&ev);
 			continue;
@@ -422,40 +593,23 @@ yt_node *yt_parse(const char *name, const char *buf, size_t len, yt_doc **docp, 
 		if (depth == 0) {
 			root = node;
 		} else {
-			frame *p = &stack[depth - 1];
-			if (p->node->kind == YT_SEQ) {
-				if (push_item(d, p, NULL, node) < 0)
-					goto nomem;
-			} else if (!p->pending_key) {
-				if (node->kind != YT_SCALAR) {
-					fmt_err(err, errlen, name, node->line, node->col,
-						"a mapping key must be plain text, not a %s",
-						node->kind == YT_MAP ? "mapping" : "sequence");
-					failed = true;
-				} else if (!node->quoted && strcmp(node->str, "<<") == 0) {
-					fmt_err(err, errlen, name, node->line, node->col,
-						"merge keys ('<<') are not supported; write the keys out");
-					failed = true;
-				} else {
-					p->pending_key = node;
-				}
-			} else {
-				if (push_item(d, p, p->pending_key, node) < 0)
-					goto nomem;
-				p->pending_key = NULL;
-			}
+			int rc = attach(d, &stack[depth - 1], node, err, errlen, name);
+			if (rc == -2)
+				goto nomem;
+			if (rc)
+				failed = true;
 		}
 		yaml_event_delete(&ev);
 		continue;
 nomem:
 		yaml_event_delete(&ev);
-		fmt_err(err, errlen, name, line, col, "out of memory (or more than %d YAML nodes)",
-			YT_MAX_NODES);
+		fmt_err(err, errlen, name, line, col, "out of memory");
 		failed = true;
 	}
 	yaml_parser_delete(&parser);
 	if (!failed && !root) {
-		fmt_err(err, errlen, name, 1, 1, "empty file; expected a YAML mapping");
+		fmt_err(err, errlen, name, 1, 1,
+			"no YAML document: the file is empty or holds only comments; expected a mapping");
 		failed = true;
 	}
 	if (failed) {

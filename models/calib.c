@@ -417,6 +417,10 @@ int calib_fit(cfg_t *c, calib_result *res, char *err, size_t errlen)
 	wl_t w;
 	wl_init(&w, &c->model);
 	memset(res, 0, sizeof *res);
+	if (!c->has_meas) {
+		snprintf(err, errlen, "the config has no 'measurements' section; there is nothing to fit to");
+		return -1;
+	}
 	if (fit_resources(c, res, err, errlen) || fit_pcap(c, &w, res, err, errlen) ||
 	    fit_timing(c, &w, res, err, errlen) || fit_power(c, &w, res, err, errlen)) {
 		c->cal = saved;
@@ -450,6 +454,8 @@ int calib_rows(const cfg_t *c, calib_row *rows, int max)
 	const cfg_meas *m = &c->meas;
 	const design_t *base = find_design(c, m->fit_design);
 	const design_t *dpr = find_design(c, m->dpr_design);
+	if (!c->has_meas || !base || !dpr)
+		return 0;
 	wl_t w;
 	wl_init(&w, &c->model);
 	perf_ctx p, q;

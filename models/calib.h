@@ -52,10 +52,12 @@ typedef struct {
 	int iterations;
 } calib_result;
 
-/* Fit in place.  Returns 0, or -1 with err set (c left as it was). */
+/* Fit in place.  Returns 0, or -1 with err set (c left as it was), also
+ * when the config has no measurements section. */
 int calib_fit(cfg_t *c, calib_result *res, char *err, size_t errlen);
 
-/* Every measured point with its prediction; returns the number of rows. */
+/* Every measured point with its prediction; returns the number of rows
+ * (0 when the config has no measurements section). */
 int calib_rows(const cfg_t *c, calib_row *rows, int max);
 
 #endif

@@ -1,21 +1,124 @@
 /*
  * check_cfg.c - the config loader: the shipped configs load, and every
- * kind of user error is reported as FILE:LINE:COL naming the key.
+ * kind of user error is reported as FILE:LINE:COL naming the key and what
+ * was expected, at several places of a realistic config.
+ *
+ * Most cases edit configs/kv260.yaml (one replacement) and compute the
+ * expected position from the edited text: the byte where the offending
+ * token starts, turned into a 1-based line and column.  The position is
+ * never copied from the program's output.
  */
+#include <math.h>
+#include <unistd.h>
+
 #include "suites.h"
 #include "testutil.h"
+#include "ytree.h"
 
-/* Load a buffer; expect failure with `line:col` and every `needle`. */
-static void expect_error(const char *text, int line, int col, const char *needle)
+/* 1-based line and column of byte `off` of ASCII text with LF line ends. */
+static void pos_of(const char *text, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/* Load `len` bytes; expect failure at line:col with every needle in the message. */
+static void expect_error_n(const char *text, size_t len, int line, int col, const char *n1,
+			   const char *n2)
 {
 	cfg_t c;
 	char err[1024], pos[64];
-	int rc = cfg_load_buffer(&c, "t.yaml", text, strlen(text), err, sizeof err);
-	ck_assert_msg(rc == -1, "expected an error containing '%s'", needle);
+	int rc = cfg_load_buffer(&c, "t.yaml", text, len, err, sizeof err);
+	ck_assert_msg(rc == -1, "expected an error containing '%s'", n1);
+	ck_assert_msg(c.text == NULL, "a failed load left text behind");
 	snprintf(pos, sizeof pos, "t.yaml:%d:%d: ", line, col);
 	ck_assert_msg(strncmp(err, pos, strlen(pos)) == 0, "expected position %s in: %s", pos, err);
-	ck_assert_msg(strstr(err, needle) != NULL, "expected '%s' in: %s", needle, err);
+	ck_assert_msg(strstr(err, n1) != NULL, "expected '%s' in: %s", n1, err);
+	ck_assert_msg(!n2 || strstr(err, n2) != NULL, "expected '%s' in: %s", n2, err);
 }
+
+static void expect_error(const char *text, int line, int col, const char *needle)
+{
+	expect_error_n(text, strlen(text), line, col, needle, NULL);
+}
+
+/* Expect failure at the byte where `mark` first occurs in text. */
+static void expect_error_at(const char *text, const char *mark, const char *n1, const char *n2)
+{
+	const char *m = strstr(text, mark);
+	ck_assert_msg(m != NULL, "mark '%s' not in the text", mark);
+	int line, col;
+	pos_of(text, (size_t)(m - text), &line, &col);
+	expect_error_n(text, strlen(text), line, col, n1, n2);
+}
+
+/* `path` with the first `from` replaced by `to` (malloc'd); *at = offset of the edit. */
+static char *edit_file(const char *path, const char *from, const char *to, size_t *at)
+{
+	char *b = tu_read(path, NULL);
+	char *p = strstr(b, from);
+	ck_assert_msg(p != NULL, "'%s' not found in %s", from, path);
+	size_t n = strlen(b), fl = strlen(from), tl = strlen(to), o = (size_t)(p - b);
+	char *out = malloc(n - fl + tl + 1);
+	ck_assert(out != NULL);
+	memcpy(out, b, o);
+	memcpy(out + o, to, tl);
+	memcpy(out + o + tl, p + fl, n - o - fl + 1);
+	free(b);
+	if (at)
+		*at = o;
+	return out;
+}
+
+/*
+ * One edit of a shipped config that must fail.  The error is expected at
+ * `mark`: inside the replacement text `to` (its first occurrence there), or,
+ * when `mark` starts with '@', at the first occurrence of the rest in the
+ * whole edited file.  `key` is the dotted key the message must name, `what`
+ * what it must say was expected.
+ */
+typedef struct {
+	const char *from, *to, *mark, *key, *what;
+} edit_case;
+
+static void run_edit_in(const char *path, const edit_case *e)
+{
+	size_t at;
+	char *t = edit_file(path, e->from, e->to, &at);
+	size_t off;
+	if (e->mark[0] == '@') {
+		const char *m = strstr(t, e->mark + 1);
+		ck_assert_msg(m != NULL, "mark '%s' not in the edited text", e->mark + 1);
+		off = (size_t)(m - t);
+	} else {
+		const char *m = strstr(e->to, e->mark);
+		ck_assert_msg(m != NULL, "mark '%s' not in the replacement '%s'", e->mark, e->to);
+		off = at + (size_t)(m - e->to);
+	}
+	int line, col;
+	pos_of(t, off, &line, &col);
+	expect_error_n(t, strlen(t), line, col, e->key, e->what);
+	free(t);
+}
+
+static void run_edits(const edit_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		run_edit_in(KV260, &cases[i]);
+}
+
+#define RUN(cases) run_edits(cases, sizeof cases / sizeof cases[0])
+
+/* ------------------------------------------------------------ positives */
 
 START_TEST(default_loads)
 {
@@ -25,18 +128,627 @@ START_TEST(default_loads)
 	ck_assert_int_eq(c.model.layers, 24);
 	ck_assert_int_eq(strlen(c.sha256), 64);
 	ck_assert_int_ge(cfg_find_design(&c, "tellme"), 0);
+	ck_assert(c.has_meas);
 	cfg_release(&c);
 }
 END_TEST
 
-START_TEST(basic_errors)
+/* A legitimate anchor and alias load, and the alias shares the value. */
+START_TEST(alias_ok)
 {
-	expect_error("", 1, 1, "empty file");
-	expect_error("- a\n- b\n", 1, 1, "must be a mapping");
-	expect_error("schema: 1\nschema: 1\n", 2, 1, "duplicate key 'schema'");
-	expect_error("schema: 1\nbogus: 2\n", 2, 1, "unknown key 'bogus'");
+	char *t = tu_edit("      - {name: S3, peak_gb_s: 9.6}", "      - {name: S3, peak_gb_s: &ctrl 9.6}");
+	/* splice the alias into the next port */
+	char *p = strstr(t, "{name: S4, peak_gb_s: 9.6}");
+	ck_assert(p != NULL);
+	char *u = malloc(strlen(t) + 16);
+	memcpy(u, t, (size_t)(p - t));
+	strcpy(u + (p - t), "{name: S4, peak_gb_s: *ctrl}");
+	strcat(u, p + strlen("{name: S4, peak_gb_s: 9.6}"));
+	cfg_t c;
+	char err[1024];
+	ck_assert_msg(cfg_load_buffer(&c, "t.yaml", u, strlen(u), err, sizeof err) == 0, "%s", err);
+	ck_assert_double_eq(c.dev.ddr.ctrl[1].peak_gb_s, 9.6);
+	cfg_release(&c);
+	free(t);
+	free(u);
+}
+END_TEST
+
+/* A file with a UTF-8 BOM, CR LF line ends and non-ASCII comments loads. */
+START_TEST(utf8_bom_crlf_loads)
+{
+	size_t len;
+	char *b = tu_read(KV260, &len);
+	char *t = malloc(2 * len + 16);
+	size_t n = 0;
+	memcpy(t, "\xef\xbb\xbf# \xc2\xb5s and \xe2\x89\x88\n", 17);
+	n = 17;
+	for (size_t i = 0; i < len; i++) {
+		if (b[i] == '\n')
+			t[n++] = '\r';
+		t[n++] = b[i];
+	}
+	cfg_t c;
+	char err[1024];
+	ck_assert_msg(cfg_load_buffer(&c, "t.yaml", t, n, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(c.model.hidden, 1536);
+	cfg_release(&c);
+	free(b);
+	free(t);
+}
+END_TEST
+
+/*
+ * Write-back puts each value where the file has it, in bytes, even after
+ * multi-byte characters (libyaml counts its marks in characters).
+ */
+START_TEST(write_back_after_utf8)
+{
+	char *t = tu_edit("calibration:\n", "calibration:   # \xce\xb7 = \xe2\x80\x9c\xe2\x80\x9d efficiencies\n");
+	cfg_t c;
+	char err[1024];
+	ck_assert_msg(cfg_load_buffer(&c, "t.yaml", t, strlen(t), err, sizeof err) == 0, "%s", err);
+	int slot = cfg_slot_index("eta_attn");
+	ck_assert_int_ge(slot, 0);
+	double v = 0.5;
+	char out[] = "/tmp/pdswap_cfg_wb_XXXXXX";
+	int fd = mkstemp(out);
+	ck_assert(fd >= 0);
+	close(fd);
+	ck_assert_msg(cfg_write_back(&c, out, &slot, &v, 1, err, sizeof err) == 0, "%s", err);
+	cfg_t d;
+	ck_assert_msg(cfg_load(&d, out, err, sizeof err) == 0, "%s", err);
+	ck_assert_double_eq(d.cal.eta_attn.value, 0.5);
+	ck_assert_double_eq(d.cal.eta_tlmm.value, c.cal.eta_tlmm.value);
+	ck_assert_uint_eq(d.text_len, c.text_len - strlen("0.44472") + strlen("0.5"));
+	cfg_release(&c);
+	cfg_release(&d);
+	unlink(out);
+	free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------- whole documents */
+
+START_TEST(documents)
+{
+	expect_error("", 1, 1, "no YAML document");
+	expect_error("# only a comment\n\n# and another\n", 1, 1, "no YAML document");
+	/* the empty document's node starts after the marker line */
+	expect_error("---\n", 2, 1, "must be a mapping of sections, got nothing");
+	expect_error("just text\n", 1, 1, "must be a mapping of sections, got a scalar 'just text'");
+	expect_error("- schema\n- 1\n", 1, 1, "must be a mapping of sections, got a sequence");
+	expect_error("schema: 1\n---\nschema: 1\n", 2, 1, "more than one YAML document");
+	expect_error("schema: 1\n...\n---\nschema: 1\n", 3, 1, "more than one YAML document");
+	expect_error("schema: 2\n", 1, 9, "'schema' is 2; this pdswap reads schema 1");
+	expect_error("schema: 1\n", 1, 1, "missing required key 'device'");
+}
+END_TEST
+
+START_TEST(bytes)
+{
+	/* NUL: the reader refuses control characters; CR ends a line as LF does */
+	expect_error_n("schema: 1\n\0\n", 12, 2, 1, "not valid YAML text", "0x00");
+	expect_error_n("schema: 1\r\0\r", 12, 2, 1, "not valid YAML text", "0x00");
+	/* invalid UTF-8: the column counts characters (the e-acute is one) */
+	expect_error_n("schema: 1\n# \xc3\xa9\xff\n", 16, 2, 4, "not valid YAML text", "0xff");
+	/* a bad trailing byte is reported where it is: after "# caf" and the lead byte */
+	expect_error_n("schema: 1\n# caf\xc3\x28\n", 18, 2, 7, "invalid trailing UTF-8 octet", "0x28");
+	/* a UTF-16 file is refused as such */
+	expect_error_n("\xff\xfes\0c\0", 6, 1, 1, "UTF-16", NULL);
+	/* bytes 0..255: byte 0 is the first thing the reader refuses */
+	char all[256];
+	for (int i = 0; i < 256; i++)
+		all[i] = (char)i;
+	expect_error_n(all, sizeof all, 1, 1, "not valid YAML text", NULL);
+	/* a NUL escaped inside a quoted scalar reaches the loader, which refuses it */
+	char *t = tu_edit("name: \"AMD Kria KV260", "name: \"AMD\\0Kria KV260");
+	expect_error_at(t, "\"AMD\\0", "'device.name'", "must not contain NUL");
+	free(t);
+	/* CR line ends count as lines in every later position */
+	expect_error("schema: 1\rbogus: 2\r", 2, 1, "unknown key 'bogus'");
+}
+END_TEST
+
+/* Pseudo-random junk never crashes and always names a position. */
+START_TEST(random_junk)
+{
+	uint32_t x = 12345;
+	char buf[4096];
+	for (int round = 0; round < 200; round++) {
+		size_t n = 1 + round * 19 % sizeof buf;
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1664525u + 1013904223u;
+			/* mostly YAML punctuation and text, some raw bytes */
+			static const char alpha[] = "ab: -[]{},&*!|>'\"#\n\t0123456789.e";
+			buf[i] = (x >> 24) < 200 ? alpha[(x >> 8) % (sizeof alpha - 1)] : (char)(x >> 16);
+		}
+		cfg_t c;
+		char err[1024];
+		int rc = cfg_load_buffer(&c, "t.yaml", buf, n, err, sizeof err);
+		ck_assert_int_eq(rc, -1);
+		ck_assert_msg(strncmp(err, "t.yaml:", 7) == 0, "%s", err);
+		int line = 0, col = 0;
+		ck_assert_msg(sscanf(err, "t.yaml:%d:%d: ", &line, &col) == 2 && line >= 1 && col >= 1,
+			      "no position in: %s", err);
+	}
+}
+END_TEST
+
+START_TEST(limits)
+{
+	/* nesting: the root mapping is one level, so the YT_MAX_DEPTH-th '[' is too deep */
+	char deep[200] = "a: ";
+	for (int i = 0; i < 40; i++)
+		strcat(deep, "[");
+	for (int i = 0; i < 40; i++)
+		strcat(deep, "]");
+	strcat(deep, "\n");
+	expect_error(deep, 1, 3 + YT_MAX_DEPTH, "nested deeper than");
+
+	/* more than the size limit: refused before parsing */
+	size_t big = (4u << 20) + 1;
+	char *b = malloc(big);
+	memset(b, '#', big);
+	expect_error_n(b, big, 1, 1, "larger than", NULL);
+	free(b);
+
+	/* a file of that size on disk: the same error through cfg_load */
+	char path[] = "/tmp/pdswap_cfg_big_XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	for (size_t i = 0; i < 3 * big; i += 4096) {
+		static char line[4096];
+		memset(line, '#', sizeof line);
+		line[sizeof line - 1] = '\n';
+		fwrite(line, 1, sizeof line, f);
+	}
+	fclose(f);
+	cfg_t c;
+	char err[1024];
+	ck_assert_int_eq(cfg_load(&c, path, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, ":1:1: the file is larger than") != NULL, "%s", err);
+	unlink(path);
+
+	/* a directory and a missing file: named, no crash */
+	ck_assert_int_eq(cfg_load(&c, "/tmp", err, sizeof err), -1);
+	ck_assert_msg(strncmp(err, "/tmp: cannot read", 17) == 0, "%s", err);
+	ck_assert_int_eq(cfg_load(&c, "/nonexistent/pdswap.yaml", err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "cannot open") != NULL, "%s", err);
+}
+END_TEST
+
+/* Aliases count as nodes: a file of many aliases stops at the node limit. */
+START_TEST(alias_flood)
+{
+	size_t n = YT_MAX_NODES + 10, cap = 16 + 5 * n;
+	char *t = malloc(cap);
+	strcpy(t, "a: &x 1\nl:\n");
+	size_t len = strlen(t);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(t + len, "- *x\n", 5);
+		len += 5;
+	}
+	cfg_t c;
+	char err[1024];
+	ck_assert_int_eq(cfg_load_buffer(&c, "t.yaml", t, len, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "YAML nodes") != NULL, "%s", err);
+	free(t);
+}
+END_TEST
+
+/*
+ * Many anchors and many aliases to the first of them: the parser gets
+ * through (anchors are hashed; a linear search per alias would take
+ * minutes) and the loader reports the first unknown key.
+ */
+START_TEST(anchor_flood)
+{
+	int na = 40000, nl = 100000;
+	size_t cap = (size_t)na * 32 + (size_t)nl * 8 + 64;
+	char *t = malloc(cap);
+	size_t len = 0;
+	for (int i = 0; i < na; i++)
+		len += (size_t)sprintf(t + len, "k%d: &a%d %d\n", i, i, i);
+	len += (size_t)sprintf(t + len, "l:\n");
+	for (int i = 0; i < nl; i++)
+		len += (size_t)sprintf(t + len, "- *a0\n");
+	expect_error_n(t, len, 1, 1, "unknown key 'k0'", NULL);
+	free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------------- aliases */
+
+START_TEST(alias_misuse)
+{
+	expect_error("schema: *nope\n", 1, 9, "alias '*nope' has no anchor");
+	expect_error("a: &x [1, *x]\n", 1, 11, "alias '*x' refers to a node that contains it");
+	expect_error("a: &x {b: *x}\n", 1, 11, "alias '*x' refers to a node that contains it");
+	expect_error("a: &k b\n*k : 1\n", 2, 1, "alias '*k' used as a mapping key");
+	expect_error("base: &b {x: 1}\nd:\n  <<: *b\n", 3, 3, "merge keys ('<<') are not supported");
+	expect_error("? [a]\n: 1\n", 1, 3, "a mapping key must be plain text, not a sequence");
+	expect_error("? {a: 1}\n: 1\n", 1, 3, "a mapping key must be plain text, not a mapping");
+	static const edit_case cases[] = {
+		/* alias to an anchor defined later in the file */
+		{"  peak_gb_s: 19.2 ", "  peak_gb_s: *later ", "*later", "alias '*later' has no anchor", NULL},
+		/* an alias inside its own anchored mapping, in a list item */
+		{"{name: rp_s, clb_tiles: 56,", "&p {name: rp_s, clb_tiles: *p,", "*p", "refers to a node that contains it",
+		 NULL},
+	};
+	RUN(cases);
+	/* a merge key in the calibration section (the anchor comes first) */
+	char *t = edit_file(KV260, "  eta_tlmm:       {value", "  eta_tlmm:       &e {value", NULL);
+	char *p = strstr(t, "  eta_attn:       {value: 0.44472,");
+	ck_assert(p != NULL);
+	char *u = malloc(strlen(t) + 16);
+	memcpy(u, t, (size_t)(p - t));
+	strcpy(u + (p - t), "  eta_attn:       {<<: *e, value: 0.44472,");
+	strcat(u, p + strlen("  eta_attn:       {value: 0.44472,"));
+	expect_error_at(u, "<<", "merge keys", NULL);
+	free(u);
+	free(t);
+	/* an anchored mapping used as a number: reported where the mapping is */
+	t = edit_file(KV260, "    tiles: {clb", "    tiles: &pb {clb", NULL);
+	p = strstr(t, "value: 2.29,");
+	ck_assert(p != NULL);
+	u = malloc(strlen(t) + 16);
+	memcpy(u, t, (size_t)(p - t));
+	strcpy(u + (p - t), "value: *pb,");
+	strcat(u, p + strlen("value: 2.29,"));
+	expect_error_at(u, "&pb", "'calibration.pcap_slowdown.value'", "must be a number, got a mapping");
+	free(u);
+	free(t);
+}
+END_TEST
+
+START_TEST(tags)
+{
+	expect_error("schema: !!binary AAAA\n", 1, 9, "unsupported tag '!!binary'");
+	expect_error("schema: !custom 1\n", 1, 9, "unsupported tag '!custom'");
+	expect_error("device: !!seq {a: 1}\n", 1, 9, "unsupported tag '!!seq' on a mapping");
+	expect_error("device: !!int [1]\n", 1, 9, "unsupported tag '!!int' on a sequence");
+	static const edit_case cases[] = {
+		/* !!str makes a number text */
+		{"  layers: 24", "  layers: !!str 24", "!!str", "'model.layers'", "must be an integer, got the string \"24\""},
+		{"  hidden: 1536", "  hidden: !!null 1536", "!!null", "'model.hidden'", "must be an integer, got null"},
+	};
+	RUN(cases);
+}
+END_TEST
+
+/* -------------------------------------------------------- syntax errors */
+
+START_TEST(syntax)
+{
 	expect_error("schema: [1\n", 2, 1, "YAML syntax error");
-	expect_error("schema: 2\n", 1, 9, "schema 1");
+	static const edit_case cases[] = {
+		/* a tab where indentation belongs, nested */
+		{"  name: \"AMD Kria KV260", "\tname: \"AMD Kria KV260", "\t", "YAML syntax error", "cannot start any token"},
+		/* a second ': ' inside a plain value, nested */
+		{"  part: xck26-sfvc784-2LV-c", "  part: xck26: sfvc784", ": sfvc784", "YAML syntax error",
+		 "mapping values are not allowed"},
+		/* an empty entry in a list item's flow mapping */
+		{"{name: HP1, width_bits: 128,", "{name: HP1,, width_bits: 128,", ", width", "YAML syntax error",
+		 "did not find expected node content"},
+		/* an anchor without a name, in the calibration section */
+		{"  lm_head_s:      {value: 0.009,", "  lm_head_s:      {value: & 0.009,", " 0.009", "YAML syntax error",
+		 "alphabetic or numeric"},
+		/* the same in the measurements section */
+		{"    - {prompt: 128, s: 0.96,", "    - {prompt: 128,, s: 0.96,", ", s: 0.96", "YAML syntax error",
+		 "did not find expected node content"},
+	};
+	RUN(cases);
+}
+END_TEST
+
+/* --------------------------------------------------------- duplicate keys */
+
+START_TEST(duplicates)
+{
+	/* top level: the later key is reported */
+	char *t = edit_file(KV260, "schema: 1\n", "schema: 1\nschema: 1\n", NULL);
+	const char *second = strstr(strstr(t, "schema: 1\n") + 1, "schema: 1\n");
+	int line, col;
+	pos_of(t, (size_t)(second - t), &line, &col);
+	expect_error_n(t, strlen(t), line, col, "duplicate key 'schema'", NULL);
+	free(t);
+	static const edit_case more[] = {
+		/* nested mapping */
+		{"  part: xck26-sfvc784-2LV-c\n", "  part: xck26-sfvc784-2LV-c\n  part: again\n", "part: again",
+		 "duplicate key 'part'", NULL},
+		/* a list item's flow mapping */
+		{"{name: HP0, width_bits: 128,", "{name: HP0, width_bits: 128, name: HPX,", "name: HPX",
+		 "duplicate key 'name'", NULL},
+		/* a coefficient inside calibration */
+		{"{value: 0.68461, prov: fitted,", "{value: 0.68461, prov: fitted, value: 1,", "value: 1,",
+		 "duplicate key 'value'", NULL},
+		/* a design name */
+		{"  pdswap:                       # the published PD-Swap",
+		 "  tellme:                       # the published PD-Swap", "tellme:", "duplicate key 'tellme'", NULL},
+		/* a port-map name */
+		{"    kv2x2: {q: [HP0],", "    qkvo: {q: [HP0],", "qkvo", "duplicate key 'qkvo'", NULL},
+		/* the measurements section */
+		{"    decode_rm:       {lut: 26418", "    prefill_rm:       {lut: 26418", "prefill_rm",
+		 "duplicate key 'prefill_rm'", NULL},
+		/* a quoted key equals the plain one */
+		{"  hidden: 1536\n", "  hidden: 1536\n  'hidden': 1536\n", "'hidden'", "duplicate key 'hidden'", NULL},
+	};
+	RUN(more);
+}
+END_TEST
+
+/* ------------------------------------------------------------ unknown keys */
+
+START_TEST(unknown_keys)
+{
+	static const edit_case cases[] = {
+		{"objective:                      # Eq. 6", "objectve:                      # Eq. 6", "objectve",
+		 "unknown key 'objectve' in 'the top level'", "expected one of: schema, device,"},
+		{"  clock_max_mhz: 300", "  clock_max_mhzz: 300", "clock_max_mhzz", "unknown key 'clock_max_mhzz' in 'device'",
+		 "clock_max_mhz"},
+		{"{name: HP2, width_bits: 128,", "{name: HP2, widht_bits: 128,", "widht_bits",
+		 "unknown key 'widht_bits' in 'device.hp_ports[2]'", "expected one of: name, width_bits"},
+		{"  eta_tlmm:       {value", "  eta_tlm:       {value", "eta_tlm", "unknown key 'eta_tlm' in 'calibration'",
+		 "eta_tlmm"},
+		{"{value: 0.75,  prov: measured,", "{value: 0.75,  provenance: measured,", "provenance",
+		 "unknown key 'provenance' in 'calibration.ddr_efficiency'", "expected one of: value, prov, source"},
+		{"  ttft:\n    - {prompt: 64,", "  ttfts:\n    - {prompt: 64,", "ttfts", "unknown key 'ttfts' in 'measurements'",
+		 "ttft"},
+		{"    - {context: 64,   tok_s: 25.0,", "    - {context: 64,   tok_per_s: 25.0,", "tok_per_s",
+		 "unknown key 'tok_per_s' in 'measurements.decode[0]'", "tok_s"},
+		{"    clock_mhz: 250              # [TELLME2]", "    clok_mhz: 250              # [TELLME2]", "clok_mhz",
+		 "unknown key 'clok_mhz' in 'designs.tellme'", "clock_mhz"},
+		{"  burst_beats: 16\n  port_maps_prefill", "  burst_beat: 16\n  port_maps_prefill", "burst_beat",
+		 "unknown key 'burst_beat' in 'design_space'", NULL},
+	};
+	RUN(cases);
+}
+END_TEST
+
+/* -------------------------------------------------------------- wrong types */
+
+START_TEST(wrong_types)
+{
+	static const edit_case cases[] = {
+		{"  clock_max_mhz: 300", "  clock_max_mhz: fast", "fast", "'device.clock_max_mhz'",
+		 "must be an integer, got 'fast'"},
+		{"  layers: 24", "  layers: {n: 24}", "{n", "'model.layers'", "must be an integer, got a mapping"},
+		{"  layers: 24", "  layers: 24.0", "24.0", "'model.layers'", "must be an integer, got '24.0'"},
+		{"  layers: 24", "  layers: 2.4e1", "2.4e1", "'model.layers'", "must be an integer, got '2.4e1'"},
+		{"    tiles: {clb: 244, dsp: 52, bram: 12, uram: 4}", "    tiles: [244, 52, 12, 4]", "[244", "'device.fabric.tiles'",
+		 "must be a mapping, got a sequence"},
+		{"  prompts: [64, 128, 256, 512, 768, 1024]", "  prompts: 64", "64", "'workload.prompts'",
+		 "must be a sequence, got a scalar '64'"},
+		{"  prompts: [64, 128, 256, 512, 768, 1024]", "  prompts: [64, 128, x, 512, 768, 1024]", "x,",
+		 "'workload.prompts[2]'", "must be an integer, got 'x'"},
+		{"q_preload: true", "q_preload: yes", "yes", "'architecture.port_maps.kv2x2.q_preload'",
+		 "must be true or false, got 'yes'"},
+		{"q_preload: true", "q_preload: \"true\"", "\"true\"", "'architecture.port_maps.kv2x2.q_preload'",
+		 "got the string \"true\""},
+		{"  eta_port:       {value: 0.470215,", "  eta_port:       {value: high,", "high",
+		 "'calibration.eta_port.value'", "must be a number, got 'high'"},
+		{"prov: measured, source: \"[FPT19]", "prov: guessed, source: \"[FPT19]", "guessed",
+		 "'calibration.ddr_efficiency.prov'", "must be one of measured, fitted, derived, assumed"},
+		{"    - {prompt: 128, s: 0.96,", "    - {prompt: 128, s: fast,", "fast", "'measurements.ttft[1].s'",
+		 "must be a number, got 'fast'"},
+		{"    mode: static", "    mode: turbo", "turbo", "'designs.tellme.mode'", "must be 'static' or 'dpr'"},
+		{"  name: \"AMD Kria KV260 (XCK26-SFVC784-2LV-C)\"", "  name: [a, b]", "[a", "'device.name'",
+		 "must be text, got a sequence"},
+		{"  name: \"AMD Kria KV260 (XCK26-SFVC784-2LV-C)\"", "  name: \"\"", "\"\"", "'device.name'",
+		 "must be non-empty text, got an empty string"},
+		{"  name: \"AMD Kria KV260 (XCK26-SFVC784-2LV-C)\"", "  name:", "@name:\n  part", "'device.name'",
+		 "must be non-empty text, got null"},
+		{"    - {name: rp_s,", "    - {name: rp-s,", "rp-s", "'architecture.pblocks[0].name'", "must be an identifier"},
+		{"  tellme:                       # the published static", "  tell-me:                       # the published static",
+		 "tell-me", "'designs.tell-me'", "must be an identifier"},
+		{"  port_maps_prefill: [qkvo]", "  port_maps_prefill: qkvo", "qkvo", "'design_space.port_maps_prefill'",
+		 "must be a sequence, got a scalar 'qkvo'"},
+		{"  gen_tokens: 128", "  gen_tokens: ~", "~", "'workload.gen_tokens'", "must be an integer, got null"},
+	};
+	RUN(cases);
+}
+END_TEST
+
+/* ------------------------------------------------------------- missing keys */
+
+START_TEST(missing_keys)
+{
+	static const edit_case cases[] = {
+		/* a whole top-level section: reported at the root mapping's first key */
+		{"objective:                      # Eq. 6 of [PDSWAP]\n  alpha: 0.7\n  prompt: 768\n  l_long: 2048\n  l_short: 64\n",
+		 "", "@schema: 1", "missing required key 'objective'", NULL},
+		/* a nested key: reported at the key holding the mapping */
+		{"  part: xck26-sfvc784-2LV-c\n", "", "@device:\n", "missing required key 'device.part'", NULL},
+		{"  l_short: 64\n", "", "@objective:", "missing required key 'objective.l_short'", NULL},
+		/* a list item has no key: reported at the item */
+		{"{name: HP0, width_bits: 128, max_clock_mhz: 333, ddr_port: S3}",
+		 "{name: HP0, width_bits: 128, max_clock_mhz: 333}", "{name: HP0", "missing required key 'device.hp_ports[0].ddr_port'",
+		 NULL},
+		/* calibration: a coefficient's provenance */
+		{"{value: 0.75,  prov: measured, source", "{value: 0.75,  source", "@ddr_efficiency:",
+		 "missing required key 'calibration.ddr_efficiency.prov'", NULL},
+		{"  swap_ps_ms:     {value", "  swap_ps_mz:     {value", "swap_ps_mz", "unknown key 'swap_ps_mz'", NULL},
+		/* measurements */
+		{"  swap_ms: {value: 45, source: \"[PDSWAP] attention RP over PCAP on KV260, PS software path included\"}\n", "",
+		 "@measurements:", "missing required key 'measurements.swap_ms'", NULL},
+		{"    - {bytes: 1048576, ms: 1.518}", "    - {bytes: 1048576}", "{bytes: 1048576",
+		 "missing required key 'measurements.pcap.points[1].ms'", NULL},
+		/* a dpr design without its pblock */
+		{"    rp: rp_m\n", "", "@pdswap:  ", "missing required key 'designs.pdswap.rp'", "a dpr design needs a pblock"},
+		/* a resource vector without one type */
+		{"  resources: {lut: 117120, ff: 234240, bram36: 144, uram: 64, dsp: 1248}",
+		 "  resources: {lut: 117120, ff: 234240, bram36: 144, uram: 64}", "@resources:", "missing required key 'device.resources.dsp'",
+		 NULL},
+	};
+	RUN(cases);
+}
+END_TEST
+
+/* -------------------------------------------------------- values and ranges */
+
+START_TEST(bad_values)
+{
+	static const edit_case cases[] = {
+		{"  layers: 24", "  layers: 0", "0", "'model.layers'", "must be an integer in [1, 1024], got '0'"},
+		{"  clock_max_mhz: 300", "  clock_max_mhz: -5", "-5", "'device.clock_max_mhz'", "must be an integer in [1, 2000]"},
+		{"  vocab: 32002", "  vocab: 99999999999", "999", "'model.vocab'", "must be an integer in [1, 10000000]"},
+		{"  vocab: 32002", "  vocab: 99999999999999999999999", "999", "'model.vocab'", "must be an integer in"},
+		{"  vocab: 32002", "  vocab: 2147483648", "2147", "'model.vocab'", "must be an integer in"},
+		{"  layers: 24", "  layers: 024", "024", "'model.layers'", "without leading zeros"},
+		{"  layers: 24", "  layers: \"24\"", "\"24\"", "'model.layers'", "must be an integer, got the string \"24\""},
+		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: .nan,", ".nan", "'calibration.eta_tlmm.value'",
+		 "must be a finite number, got '.nan'"},
+		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: .inf,", ".inf", "'calibration.eta_tlmm.value'",
+		 "must be a finite number"},
+		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: -.Inf,", "-.Inf", "'calibration.eta_tlmm.value'",
+		 "must be a finite number"},
+		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: 1e999,", "1e999", "'calibration.eta_tlmm.value'",
+		 "must be a finite number"},
+		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: 1e-999,", "1e-999", "'calibration.eta_tlmm.value'",
+		 "too small"},
+		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: \"0.7\",", "\"0.7\"", "'calibration.eta_tlmm.value'",
+		 "got the string \"0.7\""},
+		{"  eta_attn:       {value: 0.44472,", "  eta_attn:       {value: 1.5,", "1.5", "'calibration.eta_attn.value'",
+		 "must be a number in (0, 1], got '1.5'"},
+		{"  eta_attn:       {value: 0.44472,", "  eta_attn:       {value: 0,", "0,", "'calibration.eta_attn.value'",
+		 "must be a number in (0, 1]"},
+		{"  pcap_rate_mb_s: {value: 696.358,", "  pcap_rate_mb_s: {value: -1,", "-1", "'calibration.pcap_rate_mb_s.value'",
+		 "must be a number in (0,"},
+		{"  rp_routability_margin: 0.85", "  rp_routability_margin: 0", "0", "'constraints.rp_routability_margin'",
+		 "(0, 1]"},
+		{"{lut: 0.90, ff: 0.90,", "{lut: 0.90, ff: -0.90,", "-0.90", "'constraints.utilisation_cap.ff'", "(0, 1]"},
+		{"  alpha: 0.7", "  alpha: 1.1", "1.1", "'objective.alpha'", "[0, 1]"},
+		{"  peak_gb_s: 19.2 ", "  peak_gb_s: 0 ", "0", "'device.ddr.peak_gb_s'", "(0,"},
+		{"{name: S4, peak_gb_s: 9.6}", "{name: S4, peak_gb_s: 1e9}", "1e9", "'device.ddr.controller_ports[1].peak_gb_s'",
+		 "must be a number in (0, 10000]"},
+		{"{name: HP1, width_bits: 128,", "{name: HP1, width_bits: 96,", "96", "'device.hp_ports[1].width_bits'",
+		 "power of two"},
+		{"    - {prompt: 64,  s: 0.45,", "    - {prompt: 64,  s: 0,", "0,", "'measurements.ttft[0].s'", "(0,"},
+		{"      - {bytes: 1048576, ms: 1.518}", "      - {bytes: -1, ms: 1.518}", "-1", "'measurements.pcap.points[1].bytes'",
+		 "(0,"},
+		{"  board_power_w: {value: 4.8,", "  board_power_w: {value: .NaN,", ".NaN", "'measurements.board_power_w.value'",
+		 "finite"},
+		{"    clock_mhz: 250              # [TELLME2]", "    clock_mhz: 400              # [TELLME2]", "400",
+		 "'designs.tellme.clock_mhz'", "[1, 300]"},
+		{"  clock_mhz: [200, 250]", "  clock_mhz: [200, 250, 0]", "0]", "'design_space.clock_mhz[2]'", "[1, 300]"},
+		{"  tlmm_tables: [16, 20, 24, 28, 32]", "  tlmm_tables: []", "[]", "'design_space.tlmm_tables'",
+		 "must list at least one value"},
+		{"  tlmm_lanes: [4, 6, 8, 10, 12]", "  tlmm_lanes: [4, 6, 8, 6, 12]", "6, 12", "'design_space.tlmm_lanes'",
+		 "repeats the value 6"},
+		{"  modes: [dpr, static]", "  modes: []", "[]", "'design_space.modes'", "at least one"},
+		{"  modes: [dpr, static]", "  modes: [dpr, dpr]", "dpr]", "'design_space.modes'", "repeats 'dpr'"},
+		{"    weight_burst_beats: 16", "    weight_burst_beats: 32", "32", "'architecture.static_region.weight_burst_beats'",
+		 "[1, 16]"},
+		{"{name: rp_l, clb_tiles: 84,", "{name: rp_l, clb_tiles: 300,", "300", "'architecture.pblocks[2].clb_tiles'",
+		 "[1, 244]"},
+		{"  gen_tokens: 128", "  gen_tokens: 0", "0", "'workload.gen_tokens'", "[1, 2048]"},
+	};
+	RUN(cases);
+}
+END_TEST
+
+/* --------------------------------------------- cross-references and rules */
+
+START_TEST(cross_references)
+{
+	static const edit_case cases[] = {
+		{"    weight_ports: [HP0, HP1, HP3]", "    weight_ports: [HP0, HP1, HP7]", "HP7",
+		 "'architecture.static_region.weight_ports[2]' names 'HP7'", "not an HP port of the device"},
+		{"    weight_ports: [HP0, HP1, HP3]", "    weight_ports: [HP0, HP1, HP0]", "HP0]",
+		 "'architecture.static_region.weight_ports' names HP port 'HP0' twice", NULL},
+		{"k: [HP0, HP1], v: [HP2, HP3]", "k: [HP0, HP1], v: [HP2, HP9]", "HP9", "'architecture.port_maps.kv2x2.v[1]'",
+		 "not an HP port"},
+		{"ddr_port: S5}", "ddr_port: S6}", "S6", "'device.hp_ports[3].ddr_port' names 'S6'",
+		 "not in device.ddr.controller_ports"},
+		{"{name: HP3, width_bits", "{name: HP1, width_bits", "HP1", "HP port 'HP1' is defined twice", NULL},
+		{"{name: S5, peak_gb_s: 9.6}", "{name: S4, peak_gb_s: 9.6}", "S4", "controller port 'S4' is defined twice", NULL},
+		{"{name: rp_l, clb_tiles: 84,", "{name: rp_s, clb_tiles: 84,", "rp_s", "pblock 'rp_s' is defined twice", NULL},
+		{"    port_maps: {prefill: qkvo, decode: kv2x2}", "    port_maps: {prefill: qkvo, decode: kv3x3}", "kv3x3",
+		 "'designs.pdswap.port_maps.decode' names 'kv3x3'", "not a defined port map (defined: qkvo, kv2x2)"},
+		{"    rp: rp_m", "    rp: rp_q", "rp_q", "'designs.pdswap.rp' names 'rp_q'",
+		 "not a defined pblock (defined: rp_s, rp_m, rp_l)"},
+		{"  pblocks: [rp_s, rp_m, rp_l]", "  pblocks: [rp_s, rp_x, rp_l]", "rp_x", "'design_space.pblocks[1]' names 'rp_x'",
+		 "not a defined pblock"},
+		{"  pblocks: [rp_s, rp_m, rp_l]", "  pblocks: [rp_s, rp_m, rp_s]", "rp_s]", "'design_space.pblocks' repeats a name",
+		 NULL},
+		{"  port_maps_decode: [qkvo, kv2x2]", "  port_maps_decode: [qkvo, kvx]", "kvx",
+		 "'design_space.port_maps_decode[1]' names 'kvx'", "not a defined port map"},
+		{"  fit_design: tellme", "  fit_design: baseline", "baseline", "'measurements.fit_design'",
+		 "must name a static design in 'designs', got 'baseline'"},
+		{"  fit_design: tellme", "  fit_design: pdswap", "pdswap", "'measurements.fit_design'", "static design"},
+		{"  dpr_design: pdswap", "  dpr_design: tellme", "tellme", "'measurements.dpr_design'", "dpr design"},
+		{"    mode: static\n    clock_mhz: 250", "    mode: static\n    rp: rp_s\n    clock_mhz: 250", "rp_s",
+		 "'designs.tellme.rp' is only for mode 'dpr'", NULL},
+		{"  pdswap:                       # the published PD-Swap", "  best:                       # the published PD-Swap",
+		 "best:", "'designs.best' is reserved", NULL},
+	};
+	RUN(cases);
+}
+END_TEST
+
+START_TEST(cross_field_rules)
+{
+	static const edit_case cases[] = {
+		{"  kv_heads: 16", "  kv_heads: 5", "5", "'model.kv_heads' (5) must divide 'model.heads' (16)", NULL},
+		{"  kv_heads: 16", "  kv_heads: 32", "32", "'model.kv_heads' (32) must divide", NULL},
+		{"  weight_index_bits: 5", "  weight_index_bits: 4", "4", "'model.weight_index_bits' (4) cannot index 3^3 = 27",
+		 NULL},
+		/* a prompt beyond the model's context */
+		{"  prompts: [64, 128, 256, 512, 768, 1024]", "  prompts: [64, 128, 256, 512, 768, 4096]", "4096",
+		 "'workload.prompts[5]'", "[1, 2048]"},
+		{"  decode_contexts: [64, 256, 512, 1024, 2048]", "  decode_contexts: [64, 256, 512, 1024, 2049]", "2049",
+		 "'workload.decode_contexts[4]'", "[1, 2048]"},
+		/* the prompt plus the generated tokens */
+		{"  gen_tokens: 128", "  gen_tokens: 1500", "1500", "'workload.gen_tokens' (1500) after the prompt of 1024 tokens",
+		 "exceeds 'model.max_context' (2048)"},
+		{"  prompt: 768", "  prompt: 700", "700", "'objective.prompt' (700) must be one of 'workload.prompts'", NULL},
+		{"  l_long: 2048", "  l_long: 4096", "4096", "'objective.l_long'", "[1, 2048]"},
+		{"    - {prompt: 768, s: 11.10,", "    - {prompt: 4000, s: 11.10,", "4000", "'measurements.ttft[2].prompt'",
+		 "[1, 2048]"},
+		/* attention lanes beyond the head dimension */
+		{"    decode: {lanes: 32, burst_beats: 16, outstanding: 16}",
+		 "    decode: {lanes: 128, burst_beats: 16, outstanding: 16}", "128", "'designs.pdswap.decode.lanes'",
+		 "[1, 96]"},
+		{"  decode_lanes: [8, 16, 32, 48]", "  decode_lanes: [8, 16, 32, 128]", "128", "'design_space.decode_lanes[3]'",
+		 "[1, 96]"},
+		{"  prefill_lanes: [2, 4, 8]", "  prefill_lanes: [2, 4, 97]", "97", "'design_space.prefill_lanes[2]'", "[1, 96]"},
+		/* PCAP points need distinct sizes to give a rate */
+		{"      - {bytes: 1572864, ms: 2.270}", "      - {bytes: 524288, ms: 2.270}", "524288",
+		 "'measurements.pcap.points[2].bytes' repeats the size of point 0", NULL},
+		{"    prefill: {pe: 16, lanes: 4, block: 4, burst_beats: 16,", "    prefill: {pe: 16, lanes: 4, block: 4, burst_beats: 17,",
+		 "17", "'designs.pdswap.prefill.burst_beats'", "[1, 16]"},
+		{"    - {name: rp_m, clb_tiles: 70, dsp_tiles: 15, bram_tiles: 10, uram_sites: 12}",
+		 "    - {name: rp_m, clb_tiles: 70, dsp_tiles: 15, bram_tiles: 10, uram_sites: 65}", "65",
+		 "'architecture.pblocks[1].uram_sites'", "[0, 64]"},
+	};
+	RUN(cases);
+}
+END_TEST
+
+/* ----------------------------------------------------- optional section */
+
+/* Without measurements the config loads; with a broken one it does not. */
+START_TEST(measurements_optional)
+{
+	size_t len;
+	char *b = tu_read(KV260, &len);
+	char *m = strstr(b, "\nmeasurements:");
+	ck_assert(m != NULL);
+	m[1] = '\0';
+	cfg_t c;
+	char err[1024];
+	ck_assert_msg(cfg_load_buffer(&c, "t.yaml", b, strlen(b), err, sizeof err) == 0, "%s", err);
+	ck_assert(!c.has_meas);
+	ck_assert_int_eq(c.meas.n_ttft, 0);
+	cfg_release(&c);
+	free(b);
+	/* a present section must be complete */
+	char *t = edit_file(KV260, "  fit_design: tellme\n", "", NULL);
+	expect_error_at(t, "measurements:                   # copied", "missing required key 'measurements.fit_design'",
+			NULL);
+	free(t);
 }
 END_TEST
 
@@ -44,8 +756,30 @@ Suite *cfg_suite(void)
 {
 	Suite *s = suite_create("cfg");
 	TCase *t = tcase_create("load");
+	tcase_set_timeout(t, 60);
 	tcase_add_test(t, default_loads);
-	tcase_add_test(t, basic_errors);
+	tcase_add_test(t, alias_ok);
+	tcase_add_test(t, utf8_bom_crlf_loads);
+	tcase_add_test(t, write_back_after_utf8);
+	tcase_add_test(t, documents);
+	tcase_add_test(t, bytes);
+	tcase_add_test(t, random_junk);
+	tcase_add_test(t, limits);
+	tcase_add_test(t, alias_flood);
+	tcase_add_test(t, alias_misuse);
+	tcase_add_test(t, tags);
+	tcase_add_test(t, syntax);
+	tcase_add_test(t, duplicates);
+	tcase_add_test(t, unknown_keys);
+	tcase_add_test(t, wrong_types);
+	tcase_add_test(t, missing_keys);
+	tcase_add_test(t, bad_values);
+	tcase_add_test(t, cross_references);
+	tcase_add_test(t, cross_field_rules);
+	tcase_add_test(t, measurements_optional);
 	suite_add_tcase(s, t);
+	TCase *h = tcase_create("hostile");
+	tcase_add_test(h, anchor_flood);
+	suite_add_tcase(s, h);
 	return s;
 }

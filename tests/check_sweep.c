@@ -486,10 +486,13 @@ static pid_t spawn(const char *cfg, const char *db, bool all_points, int delay_m
 		setenv("PDSWAP_CHUNK_DELAY_MS", d, 1);
 		if (!freopen("/dev/null", "w", stdout) || (quiet && !freopen("/dev/null", "w", stderr)))
 			_exit(127);
+		const char *hls = "build/test_sweep_hls";
 		if (all_points)
-			execl(bin(), bin(), cfg, "--db", db, "--threads", "2", "--no-progress", "--all-points", (char *)NULL);
+			execl(bin(), bin(), cfg, "--db", db, "--threads", "2", "--no-progress", "--hls-out", hls,
+			      "--all-points", (char *)NULL);
 		else
-			execl(bin(), bin(), cfg, "--db", db, "--threads", "2", "--no-progress", (char *)NULL);
+			execl(bin(), bin(), cfg, "--db", db, "--threads", "2", "--no-progress", "--hls-out", hls,
+			      (char *)NULL);
 		_exit(127);
 	}
 	return pid;

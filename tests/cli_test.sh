@@ -328,6 +328,68 @@ expect 2 "$BIN" export --db "$T/r.db" --format csv --what everything
 expect 2 "$BIN" export --db "$T/r.db" --format csv --run 99
 expect 1 "$BIN" export --db "$T/none.db" --format csv
 [ ! -e "$T/none.db" ] && ok || bad "export created a database"
+# every kind of bad config through the CLI: exit 2, "FILE:LINE:COL: " on
+# stderr at the position computed from the file, no database created, and
+# the stored runs of an existing database unchanged
+runs_before=$(sqlite3 "$T/r.db" "SELECT run_id, config_sha256, status FROM runs ORDER BY run_id")
+# bad_config NAME LINE COL NEEDLE: the config is $T/NAME
+bad_config() {
+	f="$T/$1"
+	for cmd in "" simulate calibrate validate; do
+		case $cmd in
+		"") expect 2 "$BIN" "$f" --db "$T/none/new.db" ;;
+		simulate) expect 2 "$BIN" simulate "$f" --design tellme --prompt 64 --gen 1 ;;
+		*) expect 2 "$BIN" $cmd "$f" ;;
+		esac
+		head -n 1 "$T/err" | grep -q "^$f:$2:$3: .*$4" && ok || bad "$cmd $1: want $f:$2:$3: ...$4, got: $(head -c 300 "$T/err")"
+		[ ! -s "$T/out" ] && ok || bad "$cmd $1 printed results"
+	done
+	expect 2 "$BIN" "$f" --db "$T/r.db"
+	[ "$(sqlite3 "$T/r.db" "SELECT run_id, config_sha256, status FROM runs ORDER BY run_id")" = "$runs_before" ] && ok ||
+		bad "$1 changed the stored runs"
+	[ ! -e "$T/none" ] && ok || bad "$1 created a database directory"
+}
+# position of the Nth (default first) line holding a fixed string: "LINE COL"
+pos() { awk -v s="$2" -v n="${3:-1}" 'i = index($0, s) { if (++k == n) { print NR, i; exit } }' "$1"; }
+
+sed 's/^  clock_max_mhz: 300/  clock_max_mhz: 0/' configs/kv260.yaml >"$T/zero_clock.yaml"
+set -- $(pos "$T/zero_clock.yaml" "clock_max_mhz: 0"); bad_config zero_clock.yaml "$1" $(($2 + 15)) "'device.clock_max_mhz' must be an integer in"
+sed 's/^  eta_attn: /  eta_atn: /' configs/kv260.yaml >"$T/unknown.yaml"
+set -- $(pos "$T/unknown.yaml" "eta_atn:"); bad_config unknown.yaml "$1" "$2" "unknown key 'eta_atn' in 'calibration'"
+sed 's/^  kv_heads: 16/  kv_heads: 6/' configs/kv260.yaml >"$T/gqa.yaml"
+set -- $(pos "$T/gqa.yaml" "kv_heads: 6"); bad_config gqa.yaml "$1" $(($2 + 10)) "'model.kv_heads' (6) must divide"
+sed 's/^    rp: rp_m/    rp: rp_z/' configs/kv260.yaml >"$T/pblock.yaml"
+set -- $(pos "$T/pblock.yaml" "rp: rp_z"); bad_config pblock.yaml "$1" $(($2 + 4)) "'designs.pdswap.rp' names 'rp_z'"
+cat configs/kv260.yaml configs/kv260.yaml >"$T/twice.yaml"
+# the later of two equal keys is the duplicate
+set -- $(pos "$T/twice.yaml" "schema: 1" 2); bad_config twice.yaml "$1" "$2" "duplicate key 'schema'"
+: >"$T/empty.yaml"
+bad_config empty.yaml 1 1 "no YAML document"
+printf 'schema: 1\n\001\002\003 binary\n' >"$T/junk.yaml"
+bad_config junk.yaml 2 1 "not valid YAML text"
+printf 'a: &x [1, *x]\n' >"$T/alias.yaml"
+bad_config alias.yaml 1 11 "alias '\*x' refers to a node that contains it"
+# a path that cannot be read: named, exit 2, nothing written
+expect 2 "$BIN" "$T" --db "$T/none/new.db"
+grep -q "^$T: cannot read" "$T/err" && ok || bad "directory as config: $(cat "$T/err")"
+[ ! -e "$T/none" ] && ok || bad "an unreadable config created a database"
+
+# the second board and the second model: the main job and simulate run,
+# calibrate and validate refuse them for want of measurements
+for cfgf in configs/zcu104.yaml configs/kv260_bitnet2b4t.yaml; do
+	expect 0 "$BIN" "$cfgf" --db "$T/other.db" --no-progress --hls-out "$T/other_hls"
+	expect 0 "$BIN" simulate "$cfgf" --design pdswap --prompt 512 --gen 32 --json
+	python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["ttft_s"] > 0 and o["decode_tok_s"] > 0' "$T/out" &&
+		ok || bad "simulate $cfgf"
+	for cmd in calibrate validate; do
+		expect 2 "$BIN" $cmd "$cfgf"
+		grep -q "needs a 'measurements' section" "$T/err" && ok || bad "$cmd $cfgf: $(cat "$T/err")"
+	done
+done
+n=$(sqlite3 "$T/other.db" "SELECT count(*) FROM runs WHERE status = 'complete'")
+[ "$n" = 2 ] && ok || bad "other.db has '$n' complete runs, want 2"
+expect 0 "$BIN" simulate configs/zcu104.yaml --design pdswap_xl --prompt 2000 --gen 48
+expect 2 "$BIN" simulate configs/zcu104.yaml --design pdswap_xl --prompt 2000 --gen 49
 
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

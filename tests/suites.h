@@ -17,5 +17,7 @@ Suite *factor_suite(void);
 Suite *sweep_suite(void);
 Suite *emit_suite(void);
 Suite *report_suite(void);
+Suite *configs_suite(void);
+Suite *fuzz_suite(void);
 
 #endif

@@ -46,7 +46,7 @@ static const point_t points[] = {
 	{"edge_static", MODE_STATIC, -1, -1, 8, 6, 2, 12, "kv2x2", {{NULL, NULL}}},
 	{"edge_full", -1, -1, -1, 2, 32, 4, 32, NULL,
 	 {{"head_dim: 96", "head_dim: 32"},
-	  {"decode_lanes: [8, 16, 32, 48]", "decode_lanes: [8, 16, 32]"}, /* swept lanes <= head_dim */
+	  {"decode_lanes: [8, 16, 32, 48]", "decode_lanes: [8, 16, 32]"}, /* lanes <= head_dim */
 	  {"weight_ports: [HP0, HP1, HP3]", "weight_ports: [HP2]"},
 	  {"qkvo: {q: [HP0], k: [HP1], v: [HP2], o: [HP3]}", "qkvo: {q: [HP0, HP1], k: [HP1], v: [HP2], o: [HP2, HP3]}"},
 	  {"kv2x2: {q: [HP0], k: [HP0, HP1], v: [HP2, HP3], o: [HP3],",
@@ -103,7 +103,7 @@ static int emit_point(const char *path, const char *text, const point_t *pt, con
 	char err[1024], dir[4096], name[4200];
 	char *t = strdup(text);
 	int rc = 1;
-	for (int i = 0; t && i < 5 && pt->edits[i].from; i++) {
+	for (int i = 0; t && i < (int)(sizeof pt->edits / sizeof pt->edits[0]) && pt->edits[i].from; i++) {
 		char *u = replace(t, pt->edits[i].from, pt->edits[i].to);
 		if (!u) {
 			fprintf(stderr, "csim_points: %s: '%s' not found in %s\n", pt->name, pt->edits[i].from, path);
