@@ -1,123 +1,197 @@
 /*
- * cmd_run.c - `pdswap-dse CONFIG`: the main job.  Evaluates every named
- * design of the config with the analytic model at every workload point,
- * stores the run in results.db in one transaction, and prints a summary.
+ * cmd_run.c - `pdswap-dse CONFIG`: the main job.  Sweeps the design space
+ * of the config (sweep.h) into results.db, resuming an unfinished run of
+ * the same config, and ends with the chosen PD-Swap design against the
+ * best static design of the same device, as the DES measured them.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "cmd.h"
+#include "emit.h"
 #include "perf.h"
 #include "report.h"
 #include "store.h"
+#include "sweep.h"
 #include "util.h"
 #include "workload.h"
 
+/* Where the chosen design's headers go by default (as for emit-hls). */
+#define HLS_OUT "sim/hw/generated"
+
 static void usage(FILE *f)
 {
-	fputs("usage: pdswap-dse CONFIG [--db FILE] [--report]\n"
-	      "  Evaluates the designs of CONFIG at every workload point and stores them in\n"
-	      "  FILE (default results/results.db).\n"
-	      "  --report  then writes the run's report into the directory 'report' beside FILE\n"
-	      "            (results/report by default; see 'pdswap-dse report --help')\n",
+	fputs("usage: pdswap-dse CONFIG [--db FILE] [--threads N] [--all-points] [--no-progress]\n"
+	      "                         [--hls-out DIR] [--report]\n"
+	      "  Explores the design space of CONFIG (dpr and static architectures), keeps the\n"
+	      "  Pareto front of each in FILE (default results/results.db), re-simulates the\n"
+	      "  fronts with the discrete-event model and chooses the design that minimises\n"
+	      "  TTFT + alpha*T_dec(long) + (1-alpha)*T_dec(short) under t_pre_max.  An\n"
+	      "  unfinished run of the same config is resumed.  The HLS config headers of the\n"
+	      "  chosen design are written into DIR (default " HLS_OUT ").\n"
+	      "  --threads N    worker threads (default: every online core)\n"
+	      "  --all-points   also store every evaluated point, not only the fronts\n"
+	      "  --no-progress  no progress bar (it is drawn only when stderr is a terminal)\n"
+	      "  --hls-out DIR  where the headers go\n"
+	      "  --report       then write the run's report into the directory 'report' beside\n"
+	      "                 FILE (results/report by default; see 'pdswap-dse report --help')\n",
 	      f);
 }
 
-/* Lengths at which metrics are stored: the union of prompts and contexts. */
-static int lengths(const cfg_t *c, int *out)
+static void describe(const cfg_t *c, const design_t *d, char *buf, size_t len)
 {
-	int n = 0;
-	for (int i = 0; i < c->wl.n_prompts; i++)
-		out[n++] = c->wl.prompts[i];
-	for (int i = 0; i < c->wl.n_contexts; i++) {
-		bool dup = false;
-		for (int j = 0; j < n; j++)
-			dup |= out[j] == c->wl.contexts[i];
-		if (!dup)
-			out[n++] = c->wl.contexts[i];
+	int n = snprintf(buf, len,
+			 "%s, %d MHz, TLMM %dx%d, prefill %d PE x %d lanes block %d, decode %d lanes, "
+			 "outstanding %d, ports %s/%s",
+			 mode_names[d->mode], d->clock_mhz, d->tlmm_tables, d->tlmm_lanes, d->pre_pe, d->pre_lanes,
+			 d->pre_block, d->dec_lanes, d->dec_outstanding, c->arch.port_maps[d->pm_pre].name,
+			 c->arch.port_maps[d->pm_dec].name);
+	if (d->mode == MODE_DPR && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", pblock %s", c->arch.pblocks[d->rp].name);
+}
+
+/* A stored figure of point id at length L (the DES's), NAN when absent. */
+static double fig(store *s, int64_t run, int64_t id, int L, int which)
+{
+	store_metric m;
+	if (id < 0 || store_get_metric(s, run, id, "des", L, &m) != 0)
+		return NAN;
+	switch (which) {
+	case 0: return m.ttft_s;
+	case 1: return m.decode_tok_s;
+	default: return m.energy_j_per_token;
 	}
-	for (int i = 1; i < n; i++) /* insertion sort: deterministic order */
-		for (int j = i; j > 0 && out[j] < out[j - 1]; j--) {
-			int t = out[j];
-			out[j] = out[j - 1];
-			out[j - 1] = t;
-		}
-	return n;
 }
 
-static bool in_list(const int *v, int n, int x)
+static void row(const char *name, double a, double b, const char *fmt)
 {
-	for (int i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
+	char x[32] = "-", y[32] = "-", r[32] = "";
+	if (!isnan(a))
+		snprintf(x, sizeof x, fmt, a);
+	if (!isnan(b))
+		snprintf(y, sizeof y, fmt, b);
+	if (!isnan(a) && !isnan(b) && b != 0)
+		snprintf(r, sizeof r, "%.3f", a / b);
+	printf("  %-26s %14s %14s %9s\n", name, x, y, r);
 }
 
-/* Store one design point and its analytic metrics. */
-static int store_design(store *s, const cfg_t *c, const wl_t *w, int64_t run_id, int64_t pid,
-			const char *name, const design_t *d, bool *feasible)
+/* The closing comparison: chosen DPR design against the best static one. */
+static void compare(const cfg_t *c, const wl_t *w, store *s, const sweep_result *r)
 {
-	perf_ctx p;
-	perf_res res;
-	perf_run r;
-	char why[200];
-	perf_prepare(&p, c, w, d);
-	perf_resources(&p, &res);
-	*feasible = perf_feasible(&p, why, sizeof why);
-	perf_run_eval(&p, c->obj.prompt, 0, &r);
-	store_point sp = {run_id, pid, name, d, &res, *feasible, why, perf_objective(&p), r.swap_s,
-			  r.bitstream_bytes};
-	if (store_put_point(s, c, &sp))
+	int64_t dpr = r->best[MODE_DPR], st = r->best[MODE_STATIC];
+	design_t dd, ds;
+	char desc[400];
+	bool hd = dpr >= 0 && store_get_design(s, c, r->run_id, dpr, &dd) == 0;
+	bool hs = st >= 0 && store_get_design(s, c, r->run_id, st, &ds) == 0;
+	if (hd) {
+		describe(c, &dd, desc, sizeof desc);
+		printf("chosen: point %lld (%s)\n", (long long)dpr, desc);
+	}
+	if (hs) {
+		describe(c, &ds, desc, sizeof desc);
+		printf("best static: point %lld (%s)\n", (long long)st, desc);
+	}
+	if (!hd || !hs)
+		return;
+	printf("  %-26s %14s %14s %9s\n", "discrete-event model", "dpr", "static", "dpr/static");
+	char name[64];
+	for (int i = 0; i < c->wl.n_prompts; i++) {
+		int L = c->wl.prompts[i];
+		snprintf(name, sizeof name, "TTFT @%d s", L);
+		row(name, fig(s, r->run_id, dpr, L, 0), fig(s, r->run_id, st, L, 0), "%.4f");
+	}
+	int ctx[2] = {c->obj.l_short, c->obj.l_long};
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof name, "decode tok/s @%d", ctx[i]);
+		row(name, fig(s, r->run_id, dpr, ctx[i], 1), fig(s, r->run_id, st, ctx[i], 1), "%.3f");
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof name, "energy J/token @%d", ctx[i]);
+		row(name, fig(s, r->run_id, dpr, ctx[i], 2), fig(s, r->run_id, st, ctx[i], 2), "%.4f");
+	}
+	row("objective s", r->best_objective[MODE_DPR], r->best_objective[MODE_STATIC], "%.4f");
+	perf_ctx pd, ps;
+	perf_res rd, rs;
+	perf_prepare(&pd, c, w, &dd);
+	perf_prepare(&ps, c, w, &ds);
+	perf_resources(&pd, &rd);
+	perf_resources(&ps, &rs);
+	for (int t = 0; t < RES_N; t++) {
+		snprintf(name, sizeof name, "%s", res_names[t]);
+		row(name, rd.r_total.v[t], rs.r_total.v[t], "%.1f");
+	}
+	printf("  %-26s", "dpr equivalent utilisation");
+	for (int t = 0; t < RES_N; t++)
+		printf(" %s %.0f%%", res_names[t], 100 * rd.util_equiv.v[t]);
+	printf("\n");
+}
+
+/*
+ * The HLS config headers of the chosen design (dse/emit.h), written
+ * atomically into dir.  The run is complete in the database whatever
+ * happens here; `emit-hls` writes them again from it.  Returns 0 or -1
+ * (message printed).
+ */
+static int emit_chosen(const cfg_t *c, store *s, const sweep_result *r, const char *dir)
+{
+	design_t d;
+	hls_meta m;
+	char err[2600];
+	if (store_get_design(s, c, r->run_id, r->chosen, &d)) {
+		util_err("%s", store_errmsg(s));
 		return -1;
-	int L[2 * CFG_MAX_LIST], n = lengths(c, L);
-	for (int i = 0; i < n; i++) {
-		store_metric m = {run_id, pid, "analytic", L[i], NAN, NAN, NAN, NAN, NAN, NAN};
-		if (in_list(c->wl.prompts, c->wl.n_prompts, L[i])) {
-			perf_run_eval(&p, L[i], 0, &r);
-			m.ttft_s = r.ttft_s;
-			m.prefill_s = r.prefill_s;
-			if (d->mode == MODE_DPR)
-				m.swap_exposed_s = r.swap_exposed_s;
-		}
-		if (in_list(c->wl.contexts, c->wl.n_contexts, L[i])) {
-			perf_layer l = perf_decode_layer(&p, L[i]);
-			double step = perf_decode_step_s(&p, L[i]);
-			m.decode_step_s = step;
-			m.decode_tok_s = 1 / step;
-			m.energy_j_per_token = perf_power_w(&p, true, w->layers * l.bytes / step) * step;
-		}
-		if (store_put_metric(s, &m))
-			return -1;
 	}
+	hls_meta_init(&m, c, &d, NULL, r->run_id, r->chosen);
+	if (hls_emit(c, &d, &m, dir, err, sizeof err)) {
+		util_err("%s (the run is stored; 'pdswap-dse emit-hls %s' writes the headers again)", err, c->path);
+		return -1;
+	}
+	printf("HLS headers of point %lld written to %s/\n", (long long)r->chosen, dir);
 	return 0;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	const char *path = NULL, *db = "results/results.db";
+	const char *path = NULL, *db = "results/results.db", *hls_out = HLS_OUT;
 	bool report = false;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	sweep_opts o = {.threads = ncpu > 0 && ncpu <= 256 ? (int)ncpu : 2,
+			.all_points = false,
+			.progress = isatty(STDERR_FILENO) == 1};
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return EXIT_OK;
-		} else if (strcmp(argv[i], "--db") == 0) {
+		} else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--hls-out") == 0) {
 			if (i + 1 >= argc) {
-				util_err("--db needs a file name");
+				util_err("%s needs a value", a);
 				return EXIT_USAGE;
 			}
-			db = argv[++i];
-		} else if (strcmp(argv[i], "--report") == 0) {
+			if (strcmp(a, "--db") == 0)
+				db = argv[++i];
+			else if (strcmp(a, "--hls-out") == 0)
+				hls_out = argv[++i];
+			else if (util_parse_int("--threads", argv[++i], 1, 256, &o.threads))
+				return EXIT_USAGE;
+		} else if (strcmp(a, "--report") == 0) {
 			report = true;
-		} else if (argv[i][0] == '-') {
-			util_err("unknown option '%s'", argv[i]);
+		} else if (strcmp(a, "--all-points") == 0) {
+			o.all_points = true;
+		} else if (strcmp(a, "--no-progress") == 0) {
+			o.progress = false;
+		} else if (a[0] == '-') {
+			util_err("unknown option '%s'", a);
 			usage(stderr);
 			return EXIT_USAGE;
 		} else if (!path) {
-			path = argv[i];
+			path = a;
 		} else {
-			util_err("unexpected argument '%s'", argv[i]);
+			util_err("unexpected argument '%s'", a);
 			return EXIT_USAGE;
 		}
 	}
@@ -126,7 +200,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cfg_t c;
-	char err[1024];
+	char err[2600];
 	if (cfg_load(&c, path, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
@@ -139,57 +213,47 @@ int cmd_run(int argc, char **argv)
 		cfg_release(&c);
 		return EXIT_RUNTIME;
 	}
-	int rc = EXIT_RUNTIME;
-	int64_t run_id, n_feas = 0;
-	if (store_begin(s))
-		goto fail;
-	if (store_new_run(s, &c, "designs", 1, &run_id))
-		goto rollback;
-	for (int i = 0; i < c.n_designs; i++) {
-		bool feas;
-		if (store_design(s, &c, &w, run_id, i, c.designs[i].name, &c.designs[i].d, &feas))
-			goto rollback;
-		n_feas += feas;
+	sweep_result r;
+	int rc = sweep_run(&c, &w, s, &o, &r, err, sizeof err);
+	if (rc < 0) {
+		util_err("%s", err);
+		rc = EXIT_RUNTIME;
+		goto out;
 	}
-	if (store_finish_run(s, run_id, "complete", c.n_designs, n_feas) || store_commit(s))
-		goto rollback;
-
-	printf("%s: %d designs evaluated (run %lld in %s)\n", path, c.n_designs, (long long)run_id, db);
-	printf("%-12s %-6s %10s %10s %10s %10s %8s %9s  %s\n", "design", "mode", "ttft@obj", "tok/s@S",
-	       "tok/s@L", "objective", "LUT", "J/token", "feasible");
-	for (int i = 0; i < c.n_designs; i++) {
-		perf_ctx p;
-		perf_run r;
-		char why[200];
-		perf_prepare(&p, &c, &w, &c.designs[i].d);
-		perf_run_eval(&p, c.obj.prompt, 1, &r);
-		bool feas = perf_feasible(&p, why, sizeof why);
-		printf("%-12s %-6s %10.3f %10.2f %10.2f %10.3f %8.0f %9.3f  %s\n", c.designs[i].name,
-		       mode_names[p.d.mode], r.ttft_s, perf_decode_tok_s(&p, c.obj.l_short),
-		       perf_decode_tok_s(&p, c.obj.l_long), perf_objective(&p), p.r_total.v[RES_LUT],
-		       r.energy_j_per_token, feas ? "yes" : why);
+	if (rc == 1) {
+		util_err("%s; run %lld is saved in %s: run the same command again to resume", err,
+			 (long long)r.run_id, db);
+		rc = EXIT_RUNTIME;
+		goto out;
 	}
-	rc = EXIT_OK;
-	if (report) {
-		char out[4096], rerr[4096];
+	printf("%s: %lld points, %lld feasible; front %lld dpr + %lld static; run %lld in %s%s (%.2f s)\n", path,
+	       (long long)r.n_points, (long long)r.n_feasible, (long long)r.n_front[MODE_DPR],
+	       (long long)r.n_front[MODE_STATIC], (long long)r.run_id, db, r.resumed ? ", resumed" : "", r.wall_s);
+	if (r.chosen < 0) {
+		util_err("no feasible design in the space of %s (constraints: utilisation_cap, "
+			 "rp_routability_margin, t_pre_max_s)",
+			 path);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	compare(&c, &w, s, &r);
+	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
+	if (rc == EXIT_OK && emit_chosen(&c, s, &r, hls_out))
+		rc = EXIT_RUNTIME;
+	if (rc == EXIT_OK && report) {
+		char dir[4096], rerr[4096];
 		const char *slash = strrchr(db, '/');
 		if (slash)
-			snprintf(out, sizeof out, "%.*s/report", (int)(slash - db), db);
+			snprintf(dir, sizeof dir, "%.*s/report", (int)(slash - db), db);
 		else
-			snprintf(out, sizeof out, "report");
-		rc = rep_write(db, run_id, out, rerr, sizeof rerr);
-		if (rc)
+			snprintf(dir, sizeof dir, "report");
+		if (rep_write(db, r.run_id, dir, rerr, sizeof rerr)) {
 			util_err("%s (the run is stored in %s)", rerr, db);
-		else
-			printf("report written to %s/index.html\n", out);
+			rc = EXIT_RUNTIME;
+		} else {
+			printf("report written to %s/index.html\n", dir);
+		}
 	}
-	goto out;
-rollback:
-	util_err("%s", store_errmsg(s));
-	store_rollback(s);
-	goto out;
-fail:
-	util_err("%s", store_errmsg(s));
 out:
 	store_close(s);
 	cfg_release(&c);

@@ -12,15 +12,17 @@
 #include "cmd.h"
 #include "des.h"
 #include "perf.h"
+#include "sweep.h"
 #include "util.h"
 #include "workload.h"
 
 static void usage(FILE *f)
 {
 	fputs("usage: pdswap-dse simulate CONFIG --design NAME --prompt L --gen N [--model des|analytic]\n"
-	      "                            [--trace FILE] [--no-prefetch] [--json]\n"
+	      "                            [--trace FILE] [--no-prefetch] [--json] [--db FILE]\n"
 	      "  NAME     a design of the config (e.g. tellme, the calibrated static baseline),\n"
-	      "           or 'best' (the design the latest complete sweep of CONFIG chose)\n"
+	      "           or 'best' (the design the latest complete sweep of CONFIG in FILE chose;\n"
+	      "           a sweep runs first when there is none)\n"
 	      "  L        prompt length in tokens (1 .. model.max_context)\n"
 	      "  N        tokens generated after the prompt (L + N <= model.max_context)\n"
 	      "  --model  des (default: the discrete-event model, the reference) or\n"
@@ -29,17 +31,25 @@ static void usage(FILE *f)
 	      "           (open it in Perfetto or chrome://tracing)\n"
 	      "  --no-prefetch  DES: weights stream only for work the TLMM may start, never\n"
 	      "           during attention or the LM head (the analytic model's schedule)\n"
-	      "  --json   print one JSON object instead of a table\n",
+	      "  --json   print one JSON object instead of a table\n"
+	      "  --db     results database for 'best' (default results/results.db)\n",
 	      f);
 }
 
-/* Fill *d from a design name; prints the error itself. */
-static int resolve_design(const cfg_t *c, const char *name, design_t *d)
+/* Fill *d from a design name; prints the error itself.  'best' is the
+ * chosen point of the latest complete sweep of this config in `db`
+ * (a sweep runs first when there is none). */
+static int resolve_design(const cfg_t *c, const char *name, const char *db, design_t *d)
 {
 	if (strcmp(name, "best") == 0) {
-		util_err("no sweep has chosen a design for '%s' yet; the design-space sweep is not part of this build",
-			 c->path);
-		return -1;
+		char err[2600];
+		int64_t run, point;
+		if (sweep_best_design(c, db, d, &run, &point, err, sizeof err)) {
+			util_err("%s", err);
+			return -1;
+		}
+		util_err("design 'best' is point %lld of run %lld in %s", (long long)point, (long long)run, db);
+		return 0;
 	}
 	int i = cfg_find_design(c, name);
 	if (i < 0) {
@@ -248,7 +258,7 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 
 int cmd_simulate(int argc, char **argv)
 {
-	const char *path = NULL, *design = NULL, *model = "des", *trace = NULL;
+	const char *path = NULL, *design = NULL, *model = "des", *trace = NULL, *db = "results/results.db";
 	int prompt = -1, gen = -1;
 	bool json = false, no_prefetch = false;
 	for (int i = 1; i < argc; i++) {
@@ -261,7 +271,7 @@ int cmd_simulate(int argc, char **argv)
 		} else if (strcmp(a, "--no-prefetch") == 0) {
 			no_prefetch = true;
 		} else if (strcmp(a, "--design") == 0 || strcmp(a, "--prompt") == 0 || strcmp(a, "--gen") == 0 ||
-			   strcmp(a, "--model") == 0 || strcmp(a, "--trace") == 0) {
+			   strcmp(a, "--model") == 0 || strcmp(a, "--trace") == 0 || strcmp(a, "--db") == 0) {
 			if (i + 1 >= argc) {
 				util_err("%s needs a value", a);
 				return EXIT_USAGE;
@@ -273,6 +283,8 @@ int cmd_simulate(int argc, char **argv)
 				model = v;
 			else if (strcmp(a, "--trace") == 0)
 				trace = v;
+			else if (strcmp(a, "--db") == 0)
+				db = v;
 			else if (util_parse_int(a, v, strcmp(a, "--prompt") == 0 ? 1 : 0, 1 << 20,
 						strcmp(a, "--prompt") == 0 ? &prompt : &gen))
 				return EXIT_USAGE;
@@ -318,7 +330,7 @@ int cmd_simulate(int argc, char **argv)
 			 c.model.max_context);
 		goto out;
 	}
-	if (resolve_design(&c, design, &d))
+	if (resolve_design(&c, design, db, &d))
 		goto out;
 	wl_t w;
 	wl_init(&w, &c.model);

@@ -23,6 +23,7 @@ struct store {
 	char path[1024];
 	char err[2400];
 	sqlite3_stmt *ins_point, *ins_metric, *ins_pareto, *ins_chosen;
+	sqlite3_stmt *ins_chunk, *del_pareto, *del_metrics, *del_point;
 };
 
 #define NUMCHK(col) "CHECK(" col " IS NULL OR (" col " >= 0 AND " col " < 1e300))"
@@ -100,6 +101,38 @@ static const char *const schema_sql =
 	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
 	"CREATE VIEW v_chosen AS SELECT run_id, point_id, objective FROM chosen;";
 
+/*
+ * Tables, indexes and views the sweep added to schema version 1.  They
+ * leave the version-1 tables as they are, so they are created (IF NOT
+ * EXISTS) in any version-1 database that lacks them, and a tool that
+ * knows only version 1 still reads the result.
+ */
+static const char *const ext_sql =
+	"CREATE TABLE IF NOT EXISTS sweeps("
+	" run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
+	" all_points INTEGER NOT NULL CHECK(all_points IN (0,1)),"
+	" n_space INTEGER NOT NULL CHECK(n_space >= 0),"
+	" n_chunks INTEGER NOT NULL CHECK(n_chunks >= 0),"
+	" objectives TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS chunks("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" chunk_id INTEGER NOT NULL CHECK(chunk_id >= 0),"
+	" n_points INTEGER NOT NULL CHECK(n_points >= 0),"
+	" n_feasible INTEGER NOT NULL CHECK(n_feasible >= 0 AND n_feasible <= n_points),"
+	" PRIMARY KEY(run_id, chunk_id)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS best("
+	" run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
+	" point_id INTEGER NOT NULL,"
+	" source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
+	" objective REAL NOT NULL " NUMCHK("objective") ","
+	" PRIMARY KEY(run_id, mode),"
+	" FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);"
+	"CREATE VIEW IF NOT EXISTS v_best AS SELECT run_id, mode, point_id, source, objective FROM best;"
+	"CREATE VIEW IF NOT EXISTS v_runs AS SELECT run_id, config_path, config_sha256, tool_version, kind,"
+	" started_at, finished_at, status, threads, n_points, n_feasible FROM runs;";
+
 static int fail(store *s, const char *what)
 {
 	snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, what, s->db ? sqlite3_errmsg(s->db) : "");
@@ -114,6 +147,11 @@ const char *store_errmsg(const store *s)
 sqlite3 *store_db(store *s)
 {
 	return s->db;
+}
+
+const char *store_path(const store *s)
+{
+	return s->path;
 }
 
 static int exec(store *s, const char *sql, const char *what)
@@ -215,11 +253,21 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
 			goto bad;
 		}
 	}
+	if (exec(s, "BEGIN IMMEDIATE;", "cannot start a transaction") ||
+	    exec(s, ext_sql, "cannot add the sweep tables") || exec(s, "COMMIT;", "cannot commit the schema")) {
+		snprintf(err, errlen, "%s", s->err);
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		goto bad;
+	}
 	if (prepare(s, &s->ins_point,
 		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
 	    prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
 	    prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
-	    prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)")) {
+	    prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
+	    prepare(s, &s->ins_chunk, "INSERT INTO chunks VALUES(?,?,?,?)") ||
+	    prepare(s, &s->del_pareto, "DELETE FROM pareto WHERE run_id=? AND point_id=?") ||
+	    prepare(s, &s->del_metrics, "DELETE FROM metrics WHERE run_id=? AND point_id=?") ||
+	    prepare(s, &s->del_point, "DELETE FROM points WHERE run_id=? AND point_id=?")) {
 		snprintf(err, errlen, "%s", s->err);
 		goto bad;
 	}
@@ -238,6 +286,10 @@ void store_close(store *s)
 	sqlite3_finalize(s->ins_metric);
 	sqlite3_finalize(s->ins_pareto);
 	sqlite3_finalize(s->ins_chosen);
+	sqlite3_finalize(s->ins_chunk);
+	sqlite3_finalize(s->del_pareto);
+	sqlite3_finalize(s->del_metrics);
+	sqlite3_finalize(s->del_point);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -370,7 +422,7 @@ int store_put_metric(store *s, const store_metric *m)
 	sqlite3_stmt *st = s->ins_metric;
 	sqlite3_bind_int64(st, 1, m->run_id);
 	sqlite3_bind_int64(st, 2, m->point_id);
-	sqlite3_bind_text(st, 3, m->source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, m->source, -1, SQLITE_STATIC); /* reset before returning */
 	sqlite3_bind_int(st, 4, m->length);
 	bind_num(st, 5, m->ttft_s);
 	bind_num(st, 6, m->prefill_s);
@@ -394,4 +446,245 @@ int store_put_chosen(store *s, int64_t run_id, int64_t point_id, double objectiv
 	sqlite3_bind_int64(s->ins_chosen, 2, point_id);
 	sqlite3_bind_double(s->ins_chosen, 3, objective);
 	return step_done(s, s->ins_chosen, "cannot store the chosen point");
+}
+
+/* ------------------------------------------------------------ the sweep */
+
+static int bind_run_point(store *s, sqlite3_stmt *st, int64_t run_id, int64_t point_id, const char *what)
+{
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	return step_done(s, st, what);
+}
+
+int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, int64_t n_chunks,
+		    const char *objectives)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "INSERT INTO sweeps VALUES(?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int(st, 2, all_points);
+	sqlite3_bind_int64(st, 3, n_space);
+	sqlite3_bind_int64(st, 4, n_chunks);
+	sqlite3_bind_text(st, 5, objectives, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot record the sweep");
+}
+
+int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
+		     const char *objectives, int64_t *run_id)
+{
+	sqlite3_stmt *st;
+	*run_id = 0;
+	if (prepare(s, &st,
+		    "SELECT r.run_id FROM runs r JOIN sweeps w USING(run_id)"
+		    " WHERE r.config_sha256=? AND r.kind='sweep' AND r.status IN ('running','interrupted')"
+		    " AND r.tool_version=? AND w.all_points=? AND w.n_space=? AND w.n_chunks=? AND w.objectives=?"
+		    " ORDER BY r.run_id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, PDS_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, all_points);
+	sqlite3_bind_int64(st, 4, n_space);
+	sqlite3_bind_int64(st, 5, n_chunks);
+	sqlite3_bind_text(st, 6, objectives, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*run_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot look for an unfinished sweep");
+}
+
+int store_put_chunk(store *s, int64_t run_id, int64_t chunk, int64_t n_points, int64_t n_feasible)
+{
+	sqlite3_stmt *st = s->ins_chunk;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, chunk);
+	sqlite3_bind_int64(st, 3, n_points);
+	sqlite3_bind_int64(st, 4, n_feasible);
+	return step_done(s, st, "cannot record a finished chunk");
+}
+
+/* Run `sql` with ?1 = run_id and hand column 0 of each row to fn. */
+static int each_id(store *s, const char *sql, int64_t run_id, int (*fn)(void *, int64_t), void *arg,
+		   const char *what)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, sql))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(arg, sqlite3_column_int64(st, 0))) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof s->err, "%s: %s: out of memory", s->path, what);
+			return -1;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, what);
+}
+
+int store_each_chunk(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg)
+{
+	return each_id(s, "SELECT chunk_id FROM chunks WHERE run_id=?1", run_id, fn, arg,
+		       "cannot read the finished chunks");
+}
+
+int store_each_pareto(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg)
+{
+	return each_id(s, "SELECT point_id FROM pareto WHERE run_id=?1 ORDER BY point_id", run_id, fn, arg,
+		       "cannot read the Pareto front");
+}
+
+int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, int64_t *n_points, int64_t *n_feasible)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT count(*), coalesce(sum(n_points),0), coalesce(sum(n_feasible),0)"
+			    " FROM chunks WHERE run_id=?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n_chunks = sqlite3_column_int64(st, 0);
+		*n_points = sqlite3_column_int64(st, 1);
+		*n_feasible = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count the finished chunks");
+}
+
+int store_del_pareto(store *s, int64_t run_id, int64_t point_id)
+{
+	return bind_run_point(s, s->del_pareto, run_id, point_id, "cannot update the Pareto front");
+}
+
+int store_del_point(store *s, int64_t run_id, int64_t point_id)
+{
+	if (bind_run_point(s, s->del_pareto, run_id, point_id, "cannot update the Pareto front") ||
+	    bind_run_point(s, s->del_metrics, run_id, point_id, "cannot drop a dominated point's metrics"))
+		return -1;
+	return bind_run_point(s, s->del_point, run_id, point_id, "cannot drop a dominated point");
+}
+
+int store_set_status(store *s, int64_t run_id, const char *status)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "UPDATE runs SET status=? WHERE run_id=?"))
+		return -1;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, run_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot update the run's status");
+}
+
+int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, const char *source,
+		   double objective)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "INSERT OR REPLACE INTO best VALUES(?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, mode_names[mode], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, point_id);
+	sqlite3_bind_text(st, 4, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 5, objective);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot store the best design of a mode");
+}
+
+static double col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *source, int length,
+		     store_metric *m)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token,"
+			    " swap_exposed_s FROM metrics WHERE run_id=? AND point_id=? AND source=? AND length=?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, length);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*m = (store_metric){run_id, point_id, source, length, col_num(st, 0), col_num(st, 1),
+				    col_num(st, 2), col_num(st, 3), col_num(st, 4), col_num(st, 5)};
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 1 : fail(s, "cannot read a metric");
+}
+
+/* Index of `name` in a list of named things, or -1. */
+static int name_index(const char *name, const void *base, size_t size, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp((const char *)base + (size_t)i * size, name) == 0)
+			return i;
+	return -1;
+}
+
+int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block,"
+			    " pre_burst, pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill,"
+			    " pm_decode, pblock FROM points WHERE run_id=? AND point_id=?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 1 : fail(s, "cannot read a design point");
+	}
+	memset(d, 0, sizeof *d);
+	const char *mode = (const char *)sqlite3_column_text(st, 0);
+	d->mode = mode && strcmp(mode, "dpr") == 0 ? MODE_DPR : MODE_STATIC;
+	int *ints[] = {&d->clock_mhz, &d->tlmm_tables, &d->tlmm_lanes, &d->pre_pe, &d->pre_lanes,
+		       &d->pre_block, &d->pre_burst, &d->pre_outstanding, &d->dec_lanes, &d->dec_burst,
+		       &d->dec_outstanding};
+	for (int i = 0; i < 11; i++)
+		*ints[i] = sqlite3_column_int(st, i + 1);
+	const char *pp = (const char *)sqlite3_column_text(st, 12);
+	const char *pd = (const char *)sqlite3_column_text(st, 13);
+	const char *pb = (const char *)sqlite3_column_text(st, 14);
+	d->pm_pre = pp ? name_index(pp, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps) : -1;
+	d->pm_dec = pd ? name_index(pd, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps) : -1;
+	d->rp = pb ? name_index(pb, c->arch.pblocks[0].name, sizeof c->arch.pblocks[0], c->arch.n_pblocks) : -1;
+	sqlite3_finalize(st);
+	char why[200];
+	if (cfg_check_design(c, d, why, sizeof why)) {
+		snprintf(s->err, sizeof s->err, "%s: point %lld of run %lld does not fit %s: %s", s->path,
+			 (long long)point_id, (long long)run_id, c->path, why);
+		return -1;
+	}
+	return 0;
+}
+
+int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT r.run_id, ch.point_id FROM runs r JOIN chosen ch USING(run_id)"
+			    " WHERE r.config_sha256=? AND r.kind='sweep' AND r.status='complete'"
+			    " ORDER BY r.run_id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*run_id = sqlite3_column_int64(st, 0);
+		*point_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : fail(s, "cannot look for the chosen design");
 }

@@ -13,8 +13,14 @@
  *   metrics(run_id, point_id, source, length, ttft_s, prefill_s,
  *        decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s)
  *   pareto(run_id, point_id), chosen(run_id, point_id, objective)
- * Views v_points, v_metrics, v_pareto, v_chosen are the documented query
- * surface (README.md).  Every number column has a CHECK that refuses NaN,
+ *   sweeps(run_id, all_points, n_space, n_chunks, objectives)
+ *   chunks(run_id, chunk_id, n_points, n_feasible)
+ *   best(run_id, mode, point_id, source, objective)
+ * Views v_points, v_metrics, v_pareto, v_chosen, v_best and v_runs are the
+ * documented query surface (README.md).  sweeps, chunks, best, the views
+ * v_best and v_runs and an index on points were added to version 1 without
+ * touching its tables; store_open() adds them to a version-1 file that
+ * lacks them.  Every number column has a CHECK that refuses NaN,
  * infinities and negative values.  WAL journal; every write happens inside
  * a transaction the caller opens with store_begin()/store_commit().
  *
@@ -76,6 +82,43 @@ typedef struct {
 int store_put_metric(store *s, const store_metric *m);
 int store_put_pareto(store *s, int64_t run_id, int64_t point_id);
 int store_put_chosen(store *s, int64_t run_id, int64_t point_id, double objective);
+
+/*
+ * The sweep (dse/sweep.h).  A sweep run has one `sweeps` row with its
+ * settings, one `chunks` row per finished chunk (the unit of resumption:
+ * its counters, committed together with the points it contributed), and
+ * at the end a `best` row per architecture.  All return 0 or -1 with
+ * store_errmsg() set unless said otherwise.
+ */
+int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, int64_t n_chunks,
+		    const char *objectives);
+/* Latest unfinished ('running' or 'interrupted') sweep of this config made
+ * by this tool version with the same settings; *run_id = 0 when none. */
+int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
+		     const char *objectives, int64_t *run_id);
+int store_put_chunk(store *s, int64_t run_id, int64_t chunk, int64_t n_points, int64_t n_feasible);
+/* Call fn(arg, id) for each finished chunk / Pareto member (ascending);
+ * a non-zero return from fn stops with -1 ("out of memory"). */
+int store_each_chunk(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg);
+int store_each_pareto(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg);
+int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, int64_t *n_points, int64_t *n_feasible);
+int store_del_pareto(store *s, int64_t run_id, int64_t point_id);
+/* A point with its metrics and Pareto membership. */
+int store_del_point(store *s, int64_t run_id, int64_t point_id);
+int store_set_status(store *s, int64_t run_id, const char *status);
+int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, const char *source,
+		   double objective);
+/* One metrics row into *m (source points to the argument): 0, 1 when absent, -1. */
+int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *source, int length,
+		     store_metric *m);
+/* The design of a stored point, names mapped to c's indices: 0, 1 when
+ * absent, -1 (also when it does not fit c). */
+int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d);
+/* Chosen point of the latest complete sweep of c (by config_sha256): 0, 1 when none, -1. */
+int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id);
+
+/* The database file's path as given to store_open(). */
+const char *store_path(const store *s);
 
 /* The underlying handle, for queries the store does not wrap. */
 struct sqlite3 *store_db(store *s);

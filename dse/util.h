@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PDS_VERSION "0.1.0"
 
@@ -23,6 +24,13 @@ int util_parse_double(const char *opt, const char *s, double lo, double hi, doub
 
 /* Print to stderr prefixed with "pdswap-dse: ". */
 void util_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A progress bar on stderr, "[####....] done/total WHAT  rate/s  ETA m:ss",
+ * redrawn in place at most every 0.1 s (always when final, which ends the
+ * line).  rate counts from done0 at time t0 (CLOCK_MONOTONIC seconds).
+ */
+void util_progress(const char *what, int64_t done, int64_t total, double t0, int64_t done0, bool final);
 
 /* mkdir -p for the directory part of `path` (not the last component). */
 int util_mkdir_parent(const char *path);

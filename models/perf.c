@@ -270,16 +270,27 @@ double perf_decode_tok_s(const perf_ctx *p, int keys)
 
 /* ----------------------------------------------------------------- power */
 
+double perf_power_from(const cfg_calib *k, double active_lut, double f_hz, double bytes_per_s)
+{
+	return k->p_idle_w.value + k->k_logic_w.value * active_lut * 1e-6 * f_hz * 1e-9 +
+	       k->e_ddr_nj_per_kb.value * 1e-9 / 1024.0 * bytes_per_s;
+}
+
 double perf_power_w(const perf_ctx *p, bool decode, double bytes_per_s)
 {
-	const cfg_calib *k = &p->c->cal;
 	double lut;
 	if (p->d.mode == MODE_DPR)
 		lut = p->r_static.v[RES_LUT] + (decode ? p->r_dec.v[RES_LUT] : p->r_pre.v[RES_LUT]);
 	else
 		lut = p->r_total.v[RES_LUT];
-	return k->p_idle_w.value + k->k_logic_w.value * lut * 1e-6 * p->f_hz * 1e-9 +
-	       k->e_ddr_nj_per_kb.value * 1e-9 / 1024.0 * bytes_per_s;
+	return perf_power_from(&p->c->cal, lut, p->f_hz, bytes_per_s);
+}
+
+double perf_decode_energy_j(const perf_ctx *p, int keys)
+{
+	perf_layer l = perf_decode_layer(p, keys);
+	double step = p->w->layers * (l.lin_s + l.att_s) + p->c->cal.lm_head_s.value;
+	return perf_power_w(p, true, p->w->layers * l.bytes / step) * step;
 }
 
 /* ------------------------------------------------------------------- run */

@@ -105,6 +105,20 @@ double perf_decode_tok_s(const perf_ctx *p, int keys);
 /* Power while a phase runs. */
 double perf_power_w(const perf_ctx *p, bool decode, double bytes_per_s);
 
+/*
+ * The power equation alone: p_idle + k_logic * active MLUT * f[GHz] +
+ * e_ddr * bytes/s, in W.  perf_power_w() and the factorised sweep
+ * (dse/factor.h) both evaluate it here so that they agree bit for bit.
+ */
+double perf_power_from(const cfg_calib *k, double active_lut, double f_hz, double bytes_per_s);
+
+/*
+ * Energy of one decode step attending `keys` keys, in J per generated
+ * token: decode power at that step's DDR traffic times the step time
+ * (perf_decode_step_s).
+ */
+double perf_decode_energy_j(const perf_ctx *p, int keys);
+
 /* Prefill of `prompt`, the swap (DPR), then `gen` decode steps. */
 void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *out);
 

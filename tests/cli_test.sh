@@ -118,10 +118,16 @@ cp configs/kv260.yaml "$T/k.yaml"
 expect 0 "$BIN" calibrate "$T/k.yaml" --write "$T/k2.yaml"
 expect 0 "$BIN" validate "$T/k2.yaml"
 
-# main job: writes the database with every design
-expect 0 "$BIN" configs/kv260.yaml --db "$T/r.db"
-n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_points" 2>/dev/null)
-[ "$n" = 2 ] && ok || bad "v_points has '$n' rows, want 2"
+# main job: a complete sweep run with the named designs as reference points
+expect 0 "$BIN" configs/kv260.yaml --db "$T/r.db" --no-progress --hls-out "$T/hls"
+n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_points WHERE design_name IS NOT NULL" 2>/dev/null)
+[ "$n" = 2 ] && ok || bad "v_points has '$n' named designs, want 2"
+n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_runs WHERE kind='sweep' AND status='complete'" 2>/dev/null)
+[ "$n" = 1 ] && ok || bad "runs has '$n' complete sweeps, want 1"
+ch=$(sqlite3 "$T/r.db" "SELECT point_id FROM v_chosen WHERE run_id=1")
+grep -q "point           $ch of run 1\$" "$T/hls/pds_common.h" && ok || bad "the main job wrote no headers for the chosen point $ch"
+grep -q "discrete-event model" "$T/out" && grep -q "dpr equivalent utilisation" "$T/out" && ok ||
+	bad "the main job printed no comparison"
 
 # a bad config: exit 2, FILE:LINE:COL, nothing written, stored runs intact
 printf 'schema: 1\ndevice: [\n' >"$T/bad.yaml"
@@ -131,6 +137,76 @@ n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM runs")
 [ "$n" = 1 ] && ok || bad "runs has '$n' rows after a failed run, want 1"
 expect 2 "$BIN" "$T/bad.yaml" --db "$T/new.db"
 [ ! -e "$T/new.db" ] && ok || bad "a failed run created a database"
+
+# a progress bar on a terminal only
+"$BIN" configs/kv260.yaml --db "$T/p.db" --hls-out "$T/p_hls" >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ ! -s "$T/err" ] && ok || bad "the main job wrote to stderr without a terminal: $(head -c 200 "$T/err")"
+if command -v script >/dev/null 2>&1; then
+	script -qec "$BIN configs/kv260.yaml --db $T/p2.db --hls-out $T/p2_hls >/dev/null" "$T/tty.log" >/dev/null 2>&1
+	[ $? = 0 ] && grep -q "points .*ETA" "$T/tty.log" && grep -q "re-checked with the DES" "$T/tty.log" && ok ||
+		bad "no progress bar on a terminal"
+	script -qec "$BIN configs/kv260.yaml --db $T/p3.db --hls-out $T/p3_hls --no-progress >/dev/null" "$T/tty3.log" >/dev/null 2>&1
+	! grep -q "ETA" "$T/tty3.log" && ok || bad "--no-progress still draws a progress bar"
+fi
+
+# the sweep's options
+expect 2 "$BIN" configs/kv260.yaml --threads 0 --db "$T/o.db"
+expect 2 "$BIN" configs/kv260.yaml --threads x --db "$T/o.db"
+expect 2 "$BIN" configs/kv260.yaml --threads
+grep -q -- "--threads needs a value" "$T/err" && ok || bad "--threads without a value: $(cat "$T/err")"
+[ ! -e "$T/o.db" ] && ok || bad "a usage error created a database"
+
+# every example query of README.md works on a real database and prints something
+grep '^    sqlite3 ' README.md | sed 's/^    //' >"$T/queries"
+nq=$(wc -l <"$T/queries")
+[ "$nq" -ge 6 ] && ok || bad "README.md shows $nq example queries, want at least 6"
+while IFS= read -r q; do
+	q=$(printf '%s' "$q" | sed "s#results/results.db#$T/r.db#")
+	out=$(sh -c "$q" 2>&1)
+	if [ $? = 0 ] && [ -n "$out" ] && ! printf '%s' "$out" | grep -q '^Error'; then ok; else bad "README query failed: $q :: $out"; fi
+done <"$T/queries"
+
+# simulate --design best: the chosen point of the latest complete sweep, same figures as stored
+expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 768 --gen 1 --model analytic --json --db "$T/r.db"
+grep -q "design 'best' is point" "$T/err" && ok || bad "simulate best does not say which point"
+chosen=$(sqlite3 "$T/r.db" "SELECT m.ttft_s FROM v_metrics m JOIN v_chosen c USING(run_id, point_id) WHERE m.source='analytic' AND m.prompt=768 ORDER BY c.run_id DESC LIMIT 1")
+python3 - "$T/out" "$chosen" <<'PY' && ok || bad "simulate --design best differs from the stored chosen point"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["design"] == "best" and o["mode"] == "dpr" and o["feasible"]
+assert abs(o["ttft_s"] - float(sys.argv[2])) <= 1e-9 * o["ttft_s"], (o["ttft_s"], sys.argv[2])
+PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 768 --gen 1 --model des --json --db "$T/r.db"
+chosen=$(sqlite3 "$T/r.db" "SELECT m.ttft_s FROM v_metrics m JOIN v_chosen c USING(run_id, point_id) WHERE m.source='des' AND m.prompt=768 ORDER BY c.run_id DESC LIMIT 1")
+python3 - "$T/out" "$chosen" <<'PY' && ok || bad "simulate --design best --model des differs from the stored DES figures"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["design"] == "best" and o["model"] == "des"
+assert abs(o["ttft_s"] - float(sys.argv[2])) <= 1e-9 * o["ttft_s"], (o["ttft_s"], sys.argv[2])
+PY
+# ... and with no sweep stored, it sweeps first
+expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 64 --gen 1 --db "$T/fresh.db"
+n=$(sqlite3 "$T/fresh.db" "SELECT count(*) FROM v_runs WHERE status='complete'")
+[ "$n" = 1 ] && ok || bad "simulate best on an empty database made '$n' complete runs, want 1"
+
+# a file that is not a database: exit 1, left as it was
+printf 'precious\n' >"$T/notdb"
+expect 1 "$BIN" configs/kv260.yaml --db "$T/notdb"
+[ "$(cat "$T/notdb")" = precious ] && ok || bad "the main job touched a foreign file"
+
+# one sweep at a time per database
+PDSWAP_CHUNK_DELAY_MS=50 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress --hls-out "$T/lock_hls" >/dev/null 2>&1 &
+slow=$!
+i=0
+while [ $i -lt 100 ] && [ "$(sqlite3 "$T/lock.db" "SELECT count(*) FROM chunks" 2>/dev/null || echo 0)" = 0 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+expect 1 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress --hls-out "$T/lock_hls"
+grep -q "another pdswap-dse is sweeping" "$T/err" && ok || bad "a second sweep on a busy database: $(cat "$T/err")"
+kill -9 $slow 2>/dev/null
+wait $slow 2>/dev/null
+expect 0 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress --hls-out "$T/lock_hls"
+grep -q "resumed" "$T/out" && ok || bad "the sweep after a killed one did not resume it"
 
 # emit-hls: headers of a named design, byte-identical twice
 expect 0 "$BIN" emit-hls configs/kv260.yaml --design tellme --out "$T/h1"
@@ -161,16 +237,19 @@ grep -q "^$T/bad.yaml:[0-9]*:[0-9]*: " "$T/err" && ok || bad "emit-hls config er
 # stored points: read-only, from the latest complete run of this config
 expect 1 "$BIN" emit-hls configs/kv260.yaml --point 1 --db "$T/none.db" --out "$T/x"
 [ ! -e "$T/none.db" ] && ok || bad "emit-hls created a database"
-expect 0 "$BIN" configs/kv260.yaml --db "$T/e.db"
+expect 0 "$BIN" configs/kv260.yaml --db "$T/e.db" --no-progress --hls-out "$T/e_hls"
 sum_before=$(sha256sum "$T/e.db" | cut -d' ' -f1)
-expect 0 "$BIN" emit-hls configs/kv260.yaml --point 1 --db "$T/e.db" --out "$T/p1"
-grep -q "point           1 of run 1 (design 'pdswap')" "$T/p1/pds_common.h" && ok || bad "header of point 1 does not name it"
+# the named design pdswap is stored as a reference point after the space
+pd=$(sqlite3 "$T/e.db" "SELECT point_id FROM v_points WHERE run_id=1 AND design_name='pdswap'")
+expect 0 "$BIN" emit-hls configs/kv260.yaml --point "$pd" --db "$T/e.db" --out "$T/p1"
+grep -q "point           $pd of run 1 (design 'pdswap')" "$T/p1/pds_common.h" && ok || bad "header of point $pd does not name it"
 grep -v "point \|--point\|--design" "$T/p1/pds_static.h" >"$T/p1.body"
 "$BIN" emit-hls configs/kv260.yaml --design pdswap --out "$T/pd" >/dev/null
 grep -v "point \|--point\|--design" "$T/pd/pds_static.h" >"$T/pd.body"
 cmp -s "$T/p1.body" "$T/pd.body" && ok || bad "stored point 1 and design pdswap give different headers"
-expect 2 "$BIN" emit-hls configs/kv260.yaml --point 99 --db "$T/e.db" --out "$T/x"
-grep -q "run 1 has no point 99" "$T/err" && ok || bad "missing point message: $(cat "$T/err")"
+nopt=$(sqlite3 "$T/e.db" "SELECT max(point_id) + 1 FROM points")
+expect 2 "$BIN" emit-hls configs/kv260.yaml --point "$nopt" --db "$T/e.db" --out "$T/x"
+grep -q "run 1 has no point $nopt" "$T/err" && ok || bad "missing point message: $(cat "$T/err")"
 expect 2 "$BIN" emit-hls configs/kv260.yaml --point 1 --run 5 --db "$T/e.db" --out "$T/x"
 grep -q "no run 5" "$T/err" && ok || bad "missing run message"
 sed 's/t_pre_max_s: 12.0 /t_pre_max_s: 12.5 /' configs/kv260.yaml >"$T/k3.yaml"
@@ -178,14 +257,18 @@ expect 2 "$BIN" emit-hls "$T/k3.yaml" --point 1 --run 1 --db "$T/e.db" --out "$T
 grep -q "was made with a config of sha256" "$T/err" && ok || bad "foreign run message: $(cat "$T/err")"
 expect 2 "$BIN" emit-hls "$T/k3.yaml" --point 1 --db "$T/e.db" --out "$T/x"
 grep -q "no complete run of" "$T/err" && ok || bad "no-run message: $(cat "$T/err")"
-# the chosen point (default, and --design best)
-expect 2 "$BIN" emit-hls configs/kv260.yaml --db "$T/e.db" --out "$T/x"
-grep -q "has chosen a design" "$T/err" && ok || bad "no-chosen message: $(cat "$T/err")"
+# the chosen point (default, and --design best): the main job's headers again
+expect 0 "$BIN" emit-hls configs/kv260.yaml --db "$T/e.db" --out "$T/chosen"
+diff -r "$T/e_hls" "$T/chosen" >/dev/null && ok || bad "emit-hls of the chosen point differs from the main job's headers"
 sum_after=$(sha256sum "$T/e.db" | cut -d' ' -f1)
 [ "$sum_before" = "$sum_after" ] && ok || bad "emit-hls changed the results database"
-sqlite3 "$T/e.db" "INSERT INTO chosen VALUES(1, 0, 1.0)"
+sqlite3 "$T/e.db" "DELETE FROM chosen"
+expect 2 "$BIN" emit-hls configs/kv260.yaml --db "$T/e.db" --out "$T/x"
+grep -q "has chosen a design" "$T/err" && ok || bad "no-chosen message: $(cat "$T/err")"
+tm=$(sqlite3 "$T/e.db" "SELECT point_id FROM v_points WHERE run_id=1 AND design_name='tellme'")
+sqlite3 "$T/e.db" "INSERT INTO chosen VALUES(1, $tm, 1.0)"
 expect 0 "$BIN" emit-hls configs/kv260.yaml --db "$T/e.db" --out "$T/best"
-grep -q "point           0 of run 1 (design 'tellme')" "$T/best/pds_common.h" && ok || bad "chosen point not emitted"
+grep -q "point           $tm of run 1 (design 'tellme')" "$T/best/pds_common.h" && ok || bad "chosen point not emitted"
 expect 0 "$BIN" emit-hls configs/kv260.yaml --design best --run 1 --db "$T/e.db" --out "$T/best2"
 diff -r "$T/best" "$T/best2" >/dev/null && ok || bad "--design best --run 1 differs from the default"
 # a design that violates a constraint is refused and writes nothing
@@ -202,8 +285,10 @@ for sub in report export; do
 done
 expect 0 "$BIN" report --db "$T/r.db" --out "$T/rep"
 [ ! -s "$T/err" ] && ok || bad "report wrote messages: $(head -c 300 "$T/err")"
+ch=$(sqlite3 "$T/r.db" "SELECT point_id FROM v_chosen WHERE run_id=1")
+bs=$(sqlite3 "$T/r.db" "SELECT point_id FROM v_best WHERE run_id=1 AND mode='static'")
 python3 tests/report_check.py report "$T/rep" "$T/r.db" 1 'pareto=dpr, off the front' \
-	'ttft=PD-Swap (best): pdswap' 'decode=best static = calibrated baseline: tellme' \
+	"ttft=PD-Swap (chosen): point $ch" "decode=best static: point $bs" \
 	'resources=device capacity' 'swap=RP reconfiguring' && ok || bad "report of the main job's run"
 expect 2 "$BIN" report --db "$T/r.db" --run 99 --out "$T/rep99"
 grep -q "no run 99" "$T/err" && ok || bad "report of a missing run: $(cat "$T/err")"
@@ -222,7 +307,7 @@ grep -q "gnuplot-nox" "$T/err" && ok || bad "report without gnuplot names no pac
 
 # the main job with --report writes the report beside its database
 mkdir -p "$T/job"
-expect 0 "$BIN" configs/kv260.yaml --db "$T/job/r.db" --report
+expect 0 "$BIN" configs/kv260.yaml --db "$T/job/r.db" --report --no-progress --hls-out "$T/job/hls"
 [ -f "$T/job/report/index.html" ] && [ -f "$T/job/report/fig/pareto.svg" ] && ok || bad "CONFIG --report wrote no report"
 
 # export: the numbers of the database, in CSV and JSON
@@ -233,8 +318,9 @@ for what in points metrics; do
 	done
 done
 expect 0 "$BIN" export --db "$T/r.db" --format json --what pareto
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["what"] == "pareto" and d["rows"] == []' \
-	"$T/out" && ok || bad "export of an empty front"
+nf=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_pareto WHERE run_id=(SELECT max(run_id) FROM v_runs WHERE status='complete')")
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["what"] == "pareto" and len(d["rows"]) == int(sys.argv[2]) > 0' \
+	"$T/out" "$nf" && ok || bad "export of the front"
 expect 2 "$BIN" export --db "$T/r.db"
 expect 2 "$BIN" export --db "$T/r.db" --format xml
 grep -q -- "--format must be csv or json" "$T/err" && ok || bad "export --format message"
@@ -291,7 +377,7 @@ grep -q "^$T: cannot read" "$T/err" && ok || bad "directory as config: $(cat "$T
 # the second board and the second model: the main job and simulate run,
 # calibrate and validate refuse them for want of measurements
 for cfgf in configs/zcu104.yaml configs/kv260_bitnet2b4t.yaml; do
-	expect 0 "$BIN" "$cfgf" --db "$T/other.db"
+	expect 0 "$BIN" "$cfgf" --db "$T/other.db" --no-progress --hls-out "$T/other_hls"
 	expect 0 "$BIN" simulate "$cfgf" --design pdswap --prompt 512 --gen 32 --json
 	python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["ttft_s"] > 0 and o["decode_tok_s"] > 0' "$T/out" &&
 		ok || bad "simulate $cfgf"

@@ -1,0 +1,261 @@
+/*
+ * check_factor.c - the factorised evaluation gives perf_*'s figures: on
+ * random points, and chunk by chunk (a point is reported feasible exactly
+ * when perf_feasible() says so, with the same vector), under the shipped
+ * constraints, tight ones that prune most of the space, and loose ones
+ * that prune nothing.
+ */
+#include <math.h>
+
+#include "factor.h"
+#include "perf.h"
+#include "space.h"
+#include "suites.h"
+#include "testutil.h"
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void close_to(double got, double want, const char *what, long long id)
+{
+	ck_assert_msg(fabs(got - want) <= 1e-12 * fabs(want), "point %lld %s: factorised %.17g, perf %.17g", id,
+		      what, got, want);
+}
+
+/* The vector of point id recomputed with perf_* alone. */
+static bool perf_vector(const cfg_t *c, const wl_t *w, const fac_layout *L, const space_t *s, int64_t id,
+			double *v, bool *rejected)
+{
+	design_t d;
+	perf_ctx p;
+	perf_res r;
+	char why[200];
+	ck_assert_int_eq(space_design(s, id, &d), 0);
+	perf_prepare(&p, c, w, &d);
+	perf_resources(&p, &r);
+	*rejected = !r.feasible;
+	for (int i = 0; i < L->n_tp; i++)
+		v[i] = perf_ttft_s(&p, L->tp[i]);
+	v[L->o_short] = perf_decode_step_s(&p, c->obj.l_short);
+	v[L->o_long] = perf_decode_step_s(&p, c->obj.l_long);
+	v[L->o_energy] = c->obj.alpha * perf_decode_energy_j(&p, c->obj.l_long) +
+			 (1 - c->obj.alpha) * perf_decode_energy_j(&p, c->obj.l_short);
+	v[L->o_lut] = p.r_total.v[RES_LUT];
+	return perf_feasible(&p, why, sizeof why);
+}
+
+static void check_points(const cfg_t *c, int n)
+{
+	wl_t w;
+	wl_init(&w, &c->model);
+	space_t s;
+	space_init(&s, c);
+	fac *f = fac_new(c, &w, &s);
+	ck_assert_ptr_nonnull(f);
+	const fac_layout *L = fac_get_layout(f);
+	double v[FAC_MAX_TP + 4], u[FAC_MAX_TP + 4], m[2 * FAC_MAX_CTX];
+	for (int k = 0; k < n; k++) {
+		int64_t id = (int64_t)(rnd() % (uint64_t)s.n_points);
+		bool rej;
+		bool feas = perf_vector(c, &w, L, &s, id, u, &rej);
+		int st = fac_point(f, id, v, m);
+		int want = feas ? FAC_FEASIBLE : rej ? FAC_REJECTED : FAC_SLOW;
+		ck_assert_int_eq(st, want);
+		for (int i = 0; i < L->n_tp; i++)
+			close_to(v[i], u[i], "ttft", (long long)id);
+		close_to(v[L->o_short], u[L->o_short], "step short", (long long)id);
+		close_to(v[L->o_long], u[L->o_long], "step long", (long long)id);
+		close_to(v[L->o_energy], u[L->o_energy], "energy", (long long)id);
+		close_to(v[L->o_lut], u[L->o_lut], "lut", (long long)id);
+		design_t d;
+		perf_ctx p;
+		space_design(&s, id, &d);
+		perf_prepare(&p, c, &w, &d);
+		close_to(fac_objective(f, v), perf_objective(&p), "objective", (long long)id);
+		/* every decode context, not only the objective's two */
+		for (int j = 0; j < L->n_ctx; j++) {
+			close_to(m[2 * j], perf_decode_step_s(&p, L->ctx[j]), "step", (long long)id);
+			close_to(m[2 * j + 1], perf_decode_energy_j(&p, L->ctx[j]), "energy", (long long)id);
+		}
+	}
+	fac_free(f);
+}
+
+/* Every `stride`-th chunk: the feasible points and their vectors, as fac_point gives them. */
+static void check_chunks(const cfg_t *c, int stride, int64_t *n_feasible, int64_t *n_pruned)
+{
+	wl_t w;
+	wl_init(&w, &c->model);
+	space_t s;
+	space_init(&s, c);
+	fac *f = fac_new(c, &w, &s);
+	fac_scratch *x = fac_scratch_new();
+	ck_assert(f && x);
+	const fac_layout *L = fac_get_layout(f);
+	fac_buf b = {0};
+	double v[FAC_MAX_TP + 4], m[2 * FAC_MAX_CTX];
+	const size_t n_m = 2 * (size_t)L->n_ctx;
+	*n_feasible = *n_pruned = 0;
+	for (int64_t k = 0; k < s.n_chunks; k += stride) {
+		fac_counts cnt = {0};
+		b.n = 0;
+		ck_assert_int_eq(fac_chunk(f, x, k, &b, &cnt), 0);
+		int64_t first, end;
+		space_chunk_range(&s, k, &first, &end);
+		ck_assert_int_eq(cnt.points, end - first);
+		ck_assert_int_eq(cnt.feasible, (int64_t)b.n);
+		ck_assert(cnt.pruned + cnt.feasible <= cnt.points);
+		size_t j = 0;
+		for (int64_t id = first; id < end; id++) {
+			int st = fac_point(f, id, v, m);
+			bool listed = j < b.n && b.id[j] == id;
+			ck_assert_msg(listed == (st == FAC_FEASIBLE), "chunk %lld point %lld: listed %d, status %d",
+				      (long long)k, (long long)id, listed, st);
+			if (listed) {
+				ck_assert_msg(memcmp(v, b.v + j * (size_t)L->n_obj, (size_t)L->n_obj * sizeof *v) == 0,
+					      "point %lld: chunk and point vectors differ", (long long)id);
+				ck_assert_msg(memcmp(m, b.m + j * n_m, n_m * sizeof *m) == 0,
+					      "point %lld: chunk and point decode figures differ", (long long)id);
+				j++;
+			}
+		}
+		ck_assert_uint_eq(j, b.n);
+		*n_feasible += cnt.feasible;
+		*n_pruned += cnt.pruned;
+	}
+	fac_buf_release(&b);
+	fac_scratch_free(x);
+	fac_free(f);
+}
+
+START_TEST(matches_perf_on_random_points)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	check_points(&c, 3000);
+	cfg_release(&c);
+}
+END_TEST
+
+START_TEST(chunks_match_points_shipped_constraints)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	int64_t feas, pruned;
+	check_chunks(&c, 2, &feas, &pruned);
+	ck_assert(feas > 0 && pruned > 0);
+	cfg_release(&c);
+}
+END_TEST
+
+START_TEST(chunks_match_points_tight_constraints)
+{
+	static const char *const ed[] = {
+		"utilisation_cap: {lut: 0.90, ff: 0.90,", "utilisation_cap: {lut: 0.88, ff: 0.85,",
+		"rp_routability_margin: 0.85", "rp_routability_margin: 0.80",
+		"t_pre_max_s: 12.0", "t_pre_max_s: 9.0",
+	};
+	cfg_t c;
+	tu_load_edited(&c, "tight.yaml", ed, 3);
+	check_points(&c, 1000);
+	int64_t feas, pruned;
+	check_chunks(&c, 1, &feas, &pruned);
+	ck_assert(feas > 0 && pruned > 0);
+	cfg_release(&c);
+}
+END_TEST
+
+START_TEST(chunks_match_points_loose_constraints)
+{
+	/* engines a hundred times cheaper and no TTFT budget: nothing is pruned */
+	static const char *const ed[] = {
+		"rp_routability_margin: 0.85", "rp_routability_margin: 1.0",
+		"t_pre_max_s: 12.0", "t_pre_max_s: 1e6",
+		"tlmm_per_unit:   {lut: 191.312, ff: 226.571, bram36: 0.0245536, uram: 0, dsp: 1.42857,",
+		"tlmm_per_unit:   {lut: 1.91312, ff: 2.26571, bram36: 0.000245536, uram: 0, dsp: 0.0142857,",
+		"pre_per_mac:     {lut: 444.245, ff: 750.805, bram36: 1.46875, uram: 0.125, dsp: 4.46094,",
+		"pre_per_mac:     {lut: 4.44245, ff: 7.50805, bram36: 0.0146875, uram: 0.00125, dsp: 0.0446094,",
+		"dec_per_mac:     {lut: 826.552, ff: 1038.58, bram36: 0.5, uram: 0.25, dsp: 8.14062,",
+		"dec_per_mac:     {lut: 8.26552, ff: 10.3858, bram36: 0.005, uram: 0.0025, dsp: 0.0814062,",
+	};
+	cfg_t c;
+	tu_load_edited(&c, "loose.yaml", ed, 5);
+	int64_t feas, pruned;
+	check_chunks(&c, 3, &feas, &pruned);
+	ck_assert_int_eq(pruned, 0);
+	ck_assert(feas > 0);
+	cfg_release(&c);
+}
+END_TEST
+
+START_TEST(cap_edges)
+{
+	/* put the LUT cap exactly at one point's use: feasible there, not a hair below */
+	cfg_t c;
+	tu_load_default(&c);
+	wl_t w;
+	wl_init(&w, &c.model);
+	space_t s;
+	space_init(&s, &c);
+	fac *f = fac_new(&c, &w, &s);
+	double v[FAC_MAX_TP + 4];
+	int64_t id = -1;
+	for (int64_t i = 0; i < s.n_points && id < 0; i += 97)
+		if (fac_point(f, i, v, NULL) == FAC_FEASIBLE)
+			id = i;
+	ck_assert_int_ge(id, 0);
+	double lut = v[fac_get_layout(f)->o_lut];
+	fac_free(f);
+	c.cons.util_cap.v[RES_LUT] = lut / c.dev.resources.v[RES_LUT];
+	for (int pass = 0; pass < 2; pass++) {
+		f = fac_new(&c, &w, &s);
+		int st = fac_point(f, id, v, NULL);
+		design_t d;
+		perf_ctx p;
+		char why[200];
+		space_design(&s, id, &d);
+		perf_prepare(&p, &c, &w, &d);
+		bool feas = perf_feasible(&p, why, sizeof why);
+		ck_assert_int_eq(st == FAC_FEASIBLE ? 1 : 0, feas ? 1 : 0);
+		/* and the chunk agrees */
+		fac_scratch *x = fac_scratch_new();
+		fac_buf b = {0};
+		fac_counts cnt = {0};
+		int64_t k = 0, first, end;
+		while (space_chunk_range(&s, k, &first, &end) == 0 && end <= id)
+			k++;
+		ck_assert_int_eq(fac_chunk(f, x, k, &b, &cnt), 0);
+		bool listed = false;
+		for (size_t i = 0; i < b.n; i++)
+			listed |= b.id[i] == id;
+		ck_assert_int_eq(listed, feas);
+		ck_assert_int_eq(feas, pass == 0);
+		fac_buf_release(&b);
+		fac_scratch_free(x);
+		fac_free(f);
+		c.cons.util_cap.v[RES_LUT] = nextafter(c.cons.util_cap.v[RES_LUT], 0) * (1 - 1e-12);
+	}
+	cfg_release(&c);
+}
+END_TEST
+
+Suite *factor_suite(void)
+{
+	Suite *s = suite_create("factor");
+	TCase *t = tcase_create("equals_perf");
+	tcase_set_timeout(t, 300);
+	tcase_add_test(t, matches_perf_on_random_points);
+	tcase_add_test(t, chunks_match_points_shipped_constraints);
+	tcase_add_test(t, chunks_match_points_tight_constraints);
+	tcase_add_test(t, chunks_match_points_loose_constraints);
+	tcase_add_test(t, cap_edges);
+	suite_add_tcase(s, t);
+	return s;
+}
