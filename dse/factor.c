@@ -66,7 +66,8 @@ struct fac {
 	fac_layout L;
 	int width[F_N];
 	double capabs[RES_N];                      /* util_cap * device */
-	double rpcap[CFG_MAX_PBLOCKS][RES_N];      /* rp_margin * pblock capacity */
+	double rpcap[CFG_MAX_PBLOCKS][RES_N];      /* what an RM may use of a pblock */
+	double outcap[CFG_MAX_PBLOCKS][RES_N];     /* what the static region may use outside it */
 	double bytes[FAC_MAX_CTX];                 /* DDR bytes of one decode layer, per context */
 	double lm_s, tpre_max_s, alpha;
 	int layers;
@@ -137,8 +138,10 @@ fac *fac_new(const cfg_t *c, const wl_t *w, const space_t *s)
 		f->capabs[t] = c->cons.util_cap.v[t] * c->dev.resources.v[t];
 	for (int r = 0; r < c->arch.n_pblocks; r++) {
 		res_t cap = eng_pblock_capacity(c, &c->arch.pblocks[r]);
-		for (int t = 0; t < RES_N; t++)
-			f->rpcap[r][t] = c->cons.rp_margin * cap.v[t];
+		for (int t = 0; t < RES_N; t++) {
+			f->rpcap[r][t] = perf_rp_usable(c, t, cap.v[t]);
+			f->outcap[r][t] = perf_outside_usable(c, t, cap.v[t]);
+		}
 	}
 	/* decode-layer bytes depend on the key count only: any design will do */
 	design_t d;
@@ -323,7 +326,7 @@ static inline int res_ok(const fac *f, bool dpr, const double *s, const double *
 	if (dpr)
 		for (int t = 0; t < RES_N; t++) {
 			double need = p[t] > d[t] ? p[t] : d[t];
-			if (need > f->rpcap[rp][t])
+			if (need > f->rpcap[rp][t] || s[t] > f->outcap[rp][t])
 				return 1;
 		}
 	*lut = tot_lut;
@@ -508,9 +511,10 @@ int fac_chunk(const fac *f, fac_scratch *x, int64_t chunk, fac_buf *out, fac_cou
 			for (dg[SK_RP] = lo[SK_RP]; dg[SK_RP] < hi[SK_RP]; dg[SK_RP]++) {
 				int rp = rpv[dg[SK_RP]];
 				if (dpr) {
+					/* the prefill RM must fit the pblock, the static region outside it */
 					bool nofit = false;
 					for (int t = 0; t < RES_N && !nofit; t++)
-						nofit = rp_[t] > f->rpcap[rp][t];
+						nofit = rp_[t] > f->rpcap[rp][t] || rs[t] > f->outcap[rp][t];
 					if (nofit) {
 						pruned += per_rp;
 						continue;

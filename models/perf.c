@@ -372,17 +372,43 @@ void perf_resources(const perf_ctx *p, perf_res *o)
 	}
 	if (p->d.mode != MODE_DPR)
 		return;
+	const char *pb = c->arch.pblocks[p->d.rp].name;
 	for (int i = 0; i < RES_N && o->feasible; i++) {
-		double cap = c->cons.rp_margin * p->rp_cap.v[i];
+		double cap = perf_rp_usable(c, i, p->rp_cap.v[i]);
 		double need = p->r_pre.v[i] > p->r_dec.v[i] ? p->r_pre.v[i] : p->r_dec.v[i];
 		if (need > cap) {
 			o->feasible = false;
-			snprintf(o->why, sizeof o->why,
-				 "%s RM needs %.1f %s but pblock '%s' offers %.1f at %.0f%% routability",
-				 p->r_pre.v[i] >= p->r_dec.v[i] ? "prefill" : "decode", need, res_names[i],
-				 c->arch.pblocks[p->d.rp].name, cap, 100 * c->cons.rp_margin);
+			if (i == RES_LUT || i == RES_FF)
+				snprintf(o->why, sizeof o->why,
+					 "%s RM needs %.1f %s but pblock '%s' offers %.1f at %.0f%% routability",
+					 p->r_pre.v[i] >= p->r_dec.v[i] ? "prefill" : "decode", need, res_names[i],
+					 pb, cap, 100 * c->cons.rp_margin);
+			else
+				snprintf(o->why, sizeof o->why, "%s RM needs %.1f %s but pblock '%s' has %.0f sites",
+					 p->r_pre.v[i] >= p->r_dec.v[i] ? "prefill" : "decode", need, res_names[i],
+					 pb, cap);
 		}
 	}
+	/* floorplan: the static region lives outside the pblock */
+	for (int i = 0; i < RES_N && o->feasible; i++) {
+		double outside = perf_outside_usable(c, i, p->rp_cap.v[i]);
+		if (p->r_static.v[i] > outside) {
+			o->feasible = false;
+			snprintf(o->why, sizeof o->why,
+				 "static region needs %.1f %s but only %.1f may be used outside pblock '%s'",
+				 p->r_static.v[i], res_names[i], outside, pb);
+		}
+	}
+}
+
+double perf_rp_usable(const cfg_t *c, int type, double rp_cap)
+{
+	return (type == RES_LUT || type == RES_FF ? c->cons.rp_margin : 1.0) * rp_cap;
+}
+
+double perf_outside_usable(const cfg_t *c, int type, double rp_cap)
+{
+	return c->cons.util_cap.v[type] * (c->dev.resources.v[type] - rp_cap);
 }
 
 bool perf_feasible(const perf_ctx *p, char *why, size_t whylen)

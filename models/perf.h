@@ -122,8 +122,20 @@ double perf_decode_energy_j(const perf_ctx *p, int keys);
 /* Prefill of `prompt`, the swap (DPR), then `gen` decode steps. */
 void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *out);
 
-/* Resources and constraints (not T_pre_max: see perf_feasible). */
+/*
+ * Resources and constraints (not T_pre_max: see perf_feasible), in this
+ * order: every type of the total within util_cap of the device; in DPR
+ * mode the larger RM within its pblock (LUT and FF within
+ * rp_routability_margin of the pblock's, for routing; BRAM, URAM and DSP
+ * within its sites); and the static region within util_cap of what lies
+ * outside the pblock (it cannot be placed inside).
+ */
 void perf_resources(const perf_ctx *p, perf_res *out);
+
+/* What an RM may use of a pblock's `rp_cap` of resource `type`. */
+double perf_rp_usable(const cfg_t *c, int type, double rp_cap);
+/* What the static region may use of the device outside such a pblock. */
+double perf_outside_usable(const cfg_t *c, int type, double rp_cap);
 
 /*
  * Full feasibility: resources, routability, and TTFT at objective.prompt

@@ -719,8 +719,8 @@ START_TEST(cross_field_rules)
 		 "'measurements.pcap.points[2].bytes' repeats the size of point 0", NULL},
 		{"    prefill: {pe: 16, lanes: 4, block: 4, burst_beats: 16,", "    prefill: {pe: 16, lanes: 4, block: 4, burst_beats: 17,",
 		 "17", "'designs.pdswap.prefill.burst_beats'", "[1, 16]"},
-		{"    - {name: rp_m, clb_tiles: 70, dsp_tiles: 15, bram_tiles: 10, uram_sites: 12}",
-		 "    - {name: rp_m, clb_tiles: 70, dsp_tiles: 15, bram_tiles: 10, uram_sites: 65}", "65",
+		{"    - {name: rp_m, clb_tiles: 70, dsp_tiles: 12, bram_tiles: 8, uram_sites: 12}",
+		 "    - {name: rp_m, clb_tiles: 70, dsp_tiles: 12, bram_tiles: 8, uram_sites: 65}", "65",
 		 "'architecture.pblocks[1].uram_sites'", "[0, 64]"},
 	};
 	RUN(cases);

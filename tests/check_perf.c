@@ -163,15 +163,41 @@ START_TEST(constraint_edges)
 	ck_assert(!r.feasible);
 	ck_assert_ptr_nonnull(strstr(r.why, "lut"));
 	C.cons.util_cap.v[RES_LUT] = 0.9;
-	/* routability: margin exactly at the larger RM's DSP need */
-	double need = fmax(p.r_pre.v[RES_DSP], p.r_dec.v[RES_DSP]);
-	C.cons.rp_margin = need / p.rp_cap.v[RES_DSP];
+	/* routability: margin exactly at the larger RM's LUT need */
+	double need = fmax(p.r_pre.v[RES_LUT], p.r_dec.v[RES_LUT]);
+	C.cons.rp_margin = need / p.rp_cap.v[RES_LUT];
 	perf_resources(&p, &r);
-	ck_assert_msg(r.feasible || !strstr(r.why, "dsp"), "%s", r.why);
+	ck_assert_msg(r.feasible || !strstr(r.why, "routability"), "%s", r.why);
 	C.cons.rp_margin *= 0.99;
 	perf_resources(&p, &r);
 	ck_assert(!r.feasible);
 	ck_assert_ptr_nonnull(strstr(r.why, "routability"));
+	C.cons.rp_margin = 1;
+	/* hard blocks fit the pblock's sites, whatever the margin: the fewest DSP
+	 * tiles that hold the larger RM's DSPs pass, one tile fewer does not */
+	cfg_pblock *pb = &C.arch.pblocks[d.rp];
+	need = fmax(p.r_pre.v[RES_DSP], p.r_dec.v[RES_DSP]);
+	const cfg_pblock saved = *pb;
+	pb->dsp_tiles = (int)ceil(need / C.dev.fabric.dsp_per_col);
+	perf_prepare(&p, &C, &W, &d);
+	perf_resources(&p, &r);
+	ck_assert_msg(r.feasible, "%s", r.why);
+	pb->dsp_tiles--;
+	perf_prepare(&p, &C, &W, &d);
+	perf_resources(&p, &r);
+	ck_assert(!r.feasible);
+	ck_assert_msg(strstr(r.why, "dsp") && strstr(r.why, "sites"), "%s", r.why);
+	pb->dsp_tiles++;
+	/* floorplan: a pblock taking every BRAM tile leaves none for the static region */
+	pb->bram_tiles = C.dev.fabric.tiles_bram;
+	perf_prepare(&p, &C, &W, &d);
+	perf_resources(&p, &r);
+	ck_assert(!r.feasible);
+	ck_assert_msg(strstr(r.why, "static region") && strstr(r.why, "outside pblock"), "%s", r.why);
+	*pb = saved;
+	perf_prepare(&p, &C, &W, &d);
+	perf_resources(&p, &r);
+	ck_assert_msg(r.feasible, "%s", r.why);
 	/* T_pre_max */
 	C.cons.rp_margin = 1;
 	char why[200];
