@@ -150,7 +150,12 @@ static int store_batch(const rc_ctx *x, rc_item *it, size_t n, size_t *w, char *
 			const double *v = t->v + (size_t)l * RC_N;
 			store_metric m = {x->run_id, t->id, "des", x->L->len[l], v[RC_TTFT], v[RC_PREFILL],
 					  v[RC_TOK], v[RC_STEP], v[RC_ENERGY], v[RC_SWAP]};
-			if (store_put_metric(x->s, &m))
+			unsigned have = 0;
+			if (x->L->prompt[l])
+				have |= STORE_HAVE_PROMPT | (t->d.mode == MODE_DPR ? STORE_HAVE_SWAP : 0);
+			if (x->L->ctx[l])
+				have |= STORE_HAVE_DECODE;
+			if (store_put_metric(x->s, &m, have))
 				goto rollback;
 		}
 	}

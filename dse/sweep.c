@@ -386,20 +386,24 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 	for (int i = 0; i < x->L.n; i++) {
 		int L = x->L.len[i];
 		store_metric m = {x->run_id, id, "analytic", L, NAN, NAN, NAN, NAN, NAN, NAN};
+		unsigned have = 0;
 		if (x->L.prompt[i]) {
 			m.ttft_s = perf_ttft_s(&p, L);
 			m.prefill_s = perf_prefill_s(&p, L);
+			have |= STORE_HAVE_PROMPT;
 			if (d->mode == MODE_DPR) {
 				perf_run_eval(&p, L, 0, &r);
 				m.swap_exposed_s = r.swap_exposed_s;
+				have |= STORE_HAVE_SWAP;
 			}
 		}
 		if (x->L.ctx[i]) {
 			m.decode_step_s = perf_decode_step_s(&p, L);
 			m.decode_tok_s = 1 / m.decode_step_s;
 			m.energy_j_per_token = perf_decode_energy_j(&p, L);
+			have |= STORE_HAVE_DECODE;
 		}
-		if (store_put_metric(x->s, &m))
+		if (store_put_metric(x->s, &m, have))
 			return -1;
 	}
 	return 0;
