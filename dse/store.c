@@ -250,9 +250,9 @@ static void cause(store *s, int rc, char *buf, size_t len)
 		char who[128];
 		lock_holder(s, who, sizeof who);
 		snprintf(buf, len,
-			 "the database is locked by another writer%s%s for more than %g s; try again once it has "
+			 "the database is locked by another writer%s%s%s for more than %g s; try again once it has "
 			 "finished, or wait longer with --lock-timeout SECONDS",
-			 *who ? ", " : "", who, s->lock_timeout_s);
+			 *who ? ", " : "", who, *who ? "," : "", s->lock_timeout_s);
 		return;
 	}
 	case SQLITE_READONLY:
