@@ -362,7 +362,8 @@ static int check_path(const char *path, char *err, size_t errlen)
 	else
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
 	if (!exists && util_mkdir_parent(path)) {
-		snprintf(err, errlen, "%s: cannot create its directory '%s': %s", path, dir, strerror(errno));
+		snprintf(err, errlen, "%s: cannot create its directory '%s': %s; nothing was written: choose another --db",
+			 path, dir, strerror(errno));
 		return -1;
 	}
 	if (access(dir, W_OK | X_OK) != 0) {
