@@ -157,22 +157,6 @@ static const char *const index_sql =
 	"CREATE INDEX IF NOT EXISTS runs_by_sha ON runs(config_sha256, status);"
 	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);";
 
-/*
- * The one row rule a CHECK cannot hold: a dpr point's metrics at a
- * prompt carry the exposed swap, and only the points table knows the
- * mode.  (A rebuilt metrics table loses its triggers; they are made again
- * with the indexes.)
- */
-#define DPR_NO_SWAP                                                                                            \
-	" WHEN NEW.ttft_s IS NOT NULL AND NEW.swap_exposed_s IS NULL AND (SELECT mode FROM points"          \
-	" WHERE run_id = NEW.run_id AND point_id = NEW.point_id) = 'dpr'"                                   \
-	" BEGIN SELECT RAISE(ABORT, 'metrics of a dpr point at a prompt need swap_exposed_s'); END;"
-static const char *const trigger_names[] = {"metrics_dpr_swap", "metrics_dpr_swap_update"};
-static const char *const trigger_sql =
-	"CREATE TRIGGER IF NOT EXISTS metrics_dpr_swap BEFORE INSERT ON metrics" DPR_NO_SWAP
-	"CREATE TRIGGER IF NOT EXISTS metrics_dpr_swap_update BEFORE UPDATE OF ttft_s, swap_exposed_s ON metrics"
-	DPR_NO_SWAP;
-
 /* The query surface; dropped and made again by a migration. */
 static const char *const view_names[] = {"v_points", "v_metrics", "v_pareto", "v_chosen", "v_best", "v_runs"};
 
@@ -479,16 +463,12 @@ static int upgrade(store *s, int from)
 			 s->path, (long long)ver);
 		goto bad;
 	}
-	/* views and triggers name the tables a rebuild drops and renames */
+	/* views name the tables a rebuild drops and renames (no version has
+	 * triggers; one a user added makes the rename, and so the migration,
+	 * fail) */
 	for (size_t i = 0; i < sizeof view_names / sizeof view_names[0]; i++) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS %s;", view_names[i]);
-		if (exec(s, sql, what))
-			goto bad;
-	}
-	for (size_t i = 0; i < sizeof trigger_names / sizeof trigger_names[0]; i++) {
-		char sql[80];
-		snprintf(sql, sizeof sql, "DROP TRIGGER IF EXISTS %s;", trigger_names[i]);
 		if (exec(s, sql, what))
 			goto bad;
 	}
@@ -508,28 +488,19 @@ static int upgrade(store *s, int from)
 				goto bad;
 		}
 	}
-	if (exec(s, index_sql, what) || exec(s, trigger_sql, what) || exec(s, view_sql, what))
+	if (exec(s, index_sql, what) || exec(s, view_sql, what))
 		goto bad;
-	/* rows the new rules refuse that the copy cannot see */
-	static const struct {
-		const char *sql, *what;
-	} rules[] = {
-		{"SELECT count(*) FROM pragma_foreign_key_check", "rows refer to rows that do not exist"},
-		{"SELECT count(*) FROM metrics m JOIN points p USING(run_id, point_id)"
-		 " WHERE p.mode = 'dpr' AND m.ttft_s IS NOT NULL AND m.swap_exposed_s IS NULL",
-		 "metrics rows of dpr points at a prompt lack swap_exposed_s"},
-	};
-	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
-		int64_t nbad = 0;
-		rc = query_int(s, rules[i].sql, &nbad);
-		if (rc != SQLITE_OK) {
-			fail_rc(s, rc, what);
-			goto bad;
-		}
-		if (nbad) {
-			snprintf(s->err, sizeof s->err, "%s: %s: %lld %s", s->path, what, (long long)nbad, rules[i].what);
-			goto bad;
-		}
+	/* the copy checked every row but their references (foreign keys are off) */
+	int64_t dangling = 0;
+	rc = query_int(s, "SELECT count(*) FROM pragma_foreign_key_check", &dangling);
+	if (rc != SQLITE_OK) {
+		fail_rc(s, rc, what);
+		goto bad;
+	}
+	if (dangling) {
+		snprintf(s->err, sizeof s->err, "%s: %s: %lld rows refer to rows that do not exist", s->path, what,
+			 (long long)dangling);
+		goto bad;
 	}
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d;", STORE_SCHEMA_VERSION);
@@ -786,25 +757,46 @@ static bool is_figure(double v)
 	return isfinite(v) && v >= 0 && v < 1e300;
 }
 
+/* The row a figure belongs to, put into words only when one is refused
+ * (rows are stored by the million). */
+typedef struct {
+	const char *what;   /* "point", "chosen point", "best dpr point" */
+	const char *source; /* metrics: "analytic" or "des"; NULL otherwise */
+	int64_t run, point;
+	int length;
+} row_ref;
+
+/* "point 12 of run 3" or "des metrics of point 12 of run 3 at length 64". */
+static void row_words(const row_ref *r, char *buf, size_t len)
+{
+	if (r->source)
+		snprintf(buf, len, "%s metrics of point %lld of run %lld at length %d", r->source, (long long)r->point,
+			 (long long)r->run, r->length);
+	else
+		snprintf(buf, len, "%s %lld of run %lld", r->what, (long long)r->point, (long long)r->run);
+}
+
 /*
  * Refuse a figure before SQLite sees it: a NaN would be stored as NULL,
- * which reads as "not measured here".  `where` names the row.
+ * which reads as "not measured here".  The figure is prefix + name.
  */
-static int bad_figure(store *s, const char *where, const char *name, double v)
+static int bad_figure(store *s, const row_ref *r, const char *prefix, const char *name, double v)
 {
-	snprintf(s->err, sizeof s->err,
-		 "%s: %s: '%s' is %g, not a finite non-negative number; refusing to store it", s->path, where, name,
-		 v);
+	char where[160];
+	row_words(r, where, sizeof where);
+	snprintf(s->err, sizeof s->err, "%s: %s: '%s%s' is %g, not a finite non-negative number; refusing to store it",
+		 s->path, where, prefix, name, v);
 	return -1;
 }
 
-/* Bind a required figure at i; -1 (message set) when it is not one. */
-static int bind_fig(store *s, sqlite3_stmt *st, int i, double v, const char *where, const char *name)
+/* Bind a required figure at i; -1 (message set, statement reset) when it is not one. */
+static int bind_fig(store *s, sqlite3_stmt *st, int i, double v, const row_ref *r, const char *prefix,
+		    const char *name)
 {
 	if (!is_figure(v)) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
-		return bad_figure(s, where, name, v);
+		return bad_figure(s, r, prefix, name, v);
 	}
 	sqlite3_bind_double(st, i, v);
 	return 0;
@@ -815,8 +807,7 @@ int store_put_point(store *s, const cfg_t *c, const store_point *p)
 	static const char *const grp[3] = {"", "util_", "equiv_"};
 	sqlite3_stmt *st = s->ins_point;
 	const design_t *d = p->d;
-	char where[96], name[32];
-	snprintf(where, sizeof where, "point %lld of run %lld", (long long)p->point_id, (long long)p->run_id);
+	const row_ref where = {"point", NULL, p->run_id, p->point_id, 0};
 	int i = 1;
 	sqlite3_bind_int64(st, i++, p->run_id);
 	sqlite3_bind_int64(st, i++, p->point_id);
@@ -844,11 +835,9 @@ int store_put_point(store *s, const cfg_t *c, const store_point *p)
 		sqlite3_bind_null(st, i++);
 	const res_t *v[3] = {&p->res->r_total, &p->res->util, &p->res->util_equiv};
 	for (int g = 0; g < 3; g++)
-		for (int t = 0; t < RES_N; t++) {
-			snprintf(name, sizeof name, "%s%s", grp[g], res_names[t]);
-			if (bind_fig(s, st, i++, v[g]->v[t], where, name))
+		for (int t = 0; t < RES_N; t++)
+			if (bind_fig(s, st, i++, v[g]->v[t], &where, grp[g], res_names[t]))
 				return -1;
-		}
 	sqlite3_bind_int(st, i++, p->feasible);
 	if (p->reason && *p->reason)
 		sqlite3_bind_text(st, i++, p->reason, -1, SQLITE_TRANSIENT);
@@ -857,11 +846,11 @@ int store_put_point(store *s, const cfg_t *c, const store_point *p)
 	/* a negative objective says "not computed"; a NaN is a failed computation */
 	if (p->objective < 0)
 		sqlite3_bind_null(st, i++);
-	else if (bind_fig(s, st, i++, p->objective, where, "objective"))
+	else if (bind_fig(s, st, i++, p->objective, &where, "", "objective"))
 		return -1;
 	if (d->mode == MODE_DPR) {
-		if (bind_fig(s, st, i++, p->swap_s, where, "swap_s") ||
-		    bind_fig(s, st, i++, p->bitstream_bytes, where, "bitstream_bytes"))
+		if (bind_fig(s, st, i++, p->swap_s, &where, "", "swap_s") ||
+		    bind_fig(s, st, i++, p->bitstream_bytes, &where, "", "bitstream_bytes"))
 			return -1;
 	} else {
 		sqlite3_bind_null(st, i++);
@@ -881,10 +870,10 @@ int store_put_metric(store *s, const store_metric *m, unsigned have)
 	const double v[6] = {m->ttft_s, m->prefill_s, m->decode_tok_s, m->decode_step_s, m->energy_j_per_token,
 			     m->swap_exposed_s};
 	sqlite3_stmt *st = s->ins_metric;
-	char where[128];
-	snprintf(where, sizeof where, "%s metrics of point %lld of run %lld at length %d", m->source,
-		 (long long)m->point_id, (long long)m->run_id, m->length);
+	const row_ref ref = {"", m->source, m->run_id, m->point_id, m->length};
+	char where[160];
 	if (!(have & (STORE_HAVE_PROMPT | STORE_HAVE_DECODE)) || ((have & STORE_HAVE_SWAP) && !(have & STORE_HAVE_PROMPT))) {
+		row_words(&ref, where, sizeof where);
 		snprintf(s->err, sizeof s->err, "%s: %s: a row must carry the prompt or the decode figures, and the "
 						"exposed swap only with the prompt figures",
 			 s->path, where);
@@ -896,11 +885,12 @@ int store_put_metric(store *s, const store_metric *m, unsigned have)
 	sqlite3_bind_int(st, 4, m->length);
 	for (int k = 0; k < 6; k++) {
 		if (have & col[k].group) {
-			if (bind_fig(s, st, 5 + k, v[k], where, col[k].name))
+			if (bind_fig(s, st, 5 + k, v[k], &ref, "", col[k].name))
 				return -1;
 		} else if (!isnan(v[k])) {
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
+			row_words(&ref, where, sizeof where);
 			snprintf(s->err, sizeof s->err, "%s: %s: '%s' is given (%g) but the row does not carry it",
 				 s->path, where, col[k].name, v[k]);
 			return -1;
@@ -920,11 +910,10 @@ int store_put_pareto(store *s, int64_t run_id, int64_t point_id)
 
 int store_put_chosen(store *s, int64_t run_id, int64_t point_id, double objective)
 {
-	char where[96];
-	snprintf(where, sizeof where, "chosen point %lld of run %lld", (long long)point_id, (long long)run_id);
+	const row_ref where = {"chosen point", NULL, run_id, point_id, 0};
 	sqlite3_bind_int64(s->ins_chosen, 1, run_id);
 	sqlite3_bind_int64(s->ins_chosen, 2, point_id);
-	if (bind_fig(s, s->ins_chosen, 3, objective, where, "objective"))
+	if (bind_fig(s, s->ins_chosen, 3, objective, &where, "", "objective"))
 		return -1;
 	return step_done(s, s->ins_chosen, "cannot store the chosen point");
 }
@@ -1066,10 +1055,8 @@ int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, c
 {
 	sqlite3_stmt *st;
 	if (!is_figure(objective)) {
-		char where[96];
-		snprintf(where, sizeof where, "best %s point %lld of run %lld", mode_names[mode], (long long)point_id,
-			 (long long)run_id);
-		return bad_figure(s, where, "objective", objective);
+		const row_ref where = {mode == MODE_DPR ? "best dpr point" : "best static point", NULL, run_id, point_id, 0};
+		return bad_figure(s, &where, "", "objective", objective);
 	}
 	if (prepare(s, &st, "INSERT OR REPLACE INTO best VALUES(?,?,?,?,?)"))
 		return -1;

@@ -28,14 +28,18 @@
  * decode figures together, at least one of the two groups, and the
  * exposed swap only beside a TTFT).  The store refuses a NaN where it
  * would bind a number, with a message naming the figure, before SQLite
- * sees it.
+ * sees it; through the API a row carries exactly the figures the caller
+ * names (STORE_HAVE_*), which is how a dpr point's rows at a prompt get
+ * their exposed swap (the metrics table does not know the mode, and a
+ * trigger that looked it up cost 12% of an --all-points sweep).
  *
  * Versions: 1 had the same tables without the row rules (and, in its
  * first files, without sweeps, chunks, best, v_best, v_runs and the points
  * index).  store_open() migrates an older file in one transaction
  * (tables whose definition changed are rebuilt and their rows copied; a
- * row the new rules refuse makes the whole migration fail and leaves the
- * file as it was) and refuses a newer one.
+ * row the new rules refuse, or a reference to a missing row, makes the
+ * whole migration fail and leaves the file as it was) and refuses a
+ * newer one.
  *
  * Faults: store_open() refuses a path it could not write (the file or its
  * directory read-only), a file that is not SQLite, a database of another

@@ -34,6 +34,8 @@ fail=0
 ran=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# a sanitizer report (make asan) must not hide behind an expected exit code
+nosan() { ! grep -q "Sanitizer\|runtime error:" "$@" && ok || bad "sanitizer report: $(cat "$@")"; }
 
 # the small space of tests/check_faults.c (5120 points, 48 chunks)
 sed -e 's/^  tlmm_lanes: \[4, 6, 8, 10, 12\]/  tlmm_lanes: [8, 12]/' \
@@ -87,6 +89,7 @@ ro_case() {
 	rc=$?
 	[ $rc = 1 ] && ok || bad "$what, existing database: exit $rc, want 1: $(cat "$T/err")"
 	grep -q "^pdswap-dse: $T/ro/r.db: cannot .*: $cause" "$T/err" && ok || bad "$what, existing database: $(cat "$T/err")"
+	nosan "$T/err"
 	[ "$(state "$T/ro")" = "$before" ] && ok || bad "$what: the directory changed"
 	[ "$(sqlite3 "$T/ro/r.db" "SELECT run_id, status FROM runs")" = "$runs_before" ] && ok || bad "$what: the runs changed"
 	ran=$((ran + 1))
@@ -166,6 +169,7 @@ echo $? >"$T/resume.rc"
 mkdir "$T/resumed" && cp "$T/full/"r.db* "$T/resumed/"
 SH
 	[ "$(cat "$T/full.rc")" = 1 ] && ok || bad "disk full: exit $(cat "$T/full.rc"), want 1: $(cat "$T/full.err")"
+	nosan "$T/full.err" "$T/resume.err"
 	grep -q "^pdswap-dse: $T/full/r.db: .*full" "$T/full.err" && ok || bad "disk full: the cause is not named: $(cat "$T/full.err")"
 	grep -q "^pdswap-dse: run 2 in $T/full/r.db stopped after [0-9]* of 48 chunks" "$T/full.err" &&
 		grep -q "^pdswap-dse: to resume it, run the same command again: $BIN $CFG --db $T/full/r.db --all-points" "$T/full.err" &&
