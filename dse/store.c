@@ -249,7 +249,7 @@ static void cause(store *s, int rc, char *buf, size_t len)
 		return;
 	case SQLITE_IOERR:
 		if (e == ENOSPC || e == EDQUOT) {
-			snprintf(buf, len, "disk full: %s", strerror(e));
+			snprintf(buf, len, "database or disk is full (%s)", strerror(e));
 			return;
 		}
 		snprintf(buf, len, "I/O error: %s%s%s", msg, e ? ": " : "", e ? strerror(e) : "");
@@ -615,7 +615,7 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 		goto bad;
 	}
 
-	/* step 5: the journal and the session's settings */
+	/* step 5: the journal and the connection's settings */
 	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 		 "cannot set the journal mode")) {
 		snprintf(err, errlen, "%s", s->err);

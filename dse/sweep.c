@@ -39,10 +39,11 @@
 
 /*
  * Signals.  The first SIGINT/SIGTERM sets stop_signal, which the workers
- * and the main loop poll, and says so on stderr.  A second one writes second_msg (made before the
- * handlers are installed; write() is async-signal-safe) and re-raises
- * itself with the default action, which ends every thread at once; the
- * parent sees the process killed by that signal, as a shell expects.
+ * and the main loop poll, and says so on stderr.  A second one writes
+ * second_msg (made before the handlers are installed; write() is
+ * async-signal-safe) and re-raises itself with the default action, which
+ * ends every thread at once; the parent sees the process killed by that
+ * signal, as a shell expects.
  */
 static volatile sig_atomic_t stop_signal;
 static atomic_int n_signals;
@@ -976,9 +977,9 @@ out:
 		/* a failure (disk full, a lock held too long, ...): the run keeps
 		 * what was committed; say where it stopped and, when the database
 		 * takes it, mark it resumable-but-stopped */
-		int64_t nck_, npt_, nfe_;
-		if (r->chunks_done == 0 && store_chunk_totals(s, x.run_id, &nck_, &npt_, &nfe_) == 0)
-			r->chunks_done = nck_;
+		int64_t ck, pt, fe;
+		if (r->chunks_done == 0 && store_chunk_totals(s, x.run_id, &ck, &pt, &fe) == 0)
+			r->chunks_done = ck;
 		if (store_begin(s) == 0 && (store_set_status(s, x.run_id, "interrupted") || store_commit(s)))
 			store_rollback(s);
 	}
