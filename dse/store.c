@@ -196,6 +196,17 @@ double store_lock_timeout(const store *s)
 	return s->lock_timeout_s;
 }
 
+static int busy_ms(double timeout_s)
+{
+	return timeout_s < 2e6 ? (int)(timeout_s * 1000 + 0.5) : 2000000000;
+}
+
+void store_set_lock_timeout(store *s, double timeout_s)
+{
+	s->lock_timeout_s = timeout_s > 0 ? timeout_s : 0;
+	sqlite3_busy_timeout(s->db, busy_ms(s->lock_timeout_s));
+}
+
 int store_migrated_from(const store *s)
 {
 	return s->migrated_from;
@@ -457,6 +468,8 @@ static int upgrade(store *s, int from)
 		fail_rc(s, rc, what);
 		goto bad;
 	}
+	if (ver == STORE_SCHEMA_VERSION) /* made or migrated by another process meanwhile */
+		return exec(s, "COMMIT;", what);
 	if (ver != from) {
 		snprintf(s->err, sizeof s->err, "%s: another process changed its schema version to %lld while it was "
 						"being opened; run again",
@@ -554,7 +567,7 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 		goto bad;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, s->lock_timeout_s < 2e6 ? (int)(s->lock_timeout_s * 1000 + 0.5) : 2000000000);
+	sqlite3_busy_timeout(s->db, busy_ms(s->lock_timeout_s));
 	if (sqlite3_db_readonly(s->db, "main") == 1) {
 		snprintf(err, errlen, "%s: SQLite can open the database only read-only; it is left as it was: make it "
 				      "writable or choose another --db",

@@ -87,8 +87,9 @@ int store_open_wait(store **s, const char *path, double lock_timeout_s, char *er
 int store_open(store **s, const char *path, char *err, size_t errlen);
 void store_close(store *s);
 const char *store_errmsg(const store *s);
-/* The lock timeout the store was opened with, s. */
+/* The lock timeout, s: as opened with, or as last set (>= 0). */
 double store_lock_timeout(const store *s);
+void store_set_lock_timeout(store *s, double timeout_s);
 /* The schema version store_open() migrated from, 0 when it did not migrate. */
 int store_migrated_from(const store *s);
 /* True once a statement found the file damaged; nothing is written after. */

@@ -976,12 +976,15 @@ out:
 	if (rc < 0 && x.run_id && !store_damaged(s)) {
 		/* a failure (disk full, a lock held too long, ...): the run keeps
 		 * what was committed; say where it stopped and, when the database
-		 * takes it, mark it resumable-but-stopped */
+		 * takes it at once, mark it stopped (it stays resumable either way) */
 		int64_t ck, pt, fe;
 		if (r->chunks_done == 0 && store_chunk_totals(s, x.run_id, &ck, &pt, &fe) == 0)
 			r->chunks_done = ck;
+		double wait = store_lock_timeout(s);
+		store_set_lock_timeout(s, 0);
 		if (store_begin(s) == 0 && (store_set_status(s, x.run_id, "interrupted") || store_commit(s)))
 			store_rollback(s);
+		store_set_lock_timeout(s, wait);
 	}
 	if (sig_on) {
 		sigaction(SIGINT, &old_int, NULL);

@@ -413,6 +413,39 @@ START_TEST(waits_for_a_writer_then_names_it)
 	cmd_init(&c, db, 2, "busy2", lt);
 	ck_assert_int_eq(run(&c, NULL), 0);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM runs WHERE status='complete'"), 2);
+
+	/* a writer that takes the lock part-way through a sweep: the sweep
+	 * waits the timeout once, says where its run stopped, and resumes */
+	const char *ref = "build/test_faults_busy_ref.db";
+	straight(ref, false);
+	straight(db, false);
+	const char *const lt1[] = {"--lock-timeout", "1", NULL};
+	cmd_init(&c, db, 2, "busy3", lt1);
+	const char *const slow[] = {"PDSWAP_CHUNK_DELAY_MS=40", NULL};
+	pid_t pid = start(&c, slow);
+	wait_for(db, "SELECT count(*) FROM chunks WHERE run_id=2", 3);
+	h = hold(db, 0);
+	t0 = now_s();
+	int st = reap(pid, 60);
+	waited = now_s() - t0;
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	ck_assert_msg(waited >= 0.9 && waited < 1.9, "gave up after %.2f s (the timeout is 1 s)", waited);
+	int64_t done = q(db, "SELECT count(*) FROM chunks WHERE run_id=2");
+	e = stderr_of(&c);
+	snprintf(who, sizeof who, "locked by another writer, process %ld (check_pdswap), for more than 1 s", (long)h.pid);
+	has(e, who);
+	char want[1400];
+	snprintf(want, sizeof want, "run 2 in %s stopped after %lld of 48 chunks", db, (long long)done);
+	has(e, want);
+	snprintf(want, sizeof want, "to resume it, run the same command again: %s\n", c.line);
+	has(e, want);
+	free(e);
+	release(&h);
+	ck_assert(done >= 3 && done < 48);
+	ck_assert_int_eq(run(&c, NULL), 0);
+	same_rows(db, 2, ref, 1, "a run stopped by a writer, resumed");
+	integrity_ok(db);
+	rm_db(ref);
 	rm_db(db);
 }
 END_TEST
