@@ -103,6 +103,7 @@ check: deps
 	@$(MAKE) --no-print-directory $(BIN) $(TBIN)
 	PDSWAP_BIN=$(abspath $(BIN)) $(TBIN)
 	PDSWAP_BIN=$(abspath $(BIN)) sh tests/cli_test.sh
+	PDSWAP_BIN=$(abspath $(BIN)) sh tests/faults_test.sh
 	@$(MAKE) --no-print-directory hls-csim
 
 test: check

@@ -51,12 +51,12 @@ static sqlite3 *open_db(const char *path)
 	    sqlite3_step(st) == SQLITE_ROW)
 		ver = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (ver != STORE_SCHEMA_VERSION) {
+	if (ver < STORE_SCHEMA_OLDEST || ver > STORE_SCHEMA_VERSION) {
 		if (ver < 0)
 			util_err("%s: not a SQLite database (or unreadable): %s", path, sqlite3_errmsg(db));
 		else
-			util_err("%s: not a pdswap results database of schema version %d (found version %d)", path,
-				 STORE_SCHEMA_VERSION, ver);
+			util_err("%s: not a pdswap results database of schema version %d to %d (found version %d)", path,
+				 STORE_SCHEMA_OLDEST, STORE_SCHEMA_VERSION, ver);
 		sqlite3_close(db);
 		return NULL;
 	}

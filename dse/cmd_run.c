@@ -2,9 +2,14 @@
  * cmd_run.c - `pdswap-dse CONFIG`: the main job.  Sweeps the design space
  * of the config (sweep.h) into results.db, resuming an unfinished run of
  * the same config, and ends with the chosen PD-Swap design against the
- * best static design of the same device, as the DES measured them.
+ * best static design of the same device, as the DES measured them.  When
+ * the run stops early (a signal, a full disk, a database locked too
+ * long), it says where the run stopped and prints the command that
+ * resumes it.
  */
+#include <ctype.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +31,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: pdswap-dse CONFIG [--db FILE] [--threads N] [--all-points] [--no-progress]\n"
-	      "                         [--hls-out DIR] [--report]\n"
+	      "                         [--hls-out DIR] [--report] [--lock-timeout SECONDS]\n"
 	      "  Explores the design space of CONFIG (dpr and static architectures), keeps the\n"
 	      "  Pareto front of each in FILE (default results/results.db), re-simulates the\n"
 	      "  fronts with the discrete-event model and chooses the design that minimises\n"
@@ -37,6 +42,8 @@ static void usage(FILE *f)
 	      "  --all-points   also store every evaluated point, not only the fronts\n"
 	      "  --no-progress  no progress bar (it is drawn only when stderr is a terminal)\n"
 	      "  --hls-out DIR  where the headers go\n"
+	      "  --lock-timeout SECONDS  how long to wait for a database another process keeps\n"
+	      "                 locked (another sweep, or any writer) before giving up (default 10)\n"
 	      "  --report       then write the run's report into the directory 'report' beside\n"
 	      "                 FILE (results/report by default; see 'pdswap-dse report --help')\n",
 	      f);
@@ -130,6 +137,60 @@ static void compare(const cfg_t *c, const wl_t *w, store *s, const sweep_result 
 	printf("\n");
 }
 
+/* argv as one shell command line, each argument quoted when it needs it. */
+static void command_line(int argc, char **argv, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < argc && n + 1 < len; i++) {
+		const char *a = argv[i];
+		bool plain = *a != '\0';
+		for (const char *p = a; *p && plain; p++)
+			plain = isalnum((unsigned char)*p) || strchr("_-./=:,+@%", *p);
+		if (i)
+			buf[n++] = ' ';
+		if (plain) {
+			n += (size_t)snprintf(buf + n, len - n, "%s", a);
+		} else {
+			/* 'it'\''s': a quote ends the quoting, is escaped, and quoting resumes */
+			buf[n++] = '\'';
+			for (const char *p = a; *p && n + 5 < len; p++) {
+				if (*p == '\'') {
+					memcpy(buf + n, "'\\''", 4);
+					n += 4;
+				} else {
+					buf[n++] = *p;
+				}
+			}
+			if (n + 1 < len)
+				buf[n++] = '\'';
+		}
+		if (n >= len)
+			n = len - 1;
+		buf[n] = '\0';
+	}
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+/* Where a run that stopped early stands, and how to resume it. */
+static void stopped_at(const sweep_result *r, const char *db, const char *cmd)
+{
+	if (r->des_total > 0)
+		util_err("run %lld in %s stopped while the DES re-checked the fronts: all %lld chunks and %lld of %lld "
+			 "DES points are stored",
+			 (long long)r->run_id, db, (long long)r->n_chunks, (long long)r->des_done,
+			 (long long)r->des_total);
+	else
+		util_err("run %lld in %s stopped after %lld of %lld chunks; what was committed is kept, and the other "
+			 "runs are untouched",
+			 (long long)r->run_id, db, (long long)r->chunks_done, (long long)r->n_chunks);
+	util_err("to resume it, run the same command again: %s", cmd);
+}
+
 /*
  * The HLS config headers of the chosen design (dse/emit.h), written
  * atomically into dir.  The run is complete in the database whatever
@@ -158,6 +219,7 @@ int cmd_run(int argc, char **argv)
 {
 	const char *path = NULL, *db = "results/results.db", *hls_out = HLS_OUT;
 	bool report = false;
+	double lock_timeout = STORE_LOCK_TIMEOUT_S;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	sweep_opts o = {.threads = ncpu > 0 && ncpu <= 256 ? (int)ncpu : 2,
 			.all_points = false,
@@ -167,7 +229,8 @@ int cmd_run(int argc, char **argv)
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return EXIT_OK;
-		} else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--hls-out") == 0) {
+		} else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--hls-out") == 0 ||
+			   strcmp(a, "--lock-timeout") == 0) {
 			if (i + 1 >= argc) {
 				util_err("%s needs a value", a);
 				return EXIT_USAGE;
@@ -176,7 +239,10 @@ int cmd_run(int argc, char **argv)
 				db = argv[++i];
 			else if (strcmp(a, "--hls-out") == 0)
 				hls_out = argv[++i];
-			else if (util_parse_int("--threads", argv[++i], 1, 256, &o.threads))
+			else if (strcmp(a, "--lock-timeout") == 0) {
+				if (util_parse_double("--lock-timeout", argv[++i], 0, 1e6, &lock_timeout))
+					return EXIT_USAGE;
+			} else if (util_parse_int("--threads", argv[++i], 1, 256, &o.threads))
 				return EXIT_USAGE;
 		} else if (strcmp(a, "--report") == 0) {
 			report = true;
@@ -207,22 +273,29 @@ int cmd_run(int argc, char **argv)
 	}
 	wl_t w;
 	wl_init(&w, &c.model);
+	char cmd[8192];
+	command_line(argc, argv, cmd, sizeof cmd);
+	o.resume_cmd = cmd;
 	store *s;
-	if (store_open(&s, db, err, sizeof err)) {
+	if (store_open_wait(&s, db, lock_timeout, err, sizeof err)) {
 		util_err("%s", err);
 		cfg_release(&c);
 		return EXIT_RUNTIME;
 	}
+	if (store_migrated_from(s))
+		util_err("%s: migrated from schema version %d to %d", db, store_migrated_from(s), STORE_SCHEMA_VERSION);
 	sweep_result r;
 	int rc = sweep_run(&c, &w, s, &o, &r, err, sizeof err);
 	if (rc < 0) {
 		util_err("%s", err);
+		if (r.run_id && !store_damaged(s))
+			stopped_at(&r, db, cmd);
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
 	if (rc == 1) {
-		util_err("%s; run %lld is saved in %s: run the same command again to resume", err,
-			 (long long)r.run_id, db);
+		util_err("interrupted by %s", signal_name(r.signal));
+		stopped_at(&r, db, cmd);
 		rc = EXIT_RUNTIME;
 		goto out;
 	}

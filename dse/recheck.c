@@ -116,12 +116,20 @@ typedef struct {
 static void *worker(void *arg)
 {
 	job *j = arg;
+	/* PDSWAP_DES_DELAY_MS slows every point down, for the tests that
+	 * signal a sweep while it re-checks; it changes no result */
+	const char *delay = getenv("PDSWAP_DES_DELAY_MS");
+	long delay_ms = delay ? strtol(delay, NULL, 10) : 0;
 	while (!*j->x->stop) {
 		size_t i = atomic_fetch_add(&j->next, 1);
 		if (i >= j->n)
 			break;
 		if (atomic_load(&j->it[i].state) == 0) {
 			simulate(j->x, &j->it[i]);
+			if (delay_ms > 0 && delay_ms < 100000) {
+				struct timespec ts = {delay_ms / 1000, delay_ms % 1000 * 1000000L};
+				nanosleep(&ts, NULL);
+			}
 			atomic_store(&j->it[i].state, 1);
 		}
 	}
@@ -150,7 +158,12 @@ static int store_batch(const rc_ctx *x, rc_item *it, size_t n, size_t *w, char *
 			const double *v = t->v + (size_t)l * RC_N;
 			store_metric m = {x->run_id, t->id, "des", x->L->len[l], v[RC_TTFT], v[RC_PREFILL],
 					  v[RC_TOK], v[RC_STEP], v[RC_ENERGY], v[RC_SWAP]};
-			if (store_put_metric(x->s, &m))
+			unsigned have = 0;
+			if (x->L->prompt[l])
+				have |= STORE_HAVE_PROMPT | (t->d.mode == MODE_DPR ? STORE_HAVE_SWAP : 0);
+			if (x->L->ctx[l])
+				have |= STORE_HAVE_DECODE;
+			if (store_put_metric(x->s, &m, have))
 				goto rollback;
 		}
 	}
@@ -218,16 +231,25 @@ int rc_run(const rc_ctx *x, rc_item *it, size_t n, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* workers do not take SIGINT or SIGTERM: the handler runs on the
+	 * calling thread, and a worker's point is never cut short */
+	sigset_t stop_set, old_mask;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
+	int create_err = 0;
 	for (int i = 0; tid && i < x->threads; i++) {
 		atomic_fetch_add(&j.running, 1);
-		if (pthread_create(&tid[i], NULL, worker, &j)) {
+		if ((create_err = pthread_create(&tid[i], NULL, worker, &j)) != 0) {
 			atomic_fetch_sub(&j.running, 1);
 			break;
 		}
 		started++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	if (!started) {
-		snprintf(err, errlen, "cannot start worker threads: %s", strerror(errno));
+		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
 		free(tid);
 		free(w);
 		return -1;

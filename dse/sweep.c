@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "factor.h"
+#include "lockinfo.h"
 #include "pareto.h"
 #include "perf.h"
 #include "recheck.h"
@@ -36,11 +37,37 @@
 
 #define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
 
+/*
+ * Signals.  The first SIGINT/SIGTERM sets stop_signal, which the workers
+ * and the main loop poll, and says so on stderr.  A second one writes
+ * second_msg (made before the handlers are installed; write() is
+ * async-signal-safe) and re-raises itself with the default action, which
+ * ends every thread at once; the parent sees the process killed by that
+ * signal, as a shell expects.
+ */
 static volatile sig_atomic_t stop_signal;
+static atomic_int n_signals;
+static char second_msg[1600];
+static size_t second_len;
+static const char first_msg[] = "pdswap-dse: stopping: saving the work in progress (a second signal stops at once)\n";
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
+	ssize_t w;
+	if (atomic_fetch_add(&n_signals, 1) == 0) {
+		stop_signal = sig;
+		w = write(STDERR_FILENO, first_msg, sizeof first_msg - 1);
+		(void)w;
+		return;
+	}
+	w = write(STDERR_FILENO, second_msg, second_len);
+	(void)w;
+	struct sigaction dfl;
+	dfl.sa_handler = SIG_DFL;
+	dfl.sa_flags = 0;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	raise(sig); /* delivered when the handler returns */
 }
 
 static double now_s(void)
@@ -136,10 +163,11 @@ static void idset_del(idset *s, int64_t id)
  * held for the whole run and dropped by the kernel when the process ends
  * however it ends, so a killed sweep never blocks the next one.  (A lock
  * on the database file itself would share its descriptor rules with
- * SQLite's own POSIX locks; a separate file keeps them apart.)
- * Returns the descriptor, or -1 with err set.
+ * SQLite's own POSIX locks; a separate file keeps them apart.)  Waits up
+ * to timeout_s for another sweep to end, then names it.  Returns the
+ * descriptor, or -1 with err set.
  */
-static int lock_db(const char *db, char *err, size_t errlen)
+static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
 {
 	char path[1100];
 	snprintf(path, sizeof path, "%s.lock", db);
@@ -148,16 +176,33 @@ static int lock_db(const char *db, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot open the sweep lock: %s", path, strerror(errno));
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	double t0 = now_s();
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
 		int e = errno;
-		close(fd);
-		if (e == EWOULDBLOCK)
-			snprintf(err, errlen, "%s: another pdswap-dse is sweeping into this database; wait for it to end", db);
-		else
+		if (e == EINTR)
+			continue;
+		if (e != EWOULDBLOCK) {
+			close(fd);
 			snprintf(err, errlen, "%s: cannot take the sweep lock: %s", path, strerror(e));
-		return -1;
+			return -1;
+		}
+		double left = timeout_s - (now_s() - t0);
+		if (left <= 0)
+			break;
+		double nap = left < 0.05 ? left : 0.05;
+		struct timespec ts = {0, (long)(nap * 1e9)};
+		nanosleep(&ts, NULL);
 	}
-	return fd;
+	char who[160];
+	lockinfo_holder(path, LOCKINFO_FLOCK, 0, 0, who, sizeof who);
+	close(fd);
+	snprintf(err, errlen,
+		 "%s: another pdswap-dse is sweeping into this database (%s holds %s) and still was after %g s; "
+		 "wait for it to end, or wait longer with --lock-timeout SECONDS",
+		 db, *who ? who : "another process", path, timeout_s);
+	return -1;
 }
 
 /* ------------------------------------------------------- shared state */
@@ -386,20 +431,24 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 	for (int i = 0; i < x->L.n; i++) {
 		int L = x->L.len[i];
 		store_metric m = {x->run_id, id, "analytic", L, NAN, NAN, NAN, NAN, NAN, NAN};
+		unsigned have = 0;
 		if (x->L.prompt[i]) {
 			m.ttft_s = perf_ttft_s(&p, L);
 			m.prefill_s = perf_prefill_s(&p, L);
+			have |= STORE_HAVE_PROMPT;
 			if (d->mode == MODE_DPR) {
 				perf_run_eval(&p, L, 0, &r);
 				m.swap_exposed_s = r.swap_exposed_s;
+				have |= STORE_HAVE_SWAP;
 			}
 		}
 		if (x->L.ctx[i]) {
 			m.decode_step_s = perf_decode_step_s(&p, L);
 			m.decode_tok_s = 1 / m.decode_step_s;
 			m.energy_j_per_token = perf_decode_energy_j(&p, L);
+			have |= STORE_HAVE_DECODE;
 		}
-		if (store_put_metric(x->s, &m))
+		if (store_put_metric(x->s, &m, have))
 			return -1;
 	}
 	return 0;
@@ -624,6 +673,7 @@ static int new_run(run_ctx *x, const char *objectives)
 bad:
 	fail_store(x);
 	store_rollback(x->s);
+	x->run_id = 0; /* rolled back with the rest */
 	return -1;
 }
 
@@ -694,7 +744,8 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 			 (long long)SWEEP_MAX_CHUNKS);
 		return -1;
 	}
-	int lock = lock_db(store_path(s), err, errlen);
+	r->n_chunks = sp.n_chunks;
+	int lock = lock_db(store_path(s), store_lock_timeout(s), err, errlen);
 	if (lock < 0)
 		return -1;
 	run_ctx x = {.c = c, .w = w, .s = s, .sp = &sp, .o = o, .err = err, .errlen = errlen};
@@ -751,11 +802,17 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 	r->run_id = x.run_id;
 
 	/* evaluate the chunks left, merging as they come */
+	int n = snprintf(second_msg, sizeof second_msg,
+			 "pdswap-dse: second signal: stopping at once; run %lld in %s keeps what was committed;"
+			 " to resume it, run %s%s\n",
+			 (long long)x.run_id, store_path(s), o->resume_cmd ? "" : "the same command again",
+			 o->resume_cmd ? o->resume_cmd : "");
+	second_len = n < 0 ? 0 : (size_t)n < sizeof second_msg ? (size_t)n : sizeof second_msg - 1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND; /* a second signal ends the process; the database stays consistent */
 	sigemptyset(&sa.sa_mask);
 	stop_signal = 0;
+	atomic_store(&n_signals, 0);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sig_on = true;
@@ -777,12 +834,19 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 	pthread_cond_init(&sh.not_empty, NULL);
 	pthread_cond_init(&sh.not_full, NULL);
 	pthread_t *tid = calloc((size_t)o->threads, sizeof *tid);
-	int started = 0;
+	int started = 0, create_err = 0;
+	/* workers inherit a mask without SIGINT and SIGTERM: the handler runs
+	 * on this thread, and a worker's chunk is never cut short */
+	sigset_t stop_set, old_mask;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
 	for (int i = 0; tid && i < o->threads; i++) {
 		pthread_mutex_lock(&sh.mu);
 		sh.running++;
 		pthread_mutex_unlock(&sh.mu);
-		if (pthread_create(&tid[i], NULL, worker, &sh)) {
+		if ((create_err = pthread_create(&tid[i], NULL, worker, &sh)) != 0) {
 			pthread_mutex_lock(&sh.mu);
 			sh.running--;
 			pthread_mutex_unlock(&sh.mu);
@@ -790,9 +854,10 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 		}
 		started++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	bool failed = started == 0;
 	if (failed)
-		snprintf(err, errlen, "cannot start worker threads: %s", strerror(errno));
+		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
 	double t0 = now_s(), last_commit = t0;
 	int64_t done0 = x.points_done;
 	while (!failed) {
@@ -875,13 +940,18 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 	}
 	r->n_points = npt;
 	r->n_feasible = nfe;
+	r->chunks_done = nck;
 	int dr = 1;
 	if (nck == sp.n_chunks) {
 		dr = des_phase(&x, &items, &n_items);
+		r->des_total = (int64_t)n_items;
+		for (size_t i = 0; i < n_items; i++)
+			r->des_done += atomic_load(&items[i].state) == 2;
 		if (dr < 0)
 			goto out;
 	}
 	if (dr == 1) {
+		r->signal = (int)stop_signal;
 		/* interrupted: everything finished is committed */
 		if (store_begin(s) || store_set_status(s, x.run_id, "interrupted") || store_commit(s)) {
 			fail_store(&x);
@@ -892,8 +962,9 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 			snprintf(err, errlen, "interrupted by signal %d after %lld of %lld chunks", (int)stop_signal,
 				 (long long)nck, (long long)sp.n_chunks);
 		else
-			snprintf(err, errlen, "interrupted by signal %d while the DES re-checked the fronts",
-				 (int)stop_signal);
+			snprintf(err, errlen, "interrupted by signal %d while the DES re-checked the fronts (%lld of %lld"
+				 " points stored)",
+				 (int)stop_signal, (long long)r->des_done, (long long)r->des_total);
 		rc = 1;
 		goto out;
 	}
@@ -901,6 +972,20 @@ int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, swee
 		goto out;
 	rc = 0;
 out:
+	r->run_id = x.run_id;
+	if (rc < 0 && x.run_id && !store_damaged(s)) {
+		/* a failure (disk full, a lock held too long, ...): the run keeps
+		 * what was committed; say where it stopped and, when the database
+		 * takes it at once, mark it stopped (it stays resumable either way) */
+		int64_t ck, pt, fe;
+		if (r->chunks_done == 0 && store_chunk_totals(s, x.run_id, &ck, &pt, &fe) == 0)
+			r->chunks_done = ck;
+		double wait = store_lock_timeout(s);
+		store_set_lock_timeout(s, 0);
+		if (store_begin(s) == 0 && (store_set_status(s, x.run_id, "interrupted") || store_commit(s)))
+			store_rollback(s);
+		store_set_lock_timeout(s, wait);
+	}
 	if (sig_on) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);

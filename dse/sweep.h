@@ -18,7 +18,14 @@
  * changes nothing but the wall time.
  *
  * One sweep at a time writes a database: sweep_run() holds an exclusive
- * flock() on "DB.lock" while it runs.
+ * flock() on "DB.lock" while it runs, and waits for it up to the store's
+ * lock timeout (store_lock_timeout()).
+ *
+ * Signals: the first SIGINT or SIGTERM stops the run at the next chunk
+ * (or DES point), commits what is finished and marks the run
+ * 'interrupted'; a second one ends the process at once, whatever its
+ * threads are doing (in SQLite or the DES): the last committed
+ * transaction is what stays, and the kernel drops the lock.
  *
  * With all_points every evaluated point is stored as well (rejected ones
  * with the reason and no metrics).  Without it, the points table holds
@@ -53,6 +60,9 @@ typedef struct {
 	int threads;     /* worker threads, >= 1 */
 	bool all_points; /* store every evaluated point */
 	bool progress;   /* draw done/total, rate and ETA on stderr */
+	/* the command that resumes the run, shown when a second signal ends
+	 * the process; NULL: "the same command" */
+	const char *resume_cmd;
 } sweep_opts;
 
 typedef struct {
@@ -66,13 +76,21 @@ typedef struct {
 	double best_objective[2];  /* DES objective, s */
 	int64_t chosen;            /* -1 when nothing is feasible */
 	double wall_s;             /* this process's part */
+	/* where the run stopped (also when it failed or was interrupted) */
+	int64_t n_chunks;          /* chunks of the space */
+	int64_t chunks_done;       /* chunks the database records */
+	int64_t des_total;         /* points the DES re-checks (0 before that phase) */
+	int64_t des_done;          /* of which stored */
+	int signal;                /* the signal that interrupted it, 0 when none */
 } sweep_result;
 
 /*
  * Sweep c's design space into s.  Returns 0 when the run is complete,
  * 1 when a signal interrupted it (what was finished is stored and the
  * run is marked 'interrupted'), -1 on a runtime error (err; the run stays
- * resumable).  Signals are caught only while it runs.
+ * resumable and, unless the database is damaged, is marked
+ * 'interrupted').  r says where the run stopped in every case.  Signals
+ * are caught only while it runs.
  */
 int sweep_run(const cfg_t *c, const wl_t *w, store *s, const sweep_opts *o, sweep_result *r, char *err,
 	      size_t errlen);

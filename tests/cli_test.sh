@@ -201,8 +201,9 @@ i=0
 while [ $i -lt 100 ] && [ "$(sqlite3 "$T/lock.db" "SELECT count(*) FROM chunks" 2>/dev/null || echo 0)" = 0 ]; do
 	sleep 0.05; i=$((i + 1))
 done
-expect 1 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress --hls-out "$T/lock_hls"
-grep -q "another pdswap-dse is sweeping" "$T/err" && ok || bad "a second sweep on a busy database: $(cat "$T/err")"
+expect 1 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress --hls-out "$T/lock_hls" --lock-timeout 0.5
+grep -q "another pdswap-dse is sweeping into this database (process $slow (pdswap-dse) holds $T/lock.db.lock) and still was after 0.5 s" "$T/err" &&
+	ok || bad "a second sweep on a busy database: $(cat "$T/err")"
 kill -9 $slow 2>/dev/null
 wait $slow 2>/dev/null
 expect 0 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress --hls-out "$T/lock_hls"

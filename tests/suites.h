@@ -19,5 +19,6 @@ Suite *emit_suite(void);
 Suite *report_suite(void);
 Suite *configs_suite(void);
 Suite *fuzz_suite(void);
+Suite *faults_suite(void);
 
 #endif
