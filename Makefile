@@ -24,7 +24,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 # Debian packages the build and the tests need; `make deps` installs the missing.
 APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson-dev check \
-            sqlite3 python3 gnuplot-nox fonts-dejavu-core
+            sqlite3 python3 gnuplot-nox fonts-dejavu-core util-linux mount e2fsprogs
 
 LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) $(filter-out dse/main.c,$(wildcard dse/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
