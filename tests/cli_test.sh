@@ -389,6 +389,12 @@ for cfgf in configs/zcu104.yaml configs/kv260_bitnet2b4t.yaml; do
 done
 n=$(sqlite3 "$T/other.db" "SELECT count(*) FROM runs WHERE status = 'complete'")
 [ "$n" = 2 ] && ok || bad "other.db has '$n' complete runs, want 2"
+# the report of a run whose config has no measurements: no baseline, and it says why
+expect 0 "$BIN" report --db "$T/other.db" --run 1 --out "$T/rep_other"
+python3 tests/report_check.py report "$T/rep_other" "$T/other.db" 1 'swap=RP reconfiguring' &&
+	ok || bad "report of a run without measurements"
+grep -q "has no <code>measurements</code> section" "$T/rep_other/index.html" && ok ||
+	bad "the report of a run without measurements does not say why the baseline is missing"
 expect 0 "$BIN" simulate configs/zcu104.yaml --design pdswap_xl --prompt 2000 --gen 48
 expect 2 "$BIN" simulate configs/zcu104.yaml --design pdswap_xl --prompt 2000 --gen 49
 
