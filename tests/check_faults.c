@@ -231,67 +231,6 @@ static int64_t wait_for(const char *db, const char *sql, int64_t want)
 	return v;
 }
 
-/*
- * A run's rows, run_id, timestamps, thread count and path left out, in
- * key order, numbers to 17 digits: equal dumps are equal figures.
- */
-static char *dump(const char *db, int64_t run)
-{
-	static const char *const sql[] = {
-		"SELECT * FROM points WHERE run_id=?1 ORDER BY point_id",
-		"SELECT * FROM metrics WHERE run_id=?1 ORDER BY point_id, source, length",
-		"SELECT * FROM pareto WHERE run_id=?1 ORDER BY point_id",
-		"SELECT * FROM chosen WHERE run_id=?1",
-		"SELECT * FROM best WHERE run_id=?1 ORDER BY mode",
-		"SELECT * FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
-		"SELECT * FROM sweeps WHERE run_id=?1",
-		"SELECT config_sha256, kind, status, n_points, n_feasible, tool_version FROM runs WHERE run_id=?1",
-	};
-	sqlite3 *h;
-	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++) {
-		sqlite3_stmt *st;
-		ck_assert_int_eq(sqlite3_prepare_v2(h, sql[k], -1, &st, NULL), SQLITE_OK);
-		sqlite3_bind_int64(st, 1, run);
-		fprintf(f, "# %s\n", sql[k]);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			for (int i = 0; i < sqlite3_column_count(st); i++) {
-				if (strcmp(sqlite3_column_name(st, i), "run_id") == 0)
-					continue;
-				switch (sqlite3_column_type(st, i)) {
-				case SQLITE_INTEGER: fprintf(f, "%lld|", (long long)sqlite3_column_int64(st, i)); break;
-				case SQLITE_FLOAT: fprintf(f, "%.17g|", sqlite3_column_double(st, i)); break;
-				case SQLITE_NULL: fputs("NULL|", f); break;
-				default: fprintf(f, "%s|", (const char *)sqlite3_column_text(st, i)); break;
-				}
-			}
-			fputc('\n', f);
-		}
-		sqlite3_finalize(st);
-	}
-	fclose(f);
-	sqlite3_close(h);
-	return buf;
-}
-
-static void same_rows(const char *a_db, int64_t a_run, const char *b_db, int64_t b_run, const char *what)
-{
-	char *a = dump(a_db, a_run), *b = dump(b_db, b_run);
-	ck_assert_msg(strlen(a) > 1000, "%s: the dump is nearly empty", what);
-	if (strcmp(a, b) != 0) {
-		size_t i = 0;
-		while (a[i] && a[i] == b[i])
-			i++;
-		size_t s = i > 200 ? i - 200 : 0;
-		ck_abort_msg("%s: runs differ at byte %zu:\n...%.300s\nvs\n...%.300s", what, i, a + s, b + s);
-	}
-	free(a);
-	free(b);
-}
-
 /* A straight run of CFG into db (removed first). */
 static void straight(const char *db, bool all_points)
 {
@@ -443,7 +382,7 @@ START_TEST(waits_for_a_writer_then_names_it)
 	release(&h);
 	ck_assert(done >= 3 && done < 48);
 	ck_assert_int_eq(run(&c, NULL), 0);
-	same_rows(db, 2, ref, 1, "a run stopped by a writer, resumed");
+	tu_same_run(db, 2, ref, 1, "a run stopped by a writer, resumed");
 	integrity_ok(db);
 	rm_db(ref);
 	rm_db(db);
@@ -572,7 +511,7 @@ START_TEST(schema_versions)
 	char *fixture = tu_read("tests/data/results_v1.sql", NULL);
 	sql_exec(db, fixture);
 	free(fixture);
-	char *v1 = dump(db, 1);
+	char *v1 = tu_dump_run(db, 1);
 	/* its own config, from the run */
 	sqlite3 *h;
 	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -592,7 +531,7 @@ START_TEST(schema_versions)
 	ck_assert_str_eq(e, want);
 	free(e);
 	ck_assert_int_eq(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	char *now = dump(db, 1);
+	char *now = tu_dump_run(db, 1);
 	ck_assert_str_eq(v1, now);
 	free(now);
 	free(v1);
@@ -632,7 +571,7 @@ START_TEST(disk_full_part_way_keeps_the_committed_runs)
 	ck_assert(pages > 100);
 	/* a complete run, then the same config again with room for half of it */
 	straight(db, true);
-	char *run1 = dump(db, 1);
+	char *run1 = tu_dump_run(db, 1);
 	cmd c;
 	const char *const ap[] = {"--all-points", NULL};
 	cmd_init(&c, db, 2, "full", ap);
@@ -652,7 +591,7 @@ START_TEST(disk_full_part_way_keeps_the_committed_runs)
 	has(e, want);
 	free(e);
 	/* run 1 as it was; run 2 consistent: its chunks' points all there */
-	char *now = dump(db, 1);
+	char *now = tu_dump_run(db, 1);
 	ck_assert_str_eq(run1, now);
 	free(now);
 	free(run1);
@@ -672,12 +611,12 @@ START_TEST(disk_full_part_way_keeps_the_committed_runs)
 	rm_db(capped);
 	cmd_init(&r, capped, 2, "capped", ap2);
 	ck_assert_int_eq(run(&r, env2), 0);
-	same_rows(capped, 1, ref, 1, "a cap never reached vs straight");
+	tu_same_run(capped, 1, ref, 1, "a cap never reached vs straight");
 	rm_db(capped);
 	/* space again: the same command resumes it, to the rows of a straight run */
 	ck_assert_int_eq(run(&c, NULL), 0);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM runs"), 2);
-	same_rows(db, 2, ref, 1, "resumed after a full disk vs straight");
+	tu_same_run(db, 2, ref, 1, "resumed after a full disk vs straight");
 	rm_db(db);
 	rm_db(ref);
 }
@@ -747,7 +686,7 @@ START_TEST(sigint_and_sigterm_say_where_and_how_to_resume)
 	/* the command it gave finishes the run, with the rows of a straight run */
 	ck_assert_int_eq(run(&c, NULL), 0);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM runs"), 1);
-	same_rows(db, 1, ref, 1, "interrupted twice, resumed");
+	tu_same_run(db, 1, ref, 1, "interrupted twice, resumed");
 	rm_db(db);
 	rm_db(ref);
 }
@@ -816,7 +755,7 @@ static void second_sigint(const char *db, const char *ref, int where)
 	cmd fast;
 	cmd_init(&fast, db, 1, "second_resume", NULL);
 	ck_assert_int_eq(run(&fast, NULL), 0);
-	same_rows(db, 1, ref, 1, tag[where]);
+	tu_same_run(db, 1, ref, 1, tag[where]);
 }
 
 START_TEST(a_second_sigint_ends_at_once)

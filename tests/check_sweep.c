@@ -94,68 +94,6 @@ static int64_t q_int(sqlite3 *h, const char *sql)
 	return v;
 }
 
-/*
- * Every table's rows for one run, run_id left out, in key order, numbers
- * to 17 digits: two dumps are equal when the runs hold the same figures.
- * Timestamps, thread count and paths are left out.
- */
-static char *dump(const char *db, int64_t run)
-{
-	static const char *const q[] = {
-		"SELECT * FROM points WHERE run_id=?1 ORDER BY point_id",
-		"SELECT * FROM metrics WHERE run_id=?1 ORDER BY point_id, source, length",
-		"SELECT * FROM pareto WHERE run_id=?1 ORDER BY point_id",
-		"SELECT * FROM chosen WHERE run_id=?1",
-		"SELECT * FROM best WHERE run_id=?1 ORDER BY mode",
-		"SELECT * FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
-		"SELECT * FROM sweeps WHERE run_id=?1",
-		"SELECT config_sha256, kind, status, n_points, n_feasible, tool_version FROM runs WHERE run_id=?1",
-	};
-	sqlite3 *h = open_ro(db);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	ck_assert_ptr_nonnull(f);
-	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
-		sqlite3_stmt *st;
-		ck_assert_int_eq(sqlite3_prepare_v2(h, q[k], -1, &st, NULL), SQLITE_OK);
-		sqlite3_bind_int64(st, 1, run);
-		fprintf(f, "# %s\n", q[k]);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			for (int i = 0; i < sqlite3_column_count(st); i++) {
-				if (strcmp(sqlite3_column_name(st, i), "run_id") == 0)
-					continue;
-				switch (sqlite3_column_type(st, i)) {
-				case SQLITE_INTEGER: fprintf(f, "%lld|", (long long)sqlite3_column_int64(st, i)); break;
-				case SQLITE_FLOAT: fprintf(f, "%.17g|", sqlite3_column_double(st, i)); break;
-				case SQLITE_NULL: fputs("NULL|", f); break;
-				default: fprintf(f, "%s|", (const char *)sqlite3_column_text(st, i)); break;
-				}
-			}
-			fputc('\n', f);
-		}
-		sqlite3_finalize(st);
-	}
-	fclose(f);
-	sqlite3_close(h);
-	return buf;
-}
-
-static void same_dump(const char *a_db, int64_t a_run, const char *b_db, int64_t b_run, const char *what)
-{
-	char *a = dump(a_db, a_run), *b = dump(b_db, b_run);
-	ck_assert_msg(strlen(a) > 1000, "%s: the dump is nearly empty", what);
-	if (strcmp(a, b) != 0) {
-		size_t i = 0;
-		while (a[i] && a[i] == b[i])
-			i++;
-		size_t s = i > 200 ? i - 200 : 0;
-		ck_abort_msg("%s: databases differ at byte %zu:\n...%.300s\nvs\n...%.300s", what, i, a + s, b + s);
-	}
-	free(a);
-	free(b);
-}
-
 /* ids of the brute-force front of v (n rows of d), ascending. */
 static size_t brute_front(const double *v, const int64_t *id, size_t n, int d, int64_t *out)
 {
@@ -430,7 +368,7 @@ START_TEST(threads_give_identical_databases)
 		rm_db(db[i]);
 		sweep_into(&c, db[i], i + 1, false, &r[i]);
 	}
-	same_dump(db[0], r[0].run_id, db[1], r[1].run_id, "1 vs 2 threads");
+	tu_same_run(db[0], r[0].run_id, db[1], r[1].run_id, "1 vs 2 threads");
 	for (int i = 0; i < 2; i++)
 		rm_db(db[i]);
 	/* with every point stored, and more threads than cores */
@@ -438,8 +376,8 @@ START_TEST(threads_give_identical_databases)
 		rm_db(db[i]);
 		sweep_into(&c, db[i], 2 * i + 1, true, &r[i]);
 	}
-	same_dump(db[0], r[0].run_id, db[1], r[1].run_id, "all points, 1 vs 3 threads");
-	same_dump(db[0], r[0].run_id, db[2], r[2].run_id, "all points, 1 vs 5 threads");
+	tu_same_run(db[0], r[0].run_id, db[1], r[1].run_id, "all points, 1 vs 3 threads");
+	tu_same_run(db[0], r[0].run_id, db[2], r[2].run_id, "all points, 1 vs 5 threads");
 	for (int i = 0; i < 3; i++)
 		rm_db(db[i]);
 	cfg_release(&c);
@@ -457,7 +395,7 @@ START_TEST(rerun_makes_a_new_identical_run)
 	sweep_into(&c, db, 1, false, &b);
 	ck_assert(!a.resumed && !b.resumed);
 	ck_assert_int_ne(a.run_id, b.run_id);
-	same_dump(db, a.run_id, db, b.run_id, "first vs second run");
+	tu_same_run(db, a.run_id, db, b.run_id, "first vs second run");
 	sqlite3 *h = open_ro(db);
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM runs WHERE status='complete'"), 2);
 	sqlite3_close(h);
@@ -618,7 +556,7 @@ static void interrupt_and_resume(const char *cfgpath, const cfg_t *c, bool all_p
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM runs"), 1);
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM runs WHERE status='complete'"), 1);
 	sqlite3_close(h);
-	same_dump(db, 1, ref, 1, tag);
+	tu_same_run(db, 1, ref, 1, tag);
 	rm_db(db);
 	rm_db(ref);
 }

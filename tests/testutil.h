@@ -6,6 +6,8 @@
 #define PDS_TESTUTIL_H
 
 #include <check.h>
+#include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +93,73 @@ static inline void tu_load_edited(cfg_t *c, const char *name, const char *const 
 	int rc = cfg_load_buffer(c, name, b, strlen(b), err, sizeof err);
 	free(b);
 	ck_assert_msg(rc == 0, "loading edited %s: %s", KV260, err);
+}
+
+/*
+ * Every table's rows for one run of `db`, run_id left out, in key order,
+ * numbers to 17 digits: two dumps are equal when the runs hold the same
+ * figures.  Timestamps, thread count and paths are left out.  Returns a
+ * malloc'd string.
+ */
+static inline char *tu_dump_run(const char *db, int64_t run)
+{
+	static const char *const q[] = {
+		"SELECT * FROM points WHERE run_id=?1 ORDER BY point_id",
+		"SELECT * FROM metrics WHERE run_id=?1 ORDER BY point_id, source, length",
+		"SELECT * FROM pareto WHERE run_id=?1 ORDER BY point_id",
+		"SELECT * FROM chosen WHERE run_id=?1",
+		"SELECT * FROM best WHERE run_id=?1 ORDER BY mode",
+		"SELECT * FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
+		"SELECT * FROM sweeps WHERE run_id=?1",
+		"SELECT config_sha256, kind, status, n_points, n_feasible, tool_version FROM runs WHERE run_id=?1",
+	};
+	sqlite3 *h;
+	ck_assert_msg(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "cannot open %s", db);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+		sqlite3_stmt *st;
+		ck_assert_msg(sqlite3_prepare_v2(h, q[k], -1, &st, NULL) == SQLITE_OK, "%s: %s", q[k],
+			      sqlite3_errmsg(h));
+		sqlite3_bind_int64(st, 1, run);
+		fprintf(f, "# %s\n", q[k]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int i = 0; i < sqlite3_column_count(st); i++) {
+				if (strcmp(sqlite3_column_name(st, i), "run_id") == 0)
+					continue;
+				switch (sqlite3_column_type(st, i)) {
+				case SQLITE_INTEGER: fprintf(f, "%lld|", (long long)sqlite3_column_int64(st, i)); break;
+				case SQLITE_FLOAT: fprintf(f, "%.17g|", sqlite3_column_double(st, i)); break;
+				case SQLITE_NULL: fputs("NULL|", f); break;
+				default: fprintf(f, "%s|", (const char *)sqlite3_column_text(st, i)); break;
+				}
+			}
+			fputc('\n', f);
+		}
+		sqlite3_finalize(st);
+	}
+	fclose(f);
+	sqlite3_close(h);
+	return buf;
+}
+
+/* Fail the test unless run a_run of a_db and b_run of b_db hold the same rows. */
+static inline void tu_same_run(const char *a_db, int64_t a_run, const char *b_db, int64_t b_run,
+			       const char *what)
+{
+	char *a = tu_dump_run(a_db, a_run), *b = tu_dump_run(b_db, b_run);
+	ck_assert_msg(strlen(a) > 1000, "%s: the dump is nearly empty", what);
+	if (strcmp(a, b) != 0) {
+		size_t i = 0;
+		while (a[i] && a[i] == b[i])
+			i++;
+		size_t s = i > 200 ? i - 200 : 0;
+		ck_abort_msg("%s: runs differ at byte %zu:\n...%.300s\nvs\n...%.300s", what, i, a + s, b + s);
+	}
+	free(a);
+	free(b);
 }
 
 #endif
