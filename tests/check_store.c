@@ -88,22 +88,8 @@ static char *dump_tables(sqlite3 *h)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
-	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
-		sqlite3_stmt *st;
-		ck_assert_msg(sqlite3_prepare_v2(h, q[k], -1, &st, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(h));
-		fprintf(f, "# %s\n", q[k]);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			for (int i = 0; i < sqlite3_column_count(st); i++)
-				switch (sqlite3_column_type(st, i)) {
-				case SQLITE_INTEGER: fprintf(f, "%lld|", (long long)sqlite3_column_int64(st, i)); break;
-				case SQLITE_FLOAT: fprintf(f, "%.17g|", sqlite3_column_double(st, i)); break;
-				case SQLITE_NULL: fputs("NULL|", f); break;
-				default: fprintf(f, "%s|", (const char *)sqlite3_column_text(st, i)); break;
-				}
-			fputc('\n', f);
-		}
-		sqlite3_finalize(st);
-	}
+	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
+		tu_dump_rows(f, h, q[k], -1);
 	fclose(f);
 	return buf;
 }

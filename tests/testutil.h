@@ -96,10 +96,37 @@ static inline void tu_load_edited(cfg_t *c, const char *name, const char *const 
 }
 
 /*
- * Every table's rows for one run of `db`, run_id left out, in key order,
- * numbers to 17 digits: two dumps are equal when the runs hold the same
- * figures.  Timestamps, thread count and paths are left out.  Returns a
- * malloc'd string.
+ * Append the rows of `sql` on `h` to f, one line each, columns "|"-ended,
+ * numbers to 17 digits; run >= 0 is bound to ?1 and run_id columns are
+ * then left out.
+ */
+static inline void tu_dump_rows(FILE *f, sqlite3 *h, const char *sql, int64_t run)
+{
+	sqlite3_stmt *st;
+	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
+	if (run >= 0)
+		sqlite3_bind_int64(st, 1, run);
+	fprintf(f, "# %s\n", sql);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			if (run >= 0 && strcmp(sqlite3_column_name(st, i), "run_id") == 0)
+				continue;
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER: fprintf(f, "%lld|", (long long)sqlite3_column_int64(st, i)); break;
+			case SQLITE_FLOAT: fprintf(f, "%.17g|", sqlite3_column_double(st, i)); break;
+			case SQLITE_NULL: fputs("NULL|", f); break;
+			default: fprintf(f, "%s|", (const char *)sqlite3_column_text(st, i)); break;
+			}
+		}
+		fputc('\n', f);
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * Every table's rows for one run of `db`, run_id left out, in key order:
+ * two dumps are equal when the runs hold the same figures.  Timestamps,
+ * thread count and paths are left out.  Returns a malloc'd string.
  */
 static inline char *tu_dump_run(const char *db, int64_t run)
 {
@@ -119,27 +146,8 @@ static inline char *tu_dump_run(const char *db, int64_t run)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
-	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
-		sqlite3_stmt *st;
-		ck_assert_msg(sqlite3_prepare_v2(h, q[k], -1, &st, NULL) == SQLITE_OK, "%s: %s", q[k],
-			      sqlite3_errmsg(h));
-		sqlite3_bind_int64(st, 1, run);
-		fprintf(f, "# %s\n", q[k]);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			for (int i = 0; i < sqlite3_column_count(st); i++) {
-				if (strcmp(sqlite3_column_name(st, i), "run_id") == 0)
-					continue;
-				switch (sqlite3_column_type(st, i)) {
-				case SQLITE_INTEGER: fprintf(f, "%lld|", (long long)sqlite3_column_int64(st, i)); break;
-				case SQLITE_FLOAT: fprintf(f, "%.17g|", sqlite3_column_double(st, i)); break;
-				case SQLITE_NULL: fputs("NULL|", f); break;
-				default: fprintf(f, "%s|", (const char *)sqlite3_column_text(st, i)); break;
-				}
-			}
-			fputc('\n', f);
-		}
-		sqlite3_finalize(st);
-	}
+	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
+		tu_dump_rows(f, h, q[k], run);
 	fclose(f);
 	sqlite3_close(h);
 	return buf;
