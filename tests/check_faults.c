@@ -182,25 +182,10 @@ static void has(const char *haystack, const char *needle)
 /* ---------------------------------------------------- the database */
 
 /* One integer from db (read-only, waits for writers); -1 when it cannot be read. */
+/* One integer from a query; -1 while the database is missing or unreadable. */
 static int64_t q(const char *db, const char *sql)
 {
-	if (access(db, F_OK) != 0)
-		return -1;
-	sqlite3 *h;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(h);
-		return -1;
-	}
-	sqlite3_busy_timeout(h, 5000);
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(h);
-	return v;
+	return tu_query_int(db, sql, -1);
 }
 
 static void sql_exec(const char *db, const char *sql)

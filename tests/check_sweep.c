@@ -439,23 +439,13 @@ static pid_t spawn(const char *cfg, const char *db, bool all_points, int delay_m
 /* Chunks the database records for its only run (0 while it has none). */
 static int64_t chunks_done(const char *db)
 {
-	if (access(db, F_OK) != 0)
-		return 0;
-	sqlite3 *h;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(h);
-		return 0;
-	}
-	sqlite3_busy_timeout(h, 2000);
-	sqlite3_stmt *st;
-	int64_t n = 0;
-	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM chunks", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(h);
-	return n;
+	return tu_query_int(db, "SELECT count(*) FROM chunks", 0);
+}
+
+/* DES rows the database holds (0 while it has none). */
+static int64_t des_rows(const char *db)
+{
+	return tu_query_int(db, "SELECT count(*) FROM metrics WHERE source='des'", 0);
 }
 
 /* Run to completion in a child; returns its exit status. */
@@ -473,28 +463,6 @@ static int run_child(const char *cfg, const char *db, bool all_points)
  * recorded (and before the end), check what it left, resume it, and
  * compare with a run that went straight through.
  */
-/* DES rows the database holds (0 while it has none). */
-static int64_t des_rows(const char *db)
-{
-	if (access(db, F_OK) != 0)
-		return 0;
-	sqlite3 *h;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(h);
-		return 0;
-	}
-	sqlite3_busy_timeout(h, 2000);
-	sqlite3_stmt *st;
-	int64_t n = 0;
-	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM metrics WHERE source='des'", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(h);
-	return n;
-}
-
 static void interrupt_and_resume(const char *cfgpath, const cfg_t *c, bool all_points, int sig, int64_t after,
 				 int delay_ms, const char *tag, bool in_des)
 {

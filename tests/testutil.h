@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 
@@ -93,6 +94,32 @@ static inline void tu_load_edited(cfg_t *c, const char *name, const char *const 
 	int rc = cfg_load_buffer(c, name, b, strlen(b), err, sizeof err);
 	free(b);
 	ck_assert_msg(rc == 0, "loading edited %s: %s", KV260, err);
+}
+
+/*
+ * The first integer `sql` returns on `db`, opened read-only with a 5 s
+ * busy wait; `missing` when the database does not exist (yet), cannot be
+ * opened or returns no row.  For tests that watch a running sweep.
+ */
+static inline int64_t tu_query_int(const char *db, const char *sql, int64_t missing)
+{
+	if (access(db, F_OK) != 0)
+		return missing;
+	sqlite3 *h;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(h);
+		return missing;
+	}
+	sqlite3_busy_timeout(h, 5000);
+	sqlite3_stmt *st;
+	int64_t v = missing;
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return v;
 }
 
 /*
