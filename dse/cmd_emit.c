@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "cmd.h"
 #include "emit.h"
+#include "rdb.h"
 #include "store.h"
 #include "util.h"
 
@@ -33,34 +34,6 @@ static void usage(FILE *f)
 	      "  --db FILE      results database (default results/results.db), opened read-only\n"
 	      "  A point that violates a constraint of CONFIG is refused (exit 1).\n",
 	      f);
-}
-
-/* Read-only handle on a pdswap results database; prints its own errors. */
-static sqlite3 *open_db(const char *path)
-{
-	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		util_err("%s: cannot open the results database: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
-		return NULL;
-	}
-	sqlite3_busy_timeout(db, 10000);
-	sqlite3_stmt *st = NULL;
-	int ver = -1;
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		ver = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (ver < STORE_SCHEMA_OLDEST || ver > STORE_SCHEMA_VERSION) {
-		if (ver < 0)
-			util_err("%s: not a SQLite database (or unreadable): %s", path, sqlite3_errmsg(db));
-		else
-			util_err("%s: not a pdswap results database of schema version %d to %d (found version %d)", path,
-				 STORE_SCHEMA_OLDEST, STORE_SCHEMA_VERSION, ver);
-		sqlite3_close(db);
-		return NULL;
-	}
-	return db;
 }
 
 /* One integer from a query with one text bind.
@@ -161,9 +134,12 @@ out:
 static int from_db(const cfg_t *c, const char *dbpath, bool best, int64_t run, int64_t pid, design_t *d,
 		   char *name, size_t namesz, int64_t *run_out, int64_t *pid_out)
 {
-	sqlite3 *db = open_db(dbpath);
-	if (!db)
+	sqlite3 *db;
+	char err[1200];
+	if (rdb_open(dbpath, &db, err, sizeof err)) {
+		util_err("%s", err);
 		return EXIT_RUNTIME;
+	}
 	int rc;
 	if (run >= 0) {
 		if ((rc = check_run(db, dbpath, c, run)))
