@@ -16,7 +16,7 @@ PKGS    := gsl yaml-0.1 sqlite3 jansson
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Imodels -Idse -Isim
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -Idse
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
@@ -26,7 +26,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson-dev check \
             sqlite3 python3 gnuplot-nox fonts-dejavu-core util-linux mount e2fsprogs
 
-LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) $(filter-out dse/main.c,$(wildcard dse/*.c))
+LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) $(filter-out dse/cli/main.c,$(wildcard dse/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/check_*.c) tests/runner.c tests/fuzz/fz_oracle.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
@@ -53,7 +53,7 @@ $(BUILD)/libpdswap.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/dse/main.o $(BUILD)/libpdswap.a
+$(BIN): $(BUILD)/dse/cli/main.o $(BUILD)/libpdswap.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%.o: tests/%.c
@@ -155,4 +155,4 @@ fuzz: fuzz-deps
 clean:
 	rm -rf build build-asan $(FUZZ_DIR)
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/main.d $(BENCH_SRC:%.c=$(BUILD)/%.d) $(HLS_TOOLS:=.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/cli/main.d $(BENCH_SRC:%.c=$(BUILD)/%.d) $(HLS_TOOLS:=.d)

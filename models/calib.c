@@ -2,7 +2,7 @@
  * calib.c - least-squares calibration against published measurements.
  * See calib.h for the four fits and why the data are split as they are.
  */
-#include "calib.h"
+#include "models/calib.h"
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
-#include "perf.h"
-#include "workload.h"
+#include "models/engine.h"
+#include "models/perf.h"
+#include "models/workload.h"
 
 /* Plausible ranges of the timing coefficients the fit may move. */
 typedef struct {
@@ -85,7 +85,7 @@ static int fit_resources(cfg_t *c, calib_result *res, char *err, size_t errlen)
 	for (int t = 0; t < RES_N; t++) {
 		snprintf(name, sizeof name, "tlmm_per_unit.%s", res_names[t]);
 		if (slot_free(c, name))
-			set_slot(c, res, name, c->meas.t2_tlmm.v[t] / (double)eng_tlmm_units(dpr), -1);
+			set_slot(c, res, name, c->meas.t2_tlmm.v[t] / (double)engine_tlmm_units(dpr), -1);
 
 		char pn[64], dn[64];
 		snprintf(pn, sizeof pn, "pre_per_mac.%s", res_names[t]);
@@ -97,15 +97,15 @@ static int fit_resources(cfg_t *c, calib_result *res, char *err, size_t errlen)
 		double A[3][2], y[3];
 		int n = 0;
 		if (t != RES_BRAM) {
-			A[n][0] = (double)eng_pre_units(dpr);
+			A[n][0] = (double)engine_pre_units(dpr);
 			A[n][1] = 0;
 			y[n++] = c->meas.t2_pre.v[t];
 		}
 		A[n][0] = 0;
-		A[n][1] = (double)eng_dec_units(dpr);
+		A[n][1] = (double)engine_dec_units(dpr);
 		y[n++] = c->meas.t2_dec.v[t];
-		A[n][0] = (double)eng_pre_units(base);
-		A[n][1] = (double)eng_dec_units(base);
+		A[n][0] = (double)engine_pre_units(base);
+		A[n][1] = (double)engine_dec_units(base);
 		y[n++] = batt.v[t] > 0 ? batt.v[t] : 0;
 		/* held coefficients move to the right-hand side */
 		double held[2] = {*cfg_slot(c, cfg_slot_index(pn)), *cfg_slot(c, cfg_slot_index(dn))};
@@ -167,7 +167,7 @@ static int fit_resources(cfg_t *c, calib_result *res, char *err, size_t errlen)
 
 /* ----------------------------------------------------------------- pcap */
 
-static int fit_pcap(cfg_t *c, const wl_t *w, calib_result *res, char *err, size_t errlen)
+static int fit_pcap(cfg_t *c, const workload_t *w, calib_result *res, char *err, size_t errlen)
 {
 	const cfg_meas *m = &c->meas;
 	bool fr = slot_free(c, "pcap_rate_mb_s"), fs = slot_free(c, "pcap_setup_ms");
@@ -226,7 +226,7 @@ static int fit_pcap(cfg_t *c, const wl_t *w, calib_result *res, char *err, size_
 
 typedef struct {
 	cfg_t *c;
-	const wl_t *w;
+	const workload_t *w;
 	const design_t *d;
 	int n_free;
 	int slot[N_TIMING];
@@ -255,7 +255,7 @@ static void apply(tfit *t, const gsl_vector *x)
 }
 
 /* Relative residuals of the baseline's timing points. */
-static int timing_residuals(const cfg_t *c, const wl_t *w, const design_t *d, double *r)
+static int timing_residuals(const cfg_t *c, const workload_t *w, const design_t *d, double *r)
 {
 	perf_ctx p;
 	perf_prepare(&p, c, w, d);
@@ -279,7 +279,7 @@ static int tf_f(const gsl_vector *x, void *params, gsl_vector *f)
 	return GSL_SUCCESS;
 }
 
-static int fit_timing(cfg_t *c, const wl_t *w, calib_result *res, char *err, size_t errlen)
+static int fit_timing(cfg_t *c, const workload_t *w, calib_result *res, char *err, size_t errlen)
 {
 	tfit t = {c, w, find_design(c, c->meas.fit_design), 0, {0}, {0}, {0}};
 	for (int i = 0; i < N_TIMING; i++) {
@@ -386,7 +386,7 @@ static int fit_timing(cfg_t *c, const wl_t *w, calib_result *res, char *err, siz
 
 /* ---------------------------------------------------------------- power */
 
-static int fit_power(cfg_t *c, const wl_t *w, calib_result *res, char *err, size_t errlen)
+static int fit_power(cfg_t *c, const workload_t *w, calib_result *res, char *err, size_t errlen)
 {
 	if (!slot_free(c, "k_logic_w"))
 		return 0;
@@ -414,8 +414,8 @@ static int fit_power(cfg_t *c, const wl_t *w, calib_result *res, char *err, size
 int calib_fit(cfg_t *c, calib_result *res, char *err, size_t errlen)
 {
 	cfg_calib saved = c->cal;
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	memset(res, 0, sizeof *res);
 	if (!c->has_meas) {
 		snprintf(err, errlen, "the config has no 'measurements' section; there is nothing to fit to");
@@ -456,8 +456,8 @@ int calib_rows(const cfg_t *c, calib_row *rows, int max)
 	const design_t *dpr = find_design(c, m->dpr_design);
 	if (!c->has_meas || !base || !dpr)
 		return 0;
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	perf_ctx p, q;
 	perf_prepare(&p, c, &w, base);
 	perf_prepare(&q, c, &w, dpr);
@@ -496,7 +496,7 @@ int calib_rows(const cfg_t *c, calib_row *rows, int max)
 	for (int t = 0; t < RES_N; t++) {
 		snprintf(name, sizeof name, "table2 tlmm %s", res_names[t]);
 		n = add_row(rows, n, max, name, "", m->t2_tlmm.v[t],
-			    c->cal.tlmm_per_unit.r.v[t] * (double)eng_tlmm_units(dpr), true, false, NULL);
+			    c->cal.tlmm_per_unit.r.v[t] * (double)engine_tlmm_units(dpr), true, false, NULL);
 	}
 	for (int t = 0; t < RES_N; t++) {
 		snprintf(name, sizeof name, "table2 prefill_rm %s", res_names[t]);

@@ -28,7 +28,7 @@
 
 #include <stdbool.h>
 
-#include "cfg.h"
+#include "models/cfg.h"
 
 typedef struct {
 	char name[64];

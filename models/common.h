@@ -11,6 +11,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * How library functions fail: they return PDS_FAIL (a runtime failure: an
+ * I/O error, a model that refuses a design) or PDS_FAIL_REQUEST (the
+ * request itself is wrong: an unknown run, an output path that cannot be
+ * used), with a message in the caller's `err` buffer.  Only dse/cli turns
+ * these into exit codes.
+ */
+enum { PDS_FAIL = -1, PDS_FAIL_REQUEST = -2 };
+
+/*
+ * BUG(fmt, ...): an invariant of the program is broken (not a user error,
+ * not a failing system call).  Prints "pdswap-dse: BUG: FILE:LINE: ..." and
+ * aborts.  Use it where a "cannot happen" fallback would hide the fault.
+ */
+#define BUG(...) common_bug(__FILE__, __LINE__, __VA_ARGS__)
+_Noreturn void common_bug(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Seconds of CLOCK_MONOTONIC: the one clock for wall times and rates. */
+double common_now_s(void);
+
 enum res_type { RES_LUT, RES_FF, RES_BRAM, RES_URAM, RES_DSP, RES_N };
 
 typedef struct {

@@ -3,25 +3,25 @@
  * the two attention engines, and the geometry of a pblock.  See engine.h
  * for the loop nests these formulas count.
  */
-#include "engine.h"
+#include "models/engine.h"
 
-int64_t eng_tlmm_mat_cycles(int k, int n, int tables, int group, int lanes)
+int64_t engine_tlmm_mat_cycles(int k, int n, int tables, int group, int lanes)
 {
 	return ceil_div(k, (int64_t)tables * group) * ceil_div(n, lanes);
 }
 
-int64_t eng_tlmm_cycles(const wl_t *w, const design_t *d, int64_t tokens, int m0, int m1,
+int64_t engine_tlmm_cycles(const workload_t *w, const design_t *d, int64_t tokens, int m0, int m1,
 			int64_t depth)
 {
 	int64_t cyc = 0;
 	for (int i = m0; i < m1; i++)
-		cyc += tokens * eng_tlmm_mat_cycles(w->mat[i].k, w->mat[i].n, d->tlmm_tables, w->group,
+		cyc += tokens * engine_tlmm_mat_cycles(w->mat[i].k, w->mat[i].n, d->tlmm_tables, w->group,
 						    d->tlmm_lanes) +
 		       depth;
 	return cyc;
 }
 
-int64_t eng_pre_kv_tokens(int64_t prompt, int pe, int block, bool naive)
+int64_t engine_pre_kv_tokens(int64_t prompt, int pe, int block, bool naive)
 {
 	int64_t nqb = ceil_div(prompt, pe), sum = 0;
 	if (naive)
@@ -34,57 +34,57 @@ int64_t eng_pre_kv_tokens(int64_t prompt, int pe, int block, bool naive)
 	return sum;
 }
 
-int64_t eng_pre_cycles(const wl_t *w, int64_t prompt, int pe, int lanes, int block, int64_t depth,
+int64_t engine_pre_cycles(const workload_t *w, int64_t prompt, int pe, int lanes, int block, int64_t depth,
 		       bool naive)
 {
 	int64_t per_tok = 2 * ceil_div(w->head_dim, lanes);
-	int64_t kv = eng_pre_kv_tokens(prompt, pe, block, naive);
+	int64_t kv = engine_pre_kv_tokens(prompt, pe, block, naive);
 	return (int64_t)w->heads * (kv * per_tok + ceil_div(prompt, pe) * depth);
 }
 
-int64_t eng_dec_dot_cycles(const wl_t *w, int64_t keys, int lanes, int64_t depth)
+int64_t engine_dec_dot_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth)
 {
 	return (int64_t)w->heads * (keys * ceil_div(w->head_dim, lanes) + depth);
 }
 
-int64_t eng_dec_softmax_cycles(const wl_t *w, int64_t keys, int64_t depth)
+int64_t engine_dec_softmax_cycles(const workload_t *w, int64_t keys, int64_t depth)
 {
 	return (int64_t)w->heads * (keys + depth);
 }
 
-int64_t eng_tlmm_units(const design_t *d)
+int64_t engine_tlmm_units(const design_t *d)
 {
 	return (int64_t)d->tlmm_tables * d->tlmm_lanes;
 }
 
-int64_t eng_pre_units(const design_t *d)
+int64_t engine_pre_units(const design_t *d)
 {
 	return (int64_t)d->pre_pe * d->pre_lanes;
 }
 
-int64_t eng_dec_units(const design_t *d)
+int64_t engine_dec_units(const design_t *d)
 {
 	return d->dec_lanes;
 }
 
-res_t eng_res_static(const cfg_t *c, const design_t *d)
+res_t engine_res_static(const cfg_t *c, const design_t *d)
 {
-	res_t r = res_scale(c->cal.tlmm_per_unit.r, (double)eng_tlmm_units(d));
+	res_t r = res_scale(c->cal.tlmm_per_unit.r, (double)engine_tlmm_units(d));
 	r = res_add(r, c->cal.rmsnorm_findmax.r);
 	return res_add(r, c->cal.other_static.r);
 }
 
-res_t eng_res_pre(const cfg_t *c, const design_t *d)
+res_t engine_res_pre(const cfg_t *c, const design_t *d)
 {
-	return res_scale(c->cal.pre_per_mac.r, (double)eng_pre_units(d));
+	return res_scale(c->cal.pre_per_mac.r, (double)engine_pre_units(d));
 }
 
-res_t eng_res_dec(const cfg_t *c, const design_t *d)
+res_t engine_res_dec(const cfg_t *c, const design_t *d)
 {
-	return res_scale(c->cal.dec_per_mac.r, (double)eng_dec_units(d));
+	return res_scale(c->cal.dec_per_mac.r, (double)engine_dec_units(d));
 }
 
-res_t eng_pblock_capacity(const cfg_t *c, const cfg_pblock *pb)
+res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb)
 {
 	res_t r;
 	r.v[RES_LUT] = (double)pb->clb_tiles * c->dev.fabric.lut_per_clb_col;
@@ -101,7 +101,7 @@ res_t eng_pblock_capacity(const cfg_t *c, const cfg_pblock *pb)
  * resource columns, so interconnect tiles are half the resource tiles
  * (rounded up).  A URAM tile is 16 sites; part of one counts pro rata.
  */
-int64_t eng_pblock_frames(const cfg_t *c, const cfg_pblock *pb)
+int64_t engine_pblock_frames(const cfg_t *c, const cfg_pblock *pb)
 {
 	const struct cfg_fabric *f = &c->dev.fabric;
 	int64_t uram_tiles = ceil_div(pb->uram_sites, f->uram_per_col);
@@ -111,8 +111,8 @@ int64_t eng_pblock_frames(const cfg_t *c, const cfg_pblock *pb)
 	       ceil_div((int64_t)pb->uram_sites * f->frames_uram, f->uram_per_col) + int_tiles * f->frames_int;
 }
 
-double eng_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb)
+double engine_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb)
 {
-	return (double)eng_pblock_frames(c, pb) * c->dev.fabric.frame_bytes +
+	return (double)engine_pblock_frames(c, pb) * c->dev.fabric.frame_bytes +
 	       c->dev.fabric.bitstream_overhead_bytes;
 }

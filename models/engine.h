@@ -38,39 +38,39 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cfg.h"
-#include "workload.h"
+#include "models/cfg.h"
+#include "models/workload.h"
 
 /* TLMM: one token through one K x N matrix, no pipeline depth. */
-int64_t eng_tlmm_mat_cycles(int k, int n, int tables, int group, int lanes);
+int64_t engine_tlmm_mat_cycles(int k, int n, int tables, int group, int lanes);
 
 /* TLMM: `tokens` tokens through matrices [m0, m1) of one layer, with the
  * pipeline depth once per matrix. */
-int64_t eng_tlmm_cycles(const wl_t *w, const design_t *d, int64_t tokens, int m0, int m1,
+int64_t engine_tlmm_cycles(const workload_t *w, const design_t *d, int64_t tokens, int m0, int m1,
 			int64_t depth);
 
 /* K/V tokens streamed for one head of one layer (sum of vis over blocks). */
-int64_t eng_pre_kv_tokens(int64_t prompt, int pe, int block, bool naive);
+int64_t engine_pre_kv_tokens(int64_t prompt, int pe, int block, bool naive);
 
 /* Prefill attention cycles for one layer (all heads). */
-int64_t eng_pre_cycles(const wl_t *w, int64_t prompt, int pe, int lanes, int block,
+int64_t engine_pre_cycles(const workload_t *w, int64_t prompt, int pe, int lanes, int block,
 		       int64_t depth, bool naive);
 
 /* Decode attention cycles for one layer (all heads), by pass. */
-int64_t eng_dec_dot_cycles(const wl_t *w, int64_t keys, int lanes, int64_t depth);
-int64_t eng_dec_softmax_cycles(const wl_t *w, int64_t keys, int64_t depth);
+int64_t engine_dec_dot_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth);
+int64_t engine_dec_softmax_cycles(const workload_t *w, int64_t keys, int64_t depth);
 
 /* Resources. */
-int64_t eng_tlmm_units(const design_t *d);
-int64_t eng_pre_units(const design_t *d);
-int64_t eng_dec_units(const design_t *d);
-res_t eng_res_static(const cfg_t *c, const design_t *d);
-res_t eng_res_pre(const cfg_t *c, const design_t *d);
-res_t eng_res_dec(const cfg_t *c, const design_t *d);
+int64_t engine_tlmm_units(const design_t *d);
+int64_t engine_pre_units(const design_t *d);
+int64_t engine_dec_units(const design_t *d);
+res_t engine_res_static(const cfg_t *c, const design_t *d);
+res_t engine_res_pre(const cfg_t *c, const design_t *d);
+res_t engine_res_dec(const cfg_t *c, const design_t *d);
 
 /* What a pblock offers, and the size of its partial bitstream. */
-res_t eng_pblock_capacity(const cfg_t *c, const cfg_pblock *pb);
-int64_t eng_pblock_frames(const cfg_t *c, const cfg_pblock *pb);
-double eng_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb);
+res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb);
+int64_t engine_pblock_frames(const cfg_t *c, const cfg_pblock *pb);
+double engine_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb);
 
 #endif

@@ -7,13 +7,13 @@
  * floating-point operations, with the causal K/V token count in closed
  * form so that a prefill of any length costs O(log L).
  */
-#include "perf.h"
+#include "models/perf.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "models/engine.h"
 
 /* ------------------------------------------------------------ bandwidth */
 
@@ -72,7 +72,7 @@ static void pl_add(portload_t *pl, uint32_t mask, double bytes, bool write)
 
 /* --------------------------------------------------------------- prepare */
 
-void perf_prepare(perf_ctx *p, const cfg_t *c, const wl_t *w, const design_t *d)
+void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design_t *d)
 {
 	memset(p, 0, sizeof *p);
 	p->c = c;
@@ -94,20 +94,20 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const wl_t *w, const design_t *d)
 
 	double rate = p->f_hz * c->cal.eta_tlmm.value;
 	int64_t depth = (int64_t)llround(c->cal.tlmm_depth.value);
-	p->lin_tok_s = eng_tlmm_cycles(w, d, 1, 0, w->n_mats, 0) / rate;
-	p->lin_post_tok_s = eng_tlmm_cycles(w, d, 1, w->n_pre_attn, w->n_mats, 0) / rate;
+	p->lin_tok_s = engine_tlmm_cycles(w, d, 1, 0, w->n_mats, 0) / rate;
+	p->lin_post_tok_s = engine_tlmm_cycles(w, d, 1, w->n_pre_attn, w->n_mats, 0) / rate;
 	p->lin_depth_s = (double)depth * w->n_mats / rate;
 	p->lin_post_depth_s = (double)depth * (w->n_mats - w->n_pre_attn) / rate;
 
-	p->r_static = eng_res_static(c, d);
-	p->r_pre = eng_res_pre(c, d);
-	p->r_dec = eng_res_dec(c, d);
+	p->r_static = engine_res_static(c, d);
+	p->r_pre = engine_res_pre(c, d);
+	p->r_dec = engine_res_dec(c, d);
 	p->r_equiv = res_add(p->r_static, res_add(p->r_pre, p->r_dec));
 	if (d->mode == MODE_DPR) {
 		const cfg_pblock *pb = &c->arch.pblocks[d->rp];
 		p->r_total = res_add(p->r_static, res_max(p->r_pre, p->r_dec));
-		p->rp_cap = eng_pblock_capacity(c, pb);
-		p->bitstream_bytes = eng_bitstream_bytes(c, pb);
+		p->rp_cap = engine_pblock_capacity(c, pb);
+		p->bitstream_bytes = engine_bitstream_bytes(c, pb);
 		p->pcap_idle_s = p->bitstream_bytes / (c->cal.pcap_rate_mb_s.value * 1e6) +
 				 c->cal.pcap_setup_ms.value * 1e-3;
 	} else {
@@ -143,7 +143,7 @@ static int64_t floor_sum(int64_t n, int64_t m, int64_t a, int64_t b)
 }
 
 /*
- * Closed form of eng_pre_kv_tokens (reversed schedule).  Block k (from the
+ * Closed form of engine_pre_kv_tokens (reversed schedule).  Block k (from the
  * end) ends at e_k = L - k*pe and streams min(B*ceil(e_k/B), L).  The cap
  * binds while e_k > B*floor(L/B), i.e. for the first kc = ceil((L mod B)/pe)
  * blocks; the remaining m = n - kc blocks, counted from the first
@@ -164,10 +164,10 @@ int64_t perf_kv_tokens_closed(int64_t prompt, int pe, int block)
 double perf_prefill_attn_s(const perf_ctx *p, int prompt, bool naive)
 {
 	const cfg_t *c = p->c;
-	const wl_t *w = p->w;
+	const workload_t *w = p->w;
 	const design_t *d = &p->d;
 	const portmap_t *pm = &c->arch.port_maps[d->pm_pre].pm;
-	int64_t kv = naive ? eng_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, true)
+	int64_t kv = naive ? engine_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, true)
 			   : perf_kv_tokens_closed(prompt, d->pre_pe, d->pre_block);
 	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
 	double cyc = (double)w->heads *
@@ -214,7 +214,7 @@ double perf_ttft_s(const perf_ctx *p, int prompt)
 perf_layer perf_decode_layer(const perf_ctx *p, int keys)
 {
 	const cfg_t *c = p->c;
-	const wl_t *w = p->w;
+	const workload_t *w = p->w;
 	const design_t *d = &p->d;
 	const portmap_t *pm = &c->arch.port_maps[d->pm_dec].pm;
 	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
@@ -225,7 +225,7 @@ perf_layer perf_decode_layer(const perf_ctx *p, int keys)
 	double lc = p->lin_tok_s + p->lin_depth_s;
 	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
 
-	double dot = eng_dec_dot_cycles(w, keys, d->dec_lanes, depth) / rate;
+	double dot = engine_dec_dot_cycles(w, keys, d->dec_lanes, depth) / rate;
 	double t = 0;
 	portload_t pl = {{0}, {0}};
 	if (pm->q_preload) {
@@ -238,7 +238,7 @@ perf_layer perf_decode_layer(const perf_ctx *p, int keys)
 	pl_add(&pl, pm->k, keys * kb, false);
 	double tk = perf_port_time(p, &pl, p->bw_dec);
 	t += dot > tk ? dot : tk;
-	t += eng_dec_softmax_cycles(w, keys, depth) / rate;
+	t += engine_dec_softmax_cycles(w, keys, depth) / rate;
 	memset(&pl, 0, sizeof pl);
 	pl_add(&pl, pm->v, keys * kb, false);
 	pl_add(&pl, pm->k, kb, true); /* append this token's K/V */

@@ -34,8 +34,8 @@
 
 #include <stdbool.h>
 
-#include "cfg.h"
-#include "workload.h"
+#include "models/cfg.h"
+#include "models/workload.h"
 
 typedef struct {
 	double rd[CFG_MAX_HP], wr[CFG_MAX_HP]; /* bytes per port */
@@ -44,7 +44,7 @@ typedef struct {
 /* Everything about one design that does not depend on the workload point. */
 typedef struct {
 	const cfg_t *c;
-	const wl_t *w;
+	const workload_t *w;
 	design_t d;
 	double f_hz;
 	double lat_s;
@@ -84,7 +84,7 @@ typedef struct {
 } perf_res;
 
 /* Prepare a design (no allocation; the context points into c and w). */
-void perf_prepare(perf_ctx *p, const cfg_t *c, const wl_t *w, const design_t *d);
+void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design_t *d);
 
 /* Port time of a load, given per-port stream bandwidths. */
 double perf_port_time(const perf_ctx *p, const portload_t *pl, const double *bw);

@@ -17,20 +17,20 @@
 
 #include <stdint.h>
 
-#include "cfg.h"
+#include "models/cfg.h"
 
-enum { WL_Q, WL_K, WL_V, WL_O, WL_GATE, WL_UP, WL_DOWN, WL_MAX_MATS };
+enum { WORKLOAD_Q, WORKLOAD_K, WORKLOAD_V, WORKLOAD_O, WORKLOAD_GATE, WORKLOAD_UP, WORKLOAD_DOWN, WORKLOAD_MAX_MATS };
 
 typedef struct {
 	const char *name;
 	int k, n;        /* inputs, outputs */
 	double bytes;    /* packed weight bytes */
-} wl_mat;
+} workload_mat;
 
 typedef struct {
 	int layers, heads, kv_heads, head_dim, group;
 	int n_mats;        /* 7 with SwiGLU, 6 otherwise (no gate) */
-	wl_mat mat[WL_MAX_MATS];
+	workload_mat mat[WORKLOAD_MAX_MATS];
 	int n_pre_attn;    /* matrices before attention (Q, K, V) */
 	int64_t weights_layer, weights_total;          /* ternary weights */
 	double wbytes_layer, wbytes_total;             /* packed */
@@ -40,13 +40,13 @@ typedef struct {
 	int64_t kv_bytes_token_layer;                  /* K + V */
 	int64_t kv_bytes_token;                        /* K + V, all layers */
 	int64_t q_bytes_token_layer;                   /* Q (and O) of one token */
-} wl_t;
+} workload_t;
 
 /* Fill *w from the model section.  Pure arithmetic, cannot fail. */
-void wl_init(wl_t *w, const cfg_model *m);
+void workload_init(workload_t *w, const cfg_model *m);
 
 /* Attention MACs of one layer (Q.K and S.V together). */
-int64_t wl_prefill_attn_macs_layer(const wl_t *w, int64_t prompt);
-int64_t wl_decode_attn_macs_layer(const wl_t *w, int64_t keys);
+int64_t workload_prefill_attn_macs_layer(const workload_t *w, int64_t prompt);
+int64_t workload_decode_attn_macs_layer(const workload_t *w, int64_t keys);
 
 #endif

@@ -11,7 +11,7 @@
  * handful of flows in flight this costs a few hundred operations, and it
  * runs once per picosecond at which flows start or drain.
  */
-#include "ddr.h"
+#include "sim/ddr.h"
 
 #include <math.h>
 #include <stdlib.h>

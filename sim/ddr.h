@@ -44,7 +44,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "evq.h"
+#include "sim/evq.h"
 
 #define DDR_MAX_HP 8
 #define DDR_MAX_CTRL 8

@@ -15,7 +15,7 @@
  * tile i has left the ports and a buffer half is free; a tile is usable one
  * round-trip latency after its last byte left.  The TLMM computes a tile
  * when it has landed, in
- *     (tile's share of eng_tlmm_cycles(tokens, matrix, depth)) / (f x eta_tlmm)
+ *     (tile's share of engine_tlmm_cycles(tokens, matrix, depth)) / (f x eta_tlmm)
  * (tokens = L in prefill, 1 in decode; the tile shares are an exact integer
  * split of the matrix's cycles), so streaming and compute overlap tile by
  * tile and each matrix takes about max(compute, stream).  RMSNorm and the
@@ -35,9 +35,9 @@
  *
  * RP (attention).  Holds the prefill RM, nothing while reconfiguring, or
  * the decode RM (a static design holds both engines).  Prefill attention of
- * one layer runs eng_pre_cycles / (f x eta_attn) of compute while it reads
+ * one layer runs engine_pre_cycles / (f x eta_attn) of compute while it reads
  * Q (L tokens), K and V (the tokens the causal schedule streams,
- * eng_pre_kv_tokens) and writes the prompt's K/V and O, each tensor split
+ * engine_pre_kv_tokens) and writes the prompt's K/V and O, each tensor split
  * evenly over the ports the prefill port map gives it; it ends when both
  * compute and data are done (the roofline of the analytic model, but with
  * every stream sharing ports, controller ports and DDR with whatever else
@@ -50,7 +50,7 @@
  *
  * Swap (dpr).  When the last layer's prefill attention ends, the PS takes
  * the swap_ps_ms software path, then PCAP loads the partial bitstream
- * (eng_bitstream_bytes of the design's pblock) at the PCAP rate slowed by
+ * (engine_bitstream_bytes of the design's pblock) at the PCAP rate slowed by
  * the DDR load of the moment (pcap.h); meanwhile the static region runs the
  * last layer's O projection and FFN and the ARM the first token's LM head.
  * The first decode step starts when both the decode RM is loaded and that
@@ -74,7 +74,7 @@
  * residue is one tile of pipeline fill per linear segment and one latency
  * per transfer.  Elsewhere the DES is the reference.
  */
-#include "des.h"
+#include "sim/des.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -82,12 +82,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "ddr.h"
-#include "engine.h"
-#include "evq.h"
-#include "pcap.h"
-#include "perf.h"
-#include "trace.h"
+#include "sim/ddr.h"
+#include "models/engine.h"
+#include "sim/evq.h"
+#include "sim/pcap.h"
+#include "models/perf.h"
+#include "sim/trace.h"
 
 _Static_assert(DES_MASTERS <= DDR_MAX_MASTERS, "ddr.h holds too few masters");
 _Static_assert(CFG_MAX_HP <= DDR_MAX_HP && CFG_MAX_CTRL <= DDR_MAX_CTRL, "ddr.h holds too few ports");
@@ -120,13 +120,13 @@ struct port_span {
 
 typedef struct {
 	const cfg_t *c;
-	const wl_t *w;
+	const workload_t *w;
 	const design_t *d;
 	const portmap_t *pm_pre, *pm_dec;
 	evq q;
 	ddr m;
 	pcap pc;
-	trc tr;
+	trace_file tr;
 	bool tracing;
 
 	int prompt, gen, npass, layers, nmat, npre;
@@ -135,9 +135,9 @@ typedef struct {
 	int64_t lat_ps, lm_ps, ps_path_ps, adepth;
 	double kb, qb; /* K (= V) and Q (= O) bytes per token per layer */
 	int64_t pre_kv;
-	int ntile[WL_MAX_MATS];
-	double tile_bytes[WL_MAX_MATS];
-	int64_t mat_cyc[2][WL_MAX_MATS]; /* [prefill, decode] cycles of a matrix with depth */
+	int ntile[WORKLOAD_MAX_MATS];
+	double tile_bytes[WORKLOAD_MAX_MATS];
+	int64_t mat_cyc[2][WORKLOAD_MAX_MATS]; /* [prefill, decode] cycles of a matrix with depth */
 	uint32_t wmask;
 	int nwp;
 	double bitstream_bytes;
@@ -215,7 +215,7 @@ static const char *op_name(const des *s, int op)
 static void span(des *s, int tid, const char *name, int pass, int layer, int64_t t0, int64_t t1)
 {
 	if (s->tracing)
-		trc_span(&s->tr, PID_ACC, tid, name, pass == 0 ? "prefill" : "decode", t0, t1, layer,
+		trace_span(&s->tr, PID_ACC, tid, name, pass == 0 ? "prefill" : "decode", t0, t1, layer,
 			 pass > 0 ? pass - 1 : -1, 0);
 }
 
@@ -224,7 +224,7 @@ static void span(des *s, int tid, const char *name, int pass, int layer, int64_t
 static void port_emit(des *s, int port, int stream, struct port_span *sp)
 {
 	int pass = (int)(sp->tag >> 20), layer = (int)(sp->tag >> 8 & 0xfff), op = (int)(sp->tag & 0xff);
-	trc_span(&s->tr, PID_PORT0 + port, stream + 1, op_name(s, op), pass == 0 ? "prefill" : "decode",
+	trace_span(&s->tr, PID_PORT0 + port, stream + 1, op_name(s, op), pass == 0 ? "prefill" : "decode",
 		 sp->t0, sp->t1, layer, pass > 0 ? pass - 1 : -1, 0);
 	sp->open = false;
 }
@@ -256,18 +256,18 @@ static void port_hook(void *ctx, int port, int stream, uint64_t tag, int delta)
 static void trace_header(des *s)
 {
 	const cfg_t *c = s->c;
-	trc_process(&s->tr, PID_ACC, s->name, 0);
-	trc_thread(&s->tr, PID_ACC, TID_PASS, "inference (passes, layers)", 0);
-	trc_thread(&s->tr, PID_ACC, TID_TLMM, "TLMM (static region)", 1);
-	trc_thread(&s->tr, PID_ACC, TID_RP, s->dpr ? "RP (attention partition)" : "attention engines", 2);
-	trc_thread(&s->tr, PID_ACC, TID_PCAP, "PCAP (swap)", 3);
-	trc_thread(&s->tr, PID_ACC, TID_ARM, "ARM (LM head)", 4);
+	trace_process(&s->tr, PID_ACC, s->name, 0);
+	trace_thread(&s->tr, PID_ACC, TID_PASS, "inference (passes, layers)", 0);
+	trace_thread(&s->tr, PID_ACC, TID_TLMM, "TLMM (static region)", 1);
+	trace_thread(&s->tr, PID_ACC, TID_RP, s->dpr ? "RP (attention partition)" : "attention engines", 2);
+	trace_thread(&s->tr, PID_ACC, TID_PCAP, "PCAP (swap)", 3);
+	trace_thread(&s->tr, PID_ACC, TID_ARM, "ARM (LM head)", 4);
 	for (int h = 0; h < c->dev.n_hp; h++) {
 		char nm[2 * PDS_NAME_MAX + 32];
 		snprintf(nm, sizeof nm, "%s (DDR port %s)", c->dev.hp[h].name, c->dev.ddr.ctrl[c->dev.hp[h].ctrl].name);
-		trc_process(&s->tr, PID_PORT0 + h, nm, 1 + h);
+		trace_process(&s->tr, PID_PORT0 + h, nm, 1 + h);
 		for (int k = 0; k < DES_S_BITSTREAM; k++)
-			trc_thread(&s->tr, PID_PORT0 + h, k + 1, des_stream_names[k], k);
+			trace_thread(&s->tr, PID_PORT0 + h, k + 1, des_stream_names[k], k);
 	}
 }
 
@@ -277,7 +277,7 @@ static void rp_state(des *s, int st)
 {
 	int64_t now = s->q.now_ps;
 	if (s->tracing)
-		trc_span(&s->tr, PID_ACC, TID_RP, rp_names[s->rp], "rp", s->t_rp0, now, -1, -1, 0);
+		trace_span(&s->tr, PID_ACC, TID_RP, rp_names[s->rp], "rp", s->t_rp0, now, -1, -1, 0);
 	s->rp = st;
 	s->t_rp0 = now;
 }
@@ -390,11 +390,11 @@ static void pcap_done(void *ctx, uint64_t arg)
 	s->t_swap_end = s->q.now_ps;
 	s->swap_done = true;
 	if (s->tracing) {
-		trc_span(&s->tr, PID_ACC, TID_PCAP, "PS software path", "swap", s->t_trigger, s->t_ps_done, -1, -1, 0);
-		trc_span(&s->tr, PID_ACC, TID_PCAP, "PCAP setup", "swap", s->pc.t_start, s->pc.t_stream, -1, -1, 0);
-		trc_span(&s->tr, PID_ACC, TID_PCAP, "partial bitstream", "swap", s->pc.t_stream, s->pc.t_end, -1, -1,
+		trace_span(&s->tr, PID_ACC, TID_PCAP, "PS software path", "swap", s->t_trigger, s->t_ps_done, -1, -1, 0);
+		trace_span(&s->tr, PID_ACC, TID_PCAP, "PCAP setup", "swap", s->pc.t_start, s->pc.t_stream, -1, -1, 0);
+		trace_span(&s->tr, PID_ACC, TID_PCAP, "partial bitstream", "swap", s->pc.t_stream, s->pc.t_end, -1, -1,
 			 s->bitstream_bytes);
-		trc_span(&s->tr, PID_ACC, TID_PCAP, "swap to the decode RM", "swap", s->t_trigger, s->t_swap_end, -1,
+		trace_span(&s->tr, PID_ACC, TID_PCAP, "swap to the decode RM", "swap", s->t_trigger, s->t_swap_end, -1,
 			 -1, 0);
 	}
 	rp_state(s, RP_DECODE);
@@ -513,7 +513,7 @@ static void att_flow(des *s, uint32_t mask, int dir, int stream, double bytes)
 
 static void stage_start(des *s, int st)
 {
-	const wl_t *w = s->w;
+	const workload_t *w = s->w;
 	const design_t *d = s->d;
 	const portmap_t *pm = s->a_pass == 0 ? s->pm_pre : s->pm_dec;
 	int64_t keys = (int64_t)s->prompt + s->a_pass, cyc = 0;
@@ -523,7 +523,7 @@ static void stage_start(des *s, int st)
 	s->a_data = s->a_comp = false;
 	switch (st) {
 	case ST_PREFILL:
-		cyc = eng_pre_cycles(w, s->prompt, d->pre_pe, d->pre_lanes, d->pre_block, s->adepth, false);
+		cyc = engine_pre_cycles(w, s->prompt, d->pre_pe, d->pre_lanes, d->pre_block, s->adepth, false);
 		att_flow(s, pm->q, DDR_RD, DES_S_Q, s->prompt * s->qb);
 		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)s->pre_kv * s->kb);
 		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)s->pre_kv * s->kb);
@@ -538,16 +538,16 @@ static void stage_start(des *s, int st)
 			ddr_hold(&s->m, 0, -1);
 		break;
 	case ST_QK:
-		cyc = eng_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
+		cyc = engine_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
 		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)keys * s->kb);
 		if (!pm->q_preload)
 			att_flow(s, pm->q, DDR_RD, DES_S_Q, s->qb);
 		break;
 	case ST_SOFTMAX:
-		cyc = eng_dec_softmax_cycles(w, keys, s->adepth);
+		cyc = engine_dec_softmax_cycles(w, keys, s->adepth);
 		break;
 	case ST_SV:
-		cyc = eng_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
+		cyc = engine_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
 		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)keys * s->kb);
 		att_flow(s, pm->k, DDR_WR, DES_S_K, s->kb);
 		att_flow(s, pm->v, DDR_WR, DES_S_V, s->kb);
@@ -660,7 +660,7 @@ void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p)
 	p->ddr_b_per_s = c->dev.ddr.peak_gb_s * 1e9 * c->cal.ddr_efficiency.value;
 }
 
-static int setup(des *s, const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int gen,
+static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d, int prompt, int gen,
 		 const des_opts *o, char *err, size_t errlen)
 {
 	s->c = c;
@@ -685,7 +685,7 @@ static int setup(des *s, const cfg_t *c, const wl_t *w, const design_t *d, int p
 	s->adepth = llround(c->cal.attn_depth.value);
 	s->kb = (double)w->k_bytes_token_layer;
 	s->qb = (double)w->q_bytes_token_layer;
-	s->pre_kv = eng_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, false);
+	s->pre_kv = engine_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, false);
 
 	double tile = o && o->weight_tile_bytes > 0 ? o->weight_tile_bytes : DES_WEIGHT_TILE_BYTES;
 	if (tile < 1024) {
@@ -697,8 +697,8 @@ static int setup(des *s, const cfg_t *c, const wl_t *w, const design_t *d, int p
 		double n = ceil(w->mat[m].bytes / tile);
 		s->ntile[m] = n < 1 ? 1 : (int)n;
 		s->tile_bytes[m] = w->mat[m].bytes / s->ntile[m];
-		s->mat_cyc[0][m] = eng_tlmm_cycles(w, d, prompt, m, m + 1, tdepth);
-		s->mat_cyc[1][m] = eng_tlmm_cycles(w, d, 1, m, m + 1, tdepth);
+		s->mat_cyc[0][m] = engine_tlmm_cycles(w, d, prompt, m, m + 1, tdepth);
+		s->mat_cyc[1][m] = engine_tlmm_cycles(w, d, 1, m, m + 1, tdepth);
 	}
 	s->wmask = (uint32_t)c->arch.weight_ports;
 	s->nwp = __builtin_popcount(s->wmask);
@@ -714,7 +714,7 @@ static int setup(des *s, const cfg_t *c, const wl_t *w, const design_t *d, int p
 	pcap_params pp = pcap_params_of(c, DES_S_BITSTREAM);
 	pcap_init(&s->pc, &s->q, &s->m, &pp);
 	if (s->dpr)
-		s->bitstream_bytes = eng_bitstream_bytes(c, &c->arch.pblocks[d->rp]);
+		s->bitstream_bytes = engine_bitstream_bytes(c, &c->arch.pblocks[d->rp]);
 	s->rp = s->dpr ? RP_PREFILL : RP_STATIC;
 	snprintf(s->name, sizeof s->name, "design %s (%s), prompt %d, %d generated",
 		 o && o->name ? o->name : "?", mode_names[d->mode], prompt, gen);
@@ -794,7 +794,7 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-int des_run(const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int gen, const des_opts *o,
+int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, int gen, const des_opts *o,
 	    des_result *r, char *err, size_t errlen)
 {
 	double t0 = now_s();
@@ -815,7 +815,7 @@ int des_run(const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int ge
 		return -1;
 	}
 	if (o && o->trace_path) {
-		if (trc_open(&s->tr, o->trace_path, err, errlen))
+		if (trace_open(&s->tr, o->trace_path, err, errlen))
 			goto out;
 		s->tracing = true;
 		s->m.hook = port_hook;
@@ -846,14 +846,14 @@ int des_run(const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int ge
 				if (s->pspan[h][k].open)
 					port_emit(s, h, k, &s->pspan[h][k]);
 		s->tracing = false;
-		if (trc_close(&s->tr, err, errlen))
+		if (trace_close(&s->tr, err, errlen))
 			goto out;
 	}
 	results(s, r);
 	rc = 0;
 out:
 	if (s->tracing)
-		trc_abort(&s->tr);
+		trace_abort(&s->tr);
 	ddr_release(&s->m);
 	evq_release(&s->q);
 	free(s);
@@ -862,7 +862,7 @@ out:
 	return rc;
 }
 
-int des_objective(const cfg_t *c, const wl_t *w, const design_t *d, const des_opts *o, des_obj *out,
+int des_objective(const cfg_t *c, const workload_t *w, const design_t *d, const des_opts *o, des_obj *out,
 		  char *err, size_t errlen)
 {
 	des_opts q = o ? *o : (des_opts){0};

@@ -17,9 +17,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cfg.h"
-#include "ddr.h"
-#include "workload.h"
+#include "models/cfg.h"
+#include "sim/ddr.h"
+#include "models/workload.h"
 
 enum { DES_PH_PREFILL, DES_PH_DECODE, DES_PHASES };
 enum { DES_S_WEIGHTS, DES_S_K, DES_S_V, DES_S_Q, DES_S_O, DES_S_BITSTREAM, DES_STREAMS };
@@ -71,7 +71,7 @@ typedef struct {
  * or -1 with err set (a bad argument or design, the trace file cannot be
  * written, out of memory); on -1 no trace file is left behind.
  */
-int des_run(const cfg_t *c, const wl_t *w, const design_t *d, int prompt, int gen,
+int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, int gen,
 	    const des_opts *o, des_result *r, char *err, size_t errlen);
 
 /*
@@ -91,7 +91,7 @@ typedef struct {
 } des_obj;
 
 /* Returns 0, or -1 with err set.  o's trace_path is ignored. */
-int des_objective(const cfg_t *c, const wl_t *w, const design_t *d, const des_opts *o, des_obj *out,
+int des_objective(const cfg_t *c, const workload_t *w, const design_t *d, const des_opts *o, des_obj *out,
 		  char *err, size_t errlen);
 
 #endif

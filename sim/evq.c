@@ -6,7 +6,7 @@
  * one array; each node names a slot, and each slot knows its heap index so
  * that a cancel can remove it from the middle of the heap.
  */
-#include "evq.h"
+#include "sim/evq.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * pcap.c - setup delay, then a PS-side DDR flow whose rate falls with the
  * DDR load; see pcap.h.
  */
-#include "pcap.h"
+#include "sim/pcap.h"
 
 #include <math.h>
 

@@ -22,9 +22,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cfg.h"
-#include "ddr.h"
-#include "evq.h"
+#include "models/cfg.h"
+#include "sim/ddr.h"
+#include "sim/evq.h"
 
 typedef struct {
 	double rate_b_per_s; /* idle-DDR stream rate */

@@ -1,7 +1,7 @@
 /*
  * trace.c - streamed Chrome trace-event JSON; see trace.h.
  */
-#include "trace.h"
+#include "sim/trace.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void trc_json_string(FILE *f, const char *s)
+void trace_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -48,7 +48,7 @@ static void put_us(FILE *f, int64_t ps)
 	fprintf(f, "%" PRId64 ".%06" PRId64, ps / 1000000, ps % 1000000);
 }
 
-int trc_open(trc *t, const char *path, char *err, size_t errlen)
+int trace_open(trace_file *t, const char *path, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
 	if (strlen(path) >= sizeof t->path) {
@@ -76,42 +76,42 @@ int trc_open(trc *t, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-static void sep(trc *t)
+static void sep(trace_file *t)
 {
 	if (!t->first)
 		fputs(",\n", t->f);
 	t->first = false;
 }
 
-void trc_process(trc *t, int pid, const char *name, int sort_index)
+void trace_process(trace_file *t, int pid, const char *name, int sort_index)
 {
 	sep(t);
 	fprintf(t->f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"tid\":0,\"args\":{\"name\":", pid);
-	trc_json_string(t->f, name);
+	trace_json_string(t->f, name);
 	fputs("}},\n", t->f);
 	fprintf(t->f, "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":%d,\"tid\":0,\"args\":{\"sort_index\":%d}}",
 		pid, sort_index);
 }
 
-void trc_thread(trc *t, int pid, int tid, const char *name, int sort_index)
+void trace_thread(trace_file *t, int pid, int tid, const char *name, int sort_index)
 {
 	sep(t);
 	fprintf(t->f, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":%d,\"args\":{\"name\":", pid, tid);
-	trc_json_string(t->f, name);
+	trace_json_string(t->f, name);
 	fputs("}},\n", t->f);
 	fprintf(t->f,
 		"{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":%d,\"tid\":%d,\"args\":{\"sort_index\":%d}}",
 		pid, tid, sort_index);
 }
 
-void trc_span(trc *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
+void trace_span(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
 	      int layer, int token, double bytes)
 {
 	sep(t);
 	fputs("{\"ph\":\"X\",\"name\":", t->f);
-	trc_json_string(t->f, name);
+	trace_json_string(t->f, name);
 	fputs(",\"cat\":", t->f);
-	trc_json_string(t->f, cat);
+	trace_json_string(t->f, cat);
 	fprintf(t->f, ",\"pid\":%d,\"tid\":%d,\"ts\":", pid, tid);
 	put_us(t->f, t0_ps);
 	fputs(",\"dur\":", t->f);
@@ -135,7 +135,7 @@ void trc_span(trc *t, int pid, int tid, const char *name, const char *cat, int64
 	t->spans++;
 }
 
-int trc_close(trc *t, char *err, size_t errlen)
+int trace_close(trace_file *t, char *err, size_t errlen)
 {
 	if (!t->f)
 		return 0;
@@ -163,7 +163,7 @@ int trc_close(trc *t, char *err, size_t errlen)
 	return 0;
 }
 
-void trc_abort(trc *t)
+void trace_abort(trace_file *t)
 {
 	if (t->f) {
 		fclose(t->f);

@@ -9,10 +9,10 @@
  * from integer picoseconds (six decimals).  Names are JSON-escaped.
  *
  * The trace is written to a temporary file beside the target and renamed
- * over it by trc_close(); a failed or abandoned trace leaves no file.
+ * over it by trace_close(); a failed or abandoned trace leaves no file.
  *
- * Ownership: trc is a plain struct; trc_open() / trc_close() or
- * trc_abort().  Write errors are remembered and reported by trc_close().
+ * Ownership: trace_file is a plain struct; trace_open() / trace_close() or
+ * trace_abort().  Write errors are remembered and reported by trace_close().
  */
 #ifndef PDS_TRACE_H
 #define PDS_TRACE_H
@@ -28,31 +28,31 @@ typedef struct {
 	char tmp[1040];
 	bool first;
 	uint64_t spans;
-} trc;
+} trace_file;
 
 /* Create the temporary file and write the header.  Returns 0, or -1 with
  * err naming the file and the cause. */
-int trc_open(trc *t, const char *path, char *err, size_t errlen);
+int trace_open(trace_file *t, const char *path, char *err, size_t errlen);
 
 /* Name a process (a group of tracks) or a thread (a track). */
-void trc_process(trc *t, int pid, const char *name, int sort_index);
-void trc_thread(trc *t, int pid, int tid, const char *name, int sort_index);
+void trace_process(trace_file *t, int pid, const char *name, int sort_index);
+void trace_thread(trace_file *t, int pid, int tid, const char *name, int sort_index);
 
 /*
  * A span [t0_ps, t1_ps] on track (pid, tid).  `layer` and `token` become
  * args when >= 0, `bytes` when > 0.
  */
-void trc_span(trc *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
+void trace_span(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
 	      int layer, int token, double bytes);
 
 /* Finish the JSON, close and rename into place.  Returns 0, or -1 with
  * err set (the temporary file is removed). */
-int trc_close(trc *t, char *err, size_t errlen);
+int trace_close(trace_file *t, char *err, size_t errlen);
 
 /* Close and remove the temporary file. */
-void trc_abort(trc *t);
+void trace_abort(trace_file *t);
 
 /* Write s as a JSON string literal (quotes included). */
-void trc_json_string(FILE *f, const char *s);
+void trace_json_string(FILE *f, const char *s);
 
 #endif

@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "des.h"
-#include "workload.h"
+#include "config/config.h"
+#include "models/cfg.h"
+#include "sim/des.h"
+#include "models/workload.h"
 
 int main(int argc, char **argv)
 {
@@ -22,12 +23,12 @@ int main(int argc, char **argv)
 		runs = 1;
 	cfg_t c;
 	char err[1024];
-	if (cfg_load(&c, path, err, sizeof err)) {
+	if (config_load(&c, path, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	const char *main_design = c.meas.dpr_design;
 	double main_wall = 0, main_rate = 0;
 	for (int i = 0; i < c.n_designs; i++) {

@@ -25,13 +25,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "cfg.h"
-#include "factor.h"
-#include "pareto.h"
-#include "perf.h"
-#include "space.h"
-#include "store.h"
-#include "workload.h"
+#include "config/config.h"
+#include "models/cfg.h"
+#include "explore/factor.h"
+#include "explore/pareto.h"
+#include "models/perf.h"
+#include "explore/space.h"
+#include "store/store.h"
+#include "models/workload.h"
 
 static double now_s(void)
 {
@@ -50,33 +51,33 @@ typedef struct {
 static void *eval_worker(void *arg)
 {
 	job *j = arg;
-	fac_scratch *x = fac_scratch_new();
-	fac_buf b = {0};
-	fac_counts cnt = {0};
+	factor_scratch *x = factor_scratch_new();
+	factor_buf b = {0};
+	factor_counts cnt = {0};
 	for (;;) {
 		int64_t k = atomic_fetch_add(&j->next, 1);
 		if (k >= j->s->n_chunks)
 			break;
 		b.n = 0;
-		if (fac_chunk(j->f, x, k, &b, &cnt)) {
+		if (factor_chunk(j->f, x, k, &b, &cnt)) {
 			fprintf(stderr, "bench_sweep: out of memory\n");
 			exit(1);
 		}
 	}
 	atomic_fetch_add(&j->points, cnt.points);
-	fac_buf_release(&b);
-	fac_scratch_free(x);
+	factor_buf_release(&b);
+	factor_scratch_free(x);
 	return NULL;
 }
 
 /* Points per second over the whole space with `threads` threads (best of 3). */
 static double eval_rate(const cfg_t *c, int threads)
 {
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = fac_new(c, &w, &s);
+	fac *f = factor_new(c, &w, &s);
 	double best = 0;
 	for (int rep = 0; rep < 3; rep++) {
 		job j = {.f = f, .s = &s};
@@ -92,23 +93,23 @@ static double eval_rate(const cfg_t *c, int threads)
 		if (rate > best)
 			best = rate;
 	}
-	fac_free(f);
+	factor_free(f);
 	return best;
 }
 
 static double pareto_rate(const cfg_t *c)
 {
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = fac_new(c, &w, &s);
-	fac_scratch *x = fac_scratch_new();
-	int d = fac_get_layout(f)->n_obj;
-	fac_buf b[2] = {{0}, {0}};
-	fac_counts cnt = {0};
+	fac *f = factor_new(c, &w, &s);
+	factor_scratch *x = factor_scratch_new();
+	int d = factor_get_layout(f)->n_obj;
+	factor_buf b[2] = {{0}, {0}};
+	factor_counts cnt = {0};
 	for (int64_t k = 0; k < s.n_chunks; k++)
-		fac_chunk(f, x, k, &b[space_chunk_mode(&s, k) == &s.m[0] ? 0 : 1], &cnt);
+		factor_chunk(f, x, k, &b[space_chunk_mode(&s, k) == &s.m[0] ? 0 : 1], &cnt);
 	double best = 0;
 	for (int rep = 0; rep < 3; rep++) {
 		double t0 = now_s();
@@ -124,18 +125,18 @@ static double pareto_rate(const cfg_t *c)
 		if (rate > best)
 			best = rate;
 	}
-	fac_buf_release(&b[0]);
-	fac_buf_release(&b[1]);
-	fac_scratch_free(x);
-	fac_free(f);
+	factor_buf_release(&b[0]);
+	factor_buf_release(&b[1]);
+	factor_scratch_free(x);
+	factor_free(f);
 	return best;
 }
 
 /* Rows per second into the store: one point row and 7 metrics rows per point. */
 static double sqlite_rate(const cfg_t *c, const char *db)
 {
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
 	store *st;
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
 	}
 	cfg_t c, loose;
 	char err[1024];
-	if (cfg_load(&c, argv[1], err, sizeof err) || cfg_load(&loose, argv[2], err, sizeof err)) {
+	if (config_load(&c, argv[1], err, sizeof err) || config_load(&loose, argv[2], err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}

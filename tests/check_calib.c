@@ -5,14 +5,15 @@
  */
 #include <math.h>
 
-#include "calib.h"
+#include "models/calib.h"
 #include "suites.h"
+#include "config/writeback.h"
 #include "testutil.h"
 
 /* Move every fitted coefficient away from its fitted value. */
 static void perturb(cfg_t *c)
 {
-	for (int s = 0; s < cal_slot_count; s++)
+	for (int s = 0; s < CAL_N_SLOTS; s++)
 		if (cfg_slot_prov(c, s) == PROV_FITTED)
 			*cfg_slot(c, s) *= 0.6;
 }
@@ -57,7 +58,7 @@ START_TEST(fit_is_idempotent_on_fitted_config)
 	calib_result res;
 	char err[512];
 	ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "%s", err);
-	for (int s = 0; s < cal_slot_count; s++) {
+	for (int s = 0; s < CAL_N_SLOTS; s++) {
 		if (cfg_slot_prov(&c, s) != PROV_FITTED)
 			continue;
 		double a = *cfg_slot(&before, s), b = *cfg_slot(&c, s);
@@ -112,8 +113,8 @@ START_TEST(write_back_round_trips)
 	int slots[2] = {cfg_slot_index("eta_tlmm"), cfg_slot_index("pre_per_mac.dsp")};
 	double vals[2] = {0.5, 3.25};
 	const char *out = "build/test_write_back.yaml";
-	ck_assert_msg(cfg_write_back(&c, out, slots, vals, 2, err, sizeof err) == 0, "%s", err);
-	ck_assert_msg(cfg_load(&d, out, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(writeback_config(&c, out, slots, vals, 2, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(config_load(&d, out, err, sizeof err) == 0, "%s", err);
 	ck_assert_double_eq(d.cal.eta_tlmm.value, 0.5);
 	ck_assert_double_eq(d.cal.pre_per_mac.r.v[RES_DSP], 3.25);
 	ck_assert_double_eq(d.cal.eta_attn.value, c.cal.eta_attn.value);

@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "suites.h"
+#include "config/writeback.h"
 #include "testutil.h"
-#include "ytree.h"
+#include "config/ytree.h"
 
 /* 1-based line and column of byte `off` of ASCII text with LF line ends. */
 static void pos_of(const char *text, size_t off, int *line, int *col)
@@ -37,7 +38,7 @@ static void expect_error_n(const char *text, size_t len, int line, int col, cons
 {
 	cfg_t c;
 	char err[1024], pos[64];
-	int rc = cfg_load_buffer(&c, "t.yaml", text, len, err, sizeof err);
+	int rc = config_load_buffer(&c, "t.yaml", text, len, err, sizeof err);
 	ck_assert_msg(rc == -1, "expected an error containing '%s'", n1);
 	ck_assert_msg(c.text == NULL, "a failed load left text behind");
 	snprintf(pos, sizeof pos, "t.yaml:%d:%d: ", line, col);
@@ -146,7 +147,7 @@ START_TEST(alias_ok)
 	strcat(u, p + strlen("{name: S4, peak_gb_s: 9.6}"));
 	cfg_t c;
 	char err[1024];
-	ck_assert_msg(cfg_load_buffer(&c, "t.yaml", u, strlen(u), err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(config_load_buffer(&c, "t.yaml", u, strlen(u), err, sizeof err) == 0, "%s", err);
 	ck_assert_double_eq(c.dev.ddr.ctrl[1].peak_gb_s, 9.6);
 	cfg_release(&c);
 	free(t);
@@ -170,7 +171,7 @@ START_TEST(utf8_bom_crlf_loads)
 	}
 	cfg_t c;
 	char err[1024];
-	ck_assert_msg(cfg_load_buffer(&c, "t.yaml", t, n, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(config_load_buffer(&c, "t.yaml", t, n, err, sizeof err) == 0, "%s", err);
 	ck_assert_int_eq(c.model.hidden, 1536);
 	cfg_release(&c);
 	free(b);
@@ -187,7 +188,7 @@ START_TEST(write_back_after_utf8)
 	char *t = tu_edit("calibration:\n", "calibration:   # \xce\xb7 = \xe2\x80\x9c\xe2\x80\x9d efficiencies\n");
 	cfg_t c;
 	char err[1024];
-	ck_assert_msg(cfg_load_buffer(&c, "t.yaml", t, strlen(t), err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(config_load_buffer(&c, "t.yaml", t, strlen(t), err, sizeof err) == 0, "%s", err);
 	int slot = cfg_slot_index("eta_attn");
 	ck_assert_int_ge(slot, 0);
 	double v = 0.5;
@@ -195,9 +196,9 @@ START_TEST(write_back_after_utf8)
 	int fd = mkstemp(out);
 	ck_assert(fd >= 0);
 	close(fd);
-	ck_assert_msg(cfg_write_back(&c, out, &slot, &v, 1, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(writeback_config(&c, out, &slot, &v, 1, err, sizeof err) == 0, "%s", err);
 	cfg_t d;
-	ck_assert_msg(cfg_load(&d, out, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(config_load(&d, out, err, sizeof err) == 0, "%s", err);
 	ck_assert_double_eq(d.cal.eta_attn.value, 0.5);
 	ck_assert_double_eq(d.cal.eta_tlmm.value, c.cal.eta_tlmm.value);
 	ck_assert_uint_eq(d.text_len, c.text_len - strlen("0.44472") + strlen("0.5"));
@@ -265,7 +266,7 @@ START_TEST(random_junk)
 		}
 		cfg_t c;
 		char err[1024];
-		int rc = cfg_load_buffer(&c, "t.yaml", buf, n, err, sizeof err);
+		int rc = config_load_buffer(&c, "t.yaml", buf, n, err, sizeof err);
 		ck_assert_int_eq(rc, -1);
 		ck_assert_msg(strncmp(err, "t.yaml:", 7) == 0, "%s", err);
 		int line = 0, col = 0;
@@ -277,14 +278,14 @@ END_TEST
 
 START_TEST(limits)
 {
-	/* nesting: the root mapping is one level, so the YT_MAX_DEPTH-th '[' is too deep */
+	/* nesting: the root mapping is one level, so the YTREE_MAX_DEPTH-th '[' is too deep */
 	char deep[200] = "a: ";
 	for (int i = 0; i < 40; i++)
 		strcat(deep, "[");
 	for (int i = 0; i < 40; i++)
 		strcat(deep, "]");
 	strcat(deep, "\n");
-	expect_error(deep, 1, 3 + YT_MAX_DEPTH, "nested deeper than");
+	expect_error(deep, 1, 3 + YTREE_MAX_DEPTH, "nested deeper than");
 
 	/* more than the size limit: refused before parsing */
 	size_t big = (4u << 20) + 1;
@@ -293,7 +294,7 @@ START_TEST(limits)
 	expect_error_n(b, big, 1, 1, "larger than", NULL);
 	free(b);
 
-	/* a file of that size on disk: the same error through cfg_load */
+	/* a file of that size on disk: the same error through config_load */
 	char path[] = "/tmp/pdswap_cfg_big_XXXXXX";
 	int fd = mkstemp(path);
 	ck_assert(fd >= 0);
@@ -307,14 +308,14 @@ START_TEST(limits)
 	fclose(f);
 	cfg_t c;
 	char err[1024];
-	ck_assert_int_eq(cfg_load(&c, path, err, sizeof err), -1);
+	ck_assert_int_eq(config_load(&c, path, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, ":1:1: the file is larger than") != NULL, "%s", err);
 	unlink(path);
 
 	/* a directory and a missing file: named, no crash */
-	ck_assert_int_eq(cfg_load(&c, "/tmp", err, sizeof err), -1);
+	ck_assert_int_eq(config_load(&c, "/tmp", err, sizeof err), -1);
 	ck_assert_msg(strncmp(err, "/tmp: cannot read", 17) == 0, "%s", err);
-	ck_assert_int_eq(cfg_load(&c, "/nonexistent/pdswap.yaml", err, sizeof err), -1);
+	ck_assert_int_eq(config_load(&c, "/nonexistent/pdswap.yaml", err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "cannot open") != NULL, "%s", err);
 }
 END_TEST
@@ -322,7 +323,7 @@ END_TEST
 /* Aliases count as nodes: a file of many aliases stops at the node limit. */
 START_TEST(alias_flood)
 {
-	size_t n = YT_MAX_NODES + 10, cap = 16 + 5 * n;
+	size_t n = YTREE_MAX_NODES + 10, cap = 16 + 5 * n;
 	char *t = malloc(cap);
 	strcpy(t, "a: &x 1\nl:\n");
 	size_t len = strlen(t);
@@ -332,7 +333,7 @@ START_TEST(alias_flood)
 	}
 	cfg_t c;
 	char err[1024];
-	ck_assert_int_eq(cfg_load_buffer(&c, "t.yaml", t, len, err, sizeof err), -1);
+	ck_assert_int_eq(config_load_buffer(&c, "t.yaml", t, len, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "YAML nodes") != NULL, "%s", err);
 	free(t);
 }
@@ -739,7 +740,7 @@ START_TEST(measurements_optional)
 	m[1] = '\0';
 	cfg_t c;
 	char err[1024];
-	ck_assert_msg(cfg_load_buffer(&c, "t.yaml", b, strlen(b), err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(config_load_buffer(&c, "t.yaml", b, strlen(b), err, sizeof err) == 0, "%s", err);
 	ck_assert(!c.has_meas);
 	ck_assert_int_eq(c.meas.n_ttft, 0);
 	cfg_release(&c);

@@ -7,10 +7,10 @@
  */
 #include <math.h>
 
-#include "perf.h"
+#include "models/perf.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "models/workload.h"
 
 #define ZCU104 "configs/zcu104.yaml"
 #define B2B4T "configs/kv260_bitnet2b4t.yaml"
@@ -18,7 +18,7 @@
 static void load(cfg_t *c, const char *path)
 {
 	char err[1024];
-	ck_assert_msg(cfg_load(c, path, err, sizeof err) == 0, "loading %s: %s", path, err);
+	ck_assert_msg(config_load(c, path, err, sizeof err) == 0, "loading %s: %s", path, err);
 }
 
 START_TEST(second_board_and_model_load)
@@ -51,8 +51,8 @@ START_TEST(simulate_every_design)
 	for (int f = 0; f < 2; f++) {
 		cfg_t c;
 		load(&c, paths[f]);
-		wl_t w;
-		wl_init(&w, &c.model);
+		workload_t w;
+		workload_init(&w, &c.model);
 		for (int i = 0; i < c.n_designs; i++) {
 			perf_ctx p;
 			perf_run r;
@@ -78,33 +78,33 @@ START_TEST(bitnet2b4t_sizes)
 {
 	cfg_t c;
 	load(&c, B2B4T);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	const int64_t per_layer = 2LL * 2560 * 2560 + 2LL * 2560 * 640 + 3LL * 2560 * 6912;
 	ck_assert_int_eq(per_layer, 69468160LL);
 	ck_assert_int_eq(w.weights_layer, per_layer);
 	ck_assert_int_eq(w.weights_total, 2084044800LL); /* the "2B" */
 	ck_assert_int_eq(w.n_mats, 7);
-	ck_assert_int_eq(w.mat[WL_K].n, 640);
-	ck_assert_int_eq(w.mat[WL_Q].n, 2560);
+	ck_assert_int_eq(w.mat[WORKLOAD_K].n, 640);
+	ck_assert_int_eq(w.mat[WORKLOAD_Q].n, 2560);
 	/* K/V with GQA: 2 (K, V) x 5 heads x 128 x 2 bytes = 2560 B per token per layer */
 	ck_assert_int_eq(w.kv_bytes_token_layer, 2560);
 	ck_assert_int_eq(w.kv_bytes_token, 2560 * 30);
 	/* Q of one token: 20 heads x 128 x 2 bytes */
 	ck_assert_int_eq(w.q_bytes_token_layer, 5120);
 	/* ffn_down: K = 6912 -> 2304 indices per output x 2560 outputs x 5 bits */
-	ck_assert_double_eq_tol(w.mat[WL_DOWN].bytes, 2304.0 * 2560 * 5 / 8, 1e-6);
+	ck_assert_double_eq_tol(w.mat[WORKLOAD_DOWN].bytes, 2304.0 * 2560 * 5 / 8, 1e-6);
 	/* without GQA (20 K/V heads) the cache would be 4x larger */
 	cfg_model mha = c.model;
 	mha.kv_heads = mha.heads;
-	wl_t wm;
-	wl_init(&wm, &mha);
+	workload_t wm;
+	workload_init(&wm, &mha);
 	ck_assert_int_eq(wm.kv_bytes_token_layer, 4 * w.kv_bytes_token_layer);
 	/* and the bigger model is slower than the 0.73B on the same design */
 	cfg_t k;
 	tu_load_default(&k);
-	wl_t wk;
-	wl_init(&wk, &k.model);
+	workload_t wk;
+	workload_init(&wk, &k.model);
 	perf_ctx pb, pk;
 	int di = cfg_find_design(&c, "tellme"), dk = cfg_find_design(&k, "tellme");
 	perf_prepare(&pb, &c, &w, &c.designs[di].d);
@@ -124,9 +124,9 @@ START_TEST(zcu104_holds_more)
 	cfg_t z, k;
 	load(&z, ZCU104);
 	tu_load_default(&k);
-	wl_t wz, wk;
-	wl_init(&wz, &z.model);
-	wl_init(&wk, &k.model);
+	workload_t wz, wk;
+	workload_init(&wz, &z.model);
+	workload_init(&wk, &k.model);
 	int i = cfg_find_design(&z, "pdswap_xl");
 	ck_assert_int_ge(i, 0);
 	design_t d = z.designs[i].d;

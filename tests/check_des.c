@@ -16,23 +16,23 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "ddr.h"
-#include "des.h"
-#include "engine.h"
-#include "evq.h"
-#include "pcap.h"
-#include "perf.h"
+#include "sim/ddr.h"
+#include "sim/des.h"
+#include "models/engine.h"
+#include "sim/evq.h"
+#include "sim/pcap.h"
+#include "models/perf.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "models/workload.h"
 
 static cfg_t C;
-static wl_t W;
+static workload_t W;
 
 static void setup(void)
 {
 	tu_load_default(&C);
-	wl_init(&W, &C.model);
+	workload_init(&W, &C.model);
 }
 
 static void teardown(void)
@@ -544,7 +544,7 @@ START_TEST(bytes_per_stream_match_the_workload)
 	int L = 200, N = 12;
 	des_result r = run(&d, L, N, NULL);
 	double kb = (double)W.k_bytes_token_layer, qb = (double)W.q_bytes_token_layer;
-	int64_t kv = eng_pre_kv_tokens(L, d.pre_pe, d.pre_block, false);
+	int64_t kv = engine_pre_kv_tokens(L, d.pre_pe, d.pre_block, false);
 	double dec_keys = 0;
 	for (int i = 0; i < N; i++)
 		dec_keys += L + 1 + i;
@@ -554,7 +554,7 @@ START_TEST(bytes_per_stream_match_the_workload)
 	ck_assert_double_eq_tol(r.bytes[DES_S_V], k, 1);
 	ck_assert_double_eq_tol(r.bytes[DES_S_Q], W.layers * (L + N) * qb, 1e-3);
 	ck_assert_double_eq_tol(r.bytes[DES_S_O], W.layers * (L + N) * qb, 1e-3);
-	ck_assert_double_eq_tol(r.bytes[DES_S_BITSTREAM], eng_bitstream_bytes(&C, &C.arch.pblocks[d.rp]), 1e-6);
+	ck_assert_double_eq_tol(r.bytes[DES_S_BITSTREAM], engine_bitstream_bytes(&C, &C.arch.pblocks[d.rp]), 1e-6);
 	/* what the ports moved is what was asked for */
 	double moved = 0, asked = 0;
 	for (int k2 = 0; k2 < DES_STREAMS; k2++)

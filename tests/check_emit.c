@@ -7,12 +7,13 @@
 #include <math.h>
 #include <sys/stat.h>
 
-#include "emit.h"
-#include "engine.h"
-#include "perf.h"
+#include "hls/emit.h"
+#include "models/engine.h"
+#include "models/perf.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "models/workload.h"
+#include "hls/pragma.h"
 
 #define OUTDIR "build/test_emit"
 
@@ -38,10 +39,10 @@ static const char *defval(const char *text, const char *name, char *buf, size_t 
 }
 
 /* Integer define of the four headers; the test fails if absent or not an integer. */
-static long ival(char *const texts[HLS_N_HEADERS], const char *name)
+static long ival(char *const texts[EMIT_N_HEADERS], const char *name)
 {
 	char buf[256];
-	for (int i = 0; i < HLS_N_HEADERS; i++)
+	for (int i = 0; i < EMIT_N_HEADERS; i++)
 		if (defval(texts[i], name, buf, sizeof buf)) {
 			char *end;
 			long v = strtol(buf, &end, 10);
@@ -52,33 +53,33 @@ static long ival(char *const texts[HLS_N_HEADERS], const char *name)
 	return 0;
 }
 
-static const char *kval(char *const texts[HLS_N_HEADERS], const char *name, char *buf, size_t sz)
+static const char *kval(char *const texts[EMIT_N_HEADERS], const char *name, char *buf, size_t sz)
 {
-	for (int i = 0; i < HLS_N_HEADERS; i++)
+	for (int i = 0; i < EMIT_N_HEADERS; i++)
 		if (defval(texts[i], name, buf, sz))
 			return buf;
 	ck_abort_msg("no #define %s", name);
 	return NULL;
 }
 
-static void render(const cfg_t *c, const design_t *d, const char *name, char *texts[HLS_N_HEADERS])
+static void render(const cfg_t *c, const design_t *d, const char *name, char *texts[EMIT_N_HEADERS])
 {
-	hls_meta m;
+	emit_meta m;
 	char err[1024];
-	hls_meta_init(&m, c, d, name, -1, -1);
-	ck_assert_msg(hls_render(c, d, &m, texts, err, sizeof err) == 0, "%s: %s", name, err);
+	emit_meta_init(&m, c, d, name, -1, -1);
+	ck_assert_msg(emit_render(c, d, &m, texts, err, sizeof err) == 0, "%s: %s", name, err);
 }
 
 START_TEST(values_mean_the_design)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	for (int i = 0; i < c.n_designs; i++) {
 		const design_t *d = &c.designs[i].d;
 		const portmap_t *pd = &c.arch.port_maps[d->pm_dec].pm;
-		char *t[HLS_N_HEADERS], buf[128], hp[16];
+		char *t[EMIT_N_HEADERS], buf[128], hp[16];
 		render(&c, d, c.designs[i].name, t);
 		ck_assert_int_eq(ival(t, "PDS_DPR"), d->mode == MODE_DPR);
 		ck_assert_int_eq(ival(t, "PDS_CLOCK_MHZ"), d->clock_mhz);
@@ -103,10 +104,10 @@ START_TEST(values_mean_the_design)
 		ck_assert_int_eq(ival(t, "PDS_W_PORTS"), __builtin_popcount((unsigned)c.arch.weight_ports));
 		/* the model's cycle formulas in terms of the header values */
 		ck_assert_int_eq(ival(t, "PDS_PRE_CHUNKS") * 2,
-				 eng_pre_cycles(&w, 1, d->pre_pe, d->pre_lanes, 1, 0, false) / w.heads);
-		ck_assert_int_eq(ival(t, "PDS_DEC_CHUNKS"), eng_dec_dot_cycles(&w, 1, d->dec_lanes, 0) / w.heads);
+				 engine_pre_cycles(&w, 1, d->pre_pe, d->pre_lanes, 1, 0, false) / w.heads);
+		ck_assert_int_eq(ival(t, "PDS_DEC_CHUNKS"), engine_dec_dot_cycles(&w, 1, d->dec_lanes, 0) / w.heads);
 		ck_assert_int_eq(ival(t, "PDS_TLMM_KB_MAX") * ival(t, "PDS_TLMM_NB_MAX"),
-				 eng_tlmm_mat_cycles(ival(t, "PDS_TLMM_K_MAX"), ival(t, "PDS_TLMM_N_MAX"), d->tlmm_tables,
+				 engine_tlmm_mat_cycles(ival(t, "PDS_TLMM_K_MAX"), ival(t, "PDS_TLMM_N_MAX"), d->tlmm_tables,
 						     c.model.weight_group, d->tlmm_lanes));
 		/* decode ports: counts, bundles named after the HP ports, the map's flags */
 		ck_assert_int_eq(ival(t, "PDS_DEC_K_PORTS"), __builtin_popcount(pd->k));
@@ -126,13 +127,13 @@ START_TEST(values_mean_the_design)
 		ck_assert(tile * p.lin_tok_s >= p.w_layer_s);
 		ck_assert(tile == 1 || (tile - 1) * p.lin_tok_s < p.w_layer_s);
 		/* the comment block names the config and the point */
-		for (int k = 0; k < HLS_N_HEADERS; k++) {
+		for (int k = 0; k < EMIT_N_HEADERS; k++) {
 			ck_assert_ptr_nonnull(strstr(t[k], c.sha256));
 			snprintf(buf, sizeof buf, "design '%s'", c.designs[i].name);
 			ck_assert_ptr_nonnull(strstr(t[k], buf));
 			ck_assert_ptr_nonnull(strstr(t[k], "ttft at"));
 		}
-		hls_texts_free(t);
+		emit_texts_free(t);
 	}
 	cfg_release(&c);
 }
@@ -144,11 +145,11 @@ START_TEST(plain_integer_defines_and_guards)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	char *t[HLS_N_HEADERS];
+	char *t[EMIT_N_HEADERS];
 	render(&c, &c.designs[1].d, c.designs[1].name, t);
 	static const char *const keyword_suffix[] = {"_BUNDLE", "_PARTITION", "_IMPL", NULL};
 	int keywords = 0;
-	for (int i = 0; i < HLS_N_HEADERS; i++) {
+	for (int i = 0; i < EMIT_N_HEADERS; i++) {
 		char guard[64];
 		snprintf(guard, sizeof guard, "#ifndef PDS_HLS_");
 		ck_assert_ptr_nonnull(strstr(t[i], guard));
@@ -168,13 +169,13 @@ START_TEST(plain_integer_defines_and_guards)
 				size_t n = strlen(name), s = strlen(keyword_suffix[k]);
 				kw |= n > s && strcmp(name + n - s, keyword_suffix[k]) == 0;
 			}
-			ck_assert_msg(kw, "%s: '%s' is '%s', neither an integer nor a keyword macro", hls_header_names[i], name,
+			ck_assert_msg(kw, "%s: '%s' is '%s', neither an integer nor a keyword macro", emit_header_names[i], name,
 				      val);
 			keywords++;
 		}
 	}
 	ck_assert_int_gt(keywords, 0);
-	hls_texts_free(t);
+	emit_texts_free(t);
 	cfg_release(&c);
 }
 END_TEST
@@ -185,24 +186,24 @@ START_TEST(keyword_macros_form_valid_pragmas)
 	cfg_t c;
 	tu_load_default(&c);
 	for (int i = 0; i < c.n_designs; i++) {
-		char *t[HLS_N_HEADERS], buf[128], line[512], err[512];
+		char *t[EMIT_N_HEADERS], buf[128], line[512], err[512];
 		render(&c, &c.designs[i].d, c.designs[i].name, t);
 		snprintf(line, sizeof line, "#pragma HLS array_partition variable=qb %s dim=2",
 			 kval(t, "PDS_PRE_HD_PARTITION", buf, sizeof buf));
-		ck_assert_msg(hls_check_pragma(line, NULL, 0, err, sizeof err) == 0, "%s: %s", line, err);
+		ck_assert_msg(pragma_check(line, NULL, 0, err, sizeof err) == 0, "%s: %s", line, err);
 		snprintf(line, sizeof line, "#pragma HLS array_partition variable=qh %s dim=1",
 			 kval(t, "PDS_DEC_HD_PARTITION", buf, sizeof buf));
-		ck_assert_msg(hls_check_pragma(line, NULL, 0, err, sizeof err) == 0, "%s: %s", line, err);
+		ck_assert_msg(pragma_check(line, NULL, 0, err, sizeof err) == 0, "%s: %s", line, err);
 		snprintf(line, sizeof line, "#pragma HLS bind_storage variable=acc type=ram_2p impl=%s",
 			 kval(t, "PDS_TLMM_ACC_IMPL", buf, sizeof buf));
-		ck_assert_msg(hls_check_pragma(line, NULL, 0, err, sizeof err) == 0, "%s: %s", line, err);
+		ck_assert_msg(pragma_check(line, NULL, 0, err, sizeof err) == 0, "%s: %s", line, err);
 		snprintf(line, sizeof line,
 			 "#pragma HLS interface mode=m_axi port=w0 bundle=%s offset=slave max_read_burst_length=%ld "
 			 "num_read_outstanding=%ld max_widen_bitwidth=%ld",
 			 kval(t, "PDS_W0_BUNDLE", buf, sizeof buf), ival(t, "PDS_W_BURST"), ival(t, "PDS_W_OUTSTANDING"),
 			 ival(t, "PDS_W0_WIDEN_BITS"));
-		ck_assert_msg(hls_check_pragma(line, NULL, 0, err, sizeof err) == 0, "%s: %s", line, err);
-		hls_texts_free(t);
+		ck_assert_msg(pragma_check(line, NULL, 0, err, sizeof err) == 0, "%s: %s", line, err);
+		emit_texts_free(t);
 	}
 	cfg_release(&c);
 }
@@ -217,17 +218,17 @@ START_TEST(complete_partition_without_factor)
 	ck_assert_ptr_nonnull(lanes);
 	memcpy(lanes, "decode_lanes: [8, 16, 32]    ", strlen("decode_lanes: [8, 16, 32, 48]"));
 	cfg_t c;
-	ck_assert_msg(cfg_load_buffer(&c, "edited.yaml", text, strlen(text), err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(config_load_buffer(&c, "edited.yaml", text, strlen(text), err, sizeof err) == 0, "%s", err);
 	design_t d = c.designs[1].d;
 	d.pre_pe = 2;
 	d.pre_lanes = 32;
 	d.dec_lanes = 32;
-	char *t[HLS_N_HEADERS], buf[128];
+	char *t[EMIT_N_HEADERS], buf[128];
 	render(&c, &d, "full", t);
 	ck_assert_str_eq(kval(t, "PDS_PRE_HD_PARTITION", buf, sizeof buf), "type=complete");
 	ck_assert_str_eq(kval(t, "PDS_DEC_HD_PARTITION", buf, sizeof buf), "type=complete");
 	ck_assert_int_eq(ival(t, "PDS_PRE_CHUNKS"), 1);
-	hls_texts_free(t);
+	emit_texts_free(t);
 	cfg_release(&c);
 	free(text);
 }
@@ -241,25 +242,25 @@ START_TEST(byte_identical)
 	/* the same text under another name: the path is not part of the output */
 	size_t len;
 	char *text = tu_read(KV260, &len);
-	ck_assert_msg(cfg_load_buffer(&c2, "elsewhere/kv260-copy.yaml", text, len, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(config_load_buffer(&c2, "elsewhere/kv260-copy.yaml", text, len, err, sizeof err) == 0, "%s", err);
 	for (int i = 0; i < c.n_designs; i++) {
-		char *a[HLS_N_HEADERS], *b[HLS_N_HEADERS];
+		char *a[EMIT_N_HEADERS], *b[EMIT_N_HEADERS];
 		render(&c, &c.designs[i].d, c.designs[i].name, a);
 		render(&c2, &c2.designs[i].d, c2.designs[i].name, b);
-		for (int k = 0; k < HLS_N_HEADERS; k++)
+		for (int k = 0; k < EMIT_N_HEADERS; k++)
 			ck_assert_str_eq(a[k], b[k]);
-		hls_texts_free(a);
-		hls_texts_free(b);
+		emit_texts_free(a);
+		emit_texts_free(b);
 	}
 	/* two writes give the same files */
-	hls_meta m;
-	hls_meta_init(&m, &c, &c.designs[1].d, c.designs[1].name, -1, -1);
-	ck_assert_msg(hls_emit(&c, &c.designs[1].d, &m, OUTDIR "/a", err, sizeof err) == 0, "%s", err);
-	ck_assert_msg(hls_emit(&c, &c.designs[1].d, &m, OUTDIR "/b", err, sizeof err) == 0, "%s", err);
-	for (int k = 0; k < HLS_N_HEADERS; k++) {
+	emit_meta m;
+	emit_meta_init(&m, &c, &c.designs[1].d, c.designs[1].name, -1, -1);
+	ck_assert_msg(emit_write(&c, &c.designs[1].d, &m, OUTDIR "/a", err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(emit_write(&c, &c.designs[1].d, &m, OUTDIR "/b", err, sizeof err) == 0, "%s", err);
+	for (int k = 0; k < EMIT_N_HEADERS; k++) {
 		char pa[256], pb[256];
-		snprintf(pa, sizeof pa, OUTDIR "/a/%s", hls_header_names[k]);
-		snprintf(pb, sizeof pb, OUTDIR "/b/%s", hls_header_names[k]);
+		snprintf(pa, sizeof pa, OUTDIR "/a/%s", emit_header_names[k]);
+		snprintf(pb, sizeof pb, OUTDIR "/b/%s", emit_header_names[k]);
 		char *x = tu_read(pa, NULL), *y = tu_read(pb, NULL);
 		ck_assert_str_eq(x, y);
 		free(x);
@@ -295,29 +296,29 @@ START_TEST(infeasible_refused_nothing_written)
 	big.tlmm_tables = 200; /* far more LUTs than the device has */
 	slow.pre_pe = 1;       /* TTFT beyond t_pre_max */
 	slow.pre_lanes = 1;
-	hls_meta m;
-	char *t[HLS_N_HEADERS];
-	hls_meta_init(&m, &c, &big, "big", -1, -1);
-	ck_assert_int_eq(hls_render(&c, &big, &m, t, err, sizeof err), -1);
+	emit_meta m;
+	char *t[EMIT_N_HEADERS];
+	emit_meta_init(&m, &c, &big, "big", -1, -1);
+	ck_assert_int_eq(emit_render(&c, &big, &m, t, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "violates a constraint"));
 	ck_assert_ptr_nonnull(strstr(err, "lut"));
-	for (int k = 0; k < HLS_N_HEADERS; k++)
+	for (int k = 0; k < EMIT_N_HEADERS; k++)
 		ck_assert_ptr_null(t[k]);
-	hls_meta_init(&m, &c, &slow, "slow", -1, -1);
-	ck_assert_int_eq(hls_render(&c, &slow, &m, t, err, sizeof err), -1);
+	emit_meta_init(&m, &c, &slow, "slow", -1, -1);
+	ck_assert_int_eq(emit_render(&c, &slow, &m, t, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "TTFT"));
 
 	/* into a fresh directory: not even the directory appears */
-	ck_assert_int_eq(hls_emit(&c, &big, &m, OUTDIR "/never", err, sizeof err), -1);
+	ck_assert_int_eq(emit_write(&c, &big, &m, OUTDIR "/never", err, sizeof err), -1);
 	ck_assert_int_eq(count_files(OUTDIR "/never"), -1);
 	/* over good headers: they stay, byte for byte, and no temporary is left */
-	hls_meta_init(&m, &c, &c.designs[0].d, c.designs[0].name, -1, -1);
-	ck_assert_msg(hls_emit(&c, &c.designs[0].d, &m, OUTDIR "/keep", err, sizeof err) == 0, "%s", err);
+	emit_meta_init(&m, &c, &c.designs[0].d, c.designs[0].name, -1, -1);
+	ck_assert_msg(emit_write(&c, &c.designs[0].d, &m, OUTDIR "/keep", err, sizeof err) == 0, "%s", err);
 	char *before = tu_read(OUTDIR "/keep/pds_static.h", NULL);
-	ck_assert_int_eq(hls_emit(&c, &big, &m, OUTDIR "/keep", err, sizeof err), -1);
+	ck_assert_int_eq(emit_write(&c, &big, &m, OUTDIR "/keep", err, sizeof err), -1);
 	char *after = tu_read(OUTDIR "/keep/pds_static.h", NULL);
 	ck_assert_str_eq(before, after);
-	ck_assert_int_eq(count_files(OUTDIR "/keep"), HLS_N_HEADERS);
+	ck_assert_int_eq(count_files(OUTDIR "/keep"), EMIT_N_HEADERS);
 	free(before);
 	free(after);
 	cfg_release(&c);
@@ -337,12 +338,12 @@ START_TEST(unbuildable_refused)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *text = tu_edit(cases[i].from, cases[i].to), err[1024];
 		cfg_t c;
-		ck_assert_msg(cfg_load_buffer(&c, "edited.yaml", text, strlen(text), err, sizeof err) == 0, "%s", err);
+		ck_assert_msg(config_load_buffer(&c, "edited.yaml", text, strlen(text), err, sizeof err) == 0, "%s", err);
 		const design_t *d = &c.designs[1].d; /* pdswap: K and V on two ports in decode */
-		hls_meta m;
-		char *t[HLS_N_HEADERS];
-		hls_meta_init(&m, &c, d, "pdswap", -1, -1);
-		ck_assert_int_eq(hls_render(&c, d, &m, t, err, sizeof err), -1);
+		emit_meta m;
+		char *t[EMIT_N_HEADERS];
+		emit_meta_init(&m, &c, d, "pdswap", -1, -1);
+		ck_assert_int_eq(emit_render(&c, d, &m, t, err, sizeof err), -1);
 		ck_assert_msg(strstr(err, cases[i].want) != NULL, "'%s' -> '%s': got '%s'", cases[i].from, cases[i].to, err);
 		cfg_release(&c);
 		free(text);
@@ -380,7 +381,7 @@ START_TEST(pragma_check_accepts)
 	};
 	char err[512];
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-		ck_assert_msg(hls_check_pragma(good[i], NULL, 0, err, sizeof err) == 0, "'%s': %s", good[i], err);
+		ck_assert_msg(pragma_check(good[i], NULL, 0, err, sizeof err) == 0, "'%s': %s", good[i], err);
 }
 END_TEST
 
@@ -429,7 +430,7 @@ START_TEST(pragma_check_rejects)
 	char err[512];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		err[0] = '\0';
-		ck_assert_msg(hls_check_pragma(bad[i].line, NULL, 0, err, sizeof err) == -1, "accepted: '%s'", bad[i].line);
+		ck_assert_msg(pragma_check(bad[i].line, NULL, 0, err, sizeof err) == -1, "accepted: '%s'", bad[i].line);
 		ck_assert_msg(strstr(err, bad[i].want) != NULL, "'%s': error '%s' lacks '%s'", bad[i].line, err,
 			      bad[i].want);
 	}
@@ -438,26 +439,26 @@ END_TEST
 
 START_TEST(pragma_check_macros)
 {
-	const hls_define defs[] = {{"PDS_NPE", "4"},      {"PDS_ALIAS", "PDS_NPE"}, {"PDS_BUNDLE", "hp0"},
+	const pragma_define defs[] = {{"PDS_NPE", "4"},      {"PDS_ALIAS", "PDS_NPE"}, {"PDS_BUNDLE", "hp0"},
 				   {"PDS_HALF", " 2.5 "}, {"PDS_LOOP", "PDS_LOOP"}, {"PDS_PART", "cyclic"}};
 	const int n = (int)(sizeof defs / sizeof defs[0]);
 	char err[512];
-	ck_assert_int_eq(hls_check_pragma("#pragma HLS unroll factor=PDS_NPE", defs, n, err, sizeof err), 0);
-	ck_assert_int_eq(hls_check_pragma("#pragma HLS unroll factor=PDS_ALIAS", defs, n, err, sizeof err), 0);
-	ck_assert_int_eq(hls_check_pragma("#pragma HLS interface mode=m_axi port=a bundle=PDS_BUNDLE", defs, n, err,
+	ck_assert_int_eq(pragma_check("#pragma HLS unroll factor=PDS_NPE", defs, n, err, sizeof err), 0);
+	ck_assert_int_eq(pragma_check("#pragma HLS unroll factor=PDS_ALIAS", defs, n, err, sizeof err), 0);
+	ck_assert_int_eq(pragma_check("#pragma HLS interface mode=m_axi port=a bundle=PDS_BUNDLE", defs, n, err,
 					  sizeof err),
 			 -1);
 	ck_assert_ptr_nonnull(strstr(err, "must come through PDS_PRAGMA"));
-	ck_assert_int_eq(hls_check_pragma("#pragma HLS array_partition variable=a type=PDS_PART factor=2", defs, n, err,
+	ck_assert_int_eq(pragma_check("#pragma HLS array_partition variable=a type=PDS_PART factor=2", defs, n, err,
 					  sizeof err),
 			 -1);
 	ck_assert_ptr_nonnull(strstr(err, "keyword 'cyclic'"));
-	ck_assert_int_eq(hls_check_pragma("#pragma HLS unroll factor=PDS_HALF", defs, n, err, sizeof err), -1);
+	ck_assert_int_eq(pragma_check("#pragma HLS unroll factor=PDS_HALF", defs, n, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "must be an integer, got '2.5'"));
-	ck_assert_int_eq(hls_check_pragma("#pragma HLS unroll factor=PDS_LOOP", defs, n, err, sizeof err), -1);
+	ck_assert_int_eq(pragma_check("#pragma HLS unroll factor=PDS_LOOP", defs, n, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "expands to itself"));
 	/* without the definitions, a macro name is not an integer */
-	ck_assert_int_eq(hls_check_pragma("#pragma HLS unroll factor=PDS_NPE", NULL, 0, err, sizeof err), -1);
+	ck_assert_int_eq(pragma_check("#pragma HLS unroll factor=PDS_NPE", NULL, 0, err, sizeof err), -1);
 }
 END_TEST
 
@@ -465,11 +466,11 @@ START_TEST(meta_carries_model_figures)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	const design_t *d = &c.designs[1].d;
-	hls_meta m;
-	hls_meta_init(&m, &c, d, "pdswap", 7, 3);
+	emit_meta m;
+	emit_meta_init(&m, &c, d, "pdswap", 7, 3);
 	perf_ctx p;
 	perf_prepare(&p, &c, &w, d);
 	ck_assert_str_eq(m.config_sha256, c.sha256);
@@ -479,11 +480,11 @@ START_TEST(meta_carries_model_figures)
 	ck_assert_double_eq_tol(m.decode_tok_s_long, perf_decode_tok_s(&p, c.obj.l_long), 1e-12);
 	ck_assert_double_eq_tol(m.objective, perf_objective(&p), 1e-12);
 	ck_assert(m.swap_s > 0);
-	char *t[HLS_N_HEADERS], err[1024];
-	ck_assert_int_eq(hls_render(&c, d, &m, t, err, sizeof err), 0);
+	char *t[EMIT_N_HEADERS], err[1024];
+	ck_assert_int_eq(emit_render(&c, d, &m, t, err, sizeof err), 0);
 	ck_assert_ptr_nonnull(strstr(t[0], "point           3 of run 7 (design 'pdswap')"));
 	ck_assert_ptr_nonnull(strstr(t[0], "--point 3 --run 7"));
-	hls_texts_free(t);
+	emit_texts_free(t);
 	cfg_release(&c);
 }
 END_TEST

@@ -1,30 +1,30 @@
 /*
  * check_engine.c - loop-nest cycle counts and pblock geometry.
  */
-#include "engine.h"
-#include "perf.h"
+#include "models/engine.h"
+#include "models/perf.h"
 #include "suites.h"
 #include "testutil.h"
 
 START_TEST(tlmm_cycles_by_hand)
 {
 	/* K=1536, T=28, G=3: ceil(1536/84) = 19 steps; N=1536, Q=8: 192 lanes steps */
-	ck_assert_int_eq(eng_tlmm_mat_cycles(1536, 1536, 28, 3, 8), 19 * 192);
-	ck_assert_int_eq(eng_tlmm_mat_cycles(84, 8, 28, 3, 8), 1);
-	ck_assert_int_eq(eng_tlmm_mat_cycles(85, 9, 28, 3, 8), 4);
+	ck_assert_int_eq(engine_tlmm_mat_cycles(1536, 1536, 28, 3, 8), 19 * 192);
+	ck_assert_int_eq(engine_tlmm_mat_cycles(84, 8, 28, 3, 8), 1);
+	ck_assert_int_eq(engine_tlmm_mat_cycles(85, 9, 28, 3, 8), 4);
 }
 END_TEST
 
 START_TEST(prefill_kv_tokens_by_hand)
 {
 	/* L=8, pe=4, block=1: blocks end at 4 and 8 -> 4 + 8 */
-	ck_assert_int_eq(eng_pre_kv_tokens(8, 4, 1, false), 12);
+	ck_assert_int_eq(engine_pre_kv_tokens(8, 4, 1, false), 12);
 	/* naive: every block streams all 8 */
-	ck_assert_int_eq(eng_pre_kv_tokens(8, 4, 1, true), 16);
+	ck_assert_int_eq(engine_pre_kv_tokens(8, 4, 1, true), 16);
 	/* L=10, pe=4, block=8: ends 4, 8, 10 -> vis 8, 8, 10 (capped at L) */
-	ck_assert_int_eq(eng_pre_kv_tokens(10, 4, 8, false), 26);
+	ck_assert_int_eq(engine_pre_kv_tokens(10, 4, 8, false), 26);
 	/* ratio naive/reversed = 2L/(L+pe) when pe divides L and block = 1 */
-	ck_assert_int_eq(eng_pre_kv_tokens(128, 8, 1, true) * 136, eng_pre_kv_tokens(128, 8, 1, false) * 256);
+	ck_assert_int_eq(engine_pre_kv_tokens(128, 8, 1, true) * 136, engine_pre_kv_tokens(128, 8, 1, false) * 256);
 }
 END_TEST
 
@@ -33,9 +33,9 @@ START_TEST(prefill_kv_closed_form_matches_loop)
 	for (int L = 1; L <= 300; L++)
 		for (int pe = 1; pe <= 24; pe++)
 			for (int b = 1; b <= 24; b++)
-				ck_assert_msg(eng_pre_kv_tokens(L, pe, b, false) == perf_kv_tokens_closed(L, pe, b),
+				ck_assert_msg(engine_pre_kv_tokens(L, pe, b, false) == perf_kv_tokens_closed(L, pe, b),
 					      "L=%d pe=%d block=%d", L, pe, b);
-	ck_assert_int_eq(eng_pre_kv_tokens(100000, 7, 13, false), perf_kv_tokens_closed(100000, 7, 13));
+	ck_assert_int_eq(engine_pre_kv_tokens(100000, 7, 13, false), perf_kv_tokens_closed(100000, 7, 13));
 }
 END_TEST
 
@@ -44,15 +44,15 @@ START_TEST(pblock_geometry)
 	cfg_t c;
 	tu_load_default(&c);
 	cfg_pblock pb = {"t", 10, 2, 1, 8};
-	res_t r = eng_pblock_capacity(&c, &pb);
+	res_t r = engine_pblock_capacity(&c, &pb);
 	ck_assert_double_eq(r.v[RES_LUT], 10 * 480);
 	ck_assert_double_eq(r.v[RES_FF], 10 * 960);
 	ck_assert_double_eq(r.v[RES_DSP], 2 * 24);
 	ck_assert_double_eq(r.v[RES_BRAM], 12);
 	ck_assert_double_eq(r.v[RES_URAM], 8);
 	/* frames: 10x16 + 2x8 + 1x(6+256) + 8/16 of 8 + ceil(14/2)=7 x 76 */
-	ck_assert_int_eq(eng_pblock_frames(&c, &pb), 160 + 16 + 262 + 4 + 7 * 76);
-	ck_assert_double_eq(eng_bitstream_bytes(&c, &pb), (160 + 16 + 262 + 4 + 532) * 372.0 + 8192);
+	ck_assert_int_eq(engine_pblock_frames(&c, &pb), 160 + 16 + 262 + 4 + 7 * 76);
+	ck_assert_double_eq(engine_bitstream_bytes(&c, &pb), (160 + 16 + 262 + 4 + 532) * 372.0 + 8192);
 	cfg_release(&c);
 }
 END_TEST
@@ -62,9 +62,9 @@ START_TEST(resources_scale_with_units)
 	cfg_t c;
 	tu_load_default(&c);
 	design_t d = c.designs[0].d;
-	res_t a = eng_res_pre(&c, &d);
+	res_t a = engine_res_pre(&c, &d);
 	d.pre_pe *= 2;
-	res_t b = eng_res_pre(&c, &d);
+	res_t b = engine_res_pre(&c, &d);
 	for (int i = 0; i < RES_N; i++)
 		ck_assert_double_eq_tol(b.v[i], 2 * a.v[i], 1e-9);
 	cfg_release(&c);

@@ -7,9 +7,9 @@
  */
 #include <math.h>
 
-#include "factor.h"
-#include "perf.h"
-#include "space.h"
+#include "explore/factor.h"
+#include "models/perf.h"
+#include "explore/space.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -30,7 +30,7 @@ static void close_to(double got, double want, const char *what, long long id)
 }
 
 /* The vector of point id recomputed with perf_* alone. */
-static bool perf_vector(const cfg_t *c, const wl_t *w, const fac_layout *L, const space_t *s, int64_t id,
+static bool perf_vector(const cfg_t *c, const workload_t *w, const factor_layout *L, const space_t *s, int64_t id,
 			double *v, bool *rejected)
 {
 	design_t d;
@@ -53,20 +53,20 @@ static bool perf_vector(const cfg_t *c, const wl_t *w, const fac_layout *L, cons
 
 static void check_points(const cfg_t *c, int n)
 {
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = fac_new(c, &w, &s);
+	fac *f = factor_new(c, &w, &s);
 	ck_assert_ptr_nonnull(f);
-	const fac_layout *L = fac_get_layout(f);
-	double v[FAC_MAX_TP + 4], u[FAC_MAX_TP + 4], m[2 * FAC_MAX_CTX];
+	const factor_layout *L = factor_get_layout(f);
+	double v[FACTOR_MAX_TP + 4], u[FACTOR_MAX_TP + 4], m[2 * FACTOR_MAX_CTX];
 	for (int k = 0; k < n; k++) {
 		int64_t id = (int64_t)(rnd() % (uint64_t)s.n_points);
 		bool rej;
 		bool feas = perf_vector(c, &w, L, &s, id, u, &rej);
-		int st = fac_point(f, id, v, m);
-		int want = feas ? FAC_FEASIBLE : rej ? FAC_REJECTED : FAC_SLOW;
+		int st = factor_point(f, id, v, m);
+		int want = feas ? FACTOR_FEASIBLE : rej ? FACTOR_REJECTED : FACTOR_SLOW;
 		ck_assert_int_eq(st, want);
 		for (int i = 0; i < L->n_tp; i++)
 			close_to(v[i], u[i], "ttft", (long long)id);
@@ -78,35 +78,35 @@ static void check_points(const cfg_t *c, int n)
 		perf_ctx p;
 		space_design(&s, id, &d);
 		perf_prepare(&p, c, &w, &d);
-		close_to(fac_objective(f, v), perf_objective(&p), "objective", (long long)id);
+		close_to(factor_objective(f, v), perf_objective(&p), "objective", (long long)id);
 		/* every decode context, not only the objective's two */
 		for (int j = 0; j < L->n_ctx; j++) {
 			close_to(m[2 * j], perf_decode_step_s(&p, L->ctx[j]), "step", (long long)id);
 			close_to(m[2 * j + 1], perf_decode_energy_j(&p, L->ctx[j]), "energy", (long long)id);
 		}
 	}
-	fac_free(f);
+	factor_free(f);
 }
 
-/* Every `stride`-th chunk: the feasible points and their vectors, as fac_point gives them. */
+/* Every `stride`-th chunk: the feasible points and their vectors, as factor_point gives them. */
 static void check_chunks(const cfg_t *c, int stride, int64_t *n_feasible, int64_t *n_pruned)
 {
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = fac_new(c, &w, &s);
-	fac_scratch *x = fac_scratch_new();
+	fac *f = factor_new(c, &w, &s);
+	factor_scratch *x = factor_scratch_new();
 	ck_assert(f && x);
-	const fac_layout *L = fac_get_layout(f);
-	fac_buf b = {0};
-	double v[FAC_MAX_TP + 4], m[2 * FAC_MAX_CTX];
+	const factor_layout *L = factor_get_layout(f);
+	factor_buf b = {0};
+	double v[FACTOR_MAX_TP + 4], m[2 * FACTOR_MAX_CTX];
 	const size_t n_m = 2 * (size_t)L->n_ctx;
 	*n_feasible = *n_pruned = 0;
 	for (int64_t k = 0; k < s.n_chunks; k += stride) {
-		fac_counts cnt = {0};
+		factor_counts cnt = {0};
 		b.n = 0;
-		ck_assert_int_eq(fac_chunk(f, x, k, &b, &cnt), 0);
+		ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt), 0);
 		int64_t first, end;
 		space_chunk_range(&s, k, &first, &end);
 		ck_assert_int_eq(cnt.points, end - first);
@@ -114,9 +114,9 @@ static void check_chunks(const cfg_t *c, int stride, int64_t *n_feasible, int64_
 		ck_assert(cnt.pruned + cnt.feasible <= cnt.points);
 		size_t j = 0;
 		for (int64_t id = first; id < end; id++) {
-			int st = fac_point(f, id, v, m);
+			int st = factor_point(f, id, v, m);
 			bool listed = j < b.n && b.id[j] == id;
-			ck_assert_msg(listed == (st == FAC_FEASIBLE), "chunk %lld point %lld: listed %d, status %d",
+			ck_assert_msg(listed == (st == FACTOR_FEASIBLE), "chunk %lld point %lld: listed %d, status %d",
 				      (long long)k, (long long)id, listed, st);
 			if (listed) {
 				ck_assert_msg(memcmp(v, b.v + j * (size_t)L->n_obj, (size_t)L->n_obj * sizeof *v) == 0,
@@ -130,9 +130,9 @@ static void check_chunks(const cfg_t *c, int stride, int64_t *n_feasible, int64_
 		*n_feasible += cnt.feasible;
 		*n_pruned += cnt.pruned;
 	}
-	fac_buf_release(&b);
-	fac_scratch_free(x);
-	fac_free(f);
+	factor_buf_release(&b);
+	factor_scratch_free(x);
+	factor_free(f);
 }
 
 START_TEST(matches_perf_on_random_points)
@@ -200,46 +200,46 @@ START_TEST(cap_edges)
 	/* put the LUT cap exactly at one point's use: feasible there, not a hair below */
 	cfg_t c;
 	tu_load_default(&c);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	space_t s;
 	space_init(&s, &c);
-	fac *f = fac_new(&c, &w, &s);
-	double v[FAC_MAX_TP + 4];
+	fac *f = factor_new(&c, &w, &s);
+	double v[FACTOR_MAX_TP + 4];
 	int64_t id = -1;
 	for (int64_t i = 0; i < s.n_points && id < 0; i += 97)
-		if (fac_point(f, i, v, NULL) == FAC_FEASIBLE)
+		if (factor_point(f, i, v, NULL) == FACTOR_FEASIBLE)
 			id = i;
 	ck_assert_int_ge(id, 0);
-	double lut = v[fac_get_layout(f)->o_lut];
-	fac_free(f);
+	double lut = v[factor_get_layout(f)->o_lut];
+	factor_free(f);
 	c.cons.util_cap.v[RES_LUT] = lut / c.dev.resources.v[RES_LUT];
 	for (int pass = 0; pass < 2; pass++) {
-		f = fac_new(&c, &w, &s);
-		int st = fac_point(f, id, v, NULL);
+		f = factor_new(&c, &w, &s);
+		int st = factor_point(f, id, v, NULL);
 		design_t d;
 		perf_ctx p;
 		char why[200];
 		space_design(&s, id, &d);
 		perf_prepare(&p, &c, &w, &d);
 		bool feas = perf_feasible(&p, why, sizeof why);
-		ck_assert_int_eq(st == FAC_FEASIBLE ? 1 : 0, feas ? 1 : 0);
+		ck_assert_int_eq(st == FACTOR_FEASIBLE ? 1 : 0, feas ? 1 : 0);
 		/* and the chunk agrees */
-		fac_scratch *x = fac_scratch_new();
-		fac_buf b = {0};
-		fac_counts cnt = {0};
+		factor_scratch *x = factor_scratch_new();
+		factor_buf b = {0};
+		factor_counts cnt = {0};
 		int64_t k = 0, first, end;
 		while (space_chunk_range(&s, k, &first, &end) == 0 && end <= id)
 			k++;
-		ck_assert_int_eq(fac_chunk(f, x, k, &b, &cnt), 0);
+		ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt), 0);
 		bool listed = false;
 		for (size_t i = 0; i < b.n; i++)
 			listed |= b.id[i] == id;
 		ck_assert_int_eq(listed, feas);
 		ck_assert_int_eq(feas, pass == 0);
-		fac_buf_release(&b);
-		fac_scratch_free(x);
-		fac_free(f);
+		factor_buf_release(&b);
+		factor_scratch_free(x);
+		factor_free(f);
 		c.cons.util_cap.v[RES_LUT] = nextafter(c.cons.util_cap.v[RES_LUT], 0) * (1 - 1e-12);
 	}
 	cfg_release(&c);

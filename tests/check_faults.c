@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "store/store.h"
 #include "suites.h"
 #include "testutil.h"
 

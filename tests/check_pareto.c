@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "pareto.h"
+#include "explore/pareto.h"
 #include "suites.h"
 #include "testutil.h"
 

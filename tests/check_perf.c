@@ -4,19 +4,19 @@
  */
 #include <math.h>
 
-#include "engine.h"
-#include "perf.h"
+#include "models/engine.h"
+#include "models/perf.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "models/workload.h"
 
 static cfg_t C;
-static wl_t W;
+static workload_t W;
 
 static void setup(void)
 {
 	tu_load_default(&C);
-	wl_init(&W, &C.model);
+	workload_init(&W, &C.model);
 }
 
 static void teardown(void)

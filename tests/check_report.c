@@ -11,15 +11,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "export.h"
-#include "perf.h"
-#include "rdb.h"
-#include "report.h"
-#include "store.h"
+#include "report/export.h"
+#include "models/perf.h"
+#include "store/rdb.h"
+#include "report/report.h"
+#include "store/store.h"
 #include "suites.h"
+#include "sim/afile.h"
 #include "testutil.h"
-#include "util.h"
-#include "workload.h"
+#include "cli/cli.h"
+#include "models/workload.h"
 
 #define TDIR "build/test_report"
 #define DB TDIR "/fixture.db"
@@ -94,10 +95,10 @@ static void build_fixture(bool tamper, bool static_only)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	fixture_designs(&c);
-	util_mkdir_p(TDIR);
+	afile_mkdir_p(TDIR);
 	remove(DB);
 	remove(DB "-wal");
 	remove(DB "-shm");
@@ -241,8 +242,8 @@ static char *slurp(const char *p)
 START_TEST(report_parses_and_holds_the_series)
 {
 	char err[4096];
-	int rc = rep_write(DB, RUN, OUT, err, sizeof err);
-	ck_assert_msg(rc == 0, "rep_write: %s", err);
+	int rc = report_write(DB, RUN, OUT, err, sizeof err);
+	ck_assert_msg(rc == 0, "report_write: %s", err);
 	/* expected series follow from the fixture */
 	char chosen[64], best_static[64], cmd[4096];
 	label(CHOSEN, chosen, sizeof chosen);
@@ -318,14 +319,14 @@ END_TEST
 START_TEST(same_database_same_bytes)
 {
 	char err[4096];
-	ck_assert_msg(rep_write(DB, RUN, OUT "1", err, sizeof err) == 0, "%s", err);
-	ck_assert_msg(rep_write(DB, 0, OUT "2", err, sizeof err) == 0, "%s", err); /* latest complete */
+	ck_assert_msg(report_write(DB, RUN, OUT "1", err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(report_write(DB, 0, OUT "2", err, sizeof err) == 0, "%s", err); /* latest complete */
 	sh("python3 tests/report_check.py same " OUT "1 " OUT "2");
 	/* and writing over a previous report replaces it whole */
 	FILE *f = fopen(OUT "1/fig/stale.svg", "w");
 	ck_assert(f != NULL);
 	fclose(f);
-	ck_assert_msg(rep_write(DB, RUN, OUT "1", err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(report_write(DB, RUN, OUT "1", err, sizeof err) == 0, "%s", err);
 	ck_assert(!exists(OUT "1/fig/stale.svg"));
 	sh("python3 tests/report_check.py same " OUT "1 " OUT "2");
 	sh("test -z \"$(ls -d " OUT "1.* 2>/dev/null)\""); /* no temporary left */
@@ -336,7 +337,7 @@ START_TEST(stored_figures_that_differ_are_noted)
 {
 	build_fixture(true, false);
 	char err[4096];
-	ck_assert_msg(rep_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(report_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
 	char *page = slurp(OUT "/index.html");
 	ck_assert_msg(strstr(page, "differ from this build&#39;s model") || strstr(page, "differ from this build's model"),
 		      "a tampered stored TTFT is not noted");
@@ -348,7 +349,7 @@ START_TEST(a_run_without_dpr_points)
 {
 	build_fixture(false, true);
 	char err[4096];
-	ck_assert_msg(rep_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(report_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
 	char chosen[64], cmd[1024];
 	label(CHOSEN, chosen, sizeof chosen);
 	snprintf(cmd, sizeof cmd,
@@ -366,15 +367,15 @@ END_TEST
 START_TEST(gnuplot_missing_writes_nothing)
 {
 	char err[4096];
-	ck_assert_int_eq(rep_write(DB, RUN, OUT, err, sizeof err), 0);
+	ck_assert_int_eq(report_write(DB, RUN, OUT, err, sizeof err), 0);
 	char *before = slurp(OUT "/index.html");
 	const char *path = getenv("PATH");
 	char *saved = strdup(path ? path : "");
 	setenv("PATH", "/nonexistent-dir", 1);
-	int rc = rep_write(DB, RUN, OUT "_new", err, sizeof err);
+	int rc = report_write(DB, RUN, OUT "_new", err, sizeof err);
 	setenv("PATH", saved, 1);
 	free(saved);
-	ck_assert_int_eq(rc, EXIT_RUNTIME);
+	ck_assert_int_eq(rc, PDS_FAIL);
 	ck_assert_msg(strstr(err, "gnuplot") && strstr(err, "gnuplot-nox"), "message: %s", err);
 	ck_assert(!exists(OUT "_new"));
 	/* a gnuplot that fails on the figures: the previous report stays as it was */
@@ -384,9 +385,9 @@ START_TEST(gnuplot_missing_writes_nothing)
 	fclose(f);
 	chmod(TDIR "/gnuplot", 0755);
 	setenv("PDSWAP_GNUPLOT", TDIR "/gnuplot", 1);
-	rc = rep_write(DB, RUN, OUT, err, sizeof err);
+	rc = report_write(DB, RUN, OUT, err, sizeof err);
 	unsetenv("PDSWAP_GNUPLOT");
-	ck_assert_int_eq(rc, EXIT_RUNTIME);
+	ck_assert_int_eq(rc, PDS_FAIL);
 	ck_assert_msg(strstr(err, "gnuplot failed") && strstr(err, "line 3"), "message: %s", err);
 	char *after = slurp(OUT "/index.html");
 	ck_assert_str_eq(before, after);
@@ -394,9 +395,9 @@ START_TEST(gnuplot_missing_writes_nothing)
 	free(after);
 	sh("test -z \"$(ls -d " OUT ".* 2>/dev/null)\"");
 	setenv("PDSWAP_GNUPLOT", "/nonexistent/gnuplot", 1);
-	rc = rep_write(DB, RUN, OUT "_new", err, sizeof err);
+	rc = report_write(DB, RUN, OUT "_new", err, sizeof err);
 	unsetenv("PDSWAP_GNUPLOT");
-	ck_assert_int_eq(rc, EXIT_RUNTIME);
+	ck_assert_int_eq(rc, PDS_FAIL);
 	ck_assert_msg(strstr(err, "gnuplot-nox"), "message: %s", err);
 }
 END_TEST
@@ -405,24 +406,24 @@ START_TEST(refusals)
 {
 	char err[4096];
 	/* a directory that is not a report is never replaced */
-	util_mkdir_p(TDIR "/precious");
+	afile_mkdir_p(TDIR "/precious");
 	FILE *f = fopen(TDIR "/precious/keep.txt", "w");
 	ck_assert(f != NULL);
 	fputs("keep\n", f);
 	fclose(f);
-	ck_assert_int_eq(rep_write(DB, RUN, TDIR "/precious", err, sizeof err), EXIT_USAGE);
+	ck_assert_int_eq(report_write(DB, RUN, TDIR "/precious", err, sizeof err), PDS_FAIL_REQUEST);
 	ck_assert_msg(strstr(err, "not a pdswap report"), "message: %s", err);
 	ck_assert(exists(TDIR "/precious/keep.txt"));
 	/* nor a file */
-	ck_assert_int_eq(rep_write(DB, RUN, TDIR "/precious/keep.txt", err, sizeof err), EXIT_USAGE);
+	ck_assert_int_eq(report_write(DB, RUN, TDIR "/precious/keep.txt", err, sizeof err), PDS_FAIL_REQUEST);
 	/* an empty directory may take the report */
-	util_mkdir_p(TDIR "/empty");
-	ck_assert_msg(rep_write(DB, RUN, TDIR "/empty/", err, sizeof err) == 0, "%s", err);
+	afile_mkdir_p(TDIR "/empty");
+	ck_assert_msg(report_write(DB, RUN, TDIR "/empty/", err, sizeof err) == 0, "%s", err);
 	ck_assert(exists(TDIR "/empty/index.html"));
 	/* no such run, no such database (and none is created) */
-	ck_assert_int_eq(rep_write(DB, RUN + 41, OUT, err, sizeof err), EXIT_USAGE);
+	ck_assert_int_eq(report_write(DB, RUN + 41, OUT, err, sizeof err), PDS_FAIL_REQUEST);
 	ck_assert_msg(strstr(err, "no run") && strstr(err, DB), "message: %s", err);
-	ck_assert_int_eq(rep_write(TDIR "/nosuch.db", 0, OUT, err, sizeof err), EXIT_RUNTIME);
+	ck_assert_int_eq(report_write(TDIR "/nosuch.db", 0, OUT, err, sizeof err), PDS_FAIL);
 	ck_assert_msg(strstr(err, "no such database"), "message: %s", err);
 	ck_assert(!exists(TDIR "/nosuch.db"));
 	ck_assert(!exists(OUT));
@@ -431,11 +432,11 @@ START_TEST(refusals)
 	ck_assert_int_eq(sqlite3_open(DB, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "UPDATE runs SET config_text = 'schema: 1\n'", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	ck_assert_int_eq(rep_write(DB, RUN, OUT, err, sizeof err), EXIT_RUNTIME);
+	ck_assert_int_eq(report_write(DB, RUN, OUT, err, sizeof err), PDS_FAIL);
 	ck_assert_msg(strstr(err, "stored config does not load"), "message: %s", err);
 	ck_assert(!exists(OUT));
 	/* a file that is not a database */
-	ck_assert_int_eq(rep_write(TDIR "/precious/keep.txt", 0, OUT, err, sizeof err), EXIT_RUNTIME);
+	ck_assert_int_eq(report_write(TDIR "/precious/keep.txt", 0, OUT, err, sizeof err), PDS_FAIL);
 	ck_assert(!exists(OUT));
 }
 END_TEST

@@ -1,7 +1,7 @@
 /*
  * check_space.c - point ids, digits, designs and chunks of the space.
  */
-#include "space.h"
+#include "explore/space.h"
 #include "suites.h"
 #include "testutil.h"
 

@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "perf.h"
-#include "store.h"
+#include "models/perf.h"
+#include "store/store.h"
 #include "suites.h"
 #include "testutil.h"
-#include "workload.h"
+#include "models/workload.h"
 
 #define DB "build/test_store.db"
 #define V1_SQL "tests/data/results_v1.sql"
@@ -115,8 +115,8 @@ START_TEST(round_trip_and_views)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	rm_db();
 	store *s;
 	char err[2600];
@@ -210,8 +210,8 @@ START_TEST(api_refuses_numbers_that_are_not_figures)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	store *s = open_fixture();
 	sqlite3 *h = store_db(s);
 	int64_t points0 = count(h, "SELECT count(*) FROM points"), metrics0 = count(h, "SELECT count(*) FROM metrics");
@@ -583,8 +583,8 @@ START_TEST(damage_found_part_way_stops_all_writes)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	store *s = open_fixture();
 	sqlite3 *h = store_db(s);
 	int64_t psz = count(h, "PRAGMA page_size");
@@ -646,8 +646,8 @@ START_TEST(a_full_database_keeps_what_was_committed)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	store *s = open_fixture();
 	sqlite3 *h = store_db(s);
 	char *before = dump_tables(h);

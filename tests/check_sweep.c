@@ -16,13 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "des.h"
-#include "factor.h"
-#include "perf.h"
-#include "space.h"
-#include "store.h"
+#include "sim/des.h"
+#include "explore/factor.h"
+#include "models/perf.h"
+#include "explore/space.h"
+#include "store/store.h"
 #include "suites.h"
-#include "sweep.h"
+#include "explore/sweep.h"
 #include "testutil.h"
 
 /* A smaller space with the same outer knobs: a few thousand points. */
@@ -65,8 +65,8 @@ static const char *small_yaml(void)
 
 static void sweep_into(const cfg_t *c, const char *db, int threads, bool all_points, sweep_result *r)
 {
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	store *s;
 	char err[2600];
 	ck_assert_msg(store_open(&s, db, err, sizeof err) == 0, "%s", err);
@@ -118,27 +118,27 @@ static size_t brute_front(const double *v, const int64_t *id, size_t n, int d, i
  */
 static void front_is_exact(const cfg_t *c, const char *db, int64_t run)
 {
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = fac_new(c, &w, &s);
-	fac_scratch *x = fac_scratch_new();
-	int d = fac_get_layout(f)->n_obj;
+	fac *f = factor_new(c, &w, &s);
+	factor_scratch *x = factor_scratch_new();
+	int d = factor_get_layout(f)->n_obj;
 	sqlite3 *h = open_ro(db);
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT 1 FROM chunks WHERE run_id=? AND chunk_id=?", -1, &st, NULL),
 			 SQLITE_OK);
 	for (int mi = 0; mi < s.n_modes; mi++) {
-		fac_buf b = {0};
+		factor_buf b = {0};
 		for (int64_t k = s.m[mi].chunk_base; k < s.m[mi].chunk_base + s.m[mi].n_chunks; k++) {
 			sqlite3_bind_int64(st, 1, run);
 			sqlite3_bind_int64(st, 2, k);
 			bool done = sqlite3_step(st) == SQLITE_ROW;
 			sqlite3_reset(st);
-			fac_counts cnt = {0};
+			factor_counts cnt = {0};
 			if (done)
-				ck_assert_int_eq(fac_chunk(f, x, k, &b, &cnt), 0);
+				ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt), 0);
 		}
 		int64_t *want = malloc((b.n + 1) * sizeof *want);
 		size_t hw = brute_front(b.v, b.id, b.n, d, want);
@@ -159,19 +159,19 @@ static void front_is_exact(const cfg_t *c, const char *db, int64_t run)
 		}
 		sqlite3_finalize(m);
 		free(want);
-		fac_buf_release(&b);
+		factor_buf_release(&b);
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(h);
-	fac_scratch_free(x);
-	fac_free(f);
+	factor_scratch_free(x);
+	factor_free(f);
 }
 
 /* Every stored point's feasibility is perf_feasible's; front and chosen points are feasible. */
 static void stored_points_honest(const cfg_t *c, const char *db, int64_t run)
 {
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	store *s;
 	char err[2600];
 	ck_assert_msg(store_open(&s, db, err, sizeof err) == 0, "%s", err);
@@ -263,8 +263,8 @@ START_TEST(front_is_the_brute_force_front)
 	/* ... and its objective is what the DES module measures for that design */
 	des_obj dob;
 	design_t dd;
-	wl_t w;
-	wl_init(&w, &c.model);
+	workload_t w;
+	workload_init(&w, &c.model);
 	space_design(&s, r.chosen, &dd);
 	char err[300];
 	ck_assert_msg(des_objective(&c, &w, &dd, NULL, &dob, err, sizeof err) == 0, "%s", err);

@@ -13,7 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cfg.h"
+#include "config/config.h"
+#include "models/cfg.h"
 
 #define KV260 "configs/kv260.yaml"
 
@@ -21,7 +22,7 @@
 static inline void tu_load_default(cfg_t *c)
 {
 	char err[1024];
-	int rc = cfg_load(c, KV260, err, sizeof err);
+	int rc = config_load(c, KV260, err, sizeof err);
 	ck_assert_msg(rc == 0, "loading %s: %s", KV260, err);
 }
 
@@ -91,7 +92,7 @@ static inline void tu_load_edited(cfg_t *c, const char *name, const char *const 
 {
 	char *b = tu_edited_text(pairs, n_pairs);
 	char err[1024];
-	int rc = cfg_load_buffer(c, name, b, strlen(b), err, sizeof err);
+	int rc = config_load_buffer(c, name, b, strlen(b), err, sizeof err);
 	free(b);
 	ck_assert_msg(rc == 0, "loading edited %s: %s", KV260, err);
 }

@@ -8,7 +8,7 @@
  *     softmax  c cycles: p_j = exp(s_j - max), their sum
  *     S.V      c * CHUNKS cycles
  * each a pipelined loop at II 1 with its own depth, CHUNKS =
- * ceil(head_dim/lanes): eng_dec_dot_cycles() and eng_dec_softmax_cycles()
+ * ceil(head_dim/lanes): engine_dec_dot_cycles() and engine_dec_softmax_cycles()
  * of models/engine.c, per head.
  *
  * Ports follow the decode port map.  K and V are split across their

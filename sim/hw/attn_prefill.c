@@ -19,7 +19,7 @@
  * exp) has QK(j+1) to complete in; the loop makes 2 * vis * CHUNKS trips
  * at II 1 and pays the depth once per Q block:
  *     cycles per head = sum over blocks (2 * vis * CHUNKS) + blocks * depth,
- * eng_pre_cycles() / heads in models/engine.c.  Q loads, the K/V stream
+ * engine_pre_cycles() / heads in models/engine.c.  Q loads, the K/V stream
  * and the O write-back are dataflow processes beside that loop; their
  * bytes are the model's port terms.  The K/V rows of the prompt are
  * written to the cache by the projections, not by this kernel.

@@ -74,7 +74,7 @@ for dir in "$H"/points/*/; do
 			cat "$dir/$k.lint"
 		fi
 	done
-	if $CC $HLS_CFLAGS -I"$dir" -Isim/hw -Imodels -Idse -o "$dir/csim_tb" sim/hw/csim_tb.c sim/hw/tlmm.c \
+	if $CC $HLS_CFLAGS -I"$dir" -Isim/hw -I. -Idse -o "$dir/csim_tb" sim/hw/csim_tb.c sim/hw/tlmm.c \
 		sim/hw/attn_prefill.c sim/hw/attn_decode.c "$B/libpdswap.a" $HLS_LIBS; then ok
 	else bad "$name: the kernels do not build"; continue; fi
 	if "$dir/csim_tb" "$cfg" "$name"; then ok; else bad "$name: C simulation"; fi

@@ -5,7 +5,7 @@
  *
  * Starting from the config's published PD-Swap design
  * (measurements.dpr_design), writes the headers of each point below into
- * OUTROOT/NAME/ through hls_emit(), and prints NAME per line.  A point
+ * OUTROOT/NAME/ through emit_write(), and prints NAME per line.  A point
  * that needs another model or port map gets its edited config written
  * next to its headers as OUTROOT/NAME/config.yaml, for the test bench to
  * load.  Every point must be feasible: a refused point is an error here
@@ -25,8 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "emit.h"
+#include "config/config.h"
+#include "models/cfg.h"
+#include "hls/emit.h"
 
 typedef struct {
 	const char *from, *to;
@@ -117,7 +118,7 @@ static int emit_point(const char *path, const char *text, const point_t *pt, con
 		return 1;
 	snprintf(name, sizeof name, "%s (edited for %s)", path, pt->name);
 	cfg_t c;
-	if (cfg_load_buffer(&c, pt->edits[0].from ? name : path, t, strlen(t), err, sizeof err)) {
+	if (config_load_buffer(&c, pt->edits[0].from ? name : path, t, strlen(t), err, sizeof err)) {
 		fprintf(stderr, "csim_points: %s\n", err);
 		free(t);
 		return 1;
@@ -141,10 +142,10 @@ static int emit_point(const char *path, const char *text, const point_t *pt, con
 		fprintf(stderr, "csim_points: %s has no port map '%s'\n", path, pt->pm_dec);
 		goto out;
 	}
-	hls_meta meta;
-	hls_meta_init(&meta, &c, &d, pt->name, -1, -1);
+	emit_meta meta;
+	emit_meta_init(&meta, &c, &d, pt->name, -1, -1);
 	snprintf(dir, sizeof dir, "%s/%s", root, pt->name);
-	if (hls_emit(&c, &d, &meta, dir, err, sizeof err)) {
+	if (emit_write(&c, &d, &meta, dir, err, sizeof err)) {
 		fprintf(stderr, "csim_points: %s: %s\n", pt->name, err);
 		goto out;
 	}

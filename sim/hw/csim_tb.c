@@ -19,8 +19,8 @@
  *                 float accumulation adds ~1e-6.
  * and every pipelined loop's counted trips x II + entries x depth is set
  * against the model's cycle formula for the same parameters
- * (eng_tlmm_mat_cycles, eng_pre_cycles, eng_pre_kv_tokens,
- * eng_dec_dot_cycles, eng_dec_softmax_cycles from build/libpdswap.a), with
+ * (engine_tlmm_mat_cycles, engine_pre_cycles, engine_pre_kv_tokens,
+ * engine_dec_dot_cycles, engine_dec_softmax_cycles from build/libpdswap.a), with
  * tolerance 0: the kernels and the model count the same loop nests.  A
  * prefill of more tokens than one TLMM tile pays one depth per tile where
  * the model pays one per matrix; that difference is reported and held
@@ -31,9 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
-#include "engine.h"
-#include "workload.h"
+#include "config/config.h"
+#include "models/cfg.h"
+#include "models/engine.h"
+#include "models/workload.h"
 
 #include "attn_decode.h"
 #include "attn_prefill.h"
@@ -167,7 +168,7 @@ static long long tlmm_call(uint64_t **wp, const int8_t *w, int k, int n, int tok
 static int tlmm_cases;
 static double wbytes_worst;
 
-static void tlmm_case(const wl_t *wl, int k, int n, int tokens)
+static void tlmm_case(const workload_t *wl, int k, int n, int tokens)
 {
 	int8_t *w = xcalloc((size_t)k * n, 1);
 	int8_t *x = xcalloc((size_t)tokens * k, 1);
@@ -180,7 +181,7 @@ static void tlmm_case(const wl_t *wl, int k, int n, int tokens)
 	long bits;
 	uint64_t **wp = pack_weights(w, k, n, &bits);
 	const long long cyc = tlmm_call(wp, w, k, n, tokens, 0, x);
-	const long long model = tokens * eng_tlmm_mat_cycles(k, n, PDS_TLMM_T, PDS_TLMM_G, PDS_TLMM_Q) + PDS_TLMM_DEPTH;
+	const long long model = tokens * engine_tlmm_mat_cycles(k, n, PDS_TLMM_T, PDS_TLMM_G, PDS_TLMM_Q) + PDS_TLMM_DEPTH;
 	CHECK(cyc == model, "tlmm k=%d n=%d tokens=%d: kernel %lld cycles, model %lld", k, n, tokens, cyc, model);
 	/* bytes read from the weight ports: the packed stream, rounded up to one
 	 * beat on every port; for the model's shapes, the model's weight bytes */
@@ -188,7 +189,7 @@ static void tlmm_case(const wl_t *wl, int k, int n, int tokens)
 	const double read = hw_trips.tlmm_reads * beat, packed = bits / 8.0;
 	CHECK(read >= packed && read < packed + beat,
 	      "tlmm k=%d n=%d: read %.0f weight bytes for a %.1f-byte stream", k, n, read, packed);
-	const long rows = eng_tlmm_mat_cycles(k, n, PDS_TLMM_T, PDS_TLMM_G, PDS_TLMM_Q);
+	const long rows = engine_tlmm_mat_cycles(k, n, PDS_TLMM_T, PDS_TLMM_G, PDS_TLMM_Q);
 	CHECK(hw_trips.tlmm_reads + rows <= PDS_W_LOAD_TRIPS_MAX && hw_trips.tlmm_main <= PDS_TLMM_TRIPS_MAX,
 	      "tlmm k=%d n=%d: loops ran past their loop_tripcount bounds", k, n);
 	for (int i = 0; i < wl->n_mats; i++)
@@ -204,7 +205,7 @@ static void tlmm_case(const wl_t *wl, int k, int n, int tokens)
 }
 
 /* A prompt longer than a tile, in tiles: cycles against the model's one pass. */
-static double tlmm_tiles(const wl_t *wl, const design_t *d, int m)
+static double tlmm_tiles(const workload_t *wl, const design_t *d, int m)
 {
 	const int k = wl->mat[m].k, n = wl->mat[m].n, L = 2 * PDS_TLMM_TOK_TILE + 1;
 	int8_t *w = xcalloc((size_t)k * n, 1);
@@ -220,7 +221,7 @@ static double tlmm_tiles(const wl_t *wl, const design_t *d, int m)
 		const int nt = L - t0 < PDS_TLMM_TOK_TILE ? L - t0 : PDS_TLMM_TOK_TILE;
 		cyc += tlmm_call(wp, w, k, n, nt, t0, x);
 	}
-	const long long model = eng_tlmm_cycles(wl, d, L, m, m + 1, PDS_TLMM_DEPTH);
+	const long long model = engine_tlmm_cycles(wl, d, L, m, m + 1, PDS_TLMM_DEPTH);
 	const double rel = (double)(cyc - model) / (double)model;
 	CHECK(cyc >= model && rel <= TILE_TOL, "tlmm %d tokens in tiles of %d: kernel %lld cycles, model %lld (%.3f%%)",
 	      L, PDS_TLMM_TOK_TILE, cyc, model, 100 * rel);
@@ -297,7 +298,7 @@ static double attn_err(const attn_bufs *b, int h, int qi, int orow, int nk)
 static int pre_cases, dec_cases;
 static double pre_err, dec_err;
 
-static void prefill_case(const attn_bufs *b, const wl_t *wl, int L)
+static void prefill_case(const attn_bufs *b, const workload_t *wl, int L)
 {
 	fill(b->q, PDS_Q_SLICES, PDS_HEADS, L, 2.0f);
 	fill(b->k, PDS_K_SLICES, PDS_KV_HEADS, L, 1.0f);
@@ -315,15 +316,15 @@ static void prefill_case(const attn_bufs *b, const wl_t *wl, int L)
 	CHECK(e <= ATTN_TOL, "attn_prefill L=%d: max |O - ref| = %.3g > %.0e", L, e, ATTN_TOL);
 	pre_err = e > pre_err || isnan(e) ? e : pre_err;
 	const long long cyc = hw_trips.pre_main * PDS_PRE_II + hw_trips.pre_starts * PDS_PRE_DEPTH;
-	const long long model = eng_pre_cycles(wl, L, PDS_PRE_NPE, PDS_PRE_LANES, PDS_PRE_BLOCK, PDS_PRE_DEPTH, false);
+	const long long model = engine_pre_cycles(wl, L, PDS_PRE_NPE, PDS_PRE_LANES, PDS_PRE_BLOCK, PDS_PRE_DEPTH, false);
 	CHECK(cyc == model, "attn_prefill L=%d: kernel %lld cycles, model %lld", L, cyc, model);
-	const long long kv = (long long)PDS_HEADS * eng_pre_kv_tokens(L, PDS_PRE_NPE, PDS_PRE_BLOCK, false);
+	const long long kv = (long long)PDS_HEADS * engine_pre_kv_tokens(L, PDS_PRE_NPE, PDS_PRE_BLOCK, false);
 	CHECK(hw_trips.pre_kv_tokens == kv, "attn_prefill L=%d: streamed %lld K/V tokens, model %lld", L,
 	      hw_trips.pre_kv_tokens, kv);
 	pre_cases++;
 }
 
-static void decode_case(const attn_bufs *b, const wl_t *wl, int keys)
+static void decode_case(const attn_bufs *b, const workload_t *wl, int keys)
 {
 	fill(b->q, PDS_Q_SLICES, PDS_HEADS, 1, 2.0f);
 	fill(b->k, PDS_K_SLICES, PDS_KV_HEADS, keys, 1.0f);
@@ -342,8 +343,8 @@ static void decode_case(const attn_bufs *b, const wl_t *wl, int keys)
 	const long long qk = hw_trips.dec_qk * PDS_DEC_II + hw_trips.dec_qk_starts * PDS_DEC_DEPTH;
 	const long long sm = hw_trips.dec_sm * PDS_DEC_II + hw_trips.dec_sm_starts * PDS_DEC_DEPTH;
 	const long long sv = hw_trips.dec_sv * PDS_DEC_II + hw_trips.dec_sv_starts * PDS_DEC_DEPTH;
-	const long long dot = eng_dec_dot_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH);
-	const long long smm = eng_dec_softmax_cycles(wl, keys, PDS_DEC_DEPTH);
+	const long long dot = engine_dec_dot_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH);
+	const long long smm = engine_dec_softmax_cycles(wl, keys, PDS_DEC_DEPTH);
 	CHECK(qk == dot, "attn_decode keys=%d: Q.K pass %lld cycles, model %lld", keys, qk, dot);
 	CHECK(sm == smm, "attn_decode keys=%d: softmax pass %lld cycles, model %lld", keys, sm, smm);
 	CHECK(sv == dot, "attn_decode keys=%d: S.V pass %lld cycles, model %lld", keys, sv, dot);
@@ -361,12 +362,12 @@ int main(int argc, char **argv)
 	label = argv[2];
 	cfg_t c;
 	char err[1024];
-	if (cfg_load(&c, argv[1], err, sizeof err)) {
+	if (config_load(&c, argv[1], err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
-	wl_t wl;
-	wl_init(&wl, &c.model);
+	workload_t wl;
+	workload_init(&wl, &c.model);
 
 	/* the headers were emitted from this config */
 	CHECK(PDS_HEADS == c.model.heads && PDS_KV_HEADS == c.model.kv_heads && PDS_HEAD_DIM == c.model.head_dim &&

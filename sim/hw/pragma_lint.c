@@ -1,6 +1,6 @@
 /*
  * pragma_lint.c - check every `#pragma HLS` line of preprocessed kernels
- * against the Vitis HLS 2024.1 syntax (hls_check_pragma in dse/emit.c).
+ * against the Vitis HLS 2024.1 syntax (pragma_check in dse/emit.c).
  *
  *   pragma_lint MACROS FILE.i...
  *
@@ -18,11 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit.h"
+#include "hls/emit.h"
+#include "hls/pragma.h"
 
 #define MAX_DEFS 20000
 
-static hls_define defs[MAX_DEFS];
+static pragma_define defs[MAX_DEFS];
 static int ndefs;
 
 static char *dupn(const char *s, size_t n)
@@ -103,7 +104,7 @@ int main(int argc, char **argv)
 				if (strncmp(t, "HLS", 3) == 0 && (t[3] == ' ' || t[3] == '\t')) {
 					s[strcspn(s, "\r\n")] = '\0';
 					checked++;
-					if (hls_check_pragma(s, defs, ndefs, err, sizeof err)) {
+					if (pragma_check(s, defs, ndefs, err, sizeof err)) {
 						bad++;
 						printf("%s:%ld: %s\n    %s\n", src, lineno, err, s);
 					}

@@ -14,7 +14,7 @@
  *         for nb < ceil(N/Q)          II 1: Q lanes x T lookups
  * flattened into one pipelined loop, so the depth is paid once per call:
  *     cycles = ceil(K/(T*G)) * tokens * ceil(N/Q) * II + depth,
- * eng_tlmm_mat_cycles() x tokens + depth in models/engine.c.  Tables are
+ * engine_tlmm_mat_cycles() x tokens + depth in models/engine.c.  Tables are
  * rebuilt when nb wraps (every ceil(N/Q) cycles), from activations the
  * surrounding pipeline keeps on chip (x, y are ap_memory ports).  An
  * accumulator is updated once per tokens*ceil(N/Q) iterations, at least

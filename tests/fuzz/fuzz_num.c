@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "fz_oracle.h"
-#include "ytree.h"
+#include "config/ytree.h"
 
 #define MAX_BASES 8
 #define MAX_SLOTS 2048
@@ -68,9 +68,9 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* Walk the tree and record every plain scalar that reads as a number. */
-static void collect(base_t *b, const yt_node *n)
+static void collect(base_t *b, const ytree_node *n)
 {
-	if (n->kind == YT_SCALAR) {
+	if (n->kind == YTREE_SCALAR) {
 		char *end;
 		if (n->quoted || n->len == 0 || b->n >= MAX_SLOTS)
 			return;
@@ -94,18 +94,18 @@ static void add_base(const char *path)
 		return;
 	base_t *b = &bases[n_bases];
 	char err[512];
-	yt_doc *doc;
+	ytree_doc *doc;
 	b->text = slurp(path, &b->len);
 	if (!b->text)
 		return;
-	yt_node *root = yt_parse(path, b->text, b->len, &doc, err, sizeof err);
+	ytree_node *root = ytree_parse(path, b->text, b->len, &doc, err, sizeof err);
 	if (!root) {
 		fprintf(stderr, "fuzz_num: %s\n", err);
 		free(b->text);
 		return;
 	}
 	collect(b, root);
-	yt_free(doc);
+	ytree_free(doc);
 	fprintf(stderr, "fuzz_num: %s: %d numeric slots\n", path, b->n);
 	n_bases++;
 }

@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calib.h"
-#include "cfg.h"
-#include "perf.h"
-#include "workload.h"
+#include "models/calib.h"
+#include "config/config.h"
+#include "models/cfg.h"
+#include "models/perf.h"
+#include "models/workload.h"
 
 static int broken(char *why, size_t whylen, const char *fmt, ...)
 {
@@ -102,7 +103,7 @@ static int check_run(const perf_ctx *p, int prompt, int gen, bool dpr, const cha
 	return 0;
 }
 
-static int check_design(const cfg_t *c, const wl_t *w, const cfg_design *cd, char *why, size_t whylen)
+static int check_design(const cfg_t *c, const workload_t *w, const cfg_design *cd, char *why, size_t whylen)
 {
 	char err[256];
 	const char *name = cd->name;
@@ -148,11 +149,11 @@ int fz_check_text(const char *name, const char *buf, size_t len, bool *loaded, c
 	if (!c)
 		return broken(why, whylen, "out of memory");
 	err[0] = '\0';
-	int rc = cfg_load_buffer(c, name, buf, len, err, sizeof err);
+	int rc = config_load_buffer(c, name, buf, len, err, sizeof err);
 	if (rc != 0) {
 		int out = 0;
 		if (rc != -1)
-			out = broken(why, whylen, "cfg_load_buffer returned %d", rc);
+			out = broken(why, whylen, "config_load_buffer returned %d", rc);
 		else if (!positioned(name, err))
 			out = broken(why, whylen, "error without NAME:LINE:COL: \"%s\"", err);
 		else if (c->text)
@@ -163,8 +164,8 @@ int fz_check_text(const char *name, const char *buf, size_t len, bool *loaded, c
 	if (loaded)
 		*loaded = true;
 	int out = 0;
-	wl_t w;
-	wl_init(&w, &c->model);
+	workload_t w;
+	workload_init(&w, &c->model);
 	if (strlen(c->sha256) != 64 || c->text_len != len)
 		out = broken(why, whylen, "loaded config has a bad hash or text length");
 	for (int i = 0; i < c->n_designs && !out; i++)

@@ -3,7 +3,7 @@
  * check shared by the fuzz harnesses and the regression test.
  *
  * A text passes when either
- *   - cfg_load_buffer() refuses it with "NAME:LINE:COL: message" (line and
+ *   - config_load_buffer() refuses it with "NAME:LINE:COL: message" (line and
  *     column positive, a non-empty message) and leaves nothing to release;
  *   - or it loads, every named design passes cfg_check_design(), and the
  *     analytic model run on each (resources, a prefill of the objective's,

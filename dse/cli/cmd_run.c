@@ -1,0 +1,335 @@
+/*
+ * cmd_run.c - `pdswap-dse CONFIG`: the main job.  Sweeps the design space
+ * of the config (sweep.h) into results.db, resuming an unfinished run of
+ * the same config, and ends with the chosen PD-Swap design against the
+ * best static design of the same device, as the DES measured them.  When
+ * the run stops early (a signal, a full disk, a database locked too
+ * long), it says where the run stopped and prints the command that
+ * resumes it.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "models/cfg.h"
+#include "cli/cmd.h"
+#include "hls/emit.h"
+#include "models/perf.h"
+#include "report/report.h"
+#include "store/store.h"
+#include "explore/sweep.h"
+#include "cli/cli.h"
+#include "models/workload.h"
+
+/* Where the chosen design's headers go by default (as for emit-hls). */
+#define HLS_OUT "sim/hw/generated"
+
+static void usage(FILE *f)
+{
+	fputs("usage: pdswap-dse CONFIG [--db FILE] [--threads N] [--all-points] [--no-progress]\n"
+	      "                         [--hls-out DIR] [--report] [--lock-timeout SECONDS]\n"
+	      "  Explores the design space of CONFIG (dpr and static architectures), keeps the\n"
+	      "  Pareto front of each in FILE (default results/results.db), re-simulates the\n"
+	      "  fronts with the discrete-event model and chooses the design that minimises\n"
+	      "  TTFT + alpha*T_dec(long) + (1-alpha)*T_dec(short) under t_pre_max.  An\n"
+	      "  unfinished run of the same config is resumed.  The HLS config headers of the\n"
+	      "  chosen design are written into DIR (default " HLS_OUT ").\n"
+	      "  --threads N    worker threads (default: every online core)\n"
+	      "  --all-points   also store every evaluated point, not only the fronts\n"
+	      "  --no-progress  no progress bar (it is drawn only when stderr is a terminal)\n"
+	      "  --hls-out DIR  where the headers go\n"
+	      "  --lock-timeout SECONDS  how long to wait for a database another process keeps\n"
+	      "                 locked (another sweep, or any writer) before giving up (default 10)\n"
+	      "  --report       then write the run's report into the directory 'report' beside\n"
+	      "                 FILE (results/report by default; see 'pdswap-dse report --help')\n",
+	      f);
+}
+
+static void describe(const cfg_t *c, const design_t *d, char *buf, size_t len)
+{
+	int n = snprintf(buf, len,
+			 "%s, %d MHz, TLMM %dx%d, prefill %d PE x %d lanes block %d, decode %d lanes, "
+			 "outstanding %d, ports %s/%s",
+			 mode_names[d->mode], d->clock_mhz, d->tlmm_tables, d->tlmm_lanes, d->pre_pe, d->pre_lanes,
+			 d->pre_block, d->dec_lanes, d->dec_outstanding, c->arch.port_maps[d->pm_pre].name,
+			 c->arch.port_maps[d->pm_dec].name);
+	if (d->mode == MODE_DPR && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", pblock %s", c->arch.pblocks[d->rp].name);
+}
+
+/* A stored figure of point id at length L (the DES's), NAN when absent. */
+static double fig(store *s, int64_t run, int64_t id, int L, int which)
+{
+	store_metric m;
+	if (id < 0 || store_get_metric(s, run, id, "des", L, &m) != 0)
+		return NAN;
+	switch (which) {
+	case 0: return m.ttft_s;
+	case 1: return m.decode_tok_s;
+	default: return m.energy_j_per_token;
+	}
+}
+
+static void row(const char *name, double a, double b, const char *fmt)
+{
+	char x[32] = "-", y[32] = "-", r[32] = "";
+	if (!isnan(a))
+		snprintf(x, sizeof x, fmt, a);
+	if (!isnan(b))
+		snprintf(y, sizeof y, fmt, b);
+	if (!isnan(a) && !isnan(b) && b != 0)
+		snprintf(r, sizeof r, "%.3f", a / b);
+	printf("  %-26s %14s %14s %9s\n", name, x, y, r);
+}
+
+/* The closing comparison: chosen DPR design against the best static one. */
+static void compare(const cfg_t *c, const workload_t *w, store *s, const sweep_result *r)
+{
+	int64_t dpr = r->best[MODE_DPR], st = r->best[MODE_STATIC];
+	design_t dd, ds;
+	char desc[400];
+	bool hd = dpr >= 0 && store_get_design(s, c, r->run_id, dpr, &dd) == 0;
+	bool hs = st >= 0 && store_get_design(s, c, r->run_id, st, &ds) == 0;
+	if (hd) {
+		describe(c, &dd, desc, sizeof desc);
+		printf("chosen: point %lld (%s)\n", (long long)dpr, desc);
+	}
+	if (hs) {
+		describe(c, &ds, desc, sizeof desc);
+		printf("best static: point %lld (%s)\n", (long long)st, desc);
+	}
+	if (!hd || !hs)
+		return;
+	printf("  %-26s %14s %14s %9s\n", "discrete-event model", "dpr", "static", "dpr/static");
+	char name[64];
+	for (int i = 0; i < c->wl.n_prompts; i++) {
+		int L = c->wl.prompts[i];
+		snprintf(name, sizeof name, "TTFT @%d s", L);
+		row(name, fig(s, r->run_id, dpr, L, 0), fig(s, r->run_id, st, L, 0), "%.4f");
+	}
+	int ctx[2] = {c->obj.l_short, c->obj.l_long};
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof name, "decode tok/s @%d", ctx[i]);
+		row(name, fig(s, r->run_id, dpr, ctx[i], 1), fig(s, r->run_id, st, ctx[i], 1), "%.3f");
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof name, "energy J/token @%d", ctx[i]);
+		row(name, fig(s, r->run_id, dpr, ctx[i], 2), fig(s, r->run_id, st, ctx[i], 2), "%.4f");
+	}
+	row("objective s", r->best_objective[MODE_DPR], r->best_objective[MODE_STATIC], "%.4f");
+	perf_ctx pd, ps;
+	perf_res rd, rs;
+	perf_prepare(&pd, c, w, &dd);
+	perf_prepare(&ps, c, w, &ds);
+	perf_resources(&pd, &rd);
+	perf_resources(&ps, &rs);
+	for (int t = 0; t < RES_N; t++) {
+		snprintf(name, sizeof name, "%s", res_names[t]);
+		row(name, rd.r_total.v[t], rs.r_total.v[t], "%.1f");
+	}
+	printf("  %-26s", "dpr equivalent utilisation");
+	for (int t = 0; t < RES_N; t++)
+		printf(" %s %.0f%%", res_names[t], 100 * rd.util_equiv.v[t]);
+	printf("\n");
+}
+
+/* argv as one shell command line, each argument quoted when it needs it. */
+static void command_line(int argc, char **argv, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < argc && n + 1 < len; i++) {
+		const char *a = argv[i];
+		bool plain = *a != '\0';
+		for (const char *p = a; *p && plain; p++)
+			plain = isalnum((unsigned char)*p) || strchr("_-./=:,+@%", *p);
+		if (i)
+			buf[n++] = ' ';
+		if (plain) {
+			n += (size_t)snprintf(buf + n, len - n, "%s", a);
+		} else {
+			/* 'it'\''s': a quote ends the quoting, is escaped, and quoting resumes */
+			buf[n++] = '\'';
+			for (const char *p = a; *p && n + 5 < len; p++) {
+				if (*p == '\'') {
+					memcpy(buf + n, "'\\''", 4);
+					n += 4;
+				} else {
+					buf[n++] = *p;
+				}
+			}
+			if (n + 1 < len)
+				buf[n++] = '\'';
+		}
+		if (n >= len)
+			n = len - 1;
+		buf[n] = '\0';
+	}
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+/* Where a run that stopped early stands, and how to resume it. */
+static void stopped_at(const sweep_result *r, const char *db, const char *cmd)
+{
+	if (r->des_total > 0)
+		cli_err("run %lld in %s stopped while the DES re-checked the fronts: all %lld chunks and %lld of %lld "
+			 "DES points are stored",
+			 (long long)r->run_id, db, (long long)r->n_chunks, (long long)r->des_done,
+			 (long long)r->des_total);
+	else
+		cli_err("run %lld in %s stopped after %lld of %lld chunks; what was committed is kept, and the other "
+			 "runs are untouched",
+			 (long long)r->run_id, db, (long long)r->chunks_done, (long long)r->n_chunks);
+	cli_err("to resume it, run the same command again: %s", cmd);
+}
+
+/*
+ * The HLS config headers of the chosen design (dse/emit.h), written
+ * atomically into dir.  The run is complete in the database whatever
+ * happens here; `emit-hls` writes them again from it.  Returns 0 or -1
+ * (message printed).
+ */
+static int emit_chosen(const cfg_t *c, store *s, const sweep_result *r, const char *dir)
+{
+	design_t d;
+	emit_meta m;
+	char err[2600];
+	if (store_get_design(s, c, r->run_id, r->chosen, &d)) {
+		cli_err("%s", store_errmsg(s));
+		return -1;
+	}
+	emit_meta_init(&m, c, &d, NULL, r->run_id, r->chosen);
+	if (emit_write(c, &d, &m, dir, err, sizeof err)) {
+		cli_err("%s (the run is stored; 'pdswap-dse emit-hls %s' writes the headers again)", err, c->path);
+		return -1;
+	}
+	printf("HLS headers of point %lld written to %s/\n", (long long)r->chosen, dir);
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const char *path = NULL, *db = "results/results.db", *hls_out = HLS_OUT;
+	bool report = false;
+	double lock_timeout = STORE_LOCK_TIMEOUT_S;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	sweep_opts o = {.threads = ncpu > 0 && ncpu <= 256 ? (int)ncpu : 2,
+			.all_points = false,
+			.progress = isatty(STDERR_FILENO) == 1};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--hls-out") == 0 ||
+			   strcmp(a, "--lock-timeout") == 0) {
+			if (i + 1 >= argc) {
+				cli_err("%s needs a value", a);
+				return EXIT_USAGE;
+			}
+			if (strcmp(a, "--db") == 0)
+				db = argv[++i];
+			else if (strcmp(a, "--hls-out") == 0)
+				hls_out = argv[++i];
+			else if (strcmp(a, "--lock-timeout") == 0) {
+				if (cli_parse_double("--lock-timeout", argv[++i], 0, 1e6, &lock_timeout))
+					return EXIT_USAGE;
+			} else if (cli_parse_int("--threads", argv[++i], 1, 256, &o.threads))
+				return EXIT_USAGE;
+		} else if (strcmp(a, "--report") == 0) {
+			report = true;
+		} else if (strcmp(a, "--all-points") == 0) {
+			o.all_points = true;
+		} else if (strcmp(a, "--no-progress") == 0) {
+			o.progress = false;
+		} else if (a[0] == '-') {
+			cli_err("unknown option '%s'", a);
+			usage(stderr);
+			return EXIT_USAGE;
+		} else if (!path) {
+			path = a;
+		} else {
+			cli_err("unexpected argument '%s'", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (!path) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cfg_t c;
+	char err[2600];
+	if (config_load(&c, path, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	workload_t w;
+	workload_init(&w, &c.model);
+	char cmd[8192];
+	command_line(argc, argv, cmd, sizeof cmd);
+	o.resume_cmd = cmd;
+	store *s;
+	if (store_open_wait(&s, db, lock_timeout, err, sizeof err)) {
+		cli_err("%s", err);
+		cfg_release(&c);
+		return EXIT_RUNTIME;
+	}
+	if (store_migrated_from(s))
+		cli_err("%s: migrated from schema version %d to %d", db, store_migrated_from(s), STORE_SCHEMA_VERSION);
+	sweep_result r;
+	int rc = sweep_run(&c, &w, s, &o, &r, err, sizeof err);
+	if (rc < 0) {
+		cli_err("%s", err);
+		if (r.run_id && !store_damaged(s))
+			stopped_at(&r, db, cmd);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	if (rc == 1) {
+		cli_err("interrupted by %s", signal_name(r.signal));
+		stopped_at(&r, db, cmd);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	printf("%s: %lld points, %lld feasible; front %lld dpr + %lld static; run %lld in %s%s (%.2f s)\n", path,
+	       (long long)r.n_points, (long long)r.n_feasible, (long long)r.n_front[MODE_DPR],
+	       (long long)r.n_front[MODE_STATIC], (long long)r.run_id, db, r.resumed ? ", resumed" : "", r.wall_s);
+	if (r.chosen < 0) {
+		cli_err("no feasible design in the space of %s (constraints: utilisation_cap, "
+			 "rp_routability_margin, t_pre_max_s)",
+			 path);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	compare(&c, &w, s, &r);
+	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
+	if (rc == EXIT_OK && emit_chosen(&c, s, &r, hls_out))
+		rc = EXIT_RUNTIME;
+	if (rc == EXIT_OK && report) {
+		char dir[4096], rerr[4096];
+		const char *slash = strrchr(db, '/');
+		if (slash)
+			snprintf(dir, sizeof dir, "%.*s/report", (int)(slash - db), db);
+		else
+			snprintf(dir, sizeof dir, "report");
+		if (report_write(db, r.run_id, dir, rerr, sizeof rerr)) {
+			cli_err("%s (the run is stored in %s)", rerr, db);
+			rc = EXIT_RUNTIME;
+		} else {
+			printf("report written to %s/index.html\n", dir);
+		}
+	}
+out:
+	store_close(s);
+	cfg_release(&c);
+	return rc;
+}

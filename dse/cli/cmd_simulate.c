@@ -1,0 +1,377 @@
+/*
+ * cmd_simulate.c - `pdswap-dse simulate`: one design, one prompt, N
+ * generated tokens, as a readable table or one JSON object, with the
+ * discrete-event model (the default) or the analytic model.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "models/cfg.h"
+#include "cli/cmd.h"
+#include "sim/des.h"
+#include "models/perf.h"
+#include "explore/sweep.h"
+#include "cli/cli.h"
+#include "models/workload.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: pdswap-dse simulate CONFIG --design NAME --prompt L --gen N [--model des|analytic]\n"
+	      "                            [--trace FILE] [--no-prefetch] [--json] [--db FILE]\n"
+	      "  NAME     a design of the config (e.g. tellme, the calibrated static baseline),\n"
+	      "           or 'best' (the design the latest complete sweep of CONFIG in FILE chose;\n"
+	      "           a sweep runs first when there is none)\n"
+	      "  L        prompt length in tokens (1 .. model.max_context)\n"
+	      "  N        tokens generated after the prompt (L + N <= model.max_context)\n"
+	      "  --model  des (default: the discrete-event model, the reference) or\n"
+	      "           analytic (the roofline model)\n"
+	      "  --trace  write the DES timeline to FILE as Chrome trace-event JSON\n"
+	      "           (open it in Perfetto or chrome://tracing)\n"
+	      "  --no-prefetch  DES: weights stream only for work the TLMM may start, never\n"
+	      "           during attention or the LM head (the analytic model's schedule)\n"
+	      "  --json   print one JSON object instead of a table\n"
+	      "  --db     results database for 'best' (default results/results.db)\n",
+	      f);
+}
+
+/* Fill *d from a design name; prints the error itself.  'best' is the
+ * chosen point of the latest complete sweep of this config in `db`
+ * (a sweep runs first when there is none). */
+static int resolve_design(const cfg_t *c, const char *name, const char *db, design_t *d)
+{
+	if (strcmp(name, "best") == 0) {
+		char err[2600];
+		int64_t run, point;
+		if (sweep_best_design(c, db, d, &run, &point, err, sizeof err)) {
+			cli_err("%s", err);
+			return -1;
+		}
+		cli_err("design 'best' is point %lld of run %lld in %s", (long long)point, (long long)run, db);
+		return 0;
+	}
+	int i = cfg_find_design(c, name);
+	if (i < 0) {
+		char list[1024] = "";
+		for (int j = 0; j < c->n_designs; j++) {
+			strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
+			strncat(list, c->designs[j].name, sizeof list - strlen(list) - 1);
+		}
+		cli_err("%s: no design named '%s' (designs: %s, or best)", c->path, name, list);
+		return -1;
+	}
+	*d = c->designs[i].d;
+	return 0;
+}
+
+/* The figures both models report, under the names README.md defines. */
+typedef struct {
+	int prompt, gen;
+	double ttft_s, prefill_s, prefill_linear_s, prefill_attention_s, decode_s, decode_tok_s, dec_first_s;
+	double swap_s, swap_exposed_s, tail_s, pcap_s, bitstream_bytes;
+	double energy_j_per_token, energy_prefill_j, power_prefill_w, power_decode_w;
+	double objective;
+	bool feasible;
+	char why[200];
+} figures;
+
+static void from_perf(figures *f, const perf_ctx *p, const perf_run *r)
+{
+	memset(f, 0, sizeof *f);
+	f->prompt = r->prompt;
+	f->gen = r->gen;
+	f->ttft_s = r->ttft_s;
+	f->prefill_s = r->prefill_s;
+	f->prefill_linear_s = r->pre_lin_s;
+	f->prefill_attention_s = r->pre_att_s;
+	f->decode_s = r->decode_s;
+	f->decode_tok_s = r->decode_tok_s;
+	f->dec_first_s = r->dec_first_s;
+	f->swap_s = r->swap_s;
+	f->swap_exposed_s = r->swap_exposed_s;
+	f->tail_s = r->tail_s;
+	f->pcap_s = r->pcap_s;
+	f->bitstream_bytes = r->bitstream_bytes;
+	f->energy_j_per_token = r->energy_j_per_token;
+	f->energy_prefill_j = r->energy_prefill_j;
+	f->power_prefill_w = r->power_prefill_w;
+	f->power_decode_w = r->power_decode_w;
+	f->objective = perf_objective(p);
+	f->feasible = perf_feasible(p, f->why, sizeof f->why);
+}
+
+/* Feasibility as perf_feasible(), with the TTFT bound checked on the DES. */
+static void from_des(figures *f, const perf_ctx *p, int prompt, int gen, const des_result *r, const des_obj *ob)
+{
+	memset(f, 0, sizeof *f);
+	f->prompt = prompt;
+	f->gen = gen;
+	f->ttft_s = r->ttft_s;
+	f->prefill_s = r->prefill_s;
+	f->prefill_linear_s = r->prefill_linear_s;
+	f->prefill_attention_s = r->prefill_attention_s;
+	f->decode_s = r->decode_s;
+	f->decode_tok_s = r->decode_tok_s;
+	f->dec_first_s = r->dec_first_s;
+	f->swap_s = r->swap_s;
+	f->swap_exposed_s = r->swap_exposed_s;
+	f->tail_s = r->tail_overlap_s;
+	f->pcap_s = r->pcap_s;
+	f->bitstream_bytes = r->bitstream_bytes;
+	f->energy_j_per_token = r->energy_j_per_token;
+	f->energy_prefill_j = r->energy_prefill_j;
+	f->power_prefill_w = r->power_prefill_w;
+	f->power_decode_w = r->power_decode_w;
+	f->objective = ob->objective;
+	perf_res res;
+	perf_resources(p, &res);
+	f->feasible = res.feasible;
+	if (!res.feasible) {
+		snprintf(f->why, sizeof f->why, "%s", res.why);
+	} else if (ob->ttft_s > p->c->cons.t_pre_max_s) {
+		f->feasible = false;
+		snprintf(f->why, sizeof f->why, "TTFT %.3f s at prompt %d exceeds t_pre_max %.3f s", ob->ttft_s,
+			 p->c->obj.prompt, p->c->cons.t_pre_max_s);
+	}
+}
+
+static json_t *run_json(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
+			const figures *r)
+{
+	perf_res res;
+	perf_resources(p, &res);
+	json_t *o = json_object();
+	json_object_set_new(o, "design", json_string(name));
+	json_object_set_new(o, "mode", json_string(mode_names[p->d.mode]));
+	json_object_set_new(o, "model", json_string(model));
+	json_object_set_new(o, "config_sha256", json_string(c->sha256));
+	json_object_set_new(o, "prompt", json_integer(r->prompt));
+	json_object_set_new(o, "gen", json_integer(r->gen));
+	json_object_set_new(o, "ttft_s", json_real(r->ttft_s));
+	json_object_set_new(o, "prefill_s", json_real(r->prefill_s));
+	json_object_set_new(o, "prefill_linear_s", json_real(r->prefill_linear_s));
+	json_object_set_new(o, "prefill_attention_s", json_real(r->prefill_attention_s));
+	json_object_set_new(o, "decode_s", json_real(r->decode_s));
+	json_object_set_new(o, "decode_tok_s", json_real(r->decode_tok_s));
+	json_object_set_new(o, "decode_first_step_s", json_real(r->dec_first_s));
+	json_object_set_new(o, "swap_s", json_real(r->swap_s));
+	json_object_set_new(o, "swap_exposed_s", json_real(r->swap_exposed_s));
+	json_object_set_new(o, "tail_overlap_s", json_real(r->tail_s));
+	json_object_set_new(o, "pcap_s", json_real(r->pcap_s));
+	json_object_set_new(o, "bitstream_bytes", json_real(r->bitstream_bytes));
+	for (int t = 0; t < RES_N; t++)
+		json_object_set_new(o, res_names[t], json_real(res.r_total.v[t]));
+	json_t *eq = json_object();
+	for (int t = 0; t < RES_N; t++)
+		json_object_set_new(eq, res_names[t], json_real(res.util_equiv.v[t]));
+	json_object_set_new(o, "equivalent_utilisation", eq);
+	json_object_set_new(o, "energy_j_per_token", json_real(r->energy_j_per_token));
+	json_object_set_new(o, "energy_prefill_j", json_real(r->energy_prefill_j));
+	json_object_set_new(o, "power_prefill_w", json_real(r->power_prefill_w));
+	json_object_set_new(o, "power_decode_w", json_real(r->power_decode_w));
+	json_object_set_new(o, "objective", json_real(r->objective));
+	json_object_set_new(o, "feasible", json_boolean(r->feasible));
+	if (!r->feasible)
+		json_object_set_new(o, "infeasible_reason", json_string(r->why));
+	return o;
+}
+
+/* What only the DES reports (README.md, "The discrete-event model"). */
+static void des_json(json_t *o, const cfg_t *c, const des_opts *opt, const des_result *r)
+{
+	json_object_set_new(o, "swap_hidden_s", json_real(r->swap_hidden_s));
+	json_object_set_new(o, "pcap_ddr_load", json_real(r->pcap_load));
+	json_object_set_new(o, "weight_prefetch", json_boolean(!opt->no_prefetch));
+	json_object_set_new(o, "weight_tile_bytes", json_real(DES_WEIGHT_TILE_BYTES));
+	json_t *ph = json_object(), *ports = json_object();
+	for (int k = 0; k < DES_PHASES; k++) {
+		json_object_set_new(ph, des_phase_names[k], json_real(r->phase_s[k]));
+		json_t *pp = json_object();
+		for (int h = 0; h < c->dev.n_hp; h++) {
+			json_t *x = json_object();
+			json_object_set_new(x, "busy", json_real(r->port_util[k][h]));
+			json_object_set_new(x, "gb_s", json_real(r->port_gb_s[k][h]));
+			json_object_set_new(pp, c->dev.hp[h].name, x);
+		}
+		json_object_set_new(ports, des_phase_names[k], pp);
+	}
+	json_object_set_new(o, "phase_s", ph);
+	json_object_set_new(o, "ports", ports);
+	json_t *b = json_object();
+	for (int k = 0; k < DES_STREAMS; k++)
+		json_object_set_new(b, des_stream_names[k], json_real(r->bytes[k]));
+	json_object_set_new(o, "bytes", b);
+	json_object_set_new(o, "events", json_integer((json_int_t)r->events));
+	json_object_set_new(o, "max_events_pending", json_integer(r->max_in_flight));
+	json_object_set_new(o, "wall_s", json_real(r->wall_s));
+}
+
+static void print_table(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
+			const figures *r, const des_opts *opt, const des_result *dr)
+{
+	perf_res res;
+	perf_resources(p, &res);
+	printf("design %s (%s), prompt %d, %d generated tokens, %s model%s\n", name, mode_names[p->d.mode],
+	       r->prompt, r->gen, model, !dr ? "" : opt->no_prefetch ? " (no weight prefetch)" : "");
+	printf("  %-24s %12.4f s\n", "ttft", r->ttft_s);
+	printf("  %-24s %12.4f s  (linear %.4f, attention %.4f)\n", "prefill", r->prefill_s, r->prefill_linear_s,
+	       r->prefill_attention_s);
+	printf("  %-24s %12.4f s  (first step %.4f s)\n", "decode", r->decode_s, r->dec_first_s);
+	printf("  %-24s %12.3f tok/s\n", "decode rate", r->decode_tok_s);
+	if (p->d.mode == MODE_DPR) {
+		printf("  %-24s %12.4f s  (PCAP %.4f s, %.0f bytes", "swap", r->swap_s, r->pcap_s, r->bitstream_bytes);
+		if (dr)
+			printf(", DDR load %.0f%%", 100 * dr->pcap_load);
+		printf(")\n");
+		printf("  %-24s %12.4f s  (tail %.4f s hides the rest)\n", "swap exposed", r->swap_exposed_s,
+		       r->tail_s);
+		if (dr)
+			printf("  %-24s %12.4f s\n", "swap hidden", dr->swap_hidden_s);
+	}
+	printf("  %-24s %12.4f J  (decode %.2f W, prefill %.2f W)\n", "energy per token", r->energy_j_per_token,
+	       r->power_decode_w, r->power_prefill_w);
+	printf("  %-24s %12.4f s\n", "objective", r->objective);
+	if (dr) {
+		printf("  %-24s %14s %14s\n", "HP port", "prefill", "decode");
+		for (int h = 0; h < c->dev.n_hp; h++) {
+			char lab[2 * PDS_NAME_MAX + 8];
+			snprintf(lab, sizeof lab, "%s (%s)", c->dev.hp[h].name, c->dev.ddr.ctrl[c->dev.hp[h].ctrl].name);
+			printf("  %-24s %4.0f%% %5.2f GB/s %4.0f%% %5.2f GB/s\n", lab, 100 * dr->port_util[0][h],
+			       dr->port_gb_s[0][h], 100 * dr->port_util[1][h], dr->port_gb_s[1][h]);
+		}
+		printf("  %-24s", "bytes moved");
+		for (int k = 0; k < DES_STREAMS; k++)
+			printf(" %s %.4g", des_stream_names[k], dr->bytes[k]);
+		printf("\n  %-24s %12llu     (%u pending at most, %.3f s wall)\n", "events",
+		       (unsigned long long)dr->events, dr->max_in_flight, dr->wall_s);
+	}
+	printf("  %-24s", "resources");
+	for (int t = 0; t < RES_N; t++)
+		printf(" %s %.1f (%.0f%%)", res_names[t], res.r_total.v[t], 100 * res.util.v[t]);
+	printf("\n  %-24s", "equivalent utilisation");
+	for (int t = 0; t < RES_N; t++)
+		printf(" %s %.0f%%", res_names[t], 100 * res.util_equiv.v[t]);
+	printf("\n  %-24s %s%s%s\n", "feasible", r->feasible ? "yes" : "no", r->feasible ? "" : ": ",
+	       r->feasible ? "" : r->why);
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+	const char *path = NULL, *design = NULL, *model = "des", *trace = NULL, *db = "results/results.db";
+	int prompt = -1, gen = -1;
+	bool json = false, no_prefetch = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (strcmp(a, "--json") == 0) {
+			json = true;
+		} else if (strcmp(a, "--no-prefetch") == 0) {
+			no_prefetch = true;
+		} else if (strcmp(a, "--design") == 0 || strcmp(a, "--prompt") == 0 || strcmp(a, "--gen") == 0 ||
+			   strcmp(a, "--model") == 0 || strcmp(a, "--trace") == 0 || strcmp(a, "--db") == 0) {
+			if (i + 1 >= argc) {
+				cli_err("%s needs a value", a);
+				return EXIT_USAGE;
+			}
+			const char *v = argv[++i];
+			if (strcmp(a, "--design") == 0)
+				design = v;
+			else if (strcmp(a, "--model") == 0)
+				model = v;
+			else if (strcmp(a, "--trace") == 0)
+				trace = v;
+			else if (strcmp(a, "--db") == 0)
+				db = v;
+			else if (cli_parse_int(a, v, strcmp(a, "--prompt") == 0 ? 1 : 0, 1 << 20,
+						strcmp(a, "--prompt") == 0 ? &prompt : &gen))
+				return EXIT_USAGE;
+		} else if (a[0] == '-') {
+			cli_err("simulate: unknown option '%s'", a);
+			usage(stderr);
+			return EXIT_USAGE;
+		} else if (!path) {
+			path = a;
+		} else {
+			cli_err("simulate: unexpected argument '%s'", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (!path || !design || prompt < 0 || gen < 0) {
+		cli_err("simulate needs CONFIG, --design, --prompt and --gen");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	bool use_des = strcmp(model, "des") == 0;
+	if (!use_des && strcmp(model, "analytic") != 0) {
+		cli_err("--model must be 'des' or 'analytic', got '%s'", model);
+		return EXIT_USAGE;
+	}
+	if (!use_des && (trace || no_prefetch)) {
+		cli_err("%s needs --model des", trace ? "--trace" : "--no-prefetch");
+		return EXIT_USAGE;
+	}
+	if (trace && !*trace) {
+		cli_err("--trace needs a file name");
+		return EXIT_USAGE;
+	}
+	cfg_t c;
+	char err[1024];
+	if (config_load(&c, path, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	int rc = EXIT_USAGE;
+	design_t d;
+	if (prompt + gen > c.model.max_context) {
+		cli_err("--prompt %d plus --gen %d exceeds the model's max_context %d", prompt, gen,
+			 c.model.max_context);
+		goto out;
+	}
+	if (resolve_design(&c, design, db, &d))
+		goto out;
+	workload_t w;
+	workload_init(&w, &c.model);
+	perf_ctx p;
+	perf_prepare(&p, &c, &w, &d);
+	figures fig;
+	des_opts opt = {.trace_path = trace, .name = design, .no_prefetch = no_prefetch};
+	des_result dr;
+	if (use_des) {
+		des_obj ob;
+		if (des_run(&c, &w, &d, prompt, gen, &opt, &dr, err, sizeof err) ||
+		    des_objective(&c, &w, &d, &opt, &ob, err, sizeof err)) {
+			cli_err("%s", err);
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		from_des(&fig, &p, prompt, gen, &dr, &ob);
+	} else {
+		perf_run r;
+		perf_run_eval(&p, prompt, gen, &r);
+		from_perf(&fig, &p, &r);
+	}
+	if (json) {
+		json_t *o = run_json(&c, design, model, &p, &fig);
+		if (use_des)
+			des_json(o, &c, &opt, &dr);
+		char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		json_decref(o);
+		if (!s) {
+			cli_err("out of memory");
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		puts(s);
+		free(s);
+	} else {
+		print_table(&c, design, model, &p, &fig, &opt, use_des ? &dr : NULL);
+	}
+	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
+out:
+	cfg_release(&c);
+	return rc;
+}

@@ -1,0 +1,1303 @@
+/*
+ * cfg.c - load a pdswap YAML config into typed structs.
+ *
+ * The YAML text becomes a positioned node tree (ytree.c); this file walks
+ * it section by section with small typed getters.  Each getter checks the
+ * node's kind, its text and its range and, on the first problem, writes
+ * "FILE:LINE:COL: 'dotted.key' must be ..., got '...'" and returns -1.
+ * Every mapping's keys are checked against the list of keys it may hold,
+ * so a misspelt key is an error, not a silently ignored setting.  After
+ * the walk, cross-references (port names, pblocks, designs) and limits
+ * that span sections are checked.  The result is all or nothing.
+ *
+ * Numbers are plain decimal scalars: integers without a fraction, an
+ * exponent or leading zeros (YAML 1.1 would read 010 as octal); reals in
+ * C's strtod form.  Quoted numbers, null, .nan, .inf and values that
+ * overflow a double or an int are refused with the key and the expected
+ * range.  A missing key is reported at the key that holds the mapping.
+ * The `measurements` section is optional: a board without published
+ * measurements loads, and only calibrate/validate need it.
+ */
+#include "config/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/sha256.h"
+#include "config/ytree.h"
+
+/* Largest config file accepted: far above any real one, small enough to
+ * keep a hostile input from exhausting memory. */
+#define CFG_MAX_BYTES (4u << 20)
+
+typedef struct {
+	const char *file;
+	char *err;
+	size_t errlen;
+	cfg_t *c;
+} ld_t;
+
+/* ---------------------------------------------------------------- errors */
+
+/* Where to report a key missing from `map`: the key that holds the map. */
+static const ytree_node *holder(const ytree_node *map)
+{
+	return map->key ? map->key : map;
+}
+
+/*
+ * Write "FILE:LINE:COL: message" for node n.  An empty value has no text
+ * of its own (libyaml places it at the next token), so it is reported at
+ * its key.
+ */
+static int fail(ld_t *L, const ytree_node *n, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	if (n && n->kind == YTREE_SCALAR && n->len == 0 && !n->quoted && n->key)
+		n = n->key;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(L->err, L->errlen, "%s:%d:%d: %s", L->file, n ? n->line : 1, n ? n->col : 1, msg);
+	return -1;
+}
+
+/* A scalar's text, shortened and made printable, for messages. */
+static const char *shown(const ytree_node *n, char *buf, size_t sz)
+{
+	if (!n)
+		return "";
+	if (n->kind == YTREE_MAP)
+		return "a mapping";
+	if (n->kind == YTREE_SEQ)
+		return "a sequence";
+	size_t j = 0;
+	for (size_t i = 0; i < n->len && j + 4 < sz; i++) {
+		unsigned char ch = (unsigned char)n->str[i];
+		buf[j++] = (ch >= 32 && ch < 127) ? (char)ch : '?';
+		if (i == 40 && n->len > 44) {
+			buf[j++] = '.';
+			buf[j++] = '.';
+			buf[j++] = '.';
+			break;
+		}
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+static const char *kind_name(const ytree_node *n)
+{
+	return n->kind == YTREE_MAP ? "a mapping" : n->kind == YTREE_SEQ ? "a sequence" : "a scalar";
+}
+
+static void kpath(char *out, size_t n, const char *path, const char *key)
+{
+	if (path && *path)
+		snprintf(out, n, "%s.%s", path, key);
+	else
+		snprintf(out, n, "%s", key);
+}
+
+static bool is_null(const ytree_node *n)
+{
+	if (n->kind != YTREE_SCALAR)
+		return false;
+	if (n->null_tag)
+		return true;
+	if (n->quoted)
+		return false;
+	return n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
+	       strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0;
+}
+
+/* ------------------------------------------------------------- structure */
+
+static int want_map(ld_t *L, const ytree_node *n, const char *path)
+{
+	char b[64];
+	if (n->kind != YTREE_MAP)
+		return fail(L, n, "'%s' must be a mapping, got %s%s%s%s", path, kind_name(n),
+			    n->kind == YTREE_SCALAR ? " '" : "", n->kind == YTREE_SCALAR ? shown(n, b, sizeof b) : "",
+			    n->kind == YTREE_SCALAR ? "'" : "");
+	return 0;
+}
+
+static int want_seq(ld_t *L, const ytree_node *n, const char *path)
+{
+	char b[64];
+	if (n->kind != YTREE_SEQ)
+		return fail(L, n, "'%s' must be a sequence, got %s%s%s%s", path, kind_name(n),
+			    n->kind == YTREE_SCALAR ? " '" : "", n->kind == YTREE_SCALAR ? shown(n, b, sizeof b) : "",
+			    n->kind == YTREE_SCALAR ? "'" : "");
+	return 0;
+}
+
+/* Refuse keys not in `allowed` (NULL-terminated). */
+static int check_keys(ld_t *L, const ytree_node *map, const char *path, const char *const *allowed)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const ytree_node *k = map->keys[i];
+		bool ok = false;
+		for (const char *const *a = allowed; *a; a++)
+			if (strlen(*a) == k->len && memcmp(*a, k->str, k->len) == 0)
+				ok = true;
+		if (!ok) {
+			char list[512] = "", b[64];
+			for (const char *const *a = allowed; *a; a++) {
+				if (a != allowed)
+					strncat(list, ", ", sizeof list - strlen(list) - 1);
+				strncat(list, *a, sizeof list - strlen(list) - 1);
+			}
+			return fail(L, k, "unknown key '%s' in '%s'; expected one of: %s",
+				    shown(k, b, sizeof b), *path ? path : "the top level", list);
+		}
+	}
+	return 0;
+}
+
+/* The value of a required key, or an error at the mapping. */
+static const ytree_node *req(ld_t *L, const ytree_node *map, const char *path, const char *key)
+{
+	const ytree_node *v = ytree_get(map, key);
+	if (!v) {
+		char p[256];
+		kpath(p, sizeof p, path, key);
+		fail(L, holder(map), "missing required key '%s'", p);
+	}
+	return v;
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+static int scalar_num(ld_t *L, const ytree_node *n, const char *p, double *out)
+{
+	char b[64];
+	if (n->kind != YTREE_SCALAR)
+		return fail(L, n, "'%s' must be a number, got %s", p, kind_name(n));
+	if (is_null(n))
+		return fail(L, n, "'%s' must be a number, got null", p);
+	if (n->quoted)
+		return fail(L, n, "'%s' must be a number, got the string \"%s\"", p, shown(n, b, sizeof b));
+	const char *t = n->str + (n->len && (n->str[0] == '+' || n->str[0] == '-'));
+	if (strcmp(t, ".nan") == 0 || strcmp(t, ".NaN") == 0 || strcmp(t, ".NAN") == 0 ||
+	    strcmp(t, ".inf") == 0 || strcmp(t, ".Inf") == 0 || strcmp(t, ".INF") == 0)
+		return fail(L, n, "'%s' must be a finite number, got '%s'", p, shown(n, b, sizeof b));
+	bool digit = false;
+	for (size_t i = 0; i < n->len; i++) {
+		char ch = n->str[i];
+		digit |= isdigit((unsigned char)ch) != 0;
+		if (!(isdigit((unsigned char)ch) || ch == '+' || ch == '-' || ch == '.' || ch == 'e' ||
+		      ch == 'E'))
+			return fail(L, n, "'%s' must be a number, got '%s'", p, shown(n, b, sizeof b));
+	}
+	char *end;
+	errno = 0;
+	double v = strtod(n->str, &end);
+	if (!digit || end != n->str + n->len || end == n->str)
+		return fail(L, n, "'%s' must be a number, got '%s'", p, shown(n, b, sizeof b));
+	if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1))
+		return fail(L, n, "'%s' must be a finite number, got '%s' (beyond the range of a double)", p,
+			    shown(n, b, sizeof b));
+	if (errno == ERANGE)
+		return fail(L, n, "'%s' is too small to represent, got '%s'", p, shown(n, b, sizeof b));
+	*out = v;
+	return 0;
+}
+
+/* A decimal integer; *overflow is set when it does not fit a long long. */
+static int scalar_int(ld_t *L, const ytree_node *n, const char *p, long long *out, bool *overflow)
+{
+	char b[64];
+	*overflow = false;
+	if (n->kind != YTREE_SCALAR)
+		return fail(L, n, "'%s' must be an integer, got %s", p, kind_name(n));
+	if (is_null(n))
+		return fail(L, n, "'%s' must be an integer, got null", p);
+	if (n->quoted)
+		return fail(L, n, "'%s' must be an integer, got the string \"%s\"", p, shown(n, b, sizeof b));
+	size_t i = (n->len && (n->str[0] == '-' || n->str[0] == '+')) ? 1 : 0;
+	if (i == n->len)
+		return fail(L, n, "'%s' must be an integer, got '%s'", p, shown(n, b, sizeof b));
+	for (size_t j = i; j < n->len; j++)
+		if (!isdigit((unsigned char)n->str[j]))
+			return fail(L, n, "'%s' must be an integer, got '%s'", p, shown(n, b, sizeof b));
+	if (n->str[i] == '0' && i + 1 < n->len)
+		return fail(L, n, "'%s' must be a decimal integer without leading zeros, got '%s'", p,
+			    shown(n, b, sizeof b));
+	errno = 0;
+	long long v = strtoll(n->str, NULL, 10);
+	*overflow = errno == ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* Range: lo_open means v > lo, else v >= lo; always v <= hi. */
+static int num_node(ld_t *L, const ytree_node *n, const char *p, double lo, bool lo_open, double hi,
+		    double *out)
+{
+	double v = 0;
+	char b[64];
+	if (scalar_num(L, n, p, &v))
+		return -1;
+	if ((lo_open ? !(v > lo) : !(v >= lo)) || v > hi)
+		return fail(L, n, "'%s' must be a number in %s%g, %g], got '%s'", p, lo_open ? "(" : "[",
+			    lo, hi, shown(n, b, sizeof b));
+	*out = v;
+	return 0;
+}
+
+static int int_node(ld_t *L, const ytree_node *n, const char *p, long long lo, long long hi, int *out)
+{
+	long long v = 0;
+	bool overflow;
+	char b[64];
+	if (scalar_int(L, n, p, &v, &overflow))
+		return -1;
+	if (overflow || v < lo || v > hi)
+		return fail(L, n, "'%s' must be an integer in [%lld, %lld], got '%s'", p, lo, hi,
+			    shown(n, b, sizeof b));
+	*out = (int)v;
+	return 0;
+}
+
+static int get_num(ld_t *L, const ytree_node *map, const char *path, const char *key, double lo,
+		   bool lo_open, double hi, double *out)
+{
+	char p[256];
+	const ytree_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	return num_node(L, n, p, lo, lo_open, hi, out);
+}
+
+static int get_int(ld_t *L, const ytree_node *map, const char *path, const char *key, long long lo,
+		   long long hi, int *out)
+{
+	char p[256];
+	const ytree_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	return int_node(L, n, p, lo, hi, out);
+}
+
+static int get_bool(ld_t *L, const ytree_node *map, const char *path, const char *key, bool def,
+		    bool *out)
+{
+	char p[256], b[64];
+	const ytree_node *n = ytree_get(map, key);
+	*out = def;
+	if (!n)
+		return 0;
+	kpath(p, sizeof p, path, key);
+	if (n->kind != YTREE_SCALAR)
+		return fail(L, n, "'%s' must be true or false, got %s", p, kind_name(n));
+	if (is_null(n))
+		return fail(L, n, "'%s' must be true or false, got null", p);
+	if (n->quoted)
+		return fail(L, n, "'%s' must be true or false, got the string \"%s\"", p, shown(n, b, sizeof b));
+	if (strcmp(n->str, "true") == 0)
+		*out = true;
+	else if (strcmp(n->str, "false") == 0)
+		*out = false;
+	else
+		return fail(L, n, "'%s' must be true or false, got '%s'", p, shown(n, b, sizeof b));
+	return 0;
+}
+
+static int str_node(ld_t *L, const ytree_node *n, const char *p, char *out, size_t outsz)
+{
+	if (n->kind != YTREE_SCALAR)
+		return fail(L, n, "'%s' must be text, got %s", p, kind_name(n));
+	if (is_null(n))
+		return fail(L, n, "'%s' must be non-empty text, got null", p);
+	if (n->len == 0)
+		return fail(L, n, "'%s' must be non-empty text, got an empty string", p);
+	if (memchr(n->str, '\0', n->len))
+		return fail(L, n, "'%s' must not contain NUL characters", p);
+	if (n->len >= outsz)
+		return fail(L, n, "'%s' is longer than %zu characters", p, outsz - 1);
+	memcpy(out, n->str, n->len + 1);
+	return 0;
+}
+
+static int get_str(ld_t *L, const ytree_node *map, const char *path, const char *key, char *out,
+		   size_t outsz)
+{
+	char p[256];
+	const ytree_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	return str_node(L, n, p, out, outsz);
+}
+
+/* A name that ends up in C identifiers, SQL and file names. */
+static int ident_node(ld_t *L, const ytree_node *n, const char *p, char *out, size_t outsz)
+{
+	char b[64];
+	if (str_node(L, n, p, out, outsz))
+		return -1;
+	bool ok = isalpha((unsigned char)out[0]) || out[0] == '_';
+	for (const char *s = out; *s && ok; s++)
+		ok = isalnum((unsigned char)*s) || *s == '_';
+	if (!ok)
+		return fail(L, n, "'%s' must be an identifier (a letter or '_', then letters, digits or '_'), got '%s'",
+			    p, shown(n, b, sizeof b));
+	return 0;
+}
+
+/* ------------------------------------------------------------- sequences */
+
+/* A non-empty list of distinct integers in [lo, hi]. */
+static int get_int_list(ld_t *L, const ytree_node *map, const char *path, const char *key,
+			long long lo, long long hi, int *out, int *n_out)
+{
+	char p[256], ip[300], b[64];
+	const ytree_node *s = req(L, map, path, key);
+	if (!s)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	if (want_seq(L, s, p))
+		return -1;
+	if (s->n == 0)
+		return fail(L, s, "'%s' must list at least one value", p);
+	if (s->n > CFG_MAX_LIST)
+		return fail(L, s, "'%s' lists %zu values; at most %d are allowed", p, s->n, CFG_MAX_LIST);
+	for (size_t i = 0; i < s->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (int_node(L, s->items[i], ip, lo, hi, &out[i]))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (out[j] == out[i])
+				return fail(L, s->items[i], "'%s' repeats the value %s", p,
+					    shown(s->items[i], b, sizeof b));
+	}
+	*n_out = (int)s->n;
+	return 0;
+}
+
+/* ------------------------------------------------------------ calibration */
+
+static int coef_node(ld_t *L, const ytree_node *n, const char *p, coef_t *c, double lo, bool lo_open,
+		     double hi, cfg_span *span)
+{
+	static const char *const keys[] = {"value", "prov", "source", NULL};
+	char b[64], pp[300];
+	if (want_map(L, n, p) || check_keys(L, n, p, keys))
+		return -1;
+	const ytree_node *v = req(L, n, p, "value");
+	if (!v)
+		return -1;
+	snprintf(pp, sizeof pp, "%s.value", p);
+	if (num_node(L, v, pp, lo, lo_open, hi, &c->value))
+		return -1;
+	if (span) {
+		span->start = v->start;
+		span->end = v->end;
+	}
+	const ytree_node *pv = req(L, n, p, "prov");
+	if (!pv)
+		return -1;
+	snprintf(pp, sizeof pp, "%s.prov", p);
+	int k = -1;
+	for (int i = 0; i < 4; i++)
+		if (pv->kind == YTREE_SCALAR && strcmp(pv->str, prov_names[i]) == 0)
+			k = i;
+	if (k < 0)
+		return fail(L, pv, "'%s' must be one of measured, fitted, derived, assumed; got '%s'", pp,
+			    shown(pv, b, sizeof b));
+	c->prov = (prov_t)k;
+	return get_str(L, n, p, "source", c->source, sizeof c->source);
+}
+
+static int res_fields(ld_t *L, const ytree_node *n, const char *p, res_t *r, cfg_span *spans)
+{
+	for (int i = 0; i < RES_N; i++) {
+		const ytree_node *v = req(L, n, p, res_names[i]);
+		char pp[300];
+		if (!v)
+			return -1;
+		snprintf(pp, sizeof pp, "%s.%s", p, res_names[i]);
+		if (num_node(L, v, pp, 0, false, 1e8, &r->v[i]))
+			return -1;
+		if (spans) {
+			spans[i].start = v->start;
+			spans[i].end = v->end;
+		}
+	}
+	return 0;
+}
+
+static int get_res(ld_t *L, const ytree_node *map, const char *path, const char *key, res_t *r,
+		   char *source, size_t srcsz)
+{
+	static const char *const keys[] = {"lut", "ff", "bram36", "uram", "dsp", NULL};
+	static const char *const skeys[] = {"lut", "ff", "bram36", "uram", "dsp", "source", NULL};
+	char p[256];
+	const ytree_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	if (want_map(L, n, p) || check_keys(L, n, p, source ? skeys : keys))
+		return -1;
+	if (res_fields(L, n, p, r, NULL))
+		return -1;
+	if (source)
+		return get_str(L, n, p, "source", source, srcsz);
+	return 0;
+}
+
+static int rcoef_node(ld_t *L, const ytree_node *n, const char *p, rcoef_t *c, cfg_span *spans)
+{
+	static const char *const keys[] = {"lut", "ff", "bram36", "uram", "dsp", "prov", "source", NULL};
+	char b[64], pp[300];
+	if (want_map(L, n, p) || check_keys(L, n, p, keys))
+		return -1;
+	if (res_fields(L, n, p, &c->r, spans))
+		return -1;
+	const ytree_node *pv = req(L, n, p, "prov");
+	if (!pv)
+		return -1;
+	snprintf(pp, sizeof pp, "%s.prov", p);
+	int k = -1;
+	for (int i = 0; i < 4; i++)
+		if (pv->kind == YTREE_SCALAR && strcmp(pv->str, prov_names[i]) == 0)
+			k = i;
+	if (k < 0)
+		return fail(L, pv, "'%s' must be one of measured, fitted, derived, assumed; got '%s'", pp,
+			    shown(pv, b, sizeof b));
+	c->prov = (prov_t)k;
+	return get_str(L, n, p, "source", c->source, sizeof c->source);
+}
+
+static int load_calibration(ld_t *L, const ytree_node *n)
+{
+	const char *keys[CAL_N_SCALARS + CAL_N_RESOURCES + 1];
+	int k = 0;
+	for (int i = 0; i < CAL_N_SCALARS; i++)
+		keys[k++] = cfg_cal_scalars[i].name;
+	for (int i = 0; i < CAL_N_RESOURCES; i++)
+		keys[k++] = cfg_cal_resources[i].name;
+	keys[k] = NULL;
+	if (want_map(L, n, "calibration") || check_keys(L, n, "calibration", keys))
+		return -1;
+	for (int i = 0; i < CAL_N_SCALARS; i++) {
+		const cfg_cal_scalar *s = &cfg_cal_scalars[i];
+		char p[128];
+		const ytree_node *v = req(L, n, "calibration", s->name);
+		if (!v)
+			return -1;
+		snprintf(p, sizeof p, "calibration.%s", s->name);
+		if (coef_node(L, v, p, (coef_t *)((char *)&L->c->cal + s->offset), s->lo, s->lo_open, s->hi,
+			      &L->c->cal_span[i]))
+			return -1;
+	}
+	for (int i = 0; i < CAL_N_RESOURCES; i++) {
+		char p[128];
+		const ytree_node *v = req(L, n, "calibration", cfg_cal_resources[i].name);
+		if (!v)
+			return -1;
+		snprintf(p, sizeof p, "calibration.%s", cfg_cal_resources[i].name);
+		if (rcoef_node(L, v, p, (rcoef_t *)((char *)&L->c->cal + cfg_cal_resources[i].offset),
+			       &L->c->cal_span[CAL_RES(i, 0)]))
+			return -1;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------------- device */
+
+static int port_mask(ld_t *L, const ytree_node *map, const char *path, const char *key, uint32_t *mask)
+{
+	char p[256], ip[300], name[PDS_NAME_MAX], b[64];
+	const ytree_node *s = req(L, map, path, key);
+	if (!s)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	if (want_seq(L, s, p))
+		return -1;
+	if (s->n == 0)
+		return fail(L, s, "'%s' must name at least one HP port", p);
+	*mask = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (ident_node(L, s->items[i], ip, name, sizeof name))
+			return -1;
+		int h = cfg_find_hp(L->c, name);
+		if (h < 0)
+			return fail(L, s->items[i], "'%s' names '%s', which is not an HP port of the device",
+				    ip, shown(s->items[i], b, sizeof b));
+		if (*mask & (1u << h))
+			return fail(L, s->items[i], "'%s' names HP port '%s' twice", p, name);
+		*mask |= 1u << h;
+	}
+	return 0;
+}
+
+static int load_device(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"name", "part", "resources", "clock_max_mhz", "ddr",
+					   "hp_ports", "axi_max_burst_beats", "fabric", NULL};
+	static const char *const ddr_keys[] = {"peak_gb_s", "controller_ports", NULL};
+	static const char *const ctrl_keys[] = {"name", "peak_gb_s", NULL};
+	static const char *const hp_keys[] = {"name", "width_bits", "max_clock_mhz", "ddr_port", NULL};
+	static const char *const fab_keys[] = {"frame_bytes", "frames_per_column", "per_column",
+					       "bitstream_overhead_bytes", "tiles", NULL};
+	static const char *const fpc_keys[] = {"clb", "int", "dsp", "bram_config", "bram_content",
+					       "uram", NULL};
+	static const char *const pc_keys[] = {"lut_per_clb", "ff_per_clb", "dsp", "bram36", "uram", NULL};
+	static const char *const tile_keys[] = {"clb", "dsp", "bram", "uram", NULL};
+	cfg_device *d = &L->c->dev;
+	const ytree_node *v;
+	char p[128];
+
+	if (want_map(L, n, "device") || check_keys(L, n, "device", keys))
+		return -1;
+	if (get_str(L, n, "device", "name", d->name, sizeof d->name) ||
+	    get_str(L, n, "device", "part", d->part, sizeof d->part) ||
+	    get_res(L, n, "device", "resources", &d->resources, NULL, 0) ||
+	    get_int(L, n, "device", "clock_max_mhz", 1, 2000, &d->clock_max_mhz) ||
+	    get_int(L, n, "device", "axi_max_burst_beats", 1, 256, &d->axi_max_burst_beats))
+		return -1;
+	for (int i = 0; i < RES_N; i++)
+		if (d->resources.v[i] < 1)
+			return fail(L, ytree_get(n, "resources"), "'device.resources.%s' must be at least 1",
+				    res_names[i]);
+
+	if (!(v = req(L, n, "device", "ddr")) || want_map(L, v, "device.ddr") ||
+	    check_keys(L, v, "device.ddr", ddr_keys) ||
+	    get_num(L, v, "device.ddr", "peak_gb_s", 0, true, 1e4, &d->ddr.peak_gb_s))
+		return -1;
+	const ytree_node *cs = req(L, v, "device.ddr", "controller_ports");
+	if (!cs || want_seq(L, cs, "device.ddr.controller_ports"))
+		return -1;
+	if (cs->n == 0 || cs->n > CFG_MAX_CTRL)
+		return fail(L, cs, "'device.ddr.controller_ports' must list 1 to %d ports", CFG_MAX_CTRL);
+	d->ddr.n_ctrl = (int)cs->n;
+	for (size_t i = 0; i < cs->n; i++) {
+		snprintf(p, sizeof p, "device.ddr.controller_ports[%zu]", i);
+		const ytree_node *e = cs->items[i];
+		if (want_map(L, e, p) || check_keys(L, e, p, ctrl_keys))
+			return -1;
+		const ytree_node *nm = req(L, e, p, "name");
+		char np[160];
+		snprintf(np, sizeof np, "%s.name", p);
+		if (!nm || ident_node(L, nm, np, d->ddr.ctrl[i].name, PDS_NAME_MAX) ||
+		    get_num(L, e, p, "peak_gb_s", 0, true, 1e4, &d->ddr.ctrl[i].peak_gb_s))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(d->ddr.ctrl[j].name, d->ddr.ctrl[i].name) == 0)
+				return fail(L, nm, "controller port '%s' is defined twice", d->ddr.ctrl[i].name);
+	}
+
+	const ytree_node *hs = req(L, n, "device", "hp_ports");
+	if (!hs || want_seq(L, hs, "device.hp_ports"))
+		return -1;
+	if (hs->n == 0 || hs->n > CFG_MAX_HP)
+		return fail(L, hs, "'device.hp_ports' must list 1 to %d ports", CFG_MAX_HP);
+	d->n_hp = (int)hs->n;
+	for (size_t i = 0; i < hs->n; i++) {
+		cfg_hp *h = &d->hp[i];
+		const ytree_node *e = hs->items[i];
+		char np[160], cname[PDS_NAME_MAX];
+		snprintf(p, sizeof p, "device.hp_ports[%zu]", i);
+		if (want_map(L, e, p) || check_keys(L, e, p, hp_keys))
+			return -1;
+		const ytree_node *nm = req(L, e, p, "name");
+		snprintf(np, sizeof np, "%s.name", p);
+		if (!nm || ident_node(L, nm, np, h->name, sizeof h->name))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(d->hp[j].name, h->name) == 0)
+				return fail(L, nm, "HP port '%s' is defined twice", h->name);
+		if (get_int(L, e, p, "width_bits", 8, 1024, &h->width_bits) ||
+		    get_int(L, e, p, "max_clock_mhz", 1, 2000, &h->max_clock_mhz))
+			return -1;
+		if (h->width_bits % 8 || (h->width_bits & (h->width_bits - 1)))
+			return fail(L, ytree_get(e, "width_bits"),
+				    "'%s.width_bits' must be a power of two of at least 8, got %d", p,
+				    h->width_bits);
+		const ytree_node *dp = req(L, e, p, "ddr_port");
+		snprintf(np, sizeof np, "%s.ddr_port", p);
+		if (!dp || ident_node(L, dp, np, cname, sizeof cname))
+			return -1;
+		h->ctrl = -1;
+		for (int j = 0; j < d->ddr.n_ctrl; j++)
+			if (strcmp(d->ddr.ctrl[j].name, cname) == 0)
+				h->ctrl = j;
+		if (h->ctrl < 0)
+			return fail(L, dp, "'%s' names '%s', which is not in device.ddr.controller_ports", np,
+				    cname);
+	}
+
+	const ytree_node *f = req(L, n, "device", "fabric");
+	if (!f || want_map(L, f, "device.fabric") || check_keys(L, f, "device.fabric", fab_keys) ||
+	    get_int(L, f, "device.fabric", "frame_bytes", 4, 65536, &d->fabric.frame_bytes) ||
+	    get_int(L, f, "device.fabric", "bitstream_overhead_bytes", 0, 1 << 26,
+		    &d->fabric.bitstream_overhead_bytes))
+		return -1;
+	const char *fp = "device.fabric.frames_per_column";
+	const ytree_node *fc = req(L, f, "device.fabric", "frames_per_column");
+	if (!fc || want_map(L, fc, fp) || check_keys(L, fc, fp, fpc_keys) ||
+	    get_int(L, fc, fp, "clb", 0, 10000, &d->fabric.frames_clb) ||
+	    get_int(L, fc, fp, "int", 0, 10000, &d->fabric.frames_int) ||
+	    get_int(L, fc, fp, "dsp", 0, 10000, &d->fabric.frames_dsp) ||
+	    get_int(L, fc, fp, "bram_config", 0, 10000, &d->fabric.frames_bram_config) ||
+	    get_int(L, fc, fp, "bram_content", 0, 10000, &d->fabric.frames_bram_content) ||
+	    get_int(L, fc, fp, "uram", 0, 10000, &d->fabric.frames_uram))
+		return -1;
+	const char *pp = "device.fabric.per_column";
+	const ytree_node *pc = req(L, f, "device.fabric", "per_column");
+	if (!pc || want_map(L, pc, pp) || check_keys(L, pc, pp, pc_keys) ||
+	    get_int(L, pc, pp, "lut_per_clb", 1, 100000, &d->fabric.lut_per_clb_col) ||
+	    get_int(L, pc, pp, "ff_per_clb", 1, 100000, &d->fabric.ff_per_clb_col) ||
+	    get_int(L, pc, pp, "dsp", 1, 10000, &d->fabric.dsp_per_col) ||
+	    get_int(L, pc, pp, "bram36", 1, 10000, &d->fabric.bram_per_col) ||
+	    get_int(L, pc, pp, "uram", 1, 10000, &d->fabric.uram_per_col))
+		return -1;
+	const char *cp = "device.fabric.tiles";
+	const ytree_node *cc = req(L, f, "device.fabric", "tiles");
+	if (!cc || want_map(L, cc, cp) || check_keys(L, cc, cp, tile_keys) ||
+	    get_int(L, cc, cp, "clb", 1, 1000000, &d->fabric.tiles_clb) ||
+	    get_int(L, cc, cp, "dsp", 0, 1000000, &d->fabric.tiles_dsp) ||
+	    get_int(L, cc, cp, "bram", 0, 1000000, &d->fabric.tiles_bram) ||
+	    get_int(L, cc, cp, "uram", 0, 1000000, &d->fabric.tiles_uram))
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ model */
+
+static int load_model(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"name", "layers", "hidden", "heads", "kv_heads", "head_dim",
+					   "ffn", "ffn_matrices", "vocab", "max_context", "weight_group",
+					   "weight_index_bits", "act_bits", "kv_bytes", "attn_bytes", NULL};
+	cfg_model *m = &L->c->model;
+	const char *P = "model";
+	if (want_map(L, n, P) || check_keys(L, n, P, keys) ||
+	    get_str(L, n, P, "name", m->name, sizeof m->name) ||
+	    get_int(L, n, P, "layers", 1, 1024, &m->layers) ||
+	    get_int(L, n, P, "hidden", 1, 65536, &m->hidden) ||
+	    get_int(L, n, P, "heads", 1, 1024, &m->heads) ||
+	    get_int(L, n, P, "kv_heads", 1, 1024, &m->kv_heads) ||
+	    get_int(L, n, P, "head_dim", 1, 1024, &m->head_dim) ||
+	    get_int(L, n, P, "ffn", 1, 262144, &m->ffn) ||
+	    get_int(L, n, P, "ffn_matrices", 2, 3, &m->ffn_matrices) ||
+	    get_int(L, n, P, "vocab", 1, 10000000, &m->vocab) ||
+	    get_int(L, n, P, "max_context", 1, 1 << 20, &m->max_context) ||
+	    get_int(L, n, P, "weight_group", 1, 8, &m->weight_group) ||
+	    get_int(L, n, P, "weight_index_bits", 1, 16, &m->weight_index_bits) ||
+	    get_int(L, n, P, "act_bits", 1, 32, &m->act_bits) ||
+	    get_int(L, n, P, "kv_bytes", 1, 8, &m->kv_bytes) ||
+	    get_int(L, n, P, "attn_bytes", 1, 8, &m->attn_bytes))
+		return -1;
+	if (m->heads % m->kv_heads)
+		return fail(L, ytree_get(n, "kv_heads"),
+			    "'model.kv_heads' (%d) must divide 'model.heads' (%d)", m->kv_heads, m->heads);
+	long states = 1;
+	for (int i = 0; i < m->weight_group; i++)
+		states *= 3;
+	if (states > (1L << m->weight_index_bits))
+		return fail(L, ytree_get(n, "weight_index_bits"),
+			    "'model.weight_index_bits' (%d) cannot index 3^%d = %ld weight patterns",
+			    m->weight_index_bits, m->weight_group, states);
+	return 0;
+}
+
+static int load_workload(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"prompts", "decode_contexts", "gen_tokens", NULL};
+	cfg_workload *w = &L->c->wl;
+	int maxc = L->c->model.max_context;
+	if (want_map(L, n, "workload") || check_keys(L, n, "workload", keys) ||
+	    get_int_list(L, n, "workload", "prompts", 1, maxc, w->prompts, &w->n_prompts) ||
+	    get_int_list(L, n, "workload", "decode_contexts", 1, maxc, w->contexts, &w->n_contexts) ||
+	    get_int(L, n, "workload", "gen_tokens", 1, maxc, &w->gen_tokens))
+		return -1;
+	return 0;
+}
+
+/* ----------------------------------------------------------- architecture */
+
+static int load_arch(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"static_region", "port_maps", "pblocks", NULL};
+	static const char *const sr_keys[] = {"weight_ports", "weight_burst_beats",
+					      "weight_outstanding", NULL};
+	static const char *const pm_keys[] = {"q", "k", "v", "o", "q_preload", "o_after_kv", NULL};
+	static const char *const pb_keys[] = {"name", "clb_tiles", "dsp_tiles", "bram_tiles",
+					      "uram_sites", NULL};
+	cfg_t *c = L->c;
+	const cfg_device *d = &c->dev;
+	char p[160];
+	uint32_t mask;
+
+	if (want_map(L, n, "architecture") || check_keys(L, n, "architecture", keys))
+		return -1;
+	const char *SP = "architecture.static_region";
+	const ytree_node *sr = req(L, n, "architecture", "static_region");
+	if (!sr || want_map(L, sr, SP) || check_keys(L, sr, SP, sr_keys) ||
+	    port_mask(L, sr, SP, "weight_ports", &mask) ||
+	    get_int(L, sr, SP, "weight_burst_beats", 1, d->axi_max_burst_beats, &c->arch.weight_burst) ||
+	    get_int(L, sr, SP, "weight_outstanding", 1, 256, &c->arch.weight_outstanding))
+		return -1;
+	c->arch.weight_ports = (int)mask;
+
+	const ytree_node *pms = req(L, n, "architecture", "port_maps");
+	if (!pms || want_map(L, pms, "architecture.port_maps"))
+		return -1;
+	if (pms->n == 0 || pms->n > CFG_MAX_PORTMAPS)
+		return fail(L, pms, "'architecture.port_maps' must define 1 to %d port maps",
+			    CFG_MAX_PORTMAPS);
+	c->arch.n_port_maps = (int)pms->n;
+	for (size_t i = 0; i < pms->n; i++) {
+		cfg_portmap *pm = &c->arch.port_maps[i];
+		char kp[200], b[64];
+		snprintf(kp, sizeof kp, "architecture.port_maps.%s", shown(pms->keys[i], b, sizeof b));
+		if (ident_node(L, pms->keys[i], kp, pm->name, sizeof pm->name))
+			return -1;
+		snprintf(p, sizeof p, "architecture.port_maps.%s", pm->name);
+		const ytree_node *e = pms->items[i];
+		if (want_map(L, e, p) || check_keys(L, e, p, pm_keys) || port_mask(L, e, p, "q", &pm->pm.q) ||
+		    port_mask(L, e, p, "k", &pm->pm.k) || port_mask(L, e, p, "v", &pm->pm.v) ||
+		    port_mask(L, e, p, "o", &pm->pm.o) ||
+		    get_bool(L, e, p, "q_preload", false, &pm->pm.q_preload) ||
+		    get_bool(L, e, p, "o_after_kv", false, &pm->pm.o_after_kv))
+			return -1;
+	}
+
+	const ytree_node *pbs = req(L, n, "architecture", "pblocks");
+	if (!pbs || want_seq(L, pbs, "architecture.pblocks"))
+		return -1;
+	if (pbs->n > CFG_MAX_PBLOCKS)
+		return fail(L, pbs, "'architecture.pblocks' lists more than %d pblocks", CFG_MAX_PBLOCKS);
+	c->arch.n_pblocks = (int)pbs->n;
+	for (size_t i = 0; i < pbs->n; i++) {
+		cfg_pblock *pb = &c->arch.pblocks[i];
+		const ytree_node *e = pbs->items[i];
+		char np[200];
+		snprintf(p, sizeof p, "architecture.pblocks[%zu]", i);
+		if (want_map(L, e, p) || check_keys(L, e, p, pb_keys))
+			return -1;
+		const ytree_node *nm = req(L, e, p, "name");
+		snprintf(np, sizeof np, "%s.name", p);
+		if (!nm || ident_node(L, nm, np, pb->name, sizeof pb->name))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->arch.pblocks[j].name, pb->name) == 0)
+				return fail(L, nm, "pblock '%s' is defined twice", pb->name);
+		if (get_int(L, e, p, "clb_tiles", 1, d->fabric.tiles_clb, &pb->clb_tiles) ||
+		    get_int(L, e, p, "dsp_tiles", 0, d->fabric.tiles_dsp, &pb->dsp_tiles) ||
+		    get_int(L, e, p, "bram_tiles", 0, d->fabric.tiles_bram, &pb->bram_tiles) ||
+		    get_int(L, e, p, "uram_sites", 0, (long long)d->resources.v[RES_URAM], &pb->uram_sites))
+			return -1;
+	}
+	return 0;
+}
+
+/* A name that must be one of the config's port maps / pblocks. */
+static int ref_node(ld_t *L, const ytree_node *n, const char *p, bool pblock, int *out)
+{
+	char name[PDS_NAME_MAX];
+	if (ident_node(L, n, p, name, sizeof name))
+		return -1;
+	*out = pblock ? cfg_find_pblock(L->c, name) : cfg_find_portmap(L->c, name);
+	if (*out < 0) {
+		char list[512] = "";
+		int cnt = pblock ? L->c->arch.n_pblocks : L->c->arch.n_port_maps;
+		for (int i = 0; i < cnt; i++) {
+			if (i)
+				strncat(list, ", ", sizeof list - strlen(list) - 1);
+			strncat(list,
+				pblock ? L->c->arch.pblocks[i].name : L->c->arch.port_maps[i].name,
+				sizeof list - strlen(list) - 1);
+		}
+		return fail(L, n, "'%s' names '%s', which is not a defined %s (defined: %s)", p, name,
+			    pblock ? "pblock" : "port map", *list ? list : "none");
+	}
+	return 0;
+}
+
+static int get_ref(ld_t *L, const ytree_node *map, const char *path, const char *key, bool pblock,
+		   int *out)
+{
+	char p[256];
+	const ytree_node *n = req(L, map, path, key);
+	if (!n)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	return ref_node(L, n, p, pblock, out);
+}
+
+/* ---------------------------------------------------------------- designs */
+
+static int mode_node(ld_t *L, const ytree_node *n, const char *p, arch_mode *m)
+{
+	char b[64];
+	if (n->kind == YTREE_SCALAR && !n->quoted && strcmp(n->str, "static") == 0)
+		*m = MODE_STATIC;
+	else if (n->kind == YTREE_SCALAR && !n->quoted && strcmp(n->str, "dpr") == 0)
+		*m = MODE_DPR;
+	else
+		return fail(L, n, "'%s' must be 'static' or 'dpr', got '%s'", p, shown(n, b, sizeof b));
+	return 0;
+}
+
+static int load_design(ld_t *L, const ytree_node *n, const char *P, design_t *d)
+{
+	static const char *const keys[] = {"mode", "clock_mhz", "tlmm", "prefill", "decode",
+					   "port_maps", "rp", NULL};
+	static const char *const tk[] = {"tables", "lanes", NULL};
+	static const char *const pk[] = {"pe", "lanes", "block", "burst_beats", "outstanding", NULL};
+	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", NULL};
+	static const char *const mk[] = {"prefill", "decode", NULL};
+	const cfg_t *c = L->c;
+	char p[200];
+	const ytree_node *v;
+	int maxb = c->dev.axi_max_burst_beats;
+
+	memset(d, 0, sizeof *d);
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if (!(v = req(L, n, P, "mode")))
+		return -1;
+	snprintf(p, sizeof p, "%s.mode", P);
+	if (mode_node(L, v, p, &d->mode) ||
+	    get_int(L, n, P, "clock_mhz", 1, c->dev.clock_max_mhz, &d->clock_mhz))
+		return -1;
+	snprintf(p, sizeof p, "%s.tlmm", P);
+	if (!(v = req(L, n, P, "tlmm")) || want_map(L, v, p) || check_keys(L, v, p, tk) ||
+	    get_int(L, v, p, "tables", 1, 4096, &d->tlmm_tables) ||
+	    get_int(L, v, p, "lanes", 1, 4096, &d->tlmm_lanes))
+		return -1;
+	snprintf(p, sizeof p, "%s.prefill", P);
+	if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
+	    get_int(L, v, p, "pe", 1, 4096, &d->pre_pe) ||
+	    get_int(L, v, p, "lanes", 1, c->model.head_dim, &d->pre_lanes) ||
+	    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
+	    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
+	    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
+		return -1;
+	snprintf(p, sizeof p, "%s.decode", P);
+	if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
+	    get_int(L, v, p, "lanes", 1, c->model.head_dim, &d->dec_lanes) ||
+	    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
+	    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding))
+		return -1;
+	snprintf(p, sizeof p, "%s.port_maps", P);
+	if (!(v = req(L, n, P, "port_maps")) || want_map(L, v, p) || check_keys(L, v, p, mk) ||
+	    get_ref(L, v, p, "prefill", false, &d->pm_pre) || get_ref(L, v, p, "decode", false, &d->pm_dec))
+		return -1;
+	const ytree_node *rp = ytree_get(n, "rp");
+	snprintf(p, sizeof p, "%s.rp", P);
+	d->rp = -1;
+	if (d->mode == MODE_DPR) {
+		if (!rp)
+			return fail(L, holder(n), "missing required key '%s' (a dpr design needs a pblock)", p);
+		if (ref_node(L, rp, p, true, &d->rp))
+			return -1;
+	} else if (rp) {
+		return fail(L, rp, "'%s' is only for mode 'dpr'; a static design has no reconfigurable partition", p);
+	}
+	return 0;
+}
+
+static int load_designs(ld_t *L, const ytree_node *n)
+{
+	cfg_t *c = L->c;
+	if (want_map(L, n, "designs"))
+		return -1;
+	if (n->n == 0 || n->n > CFG_MAX_DESIGNS)
+		return fail(L, n, "'designs' must define 1 to %d designs", CFG_MAX_DESIGNS);
+	c->n_designs = (int)n->n;
+	for (size_t i = 0; i < n->n; i++) {
+		cfg_design *cd = &c->designs[i];
+		char p[128];
+		char kp[200], b[64];
+		snprintf(kp, sizeof kp, "designs.%s", shown(n->keys[i], b, sizeof b));
+		if (ident_node(L, n->keys[i], kp, cd->name, sizeof cd->name))
+			return -1;
+		if (strcmp(cd->name, "best") == 0)
+			return fail(L, n->keys[i], "'designs.best' is reserved for the design a sweep chooses");
+		snprintf(p, sizeof p, "designs.%s", cd->name);
+		if (load_design(L, n->items[i], p, &cd->d))
+			return -1;
+	}
+	return 0;
+}
+
+static int load_space(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"modes", "clock_mhz", "tlmm_tables", "tlmm_lanes",
+					   "prefill_pe", "prefill_lanes", "prefill_block",
+					   "decode_lanes", "outstanding", "burst_beats",
+					   "port_maps_prefill", "port_maps_decode", "pblocks", NULL};
+	cfg_t *c = L->c;
+	cfg_space *s = &c->space;
+	const char *P = "design_space";
+	char p[200];
+
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	const ytree_node *m = req(L, n, P, "modes");
+	if (!m || want_seq(L, m, "design_space.modes"))
+		return -1;
+	if (m->n == 0)
+		return fail(L, m, "'design_space.modes' must list at least one of static, dpr");
+	for (size_t i = 0; i < m->n; i++) {
+		arch_mode md;
+		snprintf(p, sizeof p, "design_space.modes[%zu]", i);
+		if (mode_node(L, m->items[i], p, &md))
+			return -1;
+		bool *flag = md == MODE_STATIC ? &s->mode_static : &s->mode_dpr;
+		if (*flag)
+			return fail(L, m->items[i], "'design_space.modes' repeats '%s'", mode_names[md]);
+		*flag = true;
+	}
+	if (get_int_list(L, n, P, "clock_mhz", 1, c->dev.clock_max_mhz, s->clock_mhz, &s->n_clock) ||
+	    get_int_list(L, n, P, "tlmm_tables", 1, 4096, s->tlmm_tables, &s->n_tables) ||
+	    get_int_list(L, n, P, "tlmm_lanes", 1, 4096, s->tlmm_lanes, &s->n_tlanes) ||
+	    get_int_list(L, n, P, "prefill_pe", 1, 4096, s->pre_pe, &s->n_pre_pe) ||
+	    get_int_list(L, n, P, "prefill_lanes", 1, c->model.head_dim, s->pre_lanes, &s->n_pre_lanes) ||
+	    get_int_list(L, n, P, "prefill_block", 1, 4096, s->pre_block, &s->n_pre_block) ||
+	    get_int_list(L, n, P, "decode_lanes", 1, c->model.head_dim, s->dec_lanes, &s->n_dec_lanes) ||
+	    get_int_list(L, n, P, "outstanding", 1, 256, s->outstanding, &s->n_outst) ||
+	    get_int(L, n, P, "burst_beats", 1, c->dev.axi_max_burst_beats, &s->burst_beats))
+		return -1;
+	struct {
+		const char *key;
+		int *vals, *cnt;
+		bool pblock;
+	} refs[] = {{"port_maps_prefill", s->pm_pre, &s->n_pm_pre, false},
+		    {"port_maps_decode", s->pm_dec, &s->n_pm_dec, false},
+		    {"pblocks", s->rp, &s->n_rp, true}};
+	for (int r = 0; r < 3; r++) {
+		char kp[128];
+		snprintf(kp, sizeof kp, "%s.%s", P, refs[r].key);
+		const ytree_node *l = ytree_get(n, refs[r].key);
+		*refs[r].cnt = 0;
+		if (!l) {
+			if (refs[r].pblock && !s->mode_dpr)
+				continue;
+			return fail(L, holder(n), "missing required key '%s'", kp);
+		}
+		if (want_seq(L, l, kp))
+			return -1;
+		if (l->n == 0 || l->n > CFG_MAX_LIST)
+			return fail(L, l, "'%s' must list 1 to %d names", kp, CFG_MAX_LIST);
+		for (size_t i = 0; i < l->n; i++) {
+			snprintf(p, sizeof p, "%s[%zu]", kp, i);
+			if (ref_node(L, l->items[i], p, refs[r].pblock, &refs[r].vals[i]))
+				return -1;
+			for (size_t j = 0; j < i; j++)
+				if (refs[r].vals[j] == refs[r].vals[i])
+					return fail(L, l->items[i], "'%s' repeats a name", kp);
+		}
+		*refs[r].cnt = (int)l->n;
+	}
+	return 0;
+}
+
+static int load_constraints(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"utilisation_cap", "rp_routability_margin", "t_pre_max_s", NULL};
+	static const char *const uk[] = {"lut", "ff", "bram36", "uram", "dsp", NULL};
+	cfg_constraints *k = &L->c->cons;
+	const char *P = "constraints";
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	const ytree_node *u = req(L, n, P, "utilisation_cap");
+	if (!u || want_map(L, u, "constraints.utilisation_cap") ||
+	    check_keys(L, u, "constraints.utilisation_cap", uk))
+		return -1;
+	for (int i = 0; i < RES_N; i++)
+		if (get_num(L, u, "constraints.utilisation_cap", res_names[i], 0, true, 1, &k->util_cap.v[i]))
+			return -1;
+	if (get_num(L, n, P, "rp_routability_margin", 0, true, 1, &k->rp_margin) ||
+	    get_num(L, n, P, "t_pre_max_s", 0, true, 1e7, &k->t_pre_max_s))
+		return -1;
+	return 0;
+}
+
+static int load_objective(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"alpha", "prompt", "l_long", "l_short", NULL};
+	cfg_objective *o = &L->c->obj;
+	int maxc = L->c->model.max_context;
+	if (want_map(L, n, "objective") || check_keys(L, n, "objective", keys) ||
+	    get_num(L, n, "objective", "alpha", 0, false, 1, &o->alpha) ||
+	    get_int(L, n, "objective", "prompt", 1, maxc, &o->prompt) ||
+	    get_int(L, n, "objective", "l_long", 1, maxc, &o->l_long) ||
+	    get_int(L, n, "objective", "l_short", 1, maxc, &o->l_short))
+		return -1;
+	return 0;
+}
+
+/* ----------------------------------------------------------- measurements */
+
+static int point_list(ld_t *L, const ytree_node *map, const char *key, const char *xkey,
+		      const char *ykey, cfg_point *pts, int *np)
+{
+	const char *keys[] = {xkey, ykey, "source", "note", NULL};
+	char p[128], ip[160];
+	snprintf(p, sizeof p, "measurements.%s", key);
+	const ytree_node *s = req(L, map, "measurements", key);
+	if (!s || want_seq(L, s, p))
+		return -1;
+	if (s->n == 0 || s->n > CFG_MAX_MEAS)
+		return fail(L, s, "'%s' must list 1 to %d points", p, CFG_MAX_MEAS);
+	for (size_t i = 0; i < s->n; i++) {
+		const ytree_node *e = s->items[i];
+		char note[PDS_TEXT_MAX];
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (want_map(L, e, ip) || check_keys(L, e, ip, keys) ||
+		    get_int(L, e, ip, xkey, 1, L->c->model.max_context, &pts[i].prompt) ||
+		    get_num(L, e, ip, ykey, 0, true, 1e7, &pts[i].value) ||
+		    get_str(L, e, ip, "source", pts[i].source, sizeof pts[i].source))
+			return -1;
+		if (ytree_get(e, "note") && get_str(L, e, ip, "note", note, sizeof note))
+			return -1;
+	}
+	*np = (int)s->n;
+	return 0;
+}
+
+static int load_meas(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"fit_design", "dpr_design", "ttft", "decode",
+					   "prefill_attention_layer", "board_power_w",
+					   "baseline_resources", "table2", "pcap", "swap_ms", NULL};
+	static const char *const ak[] = {"prompt", "reversed_ms", "naive_ms", "source", NULL};
+	static const char *const vk[] = {"value", "source", NULL};
+	static const char *const t2k[] = {"source", "tlmm_static", "rmsnorm_findmax", "other_static",
+					  "prefill_rm", "decode_rm", "dynamic_region", NULL};
+	static const char *const pk[] = {"source", "points", NULL};
+	static const char *const ptk[] = {"bytes", "ms", NULL};
+	cfg_t *c = L->c;
+	cfg_meas *m = &c->meas;
+	const char *P = "measurements";
+	const ytree_node *v;
+	char p[160];
+
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if ((v = req(L, n, P, "fit_design")) == NULL ||
+	    ident_node(L, v, "measurements.fit_design", m->fit_design, sizeof m->fit_design))
+		return -1;
+	int fd = cfg_find_design(c, m->fit_design);
+	if (fd < 0 || c->designs[fd].d.mode != MODE_STATIC)
+		return fail(L, v, "'measurements.fit_design' must name a static design in 'designs', got '%s'",
+			    m->fit_design);
+	if ((v = req(L, n, P, "dpr_design")) == NULL ||
+	    ident_node(L, v, "measurements.dpr_design", m->dpr_design, sizeof m->dpr_design))
+		return -1;
+	int dd = cfg_find_design(c, m->dpr_design);
+	if (dd < 0 || c->designs[dd].d.mode != MODE_DPR)
+		return fail(L, v, "'measurements.dpr_design' must name a dpr design in 'designs', got '%s'",
+			    m->dpr_design);
+	if (point_list(L, n, "ttft", "prompt", "s", m->ttft, &m->n_ttft) ||
+	    point_list(L, n, "decode", "context", "tok_s", m->decode, &m->n_decode))
+		return -1;
+	const char *AP = "measurements.prefill_attention_layer";
+	if (!(v = req(L, n, P, "prefill_attention_layer")) || want_map(L, v, AP) ||
+	    check_keys(L, v, AP, ak) || get_int(L, v, AP, "prompt", 1, c->model.max_context, &m->attn_prompt) ||
+	    get_num(L, v, AP, "reversed_ms", 0, true, 1e7, &m->attn_reversed_ms) ||
+	    get_num(L, v, AP, "naive_ms", 0, true, 1e7, &m->attn_naive_ms) ||
+	    get_str(L, v, AP, "source", m->attn_source, sizeof m->attn_source))
+		return -1;
+	const char *BP = "measurements.board_power_w";
+	if (!(v = req(L, n, P, "board_power_w")) || want_map(L, v, BP) || check_keys(L, v, BP, vk) ||
+	    get_num(L, v, BP, "value", 0, true, 1e4, &m->board_power_w) ||
+	    get_str(L, v, BP, "source", m->power_source, sizeof m->power_source))
+		return -1;
+	if (get_res(L, n, P, "baseline_resources", &m->baseline_res, m->baseline_res_source,
+		    sizeof m->baseline_res_source))
+		return -1;
+	const char *TP = "measurements.table2";
+	if (!(v = req(L, n, P, "table2")) || want_map(L, v, TP) || check_keys(L, v, TP, t2k) ||
+	    get_str(L, v, TP, "source", m->t2_source, sizeof m->t2_source) ||
+	    get_res(L, v, TP, "tlmm_static", &m->t2_tlmm, NULL, 0) ||
+	    get_res(L, v, TP, "rmsnorm_findmax", &m->t2_rmsnorm, NULL, 0) ||
+	    get_res(L, v, TP, "other_static", &m->t2_other, NULL, 0) ||
+	    get_res(L, v, TP, "prefill_rm", &m->t2_pre, NULL, 0) ||
+	    get_res(L, v, TP, "decode_rm", &m->t2_dec, NULL, 0) ||
+	    get_res(L, v, TP, "dynamic_region", &m->t2_dynamic, NULL, 0))
+		return -1;
+	const char *PP = "measurements.pcap";
+	if (!(v = req(L, n, P, "pcap")) || want_map(L, v, PP) || check_keys(L, v, PP, pk) ||
+	    get_str(L, v, PP, "source", m->pcap_source, sizeof m->pcap_source))
+		return -1;
+	const ytree_node *pts = req(L, v, PP, "points");
+	if (!pts || want_seq(L, pts, "measurements.pcap.points"))
+		return -1;
+	if (pts->n < 2 || pts->n > CFG_MAX_MEAS)
+		return fail(L, pts, "'measurements.pcap.points' must list 2 to %d points", CFG_MAX_MEAS);
+	m->n_pcap = (int)pts->n;
+	for (size_t i = 0; i < pts->n; i++) {
+		snprintf(p, sizeof p, "measurements.pcap.points[%zu]", i);
+		const ytree_node *e = pts->items[i];
+		if (want_map(L, e, p) || check_keys(L, e, p, ptk) ||
+		    get_num(L, e, p, "bytes", 0, true, 1e10, &m->pcap_bytes[i]) ||
+		    get_num(L, e, p, "ms", 0, true, 1e7, &m->pcap_ms[i]))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (m->pcap_bytes[j] == m->pcap_bytes[i])
+				return fail(L, ytree_get(e, "bytes"),
+					    "'%s.bytes' repeats the size of point %zu; a rate needs distinct sizes", p, j);
+	}
+	const char *WP = "measurements.swap_ms";
+	if (!(v = req(L, n, P, "swap_ms")) || want_map(L, v, WP) || check_keys(L, v, WP, vk) ||
+	    get_num(L, v, WP, "value", 0, true, 1e7, &m->swap_ms) ||
+	    get_str(L, v, WP, "source", m->swap_source, sizeof m->swap_source))
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------- top level */
+
+static int cross_checks(ld_t *L, const ytree_node *root)
+{
+	cfg_t *c = L->c;
+	/* the objective's prompt must be one the workload evaluates */
+	bool found = false;
+	for (int i = 0; i < c->wl.n_prompts; i++)
+		found |= c->wl.prompts[i] == c->obj.prompt;
+	if (!found)
+		return fail(L, ytree_get(ytree_get(root, "objective"), "prompt"),
+			    "'objective.prompt' (%d) must be one of 'workload.prompts'", c->obj.prompt);
+	/* the longest prompt must leave room for the generated tokens */
+	int longest = 0;
+	for (int i = 0; i < c->wl.n_prompts; i++)
+		longest = c->wl.prompts[i] > longest ? c->wl.prompts[i] : longest;
+	if (longest + c->wl.gen_tokens > c->model.max_context)
+		return fail(L, ytree_get(ytree_get(root, "workload"), "gen_tokens"),
+			    "'workload.gen_tokens' (%d) after the prompt of %d tokens exceeds "
+			    "'model.max_context' (%d)",
+			    c->wl.gen_tokens, longest, c->model.max_context);
+	for (int i = 0; i < c->n_designs; i++) {
+		char err[256];
+		if (cfg_check_design(c, &c->designs[i].d, err, sizeof err))
+			return fail(L, holder(ytree_get(ytree_get(root, "designs"), c->designs[i].name)),
+				    "'designs.%s': %s", c->designs[i].name, err);
+	}
+	return 0;
+}
+
+int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"schema", "device", "model", "workload", "architecture",
+					   "designs", "design_space", "constraints", "objective",
+					   "calibration", "measurements", NULL};
+	ytree_doc *doc;
+	ld_t L = {name, err, errlen, c};
+
+	memset(c, 0, sizeof *c);
+	snprintf(c->path, sizeof c->path, "%s", name);
+	if (len > CFG_MAX_BYTES) {
+		snprintf(err, errlen, "%s:1:1: the file is larger than %u bytes, the most a config may be",
+			 name, CFG_MAX_BYTES);
+		return -1;
+	}
+	ytree_node *root = ytree_parse(name, buf, len, &doc, err, errlen);
+	if (!root)
+		return -1;
+	int rc = -1;
+	const ytree_node *v;
+	if (root->kind != YTREE_MAP) {
+		char b[64];
+		fail(&L, root, "the document must be a mapping of sections, got %s%s%s%s",
+		     is_null(root) ? "nothing" : kind_name(root), root->kind == YTREE_SCALAR && !is_null(root) ? " '" : "",
+		     root->kind == YTREE_SCALAR && !is_null(root) ? shown(root, b, sizeof b) : "",
+		     root->kind == YTREE_SCALAR && !is_null(root) ? "'" : "");
+		goto out;
+	}
+	if (check_keys(&L, root, "", keys))
+		goto out;
+	if (get_int(&L, root, "", "schema", 1, 1000000, &c->schema))
+		goto out;
+	if (c->schema != CFG_SCHEMA_VERSION) {
+		fail(&L, ytree_get(root, "schema"), "'schema' is %d; this pdswap reads schema %d", c->schema,
+		     CFG_SCHEMA_VERSION);
+		goto out;
+	}
+	if (!(v = req(&L, root, "", "device")) || load_device(&L, v) ||
+	    !(v = req(&L, root, "", "model")) || load_model(&L, v) ||
+	    !(v = req(&L, root, "", "workload")) || load_workload(&L, v) ||
+	    !(v = req(&L, root, "", "architecture")) || load_arch(&L, v) ||
+	    !(v = req(&L, root, "", "designs")) || load_designs(&L, v) ||
+	    !(v = req(&L, root, "", "design_space")) || load_space(&L, v) ||
+	    !(v = req(&L, root, "", "constraints")) || load_constraints(&L, v) ||
+	    !(v = req(&L, root, "", "objective")) || load_objective(&L, v) ||
+	    !(v = req(&L, root, "", "calibration")) || load_calibration(&L, v))
+		goto out;
+	if ((v = ytree_get(root, "measurements")) != NULL) {
+		if (load_meas(&L, v))
+			goto out;
+		c->has_meas = true;
+	}
+	if (cross_checks(&L, root))
+		goto out;
+	c->text = malloc(len + 1);
+	if (!c->text) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		goto out;
+	}
+	memcpy(c->text, buf, len);
+	c->text[len] = '\0';
+	c->text_len = len;
+	sha256_hex(buf, len, c->sha256);
+	rc = 0;
+out:
+	ytree_free(doc);
+	if (rc)
+		memset(c, 0, sizeof *c);
+	return rc;
+}
+
+int config_load(cfg_t *c, const char *path, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (len < cap)
+			break;
+		if (cap > CFG_MAX_BYTES) /* read one block past the limit, then stop */
+			break;
+		char *nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	int rerr = ferror(f);
+	fclose(f);
+	if (!buf || rerr) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(errno) : "out of memory");
+		free(buf);
+		return -1;
+	}
+	int rc = config_load_buffer(c, path, buf, len, err, errlen);
+	free(buf);
+	return rc;
+}

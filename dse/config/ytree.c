@@ -1,0 +1,632 @@
+/*
+ * ytree.c - libyaml events to a positioned node tree.
+ *
+ * The builder keeps an explicit stack of open collections (no recursion,
+ * so hostile nesting cannot overflow the C stack) and an arena that owns
+ * every node and string.  Anchors are recorded as they open and marked
+ * complete when they close; an alias may only name a complete node, which
+ * it then shares.  Anchors are found through a hash table and every alias
+ * counts towards YTREE_MAX_NODES, so a file of many anchors and aliases costs
+ * time linear in its size.  Duplicate keys are found per mapping by sorting
+ * its keys once the mapping closes, so a mapping of n keys costs O(n log n).
+ *
+ * Positions: libyaml counts marks in characters; the tree stores byte
+ * offsets (for write-back into the original text), converted by a cursor
+ * that walks the UTF-8 text from one mark to the next.  Lines and columns
+ * stay in characters, as an editor shows them.  The input is read as UTF-8
+ * whatever its byte-order mark says.
+ */
+#include "config/ytree.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+} chunk;
+
+typedef struct {
+	char *name;
+	ytree_node *node;
+	bool complete;
+} anchor;
+
+struct ytree_doc {
+	chunk *chunks;
+	anchor *anchors;
+	size_t n_anchors, cap_anchors;
+	size_t *slots; /* hash table of anchor indices + 1 (0 = empty) */
+	size_t n_slots;
+	size_t n_nodes;
+};
+
+/* Character index -> byte offset in a UTF-8 buffer, walked incrementally. */
+typedef struct {
+	const unsigned char *buf;
+	size_t len;
+	size_t ch, byte;
+} cursor;
+
+static bool is_cont(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+static size_t cursor_byte(cursor *k, size_t ch)
+{
+	while (k->ch < ch && k->byte < k->len) {
+		k->byte++;
+		while (k->byte < k->len && is_cont(k->buf[k->byte]))
+			k->byte++;
+		k->ch++;
+	}
+	while (k->ch > ch && k->byte > 0) {
+		k->byte--;
+		while (k->byte > 0 && is_cont(k->buf[k->byte]))
+			k->byte--;
+		k->ch--;
+	}
+	return k->byte;
+}
+
+typedef struct {
+	ytree_node *node;
+	ytree_node *pending_key; /* mappings: key read, value not yet */
+	size_t cap;
+	int anchor_idx;       /* -1 if none */
+} frame;
+
+static void *arena_alloc(ytree_doc *d, size_t size)
+{
+	size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	chunk *c = d->chunks;
+	if (!c || c->cap - c->used < size) {
+		size_t cap = size > 65536 ? size : 65536;
+		c = malloc(sizeof(chunk) + cap);
+		if (!c)
+			return NULL;
+		c->cap = cap;
+		c->used = 0;
+		c->next = d->chunks;
+		d->chunks = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += size;
+	return p;
+}
+
+void ytree_free(ytree_doc *d)
+{
+	if (!d)
+		return;
+	while (d->chunks) {
+		chunk *n = d->chunks->next;
+		free(d->chunks);
+		d->chunks = n;
+	}
+	for (size_t i = 0; i < d->n_anchors; i++)
+		free(d->anchors[i].name);
+	free(d->anchors);
+	free(d->slots);
+	free(d);
+}
+
+static void fmt_err(char *err, size_t errlen, const char *name, int line, int col,
+		    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%d:%d: %s", name, line, col, msg);
+}
+
+/*
+ * Line and column (1-based) of a byte offset, for reader errors, counted
+ * as libyaml counts its marks: columns in characters, and CR LF, CR, LF,
+ * NEL (U+0085), LS and PS (U+2028/9) each end a line.
+ */
+static void offset_pos(const char *text, size_t len, size_t off, int *line, int *col)
+{
+	const unsigned char *b = (const unsigned char *)text;
+	int l = 1, c = 1;
+	if (off > len)
+		off = len;
+	for (size_t i = 0; i < off; i++) {
+		if (b[i] == '\n' || (b[i] == '\r' && !(i + 1 < len && b[i + 1] == '\n')) ||
+		    (b[i] == 0xC2 && i + 1 < len && b[i + 1] == 0x85) ||
+		    (b[i] == 0xE2 && i + 2 < len && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9))) {
+			l++;
+			c = 1;
+			while (i + 1 < off && is_cont(b[i + 1]))
+				i++;
+		} else if (!is_cont(b[i])) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/*
+ * Tags of the core schema that fit the node's kind: !!str, !!int,
+ * !!float, !!bool and !!null on scalars, !!seq on sequences, !!map on
+ * mappings, and the non-specific "!".  Anything else is refused.
+ */
+static bool tag_ok(const unsigned char *tag, ytree_kind kind, bool *quoted, bool *null_tag)
+{
+	if (!tag || strcmp((const char *)tag, "!") == 0)
+		return true;
+	static const char *const core = "tag:yaml.org,2002:";
+	size_t n = strlen(core);
+	if (strncmp((const char *)tag, core, n) != 0)
+		return false;
+	const char *t = (const char *)tag + n;
+	if (kind == YTREE_SEQ)
+		return strcmp(t, "seq") == 0;
+	if (kind == YTREE_MAP)
+		return strcmp(t, "map") == 0;
+	if (strcmp(t, "str") == 0) {
+		*quoted = true;
+		return true;
+	}
+	if (strcmp(t, "null") == 0) {
+		*null_tag = true;
+		return true;
+	}
+	return strcmp(t, "int") == 0 || strcmp(t, "float") == 0 || strcmp(t, "bool") == 0;
+}
+
+/* The tag as written for messages ("!!int" for the core schema's). */
+static const char *tag_shown(const unsigned char *tag, char *buf, size_t sz)
+{
+	static const char *const core = "tag:yaml.org,2002:";
+	size_t n = strlen(core);
+	if (strncmp((const char *)tag, core, n) == 0)
+		snprintf(buf, sz, "!!%.60s", (const char *)tag + n);
+	else
+		snprintf(buf, sz, "%.60s", (const char *)tag);
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 32 || (unsigned char)*p > 126)
+			*p = '?';
+	return buf;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const ytree_node *x = *(ytree_node *const *)a, *y = *(ytree_node *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r = memcmp(x->str, y->str, n);
+	if (r)
+		return r;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->start < y->start ? -1 : (x->start > y->start);
+}
+
+/* Returns the duplicate key that comes later in the file, or NULL. */
+static ytree_node *find_duplicate(ytree_doc *d, ytree_node *map)
+{
+	if (map->n < 2)
+		return NULL;
+	ytree_node **ks = malloc(map->n * sizeof *ks);
+	if (!ks)
+		return NULL;
+	memcpy(ks, map->keys, map->n * sizeof *ks);
+	qsort(ks, map->n, sizeof *ks, key_cmp);
+	ytree_node *dup = NULL;
+	for (size_t i = 1; i < map->n; i++) {
+		if (ks[i]->len == ks[i - 1]->len && memcmp(ks[i]->str, ks[i - 1]->str, ks[i]->len) == 0) {
+			if (!dup || ks[i]->start < dup->start)
+				dup = ks[i];
+		}
+	}
+	free(ks);
+	(void)d;
+	return dup;
+}
+
+static int push_item(ytree_doc *d, frame *f, ytree_node *key, ytree_node *val)
+{
+	ytree_node *p = f->node;
+	if (p->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		ytree_node **items = arena_alloc(d, cap * sizeof *items);
+		if (!items)
+			return -1;
+		if (p->n)
+			memcpy(items, p->items, p->n * sizeof *items);
+		p->items = items;
+		if (p->kind == YTREE_MAP) {
+			ytree_node **keys = arena_alloc(d, cap * sizeof *keys);
+			if (!keys)
+				return -1;
+			if (p->n)
+				memcpy(keys, p->keys, p->n * sizeof *keys);
+			p->keys = keys;
+		}
+		f->cap = cap;
+	}
+	if (p->kind == YTREE_MAP)
+		p->keys[p->n] = key;
+	p->items[p->n++] = val;
+	return 0;
+}
+
+/* FNV-1a of an anchor name. */
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* Slot of `name` in the table: the one holding it, or the empty one where it goes. */
+static size_t anchor_slot(const ytree_doc *d, const char *name)
+{
+	size_t i = name_hash(name) & (d->n_slots - 1);
+	while (d->slots[i] && strcmp(d->anchors[d->slots[i] - 1].name, name) != 0)
+		i = (i + 1) & (d->n_slots - 1);
+	return i;
+}
+
+/* Keep the table at most half full (power-of-two size, linear probing). */
+static int anchor_grow(ytree_doc *d)
+{
+	if (2 * (d->n_anchors + 1) <= d->n_slots)
+		return 0;
+	size_t n = d->n_slots ? 2 * d->n_slots : 16;
+	size_t *old = d->slots, n_old = d->n_slots;
+	d->slots = calloc(n, sizeof *d->slots);
+	if (!d->slots) {
+		d->slots = old;
+		return -1;
+	}
+	d->n_slots = n;
+	for (size_t i = 0; i < n_old; i++)
+		if (old[i])
+			d->slots[anchor_slot(d, d->anchors[old[i] - 1].name)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* Record an anchor; a later anchor of the same name replaces the earlier one. */
+static int add_anchor(ytree_doc *d, const unsigned char *name, ytree_node *node)
+{
+	if (d->n_anchors == d->cap_anchors) {
+		size_t cap = d->cap_anchors ? d->cap_anchors * 2 : 8;
+		anchor *a = realloc(d->anchors, cap * sizeof *a);
+		if (!a)
+			return -1;
+		d->anchors = a;
+		d->cap_anchors = cap;
+	}
+	if (anchor_grow(d))
+		return -1;
+	char *s = strdup((const char *)name);
+	if (!s)
+		return -1;
+	d->anchors[d->n_anchors].name = s;
+	d->anchors[d->n_anchors].node = node;
+	d->anchors[d->n_anchors].complete = false;
+	d->slots[anchor_slot(d, s)] = d->n_anchors + 1;
+	return (int)d->n_anchors++;
+}
+
+static anchor *find_anchor(ytree_doc *d, const unsigned char *name)
+{
+	if (!d->n_slots)
+		return NULL;
+	size_t i = anchor_slot(d, (const char *)name);
+	return d->slots[i] ? &d->anchors[d->slots[i] - 1] : NULL;
+}
+
+static ytree_node *new_node(ytree_doc *d, ytree_kind kind, const yaml_event_t *ev, cursor *k)
+{
+	ytree_node *n = arena_alloc(d, sizeof *n);
+	if (!n)
+		return NULL;
+	memset(n, 0, sizeof *n);
+	n->kind = kind;
+	n->line = (int)ev->start_mark.line + 1;
+	n->col = (int)ev->start_mark.column + 1;
+	n->start = cursor_byte(k, ev->start_mark.index);
+	n->end = cursor_byte(k, ev->end_mark.index);
+	d->n_nodes++;
+	return n;
+}
+
+/* Attach a complete node to the open collection on top of the stack. */
+static int attach(ytree_doc *d, frame *p, ytree_node *node, char *err, size_t errlen, const char *name)
+{
+	if (p->node->kind == YTREE_SEQ)
+		return push_item(d, p, NULL, node) < 0 ? -2 : 0;
+	if (!p->pending_key) {
+		if (node->kind != YTREE_SCALAR) {
+			fmt_err(err, errlen, name, node->line, node->col,
+				"a mapping key must be plain text, not a %s",
+				node->kind == YTREE_MAP ? "mapping" : "sequence");
+			return -1;
+		}
+		if (!node->quoted && strcmp(node->str, "<<") == 0) {
+			fmt_err(err, errlen, name, node->line, node->col,
+				"merge keys ('<<') are not supported; write the keys out");
+			return -1;
+		}
+		p->pending_key = node;
+		return 0;
+	}
+	if (!node->key)
+		node->key = p->pending_key;
+	if (push_item(d, p, p->pending_key, node) < 0)
+		return -2;
+	p->pending_key = NULL;
+	return 0;
+}
+
+ytree_node *ytree_parse(const char *name, const char *buf, size_t len, ytree_doc **docp, char *err,
+		  size_t errlen)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	const unsigned char *ub = (const unsigned char *)buf;
+	frame stack[YTREE_MAX_DEPTH + 1];
+	cursor k = {ub, len, 0, 0};
+	int depth = 0;
+	ytree_node *root = NULL;
+	int ndocs = 0;
+	bool done = false, failed = false;
+
+	*docp = NULL;
+	if (len >= 2 && ((ub[0] == 0xFE && ub[1] == 0xFF) || (ub[0] == 0xFF && ub[1] == 0xFE))) {
+		fmt_err(err, errlen, name, 1, 1,
+			"the file starts with a UTF-16 byte-order mark; a config must be UTF-8 text");
+		return NULL;
+	}
+	ytree_doc *d = calloc(1, sizeof *d);
+	if (!d) {
+		snprintf(err, errlen, "%s:1:1: out of memory", name);
+		return NULL;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err, errlen, "%s:1:1: cannot initialise the YAML parser", name);
+		free(d);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, ub, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+	while (!done && !failed) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			int line, col;
+			if (parser.error == YAML_READER_ERROR) {
+				offset_pos(buf, len, parser.problem_offset, &line, &col);
+				if (parser.problem_value >= 0 && parser.problem_offset < len)
+					fmt_err(err, errlen, name, line, col,
+						"not valid YAML text: %s (byte 0x%02x at offset %zu)",
+						parser.problem ? parser.problem : "unreadable input",
+						(unsigned)ub[parser.problem_offset], parser.problem_offset);
+				else
+					fmt_err(err, errlen, name, line, col, "not valid YAML text: %s at offset %zu",
+						parser.problem ? parser.problem : "unreadable input",
+						parser.problem_offset);
+			} else if (parser.error == YAML_MEMORY_ERROR) {
+				fmt_err(err, errlen, name, 1, 1, "out of memory while parsing");
+			} else {
+				line = (int)parser.problem_mark.line + 1;
+				col = (int)parser.problem_mark.column + 1;
+				fmt_err(err, errlen, name, line, col, "YAML syntax error: %s%s%s",
+					parser.problem ? parser.problem : "malformed input",
+					parser.context ? " " : "", parser.context ? parser.context : "");
+			}
+			failed = true;
+			break;
+		}
+		int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
+		ytree_node *node = NULL;
+		bool opens = false;
+		const unsigned char *anchor_name = NULL;
+		char tb[80];
+
+		switch (ev.type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_NO_EVENT:
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++ndocs > 1) {
+				fmt_err(err, errlen, name, line, col,
+					"more than one YAML document; a config is a single mapping");
+				failed = true;
+			}
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			break;
+		case YAML_ALIAS_EVENT: {
+			anchor *a = find_anchor(d, ev.data.alias.anchor);
+			if (d->n_nodes >= YTREE_MAX_NODES) {
+				fmt_err(err, errlen, name, line, col,
+					"more than %d YAML nodes (aliases count as nodes)", YTREE_MAX_NODES);
+				failed = true;
+			} else if (!a) {
+				fmt_err(err, errlen, name, line, col, "alias '*%s' has no anchor",
+					ev.data.alias.anchor);
+				failed = true;
+			} else if (!a->complete) {
+				fmt_err(err, errlen, name, line, col,
+					"alias '*%s' refers to a node that contains it", a->name);
+				failed = true;
+			} else if (depth > 0 && stack[depth - 1].node->kind == YTREE_MAP &&
+				   !stack[depth - 1].pending_key) {
+				fmt_err(err, errlen, name, line, col,
+					"alias '*%s' used as a mapping key; keys must be plain text",
+					ev.data.alias.anchor);
+				failed = true;
+			} else {
+				node = a->node;
+				d->n_nodes++;
+			}
+			break;
+		}
+		case YAML_SCALAR_EVENT: {
+			bool quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+			bool null_tag = false;
+			if (!tag_ok(ev.data.scalar.tag, YTREE_SCALAR, &quoted, &null_tag)) {
+				fmt_err(err, errlen, name, line, col, "unsupported tag '%s' on a scalar",
+					tag_shown(ev.data.scalar.tag, tb, sizeof tb));
+				failed = true;
+				break;
+			}
+			if (d->n_nodes >= YTREE_MAX_NODES) {
+				fmt_err(err, errlen, name, line, col, "more than %d YAML nodes", YTREE_MAX_NODES);
+				failed = true;
+				break;
+			}
+			node = new_node(d, YTREE_SCALAR, &ev, &k);
+			if (!node)
+				goto nomem;
+			node->str = arena_alloc(d, ev.data.scalar.length + 1);
+			if (!node->str)
+				goto nomem;
+			memcpy(node->str, ev.data.scalar.value, ev.data.scalar.length);
+			node->str[ev.data.scalar.length] = '\0';
+			node->len = ev.data.scalar.length;
+			node->quoted = quoted;
+			node->null_tag = null_tag;
+			anchor_name = ev.data.scalar.anchor;
+			break;
+		}
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT: {
+			bool q = false, nt = false;
+			ytree_kind kind = ev.type == YAML_SEQUENCE_START_EVENT ? YTREE_SEQ : YTREE_MAP;
+			const unsigned char *tag = kind == YTREE_SEQ ? ev.data.sequence_start.tag
+								  : ev.data.mapping_start.tag;
+			if (!tag_ok(tag, kind, &q, &nt)) {
+				fmt_err(err, errlen, name, line, col, "unsupported tag '%s' on a %s",
+					tag_shown(tag, tb, sizeof tb), kind == YTREE_SEQ ? "sequence" : "mapping");
+				failed = true;
+				break;
+			}
+			if (depth >= YTREE_MAX_DEPTH) {
+				fmt_err(err, errlen, name, line, col,
+					"nested deeper than %d levels", YTREE_MAX_DEPTH);
+				failed = true;
+				break;
+			}
+			if (d->n_nodes >= YTREE_MAX_NODES) {
+				fmt_err(err, errlen, name, line, col, "more than %d YAML nodes", YTREE_MAX_NODES);
+				failed = true;
+				break;
+			}
+			node = new_node(d, kind, &ev, &k);
+			if (!node)
+				goto nomem;
+			opens = true;
+			anchor_name = kind == YTREE_SEQ ? ev.data.sequence_start.anchor
+						     : ev.data.mapping_start.anchor;
+			break;
+		}
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT: {
+			frame *f = &stack[depth - 1];
+			f->node->end = cursor_byte(&k, ev.end_mark.index);
+			if (f->node->kind == YTREE_MAP) {
+				ytree_node *dup = find_duplicate(d, f->node);
+				if (dup) {
+					char b[64];
+					size_t j = 0;
+					for (size_t i = 0; i < dup->len && j + 1 < sizeof b; i++)
+						b[j++] = ((unsigned char)dup->str[i] >= 32 &&
+							  (unsigned char)dup->str[i] < 127) ? dup->str[i] : '?';
+					b[j] = '\0';
+					fmt_err(err, errlen, name, dup->line, dup->col,
+						"duplicate key '%s'", b);
+					failed = true;
+					break;
+				}
+			}
+			if (f->anchor_idx >= 0)
+				d->anchors[f->anchor_idx].complete = true;
+			node = f->node;
+			depth--;
+			break;
+		}
+		}
+
+		if (failed || !node) {
+			yaml_event_delete(&ev);
+			continue;
+		}
+
+		int aidx = -1;
+		if (anchor_name) {
+			aidx = add_anchor(d, anchor_name, node);
+			if (aidx < 0)
+				goto nomem;
+			if (!opens)
+				d->anchors[aidx].complete = true;
+		}
+
+		if (opens) {
+			/* attach when it closes; remember it now */
+			stack[depth].node = node;
+			stack[depth].pending_key = NULL;
+			stack[depth].cap = 0;
+			stack[depth].anchor_idx = aidx;
+			depth++;
+			yaml_event_delete(&ev);
+			continue;
+		}
+
+		/* a complete node (scalar, alias, or a collection just closed) */
+		if (depth == 0) {
+			root = node;
+		} else {
+			int rc = attach(d, &stack[depth - 1], node, err, errlen, name);
+			if (rc == -2)
+				goto nomem;
+			if (rc)
+				failed = true;
+		}
+		yaml_event_delete(&ev);
+		continue;
+nomem:
+		yaml_event_delete(&ev);
+		fmt_err(err, errlen, name, line, col, "out of memory");
+		failed = true;
+	}
+	yaml_parser_delete(&parser);
+	if (!failed && !root) {
+		fmt_err(err, errlen, name, 1, 1,
+			"no YAML document: the file is empty or holds only comments; expected a mapping");
+		failed = true;
+	}
+	if (failed) {
+		ytree_free(d);
+		return NULL;
+	}
+	*docp = d;
+	return root;
+}
+
+ytree_node *ytree_get(const ytree_node *map, const char *key)
+{
+	if (!map || map->kind != YTREE_MAP)
+		return NULL;
+	size_t kl = strlen(key);
+	for (size_t i = 0; i < map->n; i++)
+		if (map->keys[i]->len == kl && memcmp(map->keys[i]->str, key, kl) == 0)
+			return map->items[i];
+	return NULL;
+}

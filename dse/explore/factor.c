@@ -1,0 +1,543 @@
+/*
+ * factor.c - the factorised evaluation of factor.h.
+ *
+ * Per chunk, each factor (linear, prefill attention, decode attention) is
+ * tabulated over the knobs it depends on that the chunk spans (the chunk
+ * fixes the others), so a table never has more entries than the chunk has
+ * points; a thread keeps its tables while consecutive chunks share the
+ * fixed digits the factor depends on.  Table entries come from perf_*
+ * on a design that carries the entry's digits, and the per-point
+ * combination repeats perf's expressions in perf's order: the results
+ * are identical, not merely close.
+ *
+ * The loop nest follows the knob order of space.h, outermost first, so
+ * the id of a point is the sum of digit * stride down the nest.
+ */
+#include "explore/factor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/engine.h"
+#include "models/perf.h"
+
+/* ---------------------------------------------------------------- tables */
+
+static const int lin_knobs[] = {SK_CLOCK, SK_TABLES, SK_TLANES};
+static const int pre_knobs[] = {SK_CLOCK, SK_OUTST, SK_PM_PRE, SK_PE, SK_PLANES, SK_BLOCK};
+static const int dec_knobs[] = {SK_CLOCK, SK_OUTST, SK_PM_DEC, SK_DLANES};
+
+enum { F_LIN, F_PRE, F_DEC, F_N };
+
+typedef struct {
+	int nk;
+	const int *knob;
+	bool valid;
+	int key[SK_N];        /* fixed digit per knob of the factor, -1 when spanned */
+	int64_t stride[SK_N]; /* table-index step per knob (0: fixed or not a factor knob) */
+	int64_t n, cap;       /* entries, allocated entries */
+	double *val;          /* n x width */
+} ftab;
+
+/*
+ * Entries computed before, by their digits: a direct-mapped cache per
+ * factor and thread, within FACTOR_CACHE_BYTES.  A chunk table is filled
+ * from it, so entries that recur across chunks (a factor whose knobs the
+ * chunk fixes differently from one chunk to the next) are computed once
+ * while they fit.  A colliding entry replaces the one in its slot.
+ */
+#define FACTOR_CACHE_BYTES (8u << 20)
+
+typedef struct {
+	uint64_t *key; /* UINT64_MAX: empty */
+	double *val;   /* cap x width */
+	size_t cap;    /* a power of two */
+} ecache;
+
+struct factor_scratch {
+	ftab t[F_N];
+	ecache ec[F_N];
+};
+
+struct fac {
+	const cfg_t *c;
+	const workload_t *w;
+	const space_t *s;
+	factor_layout L;
+	int width[F_N];
+	double capabs[RES_N];                      /* util_cap * device */
+	double rpcap[CFG_MAX_PBLOCKS][RES_N];      /* what an RM may use of a pblock */
+	double outcap[CFG_MAX_PBLOCKS][RES_N];     /* what the static region may use outside it */
+	double bytes[FACTOR_MAX_CTX];                 /* DDR bytes of one decode layer, per context */
+	double lm_s, tpre_max_s, alpha;
+	int layers;
+};
+
+/* entry layouts */
+#define LIN_DEC(f) ((f)->L.n_tp)            /* lin_dec_s */
+#define LIN_RES(f) ((f)->L.n_tp + 1)        /* r_static[RES_N] */
+#define LIN_FHZ(f) ((f)->L.n_tp + 1 + RES_N)
+#define PRE_RES(f) ((f)->L.n_tp)            /* r_pre[RES_N] */
+#define DEC_RES 0                            /* r_dec[RES_N], then att_s per context */
+#define DEC_ATT (RES_N)
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static void add_ctx(factor_layout *L, int x)
+{
+	for (int j = 0; j < L->n_ctx; j++)
+		if (L->ctx[j] == x)
+			return;
+	L->ctx[L->n_ctx++] = x;
+}
+
+fac *factor_new(const cfg_t *c, const workload_t *w, const space_t *s)
+{
+	fac *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	f->c = c;
+	f->w = w;
+	f->s = s;
+	factor_layout *L = &f->L;
+	for (int i = 0; i < c->wl.n_prompts; i++)
+		L->tp[L->n_tp++] = c->wl.prompts[i];
+	bool have = false;
+	for (int i = 0; i < L->n_tp; i++)
+		have |= L->tp[i] == c->obj.prompt;
+	if (!have)
+		L->tp[L->n_tp++] = c->obj.prompt;
+	qsort(L->tp, (size_t)L->n_tp, sizeof L->tp[0], cmp_int);
+	for (int i = 0; i < L->n_tp; i++)
+		if (L->tp[i] == c->obj.prompt)
+			L->i_obj = i;
+	for (int i = 0; i < c->wl.n_contexts; i++)
+		add_ctx(L, c->wl.contexts[i]);
+	add_ctx(L, c->obj.l_short);
+	add_ctx(L, c->obj.l_long);
+	qsort(L->ctx, (size_t)L->n_ctx, sizeof L->ctx[0], cmp_int);
+	for (int j = 0; j < L->n_ctx; j++) {
+		if (L->ctx[j] == c->obj.l_short)
+			L->j_short = j;
+		if (L->ctx[j] == c->obj.l_long)
+			L->j_long = j;
+	}
+	L->o_short = L->n_tp;
+	L->o_long = L->n_tp + 1;
+	L->o_energy = L->n_tp + 2;
+	L->o_lut = L->n_tp + 3;
+	L->n_obj = L->n_tp + 4;
+	f->width[F_LIN] = L->n_tp + 2 + RES_N;
+	f->width[F_PRE] = L->n_tp + RES_N;
+	f->width[F_DEC] = RES_N + L->n_ctx;
+	for (int t = 0; t < RES_N; t++)
+		f->capabs[t] = c->cons.util_cap.v[t] * c->dev.resources.v[t];
+	for (int r = 0; r < c->arch.n_pblocks; r++) {
+		res_t cap = engine_pblock_capacity(c, &c->arch.pblocks[r]);
+		for (int t = 0; t < RES_N; t++) {
+			f->rpcap[r][t] = perf_rp_usable(c, t, cap.v[t]);
+			f->outcap[r][t] = perf_outside_usable(c, t, cap.v[t]);
+		}
+	}
+	/* decode-layer bytes depend on the key count only: any design will do */
+	design_t d;
+	perf_ctx p;
+	space_design(s, 0, &d);
+	perf_prepare(&p, c, w, &d);
+	for (int j = 0; j < L->n_ctx; j++)
+		f->bytes[j] = perf_decode_layer(&p, L->ctx[j]).bytes;
+	f->lm_s = c->cal.lm_head_s.value;
+	f->tpre_max_s = c->cons.t_pre_max_s;
+	f->alpha = c->obj.alpha;
+	f->layers = w->layers;
+	return f;
+}
+
+void factor_free(fac *f)
+{
+	free(f);
+}
+
+const factor_layout *factor_get_layout(const fac *f)
+{
+	return &f->L;
+}
+
+factor_scratch *factor_scratch_new(void)
+{
+	factor_scratch *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->t[F_LIN].knob = lin_knobs;
+	x->t[F_LIN].nk = 3;
+	x->t[F_PRE].knob = pre_knobs;
+	x->t[F_PRE].nk = 6;
+	x->t[F_DEC].knob = dec_knobs;
+	x->t[F_DEC].nk = 4;
+	return x;
+}
+
+void factor_scratch_free(factor_scratch *x)
+{
+	if (!x)
+		return;
+	for (int i = 0; i < F_N; i++) {
+		free(x->t[i].val);
+		free(x->ec[i].key);
+		free(x->ec[i].val);
+	}
+	free(x);
+}
+
+void factor_buf_release(factor_buf *b)
+{
+	free(b->id);
+	free(b->v);
+	free(b->m);
+	memset(b, 0, sizeof *b);
+}
+
+/* One factor entry, from perf_* on a design that carries its digits. */
+static void fill(const fac *f, int which, const perf_ctx *p, double *e)
+{
+	const factor_layout *L = &f->L;
+	switch (which) {
+	case F_LIN:
+		for (int i = 0; i < L->n_tp; i++)
+			e[i] = perf_prefill_layer(p, L->tp[i], false).lin_s;
+		e[LIN_DEC(f)] = perf_decode_layer(p, f->c->obj.l_short).lin_s;
+		for (int t = 0; t < RES_N; t++)
+			e[LIN_RES(f) + t] = p->r_static.v[t];
+		e[LIN_FHZ(f)] = p->f_hz;
+		break;
+	case F_PRE:
+		for (int i = 0; i < L->n_tp; i++)
+			e[i] = perf_prefill_attn_s(p, L->tp[i], false);
+		for (int t = 0; t < RES_N; t++)
+			e[PRE_RES(f) + t] = p->r_pre.v[t];
+		break;
+	case F_DEC:
+		for (int j = 0; j < L->n_ctx; j++)
+			e[DEC_ATT + j] = perf_decode_layer(p, L->ctx[j]).att_s;
+		for (int t = 0; t < RES_N; t++)
+			e[DEC_RES + t] = p->r_dec.v[t];
+		break;
+	}
+}
+
+/*
+ * Make table `which` hold the entries a chunk of mode m whose first point
+ * has digits fd[] spans.  Kept as is when the fixed digits it depends on
+ * and the spanned knobs are the same as last time.
+ */
+static int ensure(const fac *f, factor_scratch *x, int which, const space_mode *m, const int fd[SK_N])
+{
+	ftab *t = &x->t[which];
+	int key[SK_N];
+	for (int k = 0; k < SK_N; k++)
+		key[k] = -2; /* not a factor knob */
+	for (int i = 0; i < t->nk; i++) {
+		int k = t->knob[i];
+		key[k] = k < m->fixed ? fd[k] : -1;
+	}
+	if (t->valid && memcmp(key, t->key, sizeof key) == 0)
+		return 0;
+	t->valid = false;
+	memcpy(t->key, key, sizeof key);
+	int64_t n = 1;
+	memset(t->stride, 0, sizeof t->stride);
+	for (int i = t->nk - 1; i >= 0; i--) {
+		int k = t->knob[i];
+		if (key[k] == -1) {
+			t->stride[k] = n;
+			n *= m->radix[k];
+		}
+	}
+	int wd = f->width[which];
+	if (n > t->cap) {
+		double *v = realloc(t->val, (size_t)n * (size_t)wd * sizeof *v);
+		if (!v)
+			return -1;
+		t->val = v;
+		t->cap = n;
+	}
+	t->n = n;
+	ecache *ec = &x->ec[which];
+	if (!ec->cap) {
+		size_t cap = 1;
+		while (2 * cap * ((size_t)wd * sizeof(double) + sizeof(uint64_t)) <= FACTOR_CACHE_BYTES)
+			cap *= 2;
+		ec->key = malloc(cap * sizeof *ec->key);
+		ec->val = malloc(cap * (size_t)wd * sizeof *ec->val);
+		if (!ec->key || !ec->val) {
+			free(ec->key);
+			free(ec->val);
+			ec->key = NULL;
+			ec->val = NULL;
+			return -1;
+		}
+		memset(ec->key, 0xff, cap * sizeof *ec->key);
+		ec->cap = cap;
+	}
+	int dg[SK_N];
+	for (int64_t e = 0; e < n; e++) {
+		memcpy(dg, fd, sizeof dg);
+		uint64_t k64 = 0;
+		for (int i = 0; i < t->nk; i++) {
+			int k = t->knob[i];
+			if (key[k] == -1)
+				dg[k] = (int)(e / t->stride[k] % m->radix[k]);
+			k64 = k64 << 7 | (uint64_t)dg[k]; /* digits < CFG_MAX_LIST <= 128 */
+		}
+		size_t slot = (size_t)((k64 * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (ec->cap - 1);
+		double *cv = ec->val + slot * (size_t)wd;
+		if (ec->key[slot] != k64) {
+			design_t d;
+			perf_ctx p;
+			space_design_digits(f->s, m, dg, &d);
+			perf_prepare(&p, f->c, f->w, &d);
+			fill(f, which, &p, cv);
+			ec->key[slot] = k64;
+		}
+		memcpy(t->val + (size_t)e * (size_t)wd, cv, (size_t)wd * sizeof *cv);
+	}
+	t->valid = true;
+	return 0;
+}
+
+/* ------------------------------------------------------------- combining */
+
+/* Resource check in perf_resources' order; returns 0 and the total LUTs, or 1. */
+static inline int res_ok(const fac *f, bool dpr, const double *s, const double *p, const double *d, int rp,
+			 double *lut)
+{
+	double tot_lut = 0;
+	for (int t = 0; t < RES_N; t++) {
+		double tot = dpr ? s[t] + (d[t] > p[t] ? d[t] : p[t]) : s[t] + (p[t] + d[t]);
+		if (tot > f->capabs[t])
+			return 1;
+		if (t == RES_LUT)
+			tot_lut = tot;
+	}
+	if (dpr)
+		for (int t = 0; t < RES_N; t++) {
+			double need = p[t] > d[t] ? p[t] : d[t];
+			if (need > f->rpcap[rp][t] || s[t] > f->outcap[rp][t])
+				return 1;
+		}
+	*lut = tot_lut;
+	return 0;
+}
+
+static inline void ttft_vec(const fac *f, const double *lin, const double *pre, double *v)
+{
+	for (int i = 0; i < f->L.n_tp; i++)
+		v[i] = f->layers * (lin[i] + pre[i]) + f->lm_s;
+}
+
+/*
+ * The decode figures at every context into m (step s, energy J per
+ * token, for each context in turn) and the decode part of the vector:
+ * steps at l_short and l_long, the weighted energy, LUTs.
+ */
+static inline void dec_vec(const fac *f, bool dpr, const double *lin, const double *dec, double lut,
+			   double *v, double *m)
+{
+	const factor_layout *L = &f->L;
+	double ld = lin[LIN_DEC(f)], fhz = lin[LIN_FHZ(f)];
+	double active = dpr ? lin[LIN_RES(f) + RES_LUT] + dec[DEC_RES + RES_LUT] : lut;
+	for (int j = 0; j < L->n_ctx; j++) {
+		double st = f->layers * (ld + dec[DEC_ATT + j]) + f->lm_s;
+		m[2 * j] = st;
+		m[2 * j + 1] = perf_power_from(&f->c->cal, active, fhz, f->layers * f->bytes[j] / st) * st;
+	}
+	v[L->o_short] = m[2 * L->j_short];
+	v[L->o_long] = m[2 * L->j_long];
+	v[L->o_energy] = f->alpha * m[2 * L->j_long + 1] + (1 - f->alpha) * m[2 * L->j_short + 1];
+	v[L->o_lut] = lut;
+}
+
+double factor_objective(const fac *f, const double *v)
+{
+	return v[f->L.i_obj] + f->alpha * v[f->L.o_long] + (1 - f->alpha) * v[f->L.o_short];
+}
+
+/* ------------------------------------------------------------------ point */
+
+int factor_point(const fac *f, int64_t id, double *v, double *m)
+{
+	int dg[SK_N];
+	if (space_digits(f->s, id, dg))
+		return -1;
+	const space_mode *sm = space_mode_of(f->s, id);
+	design_t d;
+	perf_ctx p;
+	space_design_digits(f->s, sm, dg, &d);
+	perf_prepare(&p, f->c, f->w, &d);
+	int wl = f->width[F_LIN], wp = f->width[F_PRE];
+	double e[2 * (FACTOR_MAX_TP + 2 + RES_N) + RES_N + FACTOR_MAX_CTX], mm[2 * FACTOR_MAX_CTX];
+	double *lin = e, *pre = e + wl, *dec = e + wl + wp;
+	fill(f, F_LIN, &p, lin);
+	fill(f, F_PRE, &p, pre);
+	fill(f, F_DEC, &p, dec);
+	bool dpr = sm->mode == MODE_DPR;
+	double lut;
+	ttft_vec(f, lin, pre, v);
+	if (!m)
+		m = mm;
+	if (res_ok(f, dpr, lin + LIN_RES(f), pre + PRE_RES(f), dec + DEC_RES, d.rp, &lut)) {
+		/* rejected before evaluation; the figures are still what the model gives */
+		lut = p.r_total.v[RES_LUT];
+		dec_vec(f, dpr, lin, dec, lut, v, m);
+		return FACTOR_REJECTED;
+	}
+	dec_vec(f, dpr, lin, dec, lut, v, m);
+	return v[f->L.i_obj] > f->tpre_max_s ? FACTOR_SLOW : FACTOR_FEASIBLE;
+}
+
+/* ------------------------------------------------------------------ chunk */
+
+static int buf_reserve(factor_buf *b, size_t more, int n_obj, int n_m)
+{
+	if (b->n + more <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 1024;
+	while (cap < b->n + more)
+		cap *= 2;
+	int64_t *id = realloc(b->id, cap * sizeof *id);
+	if (!id)
+		return -1;
+	b->id = id;
+	double *v = realloc(b->v, cap * (size_t)n_obj * sizeof *v);
+	if (!v)
+		return -1;
+	b->v = v;
+	double *m = realloc(b->m, cap * (size_t)n_m * sizeof *m);
+	if (!m)
+		return -1;
+	b->m = m;
+	b->cap = cap;
+	return 0;
+}
+
+int factor_chunk(const fac *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt)
+{
+	const space_mode *m = space_chunk_mode(f->s, chunk);
+	int64_t first, end;
+	if (!m || space_chunk_range(f->s, chunk, &first, &end))
+		return -1;
+	int fd[SK_N], lo[SK_N], hi[SK_N];
+	space_digits(f->s, first, fd);
+	for (int k = 0; k < SK_N; k++) {
+		lo[k] = k < m->fixed ? fd[k] : 0;
+		hi[k] = k < m->fixed ? fd[k] + 1 : m->radix[k];
+	}
+	for (int i = 0; i < F_N; i++)
+		if (ensure(f, x, i, m, fd))
+			return -1;
+	if (buf_reserve(out, (size_t)(end - first), f->L.n_obj, 2 * f->L.n_ctx))
+		return -1;
+
+	const ftab *TL = &x->t[F_LIN], *TP = &x->t[F_PRE], *TD = &x->t[F_DEC];
+	const int wl = f->width[F_LIN], wp = f->width[F_PRE], wd = f->width[F_DEC];
+	const int n_obj = f->L.n_obj, n_tp = f->L.n_tp, i_obj = f->L.i_obj, n_m = 2 * f->L.n_ctx;
+	const bool dpr = m->mode == MODE_DPR;
+	const int64_t *S = m->stride;
+
+	/* Grouped pruning on static + prefill is exact when no decode entry
+	 * is negative in that resource (sizes only add). */
+	bool prune_res[RES_N];
+	for (int t = 0; t < RES_N; t++) {
+		prune_res[t] = true;
+		if (!dpr)
+			for (int64_t e = 0; e < TD->n; e++)
+				if (TD->val[e * wd + DEC_RES + t] < 0)
+					prune_res[t] = false;
+	}
+	int rpv[CFG_MAX_LIST];
+	for (int r = 0; r < m->radix[SK_RP]; r++)
+		rpv[r] = space_value(f->s, SK_RP, r);
+
+	double ttft[FACTOR_MAX_TP];
+	int64_t pruned = 0, feasible = 0;
+	int dg[SK_N];
+	/* points of the chunk below one (lin, prefill) pair and below one pblock */
+	const int64_t per_rp = hi[SK_DLANES] - lo[SK_DLANES];
+	const int64_t inner = (hi[SK_RP] - lo[SK_RP]) * per_rp;
+
+	for (dg[SK_CLOCK] = lo[SK_CLOCK]; dg[SK_CLOCK] < hi[SK_CLOCK]; dg[SK_CLOCK]++)
+	for (dg[SK_OUTST] = lo[SK_OUTST]; dg[SK_OUTST] < hi[SK_OUTST]; dg[SK_OUTST]++)
+	for (dg[SK_PM_PRE] = lo[SK_PM_PRE]; dg[SK_PM_PRE] < hi[SK_PM_PRE]; dg[SK_PM_PRE]++)
+	for (dg[SK_PM_DEC] = lo[SK_PM_DEC]; dg[SK_PM_DEC] < hi[SK_PM_DEC]; dg[SK_PM_DEC]++)
+	for (dg[SK_TABLES] = lo[SK_TABLES]; dg[SK_TABLES] < hi[SK_TABLES]; dg[SK_TABLES]++)
+	for (dg[SK_TLANES] = lo[SK_TLANES]; dg[SK_TLANES] < hi[SK_TLANES]; dg[SK_TLANES]++) {
+		const double *lin = TL->val + wl * (dg[SK_CLOCK] * TL->stride[SK_CLOCK] +
+						    dg[SK_TABLES] * TL->stride[SK_TABLES] +
+						    dg[SK_TLANES] * TL->stride[SK_TLANES]);
+		const double *rs = lin + LIN_RES(f);
+		int64_t dbase = dg[SK_CLOCK] * TD->stride[SK_CLOCK] + dg[SK_OUTST] * TD->stride[SK_OUTST] +
+				dg[SK_PM_DEC] * TD->stride[SK_PM_DEC];
+		int64_t idl = m->base;
+		for (int k = 0; k <= SK_TLANES; k++)
+			idl += dg[k] * S[k];
+		for (dg[SK_PE] = lo[SK_PE]; dg[SK_PE] < hi[SK_PE]; dg[SK_PE]++)
+		for (dg[SK_PLANES] = lo[SK_PLANES]; dg[SK_PLANES] < hi[SK_PLANES]; dg[SK_PLANES]++)
+		for (dg[SK_BLOCK] = lo[SK_BLOCK]; dg[SK_BLOCK] < hi[SK_BLOCK]; dg[SK_BLOCK]++) {
+			const double *pre = TP->val + wp * (dg[SK_CLOCK] * TP->stride[SK_CLOCK] +
+							    dg[SK_OUTST] * TP->stride[SK_OUTST] +
+							    dg[SK_PM_PRE] * TP->stride[SK_PM_PRE] +
+							    dg[SK_PE] * TP->stride[SK_PE] +
+							    dg[SK_PLANES] * TP->stride[SK_PLANES] +
+							    dg[SK_BLOCK] * TP->stride[SK_BLOCK]);
+			const double *rp_ = pre + PRE_RES(f);
+			/* static + prefill over a cap: no decode engine or pblock helps */
+			bool over = false;
+			for (int t = 0; t < RES_N && !over; t++)
+				over = prune_res[t] && rs[t] + rp_[t] > f->capabs[t];
+			if (over) {
+				pruned += inner;
+				continue;
+			}
+			/* TTFT at the objective prompt does not depend on what follows */
+			ttft_vec(f, lin, pre, ttft);
+			if (ttft[i_obj] > f->tpre_max_s) {
+				pruned += inner;
+				continue;
+			}
+			for (dg[SK_RP] = lo[SK_RP]; dg[SK_RP] < hi[SK_RP]; dg[SK_RP]++) {
+				int rp = rpv[dg[SK_RP]];
+				if (dpr) {
+					/* the prefill RM must fit the pblock, the static region outside it */
+					bool nofit = false;
+					for (int t = 0; t < RES_N && !nofit; t++)
+						nofit = rp_[t] > f->rpcap[rp][t] || rs[t] > f->outcap[rp][t];
+					if (nofit) {
+						pruned += per_rp;
+						continue;
+					}
+				}
+				int64_t idr = idl + dg[SK_PE] * S[SK_PE] + dg[SK_PLANES] * S[SK_PLANES] +
+					      dg[SK_BLOCK] * S[SK_BLOCK] + dg[SK_RP] * S[SK_RP];
+				for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++) {
+					const double *dec = TD->val + wd * (dbase + dg[SK_DLANES] * TD->stride[SK_DLANES]);
+					double lut;
+					if (res_ok(f, dpr, rs, rp_, dec + DEC_RES, rp, &lut))
+						continue;
+					double *v = out->v + out->n * (size_t)n_obj;
+					memcpy(v, ttft, (size_t)n_tp * sizeof *v);
+					dec_vec(f, dpr, lin, dec, lut, v, out->m + out->n * (size_t)n_m);
+					out->id[out->n++] = idr + dg[SK_DLANES] * S[SK_DLANES];
+					feasible++;
+				}
+			}
+		}
+	}
+	cnt->points += end - first;
+	cnt->pruned += pruned;
+	cnt->feasible += feasible;
+	return 0;
+}

@@ -1,0 +1,293 @@
+/*
+ * recheck.c - the DES re-check of recheck.h: worker threads run the DES
+ * for the items left, the calling thread stores them in batches.
+ */
+#include "explore/recheck.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim/des.h"
+#include "explore/progress.h"
+
+#define STORE_EVERY_S 0.1 /* seconds between commits (at most) */
+
+static void add_len(recheck_lengths *L, int x, bool prompt, bool ctx)
+{
+	int i = recheck_length_index(L, x);
+	if (i >= 0) {
+		L->prompt[i] |= prompt;
+		L->ctx[i] |= ctx;
+		return;
+	}
+	i = L->n++;
+	while (i > 0 && L->len[i - 1] > x) {
+		L->len[i] = L->len[i - 1];
+		L->prompt[i] = L->prompt[i - 1];
+		L->ctx[i] = L->ctx[i - 1];
+		i--;
+	}
+	L->len[i] = x;
+	L->prompt[i] = prompt;
+	L->ctx[i] = ctx;
+}
+
+void recheck_lengths_init(recheck_lengths *L, const cfg_t *c)
+{
+	memset(L, 0, sizeof *L);
+	for (int i = 0; i < c->wl.n_prompts; i++)
+		add_len(L, c->wl.prompts[i], true, false);
+	add_len(L, c->obj.prompt, true, false);
+	for (int i = 0; i < c->wl.n_contexts; i++)
+		add_len(L, c->wl.contexts[i], false, true);
+	add_len(L, c->obj.l_short, false, true);
+	add_len(L, c->obj.l_long, false, true);
+}
+
+int recheck_length_index(const recheck_lengths *L, int x)
+{
+	for (int i = 0; i < L->n; i++)
+		if (L->len[i] == x)
+			return i;
+	return -1;
+}
+
+double recheck_objective(const cfg_t *c, const recheck_lengths *L, const recheck_item *it, double *ttft_s)
+{
+	const cfg_objective *o = &c->obj;
+	const double *vp = it->v + (size_t)recheck_length_index(L, o->prompt) * RECHECK_N;
+	const double *vl = it->v + (size_t)recheck_length_index(L, o->l_long) * RECHECK_N;
+	const double *vs = it->v + (size_t)recheck_length_index(L, o->l_short) * RECHECK_N;
+	*ttft_s = vp[RECHECK_TTFT];
+	return vp[RECHECK_TTFT] + o->alpha * vl[RECHECK_STEP] + (1 - o->alpha) * vs[RECHECK_STEP];
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* One item: every length, as the header says. */
+static void simulate(const recheck_ctx *x, recheck_item *it)
+{
+	des_opts o = {0};
+	des_result r;
+	for (int i = 0; i < x->L->n; i++) {
+		double *v = it->v + (size_t)i * RECHECK_N;
+		for (int k = 0; k < RECHECK_N; k++)
+			v[k] = NAN;
+		int L = x->L->len[i];
+		if (x->L->prompt[i]) {
+			if (des_run(x->c, x->w, &it->d, L, 0, &o, &r, it->err, sizeof it->err))
+				goto bad;
+			v[RECHECK_TTFT] = r.ttft_s;
+			v[RECHECK_PREFILL] = r.prefill_s;
+			if (it->d.mode == MODE_DPR)
+				v[RECHECK_SWAP] = r.swap_exposed_s;
+		}
+		if (x->L->ctx[i]) {
+			if (des_run(x->c, x->w, &it->d, L > 1 ? L - 1 : 1, 1, &o, &r, it->err, sizeof it->err))
+				goto bad;
+			v[RECHECK_STEP] = r.dec_first_s;
+			v[RECHECK_TOK] = 1 / r.dec_first_s;
+			v[RECHECK_ENERGY] = r.energy_j_per_token;
+		}
+	}
+	return;
+bad:
+	it->failed = true;
+}
+
+typedef struct {
+	const recheck_ctx *x;
+	recheck_item *it;
+	size_t n;
+	atomic_size_t next;
+	atomic_int running;
+} job;
+
+static void *worker(void *arg)
+{
+	job *j = arg;
+	/* PDSWAP_DES_DELAY_MS slows every point down, for the tests that
+	 * signal a sweep while it re-checks; it changes no result */
+	const char *delay = getenv("PDSWAP_DES_DELAY_MS");
+	long delay_ms = delay ? strtol(delay, NULL, 10) : 0;
+	while (!*j->x->stop) {
+		size_t i = atomic_fetch_add(&j->next, 1);
+		if (i >= j->n)
+			break;
+		if (atomic_load(&j->it[i].state) == 0) {
+			simulate(j->x, &j->it[i]);
+			if (delay_ms > 0 && delay_ms < 100000) {
+				struct timespec ts = {delay_ms / 1000, delay_ms % 1000 * 1000000L};
+				nanosleep(&ts, NULL);
+			}
+			atomic_store(&j->it[i].state, 1);
+		}
+	}
+	atomic_fetch_sub(&j->running, 1);
+	return NULL;
+}
+
+/*
+ * Store every simulated item not yet stored, in one transaction.  Workers
+ * keep finishing items meanwhile: only the items written here (listed in
+ * `w`, n entries) are marked stored after the commit.
+ */
+static int store_batch(const recheck_ctx *x, recheck_item *it, size_t n, size_t *w, char *err, size_t errlen)
+{
+	size_t nw = 0;
+	for (size_t i = 0; i < n; i++)
+		if (atomic_load(&it[i].state) == 1 && !it[i].failed)
+			w[nw++] = i;
+	if (!nw)
+		return 0;
+	if (store_begin(x->s))
+		goto fail;
+	for (size_t k = 0; k < nw; k++) {
+		const recheck_item *t = &it[w[k]];
+		for (int l = 0; l < x->L->n; l++) {
+			const double *v = t->v + (size_t)l * RECHECK_N;
+			store_metric m = {x->run_id, t->id, "des", x->L->len[l], v[RECHECK_TTFT], v[RECHECK_PREFILL],
+					  v[RECHECK_TOK], v[RECHECK_STEP], v[RECHECK_ENERGY], v[RECHECK_SWAP]};
+			unsigned have = 0;
+			if (x->L->prompt[l])
+				have |= STORE_HAVE_PROMPT | (t->d.mode == MODE_DPR ? STORE_HAVE_SWAP : 0);
+			if (x->L->ctx[l])
+				have |= STORE_HAVE_DECODE;
+			if (store_put_metric(x->s, &m, have))
+				goto rollback;
+		}
+	}
+	if (store_commit(x->s))
+		goto rollback;
+	for (size_t k = 0; k < nw; k++)
+		atomic_store(&it[w[k]].state, 2);
+	return 0;
+rollback:
+	snprintf(err, errlen, "%s", store_errmsg(x->s));
+	store_rollback(x->s);
+	return -1;
+fail:
+	snprintf(err, errlen, "%s", store_errmsg(x->s));
+	return -1;
+}
+
+/* An item an earlier process stored: its rows back into v (state 2). */
+static int load(const recheck_ctx *x, recheck_item *it, char *err, size_t errlen)
+{
+	store_metric m;
+	for (int k = 0; k < x->L->n; k++) {
+		int rc = store_get_metric(x->s, x->run_id, it->id, "des", x->L->len[k], &m);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s", store_errmsg(x->s));
+			return -1;
+		}
+		if (rc == 1) {
+			if (k == 0)
+				return 0; /* not simulated yet */
+			snprintf(err, errlen, "%s: run %lld holds part of the DES figures of point %lld",
+				 store_path(x->s), (long long)x->run_id, (long long)it->id);
+			return -1;
+		}
+		double *v = it->v + (size_t)k * RECHECK_N;
+		v[RECHECK_TTFT] = m.ttft_s;
+		v[RECHECK_PREFILL] = m.prefill_s;
+		v[RECHECK_TOK] = m.decode_tok_s;
+		v[RECHECK_STEP] = m.decode_step_s;
+		v[RECHECK_ENERGY] = m.energy_j_per_token;
+		v[RECHECK_SWAP] = m.swap_exposed_s;
+	}
+	atomic_store(&it->state, 2);
+	return 0;
+}
+
+int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, size_t errlen)
+{
+	int64_t done0 = 0;
+	for (size_t i = 0; i < n; i++) {
+		atomic_init(&it[i].state, 0);
+		it[i].failed = false;
+		if (load(x, &it[i], err, errlen))
+			return -1;
+		done0 += atomic_load(&it[i].state) == 2;
+	}
+	job j = {.x = x, .it = it, .n = n};
+	atomic_init(&j.next, 0);
+	atomic_init(&j.running, 0);
+	pthread_t *tid = calloc((size_t)x->threads, sizeof *tid);
+	size_t *w = malloc((n ? n : 1) * sizeof *w);
+	int started = 0;
+	if (!w) {
+		free(tid);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* workers do not take SIGINT or SIGTERM: the handler runs on the
+	 * calling thread, and a worker's point is never cut short */
+	sigset_t stop_set, old_mask;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
+	int create_err = 0;
+	for (int i = 0; tid && i < x->threads; i++) {
+		atomic_fetch_add(&j.running, 1);
+		if ((create_err = pthread_create(&tid[i], NULL, worker, &j)) != 0) {
+			atomic_fetch_sub(&j.running, 1);
+			break;
+		}
+		started++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	if (!started) {
+		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
+		free(tid);
+		free(w);
+		return -1;
+	}
+	double t0 = now_s(), last = t0;
+	int rc = 0;
+	for (;;) {
+		bool finished = atomic_load(&j.running) == 0;
+		if (!finished) {
+			struct timespec ts = {0, 20 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+		if (rc == 0 && (finished || now_s() - last >= STORE_EVERY_S)) {
+			rc = store_batch(x, it, n, w, err, errlen);
+			last = now_s();
+		}
+		if (x->progress) {
+			int64_t nd = 0;
+			for (size_t i = 0; i < n; i++)
+				nd += atomic_load(&it[i].state) != 0;
+			progress_draw("points re-checked with the DES", nd, (int64_t)n, t0, done0, finished);
+		}
+		if (finished)
+			break;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	free(tid);
+	free(w);
+	if (rc)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (it[i].failed) {
+			snprintf(err, errlen, "DES of point %lld: %s", (long long)it[i].id, it[i].err);
+			return -1;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (atomic_load(&it[i].state) != 2)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * space.c - point ids, digits and chunks of the design space (space.h).
+ *
+ * A mode's id range is the product of its knob radices; strides are
+ * computed from the innermost knob outwards, so the innermost knob
+ * (decode lanes) moves fastest.  Everything is integer arithmetic on
+ * int64_t: a space of up to 64^11 points would overflow, but the config
+ * limits lists to CFG_MAX_LIST values and space_init() saturates at
+ * INT64_MAX / 2 for the caller to refuse.
+ */
+#include "explore/space.h"
+
+#include <string.h>
+
+const char *const space_knob_names[SK_N] = {
+	"clock_mhz",     "outstanding", "port_maps_prefill", "port_maps_decode",
+	"tlmm_tables",   "tlmm_lanes",  "prefill_pe",        "prefill_lanes",
+	"prefill_block", "pblocks",     "decode_lanes",
+};
+
+static int list_len(const cfg_space *sp, int k, arch_mode mode)
+{
+	switch (k) {
+	case SK_CLOCK: return sp->n_clock;
+	case SK_OUTST: return sp->n_outst;
+	case SK_PM_PRE: return sp->n_pm_pre;
+	case SK_PM_DEC: return sp->n_pm_dec;
+	case SK_TABLES: return sp->n_tables;
+	case SK_TLANES: return sp->n_tlanes;
+	case SK_PE: return sp->n_pre_pe;
+	case SK_PLANES: return sp->n_pre_lanes;
+	case SK_BLOCK: return sp->n_pre_block;
+	case SK_RP: return mode == MODE_DPR ? sp->n_rp : 1;
+	case SK_DLANES: return sp->n_dec_lanes;
+	}
+	return 0;
+}
+
+int space_value(const space_t *s, int k, int i)
+{
+	const cfg_space *sp = &s->c->space;
+	switch (k) {
+	case SK_CLOCK: return sp->clock_mhz[i];
+	case SK_OUTST: return sp->outstanding[i];
+	case SK_PM_PRE: return sp->pm_pre[i];
+	case SK_PM_DEC: return sp->pm_dec[i];
+	case SK_TABLES: return sp->tlmm_tables[i];
+	case SK_TLANES: return sp->tlmm_lanes[i];
+	case SK_PE: return sp->pre_pe[i];
+	case SK_PLANES: return sp->pre_lanes[i];
+	case SK_BLOCK: return sp->pre_block[i];
+	case SK_RP: return sp->n_rp ? sp->rp[i] : -1;
+	case SK_DLANES: return sp->dec_lanes[i];
+	}
+	return -1;
+}
+
+static void layout(space_mode *m, const cfg_space *sp, arch_mode mode, int64_t base, int64_t chunk_base)
+{
+	const int64_t cap = INT64_MAX / 2;
+	memset(m, 0, sizeof *m);
+	m->mode = mode;
+	m->base = base;
+	int64_t n = 1;
+	for (int k = SK_N - 1; k >= 0; k--) {
+		m->radix[k] = list_len(sp, k, mode);
+		m->stride[k] = n;
+		n = n > cap / (m->radix[k] ? m->radix[k] : 1) ? cap : n * m->radix[k];
+	}
+	m->count = n;
+	/* smallest fixed prefix whose chunks stay within the target size */
+	int64_t target = n / SPACE_CHUNKS_PER_MODE;
+	if (target < SPACE_CHUNK_MIN)
+		target = SPACE_CHUNK_MIN;
+	if (target > SPACE_CHUNK_MAX)
+		target = SPACE_CHUNK_MAX;
+	m->fixed = SK_N;
+	for (int f = 0; f < SK_N; f++)
+		if (m->stride[f] <= target) {
+			m->fixed = f + 1;
+			break;
+		}
+	m->chunk_points = m->stride[m->fixed - 1];
+	m->chunk_base = chunk_base;
+	m->n_chunks = m->count / m->chunk_points;
+}
+
+void space_init(space_t *s, const cfg_t *c)
+{
+	memset(s, 0, sizeof *s);
+	s->c = c;
+	int64_t base = 0, cb = 0;
+	if (c->space.mode_dpr) {
+		layout(&s->m[s->n_modes], &c->space, MODE_DPR, base, cb);
+		base += s->m[s->n_modes].count;
+		cb += s->m[s->n_modes].n_chunks;
+		s->n_modes++;
+	}
+	if (c->space.mode_static) {
+		layout(&s->m[s->n_modes], &c->space, MODE_STATIC, base, cb);
+		base += s->m[s->n_modes].count;
+		cb += s->m[s->n_modes].n_chunks;
+		s->n_modes++;
+	}
+	s->n_points = base;
+	s->n_chunks = cb;
+}
+
+const space_mode *space_mode_of(const space_t *s, int64_t id)
+{
+	for (int i = 0; i < s->n_modes; i++)
+		if (id >= s->m[i].base && id < s->m[i].base + s->m[i].count)
+			return &s->m[i];
+	return NULL;
+}
+
+const space_mode *space_chunk_mode(const space_t *s, int64_t chunk)
+{
+	for (int i = 0; i < s->n_modes; i++)
+		if (chunk >= s->m[i].chunk_base && chunk < s->m[i].chunk_base + s->m[i].n_chunks)
+			return &s->m[i];
+	return NULL;
+}
+
+int space_digits(const space_t *s, int64_t id, int digit[SK_N])
+{
+	const space_mode *m = space_mode_of(s, id);
+	if (!m)
+		return -1;
+	int64_t r = id - m->base;
+	for (int k = 0; k < SK_N; k++) {
+		digit[k] = (int)(r / m->stride[k]);
+		r %= m->stride[k];
+	}
+	return 0;
+}
+
+void space_design_digits(const space_t *s, const space_mode *m, const int digit[SK_N], design_t *d)
+{
+	const cfg_space *sp = &s->c->space;
+	memset(d, 0, sizeof *d);
+	d->mode = m->mode;
+	d->clock_mhz = space_value(s, SK_CLOCK, digit[SK_CLOCK]);
+	d->tlmm_tables = space_value(s, SK_TABLES, digit[SK_TABLES]);
+	d->tlmm_lanes = space_value(s, SK_TLANES, digit[SK_TLANES]);
+	d->pre_pe = space_value(s, SK_PE, digit[SK_PE]);
+	d->pre_lanes = space_value(s, SK_PLANES, digit[SK_PLANES]);
+	d->pre_block = space_value(s, SK_BLOCK, digit[SK_BLOCK]);
+	d->pre_burst = sp->burst_beats;
+	d->pre_outstanding = space_value(s, SK_OUTST, digit[SK_OUTST]);
+	d->dec_lanes = space_value(s, SK_DLANES, digit[SK_DLANES]);
+	d->dec_burst = sp->burst_beats;
+	d->dec_outstanding = d->pre_outstanding;
+	d->pm_pre = space_value(s, SK_PM_PRE, digit[SK_PM_PRE]);
+	d->pm_dec = space_value(s, SK_PM_DEC, digit[SK_PM_DEC]);
+	d->rp = m->mode == MODE_DPR ? space_value(s, SK_RP, digit[SK_RP]) : -1;
+}
+
+int space_design(const space_t *s, int64_t id, design_t *d)
+{
+	int digit[SK_N];
+	if (space_digits(s, id, digit))
+		return -1;
+	space_design_digits(s, space_mode_of(s, id), digit, d);
+	return 0;
+}
+
+int space_chunk_range(const space_t *s, int64_t chunk, int64_t *first, int64_t *end)
+{
+	const space_mode *m = space_chunk_mode(s, chunk);
+	if (!m)
+		return -1;
+	*first = m->base + (chunk - m->chunk_base) * m->chunk_points;
+	*end = *first + m->chunk_points;
+	return 0;
+}

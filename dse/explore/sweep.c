@@ -1,0 +1,1046 @@
+/*
+ * sweep.c - threads, merging, checkpoints, resumption and the final
+ * choice of the design-space exploration (sweep.h).
+ *
+ * Threads: workers pull groups of chunk ids from one atomic counter, skip
+ * the chunks a resumed run had finished, and hand each group's own front
+ * to the main thread through a bounded queue (a slow database holds the
+ * workers back instead of filling memory).  Only the main thread touches
+ * SQLite and the fronts.  The DES re-check of the fronts is recheck.h's.
+ *
+ * What is stored is recomputed from the design with perf_* (the
+ * reference model), so the stored figures are the model's own; the
+ * factorised evaluator gives the same numbers (tests/check_sweep.c).
+ */
+#include "explore/sweep.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "explore/factor.h"
+#include "store/lockinfo.h"
+#include "explore/pareto.h"
+#include "models/perf.h"
+#include "explore/recheck.h"
+#include "explore/space.h"
+#include "explore/progress.h"
+
+#define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
+
+/*
+ * Signals.  The first SIGINT/SIGTERM sets stop_signal, which the workers
+ * and the main loop poll, and says so on stderr.  A second one writes
+ * second_msg (made before the handlers are installed; write() is
+ * async-signal-safe) and re-raises itself with the default action, which
+ * ends every thread at once; the parent sees the process killed by that
+ * signal, as a shell expects.
+ */
+static volatile sig_atomic_t stop_signal;
+static atomic_int n_signals;
+static char second_msg[1600];
+static size_t second_len;
+static const char first_msg[] = "pdswap-dse: stopping: saving the work in progress (a second signal stops at once)\n";
+
+static void on_signal(int sig)
+{
+	ssize_t w;
+	if (atomic_fetch_add(&n_signals, 1) == 0) {
+		stop_signal = sig;
+		w = write(STDERR_FILENO, first_msg, sizeof first_msg - 1);
+		(void)w;
+		return;
+	}
+	w = write(STDERR_FILENO, second_msg, second_len);
+	(void)w;
+	struct sigaction dfl;
+	dfl.sa_handler = SIG_DFL;
+	dfl.sa_flags = 0;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	raise(sig); /* delivered when the handler returns */
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------------ id set */
+
+/* Open-addressing set of non-negative ids (the stored front). */
+typedef struct {
+	int64_t *slot; /* -1 empty, -2 deleted */
+	size_t cap, n, used;
+} idset;
+
+static size_t id_hash(int64_t id, size_t cap)
+{
+	uint64_t x = (uint64_t)id * UINT64_C(0x9E3779B97F4A7C15);
+	return (size_t)(x >> 17) & (cap - 1);
+}
+
+static int idset_grow(idset *s)
+{
+	size_t cap = s->cap ? 2 * s->cap : 1024;
+	while (cap < 4 * (s->n + 1))
+		cap *= 2;
+	int64_t *slot = malloc(cap * sizeof *slot);
+	if (!slot)
+		return -1;
+	for (size_t i = 0; i < cap; i++)
+		slot[i] = -1;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slot[i] >= 0) {
+			size_t j = id_hash(s->slot[i], cap);
+			while (slot[j] != -1)
+				j = (j + 1) & (cap - 1);
+			slot[j] = s->slot[i];
+		}
+	free(s->slot);
+	s->slot = slot;
+	s->cap = cap;
+	s->used = s->n;
+	return 0;
+}
+
+static bool idset_has(const idset *s, int64_t id)
+{
+	if (!s->cap)
+		return false;
+	for (size_t j = id_hash(id, s->cap);; j = (j + 1) & (s->cap - 1)) {
+		if (s->slot[j] == id)
+			return true;
+		if (s->slot[j] == -1)
+			return false;
+	}
+}
+
+static int idset_add(idset *s, int64_t id)
+{
+	if (idset_has(s, id))
+		return 0;
+	if (2 * (s->used + 1) > s->cap && idset_grow(s))
+		return -1;
+	size_t j = id_hash(id, s->cap);
+	while (s->slot[j] >= 0)
+		j = (j + 1) & (s->cap - 1);
+	if (s->slot[j] == -1)
+		s->used++;
+	s->slot[j] = id;
+	s->n++;
+	return 0;
+}
+
+static void idset_del(idset *s, int64_t id)
+{
+	if (!s->cap)
+		return;
+	for (size_t j = id_hash(id, s->cap);; j = (j + 1) & (s->cap - 1)) {
+		if (s->slot[j] == id) {
+			s->slot[j] = -2;
+			s->n--;
+			return;
+		}
+		if (s->slot[j] == -1)
+			return;
+	}
+}
+
+/*
+ * One sweep at a time per database: an exclusive flock() on DB.lock,
+ * held for the whole run and dropped by the kernel when the process ends
+ * however it ends, so a killed sweep never blocks the next one.  (A lock
+ * on the database file itself would share its descriptor rules with
+ * SQLite's own POSIX locks; a separate file keeps them apart.)  Waits up
+ * to timeout_s for another sweep to end, then names it.  Returns the
+ * descriptor, or -1 with err set.
+ */
+static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
+{
+	char path[1100];
+	snprintf(path, sizeof path, "%s.lock", db);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open the sweep lock: %s", path, strerror(errno));
+		return -1;
+	}
+	double t0 = now_s();
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		int e = errno;
+		if (e == EINTR)
+			continue;
+		if (e != EWOULDBLOCK) {
+			close(fd);
+			snprintf(err, errlen, "%s: cannot take the sweep lock: %s", path, strerror(e));
+			return -1;
+		}
+		double left = timeout_s - (now_s() - t0);
+		if (left <= 0)
+			break;
+		double nap = left < 0.05 ? left : 0.05;
+		struct timespec ts = {0, (long)(nap * 1e9)};
+		nanosleep(&ts, NULL);
+	}
+	char who[160];
+	lockinfo_holder(path, LOCKINFO_FLOCK, 0, 0, who, sizeof who);
+	close(fd);
+	snprintf(err, errlen,
+		 "%s: another pdswap-dse is sweeping into this database (%s holds %s) and still was after %g s; "
+		 "wait for it to end, or wait longer with --lock-timeout SECONDS",
+		 db, *who ? who : "another process", path, timeout_s);
+	return -1;
+}
+
+/* ------------------------------------------------------- shared state */
+
+/* What a worker hands over for a group of consecutive chunks. */
+typedef struct result {
+	struct result *next;
+	size_t n_chunks;
+	int64_t *chunk;   /* n_chunks triples: chunk id, points, feasible points */
+	size_t n, cap;    /* the group's own front */
+	int64_t *id;
+	double *v;
+} result;
+
+typedef struct {
+	const space_t *sp;
+	const fac *f;
+	int n_obj;
+	const uint8_t *done;     /* chunks a resumed run had finished */
+	int64_t group;           /* consecutive chunks a worker takes at once */
+	atomic_llong next;       /* next chunk id to take */
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	result *head, *tail;
+	int queued, max_queued;
+	int running;             /* workers still going */
+	bool abort;              /* the main thread gave up */
+	bool oom;                /* a worker ran out of memory */
+} shared;
+
+static bool bit(const uint8_t *b, int64_t i)
+{
+	return b[i >> 3] & (1u << (i & 7));
+}
+
+static void result_free(result *r)
+{
+	if (!r)
+		return;
+	free(r->chunk);
+	free(r->id);
+	free(r->v);
+	free(r);
+}
+
+/* Append rows keep[0..h) of b to r's candidates. */
+static int result_add(result *r, const factor_buf *b, const size_t *keep, long h, int n_obj)
+{
+	if (r->n + (size_t)h > r->cap) {
+		size_t cap = r->cap ? r->cap : 256;
+		while (cap < r->n + (size_t)h)
+			cap *= 2;
+		int64_t *id = realloc(r->id, cap * sizeof *id);
+		if (!id)
+			return -1;
+		r->id = id;
+		double *v = realloc(r->v, cap * (size_t)n_obj * sizeof *v);
+		if (!v)
+			return -1;
+		r->v = v;
+		r->cap = cap;
+	}
+	for (long i = 0; i < h; i++, r->n++) {
+		r->id[r->n] = b->id[keep[i]];
+		memcpy(r->v + r->n * (size_t)n_obj, b->v + keep[i] * (size_t)n_obj, (size_t)n_obj * sizeof *r->v);
+	}
+	return 0;
+}
+
+/*
+ * Evaluate groups of chunks: each chunk is reduced to its own front, the
+ * group's candidates to theirs, and the group goes to the main thread in
+ * one hand-over (one lock and wake-up per group, not per chunk).
+ */
+static void *worker(void *arg)
+{
+	shared *sh = arg;
+	const int d = sh->n_obj;
+	factor_scratch *x = factor_scratch_new();
+	factor_buf buf = {0};
+	size_t cap_keep = SPACE_CHUNK_MAX, *keep = malloc(cap_keep * sizeof *keep);
+	bool oom = !x || !keep;
+	/* PDSWAP_CHUNK_DELAY_MS slows every chunk down, for the tests that
+	 * kill a sweep part-way; it changes no result */
+	const char *delay = getenv("PDSWAP_CHUNK_DELAY_MS");
+	long delay_ms = delay ? strtol(delay, NULL, 10) : 0;
+	while (!oom && !stop_signal) {
+		int64_t g0 = atomic_fetch_add(&sh->next, sh->group);
+		if (g0 >= sh->sp->n_chunks)
+			break;
+		int64_t g1 = g0 + sh->group < sh->sp->n_chunks ? g0 + sh->group : sh->sp->n_chunks;
+		result *r = calloc(1, sizeof *r);
+		if (!r || !(r->chunk = malloc((size_t)(g1 - g0) * 3 * sizeof *r->chunk))) {
+			free(r);
+			oom = true;
+			break;
+		}
+		for (int64_t k = g0; k < g1 && !oom && !stop_signal; k++) {
+			if (bit(sh->done, k))
+				continue;
+			factor_counts cnt = {0};
+			buf.n = 0;
+			if (factor_chunk(sh->f, x, k, &buf, &cnt)) {
+				oom = true;
+				break;
+			}
+			if (delay_ms > 0 && delay_ms < 100000) {
+				struct timespec ts = {delay_ms / 1000, delay_ms % 1000 * 1000000L};
+				nanosleep(&ts, NULL);
+			}
+			long h = pareto_filter(d, buf.v, buf.n, keep);
+			if (h < 0 || result_add(r, &buf, keep, h, d)) {
+				oom = true;
+				break;
+			}
+			r->chunk[3 * r->n_chunks] = k;
+			r->chunk[3 * r->n_chunks + 1] = cnt.points;
+			r->chunk[3 * r->n_chunks + 2] = cnt.feasible;
+			r->n_chunks++;
+		}
+		/* the group's own front, per mode (candidates are in id order, a
+		 * mode's ids are contiguous, and the modes never compete) */
+		if (!oom && r->n > cap_keep) {
+			size_t *k2 = realloc(keep, r->n * sizeof *k2);
+			if (!k2)
+				oom = true;
+			else {
+				keep = k2;
+				cap_keep = r->n;
+			}
+		}
+		if (!oom && r->n > 1) {
+			size_t split = 0, w = 0;
+			while (split < r->n && space_mode_of(sh->sp, r->id[split]) == &sh->sp->m[0])
+				split++;
+			size_t lo[2] = {0, split}, hi[2] = {split, r->n};
+			for (int m = 0; m < 2 && !oom; m++) {
+				long h = pareto_filter(d, r->v + lo[m] * d, hi[m] - lo[m], keep);
+				if (h < 0) {
+					oom = true;
+					break;
+				}
+				for (long i = 0; i < h; i++, w++) {
+					r->id[w] = r->id[lo[m] + keep[i]];
+					memmove(r->v + w * d, r->v + (lo[m] + keep[i]) * d, (size_t)d * sizeof *r->v);
+				}
+			}
+			if (!oom)
+				r->n = w;
+		}
+		if (oom || r->n_chunks == 0) {
+			result_free(r);
+			continue;
+		}
+		pthread_mutex_lock(&sh->mu);
+		while (sh->queued >= sh->max_queued && !sh->abort)
+			pthread_cond_wait(&sh->not_full, &sh->mu);
+		if (sh->abort) {
+			pthread_mutex_unlock(&sh->mu);
+			result_free(r);
+			break;
+		}
+		if (sh->tail)
+			sh->tail->next = r;
+		else
+			sh->head = r;
+		sh->tail = r;
+		sh->queued++;
+		pthread_cond_signal(&sh->not_empty);
+		pthread_mutex_unlock(&sh->mu);
+	}
+	pthread_mutex_lock(&sh->mu);
+	sh->running--;
+	sh->oom |= oom;
+	pthread_cond_signal(&sh->not_empty);
+	pthread_mutex_unlock(&sh->mu);
+	free(keep);
+	factor_buf_release(&buf);
+	factor_scratch_free(x);
+	return NULL;
+}
+
+/* ------------------------------------------------------ storing points */
+
+typedef struct {
+	const cfg_t *c;
+	const workload_t *w;
+	store *s;
+	const space_t *sp;
+	const fac *f;
+	const sweep_opts *o;
+	int64_t run_id;
+	recheck_lengths L;       /* metric lengths */
+	pareto *front[2];   /* by space mode index */
+	idset stored;       /* front members in the database */
+	/* chunks finished since the last checkpoint */
+	int64_t *pend;      /* chunk, points, feasible triples */
+	size_t n_pend, cap_pend;
+	int64_t points_done;
+	char *err;
+	size_t errlen;
+} run_ctx;
+
+/*
+ * One design point and its analytic metrics, from the reference model:
+ * TTFT and prefill at each target prompt (with the exposed swap for
+ * dpr), decode step, tok/s and energy per token at each decode context.
+ * A point rejected on resources gets no metrics.
+ */
+static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d)
+{
+	perf_ctx p;
+	perf_res res;
+	perf_run r;
+	char why[200];
+	perf_prepare(&p, x->c, x->w, d);
+	perf_resources(&p, &res);
+	bool feas = perf_feasible(&p, why, sizeof why);
+	perf_run_eval(&p, x->c->obj.prompt, 0, &r);
+	store_point sp = {x->run_id, id, name, d, &res, feas, why, perf_objective(&p), r.swap_s,
+			  r.bitstream_bytes};
+	if (store_put_point(x->s, x->c, &sp))
+		return -1;
+	if (!res.feasible)
+		return 0;
+	for (int i = 0; i < x->L.n; i++) {
+		int L = x->L.len[i];
+		store_metric m = {x->run_id, id, "analytic", L, NAN, NAN, NAN, NAN, NAN, NAN};
+		unsigned have = 0;
+		if (x->L.prompt[i]) {
+			m.ttft_s = perf_ttft_s(&p, L);
+			m.prefill_s = perf_prefill_s(&p, L);
+			have |= STORE_HAVE_PROMPT;
+			if (d->mode == MODE_DPR) {
+				perf_run_eval(&p, L, 0, &r);
+				m.swap_exposed_s = r.swap_exposed_s;
+				have |= STORE_HAVE_SWAP;
+			}
+		}
+		if (x->L.ctx[i]) {
+			m.decode_step_s = perf_decode_step_s(&p, L);
+			m.decode_tok_s = 1 / m.decode_step_s;
+			m.energy_j_per_token = perf_decode_energy_j(&p, L);
+			have |= STORE_HAVE_DECODE;
+		}
+		if (store_put_metric(x->s, &m, have))
+			return -1;
+	}
+	return 0;
+}
+
+static int put_space_point(run_ctx *x, int64_t id)
+{
+	design_t d;
+	space_design(x->sp, id, &d);
+	return put_point(x, id, NULL, &d);
+}
+
+/* ---------------------------------------------------------- checkpoint */
+
+/* A group's front into the fronts of their modes; its chunks' counters into the pending list. */
+static int merge(run_ctx *x, const result *r)
+{
+	const int n_obj = factor_get_layout(x->f)->n_obj;
+	if (x->n_pend + r->n_chunks > x->cap_pend) {
+		size_t cap = x->cap_pend ? x->cap_pend : 256;
+		while (cap < x->n_pend + r->n_chunks)
+			cap *= 2;
+		int64_t *pd = realloc(x->pend, 3 * cap * sizeof *pd);
+		if (!pd)
+			goto oom;
+		x->pend = pd;
+		x->cap_pend = cap;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		int m = space_mode_of(x->sp, r->id[i]) == &x->sp->m[0] ? 0 : 1;
+		if (pareto_insert(x->front[m], r->id[i], r->v + i * (size_t)n_obj) < 0)
+			goto oom;
+	}
+	memcpy(x->pend + 3 * x->n_pend, r->chunk, 3 * r->n_chunks * sizeof *r->chunk);
+	x->n_pend += r->n_chunks;
+	for (size_t i = 0; i < r->n_chunks; i++)
+		x->points_done += r->chunk[3 * i + 1];
+	return 0;
+oom:
+	snprintf(x->err, x->errlen, "out of memory");
+	return -1;
+}
+
+static int fail_store(run_ctx *x)
+{
+	snprintf(x->err, x->errlen, "%s", store_errmsg(x->s));
+	return -1;
+}
+
+/*
+ * Commit what was merged since the last checkpoint: with all_points every
+ * point of the finished chunks; the front members that joined, the
+ * stored ones that left; the chunk markers.  All or nothing.
+ */
+static int checkpoint(run_ctx *x)
+{
+	bool changed = x->n_pend > 0;
+	for (int m = 0; m < x->sp->n_modes; m++) {
+		const int64_t *ev;
+		changed |= pareto_evicted(x->front[m], &ev) > 0;
+		for (size_t i = 0; i < pareto_size(x->front[m]) && !changed; i++)
+			changed = !idset_has(&x->stored, pareto_id(x->front[m], i));
+	}
+	if (!changed)
+		return 0;
+	if (store_begin(x->s))
+		return fail_store(x);
+	for (size_t i = 0; i < x->n_pend && x->o->all_points; i++) {
+		int64_t first, end;
+		space_chunk_range(x->sp, x->pend[3 * i], &first, &end);
+		for (int64_t id = first; id < end; id++)
+			if (put_space_point(x, id))
+				goto bad;
+	}
+	for (int m = 0; m < x->sp->n_modes; m++) {
+		const int64_t *ev;
+		size_t n_ev = pareto_evicted(x->front[m], &ev);
+		for (size_t i = 0; i < n_ev; i++) {
+			if (!idset_has(&x->stored, ev[i]))
+				continue; /* joined and left between two checkpoints */
+			if (x->o->all_points ? store_del_pareto(x->s, x->run_id, ev[i])
+					     : store_del_point(x->s, x->run_id, ev[i]))
+				goto bad;
+		}
+		for (size_t i = 0; i < pareto_size(x->front[m]); i++) {
+			int64_t id = pareto_id(x->front[m], i);
+			if (idset_has(&x->stored, id))
+				continue;
+			if ((!x->o->all_points && put_space_point(x, id)) ||
+			    store_put_pareto(x->s, x->run_id, id))
+				goto bad;
+		}
+	}
+	for (size_t i = 0; i < x->n_pend; i++)
+		if (store_put_chunk(x->s, x->run_id, x->pend[3 * i], x->pend[3 * i + 1], x->pend[3 * i + 2]))
+			goto bad;
+	if (store_commit(x->s))
+		goto bad;
+	/* committed: bring the in-memory view of the database up to date */
+	for (int m = 0; m < x->sp->n_modes; m++) {
+		const int64_t *ev;
+		size_t n_ev = pareto_evicted(x->front[m], &ev);
+		for (size_t i = 0; i < n_ev; i++)
+			idset_del(&x->stored, ev[i]);
+		pareto_clear_evicted(x->front[m]);
+		for (size_t i = 0; i < pareto_size(x->front[m]); i++)
+			if (idset_add(&x->stored, pareto_id(x->front[m], i))) {
+				snprintf(x->err, x->errlen, "out of memory");
+				return -1;
+			}
+	}
+	x->n_pend = 0;
+	return 0;
+bad:
+	fail_store(x);
+	store_rollback(x->s);
+	return -1;
+}
+
+/* ------------------------------------------------------- DES re-check */
+
+static int cmp_item(const void *a, const void *b)
+{
+	int64_t x = ((const recheck_item *)a)->id, y = ((const recheck_item *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/*
+ * Re-check the fronts and the named designs with the DES (recheck.h).
+ * Returns what recheck_run() returns, with *items (sorted by id; free
+ * items[0].v, then items) set whenever it was allocated.
+ */
+static int des_phase(run_ctx *x, recheck_item **items, size_t *n_items)
+{
+	size_t n = (size_t)x->c->n_designs;
+	for (int m = 0; m < x->sp->n_modes; m++)
+		n += pareto_size(x->front[m]);
+	recheck_item *it = calloc(n ? n : 1, sizeof *it);
+	double *vals = calloc(n * (size_t)x->L.n * RECHECK_N + 1, sizeof *vals);
+	if (!it || !vals) {
+		free(it);
+		free(vals);
+		snprintf(x->err, x->errlen, "out of memory");
+		return -1;
+	}
+	*items = it;
+	*n_items = n;
+	size_t k = 0;
+	for (int m = 0; m < x->sp->n_modes; m++)
+		for (size_t i = 0; i < pareto_size(x->front[m]); i++, k++) {
+			it[k].id = pareto_id(x->front[m], i);
+			it[k].on_front = true;
+			space_design(x->sp, it[k].id, &it[k].d);
+		}
+	for (int i = 0; i < x->c->n_designs; i++, k++) {
+		it[k].id = x->sp->n_points + i;
+		it[k].d = x->c->designs[i].d;
+	}
+	qsort(it, n, sizeof *it, cmp_item);
+	for (size_t i = 0; i < n; i++)
+		it[i].v = vals + i * (size_t)x->L.n * RECHECK_N;
+	recheck_ctx rx = {.c = x->c, .w = x->w, .s = x->s, .run_id = x->run_id, .L = &x->L,
+		     .threads = x->o->threads, .progress = x->o->progress, .stop = &stop_signal};
+	return recheck_run(&rx, it, n, x->err, x->errlen);
+}
+
+/* ---------------------------------------------------------- the sweep */
+
+static int mark_done(void *arg, int64_t chunk)
+{
+	uint8_t *done = arg;
+	done[chunk >> 3] |= (uint8_t)(1u << (chunk & 7));
+	return 0;
+}
+
+typedef struct {
+	run_ctx *x;
+	int bad; /* a stored member the model does not find feasible */
+} reload_arg;
+
+/* Put a stored front member back into its in-memory front. */
+static int reload(void *arg, int64_t id)
+{
+	reload_arg *a = arg;
+	run_ctx *x = a->x;
+	double v[PARETO_MAX_OBJ];
+	const space_mode *m = space_mode_of(x->sp, id);
+	if (!m || factor_point(x->f, id, v, NULL) != FACTOR_FEASIBLE) {
+		a->bad++;
+		return 0;
+	}
+	int mi = m == &x->sp->m[0] ? 0 : 1;
+	if (pareto_insert(x->front[mi], id, v) < 0 || idset_add(&x->stored, id))
+		return -1;
+	return 0;
+}
+
+static void objectives_text(const fac *f, char *buf, size_t len)
+{
+	const factor_layout *L = factor_get_layout(f);
+	size_t n = 0;
+	for (int i = 0; i < L->n_tp && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "ttft_s@%d,", L->tp[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, "decode_step_s@short,decode_step_s@long,energy_j_per_token,lut");
+}
+
+/* Create the run, its sweeps row and the reference designs, in one transaction. */
+static int new_run(run_ctx *x, const char *objectives)
+{
+	if (store_begin(x->s))
+		return fail_store(x);
+	if (store_new_run(x->s, x->c, "sweep", x->o->threads, &x->run_id) ||
+	    store_new_sweep(x->s, x->run_id, x->o->all_points, x->sp->n_points, x->sp->n_chunks, objectives))
+		goto bad;
+	for (int i = 0; i < x->c->n_designs; i++)
+		if (put_point(x, x->sp->n_points + i, x->c->designs[i].name, &x->c->designs[i].d))
+			goto bad;
+	if (store_commit(x->s))
+		goto bad;
+	return 0;
+bad:
+	fail_store(x);
+	store_rollback(x->s);
+	x->run_id = 0; /* rolled back with the rest */
+	return -1;
+}
+
+/*
+ * Choose: per architecture, the front point of least DES objective whose
+ * DES TTFT at objective.prompt meets t_pre_max (ties: smallest id); store
+ * it in `best`, the DPR one (static when there is no dpr mode) in
+ * `chosen`, and close the run.
+ */
+static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
+{
+	int64_t nck, npt, nfe;
+	if (store_chunk_totals(x->s, x->run_id, &nck, &npt, &nfe))
+		return fail_store(x);
+	r->n_points = npt;
+	r->n_feasible = nfe;
+	r->chosen = -1;
+	for (int m = 0; m < 2; m++) {
+		r->best[m] = -1;
+		r->n_front[m] = 0;
+	}
+	for (int mi = 0; mi < x->sp->n_modes; mi++)
+		r->n_front[x->sp->m[mi].mode] = (int64_t)pareto_size(x->front[mi]);
+	for (size_t i = 0; i < n; i++) {
+		if (!it[i].on_front)
+			continue;
+		double ttft, obj = recheck_objective(x->c, &x->L, &it[i], &ttft);
+		arch_mode mode = it[i].d.mode;
+		if (!(ttft <= x->c->cons.t_pre_max_s))
+			continue;
+		/* items are in id order: the first of equal objectives wins */
+		if (r->best[mode] < 0 || obj < r->best_objective[mode]) {
+			r->best[mode] = it[i].id;
+			r->best_objective[mode] = obj;
+		}
+	}
+	int cm = r->best[MODE_DPR] >= 0 ? MODE_DPR : MODE_STATIC;
+	r->chosen = r->best[cm];
+	if (store_begin(x->s))
+		return fail_store(x);
+	for (int m = 0; m < 2; m++)
+		if (r->best[m] >= 0 &&
+		    store_put_best(x->s, x->run_id, (arch_mode)m, r->best[m], "des", r->best_objective[m]))
+			goto bad;
+	if (r->chosen >= 0 && store_put_chosen(x->s, x->run_id, r->chosen, r->best_objective[cm]))
+		goto bad;
+	if (store_finish_run(x->s, x->run_id, "complete", npt, nfe) || store_commit(x->s))
+		goto bad;
+	return 0;
+bad:
+	fail_store(x);
+	store_rollback(x->s);
+	return -1;
+}
+
+int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o, sweep_result *r, char *err,
+	      size_t errlen)
+{
+	double t_start = now_s();
+	memset(r, 0, sizeof *r);
+	r->chosen = r->best[0] = r->best[1] = -1;
+	space_t sp;
+	space_init(&sp, c);
+	if (sp.n_points <= 0 || sp.n_points > SWEEP_MAX_POINTS || sp.n_chunks > SWEEP_MAX_CHUNKS) {
+		snprintf(err, errlen, "%s: design_space has %lld points in %lld chunks; a sweep takes 1 to %lld points"
+			 " in at most %lld chunks",
+			 c->path, (long long)sp.n_points, (long long)sp.n_chunks, (long long)SWEEP_MAX_POINTS,
+			 (long long)SWEEP_MAX_CHUNKS);
+		return -1;
+	}
+	r->n_chunks = sp.n_chunks;
+	int lock = lock_db(store_path(s), store_lock_timeout(s), err, errlen);
+	if (lock < 0)
+		return -1;
+	run_ctx x = {.c = c, .w = w, .s = s, .sp = &sp, .o = o, .err = err, .errlen = errlen};
+	int rc = -1;
+	struct sigaction sa, old_int, old_term;
+	bool sig_on = false;
+	recheck_item *items = NULL;
+	size_t n_items = 0;
+	uint8_t *done = calloc((size_t)(sp.n_chunks / 8 + 1), 1);
+	fac *f = factor_new(c, w, &sp);
+	x.f = f;
+	const factor_layout *L = f ? factor_get_layout(f) : NULL;
+	for (int m = 0; m < sp.n_modes && L; m++)
+		x.front[m] = pareto_new(L->n_obj);
+	if (!done || !f || !x.front[0] || (sp.n_modes > 1 && !x.front[1])) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	recheck_lengths_init(&x.L, c);
+
+	/* resume the unfinished run of this config, or start one */
+	char objectives[2048];
+	objectives_text(f, objectives, sizeof objectives);
+	if (store_find_sweep(s, c, o->all_points, sp.n_points, sp.n_chunks, objectives, &x.run_id)) {
+		fail_store(&x);
+		goto out;
+	}
+	if (x.run_id) {
+		reload_arg ra = {&x, 0};
+		int64_t npt, nfe;
+		if (store_each_chunk(s, x.run_id, mark_done, done) ||
+		    store_chunk_totals(s, x.run_id, &r->chunks_before, &npt, &nfe) ||
+		    store_each_pareto(s, x.run_id, reload, &ra)) {
+			fail_store(&x);
+			goto out;
+		}
+		if (ra.bad) {
+			snprintf(err, errlen, "%s: run %lld holds %d front points this model finds infeasible; "
+				 "refusing to resume it",
+				 store_errmsg(s), (long long)x.run_id, ra.bad);
+			goto out;
+		}
+		/* what reloading evicted (nothing, for a consistent run) goes at the next checkpoint */
+		x.points_done = npt;
+		r->resumed = true;
+		if (store_begin(s) || store_set_status(s, x.run_id, "running") || store_commit(s)) {
+			fail_store(&x);
+			store_rollback(s);
+			goto out;
+		}
+	} else if (new_run(&x, objectives)) {
+		goto out;
+	}
+	r->run_id = x.run_id;
+
+	/* evaluate the chunks left, merging as they come */
+	int n = snprintf(second_msg, sizeof second_msg,
+			 "pdswap-dse: second signal: stopping at once; run %lld in %s keeps what was committed;"
+			 " to resume it, run %s%s\n",
+			 (long long)x.run_id, store_path(s), o->resume_cmd ? "" : "the same command again",
+			 o->resume_cmd ? o->resume_cmd : "");
+	second_len = n < 0 ? 0 : (size_t)n < sizeof second_msg ? (size_t)n : sizeof second_msg - 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
+	atomic_store(&n_signals, 0);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sig_on = true;
+
+	/* groups: about 64 per thread over the space, at most ~64k points each */
+	int64_t cmax = 1;
+	for (int m = 0; m < sp.n_modes; m++)
+		if (sp.m[m].chunk_points > cmax)
+			cmax = sp.m[m].chunk_points;
+	int64_t group = sp.n_chunks / (64 * (int64_t)o->threads);
+	if (group > 65536 / cmax)
+		group = 65536 / cmax;
+	if (group < 1)
+		group = 1;
+	shared sh = {.sp = &sp, .f = f, .n_obj = L->n_obj, .done = done, .group = group,
+		     .max_queued = 4 * o->threads};
+	atomic_init(&sh.next, 0);
+	pthread_mutex_init(&sh.mu, NULL);
+	pthread_cond_init(&sh.not_empty, NULL);
+	pthread_cond_init(&sh.not_full, NULL);
+	pthread_t *tid = calloc((size_t)o->threads, sizeof *tid);
+	int started = 0, create_err = 0;
+	/* workers inherit a mask without SIGINT and SIGTERM: the handler runs
+	 * on this thread, and a worker's chunk is never cut short */
+	sigset_t stop_set, old_mask;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
+	for (int i = 0; tid && i < o->threads; i++) {
+		pthread_mutex_lock(&sh.mu);
+		sh.running++;
+		pthread_mutex_unlock(&sh.mu);
+		if ((create_err = pthread_create(&tid[i], NULL, worker, &sh)) != 0) {
+			pthread_mutex_lock(&sh.mu);
+			sh.running--;
+			pthread_mutex_unlock(&sh.mu);
+			break;
+		}
+		started++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	bool failed = started == 0;
+	if (failed)
+		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
+	double t0 = now_s(), last_commit = t0;
+	int64_t done0 = x.points_done;
+	while (!failed) {
+		pthread_mutex_lock(&sh.mu);
+		while (!sh.head && sh.running > 0) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 100 * 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&sh.not_empty, &sh.mu, &ts);
+			if (o->progress) {
+				pthread_mutex_unlock(&sh.mu);
+				progress_draw("points", x.points_done, sp.n_points, t0, done0, false);
+				pthread_mutex_lock(&sh.mu);
+			}
+		}
+		result *list = sh.head;
+		sh.head = sh.tail = NULL;
+		sh.queued = 0;
+		bool finished = sh.running == 0;
+		pthread_cond_broadcast(&sh.not_full);
+		pthread_mutex_unlock(&sh.mu);
+		while (list && !failed) {
+			result *nx = list->next;
+			if (merge(&x, list))
+				failed = true;
+			result_free(list);
+			list = nx;
+			/* with every point stored, a chunk's rows make one transaction */
+			if (!failed && o->all_points && checkpoint(&x))
+				failed = true;
+		}
+		while (list) {
+			result *nx = list->next;
+			result_free(list);
+			list = nx;
+		}
+		if (!failed && (finished || now_s() - last_commit >= CHECKPOINT_S)) {
+			if (checkpoint(&x))
+				failed = true;
+			last_commit = now_s();
+		}
+		if (o->progress)
+			progress_draw("points", x.points_done, sp.n_points, t0, done0, false);
+		if (finished)
+			break;
+	}
+	/* stop and join the workers */
+	pthread_mutex_lock(&sh.mu);
+	sh.abort = true;
+	pthread_cond_broadcast(&sh.not_full);
+	pthread_mutex_unlock(&sh.mu);
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	while (sh.head) {
+		result *nx = sh.head->next;
+		result_free(sh.head);
+		sh.head = nx;
+	}
+	if (!failed && sh.oom) {
+		snprintf(err, errlen, "out of memory in a worker thread");
+		failed = true;
+	}
+	free(tid);
+	pthread_mutex_destroy(&sh.mu);
+	pthread_cond_destroy(&sh.not_empty);
+	pthread_cond_destroy(&sh.not_full);
+	if (o->progress && x.points_done > done0)
+		progress_draw("points", x.points_done, sp.n_points, t0, done0, true);
+	if (failed)
+		goto out;
+
+	int64_t nck, npt, nfe;
+	if (store_chunk_totals(s, x.run_id, &nck, &npt, &nfe)) {
+		fail_store(&x);
+		goto out;
+	}
+	r->n_points = npt;
+	r->n_feasible = nfe;
+	r->chunks_done = nck;
+	int dr = 1;
+	if (nck == sp.n_chunks) {
+		dr = des_phase(&x, &items, &n_items);
+		r->des_total = (int64_t)n_items;
+		for (size_t i = 0; i < n_items; i++)
+			r->des_done += atomic_load(&items[i].state) == 2;
+		if (dr < 0)
+			goto out;
+	}
+	if (dr == 1) {
+		r->signal = (int)stop_signal;
+		/* interrupted: everything finished is committed */
+		if (store_begin(s) || store_set_status(s, x.run_id, "interrupted") || store_commit(s)) {
+			fail_store(&x);
+			store_rollback(s);
+			goto out;
+		}
+		if (nck < sp.n_chunks)
+			snprintf(err, errlen, "interrupted by signal %d after %lld of %lld chunks", (int)stop_signal,
+				 (long long)nck, (long long)sp.n_chunks);
+		else
+			snprintf(err, errlen, "interrupted by signal %d while the DES re-checked the fronts (%lld of %lld"
+				 " points stored)",
+				 (int)stop_signal, (long long)r->des_done, (long long)r->des_total);
+		rc = 1;
+		goto out;
+	}
+	if (finish(&x, r, items, n_items))
+		goto out;
+	rc = 0;
+out:
+	r->run_id = x.run_id;
+	if (rc < 0 && x.run_id && !store_damaged(s)) {
+		/* a failure (disk full, a lock held too long, ...): the run keeps
+		 * what was committed; say where it stopped and, when the database
+		 * takes it at once, mark it stopped (it stays resumable either way) */
+		int64_t ck, pt, fe;
+		if (r->chunks_done == 0 && store_chunk_totals(s, x.run_id, &ck, &pt, &fe) == 0)
+			r->chunks_done = ck;
+		double wait = store_lock_timeout(s);
+		store_set_lock_timeout(s, 0);
+		if (store_begin(s) == 0 && (store_set_status(s, x.run_id, "interrupted") || store_commit(s)))
+			store_rollback(s);
+		store_set_lock_timeout(s, wait);
+	}
+	if (sig_on) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+	if (items)
+		free(items[0].v);
+	free(items);
+	r->wall_s = now_s() - t_start;
+	for (int m = 0; m < 2; m++)
+		pareto_free(x.front[m]);
+	free(x.stored.slot);
+	free(x.pend);
+	factor_free(f);
+	free(done);
+	close(lock);
+	return rc;
+}
+
+int sweep_best_design(const cfg_t *c, const char *db_path, design_t *d, int64_t *run_id, int64_t *point_id,
+		      char *err, size_t errlen)
+{
+	store *s;
+	if (store_open(&s, db_path, err, errlen))
+		return -1;
+	int rc = store_latest_chosen(s, c, run_id, point_id);
+	if (rc == 1) {
+		workload_t w;
+		workload_init(&w, &c->model);
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		sweep_opts o = {.threads = n > 0 && n < 64 ? (int)n : 2, .all_points = false, .progress = false};
+		sweep_result r;
+		int sr = sweep_run(c, &w, s, &o, &r, err, errlen);
+		if (sr) {
+			store_close(s);
+			return -1;
+		}
+		if (r.chosen < 0) {
+			snprintf(err, errlen, "%s: the sweep found no feasible design", c->path);
+			store_close(s);
+			return -1;
+		}
+		*run_id = r.run_id;
+		*point_id = r.chosen;
+		rc = 0;
+	}
+	if (rc == 0)
+		rc = store_get_design(s, c, *run_id, *point_id, d);
+	if (rc) {
+		if (rc == 1)
+			snprintf(err, errlen, "%s: the chosen point of run %lld is missing", db_path, (long long)*run_id);
+		else
+			snprintf(err, errlen, "%s", store_errmsg(s));
+		store_close(s);
+		return -1;
+	}
+	store_close(s);
+	return 0;
+}

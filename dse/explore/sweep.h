@@ -1,0 +1,107 @@
+/*
+ * sweep.h - the design-space exploration: enumerate, prune, evaluate,
+ * keep the Pareto front, store it, choose a design.
+ *
+ * Worker threads take groups of consecutive chunks of the space
+ * (space.h) in any order, evaluate them (factor.h) and reduce each group
+ * to its own front; the main thread merges those into one incremental
+ * front per architecture (pareto.h) and, every 0.1 s at most (after every
+ * group with all_points), commits a checkpoint in one transaction: the
+ * chunks finished since the last one, the points that joined the front
+ * (design, resources, analytic metrics at every workload point, Pareto
+ * membership) and the removal of those that left it.  The database therefore always holds the exact front of the chunks
+ * it records as finished; a run killed at any moment (SIGINT, SIGTERM,
+ * kill -9) is resumed by the next run of the same config, which reloads
+ * that front, skips those chunks and ends with the same content as a run
+ * that went straight through.  The front is a function of the set of
+ * points, not of the order they were merged in, so the thread count
+ * changes nothing but the wall time.
+ *
+ * One sweep at a time writes a database: sweep_run() holds an exclusive
+ * flock() on "DB.lock" while it runs, and waits for it up to the store's
+ * lock timeout (store_lock_timeout()).
+ *
+ * Signals: the first SIGINT or SIGTERM stops the run at the next chunk
+ * (or DES point), commits what is finished and marks the run
+ * 'interrupted'; a second one ends the process at once, whatever its
+ * threads are doing (in SQLite or the DES): the last committed
+ * transaction is what stays, and the kernel drops the lock.
+ *
+ * With all_points every evaluated point is stored as well (rejected ones
+ * with the reason and no metrics).  Without it, the points table holds
+ * the fronts and the config's named designs (reference points, ids after
+ * the space).
+ *
+ * When every chunk is done, the fronts and the named designs are
+ * re-simulated with the discrete-event model (sim/des.h) at every
+ * workload length (metrics rows with source 'des', stored as they finish,
+ * so this phase resumes too).  The best point of each architecture by the
+ * paper's objective measured with the DES, TTFT(prompt) +
+ * alpha*T_dec(l_long) + (1-alpha)*T_dec(l_short) subject to DES TTFT <=
+ * t_pre_max, is stored in `best`, and the DPR one (the static one when the
+ * space has no dpr mode) in `chosen`.
+ */
+#ifndef PDS_SWEEP_H
+#define PDS_SWEEP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/cfg.h"
+#include "store/store.h"
+#include "models/workload.h"
+
+/* Spaces larger than this are refused (one machine, one database); the
+ * chunk limit bounds the bitmap of finished chunks to 16 MB. */
+#define SWEEP_MAX_POINTS (INT64_C(1) << 40)
+#define SWEEP_MAX_CHUNKS (INT64_C(1) << 27)
+
+typedef struct {
+	int threads;     /* worker threads, >= 1 */
+	bool all_points; /* store every evaluated point */
+	bool progress;   /* draw done/total, rate and ETA on stderr */
+	/* the command that resumes the run, shown when a second signal ends
+	 * the process; NULL: "the same command" */
+	const char *resume_cmd;
+} sweep_opts;
+
+typedef struct {
+	int64_t run_id;
+	bool resumed;              /* an unfinished run was picked up */
+	int64_t chunks_before;     /* chunks it had finished */
+	int64_t n_points;          /* points of the space */
+	int64_t n_feasible;        /* points meeting every constraint */
+	int64_t n_front[2];        /* front size by mode (MODE_STATIC, MODE_DPR) */
+	int64_t best[2];           /* best point by mode, -1 when none is feasible */
+	double best_objective[2];  /* DES objective, s */
+	int64_t chosen;            /* -1 when nothing is feasible */
+	double wall_s;             /* this process's part */
+	/* where the run stopped (also when it failed or was interrupted) */
+	int64_t n_chunks;          /* chunks of the space */
+	int64_t chunks_done;       /* chunks the database records */
+	int64_t des_total;         /* points the DES re-checks (0 before that phase) */
+	int64_t des_done;          /* of which stored */
+	int signal;                /* the signal that interrupted it, 0 when none */
+} sweep_result;
+
+/*
+ * Sweep c's design space into s.  Returns 0 when the run is complete,
+ * 1 when a signal interrupted it (what was finished is stored and the
+ * run is marked 'interrupted'), -1 on a runtime error (err; the run stays
+ * resumable and, unless the database is damaged, is marked
+ * 'interrupted').  r says where the run stopped in every case.  Signals
+ * are caught only while it runs.
+ */
+int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o, sweep_result *r, char *err,
+	      size_t errlen);
+
+/*
+ * The design a sweep chose for c: the chosen point of the latest complete
+ * run in the database at db_path, or, when there is none, that of a new
+ * sweep (all cores, no progress bar).  Returns 0 and fills *d, or -1 with
+ * err set.
+ */
+int sweep_best_design(const cfg_t *c, const char *db_path, design_t *d, int64_t *run_id, int64_t *point_id,
+		      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * report.h - the HTML report of one stored run.
+ *
+ * report_write() reads a run from results.db (read-only, through runs and the
+ * documented views), recomputes what the database does not hold from the
+ * run's own stored config (the analytic curves, the calibrated baseline,
+ * resources per region, the validation table), draws the figures with
+ * gnuplot and writes
+ *
+ *   OUT/index.html         the page (inline style, no script, no remote URL)
+ *   OUT/config.yaml        the run's config text, as stored
+ *   OUT/fig/NAME.svg .png  each figure, drawn by OUT/fig/NAME.gp
+ *   OUT/fig/swap_trace.json  the DES trace the swap timeline is drawn from
+ *
+ * Figures: the Pareto front (pareto), TTFT against the prompt (ttft),
+ * decode rate against the context (decode), resources per region
+ * (resources), the swap timeline of one inference of the followed dpr
+ * design through the discrete-event model (swap).  The same database gives the same bytes: the page holds no
+ * time but the run's own timestamps.
+ *
+ * The report is built in a temporary directory beside OUT and renamed into
+ * place only when complete; a previous report at OUT is replaced, any
+ * other existing directory is refused (a report directory carries a
+ * `.pdswap-report` marker).  Nothing is written to the database.
+ */
+#ifndef PDS_REPORT_H
+#define PDS_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Write the report of run `run_id` (<= 0: the latest complete run) of the
+ * database `db` into directory `outdir`.  Returns 0, or with err set
+ * PDS_FAIL_REQUEST when the request itself is wrong (no such run, an
+ * output path that is not a report directory) and PDS_FAIL otherwise
+ * (gnuplot missing, database unreadable, a write failing).  On failure
+ * nothing at `outdir` has changed.
+ */
+int report_write(const char *db, int64_t run_id, const char *outdir, char *err, size_t errlen);
+
+#endif

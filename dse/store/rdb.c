@@ -1,0 +1,330 @@
+/*
+ * rdb.c - read a stored run back from results.db (see rdb.h).
+ *
+ * The database is opened with SQLITE_OPEN_READONLY after a stat() of the
+ * path, so nothing is ever created or changed.  Points are read in one
+ * pass over v_points, then flagged from v_pareto and v_chosen and given
+ * their metrics from one grouped query over v_metrics; rows are matched to
+ * points by binary search on point_id (v_points is read in that order).
+ */
+#include "store/rdb.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store.h"
+
+static int sql_fail(sqlite3 *db, const char *path, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s: %s", path, what, sqlite3_errmsg(db));
+	return -1;
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+static double col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+int rdb_open(const char *path, sqlite3 **out, char *err, size_t errlen)
+{
+	struct stat sb;
+	*out = NULL;
+	if (stat(path, &sb) != 0) {
+		snprintf(err, errlen, "%s: no such database (run 'pdswap-dse CONFIG --db %s' first)", path, path);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -1;
+	}
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open the database: %s", path,
+			 db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	int64_t ver = -1;
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ver = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	int64_t nviews = 0;
+	if (ver >= 0) {
+		rc = sqlite3_prepare_v2(db,
+					"SELECT count(*) FROM sqlite_master WHERE type='view' AND name IN"
+					" ('v_points','v_metrics','v_pareto','v_chosen')",
+					-1, &st, NULL);
+		if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			nviews = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (ver < 0) {
+		snprintf(err, errlen, "%s: not a SQLite database (or corrupted): %s", path, sqlite3_errmsg(db));
+		goto bad;
+	}
+	if (ver > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+			 "%s: schema version %lld is newer than this pdswap-dse understands (%d); use a newer tool",
+			 path, (long long)ver, STORE_SCHEMA_VERSION);
+		goto bad;
+	}
+	if (ver == 0 || nviews != 4) {
+		snprintf(err, errlen, "%s: not a pdswap results database (no schema version or views)", path);
+		goto bad;
+	}
+	*out = db;
+	return 0;
+bad:
+	sqlite3_close(db);
+	return -1;
+}
+
+void rdb_run_release(rdb_run *r)
+{
+	free(r->config_text);
+	r->config_text = NULL;
+}
+
+int rdb_run_load(sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char *err, size_t errlen)
+{
+	static const char *const cols =
+		"SELECT run_id, config_path, config_sha256, config_text, tool_version, kind, started_at,"
+		" finished_at, status, threads, n_points, n_feasible FROM runs ";
+	char sql[512];
+	if (run_id > 0)
+		snprintf(sql, sizeof sql, "%s WHERE run_id = ?1", cols);
+	else
+		snprintf(sql, sizeof sql, "%s WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1", cols);
+	memset(r, 0, sizeof *r);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read the runs table", err, errlen);
+	if (run_id > 0)
+		sqlite3_bind_int64(st, 1, run_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			sql_fail(db, path, "cannot read the runs table", err, errlen);
+		else if (run_id > 0)
+			snprintf(err, errlen, "%s: no run %lld in this database", path, (long long)run_id);
+		else
+			snprintf(err, errlen, "%s: no complete run in this database", path);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	r->run_id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, r->config_path, sizeof r->config_path);
+	col_text(st, 2, r->config_sha256, sizeof r->config_sha256);
+	const char *text = (const char *)sqlite3_column_text(st, 3);
+	r->config_len = (size_t)sqlite3_column_bytes(st, 3);
+	r->config_text = malloc(r->config_len + 1);
+	if (!r->config_text) {
+		sqlite3_finalize(st);
+		snprintf(err, errlen, "%s: out of memory reading run %lld", path, (long long)r->run_id);
+		return -1;
+	}
+	if (r->config_len)
+		memcpy(r->config_text, text, r->config_len);
+	r->config_text[r->config_len] = '\0';
+	col_text(st, 4, r->tool_version, sizeof r->tool_version);
+	col_text(st, 5, r->kind, sizeof r->kind);
+	col_text(st, 6, r->started_at, sizeof r->started_at);
+	col_text(st, 7, r->finished_at, sizeof r->finished_at);
+	col_text(st, 8, r->status, sizeof r->status);
+	r->threads = sqlite3_column_int(st, 9);
+	r->n_points = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
+	r->n_feasible = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 11);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static rdb_point *find_point(rdb_point *p, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid].point_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && p[lo].point_id == id ? &p[lo] : NULL;
+}
+
+static void read_point(sqlite3_stmt *st, rdb_point *p)
+{
+	int i = 0;
+	p->point_id = sqlite3_column_int64(st, i++);
+	col_text(st, i++, p->design_name, sizeof p->design_name);
+	const unsigned char *mode = sqlite3_column_text(st, i++);
+	p->mode = mode && strcmp((const char *)mode, "dpr") == 0 ? MODE_DPR : MODE_STATIC;
+	p->clock_mhz = sqlite3_column_int(st, i++);
+	p->tlmm_tables = sqlite3_column_int(st, i++);
+	p->tlmm_lanes = sqlite3_column_int(st, i++);
+	p->pre_pe = sqlite3_column_int(st, i++);
+	p->pre_lanes = sqlite3_column_int(st, i++);
+	p->pre_block = sqlite3_column_int(st, i++);
+	p->dec_lanes = sqlite3_column_int(st, i++);
+	p->pre_outstanding = sqlite3_column_int(st, i++);
+	p->dec_outstanding = sqlite3_column_int(st, i++);
+	col_text(st, i++, p->pm_prefill, sizeof p->pm_prefill);
+	col_text(st, i++, p->pm_decode, sizeof p->pm_decode);
+	col_text(st, i++, p->pblock, sizeof p->pblock);
+	for (int t = 0; t < RES_N; t++)
+		p->r.v[t] = col_num(st, i++);
+	for (int t = 0; t < RES_N; t++)
+		p->util.v[t] = col_num(st, i++);
+	for (int t = 0; t < RES_N; t++)
+		p->util_equiv.v[t] = col_num(st, i++);
+	p->feasible = sqlite3_column_int(st, i++) != 0;
+	p->objective = col_num(st, i++);
+	p->swap_s = col_num(st, i++);
+	p->bitstream_bytes = col_num(st, i++);
+	p->on_front = p->chosen = false;
+	p->ttft_obj_s = p->tok_long = p->tok_short = NAN;
+}
+
+int rdb_points_load(sqlite3 *db, const char *path, int64_t run_id, int prompt, int l_long, int l_short,
+		    rdb_point **out, size_t *nout, char *err, size_t errlen)
+{
+	*out = NULL;
+	*nout = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT point_id, design_name, mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe,"
+			       " pre_lanes, pre_block, dec_lanes, pre_outstanding, dec_outstanding, pm_prefill,"
+			       " pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
+			       " util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp,"
+			       " feasible, objective, swap_s, bitstream_bytes"
+			       " FROM v_points WHERE run_id = ?1 ORDER BY point_id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read v_points", err, errlen);
+	sqlite3_bind_int64(st, 1, run_id);
+	size_t n = 0, cap = 0;
+	rdb_point *p = NULL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			rdb_point *q = realloc(p, cap * sizeof *p);
+			if (!q) {
+				free(p);
+				sqlite3_finalize(st);
+				snprintf(err, errlen, "%s: out of memory reading run %lld", path, (long long)run_id);
+				return -1;
+			}
+			p = q;
+		}
+		read_point(st, &p[n++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(p);
+		return sql_fail(db, path, "cannot read v_points", err, errlen);
+	}
+
+	static const char *const flags[] = {"SELECT point_id FROM v_pareto WHERE run_id = ?1",
+					    "SELECT point_id FROM v_chosen WHERE run_id = ?1"};
+	for (int f = 0; f < 2; f++) {
+		if (sqlite3_prepare_v2(db, flags[f], -1, &st, NULL) != SQLITE_OK) {
+			free(p);
+			return sql_fail(db, path, f ? "cannot read v_chosen" : "cannot read v_pareto", err, errlen);
+		}
+		sqlite3_bind_int64(st, 1, run_id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			rdb_point *q = find_point(p, n, sqlite3_column_int64(st, 0));
+			if (q) {
+				if (f)
+					q->chosen = true;
+				else
+					q->on_front = true;
+			}
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			free(p);
+			return sql_fail(db, path, f ? "cannot read v_chosen" : "cannot read v_pareto", err, errlen);
+		}
+	}
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT point_id,"
+			       " max(CASE WHEN prompt = ?2 THEN ttft_s END),"
+			       " max(CASE WHEN prompt = ?3 THEN decode_tok_s END),"
+			       " max(CASE WHEN prompt = ?4 THEN decode_tok_s END)"
+			       " FROM v_metrics WHERE run_id = ?1 AND source = 'analytic'"
+			       " AND prompt IN (?2, ?3, ?4) GROUP BY point_id",
+			       -1, &st, NULL) != SQLITE_OK) {
+		free(p);
+		return sql_fail(db, path, "cannot read v_metrics", err, errlen);
+	}
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int(st, 2, prompt);
+	sqlite3_bind_int(st, 3, l_long);
+	sqlite3_bind_int(st, 4, l_short);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rdb_point *q = find_point(p, n, sqlite3_column_int64(st, 0));
+		if (q) {
+			q->ttft_obj_s = col_num(st, 1);
+			q->tok_long = col_num(st, 2);
+			q->tok_short = col_num(st, 3);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(p);
+		return sql_fail(db, path, "cannot read v_metrics", err, errlen);
+	}
+	*out = p;
+	*nout = n;
+	return 0;
+}
+
+int rdb_series(sqlite3 *db, const char *path, int64_t run_id, int64_t point_id, const char *source,
+	       const char *column, int *len, double *val, int max, char *err, size_t errlen)
+{
+	static const char *const known[] = {"ttft_s",        "prefill_s",          "decode_tok_s",
+					    "decode_step_s", "energy_j_per_token", "swap_exposed_s"};
+	bool ok = false;
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		ok |= strcmp(column, known[i]) == 0;
+	if (!ok) {
+		snprintf(err, errlen, "%s: v_metrics has no column '%s'", path, column);
+		return -1;
+	}
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT prompt, %s FROM v_metrics WHERE run_id = ?1 AND point_id = ?2 AND source = ?3"
+		 " AND %s IS NOT NULL ORDER BY prompt",
+		 column, column);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read v_metrics", err, errlen);
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		len[n] = sqlite3_column_int(st, 0);
+		val[n] = sqlite3_column_double(st, 1);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_fail(db, path, "cannot read v_metrics", err, errlen);
+	return n;
+}

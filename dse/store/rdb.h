@@ -1,0 +1,99 @@
+/*
+ * rdb.h - read a stored run back from results.db, for the report and the
+ * export.
+ *
+ * Reads only: the database is opened read-only and never created, so a
+ * mistyped path cannot leave an empty results.db behind and a report can
+ * never change stored results.  Everything is read through the runs table
+ * and the documented views (v_points, v_metrics, v_pareto, v_chosen), the
+ * stable surface of store.h; columns a later schema adds are ignored here.
+ *
+ * Ownership: rdb_open() returns a sqlite3 handle the caller closes with
+ * sqlite3_close(); rdb_run_release() frees what rdb_run_load() allocated;
+ * rdb_points_load() returns an array the caller frees with free().
+ * Errors: functions return 0 or -1 with a message in `err` that names the
+ * database file (and the run) and the cause.
+ */
+#ifndef PDS_RDB_H
+#define PDS_RDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/common.h"
+#include "models/design.h"
+
+struct sqlite3;
+
+/* One row of runs; text columns that are NULL in the database read as "". */
+typedef struct {
+	int64_t run_id;
+	char config_path[1024];
+	char config_sha256[65];
+	char *config_text; /* malloc'd, NUL-terminated */
+	size_t config_len;
+	char tool_version[64];
+	char kind[16];
+	char started_at[40], finished_at[40];
+	char status[16];
+	int threads;
+	int64_t n_points, n_feasible; /* -1 when NULL */
+} rdb_run;
+
+/* One row of v_points with its Pareto and chosen flags and the analytic
+ * metrics the report plots (NaN where the run stored none). */
+typedef struct {
+	int64_t point_id;
+	char design_name[PDS_NAME_MAX]; /* "" for swept points */
+	arch_mode mode;
+	int clock_mhz, tlmm_tables, tlmm_lanes;
+	int pre_pe, pre_lanes, pre_block, pre_outstanding;
+	int dec_lanes, dec_outstanding;
+	char pm_prefill[PDS_NAME_MAX], pm_decode[PDS_NAME_MAX], pblock[PDS_NAME_MAX];
+	res_t r, util, util_equiv;
+	bool feasible; /* (the reason of an infeasible point is left in the database) */
+	double objective; /* NaN when not computed */
+	double swap_s, bitstream_bytes; /* NaN for static designs */
+	bool on_front, chosen;
+	/* analytic metrics at the objective's lengths */
+	double ttft_obj_s;     /* ttft_s at objective.prompt */
+	double tok_long, tok_short; /* decode_tok_s at l_long, l_short */
+} rdb_point;
+
+/*
+ * Open PATH read-only.  Refuses a missing file (without creating it), a
+ * file that is not SQLite, a database without the pdswap views, and a
+ * schema newer than this build's.  Returns 0 with *db set, or -1.
+ */
+int rdb_open(const char *path, struct sqlite3 **db, char *err, size_t errlen);
+
+/*
+ * Load run `run_id` into *r, or with run_id <= 0 the latest run whose
+ * status is 'complete'.  Returns 0, or -1 (no such run, or no complete run)
+ * with err set; *r then needs no release.
+ */
+int rdb_run_load(struct sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char *err,
+		 size_t errlen);
+void rdb_run_release(rdb_run *r);
+
+/*
+ * Every point of the run, ordered by point_id, with on_front/chosen from
+ * v_pareto/v_chosen and the analytic ttft_s at `prompt` and decode_tok_s
+ * at `l_long` and `l_short` from v_metrics.  Returns 0 with *pts (malloc'd,
+ * NULL when *n is 0) or -1 with err set.
+ */
+int rdb_points_load(struct sqlite3 *db, const char *path, int64_t run_id, int prompt, int l_long,
+		    int l_short, rdb_point **pts, size_t *n, char *err, size_t errlen);
+
+/*
+ * The stored lengths and values of one metrics column ("ttft_s",
+ * "decode_tok_s", ...) of one point and source, ordered by length, NULLs
+ * left out.  Returns the number of rows written (at most max), or -1 with
+ * err set (also for a column name that v_metrics does not have).
+ */
+int rdb_series(struct sqlite3 *db, const char *path, int64_t run_id, int64_t point_id,
+	       const char *source, const char *column, int *len, double *val, int max, char *err,
+	       size_t errlen);
+
+#endif

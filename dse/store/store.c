@@ -1,0 +1,1188 @@
+/*
+ * store.c - the SQLite side of results.db (see store.h for the schema,
+ * its guards, its versions and the faults it refuses).
+ *
+ * Opening, in order, each step refusing before anything is written:
+ *   1. the path: an existing database must be a regular file this process
+ *      may write, and its directory must take new files (SQLite keeps the
+ *      -wal and -shm files beside the database, the sweep its .lock);
+ *      access() checks both without opening anything;
+ *   2. the file is SQLite (a read of sqlite_master fails with
+ *      SQLITE_NOTADB otherwise), its user_version not newer than ours, and
+ *      an unversioned file holds no tables (a foreign database is never
+ *      adopted);
+ *   3. PRAGMA quick_check finds no damage (SQLite itself notices a damaged
+ *      page only when it reads it, which could be in the middle of a run);
+ *   4. an empty file gets the schema, an older one is migrated, in one
+ *      transaction each;
+ *   5. only then the journal becomes WAL (which rewrites the header).
+ * Prepared statements are made once per handle and reused for every row.
+ */
+#include "store/store.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/lockinfo.h"
+#include "models/version.h"
+#include "sim/afile.h"
+
+struct store {
+	sqlite3 *db;
+	char path[1024];
+	char err[2400];
+	double lock_timeout_s;
+	int migrated_from;
+	bool damaged;
+	sqlite3_stmt *ins_point, *ins_metric, *ins_pareto, *ins_chosen;
+	sqlite3_stmt *ins_chunk, *del_pareto, *del_metrics, *del_point;
+};
+
+/* A number column: NULL, or a real in [0, 1e300) (no infinity, no negative, no text). */
+#define NUMCHK(col) "CHECK(" col " IS NULL OR (" col " >= 0 AND " col " < 1e300))"
+
+/*
+ * The tables.  `since` is the schema version in which a table's definition
+ * last changed: migrating from an older version rebuilds it.  Column
+ * order is fixed; a rebuild copies rows by column name.
+ */
+typedef struct {
+	const char *name;
+	int since;
+	const char *def; /* what follows "CREATE TABLE name" */
+} table_def;
+
+static const table_def tables[] = {
+	{"runs", 1,
+	 "(run_id INTEGER PRIMARY KEY,"
+	 " config_path TEXT NOT NULL,"
+	 " config_sha256 TEXT NOT NULL CHECK(length(config_sha256) = 64),"
+	 " config_text TEXT NOT NULL,"
+	 " tool_version TEXT NOT NULL,"
+	 " kind TEXT NOT NULL CHECK(kind IN ('designs','sweep')),"
+	 " started_at TEXT NOT NULL,"
+	 " finished_at TEXT,"
+	 " status TEXT NOT NULL CHECK(status IN ('running','complete','failed','interrupted')),"
+	 " threads INTEGER NOT NULL CHECK(threads >= 1),"
+	 " n_points INTEGER CHECK(n_points IS NULL OR n_points >= 0),"
+	 " n_feasible INTEGER CHECK(n_feasible IS NULL OR n_feasible >= 0))"},
+	{"points", 2,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " point_id INTEGER NOT NULL CHECK(point_id >= 0),"
+	 " design_name TEXT,"
+	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
+	 " clock_mhz INTEGER NOT NULL CHECK(clock_mhz > 0),"
+	 " tlmm_tables INTEGER NOT NULL CHECK(tlmm_tables > 0),"
+	 " tlmm_lanes INTEGER NOT NULL CHECK(tlmm_lanes > 0),"
+	 " pre_pe INTEGER NOT NULL CHECK(pre_pe > 0),"
+	 " pre_lanes INTEGER NOT NULL CHECK(pre_lanes > 0),"
+	 " pre_block INTEGER NOT NULL CHECK(pre_block > 0),"
+	 " pre_burst INTEGER NOT NULL CHECK(pre_burst > 0),"
+	 " pre_outstanding INTEGER NOT NULL CHECK(pre_outstanding > 0),"
+	 " dec_lanes INTEGER NOT NULL CHECK(dec_lanes > 0),"
+	 " dec_burst INTEGER NOT NULL CHECK(dec_burst > 0),"
+	 " dec_outstanding INTEGER NOT NULL CHECK(dec_outstanding > 0),"
+	 " pm_prefill TEXT NOT NULL, pm_decode TEXT NOT NULL, pblock TEXT,"
+	 " lut REAL NOT NULL " NUMCHK("lut") ", ff REAL NOT NULL " NUMCHK("ff") ","
+	 " bram36 REAL NOT NULL " NUMCHK("bram36") ", uram REAL NOT NULL " NUMCHK("uram") ","
+	 " dsp REAL NOT NULL " NUMCHK("dsp") ","
+	 " util_lut REAL NOT NULL " NUMCHK("util_lut") ", util_ff REAL NOT NULL " NUMCHK("util_ff") ","
+	 " util_bram36 REAL NOT NULL " NUMCHK("util_bram36") ", util_uram REAL NOT NULL " NUMCHK("util_uram") ","
+	 " util_dsp REAL NOT NULL " NUMCHK("util_dsp") ","
+	 " equiv_lut REAL NOT NULL " NUMCHK("equiv_lut") ", equiv_ff REAL NOT NULL " NUMCHK("equiv_ff") ","
+	 " equiv_bram36 REAL NOT NULL " NUMCHK("equiv_bram36") ", equiv_uram REAL NOT NULL " NUMCHK("equiv_uram") ","
+	 " equiv_dsp REAL NOT NULL " NUMCHK("equiv_dsp") ","
+	 " feasible INTEGER NOT NULL CHECK(feasible IN (0,1)),"
+	 " reason TEXT,"
+	 " objective REAL " NUMCHK("objective") ","
+	 " swap_s REAL " NUMCHK("swap_s") ","
+	 " bitstream_bytes REAL " NUMCHK("bitstream_bytes") ","
+	 " CHECK((mode = 'dpr') = (swap_s IS NOT NULL)),"
+	 " CHECK((mode = 'dpr') = (bitstream_bytes IS NOT NULL)),"
+	 " CHECK(feasible = 0 OR objective IS NOT NULL),"
+	 " PRIMARY KEY(run_id, point_id)) WITHOUT ROWID"},
+	{"metrics", 2,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
+	 " length INTEGER NOT NULL CHECK(length > 0),"
+	 " ttft_s REAL " NUMCHK("ttft_s") ", prefill_s REAL " NUMCHK("prefill_s") ","
+	 " decode_tok_s REAL " NUMCHK("decode_tok_s") ", decode_step_s REAL " NUMCHK("decode_step_s") ","
+	 " energy_j_per_token REAL " NUMCHK("energy_j_per_token") ","
+	 " swap_exposed_s REAL " NUMCHK("swap_exposed_s") ","
+	 " CHECK((ttft_s IS NULL) = (prefill_s IS NULL)),"
+	 " CHECK((decode_step_s IS NULL) = (decode_tok_s IS NULL)"
+	 " AND (decode_step_s IS NULL) = (energy_j_per_token IS NULL)),"
+	 " CHECK(ttft_s IS NOT NULL OR decode_step_s IS NOT NULL),"
+	 " CHECK(swap_exposed_s IS NULL OR ttft_s IS NOT NULL),"
+	 " PRIMARY KEY(run_id, point_id, source, length),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	{"pareto", 1,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " PRIMARY KEY(run_id, point_id),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	{"chosen", 1,
+	 "(run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
+	 " point_id INTEGER NOT NULL, objective REAL NOT NULL " NUMCHK("objective") ","
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id))"},
+	{"sweeps", 1,
+	 "(run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
+	 " all_points INTEGER NOT NULL CHECK(all_points IN (0,1)),"
+	 " n_space INTEGER NOT NULL CHECK(n_space >= 0),"
+	 " n_chunks INTEGER NOT NULL CHECK(n_chunks >= 0),"
+	 " objectives TEXT NOT NULL)"},
+	{"chunks", 1,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " chunk_id INTEGER NOT NULL CHECK(chunk_id >= 0),"
+	 " n_points INTEGER NOT NULL CHECK(n_points >= 0),"
+	 " n_feasible INTEGER NOT NULL CHECK(n_feasible >= 0 AND n_feasible <= n_points),"
+	 " PRIMARY KEY(run_id, chunk_id)) WITHOUT ROWID"},
+	{"best", 1,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
+	 " point_id INTEGER NOT NULL,"
+	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
+	 " objective REAL NOT NULL " NUMCHK("objective") ","
+	 " PRIMARY KEY(run_id, mode),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+};
+#define N_TABLES (sizeof tables / sizeof tables[0])
+
+static const char *const index_sql =
+	"CREATE INDEX IF NOT EXISTS runs_by_sha ON runs(config_sha256, status);"
+	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);";
+
+/* The query surface; dropped and made again by a migration. */
+static const char *const view_names[] = {"v_points", "v_metrics", "v_pareto", "v_chosen", "v_best", "v_runs"};
+
+static const char *const view_sql =
+	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
+	" tlmm_lanes, pre_pe, pre_lanes, pre_block, dec_lanes, pre_outstanding, dec_outstanding,"
+	" pm_prefill, pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
+	" util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible,"
+	" reason, objective, swap_s, bitstream_bytes FROM points;"
+	"CREATE VIEW v_metrics AS SELECT run_id, point_id, source, length AS prompt, ttft_s, prefill_s,"
+	" decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s FROM metrics;"
+	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
+	"CREATE VIEW v_chosen AS SELECT run_id, point_id, objective FROM chosen;"
+	"CREATE VIEW v_best AS SELECT run_id, mode, point_id, source, objective FROM best;"
+	"CREATE VIEW v_runs AS SELECT run_id, config_path, config_sha256, tool_version, kind,"
+	" started_at, finished_at, status, threads, n_points, n_feasible FROM runs;";
+
+/* ------------------------------------------------------------- errors */
+
+/* "2026-11-27T17:40:00Z" into buf[32]. */
+static void utc_now(char buf[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *store_errmsg(const store *s)
+{
+	return s->err;
+}
+
+sqlite3 *store_db(store *s)
+{
+	return s->db;
+}
+
+const char *store_path(const store *s)
+{
+	return s->path;
+}
+
+double store_lock_timeout(const store *s)
+{
+	return s->lock_timeout_s;
+}
+
+static int busy_ms(double timeout_s)
+{
+	return timeout_s < 2e6 ? (int)(timeout_s * 1000 + 0.5) : 2000000000;
+}
+
+void store_set_lock_timeout(store *s, double timeout_s)
+{
+	s->lock_timeout_s = timeout_s > 0 ? timeout_s : 0;
+	sqlite3_busy_timeout(s->db, busy_ms(s->lock_timeout_s));
+}
+
+int store_migrated_from(const store *s)
+{
+	return s->migrated_from;
+}
+
+bool store_damaged(const store *s)
+{
+	return s->damaged;
+}
+
+/* Who keeps the database locked: the WAL write lock (byte 120 of the -shm
+ * file) or, in rollback mode, the RESERVED lock byte of the file. */
+static void lock_holder(const store *s, char *buf, size_t len)
+{
+	char shm[1100];
+	snprintf(shm, sizeof shm, "%s-shm", s->path);
+	if (lockinfo_holder(shm, LOCKINFO_POSIX, 120, 120, buf, len) == 0)
+		lockinfo_holder(s->path, LOCKINFO_POSIX, 0x40000000LL, 0x40000000LL + 511, buf, len);
+}
+
+/*
+ * Why SQLite failed with rc, in words a user can act on.  A damaged file
+ * marks the store damaged.
+ */
+static void cause(store *s, int rc, char *buf, size_t len)
+{
+	int e = s->db ? sqlite3_system_errno(s->db) : 0;
+	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		snprintf(buf, len, "database or disk is full (no space left on its file system, or the database "
+				   "reached its size limit)");
+		return;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: {
+		char who[128];
+		lock_holder(s, who, sizeof who);
+		snprintf(buf, len,
+			 "the database is locked by another writer%s%s%s for more than %g s; try again once it has "
+			 "finished, or wait longer with --lock-timeout SECONDS",
+			 *who ? ", " : "", who, *who ? "," : "", s->lock_timeout_s);
+		return;
+	}
+	case SQLITE_READONLY:
+		snprintf(buf, len, "the database is read-only (%s)", e ? strerror(e) : msg);
+		return;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		s->damaged = true;
+		snprintf(buf, len, "the database file is damaged (%s); nothing more is written into it", msg);
+		return;
+	case SQLITE_IOERR:
+		if (e == ENOSPC || e == EDQUOT) {
+			snprintf(buf, len, "database or disk is full (%s)", strerror(e));
+			return;
+		}
+		snprintf(buf, len, "I/O error: %s%s%s", msg, e ? ": " : "", e ? strerror(e) : "");
+		return;
+	case SQLITE_CANTOPEN:
+		snprintf(buf, len, "%s%s%s", msg, e ? ": " : "", e ? strerror(e) : "");
+		return;
+	default:
+		snprintf(buf, len, "%s", msg);
+	}
+}
+
+static int fail_rc(store *s, int rc, const char *what)
+{
+	char why[1000];
+	cause(s, rc, why, sizeof why);
+	snprintf(s->err, sizeof s->err, "%s: %s: %s", s->path, what, why);
+	return -1;
+}
+
+static int fail(store *s, const char *what)
+{
+	return fail_rc(s, s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR, what);
+}
+
+static int exec(store *s, const char *sql, const char *what)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? 0 : fail_rc(s, rc, what);
+}
+
+/* First column of the first row as an integer (0 without rows); an SQLite code. */
+static int query_int(store *s, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		*out = 0;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int prepare(store *s, sqlite3_stmt **st, const char *sql)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+	if (rc != SQLITE_OK)
+		return fail_rc(s, rc, "cannot prepare a statement");
+	return 0;
+}
+
+/* ------------------------------------------------------------ opening */
+
+/*
+ * Step 1 of the opening: refuse a path that cannot be written before
+ * SQLite creates or touches anything.  access() opens nothing (closing a
+ * descriptor of the database would drop this process's SQLite locks) and
+ * sees what writing would see: permissions (for root too when it lacks
+ * CAP_DAC_OVERRIDE), read-only mounts, immutable files.
+ */
+static int check_path(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	if (!exists && errno != ENOENT) {
+		snprintf(err, errlen, "%s: cannot reach the database: %s", path, strerror(errno));
+		return -1;
+	}
+	if (exists && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file; choose another --db", path);
+		return -1;
+	}
+	if (exists && access(path, R_OK | W_OK) != 0) {
+		snprintf(err, errlen, "%s: cannot write to the database file: %s; it is left as it was: make it "
+				      "writable or choose another --db",
+			 path, strerror(errno));
+		return -1;
+	}
+	char dir[1024];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	if (!exists && afile_mkdir_parent(path)) {
+		snprintf(err, errlen, "%s: cannot create its directory '%s': %s; nothing was written: choose another --db",
+			 path, dir, strerror(errno));
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		snprintf(err, errlen,
+			 "%s: cannot create files in its directory '%s': %s (SQLite keeps the database's -wal and "
+			 "-shm files there, the sweep its .lock file); nothing was written: make the directory "
+			 "writable or choose another --db",
+			 path, dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Step 3: PRAGMA quick_check; the first problem it reports into buf. */
+static int quick_check(store *s, char *buf, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		snprintf(buf, len, "%s", t ? (const char *)t : "");
+		/* "*** in database main ***\nPage 6: ..." on one line */
+		for (char *p = buf; (p = strchr(p, '\n')) != NULL;)
+			*p = ' ';
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Whether table `name` exists: 1, 0, or -1 (message set). */
+static int table_exists(store *s, const char *name)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?"))
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n < 0 ? fail_rc(s, rc, "cannot read the schema") : n > 0;
+}
+
+/*
+ * Rebuild table t with its current definition: create it under a
+ * temporary name, copy the rows column by column (by name, so a layout
+ * that differs fails instead of being misread), drop the old table and
+ * rename.  Runs inside the migration's transaction, views dropped and
+ * foreign keys off, as SQLite's documented procedure requires.
+ */
+static int rebuild(store *s, const table_def *t, int from)
+{
+	char what[200], *sql = NULL;
+	snprintf(what, sizeof what, "cannot migrate table '%s' from schema version %d to %d", t->name, from,
+		 STORE_SCHEMA_VERSION);
+	sql = sqlite3_mprintf("CREATE TABLE \"%w__new\" %s", t->name, t->def);
+	int rc = sql ? exec(s, sql, what) : fail_rc(s, SQLITE_NOMEM, what);
+	sqlite3_free(sql);
+	if (rc)
+		return -1;
+	/* the new table's columns, comma-separated */
+	sqlite3_stmt *st;
+	char *q = sqlite3_mprintf("PRAGMA table_info(\"%w__new\")", t->name);
+	int prc = q ? sqlite3_prepare_v2(s->db, q, -1, &st, NULL) : SQLITE_NOMEM;
+	sqlite3_free(q);
+	if (prc != SQLITE_OK)
+		return fail_rc(s, prc, what);
+	char *cols = sqlite3_mprintf("%s", "");
+	while (cols && sqlite3_step(st) == SQLITE_ROW) {
+		char *c = sqlite3_mprintf("%s%s\"%w\"", cols, *cols ? "," : "", (const char *)sqlite3_column_text(st, 1));
+		sqlite3_free(cols);
+		cols = c;
+	}
+	sqlite3_finalize(st);
+	if (!cols)
+		return fail_rc(s, SQLITE_NOMEM, what);
+	sql = sqlite3_mprintf("INSERT INTO \"%w__new\"(%s) SELECT %s FROM \"%w\";"
+			      "DROP TABLE \"%w\";"
+			      "ALTER TABLE \"%w__new\" RENAME TO \"%w\";",
+			      t->name, cols, cols, t->name, t->name, t->name, t->name);
+	sqlite3_free(cols);
+	rc = sql ? exec(s, sql, what) : fail_rc(s, SQLITE_NOMEM, what);
+	sqlite3_free(sql);
+	return rc;
+}
+
+/*
+ * Step 4: bring a database of version `from` (0: an empty file) to
+ * STORE_SCHEMA_VERSION in one transaction: create the tables it lacks,
+ * rebuild those whose definition changed after `from`, make the indexes
+ * and views, check the foreign keys, set the version.  On any failure
+ * nothing is kept.  Returns 0, or -1 with the message in s->err.
+ */
+static int upgrade(store *s, int from)
+{
+	char what[160];
+	snprintf(what, sizeof what, "cannot migrate schema version %d to %d", from, STORE_SCHEMA_VERSION);
+	if (exec(s, "PRAGMA foreign_keys=OFF;", what) || exec(s, "BEGIN IMMEDIATE;", what))
+		return -1;
+	/* another process may have got there first */
+	int64_t ver = 0;
+	int rc = query_int(s, "PRAGMA user_version", &ver);
+	if (rc != SQLITE_OK) {
+		fail_rc(s, rc, what);
+		goto bad;
+	}
+	if (ver == STORE_SCHEMA_VERSION) /* made or migrated by another process meanwhile */
+		return exec(s, "COMMIT;", what);
+	if (ver != from) {
+		snprintf(s->err, sizeof s->err, "%s: another process changed its schema version to %lld while it was "
+						"being opened; run again",
+			 s->path, (long long)ver);
+		goto bad;
+	}
+	/* views name the tables a rebuild drops and renames (no version has
+	 * triggers; one a user added makes the rename, and so the migration,
+	 * fail) */
+	for (size_t i = 0; i < sizeof view_names / sizeof view_names[0]; i++) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS %s;", view_names[i]);
+		if (exec(s, sql, what))
+			goto bad;
+	}
+	for (size_t i = 0; i < N_TABLES; i++) {
+		const table_def *t = &tables[i];
+		int ex = table_exists(s, t->name);
+		if (ex < 0)
+			goto bad;
+		if (ex && t->since > from) {
+			if (rebuild(s, t, from))
+				goto bad;
+		} else if (!ex) {
+			char *sql = sqlite3_mprintf("CREATE TABLE \"%w\" %s", t->name, t->def);
+			rc = sql ? exec(s, sql, what) : fail_rc(s, SQLITE_NOMEM, what);
+			sqlite3_free(sql);
+			if (rc)
+				goto bad;
+		}
+	}
+	if (exec(s, index_sql, what) || exec(s, view_sql, what))
+		goto bad;
+	/* the copy checked every row but their references (foreign keys are off) */
+	int64_t dangling = 0;
+	rc = query_int(s, "SELECT count(*) FROM pragma_foreign_key_check", &dangling);
+	if (rc != SQLITE_OK) {
+		fail_rc(s, rc, what);
+		goto bad;
+	}
+	if (dangling) {
+		snprintf(s->err, sizeof s->err, "%s: %s: %lld rows refer to rows that do not exist", s->path, what,
+			 (long long)dangling);
+		goto bad;
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d;", STORE_SCHEMA_VERSION);
+	if (exec(s, sql, what) || exec(s, "COMMIT;", what))
+		goto bad;
+	s->migrated_from = from;
+	return 0;
+bad:
+	sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	return -1;
+}
+
+/* A failure of the opening's reads, worded for the case. */
+static void open_read_error(store *s, int rc, char *err, size_t errlen)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		snprintf(err, errlen, "%s: not a SQLite database; refusing to touch it (it is left as it was): "
+				      "choose another --db",
+			 s->path);
+		return;
+	case SQLITE_CORRUPT:
+		s->damaged = true;
+		snprintf(err, errlen,
+			 "%s: the database is damaged (%s); refusing to write into it (it is left as it was): restore it "
+			 "from a backup, or move it aside ('sqlite3 FILE .recover' may save its rows) and run again",
+			 s->path, sqlite3_errmsg(s->db));
+		return;
+	default:
+		fail_rc(s, rc, "cannot read the database");
+		snprintf(err, errlen, "%s", s->err);
+	}
+}
+
+int store_open_wait(store **out, const char *path, double lock_timeout_s, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (check_path(path, err, errlen))
+		return -1;
+	store *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	snprintf(s->path, sizeof s->path, "%s", path);
+	s->lock_timeout_s = lock_timeout_s > 0 ? lock_timeout_s : 0;
+	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		fail_rc(s, rc, "cannot open the database");
+		snprintf(err, errlen, "%s", s->err);
+		goto bad;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy_ms(s->lock_timeout_s));
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		snprintf(err, errlen, "%s: SQLite can open the database only read-only; it is left as it was: make it "
+				      "writable or choose another --db",
+			 path);
+		goto bad;
+	}
+
+	/* step 2: what the file is */
+	int64_t ver = 0, ntab = 0;
+	rc = query_int(s, "PRAGMA user_version", &ver);
+	if (rc == SQLITE_OK)
+		rc = query_int(s, "SELECT count(*) FROM sqlite_master", &ntab);
+	if (rc != SQLITE_OK) {
+		open_read_error(s, rc, err, errlen);
+		goto bad;
+	}
+	if (ver > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+			 "%s: schema version %lld is newer than this pdswap-dse understands (%d); it is left as it was: "
+			 "use a newer pdswap-dse, or choose another --db",
+			 path, (long long)ver, STORE_SCHEMA_VERSION);
+		goto bad;
+	}
+	if (ver < 0 || (ver == 0 && ntab > 0)) {
+		snprintf(err, errlen, "%s: a database of another application (no pdswap schema version); refusing to "
+				      "touch it: choose another --db",
+			 path);
+		goto bad;
+	}
+
+	/* step 3: damage SQLite would only notice when it reads the page */
+	if (ntab > 0) {
+		char qc[512] = "";
+		rc = quick_check(s, qc, sizeof qc);
+		if (rc != SQLITE_OK) {
+			open_read_error(s, rc, err, errlen);
+			goto bad;
+		}
+		if (strcmp(qc, "ok") != 0) {
+			s->damaged = true;
+			snprintf(err, errlen,
+				 "%s: the database is damaged (quick_check: %s); refusing to write into it (it is left as "
+				 "it was): restore it from a backup, or move it aside ('sqlite3 FILE .recover' may save "
+				 "its rows) and run again",
+				 path, qc);
+			goto bad;
+		}
+	}
+
+	/* step 4: the schema */
+	if (ver < STORE_SCHEMA_VERSION && upgrade(s, (int)ver)) {
+		if (ver > 0)
+			snprintf(err, errlen, "%s; it is left as it was (reports and exports still read it): use another "
+					      "--db for new runs",
+				 s->err);
+		else
+			snprintf(err, errlen, "%s", s->err);
+		goto bad;
+	}
+
+	/* step 5: the journal and the connection's settings */
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+		 "cannot set the journal mode")) {
+		snprintf(err, errlen, "%s", s->err);
+		goto bad;
+	}
+	/*
+	 * Test hook, not an interface: PDSWAP_TEST_DB_GROW_PAGES=N lets the
+	 * database grow by at most N pages from here on (PRAGMA
+	 * max_page_count), so that the tests can make a write fail with
+	 * SQLITE_FULL part-way through a sweep.  A size cap only makes a
+	 * write fail; it changes no value that is stored.
+	 */
+	const char *grow = getenv("PDSWAP_TEST_DB_GROW_PAGES");
+	if (grow && *grow) {
+		int64_t pages = 0;
+		char sql[80];
+		if (query_int(s, "PRAGMA page_count", &pages) == SQLITE_OK) {
+			snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld;", (long long)(pages + atoll(grow)));
+			sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		}
+	}
+	if (prepare(s, &s->ins_point,
+		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+	    prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
+	    prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
+	    prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
+	    prepare(s, &s->ins_chunk, "INSERT INTO chunks VALUES(?,?,?,?)") ||
+	    prepare(s, &s->del_pareto, "DELETE FROM pareto WHERE run_id=? AND point_id=?") ||
+	    prepare(s, &s->del_metrics, "DELETE FROM metrics WHERE run_id=? AND point_id=?") ||
+	    prepare(s, &s->del_point, "DELETE FROM points WHERE run_id=? AND point_id=?")) {
+		snprintf(err, errlen, "%s", s->err);
+		goto bad;
+	}
+	*out = s;
+	return 0;
+bad:
+	store_close(s);
+	return -1;
+}
+
+int store_open(store **out, const char *path, char *err, size_t errlen)
+{
+	return store_open_wait(out, path, STORE_LOCK_TIMEOUT_S, err, errlen);
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->ins_point);
+	sqlite3_finalize(s->ins_metric);
+	sqlite3_finalize(s->ins_pareto);
+	sqlite3_finalize(s->ins_chosen);
+	sqlite3_finalize(s->ins_chunk);
+	sqlite3_finalize(s->del_pareto);
+	sqlite3_finalize(s->del_metrics);
+	sqlite3_finalize(s->del_point);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int store_begin(store *s)
+{
+	if (s->damaged) {
+		snprintf(s->err, sizeof s->err, "%s: the database file is damaged; refusing to write into it", s->path);
+		return -1;
+	}
+	return exec(s, "BEGIN IMMEDIATE;", "cannot start a transaction");
+}
+
+int store_commit(store *s)
+{
+	return exec(s, "COMMIT;", "cannot commit");
+}
+
+int store_rollback(store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return 0; /* SQLite already rolled back (it may, after SQLITE_FULL) */
+	return exec(s, "ROLLBACK;", "cannot roll back");
+}
+
+static int step_done(store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return fail_rc(s, rc, what);
+	return 0;
+}
+int store_new_run(store *s, const cfg_t *c, const char *kind, int threads, int64_t *run_id)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	utc_now(now);
+	if (prepare(s, &st,
+		    "INSERT INTO runs(config_path, config_sha256, config_text, tool_version, kind,"
+		    " started_at, status, threads) VALUES(?,?,?,?,?,?,'running',?)"))
+		return -1;
+	sqlite3_bind_text(st, 1, c->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, c->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, c->text, (int)c->text_len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, PDS_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 7, threads);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "cannot record the run");
+	*run_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int store_finish_run(store *s, int64_t run_id, const char *status, int64_t n_points, int64_t n_feasible)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	utc_now(now);
+	if (prepare(s, &st,
+		    "UPDATE runs SET status=?, finished_at=?, n_points=?, n_feasible=? WHERE run_id=?"))
+		return -1;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, n_points);
+	sqlite3_bind_int64(st, 4, n_feasible);
+	sqlite3_bind_int64(st, 5, run_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "cannot finish the run");
+	return 0;
+}
+
+/* A figure the schema accepts: finite, non-negative, below its 1e300 bound. */
+static bool is_figure(double v)
+{
+	return isfinite(v) && v >= 0 && v < 1e300;
+}
+
+/* The row a figure belongs to, put into words only when one is refused
+ * (rows are stored by the million). */
+typedef struct {
+	const char *what;   /* "point", "chosen point", "best dpr point" */
+	const char *source; /* metrics: "analytic" or "des"; NULL otherwise */
+	int64_t run, point;
+	int length;
+} row_ref;
+
+/* "point 12 of run 3" or "des metrics of point 12 of run 3 at length 64". */
+static void row_words(const row_ref *r, char *buf, size_t len)
+{
+	if (r->source)
+		snprintf(buf, len, "%s metrics of point %lld of run %lld at length %d", r->source, (long long)r->point,
+			 (long long)r->run, r->length);
+	else
+		snprintf(buf, len, "%s %lld of run %lld", r->what, (long long)r->point, (long long)r->run);
+}
+
+/*
+ * Refuse a figure before SQLite sees it: a NaN would be stored as NULL,
+ * which reads as "not measured here".  The figure is prefix + name.
+ */
+static int bad_figure(store *s, const row_ref *r, const char *prefix, const char *name, double v)
+{
+	char where[160];
+	row_words(r, where, sizeof where);
+	snprintf(s->err, sizeof s->err, "%s: %s: '%s%s' is %g, not a finite non-negative number; refusing to store it",
+		 s->path, where, prefix, name, v);
+	return -1;
+}
+
+/* Bind a required figure at i; -1 (message set, statement reset) when it is not one. */
+static int bind_fig(store *s, sqlite3_stmt *st, int i, double v, const row_ref *r, const char *prefix,
+		    const char *name)
+{
+	if (!is_figure(v)) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return bad_figure(s, r, prefix, name, v);
+	}
+	sqlite3_bind_double(st, i, v);
+	return 0;
+}
+
+int store_put_point(store *s, const cfg_t *c, const store_point *p)
+{
+	static const char *const grp[3] = {"", "util_", "equiv_"};
+	sqlite3_stmt *st = s->ins_point;
+	const design_t *d = p->d;
+	const row_ref where = {"point", NULL, p->run_id, p->point_id, 0};
+	int i = 1;
+	sqlite3_bind_int64(st, i++, p->run_id);
+	sqlite3_bind_int64(st, i++, p->point_id);
+	if (p->design_name)
+		sqlite3_bind_text(st, i++, p->design_name, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i++);
+	sqlite3_bind_text(st, i++, mode_names[d->mode], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, i++, d->clock_mhz);
+	sqlite3_bind_int(st, i++, d->tlmm_tables);
+	sqlite3_bind_int(st, i++, d->tlmm_lanes);
+	sqlite3_bind_int(st, i++, d->pre_pe);
+	sqlite3_bind_int(st, i++, d->pre_lanes);
+	sqlite3_bind_int(st, i++, d->pre_block);
+	sqlite3_bind_int(st, i++, d->pre_burst);
+	sqlite3_bind_int(st, i++, d->pre_outstanding);
+	sqlite3_bind_int(st, i++, d->dec_lanes);
+	sqlite3_bind_int(st, i++, d->dec_burst);
+	sqlite3_bind_int(st, i++, d->dec_outstanding);
+	sqlite3_bind_text(st, i++, c->arch.port_maps[d->pm_pre].name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, c->arch.port_maps[d->pm_dec].name, -1, SQLITE_STATIC);
+	if (d->mode == MODE_DPR)
+		sqlite3_bind_text(st, i++, c->arch.pblocks[d->rp].name, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i++);
+	const res_t *v[3] = {&p->res->r_total, &p->res->util, &p->res->util_equiv};
+	for (int g = 0; g < 3; g++)
+		for (int t = 0; t < RES_N; t++)
+			if (bind_fig(s, st, i++, v[g]->v[t], &where, grp[g], res_names[t]))
+				return -1;
+	sqlite3_bind_int(st, i++, p->feasible);
+	if (p->reason && *p->reason)
+		sqlite3_bind_text(st, i++, p->reason, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i++);
+	/* a negative objective says "not computed"; a NaN is a failed computation */
+	if (p->objective < 0)
+		sqlite3_bind_null(st, i++);
+	else if (bind_fig(s, st, i++, p->objective, &where, "", "objective"))
+		return -1;
+	if (d->mode == MODE_DPR) {
+		if (bind_fig(s, st, i++, p->swap_s, &where, "", "swap_s") ||
+		    bind_fig(s, st, i++, p->bitstream_bytes, &where, "", "bitstream_bytes"))
+			return -1;
+	} else {
+		sqlite3_bind_null(st, i++);
+		sqlite3_bind_null(st, i++);
+	}
+	return step_done(s, st, "cannot store a design point");
+}
+
+int store_put_metric(store *s, const store_metric *m, unsigned have)
+{
+	static const struct {
+		const char *name;
+		unsigned group;
+	} col[6] = {{"ttft_s", STORE_HAVE_PROMPT},     {"prefill_s", STORE_HAVE_PROMPT},
+		    {"decode_tok_s", STORE_HAVE_DECODE}, {"decode_step_s", STORE_HAVE_DECODE},
+		    {"energy_j_per_token", STORE_HAVE_DECODE}, {"swap_exposed_s", STORE_HAVE_SWAP}};
+	const double v[6] = {m->ttft_s, m->prefill_s, m->decode_tok_s, m->decode_step_s, m->energy_j_per_token,
+			     m->swap_exposed_s};
+	sqlite3_stmt *st = s->ins_metric;
+	const row_ref ref = {"", m->source, m->run_id, m->point_id, m->length};
+	char where[160];
+	if (!(have & (STORE_HAVE_PROMPT | STORE_HAVE_DECODE)) || ((have & STORE_HAVE_SWAP) && !(have & STORE_HAVE_PROMPT))) {
+		row_words(&ref, where, sizeof where);
+		snprintf(s->err, sizeof s->err, "%s: %s: a row must carry the prompt or the decode figures, and the "
+						"exposed swap only with the prompt figures",
+			 s->path, where);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, m->run_id);
+	sqlite3_bind_int64(st, 2, m->point_id);
+	sqlite3_bind_text(st, 3, m->source, -1, SQLITE_STATIC); /* reset before returning */
+	sqlite3_bind_int(st, 4, m->length);
+	for (int k = 0; k < 6; k++) {
+		if (have & col[k].group) {
+			if (bind_fig(s, st, 5 + k, v[k], &ref, "", col[k].name))
+				return -1;
+		} else if (!isnan(v[k])) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			row_words(&ref, where, sizeof where);
+			snprintf(s->err, sizeof s->err, "%s: %s: '%s' is given (%g) but the row does not carry it",
+				 s->path, where, col[k].name, v[k]);
+			return -1;
+		} else {
+			sqlite3_bind_null(st, 5 + k);
+		}
+	}
+	return step_done(s, st, "cannot store a metric");
+}
+
+int store_put_pareto(store *s, int64_t run_id, int64_t point_id)
+{
+	sqlite3_bind_int64(s->ins_pareto, 1, run_id);
+	sqlite3_bind_int64(s->ins_pareto, 2, point_id);
+	return step_done(s, s->ins_pareto, "cannot store Pareto membership");
+}
+
+int store_put_chosen(store *s, int64_t run_id, int64_t point_id, double objective)
+{
+	const row_ref where = {"chosen point", NULL, run_id, point_id, 0};
+	sqlite3_bind_int64(s->ins_chosen, 1, run_id);
+	sqlite3_bind_int64(s->ins_chosen, 2, point_id);
+	if (bind_fig(s, s->ins_chosen, 3, objective, &where, "", "objective"))
+		return -1;
+	return step_done(s, s->ins_chosen, "cannot store the chosen point");
+}
+
+/* ------------------------------------------------------------ the sweep */
+
+static int bind_run_point(store *s, sqlite3_stmt *st, int64_t run_id, int64_t point_id, const char *what)
+{
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	return step_done(s, st, what);
+}
+
+int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, int64_t n_chunks,
+		    const char *objectives)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "INSERT INTO sweeps VALUES(?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int(st, 2, all_points);
+	sqlite3_bind_int64(st, 3, n_space);
+	sqlite3_bind_int64(st, 4, n_chunks);
+	sqlite3_bind_text(st, 5, objectives, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot record the sweep");
+}
+
+int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
+		     const char *objectives, int64_t *run_id)
+{
+	sqlite3_stmt *st;
+	*run_id = 0;
+	if (prepare(s, &st,
+		    "SELECT r.run_id FROM runs r JOIN sweeps w USING(run_id)"
+		    " WHERE r.config_sha256=? AND r.kind='sweep' AND r.status IN ('running','interrupted')"
+		    " AND r.tool_version=? AND w.all_points=? AND w.n_space=? AND w.n_chunks=? AND w.objectives=?"
+		    " ORDER BY r.run_id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, PDS_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, all_points);
+	sqlite3_bind_int64(st, 4, n_space);
+	sqlite3_bind_int64(st, 5, n_chunks);
+	sqlite3_bind_text(st, 6, objectives, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*run_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot look for an unfinished sweep");
+}
+
+int store_put_chunk(store *s, int64_t run_id, int64_t chunk, int64_t n_points, int64_t n_feasible)
+{
+	sqlite3_stmt *st = s->ins_chunk;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, chunk);
+	sqlite3_bind_int64(st, 3, n_points);
+	sqlite3_bind_int64(st, 4, n_feasible);
+	return step_done(s, st, "cannot record a finished chunk");
+}
+
+/* Run `sql` with ?1 = run_id and hand column 0 of each row to fn. */
+static int each_id(store *s, const char *sql, int64_t run_id, int (*fn)(void *, int64_t), void *arg,
+		   const char *what)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, sql))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(arg, sqlite3_column_int64(st, 0))) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof s->err, "%s: %s: out of memory", s->path, what);
+			return -1;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, what);
+}
+
+int store_each_chunk(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg)
+{
+	return each_id(s, "SELECT chunk_id FROM chunks WHERE run_id=?1", run_id, fn, arg,
+		       "cannot read the finished chunks");
+}
+
+int store_each_pareto(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg)
+{
+	return each_id(s, "SELECT point_id FROM pareto WHERE run_id=?1 ORDER BY point_id", run_id, fn, arg,
+		       "cannot read the Pareto front");
+}
+
+int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, int64_t *n_points, int64_t *n_feasible)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT count(*), coalesce(sum(n_points),0), coalesce(sum(n_feasible),0)"
+			    " FROM chunks WHERE run_id=?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n_chunks = sqlite3_column_int64(st, 0);
+		*n_points = sqlite3_column_int64(st, 1);
+		*n_feasible = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count the finished chunks");
+}
+
+int store_del_pareto(store *s, int64_t run_id, int64_t point_id)
+{
+	return bind_run_point(s, s->del_pareto, run_id, point_id, "cannot update the Pareto front");
+}
+
+int store_del_point(store *s, int64_t run_id, int64_t point_id)
+{
+	if (bind_run_point(s, s->del_pareto, run_id, point_id, "cannot update the Pareto front") ||
+	    bind_run_point(s, s->del_metrics, run_id, point_id, "cannot drop a dominated point's metrics"))
+		return -1;
+	return bind_run_point(s, s->del_point, run_id, point_id, "cannot drop a dominated point");
+}
+
+int store_set_status(store *s, int64_t run_id, const char *status)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "UPDATE runs SET status=? WHERE run_id=?"))
+		return -1;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, run_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot update the run's status");
+}
+
+int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, const char *source,
+		   double objective)
+{
+	sqlite3_stmt *st;
+	if (!is_figure(objective)) {
+		const row_ref where = {mode == MODE_DPR ? "best dpr point" : "best static point", NULL, run_id, point_id, 0};
+		return bad_figure(s, &where, "", "objective", objective);
+	}
+	if (prepare(s, &st, "INSERT OR REPLACE INTO best VALUES(?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, mode_names[mode], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, point_id);
+	sqlite3_bind_text(st, 4, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 5, objective);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot store the best design of a mode");
+}
+
+static double col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *source, int length,
+		     store_metric *m)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token,"
+			    " swap_exposed_s FROM metrics WHERE run_id=? AND point_id=? AND source=? AND length=?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, length);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*m = (store_metric){run_id, point_id, source, length, col_num(st, 0), col_num(st, 1),
+				    col_num(st, 2), col_num(st, 3), col_num(st, 4), col_num(st, 5)};
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 1 : fail(s, "cannot read a metric");
+}
+
+/* Index of `name` in a list of named things, or -1. */
+static int name_index(const char *name, const void *base, size_t size, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp((const char *)base + (size_t)i * size, name) == 0)
+			return i;
+	return -1;
+}
+
+int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block,"
+			    " pre_burst, pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill,"
+			    " pm_decode, pblock FROM points WHERE run_id=? AND point_id=?"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 1 : fail(s, "cannot read a design point");
+	}
+	memset(d, 0, sizeof *d);
+	const char *mode = (const char *)sqlite3_column_text(st, 0);
+	d->mode = mode && strcmp(mode, "dpr") == 0 ? MODE_DPR : MODE_STATIC;
+	int *ints[] = {&d->clock_mhz, &d->tlmm_tables, &d->tlmm_lanes, &d->pre_pe, &d->pre_lanes,
+		       &d->pre_block, &d->pre_burst, &d->pre_outstanding, &d->dec_lanes, &d->dec_burst,
+		       &d->dec_outstanding};
+	for (int i = 0; i < 11; i++)
+		*ints[i] = sqlite3_column_int(st, i + 1);
+	const char *pp = (const char *)sqlite3_column_text(st, 12);
+	const char *pd = (const char *)sqlite3_column_text(st, 13);
+	const char *pb = (const char *)sqlite3_column_text(st, 14);
+	d->pm_pre = pp ? name_index(pp, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps) : -1;
+	d->pm_dec = pd ? name_index(pd, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps) : -1;
+	d->rp = pb ? name_index(pb, c->arch.pblocks[0].name, sizeof c->arch.pblocks[0], c->arch.n_pblocks) : -1;
+	sqlite3_finalize(st);
+	char why[200];
+	if (cfg_check_design(c, d, why, sizeof why)) {
+		snprintf(s->err, sizeof s->err, "%s: point %lld of run %lld does not fit %s: %s", s->path,
+			 (long long)point_id, (long long)run_id, c->path, why);
+		return -1;
+	}
+	return 0;
+}
+
+int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id)
+{
+	sqlite3_stmt *st;
+	if (prepare(s, &st, "SELECT r.run_id, ch.point_id FROM runs r JOIN chosen ch USING(run_id)"
+			    " WHERE r.config_sha256=? AND r.kind='sweep' AND r.status='complete'"
+			    " ORDER BY r.run_id DESC LIMIT 1"))
+		return -1;
+	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*run_id = sqlite3_column_int64(st, 0);
+		*point_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : fail(s, "cannot look for the chosen design");
+}

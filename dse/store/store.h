@@ -1,0 +1,184 @@
+/*
+ * store.h - results.db: runs, design points, metrics, Pareto membership and
+ * the chosen point, in SQLite.
+ *
+ * Schema (version STORE_SCHEMA_VERSION, kept in PRAGMA user_version):
+ *   runs(run_id, config_path, config_sha256, config_text, tool_version, kind,
+ *        started_at, finished_at, status, threads, n_points, n_feasible)
+ *   points(run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,
+ *        tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding,
+ *        dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock,
+ *        lut, ff, bram36, uram, dsp, util_*, equiv_*, feasible, reason,
+ *        objective, swap_s, bitstream_bytes)
+ *   metrics(run_id, point_id, source, length, ttft_s, prefill_s,
+ *        decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s)
+ *   pareto(run_id, point_id), chosen(run_id, point_id, objective)
+ *   sweeps(run_id, all_points, n_space, n_chunks, objectives)
+ *   chunks(run_id, chunk_id, n_points, n_feasible)
+ *   best(run_id, mode, point_id, source, objective)
+ * Views v_points, v_metrics, v_pareto, v_chosen, v_best and v_runs are the
+ * documented query surface (README.md); they read the same in every
+ * version from STORE_SCHEMA_OLDEST on.
+ *
+ * Guards: every REAL column has a CHECK that refuses infinities, negative
+ * values and text.  SQLite stores a NaN as NULL, so where a number is
+ * required the schema says so: NOT NULL, or a row rule (a dpr point has
+ * swap_s and bitstream_bytes, a static one neither; a feasible point has
+ * an objective; a metrics row holds TTFT and prefill together, the three
+ * decode figures together, at least one of the two groups, and the
+ * exposed swap only beside a TTFT).  The store refuses a NaN where it
+ * would bind a number, with a message naming the figure, before SQLite
+ * sees it; through the API a row carries exactly the figures the caller
+ * names (STORE_HAVE_*), which is how a dpr point's rows at a prompt get
+ * their exposed swap (the metrics table does not know the mode, and a
+ * trigger that looked it up cost 12% of an --all-points sweep).
+ *
+ * Versions: 1 had the same tables without the row rules (and, in its
+ * first files, without sweeps, chunks, best, v_best, v_runs and the points
+ * index).  store_open() migrates an older file in one transaction
+ * (tables whose definition changed are rebuilt and their rows copied; a
+ * row the new rules refuse, or a reference to a missing row, makes the
+ * whole migration fail and leaves the file as it was) and refuses a
+ * newer one.
+ *
+ * Faults: store_open() refuses a path it could not write (the file or its
+ * directory read-only), a file that is not SQLite, a database of another
+ * application, a damaged database (PRAGMA quick_check) and a newer
+ * schema, each without writing a byte.  A writer that keeps the database
+ * locked is waited for up to the lock timeout; the message then names
+ * the holder when /proc/locks does (lockinfo.h).  A statement that finds
+ * the file damaged marks the store damaged: no further transaction
+ * starts.  Every write happens inside a transaction the caller opens with
+ * store_begin()/store_commit(), so a failure (disk full included) loses
+ * only the transaction in progress.
+ *
+ * Ownership: store_open() returns a handle that store_close() frees.
+ * Errors: functions return 0 or -1 and write a message naming the
+ * database file and the cause into the store's error buffer
+ * (store_errmsg()).
+ */
+#ifndef PDS_STORE_H
+#define PDS_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/cfg.h"
+#include "models/perf.h"
+
+#define STORE_SCHEMA_VERSION 2
+/* The oldest version whose views read as this one's (for read-only use). */
+#define STORE_SCHEMA_OLDEST 1
+/* Default wait for a database another process keeps locked, s. */
+#define STORE_LOCK_TIMEOUT_S 10.0
+
+typedef struct store store;
+
+/*
+ * Open path for writing, creating the file, its directory and the schema
+ * if needed and migrating an older schema.  Waits up to lock_timeout_s
+ * (>= 0) for a database another process keeps locked, here and in every
+ * later transaction.  Refuses (returns -1, err set, the file unchanged) a
+ * path that cannot be written, a file that is not SQLite, a database of
+ * another application, a damaged one or a newer schema.
+ */
+int store_open_wait(store **s, const char *path, double lock_timeout_s, char *err, size_t errlen);
+/* store_open_wait() with STORE_LOCK_TIMEOUT_S. */
+int store_open(store **s, const char *path, char *err, size_t errlen);
+void store_close(store *s);
+const char *store_errmsg(const store *s);
+/* The lock timeout, s: as opened with, or as last set (>= 0). */
+double store_lock_timeout(const store *s);
+void store_set_lock_timeout(store *s, double timeout_s);
+/* The schema version store_open() migrated from, 0 when it did not migrate. */
+int store_migrated_from(const store *s);
+/* True once a statement found the file damaged; nothing is written after. */
+bool store_damaged(const store *s);
+
+int store_begin(store *s);
+int store_commit(store *s);
+int store_rollback(store *s);
+
+/* A new run in status 'running'; *run_id receives its id. */
+int store_new_run(store *s, const cfg_t *c, const char *kind, int threads, int64_t *run_id);
+int store_finish_run(store *s, int64_t run_id, const char *status, int64_t n_points,
+		     int64_t n_feasible);
+
+typedef struct {
+	int64_t run_id, point_id;
+	const char *design_name; /* NULL for swept points */
+	const design_t *d;
+	const perf_res *res;
+	bool feasible;
+	const char *reason;   /* NULL or "" when feasible */
+	double objective;     /* < 0: not computed (an infeasible point only) */
+	double swap_s, bitstream_bytes; /* dpr only */
+} store_point;
+
+/* Resources, utilisations, the objective (when computed) and, for dpr,
+ * swap_s and bitstream_bytes must be finite and non-negative. */
+int store_put_point(store *s, const cfg_t *c, const store_point *p);
+
+/* One metrics row: figures in s, tok/s, J. */
+typedef struct {
+	int64_t run_id, point_id;
+	const char *source; /* "analytic" or "des" */
+	int length;
+	double ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s;
+} store_metric;
+
+/* Which figures a metrics row carries (the others are stored as NULL). */
+enum {
+	STORE_HAVE_PROMPT = 1, /* ttft_s, prefill_s: the length is a prompt */
+	STORE_HAVE_SWAP = 2,   /* swap_exposed_s: a dpr design at a prompt */
+	STORE_HAVE_DECODE = 4  /* decode_step_s, decode_tok_s, energy_j_per_token: a context */
+};
+
+/* Store m's figures named by `have`: each must be a finite, non-negative
+ * number (a NaN is refused, not stored as NULL); figures outside `have`
+ * must be NaN. */
+int store_put_metric(store *s, const store_metric *m, unsigned have);
+int store_put_pareto(store *s, int64_t run_id, int64_t point_id);
+int store_put_chosen(store *s, int64_t run_id, int64_t point_id, double objective);
+
+/*
+ * The sweep (dse/sweep.h).  A sweep run has one `sweeps` row with its
+ * settings, one `chunks` row per finished chunk (the unit of resumption:
+ * its counters, committed together with the points it contributed), and
+ * at the end a `best` row per architecture.  All return 0 or -1 with
+ * store_errmsg() set unless said otherwise.
+ */
+int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, int64_t n_chunks,
+		    const char *objectives);
+/* Latest unfinished ('running' or 'interrupted') sweep of this config made
+ * by this tool version with the same settings; *run_id = 0 when none. */
+int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
+		     const char *objectives, int64_t *run_id);
+int store_put_chunk(store *s, int64_t run_id, int64_t chunk, int64_t n_points, int64_t n_feasible);
+/* Call fn(arg, id) for each finished chunk / Pareto member (ascending);
+ * a non-zero return from fn stops with -1 ("out of memory"). */
+int store_each_chunk(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg);
+int store_each_pareto(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg);
+int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, int64_t *n_points, int64_t *n_feasible);
+int store_del_pareto(store *s, int64_t run_id, int64_t point_id);
+/* A point with its metrics and Pareto membership. */
+int store_del_point(store *s, int64_t run_id, int64_t point_id);
+int store_set_status(store *s, int64_t run_id, const char *status);
+int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, const char *source,
+		   double objective);
+/* One metrics row into *m (source points to the argument): 0, 1 when absent, -1. */
+int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *source, int length,
+		     store_metric *m);
+/* The design of a stored point, names mapped to c's indices: 0, 1 when
+ * absent, -1 (also when it does not fit c). */
+int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d);
+/* Chosen point of the latest complete sweep of c (by config_sha256): 0, 1 when none, -1. */
+int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id);
+
+/* The database file's path as given to store_open(). */
+const char *store_path(const store *s);
+
+/* The underlying handle, for queries the store does not wrap. */
+struct sqlite3 *store_db(store *s);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * cfg.h - the typed configuration of one pdswap run.
+ *
+ * One YAML file describes the device, the model, the workload, the
+ * architecture (engines, port maps, pblocks), named designs, the design
+ * space, constraints, the objective, the calibration coefficients with
+ * their provenance, and (optionally) the measurements they are calibrated
+ * against.  The models and the simulator read only this typed form;
+ * dse/config turns the YAML into it (config_load()) and reports the first
+ * error as "FILE:LINE:COL: message"; nothing is half-loaded.
+ *
+ * Ownership: cfg_t is a plain value with fixed-size arrays apart from
+ * `text` (the file as read, used for hashing and for writing fitted
+ * coefficients back), which cfg_release() frees.
+ */
+#ifndef PDS_CFG_H
+#define PDS_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/common.h"
+#include "models/design.h"
+
+#define CFG_MAX_HP 8
+#define CFG_MAX_CTRL 8
+#define CFG_MAX_LIST 64
+#define CFG_MAX_PORTMAPS 16
+#define CFG_MAX_PBLOCKS 16
+#define CFG_MAX_DESIGNS 32
+#define CFG_MAX_MEAS 16
+#define CFG_SCHEMA_VERSION 1
+
+typedef struct {
+	char name[PDS_NAME_MAX];
+	double peak_gb_s; /* controller-port peak */
+} cfg_ctrl;
+
+typedef struct {
+	char name[PDS_NAME_MAX];
+	int width_bits;    /* PS-side data width */
+	int max_clock_mhz; /* fastest AXI clock the port accepts */
+	int ctrl;          /* index into device.ddr.ctrl: ports sharing it compete */
+} cfg_hp;
+
+typedef struct {
+	char name[PDS_TEXT_MAX];
+	char part[PDS_NAME_MAX];
+	res_t resources;
+	int clock_max_mhz;
+	struct {
+		double peak_gb_s;
+		int n_ctrl;
+		cfg_ctrl ctrl[CFG_MAX_CTRL];
+	} ddr;
+	int n_hp;
+	cfg_hp hp[CFG_MAX_HP];
+	int axi_max_burst_beats; /* PS-side AXI3 limit */
+	struct cfg_fabric {
+		int frame_bytes;
+		/* configuration frames per column per clock-region row */
+		int frames_clb, frames_int, frames_dsp;
+		int frames_bram_config, frames_bram_content, frames_uram;
+		/* resources per column per clock-region row */
+		int lut_per_clb_col, ff_per_clb_col;
+		int dsp_per_col, bram_per_col, uram_per_col;
+		int bitstream_overhead_bytes;
+		/* tiles of the whole device (column segments of one clock-region row) */
+		int tiles_clb, tiles_dsp, tiles_bram, tiles_uram;
+	} fabric;
+} cfg_device;
+
+typedef struct {
+	char name[PDS_TEXT_MAX];
+	int layers, hidden, heads, kv_heads, head_dim, ffn, ffn_matrices;
+	int vocab, max_context;
+	int weight_group;      /* G: ternary weights per packed index */
+	int weight_index_bits; /* bits per packed index */
+	int act_bits;
+	int kv_bytes;   /* bytes per K/V element */
+	int attn_bytes; /* bytes per Q/O element */
+} cfg_model;
+
+typedef struct {
+	int n_prompts;
+	int prompts[CFG_MAX_LIST];
+	int n_contexts;
+	int contexts[CFG_MAX_LIST];
+	int gen_tokens;
+} cfg_workload;
+
+typedef struct {
+	char name[PDS_NAME_MAX];
+	portmap_t pm;
+} cfg_portmap;
+
+/*
+ * A reconfigurable partition as the column segments it covers: a tile is
+ * one column of one type across one clock-region row (a pblock may be a
+ * union of rectangles).  URAM is counted in sites: a pblock may take part
+ * of the single URAM column.
+ */
+typedef struct {
+	char name[PDS_NAME_MAX];
+	int clb_tiles, dsp_tiles, bram_tiles, uram_sites;
+} cfg_pblock;
+
+typedef struct {
+	char name[PDS_NAME_MAX];
+	design_t d;
+} cfg_design;
+
+/* Each knob of the sweep is a list of values; the space is their product. */
+typedef struct {
+	bool mode_static, mode_dpr;
+	int n_clock, clock_mhz[CFG_MAX_LIST];
+	int n_tables, tlmm_tables[CFG_MAX_LIST];
+	int n_tlanes, tlmm_lanes[CFG_MAX_LIST];
+	int n_pre_pe, pre_pe[CFG_MAX_LIST];
+	int n_pre_lanes, pre_lanes[CFG_MAX_LIST];
+	int n_pre_block, pre_block[CFG_MAX_LIST];
+	int n_dec_lanes, dec_lanes[CFG_MAX_LIST];
+	int n_outst, outstanding[CFG_MAX_LIST];
+	int n_pm_pre, pm_pre[CFG_MAX_LIST];
+	int n_pm_dec, pm_dec[CFG_MAX_LIST];
+	int n_rp, rp[CFG_MAX_LIST];
+	int burst_beats; /* K/V burst of swept attention engines */
+} cfg_space;
+
+typedef struct {
+	res_t util_cap;      /* fraction of each device resource usable */
+	double rp_margin;    /* an RM may use this fraction of its pblock */
+	double t_pre_max_s;  /* at objective.prompt */
+} cfg_constraints;
+
+typedef struct {
+	double alpha;
+	int prompt;
+	int l_long, l_short;
+} cfg_objective;
+
+/*
+ * The calibration coefficients, one row each; this table is the only
+ * place they are listed.  It generates the cfg_calib fields, the slot
+ * numbers (CAL_<name>), the slot names, the ranges the loader accepts and
+ * the plausible ranges the timing fit may move a coefficient within.
+ *
+ *   X(name, lo, lo_open, hi, timing, fit_lo, fit_hi, what)
+ *     lo, lo_open, hi   the value the config may hold: (lo or [lo, hi]
+ *     timing            1 when the timing fit may free it (calib.h)
+ *     fit_lo, fit_hi    its plausible range in that fit
+ *
+ * Resource coefficients (a per-unit cost or a fixed block, one value per
+ * resource type, lut..dsp as in res_type):
+ *   R(name, what)
+ */
+#define CFG_CAL_SCALARS(X)                                                                        \
+	X(eta_tlmm, 0, 1, 1, 1, 0.01, 1.0, "achieved fraction of T*G*Q MAC/cycle")                  \
+	X(eta_attn, 0, 1, 1, 1, 0.01, 1.0, "achieved fraction of attention MAC/cycle")              \
+	X(eta_port, 0, 1, 1, 1, 0.05, 1.0, "achieved fraction of HP-port peak")                     \
+	X(ddr_latency_ns, 1, 0, 100000, 1, 80, 3000, "PL read round trip under load, idle to loaded") \
+	X(ddr_efficiency, 0, 1, 1, 1, 0.3, 1.0, "achievable fraction of DDR peak")                  \
+	X(lm_head_s, 0, 0, 10, 1, 0.0, 0.5, "LM head on the ARM, per token")                        \
+	X(tlmm_depth, 0, 0, 1e6, 1, 0, 2000, "TLMM pipeline depth, cycles")                         \
+	X(attn_depth, 0, 0, 1e6, 1, 0, 2000, "attention pipeline depth, cycles")                    \
+	X(pcap_rate_mb_s, 0, 1, 1e5, 0, 0, 0, "PCAP stream rate, idle DDR")                         \
+	X(pcap_setup_ms, 0, 0, 1e4, 0, 0, 0, "fixed cost per PCAP transfer")                        \
+	X(swap_ps_ms, 0, 0, 1e5, 0, 0, 0, "PS software path of one swap")                           \
+	X(pcap_slowdown, 0, 0, 100, 0, 0, 0, "extra PCAP time at full DDR load")                    \
+	X(p_idle_w, 0, 0, 1000, 0, 0, 0, "board + PS + PL static power")                            \
+	X(k_logic_w, 0, 0, 1e6, 0, 0, 0, "W per (MLUT x GHz) of active logic")                      \
+	X(e_ddr_nj_per_kb, 0, 0, 1e6, 0, 0, 0, "DDR energy per KiB moved")
+
+#define CFG_CAL_RESOURCES(R)                                    \
+	R(tlmm_per_unit, "per table-lane (T*Q)")                \
+	R(pre_per_mac, "per prefill MAC lane (pe*lanes)")       \
+	R(dec_per_mac, "per decode MAC lane")                   \
+	R(rmsnorm_findmax, "RMSNorm and FindMax, a fixed block") \
+	R(other_static, "the rest of the static region, a fixed block")
+
+/* Model coefficients; see configs/kv260.yaml for where each comes from. */
+typedef struct {
+#define CFG_X(name, ...) coef_t name;
+	CFG_CAL_SCALARS(CFG_X)
+#undef CFG_X
+#define CFG_R(name, what) rcoef_t name;
+	CFG_CAL_RESOURCES(CFG_R)
+#undef CFG_R
+} cfg_calib;
+
+/*
+ * Calibration slots: a scalar coefficient ("eta_tlmm", slot CAL_eta_tlmm)
+ * or one field of a resource coefficient ("pre_per_mac.dsp", slot
+ * CAL_RES(CAL_R_pre_per_mac, RES_DSP)), numbered in table order.
+ */
+enum {
+#define CFG_X(name, ...) CAL_##name,
+	CFG_CAL_SCALARS(CFG_X)
+#undef CFG_X
+	CAL_N_SCALARS
+};
+enum {
+#define CFG_R(name, what) CAL_R_##name,
+	CFG_CAL_RESOURCES(CFG_R)
+#undef CFG_R
+	CAL_N_RESOURCES
+};
+#define CAL_RES(r, type) (CAL_N_SCALARS + (r) * RES_N + (type))
+#define CAL_N_SLOTS (CAL_N_SCALARS + CAL_N_RESOURCES * RES_N)
+
+/* What the table says of a scalar coefficient (slot < CAL_N_SCALARS). */
+typedef struct {
+	const char *name;
+	size_t offset; /* of its coef_t in cfg_calib */
+	double lo, hi;
+	bool lo_open;
+	bool timing; /* the timing fit may free it */
+	double fit_lo, fit_hi;
+	const char *what;
+} cfg_cal_scalar;
+
+typedef struct {
+	const char *name;
+	size_t offset; /* of its rcoef_t in cfg_calib */
+	const char *what;
+} cfg_cal_resource;
+
+extern const cfg_cal_scalar cfg_cal_scalars[CAL_N_SCALARS];
+extern const cfg_cal_resource cfg_cal_resources[CAL_N_RESOURCES];
+
+/* Published measurements of the baseline and the platform, with sources. */
+typedef struct {
+	int prompt;
+	double value;
+	char source[PDS_TEXT_MAX];
+} cfg_point;
+
+typedef struct {
+	char fit_design[PDS_NAME_MAX]; /* the static baseline design */
+	char dpr_design[PDS_NAME_MAX]; /* the published PD-Swap design */
+	int n_ttft;
+	cfg_point ttft[CFG_MAX_MEAS]; /* prompt -> s */
+	int n_decode;
+	cfg_point decode[CFG_MAX_MEAS]; /* context -> tok/s */
+	int attn_prompt;
+	double attn_reversed_ms, attn_naive_ms; /* per layer */
+	char attn_source[PDS_TEXT_MAX];
+	double board_power_w;
+	char power_source[PDS_TEXT_MAX];
+	res_t baseline_res;
+	char baseline_res_source[PDS_TEXT_MAX];
+	res_t t2_tlmm, t2_rmsnorm, t2_other, t2_pre, t2_dec, t2_dynamic;
+	char t2_source[PDS_TEXT_MAX];
+	int n_pcap;
+	double pcap_bytes[CFG_MAX_MEAS], pcap_ms[CFG_MAX_MEAS];
+	char pcap_source[PDS_TEXT_MAX];
+	double swap_ms;
+	char swap_source[PDS_TEXT_MAX];
+} cfg_meas;
+
+/* Where a fitted coefficient's value sits in the file, for write-back. */
+typedef struct {
+	size_t start, end; /* byte offsets of the value scalar */
+} cfg_span;
+
+typedef struct cfg {
+	char path[1024];
+	char *text;   /* file contents, NUL-terminated */
+	size_t text_len;
+	char sha256[65];
+	int schema;
+	cfg_device dev;
+	cfg_model model;
+	cfg_workload wl;
+	struct {
+		int weight_ports; /* HP port mask */
+		int weight_burst, weight_outstanding;
+		int n_port_maps;
+		cfg_portmap port_maps[CFG_MAX_PORTMAPS];
+		int n_pblocks;
+		cfg_pblock pblocks[CFG_MAX_PBLOCKS];
+	} arch;
+	int n_designs;
+	cfg_design designs[CFG_MAX_DESIGNS];
+	cfg_space space;
+	cfg_constraints cons;
+	cfg_objective obj;
+	cfg_calib cal;
+	bool has_meas; /* the optional `measurements` section is present */
+	cfg_meas meas; /* all zero when it is not */
+	/* where each calibration value sits, by slot */
+	cfg_span cal_span[CAL_N_SLOTS];
+} cfg_t;
+
+/* Free what a loaded config owns (dse/config/config.h loads one). */
+void cfg_release(cfg_t *c);
+
+/* Index of a named design, or -1. */
+int cfg_find_design(const cfg_t *c, const char *name);
+
+/* Index of a named port map / pblock / HP port, or -1. */
+int cfg_find_portmap(const cfg_t *c, const char *name);
+int cfg_find_pblock(const cfg_t *c, const char *name);
+int cfg_find_hp(const cfg_t *c, const char *name);
+
+/*
+ * Calibration values by name, for the fitter and write-back.  A slot is a
+ * scalar coefficient ("eta_tlmm") or one field of a resource coefficient
+ * ("pre_per_mac.dsp").  cfg_slot() returns a pointer to the value, or NULL
+ * for an unknown name; cfg_slot_prov() its coefficient's provenance.
+ */
+extern const char *const cal_slot_names[CAL_N_SLOTS];
+int cfg_slot_index(const char *name);
+double *cfg_slot(cfg_t *c, int slot);
+prov_t cfg_slot_prov(const cfg_t *c, int slot);
+
+/*
+ * Check a design point against the config's own lists (port-map and pblock
+ * indices in range, positive sizes).  Returns 0, or -1 with a message.
+ */
+int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen);
+
+#endif
