@@ -2,6 +2,7 @@
  * recheck.c - the DES re-check of recheck.h: worker threads run the DES
  * for the items left, the calling thread stores them in batches.
  */
+#include "models/common.h"
 #include "explore/recheck.h"
 
 #include <errno.h>
@@ -65,13 +66,6 @@ double recheck_objective(const cfg_t *c, const recheck_lengths *L, const recheck
 	const double *vs = it->v + (size_t)recheck_length_index(L, o->l_short) * RECHECK_N;
 	*ttft_s = vp[RECHECK_TTFT];
 	return vp[RECHECK_TTFT] + o->alpha * vl[RECHECK_STEP] + (1 - o->alpha) * vs[RECHECK_STEP];
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 /* One item: every length, as the header says. */
@@ -254,7 +248,7 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 		free(w);
 		return -1;
 	}
-	double t0 = now_s(), last = t0;
+	double t0 = common_now_s(), last = t0;
 	int rc = 0;
 	for (;;) {
 		bool finished = atomic_load(&j.running) == 0;
@@ -262,9 +256,9 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 			struct timespec ts = {0, 20 * 1000 * 1000};
 			nanosleep(&ts, NULL);
 		}
-		if (rc == 0 && (finished || now_s() - last >= STORE_EVERY_S)) {
+		if (rc == 0 && (finished || common_now_s() - last >= STORE_EVERY_S)) {
 			rc = store_batch(x, it, n, w, err, errlen);
-			last = now_s();
+			last = common_now_s();
 		}
 		if (x->progress) {
 			int64_t nd = 0;

@@ -12,6 +12,7 @@
  * reference model), so the stored figures are the model's own; the
  * factorised evaluator gives the same numbers (tests/check_sweep.c).
  */
+#include "models/common.h"
 #include "explore/sweep.h"
 
 #include <errno.h>
@@ -68,13 +69,6 @@ static void on_signal(int sig)
 	sigemptyset(&dfl.sa_mask);
 	sigaction(sig, &dfl, NULL);
 	raise(sig); /* delivered when the handler returns */
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 /* ------------------------------------------------------------ id set */
@@ -176,7 +170,7 @@ static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot open the sweep lock: %s", path, strerror(errno));
 		return -1;
 	}
-	double t0 = now_s();
+	double t0 = common_now_s();
 	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return fd;
@@ -188,7 +182,7 @@ static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: cannot take the sweep lock: %s", path, strerror(e));
 			return -1;
 		}
-		double left = timeout_s - (now_s() - t0);
+		double left = timeout_s - (common_now_s() - t0);
 		if (left <= 0)
 			break;
 		double nap = left < 0.05 ? left : 0.05;
@@ -732,7 +726,7 @@ bad:
 int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o, sweep_result *r, char *err,
 	      size_t errlen)
 {
-	double t_start = now_s();
+	double t_start = common_now_s();
 	memset(r, 0, sizeof *r);
 	r->chosen = r->best[0] = r->best[1] = -1;
 	space_t sp;
@@ -858,7 +852,7 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	bool failed = started == 0;
 	if (failed)
 		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
-	double t0 = now_s(), last_commit = t0;
+	double t0 = common_now_s(), last_commit = t0;
 	int64_t done0 = x.points_done;
 	while (!failed) {
 		pthread_mutex_lock(&sh.mu);
@@ -898,10 +892,10 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 			result_free(list);
 			list = nx;
 		}
-		if (!failed && (finished || now_s() - last_commit >= CHECKPOINT_S)) {
+		if (!failed && (finished || common_now_s() - last_commit >= CHECKPOINT_S)) {
 			if (checkpoint(&x))
 				failed = true;
-			last_commit = now_s();
+			last_commit = common_now_s();
 		}
 		if (o->progress)
 			progress_draw("points", x.points_done, sp.n_points, t0, done0, false);
@@ -993,7 +987,7 @@ out:
 	if (items)
 		free(items[0].v);
 	free(items);
-	r->wall_s = now_s() - t_start;
+	r->wall_s = common_now_s() - t_start;
 	for (int m = 0; m < 2; m++)
 		pareto_free(x.front[m]);
 	free(x.stored.slot);
