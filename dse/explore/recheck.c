@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "sim/des.h"
+#include "explore/pool.h"
 #include "explore/progress.h"
 
 #define STORE_EVERY_S 0.1 /* seconds between commits (at most) */
@@ -217,37 +218,19 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 	job j = {.x = x, .it = it, .n = n};
 	atomic_init(&j.next, 0);
 	atomic_init(&j.running, 0);
-	pthread_t *tid = calloc((size_t)x->threads, sizeof *tid);
 	size_t *w = malloc((n ? n : 1) * sizeof *w);
-	int started = 0;
 	if (!w) {
-		free(tid);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* workers do not take SIGINT or SIGTERM: the handler runs on the
-	 * calling thread, and a worker's point is never cut short */
-	sigset_t stop_set, old_mask;
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
-	int create_err = 0;
-	for (int i = 0; tid && i < x->threads; i++) {
-		atomic_fetch_add(&j.running, 1);
-		if ((create_err = pthread_create(&tid[i], NULL, worker, &j)) != 0) {
-			atomic_fetch_sub(&j.running, 1);
-			break;
-		}
-		started++;
-	}
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	if (!started) {
-		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
-		free(tid);
+	pool workers;
+	atomic_store(&j.running, x->threads);
+	int started = pool_start(&workers, x->threads, worker, &j, err, errlen);
+	if (started < 0) {
 		free(w);
 		return -1;
 	}
+	atomic_fetch_sub(&j.running, x->threads - started);
 	double t0 = common_now_s(), last = t0;
 	int rc = 0;
 	for (;;) {
@@ -269,9 +252,7 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 		if (finished)
 			break;
 	}
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	free(tid);
+	pool_join(&workers);
 	free(w);
 	if (rc)
 		return -1;

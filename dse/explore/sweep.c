@@ -34,6 +34,7 @@
 #include "models/perf.h"
 #include "explore/recheck.h"
 #include "explore/space.h"
+#include "explore/pool.h"
 #include "explore/progress.h"
 
 #define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
@@ -827,31 +828,15 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_cond_init(&sh.not_empty, NULL);
 	pthread_cond_init(&sh.not_full, NULL);
-	pthread_t *tid = calloc((size_t)o->threads, sizeof *tid);
-	int started = 0, create_err = 0;
-	/* workers inherit a mask without SIGINT and SIGTERM: the handler runs
-	 * on this thread, and a worker's chunk is never cut short */
-	sigset_t stop_set, old_mask;
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
-	for (int i = 0; tid && i < o->threads; i++) {
+	pool workers;
+	sh.running = o->threads;
+	int started = pool_start(&workers, o->threads, worker, &sh, err, errlen);
+	bool failed = started < 0;
+	if (!failed) {
 		pthread_mutex_lock(&sh.mu);
-		sh.running++;
+		sh.running -= o->threads - started;
 		pthread_mutex_unlock(&sh.mu);
-		if ((create_err = pthread_create(&tid[i], NULL, worker, &sh)) != 0) {
-			pthread_mutex_lock(&sh.mu);
-			sh.running--;
-			pthread_mutex_unlock(&sh.mu);
-			break;
-		}
-		started++;
 	}
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	bool failed = started == 0;
-	if (failed)
-		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
 	double t0 = common_now_s(), last_commit = t0;
 	int64_t done0 = x.points_done;
 	while (!failed) {
@@ -907,8 +892,7 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	sh.abort = true;
 	pthread_cond_broadcast(&sh.not_full);
 	pthread_mutex_unlock(&sh.mu);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	pool_join(&workers); /* nothing to join when none started */
 	while (sh.head) {
 		result *nx = sh.head->next;
 		result_free(sh.head);
@@ -918,7 +902,6 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 		snprintf(err, errlen, "out of memory in a worker thread");
 		failed = true;
 	}
-	free(tid);
 	pthread_mutex_destroy(&sh.mu);
 	pthread_cond_destroy(&sh.not_empty);
 	pthread_cond_destroy(&sh.not_full);
@@ -1028,10 +1011,7 @@ int sweep_best_design(const cfg_t *c, const char *db_path, design_t *d, int64_t 
 	if (rc == 0)
 		rc = store_get_design(s, c, *run_id, *point_id, d);
 	if (rc) {
-		if (rc == 1)
-			snprintf(err, errlen, "%s: the chosen point of run %lld is missing", db_path, (long long)*run_id);
-		else
-			snprintf(err, errlen, "%s", store_errmsg(s));
+		snprintf(err, errlen, "%s", store_errmsg(s));
 		store_close(s);
 		return -1;
 	}
