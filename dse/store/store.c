@@ -1122,13 +1122,20 @@ int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *sou
 	return rc == SQLITE_DONE ? 1 : fail(s, "cannot read a metric");
 }
 
+/* The reader's SQLite failures go through cause() like the store's own,
+ * so that a damaged file found by a read stops every later write. */
 int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d)
 {
-	return rdb_design(s->db, s->path, c, run_id, point_id, d, NULL, 0, s->err, sizeof s->err) ? -1 : 0;
+	int rc = rdb_design(s->db, s->path, c, run_id, point_id, d, NULL, 0, s->err, sizeof s->err);
+	if (rc == PDS_FAIL)
+		return fail(s, "cannot read a design point");
+	return rc ? -1 : 0;
 }
 
 int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id)
 {
 	int rc = rdb_latest_chosen(s->db, s->path, c, -1, run_id, point_id, s->err, sizeof s->err);
-	return rc < 0 ? -1 : rc;
+	if (rc == PDS_FAIL)
+		return fail(s, "cannot look for the chosen design");
+	return rc;
 }
