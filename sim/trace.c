@@ -87,8 +87,25 @@ void trace_thread(trace_file *t, int pid, int tid, const char *name, int sort_in
 		pid, tid, sort_index);
 }
 
+const char *const trace_unit_names[TRACE_UNITS] = {"pass", "tlmm", "rp", "pcap", "arm", "port"};
+const char *const trace_module_names[TRACE_MODULES] = {"prefill_rm", "reconfiguring", "decode_rm", "static"};
+const char *const trace_part_names[TRACE_PARTS] = {"ps_path", "pcap_setup", "bitstream", "swap"};
+
+trace_args trace_args_none(void)
+{
+	return (trace_args){.layer = -1, .token = -1, .unit = -1, .module = -1, .part = -1};
+}
+
+/* One "key": value pair of the args object; *c is the separator so far. */
+static void arg_str(trace_file *t, const char **c, const char *key, const char *v)
+{
+	fprintf(t->f, "%s\"%s\":", *c, key);
+	trace_json_string(t->f, v);
+	*c = ",";
+}
+
 void trace_span(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
-	      int layer, int token, double bytes)
+		const trace_args *a)
 {
 	sep(t);
 	fputs("{\"ph\":\"X\",\"name\":", t->f);
@@ -99,22 +116,33 @@ void trace_span(trace_file *t, int pid, int tid, const char *name, const char *c
 	put_us(t->f, t0_ps);
 	fputs(",\"dur\":", t->f);
 	put_us(t->f, t1_ps > t0_ps ? t1_ps - t0_ps : 0);
-	if (layer >= 0 || token >= 0 || bytes > 0) {
-		const char *c = "";
-		fputs(",\"args\":{", t->f);
-		if (layer >= 0) {
-			fprintf(t->f, "\"layer\":%d", layer);
-			c = ",";
-		}
-		if (token >= 0) {
-			fprintf(t->f, "%s\"token\":%d", c, token);
-			c = ",";
-		}
-		if (bytes > 0)
-			fprintf(t->f, "%s\"bytes\":%.0f", c, bytes);
-		fputc('}', t->f);
+	const char *c = "";
+	fputs(",\"args\":{", t->f);
+	if (a->layer >= 0) {
+		fprintf(t->f, "\"layer\":%d", a->layer);
+		c = ",";
 	}
-	fputc('}', t->f);
+	if (a->token >= 0) {
+		fprintf(t->f, "%s\"token\":%d", c, a->token);
+		c = ",";
+	}
+	if (a->bytes > 0) {
+		fprintf(t->f, "%s\"bytes\":%.0f", c, a->bytes);
+		c = ",";
+	}
+	if (a->unit >= 0 && a->unit < TRACE_UNITS)
+		arg_str(t, &c, "unit", trace_unit_names[a->unit]);
+	if (a->phase)
+		arg_str(t, &c, "phase", a->phase);
+	if (a->port)
+		arg_str(t, &c, "port", a->port);
+	if (a->stream)
+		arg_str(t, &c, "stream", a->stream);
+	if (a->module >= 0 && a->module < TRACE_MODULES)
+		arg_str(t, &c, "module", trace_module_names[a->module]);
+	if (a->part >= 0 && a->part < TRACE_PARTS)
+		arg_str(t, &c, "part", trace_part_names[a->part]);
+	fputs("}}", t->f);
 	t->spans++;
 }
 
