@@ -854,9 +854,11 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
 		free(s);
 		return -1;
 	}
-	if (o && o->trace_path) {
-		if (trace_open(&s->tr, o->trace_path, err, errlen))
+	if (o && (o->trace_path || o->trace_log)) {
+		if (o->trace_path && trace_open(&s->tr, o->trace_path, err, errlen))
 			goto out;
+		if (!o->trace_path)
+			trace_open_log(&s->tr, o->trace_log);
 		s->tracing = true;
 		s->m.hook = port_hook;
 		s->m.hook_ctx = s;
@@ -907,6 +909,7 @@ int des_objective(const cfg_t *c, const workload_t *w, const design_t *d, const 
 {
 	des_opts q = o ? *o : (des_opts){0};
 	q.trace_path = NULL;
+	q.trace_log = NULL;
 	des_result r;
 	const cfg_objective *ob = &c->obj;
 	if (des_run(c, w, d, ob->prompt, 0, &q, &r, err, errlen))

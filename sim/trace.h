@@ -25,9 +25,12 @@
 
 #include "sim/afile.h"
 
+struct trace_log;
+
 typedef struct {
 	afile out;
-	FILE *f; /* out.f while open */
+	FILE *f;               /* out.f while open */
+	struct trace_log *log; /* instead of a file: events kept in memory */
 	bool first;
 	uint64_t spans;
 } trace_file;
@@ -35,6 +38,10 @@ typedef struct {
 /* Create the temporary file and write the header.  Returns 0, or -1 with
  * err naming the file and the cause. */
 int trace_open(trace_file *t, const char *path, char *err, size_t errlen);
+
+/* Record into `log` instead of a file (trace_close() then only checks
+ * that memory did not run out). */
+void trace_open_log(trace_file *t, struct trace_log *log);
 
 /* Name a process (a group of tracks) or a thread (a track). */
 void trace_process(trace_file *t, int pid, const char *name, int sort_index);
@@ -89,6 +96,33 @@ trace_args trace_args_none(void);
 /* A span [t0_ps, t1_ps] on track (pid, tid) with its category and args. */
 void trace_span(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
 		const trace_args *a);
+
+/*
+ * A trace kept in memory: the events as the writer received them, in
+ * order, to be stored (results.db keeps the swap timeline's trace) and
+ * written out again later with the same bytes (trace_write_log()).
+ * Strings are the log's own copies.
+ */
+typedef struct {
+	char kind; /* 'P': a process's name, 'T': a thread's name, 'X': a span */
+	int pid, tid, sort_index;
+	char *name, *cat;
+	int64_t t0_ps, t1_ps;
+	trace_args a; /* a.phase, a.port, a.stream: the log's copies */
+} trace_event;
+
+typedef struct trace_log {
+	trace_event *ev;
+	size_t n, cap;
+	bool oom;
+} trace_log;
+
+/* Append one event (strings copied); sets oom and drops it when memory runs out. */
+void trace_log_add(trace_log *l, const trace_event *e);
+void trace_log_free(trace_log *l);
+
+/* Write the events of `l` as the trace file `path`, atomically. */
+int trace_write_log(const trace_log *l, const char *path, char *err, size_t errlen);
 
 /* Finish the JSON, close and rename into place.  Returns 0, or -1 with
  * err set (the temporary file is removed). */
