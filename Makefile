@@ -27,11 +27,20 @@ APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson
             sqlite3 python3 gnuplot-nox fonts-dejavu-core util-linux mount e2fsprogs
 
 LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) $(filter-out dse/cli/main.c,$(wildcard dse/*/*.c))
+
+# The model's fingerprint (models/version.h): a hash of the sources of
+# models/ and sim/, compiled into version.o alone, which is rebuilt when
+# one of them changes.
+MODEL_SRC := $(sort $(wildcard models/*.c models/*.h sim/*.c sim/*.h))
+MODEL_FP  := $(shell cat $(MODEL_SRC) | sha256sum | cut -c1-16)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/check_*.c) tests/runner.c tests/fuzz/fz_oracle.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard tests/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/%)
+
+# models/ and sim/ link with GSL and libm alone (checked by make check)
+MODELS_OBJ := $(filter $(BUILD)/models/% $(BUILD)/sim/%,$(LIB_OBJ))
 
 BIN  := $(BUILD)/pdswap-dse
 TBIN := $(BUILD)/check_pdswap
@@ -49,12 +58,18 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/models/version.o: CPPFLAGS += -DPDS_MODEL_FINGERPRINT='"$(MODEL_FP)"'
+$(BUILD)/models/version.o: $(MODEL_SRC)
+
 $(BUILD)/libpdswap.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/dse/cli/main.o $(BUILD)/libpdswap.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/models_link: $(BUILD)/tests/models_link.o $(MODELS_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lgsl -lgslcblas -lm
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -100,7 +115,8 @@ run: deps
 	$(BIN) configs/kv260.yaml
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(TBIN)
+	@$(MAKE) --no-print-directory $(BIN) $(TBIN) $(BUILD)/models_link
+	$(BUILD)/models_link
 	PDSWAP_BIN=$(abspath $(BIN)) $(TBIN)
 	PDSWAP_BIN=$(abspath $(BIN)) sh tests/cli_test.sh
 	PDSWAP_BIN=$(abspath $(BIN)) sh tests/faults_test.sh

@@ -464,16 +464,19 @@ START_TEST(schema_versions)
 	cmd c;
 	/* newer: refused by the sweep and by the readers, the file untouched */
 	straight(db, false);
-	sql_exec(db, "PRAGMA user_version = 3");
+	char newer[64], newer_msg[64];
+	snprintf(newer, sizeof newer, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION + 1);
+	snprintf(newer_msg, sizeof newer_msg, "schema version %d is newer", STORE_SCHEMA_VERSION + 1);
+	sql_exec(db, newer);
 	size_t n;
 	char *before = bytes_of(db, &n);
 	cmd_init(&c, db, 2, "newer", NULL);
 	ck_assert_int_eq(run(&c, NULL), 1);
 	char *e = stderr_of(&c), want[300];
 	snprintf(want, sizeof want,
-		 "%s: schema version 3 is newer than this pdswap-dse understands (%d); it is left as it was: use a newer"
+		 "%s: schema version %d is newer than this pdswap-dse understands (%d); it is left as it was: use a newer"
 		 " pdswap-dse, or choose another --db",
-		 db, STORE_SCHEMA_VERSION);
+		 db, STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
 	has(e, want);
 	free(e);
 	same_bytes(db, before, n);
@@ -482,7 +485,7 @@ START_TEST(schema_versions)
 		 .err = "build/test_faults_export.err"};
 	ck_assert_int_eq(run(&x, NULL), 1);
 	e = stderr_of(&x);
-	has(e, "schema version 3 is newer");
+	has(e, newer_msg);
 	free(e);
 
 	/* older: the version-1 file of tests/data, migrated; its run kept and still read */
@@ -530,7 +533,10 @@ START_TEST(schema_versions)
 	ck_assert_int_eq(run(&m, NULL), 1);
 	e = stderr_of(&m);
 	has(e, db);
-	has(e, "cannot migrate table 'points' from schema version 1 to 2: CHECK constraint failed");
+	char mig[128];
+	snprintf(mig, sizeof mig, "cannot migrate table 'points' from schema version 1 to %d: CHECK constraint failed",
+		 STORE_SCHEMA_VERSION);
+	has(e, mig);
 	has(e, "it is left as it was (reports and exports still read it): use another --db for new runs");
 	free(e);
 	same_bytes(db, before, n);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "explore/follow.h"
 #include "report/export.h"
 #include "models/perf.h"
 #include "store/rdb.h"
@@ -93,7 +94,7 @@ static void fixture_designs(const cfg_t *c)
  * the objective prompt 10% high (as a run of another model version would);
  * `static_only` stores the static points alone.
  */
-static void build_fixture(bool tamper, bool static_only)
+static void build_fixture(bool tamper, bool static_only, bool older)
 {
 	cfg_t c;
 	tu_load_default(&c);
@@ -178,6 +179,27 @@ static void build_fixture(bool tamper, bool static_only)
 	}
 	ck_assert_int_eq(FX[CHOSEN].d.mode, static_only ? MODE_STATIC : MODE_DPR);
 	ck_assert_int_eq(store_put_chosen(s, RUN, CHOSEN, FX[CHOSEN].objective), 0);
+	/* the best point of each architecture (lowest objective), and what a
+	 * sweep stores for the report of the followed points */
+	int best[2] = {-1, -1};
+	for (int i = 0; i < NFIX; i++) {
+		int m = FX[i].d.mode;
+		if (FX[i].feasible && (best[m] < 0 || FX[i].objective < FX[best[m]].objective))
+			best[m] = i;
+	}
+	int64_t ids[NFIX];
+	size_t n_ids = 0;
+	for (int m = 0; m < 2; m++)
+		if (best[m] >= 0) {
+			ck_assert_int_eq(store_put_best(s, RUN, (arch_mode)m, best[m], "analytic", FX[best[m]].objective), 0);
+			ids[n_ids++] = best[m];
+		}
+	for (int i = 0; i < NFIX; i++)
+		if (FX[i].name && strcmp(FX[i].name, c.meas.fit_design) == 0 && i != best[0] && i != best[1])
+			ids[n_ids++] = i;
+	/* a run of an older version stored none of it */
+	if (!older)
+		ck_assert_msg(follow_store(s, &c, &w, RUN, ids, n_ids, best[MODE_DPR], err, sizeof err) == 0, "%s", err);
 	/* DES rows for the chosen point at two lengths */
 	for (int k = 0; k < 2; k++) {
 		int L = k ? c.wl.contexts[c.wl.n_contexts - 1] : c.wl.prompts[0];
@@ -219,7 +241,7 @@ static void clean(void)
 static void fixture(void)
 {
 	clean();
-	build_fixture(false, false);
+	build_fixture(false, false, false);
 }
 
 static void label(int i, char *out, size_t n)
@@ -337,7 +359,7 @@ END_TEST
 
 START_TEST(stored_figures_that_differ_are_noted)
 {
-	build_fixture(true, false);
+	build_fixture(true, false, false);
 	char err[4096];
 	ck_assert_msg(report_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
 	char *page = slurp(OUT "/index.html");
@@ -349,7 +371,7 @@ END_TEST
 
 START_TEST(a_run_without_dpr_points)
 {
-	build_fixture(false, true);
+	build_fixture(false, true, false);
 	char err[4096];
 	ck_assert_msg(report_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
 	char chosen[64], cmd[1024];
@@ -362,6 +384,26 @@ START_TEST(a_run_without_dpr_points)
 	char *page = slurp(OUT "/index.html");
 	ck_assert_msg(strstr(page, "no dpr design is followed"), "the page does not say why there is no swap");
 	ck_assert(!exists(OUT "/fig/swap.svg"));
+	free(page);
+}
+END_TEST
+
+/* A run of an older version stored no curves, regions, swap or validation
+ * rows: the report draws what the run has and says what is missing. */
+START_TEST(an_older_run_is_drawn_with_what_it_has)
+{
+	build_fixture(false, false, true);
+	char err[4096];
+	ck_assert_msg(report_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
+	char *page = slurp(OUT "/index.html");
+	static const char *const says[] = {"stored no model curves", "stored no resources per region",
+					   "stored no swap", "stored no validation rows"};
+	for (size_t i = 0; i < sizeof says / sizeof says[0]; i++)
+		ck_assert_msg(strstr(page, says[i]), "the page does not say it '%s'", says[i]);
+	ck_assert(exists(OUT "/fig/pareto.svg") && exists(OUT "/fig/ttft.svg") && exists(OUT "/fig/decode.svg"));
+	ck_assert(!exists(OUT "/fig/resources.svg") && !exists(OUT "/fig/swap.svg"));
+	ck_assert_msg(!strstr(page, "fig/resources.svg") && !strstr(page, "fig/swap.svg"),
+		      "the page links a figure that was not drawn");
 	free(page);
 }
 END_TEST
@@ -597,6 +639,7 @@ Suite *report_suite(void)
 	tcase_add_test(t, same_database_same_bytes);
 	tcase_add_test(t, stored_figures_that_differ_are_noted);
 	tcase_add_test(t, a_run_without_dpr_points);
+	tcase_add_test(t, an_older_run_is_drawn_with_what_it_has);
 	tcase_add_test(t, gnuplot_missing_writes_nothing);
 	tcase_add_test(t, refusals);
 	tcase_add_test(t, export_round_trips);

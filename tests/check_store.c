@@ -69,7 +69,9 @@ static void unchanged(const char *path, const char *bytes, size_t len)
 static char *dump_tables(sqlite3 *h)
 {
 	static const char *const q[] = {
-		"SELECT * FROM runs ORDER BY run_id",
+		/* the columns of version 1 (later ones add model_fingerprint) */
+		"SELECT run_id, config_path, config_sha256, config_text, tool_version, kind, started_at, finished_at,"
+		" status, threads, n_points, n_feasible FROM runs ORDER BY run_id",
 		"SELECT * FROM points ORDER BY run_id, point_id",
 		"SELECT * FROM metrics ORDER BY run_id, point_id, source, length",
 		"SELECT * FROM pareto ORDER BY run_id, point_id",

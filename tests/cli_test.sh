@@ -28,6 +28,14 @@ for sub in simulate calibrate validate emit-hls; do
 	grep -q "usage: pdswap-dse $sub" "$T/out" && ok || bad "$sub --help prints no usage"
 done
 expect 0 "$BIN" configs/kv260.yaml --help
+# a run made by another model (fingerprint) is never resumed: a new run starts and says why
+expect 0 "$BIN" configs/kv260.yaml --db "$T/fp.db" --no-progress --hls-out "$T/fp_hls"
+sqlite3 "$T/fp.db" "UPDATE runs SET status='interrupted', model_fingerprint='0123456789abcdef'"
+expect 0 "$BIN" configs/kv260.yaml --db "$T/fp.db" --no-progress --hls-out "$T/fp_hls"
+grep -q "run 1 in $T/fp.db was made by another model (fingerprint 0123456789abcdef; this build's is [0-9a-f]\{16\}): it is not resumed; run 2 starts anew" "$T/err" &&
+	ok || bad "another model's run: $(cat "$T/err")"
+[ "$(sqlite3 "$T/fp.db" "SELECT count(*) FROM runs WHERE status='complete' AND model_fingerprint IS NOT NULL")" = 1 ] &&
+	ok || bad "another model's run was resumed"
 # one option parser: help and help COMMAND, the same tables as the parsers
 expect 0 "$BIN" help
 for sub in simulate calibrate validate emit-hls report export; do

@@ -25,6 +25,7 @@
 #include "explore/sweep.h"
 #include "cli/cli.h"
 #include "cli/opt.h"
+#include "models/version.h"
 #include "models/workload.h"
 
 /* Where the chosen design's headers go by default (as for emit-hls). */
@@ -271,6 +272,11 @@ int cmd_run(int argc, char **argv)
 		cli_err("%s: migrated from schema version %d to %d", db, store_migrated_from(s), STORE_SCHEMA_VERSION);
 	sweep_result r;
 	int rc = sweep_run(&c, &w, s, &o, &r, err, sizeof err);
+	if (r.stale_run)
+		cli_err("run %lld in %s was made by another model (fingerprint %s; this build's is %s): it is not"
+			" resumed; run %lld starts anew",
+			(long long)r.stale_run, db, r.stale_fingerprint[0] ? r.stale_fingerprint : "none, an older version",
+			version_model_fingerprint(), (long long)r.run_id);
 	if (rc < 0) {
 		cli_err("%s", err);
 		if (r.run_id && !store_damaged(s))

@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("pdswap-dse %s\n", PDS_VERSION);
+		printf("pdswap-dse %s (model %s)\n", PDS_VERSION, version_model_fingerprint());
 		return EXIT_OK;
 	}
 	for (int i = 0; i < N_CMDS; i++)

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "explore/factor.h"
+#include "explore/follow.h"
 #include "store/lockinfo.h"
 #include "explore/pareto.h"
 #include "models/perf.h"
@@ -707,8 +708,20 @@ static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 	}
 	int cm = r->best[MODE_DPR] >= 0 ? MODE_DPR : MODE_STATIC;
 	r->chosen = r->best[cm];
+	/* what the report draws: the chosen and best points and the named designs */
+	int64_t ids[2 + CFG_MAX_DESIGNS];
+	size_t n_ids = 0;
+	for (int m = 0; m < 2; m++)
+		if (r->best[m] >= 0)
+			ids[n_ids++] = r->best[m];
+	for (int i = 0; i < x->c->n_designs; i++)
+		ids[n_ids++] = x->sp->n_points + i;
 	if (store_begin(x->s))
 		return fail_store(x);
+	if (follow_store(x->s, x->c, x->w, x->run_id, ids, n_ids, r->best[MODE_DPR], x->err, x->errlen)) {
+		store_rollback(x->s);
+		return -1;
+	}
 	for (int m = 0; m < 2; m++)
 		if (r->best[m] >= 0 &&
 		    store_put_best(x->s, x->run_id, (arch_mode)m, r->best[m], "des", r->best_objective[m]))
@@ -764,7 +777,8 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	/* resume the unfinished run of this config, or start one */
 	char objectives[2048];
 	objectives_text(f, objectives, sizeof objectives);
-	if (store_find_sweep(s, c, o->all_points, sp.n_points, sp.n_chunks, objectives, &x.run_id)) {
+	if (store_find_sweep(s, c, o->all_points, sp.n_points, sp.n_chunks, objectives, &x.run_id, &r->stale_run,
+			     r->stale_fingerprint)) {
 		fail_store(&x);
 		goto out;
 	}

@@ -82,6 +82,11 @@ typedef struct {
 	int64_t des_total;         /* points the DES re-checks (0 before that phase) */
 	int64_t des_done;          /* of which stored */
 	int signal;                /* the signal that interrupted it, 0 when none */
+	/* an unfinished run of this config that another model made: not
+	 * resumed (0 when there was none); its model's fingerprint, "" when
+	 * it predates fingerprints */
+	int64_t stale_run;
+	char stale_fingerprint[17];
 } sweep_result;
 
 /*

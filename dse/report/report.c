@@ -40,6 +40,7 @@
 #include "models/cfg.h"
 #include "sim/des.h"
 #include "models/perf.h"
+#include "explore/follow.h"
 #include "report/plot.h"
 #include "store/rdb.h"
 #include "report/timeline.h"
@@ -49,10 +50,8 @@
 
 #define MARKER ".pdswap-report"
 #define MAX_NOTES 24
-#define MAX_SAMPLES 64
 #define MAX_CLOUD 4000 /* off-front points drawn in the Pareto figure */
 #define REL_TOL 1e-6   /* stored vs recomputed figures */
-#define SWAP_GEN 2     /* decode steps in the swap timeline */
 
 static const char *const COL_DPR = "#0072B2";
 static const char *const COL_STATIC = "#D55E00";
@@ -64,16 +63,25 @@ static const char *const COL_DEC = "#E69F00";
 /* Resource names as the figures and the page print them (res_type order). */
 static const char *const res_label[RES_N] = {"LUT", "FF", "BRAM36", "URAM", "DSP"};
 
+enum { CURVE_TTFT, CURVE_DECODE };
+static const char *const curve_metric[2] = {"ttft_s", "decode_tok_s"};
+
 typedef struct {
 	bool present;
 	char role[64];    /* what the design stands for in the report */
 	char name[96];    /* its name, or "point N" */
 	char why[160];    /* how it was picked */
-	const rdb_point *pt; /* NULL when it is not a stored point */
+	const rdb_point *pt; /* the stored point */
 	design_t d;
-	perf_ctx p;
 	const char *color;
-	double max_rel_diff; /* stored vs recomputed metrics */
+	/* what the run stored of it (explore/follow.h) */
+	int n_curve[2];
+	int curve_len[2][FOLLOW_SAMPLES];
+	double curve_val[2][FOLLOW_SAMPLES];
+	bool has_region[RDB_REGIONS];
+	res_t region[RDB_REGIONS];
+	double swap_exposed_obj; /* stored analytic exposed swap at objective.prompt */
+	double max_rel_diff;     /* stored vs this build's model */
 } report_design;
 
 typedef struct {
@@ -90,8 +98,12 @@ typedef struct {
 	report_design dpr, stat, base;
 	bool has_meas;
 	bool has_swap;      /* the swap timeline was drawn */
-	des_result des;     /* the DES run behind it */
-	figures ana;        /* the analytic model of the same inference */
+	bool has_resources; /* the resources figure was drawn */
+	int n_no_curve;     /* followed designs without stored curves (drawn as dots) */
+	figures swap_des, swap_ana; /* the stored swap of the followed dpr design */
+	double swap_hidden_des, swap_hidden_ana;
+	int n_val;          /* stored validation rows */
+	calib_row val[160];
 	char gnuplot[4096];
 	char tmp[4096], fig[4200];
 	int n_notes;
@@ -217,142 +229,166 @@ static void point_label(const rdb_point *p, char *out, size_t n)
 }
 
 /*
- * A stored point as a design_t.  A named design of the config is taken
- * from the config (v_points does not hold the burst lengths); a swept one
- * from its columns, with the sweep's burst length.  Returns 0 or -1.
+ * A stored point as a design_t (store/rdb.h, the one reader of stored
+ * points).  A named point whose columns differ from that design of the
+ * run's config is noted.  Returns 0, or -1 when the point does not fit the
+ * run's config (noted) or on an error (err set).
  */
 static int point_design(report_ctx *R, const rdb_point *pt, design_t *d)
 {
 	const cfg_t *c = &R->cfg;
-	int i = pt->design_name[0] ? cfg_find_design(c, pt->design_name) : -1;
-	design_t x;
-	memset(&x, 0, sizeof x);
-	x.mode = pt->mode;
-	x.clock_mhz = pt->clock_mhz;
-	x.tlmm_tables = pt->tlmm_tables;
-	x.tlmm_lanes = pt->tlmm_lanes;
-	x.pre_pe = pt->pre_pe;
-	x.pre_lanes = pt->pre_lanes;
-	x.pre_block = pt->pre_block;
-	x.pre_outstanding = pt->pre_outstanding;
-	x.dec_lanes = pt->dec_lanes;
-	x.dec_outstanding = pt->dec_outstanding;
-	x.pre_burst = x.dec_burst = c->space.burst_beats;
-	x.pm_pre = cfg_find_portmap(c, pt->pm_prefill);
-	x.pm_dec = cfg_find_portmap(c, pt->pm_decode);
-	x.rp = pt->mode == MODE_DPR ? cfg_find_pblock(c, pt->pblock) : -1;
-	if (i >= 0) {
-		const design_t *n = &c->designs[i].d;
-		x.pre_burst = n->pre_burst;
-		x.dec_burst = n->dec_burst;
-		if (memcmp(&x, n, sizeof x) != 0)
-			note(R, "stored point %lld is named '%s' but its columns differ from that design of the run's"
-				" config; the report follows the stored columns",
-			     (long long)pt->point_id, pt->design_name);
-	}
-	char why[256];
-	if (x.pm_pre < 0 || x.pm_dec < 0 || (pt->mode == MODE_DPR && x.rp < 0) ||
-	    cfg_check_design(c, &x, why, sizeof why)) {
-		note(R, "stored point %lld names a port map or pblock that the run's config does not have"
-			" ('%s', '%s', '%s'); it cannot be recomputed",
-		     (long long)pt->point_id, pt->pm_prefill, pt->pm_decode, pt->pblock);
+	char why[1024];
+	int rc = rdb_design(R->db, R->db_path, c, R->run.run_id, pt->point_id, d, NULL, 0, why, sizeof why);
+	if (rc == PDS_FAIL_REQUEST) {
+		note(R, "%s; it is not followed", why);
 		return -1;
 	}
-	*d = x;
+	if (rc)
+		return fail(R, PDS_FAIL, "%s", why);
+	int i = pt->design_name[0] ? cfg_find_design(c, pt->design_name) : -1;
+	if (i >= 0 && memcmp(d, &c->designs[i].d, sizeof *d) != 0)
+		note(R, "stored point %lld is named '%s' but its columns differ from that design of the run's"
+			" config; the report follows the stored columns",
+		     (long long)pt->point_id, pt->design_name);
 	return 0;
 }
 
-static const rdb_point *best_point(const report_ctx *R, arch_mode mode)
+static const rdb_point *find_point(const report_ctx *R, int64_t id)
 {
-	const rdb_point *best = NULL;
-	for (size_t i = 0; i < R->n_pts; i++) {
-		const rdb_point *p = &R->pts[i];
-		if (p->mode != mode || !p->feasible || isnan(p->objective))
-			continue;
-		if (!best || p->objective < best->objective)
-			best = p;
-	}
-	return best;
+	for (size_t i = 0; i < R->n_pts; i++)
+		if (R->pts[i].point_id == id)
+			return &R->pts[i];
+	return NULL;
 }
 
-static void follow(report_ctx *R, report_design *D, const rdb_point *pt, const char *role, const char *color)
+/* What the run stored of a followed design: its curves and regions, its
+ * analytic exposed swap at the objective's prompt. */
+static int load_stored(report_ctx *R, report_design *D)
 {
-	if (!pt || point_design(R, pt, &D->d))
-		return;
+	int64_t run = R->run.run_id, id = D->pt->point_id;
+	for (int k = 0; k < 2; k++) {
+		D->n_curve[k] = rdb_curve(R->db, R->db_path, run, id, curve_metric[k], D->curve_len[k], D->curve_val[k],
+					  FOLLOW_SAMPLES, R->err, R->errlen);
+		if (D->n_curve[k] < 0)
+			return PDS_FAIL;
+	}
+	if (rdb_regions(R->db, R->db_path, run, id, D->region, D->has_region, R->err, R->errlen) < 0)
+		return PDS_FAIL;
+	D->swap_exposed_obj = NAN;
+	if (D->d.mode != MODE_DPR)
+		return 0;
+	int len[2 * CFG_MAX_LIST + 8];
+	double val[2 * CFG_MAX_LIST + 8];
+	int n = rdb_series(R->db, R->db_path, run, id, "analytic", "swap_exposed_s", len, val,
+			   (int)(sizeof len / sizeof len[0]), R->err, R->errlen);
+	if (n < 0)
+		return PDS_FAIL;
+	for (int i = 0; i < n; i++)
+		if (len[i] == R->cfg.obj.prompt)
+			D->swap_exposed_obj = val[i];
+	return 0;
+}
+
+/* Follow stored point `pt` (NULL: nothing to follow). */
+static int follow(report_ctx *R, report_design *D, const rdb_point *pt, const char *role, const char *color,
+		  const char *why)
+{
+	if (!pt)
+		return 0;
+	int rc = point_design(R, pt, &D->d);
+	if (rc)
+		return rc == PDS_FAIL && R->err[0] ? PDS_FAIL : 0;
 	D->present = true;
 	D->pt = pt;
 	D->color = color;
 	snprintf(D->role, sizeof D->role, "%s", role);
+	snprintf(D->why, sizeof D->why, "%s", why);
 	point_label(pt, D->name, sizeof D->name);
-	perf_prepare(&D->p, &R->cfg, &R->wl, &D->d);
+	return load_stored(R, D);
 }
 
-static void pick_designs(report_ctx *R)
+/* The point of run's `best` row for a mode, or NULL. */
+static int best_point(report_ctx *R, arch_mode mode, const rdb_point **out)
 {
-	const rdb_point *chosen = NULL;
+	int64_t id;
+	*out = NULL;
+	int rc = rdb_best(R->db, R->db_path, R->run.run_id, mode, &id, R->err, R->errlen);
+	if (rc < 0)
+		return PDS_FAIL;
+	if (rc == 0)
+		*out = find_point(R, id);
+	return 0;
+}
+
+/*
+ * The designs the report follows, as the run stored its choice: the
+ * chosen point, the best point of the other architecture (the `best`
+ * table), and the calibrated baseline (the stored point of
+ * measurements.fit_design).  The report chooses nothing itself.
+ */
+static int pick_designs(report_ctx *R)
+{
+	const rdb_point *chosen = NULL, *bd, *bs;
 	for (size_t i = 0; i < R->n_pts; i++)
 		if (R->pts[i].chosen)
 			chosen = &R->pts[i];
-	if (chosen && chosen->mode == MODE_DPR) {
-		follow(R, &R->dpr, chosen, "PD-Swap (chosen)", COL_DPR);
-		snprintf(R->dpr.why, sizeof R->dpr.why, "the point the run chose (lowest objective)");
-	} else {
-		follow(R, &R->dpr, best_point(R, MODE_DPR), "PD-Swap (best)", COL_DPR);
-		snprintf(R->dpr.why, sizeof R->dpr.why, "%s; the feasible dpr point of lowest stored objective",
-			 chosen ? "the run chose a static point" : "the run stored no chosen point");
-	}
-	if (chosen && chosen->mode == MODE_STATIC) {
-		follow(R, &R->stat, chosen, "static (chosen)", COL_STATIC);
-		snprintf(R->stat.why, sizeof R->stat.why, "the point the run chose (lowest objective)");
-	} else {
-		follow(R, &R->stat, best_point(R, MODE_STATIC), "best static", COL_STATIC);
-		snprintf(R->stat.why, sizeof R->stat.why, "the feasible static point of lowest stored objective");
-	}
+	if (best_point(R, MODE_DPR, &bd) || best_point(R, MODE_STATIC, &bs))
+		return PDS_FAIL;
+	int rc;
+	if (chosen && chosen->mode == MODE_DPR)
+		rc = follow(R, &R->dpr, chosen, "PD-Swap (chosen)", COL_DPR, "the point the run chose (lowest objective)");
+	else
+		rc = follow(R, &R->dpr, bd, "PD-Swap (best)", COL_DPR,
+			    chosen ? "the run chose a static point; the best dpr point the run stored"
+				   : "the run stored no chosen point; the best dpr point it stored");
+	if (rc)
+		return rc;
+	if (chosen && chosen->mode == MODE_STATIC)
+		rc = follow(R, &R->stat, chosen, "static (chosen)", COL_STATIC,
+			    "the point the run chose (lowest objective)");
+	else
+		rc = follow(R, &R->stat, bs, "best static", COL_STATIC,
+			    "the best static point the run stored (lowest objective measured with the DES)");
+	if (rc)
+		return rc;
 	if (!R->dpr.present)
-		note(R, "the run holds no feasible dpr point with an objective: no PD-Swap design is followed");
+		note(R, "the run stored no best dpr point: no PD-Swap design is followed");
 	if (!R->stat.present)
-		note(R, "the run holds no feasible static point with an objective: no static design is followed");
+		note(R, "the run stored no best static point: no static design is followed");
 	if (R->has_meas) {
-		report_design *B = &R->base;
-		int i = cfg_find_design(&R->cfg, R->cfg.meas.fit_design);
-		B->present = true;
-		B->d = R->cfg.designs[i].d;
-		B->color = COL_BASE;
-		snprintf(B->role, sizeof B->role, "calibrated baseline");
-		snprintf(B->name, sizeof B->name, "%s", R->cfg.meas.fit_design);
-		snprintf(B->why, sizeof B->why, "measurements.fit_design of the run's config");
-		perf_prepare(&B->p, &R->cfg, &R->wl, &B->d);
+		const rdb_point *b = NULL;
 		for (size_t k = 0; k < R->n_pts; k++)
-			if (strcmp(R->pts[k].design_name, B->name) == 0)
-				B->pt = &R->pts[k];
+			if (strcmp(R->pts[k].design_name, R->cfg.meas.fit_design) == 0)
+				b = &R->pts[k];
+		if (!b)
+			note(R, "the run stored no point of the calibrated baseline '%s'", R->cfg.meas.fit_design);
+		if ((rc = follow(R, &R->base, b, "calibrated baseline", COL_BASE,
+				 "measurements.fit_design of the run's config")))
+			return rc;
 	}
+	return 0;
 }
 
-static double model_ttft(const report_design *D, int L)
-{
-	return perf_ttft_s(&D->p, L);
-}
-
-static double model_tok(const report_design *D, int L)
-{
-	return 1.0 / perf_decode_step_s(&D->p, L);
-}
-
-/* Compare the stored analytic metrics of a followed design with this build's model. */
+/*
+ * Whether this build's model still gives the stored analytic figures of a
+ * followed design (a run of another model does not): the one place the
+ * report evaluates the model, to say so, never to draw.
+ */
 static int check_stored(report_ctx *R, report_design *D)
 {
-	if (!D->present || !D->pt)
+	if (!D->present)
 		return 0;
+	perf_ctx p;
+	perf_prepare(&p, &R->cfg, &R->wl, &D->d);
 	int len[2 * CFG_MAX_LIST + 8];
 	double val[2 * CFG_MAX_LIST + 8];
-	static const char *const cols[] = {"ttft_s", "decode_tok_s"};
 	for (int k = 0; k < 2; k++) {
-		int n = rdb_series(R->db, R->db_path, R->run.run_id, D->pt->point_id, "analytic", cols[k], len,
+		int n = rdb_series(R->db, R->db_path, R->run.run_id, D->pt->point_id, "analytic", curve_metric[k], len,
 				   val, (int)(sizeof len / sizeof len[0]), R->err, R->errlen);
 		if (n < 0)
 			return PDS_FAIL;
 		for (int i = 0; i < n; i++) {
-			double m = k ? model_tok(D, len[i]) : model_ttft(D, len[i]);
+			double m = k ? 1.0 / perf_decode_step_s(&p, len[i]) : perf_ttft_s(&p, len[i]);
 			double rel = fabs(m - val[i]) / fmax(fabs(val[i]), 1e-300);
 			if (rel > D->max_rel_diff)
 				D->max_rel_diff = rel;
@@ -360,24 +396,21 @@ static int check_stored(report_ctx *R, report_design *D)
 	}
 	if (D->max_rel_diff > REL_TOL)
 		note(R, "%s: the stored analytic figures differ from this build's model by up to %.3g%% (run made by"
-			" version %s, report by %s); the curves are recomputed, the dots are stored",
-		     D->name, 100 * D->max_rel_diff, R->run.tool_version, PDS_VERSION);
+			" version %s, model %s; report by %s, model %s); the report draws what the run stored",
+		     D->name, 100 * D->max_rel_diff, R->run.tool_version,
+		     R->run.model_fingerprint[0] ? R->run.model_fingerprint : "unknown", PDS_VERSION,
+		     version_model_fingerprint());
 	return 0;
 }
 
-/* ------------------------------------------------------ figure helpers */
-
-/* `n` lengths from lo to hi, geometric, rounded, distinct, both ends kept. */
-static int sample_lengths(int lo, int hi, int *out, int n)
+/* The stored analytic figure of a followed design at a workload length
+ * (rdb_point holds the objective's lengths). */
+static double stored_tok(const report_design *D, int L, const cfg_t *c)
 {
-	int k = 0;
-	for (int i = 0; i < n; i++) {
-		int L = (int)lround(lo * pow((double)hi / lo, (double)i / (n - 1)));
-		if (k == 0 || L > out[k - 1])
-			out[k++] = L;
-	}
-	return k;
+	return L == c->obj.l_long ? D->pt->tok_long : L == c->obj.l_short ? D->pt->tok_short : NAN;
 }
+
+/* ------------------------------------------------------ figure helpers */
 
 /* Tics at powers of two (lengths in tokens). */
 static void pow2_tics(FILE *f, const char *axis, int lo, int hi)
@@ -525,8 +558,8 @@ static int fig_pareto(report_ctx *R)
 	/* the calibrated baseline: model and measurement at the objective's lengths */
 	double bx = NAN, by = NAN, mx = NAN, my = NAN;
 	if (R->base.present) {
-		bx = model_ttft(&R->base, c->obj.prompt);
-		by = mix_rate(c, model_tok(&R->base, c->obj.l_long), model_tok(&R->base, c->obj.l_short));
+		bx = R->base.pt->ttft_obj_s;
+		by = mix_rate(c, R->base.pt->tok_long, R->base.pt->tok_short);
 		double ml = NAN, ms = NAN;
 		for (int i = 0; i < c->meas.n_ttft; i++)
 			if (c->meas.ttft[i].prompt == c->obj.prompt)
@@ -646,8 +679,7 @@ static int fig_curve(report_ctx *R, bool ttft)
 	if (!f)
 		return PDS_FAIL;
 	plot_begin(f, stem);
-	int Ls[MAX_SAMPLES];
-	int nL = sample_lengths(lo, hi, Ls, 48);
+	const int kc = ttft ? CURVE_TTFT : CURVE_DECODE;
 	double ylo = INFINITY, yhi = 0;
 	plotcmd pc = {{0}, 0};
 	report_design *D[3] = {&R->dpr, &R->stat, &R->base};
@@ -657,23 +689,27 @@ static int fig_curve(report_ctx *R, bool ttft)
 	for (int k = 0; k < 3; k++) {
 		if (!D[k]->present || (k == 2 && same_base))
 			continue;
-		double y[MAX_SAMPLES];
+		const int nL = D[k]->n_curve[kc], *Ls = D[k]->curve_len[kc];
+		const double *y = D[k]->curve_val[kc];
 		for (int i = 0; i < nL; i++) {
-			y[i] = ttft ? model_ttft(D[k], Ls[i]) : model_tok(D[k], Ls[i]);
 			ylo = fmin(ylo, y[i]);
 			yhi = fmax(yhi, y[i]);
 		}
 		char name[32];
 		snprintf(name, sizeof name, "model%d", k);
-		if (block_xy(f, name, Ls, y, nL) == 0)
+		if (nL == 0)
+			R->n_no_curve++;
+		else if (block_xy(f, name, Ls, y, nL) == 0)
 			continue;
 		char t[320];
 		if (k == 1 && same_base)
 			snprintf(t, sizeof t, "%s = %s: %s", D[k]->role, R->base.role, D[k]->name);
 		else
 			snprintf(t, sizeof t, "%s: %s", D[k]->role, D[k]->name);
-		fprintf(f, "set style line %d lc rgb '%s' lw 2.2 dt %d\n", k + 1, D[k]->color, k + 1);
-		series(&pc, "$%s using 1:2 with lines ls %d title \"%s\"", name, k + 1, t);
+		if (nL > 0) {
+			fprintf(f, "set style line %d lc rgb '%s' lw 2.2 dt %d\n", k + 1, D[k]->color, k + 1);
+			series(&pc, "$%s using 1:2 with lines ls %d title \"%s\"", name, k + 1, t);
+		}
 		const rdb_point *pt = D[k]->pt;
 		if (!pt || k == 2) /* the baseline shows its measurements instead */
 			continue;
@@ -749,20 +785,21 @@ typedef struct {
 	bool dpr, present;
 } res_split;
 
+/* The stored resources of a followed design per region (none: not present). */
 static res_split split_of(const report_design *D)
 {
 	res_split s;
 	memset(&s, 0, sizeof s);
-	if (!D->present)
+	if (!D->present || !D->has_region[RDB_STATIC] || !D->has_region[RDB_PREFILL_RM] ||
+	    !D->has_region[RDB_DECODE_RM])
 		return s;
-	perf_res r;
-	perf_resources(&D->p, &r);
 	s.present = true;
 	s.dpr = D->d.mode == MODE_DPR;
-	s.stat = r.r_static;
-	s.pre = r.r_pre;
-	s.dec = r.r_dec;
-	s.rp_cap = r.rp_cap;
+	s.stat = D->region[RDB_STATIC];
+	s.pre = D->region[RDB_PREFILL_RM];
+	s.dec = D->region[RDB_DECODE_RM];
+	if (s.dpr && D->has_region[RDB_PBLOCK])
+		s.rp_cap = D->region[RDB_PBLOCK];
 	return s;
 }
 
@@ -770,9 +807,12 @@ static int fig_resources(report_ctx *R)
 {
 	const cfg_t *c = &R->cfg;
 	res_split a = split_of(&R->dpr), b = split_of(&R->stat);
-	if (!a.present && !b.present)
-		return fail(R, PDS_FAIL, "run %lld: no design to draw in the resources figure",
-			    (long long)R->run.run_id);
+	if (!a.present && !b.present) {
+		note(R, "run %lld stored no resources per region of the followed designs (a run of an older version):"
+			" the resources figure and table are left out",
+		     (long long)R->run.run_id);
+		return 0;
+	}
 	FILE *f = open_out(R, R->fig, "resources.gp");
 	if (!f)
 		return PDS_FAIL;
@@ -895,50 +935,65 @@ static int fig_resources(report_ctx *R)
 	series(&pc, "100 with lines lc rgb '#CC0000' lw 2 dt 2 title \"device capacity\"");
 	series(&pc, "$ucap using 1:2 with lines lc rgb '#CC0000' lw 1.2 dt 4 title \"utilisation cap\"");
 	series(&pc, "$totals using 1:2:3 with labels rotate by 90 right offset 0,-0.4 font ',9' notitle");
+	R->has_resources = true;
 	return finish_fig(R, f, "resources", &pc);
 }
 
 /* ------------------------------------------------------ swap timeline */
 
 /*
- * One inference of the PD-Swap design at objective.prompt with SWAP_GEN
- * decode steps, through the DES with its Chrome trace written into the
- * report (fig/swap_trace.json); the figure is drawn from that file.
+ * The swap of the followed dpr design as the run stored it: one inference
+ * at objective.prompt with FOLLOW_SWAP_GEN decode steps through the DES,
+ * whose trace goes into the report (fig/swap_trace.json) and draws the
+ * figure, beside the analytic model's figures of the same inference.
  */
 static int fig_swap(report_ctx *R)
 {
-	const cfg_t *c = &R->cfg;
 	if (!R->dpr.present || R->dpr.d.mode != MODE_DPR) {
 		note(R, "no dpr design is followed, so there is no swap to draw");
 		return 0;
 	}
+	int64_t run = R->run.run_id, id = R->dpr.pt->point_id;
+	int a = rdb_swap(R->db, R->db_path, run, id, "des", &R->swap_des, &R->swap_hidden_des, R->err, R->errlen);
+	int b = a ? a : rdb_swap(R->db, R->db_path, run, id, "analytic", &R->swap_ana, &R->swap_hidden_ana, R->err,
+				 R->errlen);
+	if (a < 0 || b < 0)
+		return PDS_FAIL;
+	trace_log log = {0};
+	int n = a || b ? 0 : rdb_trace(R->db, R->db_path, run, id, &log, R->err, R->errlen);
+	if (n < 0) {
+		trace_log_free(&log);
+		return PDS_FAIL;
+	}
+	if (n == 0) {
+		trace_log_free(&log);
+		note(R, "run %lld stored no swap of %s (a run of an older version): the swap timeline is left out",
+		     (long long)run, R->dpr.name);
+		return 0;
+	}
 	char trace[4400], err[1024];
 	snprintf(trace, sizeof trace, "%s/swap_trace.json", R->fig);
-	des_opts o;
-	memset(&o, 0, sizeof o);
-	o.trace_path = trace;
-	o.name = R->dpr.name;
-	if (des_run(c, &R->wl, &R->dpr.d, c->obj.prompt, SWAP_GEN, &o, &R->des, err, sizeof err))
-		return fail(R, PDS_FAIL, "the discrete-event model of %s failed: %s", R->dpr.name, err);
-	perf_run_eval(&R->dpr.p, c->obj.prompt, SWAP_GEN, &R->ana);
+	int rc = trace_write_log(&log, trace, err, sizeof err);
+	trace_log_free(&log);
+	if (rc)
+		return fail(R, PDS_FAIL, "%s", err);
 	FILE *f = open_out(R, R->fig, "swap.gp");
 	if (!f)
 		return PDS_FAIL;
 	plot_begin(f, "swap");
 	timeline_marks m;
-	m.trigger_s = R->des.f.prefill_s - R->des.f.tail_overlap_s;
-	m.rm_ready_s = m.trigger_s + R->des.f.swap_s;
-	m.first_token_s = R->des.f.ttft_s;
+	m.trigger_s = R->swap_des.prefill_s - R->swap_des.tail_overlap_s;
+	m.rm_ready_s = m.trigger_s + R->swap_des.swap_s;
+	m.first_token_s = R->swap_des.ttft_s;
 	char title[256];
 	snprintf(title, sizeof title, "Swap of %s at a %d-token prompt (discrete-event model)", R->dpr.name,
-		 c->obj.prompt);
+		 R->swap_des.prompt);
 	if (timeline_write(trace, f, &m, title, err, sizeof err)) {
 		fclose(f);
 		return fail(R, PDS_FAIL, "%s", err);
 	}
 	plot_png(f, "swap");
-	int rc = close_out(R, f, R->fig, "swap.gp");
-	if (rc)
+	if ((rc = close_out(R, f, R->fig, "swap.gp")))
 		return rc;
 	if (plot_run(R->gnuplot, R->fig, "swap.gp", R->err, R->errlen))
 		return PDS_FAIL;
@@ -1029,12 +1084,7 @@ static void page_designs(report_ctx *R, FILE *f)
 	for (int k = 0; k < 3; k++) {
 		if (!D[k]->present)
 			continue;
-		figures r;
-		perf_res res;
-		char why[200] = "";
-		perf_run_eval(&D[k]->p, c->obj.prompt, 1, &r);
-		perf_resources(&D[k]->p, &res);
-		bool feas = perf_feasible(&D[k]->p, why, sizeof why);
+		const rdb_point *pt = D[k]->pt;
 		fprintf(f, "<tr><td><span class=sw style=\"background:%s\"></span>", D[k]->color);
 		h_esc(f, D[k]->role);
 		fputs("</td><td>", f);
@@ -1042,19 +1092,19 @@ static void page_designs(report_ctx *R, FILE *f)
 		fprintf(f, "</td><td>%s</td><td class=p>", mode_names[D[k]->d.mode]);
 		design_params(f, c, &D[k]->d);
 		fputs("</td>", f);
-		h_cell(f, r.ttft_s, 4);
-		h_cell(f, model_tok(D[k], c->obj.l_short), 4);
-		h_cell(f, model_tok(D[k], c->obj.l_long), 4);
-		h_cell(f, perf_objective(&D[k]->p), 4);
-		h_cell(f, D[k]->d.mode == MODE_DPR ? r.swap_s * 1e3 : NAN, 3);
-		h_cell(f, D[k]->d.mode == MODE_DPR ? r.swap_exposed_s * 1e3 : NAN, 3);
+		h_cell(f, pt->ttft_obj_s, 4);
+		h_cell(f, stored_tok(D[k], c->obj.l_short, c), 4);
+		h_cell(f, stored_tok(D[k], c->obj.l_long, c), 4);
+		h_cell(f, pt->objective, 4);
+		h_cell(f, D[k]->d.mode == MODE_DPR ? pt->swap_s * 1e3 : NAN, 3);
+		h_cell(f, D[k]->d.mode == MODE_DPR ? D[k]->swap_exposed_obj * 1e3 : NAN, 3);
 		for (int t = 0; t < RES_N; t++)
-			h_cell(f, res.r_total.v[t], 4);
+			h_cell(f, pt->r.v[t], 4);
 		fputs("<td>", f);
-		if (feas)
+		if (pt->feasible)
 			fputs("yes", f);
 		else
-			h_esc(f, why);
+			h_esc(f, pt->reason);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n<p class=small>", f);
@@ -1067,7 +1117,7 @@ static void page_designs(report_ctx *R, FILE *f)
 			fputs(". ", f);
 		}
 	fprintf(f,
-		"Figures from the analytic model of this build, recomputed from the run's config; the objective is"
+		"Figures of the analytic model as the run stored them; the objective is"
 		" TTFT(%d) + %.2g&middot;T<sub>dec</sub>(%d) + %.2g&middot;T<sub>dec</sub>(%d). Resources: static"
 		" region + max(prefill RM, decode RM) for dpr, + both engines for static.</p>\n",
 		c->obj.prompt, c->obj.alpha, c->obj.l_long, 1 - c->obj.alpha, c->obj.l_short);
@@ -1129,10 +1179,13 @@ static void page_resources(report_ctx *R, FILE *f)
 
 static void page_swap(report_ctx *R, FILE *f)
 {
-	const cfg_t *c = &R->cfg;
 	fputs("<h2 id=swap>Swap timeline</h2>\n", f);
 	if (!R->has_swap) {
-		fputs("<p class=note>No dpr design is followed, so there is no swap to draw.</p>\n", f);
+		fputs(R->dpr.present && R->dpr.d.mode == MODE_DPR
+			      ? "<p class=note>The run stored no swap of the followed dpr design (a run of an older"
+				" version): there is no timeline to draw.</p>\n"
+			      : "<p class=note>No dpr design is followed, so there is no swap to draw.</p>\n",
+		      f);
 		return;
 	}
 	char cap[1024];
@@ -1143,15 +1196,15 @@ static void page_swap(report_ctx *R, FILE *f)
 		 " overlaps that layer's O projection and FFN (the prefill tail) and the first LM head; decode"
 		 " waits for the decode RM. The figure is drawn from <a href=\"fig/swap_trace.json\">the Chrome"
 		 " trace</a> of that run (it opens in Perfetto or chrome://tracing).",
-		 R->dpr.name, c->obj.prompt, SWAP_GEN);
+		 R->dpr.name, R->swap_des.prompt, R->swap_des.gen);
 	h_figure(f, "swap", "Swap timeline of one inference", cap);
-	const figures *d = &R->des.f;
-	const figures *a = &R->ana;
+	const figures *d = &R->swap_des;
+	const figures *a = &R->swap_ana;
 	fputs("<table>\n<tr><th>ms</th><th>swap</th><th>PCAP transfer</th><th>PS software path</th>"
 	      "<th>prefill tail (trigger to end of prefill)</th><th>hidden</th><th>exposed</th><th>TTFT</th>"
 	      "<th>first decode step</th></tr>\n<tr><td>discrete-event model</td>",
 	      f);
-	double v[8] = {d->swap_s, d->pcap_s, d->swap_s - d->pcap_s, d->tail_overlap_s, R->des.swap_hidden_s,
+	double v[8] = {d->swap_s, d->pcap_s, d->swap_s - d->pcap_s, d->tail_overlap_s, R->swap_hidden_des,
 		       d->swap_exposed_s, d->ttft_s, d->decode_first_step_s};
 	for (int i = 0; i < 8; i++)
 		h_cell(f, 1e3 * v[i], 4);
@@ -1175,8 +1228,14 @@ static void page_validation(report_ctx *R, FILE *f)
 		      f);
 		return;
 	}
-	static calib_row rows[160];
-	int n = calib_rows(&R->cfg, rows, (int)(sizeof rows / sizeof rows[0]));
+	const calib_row *rows = R->val;
+	int n = R->n_val;
+	if (n == 0) {
+		fputs("<p class=note>The run stored no validation rows (a run of an older version): the table is left"
+		      " out.</p>\n",
+		      f);
+		return;
+	}
 	fputs("<p>The calibrated baseline <b>", f);
 	h_esc(f, R->base.name);
 	fputs("</b> (and the published PD-Swap rows) against every measurement of the run's config."
@@ -1284,8 +1343,8 @@ static int write_page(report_ctx *R)
 
 	fputs("<h2 id=curves>TTFT and decode rate</h2>\n", f);
 	h_figure(f, "ttft", "TTFT against prompt length",
-		 "Lines: the analytic model of the followed designs, recomputed from the run's config; dots: the"
-		 " values the run stored (open markers: the discrete-event model, where the run stored it);"
+		 "Lines: the analytic model of the followed designs as the run stored it; dots: the"
+		 " values the run stored at the workload lengths (open markers: the discrete-event model);"
 		 " crosses: the published measurements of the calibrated baseline. TTFT does not include the"
 		 " swap: it overlaps the first token's LM head.");
 	h_figure(f, "decode", "Decode rate against context length",
@@ -1293,13 +1352,19 @@ static int write_page(report_ctx *R)
 		 " layers and the LM head). Lines: model; dots: stored; crosses: measured.");
 
 	fputs("<h2 id=resources>Resources</h2>\n", f);
-	h_figure(f, "resources", "Resources per region as a share of the device",
+	if (!R->has_resources)
+		fputs("<p class=note>The run stored no resources per region (a run of an older version): the figure"
+		      " and the table are left out.</p>\n",
+		      f);
+	else
+		h_figure(f, "resources", "Resources per region as a share of the device",
 		 "Each bar stacks the static region (TLMM, RMSNorm/FindMax, buffers), the prefill and the"
 		 " decode attention engine. A dpr design holds one RM at a time (the first two bars); the third"
 		 " bar is what a static design with both engines would need. The dotted line over the first two"
 		 " bars is the static region plus the pblock that holds the RM (its capacity before the routability"
 		 " margin): an RM must stay below it. The labels at the top of each bar give its absolute count.");
-	page_resources(R, f);
+	if (R->has_resources)
+		page_resources(R, f);
 
 	page_swap(R, f);
 
@@ -1363,9 +1428,14 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 		if (p->feasible && !(isfinite(p->ttft_obj_s) && isfinite(p->tok_long) && isfinite(p->tok_short)))
 			R->n_drawn_missing++;
 	}
-	pick_designs(R);
+	if ((rc = pick_designs(R)))
+		return rc;
 	if ((rc = check_stored(R, &R->dpr)) || (rc = check_stored(R, &R->stat)) || (rc = check_stored(R, &R->base)))
 		return rc;
+	if (R->has_meas &&
+	    (R->n_val = rdb_validation(R->db, R->db_path, R->run.run_id, R->val, (int)(sizeof R->val / sizeof R->val[0]),
+				       R->err, R->errlen)) < 0)
+		return PDS_FAIL;
 
 	/* the temporary directory beside the output */
 	if (afile_mkdir_parent(outdir))
@@ -1389,7 +1459,13 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	if ((rc = close_out(R, f, R->tmp, "config.yaml")))
 		return rc;
 	if ((rc = fig_pareto(R)) || (rc = fig_curve(R, true)) || (rc = fig_curve(R, false)) ||
-	    (rc = fig_resources(R)) || (rc = fig_swap(R)) || (rc = write_page(R)))
+	    (rc = fig_resources(R)) || (rc = fig_swap(R)))
+		return rc;
+	if (R->n_no_curve)
+		note(R, "run %lld stored no model curves of %d followed design%s (a run of an older version): the TTFT"
+			" and decode figures show their stored points only",
+		     (long long)R->run.run_id, R->n_no_curve / 2, R->n_no_curve / 2 == 1 ? "" : "s");
+	if ((rc = write_page(R)))
 		return rc;
 	if (!(f = open_out(R, R->tmp, MARKER)))
 		return PDS_FAIL;

@@ -149,6 +149,13 @@ int rdb_run_load(sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char
 	r->n_points = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
 	r->n_feasible = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 11);
 	sqlite3_finalize(st);
+	/* schema 3 on: the model that made the run (an older file has no such column) */
+	if (sqlite3_prepare_v2(db, "SELECT model_fingerprint FROM runs WHERE run_id = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, r->run_id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			col_text(st, 0, r->model_fingerprint, sizeof r->model_fingerprint);
+		sqlite3_finalize(st);
+	}
 	return 0;
 }
 
@@ -194,6 +201,7 @@ static void read_point(sqlite3_stmt *st, rdb_point *p)
 	p->objective = col_num(st, i++);
 	p->swap_s = col_num(st, i++);
 	p->bitstream_bytes = col_num(st, i++);
+	col_text(st, i++, p->reason, sizeof p->reason);
 	p->on_front = p->chosen = false;
 	p->ttft_obj_s = p->tok_long = p->tok_short = NAN;
 }
@@ -209,7 +217,7 @@ int rdb_points_load(sqlite3 *db, const char *path, int64_t run_id, int prompt, i
 			       " pre_lanes, pre_block, dec_lanes, pre_outstanding, dec_outstanding, pm_prefill,"
 			       " pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
 			       " util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp,"
-			       " feasible, objective, swap_s, bitstream_bytes"
+			       " feasible, objective, swap_s, bitstream_bytes, reason"
 			       " FROM v_points WHERE run_id = ?1 ORDER BY point_id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, path, "cannot read v_points", err, errlen);
@@ -465,4 +473,227 @@ int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* ------------------------------------------------- what the report draws */
+
+/* Whether the database has `table` (an older schema may not): 1, 0, -1. */
+static int has_table(sqlite3 *db, const char *path, const char *table, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type IN ('table','view') AND name = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read the schema", err, errlen);
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st), n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n < 0 ? sql_fail(db, path, "cannot read the schema", err, errlen) : n > 0;
+}
+
+/* Prepare `sql` on a view a version may lack: 1 with *st, 0 when the view
+ * is absent, -1 on an error. */
+static int prepare_view(sqlite3 *db, const char *path, const char *view, const char *sql, sqlite3_stmt **st,
+			char *err, size_t errlen)
+{
+	int h = has_table(db, path, view, err, errlen);
+	if (h <= 0)
+		return h;
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, view, err, errlen);
+	return 1;
+}
+
+int rdb_best(sqlite3 *db, const char *path, int64_t run, arch_mode mode, int64_t *point, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_best", "SELECT point_id FROM v_best WHERE run_id = ? AND mode = ?", &st, err,
+			     errlen);
+	if (h <= 0)
+		return h < 0 ? -1 : 1;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_text(st, 2, mode_names[mode], -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*point = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_best", err, errlen);
+	return rc == SQLITE_ROW ? 0 : 1;
+}
+
+int rdb_curve(sqlite3 *db, const char *path, int64_t run, int64_t point, const char *metric, int *len, double *val,
+	      int max, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_curves",
+			     "SELECT length, value FROM v_curves WHERE run_id = ? AND point_id = ? AND metric = ?"
+			     " ORDER BY length",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	sqlite3_bind_text(st, 3, metric, -1, SQLITE_TRANSIENT);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		len[n] = sqlite3_column_int(st, 0);
+		val[n++] = sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_curves", err, errlen);
+	return n;
+}
+
+const char *const rdb_region_names[RDB_REGIONS] = {"static", "prefill_rm", "decode_rm", "total", "equivalent", "pblock"};
+
+int rdb_regions(sqlite3 *db, const char *path, int64_t run, int64_t point, res_t r[RDB_REGIONS],
+		bool have[RDB_REGIONS], char *err, size_t errlen)
+{
+	for (int k = 0; k < RDB_REGIONS; k++)
+		have[k] = false;
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_regions",
+			     "SELECT region, lut, ff, bram36, uram, dsp FROM v_regions WHERE run_id = ? AND point_id = ?",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *reg = (const char *)sqlite3_column_text(st, 0);
+		for (int k = 0; k < RDB_REGIONS; k++)
+			if (reg && strcmp(reg, rdb_region_names[k]) == 0) {
+				for (int t = 0; t < RES_N; t++)
+					r[k].v[t] = sqlite3_column_double(st, 1 + t);
+				have[k] = true;
+				n++;
+			}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_regions", err, errlen);
+	return n;
+}
+
+int rdb_validation(sqlite3 *db, const char *path, int64_t run, calib_row *rows, int max, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_validation",
+			     "SELECT name, unit, measured, predicted, rel_err, fitted_to, checked, note FROM v_validation"
+			     " WHERE run_id = ? ORDER BY seq",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		calib_row *r = &rows[n++];
+		memset(r, 0, sizeof *r);
+		col_text(st, 0, r->name, sizeof r->name);
+		col_text(st, 1, r->unit, sizeof r->unit);
+		r->measured = sqlite3_column_double(st, 2);
+		r->predicted = sqlite3_column_double(st, 3);
+		r->rel_err = sqlite3_column_double(st, 4);
+		r->fitted_to = sqlite3_column_int(st, 5) != 0;
+		r->checked = sqlite3_column_int(st, 6) != 0;
+		col_text(st, 7, r->note, sizeof r->note);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_validation", err, errlen);
+	return n;
+}
+
+int rdb_swap(sqlite3 *db, const char *path, int64_t run, int64_t point, const char *source, figures *f,
+	     double *hidden_s, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_swaps",
+			     "SELECT prompt, gen, prefill_s, ttft_s, swap_s, pcap_s, tail_overlap_s, swap_hidden_s,"
+			     " swap_exposed_s, decode_first_step_s FROM v_swaps WHERE run_id = ? AND point_id = ?"
+			     " AND source = ?",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h < 0 ? -1 : 1;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(f, 0, sizeof *f);
+		f->prompt = sqlite3_column_int(st, 0);
+		f->gen = sqlite3_column_int(st, 1);
+		f->prefill_s = sqlite3_column_double(st, 2);
+		f->ttft_s = sqlite3_column_double(st, 3);
+		f->swap_s = sqlite3_column_double(st, 4);
+		f->pcap_s = sqlite3_column_double(st, 5);
+		f->tail_overlap_s = sqlite3_column_double(st, 6);
+		*hidden_s = sqlite3_column_double(st, 7);
+		f->swap_exposed_s = sqlite3_column_double(st, 8);
+		f->decode_first_step_s = sqlite3_column_double(st, 9);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_swaps", err, errlen);
+	return rc == SQLITE_ROW ? 0 : 1;
+}
+
+static int index_of(const char *v, const char *const *names, int n)
+{
+	for (int i = 0; v && i < n; i++)
+		if (strcmp(v, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int rdb_trace(sqlite3 *db, const char *path, int64_t run, int64_t point, trace_log *log, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_trace",
+			     "SELECT kind, pid, tid, name, sort_index, cat, t0_ps, t1_ps, layer, token, bytes, unit, phase,"
+			     " port, stream, module, part FROM v_trace WHERE run_id = ? AND point_id = ? ORDER BY seq",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		trace_event e = {.kind = kind && !strcmp(kind, "span") ? 'X' : kind && !strcmp(kind, "process") ? 'P' : 'T'};
+		e.pid = sqlite3_column_int(st, 1);
+		e.tid = sqlite3_column_int(st, 2);
+		e.name = (char *)sqlite3_column_text(st, 3);
+		e.sort_index = sqlite3_column_int(st, 4);
+		e.cat = (char *)sqlite3_column_text(st, 5);
+		e.t0_ps = sqlite3_column_int64(st, 6);
+		e.t1_ps = sqlite3_column_int64(st, 7);
+		e.a = trace_args_none();
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+			e.a.layer = sqlite3_column_int(st, 8);
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			e.a.token = sqlite3_column_int(st, 9);
+		e.a.bytes = col_num(st, 10);
+		if (isnan(e.a.bytes))
+			e.a.bytes = 0;
+		e.a.unit = index_of((const char *)sqlite3_column_text(st, 11), trace_unit_names, TRACE_UNITS);
+		e.a.phase = (const char *)sqlite3_column_text(st, 12);
+		e.a.port = (const char *)sqlite3_column_text(st, 13);
+		e.a.stream = (const char *)sqlite3_column_text(st, 14);
+		e.a.module = index_of((const char *)sqlite3_column_text(st, 15), trace_module_names, TRACE_MODULES);
+		e.a.part = index_of((const char *)sqlite3_column_text(st, 16), trace_part_names, TRACE_PARTS);
+		if (!e.name)
+			e.name = "";
+		trace_log_add(log, &e);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_trace", err, errlen);
+	if (log->oom) {
+		snprintf(err, errlen, "%s: out of memory reading the trace of point %lld", path, (long long)point);
+		return -1;
+	}
+	return (int)log->n;
 }

@@ -21,7 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/calib.h"
 #include "models/cfg.h"
+#include "models/figures.h"
+#include "sim/trace.h"
 #include "models/common.h"
 #include "models/design.h"
 
@@ -40,6 +43,7 @@ typedef struct {
 	char status[16];
 	int threads;
 	int64_t n_points, n_feasible; /* -1 when NULL */
+	char model_fingerprint[17];   /* "" for a run older than fingerprints */
 } rdb_run;
 
 /* One row of v_points with its Pareto and chosen flags and the analytic
@@ -53,7 +57,8 @@ typedef struct {
 	int dec_lanes, dec_outstanding;
 	char pm_prefill[PDS_NAME_MAX], pm_decode[PDS_NAME_MAX], pblock[PDS_NAME_MAX];
 	res_t r, util, util_equiv;
-	bool feasible; /* (the reason of an infeasible point is left in the database) */
+	bool feasible;
+	char reason[200]; /* the first violated constraint, "" when feasible */
 	double objective; /* NaN when not computed */
 	double swap_s, bitstream_bytes; /* NaN for static designs */
 	bool on_front, chosen;
@@ -118,5 +123,33 @@ int rdb_latest_chosen(struct sqlite3 *db, const char *path, const cfg_t *c, int6
  * point) into name (may be NULL). */
 int rdb_design(struct sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d,
 	       char *name, size_t namesz, char *err, size_t errlen);
+
+/*
+ * What a run stored for its report (explore/follow.h), from schema 3 on;
+ * a database of an older version has none of it (0 rows, or 1 for "none").
+ */
+/* The best point of an architecture (v_best): 0 with *point, 1 when none. */
+int rdb_best(struct sqlite3 *db, const char *path, int64_t run, arch_mode mode, int64_t *point, char *err,
+	     size_t errlen);
+/* A stored curve (metric "ttft_s" or "decode_tok_s"), ordered by length:
+ * the number of samples (at most max), 0 when none, -1 on an error. */
+int rdb_curve(struct sqlite3 *db, const char *path, int64_t run, int64_t point, const char *metric, int *len,
+	      double *val, int max, char *err, size_t errlen);
+/* Resources per region: r[k] and have[k] for rdb_region_names[k]; the
+ * number found, -1 on an error. */
+#define RDB_REGIONS 6
+enum { RDB_STATIC, RDB_PREFILL_RM, RDB_DECODE_RM, RDB_TOTAL, RDB_EQUIVALENT, RDB_PBLOCK };
+extern const char *const rdb_region_names[RDB_REGIONS];
+int rdb_regions(struct sqlite3 *db, const char *path, int64_t run, int64_t point, res_t r[RDB_REGIONS],
+		bool have[RDB_REGIONS], char *err, size_t errlen);
+/* The validation rows in order: how many (at most max), -1 on an error. */
+int rdb_validation(struct sqlite3 *db, const char *path, int64_t run, calib_row *rows, int max, char *err,
+		   size_t errlen);
+/* One stored swap (source "des" or "analytic"): 0, 1 when none, -1. */
+int rdb_swap(struct sqlite3 *db, const char *path, int64_t run, int64_t point, const char *source, figures *f,
+	     double *hidden_s, char *err, size_t errlen);
+/* The stored trace of a point into log (appended): events read, -1. */
+int rdb_trace(struct sqlite3 *db, const char *path, int64_t run, int64_t point, trace_log *log, char *err,
+	      size_t errlen);
 
 #endif

@@ -26,7 +26,7 @@ typedef struct {
 } table_def;
 
 static const table_def tables[] = {
-	{"runs", 1,
+	{"runs", 3,
 	 "(run_id INTEGER PRIMARY KEY,"
 	 " config_path TEXT NOT NULL,"
 	 " config_sha256 TEXT NOT NULL CHECK(length(config_sha256) = 64),"
@@ -38,7 +38,8 @@ static const table_def tables[] = {
 	 " status TEXT NOT NULL CHECK(status IN ('running','complete','failed','interrupted')),"
 	 " threads INTEGER NOT NULL CHECK(threads >= 1),"
 	 " n_points INTEGER CHECK(n_points IS NULL OR n_points >= 0),"
-	 " n_feasible INTEGER CHECK(n_feasible IS NULL OR n_feasible >= 0))"},
+	 " n_feasible INTEGER CHECK(n_feasible IS NULL OR n_feasible >= 0),"
+	 " model_fingerprint TEXT CHECK(model_fingerprint IS NULL OR length(model_fingerprint) = 16))"},
 	{"points", 2,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " point_id INTEGER NOT NULL CHECK(point_id >= 0),"
@@ -117,6 +118,57 @@ static const table_def tables[] = {
 	 " objective REAL NOT NULL " NUMCHK("objective") ","
 	 " PRIMARY KEY(run_id, mode),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	/* what the report of a run draws, stored by the run (schema 3 on) */
+	{"curves", 3,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " metric TEXT NOT NULL CHECK(metric IN ('ttft_s','decode_tok_s')),"
+	 " length INTEGER NOT NULL CHECK(length > 0),"
+	 " value REAL NOT NULL " NUMCHK("value") ","
+	 " PRIMARY KEY(run_id, point_id, metric, length),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	{"regions", 3,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " region TEXT NOT NULL CHECK(region IN ('static','prefill_rm','decode_rm','total','equivalent','pblock')),"
+	 " lut REAL NOT NULL " NUMCHK("lut") ", ff REAL NOT NULL " NUMCHK("ff") ","
+	 " bram36 REAL NOT NULL " NUMCHK("bram36") ", uram REAL NOT NULL " NUMCHK("uram") ","
+	 " dsp REAL NOT NULL " NUMCHK("dsp") ","
+	 " PRIMARY KEY(run_id, point_id, region),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	{"validation", 3,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " seq INTEGER NOT NULL CHECK(seq >= 0),"
+	 " name TEXT NOT NULL, unit TEXT NOT NULL,"
+	 " measured REAL NOT NULL CHECK(abs(measured) < 1e300),"
+	 " predicted REAL NOT NULL CHECK(abs(predicted) < 1e300),"
+	 " rel_err REAL NOT NULL CHECK(abs(rel_err) < 1e300),"
+	 " fitted_to INTEGER NOT NULL CHECK(fitted_to IN (0,1)),"
+	 " checked INTEGER NOT NULL CHECK(checked IN (0,1)),"
+	 " note TEXT NOT NULL,"
+	 " PRIMARY KEY(run_id, seq)) WITHOUT ROWID"},
+	{"swaps", 3,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
+	 " prompt INTEGER NOT NULL CHECK(prompt > 0), gen INTEGER NOT NULL CHECK(gen >= 0),"
+	 " prefill_s REAL NOT NULL " NUMCHK("prefill_s") ", ttft_s REAL NOT NULL " NUMCHK("ttft_s") ","
+	 " swap_s REAL NOT NULL " NUMCHK("swap_s") ", pcap_s REAL NOT NULL " NUMCHK("pcap_s") ","
+	 " tail_overlap_s REAL NOT NULL " NUMCHK("tail_overlap_s") ","
+	 " swap_hidden_s REAL NOT NULL " NUMCHK("swap_hidden_s") ","
+	 " swap_exposed_s REAL NOT NULL " NUMCHK("swap_exposed_s") ","
+	 " decode_first_step_s REAL NOT NULL " NUMCHK("decode_first_step_s") ","
+	 " PRIMARY KEY(run_id, point_id, source),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	{"trace_events", 3,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " seq INTEGER NOT NULL CHECK(seq >= 0),"
+	 " kind TEXT NOT NULL CHECK(kind IN ('process','thread','span')),"
+	 " pid INTEGER NOT NULL, tid INTEGER NOT NULL, name TEXT NOT NULL,"
+	 " sort_index INTEGER, cat TEXT,"
+	 " t0_ps INTEGER CHECK(t0_ps IS NULL OR t0_ps >= 0), t1_ps INTEGER CHECK(t1_ps IS NULL OR t1_ps >= t0_ps),"
+	 " layer INTEGER, token INTEGER, bytes REAL " NUMCHK("bytes") ","
+	 " unit TEXT, phase TEXT, port TEXT, stream TEXT, module TEXT, part TEXT,"
+	 " CHECK((kind = 'span') = (cat IS NOT NULL AND t0_ps IS NOT NULL AND t1_ps IS NOT NULL)),"
+	 " PRIMARY KEY(run_id, point_id, seq),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 
@@ -125,7 +177,8 @@ static const char *const index_sql =
 	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);";
 
 /* The query surface; dropped and made again by a migration. */
-static const char *const view_names[] = {"v_points", "v_metrics", "v_pareto", "v_chosen", "v_best", "v_runs"};
+static const char *const view_names[] = {"v_points", "v_metrics", "v_pareto", "v_chosen",   "v_best",   "v_runs",
+					"v_curves", "v_regions", "v_validation", "v_swaps", "v_trace"};
 
 static const char *const view_sql =
 	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
@@ -134,12 +187,20 @@ static const char *const view_sql =
 	" util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible,"
 	" reason, objective, swap_s, bitstream_bytes FROM points;"
 	"CREATE VIEW v_metrics AS SELECT run_id, point_id, source, length AS prompt, ttft_s, prefill_s,"
-	" decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s FROM metrics;"
+	" decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s, length FROM metrics;"
 	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
 	"CREATE VIEW v_chosen AS SELECT run_id, point_id, objective FROM chosen;"
 	"CREATE VIEW v_best AS SELECT run_id, mode, point_id, source, objective FROM best;"
 	"CREATE VIEW v_runs AS SELECT run_id, config_path, config_sha256, tool_version, kind,"
-	" started_at, finished_at, status, threads, n_points, n_feasible FROM runs;";
+	" started_at, finished_at, status, threads, n_points, n_feasible, model_fingerprint FROM runs;"
+	"CREATE VIEW v_curves AS SELECT run_id, point_id, metric, length, value FROM curves;"
+	"CREATE VIEW v_regions AS SELECT run_id, point_id, region, lut, ff, bram36, uram, dsp FROM regions;"
+	"CREATE VIEW v_validation AS SELECT run_id, seq, name, unit, measured, predicted, rel_err, fitted_to,"
+	" checked, note FROM validation;"
+	"CREATE VIEW v_swaps AS SELECT run_id, point_id, source, prompt, gen, prefill_s, ttft_s, swap_s, pcap_s,"
+	" tail_overlap_s, swap_hidden_s, swap_exposed_s, decode_first_step_s FROM swaps;"
+	"CREATE VIEW v_trace AS SELECT run_id, point_id, seq, kind, pid, tid, name, sort_index, cat, t0_ps, t1_ps,"
+	" layer, token, bytes, unit, phase, port, stream, module, part FROM trace_events;";
 
 /* Whether table `name` exists: 1, 0, or -1 (message set). */
 static int table_exists(store *s, const char *name)
@@ -156,9 +217,9 @@ static int table_exists(store *s, const char *name)
 
 /*
  * Rebuild table t with its current definition: create it under a
- * temporary name, copy the rows column by column (by name, so a layout
- * that differs fails instead of being misread), drop the old table and
- * rename.  Runs inside the migration's transaction, views dropped and
+ * temporary name, copy the rows column by column (by name: the columns
+ * both definitions have; a column the new one adds starts NULL), drop the
+ * old table and rename.  Runs inside the migration's transaction, views dropped and
  * foreign keys off, as SQLite's documented procedure requires.
  */
 static int rebuild(store *s, const table_def *t, int from)
@@ -171,16 +232,19 @@ static int rebuild(store *s, const table_def *t, int from)
 	sqlite3_free(sql);
 	if (rc)
 		return -1;
-	/* the new table's columns, comma-separated */
+	/* the columns both tables have, comma-separated (a column the new
+	 * definition adds starts NULL; one it drops is not copied) */
 	sqlite3_stmt *st;
-	char *q = sqlite3_mprintf("PRAGMA table_info(\"%w__new\")", t->name);
+	char *q = sqlite3_mprintf("SELECT n.name FROM pragma_table_info('%q__new') n"
+				  " JOIN pragma_table_info('%q') o ON o.name = n.name ORDER BY n.cid",
+				  t->name, t->name);
 	int prc = q ? sqlite3_prepare_v2(s->db, q, -1, &st, NULL) : SQLITE_NOMEM;
 	sqlite3_free(q);
 	if (prc != SQLITE_OK)
 		return store_fail_rc(s, prc, what);
 	char *cols = sqlite3_mprintf("%s", "");
 	while (cols && sqlite3_step(st) == SQLITE_ROW) {
-		char *c = sqlite3_mprintf("%s%s\"%w\"", cols, *cols ? "," : "", (const char *)sqlite3_column_text(st, 1));
+		char *c = sqlite3_mprintf("%s%s\"%w\"", cols, *cols ? "," : "", (const char *)sqlite3_column_text(st, 0));
 		sqlite3_free(cols);
 		cols = c;
 	}

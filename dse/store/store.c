@@ -468,7 +468,7 @@ int store_new_run(store *s, const cfg_t *c, const char *kind, int threads, int64
 	utc_now(now);
 	if (store_prepare(s, &st,
 		    "INSERT INTO runs(config_path, config_sha256, config_text, tool_version, kind,"
-		    " started_at, status, threads) VALUES(?,?,?,?,?,?,'running',?)"))
+		    " started_at, status, threads, model_fingerprint) VALUES(?,?,?,?,?,?,'running',?,?)"))
 		return -1;
 	sqlite3_bind_text(st, 1, c->path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, c->sha256, -1, SQLITE_TRANSIENT);
@@ -477,6 +477,7 @@ int store_new_run(store *s, const cfg_t *c, const char *kind, int threads, int64
 	sqlite3_bind_text(st, 5, kind, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 7, threads);
+	sqlite3_bind_text(st, 8, version_model_fingerprint(), -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -698,25 +699,33 @@ int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, 
 }
 
 int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
-		     const char *objectives, int64_t *run_id)
+		     const char *objectives, int64_t *run_id, int64_t *other_run, char other_fp[17])
 {
 	sqlite3_stmt *st;
 	*run_id = 0;
+	*other_run = 0;
+	other_fp[0] = '\0';
 	if (store_prepare(s, &st,
-		    "SELECT r.run_id FROM runs r JOIN sweeps w USING(run_id)"
+		    "SELECT r.run_id, r.model_fingerprint FROM runs r JOIN sweeps w USING(run_id)"
 		    " WHERE r.config_sha256=? AND r.kind='sweep' AND r.status IN ('running','interrupted')"
-		    " AND r.tool_version=? AND w.all_points=? AND w.n_space=? AND w.n_chunks=? AND w.objectives=?"
+		    " AND w.all_points=? AND w.n_space=? AND w.n_chunks=? AND w.objectives=?"
 		    " ORDER BY r.run_id DESC LIMIT 1"))
 		return -1;
 	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, PDS_VERSION, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, all_points);
-	sqlite3_bind_int64(st, 4, n_space);
-	sqlite3_bind_int64(st, 5, n_chunks);
-	sqlite3_bind_text(st, 6, objectives, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, all_points);
+	sqlite3_bind_int64(st, 3, n_space);
+	sqlite3_bind_int64(st, 4, n_chunks);
+	sqlite3_bind_text(st, 5, objectives, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*run_id = sqlite3_column_int64(st, 0);
+	if (rc == SQLITE_ROW) {
+		const char *fp = (const char *)sqlite3_column_text(st, 1);
+		if (fp && strcmp(fp, version_model_fingerprint()) == 0) {
+			*run_id = sqlite3_column_int64(st, 0);
+		} else {
+			*other_run = sqlite3_column_int64(st, 0);
+			snprintf(other_fp, 17, "%s", fp ? fp : "");
+		}
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot look for an unfinished sweep");
 }
@@ -850,6 +859,162 @@ int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *sou
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 1 : fail(s, "cannot read a metric");
+}
+
+/* ------------------------------------------------- what the report draws */
+
+/* Run one prepared insert and finalize it. */
+static int step_final(store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		store_fail_rc(s, rc, what);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int store_put_curve(store *s, int64_t run_id, int64_t point_id, const char *metric, int length, double value)
+{
+	sqlite3_stmt *st;
+	const row_ref ref = {"curve point", NULL, run_id, point_id, length};
+	if (store_prepare(s, &st, "INSERT INTO curves VALUES(?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	sqlite3_bind_text(st, 3, metric, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, length);
+	if (bind_fig(s, st, 5, value, &ref, "", metric)) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	return step_final(s, st, "cannot store a curve");
+}
+
+int store_put_region(store *s, int64_t run_id, int64_t point_id, const char *region, const res_t *r)
+{
+	sqlite3_stmt *st;
+	const row_ref ref = {"point", NULL, run_id, point_id, 0};
+	if (store_prepare(s, &st, "INSERT INTO regions VALUES(?,?,?,?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	sqlite3_bind_text(st, 3, region, -1, SQLITE_TRANSIENT);
+	for (int t = 0; t < RES_N; t++)
+		if (bind_fig(s, st, 4 + t, r->v[t], &ref, region, res_names[t])) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	return step_final(s, st, "cannot store the resources of a region");
+}
+
+int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row)
+{
+	const double v[3] = {row->measured, row->predicted, row->rel_err};
+	for (int k = 0; k < 3; k++)
+		if (!isfinite(v[k])) {
+			snprintf(s->err, sizeof s->err, "%s: validation row '%s' of run %lld is not finite; refusing to store it",
+				 s->path, row->name, (long long)run_id);
+			return -1;
+		}
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO validation VALUES(?,?,?,?,?,?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int(st, 2, seq);
+	sqlite3_bind_text(st, 3, row->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, row->unit, -1, SQLITE_TRANSIENT);
+	for (int k = 0; k < 3; k++)
+		sqlite3_bind_double(st, 5 + k, v[k]);
+	sqlite3_bind_int(st, 8, row->fitted_to);
+	sqlite3_bind_int(st, 9, row->checked);
+	sqlite3_bind_text(st, 10, row->note, -1, SQLITE_TRANSIENT);
+	return step_final(s, st, "cannot store a validation row");
+}
+
+int store_put_swap(store *s, int64_t run_id, int64_t point_id, const char *source, const figures *f,
+		   double swap_hidden_s)
+{
+	static const char *const names[] = {"prefill_s",      "ttft_s",         "swap_s",        "pcap_s",
+					    "tail_overlap_s", "swap_hidden_s",  "swap_exposed_s", "decode_first_step_s"};
+	const double v[8] = {f->prefill_s,      f->ttft_s,     f->swap_s,         f->pcap_s,
+			     f->tail_overlap_s, swap_hidden_s, f->swap_exposed_s, f->decode_first_step_s};
+	const row_ref ref = {"swap of point", NULL, run_id, point_id, 0};
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO swaps VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, f->prompt);
+	sqlite3_bind_int(st, 5, f->gen);
+	for (int k = 0; k < 8; k++)
+		if (bind_fig(s, st, 6 + k, v[k], &ref, "", names[k])) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	return step_final(s, st, "cannot store a swap");
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log *log)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO trace_events VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+		return -1;
+	for (size_t i = 0; i < log->n; i++) {
+		const trace_event *e = &log->ev[i];
+		bool span = e->kind == 'X';
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_int64(st, 2, point_id);
+		sqlite3_bind_int64(st, 3, (int64_t)i);
+		sqlite3_bind_text(st, 4, span ? "span" : e->kind == 'P' ? "process" : "thread", -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, e->pid);
+		sqlite3_bind_int(st, 6, e->tid);
+		sqlite3_bind_text(st, 7, e->name, -1, SQLITE_TRANSIENT);
+		if (span)
+			sqlite3_bind_null(st, 8);
+		else
+			sqlite3_bind_int(st, 8, e->sort_index);
+		bind_text_or_null(st, 9, span ? e->cat : NULL);
+		for (int k = 10; k <= 14; k++)
+			sqlite3_bind_null(st, k);
+		if (span) {
+			sqlite3_bind_int64(st, 10, e->t0_ps);
+			sqlite3_bind_int64(st, 11, e->t1_ps > e->t0_ps ? e->t1_ps : e->t0_ps);
+			if (e->a.layer >= 0)
+				sqlite3_bind_int(st, 12, e->a.layer);
+			if (e->a.token >= 0)
+				sqlite3_bind_int(st, 13, e->a.token);
+			if (e->a.bytes > 0)
+				sqlite3_bind_double(st, 14, e->a.bytes);
+		}
+		bind_text_or_null(st, 15, e->a.unit >= 0 ? trace_unit_names[e->a.unit] : NULL);
+		bind_text_or_null(st, 16, e->a.phase);
+		bind_text_or_null(st, 17, e->a.port);
+		bind_text_or_null(st, 18, e->a.stream);
+		bind_text_or_null(st, 19, e->a.module >= 0 ? trace_module_names[e->a.module] : NULL);
+		bind_text_or_null(st, 20, e->a.part >= 0 ? trace_part_names[e->a.part] : NULL);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (rc != SQLITE_DONE) {
+			store_fail_rc(s, rc, "cannot store a trace event");
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
 }
 
 /* The reader's SQLite failures go through cause() like the store's own,

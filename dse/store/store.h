@@ -4,7 +4,8 @@
  *
  * Schema (version STORE_SCHEMA_VERSION, kept in PRAGMA user_version):
  *   runs(run_id, config_path, config_sha256, config_text, tool_version, kind,
- *        started_at, finished_at, status, threads, n_points, n_feasible)
+ *        started_at, finished_at, status, threads, n_points, n_feasible,
+ *        model_fingerprint)
  *   points(run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,
  *        tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding,
  *        dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock,
@@ -16,9 +17,23 @@
  *   sweeps(run_id, all_points, n_space, n_chunks, objectives)
  *   chunks(run_id, chunk_id, n_points, n_feasible)
  *   best(run_id, mode, point_id, source, objective)
- * Views v_points, v_metrics, v_pareto, v_chosen, v_best and v_runs are the
- * documented query surface (README.md); they read the same in every
- * version from STORE_SCHEMA_OLDEST on.
+ * and what the run's report draws, stored by the run for the designs it
+ * follows (explore/follow.h):
+ *   curves(run_id, point_id, metric, length, value)   dense analytic curves
+ *   regions(run_id, point_id, region, lut, ff, bram36, uram, dsp)
+ *   validation(run_id, seq, name, unit, measured, predicted, rel_err,
+ *        fitted_to, checked, note)
+ *   swaps(run_id, point_id, source, prompt, gen, prefill_s, ttft_s, swap_s,
+ *        pcap_s, tail_overlap_s, swap_hidden_s, swap_exposed_s,
+ *        decode_first_step_s)                           one inference's swap
+ *   trace_events(run_id, point_id, seq, kind, pid, tid, name, sort_index,
+ *        cat, t0_ps, t1_ps, layer, token, bytes, unit, phase, port, stream,
+ *        module, part)                                   its DES trace
+ * Views v_points, v_metrics, v_pareto, v_chosen, v_best, v_runs, v_curves,
+ * v_regions, v_validation, v_swaps and v_trace are the documented query
+ * surface (README.md); the first six read the same in every version from
+ * STORE_SCHEMA_OLDEST on (v_metrics gained `length`, the name of what it
+ * always called `prompt`, in version 3).
  *
  * Guards: every REAL column has a CHECK that refuses infinities, negative
  * values and text.  SQLite stores a NaN as NULL, so where a number is
@@ -33,7 +48,8 @@
  * their exposed swap (the metrics table does not know the mode, and a
  * trigger that looked it up cost 12% of an --all-points sweep).
  *
- * Versions: 1 had the same tables without the row rules (and, in its
+ * Versions: 2 had no model_fingerprint and none of the report's tables.
+ * 1 had the same tables without the row rules (and, in its
  * first files, without sweeps, chunks, best, v_best, v_runs and the points
  * index).  store_open() migrates an older file in one transaction
  * (tables whose definition changed are rebuilt and their rows copied; a
@@ -64,10 +80,12 @@
 #include <stdint.h>
 
 #include "models/cfg.h"
+#include "models/calib.h"
 #include "models/figures.h"
 #include "models/perf.h"
+#include "sim/trace.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /* The oldest version whose views read as this one's (for read-only use). */
 #define STORE_SCHEMA_OLDEST 1
 /* Default wait for a database another process keeps locked, s. */
@@ -151,10 +169,13 @@ int store_put_chosen(store *s, int64_t run_id, int64_t point_id, double objectiv
  */
 int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, int64_t n_chunks,
 		    const char *objectives);
-/* Latest unfinished ('running' or 'interrupted') sweep of this config made
- * by this tool version with the same settings; *run_id = 0 when none. */
+/* Latest unfinished ('running' or 'interrupted') sweep of this config with
+ * the same settings.  *run_id gets it when this build's model made it
+ * (same fingerprint, models/version.h), else 0; a sweep that another
+ * model made is never resumed: *other_run and other_fp then name it ("" for
+ * a run older than fingerprints), else *other_run = 0. */
 int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
-		     const char *objectives, int64_t *run_id);
+		     const char *objectives, int64_t *run_id, int64_t *other_run, char other_fp[17]);
 int store_put_chunk(store *s, int64_t run_id, int64_t chunk, int64_t n_points, int64_t n_feasible);
 /* Call fn(arg, id) for each finished chunk / Pareto member (ascending);
  * a non-zero return from fn stops with -1 ("out of memory"). */
@@ -176,6 +197,20 @@ int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id,
 /* Chosen point of the latest complete sweep of c (rdb_latest_chosen() on
  * this handle): 0, 1 when none, -1. */
 int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id);
+
+/*
+ * What a run's report draws (explore/follow.h stores it at the end of a
+ * sweep).  Each returns 0 or -1 with store_errmsg() set; numbers must be
+ * finite and, but for the validation rows, non-negative.
+ */
+int store_put_curve(store *s, int64_t run_id, int64_t point_id, const char *metric, int length, double value);
+/* region: static, prefill_rm, decode_rm, total, equivalent, pblock */
+int store_put_region(store *s, int64_t run_id, int64_t point_id, const char *region, const res_t *r);
+int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row);
+int store_put_swap(store *s, int64_t run_id, int64_t point_id, const char *source, const figures *f,
+		   double swap_hidden_s);
+/* Every event of `log`, in order. */
+int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log *log);
 
 /* The database file's path as given to store_open(). */
 const char *store_path(const store *s);

@@ -1,0 +1,130 @@
+/*
+ * follow.c - see follow.h.  Everything here is the analytic model (perf)
+ * and the discrete-event model (des) run once more for a handful of
+ * designs; the report reads the rows back.
+ */
+#include "explore/follow.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/calib.h"
+#include "models/perf.h"
+#include "sim/des.h"
+#include "sim/trace.h"
+#include "store/rdb.h"
+
+int follow_lengths(int lo, int hi, int *out)
+{
+	int k = 0;
+	for (int i = 0; i < FOLLOW_SAMPLES; i++) {
+		int L = (int)lround(lo * pow((double)hi / lo, (double)i / (FOLLOW_SAMPLES - 1)));
+		if (k == 0 || L > out[k - 1])
+			out[k++] = L;
+	}
+	return k;
+}
+
+int follow_low(const cfg_t *c, const char *metric)
+{
+	bool ttft = strcmp(metric, "ttft_s") == 0;
+	const int *wl = ttft ? c->wl.prompts : c->wl.contexts;
+	int n_wl = ttft ? c->wl.n_prompts : c->wl.n_contexts;
+	const cfg_point *meas = ttft ? c->meas.ttft : c->meas.decode;
+	int n_meas = c->has_meas ? (ttft ? c->meas.n_ttft : c->meas.n_decode) : 0;
+	int lo = c->model.max_context, hi = c->model.max_context;
+	for (int i = 0; i < n_wl; i++)
+		lo = wl[i] < lo ? wl[i] : lo;
+	for (int i = 0; i < n_meas; i++)
+		lo = meas[i].prompt < lo ? meas[i].prompt : lo;
+	if (lo >= hi)
+		lo = hi / 32 > 0 ? hi / 32 : 1;
+	return lo;
+}
+
+static int curves(store *s, const cfg_t *c, const perf_ctx *p, int64_t run, int64_t id)
+{
+	static const char *const metric[2] = {"ttft_s", "decode_tok_s"};
+	for (int m = 0; m < 2; m++) {
+		int L[FOLLOW_SAMPLES];
+		int n = follow_lengths(follow_low(c, metric[m]), c->model.max_context, L);
+		for (int i = 0; i < n; i++) {
+			double v = m == 0 ? perf_ttft_s(p, L[i]) : 1.0 / perf_decode_step_s(p, L[i]);
+			if (store_put_curve(s, run, id, metric[m], L[i], v))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int regions(store *s, const perf_ctx *p, int64_t run, int64_t id)
+{
+	perf_res r;
+	perf_resources(p, &r);
+	if (store_put_region(s, run, id, "static", &r.r_static) ||
+	    store_put_region(s, run, id, "prefill_rm", &r.r_pre) ||
+	    store_put_region(s, run, id, "decode_rm", &r.r_dec) || store_put_region(s, run, id, "total", &r.r_total) ||
+	    store_put_region(s, run, id, "equivalent", &r.r_equiv))
+		return -1;
+	return p->d.mode == MODE_DPR ? store_put_region(s, run, id, "pblock", &r.rp_cap) : 0;
+}
+
+/* One inference of the swap point through both models: the DES's trace and
+ * swap figures, the analytic model's swap figures. */
+static int swap(store *s, const cfg_t *c, const workload_t *w, const perf_ctx *p, int64_t run, int64_t id,
+		const char *name, char *err, size_t errlen)
+{
+	trace_log log = {0};
+	des_opts o = {.trace_log = &log, .name = name};
+	des_result r;
+	if (des_run(c, w, &p->d, c->obj.prompt, FOLLOW_SWAP_GEN, &o, &r, err, errlen)) {
+		trace_log_free(&log);
+		return -1;
+	}
+	figures a;
+	perf_run_eval(p, c->obj.prompt, FOLLOW_SWAP_GEN, &a);
+	int rc = store_put_trace(s, run, id, &log) || store_put_swap(s, run, id, "des", &r.f, r.swap_hidden_s) ||
+		 store_put_swap(s, run, id, "analytic", &a, a.swap_s - a.swap_exposed_s);
+	trace_log_free(&log);
+	if (rc)
+		snprintf(err, errlen, "%s", store_errmsg(s));
+	return rc ? -1 : 0;
+}
+
+int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, const int64_t *ids, size_t n,
+		 int64_t swap_id, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		design_t d;
+		char name[PDS_NAME_MAX + 32];
+		if (rdb_design(store_db(s), store_path(s), c, run_id, ids[i], &d, name, sizeof name, err, errlen))
+			return -1;
+		if (!name[0]) /* a swept point is called by its id, as the report does */
+			snprintf(name, sizeof name, "point %lld", (long long)ids[i]);
+		perf_ctx p;
+		perf_prepare(&p, c, w, &d);
+		if (curves(s, c, &p, run_id, ids[i]) || regions(s, &p, run_id, ids[i]))
+			goto store_failed;
+		if (ids[i] == swap_id && swap(s, c, w, &p, run_id, ids[i], name, err, errlen))
+			return -1;
+	}
+	enum { MAX_ROWS = 4 * CFG_MAX_MEAS + 64 };
+	calib_row *rows = malloc(MAX_ROWS * sizeof *rows);
+	if (!rows) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int nr = calib_rows(c, rows, MAX_ROWS);
+	for (int i = 0; i < nr; i++)
+		if (store_put_validation(s, run_id, i, &rows[i])) {
+			free(rows);
+			goto store_failed;
+		}
+	free(rows);
+	return 0;
+store_failed:
+	snprintf(err, errlen, "%s", store_errmsg(s));
+	return -1;
+}
