@@ -88,45 +88,68 @@ END_TEST
 
 START_TEST(port_roofline)
 {
-	/* one stream on one port: peak-limited with many outstanding, latency-limited with few */
+	/* one stream on one port: peak-limited with many outstanding, latency-limited with few;
+	 * the port's width and clock limit are the board's, read from the config */
 	design_t d = named("tellme");
+	const cfg_hp *hp = &C.dev.hp[0];
 	perf_ctx p;
 	d.dec_outstanding = 256;
 	perf_prepare(&p, &C, &W, &d);
-	double peak = 16 * 250e6 * C.cal.eta_port.value;
+	ck_assert_int_le(d.clock_mhz, hp->max_clock_mhz); /* the design's clock drives the port */
+	double beat = hp->width_bits / 8.0, peak = beat * d.clock_mhz * 1e6 * C.cal.eta_port.value;
 	ck_assert_double_eq_tol(p.bw_dec[0], peak, 1);
 	d.dec_outstanding = 1;
 	d.dec_burst = 4;
 	perf_prepare(&p, &C, &W, &d);
 	double lat = C.cal.ddr_latency_ns.value * 1e-9;
-	ck_assert_double_eq_tol(p.bw_dec[0], 4 * 16 / lat, 1);
+	ck_assert_double_eq_tol(p.bw_dec[0], 4 * beat / lat, 1);
 	/* a load on one port takes bytes / bw; on two ports of different controllers, half */
 	portload_t pl = {{0}, {0}};
 	pl.rd[0] = 1e6;
 	ck_assert_double_eq_tol(perf_port_time(&p, &pl, p.bw_dec), 1e6 / p.bw_dec[0], 1e-12);
-	pl.rd[0] = pl.rd[3] = 5e5;
+	int h = 1;
+	while (h < C.dev.n_hp && (C.dev.hp[h].ctrl == hp->ctrl || C.dev.hp[h].width_bits != hp->width_bits))
+		h++;
+	ck_assert_msg(h < C.dev.n_hp, "no port of HP0's width on another controller port");
+	pl.rd[0] = pl.rd[h] = 5e5;
 	ck_assert_double_eq_tol(perf_port_time(&p, &pl, p.bw_dec), 5e5 / p.bw_dec[0], 1e-12);
 }
 END_TEST
 
 START_TEST(shared_controller_port_caps)
 {
-	/* HP1 and HP2 share S4: with huge per-port bandwidth the controller peak binds */
+	/* two HP ports that share a DDR-controller port (HP1 and HP2 on the KV260)
+	 * and two that do not (HP0 and HP3), found in the config's port list */
+	int a = -1, b = -1, x = -1, y = -1;
+	for (int i = 0; i < C.dev.n_hp; i++)
+		for (int j = i + 1; j < C.dev.n_hp; j++) {
+			if (a < 0 && C.dev.hp[i].ctrl == C.dev.hp[j].ctrl)
+				a = i, b = j;
+			if (x < 0 && C.dev.hp[i].ctrl != C.dev.hp[j].ctrl)
+				x = i, y = j;
+		}
+	ck_assert_msg(a >= 0 && x >= 0, "the board needs a shared and a separate pair of HP ports");
 	perf_ctx p;
 	design_t d = named("tellme");
 	perf_prepare(&p, &C, &W, &d);
 	double bw[CFG_MAX_HP];
 	for (int i = 0; i < CFG_MAX_HP; i++)
 		bw[i] = 1e15;
+	/* the shared pair, with huge per-port bandwidth: the controller peak binds */
 	portload_t pl = {{0}, {0}};
-	pl.rd[1] = pl.rd[2] = 1e9;
+	pl.rd[a] = pl.rd[b] = 1e9;
+	double ctrl = C.dev.ddr.ctrl[C.dev.hp[a].ctrl].peak_gb_s * 1e9;
+	double ddr = C.dev.ddr.peak_gb_s * 1e9 * C.cal.ddr_efficiency.value;
+	ck_assert(ctrl < ddr); /* the case under test */
 	double t = perf_port_time(&p, &pl, bw);
-	ck_assert_double_eq_tol(t, 2e9 / (9.6e9), 1e-9);
-	/* spread over S3 and S5 instead: the DDR total binds */
-	pl.rd[1] = pl.rd[2] = 0;
-	pl.rd[0] = pl.rd[3] = 1e9;
+	ck_assert_double_eq_tol(t, 2e9 / ctrl, 1e-9);
+	/* spread over the separate pair instead: the DDR total binds */
+	memset(&pl, 0, sizeof pl);
+	pl.rd[x] = pl.rd[y] = 1e9;
+	double cx = C.dev.ddr.ctrl[C.dev.hp[x].ctrl].peak_gb_s * 1e9, cy = C.dev.ddr.ctrl[C.dev.hp[y].ctrl].peak_gb_s * 1e9;
+	ck_assert(2e9 / ddr > 1e9 / cx && 2e9 / ddr > 1e9 / cy); /* the case under test */
 	t = perf_port_time(&p, &pl, bw);
-	ck_assert_double_eq_tol(t, 2e9 / (19.2e9 * C.cal.ddr_efficiency.value), 1e-9);
+	ck_assert_double_eq_tol(t, 2e9 / ddr, 1e-9);
 }
 END_TEST
 
