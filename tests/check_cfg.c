@@ -12,6 +12,7 @@
  * board that appear in expected messages are read from the loaded config.
  */
 #include <math.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include "suites.h"
@@ -249,6 +250,84 @@ START_TEST(write_back_after_utf8)
 	cfg_release(&d);
 	unlink(out);
 	free(t);
+}
+END_TEST
+
+/* ---------------------------------------------------- calibration slots */
+
+/*
+ * One calibration slot as the X-macro of models/cfg.h spells it: the name
+ * and the cfg_calib field come from the same token, so they cannot be
+ * swapped; the runtime tables (cal_slot_names, cfg_cal_scalars,
+ * cfg_cal_resources, the loader's keys and spans) are what is checked
+ * against them.
+ */
+typedef struct {
+	const char *name, *path;
+	size_t value_off, prov_off; /* in cfg_calib */
+	double lo, hi;              /* what the loader accepts, from the same row */
+} slot_ref;
+
+#define SLOT_X(nm, lo, lo_open, hi, ...) \
+	{#nm, "calibration." #nm ".value", offsetof(cfg_calib, nm.value), offsetof(cfg_calib, nm.prov), lo, hi},
+#define SLOT_RT(nm, t, key) \
+	{#nm "." key, "calibration." #nm "." key, offsetof(cfg_calib, nm.r.v[t]), offsetof(cfg_calib, nm.prov), 0, 1e8},
+#define SLOT_R(nm, what)                                                                               \
+	SLOT_RT(nm, RES_LUT, "lut") SLOT_RT(nm, RES_FF, "ff") SLOT_RT(nm, RES_BRAM, "bram36") \
+	SLOT_RT(nm, RES_URAM, "uram") SLOT_RT(nm, RES_DSP, "dsp")
+
+static const slot_ref slot_refs[] = {CFG_CAL_SCALARS(SLOT_X) CFG_CAL_RESOURCES(SLOT_R)};
+
+#undef SLOT_X
+#undef SLOT_RT
+#undef SLOT_R
+
+/*
+ * Every slot gets a value of its own, written into configs/kv260.yaml
+ * through its path (calibration.NAME.value, calibration.NAME.lut, ...).
+ * The loaded config must hold each value in the field of that name, behind
+ * cfg_slot(cfg_slot_index(name)), and at the span write-back would
+ * replace; the slot names must round-trip.  Two names swapped in any of
+ * the tables fail here.
+ */
+START_TEST(calibration_slots_by_name)
+{
+	enum { N = sizeof slot_refs / sizeof slot_refs[0] };
+	ck_assert_int_eq(N, CAL_N_SLOTS);
+	static char vals[N][32];
+	const char *pairs[2 * N];
+	double v[N];
+	for (int i = 0; i < N; i++) {
+		const slot_ref *r = &slot_refs[i];
+		/* scalars: a point inside the accepted range; resource fields: distinct integers */
+		v[i] = i < CAL_N_SCALARS ? r->lo + (r->hi - r->lo) * (i + 1) / 64.0 : 1000 + 7 * i;
+		snprintf(vals[i], sizeof vals[i], "%.17g", v[i]);
+		ck_assert_double_eq(strtod(vals[i], NULL), v[i]);
+		for (int j = 0; j < i; j++)
+			ck_assert_msg(v[j] != v[i], "slots %s and %s would get the same value", slot_refs[j].name, r->name);
+		pairs[2 * i] = r->path;
+		pairs[2 * i + 1] = vals[i];
+	}
+	cfg_t c;
+	tu_load_set(&c, "slots.yaml", pairs, N);
+	for (int i = 0; i < N; i++) {
+		const slot_ref *r = &slot_refs[i];
+		ck_assert_msg(strcmp(cal_slot_names[i], r->name) == 0, "slot %d is named '%s', the table row says '%s'", i,
+			      cal_slot_names[i], r->name);
+		ck_assert_int_eq(cfg_slot_index(r->name), i);
+		double field = *(const double *)((const char *)&c.cal + r->value_off);
+		ck_assert_msg(field == v[i], "%s: wrote %.17g, the field holds %.17g", r->path, v[i], field);
+		double *slot = cfg_slot(&c, cfg_slot_index(r->name));
+		ck_assert_ptr_nonnull(slot);
+		ck_assert_msg(*slot == v[i], "cfg_slot(\"%s\") holds %.17g, wrote %.17g", r->name, *slot, v[i]);
+		ck_assert_int_eq(cfg_slot_prov(&c, i), *(const prov_t *)((const char *)&c.cal + r->prov_off));
+		size_t a = c.cal_span[i].start, b = c.cal_span[i].end;
+		ck_assert_msg(b - a == strlen(vals[i]) && memcmp(c.text + a, vals[i], b - a) == 0,
+			      "%s: the recorded span holds '%.*s', wrote '%s'", r->name, (int)(b - a), c.text + a, vals[i]);
+	}
+	ck_assert_int_eq(cfg_slot_index("no_such_slot"), -1);
+	ck_assert_ptr_null(cfg_slot(&c, CAL_N_SLOTS));
+	cfg_release(&c);
 }
 END_TEST
 
@@ -834,6 +913,7 @@ Suite *cfg_suite(void)
 	tcase_add_test(t, alias_ok);
 	tcase_add_test(t, utf8_bom_crlf_loads);
 	tcase_add_test(t, write_back_after_utf8);
+	tcase_add_test(t, calibration_slots_by_name);
 	tcase_add_test(t, documents);
 	tcase_add_test(t, bytes);
 	tcase_add_test(t, random_junk);
