@@ -74,6 +74,7 @@
  * residue is one tile of pipeline fill per linear segment and one latency
  * per transfer.  Elsewhere the DES is the reference.
  */
+#include "models/common.h"
 #include "sim/des.h"
 
 #include <math.h>
@@ -787,17 +788,10 @@ static void results(des *s, des_result *r)
 	r->max_in_flight = s->q.peak;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, int gen, const des_opts *o,
 	    des_result *r, char *err, size_t errlen)
 {
-	double t0 = now_s();
+	double t0 = common_now_s();
 	if (prompt < 1 || gen < 0) {
 		snprintf(err, errlen, "des: prompt must be >= 1 and gen >= 0, got %d and %d", prompt, gen);
 		return -1;
@@ -858,7 +852,7 @@ out:
 	evq_release(&s->q);
 	free(s);
 	if (rc == 0)
-		r->wall_s = now_s() - t0;
+		r->wall_s = common_now_s() - t0;
 	return rc;
 }
 

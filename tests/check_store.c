@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "models/common.h"
 #include "models/perf.h"
 #include "store/store.h"
 #include "suites.h"
@@ -37,13 +38,6 @@ static int64_t count(sqlite3 *db, const char *sql)
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 /* The file's bytes (malloc'd), *len its size; NULL when absent. */
@@ -624,9 +618,9 @@ START_TEST(waits_for_a_locked_database_then_says_so)
 	char err[2600];
 	ck_assert_msg(store_open_wait(&s, DB, 0.4, err, sizeof err) == 0, "%s", err);
 	ck_assert(store_lock_timeout(s) == 0.4);
-	double t0 = now_s();
+	double t0 = common_now_s();
 	ck_assert_int_eq(store_begin(s), -1);
-	double waited = now_s() - t0;
+	double waited = common_now_s() - t0;
 	ck_assert_msg(waited >= 0.35 && waited < 5, "waited %.3f s", waited);
 	ck_assert_msg(strstr(store_errmsg(s), DB) && strstr(store_errmsg(s), "locked by another writer") &&
 			      strstr(store_errmsg(s), "0.4 s") && strstr(store_errmsg(s), "--lock-timeout"),

@@ -15,27 +15,48 @@
 #include "models/perf.h"
 #include "explore/sweep.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "models/workload.h"
 
-static void usage(FILE *f)
-{
-	fputs("usage: pdswap-dse simulate CONFIG --design NAME --prompt L --gen N [--model des|analytic]\n"
-	      "                            [--trace FILE] [--no-prefetch] [--json] [--db FILE]\n"
-	      "  NAME     a design of the config (e.g. tellme, the calibrated static baseline),\n"
-	      "           or 'best' (the design the latest complete sweep of CONFIG in FILE chose;\n"
-	      "           a sweep runs first when there is none)\n"
-	      "  L        prompt length in tokens (1 .. model.max_context)\n"
-	      "  N        tokens generated after the prompt (L + N <= model.max_context)\n"
-	      "  --model  des (default: the discrete-event model, the reference) or\n"
-	      "           analytic (the roofline model)\n"
-	      "  --trace  write the DES timeline to FILE as Chrome trace-event JSON\n"
-	      "           (open it in Perfetto or chrome://tracing)\n"
-	      "  --no-prefetch  DES: weights stream only for work the TLMM may start, never\n"
-	      "           during attention or the LM head (the analytic model's schedule)\n"
-	      "  --json   print one JSON object instead of a table\n"
-	      "  --db     results database for 'best' (default results/results.db)\n",
-	      f);
-}
+static struct {
+	const char *path, *design, *model, *trace, *db;
+	int prompt, gen;
+	bool json, no_prefetch;
+} A = {.model = "des", .db = "results/results.db", .prompt = -1, .gen = -1};
+
+static const opt_def simulate_opts[] = {
+	{.name = "--design", .type = OPT_STRING, .value = "NAME", .out = &A.design, .required = true,
+	 .help = "a design of the config (e.g. tellme, the calibrated static baseline),\n"
+		 "or 'best' (the design the latest complete sweep of CONFIG in FILE chose;\n"
+		 "a sweep runs first when there is none)"},
+	{.name = "--prompt", .type = OPT_INT, .value = "L", .out = &A.prompt, .lo = 1, .hi = 1 << 20, .required = true,
+	 .help = "prompt length in tokens (1 .. model.max_context)"},
+	{.name = "--gen", .type = OPT_INT, .value = "N", .out = &A.gen, .lo = 0, .hi = 1 << 20, .required = true,
+	 .help = "tokens generated after the prompt (L + N <= model.max_context)"},
+	{.name = "--model", .type = OPT_STRING, .value = "des|analytic", .out = &A.model,
+	 .help = "des (default: the discrete-event model, the reference) or\n"
+		 "analytic (the roofline model)"},
+	{.name = "--trace", .type = OPT_STRING, .value = "FILE", .out = &A.trace,
+	 .help = "write the DES timeline to FILE as Chrome trace-event JSON\n"
+		 "(open it in Perfetto or chrome://tracing)"},
+	{.name = "--no-prefetch", .type = OPT_FLAG, .out = &A.no_prefetch,
+	 .help = "DES: weights stream only for work the TLMM may start, never\n"
+		 "during attention or the LM head (the analytic model's schedule)"},
+	{.name = "--json", .type = OPT_FLAG, .out = &A.json, .help = "print one JSON object instead of a table"},
+	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db,
+	 .help = "results database for 'best' (default results/results.db)"},
+};
+
+const opt_cmd cmd_simulate_opts = {
+	.name = "simulate",
+	.args = "CONFIG",
+	.about = "Runs one design for one prompt of L tokens followed by N generated tokens.",
+	.opts = simulate_opts,
+	.n_opts = (int)(sizeof simulate_opts / sizeof simulate_opts[0]),
+	.min_pos = 1,
+	.max_pos = 1,
+	.pos = &A.path,
+};
 
 /* Fill *d from a design name; prints the error itself.  'best' is the
  * chosen point of the latest complete sweep of this config in `db`
@@ -259,52 +280,12 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 
 int cmd_simulate(int argc, char **argv)
 {
-	const char *path = NULL, *design = NULL, *model = "des", *trace = NULL, *db = "results/results.db";
-	int prompt = -1, gen = -1;
-	bool json = false, no_prefetch = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(a, "--json") == 0) {
-			json = true;
-		} else if (strcmp(a, "--no-prefetch") == 0) {
-			no_prefetch = true;
-		} else if (strcmp(a, "--design") == 0 || strcmp(a, "--prompt") == 0 || strcmp(a, "--gen") == 0 ||
-			   strcmp(a, "--model") == 0 || strcmp(a, "--trace") == 0 || strcmp(a, "--db") == 0) {
-			if (i + 1 >= argc) {
-				cli_err("%s needs a value", a);
-				return EXIT_USAGE;
-			}
-			const char *v = argv[++i];
-			if (strcmp(a, "--design") == 0)
-				design = v;
-			else if (strcmp(a, "--model") == 0)
-				model = v;
-			else if (strcmp(a, "--trace") == 0)
-				trace = v;
-			else if (strcmp(a, "--db") == 0)
-				db = v;
-			else if (cli_parse_int(a, v, strcmp(a, "--prompt") == 0 ? 1 : 0, 1 << 20,
-						strcmp(a, "--prompt") == 0 ? &prompt : &gen))
-				return EXIT_USAGE;
-		} else if (a[0] == '-') {
-			cli_err("simulate: unknown option '%s'", a);
-			usage(stderr);
-			return EXIT_USAGE;
-		} else if (!path) {
-			path = a;
-		} else {
-			cli_err("simulate: unexpected argument '%s'", a);
-			return EXIT_USAGE;
-		}
-	}
-	if (!path || !design || prompt < 0 || gen < 0) {
-		cli_err("simulate needs CONFIG, --design, --prompt and --gen");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	int prc = opt_parse(&cmd_simulate_opts, argc, argv);
+	if (prc)
+		return prc > 0 ? EXIT_OK : EXIT_USAGE;
+	const char *path = A.path, *design = A.design, *model = A.model, *trace = A.trace, *db = A.db;
+	int prompt = A.prompt, gen = A.gen;
+	bool json = A.json, no_prefetch = A.no_prefetch;
 	bool use_des = strcmp(model, "des") == 0;
 	if (!use_des && strcmp(model, "analytic") != 0) {
 		cli_err("--model must be 'des' or 'analytic', got '%s'", model);
@@ -312,10 +293,6 @@ int cmd_simulate(int argc, char **argv)
 	}
 	if (!use_des && (trace || no_prefetch)) {
 		cli_err("%s needs --model des", trace ? "--trace" : "--no-prefetch");
-		return EXIT_USAGE;
-	}
-	if (trace && !*trace) {
-		cli_err("--trace needs a file name");
 		return EXIT_USAGE;
 	}
 	cfg_t c;

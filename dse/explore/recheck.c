@@ -2,6 +2,7 @@
  * recheck.c - the DES re-check of recheck.h: worker threads run the DES
  * for the items left, the calling thread stores them in batches.
  */
+#include "models/common.h"
 #include "explore/recheck.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "sim/des.h"
+#include "explore/pool.h"
 #include "explore/progress.h"
 
 #define STORE_EVERY_S 0.1 /* seconds between commits (at most) */
@@ -65,13 +67,6 @@ double recheck_objective(const cfg_t *c, const recheck_lengths *L, const recheck
 	const double *vs = it->v + (size_t)recheck_length_index(L, o->l_short) * RECHECK_N;
 	*ttft_s = vp[RECHECK_TTFT];
 	return vp[RECHECK_TTFT] + o->alpha * vl[RECHECK_STEP] + (1 - o->alpha) * vs[RECHECK_STEP];
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 /* One item: every length, as the header says. */
@@ -223,38 +218,20 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 	job j = {.x = x, .it = it, .n = n};
 	atomic_init(&j.next, 0);
 	atomic_init(&j.running, 0);
-	pthread_t *tid = calloc((size_t)x->threads, sizeof *tid);
 	size_t *w = malloc((n ? n : 1) * sizeof *w);
-	int started = 0;
 	if (!w) {
-		free(tid);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* workers do not take SIGINT or SIGTERM: the handler runs on the
-	 * calling thread, and a worker's point is never cut short */
-	sigset_t stop_set, old_mask;
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
-	int create_err = 0;
-	for (int i = 0; tid && i < x->threads; i++) {
-		atomic_fetch_add(&j.running, 1);
-		if ((create_err = pthread_create(&tid[i], NULL, worker, &j)) != 0) {
-			atomic_fetch_sub(&j.running, 1);
-			break;
-		}
-		started++;
-	}
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	if (!started) {
-		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
-		free(tid);
+	pool workers;
+	atomic_store(&j.running, x->threads);
+	int started = pool_start(&workers, x->threads, worker, &j, err, errlen);
+	if (started < 0) {
 		free(w);
 		return -1;
 	}
-	double t0 = now_s(), last = t0;
+	atomic_fetch_sub(&j.running, x->threads - started);
+	double t0 = common_now_s(), last = t0;
 	int rc = 0;
 	for (;;) {
 		bool finished = atomic_load(&j.running) == 0;
@@ -262,9 +239,9 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 			struct timespec ts = {0, 20 * 1000 * 1000};
 			nanosleep(&ts, NULL);
 		}
-		if (rc == 0 && (finished || now_s() - last >= STORE_EVERY_S)) {
+		if (rc == 0 && (finished || common_now_s() - last >= STORE_EVERY_S)) {
 			rc = store_batch(x, it, n, w, err, errlen);
-			last = now_s();
+			last = common_now_s();
 		}
 		if (x->progress) {
 			int64_t nd = 0;
@@ -275,9 +252,7 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 		if (finished)
 			break;
 	}
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	free(tid);
+	pool_join(&workers);
 	free(w);
 	if (rc)
 		return -1;

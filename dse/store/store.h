@@ -169,10 +169,11 @@ int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, c
 /* One metrics row into *m (source points to the argument): 0, 1 when absent, -1. */
 int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *source, int length,
 		     store_metric *m);
-/* The design of a stored point, names mapped to c's indices: 0, 1 when
- * absent, -1 (also when it does not fit c). */
+/* The design of a stored point, names mapped to c's indices (rdb_design()
+ * on this handle): 0, or -1 when it is absent or does not fit c. */
 int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d);
-/* Chosen point of the latest complete sweep of c (by config_sha256): 0, 1 when none, -1. */
+/* Chosen point of the latest complete sweep of c (rdb_latest_chosen() on
+ * this handle): 0, 1 when none, -1. */
 int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id);
 
 /* The database file's path as given to store_open(). */
