@@ -164,7 +164,7 @@ static double sqlite_rate(const cfg_t *c, const char *db)
 		}
 		rows++;
 		for (int k = 0; k < 7; k++) {
-			store_metric m = {run, i, "analytic", lens[k], 0.1 * k, 0.1 * k, 10.0 + k, 0.1, 0.3, NAN};
+			store_metric m = {run, i, "analytic", lens[k], {0.1 * k, 0.1 * k, 10.0 + k, 0.1, 0.3, NAN}};
 			if (store_put_metric(st, &m, STORE_HAVE_PROMPT | STORE_HAVE_DECODE)) {
 				fprintf(stderr, "bench_sweep: %s\n", store_errmsg(st));
 				exit(1);

@@ -238,15 +238,15 @@ START_TEST(swap_exposure)
 {
 	design_t d = named("pdswap");
 	perf_ctx p;
-	perf_run r;
+	figures r;
 	perf_prepare(&p, &C, &W, &d);
 	perf_run_eval(&p, 64, 4, &r);
-	double hidden = r.tail_s + C.cal.lm_head_s.value;
+	double hidden = r.tail_overlap_s + C.cal.lm_head_s.value;
 	ck_assert_double_eq_tol(r.swap_exposed_s, fmax(0, r.swap_s - hidden), 1e-12);
 	/* make the PS path long: the swap shows */
 	C.cal.swap_ps_ms.value = 1000;
 	perf_run_eval(&p, 64, 4, &r);
-	ck_assert_double_eq_tol(r.swap_exposed_s, r.swap_s - r.tail_s - C.cal.lm_head_s.value, 1e-12);
+	ck_assert_double_eq_tol(r.swap_exposed_s, r.swap_s - r.tail_overlap_s - C.cal.lm_head_s.value, 1e-12);
 	ck_assert(r.swap_exposed_s > 0.9);
 	/* static designs never swap */
 	design_t s = named("tellme");
@@ -261,7 +261,7 @@ START_TEST(run_totals_consistent)
 {
 	design_t d = named("pdswap");
 	perf_ctx p;
-	perf_run r;
+	figures r;
 	perf_prepare(&p, &C, &W, &d);
 	perf_run_eval(&p, 100, 50, &r);
 	double sum = 0;
@@ -574,7 +574,7 @@ START_TEST(tiny_swap_by_hand)
 {
 	design_t swap = tiny_design("swap");
 	perf_ctx p;
-	perf_run r;
+	figures r;
 	perf_prepare(&p, &T, &TW, &swap);
 	/* rp0's frames: 20 CLB tiles * 10 = 200; 3 DSP tiles * 5 = 15; 4 BRAM
 	 * tiles * (2 + 8) = 40; 4 URAM sites, 2 to a tile: 4 * 4 / 2 = 8;
@@ -589,7 +589,7 @@ START_TEST(tiny_swap_by_hand)
 	 * = 5.4 us against their 600 B of weights, 1.5 us: compute */
 	const double tail = 8 * 30 / 50e6 + 3 * 10 / 50e6;
 	ck_assert(tail > 600 / 400e6);
-	near("tail", r.tail_s, tail);
+	near("tail", r.tail_overlap_s, tail);
 	/* DDR load meanwhile: 600 B / 5.4 us / 1e9 B/s = 1/9; PCAP slows by
 	 * 1 + 2 * 1/9; the swap adds the 1 ms PS path */
 	near("DDR load during the tail", r.pcap_load, 600 / tail / 1e9);
@@ -605,7 +605,7 @@ START_TEST(tiny_swap_by_hand)
 	const double step9 = 2 * (960 / 400e6 + (48 / 400e6 + 1e-6) + 2 * (9 + 4) / 25e6 + 2 * (9 + 4) / 25e6 +
 				  (9 * 48 + 96) / 0.5e9 + (48 / 400e6 + 1e-6)) +
 			     10e-6;
-	near("first decode step", r.dec_first_s, step9);
+	near("first decode step", r.decode_first_step_s, step9);
 }
 END_TEST
 

@@ -125,7 +125,7 @@ START_TEST(round_trip_and_views)
 	perf_resources(&p, &r);
 	store_point sp = {run, 0, "tellme", &c.designs[0].d, &r, true, NULL, 1.5, NAN, NAN};
 	ck_assert_msg(store_put_point(s, &c, &sp) == 0, "%s", store_errmsg(s));
-	store_metric m = {run, 0, "analytic", 64, 0.45, 0.44, NAN, NAN, NAN, NAN};
+	store_metric m = {run, 0, "analytic", 64, {0.45, 0.44, NAN, NAN, NAN, NAN}};
 	ck_assert_msg(store_put_metric(s, &m, STORE_HAVE_PROMPT) == 0, "%s", store_errmsg(s));
 	ck_assert_int_eq(store_put_pareto(s, run, 0), 0);
 	ck_assert_int_eq(store_put_chosen(s, run, 0, 1.5), 0);
@@ -139,9 +139,9 @@ START_TEST(round_trip_and_views)
 	ck_assert_int_eq(count(db, "SELECT point_id FROM v_chosen"), 0);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM runs WHERE status='complete' AND length(config_sha256)=64"), 1);
 	/* CHECK constraints refuse negative and infinite values */
-	store_metric bad = {run, 0, "analytic", 128, -1, 0.1, NAN, NAN, NAN, NAN};
+	store_metric bad = {run, 0, "analytic", 128, {-1, 0.1, NAN, NAN, NAN, NAN}};
 	ck_assert_int_eq(store_put_metric(s, &bad, STORE_HAVE_PROMPT), -1);
-	bad.ttft_s = INFINITY;
+	bad.f.ttft_s = INFINITY;
 	ck_assert_int_eq(store_put_metric(s, &bad, STORE_HAVE_PROMPT), -1);
 	store_close(s);
 	rm_db();
@@ -246,10 +246,10 @@ START_TEST(api_refuses_numbers_that_are_not_figures)
 	ck_assert_int_eq(count(h, "SELECT count(*) FROM points WHERE point_id=501 AND objective IS NULL"), 1);
 
 	/* metrics: a carried figure must be a number; an uncarried one must be NaN */
-	store_metric m = {1, 500, "analytic", 64, 0.4, 0.39, 25, 0.04, 0.18, 0.02};
+	store_metric m = {1, 500, "analytic", 64, {0.4, 0.39, 25, 0.04, 0.18, 0.02}};
 	const unsigned all = STORE_HAVE_PROMPT | STORE_HAVE_SWAP | STORE_HAVE_DECODE;
-	double *f[6] = {&m.ttft_s, &m.prefill_s, &m.decode_tok_s, &m.decode_step_s, &m.energy_j_per_token,
-			&m.swap_exposed_s};
+	double *f[6] = {&m.f.ttft_s, &m.f.prefill_s, &m.f.decode_tok_s, &m.f.decode_step_s, &m.f.energy_j_per_token,
+			&m.f.swap_exposed_s};
 	const char *names[6] = {"ttft_s", "prefill_s", "decode_tok_s", "decode_step_s", "energy_j_per_token",
 				"swap_exposed_s"};
 	const double vals[4] = {NAN, INFINITY, -0.5, 1e300};

@@ -91,9 +91,9 @@ static double fig(store *s, int64_t run, int64_t id, int L, int which)
 	if (id < 0 || store_get_metric(s, run, id, "des", L, &m) != 0)
 		return NAN;
 	switch (which) {
-	case 0: return m.ttft_s;
-	case 1: return m.decode_tok_s;
-	default: return m.energy_j_per_token;
+	case 0: return m.f.ttft_s;
+	case 1: return m.f.decode_tok_s;
+	default: return m.f.energy_j_per_token;
 	}
 }
 

@@ -87,79 +87,39 @@ static int resolve_design(const cfg_t *c, const char *name, const char *db, desi
 	return 0;
 }
 
-/* The figures both models report, under the names README.md defines. */
+/* What simulate says of a design beside its figures: the objective (from
+ * the model that ran) and whether the design meets every constraint. */
 typedef struct {
-	int prompt, gen;
-	double ttft_s, prefill_s, prefill_linear_s, prefill_attention_s, decode_s, decode_tok_s, dec_first_s;
-	double swap_s, swap_exposed_s, tail_s, pcap_s, bitstream_bytes;
-	double energy_j_per_token, energy_prefill_j, power_prefill_w, power_decode_w;
 	double objective;
 	bool feasible;
 	char why[200];
-} figures;
+} verdict;
 
-static void from_perf(figures *f, const perf_ctx *p, const perf_run *r)
+static void verdict_analytic(verdict *v, const perf_ctx *p)
 {
-	memset(f, 0, sizeof *f);
-	f->prompt = r->prompt;
-	f->gen = r->gen;
-	f->ttft_s = r->ttft_s;
-	f->prefill_s = r->prefill_s;
-	f->prefill_linear_s = r->pre_lin_s;
-	f->prefill_attention_s = r->pre_att_s;
-	f->decode_s = r->decode_s;
-	f->decode_tok_s = r->decode_tok_s;
-	f->dec_first_s = r->dec_first_s;
-	f->swap_s = r->swap_s;
-	f->swap_exposed_s = r->swap_exposed_s;
-	f->tail_s = r->tail_s;
-	f->pcap_s = r->pcap_s;
-	f->bitstream_bytes = r->bitstream_bytes;
-	f->energy_j_per_token = r->energy_j_per_token;
-	f->energy_prefill_j = r->energy_prefill_j;
-	f->power_prefill_w = r->power_prefill_w;
-	f->power_decode_w = r->power_decode_w;
-	f->objective = perf_objective(p);
-	f->feasible = perf_feasible(p, f->why, sizeof f->why);
+	v->objective = perf_objective(p);
+	v->feasible = perf_feasible(p, v->why, sizeof v->why);
 }
 
 /* Feasibility as perf_feasible(), with the TTFT bound checked on the DES. */
-static void from_des(figures *f, const perf_ctx *p, int prompt, int gen, const des_result *r, const des_obj *ob)
+static void verdict_des(verdict *v, const perf_ctx *p, const des_obj *ob)
 {
-	memset(f, 0, sizeof *f);
-	f->prompt = prompt;
-	f->gen = gen;
-	f->ttft_s = r->ttft_s;
-	f->prefill_s = r->prefill_s;
-	f->prefill_linear_s = r->prefill_linear_s;
-	f->prefill_attention_s = r->prefill_attention_s;
-	f->decode_s = r->decode_s;
-	f->decode_tok_s = r->decode_tok_s;
-	f->dec_first_s = r->dec_first_s;
-	f->swap_s = r->swap_s;
-	f->swap_exposed_s = r->swap_exposed_s;
-	f->tail_s = r->tail_overlap_s;
-	f->pcap_s = r->pcap_s;
-	f->bitstream_bytes = r->bitstream_bytes;
-	f->energy_j_per_token = r->energy_j_per_token;
-	f->energy_prefill_j = r->energy_prefill_j;
-	f->power_prefill_w = r->power_prefill_w;
-	f->power_decode_w = r->power_decode_w;
-	f->objective = ob->objective;
+	v->objective = ob->objective;
 	perf_res res;
 	perf_resources(p, &res);
-	f->feasible = res.feasible;
+	v->feasible = res.feasible;
+	v->why[0] = '\0';
 	if (!res.feasible) {
-		snprintf(f->why, sizeof f->why, "%s", res.why);
+		snprintf(v->why, sizeof v->why, "%s", res.why);
 	} else if (ob->ttft_s > p->c->cons.t_pre_max_s) {
-		f->feasible = false;
-		snprintf(f->why, sizeof f->why, "TTFT %.3f s at prompt %d exceeds t_pre_max %.3f s", ob->ttft_s,
+		v->feasible = false;
+		snprintf(v->why, sizeof v->why, "TTFT %.3f s at prompt %d exceeds t_pre_max %.3f s", ob->ttft_s,
 			 p->c->obj.prompt, p->c->cons.t_pre_max_s);
 	}
 }
 
 static json_t *run_json(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
-			const figures *r)
+			const figures *r, const verdict *v)
 {
 	perf_res res;
 	perf_resources(p, &res);
@@ -176,10 +136,10 @@ static json_t *run_json(const cfg_t *c, const char *name, const char *model, con
 	json_object_set_new(o, "prefill_attention_s", json_real(r->prefill_attention_s));
 	json_object_set_new(o, "decode_s", json_real(r->decode_s));
 	json_object_set_new(o, "decode_tok_s", json_real(r->decode_tok_s));
-	json_object_set_new(o, "decode_first_step_s", json_real(r->dec_first_s));
+	json_object_set_new(o, "decode_first_step_s", json_real(r->decode_first_step_s));
 	json_object_set_new(o, "swap_s", json_real(r->swap_s));
 	json_object_set_new(o, "swap_exposed_s", json_real(r->swap_exposed_s));
-	json_object_set_new(o, "tail_overlap_s", json_real(r->tail_s));
+	json_object_set_new(o, "tail_overlap_s", json_real(r->tail_overlap_s));
 	json_object_set_new(o, "pcap_s", json_real(r->pcap_s));
 	json_object_set_new(o, "bitstream_bytes", json_real(r->bitstream_bytes));
 	for (int t = 0; t < RES_N; t++)
@@ -192,10 +152,10 @@ static json_t *run_json(const cfg_t *c, const char *name, const char *model, con
 	json_object_set_new(o, "energy_prefill_j", json_real(r->energy_prefill_j));
 	json_object_set_new(o, "power_prefill_w", json_real(r->power_prefill_w));
 	json_object_set_new(o, "power_decode_w", json_real(r->power_decode_w));
-	json_object_set_new(o, "objective", json_real(r->objective));
-	json_object_set_new(o, "feasible", json_boolean(r->feasible));
-	if (!r->feasible)
-		json_object_set_new(o, "infeasible_reason", json_string(r->why));
+	json_object_set_new(o, "objective", json_real(v->objective));
+	json_object_set_new(o, "feasible", json_boolean(v->feasible));
+	if (!v->feasible)
+		json_object_set_new(o, "infeasible_reason", json_string(v->why));
 	return o;
 }
 
@@ -203,7 +163,7 @@ static json_t *run_json(const cfg_t *c, const char *name, const char *model, con
 static void des_json(json_t *o, const cfg_t *c, const des_opts *opt, const des_result *r)
 {
 	json_object_set_new(o, "swap_hidden_s", json_real(r->swap_hidden_s));
-	json_object_set_new(o, "pcap_ddr_load", json_real(r->pcap_load));
+	json_object_set_new(o, "pcap_ddr_load", json_real(r->f.pcap_load));
 	json_object_set_new(o, "weight_prefetch", json_boolean(!opt->no_prefetch));
 	json_object_set_new(o, "weight_tile_bytes", json_real(DES_WEIGHT_TILE_BYTES));
 	json_t *ph = json_object(), *ports = json_object();
@@ -230,7 +190,7 @@ static void des_json(json_t *o, const cfg_t *c, const des_opts *opt, const des_r
 }
 
 static void print_table(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
-			const figures *r, const des_opts *opt, const des_result *dr)
+			const figures *r, const verdict *v, const des_opts *opt, const des_result *dr)
 {
 	perf_res res;
 	perf_resources(p, &res);
@@ -239,21 +199,21 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 	printf("  %-24s %12.4f s\n", "ttft", r->ttft_s);
 	printf("  %-24s %12.4f s  (linear %.4f, attention %.4f)\n", "prefill", r->prefill_s, r->prefill_linear_s,
 	       r->prefill_attention_s);
-	printf("  %-24s %12.4f s  (first step %.4f s)\n", "decode", r->decode_s, r->dec_first_s);
+	printf("  %-24s %12.4f s  (first step %.4f s)\n", "decode", r->decode_s, r->decode_first_step_s);
 	printf("  %-24s %12.3f tok/s\n", "decode rate", r->decode_tok_s);
 	if (p->d.mode == MODE_DPR) {
 		printf("  %-24s %12.4f s  (PCAP %.4f s, %.0f bytes", "swap", r->swap_s, r->pcap_s, r->bitstream_bytes);
 		if (dr)
-			printf(", DDR load %.0f%%", 100 * dr->pcap_load);
+			printf(", DDR load %.0f%%", 100 * r->pcap_load);
 		printf(")\n");
 		printf("  %-24s %12.4f s  (tail %.4f s hides the rest)\n", "swap exposed", r->swap_exposed_s,
-		       r->tail_s);
+		       r->tail_overlap_s);
 		if (dr)
 			printf("  %-24s %12.4f s\n", "swap hidden", dr->swap_hidden_s);
 	}
 	printf("  %-24s %12.4f J  (decode %.2f W, prefill %.2f W)\n", "energy per token", r->energy_j_per_token,
 	       r->power_decode_w, r->power_prefill_w);
-	printf("  %-24s %12.4f s\n", "objective", r->objective);
+	printf("  %-24s %12.4f s\n", "objective", v->objective);
 	if (dr) {
 		printf("  %-24s %14s %14s\n", "HP port", "prefill", "decode");
 		for (int h = 0; h < c->dev.n_hp; h++) {
@@ -274,8 +234,8 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 	printf("\n  %-24s", "equivalent utilisation");
 	for (int t = 0; t < RES_N; t++)
 		printf(" %s %.0f%%", res_names[t], 100 * res.util_equiv.v[t]);
-	printf("\n  %-24s %s%s%s\n", "feasible", r->feasible ? "yes" : "no", r->feasible ? "" : ": ",
-	       r->feasible ? "" : r->why);
+	printf("\n  %-24s %s%s%s\n", "feasible", v->feasible ? "yes" : "no", v->feasible ? "" : ": ",
+	       v->feasible ? "" : v->why);
 }
 
 int cmd_simulate(int argc, char **argv)
@@ -315,6 +275,7 @@ int cmd_simulate(int argc, char **argv)
 	perf_ctx p;
 	perf_prepare(&p, &c, &w, &d);
 	figures fig;
+	verdict v;
 	des_opts opt = {.trace_path = trace, .name = design, .no_prefetch = no_prefetch};
 	des_result dr;
 	if (use_des) {
@@ -325,14 +286,14 @@ int cmd_simulate(int argc, char **argv)
 			rc = EXIT_RUNTIME;
 			goto out;
 		}
-		from_des(&fig, &p, prompt, gen, &dr, &ob);
+		fig = dr.f;
+		verdict_des(&v, &p, &ob);
 	} else {
-		perf_run r;
-		perf_run_eval(&p, prompt, gen, &r);
-		from_perf(&fig, &p, &r);
+		perf_run_eval(&p, prompt, gen, &fig);
+		verdict_analytic(&v, &p);
 	}
 	if (json) {
-		json_t *o = run_json(&c, design, model, &p, &fig);
+		json_t *o = run_json(&c, design, model, &p, &fig, &v);
 		if (use_des)
 			des_json(o, &c, &opt, &dr);
 		char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
@@ -345,7 +306,7 @@ int cmd_simulate(int argc, char **argv)
 		puts(s);
 		free(s);
 	} else {
-		print_table(&c, design, model, &p, &fig, &opt, use_des ? &dr : NULL);
+		print_table(&c, design, model, &p, &fig, &v, &opt, use_des ? &dr : NULL);
 	}
 	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
 out:

@@ -62,11 +62,11 @@ int recheck_length_index(const recheck_lengths *L, int x)
 double recheck_objective(const cfg_t *c, const recheck_lengths *L, const recheck_item *it, double *ttft_s)
 {
 	const cfg_objective *o = &c->obj;
-	const double *vp = it->v + (size_t)recheck_length_index(L, o->prompt) * RECHECK_N;
-	const double *vl = it->v + (size_t)recheck_length_index(L, o->l_long) * RECHECK_N;
-	const double *vs = it->v + (size_t)recheck_length_index(L, o->l_short) * RECHECK_N;
-	*ttft_s = vp[RECHECK_TTFT];
-	return vp[RECHECK_TTFT] + o->alpha * vl[RECHECK_STEP] + (1 - o->alpha) * vs[RECHECK_STEP];
+	const figures_len *vp = &it->v[recheck_length_index(L, o->prompt)];
+	const figures_len *vl = &it->v[recheck_length_index(L, o->l_long)];
+	const figures_len *vs = &it->v[recheck_length_index(L, o->l_short)];
+	*ttft_s = vp->ttft_s;
+	return figures_objective(o, vp->ttft_s, vl->decode_step_s, vs->decode_step_s);
 }
 
 /* One item: every length, as the header says. */
@@ -75,24 +75,23 @@ static void simulate(const recheck_ctx *x, recheck_item *it)
 	des_opts o = {0};
 	des_result r;
 	for (int i = 0; i < x->L->n; i++) {
-		double *v = it->v + (size_t)i * RECHECK_N;
-		for (int k = 0; k < RECHECK_N; k++)
-			v[k] = NAN;
+		figures_len *v = &it->v[i];
+		*v = figures_len_none();
 		int L = x->L->len[i];
 		if (x->L->prompt[i]) {
 			if (des_run(x->c, x->w, &it->d, L, 0, &o, &r, it->err, sizeof it->err))
 				goto bad;
-			v[RECHECK_TTFT] = r.ttft_s;
-			v[RECHECK_PREFILL] = r.prefill_s;
+			v->ttft_s = r.f.ttft_s;
+			v->prefill_s = r.f.prefill_s;
 			if (it->d.mode == MODE_DPR)
-				v[RECHECK_SWAP] = r.swap_exposed_s;
+				v->swap_exposed_s = r.f.swap_exposed_s;
 		}
 		if (x->L->ctx[i]) {
 			if (des_run(x->c, x->w, &it->d, L > 1 ? L - 1 : 1, 1, &o, &r, it->err, sizeof it->err))
 				goto bad;
-			v[RECHECK_STEP] = r.dec_first_s;
-			v[RECHECK_TOK] = 1 / r.dec_first_s;
-			v[RECHECK_ENERGY] = r.energy_j_per_token;
+			v->decode_step_s = r.f.decode_first_step_s;
+			v->decode_tok_s = 1 / r.f.decode_first_step_s;
+			v->energy_j_per_token = r.f.energy_j_per_token;
 		}
 	}
 	return;
@@ -150,9 +149,7 @@ static int store_batch(const recheck_ctx *x, recheck_item *it, size_t n, size_t 
 	for (size_t k = 0; k < nw; k++) {
 		const recheck_item *t = &it[w[k]];
 		for (int l = 0; l < x->L->n; l++) {
-			const double *v = t->v + (size_t)l * RECHECK_N;
-			store_metric m = {x->run_id, t->id, "des", x->L->len[l], v[RECHECK_TTFT], v[RECHECK_PREFILL],
-					  v[RECHECK_TOK], v[RECHECK_STEP], v[RECHECK_ENERGY], v[RECHECK_SWAP]};
+			store_metric m = {x->run_id, t->id, "des", x->L->len[l], t->v[l]};
 			unsigned have = 0;
 			if (x->L->prompt[l])
 				have |= STORE_HAVE_PROMPT | (t->d.mode == MODE_DPR ? STORE_HAVE_SWAP : 0);
@@ -193,13 +190,7 @@ static int load(const recheck_ctx *x, recheck_item *it, char *err, size_t errlen
 				 store_path(x->s), (long long)x->run_id, (long long)it->id);
 			return -1;
 		}
-		double *v = it->v + (size_t)k * RECHECK_N;
-		v[RECHECK_TTFT] = m.ttft_s;
-		v[RECHECK_PREFILL] = m.prefill_s;
-		v[RECHECK_TOK] = m.decode_tok_s;
-		v[RECHECK_STEP] = m.decode_step_s;
-		v[RECHECK_ENERGY] = m.energy_j_per_token;
-		v[RECHECK_SWAP] = m.swap_exposed_s;
+		it->v[k] = m.f;
 	}
 	atomic_store(&it->state, 2);
 	return 0;

@@ -411,7 +411,7 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 {
 	perf_ctx p;
 	perf_res res;
-	perf_run r;
+	figures r;
 	char why[200];
 	perf_prepare(&p, x->c, x->w, d);
 	perf_resources(&p, &res);
@@ -425,22 +425,22 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 		return 0;
 	for (int i = 0; i < x->L.n; i++) {
 		int L = x->L.len[i];
-		store_metric m = {x->run_id, id, "analytic", L, NAN, NAN, NAN, NAN, NAN, NAN};
+		store_metric m = {x->run_id, id, "analytic", L, figures_len_none()};
 		unsigned have = 0;
 		if (x->L.prompt[i]) {
-			m.ttft_s = perf_ttft_s(&p, L);
-			m.prefill_s = perf_prefill_s(&p, L);
+			m.f.ttft_s = perf_ttft_s(&p, L);
+			m.f.prefill_s = perf_prefill_s(&p, L);
 			have |= STORE_HAVE_PROMPT;
 			if (d->mode == MODE_DPR) {
 				perf_run_eval(&p, L, 0, &r);
-				m.swap_exposed_s = r.swap_exposed_s;
+				m.f.swap_exposed_s = r.swap_exposed_s;
 				have |= STORE_HAVE_SWAP;
 			}
 		}
 		if (x->L.ctx[i]) {
-			m.decode_step_s = perf_decode_step_s(&p, L);
-			m.decode_tok_s = 1 / m.decode_step_s;
-			m.energy_j_per_token = perf_decode_energy_j(&p, L);
+			m.f.decode_step_s = perf_decode_step_s(&p, L);
+			m.f.decode_tok_s = 1 / m.f.decode_step_s;
+			m.f.energy_j_per_token = perf_decode_energy_j(&p, L);
 			have |= STORE_HAVE_DECODE;
 		}
 		if (store_put_metric(x->s, &m, have))
@@ -582,7 +582,7 @@ static int des_phase(run_ctx *x, recheck_item **items, size_t *n_items)
 	for (int m = 0; m < x->sp->n_modes; m++)
 		n += pareto_size(x->front[m]);
 	recheck_item *it = calloc(n ? n : 1, sizeof *it);
-	double *vals = calloc(n * (size_t)x->L.n * RECHECK_N + 1, sizeof *vals);
+	figures_len *vals = calloc(n * (size_t)x->L.n + 1, sizeof *vals);
 	if (!it || !vals) {
 		free(it);
 		free(vals);
@@ -604,7 +604,7 @@ static int des_phase(run_ctx *x, recheck_item **items, size_t *n_items)
 	}
 	qsort(it, n, sizeof *it, cmp_item);
 	for (size_t i = 0; i < n; i++)
-		it[i].v = vals + i * (size_t)x->L.n * RECHECK_N;
+		it[i].v = vals + i * (size_t)x->L.n;
 	recheck_ctx rx = {.c = x->c, .w = x->w, .s = x->s, .run_id = x->run_id, .L = &x->L,
 		     .threads = x->o->threads, .progress = x->o->progress, .stop = &stop_signal};
 	return recheck_run(&rx, it, n, x->err, x->errlen);

@@ -133,7 +133,7 @@ void emit_meta_init(emit_meta *m, const cfg_t *c, const design_t *d, const char 
 {
 	workload_t w;
 	perf_ctx p;
-	perf_run r;
+	figures r;
 	memset(m, 0, sizeof *m);
 	snprintf(m->config_sha256, sizeof m->config_sha256, "%s", c->sha256);
 	m->run_id = run_id;

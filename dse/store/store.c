@@ -892,8 +892,8 @@ int store_put_metric(store *s, const store_metric *m, unsigned have)
 	} col[6] = {{"ttft_s", STORE_HAVE_PROMPT},     {"prefill_s", STORE_HAVE_PROMPT},
 		    {"decode_tok_s", STORE_HAVE_DECODE}, {"decode_step_s", STORE_HAVE_DECODE},
 		    {"energy_j_per_token", STORE_HAVE_DECODE}, {"swap_exposed_s", STORE_HAVE_SWAP}};
-	const double v[6] = {m->ttft_s, m->prefill_s, m->decode_tok_s, m->decode_step_s, m->energy_j_per_token,
-			     m->swap_exposed_s};
+	const double v[6] = {m->f.ttft_s,        m->f.prefill_s,          m->f.decode_tok_s,
+			     m->f.decode_step_s, m->f.energy_j_per_token, m->f.swap_exposed_s};
 	sqlite3_stmt *st = s->ins_metric;
 	const row_ref ref = {"", m->source, m->run_id, m->point_id, m->length};
 	char where[160];
@@ -1113,8 +1113,9 @@ int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *sou
 	sqlite3_bind_int(st, 4, length);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*m = (store_metric){run_id, point_id, source, length, col_num(st, 0), col_num(st, 1),
-				    col_num(st, 2), col_num(st, 3), col_num(st, 4), col_num(st, 5)};
+		*m = (store_metric){run_id, point_id, source, length,
+				    {col_num(st, 0), col_num(st, 1), col_num(st, 2), col_num(st, 3), col_num(st, 4),
+				     col_num(st, 5)}};
 		sqlite3_finalize(st);
 		return 0;
 	}

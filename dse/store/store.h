@@ -64,6 +64,7 @@
 #include <stdint.h>
 
 #include "models/cfg.h"
+#include "models/figures.h"
 #include "models/perf.h"
 
 #define STORE_SCHEMA_VERSION 2
@@ -124,7 +125,7 @@ typedef struct {
 	int64_t run_id, point_id;
 	const char *source; /* "analytic" or "des" */
 	int length;
-	double ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s;
+	figures_len f;
 } store_metric;
 
 /* Which figures a metrics row carries (the others are stored as NULL). */
