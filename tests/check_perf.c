@@ -280,7 +280,7 @@ END_TEST
  * tests/data/tiny.yaml is small enough to work every figure out on paper.
  * The tests below do that in comments and as C expressions of the file's
  * numbers (written out, not read from the config or computed by the
- * model's helpers), then compare with the model.  Times in the comments
+ * model's functions), then compare with the model.  Times in the comments
  * are in microseconds.
  *
  * What every test uses:
