@@ -2,10 +2,25 @@
  * check_calib.c - the fit reproduces the baseline's measurements from a
  * different starting point, respects its plausible ranges, and refuses an
  * under-determined problem.
+ *
+ * Synthetic recovery: coefficients are chosen (none the shipped value),
+ * the measurements are generated from the model with them, the free
+ * coefficients start elsewhere, and each fitter must return the chosen
+ * values.  The tolerances: the resource, PCAP and power fits solve
+ * consistent linear equations in closed form or by SVD (condition number
+ * below 10 here), so they are exact to rounding; 1e-9 relative is a
+ * million times rounding and a millionth of any error a wrong row or
+ * slot would make.  The timing fit is iterative (trust region, finite-
+ * difference Jacobian, stopping at 1e-10 steps in the logistic
+ * coordinate); 1e-4 relative allows for where it stops and is far below
+ * the tens of percent the start is away.
  */
 #include <math.h>
 
 #include "models/calib.h"
+#include "models/engine.h"
+#include "models/perf.h"
+#include "models/workload.h"
 #include "suites.h"
 #include "config/writeback.h"
 #include "testutil.h"
@@ -125,6 +140,353 @@ START_TEST(write_back_round_trips)
 }
 END_TEST
 
+/* ------------------------------------------------------ synthetic recovery */
+
+static const design_t *design_of(const cfg_t *c, const char *name)
+{
+	int i = cfg_find_design(c, name);
+	ck_assert_msg(i >= 0, "no design '%s'", name);
+	return &c->designs[i].d;
+}
+
+/* Hold every coefficient (the test frees the ones under test). */
+static void hold_all(cfg_t *c)
+{
+#define HOLD_X(nm, ...) c->cal.nm.prov = PROV_ASSUMED;
+#define HOLD_R(nm, what) c->cal.nm.prov = PROV_ASSUMED;
+	CFG_CAL_SCALARS(HOLD_X)
+	CFG_CAL_RESOURCES(HOLD_R)
+#undef HOLD_X
+#undef HOLD_R
+}
+
+/*
+ * Overwrite c->meas with what the model predicts under the coefficients
+ * now in c->cal: the timing points, power and resources of the baseline
+ * (fit_design), Table 2's rows from the PD-Swap design (dpr_design; its
+ * static rows are the fixed blocks of the calibration and its TLMM row),
+ * one PCAP point per pblock (its bitstream at idle DDR) and the swap of
+ * the PD-Swap design's pblock.  The prompts, contexts and sources stay.
+ */
+static void synth_meas(cfg_t *c)
+{
+	cfg_meas *m = &c->meas;
+	workload_t w;
+	workload_init(&w, &c->model);
+	const design_t *base = design_of(c, m->fit_design), *dpr = design_of(c, m->dpr_design);
+	/* the fit takes the baseline's TLMM to be the size of Table 2's */
+	ck_assert_int_eq(engine_tlmm_units(base), engine_tlmm_units(dpr));
+	perf_ctx p, q;
+	perf_prepare(&p, c, &w, base);
+	perf_prepare(&q, c, &w, dpr);
+	for (int i = 0; i < m->n_ttft; i++)
+		m->ttft[i].value = perf_ttft_s(&p, m->ttft[i].prompt);
+	for (int i = 0; i < m->n_decode; i++)
+		m->decode[i].value = perf_decode_tok_s(&p, m->decode[i].prompt);
+	m->attn_reversed_ms = perf_prefill_attn_s(&p, m->attn_prompt, false) * 1e3;
+	m->attn_naive_ms = perf_prefill_attn_s(&p, m->attn_prompt, true) * 1e3;
+	int keys = m->decode[0].prompt;
+	perf_layer l = perf_decode_layer(&p, keys);
+	m->board_power_w = perf_power_w(&p, true, w.layers * l.bytes / perf_decode_step_s(&p, keys));
+	m->baseline_res = p.r_total;
+	m->t2_rmsnorm = c->cal.rmsnorm_findmax.r;
+	m->t2_other = c->cal.other_static.r;
+	m->t2_tlmm = res_add(q.r_static, res_scale(res_add(m->t2_rmsnorm, m->t2_other), -1));
+	m->t2_pre = q.r_pre;
+	m->t2_dec = q.r_dec;
+	ck_assert_int_ge(c->arch.n_pblocks, 2);
+	m->n_pcap = c->arch.n_pblocks;
+	for (int k = 0; k < m->n_pcap; k++) {
+		design_t d = *dpr;
+		perf_ctx r;
+		d.rp = k;
+		perf_prepare(&r, c, &w, &d);
+		m->pcap_bytes[k] = r.bitstream_bytes;
+		m->pcap_ms[k] = r.pcap_idle_s * 1e3;
+	}
+	m->swap_ms = (q.pcap_idle_s + c->cal.swap_ps_ms.value * 1e-3) * 1e3;
+}
+
+static void assert_rel(const char *what, double got, double want, double tol)
+{
+	ck_assert_msg(fabs(got - want) <= tol * fabs(want), "%s: recovered %.12g, chosen %.12g (rel. error %.2g > %g)",
+		      what, got, want, fabs(got / want - 1), tol);
+}
+
+/* Every measured point the fit used is met again (the data are the model's own). */
+static void assert_rows_met(const cfg_t *c, double tol)
+{
+	calib_row rows[128];
+	int n = calib_rows(c, rows, 128);
+	ck_assert_int_gt(n, 20);
+	for (int i = 0; i < n; i++)
+		if (rows[i].fitted_to && rows[i].measured != 0)
+			ck_assert_msg(fabs(rows[i].rel_err) <= tol, "%s: measured %.12g predicted %.12g", rows[i].name,
+				      rows[i].measured, rows[i].predicted);
+}
+
+/* TLMM, prefill and decode per-unit costs, every resource type. */
+START_TEST(resources_recovered)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	hold_all(&c);
+	const res_t tlmm = {{150, 300, 0.125, 0.0625, 2}}, pre = {{500, 640, 1.25, 0.375, 3.5}},
+		    dec = {{700, 900, 0.75, 0.5, 6}};
+	c.cal.tlmm_per_unit.r = tlmm;
+	c.cal.pre_per_mac.r = pre;
+	c.cal.dec_per_mac.r = dec;
+	synth_meas(&c);
+	c.cal.tlmm_per_unit.prov = c.cal.pre_per_mac.prov = c.cal.dec_per_mac.prov = PROV_FITTED;
+	c.cal.tlmm_per_unit.r = res_scale(tlmm, 1.7);
+	c.cal.pre_per_mac.r = res_scale(pre, 0.4);
+	c.cal.dec_per_mac.r = res_scale(dec, 2.5);
+	calib_result res;
+	char err[512];
+	ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(res.n_changes, 3 * RES_N);
+	for (int t = 0; t < RES_N; t++) {
+		assert_rel("tlmm_per_unit", c.cal.tlmm_per_unit.r.v[t], tlmm.v[t], 1e-9);
+		assert_rel("pre_per_mac", c.cal.pre_per_mac.r.v[t], pre.v[t], 1e-9);
+		assert_rel("dec_per_mac", c.cal.dec_per_mac.r.v[t], dec.v[t], 1e-9);
+	}
+	assert_rows_met(&c, 1e-9);
+	cfg_release(&c);
+}
+END_TEST
+
+/* PCAP rate and setup from the line through the points, then the PS path of a swap. */
+START_TEST(pcap_recovered)
+{
+	const double rate = 450, setup = 0.25, ps = 12.5; /* MB/s, ms, ms */
+	/* both free, only the rate, only the setup (the other held at its chosen value) */
+	for (int v = 0; v < 3; v++) {
+		cfg_t c;
+		tu_load_default(&c);
+		hold_all(&c);
+		c.cal.pcap_rate_mb_s.value = rate;
+		c.cal.pcap_setup_ms.value = setup;
+		c.cal.swap_ps_ms.value = ps;
+		synth_meas(&c);
+		if (v != 2) {
+			c.cal.pcap_rate_mb_s.prov = PROV_FITTED;
+			c.cal.pcap_rate_mb_s.value = 2 * rate;
+		}
+		if (v != 1) {
+			c.cal.pcap_setup_ms.prov = PROV_FITTED;
+			c.cal.pcap_setup_ms.value = 0.01;
+		}
+		c.cal.swap_ps_ms.prov = PROV_FITTED;
+		c.cal.swap_ps_ms.value = 3 * ps;
+		calib_result res;
+		char err[512];
+		ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "case %d: %s", v, err);
+		assert_rel("pcap_rate_mb_s", c.cal.pcap_rate_mb_s.value, rate, 1e-9);
+		assert_rel("pcap_setup_ms", c.cal.pcap_setup_ms.value, setup, 1e-9);
+		assert_rel("swap_ps_ms", c.cal.swap_ps_ms.value, ps, 1e-9);
+		assert_rows_met(&c, 1e-9);
+		cfg_release(&c);
+	}
+}
+END_TEST
+
+/*
+ * The chosen timing coefficients and the rooflines they sit on: each must
+ * bind somewhere, or no measurement constrains it.  The baseline's decode
+ * step is weight-bound (eta_port), its prefill linear layers compute-bound
+ * (eta_tlmm), its prefill attention compute-bound (eta_attn); the LM head
+ * adds to every TTFT and decode step.
+ */
+static const struct {
+	const char *slot;
+	double truth, start;
+} timing_truth[] = {
+	{"eta_tlmm", 0.55, 0.8}, {"eta_attn", 0.35, 0.6}, {"eta_port", 0.45, 0.3}, {"lm_head_s", 0.015, 0.002},
+};
+#define N_TT ((int)(sizeof timing_truth / sizeof timing_truth[0]))
+
+static void timing_premises(const cfg_t *c)
+{
+	workload_t w;
+	workload_init(&w, &c->model);
+	const design_t *base = design_of(c, c->meas.fit_design);
+	perf_ctx p;
+	perf_prepare(&p, c, &w, base);
+	ck_assert_msg(p.lin_tok_s + p.lin_depth_s < p.w_layer_s, "decode linear layers should be weight-bound");
+	for (int i = 0; i < c->meas.n_ttft; i++)
+		ck_assert_msg(c->meas.ttft[i].prompt * p.lin_tok_s + p.lin_depth_s > p.w_layer_s,
+			      "prefill of %d should be compute-bound", c->meas.ttft[i].prompt);
+	int L = c->meas.attn_prompt;
+	double tc = (double)engine_pre_cycles(&w, L, base->pre_pe, base->pre_lanes, base->pre_block,
+					      llround(c->cal.attn_depth.value), false) /
+		    (p.f_hz * c->cal.eta_attn.value);
+	ck_assert_double_eq_tol(perf_prefill_attn_s(&p, L, false), tc, 1e-12 * tc);
+}
+
+START_TEST(timing_recovered)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	hold_all(&c);
+	for (int i = 0; i < N_TT; i++)
+		*cfg_slot(&c, cfg_slot_index(timing_truth[i].slot)) = timing_truth[i].truth;
+	timing_premises(&c);
+	synth_meas(&c);
+	for (int i = 0; i < N_TT; i++) {
+		int s = cfg_slot_index(timing_truth[i].slot);
+		ck_assert_double_ne(*cfg_slot(&c, s), timing_truth[i].start);
+		*cfg_slot(&c, s) = timing_truth[i].start;
+	}
+	c.cal.eta_tlmm.prov = c.cal.eta_attn.prov = c.cal.eta_port.prov = c.cal.lm_head_s.prov = PROV_FITTED;
+	calib_result res;
+	char err[512];
+	ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(res.n_timing_free, N_TT);
+	ck_assert_int_gt(res.n_timing_points, N_TT);
+	ck_assert_msg(res.timing_chisq < 1e-12, "chisq %g", res.timing_chisq);
+	for (int i = 0; i < N_TT; i++)
+		assert_rel(timing_truth[i].slot, *cfg_slot(&c, cfg_slot_index(timing_truth[i].slot)),
+			   timing_truth[i].truth, 1e-4);
+	cfg_release(&c);
+}
+END_TEST
+
+/* The one logic-power coefficient from the baseline's decode power. */
+START_TEST(power_recovered)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	hold_all(&c);
+	const double k = 30;
+	ck_assert_double_ne(c.cal.k_logic_w.value, k);
+	c.cal.k_logic_w.value = k;
+	synth_meas(&c);
+	c.cal.k_logic_w.prov = PROV_FITTED;
+	c.cal.k_logic_w.value = 3 * k;
+	calib_result res;
+	char err[512];
+	ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(res.n_changes, 1);
+	assert_rel("k_logic_w", c.cal.k_logic_w.value, k, 1e-9);
+	cfg_release(&c);
+}
+END_TEST
+
+/*
+ * All four fits at once, in their order: the swap's PS path needs the
+ * fitted PCAP rate, the power coefficient the fitted timing.  Everything
+ * recovered, every fitted measurement met.
+ */
+START_TEST(all_fits_recovered_together)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	hold_all(&c);
+	const res_t tlmm = {{150, 300, 0.125, 0.0625, 2}}, pre = {{500, 640, 1.25, 0.375, 3.5}},
+		    dec = {{700, 900, 0.75, 0.5, 6}};
+	c.cal.tlmm_per_unit.r = tlmm;
+	c.cal.pre_per_mac.r = pre;
+	c.cal.dec_per_mac.r = dec;
+	for (int i = 0; i < N_TT; i++)
+		*cfg_slot(&c, cfg_slot_index(timing_truth[i].slot)) = timing_truth[i].truth;
+	c.cal.pcap_rate_mb_s.value = 450;
+	c.cal.pcap_setup_ms.value = 0.25;
+	c.cal.swap_ps_ms.value = 12.5;
+	c.cal.k_logic_w.value = 30;
+	timing_premises(&c);
+	synth_meas(&c);
+	cfg_t truth = c; /* a copy of the values; c owns the text */
+	c.cal.tlmm_per_unit.prov = c.cal.pre_per_mac.prov = c.cal.dec_per_mac.prov = PROV_FITTED;
+	c.cal.eta_tlmm.prov = c.cal.eta_attn.prov = c.cal.eta_port.prov = c.cal.lm_head_s.prov = PROV_FITTED;
+	c.cal.pcap_rate_mb_s.prov = c.cal.pcap_setup_ms.prov = c.cal.swap_ps_ms.prov = PROV_FITTED;
+	c.cal.k_logic_w.prov = PROV_FITTED;
+	perturb(&c);
+	calib_result res;
+	char err[512];
+	ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "%s", err);
+	for (int s = 0; s < CAL_N_SLOTS; s++) {
+		double want = *cfg_slot(&truth, s), got = *cfg_slot(&c, s);
+		bool timing = s < CAL_N_SCALARS && cfg_cal_scalars[s].timing;
+		if (cfg_slot_prov(&c, s) != PROV_FITTED)
+			ck_assert_double_eq(got, want);
+		else
+			assert_rel(cal_slot_names[s], got, want, timing ? 1e-4 : 1e-9);
+	}
+	assert_rows_met(&c, 1e-6);
+	cfg_release(&c);
+}
+END_TEST
+
+/*
+ * Not identifiable: on the same synthetic data, the baseline's streams are
+ * all peak-bound (more bursts in flight than the port needs, with a margin
+ * of more than 20% in the latency), so no prediction depends on the DDR
+ * latency there.  Freeing it beside the identifiable coefficients must be
+ * refused as unconstrained, and the coefficients left as they were.
+ */
+START_TEST(unidentifiable_reported_on_synthetic_data)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	hold_all(&c);
+	for (int i = 0; i < N_TT; i++)
+		*cfg_slot(&c, cfg_slot_index(timing_truth[i].slot)) = timing_truth[i].truth;
+	synth_meas(&c);
+	/* the premise: 20% more or less latency moves no prediction */
+	calib_row a[128], b[128];
+	int n = calib_rows(&c, a, 128);
+	double lat = c.cal.ddr_latency_ns.value;
+	for (int f = 0; f < 2; f++) {
+		c.cal.ddr_latency_ns.value = f ? 1.2 * lat : 0.8 * lat;
+		ck_assert_int_eq(calib_rows(&c, b, 128), n);
+		for (int i = 0; i < n; i++)
+			ck_assert_msg(b[i].predicted == a[i].predicted, "%s depends on the latency", a[i].name);
+	}
+	c.cal.ddr_latency_ns.value = lat;
+	c.cal.eta_tlmm.prov = c.cal.eta_port.prov = c.cal.ddr_latency_ns.prov = PROV_FITTED;
+	c.cal.eta_tlmm.value = 0.8;
+	c.cal.eta_port.value = 0.3;
+	cfg_calib before = c.cal;
+	calib_result res;
+	char err[512];
+	ck_assert_int_eq(calib_fit(&c, &res, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "calibration.ddr_latency_ns is not constrained") != NULL, "%s", err);
+	ck_assert_mem_eq(&before, &c.cal, sizeof before);
+	/* the same data with the latency held: the other two are recovered */
+	c.cal.ddr_latency_ns.prov = PROV_ASSUMED;
+	ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "%s", err);
+	assert_rel("eta_tlmm", c.cal.eta_tlmm.value, 0.55, 1e-4);
+	assert_rel("eta_port", c.cal.eta_port.value, 0.45, 1e-4);
+	cfg_release(&c);
+}
+END_TEST
+
+/*
+ * Data made with an efficiency below its plausible range (eta_attn 0.005,
+ * the range starts at 0.01): the fit must say so, not return the edge.
+ */
+START_TEST(implausible_truth_reported)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	hold_all(&c);
+	for (int i = 0; i < N_TT; i++)
+		*cfg_slot(&c, cfg_slot_index(timing_truth[i].slot)) = timing_truth[i].truth;
+	c.cal.eta_attn.value = 0.005;
+	ck_assert_double_lt(c.cal.eta_attn.value, cfg_cal_scalars[CAL_eta_attn].fit_lo);
+	synth_meas(&c);
+	c.cal.eta_attn.prov = PROV_FITTED;
+	c.cal.eta_attn.value = 0.3;
+	cfg_calib before = c.cal;
+	calib_result res;
+	char err[512];
+	ck_assert_int_eq(calib_fit(&c, &res, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "calibration.eta_attn ends at the edge of its plausible range") != NULL, "%s", err);
+	ck_assert_mem_eq(&before, &c.cal, sizeof before);
+	cfg_release(&c);
+}
+END_TEST
+
 Suite *calib_suite(void)
 {
 	Suite *s = suite_create("calib");
@@ -136,5 +498,15 @@ Suite *calib_suite(void)
 	tcase_add_test(t, unconstrained_coefficient_refused);
 	tcase_add_test(t, write_back_round_trips);
 	suite_add_tcase(s, t);
+	TCase *r = tcase_create("recovery");
+	tcase_set_timeout(r, 60);
+	tcase_add_test(r, resources_recovered);
+	tcase_add_test(r, pcap_recovered);
+	tcase_add_test(r, timing_recovered);
+	tcase_add_test(r, power_recovered);
+	tcase_add_test(r, all_fits_recovered_together);
+	tcase_add_test(r, unidentifiable_reported_on_synthetic_data);
+	tcase_add_test(r, implausible_truth_reported);
+	suite_add_tcase(s, r);
 	return s;
 }

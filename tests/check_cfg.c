@@ -3,12 +3,16 @@
  * kind of user error is reported as FILE:LINE:COL naming the key and what
  * was expected, at several places of a realistic config.
  *
- * Most cases edit configs/kv260.yaml (one replacement) and compute the
- * expected position from the edited text: the byte where the offending
- * token starts, turned into a 1-based line and column.  The position is
- * never copied from the program's output.
+ * Most cases edit configs/kv260.yaml and compute the expected position
+ * from the edited text: the byte where the offending token starts, turned
+ * into a 1-based line and column.  The position is never copied from the
+ * program's output.  A value is replaced through its path in the YAML tree
+ * (testutil.h), so that no case copies a number calibration may rewrite;
+ * edits of structure (keys, punctuation) replace text.  Numbers of the
+ * board that appear in expected messages are read from the loaded config.
  */
 #include <math.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include "suites.h"
@@ -119,14 +123,50 @@ static void run_edits(const edit_case *cases, size_t n)
 
 #define RUN(cases) run_edits(cases, sizeof cases / sizeof cases[0])
 
+/*
+ * One value of configs/kv260.yaml, found by its path, replaced by `value`;
+ * the load must fail at the first occurrence of `mark` in `value`, naming
+ * `key` and saying `what` was expected.
+ */
+typedef struct {
+	const char *path, *value, *mark, *key, *what;
+} path_case;
+
+static void run_path_case(const path_case *e)
+{
+	char *b = tu_read(KV260, NULL);
+	size_t at;
+	char *t = tu_set(b, e->path, e->value, &at);
+	const char *m = strstr(e->value, e->mark);
+	ck_assert_msg(m != NULL, "mark '%s' not in the value '%s'", e->mark, e->value);
+	int line, col;
+	pos_of(t, at + (size_t)(m - e->value), &line, &col);
+	expect_error_n(t, strlen(t), line, col, e->key, e->what);
+	free(t);
+	free(b);
+}
+
+static void run_path_cases(const path_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		run_path_case(&cases[i]);
+}
+
+#define RUN_PATHS(cases) run_path_cases(cases, sizeof cases / sizeof cases[0])
+
 /* ------------------------------------------------------------ positives */
 
 START_TEST(default_loads)
 {
 	cfg_t c;
 	tu_load_default(&c);
-	ck_assert_int_eq(c.dev.n_hp, 4);
-	ck_assert_int_eq(c.model.layers, 24);
+	/* what the file says, read from its tree, not copied */
+	char *b = tu_read(KV260, NULL), *layers = tu_get(b, "model.layers");
+	ck_assert_int_eq(c.dev.n_hp, (int)tu_find(b, "device.hp_ports").n);
+	ck_assert_int_eq(c.model.layers, atoi(layers));
+	ck_assert_int_gt(c.model.layers, 0);
+	free(layers);
+	free(b);
 	ck_assert_int_eq(strlen(c.sha256), 64);
 	ck_assert_int_ge(cfg_find_design(&c, "tellme"), 0);
 	ck_assert(c.has_meas);
@@ -137,19 +177,18 @@ END_TEST
 /* A legitimate anchor and alias load, and the alias shares the value. */
 START_TEST(alias_ok)
 {
-	char *t = tu_edit("      - {name: S3, peak_gb_s: 9.6}", "      - {name: S3, peak_gb_s: &ctrl 9.6}");
-	/* splice the alias into the next port */
-	char *p = strstr(t, "{name: S4, peak_gb_s: 9.6}");
-	ck_assert(p != NULL);
-	char *u = malloc(strlen(t) + 16);
-	memcpy(u, t, (size_t)(p - t));
-	strcpy(u + (p - t), "{name: S4, peak_gb_s: *ctrl}");
-	strcat(u, p + strlen("{name: S4, peak_gb_s: 9.6}"));
+	/* anchor a value the file does not hold on the first controller port,
+	 * alias it from the second */
+	char *b = tu_read(KV260, NULL);
+	char *t = tu_set(b, "device.ddr.controller_ports[0].peak_gb_s", "&ctrl 7.5", NULL);
+	char *u = tu_set(t, "device.ddr.controller_ports[1].peak_gb_s", "*ctrl", NULL);
 	cfg_t c;
 	char err[1024];
 	ck_assert_msg(config_load_buffer(&c, "t.yaml", u, strlen(u), err, sizeof err) == 0, "%s", err);
-	ck_assert_double_eq(c.dev.ddr.ctrl[1].peak_gb_s, 9.6);
+	ck_assert_double_eq(c.dev.ddr.ctrl[0].peak_gb_s, 7.5);
+	ck_assert_double_eq(c.dev.ddr.ctrl[1].peak_gb_s, 7.5);
 	cfg_release(&c);
+	free(b);
 	free(t);
 	free(u);
 }
@@ -169,11 +208,15 @@ START_TEST(utf8_bom_crlf_loads)
 			t[n++] = '\r';
 		t[n++] = b[i];
 	}
-	cfg_t c;
+	cfg_t c, d;
 	char err[1024];
 	ck_assert_msg(config_load_buffer(&c, "t.yaml", t, n, err, sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(c.model.hidden, 1536);
+	tu_load_default(&d);
+	ck_assert_int_eq(c.model.hidden, d.model.hidden);
+	ck_assert_mem_eq(&c.dev, &d.dev, sizeof c.dev);
+	ck_assert_mem_eq(&c.cal, &d.cal, sizeof c.cal);
 	cfg_release(&c);
+	cfg_release(&d);
 	free(b);
 	free(t);
 }
@@ -201,11 +244,90 @@ START_TEST(write_back_after_utf8)
 	ck_assert_msg(config_load(&d, out, err, sizeof err) == 0, "%s", err);
 	ck_assert_double_eq(d.cal.eta_attn.value, 0.5);
 	ck_assert_double_eq(d.cal.eta_tlmm.value, c.cal.eta_tlmm.value);
-	ck_assert_uint_eq(d.text_len, c.text_len - strlen("0.44472") + strlen("0.5"));
+	tu_span old = tu_find(t, "calibration.eta_attn.value");
+	ck_assert_uint_eq(d.text_len, c.text_len - (old.end - old.start) + strlen("0.5"));
 	cfg_release(&c);
 	cfg_release(&d);
 	unlink(out);
 	free(t);
+}
+END_TEST
+
+/* ---------------------------------------------------- calibration slots */
+
+/*
+ * One calibration slot as the X-macro of models/cfg.h spells it: the name
+ * and the cfg_calib field come from the same token, so they cannot be
+ * swapped; the runtime tables (cal_slot_names, cfg_cal_scalars,
+ * cfg_cal_resources, the loader's keys and spans) are what is checked
+ * against them.
+ */
+typedef struct {
+	const char *name, *path;
+	size_t value_off, prov_off; /* in cfg_calib */
+	double lo, hi;              /* what the loader accepts, from the same row */
+} slot_ref;
+
+#define SLOT_X(nm, lo, lo_open, hi, ...) \
+	{#nm, "calibration." #nm ".value", offsetof(cfg_calib, nm.value), offsetof(cfg_calib, nm.prov), lo, hi},
+#define SLOT_RT(nm, t, key) \
+	{#nm "." key, "calibration." #nm "." key, offsetof(cfg_calib, nm.r.v[t]), offsetof(cfg_calib, nm.prov), 0, 1e8},
+#define SLOT_R(nm, what)                                                                               \
+	SLOT_RT(nm, RES_LUT, "lut") SLOT_RT(nm, RES_FF, "ff") SLOT_RT(nm, RES_BRAM, "bram36") \
+	SLOT_RT(nm, RES_URAM, "uram") SLOT_RT(nm, RES_DSP, "dsp")
+
+static const slot_ref slot_refs[] = {CFG_CAL_SCALARS(SLOT_X) CFG_CAL_RESOURCES(SLOT_R)};
+
+#undef SLOT_X
+#undef SLOT_RT
+#undef SLOT_R
+
+/*
+ * Every slot gets a value of its own, written into configs/kv260.yaml
+ * through its path (calibration.NAME.value, calibration.NAME.lut, ...).
+ * The loaded config must hold each value in the field of that name, behind
+ * cfg_slot(cfg_slot_index(name)), and at the span write-back would
+ * replace; the slot names must round-trip.  Two names swapped in any of
+ * the tables fail here.
+ */
+START_TEST(calibration_slots_by_name)
+{
+	enum { N = sizeof slot_refs / sizeof slot_refs[0] };
+	ck_assert_int_eq(N, CAL_N_SLOTS);
+	static char vals[N][32];
+	const char *pairs[2 * N];
+	double v[N];
+	for (int i = 0; i < N; i++) {
+		const slot_ref *r = &slot_refs[i];
+		/* scalars: a point inside the accepted range; resource fields: distinct integers */
+		v[i] = i < CAL_N_SCALARS ? r->lo + (r->hi - r->lo) * (i + 1) / 64.0 : 1000 + 7 * i;
+		snprintf(vals[i], sizeof vals[i], "%.17g", v[i]);
+		ck_assert_double_eq(strtod(vals[i], NULL), v[i]);
+		for (int j = 0; j < i; j++)
+			ck_assert_msg(v[j] != v[i], "slots %s and %s would get the same value", slot_refs[j].name, r->name);
+		pairs[2 * i] = r->path;
+		pairs[2 * i + 1] = vals[i];
+	}
+	cfg_t c;
+	tu_load_set(&c, "slots.yaml", pairs, N);
+	for (int i = 0; i < N; i++) {
+		const slot_ref *r = &slot_refs[i];
+		ck_assert_msg(strcmp(cal_slot_names[i], r->name) == 0, "slot %d is named '%s', the table row says '%s'", i,
+			      cal_slot_names[i], r->name);
+		ck_assert_int_eq(cfg_slot_index(r->name), i);
+		double field = *(const double *)((const char *)&c.cal + r->value_off);
+		ck_assert_msg(field == v[i], "%s: wrote %.17g, the field holds %.17g", r->path, v[i], field);
+		double *slot = cfg_slot(&c, cfg_slot_index(r->name));
+		ck_assert_ptr_nonnull(slot);
+		ck_assert_msg(*slot == v[i], "cfg_slot(\"%s\") holds %.17g, wrote %.17g", r->name, *slot, v[i]);
+		ck_assert_int_eq(cfg_slot_prov(&c, i), *(const prov_t *)((const char *)&c.cal + r->prov_off));
+		size_t a = c.cal_span[i].start, b = c.cal_span[i].end;
+		ck_assert_msg(b - a == strlen(vals[i]) && memcmp(c.text + a, vals[i], b - a) == 0,
+			      "%s: the recorded span holds '%.*s', wrote '%s'", r->name, (int)(b - a), c.text + a, vals[i]);
+	}
+	ck_assert_int_eq(cfg_slot_index("no_such_slot"), -1);
+	ck_assert_ptr_null(cfg_slot(&c, CAL_N_SLOTS));
+	cfg_release(&c);
 }
 END_TEST
 
@@ -371,36 +493,37 @@ START_TEST(alias_misuse)
 	expect_error("base: &b {x: 1}\nd:\n  <<: *b\n", 3, 3, "merge keys ('<<') are not supported");
 	expect_error("? [a]\n: 1\n", 1, 3, "a mapping key must be plain text, not a sequence");
 	expect_error("? {a: 1}\n: 1\n", 1, 3, "a mapping key must be plain text, not a mapping");
-	static const edit_case cases[] = {
+	static const path_case values[] = {
 		/* alias to an anchor defined later in the file */
-		{"  peak_gb_s: 19.2 ", "  peak_gb_s: *later ", "*later", "alias '*later' has no anchor", NULL},
+		{"device.ddr.peak_gb_s", "*later", "*later", "alias '*later' has no anchor", NULL},
+	};
+	RUN_PATHS(values);
+	static const edit_case cases[] = {
 		/* an alias inside its own anchored mapping, in a list item */
 		{"{name: rp_s, clb_tiles: 56,", "&p {name: rp_s, clb_tiles: *p,", "*p", "refers to a node that contains it",
 		 NULL},
 	};
 	RUN(cases);
-	/* a merge key in the calibration section (the anchor comes first) */
-	char *t = edit_file(KV260, "  eta_tlmm:       {value", "  eta_tlmm:       &e {value", NULL);
-	char *p = strstr(t, "  eta_attn:       {value: 0.44472,");
-	ck_assert(p != NULL);
-	char *u = malloc(strlen(t) + 16);
-	memcpy(u, t, (size_t)(p - t));
-	strcpy(u + (p - t), "  eta_attn:       {<<: *e, value: 0.44472,");
-	strcat(u, p + strlen("  eta_attn:       {value: 0.44472,"));
+	/* a merge key in the calibration section (the anchor comes first): the
+	 * anchor goes before eta_tlmm's mapping, the merge key just inside
+	 * eta_attn's opening brace */
+	char *b = tu_read(KV260, NULL);
+	tu_span e = tu_find(b, "calibration.eta_tlmm");
+	char *t = tu_splice(b, e.start, e.start, "&e ");
+	e = tu_find(t, "calibration.eta_attn");
+	ck_assert_int_eq(t[e.start], '{');
+	char *u = tu_splice(t, e.start + 1, e.start + 1, "<<: *e, ");
 	expect_error_at(u, "<<", "merge keys", NULL);
 	free(u);
 	free(t);
 	/* an anchored mapping used as a number: reported where the mapping is */
-	t = edit_file(KV260, "    tiles: {clb", "    tiles: &pb {clb", NULL);
-	p = strstr(t, "value: 2.29,");
-	ck_assert(p != NULL);
-	u = malloc(strlen(t) + 16);
-	memcpy(u, t, (size_t)(p - t));
-	strcpy(u + (p - t), "value: *pb,");
-	strcat(u, p + strlen("value: 2.29,"));
+	e = tu_find(b, "device.fabric.tiles");
+	t = tu_splice(b, e.start, e.start, "&pb ");
+	u = tu_set(t, "calibration.pcap_slowdown.value", "*pb", NULL);
 	expect_error_at(u, "&pb", "'calibration.pcap_slowdown.value'", "must be a number, got a mapping");
 	free(u);
 	free(t);
+	free(b);
 }
 END_TEST
 
@@ -431,7 +554,7 @@ START_TEST(syntax)
 		{"  part: xck26-sfvc784-2LV-c", "  part: xck26: sfvc784", ": sfvc784", "YAML syntax error",
 		 "mapping values are not allowed"},
 		/* an empty entry in a list item's flow mapping */
-		{"{name: HP1, width_bits: 128,", "{name: HP1,, width_bits: 128,", ", width", "YAML syntax error",
+		{"{name: HP1, width_bits", "{name: HP1,, width_bits", ", width", "YAML syntax error",
 		 "did not find expected node content"},
 		/* an anchor without a name, in the calibration section */
 		{"  lm_head_s:      {value: 0.009,", "  lm_head_s:      {value: & 0.009,", " 0.009", "YAML syntax error",
@@ -460,11 +583,7 @@ START_TEST(duplicates)
 		{"  part: xck26-sfvc784-2LV-c\n", "  part: xck26-sfvc784-2LV-c\n  part: again\n", "part: again",
 		 "duplicate key 'part'", NULL},
 		/* a list item's flow mapping */
-		{"{name: HP0, width_bits: 128,", "{name: HP0, width_bits: 128, name: HPX,", "name: HPX",
-		 "duplicate key 'name'", NULL},
-		/* a coefficient inside calibration */
-		{"{value: 0.68461, prov: fitted,", "{value: 0.68461, prov: fitted, value: 1,", "value: 1,",
-		 "duplicate key 'value'", NULL},
+		{"{name: HP0,", "{name: HP0, name: HPX,", "name: HPX", "duplicate key 'name'", NULL},
 		/* a design name */
 		{"  pdswap:                       # the published PD-Swap",
 		 "  tellme:                       # the published PD-Swap", "tellme:", "duplicate key 'tellme'", NULL},
@@ -477,6 +596,11 @@ START_TEST(duplicates)
 		{"  hidden: 1536\n", "  hidden: 1536\n  'hidden': 1536\n", "'hidden'", "duplicate key 'hidden'", NULL},
 	};
 	RUN(more);
+	static const path_case values[] = {
+		/* a coefficient inside calibration: a second value after its provenance */
+		{"calibration.eta_tlmm.prov", "fitted, value: 1", "value: 1", "duplicate key 'value'", NULL},
+	};
+	RUN_PATHS(values);
 }
 END_TEST
 
@@ -487,13 +611,13 @@ START_TEST(unknown_keys)
 	static const edit_case cases[] = {
 		{"objective:                      # Eq. 6", "objectve:                      # Eq. 6", "objectve",
 		 "unknown key 'objectve' in 'the top level'", "expected one of: schema, device,"},
-		{"  clock_max_mhz: 300", "  clock_max_mhzz: 300", "clock_max_mhzz", "unknown key 'clock_max_mhzz' in 'device'",
+		{"  clock_max_mhz:", "  clock_max_mhzz:", "clock_max_mhzz", "unknown key 'clock_max_mhzz' in 'device'",
 		 "clock_max_mhz"},
-		{"{name: HP2, width_bits: 128,", "{name: HP2, widht_bits: 128,", "widht_bits",
+		{"{name: HP2, width_bits", "{name: HP2, widht_bits", "widht_bits",
 		 "unknown key 'widht_bits' in 'device.hp_ports[2]'", "expected one of: name, width_bits"},
 		{"  eta_tlmm:       {value", "  eta_tlm:       {value", "eta_tlm", "unknown key 'eta_tlm' in 'calibration'",
 		 "eta_tlmm"},
-		{"{value: 0.75,  prov: measured,", "{value: 0.75,  provenance: measured,", "provenance",
+		{"prov: measured, source: \"[FPT19]", "provenance: measured, source: \"[FPT19]", "provenance",
 		 "unknown key 'provenance' in 'calibration.ddr_efficiency'", "expected one of: value, prov, source"},
 		{"  ttft:\n    - {prompt: 64,", "  ttfts:\n    - {prompt: 64,", "ttfts", "unknown key 'ttfts' in 'measurements'",
 		 "ttft"},
@@ -512,14 +636,16 @@ END_TEST
 
 START_TEST(wrong_types)
 {
+	static const path_case values[] = {
+		{"device.clock_max_mhz", "fast", "fast", "'device.clock_max_mhz'", "must be an integer, got 'fast'"},
+		{"device.fabric.tiles", "[1, 2, 3, 4]", "[1", "'device.fabric.tiles'", "must be a mapping, got a sequence"},
+		{"calibration.eta_port.value", "high", "high", "'calibration.eta_port.value'", "must be a number, got 'high'"},
+	};
+	RUN_PATHS(values);
 	static const edit_case cases[] = {
-		{"  clock_max_mhz: 300", "  clock_max_mhz: fast", "fast", "'device.clock_max_mhz'",
-		 "must be an integer, got 'fast'"},
 		{"  layers: 24", "  layers: {n: 24}", "{n", "'model.layers'", "must be an integer, got a mapping"},
 		{"  layers: 24", "  layers: 24.0", "24.0", "'model.layers'", "must be an integer, got '24.0'"},
 		{"  layers: 24", "  layers: 2.4e1", "2.4e1", "'model.layers'", "must be an integer, got '2.4e1'"},
-		{"    tiles: {clb: 244, dsp: 52, bram: 12, uram: 4}", "    tiles: [244, 52, 12, 4]", "[244", "'device.fabric.tiles'",
-		 "must be a mapping, got a sequence"},
 		{"  prompts: [64, 128, 256, 512, 768, 1024]", "  prompts: 64", "64", "'workload.prompts'",
 		 "must be a sequence, got a scalar '64'"},
 		{"  prompts: [64, 128, 256, 512, 768, 1024]", "  prompts: [64, 128, x, 512, 768, 1024]", "x,",
@@ -528,8 +654,6 @@ START_TEST(wrong_types)
 		 "must be true or false, got 'yes'"},
 		{"q_preload: true", "q_preload: \"true\"", "\"true\"", "'architecture.port_maps.kv2x2.q_preload'",
 		 "got the string \"true\""},
-		{"  eta_port:       {value: 0.470215,", "  eta_port:       {value: high,", "high",
-		 "'calibration.eta_port.value'", "must be a number, got 'high'"},
 		{"prov: measured, source: \"[FPT19]", "prov: guessed, source: \"[FPT19]", "guessed",
 		 "'calibration.ddr_efficiency.prov'", "must be one of measured, fitted, derived, assumed"},
 		{"    - {prompt: 128, s: 0.96,", "    - {prompt: 128, s: fast,", "fast", "'measurements.ttft[1].s'",
@@ -564,11 +688,9 @@ START_TEST(missing_keys)
 		{"  part: xck26-sfvc784-2LV-c\n", "", "@device:\n", "missing required key 'device.part'", NULL},
 		{"  l_short: 64\n", "", "@objective:", "missing required key 'objective.l_short'", NULL},
 		/* a list item has no key: reported at the item */
-		{"{name: HP0, width_bits: 128, max_clock_mhz: 333, ddr_port: S3}",
-		 "{name: HP0, width_bits: 128, max_clock_mhz: 333}", "{name: HP0", "missing required key 'device.hp_ports[0].ddr_port'",
-		 NULL},
+		{", ddr_port: S3}", "}", "@{name: HP0", "missing required key 'device.hp_ports[0].ddr_port'", NULL},
 		/* calibration: a coefficient's provenance */
-		{"{value: 0.75,  prov: measured, source", "{value: 0.75,  source", "@ddr_efficiency:",
+		{"prov: measured, source: \"[FPT19]", "source: \"[FPT19]", "@ddr_efficiency:",
 		 "missing required key 'calibration.ddr_efficiency.prov'", NULL},
 		{"  swap_ps_ms:     {value", "  swap_ps_mz:     {value", "swap_ps_mz", "unknown key 'swap_ps_mz'", NULL},
 		/* measurements */
@@ -578,12 +700,16 @@ START_TEST(missing_keys)
 		 "missing required key 'measurements.pcap.points[1].ms'", NULL},
 		/* a dpr design without its pblock */
 		{"    rp: rp_m\n", "", "@pdswap:  ", "missing required key 'designs.pdswap.rp'", "a dpr design needs a pblock"},
-		/* a resource vector without one type */
-		{"  resources: {lut: 117120, ff: 234240, bram36: 144, uram: 64, dsp: 1248}",
-		 "  resources: {lut: 117120, ff: 234240, bram36: 144, uram: 64}", "@resources:", "missing required key 'device.resources.dsp'",
-		 NULL},
 	};
 	RUN(cases);
+	/* a resource vector without one type: the bytes from the end of its uram
+	 * value to the end of its dsp value (", dsp: N") go */
+	char *b = tu_read(KV260, NULL);
+	tu_span u = tu_find(b, "device.resources.uram"), d = tu_find(b, "device.resources.dsp");
+	char *t = tu_splice(b, u.end, d.end, "");
+	expect_error_at(t, "resources:", "missing required key 'device.resources.dsp'", NULL);
+	free(t);
+	free(b);
 }
 END_TEST
 
@@ -593,60 +719,73 @@ START_TEST(bad_values)
 {
 	static const edit_case cases[] = {
 		{"  layers: 24", "  layers: 0", "0", "'model.layers'", "must be an integer in [1, 1024], got '0'"},
-		{"  clock_max_mhz: 300", "  clock_max_mhz: -5", "-5", "'device.clock_max_mhz'", "must be an integer in [1, 2000]"},
 		{"  vocab: 32002", "  vocab: 99999999999", "999", "'model.vocab'", "must be an integer in [1, 10000000]"},
 		{"  vocab: 32002", "  vocab: 99999999999999999999999", "999", "'model.vocab'", "must be an integer in"},
 		{"  vocab: 32002", "  vocab: 2147483648", "2147", "'model.vocab'", "must be an integer in"},
 		{"  layers: 24", "  layers: 024", "024", "'model.layers'", "without leading zeros"},
 		{"  layers: 24", "  layers: \"24\"", "\"24\"", "'model.layers'", "must be an integer, got the string \"24\""},
-		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: .nan,", ".nan", "'calibration.eta_tlmm.value'",
-		 "must be a finite number, got '.nan'"},
-		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: .inf,", ".inf", "'calibration.eta_tlmm.value'",
-		 "must be a finite number"},
-		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: -.Inf,", "-.Inf", "'calibration.eta_tlmm.value'",
-		 "must be a finite number"},
-		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: 1e999,", "1e999", "'calibration.eta_tlmm.value'",
-		 "must be a finite number"},
-		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: 1e-999,", "1e-999", "'calibration.eta_tlmm.value'",
-		 "too small"},
-		{"  eta_tlmm:       {value: 0.68461,", "  eta_tlmm:       {value: \"0.7\",", "\"0.7\"", "'calibration.eta_tlmm.value'",
-		 "got the string \"0.7\""},
-		{"  eta_attn:       {value: 0.44472,", "  eta_attn:       {value: 1.5,", "1.5", "'calibration.eta_attn.value'",
-		 "must be a number in (0, 1], got '1.5'"},
-		{"  eta_attn:       {value: 0.44472,", "  eta_attn:       {value: 0,", "0,", "'calibration.eta_attn.value'",
-		 "must be a number in (0, 1]"},
-		{"  pcap_rate_mb_s: {value: 696.358,", "  pcap_rate_mb_s: {value: -1,", "-1", "'calibration.pcap_rate_mb_s.value'",
-		 "must be a number in (0,"},
 		{"  rp_routability_margin: 0.85", "  rp_routability_margin: 0", "0", "'constraints.rp_routability_margin'",
 		 "(0, 1]"},
 		{"{lut: 0.90, ff: 0.90,", "{lut: 0.90, ff: -0.90,", "-0.90", "'constraints.utilisation_cap.ff'", "(0, 1]"},
 		{"  alpha: 0.7", "  alpha: 1.1", "1.1", "'objective.alpha'", "[0, 1]"},
-		{"  peak_gb_s: 19.2 ", "  peak_gb_s: 0 ", "0", "'device.ddr.peak_gb_s'", "(0,"},
-		{"{name: S4, peak_gb_s: 9.6}", "{name: S4, peak_gb_s: 1e9}", "1e9", "'device.ddr.controller_ports[1].peak_gb_s'",
-		 "must be a number in (0, 10000]"},
-		{"{name: HP1, width_bits: 128,", "{name: HP1, width_bits: 96,", "96", "'device.hp_ports[1].width_bits'",
-		 "power of two"},
 		{"    - {prompt: 64,  s: 0.45,", "    - {prompt: 64,  s: 0,", "0,", "'measurements.ttft[0].s'", "(0,"},
 		{"      - {bytes: 1048576, ms: 1.518}", "      - {bytes: -1, ms: 1.518}", "-1", "'measurements.pcap.points[1].bytes'",
 		 "(0,"},
 		{"  board_power_w: {value: 4.8,", "  board_power_w: {value: .NaN,", ".NaN", "'measurements.board_power_w.value'",
 		 "finite"},
-		{"    clock_mhz: 250              # [TELLME2]", "    clock_mhz: 400              # [TELLME2]", "400",
-		 "'designs.tellme.clock_mhz'", "[1, 300]"},
-		{"  clock_mhz: [200, 250]", "  clock_mhz: [200, 250, 0]", "0]", "'design_space.clock_mhz[2]'", "[1, 300]"},
 		{"  tlmm_tables: [16, 20, 24, 28, 32]", "  tlmm_tables: []", "[]", "'design_space.tlmm_tables'",
 		 "must list at least one value"},
 		{"  tlmm_lanes: [4, 6, 8, 10, 12]", "  tlmm_lanes: [4, 6, 8, 6, 12]", "6, 12", "'design_space.tlmm_lanes'",
 		 "repeats the value 6"},
 		{"  modes: [dpr, static]", "  modes: []", "[]", "'design_space.modes'", "at least one"},
 		{"  modes: [dpr, static]", "  modes: [dpr, dpr]", "dpr]", "'design_space.modes'", "repeats 'dpr'"},
-		{"    weight_burst_beats: 16", "    weight_burst_beats: 32", "32", "'architecture.static_region.weight_burst_beats'",
-		 "[1, 16]"},
-		{"{name: rp_l, clb_tiles: 84,", "{name: rp_l, clb_tiles: 300,", "300", "'architecture.pblocks[2].clb_tiles'",
-		 "[1, 244]"},
 		{"  gen_tokens: 128", "  gen_tokens: 0", "0", "'workload.gen_tokens'", "[1, 2048]"},
 	};
 	RUN(cases);
+	/* fitted coefficients and board figures: set through their paths */
+	static const path_case values[] = {
+		{"device.clock_max_mhz", "-5", "-5", "'device.clock_max_mhz'", "must be an integer in [1, 2000]"},
+		{"calibration.eta_tlmm.value", ".nan", ".nan", "'calibration.eta_tlmm.value'",
+		 "must be a finite number, got '.nan'"},
+		{"calibration.eta_tlmm.value", ".inf", ".inf", "'calibration.eta_tlmm.value'", "must be a finite number"},
+		{"calibration.eta_tlmm.value", "-.Inf", "-.Inf", "'calibration.eta_tlmm.value'", "must be a finite number"},
+		{"calibration.eta_tlmm.value", "1e999", "1e999", "'calibration.eta_tlmm.value'", "must be a finite number"},
+		{"calibration.eta_tlmm.value", "1e-999", "1e-999", "'calibration.eta_tlmm.value'", "too small"},
+		{"calibration.eta_tlmm.value", "\"0.7\"", "\"0.7\"", "'calibration.eta_tlmm.value'",
+		 "got the string \"0.7\""},
+		{"calibration.eta_attn.value", "1.5", "1.5", "'calibration.eta_attn.value'",
+		 "must be a number in (0, 1], got '1.5'"},
+		{"calibration.eta_attn.value", "0", "0", "'calibration.eta_attn.value'", "must be a number in (0, 1]"},
+		{"calibration.pcap_rate_mb_s.value", "-1", "-1", "'calibration.pcap_rate_mb_s.value'",
+		 "must be a number in (0,"},
+		{"device.ddr.peak_gb_s", "0", "0", "'device.ddr.peak_gb_s'", "(0,"},
+		{"device.ddr.controller_ports[1].peak_gb_s", "1e9", "1e9", "'device.ddr.controller_ports[1].peak_gb_s'",
+		 "must be a number in (0, 10000]"},
+		{"device.hp_ports[1].width_bits", "96", "96", "'device.hp_ports[1].width_bits'", "power of two"},
+	};
+	RUN_PATHS(values);
+	/* limits that come from the board: one past each, read from the config */
+	cfg_t D;
+	tu_load_default(&D);
+	char clk_v[32], clk_w[32], burst_v[32], burst_w[32], clb_v[32], clb_w[32];
+	snprintf(clk_v, sizeof clk_v, "%d", D.dev.clock_max_mhz + 1);
+	snprintf(clk_w, sizeof clk_w, "[1, %d]", D.dev.clock_max_mhz);
+	snprintf(burst_v, sizeof burst_v, "%d", D.dev.axi_max_burst_beats + 1);
+	snprintf(burst_w, sizeof burst_w, "[1, %d]", D.dev.axi_max_burst_beats);
+	snprintf(clb_v, sizeof clb_v, "%d", D.dev.fabric.tiles_clb + 1);
+	snprintf(clb_w, sizeof clb_w, "[1, %d]", D.dev.fabric.tiles_clb);
+	const path_case board[] = {
+		{"designs.tellme.clock_mhz", clk_v, clk_v, "'designs.tellme.clock_mhz'", clk_w},
+		{"architecture.static_region.weight_burst_beats", burst_v, burst_v,
+		 "'architecture.static_region.weight_burst_beats'", burst_w},
+		{"architecture.pblocks[2].clb_tiles", clb_v, clb_v, "'architecture.pblocks[2].clb_tiles'", clb_w},
+	};
+	RUN_PATHS(board);
+	const edit_case lists[] = {
+		{"  clock_mhz: [200, 250]", "  clock_mhz: [200, 250, 0]", "0]", "'design_space.clock_mhz[2]'", clk_w},
+	};
+	RUN(lists);
+	cfg_release(&D);
 }
 END_TEST
 
@@ -664,7 +803,6 @@ START_TEST(cross_references)
 		{"ddr_port: S5}", "ddr_port: S6}", "S6", "'device.hp_ports[3].ddr_port' names 'S6'",
 		 "not in device.ddr.controller_ports"},
 		{"{name: HP3, width_bits", "{name: HP1, width_bits", "HP1", "HP port 'HP1' is defined twice", NULL},
-		{"{name: S5, peak_gb_s: 9.6}", "{name: S4, peak_gb_s: 9.6}", "S4", "controller port 'S4' is defined twice", NULL},
 		{"{name: rp_l, clb_tiles: 84,", "{name: rp_s, clb_tiles: 84,", "rp_s", "pblock 'rp_s' is defined twice", NULL},
 		{"    port_maps: {prefill: qkvo, decode: kv2x2}", "    port_maps: {prefill: qkvo, decode: kv3x3}", "kv3x3",
 		 "'designs.pdswap.port_maps.decode' names 'kv3x3'", "not a defined port map (defined: qkvo, kv2x2)"},
@@ -686,6 +824,10 @@ START_TEST(cross_references)
 		 "best:", "'designs.best' is reserved", NULL},
 	};
 	RUN(cases);
+	static const path_case names[] = {
+		{"device.ddr.controller_ports[2].name", "S4", "S4", "controller port 'S4' is defined twice", NULL},
+	};
+	RUN_PATHS(names);
 }
 END_TEST
 
@@ -709,22 +851,31 @@ START_TEST(cross_field_rules)
 		{"    - {prompt: 768, s: 11.10,", "    - {prompt: 4000, s: 11.10,", "4000", "'measurements.ttft[2].prompt'",
 		 "[1, 2048]"},
 		/* attention lanes beyond the head dimension */
-		{"    decode: {lanes: 32, burst_beats: 16, outstanding: 16}",
-		 "    decode: {lanes: 128, burst_beats: 16, outstanding: 16}", "128", "'designs.pdswap.decode.lanes'",
-		 "[1, 96]"},
 		{"  decode_lanes: [8, 16, 32, 48]", "  decode_lanes: [8, 16, 32, 128]", "128", "'design_space.decode_lanes[3]'",
 		 "[1, 96]"},
 		{"  prefill_lanes: [2, 4, 8]", "  prefill_lanes: [2, 4, 97]", "97", "'design_space.prefill_lanes[2]'", "[1, 96]"},
 		/* PCAP points need distinct sizes to give a rate */
 		{"      - {bytes: 1572864, ms: 2.270}", "      - {bytes: 524288, ms: 2.270}", "524288",
 		 "'measurements.pcap.points[2].bytes' repeats the size of point 0", NULL},
-		{"    prefill: {pe: 16, lanes: 4, block: 4, burst_beats: 16,", "    prefill: {pe: 16, lanes: 4, block: 4, burst_beats: 17,",
-		 "17", "'designs.pdswap.prefill.burst_beats'", "[1, 16]"},
-		{"    - {name: rp_m, clb_tiles: 70, dsp_tiles: 12, bram_tiles: 8, uram_sites: 12}",
-		 "    - {name: rp_m, clb_tiles: 70, dsp_tiles: 12, bram_tiles: 8, uram_sites: 65}", "65",
-		 "'architecture.pblocks[1].uram_sites'", "[0, 64]"},
 	};
 	RUN(cases);
+	/* limits from the board and the model, one past each, read from the config */
+	cfg_t D;
+	tu_load_default(&D);
+	char lanes_v[32], lanes_w[32], burst_v[32], burst_w[32], uram_v[32], uram_w[32];
+	snprintf(lanes_v, sizeof lanes_v, "%d", D.model.head_dim + 1);
+	snprintf(lanes_w, sizeof lanes_w, "[1, %d]", D.model.head_dim);
+	snprintf(burst_v, sizeof burst_v, "%d", D.dev.axi_max_burst_beats + 1);
+	snprintf(burst_w, sizeof burst_w, "[1, %d]", D.dev.axi_max_burst_beats);
+	snprintf(uram_v, sizeof uram_v, "%d", (int)D.dev.resources.v[RES_URAM] + 1);
+	snprintf(uram_w, sizeof uram_w, "[0, %d]", (int)D.dev.resources.v[RES_URAM]);
+	const path_case bounds[] = {
+		{"designs.pdswap.decode.lanes", lanes_v, lanes_v, "'designs.pdswap.decode.lanes'", lanes_w},
+		{"designs.pdswap.prefill.burst_beats", burst_v, burst_v, "'designs.pdswap.prefill.burst_beats'", burst_w},
+		{"architecture.pblocks[1].uram_sites", uram_v, uram_v, "'architecture.pblocks[1].uram_sites'", uram_w},
+	};
+	RUN_PATHS(bounds);
+	cfg_release(&D);
 }
 END_TEST
 
@@ -762,6 +913,7 @@ Suite *cfg_suite(void)
 	tcase_add_test(t, alias_ok);
 	tcase_add_test(t, utf8_bom_crlf_loads);
 	tcase_add_test(t, write_back_after_utf8);
+	tcase_add_test(t, calibration_slots_by_name);
 	tcase_add_test(t, documents);
 	tcase_add_test(t, bytes);
 	tcase_add_test(t, random_junk);

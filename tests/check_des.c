@@ -233,7 +233,9 @@ START_TEST(one_port_at_peak_moves_n_bytes_in_time)
 	mem_init(&x, &d);
 	const double n = 3e6;
 	double peak = port_peak(&d, 0);
-	ck_assert_double_eq_tol(peak, 16 * 250e6 * C.cal.eta_port.value, 1e-3);
+	/* below the port's clock limit the design's clock drives it: width x clock x eta */
+	ck_assert_int_le(d.clock_mhz, C.dev.hp[0].max_clock_mhz);
+	ck_assert_double_eq_tol(peak, C.dev.hp[0].width_bits / 8.0 * d.clock_mhz * 1e6 * C.cal.eta_port.value, 1e-3);
 	ddr_start(&x.m, 0, DDR_RD, DES_M_DEC, DES_S_K, n, rec_fn, &x.r, 7);
 	evq_run(&x.q);
 	ck_assert_int_eq(x.r.n, 1);
@@ -304,7 +306,7 @@ START_TEST(one_master_shares_its_outstanding_limit)
 	d.dec_burst = 4;
 	d.pre_outstanding = 1;
 	d.pre_burst = 4;
-	double lim = 4 * 16 / (C.cal.ddr_latency_ns.value * 1e-9), n = 5e5;
+	double lim = 4 * (C.dev.hp[1].width_bits / 8.0) / (C.cal.ddr_latency_ns.value * 1e-9), n = 5e5;
 	ck_assert(2 * lim < port_peak(&d, 1));
 	/* two flows of one master: they share its bursts in flight */
 	struct mem x;
@@ -326,12 +328,14 @@ END_TEST
 
 START_TEST(hp1_hp2_capped_by_their_controller_port)
 {
-	/* fast ports: 128 bit x 333 MHz at eta 1 = 5.3 GB/s each, two on S4 (9.6) */
+	/* fast ports: each at its own clock limit and eta 1, so that two on one
+	 * controller port (HP1 and HP2 share S4 on the KV260) exceed its peak and
+	 * one alone does not (asserted below) */
 	C.cal.eta_port.value = 1.0;
 	design_t d = named("pdswap");
-	d.clock_mhz = 333;
 	int h1 = cfg_find_hp(&C, "HP1"), h2 = cfg_find_hp(&C, "HP2"), h3 = cfg_find_hp(&C, "HP3");
 	ck_assert(h1 >= 0 && h2 >= 0 && h3 >= 0);
+	d.clock_mhz = C.dev.hp[h1].max_clock_mhz;
 	ck_assert_int_eq(C.dev.hp[h1].ctrl, C.dev.hp[h2].ctrl);
 	ck_assert_int_ne(C.dev.hp[h1].ctrl, C.dev.hp[h3].ctrl);
 	double ctrl = C.dev.ddr.ctrl[C.dev.hp[h1].ctrl].peak_gb_s * 1e9, port = port_peak(&d, h1), n = 2e6;
@@ -358,7 +362,7 @@ START_TEST(all_ports_capped_by_ddr)
 {
 	C.cal.eta_port.value = 1.0;
 	design_t d = named("pdswap");
-	d.clock_mhz = 333;
+	d.clock_mhz = C.dev.hp[0].max_clock_mhz;
 	double ddrc = C.dev.ddr.peak_gb_s * 1e9 * C.cal.ddr_efficiency.value, n = 1e6;
 	ck_assert(C.dev.n_hp * port_peak(&d, 0) > ddrc);
 	struct mem x;

@@ -174,19 +174,33 @@ END_TEST
 
 START_TEST(chunks_match_points_loose_constraints)
 {
-	/* engines a hundred times cheaper and no TTFT budget: nothing is pruned */
-	static const char *const ed[] = {
-		"rp_routability_margin: 0.85", "rp_routability_margin: 1.0",
-		"t_pre_max_s: 12.0", "t_pre_max_s: 1e6",
-		"tlmm_per_unit:   {lut: 191.312, ff: 226.571, bram36: 0.0245536, uram: 0, dsp: 1.42857,",
-		"tlmm_per_unit:   {lut: 1.91312, ff: 2.26571, bram36: 0.000245536, uram: 0, dsp: 0.0142857,",
-		"pre_per_mac:     {lut: 444.245, ff: 750.805, bram36: 1.46875, uram: 0.125, dsp: 4.46094,",
-		"pre_per_mac:     {lut: 4.44245, ff: 7.50805, bram36: 0.0146875, uram: 0.00125, dsp: 0.0446094,",
-		"dec_per_mac:     {lut: 826.552, ff: 1038.58, bram36: 0.5, uram: 0.25, dsp: 8.14062,",
-		"dec_per_mac:     {lut: 8.26552, ff: 10.3858, bram36: 0.005, uram: 0.0025, dsp: 0.0814062,",
+	/* engines a hundred times cheaper and no TTFT budget: nothing is pruned.
+	 * The per-unit costs are whatever the config holds (calibration may
+	 * rewrite them), divided by 100 and set through their paths. */
+	cfg_t d;
+	tu_load_default(&d);
+	static const char *const coefs[] = {"tlmm_per_unit", "pre_per_mac", "dec_per_mac"};
+	const rcoef_t *held[] = {&d.cal.tlmm_per_unit, &d.cal.pre_per_mac, &d.cal.dec_per_mac};
+	char paths[3 * RES_N][64], vals[3 * RES_N][32];
+	const char *ed[2 * (2 + 3 * RES_N)] = {
+		"constraints.rp_routability_margin", "1.0",
+		"constraints.t_pre_max_s", "1e6",
 	};
+	int n = 2;
+	for (int k = 0; k < 3; k++)
+		for (int t = 0; t < RES_N; t++, n++) {
+			int i = k * RES_N + t;
+			snprintf(paths[i], sizeof paths[i], "calibration.%s.%s", coefs[k], res_names[t]);
+			snprintf(vals[i], sizeof vals[i], "%.9g", held[k]->r.v[t] / 100);
+			ed[2 * n] = paths[i];
+			ed[2 * n + 1] = vals[i];
+		}
 	cfg_t c;
-	tu_load_edited(&c, "loose.yaml", ed, 5);
+	tu_load_set(&c, "loose.yaml", ed, n);
+	for (int t = 0; t < RES_N; t++)
+		ck_assert_double_eq_tol(c.cal.pre_per_mac.r.v[t], d.cal.pre_per_mac.r.v[t] / 100,
+					1e-8 * d.cal.pre_per_mac.r.v[t]);
+	cfg_release(&d);
 	int64_t feas, pruned;
 	check_chunks(&c, 3, &feas, &pruned);
 	ck_assert_int_eq(pruned, 0);

@@ -383,7 +383,7 @@ bad_config() {
 # position of the Nth (default first) line holding a fixed string: "LINE COL"
 pos() { awk -v s="$2" -v n="${3:-1}" 'i = index($0, s) { if (++k == n) { print NR, i; exit } }' "$1"; }
 
-sed 's/^  clock_max_mhz: 300/  clock_max_mhz: 0/' configs/kv260.yaml >"$T/zero_clock.yaml"
+sed 's/^  clock_max_mhz: [0-9][0-9]*/  clock_max_mhz: 0/' configs/kv260.yaml >"$T/zero_clock.yaml"
 set -- $(pos "$T/zero_clock.yaml" "clock_max_mhz: 0"); bad_config zero_clock.yaml "$1" $(($2 + 15)) "'device.clock_max_mhz' must be an integer in"
 sed 's/^  eta_attn: /  eta_atn: /' configs/kv260.yaml >"$T/unknown.yaml"
 set -- $(pos "$T/unknown.yaml" "eta_atn:"); bad_config unknown.yaml "$1" "$2" "unknown key 'eta_atn' in 'calibration'"

@@ -1,6 +1,7 @@
 /*
  * testutil.h - helpers for the Check suites: load the default config once
- * per test, load a YAML snippet with one edit applied, temporary paths.
+ * per test, load a config with values set by their dotted path (or, for
+ * edits of structure, with text replaced), temporary paths.
  */
 #ifndef PDS_TESTUTIL_H
 #define PDS_TESTUTIL_H
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/ytree.h"
 #include "models/cfg.h"
 
 #define KV260 "configs/kv260.yaml"
@@ -95,6 +97,111 @@ static inline void tu_load_edited(cfg_t *c, const char *name, const char *const 
 	int rc = config_load_buffer(c, name, b, strlen(b), err, sizeof err);
 	free(b);
 	ck_assert_msg(rc == 0, "loading edited %s: %s", KV260, err);
+}
+
+/*
+ * Config values by their dotted path.  A path names one node of the YAML
+ * tree: mapping keys joined by '.', a sequence item as [i]
+ * ("calibration.eta_attn.value", "designs.pdswap.decode.lanes",
+ * "device.hp_ports[1].name").  The node's byte span comes from the parsed
+ * tree (config/ytree.h), so an edit replaces exactly the bytes of that
+ * node, whatever number it holds: a test that sets a fitted coefficient
+ * keeps working when calibration writes a new value.
+ */
+typedef struct {
+	size_t start, end; /* byte offsets of the node in the text */
+	int line, col;     /* 1-based, as the parser counts them */
+	size_t n;          /* items of a sequence, pairs of a mapping */
+} tu_span;
+
+/* Where the node at `path` sits in `text` (NUL-terminated); the test fails if it is absent. */
+static inline tu_span tu_find(const char *text, const char *path)
+{
+	ytree_doc *doc;
+	char err[1024], key[128];
+	const ytree_node *n = ytree_parse("path.yaml", text, strlen(text), &doc, err, sizeof err);
+	ck_assert_msg(n != NULL, "'%s': the text does not parse: %s", path, err);
+	for (const char *p = path; *p;) {
+		if (*p == '[') {
+			char *e;
+			long i = strtol(p + 1, &e, 10);
+			ck_assert_msg(*e == ']' && n->kind == YTREE_SEQ && i >= 0 && (size_t)i < n->n,
+				      "'%s': no item %.*s", path, (int)(e - p + 1), p);
+			n = n->items[i];
+			p = e + 1;
+			continue;
+		}
+		if (*p == '.')
+			p++;
+		size_t k = strcspn(p, ".[");
+		ck_assert_msg(k > 0 && k < sizeof key, "'%s': bad path", path);
+		memcpy(key, p, k);
+		key[k] = '\0';
+		const ytree_node *v = ytree_get(n, key);
+		ck_assert_msg(v != NULL, "'%s': no key '%s'", path, key);
+		n = v;
+		p += k;
+	}
+	tu_span s = {n->start, n->end, n->line, n->col, n->n};
+	ytree_free(doc);
+	return s;
+}
+
+/* A copy of the node's text at `path` (malloc'd). */
+static inline char *tu_get(const char *text, const char *path)
+{
+	tu_span s = tu_find(text, path);
+	char *o = malloc(s.end - s.start + 1);
+	ck_assert(o != NULL);
+	memcpy(o, text + s.start, s.end - s.start);
+	o[s.end - s.start] = '\0';
+	return o;
+}
+
+/* `text` with bytes [start, end) replaced by `repl` (malloc'd). */
+static inline char *tu_splice(const char *text, size_t start, size_t end, const char *repl)
+{
+	size_t n = strlen(text), rl = strlen(repl);
+	ck_assert(start <= end && end <= n);
+	char *o = malloc(n - (end - start) + rl + 1);
+	ck_assert(o != NULL);
+	memcpy(o, text, start);
+	memcpy(o + start, repl, rl);
+	memcpy(o + start + rl, text + end, n - end + 1);
+	return o;
+}
+
+/* `text` with the node at `path` replaced by `value` (malloc'd); *at, if
+ * given, is the byte where `value` starts in the result. */
+static inline char *tu_set(const char *text, const char *path, const char *value, size_t *at)
+{
+	tu_span s = tu_find(text, path);
+	if (at)
+		*at = s.start;
+	return tu_splice(text, s.start, s.end, value);
+}
+
+/* The file `file` with pairs[2i] (a path) set to pairs[2i+1], in turn (malloc'd). */
+static inline char *tu_set_paths(const char *file, const char *const *pairs, int n_pairs)
+{
+	char *b = tu_read(file, NULL);
+	for (int i = 0; i < n_pairs; i++) {
+		char *o = tu_set(b, pairs[2 * i], pairs[2 * i + 1], NULL);
+		free(b);
+		b = o;
+	}
+	return b;
+}
+
+/* configs/kv260.yaml with those values set, loaded into *c under `name`
+ * (the test fails if it does not load). */
+static inline void tu_load_set(cfg_t *c, const char *name, const char *const *pairs, int n_pairs)
+{
+	char *b = tu_set_paths(KV260, pairs, n_pairs);
+	char err[1024];
+	int rc = config_load_buffer(c, name, b, strlen(b), err, sizeof err);
+	free(b);
+	ck_assert_msg(rc == 0, "loading %s with values set: %s", KV260, err);
 }
 
 /*
