@@ -398,6 +398,7 @@ typedef struct {
 	int64_t *pend;      /* chunk, points, feasible triples */
 	size_t n_pend, cap_pend;
 	int64_t points_done;
+	uint8_t *done;      /* chunks finished (of a resumed run, then of this one) */
 	char *err;
 	size_t errlen;
 } run_ctx;
@@ -737,6 +738,266 @@ bad:
 	return -1;
 }
 
+/* The space a sweep takes: 0, or -1 with err set. */
+static int check_space(const cfg_t *c, const space_t *sp, char *err, size_t errlen)
+{
+	if (sp->n_points > 0 && sp->n_points <= SWEEP_MAX_POINTS && sp->n_chunks <= SWEEP_MAX_CHUNKS)
+		return 0;
+	snprintf(err, errlen,
+		 "%s: design_space has %lld points in %lld chunks; a sweep takes 1 to %lld points in at most %lld chunks",
+		 c->path, (long long)sp->n_points, (long long)sp->n_chunks, (long long)SWEEP_MAX_POINTS,
+		 (long long)SWEEP_MAX_CHUNKS);
+	return -1;
+}
+
+/* Resume the unfinished run of this config (its finished chunks and its
+ * front reloaded), or start one. */
+static int open_run(run_ctx *x, sweep_result *r)
+{
+	store *s = x->s;
+	char objectives[2048];
+	objectives_text(x->f, objectives, sizeof objectives);
+	if (store_find_sweep(s, x->c, x->o->all_points, x->sp->n_points, x->sp->n_chunks, objectives, &x->run_id,
+			     &r->stale_run, r->stale_fingerprint))
+		return fail_store(x);
+	if (!x->run_id)
+		return new_run(x, objectives);
+	reload_arg ra = {x, 0};
+	int64_t npt, nfe;
+	if (store_each_chunk(s, x->run_id, mark_done, x->done) ||
+	    store_chunk_totals(s, x->run_id, &r->chunks_before, &npt, &nfe) || store_each_pareto(s, x->run_id, reload, &ra))
+		return fail_store(x);
+	if (ra.bad) {
+		snprintf(x->err, x->errlen, "%s: run %lld holds %d front points this model finds infeasible; refusing to resume it",
+			 store_errmsg(s), (long long)x->run_id, ra.bad);
+		return -1;
+	}
+	/* what reloading evicted (nothing, for a consistent run) goes at the next checkpoint */
+	x->points_done = npt;
+	r->resumed = true;
+	if (store_begin(s) || store_set_status(s, x->run_id, "running") || store_commit(s)) {
+		fail_store(x);
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Catch SIGINT and SIGTERM for the run (see on_signal), the old actions into old[2]. */
+static void signals_on(const run_ctx *x, struct sigaction old[2])
+{
+	int n = snprintf(second_msg, sizeof second_msg,
+			 "pdswap-dse: second signal: stopping at once; run %lld in %s keeps what was committed;"
+			 " to resume it, run %s%s\n",
+			 (long long)x->run_id, store_path(x->s), x->o->resume_cmd ? "" : "the same command again",
+			 x->o->resume_cmd ? x->o->resume_cmd : "");
+	second_len = n < 0 ? 0 : (size_t)n < sizeof second_msg ? (size_t)n : sizeof second_msg - 1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
+	atomic_store(&n_signals, 0);
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
+/* Groups of chunks a worker takes at once: about 64 per thread over the
+ * space, at most ~64k points each. */
+static int64_t group_size(const space_t *sp, int threads)
+{
+	int64_t cmax = 1;
+	for (int m = 0; m < sp->n_modes; m++)
+		if (sp->m[m].chunk_points > cmax)
+			cmax = sp->m[m].chunk_points;
+	int64_t group = sp->n_chunks / (64 * (int64_t)threads);
+	if (group > 65536 / cmax)
+		group = 65536 / cmax;
+	return group < 1 ? 1 : group;
+}
+
+/* Wait (at most 0.1 s, drawing the progress) for the workers' results;
+ * take them all.  *finished: every worker has ended. */
+static result *take_results(shared *sh, const run_ctx *x, double t0, int64_t done0, bool *finished)
+{
+	pthread_mutex_lock(&sh->mu);
+	while (!sh->head && sh->running > 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&sh->not_empty, &sh->mu, &ts);
+		if (x->o->progress) {
+			pthread_mutex_unlock(&sh->mu);
+			progress_draw("points", x->points_done, x->sp->n_points, t0, done0, false);
+			pthread_mutex_lock(&sh->mu);
+		}
+	}
+	result *list = sh->head;
+	sh->head = sh->tail = NULL;
+	sh->queued = 0;
+	*finished = sh->running == 0;
+	pthread_cond_broadcast(&sh->not_full);
+	pthread_mutex_unlock(&sh->mu);
+	return list;
+}
+
+/* Merge a list of results (and with all_points, store each at once); the
+ * list is freed.  Returns 0 or -1 (err set). */
+static int merge_list(run_ctx *x, result *list)
+{
+	int rc = 0;
+	while (list) {
+		result *nx = list->next;
+		if (rc == 0 && merge(x, list))
+			rc = -1;
+		/* with every point stored, a chunk's rows make one transaction */
+		if (rc == 0 && x->o->all_points && checkpoint(x))
+			rc = -1;
+		result_free(list);
+		list = nx;
+	}
+	return rc;
+}
+
+/* Stop and join the workers, free what they left. */
+static void stop_workers(shared *sh, pool *workers)
+{
+	pthread_mutex_lock(&sh->mu);
+	sh->abort = true;
+	pthread_cond_broadcast(&sh->not_full);
+	pthread_mutex_unlock(&sh->mu);
+	pool_join(workers); /* nothing to join when none started */
+	while (sh->head) {
+		result *nx = sh->head->next;
+		result_free(sh->head);
+		sh->head = nx;
+	}
+	pthread_mutex_destroy(&sh->mu);
+	pthread_cond_destroy(&sh->not_empty);
+	pthread_cond_destroy(&sh->not_full);
+}
+
+/* Evaluate the chunks left with the worker threads, merging and
+ * checkpointing as results come.  Returns 0 (all done, or a signal
+ * stopped the workers) or -1 (err set). */
+static int evaluate(run_ctx *x)
+{
+	const sweep_opts *o = x->o;
+	shared sh = {.sp = x->sp, .f = x->f, .n_obj = factor_get_layout(x->f)->n_obj, .done = x->done,
+		     .group = group_size(x->sp, o->threads), .max_queued = 4 * o->threads, .running = o->threads};
+	atomic_init(&sh.next, 0);
+	pthread_mutex_init(&sh.mu, NULL);
+	pthread_cond_init(&sh.not_empty, NULL);
+	pthread_cond_init(&sh.not_full, NULL);
+	pool workers;
+	int started = pool_start(&workers, o->threads, worker, &sh, x->err, x->errlen);
+	bool failed = started < 0;
+	if (!failed) {
+		pthread_mutex_lock(&sh.mu);
+		sh.running -= o->threads - started;
+		pthread_mutex_unlock(&sh.mu);
+	}
+	double t0 = common_now_s(), last_commit = t0;
+	int64_t done0 = x->points_done;
+	for (bool finished = false; !failed && !finished;) {
+		result *list = take_results(&sh, x, t0, done0, &finished);
+		failed = merge_list(x, list) != 0;
+		if (!failed && (finished || common_now_s() - last_commit >= CHECKPOINT_S)) {
+			failed = checkpoint(x) != 0;
+			last_commit = common_now_s();
+		}
+		if (o->progress)
+			progress_draw("points", x->points_done, x->sp->n_points, t0, done0, false);
+	}
+	stop_workers(&sh, &workers);
+	if (!failed && sh.oom) {
+		snprintf(x->err, x->errlen, "out of memory in a worker thread");
+		failed = true;
+	}
+	if (o->progress && x->points_done > done0)
+		progress_draw("points", x->points_done, x->sp->n_points, t0, done0, true);
+	return failed ? -1 : 0;
+}
+
+/*
+ * After the chunks: with every chunk done, the DES re-check of the fronts
+ * (items into *items); then 0 when the run may finish, 1 when a signal
+ * stopped it (the run marked 'interrupted', err says where), -1 on an
+ * error.
+ */
+static int after_chunks(run_ctx *x, sweep_result *r, recheck_item **items, size_t *n_items)
+{
+	store *s = x->s;
+	int64_t nck, npt, nfe;
+	if (store_chunk_totals(s, x->run_id, &nck, &npt, &nfe))
+		return fail_store(x);
+	r->n_points = npt;
+	r->n_feasible = nfe;
+	r->chunks_done = nck;
+	int dr = 1;
+	if (nck == x->sp->n_chunks) {
+		dr = des_phase(x, items, n_items);
+		r->des_total = (int64_t)*n_items;
+		for (size_t i = 0; i < *n_items; i++)
+			r->des_done += atomic_load(&(*items)[i].state) == 2;
+		if (dr <= 0)
+			return dr;
+	}
+	r->signal = (int)stop_signal;
+	/* interrupted: everything finished is committed */
+	if (store_begin(s) || store_set_status(s, x->run_id, "interrupted") || store_commit(s)) {
+		fail_store(x);
+		store_rollback(s);
+		return -1;
+	}
+	if (nck < x->sp->n_chunks)
+		snprintf(x->err, x->errlen, "interrupted by signal %d after %lld of %lld chunks", (int)stop_signal,
+			 (long long)nck, (long long)x->sp->n_chunks);
+	else
+		snprintf(x->err, x->errlen,
+			 "interrupted by signal %d while the DES re-checked the fronts (%lld of %lld points stored)",
+			 (int)stop_signal, (long long)r->des_done, (long long)r->des_total);
+	return 1;
+}
+
+/* A failure (disk full, a lock held too long, ...): the run keeps what was
+ * committed; say where it stopped and, when the database takes it at once,
+ * mark it stopped (it stays resumable either way). */
+static void mark_stopped(run_ctx *x, sweep_result *r)
+{
+	store *s = x->s;
+	int64_t ck, pt, fe;
+	if (r->chunks_done == 0 && store_chunk_totals(s, x->run_id, &ck, &pt, &fe) == 0)
+		r->chunks_done = ck;
+	double wait = store_lock_timeout(s);
+	store_set_lock_timeout(s, 0);
+	if (store_begin(s) == 0 && (store_set_status(s, x->run_id, "interrupted") || store_commit(s)))
+		store_rollback(s);
+	store_set_lock_timeout(s, wait);
+}
+
+/* Enumerate, evaluate, re-check and choose, in that order (sweep.h). */
+static int run_steps(run_ctx *x, sweep_result *r, recheck_item **items, size_t *n_items)
+{
+	if (open_run(x, r))
+		return -1;
+	r->run_id = x->run_id;
+	struct sigaction old[2];
+	signals_on(x, old);
+	int rc = evaluate(x);
+	if (rc == 0)
+		rc = after_chunks(x, r, items, n_items);
+	if (rc == 0)
+		rc = finish(x, r, *items, *n_items);
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+	return rc;
+}
+
 int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o, sweep_result *r, char *err,
 	      size_t errlen)
 {
@@ -745,242 +1006,28 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	r->chosen = r->best[0] = r->best[1] = -1;
 	space_t sp;
 	space_init(&sp, c);
-	if (sp.n_points <= 0 || sp.n_points > SWEEP_MAX_POINTS || sp.n_chunks > SWEEP_MAX_CHUNKS) {
-		snprintf(err, errlen, "%s: design_space has %lld points in %lld chunks; a sweep takes 1 to %lld points"
-			 " in at most %lld chunks",
-			 c->path, (long long)sp.n_points, (long long)sp.n_chunks, (long long)SWEEP_MAX_POINTS,
-			 (long long)SWEEP_MAX_CHUNKS);
+	if (check_space(c, &sp, err, errlen))
 		return -1;
-	}
 	r->n_chunks = sp.n_chunks;
 	int lock = lock_db(store_path(s), store_lock_timeout(s), err, errlen);
 	if (lock < 0)
 		return -1;
 	run_ctx x = {.c = c, .w = w, .s = s, .sp = &sp, .o = o, .err = err, .errlen = errlen};
-	int rc = -1;
-	struct sigaction sa, old_int, old_term;
-	bool sig_on = false;
 	recheck_item *items = NULL;
 	size_t n_items = 0;
-	uint8_t *done = calloc((size_t)(sp.n_chunks / 8 + 1), 1);
-	fac *f = factor_new(c, w, &sp);
-	x.f = f;
-	const factor_layout *L = f ? factor_get_layout(f) : NULL;
-	for (int m = 0; m < sp.n_modes && L; m++)
-		x.front[m] = pareto_new(L->n_obj);
-	if (!done || !f || !x.front[0] || (sp.n_modes > 1 && !x.front[1])) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
+	x.done = calloc((size_t)(sp.n_chunks / 8 + 1), 1);
+	x.f = factor_new(c, w, &sp);
+	for (int m = 0; m < sp.n_modes && x.f; m++)
+		x.front[m] = pareto_new(factor_get_layout(x.f)->n_obj);
 	recheck_lengths_init(&x.L, c);
-
-	/* resume the unfinished run of this config, or start one */
-	char objectives[2048];
-	objectives_text(f, objectives, sizeof objectives);
-	if (store_find_sweep(s, c, o->all_points, sp.n_points, sp.n_chunks, objectives, &x.run_id, &r->stale_run,
-			     r->stale_fingerprint)) {
-		fail_store(&x);
-		goto out;
-	}
-	if (x.run_id) {
-		reload_arg ra = {&x, 0};
-		int64_t npt, nfe;
-		if (store_each_chunk(s, x.run_id, mark_done, done) ||
-		    store_chunk_totals(s, x.run_id, &r->chunks_before, &npt, &nfe) ||
-		    store_each_pareto(s, x.run_id, reload, &ra)) {
-			fail_store(&x);
-			goto out;
-		}
-		if (ra.bad) {
-			snprintf(err, errlen, "%s: run %lld holds %d front points this model finds infeasible; "
-				 "refusing to resume it",
-				 store_errmsg(s), (long long)x.run_id, ra.bad);
-			goto out;
-		}
-		/* what reloading evicted (nothing, for a consistent run) goes at the next checkpoint */
-		x.points_done = npt;
-		r->resumed = true;
-		if (store_begin(s) || store_set_status(s, x.run_id, "running") || store_commit(s)) {
-			fail_store(&x);
-			store_rollback(s);
-			goto out;
-		}
-	} else if (new_run(&x, objectives)) {
-		goto out;
-	}
+	int rc = -1;
+	if (!x.done || !x.f || !x.front[0] || (sp.n_modes > 1 && !x.front[1]))
+		snprintf(err, errlen, "out of memory");
+	else
+		rc = run_steps(&x, r, &items, &n_items);
 	r->run_id = x.run_id;
-
-	/* evaluate the chunks left, merging as they come */
-	int n = snprintf(second_msg, sizeof second_msg,
-			 "pdswap-dse: second signal: stopping at once; run %lld in %s keeps what was committed;"
-			 " to resume it, run %s%s\n",
-			 (long long)x.run_id, store_path(s), o->resume_cmd ? "" : "the same command again",
-			 o->resume_cmd ? o->resume_cmd : "");
-	second_len = n < 0 ? 0 : (size_t)n < sizeof second_msg ? (size_t)n : sizeof second_msg - 1;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
-	atomic_store(&n_signals, 0);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sig_on = true;
-
-	/* groups: about 64 per thread over the space, at most ~64k points each */
-	int64_t cmax = 1;
-	for (int m = 0; m < sp.n_modes; m++)
-		if (sp.m[m].chunk_points > cmax)
-			cmax = sp.m[m].chunk_points;
-	int64_t group = sp.n_chunks / (64 * (int64_t)o->threads);
-	if (group > 65536 / cmax)
-		group = 65536 / cmax;
-	if (group < 1)
-		group = 1;
-	shared sh = {.sp = &sp, .f = f, .n_obj = L->n_obj, .done = done, .group = group,
-		     .max_queued = 4 * o->threads};
-	atomic_init(&sh.next, 0);
-	pthread_mutex_init(&sh.mu, NULL);
-	pthread_cond_init(&sh.not_empty, NULL);
-	pthread_cond_init(&sh.not_full, NULL);
-	pool workers;
-	sh.running = o->threads;
-	int started = pool_start(&workers, o->threads, worker, &sh, err, errlen);
-	bool failed = started < 0;
-	if (!failed) {
-		pthread_mutex_lock(&sh.mu);
-		sh.running -= o->threads - started;
-		pthread_mutex_unlock(&sh.mu);
-	}
-	double t0 = common_now_s(), last_commit = t0;
-	int64_t done0 = x.points_done;
-	while (!failed) {
-		pthread_mutex_lock(&sh.mu);
-		while (!sh.head && sh.running > 0) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 100 * 1000 * 1000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&sh.not_empty, &sh.mu, &ts);
-			if (o->progress) {
-				pthread_mutex_unlock(&sh.mu);
-				progress_draw("points", x.points_done, sp.n_points, t0, done0, false);
-				pthread_mutex_lock(&sh.mu);
-			}
-		}
-		result *list = sh.head;
-		sh.head = sh.tail = NULL;
-		sh.queued = 0;
-		bool finished = sh.running == 0;
-		pthread_cond_broadcast(&sh.not_full);
-		pthread_mutex_unlock(&sh.mu);
-		while (list && !failed) {
-			result *nx = list->next;
-			if (merge(&x, list))
-				failed = true;
-			result_free(list);
-			list = nx;
-			/* with every point stored, a chunk's rows make one transaction */
-			if (!failed && o->all_points && checkpoint(&x))
-				failed = true;
-		}
-		while (list) {
-			result *nx = list->next;
-			result_free(list);
-			list = nx;
-		}
-		if (!failed && (finished || common_now_s() - last_commit >= CHECKPOINT_S)) {
-			if (checkpoint(&x))
-				failed = true;
-			last_commit = common_now_s();
-		}
-		if (o->progress)
-			progress_draw("points", x.points_done, sp.n_points, t0, done0, false);
-		if (finished)
-			break;
-	}
-	/* stop and join the workers */
-	pthread_mutex_lock(&sh.mu);
-	sh.abort = true;
-	pthread_cond_broadcast(&sh.not_full);
-	pthread_mutex_unlock(&sh.mu);
-	pool_join(&workers); /* nothing to join when none started */
-	while (sh.head) {
-		result *nx = sh.head->next;
-		result_free(sh.head);
-		sh.head = nx;
-	}
-	if (!failed && sh.oom) {
-		snprintf(err, errlen, "out of memory in a worker thread");
-		failed = true;
-	}
-	pthread_mutex_destroy(&sh.mu);
-	pthread_cond_destroy(&sh.not_empty);
-	pthread_cond_destroy(&sh.not_full);
-	if (o->progress && x.points_done > done0)
-		progress_draw("points", x.points_done, sp.n_points, t0, done0, true);
-	if (failed)
-		goto out;
-
-	int64_t nck, npt, nfe;
-	if (store_chunk_totals(s, x.run_id, &nck, &npt, &nfe)) {
-		fail_store(&x);
-		goto out;
-	}
-	r->n_points = npt;
-	r->n_feasible = nfe;
-	r->chunks_done = nck;
-	int dr = 1;
-	if (nck == sp.n_chunks) {
-		dr = des_phase(&x, &items, &n_items);
-		r->des_total = (int64_t)n_items;
-		for (size_t i = 0; i < n_items; i++)
-			r->des_done += atomic_load(&items[i].state) == 2;
-		if (dr < 0)
-			goto out;
-	}
-	if (dr == 1) {
-		r->signal = (int)stop_signal;
-		/* interrupted: everything finished is committed */
-		if (store_begin(s) || store_set_status(s, x.run_id, "interrupted") || store_commit(s)) {
-			fail_store(&x);
-			store_rollback(s);
-			goto out;
-		}
-		if (nck < sp.n_chunks)
-			snprintf(err, errlen, "interrupted by signal %d after %lld of %lld chunks", (int)stop_signal,
-				 (long long)nck, (long long)sp.n_chunks);
-		else
-			snprintf(err, errlen, "interrupted by signal %d while the DES re-checked the fronts (%lld of %lld"
-				 " points stored)",
-				 (int)stop_signal, (long long)r->des_done, (long long)r->des_total);
-		rc = 1;
-		goto out;
-	}
-	if (finish(&x, r, items, n_items))
-		goto out;
-	rc = 0;
-out:
-	r->run_id = x.run_id;
-	if (rc < 0 && x.run_id && !store_damaged(s)) {
-		/* a failure (disk full, a lock held too long, ...): the run keeps
-		 * what was committed; say where it stopped and, when the database
-		 * takes it at once, mark it stopped (it stays resumable either way) */
-		int64_t ck, pt, fe;
-		if (r->chunks_done == 0 && store_chunk_totals(s, x.run_id, &ck, &pt, &fe) == 0)
-			r->chunks_done = ck;
-		double wait = store_lock_timeout(s);
-		store_set_lock_timeout(s, 0);
-		if (store_begin(s) == 0 && (store_set_status(s, x.run_id, "interrupted") || store_commit(s)))
-			store_rollback(s);
-		store_set_lock_timeout(s, wait);
-	}
-	if (sig_on) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-	}
+	if (rc < 0 && x.run_id && !store_damaged(s))
+		mark_stopped(&x, r);
 	if (items)
 		free(items[0].v);
 	free(items);
@@ -989,8 +1036,8 @@ out:
 		pareto_free(x.front[m]);
 	free(x.stored.slot);
 	free(x.pend);
-	factor_free(f);
-	free(done);
+	factor_free((fac *)x.f);
+	free(x.done);
 	close(lock);
 	return rc;
 }
