@@ -372,247 +372,259 @@ static int attach(ytree_doc *d, frame *p, ytree_node *node, char *err, size_t er
 	return 0;
 }
 
-ytree_node *ytree_parse(const char *name, const char *buf, size_t len, ytree_doc **docp, char *err,
-		  size_t errlen)
-{
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	const unsigned char *ub = (const unsigned char *)buf;
+/* The state of one parse: the document, the collections still open, where
+ * errors go.  Event handlers return 0, -1 (an error, message written) or
+ * -2 (out of memory). */
+typedef struct {
+	ytree_doc *d;
 	frame stack[YTREE_MAX_DEPTH + 1];
-	cursor k = {ub, len, 0, 0};
-	int depth = 0;
-	ytree_node *root = NULL;
-	int ndocs = 0;
-	bool done = false, failed = false;
+	int depth;
+	cursor k;
+	const char *name;
+	char *err;
+	size_t errlen;
+	ytree_node *root;
+	int ndocs;
+	int line, col; /* of the event being handled */
+} builder;
 
+/* libyaml's own failure, worded with its position. */
+static void parser_error(builder *B, const yaml_parser_t *parser, const char *buf, size_t len)
+{
+	const unsigned char *ub = (const unsigned char *)buf;
+	int line, col;
+	if (parser->error == YAML_READER_ERROR) {
+		offset_pos(buf, len, parser->problem_offset, &line, &col);
+		if (parser->problem_value >= 0 && parser->problem_offset < len)
+			fmt_err(B->err, B->errlen, B->name, line, col, "not valid YAML text: %s (byte 0x%02x at offset %zu)",
+				parser->problem ? parser->problem : "unreadable input", (unsigned)ub[parser->problem_offset],
+				parser->problem_offset);
+		else
+			fmt_err(B->err, B->errlen, B->name, line, col, "not valid YAML text: %s at offset %zu",
+				parser->problem ? parser->problem : "unreadable input", parser->problem_offset);
+	} else if (parser->error == YAML_MEMORY_ERROR) {
+		fmt_err(B->err, B->errlen, B->name, 1, 1, "out of memory while parsing");
+	} else {
+		line = (int)parser->problem_mark.line + 1;
+		col = (int)parser->problem_mark.column + 1;
+		fmt_err(B->err, B->errlen, B->name, line, col, "YAML syntax error: %s%s%s",
+			parser->problem ? parser->problem : "malformed input", parser->context ? " " : "",
+			parser->context ? parser->context : "");
+	}
+}
+
+static int node_limit(builder *B, const char *what)
+{
+	if (B->d->n_nodes < YTREE_MAX_NODES)
+		return 0;
+	fmt_err(B->err, B->errlen, B->name, B->line, B->col, "more than %d YAML nodes%s", YTREE_MAX_NODES, what);
+	return -1;
+}
+
+static int on_alias(builder *B, const yaml_event_t *ev, ytree_node **node)
+{
+	anchor *a = find_anchor(B->d, ev->data.alias.anchor);
+	if (node_limit(B, " (aliases count as nodes)"))
+		return -1;
+	if (!a) {
+		fmt_err(B->err, B->errlen, B->name, B->line, B->col, "alias '*%s' has no anchor", ev->data.alias.anchor);
+		return -1;
+	}
+	if (!a->complete) {
+		fmt_err(B->err, B->errlen, B->name, B->line, B->col, "alias '*%s' refers to a node that contains it",
+			a->name);
+		return -1;
+	}
+	if (B->depth > 0 && B->stack[B->depth - 1].node->kind == YTREE_MAP && !B->stack[B->depth - 1].pending_key) {
+		fmt_err(B->err, B->errlen, B->name, B->line, B->col,
+			"alias '*%s' used as a mapping key; keys must be plain text", ev->data.alias.anchor);
+		return -1;
+	}
+	*node = a->node;
+	B->d->n_nodes++;
+	return 0;
+}
+
+static int on_scalar(builder *B, const yaml_event_t *ev, ytree_node **node, const unsigned char **anchor_name)
+{
+	bool quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE, null_tag = false;
+	char tb[80];
+	if (!tag_ok(ev->data.scalar.tag, YTREE_SCALAR, &quoted, &null_tag)) {
+		fmt_err(B->err, B->errlen, B->name, B->line, B->col, "unsupported tag '%s' on a scalar",
+			tag_shown(ev->data.scalar.tag, tb, sizeof tb));
+		return -1;
+	}
+	if (node_limit(B, ""))
+		return -1;
+	ytree_node *n = new_node(B->d, YTREE_SCALAR, ev, &B->k);
+	if (!n || !(n->str = arena_alloc(B->d, ev->data.scalar.length + 1)))
+		return -2;
+	memcpy(n->str, ev->data.scalar.value, ev->data.scalar.length);
+	n->str[ev->data.scalar.length] = '\0';
+	n->len = ev->data.scalar.length;
+	n->quoted = quoted;
+	n->null_tag = null_tag;
+	*anchor_name = ev->data.scalar.anchor;
+	*node = n;
+	return 0;
+}
+
+static int on_open(builder *B, const yaml_event_t *ev, ytree_node **node, const unsigned char **anchor_name)
+{
+	bool q = false, nt = false;
+	char tb[80];
+	ytree_kind kind = ev->type == YAML_SEQUENCE_START_EVENT ? YTREE_SEQ : YTREE_MAP;
+	const unsigned char *tag = kind == YTREE_SEQ ? ev->data.sequence_start.tag : ev->data.mapping_start.tag;
+	if (!tag_ok(tag, kind, &q, &nt)) {
+		fmt_err(B->err, B->errlen, B->name, B->line, B->col, "unsupported tag '%s' on a %s",
+			tag_shown(tag, tb, sizeof tb), kind == YTREE_SEQ ? "sequence" : "mapping");
+		return -1;
+	}
+	if (B->depth >= YTREE_MAX_DEPTH) {
+		fmt_err(B->err, B->errlen, B->name, B->line, B->col, "nested deeper than %d levels", YTREE_MAX_DEPTH);
+		return -1;
+	}
+	if (node_limit(B, ""))
+		return -1;
+	if (!(*node = new_node(B->d, kind, ev, &B->k)))
+		return -2;
+	*anchor_name = kind == YTREE_SEQ ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
+	return 0;
+}
+
+static int on_close(builder *B, const yaml_event_t *ev, ytree_node **node)
+{
+	frame *f = &B->stack[B->depth - 1];
+	f->node->end = cursor_byte(&B->k, ev->end_mark.index);
+	if (f->node->kind == YTREE_MAP) {
+		ytree_node *dup = find_duplicate(B->d, f->node);
+		if (dup) {
+			char b[64];
+			size_t j = 0;
+			for (size_t i = 0; i < dup->len && j + 1 < sizeof b; i++)
+				b[j++] = ((unsigned char)dup->str[i] >= 32 && (unsigned char)dup->str[i] < 127) ? dup->str[i]
+														 : '?';
+			b[j] = '\0';
+			fmt_err(B->err, B->errlen, B->name, dup->line, dup->col, "duplicate key '%s'", b);
+			return -1;
+		}
+	}
+	if (f->anchor_idx >= 0)
+		B->d->anchors[f->anchor_idx].complete = true;
+	*node = f->node;
+	B->depth--;
+	return 0;
+}
+
+/* A node the event made: anchored, and either opened (attached when it
+ * closes) or attached to its parent now. */
+static int place(builder *B, ytree_node *node, const unsigned char *anchor_name, bool opens)
+{
+	int aidx = -1;
+	if (anchor_name) {
+		aidx = add_anchor(B->d, anchor_name, node);
+		if (aidx < 0)
+			return -2;
+		if (!opens)
+			B->d->anchors[aidx].complete = true;
+	}
+	if (opens) {
+		frame *f = &B->stack[B->depth++];
+		f->node = node;
+		f->pending_key = NULL;
+		f->cap = 0;
+		f->anchor_idx = aidx;
+		return 0;
+	}
+	if (B->depth == 0) {
+		B->root = node;
+		return 0;
+	}
+	return attach(B->d, &B->stack[B->depth - 1], node, B->err, B->errlen, B->name);
+}
+
+/* One event: 0, 1 at the end of the stream, -1 an error, -2 out of memory. */
+static int on_event(builder *B, const yaml_event_t *ev)
+{
+	B->line = (int)ev->start_mark.line + 1;
+	B->col = (int)ev->start_mark.column + 1;
+	ytree_node *node = NULL;
+	const unsigned char *anchor_name = NULL;
+	int rc = 0;
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT:
+		return 1;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++B->ndocs > 1) {
+			fmt_err(B->err, B->errlen, B->name, B->line, B->col,
+				"more than one YAML document; a config is a single mapping");
+			return -1;
+		}
+		return 0;
+	case YAML_ALIAS_EVENT:
+		rc = on_alias(B, ev, &node);
+		break;
+	case YAML_SCALAR_EVENT:
+		rc = on_scalar(B, ev, &node, &anchor_name);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		rc = on_open(B, ev, &node, &anchor_name);
+		if (rc == 0)
+			return place(B, node, anchor_name, true);
+		return rc;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		rc = on_close(B, ev, &node);
+		break;
+	default: /* stream start, document end, no event */
+		return 0;
+	}
+	return rc ? rc : place(B, node, anchor_name, false);
+}
+
+ytree_node *ytree_parse(const char *name, const char *buf, size_t len, ytree_doc **docp, char *err,
+			size_t errlen)
+{
+	const unsigned char *ub = (const unsigned char *)buf;
 	*docp = NULL;
 	if (len >= 2 && ((ub[0] == 0xFE && ub[1] == 0xFF) || (ub[0] == 0xFF && ub[1] == 0xFE))) {
-		fmt_err(err, errlen, name, 1, 1,
-			"the file starts with a UTF-16 byte-order mark; a config must be UTF-8 text");
+		fmt_err(err, errlen, name, 1, 1, "the file starts with a UTF-16 byte-order mark; a config must be UTF-8 text");
 		return NULL;
 	}
+	builder *B = calloc(1, sizeof *B);
 	ytree_doc *d = calloc(1, sizeof *d);
-	if (!d) {
-		snprintf(err, errlen, "%s:1:1: out of memory", name);
-		return NULL;
-	}
-	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err, errlen, "%s:1:1: cannot initialise the YAML parser", name);
+	yaml_parser_t parser;
+	if (!B || !d || !yaml_parser_initialize(&parser)) {
+		snprintf(err, errlen, "%s:1:1: %s", name, B && d ? "cannot initialise the YAML parser" : "out of memory");
+		free(B);
 		free(d);
 		return NULL;
 	}
+	*B = (builder){.d = d, .k = {ub, len, 0, 0}, .name = name, .err = err, .errlen = errlen};
 	yaml_parser_set_input_string(&parser, ub, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-
-	while (!done && !failed) {
+	int rc = 0;
+	while (rc == 0) {
+		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
-			int line, col;
-			if (parser.error == YAML_READER_ERROR) {
-				offset_pos(buf, len, parser.problem_offset, &line, &col);
-				if (parser.problem_value >= 0 && parser.problem_offset < len)
-					fmt_err(err, errlen, name, line, col,
-						"not valid YAML text: %s (byte 0x%02x at offset %zu)",
-						parser.problem ? parser.problem : "unreadable input",
-						(unsigned)ub[parser.problem_offset], parser.problem_offset);
-				else
-					fmt_err(err, errlen, name, line, col, "not valid YAML text: %s at offset %zu",
-						parser.problem ? parser.problem : "unreadable input",
-						parser.problem_offset);
-			} else if (parser.error == YAML_MEMORY_ERROR) {
-				fmt_err(err, errlen, name, 1, 1, "out of memory while parsing");
-			} else {
-				line = (int)parser.problem_mark.line + 1;
-				col = (int)parser.problem_mark.column + 1;
-				fmt_err(err, errlen, name, line, col, "YAML syntax error: %s%s%s",
-					parser.problem ? parser.problem : "malformed input",
-					parser.context ? " " : "", parser.context ? parser.context : "");
-			}
-			failed = true;
+			parser_error(B, &parser, buf, len);
+			rc = -1;
 			break;
 		}
-		int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
-		ytree_node *node = NULL;
-		bool opens = false;
-		const unsigned char *anchor_name = NULL;
-		char tb[80];
-
-		switch (ev.type) {
-		case YAML_STREAM_START_EVENT:
-		case YAML_NO_EVENT:
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++ndocs > 1) {
-				fmt_err(err, errlen, name, line, col,
-					"more than one YAML document; a config is a single mapping");
-				failed = true;
-			}
-			break;
-		case YAML_DOCUMENT_END_EVENT:
-			break;
-		case YAML_ALIAS_EVENT: {
-			anchor *a = find_anchor(d, ev.data.alias.anchor);
-			if (d->n_nodes >= YTREE_MAX_NODES) {
-				fmt_err(err, errlen, name, line, col,
-					"more than %d YAML nodes (aliases count as nodes)", YTREE_MAX_NODES);
-				failed = true;
-			} else if (!a) {
-				fmt_err(err, errlen, name, line, col, "alias '*%s' has no anchor",
-					ev.data.alias.anchor);
-				failed = true;
-			} else if (!a->complete) {
-				fmt_err(err, errlen, name, line, col,
-					"alias '*%s' refers to a node that contains it", a->name);
-				failed = true;
-			} else if (depth > 0 && stack[depth - 1].node->kind == YTREE_MAP &&
-				   !stack[depth - 1].pending_key) {
-				fmt_err(err, errlen, name, line, col,
-					"alias '*%s' used as a mapping key; keys must be plain text",
-					ev.data.alias.anchor);
-				failed = true;
-			} else {
-				node = a->node;
-				d->n_nodes++;
-			}
-			break;
-		}
-		case YAML_SCALAR_EVENT: {
-			bool quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-			bool null_tag = false;
-			if (!tag_ok(ev.data.scalar.tag, YTREE_SCALAR, &quoted, &null_tag)) {
-				fmt_err(err, errlen, name, line, col, "unsupported tag '%s' on a scalar",
-					tag_shown(ev.data.scalar.tag, tb, sizeof tb));
-				failed = true;
-				break;
-			}
-			if (d->n_nodes >= YTREE_MAX_NODES) {
-				fmt_err(err, errlen, name, line, col, "more than %d YAML nodes", YTREE_MAX_NODES);
-				failed = true;
-				break;
-			}
-			node = new_node(d, YTREE_SCALAR, &ev, &k);
-			if (!node)
-				goto nomem;
-			node->str = arena_alloc(d, ev.data.scalar.length + 1);
-			if (!node->str)
-				goto nomem;
-			memcpy(node->str, ev.data.scalar.value, ev.data.scalar.length);
-			node->str[ev.data.scalar.length] = '\0';
-			node->len = ev.data.scalar.length;
-			node->quoted = quoted;
-			node->null_tag = null_tag;
-			anchor_name = ev.data.scalar.anchor;
-			break;
-		}
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT: {
-			bool q = false, nt = false;
-			ytree_kind kind = ev.type == YAML_SEQUENCE_START_EVENT ? YTREE_SEQ : YTREE_MAP;
-			const unsigned char *tag = kind == YTREE_SEQ ? ev.data.sequence_start.tag
-								  : ev.data.mapping_start.tag;
-			if (!tag_ok(tag, kind, &q, &nt)) {
-				fmt_err(err, errlen, name, line, col, "unsupported tag '%s' on a %s",
-					tag_shown(tag, tb, sizeof tb), kind == YTREE_SEQ ? "sequence" : "mapping");
-				failed = true;
-				break;
-			}
-			if (depth >= YTREE_MAX_DEPTH) {
-				fmt_err(err, errlen, name, line, col,
-					"nested deeper than %d levels", YTREE_MAX_DEPTH);
-				failed = true;
-				break;
-			}
-			if (d->n_nodes >= YTREE_MAX_NODES) {
-				fmt_err(err, errlen, name, line, col, "more than %d YAML nodes", YTREE_MAX_NODES);
-				failed = true;
-				break;
-			}
-			node = new_node(d, kind, &ev, &k);
-			if (!node)
-				goto nomem;
-			opens = true;
-			anchor_name = kind == YTREE_SEQ ? ev.data.sequence_start.anchor
-						     : ev.data.mapping_start.anchor;
-			break;
-		}
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT: {
-			frame *f = &stack[depth - 1];
-			f->node->end = cursor_byte(&k, ev.end_mark.index);
-			if (f->node->kind == YTREE_MAP) {
-				ytree_node *dup = find_duplicate(d, f->node);
-				if (dup) {
-					char b[64];
-					size_t j = 0;
-					for (size_t i = 0; i < dup->len && j + 1 < sizeof b; i++)
-						b[j++] = ((unsigned char)dup->str[i] >= 32 &&
-							  (unsigned char)dup->str[i] < 127) ? dup->str[i] : '?';
-					b[j] = '\0';
-					fmt_err(err, errlen, name, dup->line, dup->col,
-						"duplicate key '%s'", b);
-					failed = true;
-					break;
-				}
-			}
-			if (f->anchor_idx >= 0)
-				d->anchors[f->anchor_idx].complete = true;
-			node = f->node;
-			depth--;
-			break;
-		}
-		}
-
-		if (failed || !node) {
-			yaml_event_delete(&ev);
-			continue;
-		}
-
-		int aidx = -1;
-		if (anchor_name) {
-			aidx = add_anchor(d, anchor_name, node);
-			if (aidx < 0)
-				goto nomem;
-			if (!opens)
-				d->anchors[aidx].complete = true;
-		}
-
-		if (opens) {
-			/* attach when it closes; remember it now */
-			stack[depth].node = node;
-			stack[depth].pending_key = NULL;
-			stack[depth].cap = 0;
-			stack[depth].anchor_idx = aidx;
-			depth++;
-			yaml_event_delete(&ev);
-			continue;
-		}
-
-		/* a complete node (scalar, alias, or a collection just closed) */
-		if (depth == 0) {
-			root = node;
-		} else {
-			int rc = attach(d, &stack[depth - 1], node, err, errlen, name);
-			if (rc == -2)
-				goto nomem;
-			if (rc)
-				failed = true;
-		}
+		rc = on_event(B, &ev);
+		if (rc == -2)
+			fmt_err(err, errlen, name, B->line, B->col, "out of memory");
 		yaml_event_delete(&ev);
-		continue;
-nomem:
-		yaml_event_delete(&ev);
-		fmt_err(err, errlen, name, line, col, "out of memory");
-		failed = true;
 	}
 	yaml_parser_delete(&parser);
-	if (!failed && !root) {
-		fmt_err(err, errlen, name, 1, 1,
-			"no YAML document: the file is empty or holds only comments; expected a mapping");
-		failed = true;
+	ytree_node *root = B->root;
+	free(B);
+	if (rc == 1 && !root) {
+		fmt_err(err, errlen, name, 1, 1, "no YAML document: the file is empty or holds only comments; expected a mapping");
+		rc = -1;
 	}
-	if (failed) {
+	if (rc != 1) {
 		ytree_free(d);
 		return NULL;
 	}
