@@ -1,0 +1,596 @@
+/*
+ * figs.c - the figures of the report, each a gnuplot script with its data
+ * inline (fig/NAME.gp) drawn to fig/NAME.svg and fig/NAME.png:
+ *
+ *   pareto     TTFT at objective.prompt against the decode rate the
+ *              objective weighs, every feasible stored point, the fronts,
+ *              the chosen point and the baseline's model and measurement;
+ *   ttft       TTFT against the prompt, decode the rate against the
+ *   decode     context: the followed designs' stored curves (lines), their
+ *              stored workload figures (dots) and the baseline's
+ *              measurements (crosses);
+ *   resources  stacked bars per region against the device, the
+ *              utilisation cap and the pblock;
+ *   swap       the stored DES trace of the followed dpr design, drawn by
+ *              timeline.c.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/plot.h"
+#include "report/report_int.h"
+#include "report/timeline.h"
+#include "sim/trace.h"
+
+/* ------------------------------------------------------ figure helpers */
+
+/* Tics at powers of two (lengths in tokens). */
+static void pow2_tics(FILE *f, const char *axis, int lo, int hi)
+{
+	fprintf(f, "set %stics (", axis);
+	bool first = true;
+	for (long v = 1; v <= 1L << 30; v *= 2)
+		if (v >= lo && v <= hi) {
+			fprintf(f, "%s\"%ld\" %ld", first ? "" : ", ", v, v);
+			first = false;
+		}
+	fputs(")\n", f);
+}
+
+/* A log axis over [lo, hi] with tics at 1, 2, 5 x 10^k. */
+static void log_axis(FILE *f, const char *axis, double lo, double hi)
+{
+	fprintf(f, "set logscale %s 10\nset %srange [%.6g:%.6g]\nset %stics (", axis, axis, lo, hi, axis);
+	bool first = true;
+	for (int e = -6; e <= 9; e++)
+		for (int m = 1; m <= 5; m += (m == 1 ? 1 : 3)) {
+			double v = m * pow(10, e);
+			if (v >= lo * 0.999 && v <= hi * 1.001) {
+				fprintf(f, "%s\"%g\" %g", first ? "" : ", ", v, v);
+				first = false;
+			}
+		}
+	fputs(")\n", f);
+}
+
+/* An axis over values in [lo, hi]: log when they span more than `decades` x. */
+static void auto_axis(FILE *f, const char *axis, double lo, double hi, double span)
+{
+	if (lo > 0 && hi / lo > span) {
+		log_axis(f, axis, lo / 1.25, hi * 1.25);
+	} else {
+		double pad = (hi - lo) * 0.08 + (hi == lo ? fabs(hi) * 0.1 + 1e-9 : 0);
+		double a = lo - pad < 0 && lo >= 0 ? 0 : lo - pad;
+		fprintf(f, "set %srange [%.6g:%.6g]\n", axis, a, hi + pad);
+	}
+}
+
+/* A plot command built one series at a time (gnuplot refuses an empty series). */
+typedef struct {
+	char buf[8192];
+	size_t n;
+} plotcmd;
+
+static void series(plotcmd *pc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void series(plotcmd *pc, const char *fmt, ...)
+{
+	if (pc->n >= sizeof pc->buf - 8)
+		return;
+	pc->n += (size_t)snprintf(pc->buf + pc->n, sizeof pc->buf - pc->n, "%s", pc->n ? ", \\\n     " : "plot ");
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(pc->buf + pc->n, sizeof pc->buf - pc->n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		pc->n += (size_t)k;
+	if (pc->n >= sizeof pc->buf)
+		pc->n = sizeof pc->buf - 1;
+}
+
+/* Write the datablock `$name` of (x, y) rows; returns the number of rows. */
+static int block_xy(FILE *f, const char *name, const int *x, const double *y, int n)
+{
+	fprintf(f, "$%s << EOD\n", name);
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (isfinite(y[i]) && y[i] > 0) {
+			fprintf(f, "%d ", x[i]);
+			plot_num(f, y[i]);
+			fputc('\n', f);
+			k++;
+		}
+	fputs("EOD\n", f);
+	return k;
+}
+
+static int finish_fig(report_ctx *R, FILE *f, const char *stem, const plotcmd *pc)
+{
+	fprintf(f, "%s\n", pc->buf);
+	plot_png(f, stem);
+	char name[64];
+	snprintf(name, sizeof name, "%s.gp", stem);
+	int rc = report_close_out(R, f, R->fig, name);
+	if (rc)
+		return rc;
+	if (plot_run(R->gnuplot, R->fig, name, R->err, R->errlen))
+		return PDS_FAIL;
+	return 0;
+}
+
+static double mix_rate(const cfg_t *c, double tok_long, double tok_short)
+{
+	double a = c->obj.alpha;
+	return 1.0 / (a / tok_long + (1 - a) / tok_short);
+}
+
+/* ------------------------------------------------------- Pareto front */
+
+int figs_pareto(report_ctx *R)
+{
+	const cfg_t *c = &R->cfg;
+	FILE *f = report_open_out(R, R->fig, "pareto.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, "pareto");
+	/* four clouds: dpr/static x on/off the front; columns ttft, rate, kLUT, id */
+	static const char *const names[4] = {"dpr_off", "static_off", "dpr_front", "static_front"};
+	int count[4] = {0, 0, 0, 0};
+	double xlo = INFINITY, xhi = 0, ylo = INFINITY, yhi = 0, clo = INFINITY, chi = 0;
+	size_t n_off = 0;
+	for (size_t i = 0; i < R->n_pts; i++)
+		n_off += R->pts[i].feasible && !R->pts[i].on_front;
+	size_t stride = n_off > MAX_CLOUD ? (n_off + MAX_CLOUD - 1) / MAX_CLOUD : 1;
+	for (int s = 0; s < 4; s++) {
+		fprintf(f, "$%s << EOD\n# ttft_s decode_tok_s kLUT point_id\n", names[s]);
+		size_t off_seen = 0;
+		for (size_t i = 0; i < R->n_pts; i++) {
+			const rdb_point *p = &R->pts[i];
+			bool front = s >= 2, dpr = s % 2 == 0;
+			if (!p->feasible || p->on_front != front || (p->mode == MODE_DPR) != dpr)
+				continue;
+			double y = mix_rate(c, p->tok_long, p->tok_short);
+			if (!(isfinite(p->ttft_obj_s) && isfinite(y) && p->ttft_obj_s > 0 && y > 0))
+				continue;
+			if (!front && off_seen++ % stride != 0) {
+				R->n_cloud_skipped++;
+				continue;
+			}
+			fprintf(f, "%.9g %.9g %.6g %lld\n", p->ttft_obj_s, y, p->r.v[RES_LUT] / 1e3,
+				(long long)p->point_id);
+			count[s]++;
+			xlo = fmin(xlo, p->ttft_obj_s);
+			xhi = fmax(xhi, p->ttft_obj_s);
+			ylo = fmin(ylo, y);
+			yhi = fmax(yhi, y);
+			clo = fmin(clo, p->r.v[RES_LUT] / 1e3);
+			chi = fmax(chi, p->r.v[RES_LUT] / 1e3);
+		}
+		fputs("EOD\n", f);
+	}
+	/* the calibrated baseline: model and measurement at the objective's lengths */
+	double bx = NAN, by = NAN, mx = NAN, my = NAN;
+	if (R->base.present) {
+		bx = R->base.pt->ttft_obj_s;
+		by = mix_rate(c, R->base.pt->tok_long, R->base.pt->tok_short);
+		double ml = NAN, ms = NAN;
+		for (int i = 0; i < c->meas.n_ttft; i++)
+			if (c->meas.ttft[i].prompt == c->obj.prompt)
+				mx = c->meas.ttft[i].value;
+		for (int i = 0; i < c->meas.n_decode; i++) {
+			if (c->meas.decode[i].prompt == c->obj.l_long)
+				ml = c->meas.decode[i].value;
+			if (c->meas.decode[i].prompt == c->obj.l_short)
+				ms = c->meas.decode[i].value;
+		}
+		my = mix_rate(c, ml, ms);
+		double xs[2] = {bx, mx}, ys[2] = {by, my};
+		for (int i = 0; i < 2; i++)
+			if (isfinite(xs[i]) && isfinite(ys[i])) {
+				xlo = fmin(xlo, xs[i]);
+				xhi = fmax(xhi, xs[i]);
+				ylo = fmin(ylo, ys[i]);
+				yhi = fmax(yhi, ys[i]);
+			}
+	}
+	const rdb_point *ch = NULL;
+	for (size_t i = 0; i < R->n_pts; i++)
+		if (R->pts[i].chosen)
+			ch = &R->pts[i];
+	double chy = ch ? mix_rate(c, ch->tok_long, ch->tok_short) : NAN;
+	if (ch && !(isfinite(ch->ttft_obj_s) && isfinite(chy)))
+		ch = NULL;
+
+	size_t drawn = (size_t)(count[0] + count[1] + count[2] + count[3]);
+	if (drawn == 0) {
+		fclose(f);
+		return report_fail(R, PDS_FAIL,
+			    "%s: run %lld has no feasible point with ttft_s at prompt %d and decode_tok_s at %d and %d"
+			    " in v_metrics; nothing to draw",
+			    R->db_path, (long long)R->run.run_id, c->obj.prompt, c->obj.l_long, c->obj.l_short);
+	}
+	fprintf(f, "set title \"Design space of run %lld: %zu feasible point%s drawn\"\n", (long long)R->run.run_id,
+		drawn, drawn == 1 ? "" : "s");
+	fprintf(f, "set xlabel \"TTFT at a %d-token prompt (s), lower is better\"\n", c->obj.prompt);
+	fprintf(f,
+		"set ylabel \"decode rate (tok/s), 1 / (%.2g/r(%d) + %.2g/r(%d)), higher is better\"\n",
+		c->obj.alpha, c->obj.l_long, 1 - c->obj.alpha, c->obj.l_short);
+	auto_axis(f, "x", xlo, xhi, 10);
+	auto_axis(f, "y", ylo, yhi, 10);
+	fputs("set cblabel \"LUTs of the design (thousands)\"\n"
+	      "set palette defined (0 '#1f2d6b', 1 '#2a788e', 2 '#3aa66a', 3 '#c99a00')\n",
+	      f);
+	if (chi - clo < 1)
+		fprintf(f, "set cbrange [%.6g:%.6g]\n", clo - 1, chi + 1);
+	fputs("set colorbox vertical user origin graph 1.02, graph 0 size character 1.5, graph 1\n"
+	      "set rmargin 14\n"
+	      "set bmargin 9\n"
+	      "set key at screen 0.5, screen 0.015 center bottom horizontal maxrows 3 width 2\n",
+	      f);
+	plotcmd pc = {{0}, 0};
+	if (count[0])
+		series(&pc, "$dpr_off using 1:2:3 with points pt 6 ps 1.6 lw 2.2 lc palette title \"dpr, off the front\"");
+	if (count[1])
+		series(&pc, "$static_off using 1:2:3 with points pt 8 ps 1.6 lw 2.2 lc palette title \"static, off the front\"");
+	if (count[2])
+		series(&pc, "$dpr_front using 1:2:3 with points pt 7 ps 2.0 lc palette title \"dpr, Pareto front\"");
+	if (count[3])
+		series(&pc, "$static_front using 1:2:3 with points pt 9 ps 2.3 lc palette title \"static, Pareto front\"");
+	if (ch) {
+		char lab[96];
+		report_point_label(ch, lab, sizeof lab);
+		fprintf(f, "$chosen << EOD\n%.9g %.9g\nEOD\n", ch->ttft_obj_s, chy);
+		fputs("set label 1 ", f);
+		plot_quote(f, lab);
+		fprintf(f, " at %.9g, %.9g offset 1.8,1.4 front font ',12'\n", ch->ttft_obj_s, chy);
+		char t[128];
+		snprintf(t, sizeof t, "chosen: %s", lab);
+		series(&pc, "$chosen using 1:2 with points pt 6 ps 3.6 lw 2.5 lc rgb 'black' title \"%s\"", t);
+	}
+	if (isfinite(bx) && isfinite(by)) {
+		fprintf(f, "$base_model << EOD\n%.9g %.9g\nEOD\n", bx, by);
+		series(&pc,
+		       "$base_model using 1:2 with points pt 4 ps 2.2 lw 2 lc rgb '%s' title \"%s (calibrated baseline, model)\"",
+		       COL_BASE, R->base.name);
+	}
+	if (isfinite(mx) && isfinite(my)) {
+		fprintf(f, "$base_meas << EOD\n%.9g %.9g\nEOD\n", mx, my);
+		series(&pc, "$base_meas using 1:2 with points pt 2 ps 2.2 lw 2.5 lc rgb 'black' title \"%s measured\"",
+		       R->base.name);
+	}
+	R->n_front = 0;
+	for (size_t i = 0; i < R->n_pts; i++)
+		R->n_front += R->pts[i].on_front;
+	return finish_fig(R, f, "pareto", &pc);
+}
+
+/* ------------------------------------------- TTFT and decode curves */
+
+/*
+ * One figure of a metric against a length: dense model curves of the
+ * followed designs, the stored analytic (and DES) values as dots, the
+ * baseline's measurements as crosses.
+ */
+int figs_curve(report_ctx *R, bool ttft)
+{
+	const cfg_t *c = &R->cfg;
+	const char *stem = ttft ? "ttft" : "decode";
+	const char *col = ttft ? "ttft_s" : "decode_tok_s";
+	const int *wl = ttft ? c->wl.prompts : c->wl.contexts;
+	int n_wl = ttft ? c->wl.n_prompts : c->wl.n_contexts;
+	const cfg_point *meas = ttft ? c->meas.ttft : c->meas.decode;
+	int n_meas = R->has_meas ? (ttft ? c->meas.n_ttft : c->meas.n_decode) : 0;
+	int lo = c->model.max_context, hi = c->model.max_context;
+	for (int i = 0; i < n_wl; i++)
+		lo = wl[i] < lo ? wl[i] : lo;
+	for (int i = 0; i < n_meas; i++)
+		lo = meas[i].prompt < lo ? meas[i].prompt : lo;
+	if (lo >= hi)
+		lo = hi / 32 > 0 ? hi / 32 : 1;
+
+	FILE *f = report_open_out(R, R->fig, ttft ? "ttft.gp" : "decode.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, stem);
+	const int kc = ttft ? CURVE_TTFT : CURVE_DECODE;
+	double ylo = INFINITY, yhi = 0;
+	plotcmd pc = {{0}, 0};
+	report_design *D[3] = {&R->dpr, &R->stat, &R->base};
+	/* the best static point may be the calibrated baseline itself */
+	bool same_base = R->stat.present && R->base.present && memcmp(&R->stat.d, &R->base.d, sizeof R->stat.d) == 0;
+	bool stored[2] = {false, false};
+	for (int k = 0; k < 3; k++) {
+		if (!D[k]->present || (k == 2 && same_base))
+			continue;
+		const int nL = D[k]->n_curve[kc], *Ls = D[k]->curve_len[kc];
+		const double *y = D[k]->curve_val[kc];
+		for (int i = 0; i < nL; i++) {
+			ylo = fmin(ylo, y[i]);
+			yhi = fmax(yhi, y[i]);
+		}
+		char name[32];
+		snprintf(name, sizeof name, "model%d", k);
+		if (nL == 0)
+			R->n_no_curve++;
+		else if (block_xy(f, name, Ls, y, nL) == 0)
+			continue;
+		char t[320];
+		if (k == 1 && same_base)
+			snprintf(t, sizeof t, "%s = %s: %s", D[k]->role, R->base.role, D[k]->name);
+		else
+			snprintf(t, sizeof t, "%s: %s", D[k]->role, D[k]->name);
+		if (nL > 0) {
+			fprintf(f, "set style line %d lc rgb '%s' lw 2.2 dt %d\n", k + 1, D[k]->color, k + 1);
+			series(&pc, "$%s using 1:2 with lines ls %d title \"%s\"", name, k + 1, t);
+		}
+		const rdb_point *pt = D[k]->pt;
+		if (!pt || k == 2) /* the baseline shows its measurements instead */
+			continue;
+		static const char *const src[2] = {"analytic", "des"};
+		for (int s = 0; s < 2; s++) {
+			int len[2 * CFG_MAX_LIST + 8];
+			double val[2 * CFG_MAX_LIST + 8];
+			int n = rdb_series(R->db, R->db_path, R->run.run_id, pt->point_id, src[s], col, len, val,
+					   (int)(sizeof len / sizeof len[0]), R->err, R->errlen);
+			if (n < 0) {
+				fclose(f);
+				return PDS_FAIL;
+			}
+			snprintf(name, sizeof name, "%s%d", src[s], k);
+			if (block_xy(f, name, len, val, n) == 0)
+				continue;
+			for (int i = 0; i < n; i++) {
+				ylo = fmin(ylo, val[i]);
+				yhi = fmax(yhi, val[i]);
+			}
+			stored[s] = true;
+			series(&pc, "$%s using 1:2 with points pt %d ps %s lw 2 lc rgb '%s' notitle", name,
+			       s ? 6 : 7, s ? "2.2" : "1.3", D[k]->color);
+		}
+	}
+	if (stored[0])
+		series(&pc, "keyentry with points pt 7 ps 1.3 lc rgb '#555555' title \"stored in the run (analytic)\"");
+	if (stored[1])
+		series(&pc, "keyentry with points pt 6 ps 2.2 lw 2 lc rgb '#555555' title \"stored in the run (DES)\"");
+	if (n_meas && R->base.present) {
+		int len[CFG_MAX_MEAS];
+		double val[CFG_MAX_MEAS];
+		for (int i = 0; i < n_meas; i++) {
+			len[i] = meas[i].prompt;
+			val[i] = meas[i].value;
+			ylo = fmin(ylo, val[i]);
+			yhi = fmax(yhi, val[i]);
+		}
+		if (block_xy(f, "measured", len, val, n_meas)) {
+			char t[160];
+			snprintf(t, sizeof t, "%s measured (published)", R->base.name);
+			series(&pc, "$measured using 1:2 with points pt 2 ps 2.4 lw 2.5 lc rgb 'black' title \"%s\"", t);
+		}
+	}
+	if (pc.n == 0) {
+		fclose(f);
+		return report_fail(R, PDS_FAIL, "run %lld: no design to draw in the %s figure", (long long)R->run.run_id,
+			    stem);
+	}
+	if (ttft)
+		fputs("set title \"Time to first token against the prompt length (the swap is not part of it)\"\n"
+		      "set xlabel \"prompt length (tokens)\"\n"
+		      "set ylabel \"TTFT (s), lower is better\"\n"
+		      "set key top left\n",
+		      f);
+	else
+		fputs("set title \"Decode rate against the context length\"\n"
+		      "set xlabel \"context length (tokens in the KV cache)\"\n"
+		      "set ylabel \"decode rate (tok/s), higher is better\"\n"
+		      "set key bottom left\n",
+		      f);
+	fputs("set logscale x 2\n", f);
+	fprintf(f, "set xrange [%g:%g]\n", lo / 1.1, hi * 1.1);
+	pow2_tics(f, "x", lo, hi);
+	auto_axis(f, "y", ylo, yhi, 8);
+	return finish_fig(R, f, stem, &pc);
+}
+
+/* ---------------------------------------------------------- resources */
+
+
+int figs_resources(report_ctx *R)
+{
+	const cfg_t *c = &R->cfg;
+	res_split a = report_split_of(&R->dpr), b = report_split_of(&R->stat);
+	if (!a.present && !b.present) {
+		report_note(R, "run %lld stored no resources per region of the followed designs (a run of an older version):"
+			" the resources figure and table are left out",
+		     (long long)R->run.run_id);
+		return 0;
+	}
+	FILE *f = report_open_out(R, R->fig, "resources.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, "resources");
+	/* bars per resource type: DPR with the prefill RM, with the decode RM,
+	 * its equivalent static total (both RMs), the static design */
+	int nb = (a.present ? 3 : 0) + (b.present ? 1 : 0);
+	double gap = nb + 1.2;
+	const char *bar_names[4];
+	int k = 0;
+	if (a.present) {
+		bar_names[k++] = "prefill RM in";
+		bar_names[k++] = "decode RM in";
+		bar_names[k++] = "both (equiv.)";
+	}
+	if (b.present)
+		bar_names[k++] = "static";
+	/* columns: x ylo yhi */
+	static const char *const parts[3] = {"region_static", "region_pre", "region_dec"};
+	double ymax = 100;
+	for (int part = 0; part < 3; part++) {
+		fprintf(f, "$%s << EOD\n", parts[part]);
+		for (int t = 0; t < RES_N; t++) {
+			double cap = c->dev.resources.v[t];
+			for (int j = 0; j < nb; j++) {
+				double x = t * gap + j;
+				const res_split *s = a.present && j < 3 ? &a : &b;
+				int bar = a.present ? j : 3;
+				double st = 100 * s->stat.v[t] / cap, pr = 100 * s->pre.v[t] / cap,
+				       de = 100 * s->dec.v[t] / cap;
+				bool with_pre = bar != 1, with_dec = bar != 0;
+				double lo = 0, hi = 0;
+				if (part == 0) {
+					hi = st;
+				} else if (part == 1) {
+					lo = st;
+					hi = with_pre ? st + pr : st;
+				} else {
+					lo = st + (with_pre ? pr : 0);
+					hi = with_dec ? lo + de : lo;
+				}
+				if (hi > lo)
+					fprintf(f, "%.4f %.6g %.6g\n", x, lo, hi);
+				ymax = fmax(ymax, hi);
+			}
+		}
+		fputs("EOD\n", f);
+	}
+	/* totals on top of the bars, and the pblock outline on the loaded-RM bars */
+	fputs("$totals << EOD\n", f);
+	for (int t = 0; t < RES_N; t++) {
+		double cap = c->dev.resources.v[t];
+		for (int j = 0; j < nb; j++) {
+			const res_split *s = a.present && j < 3 ? &a : &b;
+			int bar = a.present ? j : 3;
+			double v = s->stat.v[t] + (bar != 1 ? s->pre.v[t] : 0) + (bar != 0 ? s->dec.v[t] : 0);
+			char lab[32];
+			if (v >= 10000)
+				snprintf(lab, sizeof lab, "%.0fk", v / 1000);
+			else
+				snprintf(lab, sizeof lab, "%.4g", v);
+			fprintf(f, "%.4f %.6g \"%s\"\n", t * gap + j, 100 * v / cap, lab);
+		}
+	}
+	fputs("EOD\n", f);
+	bool outline = a.present && a.dpr;
+	if (outline) { /* a segment over the two loaded-RM bars at static + pblock */
+		fputs("$pblock << EOD\n", f);
+		for (int t = 0; t < RES_N; t++) {
+			double cap = c->dev.resources.v[t];
+			double top = 100 * (a.stat.v[t] + a.rp_cap.v[t]) / cap;
+			fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap - 0.45, top, t * gap + 1.45, top);
+			ymax = fmax(ymax, top);
+		}
+		fputs("EOD\n", f);
+	}
+	fputs("$ucap << EOD\n", f);
+	for (int t = 0; t < RES_N; t++)
+		fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap - 0.6, 100 * c->cons.util_cap.v[t], t * gap + nb - 0.4,
+			100 * c->cons.util_cap.v[t]);
+	fputs("EOD\n", f);
+
+	fprintf(f, "set title \"Fabric per region: %s%s%s, as a share of the %s\"\n",
+		a.present ? R->dpr.name : "", a.present && b.present ? " (PD-Swap) and " : "",
+		b.present ? R->stat.name : "", c->dev.part);
+	fputs("set ylabel \"share of the device (%)\"\n", f);
+	fprintf(f, "set yrange [0:%.6g]\n", ymax * 1.12);
+	fprintf(f, "set xrange [-0.8:%.4f]\n", (RES_N - 1) * gap + nb - 0.2);
+	fputs("set xtics rotate by 35 right font ',10' (", f);
+	for (int t = 0; t < RES_N; t++)
+		for (int j = 0; j < nb; j++) {
+			fprintf(f, "%s", t || j ? ", " : "");
+			plot_quote(f, bar_names[j]);
+			fprintf(f, " %.4f", t * gap + j);
+		}
+	fputs(")\nset x2tics scale 0 font ',13' (", f);
+	for (int t = 0; t < RES_N; t++) {
+		char lab[64];
+		snprintf(lab, sizeof lab, "%s of %.6g", report_res_label[t], c->dev.resources.v[t]);
+		fprintf(f, "%s", t ? ", " : "");
+		plot_quote(f, lab);
+		fprintf(f, " %.4f", t * gap + (nb - 1) / 2.0);
+	}
+	fputs(")\nset x2range [-0.8:", f);
+	fprintf(f, "%.4f]\n", (RES_N - 1) * gap + nb - 0.2);
+	fputs("set grid noxtics ytics\nset border 3\nset bmargin 10\n"
+	      "set key at screen 0.5, screen 0.015 center bottom horizontal maxrows 2 width 1\n"
+	      "set style fill solid 0.9 border rgb '#333333'\n",
+	      f);
+	plotcmd pc = {{0}, 0};
+	series(&pc, "$region_static using 1:(($2+$3)/2):($1-0.4):($1+0.4):2:3 with boxxyerror lc rgb '%s' title \"static region\"",
+	       COL_STATIC_REGION);
+	series(&pc, "$region_pre using 1:(($2+$3)/2):($1-0.4):($1+0.4):2:3 with boxxyerror lc rgb '%s' title \"prefill attention (RM)\"",
+	       COL_PRE);
+	series(&pc, "$region_dec using 1:(($2+$3)/2):($1-0.4):($1+0.4):2:3 with boxxyerror lc rgb '%s' title \"decode attention (RM)\"",
+	       COL_DEC);
+	if (outline)
+		series(&pc, "$pblock using 1:2 with lines lc rgb '#000000' dt 3 lw 2.5"
+			    " title \"static region + pblock capacity\"");
+	series(&pc, "100 with lines lc rgb '#CC0000' lw 2 dt 2 title \"device capacity\"");
+	series(&pc, "$ucap using 1:2 with lines lc rgb '#CC0000' lw 1.2 dt 4 title \"utilisation cap\"");
+	series(&pc, "$totals using 1:2:3 with labels rotate by 90 right offset 0,-0.4 font ',9' notitle");
+	R->has_resources = true;
+	return finish_fig(R, f, "resources", &pc);
+}
+
+/* ------------------------------------------------------ swap timeline */
+
+/*
+ * The swap of the followed dpr design as the run stored it: one inference
+ * at objective.prompt with FOLLOW_SWAP_GEN decode steps through the DES,
+ * whose trace goes into the report (fig/swap_trace.json) and draws the
+ * figure, beside the analytic model's figures of the same inference.
+ */
+int figs_swap(report_ctx *R)
+{
+	if (!R->dpr.present || R->dpr.d.mode != MODE_DPR) {
+		report_note(R, "no dpr design is followed, so there is no swap to draw");
+		return 0;
+	}
+	int64_t run = R->run.run_id, id = R->dpr.pt->point_id;
+	int a = rdb_swap(R->db, R->db_path, run, id, "des", &R->swap_des, &R->swap_hidden_des, R->err, R->errlen);
+	int b = a ? a : rdb_swap(R->db, R->db_path, run, id, "analytic", &R->swap_ana, &R->swap_hidden_ana, R->err,
+				 R->errlen);
+	if (a < 0 || b < 0)
+		return PDS_FAIL;
+	trace_log log = {0};
+	int n = a || b ? 0 : rdb_trace(R->db, R->db_path, run, id, &log, R->err, R->errlen);
+	if (n < 0) {
+		trace_log_free(&log);
+		return PDS_FAIL;
+	}
+	if (n == 0) {
+		trace_log_free(&log);
+		report_note(R, "run %lld stored no swap of %s (a run of an older version): the swap timeline is left out",
+		     (long long)run, R->dpr.name);
+		return 0;
+	}
+	char trace[4400], err[1024];
+	snprintf(trace, sizeof trace, "%s/swap_trace.json", R->fig);
+	int rc = trace_write_log(&log, trace, err, sizeof err);
+	trace_log_free(&log);
+	if (rc)
+		return report_fail(R, PDS_FAIL, "%s", err);
+	FILE *f = report_open_out(R, R->fig, "swap.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, "swap");
+	timeline_marks m;
+	m.trigger_s = R->swap_des.prefill_s - R->swap_des.tail_overlap_s;
+	m.rm_ready_s = m.trigger_s + R->swap_des.swap_s;
+	m.first_token_s = R->swap_des.ttft_s;
+	char title[256];
+	snprintf(title, sizeof title, "Swap of %s at a %d-token prompt (discrete-event model)", R->dpr.name,
+		 R->swap_des.prompt);
+	if (timeline_write(trace, f, &m, title, err, sizeof err)) {
+		fclose(f);
+		return report_fail(R, PDS_FAIL, "%s", err);
+	}
+	plot_png(f, "swap");
+	if ((rc = report_close_out(R, f, R->fig, "swap.gp")))
+		return rc;
+	if (plot_run(R->gnuplot, R->fig, "swap.gp", R->err, R->errlen))
+		return PDS_FAIL;
+	R->has_swap = true;
+	return 0;
+}
+
