@@ -128,17 +128,24 @@ static double mix_rate(const cfg_t *c, double tok_long, double tok_short)
 
 /* ------------------------------------------------------- Pareto front */
 
-int figs_pareto(report_ctx *R)
+/* The extent of what a figure draws. */
+typedef struct {
+	double xlo, xhi, ylo, yhi, clo, chi;
+} extent;
+
+static void extend(extent *e, double x, double y)
 {
-	const cfg_t *c = &R->cfg;
-	FILE *f = report_open_out(R, R->fig, "pareto.gp");
-	if (!f)
-		return PDS_FAIL;
-	plot_begin(f, "pareto");
-	/* four clouds: dpr/static x on/off the front; columns ttft, rate, kLUT, id */
+	e->xlo = fmin(e->xlo, x);
+	e->xhi = fmax(e->xhi, x);
+	e->ylo = fmin(e->ylo, y);
+	e->yhi = fmax(e->yhi, y);
+}
+
+/* Four clouds of feasible points, dpr/static x on/off the front (columns
+ * ttft, rate, kLUT, id), every k-th off-front point when there are many. */
+static void pareto_clouds(report_ctx *R, FILE *f, int count[4], extent *e)
+{
 	static const char *const names[4] = {"dpr_off", "static_off", "dpr_front", "static_front"};
-	int count[4] = {0, 0, 0, 0};
-	double xlo = INFINITY, xhi = 0, ylo = INFINITY, yhi = 0, clo = INFINITY, chi = 0;
 	size_t n_off = 0;
 	for (size_t i = 0; i < R->n_pts; i++)
 		n_off += R->pts[i].feasible && !R->pts[i].on_front;
@@ -151,7 +158,7 @@ int figs_pareto(report_ctx *R)
 			bool front = s >= 2, dpr = s % 2 == 0;
 			if (!p->feasible || p->on_front != front || (p->mode == MODE_DPR) != dpr)
 				continue;
-			double y = mix_rate(c, p->tok_long, p->tok_short);
+			double y = mix_rate(&R->cfg, p->tok_long, p->tok_short);
 			if (!(isfinite(p->ttft_obj_s) && isfinite(y) && p->ttft_obj_s > 0 && y > 0))
 				continue;
 			if (!front && off_seen++ % stride != 0) {
@@ -161,40 +168,54 @@ int figs_pareto(report_ctx *R)
 			fprintf(f, "%.9g %.9g %.6g %lld\n", p->ttft_obj_s, y, p->r.v[RES_LUT] / 1e3,
 				(long long)p->point_id);
 			count[s]++;
-			xlo = fmin(xlo, p->ttft_obj_s);
-			xhi = fmax(xhi, p->ttft_obj_s);
-			ylo = fmin(ylo, y);
-			yhi = fmax(yhi, y);
-			clo = fmin(clo, p->r.v[RES_LUT] / 1e3);
-			chi = fmax(chi, p->r.v[RES_LUT] / 1e3);
+			extend(e, p->ttft_obj_s, y);
+			e->clo = fmin(e->clo, p->r.v[RES_LUT] / 1e3);
+			e->chi = fmax(e->chi, p->r.v[RES_LUT] / 1e3);
 		}
 		fputs("EOD\n", f);
 	}
-	/* the calibrated baseline: model and measurement at the objective's lengths */
-	double bx = NAN, by = NAN, mx = NAN, my = NAN;
-	if (R->base.present) {
-		bx = R->base.pt->ttft_obj_s;
-		by = mix_rate(c, R->base.pt->tok_long, R->base.pt->tok_short);
-		double ml = NAN, ms = NAN;
-		for (int i = 0; i < c->meas.n_ttft; i++)
-			if (c->meas.ttft[i].prompt == c->obj.prompt)
-				mx = c->meas.ttft[i].value;
-		for (int i = 0; i < c->meas.n_decode; i++) {
-			if (c->meas.decode[i].prompt == c->obj.l_long)
-				ml = c->meas.decode[i].value;
-			if (c->meas.decode[i].prompt == c->obj.l_short)
-				ms = c->meas.decode[i].value;
-		}
-		my = mix_rate(c, ml, ms);
-		double xs[2] = {bx, mx}, ys[2] = {by, my};
-		for (int i = 0; i < 2; i++)
-			if (isfinite(xs[i]) && isfinite(ys[i])) {
-				xlo = fmin(xlo, xs[i]);
-				xhi = fmax(xhi, xs[i]);
-				ylo = fmin(ylo, ys[i]);
-				yhi = fmax(yhi, ys[i]);
-			}
+}
+
+/* The calibrated baseline at the objective's lengths: its stored model
+ * figures (b) and its measurements (m), NAN where there are none. */
+static void pareto_baseline(const report_ctx *R, double *bx, double *by, double *mx, double *my, extent *e)
+{
+	const cfg_t *c = &R->cfg;
+	*bx = *by = *mx = *my = NAN;
+	if (!R->base.present)
+		return;
+	*bx = R->base.pt->ttft_obj_s;
+	*by = mix_rate(c, R->base.pt->tok_long, R->base.pt->tok_short);
+	double ml = NAN, ms = NAN;
+	for (int i = 0; i < c->meas.n_ttft; i++)
+		if (c->meas.ttft[i].prompt == c->obj.prompt)
+			*mx = c->meas.ttft[i].value;
+	for (int i = 0; i < c->meas.n_decode; i++) {
+		if (c->meas.decode[i].prompt == c->obj.l_long)
+			ml = c->meas.decode[i].value;
+		if (c->meas.decode[i].prompt == c->obj.l_short)
+			ms = c->meas.decode[i].value;
 	}
+	*my = mix_rate(c, ml, ms);
+	double xs[2] = {*bx, *mx}, ys[2] = {*by, *my};
+	for (int i = 0; i < 2; i++)
+		if (isfinite(xs[i]) && isfinite(ys[i]))
+			extend(e, xs[i], ys[i]);
+}
+
+int figs_pareto(report_ctx *R)
+{
+	const cfg_t *c = &R->cfg;
+	FILE *f = report_open_out(R, R->fig, "pareto.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, "pareto");
+	int count[4] = {0, 0, 0, 0};
+	extent e = {INFINITY, 0, INFINITY, 0, INFINITY, 0};
+	pareto_clouds(R, f, count, &e);
+	double bx, by, mx, my;
+	pareto_baseline(R, &bx, &by, &mx, &my, &e);
+	double xlo = e.xlo, xhi = e.xhi, ylo = e.ylo, yhi = e.yhi, clo = e.clo, chi = e.chi;
 	const rdb_point *ch = NULL;
 	for (size_t i = 0; i < R->n_pts; i++)
 		if (R->pts[i].chosen)
@@ -268,28 +289,68 @@ int figs_pareto(report_ctx *R)
 
 /* ------------------------------------------- TTFT and decode curves */
 
+/* The stored workload figures of followed design D[k] as dots (analytic
+ * filled, DES open); stored[s] is set for a source drawn. */
+static int curve_dots(report_ctx *R, FILE *f, plotcmd *pc, const report_design *D, int k, const char *col,
+		      double *ylo, double *yhi, bool stored[2])
+{
+	static const char *const src[2] = {"analytic", "des"};
+	for (int s = 0; s < 2; s++) {
+		int len[2 * CFG_MAX_LIST + 8];
+		double val[2 * CFG_MAX_LIST + 8];
+		int n = rdb_series(R->db, R->db_path, R->run.run_id, D->pt->point_id, src[s], col, len, val,
+				   (int)(sizeof len / sizeof len[0]), R->err, R->errlen);
+		if (n < 0)
+			return PDS_FAIL;
+		char name[32];
+		snprintf(name, sizeof name, "%s%d", src[s], k);
+		if (block_xy(f, name, len, val, n) == 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			*ylo = fmin(*ylo, val[i]);
+			*yhi = fmax(*yhi, val[i]);
+		}
+		stored[s] = true;
+		series(pc, "$%s using 1:2 with points pt %d ps %s lw 2 lc rgb '%s' notitle", name, s ? 6 : 7,
+		       s ? "2.2" : "1.3", D->color);
+	}
+	return 0;
+}
+
+/* The baseline's published measurements as crosses. */
+static void curve_measured(report_ctx *R, FILE *f, plotcmd *pc, bool ttft, double *ylo, double *yhi)
+{
+	const cfg_t *c = &R->cfg;
+	const cfg_point *meas = ttft ? c->meas.ttft : c->meas.decode;
+	int n_meas = R->has_meas ? (ttft ? c->meas.n_ttft : c->meas.n_decode) : 0;
+	if (!n_meas || !R->base.present)
+		return;
+	int len[CFG_MAX_MEAS];
+	double val[CFG_MAX_MEAS];
+	for (int i = 0; i < n_meas; i++) {
+		len[i] = meas[i].prompt;
+		val[i] = meas[i].value;
+		*ylo = fmin(*ylo, val[i]);
+		*yhi = fmax(*yhi, val[i]);
+	}
+	if (block_xy(f, "measured", len, val, n_meas)) {
+		char t[160];
+		snprintf(t, sizeof t, "%s measured (published)", R->base.name);
+		series(pc, "$measured using 1:2 with points pt 2 ps 2.4 lw 2.5 lc rgb 'black' title \"%s\"", t);
+	}
+}
+
 /*
- * One figure of a metric against a length: dense model curves of the
- * followed designs, the stored analytic (and DES) values as dots, the
- * baseline's measurements as crosses.
+ * One figure of a metric against a length: the followed designs' stored
+ * curves (lines), their stored workload figures (dots), the baseline's
+ * measurements (crosses).
  */
 int figs_curve(report_ctx *R, bool ttft)
 {
 	const cfg_t *c = &R->cfg;
 	const char *stem = ttft ? "ttft" : "decode";
 	const char *col = ttft ? "ttft_s" : "decode_tok_s";
-	const int *wl = ttft ? c->wl.prompts : c->wl.contexts;
-	int n_wl = ttft ? c->wl.n_prompts : c->wl.n_contexts;
-	const cfg_point *meas = ttft ? c->meas.ttft : c->meas.decode;
-	int n_meas = R->has_meas ? (ttft ? c->meas.n_ttft : c->meas.n_decode) : 0;
-	int lo = c->model.max_context, hi = c->model.max_context;
-	for (int i = 0; i < n_wl; i++)
-		lo = wl[i] < lo ? wl[i] : lo;
-	for (int i = 0; i < n_meas; i++)
-		lo = meas[i].prompt < lo ? meas[i].prompt : lo;
-	if (lo >= hi)
-		lo = hi / 32 > 0 ? hi / 32 : 1;
-
+	int lo = follow_low(c, col), hi = c->model.max_context;
 	FILE *f = report_open_out(R, R->fig, ttft ? "ttft.gp" : "decode.gp");
 	if (!f)
 		return PDS_FAIL;
@@ -325,67 +386,31 @@ int figs_curve(report_ctx *R, bool ttft)
 			fprintf(f, "set style line %d lc rgb '%s' lw 2.2 dt %d\n", k + 1, D[k]->color, k + 1);
 			series(&pc, "$%s using 1:2 with lines ls %d title \"%s\"", name, k + 1, t);
 		}
-		const rdb_point *pt = D[k]->pt;
-		if (!pt || k == 2) /* the baseline shows its measurements instead */
-			continue;
-		static const char *const src[2] = {"analytic", "des"};
-		for (int s = 0; s < 2; s++) {
-			int len[2 * CFG_MAX_LIST + 8];
-			double val[2 * CFG_MAX_LIST + 8];
-			int n = rdb_series(R->db, R->db_path, R->run.run_id, pt->point_id, src[s], col, len, val,
-					   (int)(sizeof len / sizeof len[0]), R->err, R->errlen);
-			if (n < 0) {
-				fclose(f);
-				return PDS_FAIL;
-			}
-			snprintf(name, sizeof name, "%s%d", src[s], k);
-			if (block_xy(f, name, len, val, n) == 0)
-				continue;
-			for (int i = 0; i < n; i++) {
-				ylo = fmin(ylo, val[i]);
-				yhi = fmax(yhi, val[i]);
-			}
-			stored[s] = true;
-			series(&pc, "$%s using 1:2 with points pt %d ps %s lw 2 lc rgb '%s' notitle", name,
-			       s ? 6 : 7, s ? "2.2" : "1.3", D[k]->color);
+		/* the baseline shows its measurements instead of its dots */
+		if (k != 2 && curve_dots(R, f, &pc, D[k], k, col, &ylo, &yhi, stored)) {
+			fclose(f);
+			return PDS_FAIL;
 		}
 	}
 	if (stored[0])
 		series(&pc, "keyentry with points pt 7 ps 1.3 lc rgb '#555555' title \"stored in the run (analytic)\"");
 	if (stored[1])
 		series(&pc, "keyentry with points pt 6 ps 2.2 lw 2 lc rgb '#555555' title \"stored in the run (DES)\"");
-	if (n_meas && R->base.present) {
-		int len[CFG_MAX_MEAS];
-		double val[CFG_MAX_MEAS];
-		for (int i = 0; i < n_meas; i++) {
-			len[i] = meas[i].prompt;
-			val[i] = meas[i].value;
-			ylo = fmin(ylo, val[i]);
-			yhi = fmax(yhi, val[i]);
-		}
-		if (block_xy(f, "measured", len, val, n_meas)) {
-			char t[160];
-			snprintf(t, sizeof t, "%s measured (published)", R->base.name);
-			series(&pc, "$measured using 1:2 with points pt 2 ps 2.4 lw 2.5 lc rgb 'black' title \"%s\"", t);
-		}
-	}
+	curve_measured(R, f, &pc, ttft, &ylo, &yhi);
 	if (pc.n == 0) {
 		fclose(f);
 		return report_fail(R, PDS_FAIL, "run %lld: no design to draw in the %s figure", (long long)R->run.run_id,
-			    stem);
+				   stem);
 	}
-	if (ttft)
-		fputs("set title \"Time to first token against the prompt length (the swap is not part of it)\"\n"
-		      "set xlabel \"prompt length (tokens)\"\n"
-		      "set ylabel \"TTFT (s), lower is better\"\n"
-		      "set key top left\n",
-		      f);
-	else
-		fputs("set title \"Decode rate against the context length\"\n"
-		      "set xlabel \"context length (tokens in the KV cache)\"\n"
-		      "set ylabel \"decode rate (tok/s), higher is better\"\n"
-		      "set key bottom left\n",
-		      f);
+	fputs(ttft ? "set title \"Time to first token against the prompt length (the swap is not part of it)\"\n"
+		     "set xlabel \"prompt length (tokens)\"\n"
+		     "set ylabel \"TTFT (s), lower is better\"\n"
+		     "set key top left\n"
+		   : "set title \"Decode rate against the context length\"\n"
+		     "set xlabel \"context length (tokens in the KV cache)\"\n"
+		     "set ylabel \"decode rate (tok/s), higher is better\"\n"
+		     "set key bottom left\n",
+	      f);
 	fputs("set logscale x 2\n", f);
 	fprintf(f, "set xrange [%g:%g]\n", lo / 1.1, hi * 1.1);
 	pow2_tics(f, "x", lo, hi);
@@ -395,6 +420,81 @@ int figs_curve(report_ctx *R, bool ttft)
 
 /* ---------------------------------------------------------- resources */
 
+
+/* The bars' datablocks: per resource type, the static region, the prefill
+ * RM and the decode RM stacked (DPR with either RM, both, the static
+ * design), the totals on top, the pblock outline and the utilisation cap.
+ * Returns the tallest bar, % of the device. */
+static double resources_data(const report_ctx *R, FILE *f, const res_split *a, const res_split *b, int nb, double gap)
+{
+	const cfg_t *c = &R->cfg;
+	/* columns: x ylo yhi */
+	static const char *const parts[3] = {"region_static", "region_pre", "region_dec"};
+	double ymax = 100;
+	for (int part = 0; part < 3; part++) {
+		fprintf(f, "$%s << EOD\n", parts[part]);
+		for (int t = 0; t < RES_N; t++) {
+			double cap = c->dev.resources.v[t];
+			for (int j = 0; j < nb; j++) {
+				double x = t * gap + j;
+				const res_split *s = a->present && j < 3 ? a : b;
+				int bar = a->present ? j : 3;
+				double st = 100 * s->stat.v[t] / cap, pr = 100 * s->pre.v[t] / cap,
+				       de = 100 * s->dec.v[t] / cap;
+				bool with_pre = bar != 1, with_dec = bar != 0;
+				double lo = 0, hi = 0;
+				if (part == 0) {
+					hi = st;
+				} else if (part == 1) {
+					lo = st;
+					hi = with_pre ? st + pr : st;
+				} else {
+					lo = st + (with_pre ? pr : 0);
+					hi = with_dec ? lo + de : lo;
+				}
+				if (hi > lo)
+					fprintf(f, "%.4f %.6g %.6g\n", x, lo, hi);
+				ymax = fmax(ymax, hi);
+			}
+		}
+		fputs("EOD\n", f);
+	}
+	/* totals on top of the bars, and the pblock outline on the loaded-RM bars */
+	fputs("$totals << EOD\n", f);
+	for (int t = 0; t < RES_N; t++) {
+		double cap = c->dev.resources.v[t];
+		for (int j = 0; j < nb; j++) {
+			const res_split *s = a->present && j < 3 ? a : b;
+			int bar = a->present ? j : 3;
+			double v = s->stat.v[t] + (bar != 1 ? s->pre.v[t] : 0) + (bar != 0 ? s->dec.v[t] : 0);
+			char lab[32];
+			if (v >= 10000)
+				snprintf(lab, sizeof lab, "%.0fk", v / 1000);
+			else
+				snprintf(lab, sizeof lab, "%.4g", v);
+			fprintf(f, "%.4f %.6g \"%s\"\n", t * gap + j, 100 * v / cap, lab);
+		}
+	}
+	fputs("EOD\n", f);
+	bool outline = a->present && a->dpr;
+	if (outline) { /* a segment over the two loaded-RM bars at static + pblock */
+		fputs("$pblock << EOD\n", f);
+		for (int t = 0; t < RES_N; t++) {
+			double cap = c->dev.resources.v[t];
+			double top = 100 * (a->stat.v[t] + a->rp_cap.v[t]) / cap;
+			fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap - 0.45, top, t * gap + 1.45, top);
+			ymax = fmax(ymax, top);
+		}
+		fputs("EOD\n", f);
+	}
+	fputs("$ucap << EOD\n", f);
+	for (int t = 0; t < RES_N; t++)
+		fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap - 0.6, 100 * c->cons.util_cap.v[t], t * gap + nb - 0.4,
+			100 * c->cons.util_cap.v[t]);
+	fputs("EOD\n", f);
+
+	return ymax;
+}
 
 int figs_resources(report_ctx *R)
 {
@@ -423,71 +523,8 @@ int figs_resources(report_ctx *R)
 	}
 	if (b.present)
 		bar_names[k++] = "static";
-	/* columns: x ylo yhi */
-	static const char *const parts[3] = {"region_static", "region_pre", "region_dec"};
-	double ymax = 100;
-	for (int part = 0; part < 3; part++) {
-		fprintf(f, "$%s << EOD\n", parts[part]);
-		for (int t = 0; t < RES_N; t++) {
-			double cap = c->dev.resources.v[t];
-			for (int j = 0; j < nb; j++) {
-				double x = t * gap + j;
-				const res_split *s = a.present && j < 3 ? &a : &b;
-				int bar = a.present ? j : 3;
-				double st = 100 * s->stat.v[t] / cap, pr = 100 * s->pre.v[t] / cap,
-				       de = 100 * s->dec.v[t] / cap;
-				bool with_pre = bar != 1, with_dec = bar != 0;
-				double lo = 0, hi = 0;
-				if (part == 0) {
-					hi = st;
-				} else if (part == 1) {
-					lo = st;
-					hi = with_pre ? st + pr : st;
-				} else {
-					lo = st + (with_pre ? pr : 0);
-					hi = with_dec ? lo + de : lo;
-				}
-				if (hi > lo)
-					fprintf(f, "%.4f %.6g %.6g\n", x, lo, hi);
-				ymax = fmax(ymax, hi);
-			}
-		}
-		fputs("EOD\n", f);
-	}
-	/* totals on top of the bars, and the pblock outline on the loaded-RM bars */
-	fputs("$totals << EOD\n", f);
-	for (int t = 0; t < RES_N; t++) {
-		double cap = c->dev.resources.v[t];
-		for (int j = 0; j < nb; j++) {
-			const res_split *s = a.present && j < 3 ? &a : &b;
-			int bar = a.present ? j : 3;
-			double v = s->stat.v[t] + (bar != 1 ? s->pre.v[t] : 0) + (bar != 0 ? s->dec.v[t] : 0);
-			char lab[32];
-			if (v >= 10000)
-				snprintf(lab, sizeof lab, "%.0fk", v / 1000);
-			else
-				snprintf(lab, sizeof lab, "%.4g", v);
-			fprintf(f, "%.4f %.6g \"%s\"\n", t * gap + j, 100 * v / cap, lab);
-		}
-	}
-	fputs("EOD\n", f);
+	double ymax = resources_data(R, f, &a, &b, nb, gap);
 	bool outline = a.present && a.dpr;
-	if (outline) { /* a segment over the two loaded-RM bars at static + pblock */
-		fputs("$pblock << EOD\n", f);
-		for (int t = 0; t < RES_N; t++) {
-			double cap = c->dev.resources.v[t];
-			double top = 100 * (a.stat.v[t] + a.rp_cap.v[t]) / cap;
-			fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap - 0.45, top, t * gap + 1.45, top);
-			ymax = fmax(ymax, top);
-		}
-		fputs("EOD\n", f);
-	}
-	fputs("$ucap << EOD\n", f);
-	for (int t = 0; t < RES_N; t++)
-		fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap - 0.6, 100 * c->cons.util_cap.v[t], t * gap + nb - 0.4,
-			100 * c->cons.util_cap.v[t]);
-	fputs("EOD\n", f);
-
 	fprintf(f, "set title \"Fabric per region: %s%s%s, as a share of the %s\"\n",
 		a.present ? R->dpr.name : "", a.present && b.present ? " (PD-Swap) and " : "",
 		b.present ? R->stat.name : "", c->dev.part);

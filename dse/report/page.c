@@ -286,13 +286,11 @@ static const char *const CSS =
 	"code{font-size:0.95em}.sw{display:inline-block;width:0.9em;height:0.9em;margin-right:0.4em;"
 	"vertical-align:middle}";
 
-int page_write(report_ctx *R)
+/* The head of the page: the run, its config, versions and counts. */
+static void page_run(const report_ctx *R, FILE *f)
 {
 	const cfg_t *c = &R->cfg;
 	const rdb_run *run = &R->run;
-	FILE *f = report_open_out(R, R->tmp, "index.html");
-	if (!f)
-		return PDS_FAIL;
 	fprintf(f, "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
 		   "<title>pdswap report: run %lld</title>\n<style>%s</style>\n</head>\n<body>\n",
 		(long long)run->run_id, CSS);
@@ -329,6 +327,16 @@ int page_write(report_ctx *R)
 	      " &middot; <a href=\"#swap\">swap</a> &middot; <a href=\"#validation\">validation</a>"
 	      " &middot; <a href=\"#notes\">notes</a></p>\n",
 	      f);
+}
+
+int page_write(report_ctx *R)
+{
+	const cfg_t *c = &R->cfg;
+	const rdb_run *run = &R->run;
+	FILE *f = report_open_out(R, R->tmp, "index.html");
+	if (!f)
+		return PDS_FAIL;
+	page_run(R, f);
 	page_designs(R, f);
 
 	fputs("<h2 id=pareto>Pareto front</h2>\n", f);
