@@ -425,6 +425,25 @@ static int buf_reserve(factor_buf *b, size_t more, int n_obj, int n_m)
 	return 0;
 }
 
+/*
+ * Grouped pruning on static + prefill is exact when no decode entry is
+ * negative in that resource (sizes only add): prune_res[t] says whether it
+ * may prune on resource t.  rpv: the pblock index of each pblock digit.
+ */
+static void prune_setup(const fac *f, const ftab *TD, const space_mode *m, bool prune_res[RES_N], int *rpv)
+{
+	const int wd = f->width[F_DEC];
+	for (int t = 0; t < RES_N; t++) {
+		prune_res[t] = true;
+		if (m->mode != MODE_DPR)
+			for (int64_t e = 0; e < TD->n; e++)
+				if (TD->val[e * wd + DEC_RES + t] < 0)
+					prune_res[t] = false;
+	}
+	for (int r = 0; r < m->radix[SK_RP]; r++)
+		rpv[r] = space_value(f->s, SK_RP, r);
+}
+
 int factor_chunk(const fac *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt)
 {
 	const space_mode *m = space_chunk_mode(f->s, chunk);
@@ -448,20 +467,9 @@ int factor_chunk(const fac *f, factor_scratch *x, int64_t chunk, factor_buf *out
 	const int n_obj = f->L.n_obj, n_tp = f->L.n_tp, i_obj = f->L.i_obj, n_m = 2 * f->L.n_ctx;
 	const bool dpr = m->mode == MODE_DPR;
 	const int64_t *S = m->stride;
-
-	/* Grouped pruning on static + prefill is exact when no decode entry
-	 * is negative in that resource (sizes only add). */
 	bool prune_res[RES_N];
-	for (int t = 0; t < RES_N; t++) {
-		prune_res[t] = true;
-		if (!dpr)
-			for (int64_t e = 0; e < TD->n; e++)
-				if (TD->val[e * wd + DEC_RES + t] < 0)
-					prune_res[t] = false;
-	}
 	int rpv[CFG_MAX_LIST];
-	for (int r = 0; r < m->radix[SK_RP]; r++)
-		rpv[r] = space_value(f->s, SK_RP, r);
+	prune_setup(f, TD, m, prune_res, rpv);
 
 	double ttft[FACTOR_MAX_TP];
 	int64_t pruned = 0, feasible = 0;

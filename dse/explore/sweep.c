@@ -269,6 +269,40 @@ static int result_add(result *r, const factor_buf *b, const size_t *keep, long h
 }
 
 /*
+ * Reduce a group's candidates to the group's own front, per mode
+ * (candidates are in id order, a mode's ids are contiguous, and the modes
+ * never compete).  *keep grows as needed.  Returns 0 or -1 (out of memory).
+ */
+static int group_front(const shared *sh, result *r, size_t **keep, size_t *cap_keep)
+{
+	const int d = sh->n_obj;
+	if (r->n > *cap_keep) {
+		size_t *k2 = realloc(*keep, r->n * sizeof *k2);
+		if (!k2)
+			return -1;
+		*keep = k2;
+		*cap_keep = r->n;
+	}
+	if (r->n <= 1)
+		return 0;
+	size_t split = 0, w = 0;
+	while (split < r->n && space_mode_of(sh->sp, r->id[split]) == &sh->sp->m[0])
+		split++;
+	size_t lo[2] = {0, split}, hi[2] = {split, r->n};
+	for (int m = 0; m < 2; m++) {
+		long h = pareto_filter(d, r->v + lo[m] * d, hi[m] - lo[m], *keep);
+		if (h < 0)
+			return -1;
+		for (long i = 0; i < h; i++, w++) {
+			r->id[w] = r->id[lo[m] + (*keep)[i]];
+			memmove(r->v + w * d, r->v + (lo[m] + (*keep)[i]) * d, (size_t)d * sizeof *r->v);
+		}
+	}
+	r->n = w;
+	return 0;
+}
+
+/*
  * Evaluate groups of chunks: each chunk is reduced to its own front, the
  * group's candidates to theirs, and the group goes to the main thread in
  * one hand-over (one lock and wake-up per group, not per chunk).
@@ -319,36 +353,8 @@ static void *worker(void *arg)
 			r->chunk[3 * r->n_chunks + 2] = cnt.feasible;
 			r->n_chunks++;
 		}
-		/* the group's own front, per mode (candidates are in id order, a
-		 * mode's ids are contiguous, and the modes never compete) */
-		if (!oom && r->n > cap_keep) {
-			size_t *k2 = realloc(keep, r->n * sizeof *k2);
-			if (!k2)
-				oom = true;
-			else {
-				keep = k2;
-				cap_keep = r->n;
-			}
-		}
-		if (!oom && r->n > 1) {
-			size_t split = 0, w = 0;
-			while (split < r->n && space_mode_of(sh->sp, r->id[split]) == &sh->sp->m[0])
-				split++;
-			size_t lo[2] = {0, split}, hi[2] = {split, r->n};
-			for (int m = 0; m < 2 && !oom; m++) {
-				long h = pareto_filter(d, r->v + lo[m] * d, hi[m] - lo[m], keep);
-				if (h < 0) {
-					oom = true;
-					break;
-				}
-				for (long i = 0; i < h; i++, w++) {
-					r->id[w] = r->id[lo[m] + keep[i]];
-					memmove(r->v + w * d, r->v + (lo[m] + keep[i]) * d, (size_t)d * sizeof *r->v);
-				}
-			}
-			if (!oom)
-				r->n = w;
-		}
+		if (!oom && group_front(sh, r, &keep, &cap_keep))
+			oom = true;
 		if (oom || r->n_chunks == 0) {
 			result_free(r);
 			continue;
