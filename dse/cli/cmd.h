@@ -12,5 +12,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_emit_hls(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static void usage(FILE *f)
 	      "       pdswap-dse emit-hls CONFIG [--design NAME | --point ID [--run RUN]] [--db FILE] [--out DIR]\n"
 	      "       pdswap-dse report [--db FILE] [--run ID] [--out DIR]\n"
 	      "       pdswap-dse export [--db FILE] [--run ID] --format csv|json [--what points|metrics|pareto]\n"
+	      "       pdswap-dse import FILE... --json\n"
 	      "       pdswap-dse --version\n"
 	      "Run 'pdswap-dse SUBCOMMAND --help' for the options of each.\n"
 	      "Exit codes: 0 ok, 1 runtime failure, 2 usage or config error.\n",
@@ -30,7 +31,8 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {{"simulate", cmd_simulate}, {"calibrate", cmd_calibrate}, {"validate", cmd_validate},
-		     {"emit-hls", cmd_emit_hls}, {"report", cmd_report}, {"export", cmd_export}};
+		     {"emit-hls", cmd_emit_hls}, {"report", cmd_report}, {"export", cmd_export},
+		     {"import", cmd_import}};
 
 	if (argc < 2) {
 		usage(stderr);
