@@ -16,26 +16,9 @@
 #include <string.h>
 
 #include "models/engine.h"
+#include "models/platform.h"
 #include "models/perf.h"
 #include "models/workload.h"
-
-/* Plausible ranges of the timing coefficients the fit may move. */
-typedef struct {
-	const char *name;
-	double lo, hi;
-} fit_range;
-
-static const fit_range timing_ranges[] = {
-	{"eta_tlmm", 0.01, 1.0},        /* fraction of peak */
-	{"eta_attn", 0.01, 1.0},
-	{"eta_port", 0.05, 1.0},
-	{"ddr_latency_ns", 80, 3000},   /* DDR4 round trip from the PL, idle to loaded */
-	{"ddr_efficiency", 0.3, 1.0},
-	{"lm_head_s", 0.0, 0.5},
-	{"tlmm_depth", 0, 2000},
-	{"attn_depth", 0, 2000},
-};
-#define N_TIMING ((int)(sizeof timing_ranges / sizeof timing_ranges[0]))
 
 static const design_t *find_design(const cfg_t *c, const char *name)
 {
@@ -229,8 +212,8 @@ typedef struct {
 	const workload_t *w;
 	const design_t *d;
 	int n_free;
-	int slot[N_TIMING];
-	double lo[N_TIMING], hi[N_TIMING];
+	int slot[CAL_N_SCALARS];
+	double lo[CAL_N_SCALARS], hi[CAL_N_SCALARS];
 } tfit;
 
 static double to_coef(double u, double lo, double hi)
@@ -282,13 +265,13 @@ static int tf_f(const gsl_vector *x, void *params, gsl_vector *f)
 static int fit_timing(cfg_t *c, const workload_t *w, calib_result *res, char *err, size_t errlen)
 {
 	tfit t = {c, w, find_design(c, c->meas.fit_design), 0, {0}, {0}, {0}};
-	for (int i = 0; i < N_TIMING; i++) {
-		int s = cfg_slot_index(timing_ranges[i].name);
-		if (cfg_slot_prov(c, s) != PROV_FITTED)
+	for (int s = 0; s < CAL_N_SCALARS; s++) {
+		const cfg_cal_scalar *k = &cfg_cal_scalars[s];
+		if (!k->timing || cfg_slot_prov(c, s) != PROV_FITTED)
 			continue;
 		t.slot[t.n_free] = s;
-		t.lo[t.n_free] = timing_ranges[i].lo;
-		t.hi[t.n_free] = timing_ranges[i].hi;
+		t.lo[t.n_free] = k->fit_lo;
+		t.hi[t.n_free] = k->fit_hi;
 		t.n_free++;
 	}
 	double r[2 * CFG_MAX_MEAS + 2];
@@ -302,7 +285,7 @@ static int fit_timing(cfg_t *c, const workload_t *w, calib_result *res, char *er
 			 "mark fewer as fitted", t.n_free, n);
 		return -1;
 	}
-	double before[N_TIMING];
+	double before[CAL_N_SCALARS];
 	gsl_vector *x = gsl_vector_alloc((size_t)t.n_free);
 	for (int i = 0; i < t.n_free; i++) {
 		before[i] = *cfg_slot(c, t.slot[i]);
@@ -322,7 +305,7 @@ static int fit_timing(cfg_t *c, const workload_t *w, calib_result *res, char *er
 	int rc = gsl_multifit_nlinear_init(x, &fdf, ws);
 	if (!rc)
 		rc = gsl_multifit_nlinear_driver(500, 1e-10, 1e-10, 1e-12, NULL, NULL, &info, ws);
-	double se[N_TIMING];
+	double se[CAL_N_SCALARS];
 	for (int i = 0; i < t.n_free; i++)
 		se[i] = -1;
 	if (!rc || rc == GSL_EMAXITER) {
@@ -397,8 +380,13 @@ static int fit_power(cfg_t *c, const workload_t *w, calib_result *res, char *err
 	perf_layer l = perf_decode_layer(&p, keys);
 	double step = perf_decode_step_s(&p, keys);
 	double bps = w->layers * l.bytes / step;
-	double rest = c->cal.p_idle_w.value + c->cal.e_ddr_nj_per_kb.value * 1e-9 / 1024.0 * bps;
-	double per = p.r_total.v[RES_LUT] * 1e-6 * p.f_hz * 1e-9;
+	/* the power equation (perf_power_w) is linear in k_logic_w: P(k) = P(0) + k (P(1) - P(0)) */
+	double held = c->cal.k_logic_w.value;
+	c->cal.k_logic_w.value = 0;
+	double rest = perf_power_w(&p, true, bps);
+	c->cal.k_logic_w.value = 1;
+	double per = perf_power_w(&p, true, bps) - rest;
+	c->cal.k_logic_w.value = held;
 	double k = (c->meas.board_power_w - rest) / per;
 	if (!(k >= 0) || per <= 0) {
 		snprintf(err, errlen,
@@ -509,8 +497,7 @@ int calib_rows(const cfg_t *c, calib_row *rows, int max)
 	}
 	for (int i = 0; i < m->n_pcap; i++) {
 		snprintf(name, sizeof name, "pcap %.0f bytes", m->pcap_bytes[i]);
-		double pred = (m->pcap_bytes[i] / (c->cal.pcap_rate_mb_s.value * 1e6) +
-			       c->cal.pcap_setup_ms.value * 1e-3) * 1e3;
+		double pred = platform_pcap_idle_s(c, m->pcap_bytes[i]) * 1e3;
 		n = add_row(rows, n, max, name, "ms", m->pcap_ms[i], pred, true, true, m->pcap_source);
 	}
 	n = add_row(rows, n, max, "swap (idle DDR)", "ms", m->swap_ms,

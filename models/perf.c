@@ -14,24 +14,9 @@
 #include <string.h>
 
 #include "models/engine.h"
+#include "models/platform.h"
 
 /* ------------------------------------------------------------ bandwidth */
-
-static double port_peak(const cfg_t *c, int h, double f_hz)
-{
-	const cfg_hp *hp = &c->dev.hp[h];
-	double clk = f_hz < hp->max_clock_mhz * 1e6 ? f_hz : hp->max_clock_mhz * 1e6;
-	return hp->width_bits / 8.0 * clk;
-}
-
-/* One stream on one port: peak-limited or outstanding/latency-limited. */
-static double stream_bw(const cfg_t *c, int h, double f_hz, int burst, int outstanding)
-{
-	double peak = port_peak(c, h, f_hz) * c->cal.eta_port.value;
-	double lat_s = c->cal.ddr_latency_ns.value * 1e-9;
-	double inflight = (double)outstanding * burst * (c->dev.hp[h].width_bits / 8.0) / lat_s;
-	return inflight < peak ? inflight : peak;
-}
 
 double perf_port_time(const perf_ctx *p, const portload_t *pl, const double *bw)
 {
@@ -47,11 +32,11 @@ double perf_port_time(const perf_ctx *p, const portload_t *pl, const double *bw)
 		total += pl->rd[h] + pl->wr[h];
 	}
 	for (int k = 0; k < c->dev.ddr.n_ctrl; k++) {
-		double tc = ctrl[k] / (c->dev.ddr.ctrl[k].peak_gb_s * 1e9);
+		double tc = ctrl[k] / platform_ctrl_b_per_s(c, k);
 		if (tc > t)
 			t = tc;
 	}
-	double td = total / (c->dev.ddr.peak_gb_s * 1e9 * c->cal.ddr_efficiency.value);
+	double td = total / platform_ddr_b_per_s(c);
 	return td > t ? td : t;
 }
 
@@ -81,9 +66,9 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design
 	p->f_hz = d->clock_mhz * 1e6;
 	p->lat_s = c->cal.ddr_latency_ns.value * 1e-9;
 	for (int h = 0; h < c->dev.n_hp; h++) {
-		p->bw_w[h] = stream_bw(c, h, p->f_hz, c->arch.weight_burst, c->arch.weight_outstanding);
-		p->bw_pre[h] = stream_bw(c, h, p->f_hz, d->pre_burst, d->pre_outstanding);
-		p->bw_dec[h] = stream_bw(c, h, p->f_hz, d->dec_burst, d->dec_outstanding);
+		p->bw_w[h] = platform_stream_b_per_s(c, h, p->f_hz, c->arch.weight_burst, c->arch.weight_outstanding);
+		p->bw_pre[h] = platform_stream_b_per_s(c, h, p->f_hz, d->pre_burst, d->pre_outstanding);
+		p->bw_dec[h] = platform_stream_b_per_s(c, h, p->f_hz, d->dec_burst, d->dec_outstanding);
 	}
 	portload_t pl = {{0}, {0}};
 	pl_add(&pl, (uint32_t)c->arch.weight_ports, w->wbytes_layer, false);
@@ -108,8 +93,7 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design
 		p->r_total = res_add(p->r_static, res_max(p->r_pre, p->r_dec));
 		p->rp_cap = engine_pblock_capacity(c, pb);
 		p->bitstream_bytes = engine_bitstream_bytes(c, pb);
-		p->pcap_idle_s = p->bitstream_bytes / (c->cal.pcap_rate_mb_s.value * 1e6) +
-				 c->cal.pcap_setup_ms.value * 1e-3;
+		p->pcap_idle_s = platform_pcap_idle_s(c, p->bitstream_bytes);
 	} else {
 		p->r_total = p->r_equiv;
 	}
@@ -295,7 +279,7 @@ double perf_decode_energy_j(const perf_ctx *p, int keys)
 
 /* ------------------------------------------------------------------- run */
 
-void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *o)
+void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *o)
 {
 	const cfg_t *c = p->c;
 	const double lm = c->cal.lm_head_s.value;
@@ -304,9 +288,9 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *o)
 	o->gen = gen;
 
 	perf_layer pl = perf_prefill_layer(p, prompt, false);
-	o->pre_lin_s = p->w->layers * pl.lin_s;
-	o->pre_att_s = p->w->layers * pl.att_s;
-	o->prefill_s = o->pre_lin_s + o->pre_att_s;
+	o->prefill_linear_s = p->w->layers * pl.lin_s;
+	o->prefill_attention_s = p->w->layers * pl.att_s;
+	o->prefill_s = o->prefill_linear_s + o->prefill_attention_s;
 	o->ttft_s = o->prefill_s + lm;
 	o->bytes_prefill = p->w->layers * pl.bytes;
 	o->power_prefill_w = perf_power_w(p, false, o->bytes_prefill / o->prefill_s);
@@ -314,16 +298,15 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *o)
 
 	if (p->d.mode == MODE_DPR) {
 		double lc = prompt * p->lin_post_tok_s + p->lin_post_depth_s;
-		o->tail_s = lc > p->w_post_s ? lc : p->w_post_s;
+		o->tail_overlap_s = lc > p->w_post_s ? lc : p->w_post_s;
 		/* DDR load during the tail: the O/FFN weight stream */
-		double ddr = c->dev.ddr.peak_gb_s * 1e9 * c->cal.ddr_efficiency.value;
-		o->pcap_load = p->w->wbytes_post_attn_layer / o->tail_s / ddr;
+		o->pcap_load = p->w->wbytes_post_attn_layer / o->tail_overlap_s / platform_ddr_b_per_s(c);
 		if (o->pcap_load > 1)
 			o->pcap_load = 1;
 		o->bitstream_bytes = p->bitstream_bytes;
 		o->pcap_s = p->pcap_idle_s * (1 + c->cal.pcap_slowdown.value * o->pcap_load);
 		o->swap_s = o->pcap_s + c->cal.swap_ps_ms.value * 1e-3;
-		double hidden = o->tail_s + lm;
+		double hidden = o->tail_overlap_s + lm;
 		o->swap_exposed_s = o->swap_s > hidden ? o->swap_s - hidden : 0;
 	}
 
@@ -334,7 +317,7 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *o)
 		double step = p->w->layers * (dl.lin_s + dl.att_s) + lm;
 		double b = p->w->layers * dl.bytes;
 		if (i == 0)
-			o->dec_first_s = step;
+			o->decode_first_step_s = step;
 		o->decode_s += step;
 		bytes += b;
 		e_dec += perf_power_w(p, true, b / step) * step;
@@ -433,6 +416,6 @@ bool perf_feasible(const perf_ctx *p, char *why, size_t whylen)
 double perf_objective(const perf_ctx *p)
 {
 	const cfg_objective *o = &p->c->obj;
-	return perf_ttft_s(p, o->prompt) + o->alpha * perf_decode_step_s(p, o->l_long) +
-	       (1 - o->alpha) * perf_decode_step_s(p, o->l_short);
+	return figures_objective(o, perf_ttft_s(p, o->prompt), perf_decode_step_s(p, o->l_long),
+				 perf_decode_step_s(p, o->l_short));
 }

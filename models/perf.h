@@ -16,7 +16,8 @@
  * moves reads and writes on separate channels, each at
  *     min(width * clock * eta_port, outstanding * burst bytes / latency)
  * and ports that share a DDR-controller port, and all ports together, are
- * capped at the controller-port peak and at ddr_peak * ddr_efficiency.
+ * capped at the controller-port peak and at ddr_peak * ddr_efficiency
+ * (platform.h, which the DES shares).
  *
  * DPR: the swap starts when the last layer's attention ends; it takes
  *     bitstream/pcap_rate * (1 + slowdown * DDR load) + setup + PS path
@@ -35,6 +36,7 @@
 #include <stdbool.h>
 
 #include "models/cfg.h"
+#include "models/figures.h"
 #include "models/workload.h"
 
 typedef struct {
@@ -65,16 +67,6 @@ typedef struct {
 	double bytes;              /* DDR bytes moved in that layer */
 } perf_layer;
 
-typedef struct {
-	int prompt, gen;
-	double prefill_s, ttft_s, decode_s, decode_tok_s;
-	double pre_lin_s, pre_att_s;   /* prefill, summed over layers */
-	double dec_first_s;            /* first decode step */
-	double swap_s, swap_exposed_s, tail_s, pcap_s, pcap_load;
-	double bitstream_bytes;
-	double energy_j_per_token, energy_prefill_j, power_prefill_w, power_decode_w;
-	double bytes_prefill, bytes_decode;
-} perf_run;
 
 typedef struct {
 	res_t r_static, r_pre, r_dec, r_total, r_equiv, rp_cap;
@@ -120,7 +112,7 @@ double perf_power_from(const cfg_calib *k, double active_lut, double f_hz, doubl
 double perf_decode_energy_j(const perf_ctx *p, int keys);
 
 /* Prefill of `prompt`, the swap (DPR), then `gen` decode steps. */
-void perf_run_eval(const perf_ctx *p, int prompt, int gen, perf_run *out);
+void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *out);
 
 /*
  * Resources and constraints (not T_pre_max: see perf_feasible), in this

@@ -395,11 +395,3 @@ int64_t ddr_port_busy_ps(const ddr *m, int port)
 	return b;
 }
 
-double ddr_pl_b_per_s(const ddr *m)
-{
-	double s = 0;
-	for (uint32_t i = 0; i < m->n_act; i++)
-		if (m->flow[m->act[i]].port >= 0)
-			s += m->flow[m->act[i]].rate;
-	return s * 1e12;
-}

@@ -121,7 +121,5 @@ void ddr_hold(ddr *m, uint32_t ports, int master);
 double ddr_port_bytes(const ddr *m, int port);
 int64_t ddr_port_busy_ps(const ddr *m, int port);
 
-/* Current total PL rate in bytes per second (for the load figure). */
-double ddr_pl_b_per_s(const ddr *m);
 
 #endif

@@ -74,6 +74,7 @@
  * residue is one tile of pipeline fill per linear segment and one latency
  * per transfer.  Elsewhere the DES is the reference.
  */
+#include "models/common.h"
 #include "sim/des.h"
 
 #include <math.h>
@@ -87,6 +88,7 @@
 #include "sim/evq.h"
 #include "sim/pcap.h"
 #include "models/perf.h"
+#include "models/platform.h"
 #include "sim/trace.h"
 
 _Static_assert(DES_MASTERS <= DDR_MAX_MASTERS, "ddr.h holds too few masters");
@@ -637,7 +639,7 @@ static void pass_done(des *s, int pass)
 
 void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p)
 {
-	double f = d->clock_mhz * 1e6, lat_s = c->cal.ddr_latency_ns.value * 1e-9;
+	double f = d->clock_mhz * 1e6;
 	const int burst[DES_MASTERS] = {c->arch.weight_burst, d->pre_burst, d->dec_burst};
 	const int outst[DES_MASTERS] = {c->arch.weight_outstanding, d->pre_outstanding, d->dec_outstanding};
 	memset(p, 0, sizeof *p);
@@ -645,19 +647,14 @@ void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p)
 	p->n_ctrl = c->dev.ddr.n_ctrl;
 	p->n_masters = DES_MASTERS;
 	for (int h = 0; h < c->dev.n_hp; h++) {
-		const cfg_hp *hp = &c->dev.hp[h];
-		double clk = f < hp->max_clock_mhz * 1e6 ? f : hp->max_clock_mhz * 1e6;
-		double wb = hp->width_bits / 8.0;
-		p->chan_b_per_s[h] = wb * clk * c->cal.eta_port.value;
-		p->ctrl_of[h] = hp->ctrl;
-		for (int a = 0; a < DES_MASTERS; a++) {
-			int b = burst[a] < c->dev.axi_max_burst_beats ? burst[a] : c->dev.axi_max_burst_beats;
-			p->master_b_per_s[a][h] = (double)outst[a] * b * wb / lat_s;
-		}
+		p->chan_b_per_s[h] = platform_channel_b_per_s(c, h, f);
+		p->ctrl_of[h] = c->dev.hp[h].ctrl;
+		for (int a = 0; a < DES_MASTERS; a++)
+			p->master_b_per_s[a][h] = platform_inflight_b_per_s(c, h, burst[a], outst[a]);
 	}
 	for (int k = 0; k < c->dev.ddr.n_ctrl; k++)
-		p->ctrl_b_per_s[k] = c->dev.ddr.ctrl[k].peak_gb_s * 1e9;
-	p->ddr_b_per_s = c->dev.ddr.peak_gb_s * 1e9 * c->cal.ddr_efficiency.value;
+		p->ctrl_b_per_s[k] = platform_ctrl_b_per_s(c, k);
+	p->ddr_b_per_s = platform_ddr_b_per_s(c);
 }
 
 static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d, int prompt, int gen,
@@ -727,31 +724,34 @@ static void results(des *s, des_result *r)
 	const double ps = 1e-12;
 	int64_t t_end = s->q.now_ps;
 	memset(r, 0, sizeof *r);
-	r->prefill_s = s->t_prefill_end * ps;
-	r->ttft_s = s->t_ttft * ps;
-	r->prefill_attention_s = s->pre_att_ps * ps;
-	r->prefill_linear_s = r->prefill_s - r->prefill_attention_s;
+	figures *f = &r->f;
+	f->prompt = s->prompt;
+	f->gen = s->gen;
+	f->prefill_s = s->t_prefill_end * ps;
+	f->ttft_s = s->t_ttft * ps;
+	f->prefill_attention_s = s->pre_att_ps * ps;
+	f->prefill_linear_s = f->prefill_s - f->prefill_attention_s;
 	if (s->gen > 0) {
-		r->decode_s = (s->t_last_lm - s->t_dec_start) * ps;
-		r->decode_tok_s = s->gen / r->decode_s;
-		r->dec_first_s = (s->t_first_step_end - s->t_dec_start) * ps;
+		f->decode_s = (s->t_last_lm - s->t_dec_start) * ps;
+		f->decode_tok_s = s->gen / f->decode_s;
+		f->decode_first_step_s = (s->t_first_step_end - s->t_dec_start) * ps;
 	}
 	if (s->dpr) {
-		r->bitstream_bytes = s->bitstream_bytes;
-		r->swap_s = (s->t_swap_end - s->t_trigger) * ps;
-		r->pcap_s = (s->pc.t_end - s->pc.t_start) * ps;
-		r->tail_overlap_s = (s->t_prefill_end - s->t_trigger) * ps;
+		f->bitstream_bytes = s->bitstream_bytes;
+		f->swap_s = (s->t_swap_end - s->t_trigger) * ps;
+		f->pcap_s = (s->pc.t_end - s->pc.t_start) * ps;
+		f->tail_overlap_s = (s->t_prefill_end - s->t_trigger) * ps;
 		/* measured: how long the first step waited after the first token's LM
 		 * head (with no decode, how long it would have waited) */
 		int64_t exposed = s->gen > 0 ? s->t_dec_start - s->t_ttft
 					     : s->t_swap_end > s->t_ttft ? s->t_swap_end - s->t_ttft : 0;
-		r->swap_exposed_s = exposed * ps;
-		r->swap_hidden_s = r->swap_s - r->swap_exposed_s;
-		double idle = s->bitstream_bytes / s->pc.p.rate_b_per_s;
+		f->swap_exposed_s = exposed * ps;
+		r->swap_hidden_s = f->swap_s - f->swap_exposed_s;
+		double idle = platform_pcap_stream_s(c, s->bitstream_bytes);
 		double stream = (s->pc.t_end - s->pc.t_stream) * ps;
-		r->pcap_load = s->pc.p.slowdown > 0 && idle > 0 ? (stream / idle - 1) / s->pc.p.slowdown : 0;
-		if (r->pcap_load < 0)
-			r->pcap_load = 0;
+		f->pcap_load = s->pc.p.slowdown > 0 && idle > 0 ? (stream / idle - 1) / s->pc.p.slowdown : 0;
+		if (f->pcap_load < 0)
+			f->pcap_load = 0;
 	}
 	r->phase_s[DES_PH_PREFILL] = s->t_prefill_end * ps;
 	r->phase_s[DES_PH_DECODE] = (t_end - s->t_prefill_end) * ps;
@@ -772,32 +772,27 @@ static void results(des *s, des_result *r)
 	}
 	for (int k = 0; k < DES_STREAMS; k++)
 		r->bytes[k] = s->m.stream_bytes[k];
+	f->bytes_prefill = pbytes[0];
+	f->bytes_decode = pbytes[1];
 
 	perf_ctx p;
 	perf_prepare(&p, c, s->w, s->d);
-	if (r->prefill_s > 0) {
-		r->power_prefill_w = perf_power_w(&p, false, pbytes[0] / r->prefill_s);
-		r->energy_prefill_j = r->power_prefill_w * r->prefill_s;
+	if (f->prefill_s > 0) {
+		f->power_prefill_w = perf_power_w(&p, false, pbytes[0] / f->prefill_s);
+		f->energy_prefill_j = f->power_prefill_w * f->prefill_s;
 	}
-	if (s->gen > 0 && r->decode_s > 0) {
-		r->power_decode_w = perf_power_w(&p, true, pbytes[1] / r->decode_s);
-		r->energy_j_per_token = r->power_decode_w * r->decode_s / s->gen;
+	if (s->gen > 0 && f->decode_s > 0) {
+		f->power_decode_w = perf_power_w(&p, true, pbytes[1] / f->decode_s);
+		f->energy_j_per_token = f->power_decode_w * f->decode_s / s->gen;
 	}
 	r->events = s->q.processed;
 	r->max_in_flight = s->q.peak;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, int gen, const des_opts *o,
 	    des_result *r, char *err, size_t errlen)
 {
-	double t0 = now_s();
+	double t0 = common_now_s();
 	if (prompt < 1 || gen < 0) {
 		snprintf(err, errlen, "des: prompt must be >= 1 and gen >= 0, got %d and %d", prompt, gen);
 		return -1;
@@ -858,7 +853,7 @@ out:
 	evq_release(&s->q);
 	free(s);
 	if (rc == 0)
-		r->wall_s = now_s() - t0;
+		r->wall_s = common_now_s() - t0;
 	return rc;
 }
 
@@ -871,17 +866,17 @@ int des_objective(const cfg_t *c, const workload_t *w, const design_t *d, const 
 	const cfg_objective *ob = &c->obj;
 	if (des_run(c, w, d, ob->prompt, 0, &q, &r, err, errlen))
 		return -1;
-	out->ttft_s = r.ttft_s;
+	out->ttft_s = r.f.ttft_s;
 	/* one step attending `keys` keys: the first step after a prompt of keys - 1 */
 	int lens[2] = {ob->l_long, ob->l_short};
 	double step[2];
 	for (int i = 0; i < 2; i++) {
 		if (des_run(c, w, d, lens[i] > 1 ? lens[i] - 1 : 1, 1, &q, &r, err, errlen))
 			return -1;
-		step[i] = r.dec_first_s;
+		step[i] = r.f.decode_first_step_s;
 	}
 	out->step_long_s = step[0];
 	out->step_short_s = step[1];
-	out->objective = out->ttft_s + ob->alpha * step[0] + (1 - ob->alpha) * step[1];
+	out->objective = figures_objective(ob, out->ttft_s, step[0], step[1]);
 	return 0;
 }

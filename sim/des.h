@@ -4,7 +4,7 @@
  * des_run() replays a prefill of `prompt` tokens, the swap (dpr designs)
  * and `gen` decode steps op by op, with the HP ports, the DDR controller
  * ports, PCAP and the ARM LM head as shared resources, and reports the same
- * figures as the analytic model (perf_run) plus what only the DES sees.
+ * figures as the analytic model (models/figures.h) plus what only the DES sees.
  * The same inputs give the same figures and the same trace, bit for bit.
  *
  * des_run() is reentrant: all its state lives in the call, the config,
@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "models/cfg.h"
+#include "models/figures.h"
 #include "sim/ddr.h"
 #include "models/workload.h"
 
@@ -45,17 +46,10 @@ typedef struct {
 } des_opts;
 
 typedef struct {
-	/* the analytic model's figures, same meaning (README.md) */
-	double prefill_s, ttft_s, decode_s, decode_tok_s, dec_first_s;
-	double swap_s, swap_exposed_s, pcap_s;
-	double energy_j_per_token;
-	double prefill_linear_s, prefill_attention_s; /* prefill_s split: attention running or not */
-	double bitstream_bytes;
-	double energy_prefill_j, power_prefill_w, power_decode_w;
+	figures f; /* the analytic model's figures, same meaning (README.md); f.tail_overlap_s is
+		      measured from the swap trigger to the end of prefill */
 	/* only the DES sees these */
-	double tail_overlap_s;  /* swap trigger to the end of prefill */
 	double swap_hidden_s;   /* the part of the swap that overlapped work */
-	double pcap_load;       /* effective DDR load seen by the PCAP stream (0..1) */
 	double phase_s[DES_PHASES];                  /* prefill: 0 .. end of prefill; decode: the rest */
 	double port_util[DES_PHASES][CFG_MAX_HP];    /* busy fraction per phase */
 	double port_gb_s[DES_PHASES][CFG_MAX_HP];    /* mean bandwidth per phase, 1e9 B/s */

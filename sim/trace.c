@@ -51,26 +51,9 @@ static void put_us(FILE *f, int64_t ps)
 int trace_open(trace_file *t, const char *path, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
-	if (strlen(path) >= sizeof t->path) {
-		snprintf(err, errlen, "trace file name too long: '%s'", path);
+	if (afile_open(&t->out, path, err, errlen))
 		return -1;
-	}
-	snprintf(t->path, sizeof t->path, "%s", path);
-	snprintf(t->tmp, sizeof t->tmp, "%s.XXXXXX", path);
-	int fd = mkstemp(t->tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot write trace '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	fchmod(fd, 0644);
-	t->f = fdopen(fd, "w");
-	if (!t->f) {
-		snprintf(err, errlen, "cannot write trace '%s': %s", path, strerror(errno));
-		close(fd);
-		unlink(t->tmp);
-		return -1;
-	}
-	setvbuf(t->f, NULL, _IOFBF, 1 << 16);
+	t->f = t->out.f;
 	fputs("{\"traceEvents\":[\n", t->f);
 	t->first = true;
 	return 0;
@@ -140,34 +123,12 @@ int trace_close(trace_file *t, char *err, size_t errlen)
 	if (!t->f)
 		return 0;
 	fputs("\n],\"displayTimeUnit\":\"ns\"}\n", t->f);
-	int bad = ferror(t->f);
-	int e = bad ? EIO : 0;
-	if (fflush(t->f)) {
-		bad = 1;
-		e = errno;
-	}
-	if (fclose(t->f)) {
-		bad = 1;
-		e = errno;
-	}
 	t->f = NULL;
-	if (!bad && rename(t->tmp, t->path)) {
-		bad = 1;
-		e = errno;
-	}
-	if (bad) {
-		unlink(t->tmp);
-		snprintf(err, errlen, "cannot write trace '%s': %s", t->path, strerror(e));
-		return -1;
-	}
-	return 0;
+	return afile_commit(&t->out, err, errlen);
 }
 
 void trace_abort(trace_file *t)
 {
-	if (t->f) {
-		fclose(t->f);
-		t->f = NULL;
-		unlink(t->tmp);
-	}
+	t->f = NULL;
+	afile_abort(&t->out);
 }

@@ -8,8 +8,9 @@
  * so nothing is kept in memory.  Timestamps are microseconds printed exactly
  * from integer picoseconds (six decimals).  Names are JSON-escaped.
  *
- * The trace is written to a temporary file beside the target and renamed
- * over it by trace_close(); a failed or abandoned trace leaves no file.
+ * The trace is written through sim/afile.h: a temporary file beside the
+ * target, renamed over it by trace_close(); a failed or abandoned trace
+ * leaves no file.
  *
  * Ownership: trace_file is a plain struct; trace_open() / trace_close() or
  * trace_abort().  Write errors are remembered and reported by trace_close().
@@ -22,10 +23,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/afile.h"
+
 typedef struct {
-	FILE *f;
-	char path[1024];
-	char tmp[1040];
+	afile out;
+	FILE *f; /* out.f while open */
 	bool first;
 	uint64_t spans;
 } trace_file;

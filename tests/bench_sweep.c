@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "models/common.h"
 #include "config/config.h"
 #include "models/cfg.h"
 #include "explore/factor.h"
@@ -33,13 +34,6 @@
 #include "explore/space.h"
 #include "store/store.h"
 #include "models/workload.h"
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 typedef struct {
 	const fac *f;
@@ -84,12 +78,12 @@ static double eval_rate(const cfg_t *c, int threads)
 		atomic_init(&j.next, 0);
 		atomic_init(&j.points, 0);
 		pthread_t t[8];
-		double t0 = now_s();
+		double t0 = common_now_s();
 		for (int i = 0; i < threads; i++)
 			pthread_create(&t[i], NULL, eval_worker, &j);
 		for (int i = 0; i < threads; i++)
 			pthread_join(t[i], NULL);
-		double rate = (double)atomic_load(&j.points) / (now_s() - t0);
+		double rate = (double)atomic_load(&j.points) / (common_now_s() - t0);
 		if (rate > best)
 			best = rate;
 	}
@@ -112,7 +106,7 @@ static double pareto_rate(const cfg_t *c)
 		factor_chunk(f, x, k, &b[space_chunk_mode(&s, k) == &s.m[0] ? 0 : 1], &cnt);
 	double best = 0;
 	for (int rep = 0; rep < 3; rep++) {
-		double t0 = now_s();
+		double t0 = common_now_s();
 		uint64_t offers = 0;
 		for (int m = 0; m < 2; m++) {
 			pareto *p = pareto_new(d);
@@ -121,7 +115,7 @@ static double pareto_rate(const cfg_t *c)
 			offers += pareto_offers(p);
 			pareto_free(p);
 		}
-		double rate = (double)offers / (now_s() - t0);
+		double rate = (double)offers / (common_now_s() - t0);
 		if (rate > best)
 			best = rate;
 	}
@@ -158,7 +152,7 @@ static double sqlite_rate(const cfg_t *c, const char *db)
 	space_design(&s, 0, &d);
 	perf_prepare(&p, c, &w, &d);
 	perf_resources(&p, &res);
-	double t0 = now_s();
+	double t0 = common_now_s();
 	int64_t rows = 0;
 	for (int i = 0; i < n; i++) {
 		if (i % 5000 == 0)
@@ -170,7 +164,7 @@ static double sqlite_rate(const cfg_t *c, const char *db)
 		}
 		rows++;
 		for (int k = 0; k < 7; k++) {
-			store_metric m = {run, i, "analytic", lens[k], 0.1 * k, 0.1 * k, 10.0 + k, 0.1, 0.3, NAN};
+			store_metric m = {run, i, "analytic", lens[k], {0.1 * k, 0.1 * k, 10.0 + k, 0.1, 0.3, NAN}};
 			if (store_put_metric(st, &m, STORE_HAVE_PROMPT | STORE_HAVE_DECODE)) {
 				fprintf(stderr, "bench_sweep: %s\n", store_errmsg(st));
 				exit(1);
@@ -180,7 +174,7 @@ static double sqlite_rate(const cfg_t *c, const char *db)
 		if (i % 5000 == 4999 || i == n - 1)
 			store_commit(st);
 	}
-	double rate = (double)rows / (now_s() - t0);
+	double rate = (double)rows / (common_now_s() - t0);
 	store_close(st);
 	return rate;
 }

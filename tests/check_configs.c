@@ -55,7 +55,7 @@ START_TEST(simulate_every_design)
 		workload_init(&w, &c.model);
 		for (int i = 0; i < c.n_designs; i++) {
 			perf_ctx p;
-			perf_run r;
+			figures r;
 			perf_prepare(&p, &c, &w, &c.designs[i].d);
 			perf_run_eval(&p, c.obj.prompt, 16, &r);
 			ck_assert_msg(isfinite(r.ttft_s) && r.ttft_s > 0, "%s %s ttft %g", paths[f], c.designs[i].name,

@@ -483,15 +483,15 @@ START_TEST(contention_free_agrees_with_analytic)
 		ck_assert(sum < C.dev.ddr.peak_gb_s * 1e9 * C.cal.ddr_efficiency.value);
 		for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 			int L = cases[k][0], N = cases[k][1];
-			perf_run a;
+			figures a;
 			perf_run_eval(&p, L, N, &a);
 			des_result r = run(&d, L, N, &o);
-			ck_assert_msg(fabs(r.prefill_s / a.prefill_s - 1) < 0.05, "%s L=%d prefill des %.6f analytic %.6f",
-				      designs[i], L, r.prefill_s, a.prefill_s);
-			ck_assert_msg(fabs(r.decode_s / a.decode_s - 1) < 0.05, "%s L=%d decode des %.6f analytic %.6f",
-				      designs[i], L, r.decode_s, a.decode_s);
-			ck_assert(fabs(r.dec_first_s / a.dec_first_s - 1) < 0.05);
-			ck_assert(fabs(r.prefill_attention_s / a.pre_att_s - 1) < 0.05);
+			ck_assert_msg(fabs(r.f.prefill_s / a.prefill_s - 1) < 0.05, "%s L=%d prefill des %.6f analytic %.6f",
+				      designs[i], L, r.f.prefill_s, a.prefill_s);
+			ck_assert_msg(fabs(r.f.decode_s / a.decode_s - 1) < 0.05, "%s L=%d decode des %.6f analytic %.6f",
+				      designs[i], L, r.f.decode_s, a.decode_s);
+			ck_assert(fabs(r.f.decode_first_step_s / a.decode_first_step_s - 1) < 0.05);
+			ck_assert(fabs(r.f.prefill_attention_s / a.prefill_attention_s - 1) < 0.05);
 		}
 	}
 }
@@ -504,7 +504,7 @@ START_TEST(prefetch_hides_weight_loading_behind_attention)
 	design_t d = named("tellme");
 	des_opts off = {.no_prefetch = true};
 	des_result a = run(&d, 1, 0, &off), b = run(&d, 1, 0, NULL);
-	ck_assert_msg(b.prefill_s < a.prefill_s, "prefetch %.6f, none %.6f", b.prefill_s, a.prefill_s);
+	ck_assert_msg(b.f.prefill_s < a.f.prefill_s, "prefetch %.6f, none %.6f", b.f.prefill_s, a.f.prefill_s);
 	ck_assert_double_eq_tol(b.bytes[DES_S_WEIGHTS], a.bytes[DES_S_WEIGHTS], 1e-3);
 }
 END_TEST
@@ -518,23 +518,23 @@ START_TEST(exposed_swap_is_swap_minus_tail)
 		for (size_t i = 0; i < sizeof ps_ms / sizeof ps_ms[0]; i++) {
 			C.cal.swap_ps_ms.value = ps_ms[i];
 			des_result r = run(&d, 64, 2, NULL);
-			double hide = r.tail_overlap_s + C.cal.lm_head_s.value;
-			double want = r.swap_s > hide ? r.swap_s - hide : 0;
-			ck_assert_msg(fabs(r.swap_exposed_s - want) < 3e-12, "ps %.1f ms lm %d: exposed %.12f want %.12f",
-				      ps_ms[i], lm, r.swap_exposed_s, want);
-			ck_assert_double_eq_tol(r.swap_hidden_s, r.swap_s - r.swap_exposed_s, 1e-15);
-			ck_assert(r.swap_s >= C.cal.swap_ps_ms.value * 1e-3);
-			ck_assert(r.tail_overlap_s > 0);
+			double hide = r.f.tail_overlap_s + C.cal.lm_head_s.value;
+			double want = r.f.swap_s > hide ? r.f.swap_s - hide : 0;
+			ck_assert_msg(fabs(r.f.swap_exposed_s - want) < 3e-12, "ps %.1f ms lm %d: exposed %.12f want %.12f",
+				      ps_ms[i], lm, r.f.swap_exposed_s, want);
+			ck_assert_double_eq_tol(r.swap_hidden_s, r.f.swap_s - r.f.swap_exposed_s, 1e-15);
+			ck_assert(r.f.swap_s >= C.cal.swap_ps_ms.value * 1e-3);
+			ck_assert(r.f.tail_overlap_s > 0);
 			/* the first decode step starts when both are done */
-			ck_assert(r.ttft_s + r.swap_exposed_s >= r.prefill_s + C.cal.lm_head_s.value);
+			ck_assert(r.f.ttft_s + r.f.swap_exposed_s >= r.f.prefill_s + C.cal.lm_head_s.value);
 		}
 	}
 	/* both sides of the max() were exercised */
 	C.cal.lm_head_s.value = 0;
 	C.cal.swap_ps_ms.value = 0.5;
-	ck_assert(run(&d, 64, 2, NULL).swap_exposed_s == 0);
+	ck_assert(run(&d, 64, 2, NULL).f.swap_exposed_s == 0);
 	C.cal.swap_ps_ms.value = 120;
-	ck_assert(run(&d, 64, 2, NULL).swap_exposed_s > 0.1);
+	ck_assert(run(&d, 64, 2, NULL).f.swap_exposed_s > 0.1);
 }
 END_TEST
 
@@ -569,7 +569,7 @@ START_TEST(bytes_per_stream_match_the_workload)
 	/* a static design swaps nothing */
 	design_t t = named("tellme");
 	des_result s = run(&t, L, N, NULL);
-	ck_assert(s.bytes[DES_S_BITSTREAM] == 0 && s.swap_s == 0 && s.swap_exposed_s == 0);
+	ck_assert(s.bytes[DES_S_BITSTREAM] == 0 && s.f.swap_s == 0 && s.f.swap_exposed_s == 0);
 }
 END_TEST
 
@@ -734,7 +734,7 @@ START_TEST(trace_loads_with_tracks_and_visible_swap)
 			n_lm++;
 	}
 	ck_assert(sw0 >= 0);
-	ck_assert_double_eq_tol((sw1 - sw0) * 1e-6, r.swap_s, 1e-9);
+	ck_assert_double_eq_tol((sw1 - sw0) * 1e-6, r.f.swap_s, 1e-9);
 	json_array_foreach(ev, i, e)
 	{
 		if (strcmp(json_string_value(json_object_get(e, "ph")), "X") ||
@@ -769,7 +769,7 @@ START_TEST(objective_from_three_runs)
 	char err[256];
 	ck_assert_int_eq(des_objective(&C, &W, &d, NULL, &ob, err, sizeof err), 0);
 	des_result a = run(&d, C.obj.prompt, 0, NULL), b = run(&d, C.obj.l_long - 1, 1, NULL);
-	ck_assert(ob.ttft_s == a.ttft_s && ob.step_long_s == b.dec_first_s);
+	ck_assert(ob.ttft_s == a.f.ttft_s && ob.step_long_s == b.f.decode_first_step_s);
 	ck_assert_double_eq_tol(ob.objective,
 				ob.ttft_s + C.obj.alpha * ob.step_long_s + (1 - C.obj.alpha) * ob.step_short_s, 1e-12);
 	ck_assert(ob.step_long_s > ob.step_short_s);

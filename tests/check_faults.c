@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "models/common.h"
 #include "store/store.h"
 #include "suites.h"
 #include "testutil.h"
@@ -49,13 +50,6 @@ static const char *bin(void)
 {
 	const char *b = getenv("PDSWAP_BIN");
 	return b && *b ? b : "build/pdswap-dse";
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 static void nap_ms(int ms)
@@ -139,14 +133,14 @@ static pid_t start(const cmd *c, const char *const *env)
 /* Wait for pid at most timeout_s (the test fails, the child killed, beyond); its status. */
 static int reap(pid_t pid, double timeout_s)
 {
-	double t0 = now_s();
+	double t0 = common_now_s();
 	int st;
 	for (;;) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			return st;
 		ck_assert_int_eq(r, 0);
-		if (now_s() - t0 > timeout_s) {
+		if (common_now_s() - t0 > timeout_s) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
 			ck_abort_msg("pdswap-dse did not end within %.0f s", timeout_s);
@@ -206,10 +200,10 @@ static void integrity_ok(const char *db)
 /* Poll until sql gives at least `want` (at most 60 s). */
 static int64_t wait_for(const char *db, const char *sql, int64_t want)
 {
-	double t0 = now_s();
+	double t0 = common_now_s();
 	int64_t v = -1;
 	while ((v = q(db, sql)) < want) {
-		ck_assert_msg(now_s() - t0 < 60, "waited 60 s for '%s' to reach %lld (at %lld)", sql, (long long)want,
+		ck_assert_msg(common_now_s() - t0 < 60, "waited 60 s for '%s' to reach %lld (at %lld)", sql, (long long)want,
 			      (long long)v);
 		nap_ms(2);
 	}
@@ -318,9 +312,9 @@ START_TEST(waits_for_a_writer_then_names_it)
 	cmd c;
 	const char *const lt[] = {"--lock-timeout", "1.5", NULL};
 	cmd_init(&c, db, 2, "busy", lt);
-	double t0 = now_s();
+	double t0 = common_now_s();
 	ck_assert_int_eq(run(&c, NULL), 1);
-	double waited = now_s() - t0;
+	double waited = common_now_s() - t0;
 	ck_assert_msg(waited >= 1.5 && waited < 30, "gave up after %.2f s", waited);
 	char *e = stderr_of(&c), who[160];
 	snprintf(who, sizeof who, "locked by another writer, process %ld (check_pdswap), for more than 1.5 s", (long)h.pid);
@@ -349,9 +343,9 @@ START_TEST(waits_for_a_writer_then_names_it)
 	pid_t pid = start(&c, slow);
 	wait_for(db, "SELECT count(*) FROM chunks WHERE run_id=2", 3);
 	h = hold(db, 0);
-	t0 = now_s();
+	t0 = common_now_s();
 	int st = reap(pid, 60);
-	waited = now_s() - t0;
+	waited = common_now_s() - t0;
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 	ck_assert_msg(waited >= 0.9 && waited < 1.9, "gave up after %.2f s (the timeout is 1 s)", waited);
 	int64_t done = q(db, "SELECT count(*) FROM chunks WHERE run_id=2");
@@ -385,9 +379,9 @@ START_TEST(waits_for_another_sweep_then_names_it)
 	cmd c;
 	const char *const lt[] = {"--lock-timeout", "0.8", NULL};
 	cmd_init(&c, db, 2, "flock", lt);
-	double t0 = now_s();
+	double t0 = common_now_s();
 	ck_assert_int_eq(run(&c, NULL), 1);
-	double waited = now_s() - t0;
+	double waited = common_now_s() - t0;
 	ck_assert_msg(waited >= 0.8 && waited < 30, "gave up after %.2f s", waited);
 	char *e = stderr_of(&c), want[512];
 	snprintf(want, sizeof want,
@@ -713,10 +707,10 @@ static void second_sigint(const char *db, const char *ref, int where)
 	}
 	kill(pid, SIGINT);
 	nap_ms(100);
-	double t0 = now_s();
+	double t0 = common_now_s();
 	kill(pid, SIGINT);
 	int st = reap(pid, 120);
-	double took = now_s() - t0;
+	double took = common_now_s() - t0;
 	if (where == IN_SQLITE)
 		release(&h);
 	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "status %#x: not ended by the second SIGINT", st);

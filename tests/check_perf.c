@@ -214,15 +214,15 @@ START_TEST(swap_exposure)
 {
 	design_t d = named("pdswap");
 	perf_ctx p;
-	perf_run r;
+	figures r;
 	perf_prepare(&p, &C, &W, &d);
 	perf_run_eval(&p, 64, 4, &r);
-	double hidden = r.tail_s + C.cal.lm_head_s.value;
+	double hidden = r.tail_overlap_s + C.cal.lm_head_s.value;
 	ck_assert_double_eq_tol(r.swap_exposed_s, fmax(0, r.swap_s - hidden), 1e-12);
 	/* make the PS path long: the swap shows */
 	C.cal.swap_ps_ms.value = 1000;
 	perf_run_eval(&p, 64, 4, &r);
-	ck_assert_double_eq_tol(r.swap_exposed_s, r.swap_s - r.tail_s - C.cal.lm_head_s.value, 1e-12);
+	ck_assert_double_eq_tol(r.swap_exposed_s, r.swap_s - r.tail_overlap_s - C.cal.lm_head_s.value, 1e-12);
 	ck_assert(r.swap_exposed_s > 0.9);
 	/* static designs never swap */
 	design_t s = named("tellme");
@@ -237,7 +237,7 @@ START_TEST(run_totals_consistent)
 {
 	design_t d = named("pdswap");
 	perf_ctx p;
-	perf_run r;
+	figures r;
 	perf_prepare(&p, &C, &W, &d);
 	perf_run_eval(&p, 100, 50, &r);
 	double sum = 0;

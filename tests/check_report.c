@@ -116,7 +116,7 @@ static void build_fixture(bool tamper, bool static_only)
 		n_stored++;
 		perf_ctx p;
 		perf_res res;
-		perf_run r;
+		figures r;
 		char why[200];
 		perf_prepare(&p, &c, &w, &F->d);
 		perf_resources(&p, &res);
@@ -137,22 +137,22 @@ static void build_fixture(bool tamper, bool static_only)
 			if (!in_list(L, n, c.wl.contexts[k]))
 				L[n++] = c.wl.contexts[k];
 		for (int k = 0; k < n; k++) {
-			store_metric m = {RUN, i, "analytic", L[k], NAN, NAN, NAN, NAN, NAN, NAN};
+			store_metric m = {RUN, i, "analytic", L[k], {NAN, NAN, NAN, NAN, NAN, NAN}};
 			unsigned have = 0;
 			if (in_list(c.wl.prompts, c.wl.n_prompts, L[k])) {
 				perf_run_eval(&p, L[k], 0, &r);
-				m.ttft_s = r.ttft_s;
-				m.prefill_s = r.prefill_s;
+				m.f.ttft_s = r.ttft_s;
+				m.f.prefill_s = r.prefill_s;
 				have |= STORE_HAVE_PROMPT;
 				if (F->d.mode == MODE_DPR) {
-					m.swap_exposed_s = r.swap_exposed_s;
+					m.f.swap_exposed_s = r.swap_exposed_s;
 					have |= STORE_HAVE_SWAP;
 				}
 			}
 			if (in_list(c.wl.contexts, c.wl.n_contexts, L[k])) {
-				m.decode_step_s = perf_decode_step_s(&p, L[k]);
-				m.decode_tok_s = 1 / m.decode_step_s;
-				m.energy_j_per_token = 0.5;
+				m.f.decode_step_s = perf_decode_step_s(&p, L[k]);
+				m.f.decode_tok_s = 1 / m.f.decode_step_s;
+				m.f.energy_j_per_token = 0.5;
 				have |= STORE_HAVE_DECODE;
 			}
 			ck_assert_msg(store_put_metric(s, &m, have) == 0, "%s", store_errmsg(s));
@@ -179,16 +179,16 @@ static void build_fixture(bool tamper, bool static_only)
 	/* DES rows for the chosen point at two lengths */
 	for (int k = 0; k < 2; k++) {
 		int L = k ? c.wl.contexts[c.wl.n_contexts - 1] : c.wl.prompts[0];
-		store_metric m = {RUN, CHOSEN, "des", L, NAN, NAN, NAN, NAN, NAN, NAN};
+		store_metric m = {RUN, CHOSEN, "des", L, {NAN, NAN, NAN, NAN, NAN, NAN}};
 		if (k) {
-			m.decode_tok_s = 4.5;
-			m.decode_step_s = 1 / 4.5;
-			m.energy_j_per_token = 0.5;
+			m.f.decode_tok_s = 4.5;
+			m.f.decode_step_s = 1 / 4.5;
+			m.f.energy_j_per_token = 0.5;
 		} else {
-			m.ttft_s = 0.5;
-			m.prefill_s = 0.49;
+			m.f.ttft_s = 0.5;
+			m.f.prefill_s = 0.49;
 			if (FX[CHOSEN].d.mode == MODE_DPR)
-				m.swap_exposed_s = 0.01;
+				m.f.swap_exposed_s = 0.01;
 		}
 		unsigned have = k ? STORE_HAVE_DECODE
 				  : STORE_HAVE_PROMPT | (FX[CHOSEN].d.mode == MODE_DPR ? STORE_HAVE_SWAP : 0);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "models/common.h"
 #include "models/perf.h"
 #include "store/store.h"
 #include "suites.h"
@@ -37,13 +38,6 @@ static int64_t count(sqlite3 *db, const char *sql)
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 /* The file's bytes (malloc'd), *len its size; NULL when absent. */
@@ -131,7 +125,7 @@ START_TEST(round_trip_and_views)
 	perf_resources(&p, &r);
 	store_point sp = {run, 0, "tellme", &c.designs[0].d, &r, true, NULL, 1.5, NAN, NAN};
 	ck_assert_msg(store_put_point(s, &c, &sp) == 0, "%s", store_errmsg(s));
-	store_metric m = {run, 0, "analytic", 64, 0.45, 0.44, NAN, NAN, NAN, NAN};
+	store_metric m = {run, 0, "analytic", 64, {0.45, 0.44, NAN, NAN, NAN, NAN}};
 	ck_assert_msg(store_put_metric(s, &m, STORE_HAVE_PROMPT) == 0, "%s", store_errmsg(s));
 	ck_assert_int_eq(store_put_pareto(s, run, 0), 0);
 	ck_assert_int_eq(store_put_chosen(s, run, 0, 1.5), 0);
@@ -145,9 +139,9 @@ START_TEST(round_trip_and_views)
 	ck_assert_int_eq(count(db, "SELECT point_id FROM v_chosen"), 0);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM runs WHERE status='complete' AND length(config_sha256)=64"), 1);
 	/* CHECK constraints refuse negative and infinite values */
-	store_metric bad = {run, 0, "analytic", 128, -1, 0.1, NAN, NAN, NAN, NAN};
+	store_metric bad = {run, 0, "analytic", 128, {-1, 0.1, NAN, NAN, NAN, NAN}};
 	ck_assert_int_eq(store_put_metric(s, &bad, STORE_HAVE_PROMPT), -1);
-	bad.ttft_s = INFINITY;
+	bad.f.ttft_s = INFINITY;
 	ck_assert_int_eq(store_put_metric(s, &bad, STORE_HAVE_PROMPT), -1);
 	store_close(s);
 	rm_db();
@@ -252,10 +246,10 @@ START_TEST(api_refuses_numbers_that_are_not_figures)
 	ck_assert_int_eq(count(h, "SELECT count(*) FROM points WHERE point_id=501 AND objective IS NULL"), 1);
 
 	/* metrics: a carried figure must be a number; an uncarried one must be NaN */
-	store_metric m = {1, 500, "analytic", 64, 0.4, 0.39, 25, 0.04, 0.18, 0.02};
+	store_metric m = {1, 500, "analytic", 64, {0.4, 0.39, 25, 0.04, 0.18, 0.02}};
 	const unsigned all = STORE_HAVE_PROMPT | STORE_HAVE_SWAP | STORE_HAVE_DECODE;
-	double *f[6] = {&m.ttft_s, &m.prefill_s, &m.decode_tok_s, &m.decode_step_s, &m.energy_j_per_token,
-			&m.swap_exposed_s};
+	double *f[6] = {&m.f.ttft_s, &m.f.prefill_s, &m.f.decode_tok_s, &m.f.decode_step_s, &m.f.energy_j_per_token,
+			&m.f.swap_exposed_s};
 	const char *names[6] = {"ttft_s", "prefill_s", "decode_tok_s", "decode_step_s", "energy_j_per_token",
 				"swap_exposed_s"};
 	const double vals[4] = {NAN, INFINITY, -0.5, 1e300};
@@ -624,9 +618,9 @@ START_TEST(waits_for_a_locked_database_then_says_so)
 	char err[2600];
 	ck_assert_msg(store_open_wait(&s, DB, 0.4, err, sizeof err) == 0, "%s", err);
 	ck_assert(store_lock_timeout(s) == 0.4);
-	double t0 = now_s();
+	double t0 = common_now_s();
 	ck_assert_int_eq(store_begin(s), -1);
-	double waited = now_s() - t0;
+	double waited = common_now_s() - t0;
 	ck_assert_msg(waited >= 0.35 && waited < 5, "waited %.3f s", waited);
 	ck_assert_msg(strstr(store_errmsg(s), DB) && strstr(store_errmsg(s), "locked by another writer") &&
 			      strstr(store_errmsg(s), "0.4 s") && strstr(store_errmsg(s), "--lock-timeout"),

@@ -28,6 +28,28 @@ for sub in simulate calibrate validate emit-hls; do
 	grep -q "usage: pdswap-dse $sub" "$T/out" && ok || bad "$sub --help prints no usage"
 done
 expect 0 "$BIN" configs/kv260.yaml --help
+# one option parser: help and help COMMAND, the same tables as the parsers
+expect 0 "$BIN" help
+for sub in simulate calibrate validate emit-hls report export; do
+	grep -q "^ *\(usage: \)\?pdswap-dse $sub " "$T/out" && ok || bad "help does not list $sub"
+done
+cp "$T/out" "$T/help_all"
+for sub in run simulate calibrate validate emit-hls report export; do
+	expect 0 "$BIN" help $sub
+	# every option the command's usage documents appears in the top-level synopsis, and the reverse
+	opts=$(grep -o '^  --[a-z-]*' "$T/out" | tr -d ' ' | grep -v -- '--help' | sort -u)
+	[ -n "$opts" ] || [ $sub = calibrate ] || bad "help $sub lists no options"
+	if [ $sub = run ]; then line=$(sed -n '1,2p' "$T/help_all"); else
+		line=$(awk -v s="pdswap-dse $sub " 'index($0, s) { p = 1 } p && /^       pdswap-dse / && !index($0, s) { p = 0 } p' "$T/help_all"); fi
+	for o in $opts; do echo "$line" | grep -q -- "$o" || bad "help: $sub synopsis lacks $o"; done
+done
+expect 2 "$BIN" help nosuch
+grep -q "no command named 'nosuch'" "$T/err" && ok || bad "help of an unknown command"
+# options in any order, and --name=VALUE
+expect 2 "$BIN" --threads 2 "$T/missing.yaml"
+grep -q "$T/missing.yaml: cannot open" "$T/err" && ok || bad "options before CONFIG: $(cat "$T/err")"
+expect 0 "$BIN" simulate --gen=2 --model=analytic configs/kv260.yaml --prompt 8 --design=tellme
+expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 8 --gen 2 --json=yes
 
 # simulate: JSON parses and carries the documented keys
 expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 16 --model analytic --json

@@ -1,9 +1,14 @@
 /*
- * cmd.h - the subcommands of pdswap-dse.  Each takes the arguments after
- * its name (argv[0] is the subcommand) and returns an exit code (util.h).
+ * cmd.h - the commands of pdswap-dse.  Each takes its arguments with its
+ * own name as argv[0], parses them against its option table (cli/opt.h)
+ * and returns an exit code (cli/cli.h).  The tables are exported so that
+ * `pdswap-dse help` prints every command's synopsis from the parser's own
+ * description.
  */
 #ifndef PDS_CMD_H
 #define PDS_CMD_H
+
+#include "cli/opt.h"
 
 int cmd_run(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
@@ -13,5 +18,8 @@ int cmd_emit_hls(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+
+extern const opt_cmd cmd_run_opts, cmd_simulate_opts, cmd_calibrate_opts, cmd_validate_opts,
+	cmd_emit_hls_opts, cmd_report_opts, cmd_export_opts, cmd_import_opts;
 
 #endif

@@ -12,6 +12,7 @@
 #include "models/cfg.h"
 #include "cli/cmd.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "config/writeback.h"
 
 static void print_rows(const cfg_t *c, double tol, int *n_bad)
@@ -51,37 +52,54 @@ static int load(const char *path, cfg_t *c, const char *cmd)
 	return 0;
 }
 
+static struct {
+	const char *path, *out;
+	double tol;
+} A = {.tol = 0.10};
+
+static const opt_def calibrate_opts[] = {
+	{.name = "--write", .type = OPT_STRING, .value = "FILE", .out = &A.out,
+	 .help = "write CONFIG with the fitted values to FILE (FILE may be CONFIG\n"
+		 "itself); comments and layout are kept"},
+};
+
+const opt_cmd cmd_calibrate_opts = {
+	.name = "calibrate",
+	.args = "CONFIG",
+	.about = "Fits every calibration coefficient marked 'prov: fitted' to the measurements\n"
+		 "of CONFIG (least squares), prints the coefficients with their standard errors\n"
+		 "and every residual.",
+	.opts = calibrate_opts,
+	.n_opts = 1,
+	.min_pos = 1,
+	.max_pos = 1,
+	.pos = &A.path,
+};
+
+static const opt_def validate_opts[] = {
+	{.name = "--tol", .type = OPT_REAL, .value = "X", .out = &A.tol, .lo = 0, .hi = 1e6,
+	 .help = "the tolerance (default 0.10 = 10%)"},
+};
+
+const opt_cmd cmd_validate_opts = {
+	.name = "validate",
+	.args = "CONFIG",
+	.about = "Prints every measurement of CONFIG with the model's prediction and the relative\n"
+		 "error.  Exits 1 when a checked row is off by more than X.  Rows marked\n"
+		 "'(reported)' (Table 2 resource rows of single engines) are shown but not checked.",
+	.opts = validate_opts,
+	.n_opts = 1,
+	.min_pos = 1,
+	.max_pos = 1,
+	.pos = &A.path,
+};
+
 int cmd_calibrate(int argc, char **argv)
 {
-	const char *path = NULL, *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			puts("usage: pdswap-dse calibrate CONFIG [--write FILE]\n"
-			     "  Fits every calibration coefficient marked 'prov: fitted' to the measurements\n"
-			     "  of CONFIG (least squares), prints the coefficients with their standard errors\n"
-			     "  and every residual.  --write FILE writes CONFIG with the fitted values to FILE\n"
-			     "  (FILE may be CONFIG itself); comments and layout are kept.");
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--write") == 0) {
-			if (i + 1 >= argc) {
-				cli_err("--write needs a file name");
-				return EXIT_USAGE;
-			}
-			out = argv[++i];
-		} else if (argv[i][0] == '-') {
-			cli_err("calibrate: unknown option '%s'", argv[i]);
-			return EXIT_USAGE;
-		} else if (!path) {
-			path = argv[i];
-		} else {
-			cli_err("calibrate: unexpected argument '%s'", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
-	if (!path) {
-		cli_err("calibrate needs CONFIG");
-		return EXIT_USAGE;
-	}
+	int prc = opt_parse(&cmd_calibrate_opts, argc, argv);
+	if (prc)
+		return prc > 0 ? EXIT_OK : EXIT_USAGE;
+	const char *path = A.path, *out = A.out;
 	cfg_t c;
 	if (load(path, &c, "calibrate"))
 		return EXIT_USAGE;
@@ -130,37 +148,11 @@ int cmd_calibrate(int argc, char **argv)
 
 int cmd_validate(int argc, char **argv)
 {
-	const char *path = NULL;
-	double tol = 0.10;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			puts("usage: pdswap-dse validate CONFIG [--tol X]\n"
-			     "  Prints every measurement of CONFIG with the model's prediction and the relative\n"
-			     "  error.  Exits 1 when a checked row is off by more than X (default 0.10 = 10%).\n"
-			     "  Rows marked '(reported)' (Table 2 resource rows of single engines) are shown\n"
-			     "  but not checked.");
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--tol") == 0) {
-			if (i + 1 >= argc) {
-				cli_err("--tol needs a value");
-				return EXIT_USAGE;
-			}
-			if (cli_parse_double("--tol", argv[++i], 0, 1e6, &tol))
-				return EXIT_USAGE;
-		} else if (argv[i][0] == '-') {
-			cli_err("validate: unknown option '%s'", argv[i]);
-			return EXIT_USAGE;
-		} else if (!path) {
-			path = argv[i];
-		} else {
-			cli_err("validate: unexpected argument '%s'", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
-	if (!path) {
-		cli_err("validate needs CONFIG");
-		return EXIT_USAGE;
-	}
+	int prc = opt_parse(&cmd_validate_opts, argc, argv);
+	if (prc)
+		return prc > 0 ? EXIT_OK : EXIT_USAGE;
+	const char *path = A.path;
+	double tol = A.tol;
 	cfg_t c;
 	if (load(path, &c, "validate"))
 		return EXIT_USAGE;

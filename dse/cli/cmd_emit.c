@@ -20,237 +20,97 @@
 #include "store/rdb.h"
 #include "store/store.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 #define DEFAULT_OUT "sim/hw/generated"
 
-static void usage(FILE *f)
-{
-	fputs("usage: pdswap-dse emit-hls CONFIG [--design NAME | --point ID [--run RUN]] [--db FILE] [--out DIR]\n"
-	      "  Writes pds_common.h, pds_static.h, pds_prefill.h and pds_decode.h, the Vitis HLS\n"
-	      "  config headers of one design point, into DIR (default " DEFAULT_OUT ").\n"
-	      "  --design NAME  a design of CONFIG, or 'best': the point the latest complete\n"
-	      "                 sweep of CONFIG chose (the default)\n"
-	      "  --point ID     point ID of a run stored in FILE\n"
-	      "  --run RUN      the run to read (default: the latest complete run of CONFIG)\n"
-	      "  --db FILE      results database (default results/results.db), opened read-only\n"
-	      "  A point that violates a constraint of CONFIG is refused (exit 1).\n",
-	      f);
-}
-
-/* One integer from a query with one text bind.
- * Returns 1 with *out set, 0 when there is no row, -1 on an error. */
-static int query_i64(sqlite3 *db, const char *sql, const char *text, int64_t *out)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Check that run `run` exists, is complete and belongs to this config. */
-static int check_run(sqlite3 *db, const char *dbpath, const cfg_t *c, int64_t run)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT config_sha256, status FROM runs WHERE run_id = ?", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		cli_err("%s: %s", dbpath, sqlite3_errmsg(db));
-		return EXIT_RUNTIME;
-	}
-	sqlite3_bind_int64(st, 1, run);
-	int rc = EXIT_OK;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		cli_err("%s: no run %lld", dbpath, (long long)run);
-		rc = EXIT_USAGE;
-	} else {
-		const char *sha = (const char *)sqlite3_column_text(st, 0);
-		const char *status = (const char *)sqlite3_column_text(st, 1);
-		if (!sha || strcmp(sha, c->sha256) != 0) {
-			cli_err("%s: run %lld was made with a config of sha256 %s, not '%s' (sha256 %s)", dbpath,
-				 (long long)run, sha ? sha : "?", c->path, c->sha256);
-			rc = EXIT_USAGE;
-		} else if (!status || strcmp(status, "complete") != 0) {
-			cli_err("%s: run %lld is '%s', not complete; its points may be missing", dbpath, (long long)run,
-				 status ? status : "?");
-			rc = EXIT_USAGE;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* The design of point `pid` of run `run`; prints its own errors. */
-static int read_point(sqlite3 *db, const char *dbpath, const cfg_t *c, int64_t run, int64_t pid, design_t *d,
-		      char *name, size_t namesz)
-{
-	static const char *const sql =
-		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
-		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name"
-		" FROM points WHERE run_id = ? AND point_id = ?";
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		cli_err("%s: %s", dbpath, sqlite3_errmsg(db));
-		return EXIT_RUNTIME;
-	}
-	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int64(st, 2, pid);
-	int rc = EXIT_USAGE;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		cli_err("%s: run %lld has no point %lld", dbpath, (long long)run, (long long)pid);
-		goto out;
-	}
-	const char *mode = (const char *)sqlite3_column_text(st, 0);
-	memset(d, 0, sizeof *d);
-	d->mode = mode && strcmp(mode, "dpr") == 0 ? MODE_DPR : MODE_STATIC;
-	int *const ints[] = {&d->clock_mhz, &d->tlmm_tables, &d->tlmm_lanes, &d->pre_pe, &d->pre_lanes,
-			     &d->pre_block, &d->pre_burst, &d->pre_outstanding, &d->dec_lanes, &d->dec_burst,
-			     &d->dec_outstanding};
-	for (int i = 0; i < 11; i++)
-		*ints[i] = sqlite3_column_int(st, i + 1);
-	const char *pm_pre = (const char *)sqlite3_column_text(st, 12);
-	const char *pm_dec = (const char *)sqlite3_column_text(st, 13);
-	const char *pb = (const char *)sqlite3_column_text(st, 14);
-	const char *dn = (const char *)sqlite3_column_text(st, 15);
-	snprintf(name, namesz, "%s", dn ? dn : "");
-	d->pm_pre = pm_pre ? cfg_find_portmap(c, pm_pre) : -1;
-	d->pm_dec = pm_dec ? cfg_find_portmap(c, pm_dec) : -1;
-	d->rp = pb ? cfg_find_pblock(c, pb) : -1;
-	if (d->pm_pre < 0 || d->pm_dec < 0 || (pb && d->rp < 0)) {
-		cli_err("%s: point %lld of run %lld names port maps '%s'/'%s' and pblock '%s', which '%s' does not all define",
-			 dbpath, (long long)pid, (long long)run, pm_pre ? pm_pre : "", pm_dec ? pm_dec : "",
-			 pb ? pb : "(none)", c->path);
-		goto out;
-	}
-	rc = EXIT_OK;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Resolve --point / best from the database: fills d, name, *run, *pid. */
+/* Resolve --point / best from the database: fills d, name, *run_out, *pid_out.
+ * Returns 0 or an exit code (the message printed). */
 static int from_db(const cfg_t *c, const char *dbpath, bool best, int64_t run, int64_t pid, design_t *d,
 		   char *name, size_t namesz, int64_t *run_out, int64_t *pid_out)
 {
 	sqlite3 *db;
-	char err[1200];
+	char err[4096];
 	if (rdb_open(dbpath, &db, err, sizeof err)) {
 		cli_err("%s", err);
 		return EXIT_RUNTIME;
 	}
-	int rc;
-	if (run >= 0) {
-		if ((rc = check_run(db, dbpath, c, run)))
-			goto out;
-	}
-	if (best) {
-		/* the chosen point of the latest complete run of this config (or of --run) */
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(db,
-				       "SELECT c.run_id, c.point_id FROM chosen c JOIN runs r ON r.run_id = c.run_id"
-				       " WHERE r.config_sha256 = ?1 AND r.status = 'complete' AND (?2 < 0 OR c.run_id = ?2)"
-				       " ORDER BY c.run_id DESC LIMIT 1",
-				       -1, &st, NULL) != SQLITE_OK) {
-			cli_err("%s: %s", dbpath, sqlite3_errmsg(db));
-			rc = EXIT_RUNTIME;
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, run);
-		int q = sqlite3_step(st);
-		if (q == SQLITE_ROW) {
-			run = sqlite3_column_int64(st, 0);
-			pid = sqlite3_column_int64(st, 1);
-		}
-		sqlite3_finalize(st);
-		if (q != SQLITE_ROW && q != SQLITE_DONE) {
-			cli_err("%s: %s", dbpath, sqlite3_errmsg(db));
-			rc = EXIT_RUNTIME;
-			goto out;
-		}
-		if (q == SQLITE_DONE) {
+	int rc = run >= 0 ? rdb_check_run(db, dbpath, c, run, err, sizeof err) : 0;
+	if (rc == 0 && best) {
+		rc = rdb_latest_chosen(db, dbpath, c, run, &run, &pid, err, sizeof err);
+		if (rc == 1) {
 			if (run >= 0)
-				cli_err("%s: run %lld chose no design; pass --point ID", dbpath, (long long)run);
+				snprintf(err, sizeof err, "%s: run %lld chose no design; pass --point ID", dbpath,
+					 (long long)run);
 			else
-				cli_err("%s: no complete sweep of '%s' (sha256 %s) has chosen a design; name one with --design NAME or --point ID",
+				snprintf(err, sizeof err,
+					 "%s: no complete sweep of '%s' (sha256 %s) has chosen a design; name one with"
+					 " --design NAME or --point ID",
 					 dbpath, c->path, c->sha256);
-			rc = EXIT_USAGE;
-			goto out;
+			rc = PDS_FAIL_REQUEST;
 		}
-	} else if (run < 0) {
-		int q = query_i64(db,
-				  "SELECT run_id FROM runs WHERE config_sha256 = ?1 AND status = 'complete'"
-				  " ORDER BY run_id DESC LIMIT 1",
-				  c->sha256, &run);
-		if (q <= 0) {
-			if (q < 0)
-				cli_err("%s: %s", dbpath, sqlite3_errmsg(db));
-			else
-				cli_err("%s: no complete run of '%s' (sha256 %s); run 'pdswap-dse %s --db %s' first or pass --run",
-					 dbpath, c->path, c->sha256, c->path, dbpath);
-			rc = q < 0 ? EXIT_RUNTIME : EXIT_USAGE;
-			goto out;
+	} else if (rc == 0 && run < 0) {
+		rc = rdb_latest_run(db, dbpath, c, &run, err, sizeof err);
+		if (rc == 1) {
+			snprintf(err, sizeof err,
+				 "%s: no complete run of '%s' (sha256 %s); run 'pdswap-dse %s --db %s' first or pass --run",
+				 dbpath, c->path, c->sha256, c->path, dbpath);
+			rc = PDS_FAIL_REQUEST;
 		}
 	}
-	rc = read_point(db, dbpath, c, run, pid, d, name, namesz);
+	if (rc == 0)
+		rc = rdb_design(db, dbpath, c, run, pid, d, name, namesz, err, sizeof err);
+	sqlite3_close(db);
+	if (rc) {
+		cli_err("%s", err);
+		return cli_exit_code(rc);
+	}
 	*run_out = run;
 	*pid_out = pid;
-out:
-	sqlite3_close(db);
-	return rc;
+	return EXIT_OK;
 }
+
+static struct {
+	const char *path, *design, *db, *out;
+	int point, run;
+	bool have_db, have_run;
+} A = {.db = "results/results.db", .out = DEFAULT_OUT, .point = -1, .run = -1};
+
+static const opt_def emit_opts[] = {
+	{.name = "--design", .type = OPT_STRING, .value = "NAME", .out = &A.design,
+	 .help = "a design of CONFIG, or 'best': the point the latest complete\n"
+		 "sweep of CONFIG chose (the default)"},
+	{.name = "--point", .type = OPT_INT, .value = "ID", .out = &A.point, .lo = 0, .hi = 2147483647.0,
+	 .help = "point ID of a run stored in FILE"},
+	{.name = "--run", .type = OPT_INT, .value = "RUN", .out = &A.run, .lo = 1, .hi = 2147483647.0,
+	 .given = &A.have_run, .help = "the run to read (default: the latest complete run of CONFIG)"},
+	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db, .given = &A.have_db,
+	 .help = "results database (default results/results.db), opened read-only"},
+	{.name = "--out", .type = OPT_STRING, .value = "DIR", .out = &A.out,
+	 .help = "where the headers go (default " DEFAULT_OUT ")"},
+};
+
+const opt_cmd cmd_emit_hls_opts = {
+	.name = "emit-hls",
+	.args = "CONFIG",
+	.about = "Writes pds_common.h, pds_static.h, pds_prefill.h and pds_decode.h, the Vitis HLS\n"
+		 "config headers of one design point, into DIR.  A point that violates a constraint\n"
+		 "of CONFIG is refused (exit 1).",
+	.opts = emit_opts,
+	.n_opts = (int)(sizeof emit_opts / sizeof emit_opts[0]),
+	.min_pos = 1,
+	.max_pos = 1,
+	.pos = &A.path,
+};
 
 int cmd_emit_hls(int argc, char **argv)
 {
-	const char *path = NULL, *design = NULL, *db = "results/results.db", *out = DEFAULT_OUT;
-	int point = -1, run = -1;
-	bool have_db = false, have_run = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(a, "--design") == 0 || strcmp(a, "--point") == 0 || strcmp(a, "--run") == 0 ||
-			   strcmp(a, "--db") == 0 || strcmp(a, "--out") == 0) {
-			if (i + 1 >= argc) {
-				cli_err("emit-hls: %s needs a value", a);
-				return EXIT_USAGE;
-			}
-			const char *v = argv[++i];
-			if (strcmp(a, "--design") == 0) {
-				design = v;
-			} else if (strcmp(a, "--db") == 0) {
-				db = v;
-				have_db = true;
-			} else if (strcmp(a, "--out") == 0) {
-				out = v;
-			} else if (strcmp(a, "--point") == 0) {
-				if (cli_parse_int(a, v, 0, 2147483647L, &point))
-					return EXIT_USAGE;
-			} else {
-				if (cli_parse_int(a, v, 1, 2147483647L, &run))
-					return EXIT_USAGE;
-				have_run = true;
-			}
-		} else if (a[0] == '-') {
-			cli_err("emit-hls: unknown option '%s'", a);
-			usage(stderr);
-			return EXIT_USAGE;
-		} else if (!path) {
-			path = a;
-		} else {
-			cli_err("emit-hls: unexpected argument '%s'", a);
-			return EXIT_USAGE;
-		}
-	}
-	if (!path) {
-		cli_err("emit-hls needs CONFIG");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	int prc = opt_parse(&cmd_emit_hls_opts, argc, argv);
+	if (prc)
+		return prc > 0 ? EXIT_OK : EXIT_USAGE;
+	const char *path = A.path, *design = A.design, *db = A.db, *out = A.out;
+	int point = A.point, run = A.run;
+	bool have_db = A.have_db, have_run = A.have_run;
 	if (design && point >= 0) {
 		cli_err("emit-hls: give --design or --point, not both");
 		return EXIT_USAGE;
@@ -264,10 +124,6 @@ int cmd_emit_hls(int argc, char **argv)
 	}
 	if (have_db && !best && point < 0) {
 		cli_err("emit-hls: --db is read for --point or --design best, not for a named design");
-		return EXIT_USAGE;
-	}
-	if (!*out) {
-		cli_err("emit-hls: --out must name a directory");
 		return EXIT_USAGE;
 	}
 

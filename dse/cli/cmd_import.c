@@ -14,71 +14,52 @@
 
 #include "cli/cli.h"
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "import/hwreport.h"
 #include "import/import.h"
 
-static void usage(FILE *f)
-{
-	fputs("usage: pdswap-dse import FILE... --json\n"
-	      "  Reads Vitis HLS csynth XML reports (<top>_csynth.xml, csynth.xml; 2019.2 to 2024.2)\n"
-	      "  and Vivado report_utilization text reports (also -pblocks and -hierarchical) and\n"
-	      "  prints, for each FILE in order, one line of JSON: file, kind (csynth|utilization),\n"
-	      "  sha256, tool_version, part, top, design_state, target_clock_ns, estimated_clock_ns,\n"
-	      "  latency_cycles {best, average, worst}, interval_cycles {min, max},\n"
-	      "  resources and available {lut, ff, bram18, bram36, dsp, uram}, modules, pblocks,\n"
-	      "  instances.  A figure the report does not give is null, never 0.\n"
-	      "  --json  print the JSON lines (required)\n"
-	      "  A file that cannot be read gives FILE:LINE: message, nothing is printed, exit 2.\n",
-	      f);
-}
+#define MAX_FILES 8192
+
+static struct {
+	bool json;
+	const char *files[MAX_FILES];
+	int n_files;
+} A;
+
+static const opt_def import_opts[] = {
+	{.name = "--json", .type = OPT_FLAG, .out = &A.json, .required = true,
+	 .help = "print one line of JSON per FILE (required)"},
+};
+
+const opt_cmd cmd_import_opts = {
+	.name = "import",
+	.args = "FILE...",
+	.about = "Reads Vitis HLS csynth XML reports (<top>_csynth.xml, csynth.xml; 2019.2 to 2024.2)\n"
+		 "and Vivado report_utilization text reports (also -pblocks and -hierarchical) and\n"
+		 "prints, for each FILE in order, one line of JSON: file, kind (csynth|utilization),\n"
+		 "sha256, tool_version, part, top, design_state, target_clock_ns, estimated_clock_ns,\n"
+		 "latency_cycles {best, average, worst}, interval_cycles {min, max},\n"
+		 "resources and available {lut, ff, bram18, bram36, dsp, uram}, modules, pblocks,\n"
+		 "instances.  A figure the report does not give is null, never 0.\n"
+		 "A FILE that cannot be read gives FILE:LINE: message on stderr; then nothing is\n"
+		 "printed and the exit code is 2.  At most 8192 files at once.",
+	.opts = import_opts,
+	.n_opts = (int)(sizeof import_opts / sizeof import_opts[0]),
+	.min_pos = 1,
+	.max_pos = MAX_FILES,
+	.pos = A.files,
+	.n_pos = &A.n_files,
+};
 
 int cmd_import(int argc, char **argv)
 {
-	bool json = false;
-	int n_files = 0;
-	const char **files = calloc((size_t)argc, sizeof *files);
-	if (!files) {
-		cli_err("out of memory");
-		return EXIT_RUNTIME;
-	}
-	int rc = EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			free(files);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if (strcmp(argv[i], "--") == 0) {
-			while (++i < argc)
-				files[n_files++] = argv[i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			cli_err("import: unexpected argument '%s'", argv[i]);
-			usage(stderr);
-			free(files);
-			return EXIT_USAGE;
-		} else {
-			files[n_files++] = argv[i];
-		}
-	}
-	if (rc == EXIT_OK && n_files == 0) {
-		cli_err("import needs at least one report FILE");
-		usage(stderr);
-		rc = EXIT_USAGE;
-	}
-	if (rc == EXIT_OK && !json) {
-		cli_err("import FILE... needs --json");
-		usage(stderr);
-		rc = EXIT_USAGE;
-	}
-	if (rc != EXIT_OK) {
-		free(files);
-		return rc;
-	}
-
+	int prc = opt_parse(&cmd_import_opts, argc, argv);
+	if (prc)
+		return prc > 0 ? EXIT_OK : EXIT_USAGE;
+	int rc = EXIT_OK, n_files = A.n_files;
+	const char **files = A.files;
 	char **lines = calloc((size_t)n_files, sizeof *lines);
 	if (!lines) {
-		free(files);
 		cli_err("out of memory");
 		return EXIT_RUNTIME;
 	}
@@ -107,6 +88,5 @@ int cmd_import(int argc, char **argv)
 	for (int i = 0; i < n_files; i++)
 		free(lines[i]);
 	free(lines);
-	free(files);
 	return rc;
 }

@@ -24,31 +24,53 @@
 #include "store/store.h"
 #include "explore/sweep.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "models/workload.h"
 
 /* Where the chosen design's headers go by default (as for emit-hls). */
 #define HLS_OUT "sim/hw/generated"
 
-static void usage(FILE *f)
-{
-	fputs("usage: pdswap-dse CONFIG [--db FILE] [--threads N] [--all-points] [--no-progress]\n"
-	      "                         [--hls-out DIR] [--report] [--lock-timeout SECONDS]\n"
-	      "  Explores the design space of CONFIG (dpr and static architectures), keeps the\n"
-	      "  Pareto front of each in FILE (default results/results.db), re-simulates the\n"
-	      "  fronts with the discrete-event model and chooses the design that minimises\n"
-	      "  TTFT + alpha*T_dec(long) + (1-alpha)*T_dec(short) under t_pre_max.  An\n"
-	      "  unfinished run of the same config is resumed.  The HLS config headers of the\n"
-	      "  chosen design are written into DIR (default " HLS_OUT ").\n"
-	      "  --threads N    worker threads (default: every online core)\n"
-	      "  --all-points   also store every evaluated point, not only the fronts\n"
-	      "  --no-progress  no progress bar (it is drawn only when stderr is a terminal)\n"
-	      "  --hls-out DIR  where the headers go\n"
-	      "  --lock-timeout SECONDS  how long to wait for a database another process keeps\n"
-	      "                 locked (another sweep, or any writer) before giving up (default 10)\n"
-	      "  --report       then write the run's report into the directory 'report' beside\n"
-	      "                 FILE (results/report by default; see 'pdswap-dse report --help')\n",
-	      f);
-}
+/* The options, filled by opt_parse(); the command runs once per process. */
+static struct {
+	const char *path, *db, *hls_out;
+	bool report, all_points, no_progress, threads_given;
+	int threads;
+	double lock_timeout;
+} A = {.db = "results/results.db", .hls_out = HLS_OUT, .lock_timeout = STORE_LOCK_TIMEOUT_S};
+
+static const opt_def run_opts[] = {
+	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db,
+	 .help = "the results database (default results/results.db)"},
+	{.name = "--threads", .type = OPT_INT, .value = "N", .out = &A.threads, .lo = 1, .hi = 256,
+	 .given = &A.threads_given, .help = "worker threads (default: every online core)"},
+	{.name = "--all-points", .type = OPT_FLAG, .out = &A.all_points,
+	 .help = "also store every evaluated point, not only the fronts"},
+	{.name = "--no-progress", .type = OPT_FLAG, .out = &A.no_progress,
+	 .help = "no progress bar (it is drawn only when stderr is a terminal)"},
+	{.name = "--hls-out", .type = OPT_STRING, .value = "DIR", .out = &A.hls_out,
+	 .help = "where the chosen design's headers go (default " HLS_OUT ")"},
+	{.name = "--report", .type = OPT_FLAG, .out = &A.report,
+	 .help = "then write the run's report into the directory 'report' beside\n"
+		 "FILE (results/report by default; see 'pdswap-dse help report')"},
+	{.name = "--lock-timeout", .type = OPT_REAL, .value = "SECONDS", .out = &A.lock_timeout, .lo = 0, .hi = 1e6,
+	 .help = "how long to wait for a database another process keeps\n"
+		 "locked (another sweep, or any writer) before giving up (default 10)"},
+};
+
+const opt_cmd cmd_run_opts = {
+	.name = NULL,
+	.args = "CONFIG",
+	.about = "Explores the design space of CONFIG (dpr and static architectures), keeps the\n"
+		 "Pareto front of each in FILE, re-simulates the fronts with the discrete-event model\n"
+		 "and chooses the design that minimises TTFT + alpha*T_dec(long) + (1-alpha)*T_dec(short)\n"
+		 "under t_pre_max.  An unfinished run of the same config is resumed.  The HLS config\n"
+		 "headers of the chosen design are written into DIR.",
+	.opts = run_opts,
+	.n_opts = (int)(sizeof run_opts / sizeof run_opts[0]),
+	.min_pos = 1,
+	.max_pos = 1,
+	.pos = &A.path,
+};
 
 static void describe(const cfg_t *c, const design_t *d, char *buf, size_t len)
 {
@@ -69,9 +91,9 @@ static double fig(store *s, int64_t run, int64_t id, int L, int which)
 	if (id < 0 || store_get_metric(s, run, id, "des", L, &m) != 0)
 		return NAN;
 	switch (which) {
-	case 0: return m.ttft_s;
-	case 1: return m.decode_tok_s;
-	default: return m.energy_j_per_token;
+	case 0: return m.f.ttft_s;
+	case 1: return m.f.decode_tok_s;
+	default: return m.f.energy_j_per_token;
 	}
 }
 
@@ -218,54 +240,16 @@ static int emit_chosen(const cfg_t *c, store *s, const sweep_result *r, const ch
 
 int cmd_run(int argc, char **argv)
 {
-	const char *path = NULL, *db = "results/results.db", *hls_out = HLS_OUT;
-	bool report = false;
-	double lock_timeout = STORE_LOCK_TIMEOUT_S;
+	int prc = opt_parse(&cmd_run_opts, argc, argv);
+	if (prc)
+		return prc > 0 ? EXIT_OK : EXIT_USAGE;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	sweep_opts o = {.threads = ncpu > 0 && ncpu <= 256 ? (int)ncpu : 2,
-			.all_points = false,
-			.progress = isatty(STDERR_FILENO) == 1};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(a, "--db") == 0 || strcmp(a, "--threads") == 0 || strcmp(a, "--hls-out") == 0 ||
-			   strcmp(a, "--lock-timeout") == 0) {
-			if (i + 1 >= argc) {
-				cli_err("%s needs a value", a);
-				return EXIT_USAGE;
-			}
-			if (strcmp(a, "--db") == 0)
-				db = argv[++i];
-			else if (strcmp(a, "--hls-out") == 0)
-				hls_out = argv[++i];
-			else if (strcmp(a, "--lock-timeout") == 0) {
-				if (cli_parse_double("--lock-timeout", argv[++i], 0, 1e6, &lock_timeout))
-					return EXIT_USAGE;
-			} else if (cli_parse_int("--threads", argv[++i], 1, 256, &o.threads))
-				return EXIT_USAGE;
-		} else if (strcmp(a, "--report") == 0) {
-			report = true;
-		} else if (strcmp(a, "--all-points") == 0) {
-			o.all_points = true;
-		} else if (strcmp(a, "--no-progress") == 0) {
-			o.progress = false;
-		} else if (a[0] == '-') {
-			cli_err("unknown option '%s'", a);
-			usage(stderr);
-			return EXIT_USAGE;
-		} else if (!path) {
-			path = a;
-		} else {
-			cli_err("unexpected argument '%s'", a);
-			return EXIT_USAGE;
-		}
-	}
-	if (!path) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	sweep_opts o = {.threads = A.threads_given ? A.threads : ncpu > 0 && ncpu <= 256 ? (int)ncpu : 2,
+			.all_points = A.all_points,
+			.progress = !A.no_progress && isatty(STDERR_FILENO) == 1};
+	const char *path = A.path, *db = A.db, *hls_out = A.hls_out;
+	bool report = A.report;
+	double lock_timeout = A.lock_timeout;
 	cfg_t c;
 	char err[2600];
 	if (config_load(&c, path, err, sizeof err)) {

@@ -15,27 +15,48 @@
 #include "models/perf.h"
 #include "explore/sweep.h"
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include "models/workload.h"
 
-static void usage(FILE *f)
-{
-	fputs("usage: pdswap-dse simulate CONFIG --design NAME --prompt L --gen N [--model des|analytic]\n"
-	      "                            [--trace FILE] [--no-prefetch] [--json] [--db FILE]\n"
-	      "  NAME     a design of the config (e.g. tellme, the calibrated static baseline),\n"
-	      "           or 'best' (the design the latest complete sweep of CONFIG in FILE chose;\n"
-	      "           a sweep runs first when there is none)\n"
-	      "  L        prompt length in tokens (1 .. model.max_context)\n"
-	      "  N        tokens generated after the prompt (L + N <= model.max_context)\n"
-	      "  --model  des (default: the discrete-event model, the reference) or\n"
-	      "           analytic (the roofline model)\n"
-	      "  --trace  write the DES timeline to FILE as Chrome trace-event JSON\n"
-	      "           (open it in Perfetto or chrome://tracing)\n"
-	      "  --no-prefetch  DES: weights stream only for work the TLMM may start, never\n"
-	      "           during attention or the LM head (the analytic model's schedule)\n"
-	      "  --json   print one JSON object instead of a table\n"
-	      "  --db     results database for 'best' (default results/results.db)\n",
-	      f);
-}
+static struct {
+	const char *path, *design, *model, *trace, *db;
+	int prompt, gen;
+	bool json, no_prefetch;
+} A = {.model = "des", .db = "results/results.db", .prompt = -1, .gen = -1};
+
+static const opt_def simulate_opts[] = {
+	{.name = "--design", .type = OPT_STRING, .value = "NAME", .out = &A.design, .required = true,
+	 .help = "a design of the config (e.g. tellme, the calibrated static baseline),\n"
+		 "or 'best' (the design the latest complete sweep of CONFIG in FILE chose;\n"
+		 "a sweep runs first when there is none)"},
+	{.name = "--prompt", .type = OPT_INT, .value = "L", .out = &A.prompt, .lo = 1, .hi = 1 << 20, .required = true,
+	 .help = "prompt length in tokens (1 .. model.max_context)"},
+	{.name = "--gen", .type = OPT_INT, .value = "N", .out = &A.gen, .lo = 0, .hi = 1 << 20, .required = true,
+	 .help = "tokens generated after the prompt (L + N <= model.max_context)"},
+	{.name = "--model", .type = OPT_STRING, .value = "des|analytic", .out = &A.model,
+	 .help = "des (default: the discrete-event model, the reference) or\n"
+		 "analytic (the roofline model)"},
+	{.name = "--trace", .type = OPT_STRING, .value = "FILE", .out = &A.trace,
+	 .help = "write the DES timeline to FILE as Chrome trace-event JSON\n"
+		 "(open it in Perfetto or chrome://tracing)"},
+	{.name = "--no-prefetch", .type = OPT_FLAG, .out = &A.no_prefetch,
+	 .help = "DES: weights stream only for work the TLMM may start, never\n"
+		 "during attention or the LM head (the analytic model's schedule)"},
+	{.name = "--json", .type = OPT_FLAG, .out = &A.json, .help = "print one JSON object instead of a table"},
+	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db,
+	 .help = "results database for 'best' (default results/results.db)"},
+};
+
+const opt_cmd cmd_simulate_opts = {
+	.name = "simulate",
+	.args = "CONFIG",
+	.about = "Runs one design for one prompt of L tokens followed by N generated tokens.",
+	.opts = simulate_opts,
+	.n_opts = (int)(sizeof simulate_opts / sizeof simulate_opts[0]),
+	.min_pos = 1,
+	.max_pos = 1,
+	.pos = &A.path,
+};
 
 /* Fill *d from a design name; prints the error itself.  'best' is the
  * chosen point of the latest complete sweep of this config in `db`
@@ -66,79 +87,39 @@ static int resolve_design(const cfg_t *c, const char *name, const char *db, desi
 	return 0;
 }
 
-/* The figures both models report, under the names README.md defines. */
+/* What simulate says of a design beside its figures: the objective (from
+ * the model that ran) and whether the design meets every constraint. */
 typedef struct {
-	int prompt, gen;
-	double ttft_s, prefill_s, prefill_linear_s, prefill_attention_s, decode_s, decode_tok_s, dec_first_s;
-	double swap_s, swap_exposed_s, tail_s, pcap_s, bitstream_bytes;
-	double energy_j_per_token, energy_prefill_j, power_prefill_w, power_decode_w;
 	double objective;
 	bool feasible;
 	char why[200];
-} figures;
+} verdict;
 
-static void from_perf(figures *f, const perf_ctx *p, const perf_run *r)
+static void verdict_analytic(verdict *v, const perf_ctx *p)
 {
-	memset(f, 0, sizeof *f);
-	f->prompt = r->prompt;
-	f->gen = r->gen;
-	f->ttft_s = r->ttft_s;
-	f->prefill_s = r->prefill_s;
-	f->prefill_linear_s = r->pre_lin_s;
-	f->prefill_attention_s = r->pre_att_s;
-	f->decode_s = r->decode_s;
-	f->decode_tok_s = r->decode_tok_s;
-	f->dec_first_s = r->dec_first_s;
-	f->swap_s = r->swap_s;
-	f->swap_exposed_s = r->swap_exposed_s;
-	f->tail_s = r->tail_s;
-	f->pcap_s = r->pcap_s;
-	f->bitstream_bytes = r->bitstream_bytes;
-	f->energy_j_per_token = r->energy_j_per_token;
-	f->energy_prefill_j = r->energy_prefill_j;
-	f->power_prefill_w = r->power_prefill_w;
-	f->power_decode_w = r->power_decode_w;
-	f->objective = perf_objective(p);
-	f->feasible = perf_feasible(p, f->why, sizeof f->why);
+	v->objective = perf_objective(p);
+	v->feasible = perf_feasible(p, v->why, sizeof v->why);
 }
 
 /* Feasibility as perf_feasible(), with the TTFT bound checked on the DES. */
-static void from_des(figures *f, const perf_ctx *p, int prompt, int gen, const des_result *r, const des_obj *ob)
+static void verdict_des(verdict *v, const perf_ctx *p, const des_obj *ob)
 {
-	memset(f, 0, sizeof *f);
-	f->prompt = prompt;
-	f->gen = gen;
-	f->ttft_s = r->ttft_s;
-	f->prefill_s = r->prefill_s;
-	f->prefill_linear_s = r->prefill_linear_s;
-	f->prefill_attention_s = r->prefill_attention_s;
-	f->decode_s = r->decode_s;
-	f->decode_tok_s = r->decode_tok_s;
-	f->dec_first_s = r->dec_first_s;
-	f->swap_s = r->swap_s;
-	f->swap_exposed_s = r->swap_exposed_s;
-	f->tail_s = r->tail_overlap_s;
-	f->pcap_s = r->pcap_s;
-	f->bitstream_bytes = r->bitstream_bytes;
-	f->energy_j_per_token = r->energy_j_per_token;
-	f->energy_prefill_j = r->energy_prefill_j;
-	f->power_prefill_w = r->power_prefill_w;
-	f->power_decode_w = r->power_decode_w;
-	f->objective = ob->objective;
+	v->objective = ob->objective;
 	perf_res res;
 	perf_resources(p, &res);
-	f->feasible = res.feasible;
+	v->feasible = res.feasible;
+	v->why[0] = '\0';
 	if (!res.feasible) {
-		snprintf(f->why, sizeof f->why, "%s", res.why);
+		snprintf(v->why, sizeof v->why, "%s", res.why);
 	} else if (ob->ttft_s > p->c->cons.t_pre_max_s) {
-		f->feasible = false;
-		snprintf(f->why, sizeof f->why, "TTFT %.3f s at prompt %d exceeds t_pre_max %.3f s", ob->ttft_s,
+		v->feasible = false;
+		snprintf(v->why, sizeof v->why, "TTFT %.3f s at prompt %d exceeds t_pre_max %.3f s", ob->ttft_s,
 			 p->c->obj.prompt, p->c->cons.t_pre_max_s);
 	}
 }
 
 static json_t *run_json(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
-			const figures *r)
+			const figures *r, const verdict *v)
 {
 	perf_res res;
 	perf_resources(p, &res);
@@ -155,10 +136,10 @@ static json_t *run_json(const cfg_t *c, const char *name, const char *model, con
 	json_object_set_new(o, "prefill_attention_s", json_real(r->prefill_attention_s));
 	json_object_set_new(o, "decode_s", json_real(r->decode_s));
 	json_object_set_new(o, "decode_tok_s", json_real(r->decode_tok_s));
-	json_object_set_new(o, "decode_first_step_s", json_real(r->dec_first_s));
+	json_object_set_new(o, "decode_first_step_s", json_real(r->decode_first_step_s));
 	json_object_set_new(o, "swap_s", json_real(r->swap_s));
 	json_object_set_new(o, "swap_exposed_s", json_real(r->swap_exposed_s));
-	json_object_set_new(o, "tail_overlap_s", json_real(r->tail_s));
+	json_object_set_new(o, "tail_overlap_s", json_real(r->tail_overlap_s));
 	json_object_set_new(o, "pcap_s", json_real(r->pcap_s));
 	json_object_set_new(o, "bitstream_bytes", json_real(r->bitstream_bytes));
 	for (int t = 0; t < RES_N; t++)
@@ -171,10 +152,10 @@ static json_t *run_json(const cfg_t *c, const char *name, const char *model, con
 	json_object_set_new(o, "energy_prefill_j", json_real(r->energy_prefill_j));
 	json_object_set_new(o, "power_prefill_w", json_real(r->power_prefill_w));
 	json_object_set_new(o, "power_decode_w", json_real(r->power_decode_w));
-	json_object_set_new(o, "objective", json_real(r->objective));
-	json_object_set_new(o, "feasible", json_boolean(r->feasible));
-	if (!r->feasible)
-		json_object_set_new(o, "infeasible_reason", json_string(r->why));
+	json_object_set_new(o, "objective", json_real(v->objective));
+	json_object_set_new(o, "feasible", json_boolean(v->feasible));
+	if (!v->feasible)
+		json_object_set_new(o, "infeasible_reason", json_string(v->why));
 	return o;
 }
 
@@ -182,7 +163,7 @@ static json_t *run_json(const cfg_t *c, const char *name, const char *model, con
 static void des_json(json_t *o, const cfg_t *c, const des_opts *opt, const des_result *r)
 {
 	json_object_set_new(o, "swap_hidden_s", json_real(r->swap_hidden_s));
-	json_object_set_new(o, "pcap_ddr_load", json_real(r->pcap_load));
+	json_object_set_new(o, "pcap_ddr_load", json_real(r->f.pcap_load));
 	json_object_set_new(o, "weight_prefetch", json_boolean(!opt->no_prefetch));
 	json_object_set_new(o, "weight_tile_bytes", json_real(DES_WEIGHT_TILE_BYTES));
 	json_t *ph = json_object(), *ports = json_object();
@@ -209,7 +190,7 @@ static void des_json(json_t *o, const cfg_t *c, const des_opts *opt, const des_r
 }
 
 static void print_table(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
-			const figures *r, const des_opts *opt, const des_result *dr)
+			const figures *r, const verdict *v, const des_opts *opt, const des_result *dr)
 {
 	perf_res res;
 	perf_resources(p, &res);
@@ -218,21 +199,21 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 	printf("  %-24s %12.4f s\n", "ttft", r->ttft_s);
 	printf("  %-24s %12.4f s  (linear %.4f, attention %.4f)\n", "prefill", r->prefill_s, r->prefill_linear_s,
 	       r->prefill_attention_s);
-	printf("  %-24s %12.4f s  (first step %.4f s)\n", "decode", r->decode_s, r->dec_first_s);
+	printf("  %-24s %12.4f s  (first step %.4f s)\n", "decode", r->decode_s, r->decode_first_step_s);
 	printf("  %-24s %12.3f tok/s\n", "decode rate", r->decode_tok_s);
 	if (p->d.mode == MODE_DPR) {
 		printf("  %-24s %12.4f s  (PCAP %.4f s, %.0f bytes", "swap", r->swap_s, r->pcap_s, r->bitstream_bytes);
 		if (dr)
-			printf(", DDR load %.0f%%", 100 * dr->pcap_load);
+			printf(", DDR load %.0f%%", 100 * r->pcap_load);
 		printf(")\n");
 		printf("  %-24s %12.4f s  (tail %.4f s hides the rest)\n", "swap exposed", r->swap_exposed_s,
-		       r->tail_s);
+		       r->tail_overlap_s);
 		if (dr)
 			printf("  %-24s %12.4f s\n", "swap hidden", dr->swap_hidden_s);
 	}
 	printf("  %-24s %12.4f J  (decode %.2f W, prefill %.2f W)\n", "energy per token", r->energy_j_per_token,
 	       r->power_decode_w, r->power_prefill_w);
-	printf("  %-24s %12.4f s\n", "objective", r->objective);
+	printf("  %-24s %12.4f s\n", "objective", v->objective);
 	if (dr) {
 		printf("  %-24s %14s %14s\n", "HP port", "prefill", "decode");
 		for (int h = 0; h < c->dev.n_hp; h++) {
@@ -253,58 +234,18 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 	printf("\n  %-24s", "equivalent utilisation");
 	for (int t = 0; t < RES_N; t++)
 		printf(" %s %.0f%%", res_names[t], 100 * res.util_equiv.v[t]);
-	printf("\n  %-24s %s%s%s\n", "feasible", r->feasible ? "yes" : "no", r->feasible ? "" : ": ",
-	       r->feasible ? "" : r->why);
+	printf("\n  %-24s %s%s%s\n", "feasible", v->feasible ? "yes" : "no", v->feasible ? "" : ": ",
+	       v->feasible ? "" : v->why);
 }
 
 int cmd_simulate(int argc, char **argv)
 {
-	const char *path = NULL, *design = NULL, *model = "des", *trace = NULL, *db = "results/results.db";
-	int prompt = -1, gen = -1;
-	bool json = false, no_prefetch = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(a, "--json") == 0) {
-			json = true;
-		} else if (strcmp(a, "--no-prefetch") == 0) {
-			no_prefetch = true;
-		} else if (strcmp(a, "--design") == 0 || strcmp(a, "--prompt") == 0 || strcmp(a, "--gen") == 0 ||
-			   strcmp(a, "--model") == 0 || strcmp(a, "--trace") == 0 || strcmp(a, "--db") == 0) {
-			if (i + 1 >= argc) {
-				cli_err("%s needs a value", a);
-				return EXIT_USAGE;
-			}
-			const char *v = argv[++i];
-			if (strcmp(a, "--design") == 0)
-				design = v;
-			else if (strcmp(a, "--model") == 0)
-				model = v;
-			else if (strcmp(a, "--trace") == 0)
-				trace = v;
-			else if (strcmp(a, "--db") == 0)
-				db = v;
-			else if (cli_parse_int(a, v, strcmp(a, "--prompt") == 0 ? 1 : 0, 1 << 20,
-						strcmp(a, "--prompt") == 0 ? &prompt : &gen))
-				return EXIT_USAGE;
-		} else if (a[0] == '-') {
-			cli_err("simulate: unknown option '%s'", a);
-			usage(stderr);
-			return EXIT_USAGE;
-		} else if (!path) {
-			path = a;
-		} else {
-			cli_err("simulate: unexpected argument '%s'", a);
-			return EXIT_USAGE;
-		}
-	}
-	if (!path || !design || prompt < 0 || gen < 0) {
-		cli_err("simulate needs CONFIG, --design, --prompt and --gen");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	int prc = opt_parse(&cmd_simulate_opts, argc, argv);
+	if (prc)
+		return prc > 0 ? EXIT_OK : EXIT_USAGE;
+	const char *path = A.path, *design = A.design, *model = A.model, *trace = A.trace, *db = A.db;
+	int prompt = A.prompt, gen = A.gen;
+	bool json = A.json, no_prefetch = A.no_prefetch;
 	bool use_des = strcmp(model, "des") == 0;
 	if (!use_des && strcmp(model, "analytic") != 0) {
 		cli_err("--model must be 'des' or 'analytic', got '%s'", model);
@@ -312,10 +253,6 @@ int cmd_simulate(int argc, char **argv)
 	}
 	if (!use_des && (trace || no_prefetch)) {
 		cli_err("%s needs --model des", trace ? "--trace" : "--no-prefetch");
-		return EXIT_USAGE;
-	}
-	if (trace && !*trace) {
-		cli_err("--trace needs a file name");
 		return EXIT_USAGE;
 	}
 	cfg_t c;
@@ -338,6 +275,7 @@ int cmd_simulate(int argc, char **argv)
 	perf_ctx p;
 	perf_prepare(&p, &c, &w, &d);
 	figures fig;
+	verdict v;
 	des_opts opt = {.trace_path = trace, .name = design, .no_prefetch = no_prefetch};
 	des_result dr;
 	if (use_des) {
@@ -348,14 +286,14 @@ int cmd_simulate(int argc, char **argv)
 			rc = EXIT_RUNTIME;
 			goto out;
 		}
-		from_des(&fig, &p, prompt, gen, &dr, &ob);
+		fig = dr.f;
+		verdict_des(&v, &p, &ob);
 	} else {
-		perf_run r;
-		perf_run_eval(&p, prompt, gen, &r);
-		from_perf(&fig, &p, &r);
+		perf_run_eval(&p, prompt, gen, &fig);
+		verdict_analytic(&v, &p);
 	}
 	if (json) {
-		json_t *o = run_json(&c, design, model, &p, &fig);
+		json_t *o = run_json(&c, design, model, &p, &fig, &v);
 		if (use_des)
 			des_json(o, &c, &opt, &dr);
 		char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
@@ -368,7 +306,7 @@ int cmd_simulate(int argc, char **argv)
 		puts(s);
 		free(s);
 	} else {
-		print_table(&c, design, model, &p, &fig, &opt, use_des ? &dr : NULL);
+		print_table(&c, design, model, &p, &fig, &v, &opt, use_des ? &dr : NULL);
 	}
 	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
 out:

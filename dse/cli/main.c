@@ -1,43 +1,78 @@
 /*
- * main.c - pdswap-dse: dispatch to a subcommand, or run the main job when
- * the first argument is a config file.
+ * main.c - pdswap-dse: dispatch to a command, or run the main job.
+ *
+ * The first argument names a command (simulate, calibrate, ...), asks for
+ * help (`help`, `help COMMAND`, `--help`) or the version; anything else is
+ * the main job, whose options may come before or after its CONFIG
+ * (`pdswap-dse --threads 2 configs/kv260.yaml`).  Usage texts come from
+ * the commands' option tables (cli/opt.h).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cmd.h"
 #include "cli/cli.h"
+#include "cli/cmd.h"
 #include "models/version.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const opt_cmd *opts;
+} cmds[] = {
+	{"simulate", cmd_simulate, &cmd_simulate_opts},    {"calibrate", cmd_calibrate, &cmd_calibrate_opts},
+	{"validate", cmd_validate, &cmd_validate_opts},    {"emit-hls", cmd_emit_hls, &cmd_emit_hls_opts},
+	{"report", cmd_report, &cmd_report_opts},          {"export", cmd_export, &cmd_export_opts},
+	{"import", cmd_import, &cmd_import_opts},
+};
+#define N_CMDS ((int)(sizeof cmds / sizeof cmds[0]))
 
 static void usage(FILE *f)
 {
-	fputs("usage: pdswap-dse CONFIG [options]            explore the design space (main job)\n"
-	      "       pdswap-dse simulate CONFIG --design NAME --prompt L --gen N [--model M] [--json]\n"
-	      "       pdswap-dse calibrate CONFIG [--write FILE]\n"
-	      "       pdswap-dse validate CONFIG [--tol X]\n"
-	      "       pdswap-dse emit-hls CONFIG [--design NAME | --point ID [--run RUN]] [--db FILE] [--out DIR]\n"
-	      "       pdswap-dse report [--db FILE] [--run ID] [--out DIR]\n"
-	      "       pdswap-dse export [--db FILE] [--run ID] --format csv|json [--what points|metrics|pareto]\n"
-	      "       pdswap-dse import FILE... --json\n"
+	opt_synopsis(&cmd_run_opts, f, "usage: ");
+	for (int i = 0; i < N_CMDS; i++)
+		opt_synopsis(cmds[i].opts, f, "       ");
+	fputs("       pdswap-dse help [COMMAND]\n"
 	      "       pdswap-dse --version\n"
-	      "Run 'pdswap-dse SUBCOMMAND --help' for the options of each.\n"
+	      "The first form is the main job: explore the design space of CONFIG, store the Pareto\n"
+	      "fronts, choose a design and write its HLS headers.\n"
+	      "Run 'pdswap-dse help COMMAND' for what a command does and its options\n"
+	      "('pdswap-dse help run' for the main job).\n"
 	      "Exit codes: 0 ok, 1 runtime failure, 2 usage or config error.\n",
 	      f);
 }
 
+static int help(int argc, char **argv)
+{
+	if (argc < 3) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 3) {
+		cli_err("help takes one command name");
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[2], "run") == 0) {
+		opt_usage(&cmd_run_opts, stdout);
+		return EXIT_OK;
+	}
+	for (int i = 0; i < N_CMDS; i++)
+		if (strcmp(argv[2], cmds[i].name) == 0) {
+			opt_usage(cmds[i].opts, stdout);
+			return EXIT_OK;
+		}
+	cli_err("help: no command named '%s'", argv[2]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} cmds[] = {{"simulate", cmd_simulate}, {"calibrate", cmd_calibrate}, {"validate", cmd_validate},
-		     {"emit-hls", cmd_emit_hls}, {"report", cmd_report}, {"export", cmd_export},
-		     {"import", cmd_import}};
-
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc, argv);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return EXIT_OK;
@@ -46,13 +81,8 @@ int main(int argc, char **argv)
 		printf("pdswap-dse %s\n", PDS_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+	for (int i = 0; i < N_CMDS; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
-			return cmds[i].fn(argc - 1, argv + 1);
-	if (argv[1][0] == '-') {
-		cli_err("unknown option '%s'", argv[1]);
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+			return cmds[i].run(argc - 1, argv + 1);
 	return cmd_run(argc, argv);
 }

@@ -8,12 +8,13 @@
  */
 #include "config/writeback.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "models/common.h"
+#include "sim/afile.h"
 
 typedef struct {
 	size_t start, end;
@@ -32,48 +33,30 @@ int writeback_config(const cfg_t *c, const char *out_path, const int *slots, con
 	edit_t *ed = calloc((size_t)(n > 0 ? n : 1), sizeof *ed);
 	if (!ed) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return PDS_FAIL;
 	}
 	for (int i = 0; i < n; i++) {
-		if (slots[i] < 0 || slots[i] >= CAL_N_SLOTS || !isfinite(values[i])) {
-			snprintf(err, errlen, "internal: bad write-back slot or value");
-			free(ed);
-			return -1;
-		}
+		if (slots[i] < 0 || slots[i] >= CAL_N_SLOTS || !isfinite(values[i]))
+			BUG("write-back of slot %d with value %g", slots[i], values[i]);
 		ed[i].start = c->cal_span[slots[i]].start;
 		ed[i].end = c->cal_span[slots[i]].end;
 		snprintf(ed[i].text, sizeof ed[i].text, "%.6g", values[i]);
 	}
 	qsort(ed, (size_t)n, sizeof *ed, edit_cmp);
-	char tmp[1100];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+	afile out;
+	if (afile_open(&out, out_path, err, errlen)) {
 		free(ed);
-		return -1;
+		return PDS_FAIL;
 	}
 	size_t pos = 0;
-	int bad = 0;
 	for (int i = 0; i < n; i++) {
-		if (ed[i].start < pos || ed[i].end > c->text_len) {
-			bad = 1;
-			break;
-		}
-		bad |= fwrite(c->text + pos, 1, ed[i].start - pos, f) != ed[i].start - pos;
-		bad |= fputs(ed[i].text, f) < 0;
+		if (ed[i].start < pos || ed[i].end > c->text_len)
+			BUG("write-back spans overlap or leave the text (%zu..%zu)", ed[i].start, ed[i].end);
+		fwrite(c->text + pos, 1, ed[i].start - pos, out.f);
+		fputs(ed[i].text, out.f);
 		pos = ed[i].end;
 	}
-	if (!bad)
-		bad |= fwrite(c->text + pos, 1, c->text_len - pos, f) != c->text_len - pos;
-	bad |= fflush(f) != 0;
-	bad |= fsync(fileno(f)) != 0;
-	bad |= fclose(f) != 0;
+	fwrite(c->text + pos, 1, c->text_len - pos, out.f);
 	free(ed);
-	if (bad || rename(tmp, out_path) != 0) {
-		snprintf(err, errlen, "%s: cannot write: %s", out_path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return afile_commit(&out, err, errlen); /* a write error surfaces here */
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "models/engine.h"
+#include "models/figures.h"
 #include "models/perf.h"
 
 /* ---------------------------------------------------------------- tables */
@@ -363,7 +364,7 @@ static inline void dec_vec(const fac *f, bool dpr, const double *lin, const doub
 
 double factor_objective(const fac *f, const double *v)
 {
-	return v[f->L.i_obj] + f->alpha * v[f->L.o_long] + (1 - f->alpha) * v[f->L.o_short];
+	return figures_objective(&f->c->obj, v[f->L.i_obj], v[f->L.o_long], v[f->L.o_short]);
 }
 
 /* ------------------------------------------------------------------ point */

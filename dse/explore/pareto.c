@@ -16,7 +16,7 @@ struct pareto {
 	bool have_last;
 	int64_t *ev;                  /* evicted ids */
 	size_t n_ev, cap_ev;
-	uint64_t offers, tests;
+	uint64_t offers;
 };
 
 bool pareto_dominates(int n_obj, const double *a, const double *b)
@@ -144,11 +144,6 @@ uint64_t pareto_offers(const pareto *p)
 	return p->offers;
 }
 
-uint64_t pareto_tests(const pareto *p)
-{
-	return p->tests;
-}
-
 /* First member whose v[0] > x (strict = true) or >= x (strict = false). */
 static size_t bound(const pareto *p, double x, bool strict)
 {
@@ -186,7 +181,6 @@ int pareto_insert(pareto *p, int64_t id, const double *x)
 	const int d = p->n_obj;
 	p->offers++;
 	if (p->have_last) {
-		p->tests++;
 		if (pareto_dominates(d, p->last, x))
 			return 0;
 	}
@@ -194,7 +188,6 @@ int pareto_insert(pareto *p, int64_t id, const double *x)
 	size_t hi = bound(p, x[0], true);
 	for (size_t i = 0; i < hi; i++) {
 		const double *y = p->v + i * (size_t)d;
-		p->tests++;
 		if (pareto_dominates(d, y, x)) {
 			memcpy(p->last, y, (size_t)d * sizeof *y);
 			p->have_last = true;
@@ -219,7 +212,6 @@ int pareto_insert(pareto *p, int64_t id, const double *x)
 	size_t w = lo;
 	for (size_t i = lo; i < p->n; i++) {
 		double *y = p->v + i * (size_t)d;
-		p->tests++;
 		if (pareto_dominates(d, x, y)) {
 			p->ev[p->n_ev++] = p->id[i];
 			continue;

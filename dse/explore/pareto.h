@@ -61,8 +61,7 @@ const double *pareto_vec(const pareto *p, size_t i);
 size_t pareto_evicted(const pareto *p, const int64_t **ids);
 void pareto_clear_evicted(pareto *p);
 
-/* Offers, dominance tests made, since creation (for the benchmark). */
+/* Offers made since creation (for the benchmark). */
 uint64_t pareto_offers(const pareto *p);
-uint64_t pareto_tests(const pareto *p);
 
 #endif

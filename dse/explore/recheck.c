@@ -2,6 +2,7 @@
  * recheck.c - the DES re-check of recheck.h: worker threads run the DES
  * for the items left, the calling thread stores them in batches.
  */
+#include "models/common.h"
 #include "explore/recheck.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "sim/des.h"
+#include "explore/pool.h"
 #include "explore/progress.h"
 
 #define STORE_EVERY_S 0.1 /* seconds between commits (at most) */
@@ -60,18 +62,11 @@ int recheck_length_index(const recheck_lengths *L, int x)
 double recheck_objective(const cfg_t *c, const recheck_lengths *L, const recheck_item *it, double *ttft_s)
 {
 	const cfg_objective *o = &c->obj;
-	const double *vp = it->v + (size_t)recheck_length_index(L, o->prompt) * RECHECK_N;
-	const double *vl = it->v + (size_t)recheck_length_index(L, o->l_long) * RECHECK_N;
-	const double *vs = it->v + (size_t)recheck_length_index(L, o->l_short) * RECHECK_N;
-	*ttft_s = vp[RECHECK_TTFT];
-	return vp[RECHECK_TTFT] + o->alpha * vl[RECHECK_STEP] + (1 - o->alpha) * vs[RECHECK_STEP];
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+	const figures_len *vp = &it->v[recheck_length_index(L, o->prompt)];
+	const figures_len *vl = &it->v[recheck_length_index(L, o->l_long)];
+	const figures_len *vs = &it->v[recheck_length_index(L, o->l_short)];
+	*ttft_s = vp->ttft_s;
+	return figures_objective(o, vp->ttft_s, vl->decode_step_s, vs->decode_step_s);
 }
 
 /* One item: every length, as the header says. */
@@ -80,24 +75,23 @@ static void simulate(const recheck_ctx *x, recheck_item *it)
 	des_opts o = {0};
 	des_result r;
 	for (int i = 0; i < x->L->n; i++) {
-		double *v = it->v + (size_t)i * RECHECK_N;
-		for (int k = 0; k < RECHECK_N; k++)
-			v[k] = NAN;
+		figures_len *v = &it->v[i];
+		*v = figures_len_none();
 		int L = x->L->len[i];
 		if (x->L->prompt[i]) {
 			if (des_run(x->c, x->w, &it->d, L, 0, &o, &r, it->err, sizeof it->err))
 				goto bad;
-			v[RECHECK_TTFT] = r.ttft_s;
-			v[RECHECK_PREFILL] = r.prefill_s;
+			v->ttft_s = r.f.ttft_s;
+			v->prefill_s = r.f.prefill_s;
 			if (it->d.mode == MODE_DPR)
-				v[RECHECK_SWAP] = r.swap_exposed_s;
+				v->swap_exposed_s = r.f.swap_exposed_s;
 		}
 		if (x->L->ctx[i]) {
 			if (des_run(x->c, x->w, &it->d, L > 1 ? L - 1 : 1, 1, &o, &r, it->err, sizeof it->err))
 				goto bad;
-			v[RECHECK_STEP] = r.dec_first_s;
-			v[RECHECK_TOK] = 1 / r.dec_first_s;
-			v[RECHECK_ENERGY] = r.energy_j_per_token;
+			v->decode_step_s = r.f.decode_first_step_s;
+			v->decode_tok_s = 1 / r.f.decode_first_step_s;
+			v->energy_j_per_token = r.f.energy_j_per_token;
 		}
 	}
 	return;
@@ -155,9 +149,7 @@ static int store_batch(const recheck_ctx *x, recheck_item *it, size_t n, size_t 
 	for (size_t k = 0; k < nw; k++) {
 		const recheck_item *t = &it[w[k]];
 		for (int l = 0; l < x->L->n; l++) {
-			const double *v = t->v + (size_t)l * RECHECK_N;
-			store_metric m = {x->run_id, t->id, "des", x->L->len[l], v[RECHECK_TTFT], v[RECHECK_PREFILL],
-					  v[RECHECK_TOK], v[RECHECK_STEP], v[RECHECK_ENERGY], v[RECHECK_SWAP]};
+			store_metric m = {x->run_id, t->id, "des", x->L->len[l], t->v[l]};
 			unsigned have = 0;
 			if (x->L->prompt[l])
 				have |= STORE_HAVE_PROMPT | (t->d.mode == MODE_DPR ? STORE_HAVE_SWAP : 0);
@@ -198,13 +190,7 @@ static int load(const recheck_ctx *x, recheck_item *it, char *err, size_t errlen
 				 store_path(x->s), (long long)x->run_id, (long long)it->id);
 			return -1;
 		}
-		double *v = it->v + (size_t)k * RECHECK_N;
-		v[RECHECK_TTFT] = m.ttft_s;
-		v[RECHECK_PREFILL] = m.prefill_s;
-		v[RECHECK_TOK] = m.decode_tok_s;
-		v[RECHECK_STEP] = m.decode_step_s;
-		v[RECHECK_ENERGY] = m.energy_j_per_token;
-		v[RECHECK_SWAP] = m.swap_exposed_s;
+		it->v[k] = m.f;
 	}
 	atomic_store(&it->state, 2);
 	return 0;
@@ -223,38 +209,20 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 	job j = {.x = x, .it = it, .n = n};
 	atomic_init(&j.next, 0);
 	atomic_init(&j.running, 0);
-	pthread_t *tid = calloc((size_t)x->threads, sizeof *tid);
 	size_t *w = malloc((n ? n : 1) * sizeof *w);
-	int started = 0;
 	if (!w) {
-		free(tid);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* workers do not take SIGINT or SIGTERM: the handler runs on the
-	 * calling thread, and a worker's point is never cut short */
-	sigset_t stop_set, old_mask;
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
-	int create_err = 0;
-	for (int i = 0; tid && i < x->threads; i++) {
-		atomic_fetch_add(&j.running, 1);
-		if ((create_err = pthread_create(&tid[i], NULL, worker, &j)) != 0) {
-			atomic_fetch_sub(&j.running, 1);
-			break;
-		}
-		started++;
-	}
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	if (!started) {
-		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
-		free(tid);
+	pool workers;
+	atomic_store(&j.running, x->threads);
+	int started = pool_start(&workers, x->threads, worker, &j, err, errlen);
+	if (started < 0) {
 		free(w);
 		return -1;
 	}
-	double t0 = now_s(), last = t0;
+	atomic_fetch_sub(&j.running, x->threads - started);
+	double t0 = common_now_s(), last = t0;
 	int rc = 0;
 	for (;;) {
 		bool finished = atomic_load(&j.running) == 0;
@@ -262,9 +230,9 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 			struct timespec ts = {0, 20 * 1000 * 1000};
 			nanosleep(&ts, NULL);
 		}
-		if (rc == 0 && (finished || now_s() - last >= STORE_EVERY_S)) {
+		if (rc == 0 && (finished || common_now_s() - last >= STORE_EVERY_S)) {
 			rc = store_batch(x, it, n, w, err, errlen);
-			last = now_s();
+			last = common_now_s();
 		}
 		if (x->progress) {
 			int64_t nd = 0;
@@ -275,9 +243,7 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 		if (finished)
 			break;
 	}
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	free(tid);
+	pool_join(&workers);
 	free(w);
 	if (rc)
 		return -1;

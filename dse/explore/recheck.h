@@ -31,6 +31,7 @@
 #include "models/cfg.h"
 #include "models/design.h"
 #include "store/store.h"
+#include "models/figures.h"
 #include "models/workload.h"
 
 #define RECHECK_MAX_LEN (2 * CFG_MAX_LIST + 3)
@@ -47,15 +48,13 @@ void recheck_lengths_init(recheck_lengths *L, const cfg_t *c);
 /* Index of length x, or -1. */
 int recheck_length_index(const recheck_lengths *L, int x);
 
-/* Figures per length, NAN where the length is not a prompt / a context. */
-enum { RECHECK_TTFT, RECHECK_PREFILL, RECHECK_TOK, RECHECK_STEP, RECHECK_ENERGY, RECHECK_SWAP, RECHECK_N };
 
 typedef struct {
 	int64_t id;         /* point id in the run */
 	design_t d;
 	bool on_front;      /* a front member (not a reference design) */
 	atomic_int state;   /* 0 to simulate, 1 simulated, 2 in the database */
-	double *v;          /* L->n rows of RECHECK_N figures; the caller's memory */
+	figures_len *v;     /* one per length of L (NAN where a figure does not apply); the caller's memory */
 	bool failed;
 	char err[300];
 } recheck_item;

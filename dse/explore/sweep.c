@@ -12,6 +12,7 @@
  * reference model), so the stored figures are the model's own; the
  * factorised evaluator gives the same numbers (tests/check_sweep.c).
  */
+#include "models/common.h"
 #include "explore/sweep.h"
 
 #include <errno.h>
@@ -33,6 +34,7 @@
 #include "models/perf.h"
 #include "explore/recheck.h"
 #include "explore/space.h"
+#include "explore/pool.h"
 #include "explore/progress.h"
 
 #define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
@@ -68,13 +70,6 @@ static void on_signal(int sig)
 	sigemptyset(&dfl.sa_mask);
 	sigaction(sig, &dfl, NULL);
 	raise(sig); /* delivered when the handler returns */
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 /* ------------------------------------------------------------ id set */
@@ -176,7 +171,7 @@ static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot open the sweep lock: %s", path, strerror(errno));
 		return -1;
 	}
-	double t0 = now_s();
+	double t0 = common_now_s();
 	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return fd;
@@ -188,7 +183,7 @@ static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: cannot take the sweep lock: %s", path, strerror(e));
 			return -1;
 		}
-		double left = timeout_s - (now_s() - t0);
+		double left = timeout_s - (common_now_s() - t0);
 		if (left <= 0)
 			break;
 		double nap = left < 0.05 ? left : 0.05;
@@ -416,7 +411,7 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 {
 	perf_ctx p;
 	perf_res res;
-	perf_run r;
+	figures r;
 	char why[200];
 	perf_prepare(&p, x->c, x->w, d);
 	perf_resources(&p, &res);
@@ -430,22 +425,22 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 		return 0;
 	for (int i = 0; i < x->L.n; i++) {
 		int L = x->L.len[i];
-		store_metric m = {x->run_id, id, "analytic", L, NAN, NAN, NAN, NAN, NAN, NAN};
+		store_metric m = {x->run_id, id, "analytic", L, figures_len_none()};
 		unsigned have = 0;
 		if (x->L.prompt[i]) {
-			m.ttft_s = perf_ttft_s(&p, L);
-			m.prefill_s = perf_prefill_s(&p, L);
+			m.f.ttft_s = perf_ttft_s(&p, L);
+			m.f.prefill_s = perf_prefill_s(&p, L);
 			have |= STORE_HAVE_PROMPT;
 			if (d->mode == MODE_DPR) {
 				perf_run_eval(&p, L, 0, &r);
-				m.swap_exposed_s = r.swap_exposed_s;
+				m.f.swap_exposed_s = r.swap_exposed_s;
 				have |= STORE_HAVE_SWAP;
 			}
 		}
 		if (x->L.ctx[i]) {
-			m.decode_step_s = perf_decode_step_s(&p, L);
-			m.decode_tok_s = 1 / m.decode_step_s;
-			m.energy_j_per_token = perf_decode_energy_j(&p, L);
+			m.f.decode_step_s = perf_decode_step_s(&p, L);
+			m.f.decode_tok_s = 1 / m.f.decode_step_s;
+			m.f.energy_j_per_token = perf_decode_energy_j(&p, L);
 			have |= STORE_HAVE_DECODE;
 		}
 		if (store_put_metric(x->s, &m, have))
@@ -587,7 +582,7 @@ static int des_phase(run_ctx *x, recheck_item **items, size_t *n_items)
 	for (int m = 0; m < x->sp->n_modes; m++)
 		n += pareto_size(x->front[m]);
 	recheck_item *it = calloc(n ? n : 1, sizeof *it);
-	double *vals = calloc(n * (size_t)x->L.n * RECHECK_N + 1, sizeof *vals);
+	figures_len *vals = calloc(n * (size_t)x->L.n + 1, sizeof *vals);
 	if (!it || !vals) {
 		free(it);
 		free(vals);
@@ -609,7 +604,7 @@ static int des_phase(run_ctx *x, recheck_item **items, size_t *n_items)
 	}
 	qsort(it, n, sizeof *it, cmp_item);
 	for (size_t i = 0; i < n; i++)
-		it[i].v = vals + i * (size_t)x->L.n * RECHECK_N;
+		it[i].v = vals + i * (size_t)x->L.n;
 	recheck_ctx rx = {.c = x->c, .w = x->w, .s = x->s, .run_id = x->run_id, .L = &x->L,
 		     .threads = x->o->threads, .progress = x->o->progress, .stop = &stop_signal};
 	return recheck_run(&rx, it, n, x->err, x->errlen);
@@ -732,7 +727,7 @@ bad:
 int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o, sweep_result *r, char *err,
 	      size_t errlen)
 {
-	double t_start = now_s();
+	double t_start = common_now_s();
 	memset(r, 0, sizeof *r);
 	r->chosen = r->best[0] = r->best[1] = -1;
 	space_t sp;
@@ -833,32 +828,16 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_cond_init(&sh.not_empty, NULL);
 	pthread_cond_init(&sh.not_full, NULL);
-	pthread_t *tid = calloc((size_t)o->threads, sizeof *tid);
-	int started = 0, create_err = 0;
-	/* workers inherit a mask without SIGINT and SIGTERM: the handler runs
-	 * on this thread, and a worker's chunk is never cut short */
-	sigset_t stop_set, old_mask;
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_set, &old_mask);
-	for (int i = 0; tid && i < o->threads; i++) {
+	pool workers;
+	sh.running = o->threads;
+	int started = pool_start(&workers, o->threads, worker, &sh, err, errlen);
+	bool failed = started < 0;
+	if (!failed) {
 		pthread_mutex_lock(&sh.mu);
-		sh.running++;
+		sh.running -= o->threads - started;
 		pthread_mutex_unlock(&sh.mu);
-		if ((create_err = pthread_create(&tid[i], NULL, worker, &sh)) != 0) {
-			pthread_mutex_lock(&sh.mu);
-			sh.running--;
-			pthread_mutex_unlock(&sh.mu);
-			break;
-		}
-		started++;
 	}
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	bool failed = started == 0;
-	if (failed)
-		snprintf(err, errlen, "cannot start worker threads: %s", tid ? strerror(create_err) : "out of memory");
-	double t0 = now_s(), last_commit = t0;
+	double t0 = common_now_s(), last_commit = t0;
 	int64_t done0 = x.points_done;
 	while (!failed) {
 		pthread_mutex_lock(&sh.mu);
@@ -898,10 +877,10 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 			result_free(list);
 			list = nx;
 		}
-		if (!failed && (finished || now_s() - last_commit >= CHECKPOINT_S)) {
+		if (!failed && (finished || common_now_s() - last_commit >= CHECKPOINT_S)) {
 			if (checkpoint(&x))
 				failed = true;
-			last_commit = now_s();
+			last_commit = common_now_s();
 		}
 		if (o->progress)
 			progress_draw("points", x.points_done, sp.n_points, t0, done0, false);
@@ -913,8 +892,7 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	sh.abort = true;
 	pthread_cond_broadcast(&sh.not_full);
 	pthread_mutex_unlock(&sh.mu);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	pool_join(&workers); /* nothing to join when none started */
 	while (sh.head) {
 		result *nx = sh.head->next;
 		result_free(sh.head);
@@ -924,7 +902,6 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 		snprintf(err, errlen, "out of memory in a worker thread");
 		failed = true;
 	}
-	free(tid);
 	pthread_mutex_destroy(&sh.mu);
 	pthread_cond_destroy(&sh.not_empty);
 	pthread_cond_destroy(&sh.not_full);
@@ -993,7 +970,7 @@ out:
 	if (items)
 		free(items[0].v);
 	free(items);
-	r->wall_s = now_s() - t_start;
+	r->wall_s = common_now_s() - t_start;
 	for (int m = 0; m < 2; m++)
 		pareto_free(x.front[m]);
 	free(x.stored.slot);
@@ -1034,10 +1011,7 @@ int sweep_best_design(const cfg_t *c, const char *db_path, design_t *d, int64_t 
 	if (rc == 0)
 		rc = store_get_design(s, c, *run_id, *point_id, d);
 	if (rc) {
-		if (rc == 1)
-			snprintf(err, errlen, "%s: the chosen point of run %lld is missing", db_path, (long long)*run_id);
-		else
-			snprintf(err, errlen, "%s", store_errmsg(s));
+		snprintf(err, errlen, "%s", store_errmsg(s));
 		store_close(s);
 		return -1;
 	}

@@ -133,7 +133,7 @@ void emit_meta_init(emit_meta *m, const cfg_t *c, const design_t *d, const char 
 {
 	workload_t w;
 	perf_ctx p;
-	perf_run r;
+	figures r;
 	memset(m, 0, sizeof *m);
 	snprintf(m->config_sha256, sizeof m->config_sha256, "%s", c->sha256);
 	m->run_id = run_id;
@@ -653,26 +653,11 @@ int emit_render(const cfg_t *c, const design_t *d, const emit_meta *meta, char *
 
 /* ---------------------------------------------------------------- write */
 
-static int write_file(const char *path, const char *text, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return fail(err, errlen, "%s: cannot create: %s", path, strerror(errno));
-	size_t n = strlen(text);
-	bool ok = fwrite(text, 1, n, f) == n;
-	ok &= fflush(f) == 0;
-	ok &= fsync(fileno(f)) == 0;
-	ok &= fclose(f) == 0;
-	if (!ok)
-		return fail(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-	return 0;
-}
-
 int emit_write(const cfg_t *c, const design_t *d, const emit_meta *meta, const char *outdir, char *err, size_t errlen)
 {
-	char *texts[EMIT_N_HEADERS];
-	char tmp[EMIT_N_HEADERS][4200], dst[EMIT_N_HEADERS][4200];
-	int rc = -1, made = 0;
+	char *texts[EMIT_N_HEADERS], dst[4200];
+	afile out[EMIT_N_HEADERS];
+	int rc = -1, opened = 0;
 
 	if (emit_render(c, d, meta, texts, err, errlen))
 		return -1;
@@ -684,25 +669,24 @@ int emit_write(const cfg_t *c, const design_t *d, const emit_meta *meta, const c
 		fail(err, errlen, "%s: cannot create the directory: %s", outdir, strerror(errno));
 		goto out;
 	}
-	for (int i = 0; i < EMIT_N_HEADERS; i++) {
-		snprintf(dst[i], sizeof dst[i], "%s/%s", outdir, emit_header_names[i]);
-		snprintf(tmp[i], sizeof tmp[i], "%s/.%s.tmp.%ld", outdir, emit_header_names[i], (long)getpid());
-		if (write_file(tmp[i], texts[i], err, errlen)) {
-			made = i + 1; /* the failed one may exist */
+	/* all four written and synced before the first lands */
+	for (; opened < EMIT_N_HEADERS; opened++) {
+		snprintf(dst, sizeof dst, "%s/%s", outdir, emit_header_names[opened]);
+		if (afile_open(&out[opened], dst, err, errlen))
+			goto out;
+		fputs(texts[opened], out[opened].f);
+		if (afile_sync(&out[opened], err, errlen)) {
+			opened++;
 			goto out;
 		}
-		made = i + 1;
 	}
 	for (int i = 0; i < EMIT_N_HEADERS; i++)
-		if (rename(tmp[i], dst[i])) {
-			fail(err, errlen, "%s: cannot rename into place: %s", dst[i], strerror(errno));
+		if (afile_rename(&out[i], err, errlen))
 			goto out;
-		}
-	made = 0;
 	rc = 0;
 out:
-	for (int i = 0; i < made; i++)
-		remove(tmp[i]);
+	for (int i = 0; i < opened; i++)
+		afile_abort(&out[i]);
 	emit_texts_free(texts);
 	return rc;
 }

@@ -91,7 +91,7 @@ typedef struct {
 	bool has_meas;
 	bool has_swap;      /* the swap timeline was drawn */
 	des_result des;     /* the DES run behind it */
-	perf_run ana;       /* the analytic model of the same inference */
+	figures ana;        /* the analytic model of the same inference */
 	char gnuplot[4096];
 	char tmp[4096], fig[4200];
 	int n_notes;
@@ -926,9 +926,9 @@ static int fig_swap(report_ctx *R)
 		return PDS_FAIL;
 	plot_begin(f, "swap");
 	timeline_marks m;
-	m.trigger_s = R->des.prefill_s - R->des.tail_overlap_s;
-	m.rm_ready_s = m.trigger_s + R->des.swap_s;
-	m.first_token_s = R->des.ttft_s;
+	m.trigger_s = R->des.f.prefill_s - R->des.f.tail_overlap_s;
+	m.rm_ready_s = m.trigger_s + R->des.f.swap_s;
+	m.first_token_s = R->des.f.ttft_s;
 	char title[256];
 	snprintf(title, sizeof title, "Swap of %s at a %d-token prompt (discrete-event model)", R->dpr.name,
 		 c->obj.prompt);
@@ -1029,7 +1029,7 @@ static void page_designs(report_ctx *R, FILE *f)
 	for (int k = 0; k < 3; k++) {
 		if (!D[k]->present)
 			continue;
-		perf_run r;
+		figures r;
 		perf_res res;
 		char why[200] = "";
 		perf_run_eval(&D[k]->p, c->obj.prompt, 1, &r);
@@ -1145,19 +1145,19 @@ static void page_swap(report_ctx *R, FILE *f)
 		 " trace</a> of that run (it opens in Perfetto or chrome://tracing).",
 		 R->dpr.name, c->obj.prompt, SWAP_GEN);
 	h_figure(f, "swap", "Swap timeline of one inference", cap);
-	const des_result *d = &R->des;
-	const perf_run *a = &R->ana;
+	const figures *d = &R->des.f;
+	const figures *a = &R->ana;
 	fputs("<table>\n<tr><th>ms</th><th>swap</th><th>PCAP transfer</th><th>PS software path</th>"
 	      "<th>prefill tail (trigger to end of prefill)</th><th>hidden</th><th>exposed</th><th>TTFT</th>"
 	      "<th>first decode step</th></tr>\n<tr><td>discrete-event model</td>",
 	      f);
-	double v[8] = {d->swap_s, d->pcap_s, d->swap_s - d->pcap_s, d->tail_overlap_s, d->swap_hidden_s,
-		       d->swap_exposed_s, d->ttft_s, d->dec_first_s};
+	double v[8] = {d->swap_s, d->pcap_s, d->swap_s - d->pcap_s, d->tail_overlap_s, R->des.swap_hidden_s,
+		       d->swap_exposed_s, d->ttft_s, d->decode_first_step_s};
 	for (int i = 0; i < 8; i++)
 		h_cell(f, 1e3 * v[i], 4);
 	fputs("</tr>\n<tr><td>analytic model</td>", f);
-	double w[8] = {a->swap_s, a->pcap_s, a->swap_s - a->pcap_s, a->tail_s, a->swap_s - a->swap_exposed_s,
-		       a->swap_exposed_s, a->ttft_s, a->dec_first_s};
+	double w[8] = {a->swap_s, a->pcap_s, a->swap_s - a->pcap_s, a->tail_overlap_s, a->swap_s - a->swap_exposed_s,
+		       a->swap_exposed_s, a->ttft_s, a->decode_first_step_s};
 	for (int i = 0; i < 8; i++)
 		h_cell(f, 1e3 * w[i], 4);
 	fputs("</tr>\n</table>\n<p class=small>The analytic model's hidden part is the swap less its exposed"

@@ -328,3 +328,141 @@ int rdb_series(sqlite3 *db, const char *path, int64_t run_id, int64_t point_id, 
 		return sql_fail(db, path, "cannot read v_metrics", err, errlen);
 	return n;
 }
+
+/* -------------------------------------------------- design points, runs */
+
+int rdb_check_run(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT config_sha256, status FROM runs WHERE run_id = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return sql_fail(db, path, "cannot read runs", err, errlen);
+	sqlite3_bind_int64(st, 1, run);
+	int rc = 0;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "%s: no run %lld", path, (long long)run);
+		rc = PDS_FAIL_REQUEST;
+	} else {
+		const char *sha = (const char *)sqlite3_column_text(st, 0);
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+		if (!sha || strcmp(sha, c->sha256) != 0) {
+			snprintf(err, errlen, "%s: run %lld was made with a config of sha256 %s, not '%s' (sha256 %s)",
+				 path, (long long)run, sha ? sha : "?", c->path, c->sha256);
+			rc = PDS_FAIL_REQUEST;
+		} else if (!status || strcmp(status, "complete") != 0) {
+			snprintf(err, errlen, "%s: run %lld is '%s', not complete; its points may be missing", path,
+				 (long long)run, status ? status : "?");
+			rc = PDS_FAIL_REQUEST;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int rdb_latest_run(sqlite3 *db, const char *path, const cfg_t *c, int64_t *run, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT run_id FROM runs WHERE config_sha256 = ?1 AND kind = 'sweep' AND status = 'complete'"
+			       " ORDER BY run_id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read runs", err, errlen);
+	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
+	int q = sqlite3_step(st);
+	if (q == SQLITE_ROW)
+		*run = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (q == SQLITE_ROW)
+		return 0;
+	if (q != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read runs", err, errlen);
+	return 1;
+}
+
+int rdb_latest_chosen(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t *run_out,
+		      int64_t *point, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT r.run_id, ch.point_id FROM runs r JOIN chosen ch USING(run_id)"
+			       " WHERE r.config_sha256 = ?1 AND r.kind = 'sweep' AND r.status = 'complete'"
+			       " AND (?2 < 0 OR r.run_id = ?2) ORDER BY r.run_id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read the chosen design", err, errlen);
+	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, run);
+	int q = sqlite3_step(st);
+	if (q == SQLITE_ROW) {
+		*run_out = sqlite3_column_int64(st, 0);
+		*point = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (q == SQLITE_ROW)
+		return 0;
+	if (q != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read the chosen design", err, errlen);
+	return 1;
+}
+
+/* Index of `name` among n named things `size` bytes apart, or -1. */
+static int name_index(const char *name, const void *base, size_t size, int n)
+{
+	for (int i = 0; name && i < n; i++)
+		if (strcmp((const char *)base + (size_t)i * size, name) == 0)
+			return i;
+	return -1;
+}
+
+int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d,
+	       char *name, size_t namesz, char *err, size_t errlen)
+{
+	static const char *const sql =
+		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
+		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name"
+		" FROM points WHERE run_id = ? AND point_id = ?";
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read a design point", err, errlen);
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	int q = sqlite3_step(st);
+	if (q != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (q != SQLITE_DONE)
+			return sql_fail(db, path, "cannot read a design point", err, errlen);
+		snprintf(err, errlen, "%s: run %lld has no point %lld", path, (long long)run, (long long)point);
+		return PDS_FAIL_REQUEST;
+	}
+	const char *mode = (const char *)sqlite3_column_text(st, 0);
+	memset(d, 0, sizeof *d);
+	d->mode = mode && strcmp(mode, "dpr") == 0 ? MODE_DPR : MODE_STATIC;
+	int *const ints[] = {&d->clock_mhz, &d->tlmm_tables, &d->tlmm_lanes, &d->pre_pe, &d->pre_lanes,
+			     &d->pre_block, &d->pre_burst, &d->pre_outstanding, &d->dec_lanes, &d->dec_burst,
+			     &d->dec_outstanding};
+	for (int i = 0; i < 11; i++)
+		*ints[i] = sqlite3_column_int(st, i + 1);
+	const char *pm_pre = (const char *)sqlite3_column_text(st, 12);
+	const char *pm_dec = (const char *)sqlite3_column_text(st, 13);
+	const char *pb = (const char *)sqlite3_column_text(st, 14);
+	const char *dn = (const char *)sqlite3_column_text(st, 15);
+	if (name)
+		snprintf(name, namesz, "%s", dn ? dn : "");
+	d->pm_pre = name_index(pm_pre, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);
+	d->pm_dec = name_index(pm_dec, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);
+	d->rp = name_index(pb, c->arch.pblocks[0].name, sizeof c->arch.pblocks[0], c->arch.n_pblocks);
+	int rc = 0;
+	char why[256];
+	if (d->pm_pre < 0 || d->pm_dec < 0 || (pb && d->rp < 0)) {
+		snprintf(err, errlen,
+			 "%s: point %lld of run %lld names port maps '%s'/'%s' and pblock '%s', which '%s' does not all define",
+			 path, (long long)point, (long long)run, pm_pre ? pm_pre : "", pm_dec ? pm_dec : "",
+			 pb ? pb : "(none)", c->path);
+		rc = PDS_FAIL_REQUEST;
+	} else if (cfg_check_design(c, d, why, sizeof why)) {
+		snprintf(err, errlen, "%s: point %lld of run %lld does not fit %s: %s", path, (long long)point,
+			 (long long)run, c->path, why);
+		rc = PDS_FAIL_REQUEST;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

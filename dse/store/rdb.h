@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/cfg.h"
 #include "models/common.h"
 #include "models/design.h"
 
@@ -95,5 +96,27 @@ int rdb_points_load(struct sqlite3 *db, const char *path, int64_t run_id, int pr
 int rdb_series(struct sqlite3 *db, const char *path, int64_t run_id, int64_t point_id,
 	       const char *source, const char *column, int *len, double *val, int max, char *err,
 	       size_t errlen);
+
+/*
+ * Design points and runs, the one reader every command uses (the points
+ * table holds every field of a design_t; names are mapped to c's
+ * indices).  Each returns 0, PDS_FAIL_REQUEST when what was asked for is
+ * not there (no such run or point, a run of another config or not
+ * complete, a point whose port maps or pblock c does not define or that
+ * does not fit c), or PDS_FAIL when the database cannot be read; err says
+ * which.
+ */
+/* Run `run` exists, is complete and was made with c (same SHA-256). */
+int rdb_check_run(struct sqlite3 *db, const char *path, const cfg_t *c, int64_t run, char *err, size_t errlen);
+/* The latest complete sweep of c: 0 with *run, 1 when there is none. */
+int rdb_latest_run(struct sqlite3 *db, const char *path, const cfg_t *c, int64_t *run, char *err, size_t errlen);
+/* The chosen point of the latest complete sweep of c (of run `run` when
+ * run >= 0): 0 with *run_out and *point, 1 when none has chosen one. */
+int rdb_latest_chosen(struct sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t *run_out,
+		      int64_t *point, char *err, size_t errlen);
+/* The design of point `point` of run `run`; its design name ("" for a swept
+ * point) into name (may be NULL). */
+int rdb_design(struct sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d,
+	       char *name, size_t namesz, char *err, size_t errlen);
 
 #endif

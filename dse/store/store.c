@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "store/lockinfo.h"
+#include "store/rdb.h"
 #include "models/version.h"
 #include "sim/afile.h"
 
@@ -891,8 +892,8 @@ int store_put_metric(store *s, const store_metric *m, unsigned have)
 	} col[6] = {{"ttft_s", STORE_HAVE_PROMPT},     {"prefill_s", STORE_HAVE_PROMPT},
 		    {"decode_tok_s", STORE_HAVE_DECODE}, {"decode_step_s", STORE_HAVE_DECODE},
 		    {"energy_j_per_token", STORE_HAVE_DECODE}, {"swap_exposed_s", STORE_HAVE_SWAP}};
-	const double v[6] = {m->ttft_s, m->prefill_s, m->decode_tok_s, m->decode_step_s, m->energy_j_per_token,
-			     m->swap_exposed_s};
+	const double v[6] = {m->f.ttft_s,        m->f.prefill_s,          m->f.decode_tok_s,
+			     m->f.decode_step_s, m->f.energy_j_per_token, m->f.swap_exposed_s};
 	sqlite3_stmt *st = s->ins_metric;
 	const row_ref ref = {"", m->source, m->run_id, m->point_id, m->length};
 	char where[160];
@@ -1112,8 +1113,9 @@ int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *sou
 	sqlite3_bind_int(st, 4, length);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*m = (store_metric){run_id, point_id, source, length, col_num(st, 0), col_num(st, 1),
-				    col_num(st, 2), col_num(st, 3), col_num(st, 4), col_num(st, 5)};
+		*m = (store_metric){run_id, point_id, source, length,
+				    {col_num(st, 0), col_num(st, 1), col_num(st, 2), col_num(st, 3), col_num(st, 4),
+				     col_num(st, 5)}};
 		sqlite3_finalize(st);
 		return 0;
 	}
@@ -1121,68 +1123,20 @@ int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *sou
 	return rc == SQLITE_DONE ? 1 : fail(s, "cannot read a metric");
 }
 
-/* Index of `name` in a list of named things, or -1. */
-static int name_index(const char *name, const void *base, size_t size, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp((const char *)base + (size_t)i * size, name) == 0)
-			return i;
-	return -1;
-}
-
+/* The reader's SQLite failures go through cause() like the store's own,
+ * so that a damaged file found by a read stops every later write. */
 int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d)
 {
-	sqlite3_stmt *st;
-	if (prepare(s, &st, "SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block,"
-			    " pre_burst, pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill,"
-			    " pm_decode, pblock FROM points WHERE run_id=? AND point_id=?"))
-		return -1;
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_int64(st, 2, point_id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? 1 : fail(s, "cannot read a design point");
-	}
-	memset(d, 0, sizeof *d);
-	const char *mode = (const char *)sqlite3_column_text(st, 0);
-	d->mode = mode && strcmp(mode, "dpr") == 0 ? MODE_DPR : MODE_STATIC;
-	int *ints[] = {&d->clock_mhz, &d->tlmm_tables, &d->tlmm_lanes, &d->pre_pe, &d->pre_lanes,
-		       &d->pre_block, &d->pre_burst, &d->pre_outstanding, &d->dec_lanes, &d->dec_burst,
-		       &d->dec_outstanding};
-	for (int i = 0; i < 11; i++)
-		*ints[i] = sqlite3_column_int(st, i + 1);
-	const char *pp = (const char *)sqlite3_column_text(st, 12);
-	const char *pd = (const char *)sqlite3_column_text(st, 13);
-	const char *pb = (const char *)sqlite3_column_text(st, 14);
-	d->pm_pre = pp ? name_index(pp, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps) : -1;
-	d->pm_dec = pd ? name_index(pd, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps) : -1;
-	d->rp = pb ? name_index(pb, c->arch.pblocks[0].name, sizeof c->arch.pblocks[0], c->arch.n_pblocks) : -1;
-	sqlite3_finalize(st);
-	char why[200];
-	if (cfg_check_design(c, d, why, sizeof why)) {
-		snprintf(s->err, sizeof s->err, "%s: point %lld of run %lld does not fit %s: %s", s->path,
-			 (long long)point_id, (long long)run_id, c->path, why);
-		return -1;
-	}
-	return 0;
+	int rc = rdb_design(s->db, s->path, c, run_id, point_id, d, NULL, 0, s->err, sizeof s->err);
+	if (rc == PDS_FAIL)
+		return fail(s, "cannot read a design point");
+	return rc ? -1 : 0;
 }
 
 int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id)
 {
-	sqlite3_stmt *st;
-	if (prepare(s, &st, "SELECT r.run_id, ch.point_id FROM runs r JOIN chosen ch USING(run_id)"
-			    " WHERE r.config_sha256=? AND r.kind='sweep' AND r.status='complete'"
-			    " ORDER BY r.run_id DESC LIMIT 1"))
-		return -1;
-	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*run_id = sqlite3_column_int64(st, 0);
-		*point_id = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? 1 : fail(s, "cannot look for the chosen design");
+	int rc = rdb_latest_chosen(s->db, s->path, c, -1, run_id, point_id, s->err, sizeof s->err);
+	if (rc == PDS_FAIL)
+		return fail(s, "cannot look for the chosen design");
+	return rc;
 }

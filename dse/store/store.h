@@ -64,6 +64,7 @@
 #include <stdint.h>
 
 #include "models/cfg.h"
+#include "models/figures.h"
 #include "models/perf.h"
 
 #define STORE_SCHEMA_VERSION 2
@@ -124,7 +125,7 @@ typedef struct {
 	int64_t run_id, point_id;
 	const char *source; /* "analytic" or "des" */
 	int length;
-	double ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s;
+	figures_len f;
 } store_metric;
 
 /* Which figures a metrics row carries (the others are stored as NULL). */
@@ -169,10 +170,11 @@ int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, c
 /* One metrics row into *m (source points to the argument): 0, 1 when absent, -1. */
 int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *source, int length,
 		     store_metric *m);
-/* The design of a stored point, names mapped to c's indices: 0, 1 when
- * absent, -1 (also when it does not fit c). */
+/* The design of a stored point, names mapped to c's indices (rdb_design()
+ * on this handle): 0, or -1 when it is absent or does not fit c. */
 int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d);
-/* Chosen point of the latest complete sweep of c (by config_sha256): 0, 1 when none, -1. */
+/* Chosen point of the latest complete sweep of c (rdb_latest_chosen() on
+ * this handle): 0, 1 when none, -1. */
 int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *point_id);
 
 /* The database file's path as given to store_open(). */

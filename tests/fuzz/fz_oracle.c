@@ -67,7 +67,7 @@ static int check_res(const res_t *r, const char *what, const char *design, char 
 static int check_run(const perf_ctx *p, int prompt, int gen, bool dpr, const char *design, char *why,
 		     size_t whylen)
 {
-	perf_run r;
+	figures r;
 	perf_run_eval(p, prompt, gen, &r);
 	const struct {
 		const char *name;
@@ -76,14 +76,14 @@ static int check_run(const perf_ctx *p, int prompt, int gen, bool dpr, const cha
 	} f[] = {
 		{"prefill_s", r.prefill_s, true},
 		{"ttft_s", r.ttft_s, true},
-		{"pre_lin_s", r.pre_lin_s, true},
-		{"pre_att_s", r.pre_att_s, true},
+		{"pre_lin_s", r.prefill_linear_s, true},
+		{"pre_att_s", r.prefill_attention_s, true},
 		{"decode_s", r.decode_s, gen > 0},
 		{"decode_tok_s", r.decode_tok_s, gen > 0},
-		{"dec_first_s", r.dec_first_s, gen > 0},
+		{"dec_first_s", r.decode_first_step_s, gen > 0},
 		{"swap_s", r.swap_s, dpr},
 		{"swap_exposed_s", r.swap_exposed_s, false},
-		{"tail_s", r.tail_s, dpr},
+		{"tail_s", r.tail_overlap_s, dpr},
 		{"pcap_s", r.pcap_s, dpr},
 		{"pcap_load", r.pcap_load, false},
 		{"bitstream_bytes", r.bitstream_bytes, dpr},
