@@ -141,6 +141,9 @@ static int read_range(cx *c, const xmlNode *n, const xmlNode *rg, num *out)
 	if (!a.set || !b.set || a.range || b.range)
 		return fail(c, rg, "the range of '%s' needs a number as 'min' and as 'max'", ename(n));
 	*out = (num){true, true, a.lo, b.lo};
+	if (a.lo > b.lo)
+		return fail(c, n, "'%s' is the range %g ~ %g, whose low end is above its high end", ename(n), a.lo,
+			    b.lo);
 	return 0;
 }
 

@@ -92,8 +92,10 @@ static int split_lines(ux *c, const char *buf, size_t len)
 	if (!c->lines)
 		return oom(c);
 	size_t start = 0;
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && buf[i] != '\n')
+	/* a final newline ends the last line; it does not start another */
+	size_t end = len && buf[len - 1] == '\n' ? len - 1 : len;
+	for (size_t i = 0; i <= end; i++) {
+		if (i < end && buf[i] != '\n')
 			continue;
 		span l = {buf + start, i - start};
 		if (l.n && l.s[l.n - 1] == '\r')
