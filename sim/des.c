@@ -98,7 +98,13 @@ _Static_assert(DES_STREAMS <= DDR_MAX_STREAMS, "ddr.h holds too few streams");
 const char *const des_stream_names[DES_STREAMS] = {"weights", "K", "V", "Q", "O", "bitstream"};
 const char *const des_phase_names[DES_PHASES] = {"prefill", "decode"};
 
-enum { RP_PREFILL, RP_RECONF, RP_DECODE, RP_STATIC };
+/* What the partition holds: the trace vocabulary's modules (sim/trace.h). */
+enum {
+	RP_PREFILL = TRACE_MODULE_PREFILL,
+	RP_RECONF = TRACE_MODULE_RECONF,
+	RP_DECODE = TRACE_MODULE_DECODE,
+	RP_STATIC = TRACE_MODULE_STATIC
+};
 enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE };
 static const char *const stage_names[] = {"prefill attention", "Q preload", "QK pass",
 					  "softmax",           "SV pass",   "O write-back"};
@@ -213,12 +219,35 @@ static const char *op_name(const des *s, int op)
 	return op < OP_STAGE ? s->w->mat[op].name : stage_names[op - OP_STAGE];
 }
 
+static const char *phase_of(int pass)
+{
+	return pass == 0 ? TRACE_CAT_PREFILL : TRACE_CAT_DECODE;
+}
+
+/* The accelerator's tracks and the units of the trace vocabulary. */
+static int unit_of(int tid)
+{
+	switch (tid) {
+	case TID_PASS: return TRACE_UNIT_PASS;
+	case TID_TLMM: return TRACE_UNIT_TLMM;
+	case TID_RP: return TRACE_UNIT_RP;
+	case TID_PCAP: return TRACE_UNIT_PCAP;
+	case TID_ARM: return TRACE_UNIT_ARM;
+	default: BUG("track %d of the accelerator has no unit", tid);
+	}
+}
+
 /* Trace a span of pass `pass` (token index of a decode step, none for prefill). */
 static void span(des *s, int tid, const char *name, int pass, int layer, int64_t t0, int64_t t1)
 {
-	if (s->tracing)
-		trace_span(&s->tr, PID_ACC, tid, name, pass == 0 ? "prefill" : "decode", t0, t1, layer,
-			 pass > 0 ? pass - 1 : -1, 0);
+	if (!s->tracing)
+		return;
+	trace_args a = trace_args_none();
+	a.layer = layer;
+	a.token = pass > 0 ? pass - 1 : -1;
+	a.unit = unit_of(tid);
+	a.phase = phase_of(pass);
+	trace_span(&s->tr, PID_ACC, tid, name, phase_of(pass), t0, t1, &a);
 }
 
 /* --------------------------------------------------------- trace: ports */
@@ -226,8 +255,14 @@ static void span(des *s, int tid, const char *name, int pass, int layer, int64_t
 static void port_emit(des *s, int port, int stream, struct port_span *sp)
 {
 	int pass = (int)(sp->tag >> 20), layer = (int)(sp->tag >> 8 & 0xfff), op = (int)(sp->tag & 0xff);
-	trace_span(&s->tr, PID_PORT0 + port, stream + 1, op_name(s, op), pass == 0 ? "prefill" : "decode",
-		 sp->t0, sp->t1, layer, pass > 0 ? pass - 1 : -1, 0);
+	trace_args a = trace_args_none();
+	a.layer = layer;
+	a.token = pass > 0 ? pass - 1 : -1;
+	a.unit = TRACE_UNIT_PORT;
+	a.phase = phase_of(pass);
+	a.port = s->c->dev.hp[port].name;
+	a.stream = des_stream_names[stream];
+	trace_span(&s->tr, PID_PORT0 + port, stream + 1, op_name(s, op), phase_of(pass), sp->t0, sp->t1, &a);
 	sp->open = false;
 }
 
@@ -278,8 +313,12 @@ static void trace_header(des *s)
 static void rp_state(des *s, int st)
 {
 	int64_t now = s->q.now_ps;
-	if (s->tracing)
-		trace_span(&s->tr, PID_ACC, TID_RP, rp_names[s->rp], "rp", s->t_rp0, now, -1, -1, 0);
+	if (s->tracing) {
+		trace_args a = trace_args_none();
+		a.unit = TRACE_UNIT_RP;
+		a.module = s->rp;
+		trace_span(&s->tr, PID_ACC, TID_RP, rp_names[s->rp], TRACE_CAT_RP, s->t_rp0, now, &a);
+	}
 	s->rp = st;
 	s->t_rp0 = now;
 }
@@ -392,12 +431,18 @@ static void pcap_done(void *ctx, uint64_t arg)
 	s->t_swap_end = s->q.now_ps;
 	s->swap_done = true;
 	if (s->tracing) {
-		trace_span(&s->tr, PID_ACC, TID_PCAP, "PS software path", "swap", s->t_trigger, s->t_ps_done, -1, -1, 0);
-		trace_span(&s->tr, PID_ACC, TID_PCAP, "PCAP setup", "swap", s->pc.t_start, s->pc.t_stream, -1, -1, 0);
-		trace_span(&s->tr, PID_ACC, TID_PCAP, "partial bitstream", "swap", s->pc.t_stream, s->pc.t_end, -1, -1,
-			 s->bitstream_bytes);
-		trace_span(&s->tr, PID_ACC, TID_PCAP, "swap to the decode RM", "swap", s->t_trigger, s->t_swap_end, -1,
-			 -1, 0);
+		static const char *const names[TRACE_PARTS] = {"PS software path", "PCAP setup", "partial bitstream",
+							       "swap to the decode RM"};
+		const int64_t t0[TRACE_PARTS] = {s->t_trigger, s->pc.t_start, s->pc.t_stream, s->t_trigger};
+		const int64_t t1[TRACE_PARTS] = {s->t_ps_done, s->pc.t_stream, s->pc.t_end, s->t_swap_end};
+		for (int k = 0; k < TRACE_PARTS; k++) {
+			trace_args a = trace_args_none();
+			a.unit = TRACE_UNIT_PCAP;
+			a.part = k;
+			if (k == TRACE_PART_BITSTREAM)
+				a.bytes = s->bitstream_bytes;
+			trace_span(&s->tr, PID_ACC, TID_PCAP, names[k], TRACE_CAT_SWAP, t0[k], t1[k], &a);
+		}
 	}
 	rp_state(s, RP_DECODE);
 	if (s->lm0_done)
@@ -809,9 +854,11 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
 		free(s);
 		return -1;
 	}
-	if (o && o->trace_path) {
-		if (trace_open(&s->tr, o->trace_path, err, errlen))
+	if (o && (o->trace_path || o->trace_log)) {
+		if (o->trace_path && trace_open(&s->tr, o->trace_path, err, errlen))
 			goto out;
+		if (!o->trace_path)
+			trace_open_log(&s->tr, o->trace_log);
 		s->tracing = true;
 		s->m.hook = port_hook;
 		s->m.hook_ctx = s;
@@ -862,6 +909,7 @@ int des_objective(const cfg_t *c, const workload_t *w, const design_t *d, const 
 {
 	des_opts q = o ? *o : (des_opts){0};
 	q.trace_path = NULL;
+	q.trace_log = NULL;
 	des_result r;
 	const cfg_objective *ob = &c->obj;
 	if (des_run(c, w, d, ob->prompt, 0, &q, &r, err, errlen))

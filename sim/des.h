@@ -20,6 +20,7 @@
 #include "models/cfg.h"
 #include "models/figures.h"
 #include "sim/ddr.h"
+#include "sim/trace.h"
 #include "models/workload.h"
 
 enum { DES_PH_PREFILL, DES_PH_DECODE, DES_PHASES };
@@ -38,6 +39,7 @@ extern const char *const des_phase_names[DES_PHASES];
 
 typedef struct {
 	const char *trace_path;   /* Chrome trace-event JSON, or NULL */
+	trace_log *trace_log;     /* without trace_path: the trace's events into this log, or NULL */
 	const char *name;         /* design name shown in the trace, or NULL */
 	bool no_prefetch;         /* weights stream only for work the TLMM may start now
 				     (never during attention or the LM head): the
@@ -84,7 +86,7 @@ typedef struct {
 	double step_short_s; /* ... l_short keys */
 } des_obj;
 
-/* Returns 0, or -1 with err set.  o's trace_path is ignored. */
+/* Returns 0, or -1 with err set.  o's trace_path and trace_log are ignored. */
 int des_objective(const cfg_t *c, const workload_t *w, const design_t *d, const des_opts *o, des_obj *out,
 		  char *err, size_t errlen);
 

@@ -15,6 +15,8 @@
 #include "models/perf.h"
 #include "store/rdb.h"
 #include "report/report.h"
+#include "report/timeline.h"
+#include "sim/des.h"
 #include "store/store.h"
 #include "suites.h"
 #include "sim/afile.h"
@@ -511,6 +513,80 @@ START_TEST(points_read_back)
 }
 END_TEST
 
+/* The swap timeline of design `name` of the config text `yaml`, as the
+ * figure script timeline_write() makes (malloc'd). */
+static char *timeline_of(const char *yaml, const char *name)
+{
+	cfg_t c;
+	char err[2048];
+	ck_assert_msg(config_load_buffer(&c, "renamed.yaml", yaml, strlen(yaml), err, sizeof err) == 0, "%s", err);
+	workload_t w;
+	workload_init(&w, &c.model);
+	const char *trace = TDIR "/timeline_trace.json";
+	ck_assert_int_eq(afile_mkdir_p(TDIR), 0);
+	des_opts o = {.trace_path = trace, .name = name};
+	des_result r;
+	int i = cfg_find_design(&c, name);
+	ck_assert_int_ge(i, 0);
+	ck_assert_msg(des_run(&c, &w, &c.designs[i].d, c.obj.prompt, 2, &o, &r, err, sizeof err) == 0, "%s", err);
+	timeline_marks m = {r.f.prefill_s - r.f.tail_overlap_s, r.f.prefill_s - r.f.tail_overlap_s + r.f.swap_s,
+			    r.f.ttft_s};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(timeline_write(trace, f, &m, "swap", err, sizeof err) == 0, "%s", err);
+	fclose(f);
+	unlink(trace);
+	cfg_release(&c);
+	return buf;
+}
+
+/* Every "HP<digit>" of `text` as "AXI<digit>" (malloc'd). */
+static char *rename_ports(const char *text)
+{
+	size_t n = strlen(text);
+	char *o = malloc(2 * n + 1), *q = o;
+	ck_assert_ptr_nonnull(o);
+	for (const char *p = text; *p; p++) {
+		if (p[0] == 'H' && p[1] == 'P' && p[2] >= '0' && p[2] <= '9') {
+			memcpy(q, "AXI", 3);
+			q += 3;
+			p++;
+			continue;
+		}
+		*q++ = *p;
+	}
+	*q = '\0';
+	return o;
+}
+
+/* The timeline classifies spans by the trace vocabulary, not by names:
+ * a board whose HP ports are called AXI0..3 draws the same figure, with
+ * its own names on the port rows. */
+START_TEST(timeline_follows_the_vocabulary_not_names)
+{
+	char *yaml = tu_read(KV260, NULL), *renamed = rename_ports(yaml);
+	ck_assert_ptr_null(strstr(renamed, "HP0"));
+	char *a = timeline_of(yaml, "pdswap"), *b = timeline_of(renamed, "pdswap");
+	ck_assert_ptr_nonnull(strstr(a, "\"HP0 (DDR port"));
+	ck_assert_ptr_nonnull(strstr(b, "\"AXI0 (DDR port"));
+	/* every port stream class and every row is drawn */
+	for (int k = 8; k <= 12; k++) {
+		char key[16];
+		snprintf(key, sizeof key, "$c%d using", k);
+		ck_assert_msg(strstr(b, key), "class %d (a port stream) is not drawn with renamed ports", k);
+	}
+	char *back = rename_ports(a); /* HP -> AXI in the original figure */
+	ck_assert_msg(strcmp(back, b) == 0, "the renamed board draws another figure");
+	free(back);
+	free(a);
+	free(b);
+	free(yaml);
+	free(renamed);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -525,6 +601,7 @@ Suite *report_suite(void)
 	tcase_add_test(t, refusals);
 	tcase_add_test(t, export_round_trips);
 	tcase_add_test(t, points_read_back);
+	tcase_add_test(t, timeline_follows_the_vocabulary_not_names);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -3,8 +3,11 @@
  * timeline.h).
  *
  * The trace is read with jansson: metadata events ("ph": "M") name the
- * processes and threads, complete events ("ph": "X") are the spans, with
- * ts and dur in microseconds.  Each span is given a row (its track) and a
+ * processes and threads (the rows' labels), complete events ("ph": "X")
+ * are the spans, with ts and dur in microseconds.  What a span is comes
+ * only from its category and args, the vocabulary sim/trace.h declares
+ * (unit, stream, module, part), never from a name, so a board whose ports
+ * or designs are called otherwise draws the same figure.  Each span is given a row (its track) and a
  * class (its colour and key entry), clipped to the window, and written as
  * a box (boxxyerror) in the datablock of its class.  Classes are drawn in a
  * fixed order, so a span nested in another of a later class shows on top
@@ -20,6 +23,7 @@
 #include <string.h>
 
 #include "report/plot.h"
+#include "sim/trace.h"
 
 #define TL_MAX_TRACKS 128
 #define TL_MAX_ROWS 32
@@ -89,15 +93,11 @@ static const char *proc_name(const timeline_data *D, int pid)
 	return "";
 }
 
-static bool is_port(const timeline_data *D, int pid)
+/* The row of a span (added on first use), or -1 when the rows are full.
+ * A port is one row (its process); an accelerator track is two, the
+ * partition's residency (module) above the work. */
+static int row_of(timeline_data *D, int pid, int tid, const char *thread, bool port, bool module)
 {
-	return strncmp(proc_name(D, pid), "HP", 2) == 0;
-}
-
-/* The row of a span (added on first use), or -1 when the rows are full. */
-static int row_of(timeline_data *D, int pid, int tid, const char *thread, bool module)
-{
-	bool port = is_port(D, pid);
 	int sub = port ? 0 : 2 * tid + (module ? 0 : 1);
 	for (int i = 0; i < D->n_rows; i++)
 		if (D->rows[i].pid == pid && D->rows[i].sub == sub)
@@ -116,24 +116,37 @@ static int row_of(timeline_data *D, int pid, int tid, const char *thread, bool m
 	return D->n_rows++;
 }
 
-static int class_of(const timeline_data *D, int pid, const char *thread, const char *name, const char *cat)
+static int index_of(const char *v, const char *const *names, int n)
 {
-	if (is_port(D, pid)) {
-		static const char *const streams[] = {"weights", "K", "V", "Q", "O"};
-		for (int k = 0; k < 5; k++)
-			if (strcmp(thread, streams[k]) == 0)
-				return C_WEIGHTS + k;
-		return C_OTHER;
+	for (int i = 0; i < n; i++)
+		if (strcmp(v, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* A span's class from its category and args (the vocabulary of sim/trace.h). */
+static int class_of(const char *cat, const char *unit, const char *stream, const char *module, const char *part)
+{
+	static const char *const streams[] = {"weights", "K", "V", "Q", "O"};
+	if (strcmp(unit, trace_unit_names[TRACE_UNIT_PORT]) == 0) {
+		int k = index_of(stream, streams, 5);
+		return k < 0 ? C_OTHER : C_WEIGHTS + k;
 	}
-	if (strcmp(cat, "rp") == 0)
-		return strstr(name, "prefill") ? C_RP_PRE : strstr(name, "decode") ? C_RP_DEC : C_RP_REC;
-	if (strcmp(cat, "swap") == 0)
-		return strncmp(name, "PS", 2) == 0 ? C_PS : C_SWAP;
-	if (strncmp(thread, "ARM", 3) == 0 || strncmp(name, "LM", 2) == 0)
+	if (strcmp(cat, TRACE_CAT_RP) == 0) {
+		switch (index_of(module, trace_module_names, TRACE_MODULES)) {
+		case TRACE_MODULE_PREFILL: return C_RP_PRE;
+		case TRACE_MODULE_RECONF: return C_RP_REC;
+		case TRACE_MODULE_DECODE: return C_RP_DEC;
+		default: return C_OTHER;
+		}
+	}
+	if (strcmp(cat, TRACE_CAT_SWAP) == 0)
+		return strcmp(part, trace_part_names[TRACE_PART_PS]) == 0 ? C_PS : C_SWAP;
+	if (strcmp(unit, trace_unit_names[TRACE_UNIT_ARM]) == 0)
 		return C_LM;
-	if (strcmp(cat, "prefill") == 0)
+	if (strcmp(cat, TRACE_CAT_PREFILL) == 0)
 		return C_PRE;
-	if (strcmp(cat, "decode") == 0)
+	if (strcmp(cat, TRACE_CAT_DECODE) == 0)
 		return C_DEC;
 	return C_OTHER;
 }
@@ -187,7 +200,10 @@ static int load(timeline_data *D, const char *path, char *err, size_t errlen)
 			continue;
 		const track *t = find_track(D, pid, tid, false);
 		const char *thread = t ? t->thread : "";
-		const char *name = str_of(e, "name"), *cat = str_of(e, "cat");
+		const char *cat = str_of(e, "cat");
+		json_t *args = json_object_get(e, "args");
+		const char *unit = str_of(args, "unit");
+		bool port = strcmp(unit, trace_unit_names[TRACE_UNIT_PORT]) == 0;
 		if (D->n_sp == D->cap_sp) {
 			size_t cap = D->cap_sp ? 2 * D->cap_sp : 1024;
 			span *q = realloc(D->sp, cap * sizeof *q);
@@ -200,8 +216,8 @@ static int load(timeline_data *D, const char *path, char *err, size_t errlen)
 			D->cap_sp = cap;
 		}
 		span *s = &D->sp[D->n_sp];
-		s->cls = class_of(D, pid, thread, name, cat);
-		s->row = row_of(D, pid, tid, thread, strcmp(cat, "rp") == 0);
+		s->cls = class_of(cat, unit, str_of(args, "stream"), str_of(args, "module"), str_of(args, "part"));
+		s->row = row_of(D, pid, tid, thread, port, strcmp(cat, TRACE_CAT_RP) == 0);
 		s->t0_us = ts;
 		s->t1_us = ts + dur;
 		if (s->row >= 0)

@@ -32,150 +32,13 @@
 #include <unistd.h>
 
 #include "store/lockinfo.h"
+#include "store/schema.h"
+#include "store/store_int.h"
 #include "store/rdb.h"
 #include "models/version.h"
 #include "sim/afile.h"
 
-struct store {
-	sqlite3 *db;
-	char path[1024];
-	char err[2400];
-	double lock_timeout_s;
-	int migrated_from;
-	bool damaged;
-	sqlite3_stmt *ins_point, *ins_metric, *ins_pareto, *ins_chosen;
-	sqlite3_stmt *ins_chunk, *del_pareto, *del_metrics, *del_point;
-};
 
-/* A number column: NULL, or a real in [0, 1e300) (no infinity, no negative, no text). */
-#define NUMCHK(col) "CHECK(" col " IS NULL OR (" col " >= 0 AND " col " < 1e300))"
-
-/*
- * The tables.  `since` is the schema version in which a table's definition
- * last changed: migrating from an older version rebuilds it.  Column
- * order is fixed; a rebuild copies rows by column name.
- */
-typedef struct {
-	const char *name;
-	int since;
-	const char *def; /* what follows "CREATE TABLE name" */
-} table_def;
-
-static const table_def tables[] = {
-	{"runs", 1,
-	 "(run_id INTEGER PRIMARY KEY,"
-	 " config_path TEXT NOT NULL,"
-	 " config_sha256 TEXT NOT NULL CHECK(length(config_sha256) = 64),"
-	 " config_text TEXT NOT NULL,"
-	 " tool_version TEXT NOT NULL,"
-	 " kind TEXT NOT NULL CHECK(kind IN ('designs','sweep')),"
-	 " started_at TEXT NOT NULL,"
-	 " finished_at TEXT,"
-	 " status TEXT NOT NULL CHECK(status IN ('running','complete','failed','interrupted')),"
-	 " threads INTEGER NOT NULL CHECK(threads >= 1),"
-	 " n_points INTEGER CHECK(n_points IS NULL OR n_points >= 0),"
-	 " n_feasible INTEGER CHECK(n_feasible IS NULL OR n_feasible >= 0))"},
-	{"points", 2,
-	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
-	 " point_id INTEGER NOT NULL CHECK(point_id >= 0),"
-	 " design_name TEXT,"
-	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
-	 " clock_mhz INTEGER NOT NULL CHECK(clock_mhz > 0),"
-	 " tlmm_tables INTEGER NOT NULL CHECK(tlmm_tables > 0),"
-	 " tlmm_lanes INTEGER NOT NULL CHECK(tlmm_lanes > 0),"
-	 " pre_pe INTEGER NOT NULL CHECK(pre_pe > 0),"
-	 " pre_lanes INTEGER NOT NULL CHECK(pre_lanes > 0),"
-	 " pre_block INTEGER NOT NULL CHECK(pre_block > 0),"
-	 " pre_burst INTEGER NOT NULL CHECK(pre_burst > 0),"
-	 " pre_outstanding INTEGER NOT NULL CHECK(pre_outstanding > 0),"
-	 " dec_lanes INTEGER NOT NULL CHECK(dec_lanes > 0),"
-	 " dec_burst INTEGER NOT NULL CHECK(dec_burst > 0),"
-	 " dec_outstanding INTEGER NOT NULL CHECK(dec_outstanding > 0),"
-	 " pm_prefill TEXT NOT NULL, pm_decode TEXT NOT NULL, pblock TEXT,"
-	 " lut REAL NOT NULL " NUMCHK("lut") ", ff REAL NOT NULL " NUMCHK("ff") ","
-	 " bram36 REAL NOT NULL " NUMCHK("bram36") ", uram REAL NOT NULL " NUMCHK("uram") ","
-	 " dsp REAL NOT NULL " NUMCHK("dsp") ","
-	 " util_lut REAL NOT NULL " NUMCHK("util_lut") ", util_ff REAL NOT NULL " NUMCHK("util_ff") ","
-	 " util_bram36 REAL NOT NULL " NUMCHK("util_bram36") ", util_uram REAL NOT NULL " NUMCHK("util_uram") ","
-	 " util_dsp REAL NOT NULL " NUMCHK("util_dsp") ","
-	 " equiv_lut REAL NOT NULL " NUMCHK("equiv_lut") ", equiv_ff REAL NOT NULL " NUMCHK("equiv_ff") ","
-	 " equiv_bram36 REAL NOT NULL " NUMCHK("equiv_bram36") ", equiv_uram REAL NOT NULL " NUMCHK("equiv_uram") ","
-	 " equiv_dsp REAL NOT NULL " NUMCHK("equiv_dsp") ","
-	 " feasible INTEGER NOT NULL CHECK(feasible IN (0,1)),"
-	 " reason TEXT,"
-	 " objective REAL " NUMCHK("objective") ","
-	 " swap_s REAL " NUMCHK("swap_s") ","
-	 " bitstream_bytes REAL " NUMCHK("bitstream_bytes") ","
-	 " CHECK((mode = 'dpr') = (swap_s IS NOT NULL)),"
-	 " CHECK((mode = 'dpr') = (bitstream_bytes IS NOT NULL)),"
-	 " CHECK(feasible = 0 OR objective IS NOT NULL),"
-	 " PRIMARY KEY(run_id, point_id)) WITHOUT ROWID"},
-	{"metrics", 2,
-	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
-	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
-	 " length INTEGER NOT NULL CHECK(length > 0),"
-	 " ttft_s REAL " NUMCHK("ttft_s") ", prefill_s REAL " NUMCHK("prefill_s") ","
-	 " decode_tok_s REAL " NUMCHK("decode_tok_s") ", decode_step_s REAL " NUMCHK("decode_step_s") ","
-	 " energy_j_per_token REAL " NUMCHK("energy_j_per_token") ","
-	 " swap_exposed_s REAL " NUMCHK("swap_exposed_s") ","
-	 " CHECK((ttft_s IS NULL) = (prefill_s IS NULL)),"
-	 " CHECK((decode_step_s IS NULL) = (decode_tok_s IS NULL)"
-	 " AND (decode_step_s IS NULL) = (energy_j_per_token IS NULL)),"
-	 " CHECK(ttft_s IS NOT NULL OR decode_step_s IS NOT NULL),"
-	 " CHECK(swap_exposed_s IS NULL OR ttft_s IS NOT NULL),"
-	 " PRIMARY KEY(run_id, point_id, source, length),"
-	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
-	{"pareto", 1,
-	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
-	 " PRIMARY KEY(run_id, point_id),"
-	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
-	{"chosen", 1,
-	 "(run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
-	 " point_id INTEGER NOT NULL, objective REAL NOT NULL " NUMCHK("objective") ","
-	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id))"},
-	{"sweeps", 1,
-	 "(run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
-	 " all_points INTEGER NOT NULL CHECK(all_points IN (0,1)),"
-	 " n_space INTEGER NOT NULL CHECK(n_space >= 0),"
-	 " n_chunks INTEGER NOT NULL CHECK(n_chunks >= 0),"
-	 " objectives TEXT NOT NULL)"},
-	{"chunks", 1,
-	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
-	 " chunk_id INTEGER NOT NULL CHECK(chunk_id >= 0),"
-	 " n_points INTEGER NOT NULL CHECK(n_points >= 0),"
-	 " n_feasible INTEGER NOT NULL CHECK(n_feasible >= 0 AND n_feasible <= n_points),"
-	 " PRIMARY KEY(run_id, chunk_id)) WITHOUT ROWID"},
-	{"best", 1,
-	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
-	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
-	 " point_id INTEGER NOT NULL,"
-	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
-	 " objective REAL NOT NULL " NUMCHK("objective") ","
-	 " PRIMARY KEY(run_id, mode),"
-	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
-};
-#define N_TABLES (sizeof tables / sizeof tables[0])
-
-static const char *const index_sql =
-	"CREATE INDEX IF NOT EXISTS runs_by_sha ON runs(config_sha256, status);"
-	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);";
-
-/* The query surface; dropped and made again by a migration. */
-static const char *const view_names[] = {"v_points", "v_metrics", "v_pareto", "v_chosen", "v_best", "v_runs"};
-
-static const char *const view_sql =
-	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
-	" tlmm_lanes, pre_pe, pre_lanes, pre_block, dec_lanes, pre_outstanding, dec_outstanding,"
-	" pm_prefill, pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
-	" util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible,"
-	" reason, objective, swap_s, bitstream_bytes FROM points;"
-	"CREATE VIEW v_metrics AS SELECT run_id, point_id, source, length AS prompt, ttft_s, prefill_s,"
-	" decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s FROM metrics;"
-	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
-	"CREATE VIEW v_chosen AS SELECT run_id, point_id, objective FROM chosen;"
-	"CREATE VIEW v_best AS SELECT run_id, mode, point_id, source, objective FROM best;"
-	"CREATE VIEW v_runs AS SELECT run_id, config_path, config_sha256, tool_version, kind,"
-	" started_at, finished_at, status, threads, n_points, n_feasible FROM runs;";
 
 /* ------------------------------------------------------------- errors */
 
@@ -285,7 +148,7 @@ static void cause(store *s, int rc, char *buf, size_t len)
 	}
 }
 
-static int fail_rc(store *s, int rc, const char *what)
+int store_fail_rc(store *s, int rc, const char *what)
 {
 	char why[1000];
 	cause(s, rc, why, sizeof why);
@@ -295,19 +158,19 @@ static int fail_rc(store *s, int rc, const char *what)
 
 static int fail(store *s, const char *what)
 {
-	return fail_rc(s, s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR, what);
+	return store_fail_rc(s, s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR, what);
 }
 
-static int exec(store *s, const char *sql, const char *what)
+int store_exec(store *s, const char *sql, const char *what)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 	sqlite3_free(msg);
-	return rc == SQLITE_OK ? 0 : fail_rc(s, rc, what);
+	return rc == SQLITE_OK ? 0 : store_fail_rc(s, rc, what);
 }
 
 /* First column of the first row as an integer (0 without rows); an SQLite code. */
-static int query_int(store *s, const char *sql, int64_t *out)
+int store_query_int(store *s, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -325,11 +188,11 @@ static int query_int(store *s, const char *sql, int64_t *out)
 	return rc;
 }
 
-static int prepare(store *s, sqlite3_stmt **st, const char *sql)
+int store_prepare(store *s, sqlite3_stmt **st, const char *sql)
 {
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
 	if (rc != SQLITE_OK)
-		return fail_rc(s, rc, "cannot prepare a statement");
+		return store_fail_rc(s, rc, "cannot prepare a statement");
 	return 0;
 }
 
@@ -404,140 +267,6 @@ static int quick_check(store *s, char *buf, size_t len)
 	return rc;
 }
 
-/* Whether table `name` exists: 1, 0, or -1 (message set). */
-static int table_exists(store *s, const char *name)
-{
-	sqlite3_stmt *st;
-	if (prepare(s, &st, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?"))
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
-	return n < 0 ? fail_rc(s, rc, "cannot read the schema") : n > 0;
-}
-
-/*
- * Rebuild table t with its current definition: create it under a
- * temporary name, copy the rows column by column (by name, so a layout
- * that differs fails instead of being misread), drop the old table and
- * rename.  Runs inside the migration's transaction, views dropped and
- * foreign keys off, as SQLite's documented procedure requires.
- */
-static int rebuild(store *s, const table_def *t, int from)
-{
-	char what[200], *sql = NULL;
-	snprintf(what, sizeof what, "cannot migrate table '%s' from schema version %d to %d", t->name, from,
-		 STORE_SCHEMA_VERSION);
-	sql = sqlite3_mprintf("CREATE TABLE \"%w__new\" %s", t->name, t->def);
-	int rc = sql ? exec(s, sql, what) : fail_rc(s, SQLITE_NOMEM, what);
-	sqlite3_free(sql);
-	if (rc)
-		return -1;
-	/* the new table's columns, comma-separated */
-	sqlite3_stmt *st;
-	char *q = sqlite3_mprintf("PRAGMA table_info(\"%w__new\")", t->name);
-	int prc = q ? sqlite3_prepare_v2(s->db, q, -1, &st, NULL) : SQLITE_NOMEM;
-	sqlite3_free(q);
-	if (prc != SQLITE_OK)
-		return fail_rc(s, prc, what);
-	char *cols = sqlite3_mprintf("%s", "");
-	while (cols && sqlite3_step(st) == SQLITE_ROW) {
-		char *c = sqlite3_mprintf("%s%s\"%w\"", cols, *cols ? "," : "", (const char *)sqlite3_column_text(st, 1));
-		sqlite3_free(cols);
-		cols = c;
-	}
-	sqlite3_finalize(st);
-	if (!cols)
-		return fail_rc(s, SQLITE_NOMEM, what);
-	sql = sqlite3_mprintf("INSERT INTO \"%w__new\"(%s) SELECT %s FROM \"%w\";"
-			      "DROP TABLE \"%w\";"
-			      "ALTER TABLE \"%w__new\" RENAME TO \"%w\";",
-			      t->name, cols, cols, t->name, t->name, t->name, t->name);
-	sqlite3_free(cols);
-	rc = sql ? exec(s, sql, what) : fail_rc(s, SQLITE_NOMEM, what);
-	sqlite3_free(sql);
-	return rc;
-}
-
-/*
- * Step 4: bring a database of version `from` (0: an empty file) to
- * STORE_SCHEMA_VERSION in one transaction: create the tables it lacks,
- * rebuild those whose definition changed after `from`, make the indexes
- * and views, check the foreign keys, set the version.  On any failure
- * nothing is kept.  Returns 0, or -1 with the message in s->err.
- */
-static int upgrade(store *s, int from)
-{
-	char what[160];
-	snprintf(what, sizeof what, "cannot migrate schema version %d to %d", from, STORE_SCHEMA_VERSION);
-	if (exec(s, "PRAGMA foreign_keys=OFF;", what) || exec(s, "BEGIN IMMEDIATE;", what))
-		return -1;
-	/* another process may have got there first */
-	int64_t ver = 0;
-	int rc = query_int(s, "PRAGMA user_version", &ver);
-	if (rc != SQLITE_OK) {
-		fail_rc(s, rc, what);
-		goto bad;
-	}
-	if (ver == STORE_SCHEMA_VERSION) /* made or migrated by another process meanwhile */
-		return exec(s, "COMMIT;", what);
-	if (ver != from) {
-		snprintf(s->err, sizeof s->err, "%s: another process changed its schema version to %lld while it was "
-						"being opened; run again",
-			 s->path, (long long)ver);
-		goto bad;
-	}
-	/* views name the tables a rebuild drops and renames (no version has
-	 * triggers; one a user added makes the rename, and so the migration,
-	 * fail) */
-	for (size_t i = 0; i < sizeof view_names / sizeof view_names[0]; i++) {
-		char sql[64];
-		snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS %s;", view_names[i]);
-		if (exec(s, sql, what))
-			goto bad;
-	}
-	for (size_t i = 0; i < N_TABLES; i++) {
-		const table_def *t = &tables[i];
-		int ex = table_exists(s, t->name);
-		if (ex < 0)
-			goto bad;
-		if (ex && t->since > from) {
-			if (rebuild(s, t, from))
-				goto bad;
-		} else if (!ex) {
-			char *sql = sqlite3_mprintf("CREATE TABLE \"%w\" %s", t->name, t->def);
-			rc = sql ? exec(s, sql, what) : fail_rc(s, SQLITE_NOMEM, what);
-			sqlite3_free(sql);
-			if (rc)
-				goto bad;
-		}
-	}
-	if (exec(s, index_sql, what) || exec(s, view_sql, what))
-		goto bad;
-	/* the copy checked every row but their references (foreign keys are off) */
-	int64_t dangling = 0;
-	rc = query_int(s, "SELECT count(*) FROM pragma_foreign_key_check", &dangling);
-	if (rc != SQLITE_OK) {
-		fail_rc(s, rc, what);
-		goto bad;
-	}
-	if (dangling) {
-		snprintf(s->err, sizeof s->err, "%s: %s: %lld rows refer to rows that do not exist", s->path, what,
-			 (long long)dangling);
-		goto bad;
-	}
-	char sql[64];
-	snprintf(sql, sizeof sql, "PRAGMA user_version=%d;", STORE_SCHEMA_VERSION);
-	if (exec(s, sql, what) || exec(s, "COMMIT;", what))
-		goto bad;
-	s->migrated_from = from;
-	return 0;
-bad:
-	sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-	return -1;
-}
-
 /* A failure of the opening's reads, worded for the case. */
 static void open_read_error(store *s, int rc, char *err, size_t errlen)
 {
@@ -555,7 +284,7 @@ static void open_read_error(store *s, int rc, char *err, size_t errlen)
 			 s->path, sqlite3_errmsg(s->db));
 		return;
 	default:
-		fail_rc(s, rc, "cannot read the database");
+		store_fail_rc(s, rc, "cannot read the database");
 		snprintf(err, errlen, "%s", s->err);
 	}
 }
@@ -574,7 +303,7 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 	s->lock_timeout_s = lock_timeout_s > 0 ? lock_timeout_s : 0;
 	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		fail_rc(s, rc, "cannot open the database");
+		store_fail_rc(s, rc, "cannot open the database");
 		snprintf(err, errlen, "%s", s->err);
 		goto bad;
 	}
@@ -589,9 +318,9 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 
 	/* step 2: what the file is */
 	int64_t ver = 0, ntab = 0;
-	rc = query_int(s, "PRAGMA user_version", &ver);
+	rc = store_query_int(s, "PRAGMA user_version", &ver);
 	if (rc == SQLITE_OK)
-		rc = query_int(s, "SELECT count(*) FROM sqlite_master", &ntab);
+		rc = store_query_int(s, "SELECT count(*) FROM sqlite_master", &ntab);
 	if (rc != SQLITE_OK) {
 		open_read_error(s, rc, err, errlen);
 		goto bad;
@@ -630,7 +359,7 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 	}
 
 	/* step 4: the schema */
-	if (ver < STORE_SCHEMA_VERSION && upgrade(s, (int)ver)) {
+	if (ver < STORE_SCHEMA_VERSION && schema_upgrade(s, (int)ver)) {
 		if (ver > 0)
 			snprintf(err, errlen, "%s; it is left as it was (reports and exports still read it): use another "
 					      "--db for new runs",
@@ -641,7 +370,7 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 	}
 
 	/* step 5: the journal and the connection's settings */
-	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+	if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 		 "cannot set the journal mode")) {
 		snprintf(err, errlen, "%s", s->err);
 		goto bad;
@@ -657,20 +386,20 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 	if (grow && *grow) {
 		int64_t pages = 0;
 		char sql[80];
-		if (query_int(s, "PRAGMA page_count", &pages) == SQLITE_OK) {
+		if (store_query_int(s, "PRAGMA page_count", &pages) == SQLITE_OK) {
 			snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld;", (long long)(pages + atoll(grow)));
 			sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 		}
 	}
-	if (prepare(s, &s->ins_point,
+	if (store_prepare(s, &s->ins_point,
 		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
-	    prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
-	    prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
-	    prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
-	    prepare(s, &s->ins_chunk, "INSERT INTO chunks VALUES(?,?,?,?)") ||
-	    prepare(s, &s->del_pareto, "DELETE FROM pareto WHERE run_id=? AND point_id=?") ||
-	    prepare(s, &s->del_metrics, "DELETE FROM metrics WHERE run_id=? AND point_id=?") ||
-	    prepare(s, &s->del_point, "DELETE FROM points WHERE run_id=? AND point_id=?")) {
+	    store_prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
+	    store_prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
+	    store_prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
+	    store_prepare(s, &s->ins_chunk, "INSERT INTO chunks VALUES(?,?,?,?)") ||
+	    store_prepare(s, &s->del_pareto, "DELETE FROM pareto WHERE run_id=? AND point_id=?") ||
+	    store_prepare(s, &s->del_metrics, "DELETE FROM metrics WHERE run_id=? AND point_id=?") ||
+	    store_prepare(s, &s->del_point, "DELETE FROM points WHERE run_id=? AND point_id=?")) {
 		snprintf(err, errlen, "%s", s->err);
 		goto bad;
 	}
@@ -708,19 +437,19 @@ int store_begin(store *s)
 		snprintf(s->err, sizeof s->err, "%s: the database file is damaged; refusing to write into it", s->path);
 		return -1;
 	}
-	return exec(s, "BEGIN IMMEDIATE;", "cannot start a transaction");
+	return store_exec(s, "BEGIN IMMEDIATE;", "cannot start a transaction");
 }
 
 int store_commit(store *s)
 {
-	return exec(s, "COMMIT;", "cannot commit");
+	return store_exec(s, "COMMIT;", "cannot commit");
 }
 
 int store_rollback(store *s)
 {
 	if (sqlite3_get_autocommit(s->db))
 		return 0; /* SQLite already rolled back (it may, after SQLITE_FULL) */
-	return exec(s, "ROLLBACK;", "cannot roll back");
+	return store_exec(s, "ROLLBACK;", "cannot roll back");
 }
 
 static int step_done(store *s, sqlite3_stmt *st, const char *what)
@@ -729,7 +458,7 @@ static int step_done(store *s, sqlite3_stmt *st, const char *what)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
-		return fail_rc(s, rc, what);
+		return store_fail_rc(s, rc, what);
 	return 0;
 }
 int store_new_run(store *s, const cfg_t *c, const char *kind, int threads, int64_t *run_id)
@@ -737,7 +466,7 @@ int store_new_run(store *s, const cfg_t *c, const char *kind, int threads, int64
 	sqlite3_stmt *st;
 	char now[32];
 	utc_now(now);
-	if (prepare(s, &st,
+	if (store_prepare(s, &st,
 		    "INSERT INTO runs(config_path, config_sha256, config_text, tool_version, kind,"
 		    " started_at, status, threads) VALUES(?,?,?,?,?,?,'running',?)"))
 		return -1;
@@ -761,7 +490,7 @@ int store_finish_run(store *s, int64_t run_id, const char *status, int64_t n_poi
 	sqlite3_stmt *st;
 	char now[32];
 	utc_now(now);
-	if (prepare(s, &st,
+	if (store_prepare(s, &st,
 		    "UPDATE runs SET status=?, finished_at=?, n_points=?, n_feasible=? WHERE run_id=?"))
 		return -1;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
@@ -956,7 +685,7 @@ int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, 
 		    const char *objectives)
 {
 	sqlite3_stmt *st;
-	if (prepare(s, &st, "INSERT INTO sweeps VALUES(?,?,?,?,?)"))
+	if (store_prepare(s, &st, "INSERT INTO sweeps VALUES(?,?,?,?,?)"))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, all_points);
@@ -973,7 +702,7 @@ int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space,
 {
 	sqlite3_stmt *st;
 	*run_id = 0;
-	if (prepare(s, &st,
+	if (store_prepare(s, &st,
 		    "SELECT r.run_id FROM runs r JOIN sweeps w USING(run_id)"
 		    " WHERE r.config_sha256=? AND r.kind='sweep' AND r.status IN ('running','interrupted')"
 		    " AND r.tool_version=? AND w.all_points=? AND w.n_space=? AND w.n_chunks=? AND w.objectives=?"
@@ -1007,7 +736,7 @@ static int each_id(store *s, const char *sql, int64_t run_id, int (*fn)(void *, 
 		   const char *what)
 {
 	sqlite3_stmt *st;
-	if (prepare(s, &st, sql))
+	if (store_prepare(s, &st, sql))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	int rc;
@@ -1036,7 +765,7 @@ int store_each_pareto(store *s, int64_t run_id, int (*fn)(void *, int64_t), void
 int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, int64_t *n_points, int64_t *n_feasible)
 {
 	sqlite3_stmt *st;
-	if (prepare(s, &st, "SELECT count(*), coalesce(sum(n_points),0), coalesce(sum(n_feasible),0)"
+	if (store_prepare(s, &st, "SELECT count(*), coalesce(sum(n_points),0), coalesce(sum(n_feasible),0)"
 			    " FROM chunks WHERE run_id=?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
@@ -1066,7 +795,7 @@ int store_del_point(store *s, int64_t run_id, int64_t point_id)
 int store_set_status(store *s, int64_t run_id, const char *status)
 {
 	sqlite3_stmt *st;
-	if (prepare(s, &st, "UPDATE runs SET status=? WHERE run_id=?"))
+	if (store_prepare(s, &st, "UPDATE runs SET status=? WHERE run_id=?"))
 		return -1;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, run_id);
@@ -1083,7 +812,7 @@ int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, c
 		const row_ref where = {mode == MODE_DPR ? "best dpr point" : "best static point", NULL, run_id, point_id, 0};
 		return bad_figure(s, &where, "", "objective", objective);
 	}
-	if (prepare(s, &st, "INSERT OR REPLACE INTO best VALUES(?,?,?,?,?)"))
+	if (store_prepare(s, &st, "INSERT OR REPLACE INTO best VALUES(?,?,?,?,?)"))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_text(st, 2, mode_names[mode], -1, SQLITE_STATIC);
@@ -1104,7 +833,7 @@ int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *sou
 		     store_metric *m)
 {
 	sqlite3_stmt *st;
-	if (prepare(s, &st, "SELECT ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token,"
+	if (store_prepare(s, &st, "SELECT ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token,"
 			    " swap_exposed_s FROM metrics WHERE run_id=? AND point_id=? AND source=? AND length=?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);

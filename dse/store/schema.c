@@ -1,0 +1,277 @@
+/*
+ * schema.c - the tables and views of results.db and the migration of an
+ * older file (see store.h for what each table holds, its guards and the
+ * versions).
+ */
+#include "store/schema.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* A number column: NULL, or a real in [0, 1e300) (no infinity, no negative, no text). */
+#define NUMCHK(col) "CHECK(" col " IS NULL OR (" col " >= 0 AND " col " < 1e300))"
+
+/*
+ * The tables.  `since` is the schema version in which a table's definition
+ * last changed: migrating from an older version rebuilds it.  Column
+ * order is fixed; a rebuild copies rows by column name.
+ */
+typedef struct {
+	const char *name;
+	int since;
+	const char *def; /* what follows "CREATE TABLE name" */
+} table_def;
+
+static const table_def tables[] = {
+	{"runs", 1,
+	 "(run_id INTEGER PRIMARY KEY,"
+	 " config_path TEXT NOT NULL,"
+	 " config_sha256 TEXT NOT NULL CHECK(length(config_sha256) = 64),"
+	 " config_text TEXT NOT NULL,"
+	 " tool_version TEXT NOT NULL,"
+	 " kind TEXT NOT NULL CHECK(kind IN ('designs','sweep')),"
+	 " started_at TEXT NOT NULL,"
+	 " finished_at TEXT,"
+	 " status TEXT NOT NULL CHECK(status IN ('running','complete','failed','interrupted')),"
+	 " threads INTEGER NOT NULL CHECK(threads >= 1),"
+	 " n_points INTEGER CHECK(n_points IS NULL OR n_points >= 0),"
+	 " n_feasible INTEGER CHECK(n_feasible IS NULL OR n_feasible >= 0))"},
+	{"points", 2,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " point_id INTEGER NOT NULL CHECK(point_id >= 0),"
+	 " design_name TEXT,"
+	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
+	 " clock_mhz INTEGER NOT NULL CHECK(clock_mhz > 0),"
+	 " tlmm_tables INTEGER NOT NULL CHECK(tlmm_tables > 0),"
+	 " tlmm_lanes INTEGER NOT NULL CHECK(tlmm_lanes > 0),"
+	 " pre_pe INTEGER NOT NULL CHECK(pre_pe > 0),"
+	 " pre_lanes INTEGER NOT NULL CHECK(pre_lanes > 0),"
+	 " pre_block INTEGER NOT NULL CHECK(pre_block > 0),"
+	 " pre_burst INTEGER NOT NULL CHECK(pre_burst > 0),"
+	 " pre_outstanding INTEGER NOT NULL CHECK(pre_outstanding > 0),"
+	 " dec_lanes INTEGER NOT NULL CHECK(dec_lanes > 0),"
+	 " dec_burst INTEGER NOT NULL CHECK(dec_burst > 0),"
+	 " dec_outstanding INTEGER NOT NULL CHECK(dec_outstanding > 0),"
+	 " pm_prefill TEXT NOT NULL, pm_decode TEXT NOT NULL, pblock TEXT,"
+	 " lut REAL NOT NULL " NUMCHK("lut") ", ff REAL NOT NULL " NUMCHK("ff") ","
+	 " bram36 REAL NOT NULL " NUMCHK("bram36") ", uram REAL NOT NULL " NUMCHK("uram") ","
+	 " dsp REAL NOT NULL " NUMCHK("dsp") ","
+	 " util_lut REAL NOT NULL " NUMCHK("util_lut") ", util_ff REAL NOT NULL " NUMCHK("util_ff") ","
+	 " util_bram36 REAL NOT NULL " NUMCHK("util_bram36") ", util_uram REAL NOT NULL " NUMCHK("util_uram") ","
+	 " util_dsp REAL NOT NULL " NUMCHK("util_dsp") ","
+	 " equiv_lut REAL NOT NULL " NUMCHK("equiv_lut") ", equiv_ff REAL NOT NULL " NUMCHK("equiv_ff") ","
+	 " equiv_bram36 REAL NOT NULL " NUMCHK("equiv_bram36") ", equiv_uram REAL NOT NULL " NUMCHK("equiv_uram") ","
+	 " equiv_dsp REAL NOT NULL " NUMCHK("equiv_dsp") ","
+	 " feasible INTEGER NOT NULL CHECK(feasible IN (0,1)),"
+	 " reason TEXT,"
+	 " objective REAL " NUMCHK("objective") ","
+	 " swap_s REAL " NUMCHK("swap_s") ","
+	 " bitstream_bytes REAL " NUMCHK("bitstream_bytes") ","
+	 " CHECK((mode = 'dpr') = (swap_s IS NOT NULL)),"
+	 " CHECK((mode = 'dpr') = (bitstream_bytes IS NOT NULL)),"
+	 " CHECK(feasible = 0 OR objective IS NOT NULL),"
+	 " PRIMARY KEY(run_id, point_id)) WITHOUT ROWID"},
+	{"metrics", 2,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
+	 " length INTEGER NOT NULL CHECK(length > 0),"
+	 " ttft_s REAL " NUMCHK("ttft_s") ", prefill_s REAL " NUMCHK("prefill_s") ","
+	 " decode_tok_s REAL " NUMCHK("decode_tok_s") ", decode_step_s REAL " NUMCHK("decode_step_s") ","
+	 " energy_j_per_token REAL " NUMCHK("energy_j_per_token") ","
+	 " swap_exposed_s REAL " NUMCHK("swap_exposed_s") ","
+	 " CHECK((ttft_s IS NULL) = (prefill_s IS NULL)),"
+	 " CHECK((decode_step_s IS NULL) = (decode_tok_s IS NULL)"
+	 " AND (decode_step_s IS NULL) = (energy_j_per_token IS NULL)),"
+	 " CHECK(ttft_s IS NOT NULL OR decode_step_s IS NOT NULL),"
+	 " CHECK(swap_exposed_s IS NULL OR ttft_s IS NOT NULL),"
+	 " PRIMARY KEY(run_id, point_id, source, length),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	{"pareto", 1,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " PRIMARY KEY(run_id, point_id),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	{"chosen", 1,
+	 "(run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
+	 " point_id INTEGER NOT NULL, objective REAL NOT NULL " NUMCHK("objective") ","
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id))"},
+	{"sweeps", 1,
+	 "(run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
+	 " all_points INTEGER NOT NULL CHECK(all_points IN (0,1)),"
+	 " n_space INTEGER NOT NULL CHECK(n_space >= 0),"
+	 " n_chunks INTEGER NOT NULL CHECK(n_chunks >= 0),"
+	 " objectives TEXT NOT NULL)"},
+	{"chunks", 1,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " chunk_id INTEGER NOT NULL CHECK(chunk_id >= 0),"
+	 " n_points INTEGER NOT NULL CHECK(n_points >= 0),"
+	 " n_feasible INTEGER NOT NULL CHECK(n_feasible >= 0 AND n_feasible <= n_points),"
+	 " PRIMARY KEY(run_id, chunk_id)) WITHOUT ROWID"},
+	{"best", 1,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
+	 " point_id INTEGER NOT NULL,"
+	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
+	 " objective REAL NOT NULL " NUMCHK("objective") ","
+	 " PRIMARY KEY(run_id, mode),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+};
+#define N_TABLES (sizeof tables / sizeof tables[0])
+
+static const char *const index_sql =
+	"CREATE INDEX IF NOT EXISTS runs_by_sha ON runs(config_sha256, status);"
+	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);";
+
+/* The query surface; dropped and made again by a migration. */
+static const char *const view_names[] = {"v_points", "v_metrics", "v_pareto", "v_chosen", "v_best", "v_runs"};
+
+static const char *const view_sql =
+	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
+	" tlmm_lanes, pre_pe, pre_lanes, pre_block, dec_lanes, pre_outstanding, dec_outstanding,"
+	" pm_prefill, pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
+	" util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible,"
+	" reason, objective, swap_s, bitstream_bytes FROM points;"
+	"CREATE VIEW v_metrics AS SELECT run_id, point_id, source, length AS prompt, ttft_s, prefill_s,"
+	" decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s FROM metrics;"
+	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
+	"CREATE VIEW v_chosen AS SELECT run_id, point_id, objective FROM chosen;"
+	"CREATE VIEW v_best AS SELECT run_id, mode, point_id, source, objective FROM best;"
+	"CREATE VIEW v_runs AS SELECT run_id, config_path, config_sha256, tool_version, kind,"
+	" started_at, finished_at, status, threads, n_points, n_feasible FROM runs;";
+
+/* Whether table `name` exists: 1, 0, or -1 (message set). */
+static int table_exists(store *s, const char *name)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?"))
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n < 0 ? store_fail_rc(s, rc, "cannot read the schema") : n > 0;
+}
+
+/*
+ * Rebuild table t with its current definition: create it under a
+ * temporary name, copy the rows column by column (by name, so a layout
+ * that differs fails instead of being misread), drop the old table and
+ * rename.  Runs inside the migration's transaction, views dropped and
+ * foreign keys off, as SQLite's documented procedure requires.
+ */
+static int rebuild(store *s, const table_def *t, int from)
+{
+	char what[200], *sql = NULL;
+	snprintf(what, sizeof what, "cannot migrate table '%s' from schema version %d to %d", t->name, from,
+		 STORE_SCHEMA_VERSION);
+	sql = sqlite3_mprintf("CREATE TABLE \"%w__new\" %s", t->name, t->def);
+	int rc = sql ? store_exec(s, sql, what) : store_fail_rc(s, SQLITE_NOMEM, what);
+	sqlite3_free(sql);
+	if (rc)
+		return -1;
+	/* the new table's columns, comma-separated */
+	sqlite3_stmt *st;
+	char *q = sqlite3_mprintf("PRAGMA table_info(\"%w__new\")", t->name);
+	int prc = q ? sqlite3_prepare_v2(s->db, q, -1, &st, NULL) : SQLITE_NOMEM;
+	sqlite3_free(q);
+	if (prc != SQLITE_OK)
+		return store_fail_rc(s, prc, what);
+	char *cols = sqlite3_mprintf("%s", "");
+	while (cols && sqlite3_step(st) == SQLITE_ROW) {
+		char *c = sqlite3_mprintf("%s%s\"%w\"", cols, *cols ? "," : "", (const char *)sqlite3_column_text(st, 1));
+		sqlite3_free(cols);
+		cols = c;
+	}
+	sqlite3_finalize(st);
+	if (!cols)
+		return store_fail_rc(s, SQLITE_NOMEM, what);
+	sql = sqlite3_mprintf("INSERT INTO \"%w__new\"(%s) SELECT %s FROM \"%w\";"
+			      "DROP TABLE \"%w\";"
+			      "ALTER TABLE \"%w__new\" RENAME TO \"%w\";",
+			      t->name, cols, cols, t->name, t->name, t->name, t->name);
+	sqlite3_free(cols);
+	rc = sql ? store_exec(s, sql, what) : store_fail_rc(s, SQLITE_NOMEM, what);
+	sqlite3_free(sql);
+	return rc;
+}
+
+/*
+ * Bring a database of version `from` (0: an empty file) to
+ * STORE_SCHEMA_VERSION in one transaction: create the tables it lacks,
+ * rebuild those whose definition changed after `from`, make the indexes
+ * and views, check the foreign keys, set the version.  On any failure
+ * nothing is kept.  Returns 0, or -1 with the message in s->err.
+ */
+int schema_upgrade(store *s, int from)
+{
+	char what[160];
+	snprintf(what, sizeof what, "cannot migrate schema version %d to %d", from, STORE_SCHEMA_VERSION);
+	if (store_exec(s, "PRAGMA foreign_keys=OFF;", what) || store_exec(s, "BEGIN IMMEDIATE;", what))
+		return -1;
+	/* another process may have got there first */
+	int64_t ver = 0;
+	int rc = store_query_int(s, "PRAGMA user_version", &ver);
+	if (rc != SQLITE_OK) {
+		store_fail_rc(s, rc, what);
+		goto bad;
+	}
+	if (ver == STORE_SCHEMA_VERSION) /* made or migrated by another process meanwhile */
+		return store_exec(s, "COMMIT;", what);
+	if (ver != from) {
+		snprintf(s->err, sizeof s->err, "%s: another process changed its schema version to %lld while it was "
+						"being opened; run again",
+			 s->path, (long long)ver);
+		goto bad;
+	}
+	/* views name the tables a rebuild drops and renames (no version has
+	 * triggers; one a user added makes the rename, and so the migration,
+	 * fail) */
+	for (size_t i = 0; i < sizeof view_names / sizeof view_names[0]; i++) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS %s;", view_names[i]);
+		if (store_exec(s, sql, what))
+			goto bad;
+	}
+	for (size_t i = 0; i < N_TABLES; i++) {
+		const table_def *t = &tables[i];
+		int ex = table_exists(s, t->name);
+		if (ex < 0)
+			goto bad;
+		if (ex && t->since > from) {
+			if (rebuild(s, t, from))
+				goto bad;
+		} else if (!ex) {
+			char *sql = sqlite3_mprintf("CREATE TABLE \"%w\" %s", t->name, t->def);
+			rc = sql ? store_exec(s, sql, what) : store_fail_rc(s, SQLITE_NOMEM, what);
+			sqlite3_free(sql);
+			if (rc)
+				goto bad;
+		}
+	}
+	if (store_exec(s, index_sql, what) || store_exec(s, view_sql, what))
+		goto bad;
+	/* the copy checked every row but their references (foreign keys are off) */
+	int64_t dangling = 0;
+	rc = store_query_int(s, "SELECT count(*) FROM pragma_foreign_key_check", &dangling);
+	if (rc != SQLITE_OK) {
+		store_fail_rc(s, rc, what);
+		goto bad;
+	}
+	if (dangling) {
+		snprintf(s->err, sizeof s->err, "%s: %s: %lld rows refer to rows that do not exist", s->path, what,
+			 (long long)dangling);
+		goto bad;
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d;", STORE_SCHEMA_VERSION);
+	if (store_exec(s, sql, what) || store_exec(s, "COMMIT;", what))
+		goto bad;
+	s->migrated_from = from;
+	return 0;
+bad:
+	sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	return -1;
+}
+
