@@ -38,11 +38,11 @@ grep -q "run 1 in $T/fp.db was made by another model (fingerprint 0123456789abcd
 	ok || bad "another model's run was resumed"
 # one option parser: help and help COMMAND, the same tables as the parsers
 expect 0 "$BIN" help
-for sub in simulate calibrate validate emit-hls report export; do
+for sub in simulate calibrate validate emit-hls report export import; do
 	grep -q "^ *\(usage: \)\?pdswap-dse $sub " "$T/out" && ok || bad "help does not list $sub"
 done
 cp "$T/out" "$T/help_all"
-for sub in run simulate calibrate validate emit-hls report export; do
+for sub in run simulate calibrate validate emit-hls report export import; do
 	expect 0 "$BIN" help $sub
 	# every option the command's usage documents appears in the top-level synopsis, and the reverse
 	opts=$(grep -o '^  --[a-z-]*' "$T/out" | tr -d ' ' | grep -v -- '--help' | sort -u)
@@ -427,6 +427,122 @@ grep -q "has no <code>measurements</code> section" "$T/rep_other/index.html" && 
 	bad "the report of a run without measurements does not say why the baseline is missing"
 expect 0 "$BIN" simulate configs/zcu104.yaml --design pdswap_xl --prompt 2000 --gen 48
 expect 2 "$BIN" simulate configs/zcu104.yaml --design pdswap_xl --prompt 2000 --gen 49
+
+# import: one JSON line per report, in the order given; every key present,
+# the figures as typed into the fixtures (csynth ones also read back with
+# Python's own XML parser), null where a report gives nothing; the sha256 is
+# the file's
+I=tests/data/import
+set -- $I/csynth_2019_2_dsp48e.xml $I/csynth_2020_2.xml $I/csynth_2022_2_modules.xml \
+	$I/csynth_2023_2_undef.xml $I/csynth_2024_2.xml $I/csynth_dataflow_range.xml \
+	$I/util_4col_7series.rpt $I/util_5col_ultrascale.rpt $I/util_6col_zuplus.rpt $I/util_7series_6col.rpt \
+	$I/util_pblocks.rpt $I/util_hier.rpt $I/util_hier_7series.rpt
+expect 0 "$BIN" import --json "$@"
+python3 - "$T/out" "$@" <<'PY' && ok || bad "import --json output"
+import hashlib, json, sys
+import xml.etree.ElementTree as ET
+lines = open(sys.argv[1]).read().split("\n")
+files = sys.argv[2:]
+assert lines[-1] == "" and len(lines) == len(files) + 1, len(lines)
+keys = ["file", "kind", "sha256", "tool_version", "part", "top", "design_state", "target_clock_ns",
+        "estimated_clock_ns", "latency_cycles", "interval_cycles", "resources", "available", "modules",
+        "pblocks", "instances"]
+res_keys = ["lut", "ff", "bram18", "bram36", "dsp", "uram"]
+recs = {}
+for line, f in zip(lines, files):
+    r = json.loads(line)
+    assert list(r) == keys, (f, list(r))
+    assert r["file"] == f
+    assert r["sha256"] == hashlib.sha256(open(f, "rb").read()).hexdigest(), f
+    assert list(r["resources"]) == res_keys and list(r["available"]) == res_keys, f
+    recs[f.split("/")[-1]] = r
+    if f.endswith(".xml"):  # an independent reader of the same elements
+        root = ET.parse(f).getroot()
+        assert r["tool_version"] == root.find("ReportVersion/Version").text
+        assert r["part"] == root.find("UserAssignments/Part").text
+        assert r["top"] == root.find("UserAssignments/TopModelName").text
+        for el, k in [("LUT", "lut"), ("FF", "ff"), ("BRAM_18K", "bram18"), ("URAM", "uram")]:
+            e = root.find("AreaEstimates/Resources/" + el)
+            assert r["resources"][k] == (None if e is None else int(e.text)), (f, k)
+        e = root.find("AreaEstimates/Resources/DSP")
+        e = e if e is not None else root.find("AreaEstimates/Resources/DSP48E")
+        assert r["resources"]["dsp"] == int(e.text), f
+        assert r["resources"]["bram36"] is None and r["design_state"] is None and r["instances"] is None
+    else:
+        assert r["target_clock_ns"] is None and r["latency_cycles"] == {"best": None, "average": None, "worst": None}
+        assert r["resources"]["bram18"] is None and r["modules"] is None
+# figures typed from the fixtures
+r = recs["csynth_2019_2_dsp48e.xml"]
+assert r["kind"] == "csynth" and r["target_clock_ns"] == 5 and r["estimated_clock_ns"] == 4.375
+assert r["latency_cycles"] == {"best": 1037, "average": 2050, "worst": 4105}
+assert r["interval_cycles"] == {"min": 1038, "max": 4106} and r["resources"]["uram"] is None
+assert r["available"] == {"lut": 53200, "ff": 106400, "bram18": 280, "bram36": None, "dsp": 220, "uram": None}
+assert r["modules"] is None and r["pblocks"] is None
+r = recs["csynth_2023_2_undef.xml"]
+assert r["latency_cycles"] == {"best": None, "average": None, "worst": None}
+assert r["interval_cycles"] == {"min": None, "max": None} and r["resources"]["uram"] == 0
+assert [m["name"] for m in r["modules"]] == ["decode_attn_Pipeline_KV_LOOP"]
+r = recs["csynth_dataflow_range.xml"]
+assert r["interval_cycles"] == {"min": 2049, "max": 8193} and r["latency_cycles"]["average"] is None
+assert set(r["available"].values()) == {None}
+r = recs["csynth_2022_2_modules.xml"]
+assert [m["interval_cycles"]["min"] for m in r["modules"]] == [130, None, 4100]
+r = recs["util_6col_zuplus.rpt"]
+assert r["kind"] == "utilization" and r["tool_version"] == "2023.2" and r["design_state"] == "Synthesized"
+assert r["resources"] == {"lut": 81234, "ff": 101876, "bram18": None, "bram36": 137.5, "dsp": 612, "uram": 48}
+assert r["available"]["bram36"] == 144 and r["pblocks"] is None
+r = recs["util_7series_6col.rpt"]
+assert r["part"] == "7z020clg400-1" and r["resources"]["lut"] == 38817 and r["resources"]["bram36"] == 47.5
+assert r["resources"]["uram"] is None
+r = recs["util_4col_7series.rpt"]
+assert r["resources"]["ff"] == 14020 and r["available"]["dsp"] == 220
+r = recs["util_pblocks.rpt"]
+assert r["pblocks"] == [{"name": "pblock_rp", "lut": 20160, "ff": 24000, "bram36": 30.5, "dsp": 256, "uram": 16,
+                         "child": {"lut": 0, "ff": 0, "bram36": 0, "dsp": 0, "uram": 0},
+                         "non_assigned": {"lut": 312, "ff": 410, "bram36": 0, "dsp": 0, "uram": 0}}]
+assert r["resources"]["lut"] == 20472 and r["available"]["lut"] == 25920
+r = recs["util_hier.rpt"]
+assert [(i["name"], i["depth"]) for i in r["instances"]][:3] == [("pdswap_top", 0), ("(pdswap_top)", 1), ("tlmm_i", 1)]
+assert r["resources"]["bram36"] == 60 + 15 / 2 and set(r["available"].values()) == {None}
+PY
+# the same file twice gives the same line twice (and the same bytes run to run)
+expect 0 "$BIN" import --json $I/util_hier.rpt $I/util_hier.rpt
+[ "$(sed -n 1p "$T/out")" = "$(sed -n 2p "$T/out")" ] && ok || bad "import: one file, two lines differ"
+# bad inputs: FILE:LINE: message on stderr, exit 2, nothing on stdout, also
+# when good files come with them; the line is found in the file here
+bad_import() {
+	f=$I/bad/$1
+	case $2 in
+	1) line=1 ;;
+	EOF) line=$(($(wc -l <"$f") + 1)) ;;
+	*) line=$(grep -n -F -m1 -- "$2" "$f" | cut -d: -f1) ;;
+	esac
+	expect 2 "$BIN" import --json $I/csynth_2020_2.xml "$f" $I/util_pblocks.rpt
+	head -n 1 "$T/err" | grep -q -F "$f:$line: $3" && ok || bad "import $1: want $f:$line: $3, got: $(head -c 300 "$T/err")"
+	[ "$(wc -l <"$T/err")" = 1 ] && ok || bad "import $1: more than the bad file named: $(cat "$T/err")"
+	[ ! -s "$T/out" ] && ok || bad "import $1 printed records"
+}
+bad_import not_xml.xml 1 "not well-formed XML"
+bad_import other_tool.xml "<spirit:component" "the root element is 'component', not 'profile'"
+bad_import missing_part.xml "<UserAssignments>" "'UserAssignments' has no 'Part' element"
+bad_import bad_number.xml "<LUT>12k" "'LUT' is '12k', expected a number"
+bad_import truncated.xml EOF "not well-formed XML"
+bad_import doctype.xml "<!DOCTYPE" "a DOCTYPE declaration"
+bad_import empty.rpt 1 "empty file"
+bad_import short_row.rpt "406256 |" "a table row of 4 cells under a header of 5"
+bad_import bad_figure.rpt "|  many |" "'CLB LUTs' has Used 'many', expected a number"
+bad_import timing.rpt "| Command" "a report of 'report_timing_summary', not of 'report_utilization'"
+bad_import no_lut.rpt "Site Type |" "no 'CLB LUTs' or 'Slice LUTs' row"
+bad_import csynth_text.rpt 1 "a csynth text report"
+bad_import not_a_report.txt 1 "no '| Tool Version :' header line"
+# every bad file of a call is named
+expect 2 "$BIN" import --json $I/bad/empty.rpt $I/bad/not_xml.xml
+[ "$(grep -c "^$I/bad/" "$T/err")" = 2 ] && [ ! -s "$T/out" ] && ok || bad "import of two bad files: $(cat "$T/err")"
+expect 2 "$BIN" import --json $I/no_such_report.xml
+grep -q "^$I/no_such_report.xml: cannot read" "$T/err" && ok || bad "import of a missing file: $(cat "$T/err")"
+expect 2 "$BIN" import $I/csynth_2020_2.xml
+expect 2 "$BIN" import --json
+expect 2 "$BIN" import --json --bogus $I/csynth_2020_2.xml
 
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]
