@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
-#include "models/cfg.h"
-#include "cli/cmd.h"
-#include "sim/des.h"
-#include "models/perf.h"
-#include "explore/sweep.h"
 #include "cli/cli.h"
+#include "cli/cmd.h"
 #include "cli/opt.h"
+#include "config/config.h"
+#include "explore/sweep.h"
+#include "models/cfg.h"
+#include "models/perf.h"
 #include "models/workload.h"
+#include "sim/des.h"
 
 static struct {
 	const char *path, *design, *model, *trace, *db;

@@ -12,7 +12,6 @@
  * reference model), so the stored figures are the model's own; the
  * factorised evaluator gives the same numbers (tests/check_sweep.c).
  */
-#include "models/common.h"
 #include "explore/sweep.h"
 
 #include <errno.h>
@@ -30,13 +29,14 @@
 
 #include "explore/factor.h"
 #include "explore/follow.h"
-#include "store/lockinfo.h"
 #include "explore/pareto.h"
-#include "models/perf.h"
-#include "explore/recheck.h"
-#include "explore/space.h"
 #include "explore/pool.h"
 #include "explore/progress.h"
+#include "explore/recheck.h"
+#include "explore/space.h"
+#include "models/common.h"
+#include "models/perf.h"
+#include "store/lockinfo.h"
 
 #define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
 

@@ -39,11 +39,11 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "hls/pragma.h"
 #include "models/engine.h"
 #include "models/version.h"
 #include "models/workload.h"
 #include "sim/afile.h"
-#include "hls/pragma.h"
 
 const char *const emit_header_names[EMIT_N_HEADERS] = {"pds_common.h", "pds_static.h", "pds_prefill.h",
 						     "pds_decode.h"};

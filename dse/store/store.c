@@ -27,16 +27,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "store/lockinfo.h"
-#include "store/schema.h"
-#include "store/store_int.h"
-#include "store/rdb.h"
 #include "models/version.h"
 #include "sim/afile.h"
+#include "store/lockinfo.h"
+#include "store/rdb.h"
+#include "store/schema.h"
+#include "store/store_int.h"
 
 
 
