@@ -633,13 +633,13 @@ static int self_check(const cfg_t *c, const plan_t *P, char *err, size_t errlen)
 	for (int i = 0; i < 2; i++) {
 		snprintf(line, sizeof line, "#pragma HLS array_partition variable=buf %s dim=1", parts[i]);
 		if (pragma_check(line, NULL, 0, e, sizeof e))
-			return fail(err, errlen, "internal: emitted partition '%s' is not valid: %s", parts[i], e);
+			BUG("the partition '%s' the plan makes is not valid: %s", parts[i], e);
 	}
 	const char *impls[2] = {P->acc_impl, P->score_impl};
 	for (int i = 0; i < 2; i++) {
 		snprintf(line, sizeof line, "#pragma HLS bind_storage variable=buf type=ram_2p impl=%s", impls[i]);
 		if (pragma_check(line, NULL, 0, e, sizeof e))
-			return fail(err, errlen, "internal: emitted storage '%s' is not valid: %s", impls[i], e);
+			BUG("the storage '%s' the plan makes is not valid: %s", impls[i], e);
 	}
 	for (int h = 0; h < c->dev.n_hp; h++) {
 		char bn[PDS_NAME_MAX];
