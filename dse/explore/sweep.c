@@ -215,7 +215,7 @@ typedef struct result {
 
 typedef struct {
 	const space_t *sp;
-	const fac *f;
+	const factor *f;
 	int n_obj;
 	const uint8_t *done;     /* chunks a resumed run had finished */
 	int64_t group;           /* consecutive chunks a worker takes at once */
@@ -394,7 +394,7 @@ typedef struct {
 	const workload_t *w;
 	store *s;
 	const space_t *sp;
-	const fac *f;
+	const factor *f;
 	const sweep_opts *o;
 	int64_t run_id;
 	recheck_lengths L;       /* metric lengths */
@@ -649,7 +649,7 @@ static int reload(void *arg, int64_t id)
 	return 0;
 }
 
-static void objectives_text(const fac *f, char *buf, size_t len)
+static void objectives_text(const factor *f, char *buf, size_t len)
 {
 	const factor_layout *L = factor_get_layout(f);
 	size_t n = 0;
@@ -1042,7 +1042,7 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 		pareto_free(x.front[m]);
 	free(x.stored.slot);
 	free(x.pend);
-	factor_free((fac *)x.f);
+	factor_free((factor *)x.f);
 	free(x.done);
 	close(lock);
 	return rc;
