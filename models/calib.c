@@ -712,6 +712,19 @@ static int fit_timing(cfg_t *c, const workload_t *w, fitrun *fr, char *err, size
 		}
 		if (fr->rng) /* a draw: the identifiability of the config was judged by calibrate */
 			break;
+		/* one pinned at the edge of its plausible range is not a fit: refuse it (before asking what
+		 * the data identify: at the edge the logistic map leaves the fit no slope to see) */
+		for (int i = 0; i < t.n_free; i++) {
+			double sg = 1 / (1 + exp(-o.u[i]));
+			if (sg < 1e-4 || sg > 1 - 1e-4) {
+				for (int s = 0; s < CAL_N_SCALARS; s++)
+					*cfg_slot(c, s) = before[s];
+				snprintf(err, errlen, "calibration.%s ends at the edge of its plausible range [%g, %g]; "
+					 "the model cannot explain the measurements with it",
+					 cal_slot_names[t.slot[i]], t.lo[i], t.hi[i]);
+				return -1;
+			}
+		}
 		char why[200];
 		int bad = unidentified(&t, &o, n, why, sizeof why);
 		if (bad < 0)
@@ -725,18 +738,6 @@ static int fit_timing(cfg_t *c, const workload_t *w, fitrun *fr, char *err, size
 	for (int s = 0; s < CAL_N_SCALARS; s++)
 		if (held[s])
 			*cfg_slot(c, s) = before[s];
-	/* one pinned at the edge of its plausible range is not a fit: refuse it */
-	for (int i = 0; i < t.n_free && !fr->rng; i++) {
-		double sg = 1 / (1 + exp(-o.u[i]));
-		if (sg < 1e-4 || sg > 1 - 1e-4) {
-			for (int s = 0; s < CAL_N_SCALARS; s++)
-				*cfg_slot(c, s) = before[s];
-			snprintf(err, errlen, "calibration.%s ends at the edge of its plausible range [%g, %g]; "
-				 "the model cannot explain the measurements with it",
-				 cal_slot_names[t.slot[i]], t.lo[i], t.hi[i]);
-			return -1;
-		}
-	}
 	res->timing_chisq = o.chisq;
 	res->iterations = o.iterations;
 	calib_block *b = new_block(res, "timing");

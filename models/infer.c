@@ -73,8 +73,9 @@ int infer_design(cfg_t *c, int di, char *err, size_t errlen)
 		}
 		int lim = size_limit(c, in->size);
 		double centre = exp(lsum / n);
-		in->lo = (int)floor(lmin);
-		in->hi = (int)ceil(lmax);
+		/* the per-type sizes are quotients: a whole number may come out a rounding below or above */
+		in->lo = (int)floor(lmin * (1 + 1e-9));
+		in->hi = (int)ceil(lmax * (1 - 1e-9));
 		in->centre = (int)lround(centre);
 		if (in->lo < 1)
 			in->lo = 1;

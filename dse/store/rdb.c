@@ -424,12 +424,17 @@ static int name_index(const char *name, const void *base, size_t size, int n)
 int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d,
 	       char *name, size_t namesz, char *err, size_t errlen)
 {
-	static const char *const sql =
+	/* dec_dataflow from schema 4 on; the points of older files are serial, the only dataflow then */
+	static const char *const sql[2] = {
 		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
-		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name"
-		" FROM points WHERE run_id = ? AND point_id = ?";
+		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name,"
+		" dec_dataflow FROM points WHERE run_id = ? AND point_id = ?",
+		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
+		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name,"
+		" 'serial' FROM points WHERE run_id = ? AND point_id = ?"};
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql[0], -1, &st, NULL) != SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql[1], -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, path, "cannot read a design point", err, errlen);
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int64(st, 2, point);
@@ -453,6 +458,11 @@ int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64
 	const char *pm_dec = (const char *)sqlite3_column_text(st, 13);
 	const char *pb = (const char *)sqlite3_column_text(st, 14);
 	const char *dn = (const char *)sqlite3_column_text(st, 15);
+	const char *df = (const char *)sqlite3_column_text(st, 16);
+	d->dec_dataflow = DF_SERIAL;
+	for (int k = 0; df && k < DF_N; k++)
+		if (strcmp(df, dataflow_names[k]) == 0)
+			d->dec_dataflow = (dataflow_t)k;
 	if (name)
 		snprintf(name, namesz, "%s", dn ? dn : "");
 	d->pm_pre = name_index(pm_pre, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);
