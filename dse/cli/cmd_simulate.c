@@ -418,7 +418,7 @@ static json_t *inferred_json(const cfg_design *cd)
 	return o;
 }
 
-static void print_inferred(const cfg_design *cd, const double ends[2][N_FIG])
+static void print_inferred(const cfg_design *cd, const double ends[2][N_FIG], bool dec, bool dpr)
 {
 	for (int k = 0; k < cd->n_inferred; k++) {
 		const cfg_inferred *in = &cd->inferred[k];
@@ -436,15 +436,15 @@ static void print_inferred(const cfg_design *cd, const double ends[2][N_FIG])
 					   "dsp"};
 	for (size_t i = 0; i < sizeof show / sizeof show[0]; i++)
 		for (int k = 0; k < N_FIG; k++)
-			if (strcmp(fig_names[k], show[i]) == 0)
-				printf("  %-24s %14.6g %14.6g\n", show[i], ends[0][k], ends[1][k]);
+			if (strcmp(fig_names[k], show[i]) == 0 && fig_exists(k, dec, dpr))
+				printf("  %-24s %14.6g %14.6g\n", show[i], shown(k, ends[0][k]), shown(k, ends[1][k]));
 }
 
-static json_t *ends_json(const double v[N_FIG])
+static json_t *ends_json(const double v[N_FIG], bool dec, bool dpr)
 {
 	json_t *o = json_object();
 	for (int k = 0; k < N_FIG; k++)
-		json_object_set_new(o, fig_names[k], json_real(v[k]));
+		json_object_set_new(o, fig_names[k], fig_exists(k, dec, dpr) ? json_real(shown(k, v[k])) : json_null());
 	return o;
 }
 
@@ -557,8 +557,8 @@ int cmd_simulate(int argc, char **argv)
 			interval_json(o, iv, &ivi, c.iv.seed, gen > 0, d.mode == MODE_DPR);
 		if (inferred) {
 			json_object_set_new(o, "inferred", inferred_json(&c.designs[di]));
-			json_object_set_new(o, "at_inferred_lo", ends_json(ends[0]));
-			json_object_set_new(o, "at_inferred_hi", ends_json(ends[1]));
+			json_object_set_new(o, "at_inferred_lo", ends_json(ends[0], gen > 0, d.mode == MODE_DPR));
+			json_object_set_new(o, "at_inferred_hi", ends_json(ends[1], gen > 0, d.mode == MODE_DPR));
 		}
 		char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 		json_decref(o);
@@ -572,7 +572,7 @@ int cmd_simulate(int argc, char **argv)
 	} else {
 		print_table(&c, design, model, &p, &fig, &v, &opt, use_des ? &dr : NULL);
 		if (inferred)
-			print_inferred(&c.designs[di], (const double(*)[N_FIG])ends);
+			print_inferred(&c.designs[di], (const double(*)[N_FIG])ends, gen > 0, d.mode == MODE_DPR);
 		if (have_iv)
 			print_intervals(iv, &ivi, gen > 0, d.mode == MODE_DPR);
 	}
