@@ -553,6 +553,36 @@ int rdb_curve(sqlite3 *db, const char *path, int64_t run, int64_t point, const c
 	return n;
 }
 
+int rdb_intervals(sqlite3 *db, const char *path, int64_t run, int64_t point, const char *figure, rdb_interval *out,
+		  int max, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_intervals",
+			     "SELECT length, value, lo, hi, fit_lo, fit_hi, unconstrained FROM v_intervals WHERE run_id = ?"
+			     " AND point_id = ? AND source = 'analytic' AND figure = ? ORDER BY length",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	sqlite3_bind_text(st, 3, figure, -1, SQLITE_TRANSIENT);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		rdb_interval *v = &out[n++];
+		v->length = sqlite3_column_int(st, 0);
+		v->iv.centre = sqlite3_column_double(st, 1);
+		v->iv.lo = sqlite3_column_double(st, 2);
+		v->iv.hi = sqlite3_column_double(st, 3);
+		v->iv.fit_lo = sqlite3_column_double(st, 4);
+		v->iv.fit_hi = sqlite3_column_double(st, 5);
+		v->iv.unconstrained = sqlite3_column_int(st, 6) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_intervals", err, errlen);
+	return n;
+}
+
 const char *const rdb_region_names[RDB_REGIONS] = {"static", "prefill_rm", "decode_rm", "total", "equivalent", "pblock"};
 
 int rdb_regions(sqlite3 *db, const char *path, int64_t run, int64_t point, res_t r[RDB_REGIONS],
