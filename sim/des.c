@@ -42,11 +42,18 @@
  * compute and data are done (the roofline of the analytic model, but with
  * every stream sharing ports, controller ports and DDR with whatever else
  * is moving).  A decode step's attention, c = L + 1 + i keys, runs in the
- * stages of the decode engine: [Q preload through its port while other
- * masters on it wait] -> Q.K pass with the K stream -> softmax -> S.V pass
- * with the V stream and the K/V append (and O unless o_after_kv) -> [O
- * write-back].  Each stage with data ends one round-trip latency after its
- * last byte.
+ * stages of the decode engine's dataflow (design.h): [Q preload through its
+ * port while other masters on it wait] ->
+ *     serial         Q.K pass with the K stream -> softmax -> S.V pass with
+ *                    the V stream and the K/V append (and O unless o_after_kv)
+ *     kv_overlap     one pass (engine_dec_kv_cycles) with K, V, the append
+ *                    (and O) streaming at once
+ *     head_pipeline  heads + 1 steps: step k runs part A on head k (its Q.K
+ *                    with its share of K, then its softmax) and part B on
+ *                    head k - 1 (its S.V with its share of V; the last head's
+ *                    with the append) at once, and ends when both are done
+ * -> [O write-back].  Each stage (part) with data ends one round-trip
+ * latency after its last byte.
  *
  * Swap (dpr).  When the last layer's prefill attention ends, the PS takes
  * the swap_ps_ms software path, then PCAP loads the partial bitstream
