@@ -11,6 +11,9 @@
 #include <string.h>
 
 const char *const mode_names[2] = {"static", "dpr"};
+const char *const cfg_size_names[CFG_N_SIZES] = {"prefill.pe", "prefill.lanes", "decode.lanes"};
+const char *const cfg_row_names[CFG_N_ROWS] = {"table2.prefill_rm", "table2.decode_rm"};
+const char *const dataflow_names[DF_N] = {"serial", "kv_overlap", "head_pipeline"};
 
 _Static_assert(RES_N == 5 && RES_LUT == 0 && RES_FF == 1 && RES_BRAM == 2 && RES_URAM == 3 && RES_DSP == 4,
 	       "the slot names below spell the resource types in res_type order");
@@ -135,6 +138,11 @@ int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen
 	}
 	if (d->mode == MODE_STATIC && d->rp != -1) {
 		snprintf(err, errlen, "a static design has no pblock");
+		return -1;
+	}
+	if ((int)d->dec_dataflow < 0 || d->dec_dataflow >= DF_N) {
+		snprintf(err, errlen, "decode dataflow %d is not one of serial, kv_overlap, head_pipeline",
+			 (int)d->dec_dataflow);
 		return -1;
 	}
 	/* the head dimension is split across lanes; more lanes than elements idle */

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "models/common.h"
@@ -106,9 +107,33 @@ typedef struct {
 	int clb_tiles, dsp_tiles, bram_tiles, uram_sites;
 } cfg_pblock;
 
+/*
+ * An engine size a published design does not state, inferred from one of
+ * its measured resource rows through the per-unit costs (models/infer.h):
+ * each resource type gives a size (by_type, NAN where the type is left
+ * out), the centre is their geometric mean rounded, [lo, hi] holds them all.
+ */
+enum { CFG_SIZE_PRE_PE, CFG_SIZE_PRE_LANES, CFG_SIZE_DEC_LANES, CFG_N_SIZES };
+enum { CFG_ROW_PREFILL_RM, CFG_ROW_DECODE_RM, CFG_N_ROWS };
+extern const char *const cfg_size_names[CFG_N_SIZES]; /* "prefill.pe", "prefill.lanes", "decode.lanes" */
+extern const char *const cfg_row_names[CFG_N_ROWS];   /* "table2.prefill_rm", "table2.decode_rm" */
+
+typedef struct {
+	int size; /* CFG_SIZE_* */
+	int row;  /* CFG_ROW_* */
+	double by_type[RES_N];
+	char left_out[RES_N][96]; /* why a type gives no size ("" when it does) */
+	int lo, centre, hi;
+} cfg_inferred;
+
 typedef struct {
 	char name[PDS_NAME_MAX];
-	design_t d;
+	design_t d; /* inferred sizes at their centre */
+	/* the decode engine's dataflow and where it comes from */
+	prov_t df_prov;
+	char df_source[PDS_TEXT_MAX];
+	int n_inferred;
+	cfg_inferred inferred[CFG_N_SIZES];
 } cfg_design;
 
 /* Each knob of the sweep is a list of values; the space is their product. */
@@ -126,6 +151,7 @@ typedef struct {
 	int n_pm_dec, pm_dec[CFG_MAX_LIST];
 	int n_rp, rp[CFG_MAX_LIST];
 	int burst_beats; /* K/V burst of swept attention engines */
+	dataflow_t dec_dataflow; /* the decode engines' dataflow */
 } cfg_space;
 
 typedef struct {
@@ -154,11 +180,23 @@ typedef struct {
  * Resource coefficients (a per-unit cost or a fixed block, one value per
  * resource type, lut..dsp as in res_type):
  *   R(name, what)
+ *
+ * The memory path has three coefficients that the baseline's data cannot
+ * all decide (platform.h): the weight loader's efficiency eta_wload (its
+ * 256-bit masters into 128-bit ports and its burst pattern, fitted to the
+ * baseline's weight stream), the port/DDR efficiency eta_port of every
+ * other stream (a prior from [FPT19]) and the round-trip latency that,
+ * with a master's bursts in flight, bounds its stream.
+ *
+ * An assumed coefficient carries a range in the config (`range: [lo,
+ * hi]`; for a resource vector a factor on all of it), which the intervals
+ * (interval.h) sample.
  */
 #define CFG_CAL_SCALARS(X)                                                                        \
 	X(eta_tlmm, 0, 1, 1, 1, 0.01, 1.0, "achieved fraction of T*G*Q MAC/cycle")                  \
 	X(eta_attn, 0, 1, 1, 1, 0.01, 1.0, "achieved fraction of attention MAC/cycle")              \
-	X(eta_port, 0, 1, 1, 1, 0.05, 1.0, "achieved fraction of HP-port peak")                     \
+	X(eta_wload, 0, 1, 1, 1, 0.05, 1.0, "weight loader: achieved fraction of its HP ports' peak") \
+	X(eta_port, 0, 1, 1, 1, 0.05, 1.0, "HP port/DDR efficiency of the attention streams")     \
 	X(ddr_latency_ns, 1, 0, 100000, 1, 80, 3000, "PL read round trip under load, idle to loaded") \
 	X(ddr_efficiency, 0, 1, 1, 1, 0.3, 1.0, "achievable fraction of DDR peak")                  \
 	X(lm_head_s, 0, 0, 10, 1, 0.0, 0.5, "LM head on the ARM, per token")                        \
@@ -247,6 +285,7 @@ typedef struct {
 	double attn_reversed_ms, attn_naive_ms; /* per layer */
 	char attn_source[PDS_TEXT_MAX];
 	double board_power_w;
+	int power_context; /* the decode context the board power is taken at */
 	char power_source[PDS_TEXT_MAX];
 	res_t baseline_res;
 	char baseline_res_source[PDS_TEXT_MAX];
@@ -287,6 +326,11 @@ typedef struct cfg {
 	cfg_constraints cons;
 	cfg_objective obj;
 	cfg_calib cal;
+	struct {
+		double level;  /* central probability of an interval */
+		int samples;   /* Monte Carlo draws */
+		uint64_t seed; /* of the draws (GSL mt19937, one stream per draw) */
+	} iv;
 	bool has_meas; /* the optional `measurements` section is present */
 	cfg_meas meas; /* all zero when it is not */
 	/* where each calibration value sits, by slot */

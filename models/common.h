@@ -8,6 +8,7 @@
 #ifndef PDS_COMMON_H
 #define PDS_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,17 +55,27 @@ extern const char *const prov_names[4];
 #define PDS_TEXT_MAX 256
 #define PDS_NAME_MAX 48
 
+/*
+ * A coefficient with its provenance.  An assumed one carries the range
+ * [range_lo, range_hi] its value may lie in (has_range); the intervals
+ * sample it there.
+ */
 typedef struct {
 	double value;
 	prov_t prov;
 	char source[PDS_TEXT_MAX];
+	bool has_range;
+	double range_lo, range_hi;
 } coef_t;
 
-/* A resource vector with provenance (a per-unit cost, a fixed block). */
+/* A resource vector with provenance (a per-unit cost, a fixed block); the
+ * range of an assumed one is a factor on the whole vector. */
 typedef struct {
 	res_t r;
 	prov_t prov;
 	char source[PDS_TEXT_MAX];
+	bool has_range;
+	double range_lo, range_hi;
 } rcoef_t;
 
 static inline res_t res_add(res_t a, res_t b)

@@ -29,6 +29,22 @@ typedef struct {
 	bool o_after_kv;
 } portmap_t;
 
+/*
+ * How the decode engine orders its work within one layer (engine.h gives
+ * the cycles of each, sim/hw/attn_decode.c implements each):
+ *   DF_SERIAL      per head a Q.K pass (K stream), a softmax pass, an S.V
+ *                  pass (V stream), one after another: K and V never
+ *                  stream at the same time;
+ *   DF_KV_OVERLAP  one pass per head with online softmax: each key's K and
+ *                  V rows stream together and both are used at once;
+ *   DF_HEAD_PIPE   two passes per head, pipelined over heads: the S.V pass
+ *                  of head h (V stream) runs beside the Q.K and softmax of
+ *                  head h+1 (K stream), on a second MAC array.
+ */
+typedef enum { DF_SERIAL = 0, DF_KV_OVERLAP = 1, DF_HEAD_PIPE = 2, DF_N } dataflow_t;
+
+extern const char *const dataflow_names[DF_N];
+
 typedef struct {
 	arch_mode mode;
 	int clock_mhz;   /* PL clock of the accelerator */
@@ -45,6 +61,7 @@ typedef struct {
 	int dec_lanes;   /* MACs per cycle along head_dim */
 	int dec_burst;
 	int dec_outstanding;
+	dataflow_t dec_dataflow;
 	/* port maps per phase, indices into cfg->port_maps */
 	int pm_pre;
 	int pm_dec;

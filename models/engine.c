@@ -52,6 +52,38 @@ int64_t engine_dec_softmax_cycles(const workload_t *w, int64_t keys, int64_t dep
 	return (int64_t)w->heads * (keys + depth);
 }
 
+int64_t engine_dec_kv_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth)
+{
+	return (int64_t)w->heads * (2 * keys * ceil_div(w->head_dim, lanes) + depth);
+}
+
+int64_t engine_dec_head_a_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth)
+{
+	return keys * ceil_div(w->head_dim, lanes) + depth + keys + depth;
+}
+
+int64_t engine_dec_head_b_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth)
+{
+	return keys * ceil_div(w->head_dim, lanes) + depth;
+}
+
+int64_t engine_dec_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth, dataflow_t df)
+{
+	switch (df) {
+	case DF_SERIAL:
+		return 2 * engine_dec_dot_cycles(w, keys, lanes, depth) + engine_dec_softmax_cycles(w, keys, depth);
+	case DF_KV_OVERLAP:
+		return engine_dec_kv_cycles(w, keys, lanes, depth);
+	case DF_HEAD_PIPE: {
+		int64_t a = engine_dec_head_a_cycles(w, keys, lanes, depth);
+		int64_t b = engine_dec_head_b_cycles(w, keys, lanes, depth);
+		return a + (int64_t)(w->heads - 1) * (a > b ? a : b) + b;
+	}
+	default:
+		BUG("dataflow %d", (int)df);
+	}
+}
+
 int64_t engine_tlmm_units(const design_t *d)
 {
 	return (int64_t)d->tlmm_tables * d->tlmm_lanes;
@@ -64,7 +96,7 @@ int64_t engine_pre_units(const design_t *d)
 
 int64_t engine_dec_units(const design_t *d)
 {
-	return d->dec_lanes;
+	return (int64_t)d->dec_lanes * (d->dec_dataflow == DF_HEAD_PIPE ? 2 : 1);
 }
 
 res_t engine_res_static(const cfg_t *c, const design_t *d)

@@ -22,14 +22,24 @@
  *   every block.  Cycles = sum(vis) * 2 * ceil(head_dim/lanes) + blocks *
  *   depth.  More PEs never stream more: every block ends earlier.
  *
- * Decode attention, one head of one layer, against c keys (QK and SV are
- * separate passes; the scores stay on chip):
- *   QK pass: c * ceil(head_dim/lanes); softmax pass: c; SV pass: the same
- *   as QK; plus `depth` per pass.
+ * Decode attention, one head of one layer, against c keys, CH =
+ * ceil(head_dim/lanes), by the engine's dataflow (design.h):
+ *   serial         QK pass c * CH, softmax pass c, SV pass c * CH, plus
+ *                  `depth` per pass; heads one after another:
+ *                      layer = heads * (2 (c CH + depth) + c + depth)
+ *   kv_overlap     one pass, online softmax: per key its Q.K then its S.V
+ *                  chunks on the same lanes, 2 c CH trips, `depth` once:
+ *                      layer = heads * (2 c CH + depth)
+ *   head_pipeline  stage A(h) = QK + softmax of head h (c CH + depth + c +
+ *                  depth), stage B(h) = SV of head h (c CH + depth) on a
+ *                  second MAC array; B(h) runs beside A(h+1), so with A >=
+ *                  B the layer takes A(0) + (heads-1) max(A, B) + B:
+ *                      layer = heads * A + B
  *
  * Resources are per-unit costs from the calibration times the engine's
  * units: T*Q table-lanes for the TLMM, N_pe*lanes MAC lanes for prefill,
- * lanes for decode; RMSNorm/FindMax and the other static logic are fixed
+ * lanes for decode (twice the lanes for head_pipeline, which has a MAC
+ * array per stage); RMSNorm/FindMax and the other static logic are fixed
  * blocks.
  */
 #ifndef PDS_ENGINE_H
@@ -59,6 +69,13 @@ int64_t engine_pre_cycles(const workload_t *w, int64_t prompt, int pe, int lanes
 /* Decode attention cycles for one layer (all heads), by pass. */
 int64_t engine_dec_dot_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth);
 int64_t engine_dec_softmax_cycles(const workload_t *w, int64_t keys, int64_t depth);
+/* kv_overlap: the one pass of one layer (all heads). */
+int64_t engine_dec_kv_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth);
+/* head_pipeline: stage A (QK + softmax) and stage B (SV) of one head. */
+int64_t engine_dec_head_a_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth);
+int64_t engine_dec_head_b_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth);
+/* Compute cycles of one layer's decode attention under a dataflow. */
+int64_t engine_dec_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth, dataflow_t df);
 
 /* Resources. */
 int64_t engine_tlmm_units(const design_t *d);

@@ -39,6 +39,15 @@ typedef struct {
 	double bytes_prefill, bytes_decode;
 } figures;
 
+/*
+ * The scalar figures of one inference that carry an interval, by name (the
+ * JSON keys of simulate): X(field).
+ */
+#define FIGURES_SCALARS(X)                                                                                 \
+	X(ttft_s) X(prefill_s) X(prefill_linear_s) X(prefill_attention_s) X(decode_s) X(decode_tok_s)     \
+	X(decode_first_step_s) X(swap_s) X(swap_exposed_s) X(tail_overlap_s) X(pcap_s)                     \
+	X(energy_j_per_token) X(energy_prefill_j) X(power_prefill_w) X(power_decode_w)
+
 /* In the order of the metrics table's columns. */
 typedef struct {
 	double ttft_s, prefill_s;                               /* at a prompt */

@@ -66,9 +66,10 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design
 	p->f_hz = d->clock_mhz * 1e6;
 	p->lat_s = c->cal.ddr_latency_ns.value * 1e-9;
 	for (int h = 0; h < c->dev.n_hp; h++) {
-		p->bw_w[h] = platform_stream_b_per_s(c, h, p->f_hz, c->arch.weight_burst, c->arch.weight_outstanding);
-		p->bw_pre[h] = platform_stream_b_per_s(c, h, p->f_hz, d->pre_burst, d->pre_outstanding);
-		p->bw_dec[h] = platform_stream_b_per_s(c, h, p->f_hz, d->dec_burst, d->dec_outstanding);
+		p->bw_w[h] = platform_stream_b_per_s(c, h, p->f_hz, true, c->arch.weight_burst,
+						     c->arch.weight_outstanding);
+		p->bw_pre[h] = platform_stream_b_per_s(c, h, p->f_hz, false, d->pre_burst, d->pre_outstanding);
+		p->bw_dec[h] = platform_stream_b_per_s(c, h, p->f_hz, false, d->dec_burst, d->dec_outstanding);
 	}
 	portload_t pl = {{0}, {0}};
 	pl_add(&pl, (uint32_t)c->arch.weight_ports, w->wbytes_layer, false);
@@ -195,7 +196,20 @@ double perf_ttft_s(const perf_ctx *p, int prompt)
 
 /* ---------------------------------------------------------------- decode */
 
-perf_layer perf_decode_layer(const perf_ctx *p, int keys)
+/*
+ * The attention of one decode step, by the engine's dataflow (engine.h):
+ *   serial         Q preload + max(C_qk, t_K) + C_sm + max(C_sv, t_V) + O write
+ *   kv_overlap     Q preload + max(C_kv, t_K+V)                      + O write
+ *   head_pipeline  Q preload + A + (heads - 1) P + B_last             + O write,
+ *                  A = max(C_qk, t_K) + C_sm and B = max(C_sv, t_V) of one
+ *                  head, P = max(A, B, t_K+V) the step in which the S.V of
+ *                  one head runs beside the Q.K of the next; the K/V append
+ *                  goes with the last head's S.V
+ * t_X is the port time of X's bytes (perf_port_time); t_K+V of both
+ * loads at once.  The Q preload and the O write-back each add one
+ * round-trip latency.
+ */
+static double dec_attn_s(const perf_ctx *p, int keys)
 {
 	const cfg_t *c = p->c;
 	const workload_t *w = p->w;
@@ -204,39 +218,95 @@ perf_layer perf_decode_layer(const perf_ctx *p, int keys)
 	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
 	double rate = p->f_hz * c->cal.eta_attn.value;
 	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
-	perf_layer r;
-
-	double lc = p->lin_tok_s + p->lin_depth_s;
-	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
-
-	double dot = engine_dec_dot_cycles(w, keys, d->dec_lanes, depth) / rate;
 	double t = 0;
 	portload_t pl = {{0}, {0}};
 	if (pm->q_preload) {
 		pl_add(&pl, pm->q, qb, false);
 		t += perf_port_time(p, &pl, p->bw_dec) + p->lat_s;
 		memset(&pl, 0, sizeof pl);
-	} else {
-		pl_add(&pl, pm->q, qb, false);
 	}
-	pl_add(&pl, pm->k, keys * kb, false);
-	double tk = perf_port_time(p, &pl, p->bw_dec);
-	t += dot > tk ? dot : tk;
-	t += engine_dec_softmax_cycles(w, keys, depth) / rate;
-	memset(&pl, 0, sizeof pl);
-	pl_add(&pl, pm->v, keys * kb, false);
-	pl_add(&pl, pm->k, kb, true); /* append this token's K/V */
-	pl_add(&pl, pm->v, kb, true);
-	if (!pm->o_after_kv)
-		pl_add(&pl, pm->o, qb, true);
-	double tv = perf_port_time(p, &pl, p->bw_dec);
-	t += dot > tv ? dot : tv;
+	switch (d->dec_dataflow) {
+	case DF_SERIAL: {
+		double dot = engine_dec_dot_cycles(w, keys, d->dec_lanes, depth) / rate;
+		if (!pm->q_preload)
+			pl_add(&pl, pm->q, qb, false);
+		pl_add(&pl, pm->k, keys * kb, false);
+		double tk = perf_port_time(p, &pl, p->bw_dec);
+		t += dot > tk ? dot : tk;
+		t += engine_dec_softmax_cycles(w, keys, depth) / rate;
+		memset(&pl, 0, sizeof pl);
+		pl_add(&pl, pm->v, keys * kb, false);
+		pl_add(&pl, pm->k, kb, true); /* append this token's K/V */
+		pl_add(&pl, pm->v, kb, true);
+		if (!pm->o_after_kv)
+			pl_add(&pl, pm->o, qb, true);
+		double tv = perf_port_time(p, &pl, p->bw_dec);
+		t += dot > tv ? dot : tv;
+		break;
+	}
+	case DF_KV_OVERLAP: {
+		double ckv = engine_dec_kv_cycles(w, keys, d->dec_lanes, depth) / rate;
+		if (!pm->q_preload)
+			pl_add(&pl, pm->q, qb, false);
+		pl_add(&pl, pm->k, keys * kb, false);
+		pl_add(&pl, pm->v, keys * kb, false);
+		pl_add(&pl, pm->k, kb, true);
+		pl_add(&pl, pm->v, kb, true);
+		if (!pm->o_after_kv)
+			pl_add(&pl, pm->o, qb, true);
+		double tkv = perf_port_time(p, &pl, p->bw_dec);
+		t += ckv > tkv ? ckv : tkv;
+		break;
+	}
+	case DF_HEAD_PIPE: {
+		int H = w->heads;
+		double cqk = (double)(engine_dec_head_a_cycles(w, keys, d->dec_lanes, depth) -
+				      (keys + depth)) / rate;
+		double csm = (double)(keys + depth) / rate;
+		double csv = engine_dec_head_b_cycles(w, keys, d->dec_lanes, depth) / rate;
+		portload_t lk = {{0}, {0}}, lv = {{0}, {0}}, lkv, lvl;
+		if (!pm->q_preload)
+			pl_add(&lk, pm->q, qb / H, false);
+		pl_add(&lk, pm->k, keys * kb / H, false);
+		pl_add(&lv, pm->v, keys * kb / H, false);
+		if (!pm->o_after_kv)
+			pl_add(&lv, pm->o, qb / H, true);
+		lkv = lk;
+		lvl = lv;
+		for (int h = 0; h < CFG_MAX_HP; h++) {
+			lkv.rd[h] += lv.rd[h];
+			lkv.wr[h] += lv.wr[h];
+		}
+		pl_add(&lvl, pm->k, kb, true);
+		pl_add(&lvl, pm->v, kb, true);
+		double tk = perf_port_time(p, &lk, p->bw_dec), tv = perf_port_time(p, &lv, p->bw_dec);
+		double tkv = perf_port_time(p, &lkv, p->bw_dec), tvl = perf_port_time(p, &lvl, p->bw_dec);
+		double A = (cqk > tk ? cqk : tk) + csm, B = csv > tv ? csv : tv, Bl = csv > tvl ? csv : tvl;
+		double P = A > B ? A : B;
+		if (tkv > P)
+			P = tkv;
+		t += H > 1 ? A + (H - 1) * P + Bl : A + Bl;
+		break;
+	}
+	default:
+		BUG("dataflow %d", (int)d->dec_dataflow);
+	}
 	if (pm->o_after_kv) {
 		memset(&pl, 0, sizeof pl);
 		pl_add(&pl, pm->o, qb, true);
 		t += perf_port_time(p, &pl, p->bw_dec) + p->lat_s;
 	}
-	r.att_s = t;
+	return t;
+}
+
+perf_layer perf_decode_layer(const perf_ctx *p, int keys)
+{
+	const workload_t *w = p->w;
+	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	perf_layer r;
+	double lc = p->lin_tok_s + p->lin_depth_s;
+	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
+	r.att_s = dec_attn_s(p, keys);
 	r.bytes = w->wbytes_layer + 2 * qb + (double)keys * 2 * kb + 2 * kb;
 	return r;
 }

@@ -6,16 +6,20 @@
  *   T_pre(L)  = sum over layers [ max(C_lin(L)/(f*eta_tlmm), W_layer/B_w)
  *                                + max(C_att(L)/(f*eta_attn), port time of Q/K/V/O) ]
  *   T_dec(c)  = sum over layers [ max(C_lin(1)/(f*eta_tlmm), W_layer/B_w)
- *                                + Q preload + max(C_qk(c), K time) + softmax
- *                                + max(C_sv(c), V time) + O write-back ]
+ *                                + Q preload + A_dec(c) + O write-back ]
  *               + t_lm_head
+ *   A_dec by the decode engine's dataflow (design.h, perf.c):
+ *     serial         max(C_qk, K time) + softmax + max(C_sv, V time)
+ *     kv_overlap     max(C_kv, K+V time)
+ *     head_pipeline  A + (heads - 1) max(A, B, K+V time of a head) + B
  *   TTFT(L)   = T_pre(L) + t_lm_head
  *
  * C_* are the engine cycle counts of engine.h.  Port time: each tensor's
  * bytes are split evenly over the HP ports its port map gives it; a port
  * moves reads and writes on separate channels, each at
  *     min(width * clock * eta_port, outstanding * burst bytes / latency)
- * and ports that share a DDR-controller port, and all ports together, are
+ * for an attention engine, and for the weight loader also at most
+ * width * clock * eta_wload; ports that share a DDR-controller port, and all ports together, are
  * capped at the controller-port peak and at ddr_peak * ddr_efficiency
  * (platform.h, which the DES shares).
  *

@@ -4,11 +4,21 @@
  */
 #include "models/platform.h"
 
-double platform_channel_b_per_s(const cfg_t *c, int h, double f_hz)
+double platform_raw_b_per_s(const cfg_t *c, int h, double f_hz)
 {
 	const cfg_hp *hp = &c->dev.hp[h];
 	double clk = f_hz < hp->max_clock_mhz * 1e6 ? f_hz : hp->max_clock_mhz * 1e6;
-	return hp->width_bits / 8.0 * clk * c->cal.eta_port.value;
+	return hp->width_bits / 8.0 * clk;
+}
+
+double platform_channel_b_per_s(const cfg_t *c, int h, double f_hz)
+{
+	return platform_raw_b_per_s(c, h, f_hz) * c->cal.eta_port.value;
+}
+
+double platform_loader_b_per_s(const cfg_t *c, int h, double f_hz)
+{
+	return platform_raw_b_per_s(c, h, f_hz) * c->cal.eta_wload.value;
 }
 
 double platform_inflight_b_per_s(const cfg_t *c, int h, int burst, int outstanding)
@@ -18,11 +28,20 @@ double platform_inflight_b_per_s(const cfg_t *c, int h, int burst, int outstandi
 	return (double)outstanding * b * (c->dev.hp[h].width_bits / 8.0) / lat_s;
 }
 
-double platform_stream_b_per_s(const cfg_t *c, int h, double f_hz, int burst, int outstanding)
+double platform_master_b_per_s(const cfg_t *c, int h, double f_hz, bool weights, int burst, int outstanding)
+{
+	double inflight = platform_inflight_b_per_s(c, h, burst, outstanding);
+	if (!weights)
+		return inflight;
+	double loader = platform_loader_b_per_s(c, h, f_hz);
+	return loader < inflight ? loader : inflight;
+}
+
+double platform_stream_b_per_s(const cfg_t *c, int h, double f_hz, bool weights, int burst, int outstanding)
 {
 	double peak = platform_channel_b_per_s(c, h, f_hz);
-	double inflight = platform_inflight_b_per_s(c, h, burst, outstanding);
-	return inflight < peak ? inflight : peak;
+	double m = platform_master_b_per_s(c, h, f_hz, weights, burst, outstanding);
+	return m < peak ? m : peak;
 }
 
 double platform_ctrl_b_per_s(const cfg_t *c, int k)

@@ -6,10 +6,10 @@
  * (reads and writes use separate AXI channels).  Its rate, in bytes per
  * picosecond, is the max-min fair share (progressive filling) of the
  * capacities it crosses:
- *   - the master's outstanding limit on that port and direction:
- *         outstanding x burst_beats x width_bytes / round-trip latency
- *     (the AXI bursts of a master in flight on one port; the flows of one
- *     master on one port share it);
+ *   - the master's limit on that port and direction: its AXI bursts in
+ *     flight, outstanding x burst_beats x width_bytes / round-trip latency,
+ *     and for the weight loader also its own efficiency (platform.h); the
+ *     flows of one master on one port share it;
  *   - the port channel: width x clock x eta_port;
  *   - the DDR-controller port the HP port is wired to (reads and writes
  *     together; HP1 and HP2 share S4 on the KV260);

@@ -42,11 +42,18 @@
  * compute and data are done (the roofline of the analytic model, but with
  * every stream sharing ports, controller ports and DDR with whatever else
  * is moving).  A decode step's attention, c = L + 1 + i keys, runs in the
- * stages of the decode engine: [Q preload through its port while other
- * masters on it wait] -> Q.K pass with the K stream -> softmax -> S.V pass
- * with the V stream and the K/V append (and O unless o_after_kv) -> [O
- * write-back].  Each stage with data ends one round-trip latency after its
- * last byte.
+ * stages of the decode engine's dataflow (design.h): [Q preload through its
+ * port while other masters on it wait] ->
+ *     serial         Q.K pass with the K stream -> softmax -> S.V pass with
+ *                    the V stream and the K/V append (and O unless o_after_kv)
+ *     kv_overlap     one pass (engine_dec_kv_cycles) with K, V, the append
+ *                    (and O) streaming at once
+ *     head_pipeline  heads + 1 steps: step k runs part A on head k (its Q.K
+ *                    with its share of K, then its softmax) and part B on
+ *                    head k - 1 (its S.V with its share of V; the last head's
+ *                    with the append) at once, and ends when both are done
+ * -> [O write-back].  Each stage (part) with data ends one round-trip
+ * latency after its last byte.
  *
  * Swap (dpr).  When the last layer's prefill attention ends, the PS takes
  * the swap_ps_ms software path, then PCAP loads the partial bitstream
@@ -105,9 +112,13 @@ enum {
 	RP_DECODE = TRACE_MODULE_DECODE,
 	RP_STATIC = TRACE_MODULE_STATIC
 };
-enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE };
-static const char *const stage_names[] = {"prefill attention", "Q preload", "QK pass",
-					  "softmax",           "SV pass",   "O write-back"};
+enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE, ST_KV, ST_HPIPE, ST_HQK, ST_HSV };
+static const char *const stage_names[] = {"prefill attention", "Q preload",     "QK pass",
+					  "softmax",           "SV pass",       "O write-back",
+					  "QK+SV pass",        "head pipeline", "QK pass (head)",
+					  "SV pass (head)"};
+/* parts of one head-pipeline step: A = Q.K then softmax of head k, B = S.V of head k - 1 */
+enum { HP_A, HP_B };
 static const char *const rp_names[] = {"prefill RM", "reconfiguring", "decode RM", "attention engines"};
 
 /* trace tracks */
@@ -168,6 +179,9 @@ typedef struct {
 	int64_t t_rp0;
 	int a_pass, a_layer, a_stage, a_flows;
 	bool a_data, a_comp;
+	/* head pipeline: step k runs part A on head k (k < heads) and part B on head k - 1 (k >= 1) */
+	int hp_k, hp_flows[2];
+	bool hp_data[2], hp_comp[2], hp_sm[2], hp_done[2];
 	int64_t a_t0, a_st0;
 
 	/* swap, ARM, milestones */
@@ -467,6 +481,7 @@ static void swap_trigger(des *s)
 /* ----------------------------------------------------------- attention */
 
 static void stage_start(des *s, int st);
+static int first_dec_stage(const des *s);
 
 static void attn_done(des *s)
 {
@@ -490,7 +505,7 @@ static void stage_end(des *s)
 		span(s, TID_RP, stage_names[s->a_stage], s->a_pass, s->a_layer, s->a_st0, s->q.now_ps);
 	switch (s->a_stage) {
 	case ST_QLOAD:
-		stage_start(s, ST_QK);
+		stage_start(s, first_dec_stage(s));
 		return;
 	case ST_QK:
 		stage_start(s, ST_SOFTMAX);
@@ -499,6 +514,8 @@ static void stage_end(des *s)
 		stage_start(s, ST_SV);
 		return;
 	case ST_SV:
+	case ST_KV:
+	case ST_HPIPE:
 		if (s->pm_dec->o_after_kv) {
 			stage_start(s, ST_OWRITE);
 			return;
@@ -558,6 +575,125 @@ static void att_flow(des *s, uint32_t mask, int dir, int stream, double bytes)
 		}
 }
 
+/* The stage a decode step's attention starts with after the Q preload. */
+static int first_dec_stage(const des *s)
+{
+	switch (s->d->dec_dataflow) {
+	case DF_SERIAL: return ST_QK;
+	case DF_KV_OVERLAP: return ST_KV;
+	case DF_HEAD_PIPE: return ST_HPIPE;
+	default: BUG("dataflow %d", (int)s->d->dec_dataflow);
+	}
+}
+
+/*
+ * The head pipeline (DF_HEAD_PIPE): step k of heads + 1 runs part A on
+ * head k (k < heads: the Q.K pass with its K stream, then the softmax) and
+ * part B on head k - 1 (k >= 1: the S.V pass with its V stream, the O of
+ * that head unless o_after_kv, and, for the last head, the K/V append)
+ * at once; the next step starts when both are done.  Each part's data
+ * lands one round-trip latency after its last byte.
+ */
+static void hp_step(des *s);
+static void hp_computed(void *ctx, uint64_t arg);
+
+static void hp_part_check(des *s, int part)
+{
+	if (s->hp_done[part] || !s->hp_data[part] || !s->hp_comp[part])
+		return;
+	if (part == HP_A && !s->hp_sm[part]) {
+		/* Q.K and its K stream are done: the softmax of the head */
+		s->hp_sm[part] = true;
+		s->hp_comp[part] = false;
+		evq_after(&s->q, ps_of((double)(s->prompt + s->a_pass + s->adepth) * s->attn_ps_per_cyc), hp_computed, s,
+			  HP_A);
+		return;
+	}
+	s->hp_done[part] = true;
+	if (s->hp_done[HP_A] && s->hp_done[HP_B]) {
+		s->hp_k++;
+		if (s->hp_k > s->w->heads) {
+			stage_end(s);
+			return;
+		}
+		hp_step(s);
+	}
+}
+
+static void hp_landed(void *ctx, uint64_t arg)
+{
+	des *s = ctx;
+	s->hp_data[arg] = true;
+	hp_part_check(s, (int)arg);
+}
+
+static void hp_computed(void *ctx, uint64_t arg)
+{
+	des *s = ctx;
+	s->hp_comp[arg] = true;
+	hp_part_check(s, (int)arg);
+}
+
+static void hp_drained(void *ctx, uint64_t tag)
+{
+	des *s = ctx;
+	int part = (int)(tag & 0xff) - OP_STAGE == ST_HQK ? HP_A : HP_B;
+	if (--s->hp_flows[part] > 0)
+		return;
+	evq_after(&s->q, s->lat_ps, hp_landed, s, (uint64_t)part);
+}
+
+static void hp_flow(des *s, int part, uint32_t mask, int dir, int stream, double bytes)
+{
+	int n = __builtin_popcount(mask);
+	if (n == 0 || !(bytes > 0))
+		return;
+	uint64_t tag = tag_of(s->a_pass, s->a_layer, OP_STAGE + (part == HP_A ? ST_HQK : ST_HSV));
+	for (int h = 0; h < s->c->dev.n_hp; h++)
+		if (mask >> h & 1u) {
+			s->hp_flows[part]++;
+			ddr_start(&s->m, h, dir, DES_M_DEC, stream, bytes / n, hp_drained, s, tag);
+		}
+}
+
+static void hp_step(des *s)
+{
+	const workload_t *w = s->w;
+	const design_t *d = s->d;
+	const portmap_t *pm = s->pm_dec;
+	int H = w->heads, k = s->hp_k;
+	int64_t keys = (int64_t)s->prompt + s->a_pass;
+	double kh = (double)keys * s->kb / H;
+	for (int part = 0; part < 2; part++) {
+		bool run = part == HP_A ? k < H : k >= 1;
+		s->hp_flows[part] = 0;
+		s->hp_sm[part] = false;
+		s->hp_done[part] = !run;
+		s->hp_data[part] = s->hp_comp[part] = false;
+		if (!run)
+			continue;
+		int64_t cyc;
+		if (part == HP_A) {
+			cyc = engine_dec_head_a_cycles(w, keys, d->dec_lanes, s->adepth) - (keys + s->adepth);
+			hp_flow(s, part, pm->k, DDR_RD, DES_S_K, kh);
+			if (!pm->q_preload)
+				hp_flow(s, part, pm->q, DDR_RD, DES_S_Q, s->qb / H);
+		} else {
+			cyc = engine_dec_head_b_cycles(w, keys, d->dec_lanes, s->adepth);
+			hp_flow(s, part, pm->v, DDR_RD, DES_S_V, kh);
+			if (!pm->o_after_kv)
+				hp_flow(s, part, pm->o, DDR_WR, DES_S_O, s->qb / H);
+			if (k == H) {
+				hp_flow(s, part, pm->k, DDR_WR, DES_S_K, s->kb);
+				hp_flow(s, part, pm->v, DDR_WR, DES_S_V, s->kb);
+			}
+		}
+		if (s->hp_flows[part] == 0)
+			s->hp_data[part] = true;
+		evq_after(&s->q, ps_of((double)cyc * s->attn_ps_per_cyc), hp_computed, s, (uint64_t)part);
+	}
+}
+
 static void stage_start(des *s, int st)
 {
 	const workload_t *w = s->w;
@@ -584,6 +720,21 @@ static void stage_start(des *s, int st)
 		if (s->a_flows == 0)
 			ddr_hold(&s->m, 0, -1);
 		break;
+	case ST_KV:
+		cyc = engine_dec_kv_cycles(w, keys, d->dec_lanes, s->adepth);
+		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)keys * s->kb);
+		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)keys * s->kb);
+		att_flow(s, pm->k, DDR_WR, DES_S_K, s->kb);
+		att_flow(s, pm->v, DDR_WR, DES_S_V, s->kb);
+		if (!pm->q_preload)
+			att_flow(s, pm->q, DDR_RD, DES_S_Q, s->qb);
+		if (!pm->o_after_kv)
+			att_flow(s, pm->o, DDR_WR, DES_S_O, s->qb);
+		break;
+	case ST_HPIPE:
+		s->hp_k = 0;
+		hp_step(s);
+		return;
 	case ST_QK:
 		cyc = engine_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
 		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)keys * s->kb);
@@ -623,7 +774,7 @@ static void attn_start(des *s, int pass, int layer)
 	s->a_pass = pass;
 	s->a_layer = layer;
 	s->a_t0 = s->q.now_ps;
-	stage_start(s, pass == 0 ? ST_PREFILL : s->pm_dec->q_preload ? ST_QLOAD : ST_QK);
+	stage_start(s, pass == 0 ? ST_PREFILL : s->pm_dec->q_preload ? ST_QLOAD : first_dec_stage(s));
 }
 
 /* ------------------------------------------------------- passes, LM head */
@@ -695,7 +846,7 @@ void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p)
 		p->chan_b_per_s[h] = platform_channel_b_per_s(c, h, f);
 		p->ctrl_of[h] = c->dev.hp[h].ctrl;
 		for (int a = 0; a < DES_MASTERS; a++)
-			p->master_b_per_s[a][h] = platform_inflight_b_per_s(c, h, burst[a], outst[a]);
+			p->master_b_per_s[a][h] = platform_master_b_per_s(c, h, f, a == DES_M_WEIGHTS, burst[a], outst[a]);
 	}
 	for (int k = 0; k < c->dev.ddr.n_ctrl; k++)
 		p->ctrl_b_per_s[k] = platform_ctrl_b_per_s(c, k);

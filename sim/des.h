@@ -73,7 +73,8 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
 /*
  * The memory path of a design as the DES sees it: per HP port and
  * direction width/8 x min(clock, port max clock) x eta_port; per master
- * outstanding x min(burst, axi_max_burst_beats) x width/8 / ddr_latency;
+ * outstanding x min(burst, axi_max_burst_beats) x width/8 / ddr_latency (and, for
+ * the weight loader, width/8 x clock x eta_wload);
  * the controller ports' peaks; ddr peak x ddr_efficiency.
  */
 void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p);

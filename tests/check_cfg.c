@@ -308,8 +308,29 @@ START_TEST(calibration_slots_by_name)
 		pairs[2 * i] = r->path;
 		pairs[2 * i + 1] = vals[i];
 	}
+	/* a coefficient with a range gets the range [v, v] that holds its new value */
+	static char rpath[N][96], rval[N][80]; /* vals[i] is at most 31 characters */
+	const char *all[4 * N];
+	int np = N;
+	memcpy(all, pairs, sizeof(const char *) * 2 * N);
+	char *text = tu_read(KV260, NULL);
+	for (int i = 0; i < CAL_N_SCALARS; i++) {
+		char key[96];
+		snprintf(key, sizeof key, "\n  %s:", slot_refs[i].name);
+		const char *at = strstr(text, key), *end = at ? strchr(at + 1, '}') : NULL;
+		ck_assert_msg(at != NULL && end != NULL, "'%s' not in %s", slot_refs[i].name, KV260);
+		const char *rg = strstr(at, "range:");
+		if (!rg || rg > end)
+			continue;
+		snprintf(rpath[i], sizeof rpath[i], "calibration.%s.range", slot_refs[i].name);
+		snprintf(rval[i], sizeof rval[i], "[%.31s, %.31s]", vals[i], vals[i]);
+		all[2 * np] = rpath[i];
+		all[2 * np + 1] = rval[i];
+		np++;
+	}
+	free(text);
 	cfg_t c;
-	tu_load_set(&c, "slots.yaml", pairs, N);
+	tu_load_set(&c, "slots.yaml", all, np);
 	for (int i = 0; i < N; i++) {
 		const slot_ref *r = &slot_refs[i];
 		ck_assert_msg(strcmp(cal_slot_names[i], r->name) == 0, "slot %d is named '%s', the table row says '%s'", i,
@@ -617,15 +638,15 @@ START_TEST(unknown_keys)
 		 "unknown key 'widht_bits' in 'device.hp_ports[2]'", "expected one of: name, width_bits"},
 		{"  eta_tlmm:       {value", "  eta_tlm:       {value", "eta_tlm", "unknown key 'eta_tlm' in 'calibration'",
 		 "eta_tlmm"},
-		{"prov: measured, source: \"[FPT19]", "provenance: measured, source: \"[FPT19]", "provenance",
-		 "unknown key 'provenance' in 'calibration.ddr_efficiency'", "expected one of: value, prov, source"},
+		{"prov: measured, source: \"LM head", "provenance: measured, source: \"LM head", "provenance",
+		 "unknown key 'provenance' in 'calibration.lm_head_s'", "expected one of: value, prov, source, range"},
 		{"  ttft:\n    - {prompt: 64,", "  ttfts:\n    - {prompt: 64,", "ttfts", "unknown key 'ttfts' in 'measurements'",
 		 "ttft"},
 		{"    - {context: 64,   tok_s: 25.0,", "    - {context: 64,   tok_per_s: 25.0,", "tok_per_s",
 		 "unknown key 'tok_per_s' in 'measurements.decode[0]'", "tok_s"},
 		{"    clock_mhz: 250              # [TELLME2]", "    clok_mhz: 250              # [TELLME2]", "clok_mhz",
 		 "unknown key 'clok_mhz' in 'designs.tellme'", "clock_mhz"},
-		{"  burst_beats: 16\n  port_maps_prefill", "  burst_beat: 16\n  port_maps_prefill", "burst_beat",
+		{"  burst_beats: 16\n  decode_dataflow", "  burst_beat: 16\n  decode_dataflow", "burst_beat",
 		 "unknown key 'burst_beat' in 'design_space'", NULL},
 	};
 	RUN(cases);
@@ -654,8 +675,8 @@ START_TEST(wrong_types)
 		 "must be true or false, got 'yes'"},
 		{"q_preload: true", "q_preload: \"true\"", "\"true\"", "'architecture.port_maps.kv2x2.q_preload'",
 		 "got the string \"true\""},
-		{"prov: measured, source: \"[FPT19]", "prov: guessed, source: \"[FPT19]", "guessed",
-		 "'calibration.ddr_efficiency.prov'", "must be one of measured, fitted, derived, assumed"},
+		{"prov: measured, source: \"LM head", "prov: guessed, source: \"LM head", "guessed",
+		 "'calibration.lm_head_s.prov'", "must be one of measured, fitted, derived, assumed"},
 		{"    - {prompt: 128, s: 0.96,", "    - {prompt: 128, s: fast,", "fast", "'measurements.ttft[1].s'",
 		 "must be a number, got 'fast'"},
 		{"    mode: static", "    mode: turbo", "turbo", "'designs.tellme.mode'", "must be 'static' or 'dpr'"},
@@ -690,8 +711,8 @@ START_TEST(missing_keys)
 		/* a list item has no key: reported at the item */
 		{", ddr_port: S3}", "}", "@{name: HP0", "missing required key 'device.hp_ports[0].ddr_port'", NULL},
 		/* calibration: a coefficient's provenance */
-		{"prov: measured, source: \"[FPT19]", "source: \"[FPT19]", "@ddr_efficiency:",
-		 "missing required key 'calibration.ddr_efficiency.prov'", NULL},
+		{"prov: measured, source: \"LM head", "source: \"LM head", "@lm_head_s:",
+		 "missing required key 'calibration.lm_head_s.prov'", NULL},
 		{"  swap_ps_ms:     {value", "  swap_ps_mz:     {value", "swap_ps_mz", "unknown key 'swap_ps_mz'", NULL},
 		/* measurements */
 		{"  swap_ms: {value: 45, source: \"[PDSWAP] attention RP over PCAP on KV260, PS software path included\"}\n", "",
@@ -870,12 +891,72 @@ START_TEST(cross_field_rules)
 	snprintf(uram_v, sizeof uram_v, "%d", (int)D.dev.resources.v[RES_URAM] + 1);
 	snprintf(uram_w, sizeof uram_w, "[0, %d]", (int)D.dev.resources.v[RES_URAM]);
 	const path_case bounds[] = {
-		{"designs.pdswap.decode.lanes", lanes_v, lanes_v, "'designs.pdswap.decode.lanes'", lanes_w},
+		{"designs.tellme.decode.lanes", lanes_v, lanes_v, "'designs.tellme.decode.lanes'", lanes_w},
 		{"designs.pdswap.prefill.burst_beats", burst_v, burst_v, "'designs.pdswap.prefill.burst_beats'", burst_w},
 		{"architecture.pblocks[1].uram_sites", uram_v, uram_v, "'architecture.pblocks[1].uram_sites'", uram_w},
 	};
 	RUN_PATHS(bounds);
 	cfg_release(&D);
+}
+END_TEST
+
+/* ------------------------------------- ranges, dataflows, inferred sizes */
+
+START_TEST(ranges_dataflows_inferred)
+{
+	static const edit_case cases[] = {
+		/* an assumed coefficient states its range; the range holds the value */
+		{"prov: assumed, range: [20, 80], ", "prov: assumed, ", "@tlmm_depth:",
+		 "missing required key 'calibration.tlmm_depth.range'", "an assumed coefficient states the range"},
+		{"range: [20, 80]", "range: [50, 80]", "[50", "'calibration.tlmm_depth.range' [50, 80]", "must hold the value 40"},
+		{"range: [20, 80]", "range: [20]", "[20]", "'calibration.tlmm_depth.range'", "must be [lo, hi]"},
+		{"range: [20, 80]", "range: [20, x]", "x]", "'calibration.tlmm_depth.range[1]'", "must be a number"},
+		/* a fitted one's spread comes from its fit */
+		{"prov: fitted,  source: \"slope", "prov: fitted, range: [1, 1000], source: \"slope", "[1, 1000]",
+		 "'calibration.pcap_rate_mb_s.range' is for assumed or measured coefficients", "its fit"},
+		/* a resource vector's range is a factor that holds 1 */
+		{"prov: assumed, range: [0.75, 0.925],\n                   source: \"[FPT19] PL-to-DDR at 75%",
+		 "prov: assumed, range: [0.8, 0.925],\n                   source: \"[FPT19] PL-to-DDR at 75%", "[0.8",
+		 "'calibration.eta_port.range' [0.8, 0.925]", "must hold the value 0.75"},
+		/* dataflows */
+		{"dataflow: {value: serial,", "dataflow: {value: pipelined,", "pipelined", "'designs.tellme.decode.dataflow.value'",
+		 "must be one of serial, kv_overlap, head_pipeline"},
+		{"dataflow: {value: serial, prov: assumed,", "dataflow: {value: serial, prov: fitted,", "@fitted,\n",
+		 "'designs.tellme.decode.dataflow.prov' cannot be fitted", NULL},
+		{"  decode_dataflow: kv_overlap", "  decode_dataflow: both", "both", "'design_space.decode_dataflow'",
+		 "must be one of serial, kv_overlap, head_pipeline"},
+		/* inferred sizes */
+		{"{prefill.pe: table2.prefill_rm,", "{prefill.pes: table2.prefill_rm,", "prefill.pes",
+		 "unknown key 'prefill.pes' in 'designs.pdswap.infer_from'", "prefill.pe, prefill.lanes, decode.lanes"},
+		{"{prefill.pe: table2.prefill_rm,", "{prefill.pe: table2.decode_rm,", "table2.decode_rm,",
+		 "'designs.pdswap.infer_from.prefill.pe': the prefill engine's size comes from its own row", NULL},
+		{"{prefill.pe: table2.prefill_rm,", "{prefill.pe: table2.tlmm,", "table2.tlmm",
+		 "'designs.pdswap.infer_from.prefill.pe' must name a measured resource row", NULL},
+		{"{prefill.pe: table2.prefill_rm,", "{prefill.pe: table2.prefill_rm, prefill.lanes: table2.prefill_rm,",
+		 "prefill.lanes:", "one size per engine may be inferred", NULL},
+		{"prefill: {lanes: 4, block: 4,", "prefill: {pe: 12, lanes: 4, block: 4,", "12, lanes",
+		 "'designs.pdswap.prefill.pe' is inferred (infer_from); leave it out", NULL},
+	};
+	RUN(cases);
+	/* the board power is taken at a named context */
+	static const edit_case power[] = {
+		{"decode_context: 64,", "", "@board_power_w: {", "missing required key 'measurements.board_power_w.decode_context'",
+		 NULL},
+	};
+	RUN(power);
+	/* what the loader made of them */
+	cfg_t c;
+	tu_load_default(&c);
+	ck_assert(c.cal.eta_port.has_range && c.cal.eta_port.range_lo == 0.75 && c.cal.eta_port.range_hi == 0.925);
+	ck_assert(!c.cal.eta_tlmm.has_range);
+	int t = cfg_find_design(&c, "tellme"), d = cfg_find_design(&c, "pdswap");
+	ck_assert_int_eq(c.designs[t].d.dec_dataflow, DF_SERIAL);
+	ck_assert_int_eq(c.designs[d].d.dec_dataflow, DF_KV_OVERLAP);
+	ck_assert_int_eq(c.designs[d].df_prov, PROV_ASSUMED);
+	ck_assert_int_eq(c.space.dec_dataflow, DF_KV_OVERLAP);
+	ck_assert_int_eq(c.designs[d].n_inferred, 2);
+	ck_assert_int_eq(c.meas.power_context, 64);
+	cfg_release(&c);
 }
 END_TEST
 
@@ -891,6 +972,26 @@ START_TEST(measurements_optional)
 	m[1] = '\0';
 	cfg_t c;
 	char err[1024];
+	/* a design that infers its sizes needs the measured rows */
+	expect_error_at(b, "{prefill.pe: table2.prefill_rm", "'designs.pdswap.infer_from' needs the 'measurements' section",
+			NULL);
+	/* with its sizes stated it loads */
+	static const char *const sized[] = {
+		"    infer_from: {prefill.pe: table2.prefill_rm, decode.lanes: table2.decode_rm}", "",
+		"prefill: {lanes: 4, block: 4,", "prefill: {pe: 12, lanes: 4, block: 4,",
+		"decode: {burst_beats: 16, outstanding: 16,", "decode: {lanes: 34, burst_beats: 16, outstanding: 16,"};
+	for (int i = 0; i < 3; i++) {
+		char *at = strstr(b, sized[2 * i]);
+		ck_assert_msg(at != NULL, "'%s' not in %s", sized[2 * i], KV260);
+		size_t fl = strlen(sized[2 * i]), tl = strlen(sized[2 * i + 1]), n = strlen(b);
+		char *o = malloc(n - fl + tl + 1);
+		ck_assert(o != NULL);
+		memcpy(o, b, (size_t)(at - b));
+		memcpy(o + (at - b), sized[2 * i + 1], tl);
+		memcpy(o + (at - b) + tl, at + fl, n - (size_t)(at - b) - fl + 1);
+		free(b);
+		b = o;
+	}
 	ck_assert_msg(config_load_buffer(&c, "t.yaml", b, strlen(b), err, sizeof err) == 0, "%s", err);
 	ck_assert(!c.has_meas);
 	ck_assert_int_eq(c.meas.n_ttft, 0);
@@ -930,6 +1031,7 @@ Suite *cfg_suite(void)
 	tcase_add_test(t, cross_references);
 	tcase_add_test(t, cross_field_rules);
 	tcase_add_test(t, measurements_optional);
+	tcase_add_test(t, ranges_dataflows_inferred);
 	suite_add_tcase(s, t);
 	TCase *h = tcase_create("hostile");
 	tcase_add_test(h, anchor_flood);

@@ -220,7 +220,7 @@ START_TEST(complete_partition_without_factor)
 	cfg_t c;
 	ck_assert_msg(config_load_buffer(&c, "edited.yaml", text, strlen(text), err, sizeof err) == 0, "%s", err);
 	design_t d = c.designs[1].d;
-	d.pre_pe = 2;
+	d.pre_pe = 1;
 	d.pre_lanes = 32;
 	d.dec_lanes = 32;
 	char *t[EMIT_N_HEADERS], buf[128];

@@ -179,19 +179,24 @@ START_TEST(chunks_match_points_loose_constraints)
 	 * rewrite them), divided by 100 and set through their paths. */
 	cfg_t d;
 	tu_load_default(&d);
-	static const char *const coefs[] = {"tlmm_per_unit", "pre_per_mac", "dec_per_mac"};
-	const rcoef_t *held[] = {&d.cal.tlmm_per_unit, &d.cal.pre_per_mac, &d.cal.dec_per_mac};
-	char paths[3 * RES_N][64], vals[3 * RES_N][32];
-	const char *ed[2 * (2 + 3 * RES_N)] = {
+	static const char *const coefs[] = {"calibration.tlmm_per_unit", "calibration.pre_per_mac",
+					    "calibration.dec_per_mac", "measurements.table2.prefill_rm",
+					    "measurements.table2.decode_rm"};
+	/* the measured RM rows scale with the costs, so that the sizes inferred from them stay */
+	const res_t *held[] = {&d.cal.tlmm_per_unit.r, &d.cal.pre_per_mac.r, &d.cal.dec_per_mac.r, &d.meas.t2_pre,
+			       &d.meas.t2_dec};
+	enum { NC = sizeof coefs / sizeof coefs[0] };
+	char paths[NC * RES_N][64], vals[NC * RES_N][32];
+	const char *ed[2 * (2 + NC * RES_N)] = {
 		"constraints.rp_routability_margin", "1.0",
 		"constraints.t_pre_max_s", "1e6",
 	};
 	int n = 2;
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < NC; k++)
 		for (int t = 0; t < RES_N; t++, n++) {
 			int i = k * RES_N + t;
-			snprintf(paths[i], sizeof paths[i], "calibration.%s.%s", coefs[k], res_names[t]);
-			snprintf(vals[i], sizeof vals[i], "%.9g", held[k]->r.v[t] / 100);
+			snprintf(paths[i], sizeof paths[i], "%s.%s", coefs[k], res_names[t]);
+			snprintf(vals[i], sizeof vals[i], "%.9g", held[k]->v[t] / 100);
 			ed[2 * n] = paths[i];
 			ed[2 * n + 1] = vals[i];
 		}
@@ -221,8 +226,9 @@ START_TEST(cap_edges)
 	factor *f = factor_new(&c, &w, &s);
 	double v[FACTOR_MAX_TP + 4];
 	int64_t id = -1;
+	/* a static point: the LUT total is its only LUT rule (a dpr point has the pblock's too) */
 	for (int64_t i = 0; i < s.n_points && id < 0; i += 97)
-		if (factor_point(f, i, v, NULL) == FACTOR_FEASIBLE)
+		if (space_mode_of(&s, i)->mode == MODE_STATIC && factor_point(f, i, v, NULL) == FACTOR_FEASIBLE)
 			id = i;
 	ck_assert_int_ge(id, 0);
 	double lut = v[factor_get_layout(f)->o_lut];

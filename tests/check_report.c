@@ -298,8 +298,8 @@ START_TEST(report_parses_and_holds_the_series)
 	for (int k = 0; k < 2; k++) {
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n,
 			      " '%s=PD-Swap (chosen): %s' '%s=stored in the run (analytic)'"
-			      " '%s=stored in the run (DES)' '%s=tellme measured (published)'",
-			      stems[k], chosen, stems[k], stems[k], stems[k]);
+			      " '%s=stored in the run (DES)' '%s=tellme measured (published)' '%s=90%% interval (analytic)'",
+			      stems[k], chosen, stems[k], stems[k], stems[k], stems[k]);
 		if (bs == 0) /* the best static point is the calibrated baseline */
 			n += snprintf(cmd + n, sizeof cmd - (size_t)n,
 				      " '%s=best static = calibrated baseline: tellme'", stems[k]);
@@ -321,7 +321,14 @@ START_TEST(report_parses_and_holds_the_series)
 		      "the validation table is missing");
 	ck_assert_msg(strstr(page, "None: every stored figure"), "unexpected notes on the page");
 	ck_assert_msg(strstr(page, "PD-Swap (chosen)"), "the chosen design is not followed");
+	/* the intervals of the followed designs: a table with a bounded objective per design */
+	const char *iv = strstr(page, "<h2 id=intervals>");
+	ck_assert_msg(iv && strstr(iv, "<table>") && strstr(iv, "central 90% interval"), "the intervals are missing");
+	ck_assert_msg(!strstr(page, "stored no intervals"), "the run's intervals were not read");
 	free(page);
+	char *gp = slurp(OUT "/fig/ttft.gp");
+	ck_assert_msg(strstr(gp, "with filledcurves"), "the TTFT figure draws no interval band");
+	free(gp);
 	/* the stored config comes back byte for byte */
 	sqlite3 *db;
 	ck_assert_int_eq(sqlite3_open_v2(DB, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -397,7 +404,7 @@ START_TEST(an_older_run_is_drawn_with_what_it_has)
 	ck_assert_msg(report_write(DB, RUN, OUT, err, sizeof err) == 0, "%s", err);
 	char *page = slurp(OUT "/index.html");
 	static const char *const says[] = {"stored no model curves", "stored no resources per region",
-					   "stored no swap", "stored no validation rows"};
+					   "stored no swap", "stored no validation rows", "stored no intervals"};
 	for (size_t i = 0; i < sizeof says / sizeof says[0]; i++)
 		ck_assert_msg(strstr(page, says[i]), "the page does not say it '%s'", says[i]);
 	ck_assert(exists(OUT "/fig/pareto.svg") && exists(OUT "/fig/ttft.svg") && exists(OUT "/fig/decode.svg"));

@@ -72,7 +72,12 @@ static char *dump_tables(sqlite3 *h)
 		/* the columns of version 1 (later ones add model_fingerprint) */
 		"SELECT run_id, config_path, config_sha256, config_text, tool_version, kind, started_at, finished_at,"
 		" status, threads, n_points, n_feasible FROM runs ORDER BY run_id",
-		"SELECT * FROM points ORDER BY run_id, point_id",
+		/* ... and points the later dec_dataflow */
+		"SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes,"
+		" pre_block, pre_burst, pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode,"
+		" pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36, util_uram, util_dsp, equiv_lut,"
+		" equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible, reason, objective, swap_s, bitstream_bytes"
+		" FROM points ORDER BY run_id, point_id",
 		"SELECT * FROM metrics ORDER BY run_id, point_id, source, length",
 		"SELECT * FROM pareto ORDER BY run_id, point_id",
 		"SELECT * FROM chosen ORDER BY run_id",
@@ -468,6 +473,10 @@ START_TEST(migrates_a_version_1_file)
 			 8);
 	ck_assert_int_eq(count(h, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	ck_assert_int_eq(count(h, "SELECT count(*) FROM v_points WHERE run_id=1 AND design_name IS NULL"), 8);
+	/* its points were serial, the only dataflow then */
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM points WHERE dec_dataflow != 'serial'"), 0);
+	ck_assert_int_gt(count(h, "SELECT count(*) FROM points WHERE dec_dataflow = 'serial'"), 0);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM sqlite_master WHERE name IN ('intervals','v_intervals')"), 2);
 	store_close(s);
 	/* a second open has nothing to do */
 	ck_assert_msg(store_open(&s, DB, err, sizeof err) == 0, "%s", err);

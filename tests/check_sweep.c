@@ -272,6 +272,29 @@ START_TEST(front_is_the_brute_force_front)
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM runs WHERE status='complete' AND kind='sweep'"), 1);
 	ck_assert_int_eq(q_int(h, "SELECT n_points FROM runs"), s.n_points);
 	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM chunks"), s.n_chunks);
+	/* the chosen design's interval: every analytic figure the metrics table holds for it has one, its
+	 * value that figure, lo <= hi, at the config's level and draws; the objective and the resources too */
+	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM metrics m JOIN v_chosen c USING(run_id, point_id)"
+				  " WHERE m.source='analytic' AND m.ttft_s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM intervals i"
+				  " WHERE i.run_id=m.run_id AND i.point_id=m.point_id AND i.figure='ttft_s'"
+				  " AND i.length=m.length AND i.value=m.ttft_s)"),
+			 0);
+	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM metrics m JOIN v_chosen c USING(run_id, point_id)"
+				  " WHERE m.source='analytic' AND m.decode_step_s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+				  " intervals i WHERE i.run_id=m.run_id AND i.point_id=m.point_id AND i.figure='decode_step_s'"
+				  " AND i.length=m.length AND i.value=m.decode_step_s)"),
+			 0);
+	ck_assert_int_gt(q_int(h, "SELECT count(*) FROM v_intervals i JOIN v_chosen c USING(run_id, point_id)"
+				  " WHERE i.figure='ttft_s'"),
+			 0);
+	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM v_intervals i JOIN v_chosen c USING(run_id, point_id)"
+				  " WHERE i.figure IN ('objective','lut','ff','bram36','uram','dsp') AND i.length=0"),
+			 1 + RES_N);
+	ck_assert_int_eq(q_int(h, "SELECT count(*) FROM v_intervals WHERE lo > hi OR samples != 200 OR level != 0.9"), 0);
+	/* the named design with inferred sizes: its resources are not constrained by a measurement */
+	ck_assert_int_eq(q_int(h, "SELECT unconstrained FROM v_intervals i JOIN v_points p USING(run_id, point_id)"
+				  " WHERE p.design_name='pdswap' AND i.figure='lut'"),
+			 1);
 	sqlite3_close(h);
 	cfg_release(&c);
 	rm_db(db);

@@ -147,6 +147,48 @@ expect 2 "$BIN" validate configs/kv260.yaml --tol -1
 cp configs/kv260.yaml "$T/k.yaml"
 expect 0 "$BIN" calibrate "$T/k.yaml" --write "$T/k2.yaml"
 expect 0 "$BIN" validate "$T/k2.yaml"
+expect 0 "$BIN" calibrate configs/kv260.yaml
+grep -q "correlation of the fitted timing coefficients" "$T/out" && grep -q "ddr_latency_ns is constrained by: decode context=64; decode context=2048;" "$T/out" &&
+	ok || bad "calibrate shows no identifiability"
+# a coefficient marked fitted that no measurement identifies: reported, exit 1, nothing written
+sed 's/eta_port:       {value: 0.75,  prov: assumed, range: \[0.75, 0.925\],/eta_port:       {value: 0.75,  prov: fitted,/' configs/kv260.yaml >"$T/u.yaml"
+grep -q "eta_port:       {value: 0.75,  prov: fitted," "$T/u.yaml" && ok || bad "the test could not mark eta_port fitted"
+expect 1 "$BIN" calibrate "$T/u.yaml" --write "$T/u2.yaml"
+grep -q "eta_port: no timing measurement depends on it" "$T/out" && grep -q "do not identify" "$T/err" && [ ! -e "$T/u2.yaml" ] &&
+	ok || bad "an unidentified coefficient: $(cat "$T/err")"
+
+# simulate: an interval on every figure, the unconstrained ones named, the inferred sizes' ends
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 2047 --gen 1 --json
+python3 - "$T/out" <<'PY' && ok || bad "simulate intervals in JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("ttft_s", "decode_tok_s", "objective", "lut", "energy_j_per_token"):
+    assert d[k + "_lo"] <= d[k + "_hi"], k
+assert d["interval"]["samples"] == 200 and d["interval"]["level"] == 0.9, d["interval"]
+assert "decode_tok_s" in d["unconstrained"], d["unconstrained"]
+inf = d["inferred"]["decode.lanes"]
+assert inf["lo"] <= inf["centre"] <= inf["hi"] and inf["row"] == "table2.decode_rm", inf
+assert d["at_inferred_lo"]["decode_tok_s"] < d["decode_tok_s"] < d["at_inferred_hi"]["decode_tok_s"]
+PY
+cp "$T/out" "$T/iv1.json"
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 2047 --gen 1 --json
+python3 - "$T/iv1.json" "$T/out" <<'PY' && ok || bad "simulate intervals differ between identical runs"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("wall_s")
+assert a == b
+PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 0 --json --model analytic
+python3 - "$T/out" <<'PY' && ok || bad "simulate without decode steps: null decode bounds"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["decode_tok_s_lo"] is None and d["decode_tok_s_hi"] is None and d["ttft_s_lo"] <= d["ttft_s_hi"]
+PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 --json --samples 0
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert 'ttft_s_lo' not in d and 'interval' not in d" "$T/out" &&
+	ok || bad "simulate --samples 0 still gives intervals"
+expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 --interval-model nosuch
 
 # main job: a complete sweep run with the named designs as reference points
 expect 0 "$BIN" configs/kv260.yaml --db "$T/r.db" --no-progress --hls-out "$T/hls"

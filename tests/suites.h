@@ -9,6 +9,7 @@ Suite *workload_suite(void);
 Suite *engine_suite(void);
 Suite *perf_suite(void);
 Suite *calib_suite(void);
+Suite *interval_suite(void);
 Suite *store_suite(void);
 Suite *des_suite(void);
 Suite *pareto_suite(void);

@@ -4,6 +4,7 @@
  * discrete-event model (the default) or the analytic model.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +15,17 @@
 #include "config/config.h"
 #include "explore/sweep.h"
 #include "models/cfg.h"
+#include "models/infer.h"
+#include "models/interval.h"
 #include "models/perf.h"
 #include "models/workload.h"
 #include "sim/des.h"
 
 static struct {
-	const char *path, *design, *model, *trace, *db;
-	int prompt, gen;
+	const char *path, *design, *model, *trace, *db, *iv_model;
+	int prompt, gen, samples;
 	bool json, no_prefetch;
-} A = {.model = "des", .db = "results/results.db", .prompt = -1, .gen = -1};
+} A = {.model = "des", .db = "results/results.db", .prompt = -1, .gen = -1, .samples = -1};
 
 static const opt_def simulate_opts[] = {
 	{.name = "--design", .type = OPT_STRING, .value = "NAME", .out = &A.design, .required = true,
@@ -43,6 +46,13 @@ static const opt_def simulate_opts[] = {
 	 .help = "DES: weights stream only for work the TLMM may start, never\n"
 		 "during attention or the LM head (the analytic model's schedule)"},
 	{.name = "--json", .type = OPT_FLAG, .out = &A.json, .help = "print one JSON object instead of a table"},
+	{.name = "--samples", .type = OPT_INT, .value = "N", .out = &A.samples, .lo = 0, .hi = 100000,
+	 .help = "Monte Carlo draws of each figure's interval (default: intervals.samples\n"
+		 "of the config; 0: no intervals)"},
+	{.name = "--interval-model", .type = OPT_STRING, .value = "analytic|des", .out = &A.iv_model,
+	 .help = "what the interval's draws run with --model des: analytic (default: the\n"
+		 "analytic model's draws moved by the DES-analytic difference at the\n"
+		 "config's values) or des (every draw through the DES; slower)"},
 	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db,
 	 .help = "results database for 'best' (default results/results.db)"},
 };
@@ -58,11 +68,13 @@ const opt_cmd cmd_simulate_opts = {
 	.pos = &A.path,
 };
 
-/* Fill *d from a design name; prints the error itself and returns an exit
- * code.  'best' is the chosen point of the latest complete sweep of this
- * config in `db` (a sweep runs first when there is none). */
-static int resolve_design(const cfg_t *c, const char *name, const char *db, design_t *d)
+/* Fill *d (and *di, its index among the config's designs, or -1) from a
+ * design name; prints the error itself and returns an exit code.  'best'
+ * is the chosen point of the latest complete sweep of this config in `db`
+ * (a sweep runs first when there is none). */
+static int resolve_design(const cfg_t *c, const char *name, const char *db, design_t *d, int *di)
 {
+	*di = -1;
 	if (strcmp(name, "best") == 0) {
 		char err[2600];
 		int64_t run, point;
@@ -84,6 +96,7 @@ static int resolve_design(const cfg_t *c, const char *name, const char *db, desi
 		return EXIT_USAGE;
 	}
 	*d = c->designs[i].d;
+	*di = i;
 	return 0;
 }
 
@@ -116,6 +129,116 @@ static void verdict_des(verdict *v, const perf_ctx *p, const des_obj *ob)
 		snprintf(v->why, sizeof v->why, "TTFT %.3f s at prompt %d exceeds t_pre_max %.3f s", ob->ttft_s,
 			 p->c->obj.prompt, p->c->cons.t_pre_max_s);
 	}
+}
+
+/* ---------------------------------------------------------------- intervals */
+
+/* The figures that carry an interval: figures.h's scalars, the objective, the resources. */
+static const char *const fig_names[] = {
+#define FN(f) #f,
+	FIGURES_SCALARS(FN)
+#undef FN
+	"objective", "lut", "ff", "bram36", "uram", "dsp"};
+enum { N_SCALARS_FIG = (int)(sizeof fig_names / sizeof fig_names[0]) - 1 - RES_N, N_FIG = N_SCALARS_FIG + 1 + RES_N };
+
+typedef struct {
+	bool des;
+	int prompt, gen;
+	bool no_prefetch;
+} eval_ctx;
+
+static void fig_vector(const figures *f, double objective, const perf_res *res, double *v)
+{
+	int k = 0;
+#define FV(x) v[k++] = f->x;
+	FIGURES_SCALARS(FV)
+#undef FV
+	v[k++] = objective;
+	for (int t = 0; t < RES_N; t++)
+		v[k++] = res->r_total.v[t];
+}
+
+/* One evaluation of every interval figure (interval_eval_fn). */
+static int eval_figs(const cfg_t *c, const design_t *d, void *ctx, double *out, char *err, size_t errlen)
+{
+	const eval_ctx *e = ctx;
+	workload_t w;
+	workload_init(&w, &c->model);
+	perf_ctx p;
+	perf_prepare(&p, c, &w, d);
+	perf_res res;
+	perf_resources(&p, &res);
+	figures f;
+	double obj;
+	if (e->des) {
+		des_opts o = {.no_prefetch = e->no_prefetch};
+		des_result r;
+		des_obj ob;
+		if (des_run(c, &w, d, e->prompt, e->gen, &o, &r, err, errlen) ||
+		    des_objective(c, &w, d, &o, &ob, err, errlen))
+			return -1;
+		f = r.f;
+		obj = ob.objective;
+	} else {
+		perf_run_eval(&p, e->prompt, e->gen, &f);
+		obj = perf_objective(&p);
+	}
+	fig_vector(&f, obj, &res, out);
+	return 0;
+}
+
+/* Whether figure k exists for a run (no decode figure without decode steps, no exposed swap of a
+ * dpr design without a first step). */
+static bool fig_exists(int k, bool dec, bool dpr)
+{
+	static const char *const decode_only[] = {"decode_s", "decode_tok_s", "decode_first_step_s", "energy_j_per_token",
+						  "power_decode_w"};
+	for (size_t i = 0; i < sizeof decode_only / sizeof decode_only[0]; i++)
+		if (strcmp(fig_names[k], decode_only[i]) == 0)
+			return dec;
+	return strcmp(fig_names[k], "swap_exposed_s") != 0 || dec || !dpr;
+}
+
+/* A bound as it is shown: resources as synthesis counts them, other figures as they are. */
+static double shown(int k, double v)
+{
+	int t = k - (N_SCALARS_FIG + 1);
+	return t >= 0 ? res_shown(t, v) : v;
+}
+
+/* NAME_lo, NAME_hi beside each figure that has an interval (null where the figure
+ * does not exist); the list of unconstrained ones. */
+static void interval_json(json_t *o, const interval_t *iv, const interval_info *info, uint64_t seed, bool dec,
+			  bool dpr)
+{
+	json_t *un = json_array();
+	for (int k = 0; k < N_FIG; k++) {
+		char key[64];
+		bool ex = fig_exists(k, dec, dpr);
+		snprintf(key, sizeof key, "%s_lo", fig_names[k]);
+		json_object_set_new(o, key, ex ? json_real(shown(k, iv[k].lo)) : json_null());
+		snprintf(key, sizeof key, "%s_hi", fig_names[k]);
+		json_object_set_new(o, key, ex ? json_real(shown(k, iv[k].hi)) : json_null());
+		if (ex && iv[k].unconstrained)
+			json_array_append_new(un, json_string(fig_names[k]));
+	}
+	json_object_set_new(o, "unconstrained", un);
+	json_t *m = json_object();
+	json_object_set_new(m, "level", json_real(info->level));
+	json_object_set_new(m, "samples", json_integer(info->samples));
+	json_object_set_new(m, "seed", json_integer((json_int_t)seed));
+	json_object_set_new(m, "rejected", json_integer(info->rejected));
+	json_t *fit = json_object();
+	for (int k = 0; k < N_FIG; k++) {
+		if (!fig_exists(k, dec, dpr))
+			continue;
+		json_t *pair = json_array();
+		json_array_append_new(pair, json_real(iv[k].fit_lo));
+		json_array_append_new(pair, json_real(iv[k].fit_hi));
+		json_object_set_new(fit, fig_names[k], pair);
+	}
+	json_object_set_new(m, "measurements_alone", fit);
+	json_object_set_new(o, "interval", m);
 }
 
 /* A figure, or null where it does not exist (a decode figure without decode steps). */
@@ -263,6 +386,68 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 	       v->feasible ? "" : v->why);
 }
 
+static void print_intervals(const interval_t *iv, const interval_info *info, bool dec, bool dpr)
+{
+	printf("  intervals: central %.0f%% of %d draws (%d left out); 'unconstrained': most of the width comes\n"
+	       "  from coefficients no measurement constrains (assumed ranges, inferred sizes)\n",
+	       100 * info->level, info->samples, info->rejected);
+	printf("  %-24s %12s %12s %12s   %s\n", "figure", "value", "lo", "hi", "measurements alone");
+	for (int k = 0; k < N_FIG; k++)
+		if (fig_exists(k, dec, dpr))
+			printf("  %-24s %12.6g %12.6g %12.6g   [%.6g, %.6g]%s\n", fig_names[k], shown(k, iv[k].centre),
+			       shown(k, iv[k].lo), shown(k, iv[k].hi), shown(k, iv[k].fit_lo), shown(k, iv[k].fit_hi),
+			       iv[k].unconstrained ? "  unconstrained" : "");
+}
+
+/* The inferred sizes of a named design, with what each resource type gives. */
+static json_t *inferred_json(const cfg_design *cd)
+{
+	json_t *o = json_object();
+	for (int k = 0; k < cd->n_inferred; k++) {
+		const cfg_inferred *in = &cd->inferred[k];
+		json_t *x = json_object(), *bt = json_object();
+		json_object_set_new(x, "row", json_string(cfg_row_names[in->row]));
+		json_object_set_new(x, "lo", json_integer(in->lo));
+		json_object_set_new(x, "centre", json_integer(in->centre));
+		json_object_set_new(x, "hi", json_integer(in->hi));
+		for (int t = 0; t < RES_N; t++)
+			json_object_set_new(bt, res_names[t], isnan(in->by_type[t]) ? json_null() : json_real(in->by_type[t]));
+		json_object_set_new(x, "by_type", bt);
+		json_object_set_new(o, cfg_size_names[in->size], x);
+	}
+	return o;
+}
+
+static void print_inferred(const cfg_design *cd, const double ends[2][N_FIG], bool dec, bool dpr)
+{
+	for (int k = 0; k < cd->n_inferred; k++) {
+		const cfg_inferred *in = &cd->inferred[k];
+		printf("  inferred %-15s %d (range %d .. %d) from %s:", cfg_size_names[in->size], in->centre, in->lo, in->hi,
+		       cfg_row_names[in->row]);
+		for (int t = 0; t < RES_N; t++)
+			if (isnan(in->by_type[t]))
+				printf(" %s -", res_names[t]);
+			else
+				printf(" %s %.1f", res_names[t], in->by_type[t]);
+		printf("\n");
+	}
+	printf("  %-24s %14s %14s\n", "at the range's ends", "lo sizes", "hi sizes");
+	static const char *const show[] = {"ttft_s", "decode_tok_s", "swap_exposed_s", "energy_j_per_token", "objective", "lut",
+					   "dsp"};
+	for (size_t i = 0; i < sizeof show / sizeof show[0]; i++)
+		for (int k = 0; k < N_FIG; k++)
+			if (strcmp(fig_names[k], show[i]) == 0 && fig_exists(k, dec, dpr))
+				printf("  %-24s %14.6g %14.6g\n", show[i], shown(k, ends[0][k]), shown(k, ends[1][k]));
+}
+
+static json_t *ends_json(const double v[N_FIG], bool dec, bool dpr)
+{
+	json_t *o = json_object();
+	for (int k = 0; k < N_FIG; k++)
+		json_object_set_new(o, fig_names[k], fig_exists(k, dec, dpr) ? json_real(shown(k, v[k])) : json_null());
+	return o;
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	int prc = opt_parse(&cmd_simulate_opts, argc, argv);
@@ -274,6 +459,10 @@ int cmd_simulate(int argc, char **argv)
 	bool use_des = strcmp(model, "des") == 0;
 	if (!use_des && strcmp(model, "analytic") != 0) {
 		cli_err("--model must be 'des' or 'analytic', got '%s'", model);
+		return EXIT_USAGE;
+	}
+	if (A.iv_model && strcmp(A.iv_model, "des") != 0 && strcmp(A.iv_model, "analytic") != 0) {
+		cli_err("--interval-model must be 'analytic' or 'des', got '%s'", A.iv_model);
 		return EXIT_USAGE;
 	}
 	if (!use_des && (trace || no_prefetch)) {
@@ -293,7 +482,8 @@ int cmd_simulate(int argc, char **argv)
 			c.model.max_context, c.model.max_context, c.path, prompt, gen);
 		goto out;
 	}
-	if ((rc = resolve_design(&c, design, db, &d)) != EXIT_OK)
+	int di;
+	if ((rc = resolve_design(&c, design, db, &d, &di)) != EXIT_OK)
 		goto out;
 	workload_t w;
 	workload_init(&w, &c.model);
@@ -317,10 +507,59 @@ int cmd_simulate(int argc, char **argv)
 		perf_run_eval(&p, prompt, gen, &fig);
 		verdict_analytic(&v, &p);
 	}
+	/* the interval of every figure, and the ends of inferred sizes */
+	eval_ctx ec = {use_des, prompt, gen, no_prefetch};
+	int samples = A.samples >= 0 ? A.samples : c.iv.samples;
+	interval_t iv[N_FIG];
+	interval_info ivi;
+	bool have_iv = samples > 0;
+	if (have_iv) {
+		/* with the DES, by default the analytic draws moved by the DES-analytic difference */
+		bool shift = use_des && !(A.iv_model && strcmp(A.iv_model, "des") == 0);
+		eval_ctx ic = ec;
+		ic.des = use_des && !shift;
+		c.iv.samples = samples < 20 ? 20 : samples;
+		if (interval_run(&c, di, &d, N_FIG, eval_figs, &ic, iv, &ivi, err, sizeof err)) {
+			cli_err("%s", err);
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		if (shift) {
+			double vd[N_FIG];
+			perf_res pr;
+			perf_resources(&p, &pr);
+			fig_vector(&fig, v.objective, &pr, vd);
+			for (int k = 0; k < N_FIG; k++) {
+				double dlt = vd[k] - iv[k].centre;
+				iv[k].centre = vd[k];
+				iv[k].lo += dlt;
+				iv[k].hi += dlt;
+				iv[k].fit_lo += dlt;
+				iv[k].fit_hi += dlt;
+			}
+		}
+	}
+	bool inferred = di >= 0 && c.designs[di].n_inferred > 0;
+	double ends[2][N_FIG];
+	for (int e = 0; e < 2 && inferred; e++) {
+		design_t de = infer_design_at(&c, di, e ? 1 : -1);
+		if (eval_figs(&c, &de, &ec, ends[e], err, sizeof err)) {
+			cli_err("%s", err);
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+	}
 	if (json) {
 		json_t *o = run_json(&c, design, model, &p, &fig, &v);
 		if (use_des)
 			des_json(o, &c, &opt, &dr);
+		if (have_iv)
+			interval_json(o, iv, &ivi, c.iv.seed, gen > 0, d.mode == MODE_DPR);
+		if (inferred) {
+			json_object_set_new(o, "inferred", inferred_json(&c.designs[di]));
+			json_object_set_new(o, "at_inferred_lo", ends_json(ends[0], gen > 0, d.mode == MODE_DPR));
+			json_object_set_new(o, "at_inferred_hi", ends_json(ends[1], gen > 0, d.mode == MODE_DPR));
+		}
 		char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 		json_decref(o);
 		if (!s) {
@@ -332,6 +571,10 @@ int cmd_simulate(int argc, char **argv)
 		free(s);
 	} else {
 		print_table(&c, design, model, &p, &fig, &v, &opt, use_des ? &dr : NULL);
+		if (inferred)
+			print_inferred(&c.designs[di], (const double(*)[N_FIG])ends, gen > 0, d.mode == MODE_DPR);
+		if (have_iv)
+			print_intervals(iv, &ivi, gen > 0, d.mode == MODE_DPR);
 	}
 	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
 out:

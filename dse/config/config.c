@@ -30,6 +30,7 @@
 
 #include "config/sha256.h"
 #include "config/ytree.h"
+#include "models/infer.h"
 
 /* Largest config file accepted: far above any real one, small enough to
  * keep a hostile input from exhausting memory. */
@@ -387,11 +388,69 @@ static int get_int_list(ld_t *L, const ytree_node *map, const char *path, const 
 
 /* ------------------------------------------------------------ calibration */
 
+static int prov_node(ld_t *L, const ytree_node *n, const char *p, prov_t *out)
+{
+	const ytree_node *pv = req(L, n, p, "prov");
+	char b[64], pp[300];
+	if (!pv)
+		return -1;
+	snprintf(pp, sizeof pp, "%s.prov", p);
+	int k = -1;
+	for (int i = 0; i < 4; i++)
+		if (pv->kind == YTREE_SCALAR && strcmp(pv->str, prov_names[i]) == 0)
+			k = i;
+	if (k < 0)
+		return fail(L, pv, "'%s' must be one of measured, fitted, derived, assumed; got '%s'", pp,
+			    shown(pv, b, sizeof b));
+	*out = (prov_t)k;
+	return 0;
+}
+
+/*
+ * The `range: [lo, hi]` of a coefficient: required for an assumed one,
+ * allowed for a measured one (its uncertainty), refused otherwise (a
+ * fitted coefficient's spread comes from its fit, a derived one's from
+ * what it is derived from).  `value` must lie in it; for a resource
+ * vector the range is a factor on the vector and must hold 1.
+ */
+static int range_node(ld_t *L, const ytree_node *n, const char *p, prov_t prov, double value, double lo,
+		      bool lo_open, double hi, bool *has, double *rlo, double *rhi)
+{
+	char pp[300];
+	const ytree_node *r = ytree_get(n, "range");
+	snprintf(pp, sizeof pp, "%s.range", p);
+	*has = false;
+	if (!r) {
+		if (prov == PROV_ASSUMED)
+			return fail(L, holder(n), "missing required key '%s' (an assumed coefficient states the range "
+				    "it may lie in: [lo, hi])", pp);
+		return 0;
+	}
+	if (prov != PROV_ASSUMED && prov != PROV_MEASURED)
+		return fail(L, r, "'%s' is for assumed or measured coefficients; a %s one's spread comes from %s", pp,
+			    prov_names[prov], prov == PROV_FITTED ? "its fit" : "what it is derived from");
+	if (want_seq(L, r, pp))
+		return -1;
+	if (r->n != 2)
+		return fail(L, r, "'%s' must be [lo, hi], got %zu values", pp, r->n);
+	char ip[320];
+	snprintf(ip, sizeof ip, "%s[0]", pp);
+	if (num_node(L, r->items[0], ip, lo, lo_open, hi, rlo))
+		return -1;
+	snprintf(ip, sizeof ip, "%s[1]", pp);
+	if (num_node(L, r->items[1], ip, lo, lo_open, hi, rhi))
+		return -1;
+	if (!(*rlo <= value && value <= *rhi))
+		return fail(L, r, "'%s' [%g, %g] must hold the value %g", pp, *rlo, *rhi, value);
+	*has = true;
+	return 0;
+}
+
 static int coef_node(ld_t *L, const ytree_node *n, const char *p, coef_t *c, double lo, bool lo_open,
 		     double hi, cfg_span *span)
 {
-	static const char *const keys[] = {"value", "prov", "source", NULL};
-	char b[64], pp[300];
+	static const char *const keys[] = {"value", "prov", "source", "range", NULL};
+	char pp[300];
 	if (want_map(L, n, p) || check_keys(L, n, p, keys))
 		return -1;
 	const ytree_node *v = req(L, n, p, "value");
@@ -404,18 +463,9 @@ static int coef_node(ld_t *L, const ytree_node *n, const char *p, coef_t *c, dou
 		span->start = v->start;
 		span->end = v->end;
 	}
-	const ytree_node *pv = req(L, n, p, "prov");
-	if (!pv)
+	if (prov_node(L, n, p, &c->prov) ||
+	    range_node(L, n, p, c->prov, c->value, lo, lo_open, hi, &c->has_range, &c->range_lo, &c->range_hi))
 		return -1;
-	snprintf(pp, sizeof pp, "%s.prov", p);
-	int k = -1;
-	for (int i = 0; i < 4; i++)
-		if (pv->kind == YTREE_SCALAR && strcmp(pv->str, prov_names[i]) == 0)
-			k = i;
-	if (k < 0)
-		return fail(L, pv, "'%s' must be one of measured, fitted, derived, assumed; got '%s'", pp,
-			    shown(pv, b, sizeof b));
-	c->prov = (prov_t)k;
 	return get_str(L, n, p, "source", c->source, sizeof c->source);
 }
 
@@ -458,24 +508,14 @@ static int get_res(ld_t *L, const ytree_node *map, const char *path, const char 
 
 static int rcoef_node(ld_t *L, const ytree_node *n, const char *p, rcoef_t *c, cfg_span *spans)
 {
-	static const char *const keys[] = {"lut", "ff", "bram36", "uram", "dsp", "prov", "source", NULL};
-	char b[64], pp[300];
+	static const char *const keys[] = {"lut", "ff", "bram36", "uram", "dsp", "prov", "source", "range", NULL};
 	if (want_map(L, n, p) || check_keys(L, n, p, keys))
 		return -1;
 	if (res_fields(L, n, p, &c->r, spans))
 		return -1;
-	const ytree_node *pv = req(L, n, p, "prov");
-	if (!pv)
+	if (prov_node(L, n, p, &c->prov) ||
+	    range_node(L, n, p, c->prov, 1.0, 0, false, 100, &c->has_range, &c->range_lo, &c->range_hi))
 		return -1;
-	snprintf(pp, sizeof pp, "%s.prov", p);
-	int k = -1;
-	for (int i = 0; i < 4; i++)
-		if (pv->kind == YTREE_SCALAR && strcmp(pv->str, prov_names[i]) == 0)
-			k = i;
-	if (k < 0)
-		return fail(L, pv, "'%s' must be one of measured, fitted, derived, assumed; got '%s'", pp,
-			    shown(pv, b, sizeof b));
-	c->prov = (prov_t)k;
 	return get_str(L, n, p, "source", c->source, sizeof c->source);
 }
 
@@ -872,21 +912,132 @@ static int mode_node(ld_t *L, const ytree_node *n, const char *p, arch_mode *m)
 	return 0;
 }
 
-static int load_design(ld_t *L, const ytree_node *n, const char *P, design_t *d)
+static int dataflow_word(ld_t *L, const ytree_node *n, const char *p, dataflow_t *out)
+{
+	char b[64];
+	for (int i = 0; i < DF_N; i++)
+		if (n->kind == YTREE_SCALAR && !n->quoted && strcmp(n->str, dataflow_names[i]) == 0) {
+			*out = (dataflow_t)i;
+			return 0;
+		}
+	return fail(L, n, "'%s' must be one of serial, kv_overlap, head_pipeline; got '%s'", p, shown(n, b, sizeof b));
+}
+
+/*
+ * decode.dataflow: {value: serial|kv_overlap|head_pipeline, prov, source}
+ * (a plain word is a design choice: prov assumed); serial when absent.
+ */
+static int load_dataflow(ld_t *L, const ytree_node *dec, const char *P, cfg_design *cd)
+{
+	static const char *const keys[] = {"value", "prov", "source", NULL};
+	char p[220], vp[240];
+	const ytree_node *v = ytree_get(dec, "dataflow");
+	snprintf(p, sizeof p, "%s.dataflow", P);
+	cd->d.dec_dataflow = DF_SERIAL;
+	cd->df_prov = PROV_ASSUMED;
+	snprintf(cd->df_source, sizeof cd->df_source, "not stated: Q.K, softmax and S.V one after another");
+	if (!v)
+		return 0;
+	if (v->kind == YTREE_SCALAR) {
+		snprintf(cd->df_source, sizeof cd->df_source, "a design choice");
+		return dataflow_word(L, v, p, &cd->d.dec_dataflow);
+	}
+	if (want_map(L, v, p) || check_keys(L, v, p, keys))
+		return -1;
+	const ytree_node *w = req(L, v, p, "value");
+	snprintf(vp, sizeof vp, "%s.value", p);
+	if (!w || dataflow_word(L, w, vp, &cd->d.dec_dataflow) || prov_node(L, v, p, &cd->df_prov))
+		return -1;
+	if (cd->df_prov == PROV_FITTED)
+		return fail(L, ytree_get(v, "prov"), "'%s.prov' cannot be fitted: no fit chooses a dataflow", p);
+	return get_str(L, v, p, "source", cd->df_source, sizeof cd->df_source);
+}
+
+/* infer_from: {SIZE: ROW, ...}, SIZE one of cfg_size_names, ROW one of cfg_row_names. */
+static int load_infer(ld_t *L, const ytree_node *n, const char *P, cfg_design *cd)
+{
+	char p[220], kp[260], b[64];
+	const ytree_node *v = ytree_get(n, "infer_from");
+	cd->n_inferred = 0;
+	if (!v)
+		return 0;
+	snprintf(p, sizeof p, "%s.infer_from", P);
+	if (want_map(L, v, p))
+		return -1;
+	if (v->n == 0)
+		return fail(L, v, "'%s' must name at least one size (prefill.pe, prefill.lanes, decode.lanes)", p);
+	bool engine[2] = {false, false};
+	for (size_t i = 0; i < v->n; i++) {
+		const ytree_node *k = v->keys[i], *r = v->items[i];
+		int size = -1, row = -1;
+		for (int j = 0; j < CFG_N_SIZES; j++)
+			if (k->kind == YTREE_SCALAR && strcmp(k->str, cfg_size_names[j]) == 0)
+				size = j;
+		if (size < 0)
+			return fail(L, k, "unknown key '%s' in '%s'; expected one of: prefill.pe, prefill.lanes, decode.lanes",
+				    shown(k, b, sizeof b), p);
+		snprintf(kp, sizeof kp, "%s.%s", p, cfg_size_names[size]);
+		for (int j = 0; j < CFG_N_ROWS; j++)
+			if (r->kind == YTREE_SCALAR && !r->quoted && strcmp(r->str, cfg_row_names[j]) == 0)
+				row = j;
+		if (row < 0)
+			return fail(L, r, "'%s' must name a measured resource row, table2.prefill_rm or table2.decode_rm; got '%s'",
+				    kp, shown(r, b, sizeof b));
+		bool pre = size != CFG_SIZE_DEC_LANES;
+		if ((row == CFG_ROW_PREFILL_RM) != pre)
+			return fail(L, r, "'%s': the %s engine's size comes from its own row (%s), not '%s'", kp,
+				    pre ? "prefill" : "decode", cfg_row_names[pre ? CFG_ROW_PREFILL_RM : CFG_ROW_DECODE_RM],
+				    cfg_row_names[row]);
+		if (engine[!pre])
+			return fail(L, k, "'%s': one size per engine may be inferred (its row gives one number per resource type)",
+				    kp);
+		engine[!pre] = true;
+		cd->inferred[cd->n_inferred].size = size;
+		cd->inferred[cd->n_inferred].row = row;
+		cd->n_inferred++;
+	}
+	return 0;
+}
+
+static bool inferred(const cfg_design *cd, int size)
+{
+	for (int k = 0; k < cd->n_inferred; k++)
+		if (cd->inferred[k].size == size)
+			return true;
+	return false;
+}
+
+/* An engine size: required, or absent when infer_from names it (a placeholder of 1 until inferred). */
+static int get_size(ld_t *L, const ytree_node *map, const char *path, const char *key, long long hi,
+		    const cfg_design *cd, int size, int *out)
+{
+	if (size >= 0 && inferred(cd, size)) {
+		char p[260];
+		kpath(p, sizeof p, path, key);
+		if (ytree_get(map, key))
+			return fail(L, ytree_get(map, key), "'%s' is inferred (infer_from); leave it out", p);
+		*out = 1;
+		return 0;
+	}
+	return get_int(L, map, path, key, 1, hi, out);
+}
+
+static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *cd)
 {
 	static const char *const keys[] = {"mode", "clock_mhz", "tlmm", "prefill", "decode",
-					   "port_maps", "rp", NULL};
+					   "port_maps", "rp", "infer_from", NULL};
 	static const char *const tk[] = {"tables", "lanes", NULL};
 	static const char *const pk[] = {"pe", "lanes", "block", "burst_beats", "outstanding", NULL};
-	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", NULL};
+	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", "dataflow", NULL};
 	static const char *const mk[] = {"prefill", "decode", NULL};
 	const cfg_t *c = L->c;
+	design_t *d = &cd->d;
 	char p[200];
 	const ytree_node *v;
 	int maxb = c->dev.axi_max_burst_beats;
 
 	memset(d, 0, sizeof *d);
-	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+	if (want_map(L, n, P) || check_keys(L, n, P, keys) || load_infer(L, n, P, cd))
 		return -1;
 	if (!(v = req(L, n, P, "mode")))
 		return -1;
@@ -901,17 +1052,17 @@ static int load_design(ld_t *L, const ytree_node *n, const char *P, design_t *d)
 		return -1;
 	snprintf(p, sizeof p, "%s.prefill", P);
 	if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
-	    get_int(L, v, p, "pe", 1, 4096, &d->pre_pe) ||
-	    get_int(L, v, p, "lanes", 1, c->model.head_dim, &d->pre_lanes) ||
+	    get_size(L, v, p, "pe", 4096, cd, CFG_SIZE_PRE_PE, &d->pre_pe) ||
+	    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_PRE_LANES, &d->pre_lanes) ||
 	    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
 	    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
 	    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
 		return -1;
 	snprintf(p, sizeof p, "%s.decode", P);
 	if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
-	    get_int(L, v, p, "lanes", 1, c->model.head_dim, &d->dec_lanes) ||
+	    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_DEC_LANES, &d->dec_lanes) ||
 	    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
-	    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding))
+	    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding) || load_dataflow(L, v, p, cd))
 		return -1;
 	snprintf(p, sizeof p, "%s.port_maps", P);
 	if (!(v = req(L, n, P, "port_maps")) || want_map(L, v, p) || check_keys(L, v, p, mk) ||
@@ -949,7 +1100,7 @@ static int load_designs(ld_t *L, const ytree_node *n)
 		if (strcmp(cd->name, "best") == 0)
 			return fail(L, n->keys[i], "'designs.best' is reserved for the design a sweep chooses");
 		snprintf(p, sizeof p, "designs.%s", cd->name);
-		if (load_design(L, n->items[i], p, &cd->d))
+		if (load_design(L, n->items[i], p, cd))
 			return -1;
 	}
 	return 0;
@@ -959,7 +1110,7 @@ static int load_space(ld_t *L, const ytree_node *n)
 {
 	static const char *const keys[] = {"modes", "clock_mhz", "tlmm_tables", "tlmm_lanes",
 					   "prefill_pe", "prefill_lanes", "prefill_block",
-					   "decode_lanes", "outstanding", "burst_beats",
+					   "decode_lanes", "outstanding", "burst_beats", "decode_dataflow",
 					   "port_maps_prefill", "port_maps_decode", "pblocks", NULL};
 	cfg_t *c = L->c;
 	cfg_space *s = &c->space;
@@ -992,6 +1143,10 @@ static int load_space(ld_t *L, const ytree_node *n)
 	    get_int_list(L, n, P, "decode_lanes", 1, c->model.head_dim, s->dec_lanes, &s->n_dec_lanes) ||
 	    get_int_list(L, n, P, "outstanding", 1, 256, s->outstanding, &s->n_outst) ||
 	    get_int(L, n, P, "burst_beats", 1, c->dev.axi_max_burst_beats, &s->burst_beats))
+		return -1;
+	s->dec_dataflow = DF_SERIAL;
+	const ytree_node *df = ytree_get(n, "decode_dataflow");
+	if (df && dataflow_word(L, df, "design_space.decode_dataflow", &s->dec_dataflow))
 		return -1;
 	struct {
 		const char *key;
@@ -1134,9 +1289,11 @@ static int load_meas(ld_t *L, const ytree_node *n)
 	    get_num(L, v, AP, "naive_ms", 0, true, 1e7, &m->attn_naive_ms) ||
 	    get_str(L, v, AP, "source", m->attn_source, sizeof m->attn_source))
 		return -1;
+	static const char *const bk[] = {"value", "decode_context", "source", NULL};
 	const char *BP = "measurements.board_power_w";
-	if (!(v = req(L, n, P, "board_power_w")) || want_map(L, v, BP) || check_keys(L, v, BP, vk) ||
+	if (!(v = req(L, n, P, "board_power_w")) || want_map(L, v, BP) || check_keys(L, v, BP, bk) ||
 	    get_num(L, v, BP, "value", 0, true, 1e4, &m->board_power_w) ||
+	    get_int(L, v, BP, "decode_context", 1, c->model.max_context, &m->power_context) ||
 	    get_str(L, v, BP, "source", m->power_source, sizeof m->power_source))
 		return -1;
 	if (get_res(L, n, P, "baseline_resources", &m->baseline_res, m->baseline_res_source,
@@ -1182,6 +1339,48 @@ static int load_meas(ld_t *L, const ytree_node *n)
 	return 0;
 }
 
+/* ------------------------------------------------------------- intervals */
+
+/* intervals: {level, samples, seed}, optional (0.9, 200, 1). */
+static int load_intervals(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"level", "samples", "seed", NULL};
+	cfg_t *c = L->c;
+	const char *P = "intervals";
+	c->iv.level = 0.9;
+	c->iv.samples = 200;
+	c->iv.seed = 1;
+	if (!n)
+		return 0;
+	int seed = 1;
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if ((ytree_get(n, "level") && get_num(L, n, P, "level", 0, true, 0.999, &c->iv.level)) ||
+	    (ytree_get(n, "samples") && get_int(L, n, P, "samples", 20, 100000, &c->iv.samples)) ||
+	    (ytree_get(n, "seed") && get_int(L, n, P, "seed", 0, 2147483647, &seed)))
+		return -1;
+	c->iv.seed = (uint64_t)seed;
+	return 0;
+}
+
+/* Infer the engine sizes designs ask for, once calibration and measurements are in. */
+static int load_inferred(ld_t *L, const ytree_node *root)
+{
+	cfg_t *c = L->c;
+	for (int i = 0; i < c->n_designs; i++) {
+		if (!c->designs[i].n_inferred)
+			continue;
+		const ytree_node *at = ytree_get(ytree_get(ytree_get(root, "designs"), c->designs[i].name), "infer_from");
+		if (!c->has_meas)
+			return fail(L, at, "'designs.%s.infer_from' needs the 'measurements' section (its table2 rows)",
+				    c->designs[i].name);
+		char err[512];
+		if (infer_design(c, i, err, sizeof err))
+			return fail(L, at, "%s", err);
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------- top level */
 
 static int cross_checks(ld_t *L, const ytree_node *root)
@@ -1216,7 +1415,7 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 {
 	static const char *const keys[] = {"schema", "device", "model", "workload", "architecture",
 					   "designs", "design_space", "constraints", "objective",
-					   "calibration", "measurements", NULL};
+					   "calibration", "measurements", "intervals", NULL};
 	ytree_doc *doc;
 	ld_t L = {name, err, errlen, c};
 
@@ -1264,7 +1463,7 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 			goto out;
 		c->has_meas = true;
 	}
-	if (cross_checks(&L, root))
+	if (load_intervals(&L, ytree_get(root, "intervals")) || load_inferred(&L, root) || cross_checks(&L, root))
 		goto out;
 	c->text = malloc(len + 1);
 	if (!c->text) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/calib.h"
+#include "models/interval.h"
 #include "models/perf.h"
 #include "sim/des.h"
 #include "sim/trace.h"
@@ -93,6 +94,134 @@ static int swap(store *s, const cfg_t *c, const workload_t *w, const perf_ctx *p
 	return rc ? -1 : 0;
 }
 
+/* ---------------------------------------------------------- intervals */
+
+/* The figures a followed design's interval covers, at the lengths the metrics table holds. */
+enum { IV_MAX = 2 * (CFG_MAX_LIST + 1) + 3 * (CFG_MAX_LIST + 2) + 1 + RES_N };
+
+typedef struct {
+	int n;
+	const char *figure[IV_MAX];
+	int length[IV_MAX];
+	bool dpr;
+} iv_layout;
+
+static void iv_add(iv_layout *L, const char *figure, int length)
+{
+	if (L->n >= IV_MAX)
+		BUG("more than %d interval figures", IV_MAX);
+	L->figure[L->n] = figure;
+	L->length[L->n++] = length;
+}
+
+static bool listed(const int *v, int n, int x)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static void iv_layout_of(const cfg_t *c, bool dpr, iv_layout *L)
+{
+	int tp[CFG_MAX_LIST + 1], nt = 0, cx[CFG_MAX_LIST + 2], nc = 0;
+	for (int i = 0; i < c->wl.n_prompts; i++)
+		tp[nt++] = c->wl.prompts[i];
+	if (!listed(tp, nt, c->obj.prompt))
+		tp[nt++] = c->obj.prompt;
+	for (int i = 0; i < c->wl.n_contexts; i++)
+		cx[nc++] = c->wl.contexts[i];
+	if (!listed(cx, nc, c->obj.l_short))
+		cx[nc++] = c->obj.l_short;
+	if (!listed(cx, nc, c->obj.l_long))
+		cx[nc++] = c->obj.l_long;
+	L->n = 0;
+	L->dpr = dpr;
+	for (int i = 0; i < nt; i++) {
+		iv_add(L, "ttft_s", tp[i]);
+		if (dpr)
+			iv_add(L, "swap_exposed_s", tp[i]);
+	}
+	for (int j = 0; j < nc; j++) {
+		iv_add(L, "decode_step_s", cx[j]);
+		iv_add(L, "decode_tok_s", cx[j]);
+		iv_add(L, "energy_j_per_token", cx[j]);
+	}
+	iv_add(L, "objective", 0);
+	for (int t = 0; t < RES_N; t++)
+		iv_add(L, res_names[t], 0);
+}
+
+/* Every figure of the layout, analytic (interval_eval_fn). */
+static int iv_eval(const cfg_t *c, const design_t *d, void *ctx, double *out, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	const iv_layout *L = ctx;
+	workload_t w;
+	workload_init(&w, &c->model);
+	perf_ctx p;
+	perf_prepare(&p, c, &w, d);
+	perf_res r;
+	perf_resources(&p, &r);
+	for (int k = 0; k < L->n; k++) {
+		const char *f = L->figure[k];
+		int len = L->length[k];
+		if (strcmp(f, "ttft_s") == 0) {
+			out[k] = perf_ttft_s(&p, len);
+		} else if (strcmp(f, "swap_exposed_s") == 0) {
+			figures g;
+			perf_run_eval(&p, len, 0, &g);
+			out[k] = g.swap_exposed_s;
+		} else if (strcmp(f, "decode_step_s") == 0) {
+			out[k] = perf_decode_step_s(&p, len);
+		} else if (strcmp(f, "decode_tok_s") == 0) {
+			out[k] = 1.0 / perf_decode_step_s(&p, len);
+		} else if (strcmp(f, "energy_j_per_token") == 0) {
+			out[k] = perf_decode_energy_j(&p, len);
+		} else if (strcmp(f, "objective") == 0) {
+			out[k] = perf_objective(&p);
+		} else {
+			int t = 0;
+			while (t < RES_N && strcmp(f, res_names[t]) != 0)
+				t++;
+			if (t == RES_N)
+				BUG("interval figure '%s'", f);
+			out[k] = r.r_total.v[t];
+		}
+	}
+	return 0;
+}
+
+/* The interval of every figure of one followed design (analytic), stored. */
+static int intervals(store *s, const cfg_t *c, const design_t *d, const char *name, int64_t run, int64_t id,
+		     char *err, size_t errlen)
+{
+	iv_layout *L = malloc(sizeof *L);
+	interval_t *iv = malloc(IV_MAX * sizeof *iv);
+	int rc = -1;
+	if (!L || !iv) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	iv_layout_of(c, d->mode == MODE_DPR, L);
+	interval_info info;
+	if (interval_run(c, cfg_find_design(c, name), d, L->n, iv_eval, L, iv, &info, err, errlen))
+		goto out;
+	for (int k = 0; k < L->n; k++) {
+		store_interval v = {run, id, "analytic", L->figure[k], L->length[k], iv[k], info.level, info.samples};
+		if (store_put_interval(s, &v)) {
+			snprintf(err, errlen, "%s", store_errmsg(s));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(L);
+	free(iv);
+	return rc;
+}
+
 int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, const int64_t *ids, size_t n,
 		 int64_t swap_id, char *err, size_t errlen)
 {
@@ -108,6 +237,8 @@ int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, 
 		if (curves(s, c, &p, run_id, ids[i]) || regions(s, &p, run_id, ids[i]))
 			goto store_failed;
 		if (ids[i] == swap_id && swap(s, c, w, &p, run_id, ids[i], name, err, errlen))
+			return -1;
+		if (intervals(s, c, &d, name, run_id, ids[i], err, errlen))
 			return -1;
 	}
 	enum { MAX_ROWS = 4 * CFG_MAX_MEAS + 64 };

@@ -12,7 +12,12 @@
  *            equivalent static design and (dpr) the pblock's capacity.
  * For the best dpr point, one inference through the discrete-event model
  * at objective.prompt with FOLLOW_SWAP_GEN decode steps: its trace (the
- * swap timeline) and its swap figures beside the analytic model's.  Once
+ * swap timeline) and its swap figures beside the analytic model's.  For
+ * each followed design, the interval of its analytic figures
+ * (models/interval.h): TTFT (and, dpr, the exposed swap) at every workload
+ * prompt and objective.prompt, the decode step, rate and energy per token
+ * at every decode context, l_short and l_long, the objective and the
+ * resources (length 0).  Once
  * per run: the validation rows of the config (calib_rows), when it has
  * measurements.
  */

@@ -151,6 +151,7 @@ void space_design_digits(const space_t *s, const space_mode *m, const int digit[
 	d->dec_lanes = space_value(s, SK_DLANES, digit[SK_DLANES]);
 	d->dec_burst = sp->burst_beats;
 	d->dec_outstanding = d->pre_outstanding;
+	d->dec_dataflow = sp->dec_dataflow;
 	d->pm_pre = space_value(s, SK_PM_PRE, digit[SK_PM_PRE]);
 	d->pm_dec = space_value(s, SK_PM_DEC, digit[SK_PM_DEC]);
 	d->rp = m->mode == MODE_DPR ? space_value(s, SK_RP, digit[SK_RP]) : -1;

@@ -600,9 +600,20 @@ static void render_decode(sb_t *b, const cfg_t *c, const design_t *d, const emit
 	sb_printf(b, "\n");
 	guard_open(b, "PDS_HLS_DECODE_H");
 	sb_printf(b, "#include \"pds_common.h\"\n\n");
-	sb_printf(b, "/* Per head against c keys: a Q.K pass of c * CHUNKS cycles, a softmax pass\n"
-		     " * of c, an S.V pass of c * CHUNKS, each at II 1 plus the depth\n"
-		     " * (models/engine.h). */\n");
+	static const char *const flow[DF_N] = {
+		"/* Per head against c keys, one after another: a Q.K pass of c * CHUNKS cycles,\n"
+		" * a softmax pass of c, an S.V pass of c * CHUNKS, each at II 1 plus the depth\n"
+		" * (models/engine.h, serial). */\n",
+		"/* Per head against c keys: one pass of 2 * c * CHUNKS cycles at II 1 plus the\n"
+		" * depth, each key's K and V streamed together, online softmax\n"
+		" * (models/engine.h, kv_overlap). */\n",
+		"/* Two stages pipelined over the heads: Q.K (c * CHUNKS) and softmax (c) of\n"
+		" * head h+1 beside the S.V (c * CHUNKS) of head h, on a MAC array each\n"
+		" * (models/engine.h, head_pipeline). */\n"};
+	sb_printf(b, "%s", flow[d->dec_dataflow]);
+	snprintf(what, sizeof what, "dataflow (design): 0 serial, 1 kv_overlap, 2 head_pipeline; this is %s",
+		 dataflow_names[d->dec_dataflow]);
+	def(b, "PDS_DEC_DATAFLOW", d->dec_dataflow, what);
 	def(b, "PDS_DEC_LANES", P->dec_lanes, "MACs per cycle along head_dim (design)");
 	def(b, "PDS_DEC_CHUNKS", P->dec_chunks, "ceil(head_dim/lanes) cycles per key and pass");
 	def(b, "PDS_DEC_II", 1, "initiation interval (model)");
@@ -610,6 +621,14 @@ static void render_decode(sb_t *b, const cfg_t *c, const design_t *d, const emit
 		 prov_names[c->cal.attn_depth.prov]);
 	def(b, "PDS_DEC_DEPTH", P->attn_depth, what);
 	def(b, "PDS_DEC_TRIPS_MAX", (long long)c->model.max_context * P->dec_chunks, "MAX_CONTEXT x CHUNKS");
+	def(b, "PDS_DEC_KV_TRIPS_MAX", 2LL * c->model.max_context * P->dec_chunks, "kv_overlap: 2 x TRIPS_MAX");
+	def(b, "PDS_DEC_KV_FIFO_DEPTH", 2LL * P->dec_chunks, "kv_overlap: chunks of two keys between reader and pass");
+	def(b, "PDS_DEC_KV_STREAM_LEN", (long long)c->model.max_context * P->dec_chunks,
+	    "kv_overlap: chunks one head may stream (C simulation array size)");
+	def(b, "PDS_DEC_SCORE_FIFO_DEPTH", 2LL * c->model.max_context,
+	    "head_pipeline: probabilities of one head ahead (ping-pong)");
+	def(b, "PDS_DEC_SCORE_STREAM_LEN", (long long)c->model.heads * c->model.max_context,
+	    "head_pipeline: probabilities of every head (C simulation array size)");
 	defk(b, "PDS_DEC_HD_PARTITION", P->dec_part, "keyword: partition of head_dim arrays for LANES reads");
 	defk(b, "PDS_DEC_SCORE_IMPL", P->score_impl, "keyword: scores of MAX_CONTEXT keys in URAM if >= 4096");
 	sb_printf(b, "\n/* AXI of the decode port map '%s' */\n", c->arch.port_maps[d->pm_dec].name);

@@ -7,8 +7,9 @@
  *              the chosen point and the baseline's model and measurement;
  *   ttft       TTFT against the prompt, decode the rate against the
  *   decode     context: the followed designs' stored curves (lines), their
- *              stored workload figures (dots) and the baseline's
- *              measurements (crosses);
+ *              stored workload figures (dots), the stored interval of those
+ *              figures (a band; hatched where no measurement constrains
+ *              them) and the baseline's measurements (crosses);
  *   resources  stacked bars per region against the device, the
  *              utilisation cap and the pblock;
  *   swap       the stored DES trace of the followed dpr design, drawn by
@@ -317,6 +318,44 @@ static int curve_dots(report_ctx *R, FILE *f, plotcmd *pc, const report_design *
 	return 0;
 }
 
+/*
+ * The stored interval of followed design D[k] at the workload lengths as a
+ * band behind its line: solid where the measurements constrain the
+ * figure, hatched where they do not (models/interval.h).  Returns whether
+ * any point is unconstrained, -1 when nothing is stored.
+ */
+static int curve_band(FILE *f, plotcmd *pc, const report_design *D, int k, int kc, double *ylo, double *yhi)
+{
+	int n = D->n_iv[kc], un = 0;
+	if (n <= 0)
+		return -1;
+	for (int part = 0; part < 2; part++) {
+		/* a part is drawn over the segments whose both ends are (un)constrained as it is */
+		fprintf(f, "$band%d_%d << EOD\n", k, part);
+		int rows = 0;
+		for (int i = 0; i < n; i++) {
+			const interval_t *v = &D->iv[kc][i].iv;
+			bool mine = v->unconstrained == (part == 1);
+			bool near = (i > 0 && D->iv[kc][i - 1].iv.unconstrained == (part == 1)) ||
+				    (i + 1 < n && D->iv[kc][i + 1].iv.unconstrained == (part == 1));
+			if (mine || (near && part == 1)) {
+				fprintf(f, "%d %.9g %.9g\n", D->iv[kc][i].length, v->lo, v->hi);
+				rows++;
+			} else if (rows) {
+				fputs("\n", f); /* a gap: gnuplot starts a new segment */
+			}
+			*ylo = fmin(*ylo, v->lo);
+			*yhi = fmax(*yhi, v->hi);
+			un += part == 0 && v->unconstrained;
+		}
+		fputs("EOD\n", f);
+		if (rows)
+			series(pc, "$band%d_%d using 1:2:3 with filledcurves lc rgb '%s' fs %s noborder notitle", k, part,
+			       D->color, part ? "transparent pattern 4" : "transparent solid 0.18");
+	}
+	return un > 0;
+}
+
 /* The baseline's published measurements as crosses. */
 static void curve_measured(report_ctx *R, FILE *f, plotcmd *pc, bool ttft, double *ylo, double *yhi)
 {
@@ -361,7 +400,7 @@ int figs_curve(report_ctx *R, bool ttft)
 	report_design *D[3] = {&R->dpr, &R->stat, &R->base};
 	/* the best static point may be the calibrated baseline itself */
 	bool same_base = R->stat.present && R->base.present && memcmp(&R->stat.d, &R->base.d, sizeof R->stat.d) == 0;
-	bool stored[2] = {false, false};
+	bool stored[2] = {false, false}, any_band = false, any_un = false;
 	for (int k = 0; k < 3; k++) {
 		if (!D[k]->present || (k == 2 && same_base))
 			continue;
@@ -382,6 +421,10 @@ int figs_curve(report_ctx *R, bool ttft)
 			snprintf(t, sizeof t, "%s = %s: %s", D[k]->role, R->base.role, D[k]->name);
 		else
 			snprintf(t, sizeof t, "%s: %s", D[k]->role, D[k]->name);
+		int band = curve_band(f, &pc, D[k], k, kc, &ylo, &yhi);
+		if (band >= 0)
+			any_band = true;
+		any_un |= band > 0;
 		if (nL > 0) {
 			fprintf(f, "set style line %d lc rgb '%s' lw 2.2 dt %d\n", k + 1, D[k]->color, k + 1);
 			series(&pc, "$%s using 1:2 with lines ls %d title \"%s\"", name, k + 1, t);
@@ -392,6 +435,13 @@ int figs_curve(report_ctx *R, bool ttft)
 			return PDS_FAIL;
 		}
 	}
+	if (any_band)
+		series(&pc, "keyentry with filledcurves lc rgb '#555555' fs transparent solid 0.18 title \"%.0f%% interval"
+			    " (analytic)\"",
+		       100 * R->cfg.iv.level);
+	if (any_un)
+		series(&pc, "keyentry with filledcurves lc rgb '#555555' fs transparent pattern 4 title \"unconstrained:"
+			    " set by what no measurement constrains\"");
 	if (stored[0])
 		series(&pc, "keyentry with points pt 7 ps 1.3 lc rgb '#555555' title \"stored in the run (analytic)\"");
 	if (stored[1])

@@ -329,6 +329,81 @@ static void page_run(const report_ctx *R, FILE *f)
 	      f);
 }
 
+/* One interval cell: value [lo, hi], and the label where no measurement constrains it. */
+static void iv_cell(FILE *f, const interval_t *v)
+{
+	if (!v) {
+		fputs("<td>&ndash;</td>", f);
+		return;
+	}
+	fputs("<td>", f);
+	h_num(f, v->centre, 4);
+	fputs(" [", f);
+	h_num(f, v->lo, 4);
+	fputs(", ", f);
+	h_num(f, v->hi, 4);
+	fputs("]", f);
+	if (v->unconstrained)
+		fputs(" <i>unconstrained</i>", f);
+	fputs("</td>", f);
+}
+
+static const interval_t *iv_at(const report_design *D, int kc, int length)
+{
+	for (int i = 0; i < D->n_iv[kc]; i++)
+		if (D->iv[kc][i].length == length)
+			return &D->iv[kc][i].iv;
+	return NULL;
+}
+
+static const interval_t *iv_named(const report_design *D, const char *name)
+{
+	for (int i = 0; i < D->n_iv_other; i++)
+		if (strcmp(D->iv_other_name[i], name) == 0)
+			return &D->iv_other[i].iv;
+	return NULL;
+}
+
+/* How sure the figures of the followed designs are (the run's stored intervals). */
+static void page_intervals(report_ctx *R, FILE *f)
+{
+	const cfg_t *c = &R->cfg;
+	report_design *D[3] = {&R->dpr, &R->stat, &R->base};
+	bool any = false;
+	for (int k = 0; k < 3; k++)
+		any |= D[k]->present && (D[k]->n_iv[0] > 0 || D[k]->n_iv_other > 0);
+	fputs("<h2 id=intervals>Intervals</h2>\n", f);
+	if (!any) {
+		fputs("<p class=note>The run stored no intervals (a run of an older version).</p>\n", f);
+		return;
+	}
+	fprintf(f,
+		"<table>\n<tr><th>design</th><th>objective (s)</th><th>TTFT @%d (s)</th><th>decode @%d (tok/s)</th>"
+		"<th>decode @%d (tok/s)</th><th>LUT</th><th>DSP</th></tr>\n",
+		c->obj.prompt, c->obj.l_short, c->obj.l_long);
+	for (int k = 0; k < 3; k++) {
+		if (!D[k]->present)
+			continue;
+		fprintf(f, "<tr><td><span class=sw style=\"background:%s\"></span>", D[k]->color);
+		h_esc(f, D[k]->name);
+		fputs("</td>", f);
+		iv_cell(f, iv_named(D[k], "objective"));
+		iv_cell(f, iv_at(D[k], CURVE_TTFT, c->obj.prompt));
+		iv_cell(f, iv_at(D[k], CURVE_DECODE, c->obj.l_short));
+		iv_cell(f, iv_at(D[k], CURVE_DECODE, c->obj.l_long));
+		iv_cell(f, iv_named(D[k], "lut"));
+		iv_cell(f, iv_named(D[k], "dsp"));
+		fputs("</tr>\n", f);
+	}
+	fprintf(f,
+		"</table>\n<p class=small>The analytic figure and its central %.0f%% interval over %d draws of the"
+		" calibration: fitted coefficients from their fit (multivariate t), assumed ones over their stated"
+		" ranges, inferred engine sizes over theirs, the fits redone under each draw. <i>Unconstrained</i>:"
+		" what the measurements alone leave open is less than half of that width, so the figure rests on"
+		" what no measurement constrains. The TTFT and decode figures draw the same intervals as bands.</p>\n",
+		100 * c->iv.level, c->iv.samples);
+}
+
 int page_write(report_ctx *R)
 {
 	const cfg_t *c = &R->cfg;
@@ -338,6 +413,7 @@ int page_write(report_ctx *R)
 		return PDS_FAIL;
 	page_run(R, f);
 	page_designs(R, f);
+	page_intervals(R, f);
 
 	fputs("<h2 id=pareto>Pareto front</h2>\n", f);
 	char cap[2048];
@@ -364,11 +440,12 @@ int page_write(report_ctx *R)
 	h_figure(f, "ttft", "TTFT against prompt length",
 		 "Lines: the analytic model of the followed designs as the run stored it; dots: the"
 		 " values the run stored at the workload lengths (open markers: the discrete-event model);"
+		 " bands: their intervals (hatched where no measurement constrains them, see Intervals);"
 		 " crosses: the published measurements of the calibrated baseline. TTFT does not include the"
 		 " swap: it overlaps the first token's LM head.");
 	h_figure(f, "decode", "Decode rate against context length",
 		 "Decode tokens per second with the given number of tokens in the KV cache (one decode step, all"
-		 " layers and the LM head). Lines: model; dots: stored; crosses: measured.");
+		 " layers and the LM head). Lines: model; dots: stored; bands: intervals; crosses: measured.");
 
 	fputs("<h2 id=resources>Resources</h2>\n", f);
 	if (!R->has_resources)

@@ -206,6 +206,22 @@ static int load_stored(report_ctx *R, report_design *D)
 	}
 	if (rdb_regions(R->db, R->db_path, run, id, D->region, D->has_region, R->err, R->errlen) < 0)
 		return PDS_FAIL;
+	for (int k = 0; k < 2; k++) {
+		D->n_iv[k] = rdb_intervals(R->db, R->db_path, run, id, report_curve_metric[k], D->iv[k], CFG_MAX_LIST + 2,
+					   R->err, R->errlen);
+		if (D->n_iv[k] < 0)
+			return PDS_FAIL;
+	}
+	static const char *const other[1 + RES_N] = {"objective", "lut", "ff", "bram36", "uram", "dsp"};
+	D->n_iv_other = 0;
+	for (int k = 0; k < 1 + RES_N; k++) {
+		int n = rdb_intervals(R->db, R->db_path, run, id, other[k], &D->iv_other[D->n_iv_other], 1, R->err,
+				      R->errlen);
+		if (n < 0)
+			return PDS_FAIL;
+		if (n == 1)
+			D->iv_other_name[D->n_iv_other++] = other[k];
+	}
 	D->swap_exposed_obj = NAN;
 	if (D->d.mode != MODE_DPR)
 		return 0;

@@ -53,6 +53,13 @@ typedef struct {
 	bool has_region[RDB_REGIONS];
 	res_t region[RDB_REGIONS];
 	double swap_exposed_obj; /* stored analytic exposed swap at objective.prompt */
+	/* the stored intervals (models/interval.h) of the curve metrics at the workload lengths,
+	 * and of the objective and the resources */
+	int n_iv[2];
+	rdb_interval iv[2][CFG_MAX_LIST + 2];
+	int n_iv_other;
+	rdb_interval iv_other[1 + RES_N];
+	const char *iv_other_name[1 + RES_N];
 	double max_rel_diff;     /* stored vs this build's model */
 } report_design;
 

@@ -422,12 +422,17 @@ static int name_index(const char *name, const void *base, size_t size, int n)
 int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d,
 	       char *name, size_t namesz, char *err, size_t errlen)
 {
-	static const char *const sql =
+	/* dec_dataflow from schema 4 on; the points of older files are serial, the only dataflow then */
+	static const char *const sql[2] = {
 		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
-		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name"
-		" FROM points WHERE run_id = ? AND point_id = ?";
+		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name,"
+		" dec_dataflow FROM points WHERE run_id = ? AND point_id = ?",
+		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
+		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name,"
+		" 'serial' FROM points WHERE run_id = ? AND point_id = ?"};
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql[0], -1, &st, NULL) != SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql[1], -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, path, "cannot read a design point", err, errlen);
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int64(st, 2, point);
@@ -451,6 +456,11 @@ int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64
 	const char *pm_dec = (const char *)sqlite3_column_text(st, 13);
 	const char *pb = (const char *)sqlite3_column_text(st, 14);
 	const char *dn = (const char *)sqlite3_column_text(st, 15);
+	const char *df = (const char *)sqlite3_column_text(st, 16);
+	d->dec_dataflow = DF_SERIAL;
+	for (int k = 0; df && k < DF_N; k++)
+		if (strcmp(df, dataflow_names[k]) == 0)
+			d->dec_dataflow = (dataflow_t)k;
 	if (name)
 		snprintf(name, namesz, "%s", dn ? dn : "");
 	d->pm_pre = name_index(pm_pre, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);
@@ -540,6 +550,36 @@ int rdb_curve(sqlite3 *db, const char *path, int64_t run, int64_t point, const c
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return sql_fail(db, path, "cannot read v_curves", err, errlen);
+	return n;
+}
+
+int rdb_intervals(sqlite3 *db, const char *path, int64_t run, int64_t point, const char *figure, rdb_interval *out,
+		  int max, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_intervals",
+			     "SELECT length, value, lo, hi, fit_lo, fit_hi, unconstrained FROM v_intervals WHERE run_id = ?"
+			     " AND point_id = ? AND source = 'analytic' AND figure = ? ORDER BY length",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	sqlite3_bind_text(st, 3, figure, -1, SQLITE_TRANSIENT);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		rdb_interval *v = &out[n++];
+		v->length = sqlite3_column_int(st, 0);
+		v->iv.centre = sqlite3_column_double(st, 1);
+		v->iv.lo = sqlite3_column_double(st, 2);
+		v->iv.hi = sqlite3_column_double(st, 3);
+		v->iv.fit_lo = sqlite3_column_double(st, 4);
+		v->iv.fit_hi = sqlite3_column_double(st, 5);
+		v->iv.unconstrained = sqlite3_column_int(st, 6) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_intervals", err, errlen);
 	return n;
 }
 

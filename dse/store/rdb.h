@@ -23,6 +23,7 @@
 
 #include "models/calib.h"
 #include "models/cfg.h"
+#include "models/interval.h"
 #include "models/figures.h"
 #include "sim/trace.h"
 #include "models/common.h"
@@ -135,6 +136,15 @@ int rdb_best(struct sqlite3 *db, const char *path, int64_t run, arch_mode mode, 
  * the number of samples (at most max), 0 when none, -1 on an error. */
 int rdb_curve(struct sqlite3 *db, const char *path, int64_t run, int64_t point, const char *metric, int *len,
 	      double *val, int max, char *err, size_t errlen);
+/* The stored analytic intervals of one figure of a point (v_intervals),
+ * ordered by length: how many (at most max), 0 when none (a file older
+ * than schema 4 has none), -1 on an error. */
+typedef struct {
+	int length;
+	interval_t iv;
+} rdb_interval;
+int rdb_intervals(struct sqlite3 *db, const char *path, int64_t run, int64_t point, const char *figure,
+		  rdb_interval *out, int max, char *err, size_t errlen);
 /* Resources per region: r[k] and have[k] for rdb_region_names[k]; the
  * number found, -1 on an error. */
 #define RDB_REGIONS 6

@@ -40,7 +40,7 @@ static const table_def tables[] = {
 	 " n_points INTEGER CHECK(n_points IS NULL OR n_points >= 0),"
 	 " n_feasible INTEGER CHECK(n_feasible IS NULL OR n_feasible >= 0),"
 	 " model_fingerprint TEXT CHECK(model_fingerprint IS NULL OR length(model_fingerprint) = 16))"},
-	{"points", 2,
+	{"points", 4,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " point_id INTEGER NOT NULL CHECK(point_id >= 0),"
 	 " design_name TEXT,"
@@ -71,6 +71,7 @@ static const table_def tables[] = {
 	 " objective REAL " NUMCHK("objective") ","
 	 " swap_s REAL " NUMCHK("swap_s") ","
 	 " bitstream_bytes REAL " NUMCHK("bitstream_bytes") ","
+	 " dec_dataflow TEXT NOT NULL DEFAULT 'serial' CHECK(dec_dataflow IN ('serial','kv_overlap','head_pipeline')),"
 	 " CHECK((mode = 'dpr') = (swap_s IS NOT NULL)),"
 	 " CHECK((mode = 'dpr') = (bitstream_bytes IS NOT NULL)),"
 	 " CHECK(feasible = 0 OR objective IS NOT NULL),"
@@ -188,6 +189,22 @@ static const table_def tables[] = {
 	 " CHECK((kind = 'span') = (cat IS NOT NULL AND t0_ps IS NOT NULL AND t1_ps IS NOT NULL)),"
 	 " PRIMARY KEY(run_id, point_id, seq),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	/* the interval of each figure of the chosen (and best) designs (schema 4 on; models/interval.h) */
+	{"intervals", 4,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
+	 " figure TEXT NOT NULL CHECK(figure IN ('ttft_s','prefill_s','decode_tok_s','decode_step_s',"
+	 "'energy_j_per_token','swap_exposed_s','objective','lut','ff','bram36','uram','dsp')),"
+	 " length INTEGER NOT NULL CHECK(length >= 0),"
+	 " value REAL NOT NULL " NUMCHK("value") ","
+	 " lo REAL NOT NULL " NUMCHK("lo") ", hi REAL NOT NULL " NUMCHK("hi") ","
+	 " fit_lo REAL NOT NULL " NUMCHK("fit_lo") ", fit_hi REAL NOT NULL " NUMCHK("fit_hi") ","
+	 " unconstrained INTEGER NOT NULL CHECK(unconstrained IN (0,1)),"
+	 " level REAL NOT NULL CHECK(level > 0 AND level < 1),"
+	 " samples INTEGER NOT NULL CHECK(samples > 0),"
+	 " CHECK(lo <= hi AND fit_lo <= fit_hi),"
+	 " PRIMARY KEY(run_id, point_id, source, figure, length),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 
@@ -198,14 +215,14 @@ static const char *const index_sql =
 /* The query surface; dropped and made again by a migration. */
 static const char *const view_names[] = {"v_points", "v_metrics", "v_pareto", "v_chosen",   "v_best",   "v_runs",
 					"v_curves", "v_regions", "v_validation", "v_swaps", "v_trace", "v_knobs",
-					"v_groups", "v_counts"};
+					"v_groups", "v_counts", "v_intervals"};
 
 static const char *const view_sql =
 	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
 	" tlmm_lanes, pre_pe, pre_lanes, pre_block, dec_lanes, pre_outstanding, dec_outstanding,"
 	" pm_prefill, pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
 	" util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible,"
-	" reason, objective, swap_s, bitstream_bytes FROM points;"
+	" reason, objective, swap_s, bitstream_bytes, dec_dataflow FROM points;"
 	"CREATE VIEW v_metrics AS SELECT run_id, point_id, source, length AS prompt, ttft_s, prefill_s,"
 	" decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s, length FROM metrics;"
 	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
@@ -226,7 +243,9 @@ static const char *const view_sql =
 	"CREATE VIEW v_swaps AS SELECT run_id, point_id, source, prompt, gen, prefill_s, ttft_s, swap_s, pcap_s,"
 	" tail_overlap_s, swap_hidden_s, swap_exposed_s, decode_first_step_s FROM swaps;"
 	"CREATE VIEW v_trace AS SELECT run_id, point_id, seq, kind, pid, tid, name, sort_index, cat, t0_ps, t1_ps,"
-	" layer, token, bytes, unit, phase, port, stream, module, part FROM trace_events;";
+	" layer, token, bytes, unit, phase, port, stream, module, part FROM trace_events;"
+	"CREATE VIEW v_intervals AS SELECT run_id, point_id, source, figure, length, value, lo, hi, fit_lo, fit_hi,"
+	" unconstrained, level, samples FROM intervals;";
 
 /* Whether table `name` exists: 1, 0, or -1 (message set). */
 static int table_exists(store *s, const char *name)

@@ -375,7 +375,7 @@ static int open_settings(store *s, char *err, size_t errlen)
 		}
 	}
 	if (store_prepare(s, &s->ins_point,
-		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
 	    store_prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
 	    store_prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
 	    store_prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
@@ -645,6 +645,7 @@ int store_put_point(store *s, const cfg_t *c, const store_point *p)
 		sqlite3_bind_null(st, i++);
 		sqlite3_bind_null(st, i++);
 	}
+	sqlite3_bind_text(st, i++, dataflow_names[d->dec_dataflow], -1, SQLITE_STATIC);
 	return step_done(s, st, "cannot store a design point");
 }
 
@@ -1033,6 +1034,30 @@ int store_put_swap(store *s, int64_t run_id, int64_t point_id, const char *sourc
 			return -1;
 		}
 	return step_final(s, st, "cannot store a swap");
+}
+
+int store_put_interval(store *s, const store_interval *v)
+{
+	const row_ref ref = {"interval of point", NULL, v->run_id, v->point_id, v->length};
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO intervals VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, v->run_id);
+	sqlite3_bind_int64(st, 2, v->point_id);
+	sqlite3_bind_text(st, 3, v->source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, v->figure, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, v->length);
+	const double x[5] = {v->iv.centre, v->iv.lo, v->iv.hi, v->iv.fit_lo, v->iv.fit_hi};
+	static const char *const nm[5] = {"value", "lo", "hi", "fit_lo", "fit_hi"};
+	for (int k = 0; k < 5; k++)
+		if (bind_fig(s, st, 6 + k, x[k], &ref, "", nm[k])) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	sqlite3_bind_int(st, 11, v->iv.unconstrained);
+	sqlite3_bind_double(st, 12, v->level);
+	sqlite3_bind_int(st, 13, v->samples);
+	return step_final(s, st, "cannot store an interval");
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)

@@ -10,13 +10,18 @@
  *        tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding,
  *        dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock,
  *        lut, ff, bram36, uram, dsp, util_*, equiv_*, feasible, reason,
- *        objective, swap_s, bitstream_bytes)
+ *        objective, swap_s, bitstream_bytes, dec_dataflow)
  *   metrics(run_id, point_id, source, length, ttft_s, prefill_s,
  *        decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s)
  *   pareto(run_id, point_id), chosen(run_id, point_id, objective)
  *   sweeps(run_id, all_points, n_space, n_chunks, objectives)
- *   chunks(run_id, chunk_id, n_points, n_feasible)
+ *   chunks(run_id, chunk_id, n_points, n_feasible, n_over_cap, n_too_slow,
+ *        n_no_fit)                       what each constraint pruned
  *   best(run_id, mode, point_id, source, objective)
+ *   knobs(run_id, mode, knob, value_index, value, n_feasible,
+ *        best_objective)                 the best objective per knob value
+ *   groups(run_id, point_id, representative)   front points equal in every
+ *                                        objective and resource
  * and what the run's report draws, stored by the run for the designs it
  * follows (explore/follow.h):
  *   curves(run_id, point_id, metric, length, value)   dense analytic curves
@@ -29,8 +34,11 @@
  *   trace_events(run_id, point_id, seq, kind, pid, tid, name, sort_index,
  *        cat, t0_ps, t1_ps, layer, token, bytes, unit, phase, port, stream,
  *        module, part)                                   its DES trace
+ *   intervals(run_id, point_id, source, figure, length, value, lo, hi,
+ *        fit_lo, fit_hi, unconstrained, level, samples)  how sure a figure is
  * Views v_points, v_metrics, v_pareto, v_chosen, v_best, v_runs, v_curves,
- * v_regions, v_validation, v_swaps and v_trace are the documented query
+ * v_regions, v_validation, v_swaps, v_trace, v_knobs, v_groups, v_counts and
+ * v_intervals are the documented query
  * surface (README.md); the first six read the same in every version from
  * STORE_SCHEMA_OLDEST on (v_metrics gained `length`, the name of what it
  * always called `prompt`, in version 3).
@@ -48,7 +56,8 @@
  * their exposed swap (the metrics table does not know the mode, and a
  * trigger that looked it up cost 12% of an --all-points sweep).
  *
- * Versions: 2 had no model_fingerprint and none of the report's tables.
+ * Versions: 3 had no dec_dataflow (its points are serial: the only dataflow
+ * then) and no intervals.  Chunks stored before the counts have them NULL.  2 had no model_fingerprint and none of the report's tables.
  * 1 had the same tables without the row rules (and, in its
  * first files, without sweeps, chunks, best, v_best, v_runs and the points
  * index).  store_open() migrates an older file in one transaction
@@ -82,10 +91,11 @@
 #include "models/cfg.h"
 #include "models/calib.h"
 #include "models/figures.h"
+#include "models/interval.h"
 #include "models/perf.h"
 #include "sim/trace.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* The oldest version whose views read as this one's (for read-only use). */
 #define STORE_SCHEMA_OLDEST 1
 /* Default wait for a database another process keeps locked, s. */
@@ -222,6 +232,19 @@ int store_put_curve(store *s, int64_t run_id, int64_t point_id, const char *metr
 /* region: static, prefill_rm, decode_rm, total, equivalent, pblock */
 int store_put_region(store *s, int64_t run_id, int64_t point_id, const char *region, const res_t *r);
 int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row);
+/* One figure's interval (models/interval.h); length 0 for a figure of no
+ * workload length (objective, resources). */
+typedef struct {
+	int64_t run_id, point_id;
+	const char *source; /* analytic or des */
+	const char *figure; /* ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token,
+			       swap_exposed_s, objective, lut, ff, bram36, uram, dsp */
+	int length;
+	interval_t iv;
+	double level;
+	int samples;
+} store_interval;
+int store_put_interval(store *s, const store_interval *v);
 int store_put_swap(store *s, int64_t run_id, int64_t point_id, const char *source, const figures *f,
 		   double swap_hidden_s);
 /* Every event of `log`, in order. */

@@ -12,14 +12,18 @@
  * (exit 1), since it would leave its edge untested.
  *
  *   edge_tq      T*G divides no K and Q divides no N (T 28, Q 7)
- *   edge_attn    N_pe 12 divides none of the tested prompts, K/V block 16
+ *   edge_attn    N_pe 9 divides none of the tested prompts but 9, K/V block 16
  *                > N_pe, lanes 5 (prefill) and 20 (decode) divide no
- *                head_dim
+ *                head_dim; the head_pipeline decode dataflow
  *   edge_static  static mode with the decode port map that splits K/V over
- *                two ports, preloads Q and writes O last; lanes 3 and 12
+ *                two ports, preloads Q and writes O last; lanes 6 and 12;
+ *                the serial decode dataflow
  *   edge_full    head_dim 32 = lanes (complete partition, no factor); one
  *                weight port; Q and O on two ports in prefill, K and V on
- *                four in decode
+ *                four in decode; N_pe 1
+ *   edge_hpipe   the head_pipeline dataflow with the one-port-per-tensor
+ *                decode map (Q loaded per head, O written per head)
+ * The other points keep the published design's dataflow (kv_overlap).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,14 +42,16 @@ typedef struct {
 	int mode;                       /* -1 keep, else arch_mode */
 	int T, Q, pe, pre_lanes, block, dec_lanes;
 	const char *pm_dec;             /* NULL: keep */
+	int dataflow;                   /* -1 keep, else dataflow_t */
 	edit_t edits[5];                /* config text edits */
 } point_t;
 
 static const point_t points[] = {
-	{"edge_tq", -1, 28, 7, -1, -1, -1, -1, NULL, {{NULL, NULL}}},
-	{"edge_attn", -1, -1, -1, 12, 5, 16, 20, NULL, {{NULL, NULL}}},
-	{"edge_static", MODE_STATIC, -1, -1, 8, 6, 2, 12, "kv2x2", {{NULL, NULL}}},
-	{"edge_full", -1, -1, -1, 2, 32, 4, 32, NULL,
+	{"edge_tq", -1, 28, 7, -1, -1, -1, -1, NULL, -1, {{NULL, NULL}}},
+	{"edge_attn", -1, -1, -1, 9, 5, 16, 20, NULL, DF_HEAD_PIPE, {{NULL, NULL}}},
+	{"edge_static", MODE_STATIC, -1, -1, 8, 6, 2, 12, "kv2x2", DF_SERIAL, {{NULL, NULL}}},
+	{"edge_hpipe", -1, -1, -1, -1, -1, -1, 16, "qkvo", DF_HEAD_PIPE, {{NULL, NULL}}},
+	{"edge_full", -1, -1, -1, 1, 32, 4, 32, NULL, -1,
 	 {{"head_dim: 96", "head_dim: 32"},
 	  {"decode_lanes: [8, 16, 32, 48]", "decode_lanes: [8, 16, 32]"}, /* lanes <= head_dim */
 	  {"weight_ports: [HP0, HP1, HP3]", "weight_ports: [HP2]"},
@@ -138,6 +144,8 @@ static int emit_point(const char *path, const char *text, const point_t *pt, con
 	for (int i = 0; i < 6; i++)
 		if (v[i] > 0)
 			*f[i] = v[i];
+	if (pt->dataflow >= 0)
+		d.dec_dataflow = (dataflow_t)pt->dataflow;
 	if (pt->pm_dec && (d.pm_dec = cfg_find_portmap(&c, pt->pm_dec)) < 0) {
 		fprintf(stderr, "csim_points: %s has no port map '%s'\n", path, pt->pm_dec);
 		goto out;

@@ -340,14 +340,45 @@ static void decode_case(const attn_bufs *b, const workload_t *wl, int keys)
 	}
 	CHECK(e <= ATTN_TOL, "attn_decode keys=%d: max |O - ref| = %.3g > %.0e", keys, e, ATTN_TOL);
 	dec_err = e > dec_err || isnan(e) ? e : dec_err;
+	const long long dot = engine_dec_dot_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH);
+	const long long smm = engine_dec_softmax_cycles(wl, keys, PDS_DEC_DEPTH);
+	const long long model = engine_dec_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH, (dataflow_t)PDS_DEC_DATAFLOW);
+#if PDS_DEC_DATAFLOW == 1
+	(void)dot;
+	(void)smm;
+	/* one pass per head; the reader streams each key's K and V chunks beside it */
+	const long long kv = hw_trips.dec_kv * PDS_DEC_II + hw_trips.dec_kv_starts * PDS_DEC_DEPTH;
+	CHECK(kv == model, "attn_decode keys=%d: K/V pass %lld cycles, model %lld", keys, kv, model);
+	CHECK(kv == engine_dec_kv_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH),
+	      "attn_decode keys=%d: K/V pass %lld cycles, engine_dec_kv_cycles %lld", keys, kv,
+	      (long long)engine_dec_kv_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH));
+	CHECK(hw_trips.dec_kvread == (long long)PDS_HEADS * keys * PDS_DEC_CHUNKS && hw_trips.dec_kvread_starts == PDS_HEADS,
+	      "attn_decode keys=%d: the reader made %lld trips in %lld entries, want %lld in %d", keys,
+	      hw_trips.dec_kvread, hw_trips.dec_kvread_starts, (long long)PDS_HEADS * keys * PDS_DEC_CHUNKS, PDS_HEADS);
+	CHECK(hw_trips.dec_qk == 0 && hw_trips.dec_sm == 0 && hw_trips.dec_sv == 0,
+	      "attn_decode keys=%d: separate passes ran in the one-pass dataflow", keys);
+#else
 	const long long qk = hw_trips.dec_qk * PDS_DEC_II + hw_trips.dec_qk_starts * PDS_DEC_DEPTH;
 	const long long sm = hw_trips.dec_sm * PDS_DEC_II + hw_trips.dec_sm_starts * PDS_DEC_DEPTH;
 	const long long sv = hw_trips.dec_sv * PDS_DEC_II + hw_trips.dec_sv_starts * PDS_DEC_DEPTH;
-	const long long dot = engine_dec_dot_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH);
-	const long long smm = engine_dec_softmax_cycles(wl, keys, PDS_DEC_DEPTH);
 	CHECK(qk == dot, "attn_decode keys=%d: Q.K pass %lld cycles, model %lld", keys, qk, dot);
 	CHECK(sm == smm, "attn_decode keys=%d: softmax pass %lld cycles, model %lld", keys, sm, smm);
 	CHECK(sv == dot, "attn_decode keys=%d: S.V pass %lld cycles, model %lld", keys, sv, dot);
+#if PDS_DEC_DATAFLOW == 0
+	CHECK(qk + sm + sv == model, "attn_decode keys=%d: %lld cycles, model %lld", keys, qk + sm + sv, model);
+#else
+	/* the two stages of the head pipeline, each head alike: stage A (Q.K and softmax) and
+	 * stage B (S.V) per head from the counted trips and entries, then the pipeline */
+	CHECK(hw_trips.dec_qk_starts == PDS_HEADS && hw_trips.dec_sm_starts == PDS_HEADS &&
+		      hw_trips.dec_sv_starts == PDS_HEADS,
+	      "attn_decode keys=%d: %lld/%lld/%lld entries into the passes, want %d each", keys, hw_trips.dec_qk_starts,
+	      hw_trips.dec_sm_starts, hw_trips.dec_sv_starts, PDS_HEADS);
+	const long long a = (qk + sm) / PDS_HEADS, bb = sv / PDS_HEADS;
+	const long long pipe = a + (long long)(PDS_HEADS - 1) * (a > bb ? a : bb) + bb;
+	CHECK(pipe == model, "attn_decode keys=%d: head pipeline %lld cycles (A %lld, B %lld), model %lld", keys, pipe, a,
+	      bb, model);
+#endif
+#endif
 	dec_cases++;
 }
 
@@ -423,9 +454,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("csim %s: %d checks passed: tlmm %d cases bit-exact, weight bytes read at most %.6f x model; "
-	       "attn_prefill %d cases max err %.2g, attn_decode %d cases max err %.2g (tol %.0e); "
+	       "attn_prefill %d cases max err %.2g, attn_decode (%s) %d cases max err %.2g (tol %.0e); "
 	       "cycles equal to the model; tiled prefill +%.3f%%\n",
-	       label, checks, tlmm_cases, wbytes_worst, pre_cases, pre_err, dec_cases, dec_err, ATTN_TOL,
+	       label, checks, tlmm_cases, wbytes_worst, pre_cases, pre_err, dataflow_names[PDS_DEC_DATAFLOW], dec_cases, dec_err,
+	       ATTN_TOL,
 	       100 * tile_rel);
 	return 0;
 }

@@ -133,6 +133,7 @@ typedef struct {
 	long long tlmm_main, tlmm_starts, tlmm_reads; /* reads: cycles reading one beat per weight port */
 	long long pre_main, pre_starts, pre_kv_tokens;
 	long long dec_qk, dec_qk_starts, dec_sm, dec_sm_starts, dec_sv, dec_sv_starts;
+	long long dec_kv, dec_kv_starts, dec_kvread, dec_kvread_starts; /* kv_overlap */
 } hw_trips_t;
 extern hw_trips_t hw_trips;
 #define HW_TRIP(f) (hw_trips.f++)
