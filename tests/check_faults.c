@@ -493,7 +493,7 @@ START_TEST(schema_versions)
 	char *fixture = tu_read("tests/data/results_v1.sql", NULL);
 	sql_exec(db, fixture);
 	free(fixture);
-	char *v1 = tu_dump_run(db, 1);
+	char *v1 = tu_dump_run_as(db, 1, true);
 	/* its own config, from the run */
 	sqlite3 *h;
 	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -513,7 +513,7 @@ START_TEST(schema_versions)
 	ck_assert_str_eq(e, want);
 	free(e);
 	ck_assert_int_eq(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	char *now = tu_dump_run(db, 1);
+	char *now = tu_dump_run_as(db, 1, true);
 	ck_assert_str_eq(v1, now);
 	free(now);
 	free(v1);

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,9 +262,12 @@ static inline void tu_dump_rows(FILE *f, sqlite3 *h, const char *sql, int64_t ru
 /*
  * Every table's rows for one run of `db`, run_id left out, in key order:
  * two dumps are equal when the runs hold the same figures.  Timestamps,
- * thread count and paths are left out.  Returns a malloc'd string.
+ * thread and rank counts and paths are left out.  With `v1`, only what a
+ * version-1 database holds (for comparing a file before and after its
+ * migration); otherwise also the model's fingerprint, the shard and what
+ * the report draws.  Returns a malloc'd string.
  */
-static inline char *tu_dump_run(const char *db, int64_t run)
+static inline char *tu_dump_run_as(const char *db, int64_t run, bool v1)
 {
 	static const char *const q[] = {
 		"SELECT * FROM points WHERE run_id=?1 ORDER BY point_id",
@@ -272,8 +276,18 @@ static inline char *tu_dump_run(const char *db, int64_t run)
 		"SELECT * FROM chosen WHERE run_id=?1",
 		"SELECT * FROM best WHERE run_id=?1 ORDER BY mode",
 		"SELECT * FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
-		"SELECT * FROM sweeps WHERE run_id=?1",
+		"SELECT run_id, all_points, n_space, n_chunks, objectives FROM sweeps WHERE run_id=?1",
 		"SELECT config_sha256, kind, status, n_points, n_feasible, tool_version FROM runs WHERE run_id=?1",
+	};
+	static const char *const later[] = {
+		"SELECT model_fingerprint FROM runs WHERE run_id=?1",
+		"SELECT shard, n_shards FROM sweeps WHERE run_id=?1",
+		/* what the report draws */
+		"SELECT * FROM curves WHERE run_id=?1 ORDER BY point_id, metric, length",
+		"SELECT * FROM regions WHERE run_id=?1 ORDER BY point_id, region",
+		"SELECT * FROM swaps WHERE run_id=?1 ORDER BY point_id, source",
+		"SELECT * FROM trace_events WHERE run_id=?1 ORDER BY point_id, seq",
+		"SELECT * FROM validation WHERE run_id=?1 ORDER BY seq",
 	};
 	sqlite3 *h;
 	ck_assert_msg(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "cannot open %s", db);
@@ -283,9 +297,16 @@ static inline char *tu_dump_run(const char *db, int64_t run)
 	ck_assert_ptr_nonnull(f);
 	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
 		tu_dump_rows(f, h, q[k], run);
+	for (size_t k = 0; k < sizeof later / sizeof later[0] && !v1; k++)
+		tu_dump_rows(f, h, later[k], run);
 	fclose(f);
 	sqlite3_close(h);
 	return buf;
+}
+
+static inline char *tu_dump_run(const char *db, int64_t run)
+{
+	return tu_dump_run_as(db, run, false);
 }
 
 /* Fail the test unless run a_run of a_db and b_run of b_db hold the same rows. */
