@@ -207,6 +207,7 @@ static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
 /* What the workers, a source (sweep_source) and the main thread share. */
 struct sweep_feed {
 	const cfg_t *c;
+	const sweep_opts *o;
 	const space_t *sp;
 	const factor *f;
 	const uint8_t *skip;     /* chunks not to evaluate: finished, or another shard's */
@@ -242,6 +243,12 @@ const space_t *sweep_feed_space(const sweep_feed *f)
 const factor *sweep_feed_factor(const sweep_feed *f)
 {
 	return f->f;
+}
+
+int sweep_feed_threads(const sweep_feed *f, bool *given)
+{
+	*given = f->o->threads_given;
+	return f->o->threads;
 }
 
 bool sweep_feed_skip(const sweep_feed *f, int64_t chunk)
@@ -893,7 +900,7 @@ static int evaluate(run_ctx *x)
 	const sweep_opts *o = x->o;
 	const sweep_source *src = o->src && o->src->chunks ? o->src : NULL;
 	int local = src && src->exclusive ? 0 : o->threads;
-	sweep_feed sh = {.c = x->c, .sp = x->sp, .f = x->f, .skip = x->done, .group = group_chunks(x->sp, o->threads),
+	sweep_feed sh = {.c = x->c, .o = o, .sp = x->sp, .f = x->f, .skip = x->done, .group = group_chunks(x->sp, o->threads),
 			 .max_queued = 4 * (local + (src ? 1 : 0)), .running = local + (src ? 1 : 0), .src = src};
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.abort, false);
@@ -1024,6 +1031,7 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	double t_start = common_now_s();
 	memset(r, 0, sizeof *r);
 	r->chosen = r->best[0] = r->best[1] = -1;
+	r->ranks = o->src && o->src->ranks > 1 ? o->src->ranks : 1;
 	space_t sp;
 	space_init(&sp, c);
 	if (check_space(c, &sp, err, errlen) || check_shard(c, &sp, o, err, errlen))

@@ -90,6 +90,9 @@ typedef struct {
 
 typedef struct {
 	int threads;     /* worker threads, >= 1 */
+	/* threads was asked for: a source's processes use as many (else
+	 * each its own cores) */
+	bool threads_given;
 	bool all_points; /* store every evaluated point */
 	bool progress;   /* draw done/total, rate and ETA on stderr */
 	/* the command that resumes the run, shown when a second signal ends
@@ -107,6 +110,8 @@ typedef struct {
 const cfg_t *sweep_feed_cfg(const sweep_feed *f);
 const space_t *sweep_feed_space(const sweep_feed *f);
 const factor *sweep_feed_factor(const sweep_feed *f);
+/* Threads per process: sweep_opts.threads, and whether it was asked for. */
+int sweep_feed_threads(const sweep_feed *f, bool *given);
 /* Up to max ids of chunks to evaluate, taken from the counter the local
  * workers share (so no chunk is given out twice); 0 when none is left or
  * the sweep stops. */
@@ -131,6 +136,7 @@ void sweep_stop(int sig);
 
 typedef struct {
 	int64_t run_id;
+	int ranks;                 /* processes that shared the work (sweep_source.ranks, at least 1) */
 	bool resumed;              /* an unfinished run was picked up */
 	int64_t chunks_before;     /* chunks it had finished */
 	int64_t n_points;          /* points of the space */
