@@ -48,13 +48,14 @@ static const opt_def merge_opts[] = {
 const opt_cmd cmd_merge_opts = {
 	.name = "merge",
 	.args = "OUT SHARD...",
-	.about = "Combines the shards of one sweep, each the database of 'pdswap-dse CONFIG --shard I/N\n"
-		 "--db SHARD', into one run in the database OUT that holds the same rows as a run of the\n"
-		 "whole space: the fronts, the DES figures, the choice and what the report draws.  Then\n"
-		 "it ends as the main job does: the chosen design against the best static one and its\n"
-		 "HLS headers in DIR.  Refused (exit 2, OUT untouched): a shard of another config or\n"
-		 "another model (fingerprint) than this build's, one that is not complete, one given\n"
-		 "twice, and a missing shard of 1..N, each named.  The shards are only read.",
+	.about = "Combines the shards of one sweep (each SHARD the database of one\n"
+		 "'pdswap-dse CONFIG --shard I/N --db SHARD') into one run in the database OUT that\n"
+		 "holds the same rows as a run of the whole space: the fronts, the DES figures, the\n"
+		 "choice and what the report draws.  Then it ends as the main job does: the chosen\n"
+		 "design against the best static one and its HLS headers in DIR.  Refused (exit 2,\n"
+		 "OUT untouched): a shard of another config or another model (fingerprint) than this\n"
+		 "build's, one that is not complete, one given twice, and a missing shard of 1..N,\n"
+		 "each named.  The shards are only read; an interrupted merge resumes.",
 	.opts = merge_opts,
 	.n_opts = (int)(sizeof merge_opts / sizeof merge_opts[0]),
 	.min_pos = 2,

@@ -108,7 +108,8 @@ int rdb_run_load(sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char
 	if (run_id > 0)
 		snprintf(sql, sizeof sql, "%s WHERE run_id = ?1", cols);
 	else
-		snprintf(sql, sizeof sql, "%s WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1", cols);
+		snprintf(sql, sizeof sql, "%s WHERE status = 'complete' AND kind != 'shard' ORDER BY run_id DESC LIMIT 1",
+			 cols);
 	memset(r, 0, sizeof *r);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)

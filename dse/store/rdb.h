@@ -76,7 +76,7 @@ int rdb_open(const char *path, struct sqlite3 **db, char *err, size_t errlen);
 
 /*
  * Load run `run_id` into *r, or with run_id <= 0 the latest run whose
- * status is 'complete'.  Returns 0, or -1 (no such run, or no complete run)
+ * status is 'complete' that is not a shard (one shard is not a whole run).  Returns 0, or -1 (no such run, or no complete run)
  * with err set; *r then needs no release.
  */
 int rdb_run_load(struct sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char *err,
