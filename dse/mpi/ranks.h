@@ -26,8 +26,8 @@
  *            step under one lock, and MPI keeps the order of messages
  *            between two ranks), so rank 0's fronts, and every
  *            checkpoint, are those of a run of one process.
- *   des      the DES re-check: one point per message, threads points in
- *            flight per rank (recheck_simulate(), the same figures on
+ *   des      the DES re-check: one point per message, threads + 1 points
+ *            in flight per rank (recheck_simulate(), the same figures on
  *            any rank).
  *   quit     at the end (ranks_shutdown()), however the job ended.
  *
