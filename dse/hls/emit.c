@@ -699,10 +699,8 @@ int emit_write(const cfg_t *c, const design_t *d, const emit_meta *meta, const c
 		fail(err, errlen, "output directory name is too long");
 		goto out;
 	}
-	if (afile_mkdir_p(outdir)) {
-		fail(err, errlen, "%s: cannot create the directory: %s", outdir, strerror(errno));
+	if (afile_make_dir(outdir, err, errlen))
 		goto out;
-	}
 	/* all four written and synced before the first lands */
 	for (; opened < EMIT_N_HEADERS; opened++) {
 		snprintf(dst, sizeof dst, "%s/%s", outdir, emit_header_names[opened]);

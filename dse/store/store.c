@@ -231,11 +231,8 @@ static int check_path(const char *path, char *err, size_t errlen)
 		snprintf(dir, sizeof dir, "/");
 	else
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-	if (!exists && afile_mkdir_parent(path)) {
-		snprintf(err, errlen, "%s: cannot create its directory '%s': %s; nothing was written: choose another --db",
-			 path, dir, strerror(errno));
+	if (!exists && afile_check_parent(path, err, errlen))
 		return -1;
-	}
 	if (access(dir, W_OK | X_OK) != 0) {
 		snprintf(err, errlen,
 			 "%s: cannot create files in its directory '%s': %s (SQLite keeps the database's -wal and "
@@ -267,14 +264,36 @@ static int quick_check(store *s, char *buf, size_t len)
 	return rc;
 }
 
+void store_refusal(int why, const char *path, long long ver, char *err, size_t errlen)
+{
+	switch (why) {
+	case STORE_NOT_SQLITE:
+		snprintf(err, errlen, "%s: not a SQLite database; refusing to touch it (it is left as it was): choose"
+				      " another --db",
+			 path);
+		return;
+	case STORE_FOREIGN:
+		snprintf(err, errlen, "%s: a database of another application (no pdswap schema version); refusing to"
+				      " touch it: choose another --db",
+			 path);
+		return;
+	case STORE_NEWER:
+		snprintf(err, errlen,
+			 "%s: schema version %lld is newer than this pdswap-dse understands (%d); it is left as it was:"
+			 " use a newer pdswap-dse, or choose another --db",
+			 path, ver, STORE_SCHEMA_VERSION);
+		return;
+	default:
+		BUG("refusal %d", why);
+	}
+}
+
 /* A failure of the opening's reads, worded for the case. */
 static void open_read_error(store *s, int rc, char *err, size_t errlen)
 {
 	switch (rc & 0xff) {
 	case SQLITE_NOTADB:
-		snprintf(err, errlen, "%s: not a SQLite database; refusing to touch it (it is left as it was): "
-				      "choose another --db",
-			 s->path);
+		store_refusal(STORE_NOT_SQLITE, s->path, 0, err, errlen);
 		return;
 	case SQLITE_CORRUPT:
 		s->damaged = true;
@@ -300,16 +319,11 @@ static int open_identify(store *s, const char *path, int64_t *ver, int64_t *ntab
 		return -1;
 	}
 	if (*ver > STORE_SCHEMA_VERSION) {
-		snprintf(err, errlen,
-			 "%s: schema version %lld is newer than this pdswap-dse understands (%d); it is left as it was: "
-			 "use a newer pdswap-dse, or choose another --db",
-			 path, (long long)*ver, STORE_SCHEMA_VERSION);
+		store_refusal(STORE_NEWER, path, *ver, err, errlen);
 		return -1;
 	}
 	if (*ver < 0 || (*ver == 0 && *ntab > 0)) {
-		snprintf(err, errlen, "%s: a database of another application (no pdswap schema version); refusing to "
-				      "touch it: choose another --db",
-			 path);
+		store_refusal(STORE_FOREIGN, path, 0, err, errlen);
 		return -1;
 	}
 	return 0;

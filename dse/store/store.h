@@ -223,6 +223,11 @@ int store_put_swap(store *s, int64_t run_id, int64_t point_id, const char *sourc
 /* Every event of `log`, in order. */
 int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log *log);
 
+/* The one wording of the files the store and the reader refuse, whichever
+ * command meets them (all are runtime failures, exit 1). */
+enum { STORE_NOT_SQLITE, STORE_FOREIGN, STORE_NEWER };
+void store_refusal(int why, const char *path, long long ver, char *err, size_t errlen);
+
 /* The database file's path as given to store_open(). */
 const char *store_path(const store *s);
 
