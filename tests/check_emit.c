@@ -238,6 +238,7 @@ START_TEST(byte_identical)
 {
 	cfg_t c, c2;
 	char err[1024];
+	mkdir(OUTDIR, 0755); /* the headers' directory is made, its parent must exist */
 	tu_load_default(&c);
 	/* the same text under another name: the path is not part of the output */
 	size_t len;
@@ -291,6 +292,7 @@ START_TEST(infeasible_refused_nothing_written)
 {
 	cfg_t c;
 	char err[1024];
+	mkdir(OUTDIR, 0755);
 	tu_load_default(&c);
 	design_t big = c.designs[0].d, slow = c.designs[0].d;
 	big.tlmm_tables = 200; /* far more LUTs than the device has */

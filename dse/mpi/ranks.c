@@ -682,8 +682,8 @@ static void *serve_worker(void *arg)
 		if (!t)
 			break;
 		int rc = 0;
-		if (!e) {
-			rc = 0; /* said so once; answer nothing */
+		if (!e || serve_stop) {
+			rc = 0; /* out of memory (said so once), or stopping: rank 0 waits for nothing more */
 		} else if (t->tag == T_CHUNKS) {
 			group_result *g;
 			rc = group_eval_run(e, t->chunk, t->n, &serve_stop, &g);
