@@ -3,10 +3,14 @@
  * choice of the design-space exploration (sweep.h).
  *
  * Threads: workers pull groups of chunk ids from one atomic counter, skip
- * the chunks a resumed run had finished, and hand each group's own front
- * to the main thread through a bounded queue (a slow database holds the
- * workers back instead of filling memory).  Only the main thread touches
- * SQLite and the fronts.  The DES re-check of the fronts is recheck.h's.
+ * the chunks a resumed run had finished (and another shard's), and hand
+ * each group's own front to the main thread through a bounded queue (a
+ * slow database holds the workers back instead of filling memory).  A
+ * work source (sweep_source: other MPI ranks, or shard databases) runs on
+ * a thread of its own, takes from the same counter and hands over through
+ * the same queue, so the main thread cannot tell its results from a
+ * worker's.  Only the main thread touches SQLite and the fronts.  The DES
+ * re-check of the fronts is recheck.h's.
  *
  * What is stored is recomputed from the design with perf_* (the
  * reference model), so the stored figures are the model's own; the

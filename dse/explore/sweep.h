@@ -40,6 +40,12 @@
  * alpha*T_dec(l_long) + (1-alpha)*T_dec(l_short) subject to DES TTFT <=
  * t_pre_max, is stored in `best`, and the DPR one (the static one when the
  * space has no dpr mode) in `chosen`.
+ *
+ * Beyond this process: a sweep_source (below) takes part in the
+ * evaluation and the DES re-check, and a sweep can be cut into shards run
+ * apart and merged (shards.h); in both cases the database gets the rows
+ * of a run of one process, since what is stored depends only on the set
+ * of points.
  */
 #ifndef PDS_SWEEP_H
 #define PDS_SWEEP_H
