@@ -16,9 +16,11 @@
  *   FAIL    r -> 0  char why[1024]
  *   QUIT    0 -> r  (empty)
  *   BYE     r -> 0  (empty)
- * Both sides poll (MPI_Iprobe, then a pause of up to 0.25 ms that
- * shrinks while messages flow), so a stop or a signal is seen at once and
- * no call waits on a rank that is gone.
+ * Both sides poll (MPI_Iprobe, then a pause of up to 1 ms that shrinks
+ * while messages flow; a rank's threads wake its main thread as soon as
+ * they have something to send), so a stop or a signal is seen within a
+ * millisecond, no call waits on a rank that is gone, and a waiting rank
+ * costs little CPU (MPI's blocking calls would spin).
  */
 #include "mpi/ranks.h"
 
@@ -108,14 +110,18 @@ static int64_t get_i64(rd *r)
 	return v;
 }
 
+/* How long to pause after `idle` polls that found nothing: 20 us, doubling to 1 ms. */
+static long nap_us(int *idle)
+{
+	long us = 20L << (*idle < 6 ? *idle : 6);
+	(*idle)++;
+	return us > 1000 ? 1000 : us;
+}
+
 static void nap(int *idle)
 {
-	long us = 20L << (*idle < 4 ? *idle : 4); /* 20 us .. 250 us */
-	if (us > 250)
-		us = 250;
-	struct timespec ts = {0, us * 1000};
+	struct timespec ts = {0, nap_us(idle) * 1000};
 	nanosleep(&ts, NULL);
-	(*idle)++;
 }
 
 static void mpi_why(int rc, const char *what, char *err, size_t errlen)
@@ -395,7 +401,7 @@ static int rank_des(void *arg, recheck_feed *f, char *err, size_t errlen)
 		return 0;
 	const recheck_lengths *L = recheck_feed_lengths(f);
 	for (int r = 1; r < R.world; r++)
-		R.credit[r] = R.threads[r] + 1; /* one waiting while the others run: no idle round trip */
+		R.credit[r] = R.threads[r] + 2; /* two waiting while the others run: no idle round trip */
 	int inflight = 0, idle = 0;
 	bool exhausted = false;
 	figures_len v[RECHECK_MAX_LEN];
@@ -531,7 +537,8 @@ typedef struct {
 	int n_obj;
 	recheck_lengths L;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;       /* a task was queued, or quit */
+	pthread_cond_t out_cv;   /* a message was queued for rank 0 */
 	task *head, *tail;
 	msg *out_head, *out_tail;
 	bool quit;
@@ -547,6 +554,7 @@ static void outbox_locked(serve_ctx *x, msg *m)
 	else
 		x->out_head = m;
 	x->out_tail = m;
+	pthread_cond_signal(&x->out_cv);
 }
 
 static msg *msg_new(int tag)
@@ -808,6 +816,7 @@ int ranks_serve(void)
 	memset(&x, 0, sizeof x);
 	pthread_mutex_init(&x.mu, NULL);
 	pthread_cond_init(&x.cv, NULL);
+	pthread_cond_init(&x.out_cv, NULL);
 	bool set_up = false, told_stop = false;
 	pool workers = {0};
 	char err[256];
@@ -823,7 +832,19 @@ int ranks_serve(void)
 		MPI_Status st;
 		MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
 		if (!flag) {
-			nap(&idle);
+			/* pause, or less if the threads have something to send */
+			long us = nap_us(&idle);
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += us * 1000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			pthread_mutex_lock(&x.mu);
+			if (!x.out_head)
+				pthread_cond_timedwait(&x.out_cv, &x.mu, &until);
+			pthread_mutex_unlock(&x.mu);
 			continue;
 		}
 		idle = 0;
@@ -900,5 +921,6 @@ int ranks_serve(void)
 		cfg_release(&x.c);
 	pthread_mutex_destroy(&x.mu);
 	pthread_cond_destroy(&x.cv);
+	pthread_cond_destroy(&x.out_cv);
 	return 0;
 }

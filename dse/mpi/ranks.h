@@ -26,7 +26,7 @@
  *            step under one lock, and MPI keeps the order of messages
  *            between two ranks), so rank 0's fronts, and every
  *            checkpoint, are those of a run of one process.
- *   des      the DES re-check: one point per message, threads + 1 points
+ *   des      the DES re-check: one point per message, threads + 2 points
  *            in flight per rank (recheck_simulate(), the same figures on
  *            any rank).
  *   quit     at the end (ranks_shutdown()), however the job ended.
