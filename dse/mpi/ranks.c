@@ -51,7 +51,7 @@ enum { T_SETUP = 1, T_HELLO, T_CHUNKS, T_RESULT, T_DES, T_DESRES, T_STOPPED, T_F
 #define DES_WHY 300
 #define N_FIG 6 /* doubles of a figures_len */
 
-/* ------------------------------------------------------------ helpers */
+/* ------------------------------------------------------------ messages */
 
 /* Grows by doubling; `fail` once an allocation failed. */
 typedef struct {
