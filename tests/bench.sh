@@ -75,9 +75,8 @@ PY
 # the same job on MPI ranks (build/pdswap-dse-mpi, one thread each): the
 # wall time on 1 and on 2 ranks and their ratio, and the ratio of the CPU
 # time all processes took (1.0: sharing the work costs nothing; on a
-# machine that other work keeps busy, the speedup is lower than this
-# suggests); then the space as two shards, each a single process, and the
-# time their merge takes
+# machine that other work keeps busy both figures drift); then the space
+# as two shards, each a single process, and the time their merge takes
 MPI=${PDSWAP_MPI_BIN:-build/pdswap-dse-mpi}
 python3 - "$MPI" "$BIN" "$T/big.yaml" "$T" <<'PY'
 import os, resource, subprocess, sys, time
