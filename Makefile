@@ -7,6 +7,8 @@
 #   make hls-csim  HLS headers for several design points, the sim/hw kernels
 #                  built against each and run as a C simulation (part of check)
 #   make fuzz    fuzz the config loader with libFuzzer (clang), FUZZ_SECONDS per harness
+#   make mpi     build/pdswap-dse-mpi, the main job on the ranks of an MPI job (OpenMPI)
+#   make mpi-check  the MPI tests (tests/mpi_test.sh; .ci/run runs them)
 #
 # Objects go under $(BUILD)/ (build/ by default); libraries come from pkg-config.
 
@@ -24,9 +26,18 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 # Debian packages the build and the tests need; `make deps` installs the missing.
 APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson-dev libxml2-dev check \
-            sqlite3 python3 gnuplot-nox fonts-dejavu-core util-linux mount e2fsprogs
+            sqlite3 python3 gnuplot-nox fonts-dejavu-core util-linux mount e2fsprogs \
+            libopenmpi-dev openmpi-bin
 
-LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) $(filter-out dse/cli/main.c,$(wildcard dse/*/*.c))
+LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) \
+           $(filter-out dse/cli/main.c dse/mpi/%,$(wildcard dse/*/*.c))
+
+# The MPI build (make mpi): dse/mpi/ alone includes <mpi.h>; nothing else
+# needs OpenMPI.
+MPI_PKGS := ompi-c
+MPI_SRC  := $(wildcard dse/mpi/*.c)
+MPI_OBJ  := $(MPI_SRC:%.c=$(BUILD)/%.o)
+MPI_BIN  := $(BUILD)/pdswap-dse-mpi
 
 # The model's fingerprint (models/version.h): a hash of the sources of
 # models/ and sim/, compiled into version.o alone, which is rebuilt when
@@ -51,7 +62,7 @@ HLS_TOOLS  := $(BUILD)/hls/pragma_lint $(BUILD)/hls/csim_points
 HLS_CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
               -Wno-unknown-pragmas $(OPT) $(SAN) -D_POSIX_C_SOURCE=200809L
 
-.PHONY: all run check test deps install-missing asan bench clean hls-csim fuzz fuzz-deps
+.PHONY: all run check test deps install-missing asan bench clean hls-csim fuzz fuzz-deps mpi mpi-check
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -67,6 +78,21 @@ $(BUILD)/libpdswap.a: $(LIB_OBJ)
 
 $(BIN): $(BUILD)/dse/cli/main.o $(BUILD)/libpdswap.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/dse/mpi/%.o: dse/mpi/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags $(MPI_PKGS) 2>/dev/null) -c $< -o $@
+
+$(MPI_BIN): $(MPI_OBJ) $(BUILD)/libpdswap.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs $(MPI_PKGS) 2>/dev/null)
+
+mpi: deps
+	@$(MAKE) --no-print-directory $(MPI_BIN)
+
+# mpirun as root (CI) needs --allow-run-as-root; the tests oversubscribe the cores
+mpi-check: deps
+	@$(MAKE) --no-print-directory $(BIN) $(MPI_BIN)
+	PDSWAP_BIN=$(abspath $(BIN)) PDSWAP_MPI_BIN=$(abspath $(MPI_BIN)) sh tests/mpi_test.sh
 
 $(BUILD)/models_link: $(BUILD)/tests/models_link.o $(MODELS_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lgsl -lgslcblas -lm
@@ -129,8 +155,9 @@ asan: deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" check
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
-	PDSWAP_BIN=$(abspath $(BIN)) PDSWAP_BUILD=$(abspath $(BUILD)) sh tests/bench.sh
+	@$(MAKE) --no-print-directory $(BIN) $(MPI_BIN) $(BENCH_BIN)
+	PDSWAP_BIN=$(abspath $(BIN)) PDSWAP_MPI_BIN=$(abspath $(MPI_BIN)) PDSWAP_BUILD=$(abspath $(BUILD)) \
+	  sh tests/bench.sh
 
 # ---------------------------------------------------------------- fuzzing
 # libFuzzer + ASan + UBSan builds of tests/fuzz/fuzz_*.c in build-fuzz/.
@@ -171,4 +198,4 @@ fuzz: fuzz-deps
 clean:
 	rm -rf build build-asan $(FUZZ_DIR)
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/dse/cli/main.d $(BENCH_SRC:%.c=$(BUILD)/%.d) $(HLS_TOOLS:=.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(BUILD)/dse/cli/main.d $(BENCH_SRC:%.c=$(BUILD)/%.d) $(HLS_TOOLS:=.d)

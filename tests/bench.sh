@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench.sh - benchmarks of pdswap; each prints "name: value" lines.
-# `make bench` runs it from the repository root with PDSWAP_BIN and
-# PDSWAP_BUILD set.
+# `make bench` runs it from the repository root with PDSWAP_BIN,
+# PDSWAP_MPI_BIN and PDSWAP_BUILD set.
 set -eu
 B=${PDSWAP_BUILD:-build}
 
@@ -71,4 +71,34 @@ subprocess.run([sys.argv[1], sys.argv[2], "--db", sys.argv[3], "--no-progress"],
 wall = time.monotonic() - t0
 print("explore_1e7_wall_s: %.3f" % wall)
 print("explore_1e7_max_rss_mb: %.1f" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0))
+PY
+
+# the same job on MPI ranks (build/pdswap-dse-mpi, one thread each): the
+# wall time on 1 and on 2 ranks and their ratio, and the ratio of the CPU
+# time all processes took (1.0: sharing the work costs nothing; on a
+# machine that other work keeps busy both figures drift); then the space
+# as two shards, each a single process, and the time their merge takes
+MPI=${PDSWAP_MPI_BIN:-build/pdswap-dse-mpi}
+python3 - "$MPI" "$BIN" "$T/big.yaml" "$T" <<'PY'
+import os, resource, subprocess, sys, time
+mpi, bin_, cfg, tmp = sys.argv[1:5]
+mpirun = ["mpirun", "--oversubscribe"] + (["--allow-run-as-root"] if os.getuid() == 0 else [])
+def run(cmd):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.monotonic() - t0, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+job = [cfg, "--no-progress", "--threads", "1", "--hls-out", tmp + "/mpi_hls"]
+w = {n: run(mpirun + ["-np", str(n), mpi] + job + ["--db", "%s/mpi%d.db" % (tmp, n)]) for n in (1, 2)}
+print("mpi_ranks_1_wall_s: %.3f" % w[1][0])
+print("mpi_ranks_2_wall_s: %.3f" % w[2][0])
+print("mpi_ranks_2_speedup: %.2f" % (w[1][0] / w[2][0]))
+print("mpi_ranks_2_cpu_ratio: %.2f" % (w[2][1] / w[1][1]))
+shards = []
+for i in (1, 2):
+    shards.append("%s/shard_%d.db" % (tmp, i))
+    run([bin_, cfg, "--shard", "%d/2" % i, "--db", shards[-1], "--no-progress"])
+print("merge_2_shards_1e7_wall_s: %.3f" % run([bin_, "merge", tmp + "/merged.db"] + shards +
+                                              ["--no-progress", "--hls-out", tmp + "/merge_hls"])[0])
 PY

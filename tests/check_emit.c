@@ -240,6 +240,7 @@ START_TEST(byte_identical)
 	mkdir(OUTDIR, 0777);
 	cfg_t c, c2;
 	char err[1024];
+	mkdir(OUTDIR, 0755); /* the headers' directory is made, its parent must exist */
 	tu_load_default(&c);
 	/* the same text under another name: the path is not part of the output */
 	size_t len;
@@ -295,6 +296,7 @@ START_TEST(infeasible_refused_nothing_written)
 	mkdir(OUTDIR, 0777);
 	cfg_t c;
 	char err[1024];
+	mkdir(OUTDIR, 0755);
 	tu_load_default(&c);
 	design_t big = c.designs[0].d, slow = c.designs[0].d;
 	big.tlmm_tables = 200; /* far more LUTs than the device has */

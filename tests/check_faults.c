@@ -457,36 +457,6 @@ START_TEST(a_damaged_database_is_refused_and_not_resumed)
 }
 END_TEST
 
-/* The rows of a run in the columns of version 1 (later versions add points.dec_dataflow). */
-static char *dump_v1_run(const char *db, int64_t run)
-{
-	static const char *const q[] = {
-		"SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes,"
-		" pre_block, pre_burst, pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode,"
-		" pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36, util_uram, util_dsp, equiv_lut,"
-		" equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible, reason, objective, swap_s, bitstream_bytes"
-		" FROM points WHERE run_id=?1 ORDER BY point_id",
-		"SELECT * FROM metrics WHERE run_id=?1 ORDER BY point_id, source, length",
-		"SELECT * FROM pareto WHERE run_id=?1 ORDER BY point_id",
-		"SELECT * FROM chosen WHERE run_id=?1",
-		"SELECT * FROM best WHERE run_id=?1 ORDER BY mode",
-		"SELECT run_id, chunk_id, n_points, n_feasible FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
-		"SELECT * FROM sweeps WHERE run_id=?1",
-		"SELECT config_sha256, kind, status, n_points, n_feasible, tool_version FROM runs WHERE run_id=?1",
-	};
-	sqlite3 *h;
-	ck_assert_msg(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "cannot open %s", db);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	ck_assert_ptr_nonnull(f);
-	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
-		tu_dump_rows(f, h, q[k], run);
-	fclose(f);
-	sqlite3_close(h);
-	return buf;
-}
-
 START_TEST(schema_versions)
 {
 	write_cfg();
@@ -523,7 +493,7 @@ START_TEST(schema_versions)
 	char *fixture = tu_read("tests/data/results_v1.sql", NULL);
 	sql_exec(db, fixture);
 	free(fixture);
-	char *v1 = dump_v1_run(db, 1);
+	char *v1 = tu_dump_run_as(db, 1, true);
 	/* the run's own config is of that version (no eta_wload, no ranges) and no longer
 	 * loads; the sweep runs this version's shipped config instead */
 	cmd m = {.argv = {bin(), "configs/kv260.yaml", "--db", db, "--hls-out", HLS, "--no-progress", NULL},
@@ -534,7 +504,7 @@ START_TEST(schema_versions)
 	ck_assert_str_eq(e, want);
 	free(e);
 	ck_assert_int_eq(q(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	char *now = dump_v1_run(db, 1);
+	char *now = tu_dump_run_as(db, 1, true);
 	ck_assert_str_eq(v1, now);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM points WHERE run_id=1 AND dec_dataflow != 'serial'"), 0);
 	free(now);

@@ -69,7 +69,7 @@ static void unchanged(const char *path, const char *bytes, size_t len)
 static char *dump_tables(sqlite3 *h)
 {
 	static const char *const q[] = {
-		/* the columns of version 1 (later ones add model_fingerprint) */
+		/* the columns of version 1 (later ones add model_fingerprint, ranks, the shard) */
 		"SELECT run_id, config_path, config_sha256, config_text, tool_version, kind, started_at, finished_at,"
 		" status, threads, n_points, n_feasible FROM runs ORDER BY run_id",
 		/* ... and points the later dec_dataflow */
@@ -81,7 +81,7 @@ static char *dump_tables(sqlite3 *h)
 		"SELECT * FROM metrics ORDER BY run_id, point_id, source, length",
 		"SELECT * FROM pareto ORDER BY run_id, point_id",
 		"SELECT * FROM chosen ORDER BY run_id",
-		"SELECT * FROM sweeps ORDER BY run_id",
+		"SELECT run_id, all_points, n_space, n_chunks, objectives FROM sweeps ORDER BY run_id",
 		"SELECT run_id, chunk_id, n_points, n_feasible FROM chunks ORDER BY run_id, chunk_id",
 		"SELECT * FROM best ORDER BY run_id, mode",
 	};
@@ -465,6 +465,9 @@ START_TEST(migrates_a_version_1_file)
 	ck_assert_msg(strlen(before) > 5000, "the fixture is nearly empty");
 	ck_assert_msg(strcmp(before, after) == 0, "the migration changed rows");
 	free(after);
+	/* a sweep of an older version covered the whole space: shard 1 of 1 */
+	ck_assert_int_gt(count(h, "SELECT count(*) FROM sweeps"), 0);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM sweeps WHERE shard != 1 OR n_shards != 1"), 0);
 	/* the new rules hold, the views and the index are there */
 	ck_assert_int_eq(sqlite3_exec(h, "UPDATE points SET swap_s = NULL WHERE mode='dpr'", NULL, NULL, NULL) & 0xff,
 			 SQLITE_CONSTRAINT);

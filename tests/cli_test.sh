@@ -38,11 +38,11 @@ grep -q "run 1 in $T/fp.db was made by another model (fingerprint 0123456789abcd
 	ok || bad "another model's run was resumed"
 # one option parser: help and help COMMAND, the same tables as the parsers
 expect 0 "$BIN" help
-for sub in simulate calibrate validate emit-hls report export import; do
+for sub in simulate calibrate validate emit-hls report export import merge; do
 	grep -q "^ *\(usage: \)\?pdswap-dse $sub " "$T/out" && ok || bad "help does not list $sub"
 done
 cp "$T/out" "$T/help_all"
-for sub in run simulate calibrate validate emit-hls report export import; do
+for sub in run simulate calibrate validate emit-hls report export import merge; do
 	expect 0 "$BIN" help $sub
 	# every option the command's usage documents appears in the top-level synopsis, and the reverse
 	opts=$(grep -o '^  --[a-z-]*' "$T/out" | tr -d ' ' | grep -v -- '--help' | sort -u)
@@ -227,6 +227,32 @@ expect 2 "$BIN" configs/kv260.yaml --threads x --db "$T/o.db"
 expect 2 "$BIN" configs/kv260.yaml --threads
 grep -q -- "--threads needs a value" "$T/err" && ok || bad "--threads without a value: $(cat "$T/err")"
 [ ! -e "$T/o.db" ] && ok || bad "a usage error created a database"
+for sh in 0/3 4/3 3 1/ /3 a/b 1/0 2/1 -1/3 1/3x; do
+	expect 2 "$BIN" configs/kv260.yaml --shard "$sh" --db "$T/o.db"
+	grep -q -- "--shard must be I/N" "$T/err" && ok || bad "--shard $sh: $(cat "$T/err")"
+done
+expect 2 "$BIN" configs/kv260.yaml --shard 1/100000 --db "$T/o.db"
+grep -q -- "chunks; it takes at most" "$T/err" && ok || bad "--shard beyond the chunks: $(cat "$T/err")"
+expect 2 "$BIN" configs/kv260.yaml --shard 1/2 --report --db "$T/o.db"
+[ ! -e "$T/o.db" ] && ok || bad "a usage error created a database"
+
+# shards and their merge: the shard says how to merge, the merge ends as the main job does
+expect 0 "$BIN" configs/kv260.yaml --shard 2/2 --db "$T/s2.db" --no-progress
+grep -q "shard 2/2: .* points, .* feasible; front .* run 1 in $T/s2.db" "$T/out" && grep -q "pdswap-dse merge" "$T/out" &&
+	ok || bad "a shard run's output: $(cat "$T/out")"
+expect 2 "$BIN" merge "$T/m.db" "$T/s2.db"
+grep -q "shard 1/2 is missing (given: 2/2 $T/s2.db)" "$T/err" && ok || bad "merge of a missing shard: $(cat "$T/err")"
+[ ! -e "$T/m.db" ] && ok || bad "a refused merge created its database"
+expect 0 "$BIN" configs/kv260.yaml --shard 1/2 --db "$T/s1.db" --no-progress
+expect 2 "$BIN" merge "$T/s1.db" "$T/s1.db" "$T/s2.db"
+grep -q "$T/s1.db: the output is one of the shards" "$T/err" && ok || bad "merge into a shard: $(cat "$T/err")"
+expect 2 "$BIN" merge "$T/m.db"
+expect 0 "$BIN" merge "$T/m.db" "$T/s2.db" "$T/s1.db" --no-progress --hls-out "$T/m_hls"
+grep -q "points, .* feasible; front .* run 1 in $T/m.db" "$T/out" && grep -q "discrete-event model" "$T/out" &&
+	grep -q "HLS headers of point" "$T/out" && ok || bad "merge output: $(cat "$T/out")"
+python3 tests/dbdump.py "$T/m.db" >"$T/m.dump" && python3 tests/dbdump.py "$T/r.db" >"$T/r.dump" &&
+	cmp -s "$T/m.dump" "$T/r.dump" && ok || bad "merged shards differ from the main job's run"
+diff -r "$T/m_hls" "$T/hls" >/dev/null && ok || bad "merged shards wrote other headers than the main job"
 
 # every example query of README.md works on a real database and prints something
 grep '^    sqlite3 ' README.md | sed 's/^    //' >"$T/queries"

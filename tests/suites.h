@@ -22,5 +22,6 @@ Suite *configs_suite(void);
 Suite *fuzz_suite(void);
 Suite *faults_suite(void);
 Suite *import_suite(void);
+Suite *shards_suite(void);
 
 #endif

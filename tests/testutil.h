@@ -236,17 +236,14 @@ static inline int64_t tu_query_int(const char *db, const char *sql, int64_t miss
  * numbers to 17 digits; run >= 0 is bound to ?1 and run_id columns are
  * then left out.
  */
-static inline void tu_dump_rows_if(FILE *f, sqlite3 *h, const char *sql, int64_t run, bool always)
+static inline void tu_dump_rows(FILE *f, sqlite3 *h, const char *sql, int64_t run)
 {
 	sqlite3_stmt *st;
 	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
 	if (run >= 0)
 		sqlite3_bind_int64(st, 1, run);
-	if (always)
-		fprintf(f, "# %s\n", sql);
-	for (bool first = true; sqlite3_step(st) == SQLITE_ROW; first = false) {
-		if (first && !always)
-			fprintf(f, "# %s\n", sql);
+	fprintf(f, "# %s\n", sql);
+	while (sqlite3_step(st) == SQLITE_ROW) {
 		for (int i = 0; i < sqlite3_column_count(st); i++) {
 			if (run >= 0 && strcmp(sqlite3_column_name(st, i), "run_id") == 0)
 				continue;
@@ -262,28 +259,45 @@ static inline void tu_dump_rows_if(FILE *f, sqlite3 *h, const char *sql, int64_t
 	sqlite3_finalize(st);
 }
 
-/* The rows `sql` selects for `run`, after a line naming the query. */
-static inline void tu_dump_rows(FILE *f, sqlite3 *h, const char *sql, int64_t run)
-{
-	tu_dump_rows_if(f, h, sql, run, true);
-}
-
 /*
  * Every table's rows for one run of `db`, run_id left out, in key order:
  * two dumps are equal when the runs hold the same figures.  Timestamps,
- * thread count and paths are left out.  Returns a malloc'd string.
+ * thread and rank counts and paths are left out.  With `v1`, only what a
+ * version-1 database holds (for comparing a file before and after its
+ * migration); otherwise also the model's fingerprint, the shard, the
+ * decode dataflow, the chunks' counts, the knobs, the groups, the intervals
+ * and what the report draws.  Returns a malloc'd string.
  */
-static inline char *tu_dump_run(const char *db, int64_t run)
+static inline char *tu_dump_run_as(const char *db, int64_t run, bool v1)
 {
 	static const char *const q[] = {
-		"SELECT * FROM points WHERE run_id=?1 ORDER BY point_id",
+		"SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes,"
+		" pre_block, pre_burst, pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode,"
+		" pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36, util_uram, util_dsp, equiv_lut,"
+		" equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible, reason, objective, swap_s, bitstream_bytes"
+		" FROM points WHERE run_id=?1 ORDER BY point_id",
 		"SELECT * FROM metrics WHERE run_id=?1 ORDER BY point_id, source, length",
 		"SELECT * FROM pareto WHERE run_id=?1 ORDER BY point_id",
 		"SELECT * FROM chosen WHERE run_id=?1",
 		"SELECT * FROM best WHERE run_id=?1 ORDER BY mode",
 		"SELECT run_id, chunk_id, n_points, n_feasible FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
-		"SELECT * FROM sweeps WHERE run_id=?1",
+		"SELECT run_id, all_points, n_space, n_chunks, objectives FROM sweeps WHERE run_id=?1",
 		"SELECT config_sha256, kind, status, n_points, n_feasible, tool_version FROM runs WHERE run_id=?1",
+	};
+	static const char *const later[] = {
+		"SELECT model_fingerprint FROM runs WHERE run_id=?1",
+		"SELECT shard, n_shards FROM sweeps WHERE run_id=?1",
+		"SELECT point_id, dec_dataflow FROM points WHERE run_id=?1 ORDER BY point_id",
+		"SELECT run_id, chunk_id, n_over_cap, n_too_slow, n_no_fit FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
+		"SELECT * FROM knobs WHERE run_id=?1 ORDER BY mode, knob, value_index",
+		"SELECT * FROM groups WHERE run_id=?1 ORDER BY point_id",
+		"SELECT * FROM intervals WHERE run_id=?1 ORDER BY point_id, source, figure, length",
+		/* what the report draws */
+		"SELECT * FROM curves WHERE run_id=?1 ORDER BY point_id, metric, length",
+		"SELECT * FROM regions WHERE run_id=?1 ORDER BY point_id, region",
+		"SELECT * FROM swaps WHERE run_id=?1 ORDER BY point_id, source",
+		"SELECT * FROM trace_events WHERE run_id=?1 ORDER BY point_id, seq",
+		"SELECT * FROM validation WHERE run_id=?1 ORDER BY seq",
 	};
 	sqlite3 *h;
 	ck_assert_msg(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "cannot open %s", db);
@@ -293,29 +307,16 @@ static inline char *tu_dump_run(const char *db, int64_t run)
 	ck_assert_ptr_nonnull(f);
 	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
 		tu_dump_rows(f, h, q[k], run);
-	/* what schema 3 added: named only where the run holds rows, so an
-	 * older file migrated dumps as it did before */
-	static const char *const q3[] = {
-		"SELECT run_id, chunk_id, n_over_cap, n_too_slow, n_no_fit FROM chunks"
-		" WHERE run_id=?1 AND n_over_cap IS NOT NULL ORDER BY chunk_id",
-		"SELECT * FROM knobs WHERE run_id=?1 ORDER BY mode, knob, value_index",
-		"SELECT * FROM groups WHERE run_id=?1 ORDER BY point_id",
-		"SELECT * FROM curves WHERE run_id=?1 ORDER BY point_id, metric, length",
-		"SELECT * FROM regions WHERE run_id=?1 ORDER BY point_id, region",
-		"SELECT * FROM validation WHERE run_id=?1 ORDER BY seq",
-		"SELECT * FROM swaps WHERE run_id=?1 ORDER BY point_id, source",
-		"SELECT * FROM trace_events WHERE run_id=?1 ORDER BY point_id, seq",
-	};
-	sqlite3_stmt *v;
-	ck_assert_int_eq(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &v, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(v), SQLITE_ROW);
-	int version = sqlite3_column_int(v, 0);
-	sqlite3_finalize(v);
-	for (size_t k = 0; version >= 3 && k < sizeof q3 / sizeof q3[0]; k++)
-		tu_dump_rows_if(f, h, q3[k], run, false);
+	for (size_t k = 0; k < sizeof later / sizeof later[0] && !v1; k++)
+		tu_dump_rows(f, h, later[k], run);
 	fclose(f);
 	sqlite3_close(h);
 	return buf;
+}
+
+static inline char *tu_dump_run(const char *db, int64_t run)
+{
+	return tu_dump_run_as(db, run, false);
 }
 
 /* Fail the test unless run a_run of a_db and b_run of b_db hold the same rows. */

@@ -33,7 +33,7 @@
 
 /* The options, filled by opt_parse(); the command runs once per process. */
 static struct {
-	const char *path, *db, *hls_out;
+	const char *path, *db, *hls_out, *shard;
 	bool report, all_points, no_progress, threads_given;
 	int threads;
 	double lock_timeout;
@@ -56,6 +56,10 @@ static const opt_def run_opts[] = {
 	{.name = "--lock-timeout", .type = OPT_REAL, .value = "SECONDS", .out = &A.lock_timeout, .lo = 0, .hi = 1e6,
 	 .help = "how long to wait for a database another process keeps\n"
 		 "locked (another sweep, or any writer) before giving up (default 10)"},
+	{.name = "--shard", .type = OPT_STRING, .value = "I/N", .out = &A.shard,
+	 .help = "sweep only shard I of N (the chunks k with k mod N = I-1), re-check\n"
+		 "its fronts with the DES and stop there (no choice, no headers);\n"
+		 "'pdswap-dse merge' combines the N shards into one run"},
 };
 
 const opt_cmd cmd_run_opts = {
@@ -172,7 +176,7 @@ static void compare(const cfg_t *c, const workload_t *w, store *s, const sweep_r
 }
 
 /* argv as one shell command line, each argument quoted when it needs it. */
-static void command_line(int argc, char **argv, char *buf, size_t len)
+void cmd_command_line(int argc, char **argv, char *buf, size_t len)
 {
 	size_t n = 0;
 	buf[0] = '\0';
@@ -249,15 +253,122 @@ static int emit_chosen(const cfg_t *c, store *s, const sweep_result *r, const ch
 	return 0;
 }
 
+/* "I/N" with 1 <= I <= N: 0, or -1 after saying what is wrong. */
+static int parse_shard(const char *text, int *i, int *n)
+{
+	char *end;
+	long a = strtol(text, &end, 10), b = -1;
+	if (end != text && *end == '/' && isdigit((unsigned char)end[1])) {
+		const char *q = end + 1;
+		b = strtol(q, &end, 10);
+		if (*end)
+			b = -1;
+	}
+	if (!isdigit((unsigned char)*text) || b < 1 || a < 1 || a > b || b > SWEEP_MAX_CHUNKS) {
+		cli_err("--shard must be I/N with 1 <= I <= N <= %lld, got '%s'", (long long)SWEEP_MAX_CHUNKS, text);
+		return -1;
+	}
+	*i = (int)a;
+	*n = (int)b;
+	return 0;
+}
+
+/* A shard run's ending: what it holds, and how the shards are merged. */
+static void shard_done(const char *path, const char *db, const sweep_opts *o, const sweep_result *r)
+{
+	printf("%s: shard %d/%d: %lld points, %lld feasible; front %lld dpr + %lld static; run %lld in %s%s (%.2f s)\n",
+	       path, o->shard, o->n_shards, (long long)r->n_points, (long long)r->n_feasible,
+	       (long long)r->n_front[MODE_DPR], (long long)r->n_front[MODE_STATIC], (long long)r->run_id, db,
+	       r->resumed ? ", resumed" : "", r->wall_s);
+	printf("when all %d shards are done, merge them into one run: pdswap-dse merge OUT.db SHARD.db...\n",
+	       o->n_shards);
+}
+
+/* An unfinished run of another model that was not resumed. */
+static void stale_note(const sweep_result *r, const char *db)
+{
+	if (r->stale_run)
+		cli_err("run %lld in %s was made by another model (fingerprint %s; this build's is %s): it is not"
+			" resumed; run %lld starts anew",
+			(long long)r->stale_run, db, r->stale_fingerprint[0] ? r->stale_fingerprint : "none, an older version",
+			version_model_fingerprint(), (long long)r->run_id);
+}
+
+int cmd_run_finish(const cfg_t *c, const workload_t *w, store *s, const char *db, const sweep_result *r, int rc,
+		   const char *err, const char *cmd, const char *hls_out, bool report)
+{
+	stale_note(r, db);
+	if (rc < 0) {
+		cli_err("%s", err);
+		if (r->run_id && !store_damaged(s))
+			stopped_at(r, db, cmd);
+		return EXIT_RUNTIME;
+	}
+	if (rc == 1) {
+		cli_err("interrupted by %s", signal_name(r->signal));
+		stopped_at(r, db, cmd);
+		return EXIT_RUNTIME;
+	}
+	char ranks[32] = "";
+	if (r->ranks > 1)
+		snprintf(ranks, sizeof ranks, " on %d ranks", r->ranks);
+	printf("%s: %lld points, %lld feasible; front %lld dpr + %lld static; run %lld in %s%s (%.2f s%s)\n", c->path,
+	       (long long)r->n_points, (long long)r->n_feasible, (long long)r->n_front[MODE_DPR],
+	       (long long)r->n_front[MODE_STATIC], (long long)r->run_id, db, r->resumed ? ", resumed" : "", r->wall_s,
+	       ranks);
+	printf("  not feasible: %lld over a utilisation cap, %lld slower than t_pre_max, %lld not fitting a pblock;"
+	       " the fronts hold %lld + %lld distinct designs\n",
+	       (long long)r->counts.over_cap, (long long)r->counts.too_slow, (long long)r->counts.no_fit,
+	       (long long)r->n_distinct[MODE_DPR], (long long)r->n_distinct[MODE_STATIC]);
+	if (r->chosen < 0) {
+		cli_err("no design of the space of %s meets every constraint (utilisation_cap, rp_routability_margin,"
+			" the pblocks, t_pre_max_s); nothing is chosen and no headers are written",
+			c->path);
+		return EXIT_RUNTIME;
+	}
+	compare(c, w, s, r);
+	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
+	if (rc == EXIT_OK && emit_chosen(c, s, r, hls_out))
+		rc = EXIT_RUNTIME;
+	if (rc == EXIT_OK && report) {
+		char dir[4096], rerr[4096];
+		const char *slash = strrchr(db, '/');
+		if (slash)
+			snprintf(dir, sizeof dir, "%.*s/report", (int)(slash - db), db);
+		else
+			snprintf(dir, sizeof dir, "report");
+		if (report_write(db, r->run_id, dir, rerr, sizeof rerr)) {
+			cli_err("%s (the run is stored in %s)", rerr, db);
+			rc = EXIT_RUNTIME;
+		} else {
+			printf("report written to %s/index.html\n", dir);
+		}
+	}
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
+{
+	return cmd_run_with(argc, argv, NULL);
+}
+
+int cmd_run_with(int argc, char **argv, const cmd_run_env *env)
 {
 	int prc = opt_parse(&cmd_run_opts, argc, argv);
 	if (prc)
 		return prc > 0 ? EXIT_OK : EXIT_USAGE;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	sweep_opts o = {.threads = A.threads_given ? A.threads : ncpu > 0 && ncpu <= 256 ? (int)ncpu : 2,
+			.threads_given = A.threads_given,
 			.all_points = A.all_points,
-			.progress = !A.no_progress && isatty(STDERR_FILENO) == 1};
+			.progress = !A.no_progress && isatty(STDERR_FILENO) == 1,
+			.src = env ? env->src : NULL};
+	if (A.shard && parse_shard(A.shard, &o.shard, &o.n_shards))
+		return EXIT_USAGE;
+	if (o.n_shards > 1 && A.report) {
+		cli_err("--report draws a whole run: write it from the merged shards ('pdswap-dse merge ... --report')");
+		return EXIT_USAGE;
+	}
 	const char *path = A.path, *db = A.db, *hls_out = A.hls_out;
 	bool report = A.report;
 	double lock_timeout = A.lock_timeout;
@@ -267,10 +378,21 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
+	space_t sp;
+	space_init(&sp, &c);
+	if (o.n_shards > sp.n_chunks) {
+		cli_err("--shard %s: the design space of %s has %lld chunks; it takes at most %lld shards", A.shard, path,
+			(long long)sp.n_chunks, (long long)sp.n_chunks);
+		cfg_release(&c);
+		return EXIT_USAGE;
+	}
 	workload_t w;
 	workload_init(&w, &c.model);
 	char cmd[8192];
-	command_line(argc, argv, cmd, sizeof cmd);
+	size_t lead = 0;
+	if (env && env->launcher)
+		lead = (size_t)snprintf(cmd, sizeof cmd, "%s ", env->launcher);
+	cmd_command_line(argc, argv, cmd + lead, sizeof cmd - lead);
 	o.resume_cmd = cmd;
 	store *s;
 	if (store_open_wait(&s, db, lock_timeout, err, sizeof err)) {
@@ -282,57 +404,13 @@ int cmd_run(int argc, char **argv)
 		cli_err("%s: migrated from schema version %d to %d", db, store_migrated_from(s), STORE_SCHEMA_VERSION);
 	sweep_result r;
 	int rc = sweep_run(&c, &w, s, &o, &r, err, sizeof err);
-	if (r.stale_run)
-		cli_err("run %lld in %s was made by another model (fingerprint %s; this build's is %s): it is not"
-			" resumed; run %lld starts anew",
-			(long long)r.stale_run, db, r.stale_fingerprint[0] ? r.stale_fingerprint : "none, an older version",
-			version_model_fingerprint(), (long long)r.run_id);
-	if (rc < 0) {
-		cli_err("%s", err);
-		if (r.run_id && !store_damaged(s))
-			stopped_at(&r, db, cmd);
-		rc = EXIT_RUNTIME;
-		goto out;
+	if (rc == 0 && o.n_shards > 1) {
+		stale_note(&r, db);
+		shard_done(path, db, &o, &r);
+		rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
+	} else {
+		rc = cmd_run_finish(&c, &w, s, db, &r, rc, err, cmd, hls_out, report);
 	}
-	if (rc == 1) {
-		cli_err("interrupted by %s", signal_name(r.signal));
-		stopped_at(&r, db, cmd);
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	printf("%s: %lld points, %lld feasible; front %lld dpr + %lld static; run %lld in %s%s (%.2f s)\n", path,
-	       (long long)r.n_points, (long long)r.n_feasible, (long long)r.n_front[MODE_DPR],
-	       (long long)r.n_front[MODE_STATIC], (long long)r.run_id, db, r.resumed ? ", resumed" : "", r.wall_s);
-	printf("  not feasible: %lld over a utilisation cap, %lld slower than t_pre_max, %lld not fitting a pblock;"
-	       " the fronts hold %lld + %lld distinct designs\n",
-	       (long long)r.counts.over_cap, (long long)r.counts.too_slow, (long long)r.counts.no_fit,
-	       (long long)r.n_distinct[MODE_DPR], (long long)r.n_distinct[MODE_STATIC]);
-	if (r.chosen < 0) {
-		cli_err("no design of the space of %s meets every constraint (utilisation_cap, rp_routability_margin,"
-			" the pblocks, t_pre_max_s); nothing is chosen and no headers are written",
-			path);
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	compare(&c, &w, s, &r);
-	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
-	if (rc == EXIT_OK && emit_chosen(&c, s, &r, hls_out))
-		rc = EXIT_RUNTIME;
-	if (rc == EXIT_OK && report) {
-		char dir[4096], rerr[4096];
-		const char *slash = strrchr(db, '/');
-		if (slash)
-			snprintf(dir, sizeof dir, "%.*s/report", (int)(slash - db), db);
-		else
-			snprintf(dir, sizeof dir, "report");
-		if (report_write(db, r.run_id, dir, rerr, sizeof rerr)) {
-			cli_err("%s (the run is stored in %s)", rerr, db);
-			rc = EXIT_RUNTIME;
-		} else {
-			printf("report written to %s/index.html\n", dir);
-		}
-	}
-out:
 	store_close(s);
 	cfg_release(&c);
 	return rc;

@@ -69,64 +69,107 @@ double recheck_objective(const cfg_t *c, const recheck_lengths *L, const recheck
 	return figures_objective(o, vp->ttft_s, vl->decode_step_s, vs->decode_step_s);
 }
 
-/* One item: every length, as the header says. */
-static void simulate(const recheck_ctx *x, recheck_item *it)
+int recheck_simulate(const cfg_t *c, const workload_t *w, const recheck_lengths *L, const design_t *d,
+		     figures_len *v, char *err, size_t errlen)
 {
 	des_opts o = {0};
 	des_result r;
-	for (int i = 0; i < x->L->n; i++) {
-		figures_len *v = &it->v[i];
-		*v = figures_len_none();
-		int L = x->L->len[i];
-		if (x->L->prompt[i]) {
-			if (des_run(x->c, x->w, &it->d, L, 0, &o, &r, it->err, sizeof it->err))
-				goto bad;
-			v->ttft_s = r.f.ttft_s;
-			v->prefill_s = r.f.prefill_s;
-			if (it->d.mode == MODE_DPR)
-				v->swap_exposed_s = r.f.swap_exposed_s;
+	for (int i = 0; i < L->n; i++) {
+		v[i] = figures_len_none();
+		int len = L->len[i];
+		if (L->prompt[i]) {
+			if (des_run(c, w, d, len, 0, &o, &r, err, errlen))
+				return -1;
+			v[i].ttft_s = r.f.ttft_s;
+			v[i].prefill_s = r.f.prefill_s;
+			if (d->mode == MODE_DPR)
+				v[i].swap_exposed_s = r.f.swap_exposed_s;
 		}
-		if (x->L->ctx[i]) {
-			if (des_run(x->c, x->w, &it->d, L > 1 ? L - 1 : 1, 1, &o, &r, it->err, sizeof it->err))
-				goto bad;
-			v->decode_step_s = r.f.decode_first_step_s;
-			v->decode_tok_s = 1 / r.f.decode_first_step_s;
-			v->energy_j_per_token = r.f.energy_j_per_token;
+		if (L->ctx[i]) {
+			if (des_run(c, w, d, len > 1 ? len - 1 : 1, 1, &o, &r, err, errlen))
+				return -1;
+			v[i].decode_step_s = r.f.decode_first_step_s;
+			v[i].decode_tok_s = 1 / r.f.decode_first_step_s;
+			v[i].energy_j_per_token = r.f.energy_j_per_token;
 		}
 	}
-	return;
-bad:
-	it->failed = true;
+	const char *delay = getenv("PDSWAP_DES_DELAY_MS");
+	long delay_ms = delay ? strtol(delay, NULL, 10) : 0;
+	if (delay_ms > 0 && delay_ms < 100000) {
+		struct timespec ts = {delay_ms / 1000, delay_ms % 1000 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }
 
-typedef struct {
+struct recheck_feed {
 	const recheck_ctx *x;
 	recheck_item *it;
 	size_t n;
 	atomic_size_t next;
 	atomic_int running;
-} job;
+	bool source_failed;
+	char source_err[1024];
+};
+
+long recheck_feed_take(recheck_feed *f)
+{
+	while (!*f->x->stop) {
+		size_t i = atomic_fetch_add(&f->next, 1);
+		if (i >= f->n)
+			return -1;
+		if (atomic_load(&f->it[i].state) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+const recheck_item *recheck_feed_item(const recheck_feed *f, long i)
+{
+	return &f->it[i];
+}
+
+const recheck_lengths *recheck_feed_lengths(const recheck_feed *f)
+{
+	return f->x->L;
+}
+
+bool recheck_feed_stopping(const recheck_feed *f)
+{
+	return *f->x->stop != 0;
+}
+
+void recheck_feed_give(recheck_feed *f, long i, const figures_len *v, const char *why)
+{
+	recheck_item *t = &f->it[i];
+	if (why) {
+		t->failed = true;
+		snprintf(t->err, sizeof t->err, "%s", why);
+	} else {
+		memcpy(t->v, v, (size_t)f->x->L->n * sizeof *v);
+	}
+	atomic_store(&t->state, 1);
+}
 
 static void *worker(void *arg)
 {
-	job *j = arg;
-	/* PDSWAP_DES_DELAY_MS slows every point down, for the tests that
-	 * signal a sweep while it re-checks; it changes no result */
-	const char *delay = getenv("PDSWAP_DES_DELAY_MS");
-	long delay_ms = delay ? strtol(delay, NULL, 10) : 0;
-	while (!*j->x->stop) {
-		size_t i = atomic_fetch_add(&j->next, 1);
-		if (i >= j->n)
-			break;
-		if (atomic_load(&j->it[i].state) == 0) {
-			simulate(j->x, &j->it[i]);
-			if (delay_ms > 0 && delay_ms < 100000) {
-				struct timespec ts = {delay_ms / 1000, delay_ms % 1000 * 1000000L};
-				nanosleep(&ts, NULL);
-			}
-			atomic_store(&j->it[i].state, 1);
-		}
+	recheck_feed *j = arg;
+	long i;
+	while ((i = recheck_feed_take(j)) >= 0) {
+		recheck_item *t = &j->it[i];
+		if (recheck_simulate(j->x->c, j->x->w, j->x->L, &t->d, t->v, t->err, sizeof t->err))
+			t->failed = true;
+		atomic_store(&t->state, 1);
 	}
+	atomic_fetch_sub(&j->running, 1);
+	return NULL;
+}
+
+static void *source_main(void *arg)
+{
+	recheck_feed *j = arg;
+	if (j->x->source(j->x->source_arg, j, j->source_err, sizeof j->source_err))
+		j->source_failed = true;
 	atomic_fetch_sub(&j->running, 1);
 	return NULL;
 }
@@ -206,22 +249,30 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 			return -1;
 		done0 += atomic_load(&it[i].state) == 2;
 	}
-	job j = {.x = x, .it = it, .n = n};
+	recheck_feed j = {.x = x, .it = it, .n = n};
 	atomic_init(&j.next, 0);
-	atomic_init(&j.running, 0);
+	int local = x->source && x->source_only ? 0 : x->threads;
+	atomic_init(&j.running, local + (x->source ? 1 : 0));
 	size_t *w = malloc((n ? n : 1) * sizeof *w);
 	if (!w) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	pool workers;
-	atomic_store(&j.running, x->threads);
-	int started = pool_start(&workers, x->threads, worker, &j, err, errlen);
-	if (started < 0) {
+	pool workers = {0}, source = {0};
+	if (local > 0) {
+		int started = pool_start(&workers, local, worker, &j, err, errlen);
+		if (started < 0) {
+			free(w);
+			return -1;
+		}
+		atomic_fetch_sub(&j.running, local - started);
+	}
+	if (x->source && pool_start(&source, 1, source_main, &j, err, errlen) < 0) {
+		atomic_store(&j.next, n); /* the local threads end */
+		pool_join(&workers);
 		free(w);
 		return -1;
 	}
-	atomic_fetch_sub(&j.running, x->threads - started);
 	double t0 = common_now_s(), last = t0;
 	int rc = 0;
 	for (;;) {
@@ -244,9 +295,14 @@ int recheck_run(const recheck_ctx *x, recheck_item *it, size_t n, char *err, siz
 			break;
 	}
 	pool_join(&workers);
+	pool_join(&source);
 	free(w);
 	if (rc)
 		return -1;
+	if (j.source_failed) {
+		snprintf(err, errlen, "%s", j.source_err);
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (it[i].failed) {
 			snprintf(err, errlen, "DES of point %lld: %s", (long long)it[i].id, it[i].err);

@@ -59,6 +59,14 @@ typedef struct {
 	char err[300];
 } recheck_item;
 
+/*
+ * The items of a running re-check as another evaluator sees them (dse/mpi:
+ * other MPI ranks; shards.h: the figures the shards stored): it takes
+ * items to do with recheck_feed_take() and hands their figures back with
+ * recheck_feed_give(), from a thread of its own, beside the local threads.
+ */
+typedef struct recheck_feed recheck_feed;
+
 typedef struct {
 	const cfg_t *c;
 	const workload_t *w;
@@ -68,7 +76,34 @@ typedef struct {
 	int threads;                       /* >= 1 */
 	bool progress;                     /* a progress bar on stderr */
 	volatile const sig_atomic_t *stop; /* set by a signal handler: stop soon */
+	/* another evaluator (NULL: none), run on a thread of its own until
+	 * recheck_feed_take() returns -1; returns 0, or -1 with err set.
+	 * source_only: no local thread simulates */
+	int (*source)(void *arg, recheck_feed *f, char *err, size_t errlen);
+	void *source_arg;
+	bool source_only;
 } recheck_ctx;
+
+/* The next item to simulate: its index, or -1 when none is left or the
+ * re-check stops. */
+long recheck_feed_take(recheck_feed *f);
+const recheck_item *recheck_feed_item(const recheck_feed *f, long i);
+const recheck_lengths *recheck_feed_lengths(const recheck_feed *f);
+bool recheck_feed_stopping(const recheck_feed *f);
+/* Item i was simulated elsewhere: its figures v (L->n values, copied), or,
+ * with why != NULL, why the DES refused it. */
+void recheck_feed_give(recheck_feed *f, long i, const figures_len *v, const char *why);
+
+/*
+ * One design at every length of L (as this header describes), into v
+ * (L->n values; NAN where a figure does not apply).  The figures do not
+ * depend on the process or thread that computes them.  Honours
+ * PDSWAP_DES_DELAY_MS (a pause after each design, for the tests that stop
+ * a sweep while it re-checks; it changes no figure).  Returns 0, or -1
+ * with err set when the DES refuses the design.
+ */
+int recheck_simulate(const cfg_t *c, const workload_t *w, const recheck_lengths *L, const design_t *d,
+		     figures_len *v, char *err, size_t errlen);
 
 /*
  * Re-check items it[0..n) (ids unique, the caller's memory): read back

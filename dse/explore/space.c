@@ -175,3 +175,11 @@ int space_chunk_range(const space_t *s, int64_t chunk, int64_t *first, int64_t *
 	*end = *first + m->chunk_points;
 	return 0;
 }
+
+int64_t space_chunk_of(const space_t *s, int64_t id)
+{
+	const space_mode *m = space_mode_of(s, id);
+	if (!m)
+		return -1;
+	return m->chunk_base + (id - m->base) / m->chunk_points;
+}

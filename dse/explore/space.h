@@ -91,4 +91,7 @@ void space_design_digits(const space_t *s, const space_mode *m, const int digit[
 /* Point-id range [*first, *end) of a chunk; returns 0, or -1 out of range. */
 int space_chunk_range(const space_t *s, int64_t chunk, int64_t *first, int64_t *end);
 
+/* The chunk that holds point `id`, or -1 when id is out of range. */
+int64_t space_chunk_of(const space_t *s, int64_t id);
+
 #endif

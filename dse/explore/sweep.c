@@ -3,10 +3,14 @@
  * choice of the design-space exploration (sweep.h).
  *
  * Threads: workers pull groups of chunk ids from one atomic counter, skip
- * the chunks a resumed run had finished, and hand each group's own front
- * to the main thread through a bounded queue (a slow database holds the
- * workers back instead of filling memory).  Only the main thread touches
- * SQLite and the fronts.  The DES re-check of the fronts is recheck.h's.
+ * the chunks a resumed run had finished (and another shard's), and hand
+ * each group's own front to the main thread through a bounded queue (a
+ * slow database holds the workers back instead of filling memory).  A
+ * work source (sweep_source: other MPI ranks, or shard databases) runs on
+ * a thread of its own, takes from the same counter and hands over through
+ * the same queue, so the main thread cannot tell its results from a
+ * worker's.  Only the main thread touches SQLite and the fronts.  The DES
+ * re-check of the fronts is recheck.h's.
  *
  * What is stored is recomputed from the design with perf_* (the
  * reference model), so the stored figures are the model's own; the
@@ -29,6 +33,7 @@
 
 #include "explore/factor.h"
 #include "explore/follow.h"
+#include "explore/group.h"
 #include "explore/pareto.h"
 #include "explore/pool.h"
 #include "explore/progress.h"
@@ -203,194 +208,155 @@ static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
 
 /* ------------------------------------------------------- shared state */
 
-/* A finished chunk and what it counted. */
-typedef struct {
-	int64_t chunk;
-	factor_counts cnt;
-} chunk_rec;
-
-/* What a worker hands over for a group of consecutive chunks. */
-typedef struct result {
-	struct result *next;
-	size_t n_chunks;
-	chunk_rec *chunk; /* the chunks it finished */
-	size_t n, cap;    /* the group's own front */
-	int64_t *id;
-	double *v;
-	factor_knobs knobs[2]; /* what each knob did, by space mode index */
-} result;
-
-typedef struct {
+/* What the workers, a source (sweep_source) and the main thread share. */
+struct sweep_feed {
+	const cfg_t *c;
+	const sweep_opts *o;
 	const space_t *sp;
 	const factor *f;
-	int n_obj;
-	const uint8_t *done;     /* chunks a resumed run had finished */
+	const uint8_t *skip;     /* chunks not to evaluate: finished, or another shard's */
 	int64_t group;           /* consecutive chunks a worker takes at once */
 	atomic_llong next;       /* next chunk id to take */
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
-	result *head, *tail;
+	group_result *head, *tail;
 	int queued, max_queued;
-	int running;             /* workers still going */
-	bool abort;              /* the main thread gave up */
+	int running;             /* workers (and the source) still going */
+	atomic_bool abort;       /* the main thread gave up */
 	bool oom;                /* a worker ran out of memory */
-} shared;
+	const sweep_source *src;
+	bool src_failed;
+	char src_err[1024];
+};
 
 static bool bit(const uint8_t *b, int64_t i)
 {
 	return b[i >> 3] & (1u << (i & 7));
 }
 
-static void result_free(result *r)
+const cfg_t *sweep_feed_cfg(const sweep_feed *f)
 {
-	if (!r)
-		return;
-	free(r->chunk);
-	free(r->id);
-	free(r->v);
-	free(r);
+	return f->c;
 }
 
-/* Append rows keep[0..h) of b to r's candidates. */
-static int result_add(result *r, const factor_buf *b, const size_t *keep, long h, int n_obj)
+const space_t *sweep_feed_space(const sweep_feed *f)
 {
-	if (r->n + (size_t)h > r->cap) {
-		size_t cap = r->cap ? r->cap : 256;
-		while (cap < r->n + (size_t)h)
-			cap *= 2;
-		int64_t *id = realloc(r->id, cap * sizeof *id);
-		if (!id)
-			return -1;
-		r->id = id;
-		double *v = realloc(r->v, cap * (size_t)n_obj * sizeof *v);
-		if (!v)
-			return -1;
-		r->v = v;
-		r->cap = cap;
-	}
-	for (long i = 0; i < h; i++, r->n++) {
-		r->id[r->n] = b->id[keep[i]];
-		memcpy(r->v + r->n * (size_t)n_obj, b->v + keep[i] * (size_t)n_obj, (size_t)n_obj * sizeof *r->v);
+	return f->sp;
+}
+
+const factor *sweep_feed_factor(const sweep_feed *f)
+{
+	return f->f;
+}
+
+int sweep_feed_threads(const sweep_feed *f, bool *given)
+{
+	*given = f->o->threads_given;
+	return f->o->threads;
+}
+
+bool sweep_feed_skip(const sweep_feed *f, int64_t chunk)
+{
+	return bit(f->skip, chunk);
+}
+
+bool sweep_feed_stopping(const sweep_feed *f)
+{
+	return stop_signal || atomic_load(&f->abort);
+}
+
+size_t sweep_feed_take(sweep_feed *f, int64_t *chunk, size_t max)
+{
+	while (max > 0 && !sweep_feed_stopping(f)) {
+		int64_t g0 = atomic_fetch_add(&f->next, (long long)max);
+		if (g0 >= f->sp->n_chunks)
+			return 0;
+		int64_t g1 = g0 + (int64_t)max < f->sp->n_chunks ? g0 + (int64_t)max : f->sp->n_chunks;
+		size_t n = 0;
+		for (int64_t k = g0; k < g1; k++)
+			if (!bit(f->skip, k))
+				chunk[n++] = k;
+		if (n)
+			return n;
 	}
 	return 0;
 }
 
-/*
- * Reduce a group's candidates to the group's own front, per mode
- * (candidates are in id order, a mode's ids are contiguous, and the modes
- * never compete).  *keep grows as needed.  Returns 0 or -1 (out of memory).
- */
-static int group_front(const shared *sh, result *r, size_t **keep, size_t *cap_keep)
+int sweep_feed_give(sweep_feed *f, group_result *r)
 {
-	const int d = sh->n_obj;
-	if (r->n > *cap_keep) {
-		size_t *k2 = realloc(*keep, r->n * sizeof *k2);
-		if (!k2)
-			return -1;
-		*keep = k2;
-		*cap_keep = r->n;
+	pthread_mutex_lock(&f->mu);
+	while (f->queued >= f->max_queued && !atomic_load(&f->abort))
+		pthread_cond_wait(&f->not_full, &f->mu);
+	if (atomic_load(&f->abort)) {
+		pthread_mutex_unlock(&f->mu);
+		group_result_free(r);
+		return -1;
 	}
-	if (r->n <= 1)
-		return 0;
-	size_t split = 0, w = 0;
-	while (split < r->n && space_mode_of(sh->sp, r->id[split]) == &sh->sp->m[0])
-		split++;
-	size_t lo[2] = {0, split}, hi[2] = {split, r->n};
-	for (int m = 0; m < 2; m++) {
-		long h = pareto_filter(d, r->v + lo[m] * d, hi[m] - lo[m], *keep);
-		if (h < 0)
-			return -1;
-		for (long i = 0; i < h; i++, w++) {
-			r->id[w] = r->id[lo[m] + (*keep)[i]];
-			memmove(r->v + w * d, r->v + (lo[m] + (*keep)[i]) * d, (size_t)d * sizeof *r->v);
-		}
-	}
-	r->n = w;
+	r->next = NULL;
+	if (f->tail)
+		f->tail->next = r;
+	else
+		f->head = r;
+	f->tail = r;
+	f->queued++;
+	pthread_cond_signal(&f->not_empty);
+	pthread_mutex_unlock(&f->mu);
 	return 0;
 }
 
+void sweep_stop(int sig)
+{
+	if (!stop_signal)
+		stop_signal = sig;
+}
+
 /*
- * Evaluate groups of chunks: each chunk is reduced to its own front, the
- * group's candidates to theirs, and the group goes to the main thread in
- * one hand-over (one lock and wake-up per group, not per chunk).
+ * Evaluate groups of chunks (group.h) and hand each group's front to the
+ * main thread in one hand-over (one lock and wake-up per group, not per
+ * chunk).
  */
 static void *worker(void *arg)
 {
-	shared *sh = arg;
-	const int d = sh->n_obj;
-	factor_scratch *x = factor_scratch_new();
-	factor_buf buf = {0};
-	size_t cap_keep = SPACE_CHUNK_MAX, *keep = malloc(cap_keep * sizeof *keep);
-	bool oom = !x || !keep;
-	/* PDSWAP_CHUNK_DELAY_MS slows every chunk down, for the tests that
-	 * kill a sweep part-way; it changes no result */
-	const char *delay = getenv("PDSWAP_CHUNK_DELAY_MS");
-	long delay_ms = delay ? strtol(delay, NULL, 10) : 0;
+	sweep_feed *sh = arg;
+	group_eval *e = group_eval_new(sh->f, sh->sp);
+	int64_t *ch = malloc((size_t)sh->group * sizeof *ch);
+	bool oom = !e || !ch;
 	while (!oom && !stop_signal) {
-		int64_t g0 = atomic_fetch_add(&sh->next, sh->group);
-		if (g0 >= sh->sp->n_chunks)
+		size_t n = sweep_feed_take(sh, ch, (size_t)sh->group);
+		if (!n)
 			break;
-		int64_t g1 = g0 + sh->group < sh->sp->n_chunks ? g0 + sh->group : sh->sp->n_chunks;
-		result *r = calloc(1, sizeof *r);
-		if (!r || !(r->chunk = malloc((size_t)(g1 - g0) * sizeof *r->chunk))) {
-			free(r);
+		group_result *r;
+		if (group_eval_run(e, ch, n, &stop_signal, &r)) {
 			oom = true;
 			break;
 		}
-		factor_knobs_init(&r->knobs[0]);
-		factor_knobs_init(&r->knobs[1]);
-		for (int64_t k = g0; k < g1 && !oom && !stop_signal; k++) {
-			if (bit(sh->done, k))
-				continue;
-			factor_counts cnt = {0};
-			buf.n = 0;
-			int mi = space_chunk_mode(sh->sp, k) == &sh->sp->m[0] ? 0 : 1;
-			if (factor_chunk(sh->f, x, k, &buf, &cnt, &r->knobs[mi])) {
-				oom = true;
-				break;
-			}
-			if (delay_ms > 0 && delay_ms < 100000) {
-				struct timespec ts = {delay_ms / 1000, delay_ms % 1000 * 1000000L};
-				nanosleep(&ts, NULL);
-			}
-			long h = pareto_filter(d, buf.v, buf.n, keep);
-			if (h < 0 || result_add(r, &buf, keep, h, d)) {
-				oom = true;
-				break;
-			}
-			r->chunk[r->n_chunks++] = (chunk_rec){k, cnt};
-		}
-		if (!oom && group_front(sh, r, &keep, &cap_keep))
-			oom = true;
-		if (oom || r->n_chunks == 0) {
-			result_free(r);
+		if (r->n_chunks == 0) {
+			group_result_free(r);
 			continue;
 		}
-		pthread_mutex_lock(&sh->mu);
-		while (sh->queued >= sh->max_queued && !sh->abort)
-			pthread_cond_wait(&sh->not_full, &sh->mu);
-		if (sh->abort) {
-			pthread_mutex_unlock(&sh->mu);
-			result_free(r);
+		if (sweep_feed_give(sh, r))
 			break;
-		}
-		if (sh->tail)
-			sh->tail->next = r;
-		else
-			sh->head = r;
-		sh->tail = r;
-		sh->queued++;
-		pthread_cond_signal(&sh->not_empty);
-		pthread_mutex_unlock(&sh->mu);
 	}
 	pthread_mutex_lock(&sh->mu);
 	sh->running--;
 	sh->oom |= oom;
 	pthread_cond_signal(&sh->not_empty);
 	pthread_mutex_unlock(&sh->mu);
-	free(keep);
-	factor_buf_release(&buf);
-	factor_scratch_free(x);
+	free(ch);
+	group_eval_free(e);
+	return NULL;
+}
+
+/* The source's thread: its chunks hook, then it counts as a finished worker. */
+static void *source_main(void *arg)
+{
+	sweep_feed *sh = arg;
+	int rc = sh->src->chunks(sh->src->arg, sh, sh->src_err, sizeof sh->src_err);
+	pthread_mutex_lock(&sh->mu);
+	sh->running--;
+	sh->src_failed |= rc != 0;
+	pthread_cond_signal(&sh->not_empty);
+	pthread_mutex_unlock(&sh->mu);
 	return NULL;
 }
 
@@ -408,11 +374,14 @@ typedef struct {
 	pareto *front[2];   /* by space mode index */
 	idset stored;       /* front members in the database */
 	/* chunks finished since the last checkpoint, and what their knobs did */
-	chunk_rec *pend;
+	group_chunk *pend;
 	size_t n_pend, cap_pend;
 	factor_knobs knobs[2];
 	int64_t points_done;
-	uint8_t *done;      /* chunks finished (of a resumed run, then of this one) */
+	uint8_t *done;      /* chunks not to evaluate: finished (by a resumed run), or another shard's */
+	int shard, n_shards;   /* the chunks k with k mod n_shards = shard - 1 (1/1: all) */
+	int64_t shard_chunks;  /* chunks of the shard */
+	int64_t shard_points;  /* points of the shard */
 	char *err;
 	size_t errlen;
 } run_ctx;
@@ -475,14 +444,14 @@ static int put_space_point(run_ctx *x, int64_t id)
 /* ---------------------------------------------------------- checkpoint */
 
 /* A group's front into the fronts of their modes; its chunks' counters into the pending list. */
-static int merge(run_ctx *x, const result *r)
+static int merge(run_ctx *x, const group_result *r)
 {
 	const int n_obj = factor_get_layout(x->f)->n_obj;
 	if (x->n_pend + r->n_chunks > x->cap_pend) {
 		size_t cap = x->cap_pend ? x->cap_pend : 256;
 		while (cap < x->n_pend + r->n_chunks)
 			cap *= 2;
-		chunk_rec *pd = realloc(x->pend, cap * sizeof *pd);
+		group_chunk *pd = realloc(x->pend, cap * sizeof *pd);
 		if (!pd)
 			goto oom;
 		x->pend = pd;
@@ -663,8 +632,11 @@ static int des_phase(run_ctx *x, recheck_item **items, size_t *n_items)
 	qsort(it, n, sizeof *it, cmp_item);
 	for (size_t i = 0; i < n; i++)
 		it[i].v = vals + i * (size_t)x->L.n;
+	const sweep_source *src = x->o->src;
 	recheck_ctx rx = {.c = x->c, .w = x->w, .s = x->s, .run_id = x->run_id, .L = &x->L,
-		     .threads = x->o->threads, .progress = x->o->progress, .stop = &stop_signal};
+		     .threads = x->o->threads, .progress = x->o->progress, .stop = &stop_signal,
+		     .source = src ? src->des : NULL, .source_arg = src ? src->arg : NULL,
+		     .source_only = src && src->des && src->exclusive};
 	return recheck_run(&rx, it, n, x->err, x->errlen);
 }
 
@@ -710,12 +682,13 @@ static void objectives_text(const factor *f, char *buf, size_t len)
 }
 
 /* Create the run, its sweeps row and the reference designs, in one transaction. */
-static int new_run(run_ctx *x, const char *objectives)
+static int new_run(run_ctx *x, const store_sweep *w)
 {
+	int ranks = x->o->src && x->o->src->ranks > 1 ? x->o->src->ranks : 1;
 	if (store_begin(x->s))
 		return fail_store(x);
-	if (store_new_run(x->s, x->c, "sweep", x->o->threads, &x->run_id) ||
-	    store_new_sweep(x->s, x->run_id, x->o->all_points, x->sp->n_points, x->sp->n_chunks, objectives))
+	if (store_new_run(x->s, x->c, store_sweep_kind(w), x->o->threads, &x->run_id) ||
+	    store_set_ranks(x->s, x->run_id, ranks) || store_new_sweep(x->s, x->run_id, w))
 		goto bad;
 	for (int i = 0; i < x->c->n_designs; i++)
 		if (put_point(x, x->sp->n_points + i, x->c->designs[i].name, &x->c->designs[i].d))
@@ -826,6 +799,12 @@ static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 	}
 	for (int mi = 0; mi < x->sp->n_modes; mi++)
 		r->n_front[x->sp->m[mi].mode] = (int64_t)pareto_size(x->front[mi]);
+	if (x->n_shards > 1) {
+		/* one shard's front is not the space's: the merge of the shards chooses */
+		if (store_begin(x->s) || store_finish_run(x->s, x->run_id, "complete", tot.points, tot.feasible) || store_commit(x->s))
+			goto bad;
+		return 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!it[i].on_front)
 			continue;
@@ -883,6 +862,42 @@ static int check_space(const cfg_t *c, const space_t *sp, char *err, size_t errl
 	return -1;
 }
 
+/* The shard a sweep takes (sweep_opts.shard of n_shards): 0, or -1 with err set. */
+static int check_shard(const cfg_t *c, const space_t *sp, const sweep_opts *o, char *err, size_t errlen)
+{
+	int n = o->n_shards > 0 ? o->n_shards : 1, i = o->n_shards > 0 ? o->shard : 1;
+	if (i < 1 || i > n) {
+		snprintf(err, errlen, "shard %d/%d: a shard is I/N with 1 <= I <= N", i, n);
+		return -1;
+	}
+	if (n > sp->n_chunks) {
+		snprintf(err, errlen, "shard %d/%d: the design space of %s has %lld chunks; it takes at most %lld shards",
+			 i, n, c->path, (long long)sp->n_chunks, (long long)sp->n_chunks);
+		return -1;
+	}
+	return 0;
+}
+
+/* The shard's chunks (k mod n_shards = shard - 1): the others are marked
+ * done, and the shard's chunks and points counted. */
+static void shard_layout(run_ctx *x)
+{
+	x->n_shards = x->o->n_shards > 0 ? x->o->n_shards : 1;
+	x->shard = x->o->n_shards > 0 ? x->o->shard : 1;
+	x->shard_chunks = 0;
+	x->shard_points = 0;
+	for (int64_t k = 0; k < x->sp->n_chunks; k++) {
+		if (k % x->n_shards != x->shard - 1) {
+			mark_done(x->done, k);
+			continue;
+		}
+		int64_t first, end;
+		space_chunk_range(x->sp, k, &first, &end);
+		x->shard_chunks++;
+		x->shard_points += end - first;
+	}
+}
+
 /* Resume the unfinished run of this config (its finished chunks and its
  * front reloaded), or start one. */
 static int open_run(run_ctx *x, sweep_result *r)
@@ -890,11 +905,11 @@ static int open_run(run_ctx *x, sweep_result *r)
 	store *s = x->s;
 	char objectives[2048];
 	objectives_text(x->f, objectives, sizeof objectives);
-	if (store_find_sweep(s, x->c, x->o->all_points, x->sp->n_points, x->sp->n_chunks, objectives, &x->run_id,
-			     &r->stale_run, r->stale_fingerprint))
+	store_sweep w = {x->o->all_points, x->sp->n_points, x->sp->n_chunks, objectives, x->shard, x->n_shards};
+	if (store_find_sweep(s, x->c, &w, &x->run_id, &r->stale_run, r->stale_fingerprint))
 		return fail_store(x);
 	if (!x->run_id)
-		return new_run(x, objectives);
+		return new_run(x, &w);
 	reload_arg ra = {x, 0};
 	store_counts tot;
 	if (store_each_chunk(s, x->run_id, mark_done, x->done) ||
@@ -935,23 +950,9 @@ static void signals_on(const run_ctx *x, struct sigaction old[2])
 	sigaction(SIGTERM, &sa, &old[1]);
 }
 
-/* Groups of chunks a worker takes at once: about 64 per thread over the
- * space, at most ~64k points each. */
-static int64_t group_size(const space_t *sp, int threads)
-{
-	int64_t cmax = 1;
-	for (int m = 0; m < sp->n_modes; m++)
-		if (sp->m[m].chunk_points > cmax)
-			cmax = sp->m[m].chunk_points;
-	int64_t group = sp->n_chunks / (64 * (int64_t)threads);
-	if (group > 65536 / cmax)
-		group = 65536 / cmax;
-	return group < 1 ? 1 : group;
-}
-
 /* Wait (at most 0.1 s, drawing the progress) for the workers' results;
  * take them all.  *finished: every worker has ended. */
-static result *take_results(shared *sh, const run_ctx *x, double t0, int64_t done0, bool *finished)
+static group_result *take_results(sweep_feed *sh, const run_ctx *x, double t0, int64_t done0, bool *finished)
 {
 	pthread_mutex_lock(&sh->mu);
 	while (!sh->head && sh->running > 0) {
@@ -965,11 +966,11 @@ static result *take_results(shared *sh, const run_ctx *x, double t0, int64_t don
 		pthread_cond_timedwait(&sh->not_empty, &sh->mu, &ts);
 		if (x->o->progress) {
 			pthread_mutex_unlock(&sh->mu);
-			progress_draw("points", x->points_done, x->sp->n_points, t0, done0, false);
+			progress_draw("points", x->points_done, x->shard_points, t0, done0, false);
 			pthread_mutex_lock(&sh->mu);
 		}
 	}
-	result *list = sh->head;
+	group_result *list = sh->head;
 	sh->head = sh->tail = NULL;
 	sh->queued = 0;
 	*finished = sh->running == 0;
@@ -980,33 +981,34 @@ static result *take_results(shared *sh, const run_ctx *x, double t0, int64_t don
 
 /* Merge a list of results (and with all_points, store each at once); the
  * list is freed.  Returns 0 or -1 (err set). */
-static int merge_list(run_ctx *x, result *list)
+static int merge_list(run_ctx *x, group_result *list)
 {
 	int rc = 0;
 	while (list) {
-		result *nx = list->next;
+		group_result *nx = list->next;
 		if (rc == 0 && merge(x, list))
 			rc = -1;
 		/* with every point stored, a chunk's rows make one transaction */
 		if (rc == 0 && x->o->all_points && checkpoint(x))
 			rc = -1;
-		result_free(list);
+		group_result_free(list);
 		list = nx;
 	}
 	return rc;
 }
 
 /* Stop and join the workers, free what they left. */
-static void stop_workers(shared *sh, pool *workers)
+static void stop_workers(sweep_feed *sh, pool *workers, pool *source)
 {
 	pthread_mutex_lock(&sh->mu);
-	sh->abort = true;
+	atomic_store(&sh->abort, true);
 	pthread_cond_broadcast(&sh->not_full);
 	pthread_mutex_unlock(&sh->mu);
 	pool_join(workers); /* nothing to join when none started */
+	pool_join(source);
 	while (sh->head) {
-		result *nx = sh->head->next;
-		result_free(sh->head);
+		group_result *nx = sh->head->next;
+		group_result_free(sh->head);
 		sh->head = nx;
 	}
 	pthread_mutex_destroy(&sh->mu);
@@ -1020,39 +1022,55 @@ static void stop_workers(shared *sh, pool *workers)
 static int evaluate(run_ctx *x)
 {
 	const sweep_opts *o = x->o;
-	shared sh = {.sp = x->sp, .f = x->f, .n_obj = factor_get_layout(x->f)->n_obj, .done = x->done,
-		     .group = group_size(x->sp, o->threads), .max_queued = 4 * o->threads, .running = o->threads};
+	const sweep_source *src = o->src && o->src->chunks ? o->src : NULL;
+	int local = src && src->exclusive ? 0 : o->threads;
+	sweep_feed sh = {.c = x->c, .o = o, .sp = x->sp, .f = x->f, .skip = x->done, .group = group_chunks(x->sp, o->threads),
+			 .max_queued = 4 * (local + (src ? 1 : 0)), .running = local + (src ? 1 : 0), .src = src};
 	atomic_init(&sh.next, 0);
+	atomic_init(&sh.abort, false);
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_cond_init(&sh.not_empty, NULL);
 	pthread_cond_init(&sh.not_full, NULL);
-	pool workers;
-	int started = pool_start(&workers, o->threads, worker, &sh, x->err, x->errlen);
-	bool failed = started < 0;
-	if (!failed) {
+	pool workers = {0}, source = {0};
+	bool failed = false;
+	if (local > 0) {
+		int started = pool_start(&workers, local, worker, &sh, x->err, x->errlen);
+		failed = started < 0;
 		pthread_mutex_lock(&sh.mu);
-		sh.running -= o->threads - started;
+		sh.running -= local - (started < 0 ? 0 : started);
 		pthread_mutex_unlock(&sh.mu);
+	}
+	if (!failed && src) {
+		failed = pool_start(&source, 1, source_main, &sh, x->err, x->errlen) < 0;
+		if (failed) {
+			pthread_mutex_lock(&sh.mu);
+			sh.running--;
+			pthread_mutex_unlock(&sh.mu);
+		}
 	}
 	double t0 = common_now_s(), last_commit = t0;
 	int64_t done0 = x->points_done;
 	for (bool finished = false; !failed && !finished;) {
-		result *list = take_results(&sh, x, t0, done0, &finished);
+		group_result *list = take_results(&sh, x, t0, done0, &finished);
 		failed = merge_list(x, list) != 0;
 		if (!failed && (finished || common_now_s() - last_commit >= CHECKPOINT_S)) {
 			failed = checkpoint(x) != 0;
 			last_commit = common_now_s();
 		}
 		if (o->progress)
-			progress_draw("points", x->points_done, x->sp->n_points, t0, done0, false);
+			progress_draw("points", x->points_done, x->shard_points, t0, done0, false);
 	}
-	stop_workers(&sh, &workers);
+	stop_workers(&sh, &workers, &source);
 	if (!failed && sh.oom) {
 		snprintf(x->err, x->errlen, "out of memory in a worker thread");
 		failed = true;
 	}
+	if (!failed && sh.src_failed) {
+		snprintf(x->err, x->errlen, "%s", sh.src_err);
+		failed = true;
+	}
 	if (o->progress && x->points_done > done0)
-		progress_draw("points", x->points_done, x->sp->n_points, t0, done0, true);
+		progress_draw("points", x->points_done, x->shard_points, t0, done0, true);
 	return failed ? -1 : 0;
 }
 
@@ -1074,7 +1092,7 @@ static int after_chunks(run_ctx *x, sweep_result *r, recheck_item **items, size_
 	r->counts = tot;
 	r->chunks_done = nck;
 	int dr = 1;
-	if (nck == x->sp->n_chunks) {
+	if (nck == x->shard_chunks) {
 		dr = des_phase(x, items, n_items);
 		r->des_total = (int64_t)*n_items;
 		for (size_t i = 0; i < *n_items; i++)
@@ -1089,9 +1107,9 @@ static int after_chunks(run_ctx *x, sweep_result *r, recheck_item **items, size_
 		store_rollback(s);
 		return -1;
 	}
-	if (nck < x->sp->n_chunks)
+	if (nck < x->shard_chunks)
 		snprintf(x->err, x->errlen, "interrupted by signal %d after %lld of %lld chunks", (int)stop_signal,
-			 (long long)nck, (long long)x->sp->n_chunks);
+			 (long long)nck, (long long)x->shard_chunks);
 	else
 		snprintf(x->err, x->errlen,
 			 "interrupted by signal %d while the DES re-checked the fronts (%lld of %lld points stored)",
@@ -1140,11 +1158,11 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	double t_start = common_now_s();
 	memset(r, 0, sizeof *r);
 	r->chosen = r->best[0] = r->best[1] = -1;
+	r->ranks = o->src && o->src->ranks > 1 ? o->src->ranks : 1;
 	space_t sp;
 	space_init(&sp, c);
-	if (check_space(c, &sp, err, errlen))
+	if (check_space(c, &sp, err, errlen) || check_shard(c, &sp, o, err, errlen))
 		return -1;
-	r->n_chunks = sp.n_chunks;
 	int lock = lock_db(store_path(s), store_lock_timeout(s), err, errlen);
 	if (lock < 0)
 		return -1;
@@ -1152,6 +1170,9 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	recheck_item *items = NULL;
 	size_t n_items = 0;
 	x.done = calloc((size_t)(sp.n_chunks / 8 + 1), 1);
+	if (x.done)
+		shard_layout(&x);
+	r->n_chunks = x.shard_chunks;
 	x.f = factor_new(c, w, &sp);
 	for (int m = 0; m < sp.n_modes && x.f; m++)
 		x.front[m] = pareto_new(factor_get_layout(x.f)->n_obj);

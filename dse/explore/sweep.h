@@ -40,6 +40,12 @@
  * alpha*T_dec(l_long) + (1-alpha)*T_dec(l_short) subject to DES TTFT <=
  * t_pre_max, is stored in `best`, and the DPR one (the static one when the
  * space has no dpr mode) in `chosen`.
+ *
+ * Beyond this process: a sweep_source (below) takes part in the
+ * evaluation and the DES re-check, and a sweep can be cut into shards run
+ * apart and merged (shards.h); in both cases the database gets the rows
+ * of a run of one process, since what is stored depends only on the set
+ * of points.
  */
 #ifndef PDS_SWEEP_H
 #define PDS_SWEEP_H
@@ -47,26 +53,96 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "explore/factor.h"
+#include "explore/group.h"
+#include "explore/recheck.h"
+#include "explore/space.h"
 #include "models/cfg.h"
-#include "store/store.h"
 #include "models/workload.h"
+#include "store/store.h"
 
 /* Spaces larger than this are refused (one machine, one database); the
  * chunk limit bounds the bitmap of finished chunks to 16 MB. */
 #define SWEEP_MAX_POINTS (INT64_C(1) << 40)
 #define SWEEP_MAX_CHUNKS (INT64_C(1) << 27)
 
+/*
+ * Work done outside this process's worker threads: other MPI ranks
+ * (dse/mpi), or the shard databases being merged (shards.h).  Both hooks
+ * run on a thread of their own (SIGINT and SIGTERM blocked) beside the
+ * local threads, and may be NULL.
+ *
+ * chunks takes groups of chunks with sweep_feed_take() (or, for chunks
+ * it knows of, checks sweep_feed_skip()), evaluates them elsewhere and
+ * hands each group's result to sweep_feed_give(), until there is nothing
+ * left or sweep_feed_stopping(); it returns 0, or -1 with err set (the
+ * sweep then fails with that message).  A result holds, per chunk, its
+ * point and feasible counts, and every feasible point of those chunks
+ * that no point handed over before (or in the same result) dominates,
+ * with its objective vector (factor.h): then the fronts, and so the
+ * database, are those of a run that evaluated everything here.
+ *
+ * des is the DES re-check's (recheck_ctx.source).
+ */
+typedef struct sweep_feed sweep_feed;
+
+typedef struct {
+	int (*chunks)(void *arg, sweep_feed *f, char *err, size_t errlen);
+	int (*des)(void *arg, recheck_feed *f, char *err, size_t errlen);
+	void *arg;
+	bool exclusive; /* the local threads evaluate nothing: the source does it all */
+	int ranks;      /* processes sharing the work, recorded with the run (0 or 1: this one) */
+} sweep_source;
+
 typedef struct {
 	int threads;     /* worker threads, >= 1 */
+	/* threads was asked for: a source's processes use as many (else
+	 * each its own cores) */
+	bool threads_given;
 	bool all_points; /* store every evaluated point */
 	bool progress;   /* draw done/total, rate and ETA on stderr */
 	/* the command that resumes the run, shown when a second signal ends
 	 * the process; NULL: "the same command" */
 	const char *resume_cmd;
+	/* one shard of n_shards (0: the whole space): the chunks k with
+	 * k mod n_shards = shard - 1.  A shard run (runs.kind 'shard') keeps
+	 * its own fronts, re-checks them with the DES and completes without
+	 * choosing; the merge of all of them (shards.h) chooses. */
+	int shard, n_shards;
+	const sweep_source *src; /* NULL: every chunk is evaluated here */
 } sweep_opts;
+
+/* What a sweep_source sees of the running sweep. */
+const cfg_t *sweep_feed_cfg(const sweep_feed *f);
+const space_t *sweep_feed_space(const sweep_feed *f);
+const factor *sweep_feed_factor(const sweep_feed *f);
+/* Threads per process: sweep_opts.threads, and whether it was asked for. */
+int sweep_feed_threads(const sweep_feed *f, bool *given);
+/* Up to max ids of chunks to evaluate, taken from the counter the local
+ * workers share (so no chunk is given out twice); 0 when none is left or
+ * the sweep stops. */
+size_t sweep_feed_take(sweep_feed *f, int64_t *chunk, size_t max);
+/* True for a chunk the sweep must not be given: finished before (a
+ * resumed run) or another shard's. */
+bool sweep_feed_skip(const sweep_feed *f, int64_t chunk);
+/* Hand over a result (group.h; the feed owns it from here).  Waits while
+ * the main thread is behind.  Returns 0, or -1 when the sweep has given
+ * up (stop then). */
+int sweep_feed_give(sweep_feed *f, group_result *r);
+/* A signal, a failure or sweep_stop() ends the sweep: stop soon. */
+bool sweep_feed_stopping(const sweep_feed *f);
+
+/*
+ * Stop the running sweep as a first SIGINT or SIGTERM does (the finished
+ * work is saved, the run marked 'interrupted', sweep_run() returns 1 with
+ * signal sig), without counting as a signal: a signal after it is still
+ * the first.  Async-signal-safe.
+ */
+void sweep_stop(int sig);
 
 typedef struct {
 	int64_t run_id;
+	int ranks;                 /* processes that shared the work (sweep_source.ranks, at least 1) */
 	bool resumed;              /* an unfinished run was picked up */
 	int64_t chunks_before;     /* chunks it had finished */
 	int64_t n_points;          /* points of the space */

@@ -106,7 +106,8 @@ int rdb_run_load(sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char
 	if (run_id > 0)
 		snprintf(sql, sizeof sql, "%s WHERE run_id = ?1", cols);
 	else
-		snprintf(sql, sizeof sql, "%s WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1", cols);
+		snprintf(sql, sizeof sql, "%s WHERE status = 'complete' AND kind != 'shard' ORDER BY run_id DESC LIMIT 1",
+			 cols);
 	memset(r, 0, sizeof *r);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -734,4 +735,153 @@ int rdb_trace(sqlite3 *db, const char *path, int64_t run, int64_t point, trace_l
 		return -1;
 	}
 	return (int)log->n;
+}
+
+/* ------------------------------------------------------------ shards */
+
+int rdb_latest_sweep(sqlite3 *db, const char *path, rdb_sweep *w, char *err, size_t errlen)
+{
+	memset(w, 0, sizeof *w);
+	w->shard = w->n_shards = 1;
+	sqlite3_stmt *st;
+	/* the shard columns came with schema 4, the fingerprint with 3 */
+	bool shards = false, fp = false;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM pragma_table_info('sweeps') WHERE name = 'n_shards'),"
+				   " (SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'model_fingerprint')",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read the schema", err, errlen);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		shards = sqlite3_column_int(st, 0) > 0;
+		fp = sqlite3_column_int(st, 1) > 0;
+	}
+	sqlite3_finalize(st);
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "SELECT r.run_id, r.kind, r.status, r.config_path, r.config_sha256, r.config_text, %s,"
+		 " w.all_points, w.n_space, w.n_chunks, w.objectives, %s,"
+		 " (SELECT count(*) FROM chunks c WHERE c.run_id = r.run_id)"
+		 " FROM runs r JOIN sweeps w USING(run_id) WHERE r.kind IN ('sweep', 'shard')"
+		 " ORDER BY r.run_id DESC LIMIT 1",
+		 fp ? "r.model_fingerprint" : "NULL", shards ? "w.shard, w.n_shards" : "1, 1");
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read its sweeps", err, errlen);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 1 : sql_fail(db, path, "cannot read its sweeps", err, errlen);
+	}
+	w->run_id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, w->kind, sizeof w->kind);
+	col_text(st, 2, w->status, sizeof w->status);
+	col_text(st, 3, w->config_path, sizeof w->config_path);
+	col_text(st, 4, w->config_sha256, sizeof w->config_sha256);
+	const char *text = (const char *)sqlite3_column_text(st, 5);
+	w->config_len = (size_t)sqlite3_column_bytes(st, 5);
+	w->config_text = malloc(w->config_len + 1);
+	if (!w->config_text) {
+		sqlite3_finalize(st);
+		snprintf(err, errlen, "%s: out of memory reading run %lld", path, (long long)w->run_id);
+		return -1;
+	}
+	if (w->config_len)
+		memcpy(w->config_text, text, w->config_len);
+	w->config_text[w->config_len] = '\0';
+	col_text(st, 6, w->model_fingerprint, sizeof w->model_fingerprint);
+	w->all_points = sqlite3_column_int(st, 7) != 0;
+	w->n_space = sqlite3_column_int64(st, 8);
+	w->n_chunks = sqlite3_column_int64(st, 9);
+	col_text(st, 10, w->objectives, sizeof w->objectives);
+	w->shard = sqlite3_column_int(st, 11);
+	w->n_shards = sqlite3_column_int(st, 12);
+	w->chunks_done = sqlite3_column_int64(st, 13);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int rdb_each_chunk(sqlite3 *db, const char *path, int64_t run, int (*fn)(void *arg, int64_t chunk, const store_counts *n),
+		   void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT chunk_id, n_points, n_feasible, n_over_cap, n_too_slow, n_no_fit FROM chunks"
+			       " WHERE run_id = ? ORDER BY chunk_id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read its chunks", err, errlen);
+	sqlite3_bind_int64(st, 1, run);
+	int rc, frc = 0;
+	while (frc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_counts n = {sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), -1, 0, 0};
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			n.over_cap = sqlite3_column_int64(st, 3);
+			n.too_slow = sqlite3_column_int64(st, 4);
+			n.no_fit = sqlite3_column_int64(st, 5);
+		}
+		frc = fn(arg, sqlite3_column_int64(st, 0), &n);
+	}
+	sqlite3_finalize(st);
+	if (frc)
+		return frc;
+	return rc == SQLITE_DONE ? 0 : sql_fail(db, path, "cannot read its chunks", err, errlen);
+}
+
+int rdb_pareto_ids(sqlite3 *db, const char *path, int64_t run, int64_t **ids, size_t *n, char *err,
+		   size_t errlen)
+{
+	*ids = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT point_id FROM v_pareto WHERE run_id = ? ORDER BY point_id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return sql_fail(db, path, "cannot read its Pareto fronts", err, errlen);
+	sqlite3_bind_int64(st, 1, run);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			int64_t *p = realloc(*ids, cap * sizeof *p);
+			if (!p) {
+				sqlite3_finalize(st);
+				free(*ids);
+				*ids = NULL;
+				*n = 0;
+				snprintf(err, errlen, "%s: out of memory reading the Pareto fronts of run %lld", path,
+					 (long long)run);
+				return -1;
+			}
+			*ids = p;
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sql_fail(db, path, "cannot read its Pareto fronts", err, errlen);
+}
+
+int rdb_metric(sqlite3 *db, const char *path, int64_t run, int64_t point, const char *source, int length,
+	       figures_len *f, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT ttft_s, prefill_s, decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s"
+			       " FROM v_metrics WHERE run_id = ? AND point_id = ? AND source = ? AND prompt = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read its metrics", err, errlen);
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, length);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*f = figures_len_none();
+		f->ttft_s = col_num(st, 0);
+		f->prefill_s = col_num(st, 1);
+		f->decode_tok_s = col_num(st, 2);
+		f->decode_step_s = col_num(st, 3);
+		f->energy_j_per_token = col_num(st, 4);
+		f->swap_exposed_s = col_num(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : sql_fail(db, path, "cannot read its metrics", err, errlen);
 }

@@ -26,6 +26,7 @@
 #include "models/interval.h"
 #include "models/figures.h"
 #include "sim/trace.h"
+#include "store/store.h"
 #include "models/common.h"
 #include "models/design.h"
 
@@ -77,7 +78,7 @@ int rdb_open(const char *path, struct sqlite3 **db, char *err, size_t errlen);
 
 /*
  * Load run `run_id` into *r, or with run_id <= 0 the latest run whose
- * status is 'complete'.  Returns 0, or -1 (no such run, or no complete run)
+ * status is 'complete' that is not a shard (one shard is not a whole run).  Returns 0, or -1 (no such run, or no complete run)
  * with err set; *r then needs no release.
  */
 int rdb_run_load(struct sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char *err,
@@ -161,5 +162,40 @@ int rdb_swap(struct sqlite3 *db, const char *path, int64_t run, int64_t point, c
 /* The stored trace of a point into log (appended): events read, -1. */
 int rdb_trace(struct sqlite3 *db, const char *path, int64_t run, int64_t point, trace_log *log, char *err,
 	      size_t errlen);
+
+/*
+ * A sweep as its shards are merged (explore/shards.h): the latest run of
+ * kind 'sweep' or 'shard' with its sweeps row (schema 1 on; a sweep of a
+ * version before 4 is shard 1 of 1) and the chunks it finished.  These
+ * read the sweeps, chunks and pareto tables, which every version has.
+ */
+typedef struct {
+	int64_t run_id;
+	char kind[16], status[16];
+	char config_path[1024];
+	char config_sha256[65];
+	char *config_text; /* malloc'd, NUL-terminated; free() it */
+	size_t config_len;
+	char model_fingerprint[17]; /* "" for a run older than fingerprints */
+	bool all_points;
+	int64_t n_space, n_chunks;
+	char objectives[2048];
+	int shard, n_shards;
+	int64_t chunks_done;
+} rdb_sweep;
+/* 0 with *w, 1 when the database holds no sweep, -1 on an error. */
+int rdb_latest_sweep(struct sqlite3 *db, const char *path, rdb_sweep *w, char *err, size_t errlen);
+/* fn(arg, chunk, counts) for each finished chunk of the run, ascending
+ * (counts.over_cap is -1 for a chunk stored before the counts); a non-zero
+ * return from fn stops with that value.  0, or -1 on an error. */
+int rdb_each_chunk(struct sqlite3 *db, const char *path, int64_t run,
+		   int (*fn)(void *arg, int64_t chunk, const store_counts *n), void *arg, char *err, size_t errlen);
+/* The run's Pareto members, ascending, into *ids (malloc'd; NULL when
+ * *n is 0).  0, or -1 on an error. */
+int rdb_pareto_ids(struct sqlite3 *db, const char *path, int64_t run, int64_t **ids, size_t *n, char *err,
+		   size_t errlen);
+/* One metrics row (v_metrics) into *f (NAN for NULL): 0, 1 when absent, -1. */
+int rdb_metric(struct sqlite3 *db, const char *path, int64_t run, int64_t point, const char *source, int length,
+	       figures_len *f, char *err, size_t errlen);
 
 #endif

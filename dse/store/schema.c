@@ -26,20 +26,21 @@ typedef struct {
 } table_def;
 
 static const table_def tables[] = {
-	{"runs", 3,
+	{"runs", 4,
 	 "(run_id INTEGER PRIMARY KEY,"
 	 " config_path TEXT NOT NULL,"
 	 " config_sha256 TEXT NOT NULL CHECK(length(config_sha256) = 64),"
 	 " config_text TEXT NOT NULL,"
 	 " tool_version TEXT NOT NULL,"
-	 " kind TEXT NOT NULL CHECK(kind IN ('designs','sweep')),"
+	 " kind TEXT NOT NULL CHECK(kind IN ('designs','sweep','shard')),"
 	 " started_at TEXT NOT NULL,"
 	 " finished_at TEXT,"
 	 " status TEXT NOT NULL CHECK(status IN ('running','complete','failed','interrupted')),"
 	 " threads INTEGER NOT NULL CHECK(threads >= 1),"
 	 " n_points INTEGER CHECK(n_points IS NULL OR n_points >= 0),"
 	 " n_feasible INTEGER CHECK(n_feasible IS NULL OR n_feasible >= 0),"
-	 " model_fingerprint TEXT CHECK(model_fingerprint IS NULL OR length(model_fingerprint) = 16))"},
+	 " model_fingerprint TEXT CHECK(model_fingerprint IS NULL OR length(model_fingerprint) = 16),"
+	 " ranks INTEGER CHECK(ranks IS NULL OR ranks >= 1))"},
 	{"points", 4,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " point_id INTEGER NOT NULL CHECK(point_id >= 0),"
@@ -99,12 +100,14 @@ static const table_def tables[] = {
 	 "(run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
 	 " point_id INTEGER NOT NULL, objective REAL NOT NULL " NUMCHK("objective") ","
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id))"},
-	{"sweeps", 1,
+	{"sweeps", 4,
 	 "(run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),"
 	 " all_points INTEGER NOT NULL CHECK(all_points IN (0,1)),"
 	 " n_space INTEGER NOT NULL CHECK(n_space >= 0),"
 	 " n_chunks INTEGER NOT NULL CHECK(n_chunks >= 0),"
-	 " objectives TEXT NOT NULL)"},
+	 " objectives TEXT NOT NULL,"
+	 " shard INTEGER NOT NULL DEFAULT 1, n_shards INTEGER NOT NULL DEFAULT 1,"
+	 " CHECK(n_shards >= 1 AND shard >= 1 AND shard <= n_shards))"},
 	{"chunks", 3,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " chunk_id INTEGER NOT NULL CHECK(chunk_id >= 0),"
@@ -228,8 +231,9 @@ static const char *const view_sql =
 	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
 	"CREATE VIEW v_chosen AS SELECT run_id, point_id, objective FROM chosen;"
 	"CREATE VIEW v_best AS SELECT run_id, mode, point_id, source, objective FROM best;"
-	"CREATE VIEW v_runs AS SELECT run_id, config_path, config_sha256, tool_version, kind,"
-	" started_at, finished_at, status, threads, n_points, n_feasible, model_fingerprint FROM runs;"
+	"CREATE VIEW v_runs AS SELECT r.run_id, r.config_path, r.config_sha256, r.tool_version, r.kind,"
+	" r.started_at, r.finished_at, r.status, r.threads, r.n_points, r.n_feasible, r.model_fingerprint,"
+	" r.ranks, w.shard, w.n_shards FROM runs r LEFT JOIN sweeps w USING(run_id);"
 	"CREATE VIEW v_knobs AS SELECT run_id, mode, knob, value_index, value, n_feasible, best_objective FROM knobs;"
 	"CREATE VIEW v_groups AS SELECT g.run_id, g.representative, count(*) AS n_points,"
 	" group_concat(g.point_id) AS point_ids FROM groups g GROUP BY g.run_id, g.representative;"

@@ -520,6 +520,18 @@ int store_new_run(store *s, const cfg_t *c, const char *kind, int threads, int64
 	return 0;
 }
 
+int store_set_ranks(store *s, int64_t run_id, int ranks)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "UPDATE runs SET ranks=? WHERE run_id=?"))
+		return -1;
+	sqlite3_bind_int(st, 1, ranks);
+	sqlite3_bind_int64(st, 2, run_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot record the run's ranks");
+}
+
 int store_finish_run(store *s, int64_t run_id, const char *status, int64_t n_points, int64_t n_feasible)
 {
 	sqlite3_stmt *st;
@@ -717,24 +729,27 @@ static int bind_run_point(store *s, sqlite3_stmt *st, int64_t run_id, int64_t po
 	return step_done(s, st, what);
 }
 
-int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, int64_t n_chunks,
-		    const char *objectives)
+int store_new_sweep(store *s, int64_t run_id, const store_sweep *w)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO sweeps VALUES(?,?,?,?,?)"))
+	if (store_prepare(s, &st,
+		    "INSERT INTO sweeps(run_id, all_points, n_space, n_chunks, objectives, shard, n_shards)"
+		    " VALUES(?,?,?,?,?,?,?)"))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_int(st, 2, all_points);
-	sqlite3_bind_int64(st, 3, n_space);
-	sqlite3_bind_int64(st, 4, n_chunks);
-	sqlite3_bind_text(st, 5, objectives, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, w->all_points);
+	sqlite3_bind_int64(st, 3, w->n_space);
+	sqlite3_bind_int64(st, 4, w->n_chunks);
+	sqlite3_bind_text(st, 5, w->objectives, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 6, w->shard);
+	sqlite3_bind_int(st, 7, w->n_shards);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot record the sweep");
 }
 
-int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
-		     const char *objectives, int64_t *run_id, int64_t *other_run, char other_fp[17])
+int store_find_sweep(store *s, const cfg_t *c, const store_sweep *w, int64_t *run_id, int64_t *other_run,
+		     char other_fp[17])
 {
 	sqlite3_stmt *st;
 	*run_id = 0;
@@ -742,15 +757,19 @@ int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space,
 	other_fp[0] = '\0';
 	if (store_prepare(s, &st,
 		    "SELECT r.run_id, r.model_fingerprint FROM runs r JOIN sweeps w USING(run_id)"
-		    " WHERE r.config_sha256=? AND r.kind='sweep' AND r.status IN ('running','interrupted')"
+		    " WHERE r.config_sha256=? AND r.kind=? AND r.status IN ('running','interrupted')"
 		    " AND w.all_points=? AND w.n_space=? AND w.n_chunks=? AND w.objectives=?"
+		    " AND w.shard=? AND w.n_shards=?"
 		    " ORDER BY r.run_id DESC LIMIT 1"))
 		return -1;
 	sqlite3_bind_text(st, 1, c->sha256, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, all_points);
-	sqlite3_bind_int64(st, 3, n_space);
-	sqlite3_bind_int64(st, 4, n_chunks);
-	sqlite3_bind_text(st, 5, objectives, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, store_sweep_kind(w), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, w->all_points);
+	sqlite3_bind_int64(st, 4, w->n_space);
+	sqlite3_bind_int64(st, 5, w->n_chunks);
+	sqlite3_bind_text(st, 6, w->objectives, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 7, w->shard);
+	sqlite3_bind_int(st, 8, w->n_shards);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const char *fp = (const char *)sqlite3_column_text(st, 1);
@@ -763,6 +782,11 @@ int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot look for an unfinished sweep");
+}
+
+const char *store_sweep_kind(const store_sweep *w)
+{
+	return w->n_shards > 1 ? "shard" : "sweep";
 }
 
 int store_put_chunk(store *s, int64_t run_id, int64_t chunk, const store_counts *n)

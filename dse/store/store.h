@@ -5,7 +5,7 @@
  * Schema (version STORE_SCHEMA_VERSION, kept in PRAGMA user_version):
  *   runs(run_id, config_path, config_sha256, config_text, tool_version, kind,
  *        started_at, finished_at, status, threads, n_points, n_feasible,
- *        model_fingerprint)
+ *        model_fingerprint, ranks)       kind: designs, sweep or shard
  *   points(run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,
  *        tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding,
  *        dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock,
@@ -14,7 +14,7 @@
  *   metrics(run_id, point_id, source, length, ttft_s, prefill_s,
  *        decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s)
  *   pareto(run_id, point_id), chosen(run_id, point_id, objective)
- *   sweeps(run_id, all_points, n_space, n_chunks, objectives)
+ *   sweeps(run_id, all_points, n_space, n_chunks, objectives, shard, n_shards)
  *   chunks(run_id, chunk_id, n_points, n_feasible, n_over_cap, n_too_slow,
  *        n_no_fit)                       what each constraint pruned
  *   best(run_id, mode, point_id, source, objective)
@@ -57,7 +57,9 @@
  * trigger that looked it up cost 12% of an --all-points sweep).
  *
  * Versions: 3 had no dec_dataflow (its points are serial: the only dataflow
- * then) and no intervals.  Chunks stored before the counts have them NULL.  2 had no model_fingerprint and none of the report's tables.
+ * then), no intervals, no shard runs (sweeps.shard, n_shards) and no
+ * runs.ranks.  Chunks stored before the counts have them NULL.  2 had no
+ * model_fingerprint and none of the report's tables.
  * 1 had the same tables without the row rules (and, in its
  * first files, without sweeps, chunks, best, v_best, v_runs and the points
  * index).  store_open() migrates an older file in one transaction
@@ -132,6 +134,8 @@ int store_rollback(store *s);
 int store_new_run(store *s, const cfg_t *c, const char *kind, int threads, int64_t *run_id);
 int store_finish_run(store *s, int64_t run_id, const char *status, int64_t n_points,
 		     int64_t n_feasible);
+/* The number of processes (MPI ranks) that shared the run's work. */
+int store_set_ranks(store *s, int64_t run_id, int ranks);
 
 typedef struct {
 	int64_t run_id, point_id;
@@ -177,15 +181,23 @@ int store_put_chosen(store *s, int64_t run_id, int64_t point_id, double objectiv
  * at the end a `best` row per architecture.  All return 0 or -1 with
  * store_errmsg() set unless said otherwise.
  */
-int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, int64_t n_chunks,
-		    const char *objectives);
+typedef struct {
+	bool all_points;        /* every point stored */
+	int64_t n_space;        /* points of the space */
+	int64_t n_chunks;       /* chunks of the space */
+	const char *objectives; /* the objective vector, as text */
+	int shard, n_shards;    /* chunks k with k mod n_shards = shard - 1; 1/1: the whole space */
+} store_sweep;
+int store_new_sweep(store *s, int64_t run_id, const store_sweep *w);
+/* The runs.kind of such a sweep: "shard" for one shard of several, else "sweep". */
+const char *store_sweep_kind(const store_sweep *w);
 /* Latest unfinished ('running' or 'interrupted') sweep of this config with
- * the same settings.  *run_id gets it when this build's model made it
+ * the same settings (and kind, shard and shards).  *run_id gets it when this build's model made it
  * (same fingerprint, models/version.h), else 0; a sweep that another
  * model made is never resumed: *other_run and other_fp then name it ("" for
  * a run older than fingerprints), else *other_run = 0. */
-int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
-		     const char *objectives, int64_t *run_id, int64_t *other_run, char other_fp[17]);
+int store_find_sweep(store *s, const cfg_t *c, const store_sweep *w, int64_t *run_id, int64_t *other_run,
+		     char other_fp[17]);
 /* What a finished chunk counted (and the totals of a run's chunks):
  * points = feasible + over_cap + too_slow + no_fit, each infeasible point
  * under the first constraint it failed (explore/factor.h). */
