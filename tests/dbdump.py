@@ -3,7 +3,8 @@
 
 Prints the rows of the run (the latest complete sweep when RUN is not
 given) through the documented views (v_points, v_metrics, v_pareto,
-v_chosen, v_best, v_curves, v_regions, v_swaps, v_trace, v_validation)
+v_chosen, v_best, v_curves, v_regions, v_swaps, v_trace, v_validation,
+v_knobs, v_groups, v_intervals)
 and the sweep's own tables (sweeps, chunks), one line per row in key
 order, run_id left out, reals as repr() (every bit), then the run's row
 without what differs between identical runs: timestamps, the path, the
@@ -24,6 +25,9 @@ QUERIES = [
     ("v_swaps", "point_id, source"),
     ("v_trace", "point_id, seq"),
     ("v_validation", "seq"),
+    ("v_knobs", "mode, knob, value_index"),
+    ("v_groups", "representative"),
+    ("v_intervals", "point_id, source, figure, length"),
     ("chunks", "chunk_id"),
     ("sweeps", "run_id"),
 ]
