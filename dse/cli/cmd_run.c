@@ -22,6 +22,7 @@
 #include "models/perf.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "explore/sessions.h"
 #include "explore/sweep.h"
 #include "cli/cli.h"
 #include "cli/opt.h"
@@ -259,6 +260,13 @@ int cmd_run(int argc, char **argv)
 	}
 	workload_t w;
 	workload_init(&w, &c.model);
+	/* the workloads' traces, read at the end of the sweep: a bad one stops here */
+	int trc = sessions_check_traces(&c, err, sizeof err);
+	if (trc) {
+		fprintf(stderr, "%s\n", err);
+		cfg_release(&c);
+		return cli_exit_code(trc);
+	}
 	char cmd[8192];
 	command_line(argc, argv, cmd, sizeof cmd);
 	o.resume_cmd = cmd;

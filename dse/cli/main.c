@@ -1,7 +1,7 @@
 /*
  * main.c - pdswap-dse: dispatch to a command, or run the main job.
  *
- * The first argument names a command (simulate, calibrate, ...), asks for
+ * The first argument names a command (simulate, session, calibrate, ...), asks for
  * help (`help`, `help COMMAND`, `--help`) or the version; anything else is
  * the main job, whose options may come before or after its CONFIG
  * (`pdswap-dse --threads 2 configs/kv260.yaml`).  Usage texts come from
@@ -19,7 +19,8 @@ static const struct {
 	int (*run)(int, char **);
 	const opt_cmd *opts;
 } cmds[] = {
-	{"simulate", cmd_simulate, &cmd_simulate_opts},    {"calibrate", cmd_calibrate, &cmd_calibrate_opts},
+	{"simulate", cmd_simulate, &cmd_simulate_opts},    {"session", cmd_session, &cmd_session_opts},
+	{"calibrate", cmd_calibrate, &cmd_calibrate_opts},
 	{"validate", cmd_validate, &cmd_validate_opts},    {"emit-hls", cmd_emit_hls, &cmd_emit_hls_opts},
 	{"report", cmd_report, &cmd_report_opts},          {"export", cmd_export, &cmd_export_opts},
 };
