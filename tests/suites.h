@@ -20,5 +20,6 @@ Suite *report_suite(void);
 Suite *configs_suite(void);
 Suite *fuzz_suite(void);
 Suite *faults_suite(void);
+Suite *session_suite(void);
 
 #endif

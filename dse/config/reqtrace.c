@@ -89,8 +89,9 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-/* "YYYY-MM-DD HH:MM:SS[.fraction]" as s since 1970 (UTC). */
-static int timestamp(const char *s, double *out, char *msg, size_t len)
+/* "YYYY-MM-DD HH:MM:SS[.fraction]": whole s since 1970 (UTC) and the fraction
+ * apart, so that times a day apart keep their microseconds. */
+static int timestamp(const char *s, int64_t *whole, double *out, char *msg, size_t len)
 {
 	int y, mo, d, h, mi, se, n = 0;
 	if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 || n != 19 || mo < 1 || mo > 12 ||
@@ -114,7 +115,8 @@ static int timestamp(const char *s, double *out, char *msg, size_t len)
 		snprintf(msg, len, "TIMESTAMP must be 'YYYY-MM-DD HH:MM:SS[.fraction]', got '%s'", s);
 		return -1;
 	}
-	*out = (double)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) + frac;
+	*whole = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	*out = frac;
 	return 0;
 }
 
@@ -133,7 +135,8 @@ static int split(char *line, char **f, int max)
 	return n;
 }
 
-static int csv_line(int fmt, char *line, double *t, int *prompt, int *output, char *msg, size_t len)
+/* *t: seconds (Vidur), or the fraction of the second *whole (Azure). */
+static int csv_line(int fmt, char *line, int64_t *whole, double *t, int *prompt, int *output, char *msg, size_t len)
 {
 	char *f[4];
 	int n = split(line, f, 4);
@@ -147,7 +150,7 @@ static int csv_line(int fmt, char *line, double *t, int *prompt, int *output, ch
 			return -1;
 		return 0;
 	}
-	if (timestamp(f[0], t, msg, len) || tokens(f[1], "ContextTokens", prompt, msg, len) ||
+	if (timestamp(f[0], whole, t, msg, len) || tokens(f[1], "ContextTokens", prompt, msg, len) ||
 	    tokens(f[2], "GeneratedTokens", output, msg, len))
 		return -1;
 	return 0;
@@ -258,7 +261,9 @@ int reqtrace_read(const char *path, reqgen_trace *t, char *err, size_t errlen)
 	int fmt = -1, rc = PDS_FAIL_REQUEST;
 	long lineno = 0;
 	size_t cap = 0;
-	double t0 = 0, prev = 0;
+	double prev = 0;
+	int64_t base = 0; /* whole seconds of the first request (Azure) */
+	double t0 = 0;
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
 		size_t n = strlen(line);
@@ -292,11 +297,17 @@ int reqtrace_read(const char *path, reqgen_trace *t, char *err, size_t errlen)
 		if (blank(line))
 			continue;
 		double s;
+		int64_t whole = 0;
 		int prompt, output;
 		if ((fmt == FMT_JSONL ? jsonl_line(line, &s, &prompt, &output, msg, sizeof msg)
-				      : csv_line(fmt, line, &s, &prompt, &output, msg, sizeof msg))) {
+				      : csv_line(fmt, line, &whole, &s, &prompt, &output, msg, sizeof msg))) {
 			snprintf(err, errlen, "%s:%ld: %s", path, lineno, msg);
 			goto out;
+		}
+		if (fmt == FMT_AZURE) {
+			if (t->n == 0)
+				base = whole;
+			s += (double)(whole - base);
 		}
 		if (t->n == 0)
 			t0 = prev = s;
