@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "models/engine.h"
-#include "models/platform.h"
 #include "models/perf.h"
+#include "models/platform.h"
 #include "models/workload.h"
 
 static const design_t *find_design(const cfg_t *c, const char *name)

@@ -89,6 +89,17 @@ static inline res_t res_max(res_t a, res_t b)
 	return a;
 }
 
+/*
+ * A resource count as synthesis reports it: whole LUTs, FFs, URAMs and
+ * DSPs, BRAM36 in halves (an 18 Kb block), to the nearest.  The model
+ * keeps its exact (fractional) figures; only what is shown to a person is
+ * rounded.
+ */
+static inline double res_shown(int type, double v)
+{
+	return type == RES_BRAM ? (double)(int64_t)(2 * v + 0.5) / 2 : (double)(int64_t)(v + 0.5);
+}
+
 /* ceil(a / b) for positive integers. */
 static inline int64_t ceil_div(int64_t a, int64_t b)
 {

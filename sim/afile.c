@@ -49,7 +49,7 @@ int afile_open(afile *a, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%.64s...: the file name is too long", path);
 		return PDS_FAIL;
 	}
-	if (afile_check_target(path, err, errlen))
+	if (afile_check_target(path, err, errlen) || afile_check_parent(path, err, errlen))
 		return PDS_FAIL;
 	snprintf(a->path, sizeof a->path, "%s", path);
 	int fd = -1;
@@ -137,33 +137,32 @@ int afile_write(const char *path, const void *buf, size_t len, char *err, size_t
 	return afile_commit(&a, err, errlen);
 }
 
-int afile_mkdir_p(const char *dir)
+int afile_check_parent(const char *path, char *err, size_t errlen)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s", dir);
-	size_t n = strlen(tmp);
-	if (n == 0)
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	struct stat sb;
+	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return 0;
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(tmp, 0777) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	}
-	if (mkdir(tmp, 0777) && errno != EEXIST)
-		return -1;
-	return 0;
+	snprintf(err, errlen, "%s: its directory '%s' %s; create it first or choose another path", path, dir,
+		 errno == ENOENT || stat(dir, &sb) != 0 ? "does not exist" : "is not a directory");
+	return PDS_FAIL;
 }
 
-int afile_mkdir_parent(const char *path)
+int afile_make_dir(const char *dir, char *err, size_t errlen)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	char *slash = strrchr(tmp, '/');
-	if (!slash || slash == tmp)
+	struct stat sb;
+	if (afile_check_parent(dir, err, errlen))
+		return PDS_FAIL;
+	if (mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
 		return 0;
-	*slash = '\0';
-	return afile_mkdir_p(tmp);
+	snprintf(err, errlen, "%s: cannot create the directory: %s", dir, errno == EEXIST ? "a file of that name exists"
+											   : strerror(errno));
+	return PDS_FAIL;
 }

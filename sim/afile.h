@@ -9,7 +9,8 @@
  * the target, so a reader sees the old file or the new one, never a part,
  * and a failure leaves no temporary file behind.  A target that exists
  * must be a regular file: a directory, a device, a FIFO or a socket is
- * refused, and so is a symbolic link (the caller names the real file).
+ * refused, and so is a symbolic link (the caller names the real file); so
+ * is a target whose directory does not exist.
  *
  * Ownership: afile is a plain struct; afile_open() then afile_commit()
  * (or afile_sync() and afile_rename() for a group of files that should
@@ -52,8 +53,14 @@ void afile_abort(afile *a);
 /* A whole buffer into `path`, atomically. */
 int afile_write(const char *path, const void *buf, size_t len, char *err, size_t errlen);
 
-/* mkdir -p for the directory part of `path` (not the last component). */
-int afile_mkdir_parent(const char *path);
-int afile_mkdir_p(const char *dir);
+/*
+ * One rule for every output path: its parent directory must exist (it is
+ * never created behind the user's back).  0, or PDS_FAIL with "PATH: its
+ * directory 'DIR' does not exist; ..." in err.
+ */
+int afile_check_parent(const char *path, char *err, size_t errlen);
+
+/* Make directory `dir` (its parent must exist); an existing directory is fine. */
+int afile_make_dir(const char *dir, char *err, size_t errlen);
 
 #endif

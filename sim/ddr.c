@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/common.h"
+
 #define NONE UINT32_MAX
 #define PS_FLOW (-1)
 
@@ -296,15 +298,10 @@ static void reallocate(ddr *m)
 				cnt[f->cons[j]]--;
 			}
 		}
-		if (n_unf == before) /* cannot happen: the tightest capacity saturates */
-			for (uint32_t i = 0; i < m->n_act; i++) {
-				struct ddr_flow *f = &m->flow[m->act[i]];
-				if (!f->frozen) {
-					f->frozen = true;
-					f->new_rate = level;
-					n_unf--;
-				}
-			}
+		/* the capacity that set the level saturates at it (within the
+		 * rounding lim allows), so every round freezes a flow */
+		if (n_unf == before)
+			BUG("max-min filling froze no flow at level %g with %d flows left", level, n_unf);
 	}
 	if (n_ps > 0) {
 		double pl = 0, ddr_cap = m->cap[con_ddr(m)];

@@ -83,7 +83,6 @@
  * residue is one tile of pipeline fill per linear segment and one latency
  * per transfer.  Elsewhere the DES is the reference.
  */
-#include "models/common.h"
 #include "sim/des.h"
 
 #include <math.h>
@@ -92,12 +91,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/ddr.h"
+#include "models/common.h"
 #include "models/engine.h"
-#include "sim/evq.h"
-#include "sim/pcap.h"
 #include "models/perf.h"
 #include "models/platform.h"
+#include "sim/ddr.h"
+#include "sim/evq.h"
+#include "sim/pcap.h"
 #include "sim/trace.h"
 
 _Static_assert(DES_MASTERS <= DDR_MAX_MASTERS, "ddr.h holds too few masters");

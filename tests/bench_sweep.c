@@ -36,7 +36,7 @@
 #include "models/workload.h"
 
 typedef struct {
-	const fac *f;
+	const factor *f;
 	const space_t *s;
 	atomic_llong next;
 	atomic_llong points;
@@ -71,7 +71,7 @@ static double eval_rate(const cfg_t *c, int threads)
 	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = factor_new(c, &w, &s);
+	factor *f = factor_new(c, &w, &s);
 	double best = 0;
 	for (int rep = 0; rep < 3; rep++) {
 		job j = {.f = f, .s = &s};
@@ -97,7 +97,7 @@ static double pareto_rate(const cfg_t *c)
 	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = factor_new(c, &w, &s);
+	factor *f = factor_new(c, &w, &s);
 	factor_scratch *x = factor_scratch_new();
 	int d = factor_get_layout(f)->n_obj;
 	factor_buf b[2] = {{0}, {0}};

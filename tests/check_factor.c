@@ -57,7 +57,7 @@ static void check_points(const cfg_t *c, int n)
 	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = factor_new(c, &w, &s);
+	factor *f = factor_new(c, &w, &s);
 	ck_assert_ptr_nonnull(f);
 	const factor_layout *L = factor_get_layout(f);
 	double v[FACTOR_MAX_TP + 4], u[FACTOR_MAX_TP + 4], m[2 * FACTOR_MAX_CTX];
@@ -95,7 +95,7 @@ static void check_chunks(const cfg_t *c, int stride, int64_t *n_feasible, int64_
 	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = factor_new(c, &w, &s);
+	factor *f = factor_new(c, &w, &s);
 	factor_scratch *x = factor_scratch_new();
 	ck_assert(f && x);
 	const factor_layout *L = factor_get_layout(f);
@@ -218,7 +218,7 @@ START_TEST(cap_edges)
 	workload_init(&w, &c.model);
 	space_t s;
 	space_init(&s, &c);
-	fac *f = factor_new(&c, &w, &s);
+	factor *f = factor_new(&c, &w, &s);
 	double v[FACTOR_MAX_TP + 4];
 	int64_t id = -1;
 	for (int64_t i = 0; i < s.n_points && id < 0; i += 97)

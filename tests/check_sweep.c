@@ -122,7 +122,7 @@ static void front_is_exact(const cfg_t *c, const char *db, int64_t run)
 	workload_init(&w, &c->model);
 	space_t s;
 	space_init(&s, c);
-	fac *f = factor_new(c, &w, &s);
+	factor *f = factor_new(c, &w, &s);
 	factor_scratch *x = factor_scratch_new();
 	int d = factor_get_layout(f)->n_obj;
 	sqlite3 *h = open_ro(db);

@@ -21,5 +21,6 @@ Suite *configs_suite(void);
 Suite *fuzz_suite(void);
 Suite *faults_suite(void);
 Suite *session_suite(void);
+Suite *import_suite(void);
 
 #endif

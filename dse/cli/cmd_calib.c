@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/calib.h"
-#include "config/config.h"
-#include "models/cfg.h"
-#include "cli/cmd.h"
 #include "cli/cli.h"
+#include "cli/cmd.h"
 #include "cli/opt.h"
+#include "config/config.h"
 #include "config/writeback.h"
+#include "models/calib.h"
+#include "models/cfg.h"
 
 static void print_rows(const cfg_t *c, double tol, int *n_bad)
 {

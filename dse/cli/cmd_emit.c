@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
-#include "models/cfg.h"
+#include "cli/cli.h"
 #include "cli/cmd.h"
+#include "cli/opt.h"
+#include "config/config.h"
 #include "hls/emit.h"
+#include "models/cfg.h"
 #include "store/rdb.h"
 #include "store/store.h"
-#include "cli/cli.h"
-#include "cli/opt.h"
 
 #define DEFAULT_OUT "sim/hw/generated"
 

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cmd.h"
-#include "report/report.h"
 #include "cli/cli.h"
+#include "cli/cmd.h"
 #include "cli/opt.h"
+#include "report/report.h"
 
 static struct {
 	const char *db, *out, *format, *what;

@@ -15,19 +15,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config/config.h"
-#include "models/cfg.h"
+#include "cli/cli.h"
 #include "cli/cmd.h"
-#include "hls/emit.h"
-#include "models/perf.h"
-#include "report/report.h"
-#include "store/store.h"
+#include "cli/opt.h"
+#include "config/config.h"
 #include "explore/sessions.h"
 #include "explore/sweep.h"
-#include "cli/cli.h"
-#include "cli/opt.h"
+#include "hls/emit.h"
+#include "models/cfg.h"
+#include "models/perf.h"
 #include "models/version.h"
 #include "models/workload.h"
+#include "report/report.h"
+#include "store/store.h"
 
 /* Where the chosen design's headers go by default (as for emit-hls). */
 #define HLS_OUT "sim/hw/generated"

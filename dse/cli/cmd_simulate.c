@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
-#include "models/cfg.h"
-#include "cli/cmd.h"
-#include "sim/des.h"
-#include "models/perf.h"
-#include "explore/sweep.h"
 #include "cli/cli.h"
+#include "cli/cmd.h"
 #include "cli/opt.h"
+#include "config/config.h"
+#include "explore/sweep.h"
+#include "models/cfg.h"
+#include "models/perf.h"
 #include "models/workload.h"
+#include "sim/des.h"
 
 static struct {
 	const char *path, *design, *model, *trace, *db;
@@ -29,10 +29,10 @@ static const opt_def simulate_opts[] = {
 	 .help = "a design of the config (e.g. tellme, the calibrated static baseline),\n"
 		 "or 'best' (the design the latest complete sweep of CONFIG in FILE chose;\n"
 		 "a sweep runs first when there is none)"},
-	{.name = "--prompt", .type = OPT_INT, .value = "L", .out = &A.prompt, .lo = 1, .hi = 1 << 20, .required = true,
-	 .help = "prompt length in tokens (1 .. model.max_context)"},
-	{.name = "--gen", .type = OPT_INT, .value = "N", .out = &A.gen, .lo = 0, .hi = 1 << 20, .required = true,
-	 .help = "tokens generated after the prompt (L + N <= model.max_context)"},
+	{.name = "--prompt", .type = OPT_INT, .value = "L", .out = &A.prompt, .lo = 1, .hi = 1 << 30, .required = true,
+	 .range = "[1, model.max_context]", .help = "prompt length in tokens, 1 .. model.max_context"},
+	{.name = "--gen", .type = OPT_INT, .value = "N", .out = &A.gen, .lo = 0, .hi = 1 << 30, .required = true,
+	 .range = "[0, model.max_context - L]", .help = "tokens generated after the prompt, L + N <= model.max_context"},
 	{.name = "--model", .type = OPT_STRING, .value = "des|analytic", .out = &A.model,
 	 .help = "des (default: the discrete-event model, the reference) or\n"
 		 "analytic (the roofline model)"},
@@ -58,9 +58,9 @@ const opt_cmd cmd_simulate_opts = {
 	.pos = &A.path,
 };
 
-/* Fill *d from a design name; prints the error itself.  'best' is the
- * chosen point of the latest complete sweep of this config in `db`
- * (a sweep runs first when there is none). */
+/* Fill *d from a design name; prints the error itself and returns an exit
+ * code.  'best' is the chosen point of the latest complete sweep of this
+ * config in `db` (a sweep runs first when there is none). */
 static int resolve_design(const cfg_t *c, const char *name, const char *db, design_t *d)
 {
 	if (strcmp(name, "best") == 0) {
@@ -68,7 +68,7 @@ static int resolve_design(const cfg_t *c, const char *name, const char *db, desi
 		int64_t run, point;
 		if (sweep_best_design(c, db, d, &run, &point, err, sizeof err)) {
 			cli_err("%s", err);
-			return -1;
+			return EXIT_RUNTIME;
 		}
 		cli_err("design 'best' is point %lld of run %lld in %s", (long long)point, (long long)run, db);
 		return 0;
@@ -81,7 +81,7 @@ static int resolve_design(const cfg_t *c, const char *name, const char *db, desi
 			strncat(list, c->designs[j].name, sizeof list - strlen(list) - 1);
 		}
 		cli_err("%s: no design named '%s' (designs: %s, or best)", c->path, name, list);
-		return -1;
+		return EXIT_USAGE;
 	}
 	*d = c->designs[i].d;
 	return 0;
@@ -118,9 +118,16 @@ static void verdict_des(verdict *v, const perf_ctx *p, const des_obj *ob)
 	}
 }
 
+/* A figure, or null where it does not exist (a decode figure without decode steps). */
+static void jfig(json_t *o, const char *key, double v, bool exists)
+{
+	json_object_set_new(o, key, exists ? json_real(v) : json_null());
+}
+
 static json_t *run_json(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
 			const figures *r, const verdict *v)
 {
+	const bool dec = r->gen > 0, dpr = p->d.mode == MODE_DPR;
 	perf_res res;
 	perf_resources(p, &res);
 	json_t *o = json_object();
@@ -134,25 +141,31 @@ static json_t *run_json(const cfg_t *c, const char *name, const char *model, con
 	json_object_set_new(o, "prefill_s", json_real(r->prefill_s));
 	json_object_set_new(o, "prefill_linear_s", json_real(r->prefill_linear_s));
 	json_object_set_new(o, "prefill_attention_s", json_real(r->prefill_attention_s));
-	json_object_set_new(o, "decode_s", json_real(r->decode_s));
-	json_object_set_new(o, "decode_tok_s", json_real(r->decode_tok_s));
-	json_object_set_new(o, "decode_first_step_s", json_real(r->decode_first_step_s));
+	jfig(o, "decode_s", r->decode_s, dec);
+	jfig(o, "decode_tok_s", r->decode_tok_s, dec);
+	jfig(o, "decode_first_step_s", r->decode_first_step_s, dec);
 	json_object_set_new(o, "swap_s", json_real(r->swap_s));
-	json_object_set_new(o, "swap_exposed_s", json_real(r->swap_exposed_s));
+	jfig(o, "swap_exposed_s", r->swap_exposed_s, dec || !dpr);
 	json_object_set_new(o, "tail_overlap_s", json_real(r->tail_overlap_s));
 	json_object_set_new(o, "pcap_s", json_real(r->pcap_s));
 	json_object_set_new(o, "bitstream_bytes", json_real(r->bitstream_bytes));
-	for (int t = 0; t < RES_N; t++)
-		json_object_set_new(o, res_names[t], json_real(res.r_total.v[t]));
+	for (int t = 0; t < RES_N; t++) /* as synthesis counts them; the model's exact figures are in results.db */
+		json_object_set_new(o, res_names[t], json_real(res_shown(t, res.r_total.v[t])));
 	json_t *eq = json_object();
 	for (int t = 0; t < RES_N; t++)
 		json_object_set_new(eq, res_names[t], json_real(res.util_equiv.v[t]));
 	json_object_set_new(o, "equivalent_utilisation", eq);
-	json_object_set_new(o, "energy_j_per_token", json_real(r->energy_j_per_token));
+	jfig(o, "energy_j_per_token", r->energy_j_per_token, dec);
 	json_object_set_new(o, "energy_prefill_j", json_real(r->energy_prefill_j));
 	json_object_set_new(o, "power_prefill_w", json_real(r->power_prefill_w));
-	json_object_set_new(o, "power_decode_w", json_real(r->power_decode_w));
+	jfig(o, "power_decode_w", r->power_decode_w, dec);
 	json_object_set_new(o, "objective", json_real(v->objective));
+	json_t *at = json_object(); /* where the objective is taken, whatever --prompt and --gen are */
+	json_object_set_new(at, "prompt", json_integer(c->obj.prompt));
+	json_object_set_new(at, "l_long", json_integer(c->obj.l_long));
+	json_object_set_new(at, "l_short", json_integer(c->obj.l_short));
+	json_object_set_new(at, "alpha", json_real(c->obj.alpha));
+	json_object_set_new(o, "objective_at", at);
 	json_object_set_new(o, "feasible", json_boolean(v->feasible));
 	if (!v->feasible)
 		json_object_set_new(o, "infeasible_reason", json_string(v->why));
@@ -162,7 +175,10 @@ static json_t *run_json(const cfg_t *c, const char *name, const char *model, con
 /* What only the DES reports (README.md, "The discrete-event model"). */
 static void des_json(json_t *o, const cfg_t *c, const des_opts *opt, const des_result *r)
 {
-	json_object_set_new(o, "swap_hidden_s", json_real(r->swap_hidden_s));
+	if (r->f.gen > 0 || r->f.swap_s == 0)
+		json_object_set_new(o, "swap_hidden_s", json_real(r->swap_hidden_s));
+	else
+		json_object_set_new(o, "swap_hidden_s", json_null());
 	json_object_set_new(o, "pcap_ddr_load", json_real(r->f.pcap_load));
 	json_object_set_new(o, "weight_prefetch", json_boolean(!opt->no_prefetch));
 	json_object_set_new(o, "weight_tile_bytes", json_real(DES_WEIGHT_TILE_BYTES));
@@ -199,21 +215,30 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 	printf("  %-24s %12.4f s\n", "ttft", r->ttft_s);
 	printf("  %-24s %12.4f s  (linear %.4f, attention %.4f)\n", "prefill", r->prefill_s, r->prefill_linear_s,
 	       r->prefill_attention_s);
-	printf("  %-24s %12.4f s  (first step %.4f s)\n", "decode", r->decode_s, r->decode_first_step_s);
-	printf("  %-24s %12.3f tok/s\n", "decode rate", r->decode_tok_s);
+	const bool dec = r->gen > 0;
+	if (dec) {
+		printf("  %-24s %12.4f s  (first step %.4f s)\n", "decode", r->decode_s, r->decode_first_step_s);
+		printf("  %-24s %12.3f tok/s\n", "decode rate", r->decode_tok_s);
+	}
 	if (p->d.mode == MODE_DPR) {
 		printf("  %-24s %12.4f s  (PCAP %.4f s, %.0f bytes", "swap", r->swap_s, r->pcap_s, r->bitstream_bytes);
 		if (dr)
 			printf(", DDR load %.0f%%", 100 * r->pcap_load);
 		printf(")\n");
-		printf("  %-24s %12.4f s  (tail %.4f s hides the rest)\n", "swap exposed", r->swap_exposed_s,
-		       r->tail_overlap_s);
-		if (dr)
-			printf("  %-24s %12.4f s\n", "swap hidden", dr->swap_hidden_s);
+		if (dec) {
+			printf("  %-24s %12.4f s  (tail %.4f s hides the rest)\n", "swap exposed", r->swap_exposed_s,
+			       r->tail_overlap_s);
+			if (dr)
+				printf("  %-24s %12.4f s\n", "swap hidden", dr->swap_hidden_s);
+		}
 	}
-	printf("  %-24s %12.4f J  (decode %.2f W, prefill %.2f W)\n", "energy per token", r->energy_j_per_token,
-	       r->power_decode_w, r->power_prefill_w);
-	printf("  %-24s %12.4f s\n", "objective", v->objective);
+	if (dec)
+		printf("  %-24s %12.4f J  (decode %.2f W, prefill %.2f W)\n", "energy per token", r->energy_j_per_token,
+		       r->power_decode_w, r->power_prefill_w);
+	else
+		printf("  %-24s %12.4f J  (%.2f W)\n", "prefill energy", r->energy_prefill_j, r->power_prefill_w);
+	printf("  %-24s %12.4f s  (the paper's: TTFT at %d + %.2g x step at %d + %.2g x step at %d)\n",
+	       "objective", v->objective, c->obj.prompt, c->obj.alpha, c->obj.l_long, 1 - c->obj.alpha, c->obj.l_short);
 	if (dr) {
 		printf("  %-24s %14s %14s\n", "HP port", "prefill", "decode");
 		for (int h = 0; h < c->dev.n_hp; h++) {
@@ -230,7 +255,7 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 	}
 	printf("  %-24s", "resources");
 	for (int t = 0; t < RES_N; t++)
-		printf(" %s %.1f (%.0f%%)", res_names[t], res.r_total.v[t], 100 * res.util.v[t]);
+		printf(" %s %.6g (%.0f%%)", res_names[t], res_shown(t, res.r_total.v[t]), 100 * res.util.v[t]);
 	printf("\n  %-24s", "equivalent utilisation");
 	for (int t = 0; t < RES_N; t++)
 		printf(" %s %.0f%%", res_names[t], 100 * res.util_equiv.v[t]);
@@ -263,12 +288,12 @@ int cmd_simulate(int argc, char **argv)
 	}
 	int rc = EXIT_USAGE;
 	design_t d;
-	if (prompt + gen > c.model.max_context) {
-		cli_err("--prompt %d plus --gen %d exceeds the model's max_context %d", prompt, gen,
-			 c.model.max_context);
+	if (prompt > c.model.max_context || (long)prompt + gen > c.model.max_context) {
+		cli_err("--prompt must be an integer in [1, %d] and --gen in [0, %d - L] (model.max_context of %s), got %d and %d",
+			c.model.max_context, c.model.max_context, c.path, prompt, gen);
 		goto out;
 	}
-	if (resolve_design(&c, design, db, &d))
+	if ((rc = resolve_design(&c, design, db, &d)) != EXIT_OK)
 		goto out;
 	workload_t w;
 	workload_init(&w, &c.model);

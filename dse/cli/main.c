@@ -23,6 +23,7 @@ static const struct {
 	{"calibrate", cmd_calibrate, &cmd_calibrate_opts},
 	{"validate", cmd_validate, &cmd_validate_opts},    {"emit-hls", cmd_emit_hls, &cmd_emit_hls_opts},
 	{"report", cmd_report, &cmd_report_opts},          {"export", cmd_export, &cmd_export_opts},
+	{"import", cmd_import, &cmd_import_opts},
 };
 #define N_CMDS ((int)(sizeof cmds / sizeof cmds[0]))
 

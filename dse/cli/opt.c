@@ -21,6 +21,18 @@ static const opt_def *find(const opt_cmd *c, const char *name, size_t len)
 	return NULL;
 }
 
+/* An integer in [lo, hi], the whole string: true and *out, else false. */
+static bool opt_quiet_int(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
 static int set_value(const opt_def *o, const char *v)
 {
 	if (!*v) {
@@ -32,7 +44,11 @@ static int set_value(const opt_def *o, const char *v)
 		*(const char **)o->out = v;
 		return 0;
 	case OPT_INT:
-		return cli_parse_int(o->name, v, (long)o->lo, (long)o->hi, (int *)o->out);
+		if (o->range && !opt_quiet_int(v, (long)o->lo, (long)o->hi, (int *)o->out)) {
+			cli_err("%s must be an integer in %s, got '%s'", o->name, o->range, v);
+			return -1;
+		}
+		return o->range ? 0 : cli_parse_int(o->name, v, (long)o->lo, (long)o->hi, (int *)o->out);
 	case OPT_REAL:
 		return cli_parse_double(o->name, v, o->lo, o->hi, (double *)o->out);
 	case OPT_FLAG:

@@ -32,6 +32,7 @@ typedef struct {
 	double lo, hi;       /* OPT_INT and OPT_REAL: the accepted range */
 	bool required;
 	bool *given;         /* set to true when the option appears (may be NULL) */
+	const char *range;   /* OPT_INT/OPT_REAL: the range as the error states it (NULL: [lo, hi]) */
 } opt_def;
 
 typedef struct {

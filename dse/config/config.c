@@ -544,36 +544,13 @@ static int port_mask(ld_t *L, const ytree_node *map, const char *path, const cha
 	return 0;
 }
 
-static int load_device(ld_t *L, const ytree_node *n)
+/* device.ddr: its peak and the controller ports. */
+static int load_ddr(ld_t *L, const ytree_node *n, cfg_device *d)
 {
-	static const char *const keys[] = {"name", "part", "resources", "clock_max_mhz", "ddr",
-					   "hp_ports", "axi_max_burst_beats", "fabric", NULL};
 	static const char *const ddr_keys[] = {"peak_gb_s", "controller_ports", NULL};
 	static const char *const ctrl_keys[] = {"name", "peak_gb_s", NULL};
-	static const char *const hp_keys[] = {"name", "width_bits", "max_clock_mhz", "ddr_port", NULL};
-	static const char *const fab_keys[] = {"frame_bytes", "frames_per_column", "per_column",
-					       "bitstream_overhead_bytes", "tiles", NULL};
-	static const char *const fpc_keys[] = {"clb", "int", "dsp", "bram_config", "bram_content",
-					       "uram", NULL};
-	static const char *const pc_keys[] = {"lut_per_clb", "ff_per_clb", "dsp", "bram36", "uram", NULL};
-	static const char *const tile_keys[] = {"clb", "dsp", "bram", "uram", NULL};
-	cfg_device *d = &L->c->dev;
 	const ytree_node *v;
 	char p[128];
-
-	if (want_map(L, n, "device") || check_keys(L, n, "device", keys))
-		return -1;
-	if (get_str(L, n, "device", "name", d->name, sizeof d->name) ||
-	    get_str(L, n, "device", "part", d->part, sizeof d->part) ||
-	    get_res(L, n, "device", "resources", &d->resources, NULL, 0) ||
-	    get_int(L, n, "device", "clock_max_mhz", 1, 2000, &d->clock_max_mhz) ||
-	    get_int(L, n, "device", "axi_max_burst_beats", 1, 256, &d->axi_max_burst_beats))
-		return -1;
-	for (int i = 0; i < RES_N; i++)
-		if (d->resources.v[i] < 1)
-			return fail(L, ytree_get(n, "resources"), "'device.resources.%s' must be at least 1",
-				    res_names[i]);
-
 	if (!(v = req(L, n, "device", "ddr")) || want_map(L, v, "device.ddr") ||
 	    check_keys(L, v, "device.ddr", ddr_keys) ||
 	    get_num(L, v, "device.ddr", "peak_gb_s", 0, true, 1e4, &d->ddr.peak_gb_s))
@@ -600,6 +577,14 @@ static int load_device(ld_t *L, const ytree_node *n)
 				return fail(L, nm, "controller port '%s' is defined twice", d->ddr.ctrl[i].name);
 	}
 
+	return 0;
+}
+
+/* device.hp_ports: each port's name, width, clock and controller port. */
+static int load_hp_ports(ld_t *L, const ytree_node *n, cfg_device *d)
+{
+	static const char *const hp_keys[] = {"name", "width_bits", "max_clock_mhz", "ddr_port", NULL};
+	char p[128];
 	const ytree_node *hs = req(L, n, "device", "hp_ports");
 	if (!hs || want_seq(L, hs, "device.hp_ports"))
 		return -1;
@@ -640,6 +625,18 @@ static int load_device(ld_t *L, const ytree_node *n)
 				    cname);
 	}
 
+	return 0;
+}
+
+/* device.fabric: frames and resources per column, tiles of the device. */
+static int load_fabric(ld_t *L, const ytree_node *n, cfg_device *d)
+{
+	static const char *const fab_keys[] = {"frame_bytes", "frames_per_column", "per_column",
+					       "bitstream_overhead_bytes", "tiles", NULL};
+	static const char *const fpc_keys[] = {"clb", "int", "dsp", "bram_config", "bram_content",
+					       "uram", NULL};
+	static const char *const pc_keys[] = {"lut_per_clb", "ff_per_clb", "dsp", "bram36", "uram", NULL};
+	static const char *const tile_keys[] = {"clb", "dsp", "bram", "uram", NULL};
 	const ytree_node *f = req(L, n, "device", "fabric");
 	if (!f || want_map(L, f, "device.fabric") || check_keys(L, f, "device.fabric", fab_keys) ||
 	    get_int(L, f, "device.fabric", "frame_bytes", 4, 65536, &d->fabric.frame_bytes) ||
@@ -674,6 +671,28 @@ static int load_device(ld_t *L, const ytree_node *n)
 	    get_int(L, cc, cp, "uram", 0, 1000000, &d->fabric.tiles_uram))
 		return -1;
 	return 0;
+}
+
+static int load_device(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"name", "part", "resources", "clock_max_mhz", "ddr",
+					   "hp_ports", "axi_max_burst_beats", "fabric", NULL};
+	cfg_device *d = &L->c->dev;
+
+	if (want_map(L, n, "device") || check_keys(L, n, "device", keys))
+		return -1;
+	if (get_str(L, n, "device", "name", d->name, sizeof d->name) ||
+	    get_str(L, n, "device", "part", d->part, sizeof d->part) ||
+	    get_res(L, n, "device", "resources", &d->resources, NULL, 0) ||
+	    get_int(L, n, "device", "clock_max_mhz", 1, 2000, &d->clock_max_mhz) ||
+	    get_int(L, n, "device", "axi_max_burst_beats", 1, 256, &d->axi_max_burst_beats))
+		return -1;
+	for (int i = 0; i < RES_N; i++)
+		if (d->resources.v[i] < 1)
+			return fail(L, ytree_get(n, "resources"), "'device.resources.%s' must be at least 1",
+				    res_names[i]);
+
+	return load_ddr(L, n, d) || load_hp_ports(L, n, d) || load_fabric(L, n, d) ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------ model */

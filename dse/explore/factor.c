@@ -60,7 +60,7 @@ struct factor_scratch {
 	ecache ec[F_N];
 };
 
-struct fac {
+struct factor {
 	const cfg_t *c;
 	const workload_t *w;
 	const space_t *s;
@@ -96,9 +96,9 @@ static void add_ctx(factor_layout *L, int x)
 	L->ctx[L->n_ctx++] = x;
 }
 
-fac *factor_new(const cfg_t *c, const workload_t *w, const space_t *s)
+factor *factor_new(const cfg_t *c, const workload_t *w, const space_t *s)
 {
-	fac *f = calloc(1, sizeof *f);
+	factor *f = calloc(1, sizeof *f);
 	if (!f)
 		return NULL;
 	f->c = c;
@@ -158,12 +158,12 @@ fac *factor_new(const cfg_t *c, const workload_t *w, const space_t *s)
 	return f;
 }
 
-void factor_free(fac *f)
+void factor_free(factor *f)
 {
 	free(f);
 }
 
-const factor_layout *factor_get_layout(const fac *f)
+const factor_layout *factor_get_layout(const factor *f)
 {
 	return &f->L;
 }
@@ -203,7 +203,7 @@ void factor_buf_release(factor_buf *b)
 }
 
 /* One factor entry, from perf_* on a design that carries its digits. */
-static void fill(const fac *f, int which, const perf_ctx *p, double *e)
+static void fill(const factor *f, int which, const perf_ctx *p, double *e)
 {
 	const factor_layout *L = &f->L;
 	switch (which) {
@@ -235,7 +235,7 @@ static void fill(const fac *f, int which, const perf_ctx *p, double *e)
  * has digits fd[] spans.  Kept as is when the fixed digits it depends on
  * and the spanned knobs are the same as last time.
  */
-static int ensure(const fac *f, factor_scratch *x, int which, const space_mode *m, const int fd[SK_N])
+static int ensure(const factor *f, factor_scratch *x, int which, const space_mode *m, const int fd[SK_N])
 {
 	ftab *t = &x->t[which];
 	int key[SK_N];
@@ -313,7 +313,7 @@ static int ensure(const fac *f, factor_scratch *x, int which, const space_mode *
 /* ------------------------------------------------------------- combining */
 
 /* Resource check in perf_resources' order; returns 0 and the total LUTs, or 1. */
-static inline int res_ok(const fac *f, bool dpr, const double *s, const double *p, const double *d, int rp,
+static inline int res_ok(const factor *f, bool dpr, const double *s, const double *p, const double *d, int rp,
 			 double *lut)
 {
 	double tot_lut = 0;
@@ -334,7 +334,7 @@ static inline int res_ok(const fac *f, bool dpr, const double *s, const double *
 	return 0;
 }
 
-static inline void ttft_vec(const fac *f, const double *lin, const double *pre, double *v)
+static inline void ttft_vec(const factor *f, const double *lin, const double *pre, double *v)
 {
 	for (int i = 0; i < f->L.n_tp; i++)
 		v[i] = f->layers * (lin[i] + pre[i]) + f->lm_s;
@@ -345,7 +345,7 @@ static inline void ttft_vec(const fac *f, const double *lin, const double *pre, 
  * token, for each context in turn) and the decode part of the vector:
  * steps at l_short and l_long, the weighted energy, LUTs.
  */
-static inline void dec_vec(const fac *f, bool dpr, const double *lin, const double *dec, double lut,
+static inline void dec_vec(const factor *f, bool dpr, const double *lin, const double *dec, double lut,
 			   double *v, double *m)
 {
 	const factor_layout *L = &f->L;
@@ -362,14 +362,14 @@ static inline void dec_vec(const fac *f, bool dpr, const double *lin, const doub
 	v[L->o_lut] = lut;
 }
 
-double factor_objective(const fac *f, const double *v)
+double factor_objective(const factor *f, const double *v)
 {
 	return figures_objective(&f->c->obj, v[f->L.i_obj], v[f->L.o_long], v[f->L.o_short]);
 }
 
 /* ------------------------------------------------------------------ point */
 
-int factor_point(const fac *f, int64_t id, double *v, double *m)
+int factor_point(const factor *f, int64_t id, double *v, double *m)
 {
 	int dg[SK_N];
 	if (space_digits(f->s, id, dg))
@@ -425,7 +425,26 @@ static int buf_reserve(factor_buf *b, size_t more, int n_obj, int n_m)
 	return 0;
 }
 
-int factor_chunk(const fac *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt)
+/*
+ * Grouped pruning on static + prefill is exact when no decode entry is
+ * negative in that resource (sizes only add): prune_res[t] says whether it
+ * may prune on resource t.  rpv: the pblock index of each pblock digit.
+ */
+static void prune_setup(const factor *f, const ftab *TD, const space_mode *m, bool prune_res[RES_N], int *rpv)
+{
+	const int wd = f->width[F_DEC];
+	for (int t = 0; t < RES_N; t++) {
+		prune_res[t] = true;
+		if (m->mode != MODE_DPR)
+			for (int64_t e = 0; e < TD->n; e++)
+				if (TD->val[e * wd + DEC_RES + t] < 0)
+					prune_res[t] = false;
+	}
+	for (int r = 0; r < m->radix[SK_RP]; r++)
+		rpv[r] = space_value(f->s, SK_RP, r);
+}
+
+int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt)
 {
 	const space_mode *m = space_chunk_mode(f->s, chunk);
 	int64_t first, end;
@@ -448,20 +467,9 @@ int factor_chunk(const fac *f, factor_scratch *x, int64_t chunk, factor_buf *out
 	const int n_obj = f->L.n_obj, n_tp = f->L.n_tp, i_obj = f->L.i_obj, n_m = 2 * f->L.n_ctx;
 	const bool dpr = m->mode == MODE_DPR;
 	const int64_t *S = m->stride;
-
-	/* Grouped pruning on static + prefill is exact when no decode entry
-	 * is negative in that resource (sizes only add). */
 	bool prune_res[RES_N];
-	for (int t = 0; t < RES_N; t++) {
-		prune_res[t] = true;
-		if (!dpr)
-			for (int64_t e = 0; e < TD->n; e++)
-				if (TD->val[e * wd + DEC_RES + t] < 0)
-					prune_res[t] = false;
-	}
 	int rpv[CFG_MAX_LIST];
-	for (int r = 0; r < m->radix[SK_RP]; r++)
-		rpv[r] = space_value(f->s, SK_RP, r);
+	prune_setup(f, TD, m, prune_res, rpv);
 
 	double ttft[FACTOR_MAX_TP];
 	int64_t pruned = 0, feasible = 0;

@@ -58,7 +58,7 @@ typedef struct {
 	int j_short, j_long;  /* indices of l_short and l_long in ctx */
 } factor_layout;
 
-typedef struct fac fac;
+typedef struct factor factor;
 typedef struct factor_scratch factor_scratch;
 
 /* Feasible points of one chunk with their objective vectors and decode figures. */
@@ -78,9 +78,9 @@ typedef struct {
 enum { FACTOR_FEASIBLE = 0, FACTOR_REJECTED = 1 /* resources or routability */, FACTOR_SLOW = 2 /* t_pre_max */ };
 
 /* Build the evaluator; returns NULL when out of memory. */
-fac *factor_new(const cfg_t *c, const workload_t *w, const space_t *s);
-void factor_free(fac *f);
-const factor_layout *factor_get_layout(const fac *f);
+factor *factor_new(const cfg_t *c, const workload_t *w, const space_t *s);
+void factor_free(factor *f);
+const factor_layout *factor_get_layout(const factor *f);
 
 /* Per-thread scratch; NULL when out of memory. */
 factor_scratch *factor_scratch_new(void);
@@ -91,17 +91,17 @@ void factor_scratch_free(factor_scratch *x);
  * vector, in id order) to `out` (which it grows) and add to *cnt.
  * Returns 0, or -1 when out of memory (out keeps what it had).
  */
-int factor_chunk(const fac *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt);
+int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt);
 
 /*
  * One point: fills v (n_obj values) and, unless m is NULL, m (2 * n_ctx
  * values, as factor_buf.m) and returns FACTOR_FEASIBLE, FACTOR_REJECTED or
  * FACTOR_SLOW, or -1 when id is out of range.  Same figures as factor_chunk.
  */
-int factor_point(const fac *f, int64_t id, double *v, double *m);
+int factor_point(const factor *f, int64_t id, double *v, double *m);
 
 /* The paper's objective from a vector: TTFT(prompt) + a*step(long) + (1-a)*step(short). */
-double factor_objective(const fac *f, const double *v);
+double factor_objective(const factor *f, const double *v);
 
 void factor_buf_release(factor_buf *b);
 

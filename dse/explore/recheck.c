@@ -2,7 +2,6 @@
  * recheck.c - the DES re-check of recheck.h: worker threads run the DES
  * for the items left, the calling thread stores them in batches.
  */
-#include "models/common.h"
 #include "explore/recheck.h"
 
 #include <errno.h>
@@ -13,9 +12,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/des.h"
 #include "explore/pool.h"
 #include "explore/progress.h"
+#include "models/common.h"
+#include "sim/des.h"
 
 #define STORE_EVERY_S 0.1 /* seconds between commits (at most) */
 

@@ -12,9 +12,7 @@
  * reference model), so the stored figures are the model's own; the
  * factorised evaluator gives the same numbers (tests/check_sweep.c).
  */
-#include "models/common.h"
 #include "explore/sweep.h"
-#include "store/rdb.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,14 +29,16 @@
 
 #include "explore/factor.h"
 #include "explore/follow.h"
-#include "store/lockinfo.h"
 #include "explore/pareto.h"
-#include "models/perf.h"
-#include "explore/recheck.h"
-#include "explore/space.h"
 #include "explore/pool.h"
 #include "explore/progress.h"
 #include "explore/sessions.h"
+#include "explore/recheck.h"
+#include "explore/space.h"
+#include "models/common.h"
+#include "models/perf.h"
+#include "store/lockinfo.h"
+#include "store/rdb.h"
 
 #define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
 
@@ -217,7 +217,7 @@ typedef struct result {
 
 typedef struct {
 	const space_t *sp;
-	const fac *f;
+	const factor *f;
 	int n_obj;
 	const uint8_t *done;     /* chunks a resumed run had finished */
 	int64_t group;           /* consecutive chunks a worker takes at once */
@@ -267,6 +267,40 @@ static int result_add(result *r, const factor_buf *b, const size_t *keep, long h
 		r->id[r->n] = b->id[keep[i]];
 		memcpy(r->v + r->n * (size_t)n_obj, b->v + keep[i] * (size_t)n_obj, (size_t)n_obj * sizeof *r->v);
 	}
+	return 0;
+}
+
+/*
+ * Reduce a group's candidates to the group's own front, per mode
+ * (candidates are in id order, a mode's ids are contiguous, and the modes
+ * never compete).  *keep grows as needed.  Returns 0 or -1 (out of memory).
+ */
+static int group_front(const shared *sh, result *r, size_t **keep, size_t *cap_keep)
+{
+	const int d = sh->n_obj;
+	if (r->n > *cap_keep) {
+		size_t *k2 = realloc(*keep, r->n * sizeof *k2);
+		if (!k2)
+			return -1;
+		*keep = k2;
+		*cap_keep = r->n;
+	}
+	if (r->n <= 1)
+		return 0;
+	size_t split = 0, w = 0;
+	while (split < r->n && space_mode_of(sh->sp, r->id[split]) == &sh->sp->m[0])
+		split++;
+	size_t lo[2] = {0, split}, hi[2] = {split, r->n};
+	for (int m = 0; m < 2; m++) {
+		long h = pareto_filter(d, r->v + lo[m] * d, hi[m] - lo[m], *keep);
+		if (h < 0)
+			return -1;
+		for (long i = 0; i < h; i++, w++) {
+			r->id[w] = r->id[lo[m] + (*keep)[i]];
+			memmove(r->v + w * d, r->v + (lo[m] + (*keep)[i]) * d, (size_t)d * sizeof *r->v);
+		}
+	}
+	r->n = w;
 	return 0;
 }
 
@@ -321,36 +355,8 @@ static void *worker(void *arg)
 			r->chunk[3 * r->n_chunks + 2] = cnt.feasible;
 			r->n_chunks++;
 		}
-		/* the group's own front, per mode (candidates are in id order, a
-		 * mode's ids are contiguous, and the modes never compete) */
-		if (!oom && r->n > cap_keep) {
-			size_t *k2 = realloc(keep, r->n * sizeof *k2);
-			if (!k2)
-				oom = true;
-			else {
-				keep = k2;
-				cap_keep = r->n;
-			}
-		}
-		if (!oom && r->n > 1) {
-			size_t split = 0, w = 0;
-			while (split < r->n && space_mode_of(sh->sp, r->id[split]) == &sh->sp->m[0])
-				split++;
-			size_t lo[2] = {0, split}, hi[2] = {split, r->n};
-			for (int m = 0; m < 2 && !oom; m++) {
-				long h = pareto_filter(d, r->v + lo[m] * d, hi[m] - lo[m], keep);
-				if (h < 0) {
-					oom = true;
-					break;
-				}
-				for (long i = 0; i < h; i++, w++) {
-					r->id[w] = r->id[lo[m] + keep[i]];
-					memmove(r->v + w * d, r->v + (lo[m] + keep[i]) * d, (size_t)d * sizeof *r->v);
-				}
-			}
-			if (!oom)
-				r->n = w;
-		}
+		if (!oom && group_front(sh, r, &keep, &cap_keep))
+			oom = true;
 		if (oom || r->n_chunks == 0) {
 			result_free(r);
 			continue;
@@ -390,7 +396,7 @@ typedef struct {
 	const workload_t *w;
 	store *s;
 	const space_t *sp;
-	const fac *f;
+	const factor *f;
 	const sweep_opts *o;
 	int64_t run_id;
 	recheck_lengths L;       /* metric lengths */
@@ -645,7 +651,7 @@ static int reload(void *arg, int64_t id)
 	return 0;
 }
 
-static void objectives_text(const fac *f, char *buf, size_t len)
+static void objectives_text(const factor *f, char *buf, size_t len)
 {
 	const factor_layout *L = factor_get_layout(f);
 	size_t n = 0;
@@ -1121,7 +1127,7 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 		pareto_free(x.front[m]);
 	free(x.stored.slot);
 	free(x.pend);
-	factor_free((fac *)x.f);
+	factor_free((factor *)x.f);
 	free(x.done);
 	close(lock);
 	return rc;

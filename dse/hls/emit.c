@@ -39,11 +39,11 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "hls/pragma.h"
 #include "models/engine.h"
 #include "models/version.h"
 #include "models/workload.h"
 #include "sim/afile.h"
-#include "hls/pragma.h"
 
 const char *const emit_header_names[EMIT_N_HEADERS] = {"pds_common.h", "pds_static.h", "pds_prefill.h",
 						     "pds_decode.h"};
@@ -220,21 +220,9 @@ static int check_widths(const cfg_t *c, const portset *ps, int elem_bits, const 
 	return 0;
 }
 
-static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t errlen)
+/* What the kernels can build at all, whatever the design. */
+static int plan_model(const cfg_t *c, char *err, size_t errlen)
 {
-	char why[256];
-	workload_t w;
-	perf_ctx p;
-
-	memset(P, 0, sizeof *P);
-	if (cfg_check_design(c, d, why, sizeof why))
-		return fail(err, errlen, "the design is not valid for %s: %s", c->path, why);
-	workload_init(&w, &c->model);
-	perf_prepare(&p, c, &w, d);
-	if (!perf_feasible(&p, why, sizeof why))
-		return fail(err, errlen, "the design violates a constraint of %s: %s; refusing to emit headers", c->path,
-			    why);
-
 	const cfg_model *m = &c->model;
 	if (m->act_bits != 8)
 		return fail(err, errlen, "model.act_bits is %d; the tlmm kernel takes int8 activations", m->act_bits);
@@ -247,6 +235,14 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 			    "model.weight_index_bits is %d; the tlmm kernel keeps 2^bits table entries per table in registers and takes at most 8",
 			    m->weight_index_bits);
 
+	return 0;
+}
+
+/* The static region: TLMM geometry, the weight buffer and its ports. */
+static int plan_static(const cfg_t *c, const design_t *d, const workload_t *w, const perf_ctx *p, plan_t *P,
+		       char *err, size_t errlen)
+{
+	const cfg_model *m = &c->model;
 	/* static region */
 	P->T = d->tlmm_tables;
 	P->G = m->weight_group;
@@ -261,8 +257,8 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 	P->k_max = 0;
 	P->n_max = 0;
 	P->n_min = 1 << 30;
-	for (int i = 0; i < w.n_mats; i++) {
-		const workload_mat *x = &w.mat[i];
+	for (int i = 0; i < w->n_mats; i++) {
+		const workload_mat *x = &w->mat[i];
 		P->k_max = x->k > P->k_max ? x->k : P->k_max;
 		P->n_max = x->n > P->n_max ? x->n : P->n_max;
 		P->n_min = x->n < P->n_min ? x->n : P->n_min;
@@ -275,7 +271,7 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 		return fail(err, errlen,
 			    "TLMM lanes Q=%d leave %d loop iterations between updates of one accumulator (smallest matrix N=%d); the read-modify-write needs %d",
 			    P->Q, P->acc_dist, P->n_min, HLS_ACC_RMW_CYCLES);
-	double tile = ceil(p.w_layer_s / p.lin_tok_s);
+	double tile = ceil(p->w_layer_s / p->lin_tok_s);
 	P->tok_tile = tile < 1 ? 1 : tile > m->max_context ? m->max_context : (int)tile;
 	P->xpart = P->T * P->G;
 	P->row_bits = P->T * P->Q * P->bits;
@@ -299,6 +295,13 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 	if (P->w_fifo < 2)
 		P->w_fifo = 2;
 
+	return 0;
+}
+
+/* The attention tensors on their ports, and the DDR layout both phases share. */
+static int plan_ports(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t errlen)
+{
+	const cfg_model *m = &c->model;
 	/* attention tensors on their ports, and the shared DDR layout */
 	const portmap_t *pp = &c->arch.port_maps[d->pm_pre].pm, *pd = &c->arch.port_maps[d->pm_dec].pm;
 	const uint32_t mpre[T_N] = {pp->q, pp->k, pp->v, pp->o}, mdec[T_N] = {pd->q, pd->k, pd->v, pd->o};
@@ -320,6 +323,13 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 				    tname[t], a, b, P->slices[t], m->head_dim);
 	}
 
+	return 0;
+}
+
+/* The attention engines. */
+static void plan_attention(const cfg_t *c, const design_t *d, plan_t *P)
+{
+	const cfg_model *m = &c->model;
 	/* prefill attention */
 	P->pe = d->pre_pe;
 	P->pre_lanes = d->pre_lanes;
@@ -340,7 +350,11 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 		snprintf(P->dec_part, sizeof P->dec_part, "type=cyclic factor=%d", d->dec_lanes);
 	P->score_impl = m->max_context >= HLS_URAM_DEPTH ? "uram" : "bram";
 
-	/* bundle names must stay distinct once lower-cased */
+}
+
+/* Bundle names must stay distinct once lower-cased. */
+static int plan_bundles(const cfg_t *c, char *err, size_t errlen)
+{
 	for (int i = 0; i < c->dev.n_hp; i++)
 		for (int j = 0; j < i; j++) {
 			char a[PDS_NAME_MAX], b[PDS_NAME_MAX];
@@ -351,6 +365,26 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 					    c->dev.hp[j].name, c->dev.hp[i].name, a);
 		}
 	return 0;
+}
+
+static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t errlen)
+{
+	char why[256];
+	workload_t w;
+	perf_ctx p;
+
+	memset(P, 0, sizeof *P);
+	if (cfg_check_design(c, d, why, sizeof why))
+		return fail(err, errlen, "the design is not valid for %s: %s", c->path, why);
+	workload_init(&w, &c->model);
+	perf_prepare(&p, c, &w, d);
+	if (!perf_feasible(&p, why, sizeof why))
+		return fail(err, errlen, "the design violates a constraint of %s: %s; refusing to emit headers", c->path,
+			    why);
+	if (plan_model(c, err, errlen) || plan_static(c, d, &w, &p, P, err, errlen) || plan_ports(c, d, P, err, errlen))
+		return -1;
+	plan_attention(c, d, P);
+	return plan_bundles(c, err, errlen);
 }
 
 /* --------------------------------------------------------------- render */
@@ -599,13 +633,13 @@ static int self_check(const cfg_t *c, const plan_t *P, char *err, size_t errlen)
 	for (int i = 0; i < 2; i++) {
 		snprintf(line, sizeof line, "#pragma HLS array_partition variable=buf %s dim=1", parts[i]);
 		if (pragma_check(line, NULL, 0, e, sizeof e))
-			return fail(err, errlen, "internal: emitted partition '%s' is not valid: %s", parts[i], e);
+			BUG("the partition '%s' the plan makes is not valid: %s", parts[i], e);
 	}
 	const char *impls[2] = {P->acc_impl, P->score_impl};
 	for (int i = 0; i < 2; i++) {
 		snprintf(line, sizeof line, "#pragma HLS bind_storage variable=buf type=ram_2p impl=%s", impls[i]);
 		if (pragma_check(line, NULL, 0, e, sizeof e))
-			return fail(err, errlen, "internal: emitted storage '%s' is not valid: %s", impls[i], e);
+			BUG("the storage '%s' the plan makes is not valid: %s", impls[i], e);
 	}
 	for (int h = 0; h < c->dev.n_hp; h++) {
 		char bn[PDS_NAME_MAX];
@@ -665,10 +699,8 @@ int emit_write(const cfg_t *c, const design_t *d, const emit_meta *meta, const c
 		fail(err, errlen, "output directory name is too long");
 		goto out;
 	}
-	if (afile_mkdir_p(outdir)) {
-		fail(err, errlen, "%s: cannot create the directory: %s", outdir, strerror(errno));
+	if (afile_make_dir(outdir, err, errlen))
 		goto out;
-	}
 	/* all four written and synced before the first lands */
 	for (; opened < EMIT_N_HEADERS; opened++) {
 		snprintf(dst, sizeof dst, "%s/%s", outdir, emit_header_names[opened]);

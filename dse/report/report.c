@@ -429,8 +429,8 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 		return rc;
 
 	/* the temporary directory beside the output */
-	if (afile_mkdir_parent(outdir))
-		return report_fail(R, PDS_FAIL, "%s: cannot create its parent directory: %s", outdir, strerror(errno));
+	if (afile_check_parent(outdir, R->err, R->errlen))
+		return PDS_FAIL;
 	snprintf(R->tmp, sizeof R->tmp, "%s.tmp-XXXXXX", outdir);
 	if (!mkdtemp(R->tmp)) {
 		R->tmp[0] = '\0';

@@ -73,17 +73,15 @@ int rdb_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 		sqlite3_finalize(st);
 	}
 	if (ver < 0) {
-		snprintf(err, errlen, "%s: not a SQLite database (or corrupted): %s", path, sqlite3_errmsg(db));
+		store_refusal(STORE_NOT_SQLITE, path, 0, err, errlen);
 		goto bad;
 	}
 	if (ver > STORE_SCHEMA_VERSION) {
-		snprintf(err, errlen,
-			 "%s: schema version %lld is newer than this pdswap-dse understands (%d); use a newer tool",
-			 path, (long long)ver, STORE_SCHEMA_VERSION);
+		store_refusal(STORE_NEWER, path, ver, err, errlen);
 		goto bad;
 	}
 	if (ver == 0 || nviews != 4) {
-		snprintf(err, errlen, "%s: not a pdswap results database (no schema version or views)", path);
+		store_refusal(STORE_FOREIGN, path, 0, err, errlen);
 		goto bad;
 	}
 	*out = db;

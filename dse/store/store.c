@@ -27,16 +27,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "store/lockinfo.h"
-#include "store/schema.h"
-#include "store/store_int.h"
-#include "store/rdb.h"
 #include "models/version.h"
 #include "sim/afile.h"
+#include "store/lockinfo.h"
+#include "store/rdb.h"
+#include "store/schema.h"
+#include "store/store_int.h"
 
 
 
@@ -231,11 +231,8 @@ static int check_path(const char *path, char *err, size_t errlen)
 		snprintf(dir, sizeof dir, "/");
 	else
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-	if (!exists && afile_mkdir_parent(path)) {
-		snprintf(err, errlen, "%s: cannot create its directory '%s': %s; nothing was written: choose another --db",
-			 path, dir, strerror(errno));
+	if (!exists && afile_check_parent(path, err, errlen))
 		return -1;
-	}
 	if (access(dir, W_OK | X_OK) != 0) {
 		snprintf(err, errlen,
 			 "%s: cannot create files in its directory '%s': %s (SQLite keeps the database's -wal and "
@@ -267,14 +264,36 @@ static int quick_check(store *s, char *buf, size_t len)
 	return rc;
 }
 
+void store_refusal(int why, const char *path, long long ver, char *err, size_t errlen)
+{
+	switch (why) {
+	case STORE_NOT_SQLITE:
+		snprintf(err, errlen, "%s: not a SQLite database; refusing to touch it (it is left as it was): choose"
+				      " another --db",
+			 path);
+		return;
+	case STORE_FOREIGN:
+		snprintf(err, errlen, "%s: a database of another application (no pdswap schema version); refusing to"
+				      " touch it: choose another --db",
+			 path);
+		return;
+	case STORE_NEWER:
+		snprintf(err, errlen,
+			 "%s: schema version %lld is newer than this pdswap-dse understands (%d); it is left as it was:"
+			 " use a newer pdswap-dse, or choose another --db",
+			 path, ver, STORE_SCHEMA_VERSION);
+		return;
+	default:
+		BUG("refusal %d", why);
+	}
+}
+
 /* A failure of the opening's reads, worded for the case. */
 static void open_read_error(store *s, int rc, char *err, size_t errlen)
 {
 	switch (rc & 0xff) {
 	case SQLITE_NOTADB:
-		snprintf(err, errlen, "%s: not a SQLite database; refusing to touch it (it is left as it was): "
-				      "choose another --db",
-			 s->path);
+		store_refusal(STORE_NOT_SQLITE, s->path, 0, err, errlen);
 		return;
 	case SQLITE_CORRUPT:
 		s->damaged = true;
@@ -287,6 +306,87 @@ static void open_read_error(store *s, int rc, char *err, size_t errlen)
 		store_fail_rc(s, rc, "cannot read the database");
 		snprintf(err, errlen, "%s", s->err);
 	}
+}
+
+/* Step 2: what the file is: its version (*ver) and whether it has tables. */
+static int open_identify(store *s, const char *path, int64_t *ver, int64_t *ntab, char *err, size_t errlen)
+{
+	int rc = store_query_int(s, "PRAGMA user_version", ver);
+	if (rc == SQLITE_OK)
+		rc = store_query_int(s, "SELECT count(*) FROM sqlite_master", ntab);
+	if (rc != SQLITE_OK) {
+		open_read_error(s, rc, err, errlen);
+		return -1;
+	}
+	if (*ver > STORE_SCHEMA_VERSION) {
+		store_refusal(STORE_NEWER, path, *ver, err, errlen);
+		return -1;
+	}
+	if (*ver < 0 || (*ver == 0 && *ntab > 0)) {
+		store_refusal(STORE_FOREIGN, path, 0, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step 3: damage SQLite would only notice when it reads the page. */
+static int open_quick_check(store *s, const char *path, char *err, size_t errlen)
+{
+	char qc[512] = "";
+	int rc = quick_check(s, qc, sizeof qc);
+	if (rc != SQLITE_OK) {
+		open_read_error(s, rc, err, errlen);
+		return -1;
+	}
+	if (strcmp(qc, "ok") != 0) {
+		s->damaged = true;
+		snprintf(err, errlen,
+			 "%s: the database is damaged (quick_check: %s); refusing to write into it (it is left as "
+			 "it was): restore it from a backup, or move it aside ('sqlite3 FILE .recover' may save "
+			 "its rows) and run again",
+			 path, qc);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step 5: the journal, the connection's settings and the statements. */
+static int open_settings(store *s, char *err, size_t errlen)
+{
+	if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+		 "cannot set the journal mode")) {
+		snprintf(err, errlen, "%s", s->err);
+		return -1;
+	}
+	/*
+	 * Test hook, not an interface: PDSWAP_TEST_DB_GROW_PAGES=N lets the
+	 * database grow by at most N pages from here on (PRAGMA
+	 * max_page_count), so that the tests can make a write fail with
+	 * SQLITE_FULL part-way through a sweep.  A size cap only makes a
+	 * write fail; it changes no value that is stored.
+	 */
+	const char *grow = getenv("PDSWAP_TEST_DB_GROW_PAGES");
+	if (grow && *grow) {
+		int64_t pages = 0;
+		char sql[80];
+		if (store_query_int(s, "PRAGMA page_count", &pages) == SQLITE_OK) {
+			snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld;", (long long)(pages + atoll(grow)));
+			sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		}
+	}
+	if (store_prepare(s, &s->ins_point,
+		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+	    store_prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
+	    store_prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
+	    store_prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
+	    store_prepare(s, &s->ins_chunk, "INSERT INTO chunks VALUES(?,?,?,?)") ||
+	    store_prepare(s, &s->del_pareto, "DELETE FROM pareto WHERE run_id=? AND point_id=?") ||
+	    store_prepare(s, &s->del_metrics, "DELETE FROM metrics WHERE run_id=? AND point_id=?") ||
+	    store_prepare(s, &s->del_point, "DELETE FROM points WHERE run_id=? AND point_id=?")) {
+		snprintf(err, errlen, "%s", s->err);
+		return -1;
+	}
+	return 0;
 }
 
 int store_open_wait(store **out, const char *path, double lock_timeout_s, char *err, size_t errlen)
@@ -318,46 +418,11 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 
 	/* step 2: what the file is */
 	int64_t ver = 0, ntab = 0;
-	rc = store_query_int(s, "PRAGMA user_version", &ver);
-	if (rc == SQLITE_OK)
-		rc = store_query_int(s, "SELECT count(*) FROM sqlite_master", &ntab);
-	if (rc != SQLITE_OK) {
-		open_read_error(s, rc, err, errlen);
+	if (open_identify(s, path, &ver, &ntab, err, errlen))
 		goto bad;
-	}
-	if (ver > STORE_SCHEMA_VERSION) {
-		snprintf(err, errlen,
-			 "%s: schema version %lld is newer than this pdswap-dse understands (%d); it is left as it was: "
-			 "use a newer pdswap-dse, or choose another --db",
-			 path, (long long)ver, STORE_SCHEMA_VERSION);
-		goto bad;
-	}
-	if (ver < 0 || (ver == 0 && ntab > 0)) {
-		snprintf(err, errlen, "%s: a database of another application (no pdswap schema version); refusing to "
-				      "touch it: choose another --db",
-			 path);
-		goto bad;
-	}
-
 	/* step 3: damage SQLite would only notice when it reads the page */
-	if (ntab > 0) {
-		char qc[512] = "";
-		rc = quick_check(s, qc, sizeof qc);
-		if (rc != SQLITE_OK) {
-			open_read_error(s, rc, err, errlen);
-			goto bad;
-		}
-		if (strcmp(qc, "ok") != 0) {
-			s->damaged = true;
-			snprintf(err, errlen,
-				 "%s: the database is damaged (quick_check: %s); refusing to write into it (it is left as "
-				 "it was): restore it from a backup, or move it aside ('sqlite3 FILE .recover' may save "
-				 "its rows) and run again",
-				 path, qc);
-			goto bad;
-		}
-	}
-
+	if (ntab > 0 && open_quick_check(s, path, err, errlen))
+		goto bad;
 	/* step 4: the schema */
 	if (ver < STORE_SCHEMA_VERSION && schema_upgrade(s, (int)ver)) {
 		if (ver > 0)
@@ -369,40 +434,9 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 		goto bad;
 	}
 
-	/* step 5: the journal and the connection's settings */
-	if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-		 "cannot set the journal mode")) {
-		snprintf(err, errlen, "%s", s->err);
+	/* step 5: the journal, the settings, the statements */
+	if (open_settings(s, err, errlen))
 		goto bad;
-	}
-	/*
-	 * Test hook, not an interface: PDSWAP_TEST_DB_GROW_PAGES=N lets the
-	 * database grow by at most N pages from here on (PRAGMA
-	 * max_page_count), so that the tests can make a write fail with
-	 * SQLITE_FULL part-way through a sweep.  A size cap only makes a
-	 * write fail; it changes no value that is stored.
-	 */
-	const char *grow = getenv("PDSWAP_TEST_DB_GROW_PAGES");
-	if (grow && *grow) {
-		int64_t pages = 0;
-		char sql[80];
-		if (store_query_int(s, "PRAGMA page_count", &pages) == SQLITE_OK) {
-			snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld;", (long long)(pages + atoll(grow)));
-			sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-		}
-	}
-	if (store_prepare(s, &s->ins_point,
-		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
-	    store_prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
-	    store_prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
-	    store_prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
-	    store_prepare(s, &s->ins_chunk, "INSERT INTO chunks VALUES(?,?,?,?)") ||
-	    store_prepare(s, &s->del_pareto, "DELETE FROM pareto WHERE run_id=? AND point_id=?") ||
-	    store_prepare(s, &s->del_metrics, "DELETE FROM metrics WHERE run_id=? AND point_id=?") ||
-	    store_prepare(s, &s->del_point, "DELETE FROM points WHERE run_id=? AND point_id=?")) {
-		snprintf(err, errlen, "%s", s->err);
-		goto bad;
-	}
 	*out = s;
 	return 0;
 bad:

@@ -258,6 +258,11 @@ typedef struct {
 } store_breakeven;
 int store_put_breakeven(store *s, const store_breakeven *b);
 
+/* The one wording of the files the store and the reader refuse, whichever
+ * command meets them (all are runtime failures, exit 1). */
+enum { STORE_NOT_SQLITE, STORE_FOREIGN, STORE_NEWER };
+void store_refusal(int why, const char *path, long long ver, char *err, size_t errlen);
+
 /* The database file's path as given to store_open(). */
 const char *store_path(const store *s);
 
