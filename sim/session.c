@@ -125,27 +125,92 @@ static int64_t predict(sess *S, phases_path path, int L, int N)
 	return c.ttft_ps + (N > 1 ? c.swap_exposed_ps + c.decode_ps : 0);
 }
 
-/* After a prefill on the prefill RM: swap to the decode RM for the decode? */
-static bool want_decode_rm(sess *S, int L, int Npred)
+/*
+ * The expected wait of the next request for a back-swap started when the
+ * request in service (busy_ps more) leaves the decode RM loaded: all of it
+ * when a request already waits; else, with arrivals at rate lambda, all of
+ * it when the next one comes before the answer (1 - exp(-lambda busy)),
+ * and s - (1 - exp(-lambda s)) / lambda when it comes after (the swap
+ * starts at the answer and hides in the idle time).
+ */
+static int64_t back_wait(sess *S, int64_t busy_ps)
+{
+	const session_opts *o = S->o;
+	double lambda = o->offered_rps * o->rate_scale, s = S->back_ps * 1e-12;
+	if (S->next < S->arrived || isinf(lambda))
+		return S->back_ps;
+	if (!(lambda > 0))
+		return 0;
+	double p_busy = -expm1(-lambda * busy_ps * 1e-12), idle = s + expm1(-lambda * s) / lambda;
+	return ps_of(p_busy * s + (1 - p_busy) * idle);
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * What the next request (of the workload's mean lengths) is predicted to
+ * lose when a request leaves the decode RM loaded `busy_ps` from now rather
+ * than the prefill RM: the least of waiting for the back-swap and staying
+ * on the decode RM, over its time from the prefill RM; 0 when no request
+ * follows.
+ */
+static int64_t from_prefill_myopic(sess *S, int L, int N);
+
+static int64_t return_cost(sess *S, int64_t busy_ps)
+{
+	const session_opts *o = S->o;
+	if (S->next >= S->n)
+		return 0;
+	int L = clip_len(o->expect_prompt, S->maxc, 1), N = clip_len(o->expect_output, S->maxc, L);
+	int64_t p = from_prefill_myopic(S, L, N), c = predict(S, PHASES_DECODE, L, N), w = back_wait(S, busy_ps);
+	if (p == INT64_MAX || c == INT64_MAX)
+		return 0;
+	int64_t from_dec = o->threshold_prompt > 0 ? (L >= o->threshold_prompt ? w + p : c) : min64(c, w + p);
+	return from_dec > p ? from_dec - p : 0;
+}
+
+/* After a prefill on the prefill RM: swap to the decode RM for the decode?
+ * With look_ahead the swap also pays what leaving the decode RM loaded
+ * costs the next request. */
+static bool want_decode_rm_at(sess *S, int L, int N, bool look_ahead)
 {
 	if (S->o->threshold_gen > 0)
-		return Npred >= S->o->threshold_gen;
-	return predict(S, PHASES_SWAP, L, Npred) < predict(S, PHASES_PREFILL, L, Npred);
+		return N >= S->o->threshold_gen;
+	int64_t a = predict(S, PHASES_SWAP, L, N), b = predict(S, PHASES_PREFILL, L, N);
+	if (look_ahead && a < b)
+		a += return_cost(S, a);
+	return a < b;
 }
 
-/* Predicted time of a request that starts on the prefill RM. */
-static int64_t from_prefill(sess *S, int L, int Npred)
+static bool want_decode_rm(sess *S, int L, int N)
 {
-	return predict(S, want_decode_rm(S, L, Npred) ? PHASES_SWAP : PHASES_PREFILL, L, Npred);
+	return want_decode_rm_at(S, L, N, true);
 }
 
-/* From the decode RM: swap back first (after waiting wait_ps for it) rather than stay? */
-static bool want_back(sess *S, int L, int Npred, int64_t wait_ps)
+static int64_t from_prefill_myopic(sess *S, int L, int N)
+{
+	return predict(S, want_decode_rm_at(S, L, N, false) ? PHASES_SWAP : PHASES_PREFILL, L, N);
+}
+
+/*
+ * From the decode RM: swap back first (waiting wait_ps for it) rather than
+ * stay?  Both plans are charged what the module they leave loaded costs
+ * the next request.
+ */
+static bool want_back(sess *S, int L, int N, int64_t wait_ps)
 {
 	if (S->o->threshold_prompt > 0)
 		return L >= S->o->threshold_prompt;
-	int64_t p = from_prefill(S, L, Npred);
-	return p < INT64_MAX && p + wait_ps < predict(S, PHASES_DECODE, L, Npred);
+	int64_t a = predict(S, PHASES_SWAP, L, N), b = predict(S, PHASES_PREFILL, L, N);
+	int64_t c = predict(S, PHASES_DECODE, L, N);
+	if (a == INT64_MAX || b == INT64_MAX || c == INT64_MAX)
+		return false;
+	int64_t via_p = want_decode_rm(S, L, N) ? a + return_cost(S, wait_ps + a) : b;
+	int64_t stay = c + return_cost(S, c);
+	return wait_ps + via_p < stay;
 }
 
 /* The output threshold and oracle predict for a request of prompt L. */
@@ -193,12 +258,7 @@ static bool eager(sess *S)
 		int L = clip_len(o->expect_prompt, S->maxc, 1);
 		int N = clip_len(o->expect_output, S->maxc, L);
 		/* the expected wait of a request that arrives while it runs */
-		double lambda = o->offered_rps * o->rate_scale, s = S->back_ps * 1e-12, wait = 0;
-		if (isinf(lambda))
-			wait = s;
-		else if (lambda > 0)
-			wait = s + expm1(-lambda * s) / lambda;
-		return want_back(S, L, N, ps_of(wait));
+		return want_back(S, L, N, back_wait(S, 0));
 	}
 	default:
 		return false;
@@ -535,8 +595,9 @@ int session_model_thresholds(phases *pred, const session_opts *o, int prompt, in
 	session_opts q = *o;
 	q.threshold_prompt = q.threshold_gen = 0;
 	q.policy = SESSION_THRESHOLD;
+	/* a request that others follow, none waiting */
 	sess S = {.exec = pred, .pred = pred, .o = &q, .dpr = true, .maxc = phases_max_context(pred), .err = err,
-		  .errlen = errlen};
+		  .errlen = errlen, .n = 2, .next = 1, .arrived = 1};
 	S.back_ps = phases_back_swap_ps(pred);
 	*threshold_prompt = *threshold_gen = 0;
 	for (int L = 1; L < S.maxc && !S.fail; L++) {
