@@ -275,6 +275,12 @@ static inline char *tu_dump_run(const char *db, int64_t run)
 		"SELECT * FROM sweeps WHERE run_id=?1",
 		"SELECT config_sha256, kind, status, n_points, n_feasible, tool_version FROM runs WHERE run_id=?1",
 	};
+	/* tables of later schemas: dumped when the run has rows in them, so
+	 * that a file from before them and its migration dump the same */
+	static const char *const later[][2] = {
+		{"sessions", "SELECT * FROM sessions WHERE run_id=?1 ORDER BY session_id"},
+		{"breakeven", "SELECT * FROM breakeven WHERE run_id=?1 ORDER BY design, policy, prompt, output"},
+	};
 	sqlite3 *h;
 	ck_assert_msg(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "cannot open %s", db);
 	char *buf = NULL;
@@ -283,6 +289,19 @@ static inline char *tu_dump_run(const char *db, int64_t run)
 	ck_assert_ptr_nonnull(f);
 	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
 		tu_dump_rows(f, h, q[k], run);
+	for (size_t k = 0; k < sizeof later / sizeof later[0]; k++) {
+		char sql[160];
+		sqlite3_stmt *st;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE run_id=%lld", later[k][0], (long long)run);
+		int rows = 0;
+		if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				rows = sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+		}
+		if (rows)
+			tu_dump_rows(f, h, later[k][1], run);
+	}
 	fclose(f);
 	sqlite3_close(h);
 	return buf;

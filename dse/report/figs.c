@@ -657,7 +657,7 @@ static void breakeven_plots(FILE *f, const report_ctx *R, const int *prompts, in
 		R->be[0].design, R->be[0].static_design);
 	fputs("set palette defined (-1 '#b2182b', 0 '#f7f7f7', 1 '#2166ac')\nset cbrange [-1:1]\n"
 	      "set cbtics ('1/2' -1, '1' 0, '2' 1) font ',8'\n"
-	      "set style fill solid 1.0 noborder\nunset key\nset tics font ',8'\nunset grid\n",
+	      "set style fill solid 1.0 noborder\nset key below font ',8' samplen 1 nobox\nset tics font ',8'\nunset grid\n",
 	      f);
 	fprintf(f, "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\n", no - 1, np - 1);
 	fputs("set xtics (", f);
@@ -673,7 +673,7 @@ static void breakeven_plots(FILE *f, const report_ctx *R, const int *prompts, in
 			fprintf(f, "set xlabel \"%s\" font ',9'\nset ylabel \"%s\" font ',9'\n", m == 1 ? "output (tokens)" : "",
 				p == 0 ? "prompt (tokens)" : "");
 			fprintf(f, "%s\n", p == 2 ? "set colorbox" : "unset colorbox");
-			fprintf(f, "plot $%s_%s using 1:2:(0.5):(0.5):3 with boxxyerror fc palette title \"%s %s\", \\\n"
+			fprintf(f, "plot $%s_%s using 1:2:(0.5):(0.5):3 with boxxyerror fc palette title \"%s %s (static / policy)\", \\\n"
 				   "     $%s_%s using 1:2:4 with labels font ',7' notitle\n",
 				pols[p], what[m], pols[p], what[m], pols[p], what[m]);
 		}
