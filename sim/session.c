@@ -75,6 +75,9 @@ typedef struct {
 	size_t in_system;
 	double area_s;
 	int64_t reconf_ps, busy_ps, t_busy0;
+	/* the workload's mean request, predicted once: from the prefill RM, staying on the decode RM */
+	bool have_mean;
+	int64_t mean_from_p, mean_stay;
 	int fail;
 	char *err;
 	size_t errlen;
@@ -165,7 +168,12 @@ static int64_t return_cost(sess *S, int64_t busy_ps)
 	if (S->next >= S->n)
 		return 0;
 	int L = clip_len(o->expect_prompt, S->maxc, 1), N = clip_len(o->expect_output, S->maxc, L);
-	int64_t p = from_prefill_myopic(S, L, N), c = predict(S, PHASES_DECODE, L, N), w = back_wait(S, busy_ps);
+	if (!S->have_mean) {
+		S->mean_from_p = from_prefill_myopic(S, L, N);
+		S->mean_stay = predict(S, PHASES_DECODE, L, N);
+		S->have_mean = true;
+	}
+	int64_t p = S->mean_from_p, c = S->mean_stay, w = back_wait(S, busy_ps);
 	if (p == INT64_MAX || c == INT64_MAX)
 		return 0;
 	int64_t from_dec = o->threshold_prompt > 0 ? (L >= o->threshold_prompt ? w + p : c) : min64(c, w + p);
@@ -399,9 +407,46 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static figures_dist dist(double *v, size_t n)
+/*
+ * Sort non-negative finite doubles: their bit patterns order as unsigned
+ * integers, so an LSD radix sort by bytes (skipping a byte all share) does
+ * it in a few passes over the data; qsort for anything else.
+ */
+static void sort_figures(double *v, size_t n, double *tmp)
 {
-	qsort(v, n, sizeof *v, cmp_double);
+	for (size_t i = 0; i < n; i++)
+		if (!(v[i] >= 0) || signbit(v[i]) || !isfinite(v[i])) {
+			qsort(v, n, sizeof *v, cmp_double);
+			return;
+		}
+	uint64_t *a = (uint64_t *)v, *b = (uint64_t *)tmp;
+	_Static_assert(sizeof(double) == sizeof(uint64_t), "a double is 64 bits");
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(a[i] >> shift) & 0xff]++;
+		if (count[(a[0] >> shift) & 0xff] == n)
+			continue; /* every value has this byte */
+		size_t pos = 0;
+		for (int k = 0; k < 256; k++) {
+			size_t c = count[k];
+			count[k] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[count[(a[i] >> shift) & 0xff]++] = a[i];
+		uint64_t *t = a;
+		a = b;
+		b = t;
+	}
+	if ((void *)a != (void *)v)
+		memcpy(v, a, n * sizeof *v);
+}
+
+static figures_dist dist(double *v, size_t n, double *tmp)
+{
+	if (n)
+		sort_figures(v, n, tmp);
 	return figures_dist_of(v, n);
 }
 
@@ -409,7 +454,7 @@ static int figures_of(sess *S, figures_session *fs)
 {
 	const session_opts *o = S->o;
 	size_t n = S->n;
-	double *v = malloc((n ? n : 1) * sizeof *v);
+	double *v = malloc(2 * (n ? n : 1) * sizeof *v), *tmp = v + (n ? n : 1);
 	if (!v) {
 		snprintf(S->err, S->errlen, "out of memory");
 		return PDS_FAIL;
@@ -434,18 +479,18 @@ static int figures_of(sess *S, figures_session *fs)
 	fs->swap_s = S->reconf_ps * 1e-12;
 	for (size_t i = 0; i < n; i++)
 		v[i] = S->rec[i].wait_s;
-	fs->wait_s = dist(v, n);
+	fs->wait_s = dist(v, n, tmp);
 	for (size_t i = 0; i < n; i++)
 		v[i] = S->rec[i].ttft_s;
-	fs->ttft_s = dist(v, n);
+	fs->ttft_s = dist(v, n, tmp);
 	for (size_t i = 0; i < n; i++)
 		v[i] = S->rec[i].e2e_s;
-	fs->e2e_s = dist(v, n);
+	fs->e2e_s = dist(v, n, tmp);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
 		if (S->rec[i].output > 1)
 			v[m++] = S->rec[i].tpot_s;
-	fs->tpot_s = dist(v, m);
+	fs->tpot_s = dist(v, m, tmp);
 	free(v);
 	fs->slo_met = n > 0 && fs->ttft_s.p90 <= o->slo_ttft_p90_s && (m == 0 || fs->tpot_s.p99 <= o->slo_tpot_p99_s);
 	fs->capacity_rps = NAN;

@@ -772,6 +772,68 @@ START_TEST(breakeven_cells_by_hand)
 }
 END_TEST
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The percentile of sorted v by hand: linear between ranks (n - 1) p. */
+static double pct_by_hand(const double *v, size_t n, double p)
+{
+	double h = (n - 1) * p;
+	size_t i = (size_t)floor(h);
+	return i + 1 < n ? v[i] + (h - i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+/* A session's distributions against its own records, sorted by qsort. */
+START_TEST(percentiles_from_the_records)
+{
+	design_t d = named(&C, "pdswap");
+	const cfg_session_wl *wl = wl_of("conversation");
+	size_t n;
+	reqgen_req *req = draw(wl, 9, 3001, &n);
+	session_rec *rec = malloc(n * sizeof *rec);
+	double *v = malloc(n * sizeof *v);
+	phases *ex;
+	char err[512];
+	ck_assert(phases_new(&ex, &C, &W, &d, PHASES_ANALYTIC, err, sizeof err) == 0);
+	session_opts o = opts_of(wl, SESSION_THRESHOLD);
+	figures_session f;
+	ck_assert(session_run(ex, ex, req, n, &o, rec, &f, err, sizeof err) == 0);
+	for (int k = 0; k < 4; k++) {
+		size_t m = 0;
+		double sum = 0;
+		for (size_t i = 0; i < n; i++) {
+			double x = k == 0 ? rec[i].wait_s : k == 1 ? rec[i].ttft_s : k == 2 ? rec[i].e2e_s : rec[i].tpot_s;
+			if (k == 3 && rec[i].output < 2)
+				continue;
+			v[m++] = x;
+			sum += x;
+		}
+		qsort(v, m, sizeof *v, cmp_d);
+		const figures_dist *g = k == 0 ? &f.wait_s : k == 1 ? &f.ttft_s : k == 2 ? &f.e2e_s : &f.tpot_s;
+		rel_near("mean", g->mean, sum / m, 1e-12);
+		ck_assert(g->p50 == pct_by_hand(v, m, 0.5) && g->p90 == pct_by_hand(v, m, 0.9));
+		rel_near("p95", g->p95, pct_by_hand(v, m, 0.95), 1e-15);
+		rel_near("p99", g->p99, pct_by_hand(v, m, 0.99), 1e-15);
+	}
+	int64_t swaps = 0, tokens = 0;
+	double energy = 0;
+	for (size_t i = 0; i < n; i++) {
+		swaps += rec[i].swaps;
+		tokens += rec[i].output;
+		energy += rec[i].energy_j;
+	}
+	ck_assert(f.swaps == swaps && f.tokens == tokens);
+	rel_near("energy per token", f.energy_j_per_token, energy / tokens, 1e-12);
+	phases_free(ex);
+	free(v);
+	free(rec);
+	free(req);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- traces */
 
 static char *tmp_file(const char *name, const char *text)
@@ -955,6 +1017,7 @@ Suite *session_suite(void)
 	tcase_add_test(q, analytic_and_des_agree);
 	tcase_add_test(q, same_bytes_any_threads);
 	tcase_add_test(q, breakeven_cells_by_hand);
+	tcase_add_test(q, percentiles_from_the_records);
 	suite_add_tcase(s, q);
 	return s;
 }
