@@ -20,6 +20,8 @@
 
 #include "config/reqtrace.h"
 #include "explore/sessions.h"
+#include "explore/sweep.h"
+#include "store/store.h"
 #include "models/perf.h"
 #include "models/platform.h"
 #include "models/engine.h"
@@ -834,6 +836,110 @@ START_TEST(percentiles_from_the_records)
 }
 END_TEST
 
+/*
+ * objective.workload: the sweep chooses by the stated session figure.  The
+ * chosen point's stored objective is the op-level DES figure of its
+ * session, no other point it re-checked with the DES does better, and its
+ * analytic figure is among the SWEEP_WL_DES best of its architecture's
+ * candidates; without the key the same config chooses by Eq. 6.
+ */
+START_TEST(sweep_chooses_by_workload)
+{
+	cfg_t c;
+	const char *set[] = {"session.requests", "120", "objective.l_short", "64\n  workload: chat\n  workload_figure: e2e_p99_s"};
+	tu_load_set(&c, "wl.yaml", set, 2);
+	ck_assert_str_eq(c.obj.workload, "chat");
+	ck_assert_int_eq(c.obj.workload_figure, CFG_WLFIG_E2E_P99);
+	char db[] = "/tmp/pdswap-wlobj-XXXXXX";
+	int fd = mkstemp(db);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(db);
+	store *st;
+	char err[2600];
+	ck_assert_msg(store_open(&st, db, err, sizeof err) == 0, "%s", err);
+	sweep_opts so = {.threads = 2};
+	sweep_result r;
+	ck_assert_msg(sweep_run(&c, &W, st, &so, &r, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_ge(r.chosen, 0);
+	ck_assert_int_eq(r.chosen, r.best[MODE_DPR]);
+	/* the candidates as the sweep had them: the stored fronts within t_pre_max (DES TTFT) */
+	sqlite3 *h = store_db(st);
+	sqlite3_stmt *q;
+	char sql[400];
+	snprintf(sql, sizeof sql,
+		 "SELECT f.point_id FROM v_pareto f JOIN v_metrics m ON m.run_id = f.run_id AND m.point_id = f.point_id"
+		 " AND m.source = 'des' AND m.length = %d WHERE f.run_id = %lld AND m.ttft_s <= %.17g ORDER BY f.point_id",
+		 c.obj.prompt, (long long)r.run_id, c.cons.t_pre_max_s);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
+	design_t *ds = malloc(4096 * sizeof *ds);
+	int64_t *ids = malloc(4096 * sizeof *ids);
+	size_t n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW && n < 4096) {
+		ids[n] = sqlite3_column_int64(q, 0);
+		ck_assert(store_get_design(st, &c, r.run_id, ids[n], &ds[n]) == 0);
+		n++;
+	}
+	sqlite3_finalize(q);
+	ck_assert(n > SWEEP_WL_DES);
+	double *fa = malloc(n * sizeof *fa), des;
+	ck_assert(sessions_figures(&c, &W, ds, n, PHASES_ANALYTIC, 2, fa, err, sizeof err) == 0);
+	size_t ci = n;
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == r.chosen)
+			ci = i;
+	ck_assert_uint_lt(ci, n);
+	ck_assert(sessions_figures(&c, &W, &ds[ci], 1, PHASES_DES, 1, &des, err, sizeof err) == 0);
+	ck_assert_msg(des == r.best_objective[MODE_DPR], "stored %.17g, the DES session gives %.17g",
+		      r.best_objective[MODE_DPR], des);
+	int better = 0;
+	for (size_t i = 0; i < n; i++)
+		better += ds[i].mode == MODE_DPR && fa[i] < fa[ci];
+	ck_assert_int_lt(better, SWEEP_WL_DES);
+	/* the DES figure of every dpr point of better analytic figure is not lower */
+	for (size_t i = 0; i < n; i++)
+		if (ds[i].mode == MODE_DPR && fa[i] < fa[ci]) {
+			double x;
+			ck_assert(sessions_figures(&c, &W, &ds[i], 1, PHASES_DES, 1, &x, err, sizeof err) == 0);
+			ck_assert(x >= des);
+		}
+	int64_t stored_chosen = tu_query_int(db, "SELECT point_id FROM v_chosen", -1);
+	ck_assert_int_eq(stored_chosen, r.chosen);
+	store_close(st);
+	free(ds);
+	free(ids);
+	free(fa);
+	/* without objective.workload: Eq. 6, whatever the workloads */
+	cfg_t e;
+	const char *set2[] = {"session.requests", "120"};
+	tu_load_set(&e, "eq6.yaml", set2, 1);
+	char db2[] = "/tmp/pdswap-eq6-XXXXXX";
+	fd = mkstemp(db2);
+	close(fd);
+	unlink(db2);
+	ck_assert(store_open(&st, db2, err, sizeof err) == 0);
+	sweep_result r2;
+	ck_assert(sweep_run(&e, &W, st, &so, &r2, err, sizeof err) == 0);
+	design_t d2;
+	ck_assert(store_get_design(st, &e, r2.run_id, r2.chosen, &d2) == 0);
+	des_obj ob;
+	ck_assert(des_objective(&e, &W, &d2, NULL, &ob, err, sizeof err) == 0);
+	ck_assert(ob.objective == r2.best_objective[MODE_DPR]);
+	store_close(st);
+	for (int k = 0; k < 2; k++) {
+		char x[64];
+		const char *b = k ? db2 : db;
+		const char *suf[4] = {"", "-wal", "-shm", ".lock"};
+		for (int j = 0; j < 4; j++) {
+			snprintf(x, sizeof x, "%s%s", b, suf[j]);
+			unlink(x);
+		}
+	}
+	cfg_release(&c);
+	cfg_release(&e);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- traces */
 
 static char *tmp_file(const char *name, const char *text)
@@ -1018,6 +1124,7 @@ Suite *session_suite(void)
 	tcase_add_test(q, same_bytes_any_threads);
 	tcase_add_test(q, breakeven_cells_by_hand);
 	tcase_add_test(q, percentiles_from_the_records);
+	tcase_add_test(q, sweep_chooses_by_workload);
 	suite_add_tcase(s, q);
 	return s;
 }
