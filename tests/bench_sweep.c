@@ -53,7 +53,7 @@ static void *eval_worker(void *arg)
 		if (k >= j->s->n_chunks)
 			break;
 		b.n = 0;
-		if (factor_chunk(j->f, x, k, &b, &cnt)) {
+		if (factor_chunk(j->f, x, k, &b, &cnt, NULL)) {
 			fprintf(stderr, "bench_sweep: out of memory\n");
 			exit(1);
 		}
@@ -103,7 +103,7 @@ static double pareto_rate(const cfg_t *c)
 	factor_buf b[2] = {{0}, {0}};
 	factor_counts cnt = {0};
 	for (int64_t k = 0; k < s.n_chunks; k++)
-		factor_chunk(f, x, k, &b[space_chunk_mode(&s, k) == &s.m[0] ? 0 : 1], &cnt);
+		factor_chunk(f, x, k, &b[space_chunk_mode(&s, k) == &s.m[0] ? 0 : 1], &cnt, NULL);
 	double best = 0;
 	for (int rep = 0; rep < 3; rep++) {
 		double t0 = common_now_s();

@@ -236,6 +236,8 @@ END_TEST
 
 START_TEST(byte_identical)
 {
+	mkdir("build", 0777);
+	mkdir(OUTDIR, 0777);
 	cfg_t c, c2;
 	char err[1024];
 	tu_load_default(&c);
@@ -289,6 +291,8 @@ static int count_files(const char *dir)
  * the previous headers stay as they were. */
 START_TEST(infeasible_refused_nothing_written)
 {
+	mkdir("build", 0777);
+	mkdir(OUTDIR, 0777);
 	cfg_t c;
 	char err[1024];
 	tu_load_default(&c);

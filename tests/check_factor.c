@@ -106,7 +106,7 @@ static void check_chunks(const cfg_t *c, int stride, int64_t *n_feasible, int64_
 	for (int64_t k = 0; k < s.n_chunks; k += stride) {
 		factor_counts cnt = {0};
 		b.n = 0;
-		ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt), 0);
+		ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt, NULL), 0);
 		int64_t first, end;
 		space_chunk_range(&s, k, &first, &end);
 		ck_assert_int_eq(cnt.points, end - first);
@@ -245,7 +245,7 @@ START_TEST(cap_edges)
 		int64_t k = 0, first, end;
 		while (space_chunk_range(&s, k, &first, &end) == 0 && end <= id)
 			k++;
-		ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt), 0);
+		ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt, NULL), 0);
 		bool listed = false;
 		for (size_t i = 0; i < b.n; i++)
 			listed |= b.id[i] == id;

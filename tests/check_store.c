@@ -78,7 +78,7 @@ static char *dump_tables(sqlite3 *h)
 		"SELECT * FROM pareto ORDER BY run_id, point_id",
 		"SELECT * FROM chosen ORDER BY run_id",
 		"SELECT * FROM sweeps ORDER BY run_id",
-		"SELECT * FROM chunks ORDER BY run_id, chunk_id",
+		"SELECT run_id, chunk_id, n_points, n_feasible FROM chunks ORDER BY run_id, chunk_id",
 		"SELECT * FROM best ORDER BY run_id, mode",
 	};
 	char *buf = NULL;

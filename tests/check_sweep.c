@@ -138,7 +138,7 @@ static void front_is_exact(const cfg_t *c, const char *db, int64_t run)
 			sqlite3_reset(st);
 			factor_counts cnt = {0};
 			if (done)
-				ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt), 0);
+				ck_assert_int_eq(factor_chunk(f, x, k, &b, &cnt, NULL), 0);
 		}
 		int64_t *want = malloc((b.n + 1) * sizeof *want);
 		size_t hw = brute_front(b.v, b.id, b.n, d, want);

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,14 +236,17 @@ static inline int64_t tu_query_int(const char *db, const char *sql, int64_t miss
  * numbers to 17 digits; run >= 0 is bound to ?1 and run_id columns are
  * then left out.
  */
-static inline void tu_dump_rows(FILE *f, sqlite3 *h, const char *sql, int64_t run)
+static inline void tu_dump_rows_if(FILE *f, sqlite3 *h, const char *sql, int64_t run, bool always)
 {
 	sqlite3_stmt *st;
 	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
 	if (run >= 0)
 		sqlite3_bind_int64(st, 1, run);
-	fprintf(f, "# %s\n", sql);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	if (always)
+		fprintf(f, "# %s\n", sql);
+	for (bool first = true; sqlite3_step(st) == SQLITE_ROW; first = false) {
+		if (first && !always)
+			fprintf(f, "# %s\n", sql);
 		for (int i = 0; i < sqlite3_column_count(st); i++) {
 			if (run >= 0 && strcmp(sqlite3_column_name(st, i), "run_id") == 0)
 				continue;
@@ -258,6 +262,12 @@ static inline void tu_dump_rows(FILE *f, sqlite3 *h, const char *sql, int64_t ru
 	sqlite3_finalize(st);
 }
 
+/* The rows `sql` selects for `run`, after a line naming the query. */
+static inline void tu_dump_rows(FILE *f, sqlite3 *h, const char *sql, int64_t run)
+{
+	tu_dump_rows_if(f, h, sql, run, true);
+}
+
 /*
  * Every table's rows for one run of `db`, run_id left out, in key order:
  * two dumps are equal when the runs hold the same figures.  Timestamps,
@@ -271,7 +281,7 @@ static inline char *tu_dump_run(const char *db, int64_t run)
 		"SELECT * FROM pareto WHERE run_id=?1 ORDER BY point_id",
 		"SELECT * FROM chosen WHERE run_id=?1",
 		"SELECT * FROM best WHERE run_id=?1 ORDER BY mode",
-		"SELECT * FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
+		"SELECT run_id, chunk_id, n_points, n_feasible FROM chunks WHERE run_id=?1 ORDER BY chunk_id",
 		"SELECT * FROM sweeps WHERE run_id=?1",
 		"SELECT config_sha256, kind, status, n_points, n_feasible, tool_version FROM runs WHERE run_id=?1",
 	};
@@ -289,6 +299,26 @@ static inline char *tu_dump_run(const char *db, int64_t run)
 	ck_assert_ptr_nonnull(f);
 	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
 		tu_dump_rows(f, h, q[k], run);
+	/* what schema 3 added: named only where the run holds rows, so an
+	 * older file migrated dumps as it did before */
+	static const char *const q3[] = {
+		"SELECT run_id, chunk_id, n_over_cap, n_too_slow, n_no_fit FROM chunks"
+		" WHERE run_id=?1 AND n_over_cap IS NOT NULL ORDER BY chunk_id",
+		"SELECT * FROM knobs WHERE run_id=?1 ORDER BY mode, knob, value_index",
+		"SELECT * FROM groups WHERE run_id=?1 ORDER BY point_id",
+		"SELECT * FROM curves WHERE run_id=?1 ORDER BY point_id, metric, length",
+		"SELECT * FROM regions WHERE run_id=?1 ORDER BY point_id, region",
+		"SELECT * FROM validation WHERE run_id=?1 ORDER BY seq",
+		"SELECT * FROM swaps WHERE run_id=?1 ORDER BY point_id, source",
+		"SELECT * FROM trace_events WHERE run_id=?1 ORDER BY point_id, seq",
+	};
+	sqlite3_stmt *v;
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &v, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(v), SQLITE_ROW);
+	int version = sqlite3_column_int(v, 0);
+	sqlite3_finalize(v);
+	for (size_t k = 0; version >= 3 && k < sizeof q3 / sizeof q3[0]; k++)
+		tu_dump_rows_if(f, h, q3[k], run, false);
 	for (size_t k = 0; k < sizeof later / sizeof later[0]; k++) {
 		char sql[160];
 		sqlite3_stmt *st;

@@ -99,19 +99,25 @@ static double fig(store *s, int64_t run, int64_t id, int L, int which)
 	}
 }
 
-static void row(const char *name, double a, double b, const char *fmt)
+/* One row of the comparison; the last column names the better design
+ * (lower is better unless `higher`), "equal" when the two print alike. */
+static void row(const char *name, double a, double b, const char *fmt, bool higher)
 {
 	char x[32] = "-", y[32] = "-", r[32] = "";
+	const char *better = "";
 	if (!isnan(a))
 		snprintf(x, sizeof x, fmt, a);
 	if (!isnan(b))
 		snprintf(y, sizeof y, fmt, b);
 	if (!isnan(a) && !isnan(b) && b != 0)
 		snprintf(r, sizeof r, "%.3f", a / b);
-	printf("  %-26s %14s %14s %9s\n", name, x, y, r);
+	if (!isnan(a) && !isnan(b))
+		better = strcmp(x, y) == 0 ? "equal" : (a > b) == higher ? "dpr" : "static";
+	printf("  %-26s %14s %14s %9s  %s\n", name, x, y, r, better);
 }
 
-/* The closing comparison: chosen DPR design against the best static one. */
+/* The closing comparison: the chosen design against the best static one,
+ * each row naming the better of the two. */
 static void compare(const cfg_t *c, const workload_t *w, store *s, const sweep_result *r)
 {
 	int64_t dpr = r->best[MODE_DPR], st = r->best[MODE_STATIC];
@@ -122,6 +128,12 @@ static void compare(const cfg_t *c, const workload_t *w, store *s, const sweep_r
 	if (hd) {
 		describe(c, &dd, desc, sizeof desc);
 		printf("chosen: point %lld (%s)\n", (long long)dpr, desc);
+	} else if (hs) {
+		describe(c, &ds, desc, sizeof desc);
+		printf("chosen: point %lld (%s): no dpr design of the space meets every constraint (%s), so the"
+		       " best static design is chosen\n",
+		       (long long)st, desc, c->space.mode_dpr ? "see the counts above" : "the space has no dpr mode");
+		return;
 	}
 	if (hs) {
 		describe(c, &ds, desc, sizeof desc);
@@ -129,33 +141,31 @@ static void compare(const cfg_t *c, const workload_t *w, store *s, const sweep_r
 	}
 	if (!hd || !hs)
 		return;
-	printf("  %-26s %14s %14s %9s\n", "discrete-event model", "dpr", "static", "dpr/static");
+	printf("  %-26s %14s %14s %9s  %s\n", "discrete-event model", "dpr", "static", "dpr/static", "better");
 	char name[64];
 	for (int i = 0; i < c->wl.n_prompts; i++) {
 		int L = c->wl.prompts[i];
 		snprintf(name, sizeof name, "TTFT @%d s", L);
-		row(name, fig(s, r->run_id, dpr, L, 0), fig(s, r->run_id, st, L, 0), "%.4f");
+		row(name, fig(s, r->run_id, dpr, L, 0), fig(s, r->run_id, st, L, 0), "%.4f", false);
 	}
 	int ctx[2] = {c->obj.l_short, c->obj.l_long};
 	for (int i = 0; i < 2; i++) {
 		snprintf(name, sizeof name, "decode tok/s @%d", ctx[i]);
-		row(name, fig(s, r->run_id, dpr, ctx[i], 1), fig(s, r->run_id, st, ctx[i], 1), "%.3f");
+		row(name, fig(s, r->run_id, dpr, ctx[i], 1), fig(s, r->run_id, st, ctx[i], 1), "%.3f", true);
 	}
 	for (int i = 0; i < 2; i++) {
 		snprintf(name, sizeof name, "energy J/token @%d", ctx[i]);
-		row(name, fig(s, r->run_id, dpr, ctx[i], 2), fig(s, r->run_id, st, ctx[i], 2), "%.4f");
+		row(name, fig(s, r->run_id, dpr, ctx[i], 2), fig(s, r->run_id, st, ctx[i], 2), "%.4f", false);
 	}
-	row("objective s", r->best_objective[MODE_DPR], r->best_objective[MODE_STATIC], "%.4f");
+	row("objective s", r->best_objective[MODE_DPR], r->best_objective[MODE_STATIC], "%.4f", false);
 	perf_ctx pd, ps;
 	perf_res rd, rs;
 	perf_prepare(&pd, c, w, &dd);
 	perf_prepare(&ps, c, w, &ds);
 	perf_resources(&pd, &rd);
 	perf_resources(&ps, &rs);
-	for (int t = 0; t < RES_N; t++) {
-		snprintf(name, sizeof name, "%s", res_names[t]);
-		row(name, rd.r_total.v[t], rs.r_total.v[t], "%.1f");
-	}
+	for (int t = 0; t < RES_N; t++)
+		row(res_names[t], res_shown(t, rd.r_total.v[t]), res_shown(t, rs.r_total.v[t]), "%.6g", false);
 	printf("  %-26s", "dpr equivalent utilisation");
 	for (int t = 0; t < RES_N; t++)
 		printf(" %s %.0f%%", res_names[t], 100 * rd.util_equiv.v[t]);
@@ -301,10 +311,14 @@ int cmd_run(int argc, char **argv)
 	printf("%s: %lld points, %lld feasible; front %lld dpr + %lld static; run %lld in %s%s (%.2f s)\n", path,
 	       (long long)r.n_points, (long long)r.n_feasible, (long long)r.n_front[MODE_DPR],
 	       (long long)r.n_front[MODE_STATIC], (long long)r.run_id, db, r.resumed ? ", resumed" : "", r.wall_s);
+	printf("  not feasible: %lld over a utilisation cap, %lld slower than t_pre_max, %lld not fitting a pblock;"
+	       " the fronts hold %lld + %lld distinct designs\n",
+	       (long long)r.counts.over_cap, (long long)r.counts.too_slow, (long long)r.counts.no_fit,
+	       (long long)r.n_distinct[MODE_DPR], (long long)r.n_distinct[MODE_STATIC]);
 	if (r.chosen < 0) {
-		cli_err("no feasible design in the space of %s (constraints: utilisation_cap, "
-			 "rp_routability_margin, t_pre_max_s)",
-			 path);
+		cli_err("no design of the space of %s meets every constraint (utilisation_cap, rp_routability_margin,"
+			" the pblocks, t_pre_max_s); nothing is chosen and no headers are written",
+			path);
 		rc = EXIT_RUNTIME;
 		goto out;
 	}

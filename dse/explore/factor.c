@@ -15,6 +15,7 @@
  */
 #include "explore/factor.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -312,7 +313,8 @@ static int ensure(const factor *f, factor_scratch *x, int which, const space_mod
 
 /* ------------------------------------------------------------- combining */
 
-/* Resource check in perf_resources' order; returns 0 and the total LUTs, or 1. */
+/* Resource check in perf_resources' order; returns 0 and the total LUTs, 1
+ * over a utilisation cap, 2 not fitting the pblock. */
 static inline int res_ok(const factor *f, bool dpr, const double *s, const double *p, const double *d, int rp,
 			 double *lut)
 {
@@ -328,7 +330,7 @@ static inline int res_ok(const factor *f, bool dpr, const double *s, const doubl
 		for (int t = 0; t < RES_N; t++) {
 			double need = p[t] > d[t] ? p[t] : d[t];
 			if (need > f->rpcap[rp][t] || s[t] > f->outcap[rp][t])
-				return 1;
+				return 2;
 		}
 	*lut = tot_lut;
 	return 0;
@@ -444,7 +446,35 @@ static void prune_setup(const factor *f, const ftab *TD, const space_mode *m, bo
 		rpv[r] = space_value(f->s, SK_RP, r);
 }
 
-int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt)
+void factor_knobs_init(factor_knobs *k)
+{
+	memset(k->n, 0, sizeof k->n);
+	for (int i = 0; i < SK_N; i++)
+		for (int j = 0; j < CFG_MAX_LIST; j++)
+			k->best[i][j] = INFINITY;
+}
+
+void factor_knobs_merge(factor_knobs *into, const factor_knobs *from)
+{
+	for (int i = 0; i < SK_N; i++)
+		for (int j = 0; j < CFG_MAX_LIST; j++) {
+			into->n[i][j] += from->n[i][j];
+			if (from->best[i][j] < into->best[i][j])
+				into->best[i][j] = from->best[i][j];
+		}
+}
+
+static inline void knob_note(factor_knobs *k, const int dg[SK_N], double obj)
+{
+	for (int i = 0; i < SK_N; i++) {
+		k->n[i][dg[i]]++;
+		if (obj < k->best[i][dg[i]])
+			k->best[i][dg[i]] = obj;
+	}
+}
+
+int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt,
+		 factor_knobs *knobs)
 {
 	const space_mode *m = space_chunk_mode(f->s, chunk);
 	int64_t first, end;
@@ -472,7 +502,7 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 	prune_setup(f, TD, m, prune_res, rpv);
 
 	double ttft[FACTOR_MAX_TP];
-	int64_t pruned = 0, feasible = 0;
+	int64_t pruned = 0, feasible = 0, over_cap = 0, too_slow = 0, no_fit = 0;
 	int dg[SK_N];
 	/* points of the chunk below one (lin, prefill) pair and below one pblock */
 	const int64_t per_rp = hi[SK_DLANES] - lo[SK_DLANES];
@@ -509,12 +539,14 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 				over = prune_res[t] && rs[t] + rp_[t] > f->capabs[t];
 			if (over) {
 				pruned += inner;
+				over_cap += inner;
 				continue;
 			}
 			/* TTFT at the objective prompt does not depend on what follows */
 			ttft_vec(f, lin, pre, ttft);
 			if (ttft[i_obj] > f->tpre_max_s) {
 				pruned += inner;
+				too_slow += inner;
 				continue;
 			}
 			for (dg[SK_RP] = lo[SK_RP]; dg[SK_RP] < hi[SK_RP]; dg[SK_RP]++) {
@@ -526,6 +558,7 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 						nofit = rp_[t] > f->rpcap[rp][t] || rs[t] > f->outcap[rp][t];
 					if (nofit) {
 						pruned += per_rp;
+						no_fit += per_rp;
 						continue;
 					}
 				}
@@ -534,13 +567,19 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 				for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++) {
 					const double *dec = TD->val + wd * (dbase + dg[SK_DLANES] * TD->stride[SK_DLANES]);
 					double lut;
-					if (res_ok(f, dpr, rs, rp_, dec + DEC_RES, rp, &lut))
+					int bad = res_ok(f, dpr, rs, rp_, dec + DEC_RES, rp, &lut);
+					if (bad) {
+						over_cap += bad == 1;
+						no_fit += bad == 2;
 						continue;
+					}
 					double *v = out->v + out->n * (size_t)n_obj;
 					memcpy(v, ttft, (size_t)n_tp * sizeof *v);
 					dec_vec(f, dpr, lin, dec, lut, v, out->m + out->n * (size_t)n_m);
 					out->id[out->n++] = idr + dg[SK_DLANES] * S[SK_DLANES];
 					feasible++;
+					if (knobs)
+						knob_note(knobs, dg, factor_objective(f, v));
 				}
 			}
 		}
@@ -548,5 +587,12 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 	cnt->points += end - first;
 	cnt->pruned += pruned;
 	cnt->feasible += feasible;
+	cnt->over_cap += over_cap;
+	cnt->too_slow += too_slow;
+	cnt->no_fit += no_fit;
+	if (over_cap + too_slow + no_fit + feasible != end - first)
+		BUG("chunk %lld: %lld points but %lld + %lld + %lld + %lld counted", (long long)chunk,
+		    (long long)(end - first), (long long)over_cap, (long long)too_slow, (long long)no_fit,
+		    (long long)feasible);
 	return 0;
 }

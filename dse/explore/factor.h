@@ -73,7 +73,26 @@ typedef struct {
 	int64_t points;   /* every point of the chunk */
 	int64_t pruned;   /* rejected in groups before per-point evaluation */
 	int64_t feasible; /* passed every constraint */
+	/* every point that is not feasible, by the first constraint it fails
+	 * in the evaluation's order (resources within the utilisation caps,
+	 * TTFT within t_pre_max, the RMs in the pblock and the static region
+	 * outside it); over_cap + too_slow + no_fit + feasible = points */
+	int64_t over_cap, too_slow, no_fit;
 } factor_counts;
+
+/*
+ * What each knob does: per knob and value (digit), the feasible points
+ * with that value and the least analytic objective among them.  A knob
+ * whose values all reach the same least objective changes nothing the
+ * objective sees.  Minima and counts merge in any order.
+ */
+typedef struct {
+	int64_t n[SK_N][CFG_MAX_LIST];
+	double best[SK_N][CFG_MAX_LIST];
+} factor_knobs;
+
+void factor_knobs_init(factor_knobs *k);
+void factor_knobs_merge(factor_knobs *into, const factor_knobs *from);
 
 enum { FACTOR_FEASIBLE = 0, FACTOR_REJECTED = 1 /* resources or routability */, FACTOR_SLOW = 2 /* t_pre_max */ };
 
@@ -88,10 +107,12 @@ void factor_scratch_free(factor_scratch *x);
 
 /*
  * Evaluate every point of chunk `chunk`: append the feasible ones (id and
- * vector, in id order) to `out` (which it grows) and add to *cnt.
+ * vector, in id order) to `out` (which it grows) and add to *cnt (and,
+ * unless knobs is NULL, to *knobs).
  * Returns 0, or -1 when out of memory (out keeps what it had).
  */
-int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt);
+int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *out, factor_counts *cnt,
+		 factor_knobs *knobs);
 
 /*
  * One point: fills v (n_obj values) and, unless m is NULL, m (2 * n_ctx

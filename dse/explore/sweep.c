@@ -205,14 +205,21 @@ static int lock_db(const char *db, double timeout_s, char *err, size_t errlen)
 
 /* ------------------------------------------------------- shared state */
 
+/* A finished chunk and what it counted. */
+typedef struct {
+	int64_t chunk;
+	factor_counts cnt;
+} chunk_rec;
+
 /* What a worker hands over for a group of consecutive chunks. */
 typedef struct result {
 	struct result *next;
 	size_t n_chunks;
-	int64_t *chunk;   /* n_chunks triples: chunk id, points, feasible points */
+	chunk_rec *chunk; /* the chunks it finished */
 	size_t n, cap;    /* the group's own front */
 	int64_t *id;
 	double *v;
+	factor_knobs knobs[2]; /* what each knob did, by space mode index */
 } result;
 
 typedef struct {
@@ -327,17 +334,20 @@ static void *worker(void *arg)
 			break;
 		int64_t g1 = g0 + sh->group < sh->sp->n_chunks ? g0 + sh->group : sh->sp->n_chunks;
 		result *r = calloc(1, sizeof *r);
-		if (!r || !(r->chunk = malloc((size_t)(g1 - g0) * 3 * sizeof *r->chunk))) {
+		if (!r || !(r->chunk = malloc((size_t)(g1 - g0) * sizeof *r->chunk))) {
 			free(r);
 			oom = true;
 			break;
 		}
+		factor_knobs_init(&r->knobs[0]);
+		factor_knobs_init(&r->knobs[1]);
 		for (int64_t k = g0; k < g1 && !oom && !stop_signal; k++) {
 			if (bit(sh->done, k))
 				continue;
 			factor_counts cnt = {0};
 			buf.n = 0;
-			if (factor_chunk(sh->f, x, k, &buf, &cnt)) {
+			int mi = space_chunk_mode(sh->sp, k) == &sh->sp->m[0] ? 0 : 1;
+			if (factor_chunk(sh->f, x, k, &buf, &cnt, &r->knobs[mi])) {
 				oom = true;
 				break;
 			}
@@ -350,10 +360,7 @@ static void *worker(void *arg)
 				oom = true;
 				break;
 			}
-			r->chunk[3 * r->n_chunks] = k;
-			r->chunk[3 * r->n_chunks + 1] = cnt.points;
-			r->chunk[3 * r->n_chunks + 2] = cnt.feasible;
-			r->n_chunks++;
+			r->chunk[r->n_chunks++] = (chunk_rec){k, cnt};
 		}
 		if (!oom && group_front(sh, r, &keep, &cap_keep))
 			oom = true;
@@ -402,9 +409,10 @@ typedef struct {
 	recheck_lengths L;       /* metric lengths */
 	pareto *front[2];   /* by space mode index */
 	idset stored;       /* front members in the database */
-	/* chunks finished since the last checkpoint */
-	int64_t *pend;      /* chunk, points, feasible triples */
+	/* chunks finished since the last checkpoint, and what their knobs did */
+	chunk_rec *pend;
 	size_t n_pend, cap_pend;
+	factor_knobs knobs[2];
 	int64_t points_done;
 	uint8_t *done;      /* chunks finished (of a resumed run, then of this one) */
 	char *err;
@@ -476,7 +484,7 @@ static int merge(run_ctx *x, const result *r)
 		size_t cap = x->cap_pend ? x->cap_pend : 256;
 		while (cap < x->n_pend + r->n_chunks)
 			cap *= 2;
-		int64_t *pd = realloc(x->pend, 3 * cap * sizeof *pd);
+		chunk_rec *pd = realloc(x->pend, cap * sizeof *pd);
 		if (!pd)
 			goto oom;
 		x->pend = pd;
@@ -487,10 +495,12 @@ static int merge(run_ctx *x, const result *r)
 		if (pareto_insert(x->front[m], r->id[i], r->v + i * (size_t)n_obj) < 0)
 			goto oom;
 	}
-	memcpy(x->pend + 3 * x->n_pend, r->chunk, 3 * r->n_chunks * sizeof *r->chunk);
+	memcpy(x->pend + x->n_pend, r->chunk, r->n_chunks * sizeof *r->chunk);
 	x->n_pend += r->n_chunks;
 	for (size_t i = 0; i < r->n_chunks; i++)
-		x->points_done += r->chunk[3 * i + 1];
+		x->points_done += r->chunk[i].cnt.points;
+	factor_knobs_merge(&x->knobs[0], &r->knobs[0]);
+	factor_knobs_merge(&x->knobs[1], &r->knobs[1]);
 	return 0;
 oom:
 	snprintf(x->err, x->errlen, "out of memory");
@@ -501,6 +511,41 @@ static int fail_store(run_ctx *x)
 {
 	snprintf(x->err, x->errlen, "%s", store_errmsg(x->s));
 	return -1;
+}
+
+/* A knob's value as the user wrote it (a port map or pblock by name). */
+static void knob_value(const run_ctx *x, int k, int digit, char *buf, size_t len)
+{
+	const cfg_t *c = x->c;
+	int v = space_value(x->sp, k, digit);
+	if (k == SK_PM_PRE || k == SK_PM_DEC)
+		snprintf(buf, len, "%s", c->arch.port_maps[v].name);
+	else if (k == SK_RP)
+		snprintf(buf, len, "%s", v >= 0 ? c->arch.pblocks[v].name : "none");
+	else
+		snprintf(buf, len, "%d", v);
+}
+
+/* What the knobs did in the chunks since the last checkpoint, added to the
+ * run's (inside the checkpoint's transaction); then cleared. */
+static int put_knobs(run_ctx *x)
+{
+	for (int mi = 0; mi < x->sp->n_modes; mi++) {
+		const space_mode *m = &x->sp->m[mi];
+		factor_knobs *kn = &x->knobs[mi];
+		for (int k = 0; k < SK_N; k++)
+			for (int i = 0; i < m->radix[k]; i++) {
+				if (kn->n[k][i] == 0)
+					continue;
+				char val[PDS_NAME_MAX + 16];
+				knob_value(x, k, i, val, sizeof val);
+				if (store_add_knob(x->s, x->run_id, m->mode, space_knob_names[k], i, val, kn->n[k][i],
+						   kn->best[k][i]))
+					return -1;
+			}
+		factor_knobs_init(kn);
+	}
+	return 0;
 }
 
 /*
@@ -523,7 +568,7 @@ static int checkpoint(run_ctx *x)
 		return fail_store(x);
 	for (size_t i = 0; i < x->n_pend && x->o->all_points; i++) {
 		int64_t first, end;
-		space_chunk_range(x->sp, x->pend[3 * i], &first, &end);
+		space_chunk_range(x->sp, x->pend[i].chunk, &first, &end);
 		for (int64_t id = first; id < end; id++)
 			if (put_space_point(x, id))
 				goto bad;
@@ -547,9 +592,14 @@ static int checkpoint(run_ctx *x)
 				goto bad;
 		}
 	}
-	for (size_t i = 0; i < x->n_pend; i++)
-		if (store_put_chunk(x->s, x->run_id, x->pend[3 * i], x->pend[3 * i + 1], x->pend[3 * i + 2]))
+	for (size_t i = 0; i < x->n_pend; i++) {
+		const factor_counts *n = &x->pend[i].cnt;
+		store_counts sc = {n->points, n->feasible, n->over_cap, n->too_slow, n->no_fit};
+		if (store_put_chunk(x->s, x->run_id, x->pend[i].chunk, &sc))
 			goto bad;
+	}
+	if (put_knobs(x))
+		goto bad;
 	if (store_commit(x->s))
 		goto bad;
 	/* committed: bring the in-memory view of the database up to date */
@@ -756,6 +806,80 @@ out:
 	return rc;
 }
 
+/* A front member with what makes it equal to another: its objective
+ * vector and its resources. */
+typedef struct {
+	int64_t id;
+	const double *v;
+	int n_obj;
+	res_t r;
+} member;
+
+static int cmp_member(const void *a, const void *b)
+{
+	const member *x = a, *y = b;
+	for (int i = 0; i < x->n_obj; i++)
+		if (x->v[i] != y->v[i])
+			return x->v[i] < y->v[i] ? -1 : 1;
+	for (int t = 0; t < RES_N; t++)
+		if (x->r.v[t] != y->r.v[t])
+			return x->r.v[t] < y->r.v[t] ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static bool same_member(const member *x, const member *y)
+{
+	for (int i = 0; i < x->n_obj; i++)
+		if (x->v[i] != y->v[i])
+			return false;
+	for (int t = 0; t < RES_N; t++)
+		if (x->r.v[t] != y->r.v[t])
+			return false;
+	return true;
+}
+
+/*
+ * The front's points that are equal in every objective and resource (they
+ * differ only in knobs that change nothing the model sees): each is stored
+ * with its group's representative, the smallest id of the group.
+ */
+static int put_groups(run_ctx *x, sweep_result *r)
+{
+	const int n_obj = factor_get_layout(x->f)->n_obj;
+	for (int mi = 0; mi < x->sp->n_modes; mi++) {
+		size_t n = pareto_size(x->front[mi]);
+		member *m = calloc(n ? n : 1, sizeof *m);
+		if (!m) {
+			snprintf(x->err, x->errlen, "out of memory");
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			design_t d;
+			perf_ctx p;
+			perf_res res;
+			m[i].id = pareto_id(x->front[mi], i);
+			m[i].v = pareto_vec(x->front[mi], i);
+			m[i].n_obj = n_obj;
+			space_design(x->sp, m[i].id, &d);
+			perf_prepare(&p, x->c, x->w, &d);
+			perf_resources(&p, &res);
+			m[i].r = res.r_total;
+		}
+		qsort(m, n, sizeof *m, cmp_member);
+		int rc = 0;
+		for (size_t i = 0, rep = 0; i < n && rc == 0; i++) {
+			if (i > 0 && !same_member(&m[i], &m[rep]))
+				rep = i;
+			r->n_distinct[x->sp->m[mi].mode] += rep == i;
+			rc = store_put_group(x->s, x->run_id, m[i].id, m[rep].id);
+		}
+		free(m);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Choose: per architecture, the front point of least DES objective whose
  * DES TTFT at objective.prompt meets t_pre_max (ties: smallest id); store
@@ -764,11 +888,13 @@ out:
  */
 static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 {
-	int64_t nck, npt, nfe;
-	if (store_chunk_totals(x->s, x->run_id, &nck, &npt, &nfe))
+	int64_t nck;
+	store_counts tot;
+	if (store_chunk_totals(x->s, x->run_id, &nck, &tot))
 		return fail_store(x);
-	r->n_points = npt;
-	r->n_feasible = nfe;
+	r->n_points = tot.points;
+	r->n_feasible = tot.feasible;
+	r->counts = tot;
 	r->chosen = -1;
 	for (int m = 0; m < 2; m++) {
 		r->best[m] = -1;
@@ -818,7 +944,8 @@ static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 			goto bad;
 	if (r->chosen >= 0 && store_put_chosen(x->s, x->run_id, r->chosen, r->best_objective[cm]))
 		goto bad;
-	if (store_finish_run(x->s, x->run_id, "complete", npt, nfe) || store_commit(x->s))
+	if (put_groups(x, r) || store_finish_run(x->s, x->run_id, "complete", tot.points, tot.feasible) ||
+	    store_commit(x->s))
 		goto bad;
 	return 0;
 bad:
@@ -852,9 +979,9 @@ static int open_run(run_ctx *x, sweep_result *r)
 	if (!x->run_id)
 		return new_run(x, objectives);
 	reload_arg ra = {x, 0};
-	int64_t npt, nfe;
+	store_counts tot;
 	if (store_each_chunk(s, x->run_id, mark_done, x->done) ||
-	    store_chunk_totals(s, x->run_id, &r->chunks_before, &npt, &nfe) || store_each_pareto(s, x->run_id, reload, &ra))
+	    store_chunk_totals(s, x->run_id, &r->chunks_before, &tot) || store_each_pareto(s, x->run_id, reload, &ra))
 		return fail_store(x);
 	if (ra.bad) {
 		snprintf(x->err, x->errlen, "%s: run %lld holds %d front points this model finds infeasible; refusing to resume it",
@@ -862,7 +989,7 @@ static int open_run(run_ctx *x, sweep_result *r)
 		return -1;
 	}
 	/* what reloading evicted (nothing, for a consistent run) goes at the next checkpoint */
-	x->points_done = npt;
+	x->points_done = tot.points;
 	r->resumed = true;
 	if (store_begin(s) || store_set_status(s, x->run_id, "running") || store_commit(s)) {
 		fail_store(x);
@@ -1021,11 +1148,13 @@ static int evaluate(run_ctx *x)
 static int after_chunks(run_ctx *x, sweep_result *r, recheck_item **items, size_t *n_items)
 {
 	store *s = x->s;
-	int64_t nck, npt, nfe;
-	if (store_chunk_totals(s, x->run_id, &nck, &npt, &nfe))
+	int64_t nck;
+	store_counts tot;
+	if (store_chunk_totals(s, x->run_id, &nck, &tot))
 		return fail_store(x);
-	r->n_points = npt;
-	r->n_feasible = nfe;
+	r->n_points = tot.points;
+	r->n_feasible = tot.feasible;
+	r->counts = tot;
 	r->chunks_done = nck;
 	int dr = 1;
 	if (nck == x->sp->n_chunks) {
@@ -1059,8 +1188,9 @@ static int after_chunks(run_ctx *x, sweep_result *r, recheck_item **items, size_
 static void mark_stopped(run_ctx *x, sweep_result *r)
 {
 	store *s = x->s;
-	int64_t ck, pt, fe;
-	if (r->chunks_done == 0 && store_chunk_totals(s, x->run_id, &ck, &pt, &fe) == 0)
+	int64_t ck;
+	store_counts tot;
+	if (r->chunks_done == 0 && store_chunk_totals(s, x->run_id, &ck, &tot) == 0)
 		r->chunks_done = ck;
 	double wait = store_lock_timeout(s);
 	store_set_lock_timeout(s, 0);
@@ -1111,6 +1241,8 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	for (int m = 0; m < sp.n_modes && x.f; m++)
 		x.front[m] = pareto_new(factor_get_layout(x.f)->n_obj);
 	recheck_lengths_init(&x.L, c);
+	factor_knobs_init(&x.knobs[0]);
+	factor_knobs_init(&x.knobs[1]);
 	int rc = -1;
 	if (!x.done || !x.f || !x.front[0] || (sp.n_modes > 1 && !x.front[1]))
 		snprintf(err, errlen, "out of memory");

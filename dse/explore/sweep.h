@@ -84,7 +84,9 @@ typedef struct {
 	int64_t chunks_before;     /* chunks it had finished */
 	int64_t n_points;          /* points of the space */
 	int64_t n_feasible;        /* points meeting every constraint */
+	store_counts counts;       /* the points by the first constraint they fail */
 	int64_t n_front[2];        /* front size by mode (MODE_STATIC, MODE_DPR) */
+	int64_t n_distinct[2];     /* of which distinct (equal points grouped) */
 	int64_t best[2];           /* best point by mode, -1 when none is feasible */
 	double best_objective[2];  /* DES objective, s */
 	int64_t chosen;            /* -1 when nothing is feasible */

@@ -109,11 +109,15 @@ static const table_def tables[] = {
 	 " n_space INTEGER NOT NULL CHECK(n_space >= 0),"
 	 " n_chunks INTEGER NOT NULL CHECK(n_chunks >= 0),"
 	 " objectives TEXT NOT NULL)"},
-	{"chunks", 1,
+	{"chunks", 3,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " chunk_id INTEGER NOT NULL CHECK(chunk_id >= 0),"
 	 " n_points INTEGER NOT NULL CHECK(n_points >= 0),"
 	 " n_feasible INTEGER NOT NULL CHECK(n_feasible >= 0 AND n_feasible <= n_points),"
+	 " n_over_cap INTEGER CHECK(n_over_cap IS NULL OR n_over_cap >= 0),"
+	 " n_too_slow INTEGER CHECK(n_too_slow IS NULL OR n_too_slow >= 0),"
+	 " n_no_fit INTEGER CHECK(n_no_fit IS NULL OR n_no_fit >= 0),"
+	 " CHECK(n_over_cap IS NULL OR n_over_cap + n_too_slow + n_no_fit + n_feasible = n_points),"
 	 " PRIMARY KEY(run_id, chunk_id)) WITHOUT ROWID"},
 	{"best", 1,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
@@ -122,6 +126,21 @@ static const table_def tables[] = {
 	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
 	 " objective REAL NOT NULL " NUMCHK("objective") ","
 	 " PRIMARY KEY(run_id, mode),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	/* what each knob does, and the front's equal points (schema 3 on) */
+	{"knobs", 3,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
+	 " knob TEXT NOT NULL, value_index INTEGER NOT NULL CHECK(value_index >= 0),"
+	 " value TEXT NOT NULL,"
+	 " n_feasible INTEGER NOT NULL CHECK(n_feasible >= 0),"
+	 " best_objective REAL " NUMCHK("best_objective") ","
+	 " CHECK((n_feasible = 0) = (best_objective IS NULL)),"
+	 " PRIMARY KEY(run_id, mode, knob, value_index)) WITHOUT ROWID"},
+	{"groups", 3,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " representative INTEGER NOT NULL CHECK(representative <= point_id),"
+	 " PRIMARY KEY(run_id, point_id),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
 	/* what the report of a run draws, stored by the run (schema 3 on) */
 	{"curves", 3,
@@ -241,9 +260,10 @@ static const char *const index_sql =
 	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);";
 
 /* The query surface; dropped and made again by a migration. */
-static const char *const view_names[] = {"v_points", "v_metrics",    "v_pareto", "v_chosen", "v_best",
-					 "v_runs",   "v_curves",     "v_regions", "v_validation", "v_swaps",
-					 "v_trace",  "v_sessions",   "v_requests", "v_breakeven"};
+static const char *const view_names[] = {"v_points",   "v_metrics", "v_pareto",   "v_chosen",   "v_best",
+					 "v_runs",     "v_curves",  "v_regions",  "v_validation", "v_swaps",
+					 "v_trace",    "v_knobs",   "v_groups",   "v_counts",   "v_sessions",
+					 "v_requests", "v_breakeven"};
 
 static const char *const view_sql =
 	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
@@ -258,6 +278,12 @@ static const char *const view_sql =
 	"CREATE VIEW v_best AS SELECT run_id, mode, point_id, source, objective FROM best;"
 	"CREATE VIEW v_runs AS SELECT run_id, config_path, config_sha256, tool_version, kind,"
 	" started_at, finished_at, status, threads, n_points, n_feasible, model_fingerprint FROM runs;"
+	"CREATE VIEW v_knobs AS SELECT run_id, mode, knob, value_index, value, n_feasible, best_objective FROM knobs;"
+	"CREATE VIEW v_groups AS SELECT g.run_id, g.representative, count(*) AS n_points,"
+	" group_concat(g.point_id) AS point_ids FROM groups g GROUP BY g.run_id, g.representative;"
+	"CREATE VIEW v_counts AS SELECT run_id, count(*) AS n_chunks, sum(n_points) AS n_points,"
+	" sum(n_feasible) AS n_feasible, sum(n_over_cap) AS n_over_cap, sum(n_too_slow) AS n_too_slow,"
+	" sum(n_no_fit) AS n_no_fit FROM chunks GROUP BY run_id;"
 	"CREATE VIEW v_curves AS SELECT run_id, point_id, metric, length, value FROM curves;"
 	"CREATE VIEW v_regions AS SELECT run_id, point_id, region, lut, ff, bram36, uram, dsp FROM regions;"
 	"CREATE VIEW v_validation AS SELECT run_id, seq, name, unit, measured, predicted, rel_err, fitted_to,"

@@ -379,7 +379,7 @@ static int open_settings(store *s, char *err, size_t errlen)
 	    store_prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
 	    store_prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
 	    store_prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
-	    store_prepare(s, &s->ins_chunk, "INSERT INTO chunks VALUES(?,?,?,?)") ||
+	    store_prepare(s, &s->ins_chunk, "INSERT INTO chunks VALUES(?,?,?,?,?,?,?)") ||
 	    store_prepare(s, &s->del_pareto, "DELETE FROM pareto WHERE run_id=? AND point_id=?") ||
 	    store_prepare(s, &s->del_metrics, "DELETE FROM metrics WHERE run_id=? AND point_id=?") ||
 	    store_prepare(s, &s->del_point, "DELETE FROM points WHERE run_id=? AND point_id=?")) {
@@ -764,14 +764,56 @@ int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "cannot look for an unfinished sweep");
 }
 
-int store_put_chunk(store *s, int64_t run_id, int64_t chunk, int64_t n_points, int64_t n_feasible)
+int store_put_chunk(store *s, int64_t run_id, int64_t chunk, const store_counts *n)
 {
 	sqlite3_stmt *st = s->ins_chunk;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int64(st, 2, chunk);
-	sqlite3_bind_int64(st, 3, n_points);
-	sqlite3_bind_int64(st, 4, n_feasible);
+	sqlite3_bind_int64(st, 3, n->points);
+	sqlite3_bind_int64(st, 4, n->feasible);
+	sqlite3_bind_int64(st, 5, n->over_cap);
+	sqlite3_bind_int64(st, 6, n->too_slow);
+	sqlite3_bind_int64(st, 7, n->no_fit);
 	return step_done(s, st, "cannot record a finished chunk");
+}
+
+int store_add_knob(store *s, int64_t run_id, arch_mode mode, const char *knob, int value_index, const char *value,
+		   int64_t n_feasible, double best_objective)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st,
+			  "INSERT INTO knobs VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(run_id, mode, knob, value_index)"
+			  " DO UPDATE SET n_feasible = n_feasible + excluded.n_feasible, best_objective ="
+			  " CASE WHEN best_objective IS NULL THEN excluded.best_objective"
+			  " WHEN excluded.best_objective IS NULL THEN best_objective"
+			  " ELSE min(best_objective, excluded.best_objective) END"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, mode_names[mode], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, knob, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, value_index);
+	sqlite3_bind_text(st, 5, value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, n_feasible);
+	if (n_feasible > 0 && best_objective >= 0)
+		sqlite3_bind_double(st, 7, best_objective);
+	else
+		sqlite3_bind_null(st, 7);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail_rc(s, rc, "cannot record what a knob does");
+}
+
+int store_put_group(store *s, int64_t run_id, int64_t point_id, int64_t representative)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT OR REPLACE INTO groups VALUES(?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	sqlite3_bind_int64(st, 3, representative);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail_rc(s, rc, "cannot record a group of equal points");
 }
 
 /* Run `sql` with ?1 = run_id and hand column 0 of each row to fn. */
@@ -805,18 +847,19 @@ int store_each_pareto(store *s, int64_t run_id, int (*fn)(void *, int64_t), void
 		       "cannot read the Pareto front");
 }
 
-int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, int64_t *n_points, int64_t *n_feasible)
+int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, store_counts *n)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT count(*), coalesce(sum(n_points),0), coalesce(sum(n_feasible),0)"
-			    " FROM chunks WHERE run_id=?"))
+	if (store_prepare(s, &st, "SELECT count(*), coalesce(sum(n_points),0), coalesce(sum(n_feasible),0),"
+				  " coalesce(sum(n_over_cap),0), coalesce(sum(n_too_slow),0), coalesce(sum(n_no_fit),0)"
+				  " FROM chunks WHERE run_id=?"))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*n_chunks = sqlite3_column_int64(st, 0);
-		*n_points = sqlite3_column_int64(st, 1);
-		*n_feasible = sqlite3_column_int64(st, 2);
+		*n = (store_counts){sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+				    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : fail(s, "cannot count the finished chunks");

@@ -194,12 +194,27 @@ int store_new_sweep(store *s, int64_t run_id, bool all_points, int64_t n_space, 
  * a run older than fingerprints), else *other_run = 0. */
 int store_find_sweep(store *s, const cfg_t *c, bool all_points, int64_t n_space, int64_t n_chunks,
 		     const char *objectives, int64_t *run_id, int64_t *other_run, char other_fp[17]);
-int store_put_chunk(store *s, int64_t run_id, int64_t chunk, int64_t n_points, int64_t n_feasible);
+/* What a finished chunk counted (and the totals of a run's chunks):
+ * points = feasible + over_cap + too_slow + no_fit, each infeasible point
+ * under the first constraint it failed (explore/factor.h). */
+typedef struct {
+	int64_t points, feasible, over_cap, too_slow, no_fit;
+} store_counts;
+int store_put_chunk(store *s, int64_t run_id, int64_t chunk, const store_counts *n);
 /* Call fn(arg, id) for each finished chunk / Pareto member (ascending);
  * a non-zero return from fn stops with -1 ("out of memory"). */
 int store_each_chunk(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg);
 int store_each_pareto(store *s, int64_t run_id, int (*fn)(void *, int64_t), void *arg);
-int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, int64_t *n_points, int64_t *n_feasible);
+/* The run's finished chunks and their counts summed (over_cap, too_slow and
+ * no_fit are 0 for chunks of a run older than schema 3). */
+int store_chunk_totals(store *s, int64_t run_id, int64_t *n_chunks, store_counts *n);
+/* One knob value's feasible points and least objective, added to what the
+ * run holds (counts add, the minimum is kept; best < 0: none feasible). */
+int store_add_knob(store *s, int64_t run_id, arch_mode mode, const char *knob, int value_index, const char *value,
+		   int64_t n_feasible, double best_objective);
+/* Front point `point_id` belongs to the group of `representative`
+ * (the smallest id equal to it in every objective and resource). */
+int store_put_group(store *s, int64_t run_id, int64_t point_id, int64_t representative);
 int store_del_pareto(store *s, int64_t run_id, int64_t point_id);
 /* A point with its metrics and Pareto membership. */
 int store_del_point(store *s, int64_t run_id, int64_t point_id);
