@@ -15,6 +15,9 @@ const char *const cfg_size_names[CFG_N_SIZES] = {"prefill.pe", "prefill.lanes", 
 const char *const cfg_row_names[CFG_N_ROWS] = {"table2.prefill_rm", "table2.decode_rm"};
 const char *const dataflow_names[DF_N] = {"serial", "kv_overlap", "head_pipeline"};
 
+const char *const cfg_wl_figure_names[CFG_WLFIG_N] = {"e2e_mean_s", "e2e_p99_s", "ttft_p90_s", "tpot_p99_s",
+						      "energy_j_per_request"};
+
 _Static_assert(RES_N == 5 && RES_LUT == 0 && RES_FF == 1 && RES_BRAM == 2 && RES_URAM == 3 && RES_DSP == 4,
 	       "the slot names below spell the resource types in res_type order");
 
@@ -77,6 +80,14 @@ void cfg_release(cfg_t *c)
 {
 	free(c->text);
 	c->text = NULL;
+}
+
+int cfg_find_session_wl(const cfg_t *c, const char *name)
+{
+	for (int i = 0; i < c->n_session_wl; i++)
+		if (strcmp(c->session_wl[i].name, name) == 0)
+			return i;
+	return -1;
 }
 
 int cfg_find_design(const cfg_t *c, const char *name)

@@ -31,6 +31,8 @@
 #define CFG_MAX_PBLOCKS 16
 #define CFG_MAX_DESIGNS 32
 #define CFG_MAX_MEAS 16
+#define CFG_MAX_SESSION_WL 16
+#define CFG_MAX_EMPIRICAL 64
 #define CFG_SCHEMA_VERSION 1
 
 typedef struct {
@@ -160,11 +162,74 @@ typedef struct {
 	double t_pre_max_s;  /* at objective.prompt */
 } cfg_constraints;
 
+/* The session figure objective.workload minimises (sim/session.h names them). */
+typedef enum {
+	CFG_WLFIG_E2E_MEAN, CFG_WLFIG_E2E_P99, CFG_WLFIG_TTFT_P90, CFG_WLFIG_TPOT_P99, CFG_WLFIG_ENERGY, CFG_WLFIG_N
+} cfg_wl_figure;
+extern const char *const cfg_wl_figure_names[CFG_WLFIG_N];
+
 typedef struct {
 	double alpha;
 	int prompt;
 	int l_long, l_short;
+	/* optional: choose the design by a session of this workload ("" : the
+	 * paper's objective above), minimising `workload_figure` */
+	char workload[PDS_NAME_MAX];
+	cfg_wl_figure workload_figure;
 } cfg_objective;
+
+/*
+ * Sessions of many requests (the `workloads:` and `session:` sections;
+ * sim/reqgen.h draws the requests, sim/session.h runs them).
+ *
+ * A length distribution of prompts or outputs, in tokens (>= 1 after
+ * rounding): fixed; uniform on [lo, hi]; lognormal, ln(length) ~
+ * N(mu, sigma^2), fitted when the config is loaded to the stated mean and
+ * standard deviation or to stated percentiles (with the mean, when also
+ * stated); an empirical table of lengths and weights; or the lengths of
+ * the workload's request trace.  `mean` is the distribution's mean (the
+ * expected length a run-time policy predicts with; for a trace, the
+ * trace's, filled when it is read).
+ */
+typedef enum { CFG_LEN_FIXED, CFG_LEN_UNIFORM, CFG_LEN_LOGNORMAL, CFG_LEN_EMPIRICAL, CFG_LEN_TRACE } cfg_len_kind;
+
+typedef struct {
+	cfg_len_kind kind;
+	int fixed;
+	int lo, hi;
+	double mu, sigma;
+	int n_emp;
+	int emp_len[CFG_MAX_EMPIRICAL];
+	double emp_weight[CFG_MAX_EMPIRICAL];
+	double mean;
+} cfg_lendist;
+
+/*
+ * Arrivals: Poisson at rate_rps; gamma-distributed gaps at rate_rps with
+ * coefficient of variation cv (cv 1 is Poisson); a closed loop of one user
+ * who sends the next request an exponential think time (mean think_s)
+ * after the previous answer; or the times of the request trace.
+ */
+typedef enum { CFG_ARR_POISSON, CFG_ARR_GAMMA, CFG_ARR_CLOSED, CFG_ARR_TRACE } cfg_arrival_kind;
+
+typedef struct {
+	char name[PDS_NAME_MAX];
+	cfg_arrival_kind arrival;
+	double rate_rps, cv, think_s;
+	cfg_lendist prompt, output;
+	char trace[1024];          /* request trace file (its path as the config resolves it), "" none */
+	bool refuse_over_context;  /* prompt + output beyond model.max_context: refused, else trimmed */
+	double slo_ttft_p90_s, slo_tpot_p99_s;
+} cfg_session_wl;
+
+typedef struct {
+	unsigned long seed;        /* every request stream derives from it */
+	int requests;              /* requests of a session drawn from a distribution */
+	bool start_decode;         /* the partition holds the decode RM when a session starts */
+	double slo_ttft_p90_s, slo_tpot_p99_s; /* defaults of the workloads' SLOs */
+	int n_be_prompts, be_prompts[CFG_MAX_LIST]; /* the break-even map's grid */
+	int n_be_outputs, be_outputs[CFG_MAX_LIST];
+} cfg_session;
 
 /*
  * The calibration coefficients, one row each; this table is the only
@@ -325,6 +390,9 @@ typedef struct cfg {
 	cfg_space space;
 	cfg_constraints cons;
 	cfg_objective obj;
+	int n_session_wl;
+	cfg_session_wl session_wl[CFG_MAX_SESSION_WL];
+	cfg_session session;
 	cfg_calib cal;
 	struct {
 		double level;  /* central probability of an interval */
@@ -342,6 +410,9 @@ void cfg_release(cfg_t *c);
 
 /* Index of a named design, or -1. */
 int cfg_find_design(const cfg_t *c, const char *name);
+
+/* Index of a named workload of the `workloads:` section, or -1. */
+int cfg_find_session_wl(const cfg_t *c, const char *name);
 
 /* Index of a named port map / pblock / HP port, or -1. */
 int cfg_find_portmap(const cfg_t *c, const char *name);

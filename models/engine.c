@@ -42,6 +42,11 @@ int64_t engine_pre_cycles(const workload_t *w, int64_t prompt, int pe, int lanes
 	return (int64_t)w->heads * (kv * per_tok + ceil_div(prompt, pe) * depth);
 }
 
+int64_t engine_pre_query_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth)
+{
+	return (int64_t)w->heads * (keys * 2 * ceil_div(w->head_dim, lanes) + depth);
+}
+
 int64_t engine_dec_dot_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth)
 {
 	return (int64_t)w->heads * (keys * ceil_div(w->head_dim, lanes) + depth);

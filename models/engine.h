@@ -36,6 +36,14 @@
  *                  B the layer takes A(0) + (heads-1) max(A, B) + B:
  *                      layer = heads * A + B
  *
+ * The other phase on a module (a dpr design that keeps one module loaded):
+ *   a decode step on the prefill engine is one Q block holding the single
+ *   query (one PE busy) that streams all c keys: c * 2 * ceil(head_dim/lanes)
+ *   + depth per head (engine_pre_query_cycles);
+ *   a prefill on the decode engine runs its passes once per query, query i
+ *   (1-based) against the i keys it sees: no Q reuse, the cost grows with
+ *   L^2/2 (perf.h sums the decode engine's per-query time).
+ *
  * Resources are per-unit costs from the calibration times the engine's
  * units: T*Q table-lanes for the TLMM, N_pe*lanes MAC lanes for prefill,
  * lanes for decode (twice the lanes for head_pipeline, which has a MAC
@@ -65,6 +73,10 @@ int64_t engine_pre_kv_tokens(int64_t prompt, int pe, int block, bool naive);
 /* Prefill attention cycles for one layer (all heads). */
 int64_t engine_pre_cycles(const workload_t *w, int64_t prompt, int pe, int lanes, int block,
 		       int64_t depth, bool naive);
+
+/* One query against `keys` keys on the prefill engine, one layer (all heads):
+ * a decode step run on the prefill RM. */
+int64_t engine_pre_query_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth);
 
 /* Decode attention cycles for one layer (all heads), by pass. */
 int64_t engine_dec_dot_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth);

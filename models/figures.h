@@ -55,6 +55,44 @@ typedef struct {
 	double swap_exposed_s;                                  /* at a prompt, dpr designs */
 } figures_len;
 
+/*
+ * A session of many requests on one design under one run-time policy
+ * (sim/session.h; README.md, "Sessions").  Per request, from its arrival:
+ * wait (queued behind earlier requests), TTFT, TPOT = (e2e - TTFT) /
+ * (output - 1) (requests of one output token have none), e2e.  A
+ * figures_dist holds the mean and the percentiles (linear between the
+ * closest ranks of the sorted values) of one of them over the served
+ * requests; NAN when there is no value.
+ */
+typedef struct {
+	double mean, p50, p90, p95, p99;
+} figures_dist;
+
+typedef struct {
+	int64_t requests;             /* served */
+	int64_t refused, trimmed;     /* beyond model.max_context */
+	int64_t tokens;               /* generated, all requests */
+	int64_t swaps;                /* reconfigurations of the partition */
+	double swap_s, swap_exposed_s; /* their total time, and the part that delayed a request */
+	figures_dist wait_s, ttft_s, tpot_s, e2e_s;
+	double duration_s;            /* first arrival to last answer (or to the end of a swap the
+					 last request left running) */
+	double offered_rps;           /* the arrival rate asked for */
+	double throughput_rps, tokens_per_s;
+	double slo_ttft_p90_s, slo_tpot_p99_s;
+	bool slo_met;                 /* ttft_s.p90 and tpot_s.p99 within them */
+	double goodput_rps;           /* requests whose TTFT and TPOT meet the SLO values, per s */
+	double capacity_rps;          /* highest arrival rate that meets the SLOs: 0 none, INFINITY
+					 any (one user cannot overload it), NAN not sought */
+	double reconfig_share;        /* swap_s / duration_s */
+	double utilisation;           /* share of duration_s the device serves or swaps */
+	double energy_j, energy_j_per_request, energy_j_per_token; /* the requests' work and their swaps */
+	double mean_in_system;        /* time average of requests queued or in service */
+} figures_session;
+
+/* The mean and percentiles of n values sorted ascending (NAN when n is 0). */
+figures_dist figures_dist_of(const double *sorted, size_t n);
+
 /* A figures_len with every figure NAN. */
 figures_len figures_len_none(void);
 

@@ -347,6 +347,99 @@ double perf_decode_energy_j(const perf_ctx *p, int keys)
 	return perf_power_w(p, true, p->w->layers * l.bytes / step) * step;
 }
 
+/* ------------------------------------------------- a phase on the other module */
+
+/* A static design runs each phase on its own engine. */
+static bool other_engine(const perf_ctx *p, perf_engine e, perf_engine own)
+{
+	return p->d.mode == MODE_DPR && e != own;
+}
+
+/* One query against `keys` keys on the prefill engine, one layer: the
+ * roofline of its cycles and of its traffic on the prefill port map. */
+static double pre_query_att_s(const perf_ctx *p, int keys)
+{
+	const cfg_t *c = p->c;
+	const workload_t *w = p->w;
+	const design_t *d = &p->d;
+	const portmap_t *pm = &c->arch.port_maps[d->pm_pre].pm;
+	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
+	double tc = engine_pre_query_cycles(w, keys, d->pre_lanes, depth) / (p->f_hz * c->cal.eta_attn.value);
+	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	portload_t pl = {{0}, {0}};
+	pl_add(&pl, pm->q, qb, false);
+	pl_add(&pl, pm->k, keys * kb, false);
+	pl_add(&pl, pm->v, keys * kb, false);
+	pl_add(&pl, pm->k, kb, true); /* append this token's K/V */
+	pl_add(&pl, pm->v, kb, true);
+	pl_add(&pl, pm->o, qb, true);
+	double tb = perf_port_time(p, &pl, p->bw_pre);
+	return tc > tb ? tc : tb;
+}
+
+perf_layer perf_decode_layer_on(const perf_ctx *p, perf_engine e, int keys)
+{
+	if (!other_engine(p, e, PERF_ENGINE_DECODE))
+		return perf_decode_layer(p, keys);
+	const workload_t *w = p->w;
+	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	perf_layer r;
+	double lc = p->lin_tok_s + p->lin_depth_s;
+	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
+	r.att_s = pre_query_att_s(p, keys);
+	r.bytes = w->wbytes_layer + 2 * qb + (double)keys * 2 * kb + 2 * kb;
+	return r;
+}
+
+perf_layer perf_prefill_layer_dec_sum(const perf_ctx *p, int prompt, double att_sum_s)
+{
+	const workload_t *w = p->w;
+	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	perf_layer r;
+	double lc = prompt * p->lin_tok_s + p->lin_depth_s;
+	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
+	r.att_s = att_sum_s;
+	/* per query i: Q and O, i keys of K and of V, its own K and V appended */
+	r.bytes = w->wbytes_layer + (double)prompt * (2 * qb + 2 * kb) + kb * (double)prompt * (prompt + 1);
+	return r;
+}
+
+perf_layer perf_prefill_layer_on(const perf_ctx *p, perf_engine e, int prompt)
+{
+	if (!other_engine(p, e, PERF_ENGINE_PREFILL))
+		return perf_prefill_layer(p, prompt, false);
+	double sum = 0;
+	for (int k = 1; k <= prompt; k++)
+		sum += perf_decode_layer(p, k).att_s;
+	return perf_prefill_layer_dec_sum(p, prompt, sum);
+}
+
+double perf_prefill_on_s(const perf_ctx *p, perf_engine e, int prompt)
+{
+	perf_layer l = perf_prefill_layer_on(p, e, prompt);
+	return p->w->layers * l.lin_s + p->w->layers * l.att_s;
+}
+
+double perf_prefill_energy_on_j(const perf_ctx *p, perf_engine e, int prompt)
+{
+	perf_layer l = perf_prefill_layer_on(p, e, prompt);
+	double t = p->w->layers * l.lin_s + p->w->layers * l.att_s;
+	return perf_power_w(p, e == PERF_ENGINE_DECODE, p->w->layers * l.bytes / t) * t;
+}
+
+double perf_decode_step_on_s(const perf_ctx *p, perf_engine e, int keys)
+{
+	perf_layer l = perf_decode_layer_on(p, e, keys);
+	return p->w->layers * (l.lin_s + l.att_s) + p->c->cal.lm_head_s.value;
+}
+
+double perf_decode_energy_on_j(const perf_ctx *p, perf_engine e, int keys)
+{
+	perf_layer l = perf_decode_layer_on(p, e, keys);
+	double step = p->w->layers * (l.lin_s + l.att_s) + p->c->cal.lm_head_s.value;
+	return perf_power_w(p, e == PERF_ENGINE_DECODE, p->w->layers * l.bytes / step) * step;
+}
+
 /* ------------------------------------------------------------------- run */
 
 void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *o)

@@ -33,6 +33,19 @@
  *
  * Resources: DPR total = static + max(prefill RM, decode RM) per type,
  * static total = static + prefill + decode; equivalent = static + both.
+ *
+ * A phase on the other module (a dpr design that keeps one module loaded,
+ * sim/session.h): the linear layers are those of the phase, the attention
+ * that of the engine the partition holds, with that engine's rates, AXI
+ * settings and port map:
+ *   decode step on the prefill engine, c keys: per layer
+ *       max(engine_pre_query_cycles(c)/(f*eta_attn), port time of Q, c K, c V
+ *           reads and the K, V, O writes on the prefill map)
+ *   prefill on the decode engine, L tokens: per layer, the decode engine's
+ *       attention of one query (perf_decode_layer's att_s) summed over query
+ *       i = 1..L attending i keys: Q preload, Q.K, softmax, S.V and O
+ *       write-back once per query, no Q reuse.
+ * Power follows the module loaded (its LUTs are the active ones).
  */
 #ifndef PDS_PERF_H
 #define PDS_PERF_H
@@ -114,6 +127,34 @@ double perf_power_from(const cfg_calib *k, double active_lut, double f_hz, doubl
  * (perf_decode_step_s).
  */
 double perf_decode_energy_j(const perf_ctx *p, int keys);
+
+/*
+ * The attention engine a phase runs on: its own (the prefill engine for a
+ * prefill, the decode engine for a decode step) or, in a dpr design that
+ * keeps one module loaded, the other one.  A static design holds both, so
+ * each phase runs on its own engine whatever is asked.
+ */
+typedef enum { PERF_ENGINE_PREFILL, PERF_ENGINE_DECODE } perf_engine;
+
+/* One layer of a prefill of `prompt` tokens / of a decode step attending
+ * `keys` keys, with the attention on engine e (the phase's own engine gives
+ * perf_prefill_layer(p, prompt, false) / perf_decode_layer(p, keys)). */
+perf_layer perf_prefill_layer_on(const perf_ctx *p, perf_engine e, int prompt);
+perf_layer perf_decode_layer_on(const perf_ctx *p, perf_engine e, int keys);
+/*
+ * The prefill layer on the decode engine from att_sum_s, the sum over
+ * k = 1..prompt of perf_decode_layer(p, k).att_s added in that order from 0
+ * (what perf_prefill_layer_on sums): for callers that accumulate it over
+ * many prompt lengths; the same sum gives the same bits.
+ */
+perf_layer perf_prefill_layer_dec_sum(const perf_ctx *p, int prompt, double att_sum_s);
+/* Whole phases on engine e: the prefill (all layers; TTFT adds lm_head_s),
+ * a decode step (all layers + LM head), and their energies in J (the power
+ * of the module that holds the partition at the phase's DDR traffic). */
+double perf_prefill_on_s(const perf_ctx *p, perf_engine e, int prompt);
+double perf_prefill_energy_on_j(const perf_ctx *p, perf_engine e, int prompt);
+double perf_decode_step_on_s(const perf_ctx *p, perf_engine e, int keys);
+double perf_decode_energy_on_j(const perf_ctx *p, perf_engine e, int keys);
 
 /* Prefill of `prompt`, the swap (DPR), then `gen` decode steps. */
 void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *out);

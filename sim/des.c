@@ -64,6 +64,15 @@
  * LM head is done.  Assumed: the software path comes before the PCAP
  * stream (the driver prepares, then streams).
  *
+ * One module throughout (des_opts.hold, a dpr design that never swaps):
+ * the RP holds the prefill or the decode RM from t = 0 and the other phase
+ * runs on it with that engine's cycles, master and port map.  A decode
+ * step on the prefill engine is one stage like a prefill's: the cycles of
+ * one query against c keys (engine_pre_query_cycles) beside its Q read,
+ * the c-key K and V streams, the K/V append and the O write.  A prefill on
+ * the decode engine runs the decode stages of its dataflow once per
+ * query, query i (1-based) against i keys, one query after the other.
+ *
  * ARM.  The LM head of each token takes calibration.lm_head_s; the next
  * step needs its token.  It runs beside the swap's software path (other
  * cores) and its DDR traffic is not modelled.
@@ -112,13 +121,21 @@ enum {
 	RP_DECODE = TRACE_MODULE_DECODE,
 	RP_STATIC = TRACE_MODULE_STATIC
 };
-enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE, ST_KV, ST_HPIPE, ST_HQK, ST_HSV };
-static const char *const stage_names[] = {"prefill attention", "Q preload",     "QK pass",
-					  "softmax",           "SV pass",       "O write-back",
-					  "QK+SV pass",        "head pipeline", "QK pass (head)",
-					  "SV pass (head)"};
+enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE, ST_KV, ST_HPIPE, ST_HQK, ST_HSV, ST_PREQ };
+static const char *const stage_names[] = {"prefill attention",
+					  "Q preload",
+					  "QK pass",
+					  "softmax",
+					  "SV pass",
+					  "O write-back",
+					  "QK+SV pass",
+					  "head pipeline",
+					  "QK pass (head)",
+					  "SV pass (head)",
+					  "decode attention on the prefill RM"};
 /* parts of one head-pipeline step: A = Q.K then softmax of head k, B = S.V of head k - 1 */
 enum { HP_A, HP_B };
+enum { ENG_PRE, ENG_DEC };
 static const char *const rp_names[] = {"prefill RM", "reconfiguring", "decode RM", "attention engines"};
 
 /* trace tracks */
@@ -150,6 +167,9 @@ typedef struct {
 
 	int prompt, gen, npass, layers, nmat, npre;
 	bool dpr, prefetch;
+	bool swap; /* a dpr design that swaps (des_opts.hold is DES_HOLD_PHASE) */
+	int hold;
+	int64_t *step_ps;
 	double tlmm_ps_per_cyc, attn_ps_per_cyc;
 	int64_t lat_ps, lm_ps, ps_path_ps, adepth;
 	double kb, qb; /* K (= V) and Q (= O) bytes per token per layer */
@@ -178,6 +198,8 @@ typedef struct {
 	int rp;
 	int64_t t_rp0;
 	int a_pass, a_layer, a_stage, a_flows;
+	int a_engine, a_query; /* the engine at work; the query of a prefill on the decode engine */
+	int64_t a_keys;        /* keys the current query attends */
 	bool a_data, a_comp;
 	/* head pipeline: step k runs part A on head k (k < heads) and part B on head k - 1 (k >= 1) */
 	int hp_k, hp_flows[2];
@@ -494,7 +516,7 @@ static void attn_done(des *s)
 	}
 	if (p == 0)
 		s->pre_att_ps += now - s->a_t0;
-	if (p == 0 && l == s->layers - 1 && s->dpr)
+	if (p == 0 && l == s->layers - 1 && s->swap)
 		swap_trigger(s);
 	open_gate(s, (int64_t)p * (s->layers + 1) + l + 1);
 }
@@ -523,6 +545,12 @@ static void stage_end(des *s)
 		break;
 	default:
 		break;
+	}
+	/* a prefill on the decode engine: the next query */
+	if (s->a_pass == 0 && s->a_engine == ENG_DEC && ++s->a_query < s->prompt) {
+		s->a_keys = s->a_query + 1;
+		stage_start(s, s->pm_dec->q_preload ? ST_QLOAD : first_dec_stage(s));
+		return;
 	}
 	attn_done(s);
 }
@@ -566,7 +594,7 @@ static void att_flow(des *s, uint32_t mask, int dir, int stream, double bytes)
 	int n = __builtin_popcount(mask);
 	if (n == 0 || !(bytes > 0))
 		return;
-	int master = s->a_pass == 0 ? DES_M_PRE : DES_M_DEC;
+	int master = s->a_engine == ENG_PRE ? DES_M_PRE : DES_M_DEC;
 	uint64_t tag = tag_of(s->a_pass, s->a_layer, OP_STAGE + s->a_stage);
 	for (int h = 0; h < s->c->dev.n_hp; h++)
 		if (mask >> h & 1u) {
@@ -605,7 +633,7 @@ static void hp_part_check(des *s, int part)
 		/* Q.K and its K stream are done: the softmax of the head */
 		s->hp_sm[part] = true;
 		s->hp_comp[part] = false;
-		evq_after(&s->q, ps_of((double)(s->prompt + s->a_pass + s->adepth) * s->attn_ps_per_cyc), hp_computed, s,
+		evq_after(&s->q, ps_of((double)(s->a_keys + s->adepth) * s->attn_ps_per_cyc), hp_computed, s,
 			  HP_A);
 		return;
 	}
@@ -662,7 +690,7 @@ static void hp_step(des *s)
 	const design_t *d = s->d;
 	const portmap_t *pm = s->pm_dec;
 	int H = w->heads, k = s->hp_k;
-	int64_t keys = (int64_t)s->prompt + s->a_pass;
+	int64_t keys = s->a_keys;
 	double kh = (double)keys * s->kb / H;
 	for (int part = 0; part < 2; part++) {
 		bool run = part == HP_A ? k < H : k >= 1;
@@ -698,8 +726,8 @@ static void stage_start(des *s, int st)
 {
 	const workload_t *w = s->w;
 	const design_t *d = s->d;
-	const portmap_t *pm = s->a_pass == 0 ? s->pm_pre : s->pm_dec;
-	int64_t keys = (int64_t)s->prompt + s->a_pass, cyc = 0;
+	const portmap_t *pm = s->a_engine == ENG_PRE ? s->pm_pre : s->pm_dec;
+	int64_t keys = s->a_keys, cyc = 0;
 	s->a_stage = st;
 	s->a_st0 = s->q.now_ps;
 	s->a_flows = 0;
@@ -755,6 +783,15 @@ static void stage_start(des *s, int st)
 	case ST_OWRITE:
 		att_flow(s, pm->o, DDR_WR, DES_S_O, s->qb);
 		break;
+	case ST_PREQ:
+		cyc = engine_pre_query_cycles(w, keys, d->pre_lanes, s->adepth);
+		att_flow(s, pm->q, DDR_RD, DES_S_Q, s->qb);
+		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)keys * s->kb);
+		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)keys * s->kb);
+		att_flow(s, pm->k, DDR_WR, DES_S_K, s->kb);
+		att_flow(s, pm->v, DDR_WR, DES_S_V, s->kb);
+		att_flow(s, pm->o, DDR_WR, DES_S_O, s->qb);
+		break;
 	}
 	if (s->a_flows == 0)
 		s->a_data = true;
@@ -762,10 +799,21 @@ static void stage_start(des *s, int st)
 	evq_after(&s->q, ps_of((double)cyc * s->attn_ps_per_cyc), stage_computed, s, 0);
 }
 
+/* The engine that runs pass `pass`'s attention. */
+static int engine_of(const des *s, int pass)
+{
+	if (s->hold == DES_HOLD_PREFILL)
+		return ENG_PRE;
+	if (s->hold == DES_HOLD_DECODE)
+		return ENG_DEC;
+	return pass == 0 ? ENG_PRE : ENG_DEC;
+}
+
 static void attn_start(des *s, int pass, int layer)
 {
-	/* the RP must hold the engine of the phase */
-	int need = !s->dpr ? RP_STATIC : pass == 0 ? RP_PREFILL : RP_DECODE;
+	/* the RP must hold the engine of the phase (or the one module it keeps) */
+	int eng = engine_of(s, pass);
+	int need = !s->dpr ? RP_STATIC : eng == ENG_PRE ? RP_PREFILL : RP_DECODE;
 	if (s->rp != need && !s->bug[0]) {
 		snprintf(s->bug, sizeof s->bug, "attention of pass %d layer %d started while the RP holds '%s'", pass,
 			 layer, rp_names[s->rp]);
@@ -774,7 +822,15 @@ static void attn_start(des *s, int pass, int layer)
 	s->a_pass = pass;
 	s->a_layer = layer;
 	s->a_t0 = s->q.now_ps;
-	stage_start(s, pass == 0 ? ST_PREFILL : s->pm_dec->q_preload ? ST_QLOAD : first_dec_stage(s));
+	s->a_engine = eng;
+	s->a_query = 0;
+	/* a decode step attends the prompt and the tokens so far; a prefill on
+	 * the decode engine starts with query 1 against 1 key */
+	s->a_keys = pass > 0 ? (int64_t)s->prompt + pass : 1;
+	if (eng == ENG_PRE)
+		stage_start(s, pass == 0 ? ST_PREFILL : ST_PREQ);
+	else
+		stage_start(s, s->pm_dec->q_preload ? ST_QLOAD : first_dec_stage(s));
 }
 
 /* ------------------------------------------------------- passes, LM head */
@@ -799,6 +855,8 @@ static void lm_done(void *ctx, uint64_t arg)
 	} else {
 		if (p == 1)
 			s->t_first_step_end = now;
+		if (s->step_ps)
+			s->step_ps[p - 1] = now - s->t_step0;
 		if (s->tracing) {
 			char nm[48];
 			snprintf(nm, sizeof nm, "decode step %d", p - 1);
@@ -809,7 +867,7 @@ static void lm_done(void *ctx, uint64_t arg)
 		s->finished = true;
 		return;
 	}
-	if (p == 0 && s->dpr && !s->swap_done) {
+	if (p == 0 && s->swap && !s->swap_done) {
 		s->lm0_done = true; /* the first step waits for the decode RM */
 		return;
 	}
@@ -868,6 +926,9 @@ static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d,
 	s->nmat = w->n_mats;
 	s->npre = w->n_pre_attn;
 	s->dpr = d->mode == MODE_DPR;
+	s->hold = o ? (int)o->hold : DES_HOLD_PHASE;
+	s->swap = s->dpr && s->hold == DES_HOLD_PHASE;
+	s->step_ps = o ? o->step_ps : NULL;
 	s->prefetch = !(o && o->no_prefetch);
 	double f = d->clock_mhz * 1e6;
 	s->tlmm_ps_per_cyc = 1e12 / (f * c->cal.eta_tlmm.value);
@@ -908,7 +969,7 @@ static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d,
 	pcap_init(&s->pc, &s->q, &s->m, &pp);
 	if (s->dpr)
 		s->bitstream_bytes = engine_bitstream_bytes(c, &c->arch.pblocks[d->rp]);
-	s->rp = s->dpr ? RP_PREFILL : RP_STATIC;
+	s->rp = !s->dpr ? RP_STATIC : s->hold == DES_HOLD_DECODE ? RP_DECODE : RP_PREFILL;
 	snprintf(s->name, sizeof s->name, "design %s (%s), prompt %d, %d generated",
 		 o && o->name ? o->name : "?", mode_names[d->mode], prompt, gen);
 	return 0;
@@ -932,7 +993,7 @@ static void results(des *s, des_result *r)
 		f->decode_tok_s = s->gen / f->decode_s;
 		f->decode_first_step_s = (s->t_first_step_end - s->t_dec_start) * ps;
 	}
-	if (s->dpr) {
+	if (s->swap) {
 		f->bitstream_bytes = s->bitstream_bytes;
 		f->swap_s = (s->t_swap_end - s->t_trigger) * ps;
 		f->pcap_s = (s->pc.t_end - s->pc.t_start) * ps;
@@ -974,11 +1035,11 @@ static void results(des *s, des_result *r)
 	perf_ctx p;
 	perf_prepare(&p, c, s->w, s->d);
 	if (f->prefill_s > 0) {
-		f->power_prefill_w = perf_power_w(&p, false, pbytes[0] / f->prefill_s);
+		f->power_prefill_w = perf_power_w(&p, s->hold == DES_HOLD_DECODE, pbytes[0] / f->prefill_s);
 		f->energy_prefill_j = f->power_prefill_w * f->prefill_s;
 	}
 	if (s->gen > 0 && f->decode_s > 0) {
-		f->power_decode_w = perf_power_w(&p, true, pbytes[1] / f->decode_s);
+		f->power_decode_w = perf_power_w(&p, s->hold != DES_HOLD_PREFILL, pbytes[1] / f->decode_s);
 		f->energy_j_per_token = f->power_decode_w * f->decode_s / s->gen;
 	}
 	r->events = s->q.processed;
@@ -995,6 +1056,14 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
 	}
 	if (cfg_check_design(c, d, err, errlen))
 		return -1;
+	if (o && o->hold != DES_HOLD_PHASE && d->mode != MODE_DPR) {
+		snprintf(err, errlen, "des: a static design holds both attention engines; it cannot keep one module");
+		return -1;
+	}
+	if (o && (o->hold < DES_HOLD_PHASE || o->hold > DES_HOLD_DECODE)) {
+		snprintf(err, errlen, "des: no module choice %d", (int)o->hold);
+		return -1;
+	}
 	des *s = calloc(1, sizeof *s);
 	if (!s) {
 		snprintf(err, errlen, "des: out of memory");
@@ -1028,7 +1097,7 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
 		snprintf(err, errlen, "des: BUG: %s", s->bug);
 		goto out;
 	}
-	if (!s->finished || (s->dpr && !s->swap_done) || s->m.n_act != 0) {
+	if (!s->finished || (s->swap && !s->swap_done) || s->m.n_act != 0) {
 		snprintf(err, errlen, "des: BUG: the schedule stopped at %.9f s before the last token", s->q.now_ps * 1e-12);
 		goto out;
 	}

@@ -37,6 +37,17 @@ extern const char *const des_phase_names[DES_PHASES];
  * 256 KiB is 14 of the 48 URAMs of the static region's other logic). */
 #define DES_WEIGHT_TILE_BYTES (256.0 * 1024)
 
+/*
+ * What the partition of a dpr design holds.  DES_HOLD_PHASE (the default,
+ * the paper's flow): the prefill RM for the prefill, then the swap, the
+ * decode RM for the decode steps.  DES_HOLD_PREFILL / DES_HOLD_DECODE: that
+ * module throughout, no swap, the other phase run on it (a decode step on
+ * the prefill engine as one query against the cache; a prefill on the
+ * decode engine as its stages once per query, query i against i keys).  A
+ * static design holds both engines: only DES_HOLD_PHASE applies.
+ */
+typedef enum { DES_HOLD_PHASE = 0, DES_HOLD_PREFILL, DES_HOLD_DECODE } des_hold;
+
 typedef struct {
 	const char *trace_path;   /* Chrome trace-event JSON, or NULL */
 	trace_log *trace_log;     /* without trace_path: the trace's events into this log, or NULL */
@@ -45,6 +56,9 @@ typedef struct {
 				     (never during attention or the LM head): the
 				     analytic model's schedule, contention-free */
 	double weight_tile_bytes; /* one weight buffer half; 0: DES_WEIGHT_TILE_BYTES */
+	des_hold hold;            /* what the partition holds (dpr designs) */
+	int64_t *step_ps;         /* NULL, or gen entries: each decode step's time in ps, from
+				     its start to the end of its LM head */
 } des_opts;
 
 typedef struct {

@@ -9,6 +9,11 @@ B=${PDSWAP_BUILD:-build}
 # KV260 config (targets: >= 1e7 events/s, < 0.5 s)
 "$B/bench_des" configs/kv260.yaml 5
 
+# sessions: the request-level session (analytic phase times, one core;
+# target >= 1e6 simulated requests/s on the short-chat workload) and the
+# op-level DES session, wall time per request
+"$B/bench_session" configs/kv260.yaml 100000
+
 # design-space sweep: a space of about 10^7 points generated from
 # configs/kv260.yaml by giving design_space longer lists (the rest of the
 # config, constraints included, is the shipped one), and a "loose" copy of

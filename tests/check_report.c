@@ -198,8 +198,11 @@ static void build_fixture(bool tamper, bool static_only, bool older)
 		if (FX[i].name && strcmp(FX[i].name, c.meas.fit_design) == 0 && i != best[0] && i != best[1])
 			ids[n_ids++] = i;
 	/* a run of an older version stored none of it */
-	if (!older)
+	if (!older) {
 		ck_assert_msg(follow_store(s, &c, &w, RUN, ids, n_ids, best[MODE_DPR], err, sizeof err) == 0, "%s", err);
+		ck_assert_msg(follow_sessions(s, &c, &w, RUN, best[MODE_DPR], best[MODE_STATIC], 1, err, sizeof err) == 0, "%s",
+			      err);
+	}
 	/* DES rows for the chosen point at two lengths */
 	for (int k = 0; k < 2; k++) {
 		int L = k ? c.wl.contexts[c.wl.n_contexts - 1] : c.wl.prompts[0];
@@ -313,7 +316,7 @@ START_TEST(report_parses_and_holds_the_series)
 		 " 'resources=static region + pblock capacity' 'resources=device capacity'"
 		 " 'resources=utilisation cap' 'swap=prefill work' 'swap=decode work' 'swap=RP reconfiguring'"
 		 " 'swap=swap: PS software path' 'swap=swap: PCAP setup and bitstream' 'swap=LM head on the ARM'"
-		 " 'swap=K (port)' 'swap=V (port)'");
+		 " 'swap=K (port)' 'swap=V (port)' 'breakeven=always e2e (static / policy)' 'breakeven=threshold energy (static / policy)'");
 	sh(cmd);
 	/* the page: the validation table, no notes, the chosen design by name */
 	char *page = slurp(OUT "/index.html");
@@ -325,6 +328,12 @@ START_TEST(report_parses_and_holds_the_series)
 	const char *iv = strstr(page, "<h2 id=intervals>");
 	ck_assert_msg(iv && strstr(iv, "<table>") && strstr(iv, "central 90% interval"), "the intervals are missing");
 	ck_assert_msg(!strstr(page, "stored no intervals"), "the run's intervals were not read");
+	/* the sessions of every workload, each policy and the static design, and the break-even map */
+	ck_assert_msg(strstr(page, "<h2 id=sessions>Sessions</h2>") && strstr(page, "<h3>chat</h3>") &&
+			      strstr(page, "<h3>conversation</h3>") && strstr(page, "<h3>code</h3>") &&
+			      strstr(page, "<tr><td>threshold</td>") && strstr(page, "<tr><td>static</td>") &&
+			      strstr(page, "fig/breakeven.svg"),
+		      "the sessions are missing from the page");
 	free(page);
 	char *gp = slurp(OUT "/fig/ttft.gp");
 	ck_assert_msg(strstr(gp, "with filledcurves"), "the TTFT figure draws no interval band");

@@ -23,7 +23,7 @@ expect 0 "$BIN" --help
 expect 0 "$BIN" --version
 expect 2 "$BIN"
 expect 2 "$BIN" --bogus
-for sub in simulate calibrate validate emit-hls; do
+for sub in simulate session calibrate validate emit-hls; do
 	expect 0 "$BIN" $sub --help
 	grep -q "usage: pdswap-dse $sub" "$T/out" && ok || bad "$sub --help prints no usage"
 done
@@ -38,11 +38,11 @@ grep -q "run 1 in $T/fp.db was made by another model (fingerprint 0123456789abcd
 	ok || bad "another model's run was resumed"
 # one option parser: help and help COMMAND, the same tables as the parsers
 expect 0 "$BIN" help
-for sub in simulate calibrate validate emit-hls report export import merge; do
+for sub in simulate session calibrate validate emit-hls report export import merge; do
 	grep -q "^ *\(usage: \)\?pdswap-dse $sub " "$T/out" && ok || bad "help does not list $sub"
 done
 cp "$T/out" "$T/help_all"
-for sub in run simulate calibrate validate emit-hls report export import merge; do
+for sub in run simulate session calibrate validate emit-hls report export import merge; do
 	expect 0 "$BIN" help $sub
 	# every option the command's usage documents appears in the top-level synopsis, and the reverse
 	opts=$(grep -o '^  --[a-z-]*' "$T/out" | tr -d ' ' | grep -v -- '--help' | sort -u)
@@ -642,6 +642,96 @@ grep -q "^$I/no_such_report.xml: cannot read" "$T/err" && ok || bad "import of a
 expect 2 "$BIN" import $I/csynth_2020_2.xml
 expect 2 "$BIN" import --json
 expect 2 "$BIN" import --json --bogus $I/csynth_2020_2.xml
+
+# session: every policy side by side, JSON with the documented keys, the
+# same bytes at any thread count, stored sessions and requests, traces, and
+# bad input refused with nothing stored
+expect 0 "$BIN" session configs/kv260.yaml --design pdswap --static tellme --workload chat --requests 120 --no-capacity
+for p in always never threshold oracle static; do
+	grep -q "^  $p " "$T/out" && ok || bad "session table lacks policy $p"
+done
+grep -q "threshold (analytic model): back to the prefill RM for prompts >= " "$T/out" && ok || bad "session prints no thresholds"
+expect 0 "$BIN" session configs/kv260.yaml --design pdswap --static tellme --workload conversation --requests 80 --json --threads 1
+cp "$T/out" "$T/sess1.json"
+expect 0 "$BIN" session configs/kv260.yaml --design pdswap --static tellme --workload conversation --requests 80 --json --threads 2
+cmp -s "$T/out" "$T/sess1.json" && ok || bad "session --json differs between 1 and 2 threads"
+python3 - "$T/sess1.json" <<'PY' && ok || bad "session --json keys"
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["workload"] == "conversation" and o["mode"] == "dpr" and o["static_design"] == "tellme"
+assert set(o["policies"]) == {"always", "never", "threshold", "oracle", "static"}, o["policies"].keys()
+for name, p in o["policies"].items():
+    for k in ["requests", "swaps", "goodput_rps", "reconfig_share", "energy_j_per_request"]:
+        assert k in p, (name, k)
+    for k, sub in [("ttft_s", ["p50", "p90", "p99"]), ("tpot_s", ["p50", "p99"]), ("e2e_s", ["mean", "p50", "p99"]),
+                   ("wait_s", ["mean"])]:
+        assert all(x in p[k] for x in sub), (name, k)
+    assert p["requests"] == o["requests"] <= 80
+    assert p["ttft_s"]["p50"] <= p["ttft_s"]["p90"] <= p["ttft_s"]["p99"]
+    assert p["capacity_rps"] > 0 or p["capacity_rps"] == 0 or p["capacity_unbounded"]
+a = o["policies"]["always"]
+assert a["swaps"] == 2 * a["requests"] - 1 and o["policies"]["never"]["swaps"] == 0 == o["policies"]["static"]["swaps"]
+assert o["policies"]["threshold"]["e2e_s"]["mean"] <= min(a["e2e_s"]["mean"], o["policies"]["never"]["e2e_s"]["mean"]) * (1 + 1e-12)
+PY
+# a static design has the static policy alone; best and best-static come from the sweep in FILE
+expect 0 "$BIN" session configs/kv260.yaml --design best-static --workload chat --requests 50 --no-capacity --db "$T/r.db" --json
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["mode"] == "static" and list(o["policies"]) == ["static"]' "$T/out" &&
+	ok || bad "session of the best static design"
+expect 2 "$BIN" session configs/kv260.yaml --design tellme --workload chat --policy always
+grep -q "its only policy is 'static'" "$T/err" && ok || bad "a static design's dpr policy: $(cat "$T/err")"
+# stored: one row per policy in v_sessions, every request in v_requests
+runs0=$(sqlite3 "$T/r.db" "SELECT count(*) FROM runs")
+expect 0 "$BIN" session configs/kv260.yaml --design pdswap --workload chat --requests 60 --no-capacity --db "$T/r.db" --store-requests --breakeven
+sr=$(sqlite3 "$T/r.db" "SELECT max(run_id) FROM v_runs WHERE kind='session' AND status='complete'")
+[ "$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_sessions WHERE run_id=$sr")" = 5 ] && ok || bad "v_sessions of run $sr"
+[ "$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_requests WHERE run_id=$sr")" = 300 ] && ok || bad "v_requests of run $sr"
+[ "$(sqlite3 "$T/r.db" "SELECT count(DISTINCT policy) FROM v_breakeven WHERE run_id=$sr")" = 4 ] && ok || bad "v_breakeven of run $sr"
+grep -q "where a policy's e2e beats the static design" "$T/out" && ok || bad "session --breakeven prints no summary"
+# the README's session queries print what it shows
+python3 tests/readme_sessions.py "$BIN" README.md "$T/readme_sessions.db" && ok || bad "README session queries"
+# a trace replay, in each format
+printf 'arrived_at,num_prefill_tokens,num_decode_tokens\n0,100,20\n0.5,30,5\n4,3000,9\n' >"$T/v.csv"
+expect 0 "$BIN" session configs/kv260.yaml --design pdswap --static tellme --trace "$T/v.csv" --json --no-capacity
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); p=o["policies"]["always"]; assert o["requests"] == 3 and o["trimmed"] == 1 and p["requests"] == 3' "$T/out" &&
+	ok || bad "session --trace (Vidur)"
+expect 0 "$BIN" session configs/kv260.yaml --design pdswap --static tellme --trace "$T/v.csv" --over-context refuse --json --no-capacity
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["requests"] == 2 and o["refused"] == 1' "$T/out" &&
+	ok || bad "session --trace --over-context refuse"
+printf '{"input_toks": 5, "output_toks": 6, "arrival_time_ns": 0}\n{"input_toks": 50, "output_toks": 3, "arrival_time_ns": 2000000000}\n' >"$T/j.jsonl"
+expect 0 "$BIN" session configs/kv260.yaml --design pdswap --policy threshold --trace "$T/j.jsonl" --model des --no-capacity
+# bad traces: FILE:LINE, exit 2, nothing stored
+runs0=$(sqlite3 "$T/r.db" "SELECT count(*) FROM runs")
+bad_trace() {
+	printf "$2" >"$T/$1"
+	expect 2 "$BIN" session configs/kv260.yaml --design pdswap --trace "$T/$1" --db "$T/r.db"
+	head -n 1 "$T/err" | grep -q "^$T/$1:$3: .*$4" && ok || bad "trace $1: want $T/$1:$3: ...$4, got $(head -c 300 "$T/err")"
+	[ ! -s "$T/out" ] && ok || bad "trace $1 printed results"
+	expect 2 "$BIN" session configs/kv260.yaml --design pdswap --trace "$T/$1" --db "$T/newdb/x.db"
+	[ ! -e "$T/newdb" ] && ok || bad "trace $1 created a database"
+}
+H='arrived_at,num_prefill_tokens,num_decode_tokens\n'
+bad_trace missing.csv "${H}0,10,5\n1,10\n" 3 "2 columns where the header names 3"
+bad_trace extra.csv "${H}0,10,5,1\n" 2 "4 columns"
+bad_trace nan.csv "${H}0,ten,5\n" 2 "whole number of tokens"
+bad_trace neg.csv "${H}0,10,-3\n" 2 "must be 1 to"
+bad_trace back.csv "${H}0,10,5\n3,10,5\n2,10,5\n" 4 "goes backwards"
+bad_trace empty.csv "" 1 "the trace is empty"
+[ "$(sqlite3 "$T/r.db" "SELECT count(*) FROM runs")" = "$runs0" ] && ok || bad "a bad trace stored a run"
+# usage and config errors
+expect 2 "$BIN" session configs/kv260.yaml --design pdswap
+expect 2 "$BIN" session configs/kv260.yaml --design pdswap --workload chat --trace "$T/v.csv"
+expect 2 "$BIN" session configs/kv260.yaml --design pdswap --workload nosuch
+grep -q "no workload named 'nosuch' (workloads: chat, conversation, code)" "$T/err" && ok || bad "unknown workload: $(cat "$T/err")"
+expect 2 "$BIN" session configs/kv260.yaml --design nosuch --workload chat
+expect 2 "$BIN" session configs/kv260.yaml --design pdswap --workload chat --policy sometimes
+expect 2 "$BIN" session configs/kv260.yaml --design pdswap --workload chat --store-requests
+expect 2 "$BIN" session configs/kv260.yaml --design pdswap --workload chat --rate 0
+expect 2 "$BIN" session configs/kv260.yaml --design pdswap --workload chat --model exact
+sed 's/arrival: {process: poisson, rate: 0.05}/arrival: {process: poisson, rate: -1}/' configs/kv260.yaml >"$T/rate.yaml"
+set -- $(pos "$T/rate.yaml" "rate: -1")
+expect 2 "$BIN" session "$T/rate.yaml" --design pdswap --workload chat
+head -n 1 "$T/err" | grep -q "^$T/rate.yaml:$1:$(($2 + 6)): 'workloads.chat.arrival.rate' must be a number in (0" && ok ||
+	bad "a negative rate: $(cat "$T/err")"
 
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -19,6 +19,9 @@
 #include "sim/des.h"
 #include "sim/evq.h"
 #include "sim/pcap.h"
+#include "sim/phases.h"
+#include "sim/reqgen.h"
+#include "sim/session.h"
 #include "sim/trace.h"
 
 int main(void)
@@ -29,7 +32,8 @@ int main(void)
 		(void (*)(void))engine_bitstream_bytes, (void (*)(void))workload_init, (void (*)(void))cfg_check_design,
 		(void (*)(void))platform_ddr_b_per_s, (void (*)(void))trace_write_log, (void (*)(void))afile_write,
 		(void (*)(void))evq_run,         (void (*)(void))ddr_start,       (void (*)(void))pcap_start,
-		(void (*)(void))figures_len_none,
+		(void (*)(void))figures_len_none, (void (*)(void))figures_dist_of, (void (*)(void))reqgen_make,
+		(void (*)(void))phases_new,       (void (*)(void))session_run,     (void (*)(void))session_capacity,
 	};
 	int n = 0;
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)

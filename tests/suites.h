@@ -21,6 +21,7 @@ Suite *report_suite(void);
 Suite *configs_suite(void);
 Suite *fuzz_suite(void);
 Suite *faults_suite(void);
+Suite *session_suite(void);
 Suite *import_suite(void);
 Suite *shards_suite(void);
 

@@ -298,6 +298,9 @@ static inline char *tu_dump_run_as(const char *db, int64_t run, bool v1)
 		"SELECT * FROM swaps WHERE run_id=?1 ORDER BY point_id, source",
 		"SELECT * FROM trace_events WHERE run_id=?1 ORDER BY point_id, seq",
 		"SELECT * FROM validation WHERE run_id=?1 ORDER BY seq",
+		/* sessions */
+		"SELECT * FROM sessions WHERE run_id=?1 ORDER BY session_id",
+		"SELECT * FROM breakeven WHERE run_id=?1 ORDER BY design, policy, prompt, output",
 	};
 	sqlite3 *h;
 	ck_assert_msg(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "cannot open %s", db);

@@ -19,6 +19,7 @@
 #include "cli/cmd.h"
 #include "cli/opt.h"
 #include "config/config.h"
+#include "explore/sessions.h"
 #include "explore/sweep.h"
 #include "hls/emit.h"
 #include "models/cfg.h"
@@ -388,6 +389,13 @@ int cmd_run_with(int argc, char **argv, const cmd_run_env *env)
 	}
 	workload_t w;
 	workload_init(&w, &c.model);
+	/* the workloads' traces, read at the end of the sweep: a bad one stops here */
+	int trc = sessions_check_traces(&c, err, sizeof err);
+	if (trc) {
+		fprintf(stderr, "%s\n", err);
+		cfg_release(&c);
+		return cli_exit_code(trc);
+	}
 	char cmd[8192];
 	size_t lead = 0;
 	if (env && env->launcher)

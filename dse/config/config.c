@@ -31,6 +31,7 @@
 #include "config/sha256.h"
 #include "config/ytree.h"
 #include "models/infer.h"
+#include "sim/reqgen.h"
 
 /* Largest config file accepted: far above any real one, small enough to
  * keep a hostile input from exhausting memory. */
@@ -1205,7 +1206,7 @@ static int load_constraints(ld_t *L, const ytree_node *n)
 
 static int load_objective(ld_t *L, const ytree_node *n)
 {
-	static const char *const keys[] = {"alpha", "prompt", "l_long", "l_short", NULL};
+	static const char *const keys[] = {"alpha", "prompt", "l_long", "l_short", "workload", "workload_figure", NULL};
 	cfg_objective *o = &L->c->obj;
 	int maxc = L->c->model.max_context;
 	if (want_map(L, n, "objective") || check_keys(L, n, "objective", keys) ||
@@ -1214,6 +1215,355 @@ static int load_objective(ld_t *L, const ytree_node *n)
 	    get_int(L, n, "objective", "l_long", 1, maxc, &o->l_long) ||
 	    get_int(L, n, "objective", "l_short", 1, maxc, &o->l_short))
 		return -1;
+	const ytree_node *v = ytree_get(n, "workload");
+	if (v && ident_node(L, v, "objective.workload", o->workload, sizeof o->workload))
+		return -1;
+	o->workload_figure = CFG_WLFIG_E2E_MEAN;
+	if ((v = ytree_get(n, "workload_figure")) != NULL) {
+		char b[64], list[256] = "";
+		int k = -1;
+		for (int i = 0; i < CFG_WLFIG_N; i++) {
+			if (v->kind == YTREE_SCALAR && !v->quoted && strcmp(v->str, cfg_wl_figure_names[i]) == 0)
+				k = i;
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+				 cfg_wl_figure_names[i]);
+		}
+		if (k < 0)
+			return fail(L, v, "'objective.workload_figure' must be one of %s; got '%s'", list, shown(v, b, sizeof b));
+		if (!o->workload[0])
+			return fail(L, v, "'objective.workload_figure' needs 'objective.workload'");
+		o->workload_figure = (cfg_wl_figure)k;
+	}
+	return 0;
+}
+
+/* -------------------------------------------------- sessions and workloads */
+
+/* An SLO mapping {ttft_p90_s, tpot_p99_s}: both optional over the defaults given. */
+static int load_slo(ld_t *L, const ytree_node *n, const char *P, double *ttft, double *tpot)
+{
+	static const char *const keys[] = {"ttft_p90_s", "tpot_p99_s", NULL};
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if (ytree_get(n, "ttft_p90_s") && get_num(L, n, P, "ttft_p90_s", 0, true, 1e7, ttft))
+		return -1;
+	if (ytree_get(n, "tpot_p99_s") && get_num(L, n, P, "tpot_p99_s", 0, true, 1e7, tpot))
+		return -1;
+	return 0;
+}
+
+static int load_session(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"seed", "requests", "start_module", "slo", "breakeven", NULL};
+	static const char *const bk[] = {"prompts", "outputs", NULL};
+	cfg_session *s = &L->c->session;
+	int maxc = L->c->model.max_context;
+	const char *P = "session";
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	const ytree_node *v;
+	if ((v = ytree_get(n, "seed")) != NULL) {
+		int seed;
+		if (int_node(L, v, "session.seed", 0, 2147483647, &seed))
+			return -1;
+		s->seed = (unsigned long)seed;
+	}
+	if (ytree_get(n, "requests") && get_int(L, n, P, "requests", 1, 10000000, &s->requests))
+		return -1;
+	if ((v = ytree_get(n, "start_module")) != NULL) {
+		char b[64];
+		if (v->kind == YTREE_SCALAR && !v->quoted && strcmp(v->str, "prefill") == 0)
+			s->start_decode = false;
+		else if (v->kind == YTREE_SCALAR && !v->quoted && strcmp(v->str, "decode") == 0)
+			s->start_decode = true;
+		else
+			return fail(L, v, "'session.start_module' must be 'prefill' or 'decode', got '%s'", shown(v, b, sizeof b));
+	}
+	if ((v = ytree_get(n, "slo")) && load_slo(L, v, "session.slo", &s->slo_ttft_p90_s, &s->slo_tpot_p99_s))
+		return -1;
+	if ((v = ytree_get(n, "breakeven")) != NULL) {
+		if (want_map(L, v, "session.breakeven") || check_keys(L, v, "session.breakeven", bk) ||
+		    get_int_list(L, v, "session.breakeven", "prompts", 1, maxc - 1, s->be_prompts, &s->n_be_prompts) ||
+		    get_int_list(L, v, "session.breakeven", "outputs", 1, maxc - 1, s->be_outputs, &s->n_be_outputs))
+			return -1;
+	}
+	return 0;
+}
+
+/* The session defaults, before (and without) a `session:` section. */
+static void session_defaults(cfg_t *c)
+{
+	cfg_session *s = &c->session;
+	s->seed = 1;
+	s->requests = 1000;
+	s->slo_ttft_p90_s = 2.0;
+	s->slo_tpot_p99_s = 0.2;
+	int maxc = c->model.max_context;
+	for (int p = 16; p < maxc && s->n_be_prompts < CFG_MAX_LIST; p *= 2)
+		s->be_prompts[s->n_be_prompts++] = p;
+	if (s->n_be_prompts == 0)
+		s->be_prompts[s->n_be_prompts++] = 1;
+	for (int o = 1; o <= maxc / 2 && s->n_be_outputs < CFG_MAX_LIST; o *= 4)
+		s->be_outputs[s->n_be_outputs++] = o;
+	if (s->n_be_outputs == 0)
+		s->be_outputs[s->n_be_outputs++] = 1;
+}
+
+/* "p50", "p99.9": a percentile key; its value into *pct. */
+static bool pct_key(const ytree_node *k, double *pct)
+{
+	if (k->len < 2 || k->str[0] != 'p')
+		return false;
+	char *end;
+	for (size_t i = 1; i < k->len; i++)
+		if (!(isdigit((unsigned char)k->str[i]) || k->str[i] == '.'))
+			return false;
+	*pct = strtod(k->str + 1, &end);
+	return end == k->str + k->len && *pct > 0 && *pct < 100;
+}
+
+static int load_lognormal(ld_t *L, const ytree_node *n, const char *P, cfg_lendist *d)
+{
+	char p[512], b[64], why[200];
+	if (want_map(L, n, P))
+		return -1;
+	double pct[32], val[32], mean = 0, sd = 0;
+	int np = 0;
+	const ytree_node *first_pct = NULL;
+	for (size_t i = 0; i < n->n; i++) {
+		const ytree_node *k = n->keys[i], *v = n->items[i];
+		snprintf(p, sizeof p, "%s.%s", P, shown(k, b, sizeof b));
+		double x, q;
+		if (strcmp(k->str, "mean") == 0 || strcmp(k->str, "sd") == 0) {
+			if (num_node(L, v, p, 0, true, 1e9, &x))
+				return -1;
+			*(k->str[0] == 'm' ? &mean : &sd) = x;
+			continue;
+		}
+		if (!pct_key(k, &q))
+			return fail(L, k, "unknown key '%s' in '%s'; expected mean, sd or percentiles p1 .. p99.9", shown(k, b, sizeof b),
+				    P);
+		if (np == 32)
+			return fail(L, k, "'%s' states more than 32 percentiles", P);
+		if (num_node(L, v, p, 0, true, 1e9, &x))
+			return -1;
+		if (np && !(q > pct[np - 1]))
+			return fail(L, k, "'%s' lists percentiles out of order: p%g after p%g", P, q, pct[np - 1]);
+		if (np && !(x > val[np - 1]))
+			return fail(L, v, "'%s' (%g) must exceed the lower percentile p%g (%g)", p, x, pct[np - 1], val[np - 1]);
+		if (!first_pct)
+			first_pct = k;
+		pct[np] = q;
+		val[np++] = x;
+	}
+	if (np == 1)
+		return fail(L, first_pct, "'%s' states one percentile; a lognormal needs two, or the mean and sd", P);
+	if (np == 0 && (mean == 0 || sd == 0))
+		return fail(L, holder(n), "'%s' needs the mean and sd, or two or more percentiles", P);
+	if (np > 0 && sd > 0)
+		return fail(L, ytree_get(n, "sd"), "'%s.sd' goes with the mean alone, not with percentiles", P);
+	if (reqgen_lognormal_fit(pct, val, np, mean, sd, &d->mu, &d->sigma, why, sizeof why))
+		return fail(L, holder(n), "'%s': %s", P, why);
+	d->kind = CFG_LEN_LOGNORMAL;
+	d->mean = exp(d->mu + d->sigma * d->sigma / 2);
+	return 0;
+}
+
+static int load_lendist(ld_t *L, const ytree_node *n, const char *P, cfg_lendist *d, bool has_trace)
+{
+	static const char *const keys[] = {"fixed", "uniform", "lognormal", "empirical", NULL};
+	char p[400], b[64];
+	memset(d, 0, sizeof *d);
+	if (n->kind == YTREE_SCALAR && !n->quoted && strcmp(n->str, "trace") == 0) {
+		if (!has_trace)
+			return fail(L, n, "'%s' takes the lengths of the trace, but the workload names no 'trace' file", P);
+		d->kind = CFG_LEN_TRACE;
+		return 0;
+	}
+	if (n->kind != YTREE_MAP || n->n != 1)
+		return fail(L, n, "'%s' must be 'trace' or a mapping of one of fixed, uniform, lognormal, empirical, got %s", P,
+			    n->kind == YTREE_MAP ? "a mapping of several keys" : shown(n, b, sizeof b));
+	if (check_keys(L, n, P, keys))
+		return -1;
+	const ytree_node *k = n->keys[0], *v = n->items[0];
+	snprintf(p, sizeof p, "%s.%s", P, k->str);
+	if (strcmp(k->str, "fixed") == 0) {
+		d->kind = CFG_LEN_FIXED;
+		if (int_node(L, v, p, 1, 10000000, &d->fixed))
+			return -1;
+		d->mean = d->fixed;
+		return 0;
+	}
+	if (strcmp(k->str, "uniform") == 0) {
+		d->kind = CFG_LEN_UNIFORM;
+		if (want_seq(L, v, p))
+			return -1;
+		if (v->n != 2)
+			return fail(L, v, "'%s' must be [lo, hi], got %zu values", p, v->n);
+		char ip[420];
+		snprintf(ip, sizeof ip, "%s[0]", p);
+		if (int_node(L, v->items[0], ip, 1, 10000000, &d->lo))
+			return -1;
+		snprintf(ip, sizeof ip, "%s[1]", p);
+		if (int_node(L, v->items[1], ip, d->lo, 10000000, &d->hi))
+			return -1;
+		d->mean = (d->lo + d->hi) / 2.0;
+		return 0;
+	}
+	if (strcmp(k->str, "lognormal") == 0)
+		return load_lognormal(L, v, p, d);
+	/* empirical: [[length, weight], ...] */
+	d->kind = CFG_LEN_EMPIRICAL;
+	if (want_seq(L, v, p))
+		return -1;
+	if (v->n == 0 || v->n > CFG_MAX_EMPIRICAL)
+		return fail(L, v, "'%s' must list 1 to %d [length, weight] pairs", p, CFG_MAX_EMPIRICAL);
+	double wsum = 0, lsum = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		char ip[420];
+		const ytree_node *e = v->items[i];
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (want_seq(L, e, ip))
+			return -1;
+		if (e->n != 2)
+			return fail(L, e, "'%s' must be [length, weight], got %zu values", ip, e->n);
+		char jp[440];
+		snprintf(jp, sizeof jp, "%s[0]", ip);
+		if (int_node(L, e->items[0], jp, 1, 10000000, &d->emp_len[i]))
+			return -1;
+		snprintf(jp, sizeof jp, "%s[1]", ip);
+		if (num_node(L, e->items[1], jp, 0, true, 1e12, &d->emp_weight[i]))
+			return -1;
+		wsum += d->emp_weight[i];
+		lsum += d->emp_weight[i] * d->emp_len[i];
+	}
+	d->n_emp = (int)v->n;
+	d->mean = lsum / wsum;
+	return 0;
+}
+
+/* A trace path relative to the config file's directory. */
+static int trace_path(ld_t *L, const ytree_node *v, const char *P, char *out, size_t outsz)
+{
+	char f[1024];
+	if (str_node(L, v, P, f, sizeof f))
+		return -1;
+	const char *slash = strrchr(L->file, '/');
+	int n;
+	if (f[0] == '/' || !slash)
+		n = snprintf(out, outsz, "%s", f);
+	else
+		n = snprintf(out, outsz, "%.*s/%s", (int)(slash - L->file), L->file, f);
+	if (n < 0 || (size_t)n >= outsz)
+		return fail(L, v, "'%s' makes a path longer than %zu characters", P, outsz - 1);
+	return 0;
+}
+
+static int load_arrival(ld_t *L, const ytree_node *n, const char *P, cfg_session_wl *w)
+{
+	static const char *const keys[] = {"process", "rate", "cv", "think_s", NULL};
+	char b[64];
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	const ytree_node *pr = req(L, n, P, "process");
+	if (!pr)
+		return -1;
+	static const char *const names[] = {"poisson", "gamma", "closed", "trace"};
+	int k = -1;
+	for (int i = 0; i < 4; i++)
+		if (pr->kind == YTREE_SCALAR && !pr->quoted && strcmp(pr->str, names[i]) == 0)
+			k = i;
+	if (k < 0)
+		return fail(L, pr, "'%s.process' must be one of poisson, gamma, closed, trace; got '%s'", P, shown(pr, b, sizeof b));
+	w->arrival = (cfg_arrival_kind)k;
+	/* the keys each process takes, and no other */
+	const bool takes[4][3] = {{true, false, false}, {true, true, false}, {false, false, true}, {false, false, false}};
+	const char *const par[3] = {"rate", "cv", "think_s"};
+	for (int j = 0; j < 3; j++) {
+		const ytree_node *v = ytree_get(n, par[j]);
+		if (v && !takes[k][j])
+			return fail(L, v, "'%s.%s' does not apply to process '%s'", P, par[j], names[k]);
+	}
+	if (k == CFG_ARR_TRACE && !w->trace[0])
+		return fail(L, pr, "'%s.process' is 'trace', but the workload names no 'trace' file", P);
+	if ((k == CFG_ARR_POISSON || k == CFG_ARR_GAMMA) && get_num(L, n, P, "rate", 0, true, 1e9, &w->rate_rps))
+		return -1;
+	if (k == CFG_ARR_GAMMA && get_num(L, n, P, "cv", 0, true, 1e4, &w->cv))
+		return -1;
+	if (k == CFG_ARR_CLOSED && get_num(L, n, P, "think_s", 0, true, 1e7, &w->think_s))
+		return -1;
+	return 0;
+}
+
+static int load_workload_entry(ld_t *L, const ytree_node *n, const char *P, cfg_session_wl *w)
+{
+	static const char *const keys[] = {"arrival", "prompt", "output", "trace", "over_context", "slo", NULL};
+	char p[300], b[64];
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	const ytree_node *v;
+	if ((v = ytree_get(n, "trace")) != NULL) {
+		snprintf(p, sizeof p, "%s.trace", P);
+		if (trace_path(L, v, p, w->trace, sizeof w->trace))
+			return -1;
+	}
+	/* with a trace, arrivals and lengths default to the trace's */
+	w->arrival = CFG_ARR_TRACE;
+	snprintf(p, sizeof p, "%s.arrival", P);
+	if ((v = ytree_get(n, "arrival")) != NULL) {
+		if (load_arrival(L, v, p, w))
+			return -1;
+	} else if (!w->trace[0]) {
+		return fail(L, holder(n), "missing required key '%s' (or a 'trace' file)", p);
+	}
+	const char *lk[2] = {"prompt", "output"};
+	cfg_lendist *ld[2] = {&w->prompt, &w->output};
+	for (int i = 0; i < 2; i++) {
+		snprintf(p, sizeof p, "%s.%s", P, lk[i]);
+		if ((v = ytree_get(n, lk[i])) != NULL) {
+			if (load_lendist(L, v, p, ld[i], w->trace[0] != '\0'))
+				return -1;
+		} else if (w->trace[0]) {
+			memset(ld[i], 0, sizeof *ld[i]);
+			ld[i]->kind = CFG_LEN_TRACE;
+		} else {
+			return fail(L, holder(n), "missing required key '%s' (or a 'trace' file)", p);
+		}
+	}
+	if ((v = ytree_get(n, "over_context")) != NULL) {
+		if (v->kind == YTREE_SCALAR && !v->quoted && strcmp(v->str, "trim") == 0)
+			w->refuse_over_context = false;
+		else if (v->kind == YTREE_SCALAR && !v->quoted && strcmp(v->str, "refuse") == 0)
+			w->refuse_over_context = true;
+		else
+			return fail(L, v, "'%s.over_context' must be 'trim' or 'refuse', got '%s'", P, shown(v, b, sizeof b));
+	}
+	w->slo_ttft_p90_s = L->c->session.slo_ttft_p90_s;
+	w->slo_tpot_p99_s = L->c->session.slo_tpot_p99_s;
+	snprintf(p, sizeof p, "%s.slo", P);
+	if ((v = ytree_get(n, "slo")) && load_slo(L, v, p, &w->slo_ttft_p90_s, &w->slo_tpot_p99_s))
+		return -1;
+	return 0;
+}
+
+static int load_workloads(ld_t *L, const ytree_node *n)
+{
+	cfg_t *c = L->c;
+	if (want_map(L, n, "workloads"))
+		return -1;
+	if (n->n > CFG_MAX_SESSION_WL)
+		return fail(L, n, "'workloads' defines %zu workloads; at most %d are allowed", n->n, CFG_MAX_SESSION_WL);
+	for (size_t i = 0; i < n->n; i++) {
+		cfg_session_wl *w = &c->session_wl[i];
+		char kp[200], p[128], b[64];
+		snprintf(kp, sizeof kp, "workloads.%s", shown(n->keys[i], b, sizeof b));
+		if (ident_node(L, n->keys[i], kp, w->name, sizeof w->name))
+			return -1;
+		snprintf(p, sizeof p, "workloads.%s", w->name);
+		if (load_workload_entry(L, n->items[i], p, w))
+			return -1;
+		c->n_session_wl = (int)i + 1;
+	}
 	return 0;
 }
 
@@ -1402,6 +1752,9 @@ static int cross_checks(ld_t *L, const ytree_node *root)
 			    "'workload.gen_tokens' (%d) after the prompt of %d tokens exceeds "
 			    "'model.max_context' (%d)",
 			    c->wl.gen_tokens, longest, c->model.max_context);
+	if (c->obj.workload[0] && cfg_find_session_wl(c, c->obj.workload) < 0)
+		return fail(L, ytree_get(ytree_get(root, "objective"), "workload"),
+			    "'objective.workload' names '%s', which is not in 'workloads'", c->obj.workload);
 	for (int i = 0; i < c->n_designs; i++) {
 		char err[256];
 		if (cfg_check_design(c, &c->designs[i].d, err, sizeof err))
@@ -1415,7 +1768,7 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 {
 	static const char *const keys[] = {"schema", "device", "model", "workload", "architecture",
 					   "designs", "design_space", "constraints", "objective",
-					   "calibration", "measurements", "intervals", NULL};
+					   "calibration", "measurements", "intervals", "session", "workloads", NULL};
 	ytree_doc *doc;
 	ld_t L = {name, err, errlen, c};
 
@@ -1463,6 +1816,11 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 			goto out;
 		c->has_meas = true;
 	}
+	session_defaults(c);
+	if ((v = ytree_get(root, "session")) != NULL && load_session(&L, v))
+		goto out;
+	if ((v = ytree_get(root, "workloads")) != NULL && load_workloads(&L, v))
+		goto out;
 	if (load_intervals(&L, ytree_get(root, "intervals")) || load_inferred(&L, root) || cross_checks(&L, root))
 		goto out;
 	c->text = malloc(len + 1);

@@ -15,6 +15,7 @@
 #include "models/perf.h"
 #include "sim/des.h"
 #include "sim/trace.h"
+#include "explore/sessions.h"
 #include "store/rdb.h"
 
 int follow_lengths(int lo, int hi, int *out)
@@ -258,4 +259,69 @@ int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, 
 store_failed:
 	snprintf(err, errlen, "%s", store_errmsg(s));
 	return -1;
+}
+
+/* ------------------------------------------------------------- sessions */
+
+int follow_sessions(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, int64_t dpr_id, int64_t static_id,
+		    int threads, char *err, size_t errlen)
+{
+	if (c->n_session_wl == 0 || (dpr_id < 0 && static_id < 0))
+		return 0;
+	design_t dd, sd;
+	char dname[64], sname[64];
+	if ((dpr_id >= 0 && rdb_design(store_db(s), store_path(s), c, run_id, dpr_id, &dd, NULL, 0, err, errlen)) ||
+	    (static_id >= 0 && rdb_design(store_db(s), store_path(s), c, run_id, static_id, &sd, NULL, 0, err, errlen)))
+		return -1;
+	snprintf(dname, sizeof dname, "point %lld", (long long)dpr_id);
+	snprintf(sname, sizeof sname, "point %lld", (long long)static_id);
+	int64_t sid = 0;
+	for (int i = 0; i < c->n_session_wl; i++) {
+		sessions_spec sp;
+		reqgen_trace trace;
+		if (sessions_spec_of(c, w, &c->session_wl[i], &sp, &trace, err, errlen))
+			return -1;
+		sp.capacity = true;
+		sp.threads = threads;
+		sessions_result r;
+		const design_t *main = dpr_id >= 0 ? &dd : &sd;
+		int rc = sessions_run(&sp, main, dpr_id >= 0 && static_id >= 0 ? &sd : NULL, sessions_all(main->mode), &r,
+				      err, errlen);
+		reqgen_trace_free(&trace);
+		if (rc)
+			return -1;
+		for (int k = 0; k < r.n_rows && !rc; k++) {
+			bool st = r.rows[k].is_static || main->mode == MODE_STATIC;
+			store_session m = {.run_id = run_id, .session_id = sid++, .design = st ? sname : dname,
+					   .point_id = st ? static_id : dpr_id, .mode = st ? MODE_STATIC : MODE_DPR,
+					   .workload = sp.wl.name, .policy = session_policy_names[r.rows[k].policy],
+					   .model = phases_model_names[sp.model], .seed = c->session.seed};
+			rc = store_put_session(s, &m, &r.rows[k].f);
+		}
+		sessions_result_free(&r);
+		if (rc) {
+			snprintf(err, errlen, "%s", store_errmsg(s));
+			return -1;
+		}
+	}
+	if (dpr_id < 0 || static_id < 0)
+		return 0;
+	sessions_cell *cells;
+	long n = sessions_breakeven(c, w, &dd, &sd, PHASES_ANALYTIC, c->session.start_decode, threads, &cells, err, errlen);
+	if (n < 0)
+		return -1;
+	for (long k = 0; k < n; k++) {
+		store_breakeven b = {.run_id = run_id, .design = dname, .point_id = dpr_id, .static_design = sname,
+				     .static_point_id = static_id, .model = "analytic",
+				     .policy = session_policy_names[cells[k].policy], .prompt = cells[k].prompt,
+				     .output = cells[k].output, .e2e_s = cells[k].e2e_s, .energy_j = cells[k].energy_j,
+				     .static_e2e_s = cells[k].static_e2e_s, .static_energy_j = cells[k].static_energy_j};
+		if (store_put_breakeven(s, &b)) {
+			free(cells);
+			snprintf(err, errlen, "%s", store_errmsg(s));
+			return -1;
+		}
+	}
+	free(cells);
+	return 0;
 }

@@ -50,4 +50,14 @@ int follow_low(const cfg_t *c, const char *metric);
 int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, const int64_t *ids, size_t n,
 		 int64_t swap_id, char *err, size_t errlen);
 
+/*
+ * The sessions a report shows: for every workload of c, its session on
+ * points dpr_id and static_id of the run (either may be -1: none) under
+ * every policy, with the analytic model and the capacity search, and the
+ * break-even map of the one against the other.  Inside the caller's
+ * transaction.  Returns 0, or -1 with err set.
+ */
+int follow_sessions(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, int64_t dpr_id, int64_t static_id,
+		    int threads, char *err, size_t errlen);
+
 #endif

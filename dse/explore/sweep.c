@@ -37,11 +37,13 @@
 #include "explore/pareto.h"
 #include "explore/pool.h"
 #include "explore/progress.h"
+#include "explore/sessions.h"
 #include "explore/recheck.h"
 #include "explore/space.h"
 #include "models/common.h"
 #include "models/perf.h"
 #include "store/lockinfo.h"
+#include "store/rdb.h"
 
 #define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
 
@@ -703,6 +705,80 @@ bad:
 	return -1;
 }
 
+/* Candidates of one mode, by (figure, id). */
+typedef struct {
+	double fig;
+	size_t item;
+	int64_t id;
+} wl_cand;
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const wl_cand *x = a, *y = b;
+	if (x->fig != y->fig)
+		return x->fig < y->fig ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * objective.workload: per architecture, among the front points whose DES
+ * TTFT at objective.prompt meets t_pre_max, the SWEEP_WL_DES points of
+ * least analytic session figure are run again with the op-level DES; the
+ * least DES figure wins (ties: smallest id) and is the stored objective.
+ */
+static int choose_by_workload(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
+{
+	wl_cand *cand = malloc((n ? n : 1) * sizeof *cand);
+	design_t *ds = malloc((n ? n : 1) * sizeof *ds);
+	double *fig = malloc((n ? n : 1) * sizeof *fig);
+	int rc = -1;
+	if (!cand || !ds || !fig) {
+		snprintf(x->err, x->errlen, "out of memory");
+		goto out;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		double ttft;
+		recheck_objective(x->c, &x->L, &it[i], &ttft);
+		if (!it[i].on_front || !(ttft <= x->c->cons.t_pre_max_s))
+			continue;
+		cand[m] = (wl_cand){0, i, it[i].id};
+		ds[m++] = it[i].d;
+	}
+	if (sessions_figures(x->c, x->w, ds, m, PHASES_ANALYTIC, x->o->threads, fig, x->err, x->errlen))
+		goto out;
+	for (size_t k = 0; k < m; k++)
+		cand[k].fig = fig[k];
+	qsort(cand, m, sizeof *cand, cmp_cand);
+	/* the DES on the leaders of each mode (in the order of their analytic figure) */
+	for (int mode = 0; mode < 2; mode++) {
+		size_t k = 0, pick[SWEEP_WL_DES];
+		for (size_t j = 0; j < m && k < SWEEP_WL_DES; j++)
+			if (it[cand[j].item].d.mode == (arch_mode)mode && isfinite(cand[j].fig))
+				pick[k++] = j;
+		for (size_t j = 0; j < k; j++)
+			ds[j] = it[cand[pick[j]].item].d;
+		if (k && sessions_figures(x->c, x->w, ds, k, PHASES_DES, x->o->threads, fig, x->err, x->errlen))
+			goto out;
+		for (size_t j = 0; j < k; j++) {
+			int64_t id = cand[pick[j]].id;
+			if (!isfinite(fig[j]))
+				continue;
+			if (r->best[mode] < 0 || fig[j] < r->best_objective[mode] ||
+			    (fig[j] == r->best_objective[mode] && id < r->best[mode])) {
+				r->best[mode] = id;
+				r->best_objective[mode] = fig[j];
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(cand);
+	free(ds);
+	free(fig);
+	return rc;
+}
+
 /* A front member with what makes it equal to another: its objective
  * vector and its resources. */
 typedef struct {
@@ -801,21 +877,27 @@ static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 		r->n_front[x->sp->m[mi].mode] = (int64_t)pareto_size(x->front[mi]);
 	if (x->n_shards > 1) {
 		/* one shard's front is not the space's: the merge of the shards chooses */
-		if (store_begin(x->s) || store_finish_run(x->s, x->run_id, "complete", tot.points, tot.feasible) || store_commit(x->s))
+		if (store_begin(x->s) || store_finish_run(x->s, x->run_id, "complete", tot.points, tot.feasible) ||
+		    store_commit(x->s))
 			goto bad;
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!it[i].on_front)
-			continue;
-		double ttft, obj = recheck_objective(x->c, &x->L, &it[i], &ttft);
-		arch_mode mode = it[i].d.mode;
-		if (!(ttft <= x->c->cons.t_pre_max_s))
-			continue;
-		/* items are in id order: the first of equal objectives wins */
-		if (r->best[mode] < 0 || obj < r->best_objective[mode]) {
-			r->best[mode] = it[i].id;
-			r->best_objective[mode] = obj;
+	if (x->c->obj.workload[0]) {
+		if (choose_by_workload(x, r, it, n))
+			return -1;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (!it[i].on_front)
+				continue;
+			double ttft, obj = recheck_objective(x->c, &x->L, &it[i], &ttft);
+			arch_mode mode = it[i].d.mode;
+			if (!(ttft <= x->c->cons.t_pre_max_s))
+				continue;
+			/* items are in id order: the first of equal objectives wins */
+			if (r->best[mode] < 0 || obj < r->best_objective[mode]) {
+				r->best[mode] = it[i].id;
+				r->best_objective[mode] = obj;
+			}
 		}
 	}
 	int cm = r->best[MODE_DPR] >= 0 ? MODE_DPR : MODE_STATIC;
@@ -830,7 +912,9 @@ static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 		ids[n_ids++] = x->sp->n_points + i;
 	if (store_begin(x->s))
 		return fail_store(x);
-	if (follow_store(x->s, x->c, x->w, x->run_id, ids, n_ids, r->best[MODE_DPR], x->err, x->errlen)) {
+	if (follow_store(x->s, x->c, x->w, x->run_id, ids, n_ids, r->best[MODE_DPR], x->err, x->errlen) ||
+	    follow_sessions(x->s, x->c, x->w, x->run_id, r->best[MODE_DPR], r->best[MODE_STATIC], x->o->threads, x->err,
+			    x->errlen)) {
 		store_rollback(x->s);
 		return -1;
 	}
@@ -1163,6 +1247,8 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	space_init(&sp, c);
 	if (check_space(c, &sp, err, errlen) || check_shard(c, &sp, o, err, errlen))
 		return -1;
+	if (sessions_check_traces(c, err, errlen))
+		return -1;
 	int lock = lock_db(store_path(s), store_lock_timeout(s), err, errlen);
 	if (lock < 0)
 		return -1;
@@ -1201,8 +1287,10 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	return rc;
 }
 
-int sweep_best_design(const cfg_t *c, const char *db_path, design_t *d, int64_t *run_id, int64_t *point_id,
-		      char *err, size_t errlen)
+/* The latest complete sweep of c in db_path (one is run when there is
+ * none): its run and chosen point, with the store left open in *out. */
+static int latest_sweep(const cfg_t *c, const char *db_path, store **out, int64_t *run_id, int64_t *point_id,
+			char *err, size_t errlen)
 {
 	store *s;
 	if (store_open(&s, db_path, err, errlen))
@@ -1228,13 +1316,44 @@ int sweep_best_design(const cfg_t *c, const char *db_path, design_t *d, int64_t 
 		*point_id = r.chosen;
 		rc = 0;
 	}
-	if (rc == 0)
-		rc = store_get_design(s, c, *run_id, *point_id, d);
 	if (rc) {
+		snprintf(err, errlen, "%s", store_errmsg(s));
+		store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+int sweep_best_design(const cfg_t *c, const char *db_path, design_t *d, int64_t *run_id, int64_t *point_id,
+		      char *err, size_t errlen)
+{
+	store *s;
+	if (latest_sweep(c, db_path, &s, run_id, point_id, err, errlen))
+		return -1;
+	if (store_get_design(s, c, *run_id, *point_id, d)) {
 		snprintf(err, errlen, "%s", store_errmsg(s));
 		store_close(s);
 		return -1;
 	}
 	store_close(s);
 	return 0;
+}
+
+int sweep_best_static_design(const cfg_t *c, const char *db_path, design_t *d, int64_t *run_id, int64_t *point_id,
+			     char *err, size_t errlen)
+{
+	store *s;
+	int64_t chosen;
+	if (latest_sweep(c, db_path, &s, run_id, &chosen, err, errlen))
+		return -1;
+	int rc = rdb_best(store_db(s), store_path(s), *run_id, MODE_STATIC, point_id, err, errlen);
+	if (rc == 1)
+		snprintf(err, errlen, "%s: run %lld found no feasible static design", db_path, (long long)*run_id);
+	if (rc == 0 && store_get_design(s, c, *run_id, *point_id, d)) {
+		snprintf(err, errlen, "%s", store_errmsg(s));
+		rc = -1;
+	}
+	store_close(s);
+	return rc ? -1 : 0;
 }

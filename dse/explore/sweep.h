@@ -39,7 +39,17 @@
  * paper's objective measured with the DES, TTFT(prompt) +
  * alpha*T_dec(l_long) + (1-alpha)*T_dec(l_short) subject to DES TTFT <=
  * t_pre_max, is stored in `best`, and the DPR one (the static one when the
- * space has no dpr mode) in `chosen`.
+ * space has no dpr mode) in `chosen`.  With objective.workload the
+ * objective is instead the stated session figure of that workload
+ * (objective.workload_figure, by the design's best realisable policy):
+ * among the same points, the SWEEP_WL_DES of least analytic session figure
+ * per architecture are run again as op-level DES sessions, and the least
+ * DES figure wins (explore/sessions.h).
+ *
+ * For its report a sweep stores, when the config has workloads, every
+ * workload's sessions on the best dpr and the best static design (each
+ * policy, the analytic model, with capacities) and the break-even map of
+ * the one against the other (explore/follow.h, follow_sessions).
  *
  * Beyond this process: a sweep_source (below) takes part in the
  * evaluation and the DES re-check, and a sweep can be cut into shards run
@@ -65,6 +75,9 @@
  * chunk limit bounds the bitmap of finished chunks to 16 MB. */
 #define SWEEP_MAX_POINTS (INT64_C(1) << 40)
 #define SWEEP_MAX_CHUNKS (INT64_C(1) << 27)
+/* With objective.workload: the points of least analytic session figure
+ * per architecture that the op-level DES session re-checks. */
+#define SWEEP_WL_DES 4
 
 /*
  * Work done outside this process's worker threads: other MPI ranks
@@ -186,5 +199,9 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
  */
 int sweep_best_design(const cfg_t *c, const char *db_path, design_t *d, int64_t *run_id, int64_t *point_id,
 		      char *err, size_t errlen);
+
+/* The same for the best static design of that sweep (its `best` row). */
+int sweep_best_static_design(const cfg_t *c, const char *db_path, design_t *d, int64_t *run_id, int64_t *point_id,
+			     char *err, size_t errlen);
 
 #endif

@@ -13,7 +13,11 @@
  *   resources  stacked bars per region against the device, the
  *              utilisation cap and the pblock;
  *   swap       the stored DES trace of the followed dpr design, drawn by
- *              timeline.c.
+ *              timeline.c;
+ *   breakeven  the stored break-even map: a heat map per DPR policy (always,
+ *              never, threshold) of static e2e / policy e2e (top row) and
+ *              static energy / policy energy (bottom row) over prompt x
+ *              output length; blue where the policy beats the static design.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -681,3 +685,109 @@ int figs_swap(report_ctx *R)
 	return 0;
 }
 
+
+/* ---------------------------------------------------------- break-even */
+
+/* Index of v in a sorted list of n distinct values, or -1. */
+static int index_of(const int *list, int n, int v)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i] == v)
+			return i;
+	return -1;
+}
+
+/* The six panels (a multiplot, drawn once per terminal). */
+static void breakeven_plots(FILE *f, const report_ctx *R, const int *prompts, int np, const int *outputs, int no)
+{
+	static const char *const pols[3] = {"always", "never", "threshold"};
+	static const char *const what[2] = {"e2e", "energy"};
+	fprintf(f, "set multiplot layout 2,3 title \"Break-even map of %s against the static design %s: static / policy"
+		   " (> 1, blue: the policy wins)\" font ',12'\n",
+		R->be[0].design, R->be[0].static_design);
+	fputs("set palette defined (-1 '#b2182b', 0 '#f7f7f7', 1 '#2166ac')\nset cbrange [-1:1]\n"
+	      "set cbtics ('1/2' -1, '1' 0, '2' 1) font ',8'\n"
+	      "set style fill solid 1.0 noborder\nset key below font ',8' samplen 1 nobox\nset tics font ',8'\nunset grid\n",
+	      f);
+	fprintf(f, "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\n", no - 1, np - 1);
+	fputs("set xtics (", f);
+	for (int j = 0; j < no; j++)
+		fprintf(f, "%s\"%d\" %d", j ? ", " : "", outputs[j], j);
+	fputs(")\nset ytics (", f);
+	for (int i = 0; i < np; i++)
+		fprintf(f, "%s\"%d\" %d", i ? ", " : "", prompts[i], i);
+	fputs(")\n", f);
+	for (int m = 0; m < 2; m++)
+		for (int p = 0; p < 3; p++) {
+			fprintf(f, "set title \"%s: %s\" font ',10'\n", pols[p], m == 0 ? "e2e latency" : "energy per request");
+			fprintf(f, "set xlabel \"%s\" font ',9'\nset ylabel \"%s\" font ',9'\n", m == 1 ? "output (tokens)" : "",
+				p == 0 ? "prompt (tokens)" : "");
+			fprintf(f, "%s\n", p == 2 ? "set colorbox" : "unset colorbox");
+			fprintf(f, "plot $%s_%s using 1:2:(0.5):(0.5):3 with boxxyerror fc palette title \"%s %s (static / policy)\", \\\n"
+				   "     $%s_%s using 1:2:4 with labels font ',7' notitle\n",
+				pols[p], what[m], pols[p], what[m], pols[p], what[m]);
+		}
+	fputs("unset multiplot\n", f);
+}
+
+int figs_breakeven(report_ctx *R)
+{
+	if (R->n_be == 0)
+		return 0;
+	/* the grid as stored: the distinct prompts and outputs, ascending */
+	int prompts[CFG_MAX_LIST * 4], outputs[CFG_MAX_LIST * 4], np = 0, no = 0;
+	for (int k = 0; k < R->n_be; k++) {
+		const rdb_breakeven *b = &R->be[k];
+		if (index_of(prompts, np, b->prompt) < 0 && np < (int)(sizeof prompts / sizeof prompts[0]))
+			prompts[np++] = b->prompt;
+		if (index_of(outputs, no, b->output) < 0 && no < (int)(sizeof outputs / sizeof outputs[0]))
+			outputs[no++] = b->output;
+	}
+	for (int i = 1; i < np; i++)
+		for (int j = i; j > 0 && prompts[j - 1] > prompts[j]; j--) {
+			int t = prompts[j];
+			prompts[j] = prompts[j - 1];
+			prompts[j - 1] = t;
+		}
+	for (int i = 1; i < no; i++)
+		for (int j = i; j > 0 && outputs[j - 1] > outputs[j]; j--) {
+			int t = outputs[j];
+			outputs[j] = outputs[j - 1];
+			outputs[j - 1] = t;
+		}
+	FILE *f = report_open_out(R, R->fig, "breakeven.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, "breakeven");
+	static const char *const pols[3] = {"always", "never", "threshold"};
+	static const char *const what[2] = {"e2e", "energy"};
+	for (int p = 0; p < 3; p++)
+		for (int m = 0; m < 2; m++) {
+			fprintf(f, "$%s_%s << EOD\n", pols[p], what[m]);
+			for (int k = 0; k < R->n_be; k++) {
+				const rdb_breakeven *b = &R->be[k];
+				if (strcmp(b->policy, pols[p]))
+					continue;
+				double g = m == 0 ? b->static_e2e_s / b->e2e_s : b->static_energy_j / b->energy_j;
+				if (!(g > 0) || !isfinite(g))
+					continue;
+				double lg = log2(g);
+				fprintf(f, "%d %d %.6g \"%.2f\"\n", index_of(outputs, no, b->output), index_of(prompts, np, b->prompt),
+					lg < -1 ? -1 : lg > 1 ? 1 : lg, g);
+			}
+			fputs("EOD\n", f);
+		}
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			plot_png_terminal(f, "breakeven");
+		breakeven_plots(f, R, prompts, np, outputs, no);
+	}
+	fputs("unset output\n", f);
+	int rc = report_close_out(R, f, R->fig, "breakeven.gp");
+	if (rc)
+		return rc;
+	if (plot_run(R->gnuplot, R->fig, "breakeven.gp", R->err, R->errlen))
+		return PDS_FAIL;
+	R->has_breakeven = true;
+	return 0;
+}

@@ -1,7 +1,8 @@
 /*
  * page.c - index.html of the report: the run, the designs followed with
  * their stored figures, the figures with their captions, the resources per
- * region, the swap, the validation table and the notes.  Inline style, no
+ * region, the swap, the sessions of the run's workloads with the break-even
+ * map, the validation table and the notes.  Inline style, no
  * script, no remote URL; the same database gives the same bytes.
  */
 #include <math.h>
@@ -229,6 +230,91 @@ static void page_swap(report_ctx *R, FILE *f)
 	      f);
 }
 
+/* A workload as the run's config states it, in words. */
+static void workload_words(FILE *f, const cfg_session_wl *wl)
+{
+	switch (wl->arrival) {
+	case CFG_ARR_POISSON: fprintf(f, "Poisson arrivals at %g/s", wl->rate_rps); break;
+	case CFG_ARR_GAMMA: fprintf(f, "gamma-distributed gaps at %g/s, CV %g", wl->rate_rps, wl->cv); break;
+	case CFG_ARR_CLOSED: fprintf(f, "one user, think time %g s", wl->think_s); break;
+	case CFG_ARR_TRACE: fputs("the arrivals of its trace", f); break;
+	}
+	fprintf(f, "; mean prompt %.4g tokens, mean output %.4g tokens; SLO TTFT p90 &le; %g s, TPOT p99 &le; %g s",
+		wl->prompt.mean, wl->output.mean, wl->slo_ttft_p90_s, wl->slo_tpot_p99_s);
+}
+
+static void page_sessions(report_ctx *R, FILE *f)
+{
+	const cfg_t *c = &R->cfg;
+	fputs("<h2 id=sessions>Sessions</h2>\n", f);
+	if (c->n_session_wl == 0) {
+		fputs("<p class=note>The run's config has no <code>workloads</code> section: no sessions to show.</p>\n", f);
+		return;
+	}
+	if (R->n_sess == 0) {
+		fputs("<p class=note>The run stored no sessions (a run of an older version): the tables and the"
+		      " break-even map are left out.</p>\n",
+		      f);
+		return;
+	}
+	fputs("<p>Each workload of the run's config as a session of many requests on one board (one request at a"
+	      " time, FIFO), every run-time swap policy of the best dpr design on the same requests, and the best"
+	      " static design beside them (analytic model; times from each request's arrival). <i>always</i>: the"
+	      " paper's flow, two swaps per request; <i>never</i>: the module loaded at the start for everything;"
+	      " <i>threshold</i>: swap only when the model predicts a saving larger than the swap's exposed cost;"
+	      " <i>oracle</i>: the same knowing each output length. Capacity: the highest arrival rate that meets"
+	      " the SLOs.</p>\n",
+	      f);
+	for (int w = 0; w < c->n_session_wl; w++) {
+		const cfg_session_wl *wl = &c->session_wl[w];
+		fputs("<h3>", f);
+		h_esc(f, wl->name);
+		fputs("</h3>\n<p class=small>", f);
+		workload_words(f, wl);
+		fputs("</p>\n<table>\n<tr><th>policy</th><th>design</th><th>requests</th><th>swaps</th><th>wait mean s</th>"
+		      "<th>TTFT p50 s</th><th>p90</th><th>p99</th><th>TPOT p50 s</th><th>p99</th><th>e2e mean s</th><th>p50</th>"
+		      "<th>p99</th><th>goodput req/s</th><th>reconfig %</th><th>J/request</th><th>capacity req/s</th>"
+		      "<th>SLO met</th></tr>\n",
+		      f);
+		for (int k = 0; k < R->n_sess; k++) {
+			const rdb_session *r = &R->sess[k];
+			const figures_session *x = &r->f;
+			if (strcmp(r->workload, wl->name))
+				continue;
+			fputs("<tr><td>", f);
+			h_esc(f, r->policy);
+			fputs("</td><td>", f);
+			h_esc(f, r->design);
+			fprintf(f, "</td><td class=n>%lld</td><td class=n>%lld</td>", (long long)x->requests, (long long)x->swaps);
+			const double v[11] = {x->wait_s.mean, x->ttft_s.p50, x->ttft_s.p90, x->ttft_s.p99, x->tpot_s.p50,
+					      x->tpot_s.p99, x->e2e_s.mean, x->e2e_s.p50, x->e2e_s.p99, x->goodput_rps,
+					      100 * x->reconfig_share};
+			for (int i = 0; i < 11; i++)
+				h_cell(f, v[i], 4);
+			h_cell(f, x->energy_j_per_request, 4);
+			if (isinf(x->capacity_rps))
+				fputs("<td class=n>unbounded</td>", f);
+			else
+				h_cell(f, x->capacity_rps, 4);
+			fprintf(f, "<td>%s</td></tr>\n", x->slo_met ? "yes" : "no");
+		}
+		fputs("</table>\n", f);
+	}
+	if (!R->has_breakeven) {
+		fputs("<p class=note>The run stored no break-even map (it needs a dpr and a static design).</p>\n", f);
+		return;
+	}
+	char cap[1600];
+	snprintf(cap, sizeof cap,
+		 "Where each DPR policy of %s beats the static design %s, for requests of one prompt and output"
+		 " length following each other without idle time (so every swap the policy makes is paid): static"
+		 " e2e over the policy's e2e (top) and static energy per request over the policy's (bottom), per cell."
+		 " Blue: the policy wins; red: the static design wins; white: break-even. The oracle's map is the"
+		 " threshold policy's (in this grid each request's length is known). Analytic model.",
+		 R->be[0].design, R->be[0].static_design);
+	h_figure(f, "breakeven", "Break-even map of the DPR policies against the static design", cap);
+}
+
 static void page_validation(report_ctx *R, FILE *f)
 {
 	fputs("<h2 id=validation>Validation: measured against predicted</h2>\n", f);
@@ -324,7 +410,8 @@ static void page_run(const report_ctx *R, FILE *f)
 			run->status);
 	fputs("<p class=small>Contents: <a href=\"#designs\">designs</a> &middot; <a href=\"#pareto\">Pareto front</a>"
 	      " &middot; <a href=\"#curves\">TTFT and decode</a> &middot; <a href=\"#resources\">resources</a>"
-	      " &middot; <a href=\"#swap\">swap</a> &middot; <a href=\"#validation\">validation</a>"
+	      " &middot; <a href=\"#swap\">swap</a> &middot; <a href=\"#sessions\">sessions</a>"
+	      " &middot; <a href=\"#validation\">validation</a>"
 	      " &middot; <a href=\"#notes\">notes</a></p>\n",
 	      f);
 }
@@ -463,6 +550,8 @@ int page_write(report_ctx *R)
 		page_resources(R, f);
 
 	page_swap(R, f);
+
+	page_sessions(R, f);
 
 	page_validation(R, f);
 

@@ -163,6 +163,11 @@ void plot_begin(FILE *f, const char *stem)
 	      f);
 }
 
+void plot_png_terminal(FILE *f, const char *stem)
+{
+	terminal(f, stem, true);
+}
+
 void plot_png(FILE *f, const char *stem)
 {
 	terminal(f, stem, true);

@@ -44,6 +44,9 @@ int plot_run(const char *gnuplot, const char *dir, const char *script, char *err
  */
 void plot_begin(FILE *f, const char *stem);
 void plot_png(FILE *f, const char *stem);
+/* The PNG output alone, for a figure that draws itself again (a multiplot
+ * cannot be replotted); the script then ends with "unset output". */
+void plot_png_terminal(FILE *f, const char *stem);
 
 /* A string as a gnuplot double-quoted literal (backslashes and quotes escaped). */
 void plot_quote(FILE *f, const char *s);

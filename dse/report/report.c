@@ -379,6 +379,24 @@ res_split report_split_of(const report_design *D)
 
 /* ----------------------------------------------------------- assembly */
 
+/* The sessions and the break-even map the run stored (none before schema 4). */
+static int load_sessions(report_ctx *R)
+{
+	enum { MAX_SESS = CFG_MAX_SESSION_WL * SESSION_POLICIES, MAX_BE = 4 * CFG_MAX_LIST * CFG_MAX_LIST };
+	R->sess = malloc(MAX_SESS * sizeof *R->sess);
+	R->be = malloc(MAX_BE * sizeof *R->be);
+	if (!R->sess || !R->be)
+		return report_fail(R, PDS_FAIL, "out of memory");
+	if ((R->n_sess = rdb_sessions(R->db, R->db_path, R->run.run_id, R->sess, MAX_SESS, R->err, R->errlen)) < 0 ||
+	    (R->n_be = rdb_breakeven_cells(R->db, R->db_path, R->run.run_id, R->be, MAX_BE, R->err, R->errlen)) < 0)
+		return PDS_FAIL;
+	if (R->n_sess == 0 && R->cfg.n_session_wl > 0)
+		report_note(R, "run %lld stored no sessions of its workloads (a run of an older version): the sessions"
+			" table and the break-even map are left out",
+		     (long long)R->run.run_id);
+	return 0;
+}
+
 static int build(report_ctx *R, int64_t run_id, const char *outdir)
 {
 	char err[2048];
@@ -423,6 +441,8 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	    (R->n_val = rdb_validation(R->db, R->db_path, R->run.run_id, R->val, (int)(sizeof R->val / sizeof R->val[0]),
 				       R->err, R->errlen)) < 0)
 		return PDS_FAIL;
+	if ((rc = load_sessions(R)))
+		return rc;
 
 	/* the temporary directory beside the output */
 	if (afile_check_parent(outdir, R->err, R->errlen))
@@ -446,7 +466,7 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	if ((rc = report_close_out(R, f, R->tmp, "config.yaml")))
 		return rc;
 	if ((rc = figs_pareto(R)) || (rc = figs_curve(R, true)) || (rc = figs_curve(R, false)) ||
-	    (rc = figs_resources(R)) || (rc = figs_swap(R)))
+	    (rc = figs_resources(R)) || (rc = figs_swap(R)) || (rc = figs_breakeven(R)))
 		return rc;
 	if (R->n_no_curve)
 		report_note(R, "run %lld stored no model curves of %d followed design%s (a run of an older version): the TTFT"
@@ -508,6 +528,8 @@ int report_write(const char *db, int64_t run_id, const char *outdir, char *err, 
 	if (R->cfg_loaded)
 		cfg_release(&R->cfg);
 	free(R->pts);
+	free(R->sess);
+	free(R->be);
 	free(R);
 	return rc;
 }

@@ -83,6 +83,12 @@ typedef struct {
 	double swap_hidden_des, swap_hidden_ana;
 	int n_val;          /* stored validation rows */
 	calib_row val[160];
+	/* what the run stored of sessions (schema 4 on; heap arrays) */
+	rdb_session *sess;
+	int n_sess;
+	rdb_breakeven *be;
+	int n_be;
+	bool has_breakeven; /* the break-even figure was drawn */
 	char gnuplot[4096];
 	char tmp[4096], fig[4200];
 	int n_notes;
@@ -115,6 +121,7 @@ int figs_pareto(report_ctx *R);
 int figs_curve(report_ctx *R, bool ttft);
 int figs_resources(report_ctx *R);
 int figs_swap(report_ctx *R);
+int figs_breakeven(report_ctx *R);
 
 /* page.c: index.html into R->tmp. */
 int page_write(report_ctx *R);

@@ -106,7 +106,8 @@ int rdb_run_load(sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char
 	if (run_id > 0)
 		snprintf(sql, sizeof sql, "%s WHERE run_id = ?1", cols);
 	else
-		snprintf(sql, sizeof sql, "%s WHERE status = 'complete' AND kind != 'shard' ORDER BY run_id DESC LIMIT 1",
+		snprintf(sql, sizeof sql,
+			 "%s WHERE status = 'complete' AND kind NOT IN ('shard', 'session') ORDER BY run_id DESC LIMIT 1",
 			 cols);
 	memset(r, 0, sizeof *r);
 	sqlite3_stmt *st;
@@ -884,4 +885,118 @@ int rdb_metric(sqlite3 *db, const char *path, int64_t run, int64_t point, const 
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? 1 : sql_fail(db, path, "cannot read its metrics", err, errlen);
+}
+
+/* ------------------------------------------------------------- sessions */
+
+static double col_opt(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static void col_dist(sqlite3_stmt *st, int i, figures_dist *d)
+{
+	*d = (figures_dist){col_opt(st, i), col_opt(st, i + 1), col_opt(st, i + 2), col_opt(st, i + 3), col_opt(st, i + 4)};
+}
+
+int rdb_sessions(sqlite3 *db, const char *path, int64_t run, rdb_session *rows, int max, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_sessions",
+			     "SELECT session_id, design, point_id, mode, workload, policy, model, offered_rps, requests,"
+			     " refused, trimmed, tokens, swaps, swap_s, swap_exposed_s,"
+			     " wait_mean_s, wait_p50_s, wait_p90_s, wait_p95_s, wait_p99_s,"
+			     " ttft_mean_s, ttft_p50_s, ttft_p90_s, ttft_p95_s, ttft_p99_s,"
+			     " tpot_mean_s, tpot_p50_s, tpot_p90_s, tpot_p95_s, tpot_p99_s,"
+			     " e2e_mean_s, e2e_p50_s, e2e_p90_s, e2e_p95_s, e2e_p99_s,"
+			     " duration_s, throughput_rps, tokens_per_s, goodput_rps, slo_ttft_p90_s, slo_tpot_p99_s,"
+			     " slo_met, capacity_rps, capacity_unbounded, reconfig_share, utilisation, energy_j,"
+			     " energy_j_per_request, energy_j_per_token, mean_in_system"
+			     " FROM v_sessions WHERE run_id = ? ORDER BY session_id",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rdb_session *r = &rows[n++];
+		memset(r, 0, sizeof *r);
+		figures_session *f = &r->f;
+		r->session_id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, r->design, sizeof r->design);
+		r->point_id = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
+		char mode[16];
+		col_text(st, 3, mode, sizeof mode);
+		r->mode = strcmp(mode, "dpr") == 0 ? MODE_DPR : MODE_STATIC;
+		col_text(st, 4, r->workload, sizeof r->workload);
+		col_text(st, 5, r->policy, sizeof r->policy);
+		col_text(st, 6, r->model, sizeof r->model);
+		f->offered_rps = col_opt(st, 7);
+		f->requests = sqlite3_column_int64(st, 8);
+		f->refused = sqlite3_column_int64(st, 9);
+		f->trimmed = sqlite3_column_int64(st, 10);
+		f->tokens = sqlite3_column_int64(st, 11);
+		f->swaps = sqlite3_column_int64(st, 12);
+		f->swap_s = col_opt(st, 13);
+		f->swap_exposed_s = col_opt(st, 14);
+		col_dist(st, 15, &f->wait_s);
+		col_dist(st, 20, &f->ttft_s);
+		col_dist(st, 25, &f->tpot_s);
+		col_dist(st, 30, &f->e2e_s);
+		f->duration_s = col_opt(st, 35);
+		f->throughput_rps = col_opt(st, 36);
+		f->tokens_per_s = col_opt(st, 37);
+		f->goodput_rps = col_opt(st, 38);
+		f->slo_ttft_p90_s = col_opt(st, 39);
+		f->slo_tpot_p99_s = col_opt(st, 40);
+		f->slo_met = sqlite3_column_int(st, 41) != 0;
+		f->capacity_rps = sqlite3_column_int(st, 43) ? INFINITY : col_opt(st, 42);
+		f->reconfig_share = col_opt(st, 44);
+		f->utilisation = col_opt(st, 45);
+		f->energy_j = col_opt(st, 46);
+		f->energy_j_per_request = col_opt(st, 47);
+		f->energy_j_per_token = col_opt(st, 48);
+		f->mean_in_system = col_opt(st, 49);
+	}
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_sessions", err, errlen);
+	return n;
+}
+
+int rdb_breakeven_cells(sqlite3 *db, const char *path, int64_t run, rdb_breakeven *rows, int max, char *err,
+			size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_breakeven",
+			     "SELECT design, static_design, policy, model, prompt, output, e2e_s, energy_j, static_e2e_s,"
+			     " static_energy_j FROM v_breakeven WHERE run_id = ? ORDER BY"
+			     " CASE policy WHEN 'always' THEN 0 WHEN 'never' THEN 1 WHEN 'threshold' THEN 2 ELSE 3 END,"
+			     " prompt, output",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rdb_breakeven *r = &rows[n++];
+		col_text(st, 0, r->design, sizeof r->design);
+		col_text(st, 1, r->static_design, sizeof r->static_design);
+		col_text(st, 2, r->policy, sizeof r->policy);
+		col_text(st, 3, r->model, sizeof r->model);
+		r->prompt = sqlite3_column_int(st, 4);
+		r->output = sqlite3_column_int(st, 5);
+		r->e2e_s = sqlite3_column_double(st, 6);
+		r->energy_j = sqlite3_column_double(st, 7);
+		r->static_e2e_s = sqlite3_column_double(st, 8);
+		r->static_energy_j = sqlite3_column_double(st, 9);
+	}
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_breakeven", err, errlen);
+	return n;
 }

@@ -198,4 +198,26 @@ int rdb_pareto_ids(struct sqlite3 *db, const char *path, int64_t run, int64_t **
 int rdb_metric(struct sqlite3 *db, const char *path, int64_t run, int64_t point, const char *source, int length,
 	       figures_len *f, char *err, size_t errlen);
 
+/*
+ * Sessions (schema 4 on; an older file has none: 0 rows).  Both return the
+ * number of rows read (at most max), or -1 with err set.
+ */
+typedef struct {
+	int64_t session_id;
+	char design[96], workload[PDS_NAME_MAX], policy[16], model[16];
+	arch_mode mode;
+	int64_t point_id; /* -1: none */
+	figures_session f; /* capacity_rps: NAN when not sought, INFINITY when unbounded */
+} rdb_session;
+int rdb_sessions(struct sqlite3 *db, const char *path, int64_t run, rdb_session *rows, int max, char *err,
+		 size_t errlen);
+typedef struct {
+	char design[96], static_design[96], policy[16], model[16];
+	int prompt, output;
+	double e2e_s, energy_j, static_e2e_s, static_energy_j;
+} rdb_breakeven;
+/* Ordered by policy (always, never, threshold, oracle), prompt, output. */
+int rdb_breakeven_cells(struct sqlite3 *db, const char *path, int64_t run, rdb_breakeven *rows, int max, char *err,
+			size_t errlen);
+
 #endif

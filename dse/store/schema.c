@@ -13,6 +13,11 @@
 
 /* A number column: NULL, or a real in [0, 1e300) (no infinity, no negative, no text). */
 #define NUMCHK(col) "CHECK(" col " IS NULL OR (" col " >= 0 AND " col " < 1e300))"
+/* The required mean and percentiles of a session figure. */
+#define SESSION_DIST(x)                                                                                         \
+	" " x "_mean_s REAL NOT NULL " NUMCHK(x "_mean_s") ", " x "_p50_s REAL NOT NULL " NUMCHK(x "_p50_s") "," \
+	" " x "_p90_s REAL NOT NULL " NUMCHK(x "_p90_s") ", " x "_p95_s REAL NOT NULL " NUMCHK(x "_p95_s") ","   \
+	" " x "_p99_s REAL NOT NULL " NUMCHK(x "_p99_s") ","
 
 /*
  * The tables.  `since` is the schema version in which a table's definition
@@ -32,7 +37,7 @@ static const table_def tables[] = {
 	 " config_sha256 TEXT NOT NULL CHECK(length(config_sha256) = 64),"
 	 " config_text TEXT NOT NULL,"
 	 " tool_version TEXT NOT NULL,"
-	 " kind TEXT NOT NULL CHECK(kind IN ('designs','sweep','shard')),"
+	 " kind TEXT NOT NULL CHECK(kind IN ('designs','sweep','shard','session')),"
 	 " started_at TEXT NOT NULL,"
 	 " finished_at TEXT,"
 	 " status TEXT NOT NULL CHECK(status IN ('running','complete','failed','interrupted')),"
@@ -208,6 +213,65 @@ static const table_def tables[] = {
 	 " CHECK(lo <= hi AND fit_lo <= fit_hi),"
 	 " PRIMARY KEY(run_id, point_id, source, figure, length),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	/* sessions of many requests (schema 4 on): pdswap-dse session, and the
+	 * sweep for its report */
+	{"sessions", 4,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " session_id INTEGER NOT NULL CHECK(session_id >= 0),"
+	 " design TEXT NOT NULL, point_id INTEGER CHECK(point_id IS NULL OR point_id >= 0),"
+	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
+	 " workload TEXT NOT NULL,"
+	 " policy TEXT NOT NULL CHECK(policy IN ('always','never','threshold','oracle','static')),"
+	 " model TEXT NOT NULL CHECK(model IN ('analytic','des')),"
+	 " seed INTEGER NOT NULL CHECK(seed >= 0),"
+	 " offered_rps REAL " NUMCHK("offered_rps") ","
+	 " requests INTEGER NOT NULL CHECK(requests >= 0), refused INTEGER NOT NULL CHECK(refused >= 0),"
+	 " trimmed INTEGER NOT NULL CHECK(trimmed >= 0), tokens INTEGER NOT NULL CHECK(tokens >= 0),"
+	 " swaps INTEGER NOT NULL CHECK(swaps >= 0),"
+	 " swap_s REAL NOT NULL " NUMCHK("swap_s") ", swap_exposed_s REAL NOT NULL " NUMCHK("swap_exposed_s") ","
+	 SESSION_DIST("wait") SESSION_DIST("ttft") SESSION_DIST("e2e")
+	 " tpot_mean_s REAL " NUMCHK("tpot_mean_s") ", tpot_p50_s REAL " NUMCHK("tpot_p50_s") ","
+	 " tpot_p90_s REAL " NUMCHK("tpot_p90_s") ", tpot_p95_s REAL " NUMCHK("tpot_p95_s") ","
+	 " tpot_p99_s REAL " NUMCHK("tpot_p99_s") ","
+	 " duration_s REAL NOT NULL " NUMCHK("duration_s") ","
+	 " throughput_rps REAL NOT NULL " NUMCHK("throughput_rps") ", tokens_per_s REAL NOT NULL " NUMCHK("tokens_per_s") ","
+	 " goodput_rps REAL NOT NULL " NUMCHK("goodput_rps") ","
+	 " slo_ttft_p90_s REAL NOT NULL " NUMCHK("slo_ttft_p90_s") ", slo_tpot_p99_s REAL NOT NULL " NUMCHK("slo_tpot_p99_s") ","
+	 " slo_met INTEGER NOT NULL CHECK(slo_met IN (0,1)),"
+	 " capacity_rps REAL " NUMCHK("capacity_rps") ","
+	 " capacity_unbounded INTEGER NOT NULL CHECK(capacity_unbounded IN (0,1)),"
+	 " reconfig_share REAL NOT NULL " NUMCHK("reconfig_share") ", utilisation REAL NOT NULL " NUMCHK("utilisation") ","
+	 " energy_j REAL NOT NULL " NUMCHK("energy_j") ", energy_j_per_request REAL NOT NULL " NUMCHK("energy_j_per_request") ","
+	 " energy_j_per_token REAL NOT NULL " NUMCHK("energy_j_per_token") ","
+	 " mean_in_system REAL NOT NULL " NUMCHK("mean_in_system") ","
+	 " CHECK((mode = 'static') = (policy = 'static')),"
+	 " CHECK(capacity_unbounded = 0 OR capacity_rps IS NULL),"
+	 " PRIMARY KEY(run_id, session_id)) WITHOUT ROWID"},
+	{"requests", 4,
+	 "(run_id INTEGER NOT NULL, session_id INTEGER NOT NULL,"
+	 " request_id INTEGER NOT NULL CHECK(request_id >= 0),"
+	 " arrival_s REAL NOT NULL " NUMCHK("arrival_s") ","
+	 " prompt INTEGER NOT NULL CHECK(prompt > 0), output INTEGER NOT NULL CHECK(output > 0),"
+	 " trimmed INTEGER NOT NULL CHECK(trimmed IN (0,1)),"
+	 " wait_s REAL NOT NULL " NUMCHK("wait_s") ", ttft_s REAL NOT NULL " NUMCHK("ttft_s") ","
+	 " tpot_s REAL " NUMCHK("tpot_s") ", e2e_s REAL NOT NULL " NUMCHK("e2e_s") ","
+	 " swaps INTEGER NOT NULL CHECK(swaps >= 0),"
+	 " swap_exposed_s REAL NOT NULL " NUMCHK("swap_exposed_s") ", energy_j REAL NOT NULL " NUMCHK("energy_j") ","
+	 " prefill_rm TEXT NOT NULL CHECK(prefill_rm IN ('prefill','decode','static')),"
+	 " decode_rm TEXT NOT NULL CHECK(decode_rm IN ('prefill','decode','static')),"
+	 " CHECK((output = 1) = (tpot_s IS NULL)),"
+	 " PRIMARY KEY(run_id, session_id, request_id),"
+	 " FOREIGN KEY(run_id, session_id) REFERENCES sessions(run_id, session_id)) WITHOUT ROWID"},
+	{"breakeven", 4,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " design TEXT NOT NULL, point_id INTEGER CHECK(point_id IS NULL OR point_id >= 0),"
+	 " static_design TEXT NOT NULL, static_point_id INTEGER CHECK(static_point_id IS NULL OR static_point_id >= 0),"
+	 " model TEXT NOT NULL CHECK(model IN ('analytic','des')),"
+	 " policy TEXT NOT NULL CHECK(policy IN ('always','never','threshold','oracle')),"
+	 " prompt INTEGER NOT NULL CHECK(prompt > 0), output INTEGER NOT NULL CHECK(output > 0),"
+	 " e2e_s REAL NOT NULL " NUMCHK("e2e_s") ", energy_j REAL NOT NULL " NUMCHK("energy_j") ","
+	 " static_e2e_s REAL NOT NULL " NUMCHK("static_e2e_s") ", static_energy_j REAL NOT NULL " NUMCHK("static_energy_j") ","
+	 " PRIMARY KEY(run_id, design, policy, prompt, output)) WITHOUT ROWID"},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 
@@ -216,9 +280,10 @@ static const char *const index_sql =
 	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);";
 
 /* The query surface; dropped and made again by a migration. */
-static const char *const view_names[] = {"v_points", "v_metrics", "v_pareto", "v_chosen",   "v_best",   "v_runs",
-					"v_curves", "v_regions", "v_validation", "v_swaps", "v_trace", "v_knobs",
-					"v_groups", "v_counts", "v_intervals"};
+static const char *const view_names[] = {"v_points",   "v_metrics", "v_pareto",   "v_chosen",     "v_best",
+					 "v_runs",     "v_curves",  "v_regions",  "v_validation", "v_swaps",
+					 "v_trace",    "v_knobs",   "v_groups",   "v_counts",     "v_intervals",
+					 "v_sessions", "v_requests", "v_breakeven"};
 
 static const char *const view_sql =
 	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
@@ -249,7 +314,22 @@ static const char *const view_sql =
 	"CREATE VIEW v_trace AS SELECT run_id, point_id, seq, kind, pid, tid, name, sort_index, cat, t0_ps, t1_ps,"
 	" layer, token, bytes, unit, phase, port, stream, module, part FROM trace_events;"
 	"CREATE VIEW v_intervals AS SELECT run_id, point_id, source, figure, length, value, lo, hi, fit_lo, fit_hi,"
-	" unconstrained, level, samples FROM intervals;";
+	" unconstrained, level, samples FROM intervals;"
+	"CREATE VIEW v_sessions AS SELECT run_id, session_id, design, point_id, mode, workload, policy, model, seed,"
+	" offered_rps, requests, refused, trimmed, tokens, swaps, swap_s, swap_exposed_s,"
+	" wait_mean_s, wait_p50_s, wait_p90_s, wait_p95_s, wait_p99_s,"
+	" ttft_mean_s, ttft_p50_s, ttft_p90_s, ttft_p95_s, ttft_p99_s,"
+	" tpot_mean_s, tpot_p50_s, tpot_p90_s, tpot_p95_s, tpot_p99_s,"
+	" e2e_mean_s, e2e_p50_s, e2e_p90_s, e2e_p95_s, e2e_p99_s,"
+	" duration_s, throughput_rps, tokens_per_s, goodput_rps, slo_ttft_p90_s, slo_tpot_p99_s, slo_met,"
+	" capacity_rps, capacity_unbounded, reconfig_share, utilisation, energy_j, energy_j_per_request,"
+	" energy_j_per_token, mean_in_system FROM sessions;"
+	"CREATE VIEW v_requests AS SELECT q.run_id, q.session_id, s.workload, s.policy, q.request_id, q.arrival_s,"
+	" q.prompt, q.output, q.trimmed, q.wait_s, q.ttft_s, q.tpot_s, q.e2e_s, q.swaps, q.swap_exposed_s, q.energy_j,"
+	" q.prefill_rm, q.decode_rm FROM requests q JOIN sessions s USING(run_id, session_id);"
+	"CREATE VIEW v_breakeven AS SELECT run_id, design, point_id, static_design, static_point_id, model, policy,"
+	" prompt, output, e2e_s, energy_j, static_e2e_s, static_energy_j, static_e2e_s / e2e_s AS e2e_gain,"
+	" static_energy_j / energy_j AS energy_gain FROM breakeven;";
 
 /* Whether table `name` exists: 1, 0, or -1 (message set). */
 static int table_exists(store *s, const char *name)

@@ -1143,6 +1143,148 @@ int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log 
 	return 0;
 }
 
+/* ------------------------------------------------------------- sessions */
+
+static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t id)
+{
+	if (id >= 0)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Bind a figure that may be absent (NAN: NULL). */
+static int bind_opt(store *s, sqlite3_stmt *st, int i, double v, const row_ref *r, const char *prefix, const char *name)
+{
+	if (isnan(v)) {
+		sqlite3_bind_null(st, i);
+		return 0;
+	}
+	return bind_fig(s, st, i, v, r, prefix, name);
+}
+
+int store_put_session(store *s, const store_session *m, const figures_session *f)
+{
+	const row_ref ref = {"session", NULL, m->run_id, m->session_id, 0};
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO sessions VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+				  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+		return -1;
+	int i = 1;
+	sqlite3_bind_int64(st, i++, m->run_id);
+	sqlite3_bind_int64(st, i++, m->session_id);
+	sqlite3_bind_text(st, i++, m->design, -1, SQLITE_TRANSIENT);
+	bind_id_or_null(st, i++, m->point_id);
+	sqlite3_bind_text(st, i++, mode_names[m->mode], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, m->workload, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, i++, m->policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, i++, m->model, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, i++, (int64_t)m->seed);
+	if (bind_opt(s, st, i++, f->offered_rps, &ref, "", "offered_rps"))
+		goto bad;
+	const int64_t counts[5] = {f->requests, f->refused, f->trimmed, f->tokens, f->swaps};
+	for (int k = 0; k < 5; k++)
+		sqlite3_bind_int64(st, i++, counts[k]);
+	if (bind_fig(s, st, i++, f->swap_s, &ref, "", "swap_s") ||
+	    bind_fig(s, st, i++, f->swap_exposed_s, &ref, "", "swap_exposed_s"))
+		goto bad;
+	const figures_dist *dd[4] = {&f->wait_s, &f->ttft_s, &f->e2e_s, &f->tpot_s};
+	const char *dn[4] = {"wait_s.", "ttft_s.", "e2e_s.", "tpot_s."};
+	for (int k = 0; k < 4; k++) {
+		const double v[5] = {dd[k]->mean, dd[k]->p50, dd[k]->p90, dd[k]->p95, dd[k]->p99};
+		const char *vn[5] = {"mean", "p50", "p90", "p95", "p99"};
+		for (int j = 0; j < 5; j++)
+			if ((k == 3 ? bind_opt : bind_fig)(s, st, i++, v[j], &ref, dn[k], vn[j]))
+				goto bad;
+	}
+	const double tail[6] = {f->duration_s, f->throughput_rps, f->tokens_per_s, f->goodput_rps, f->slo_ttft_p90_s,
+				f->slo_tpot_p99_s};
+	const char *tn[6] = {"duration_s", "throughput_rps", "tokens_per_s", "goodput_rps", "slo_ttft_p90_s", "slo_tpot_p99_s"};
+	for (int k = 0; k < 6; k++)
+		if (bind_fig(s, st, i++, tail[k], &ref, "", tn[k]))
+			goto bad;
+	sqlite3_bind_int(st, i++, f->slo_met);
+	bool unbounded = isinf(f->capacity_rps) && f->capacity_rps > 0;
+	if (bind_opt(s, st, i++, unbounded ? NAN : f->capacity_rps, &ref, "", "capacity_rps"))
+		goto bad;
+	sqlite3_bind_int(st, i++, unbounded);
+	const double rest[6] = {f->reconfig_share, f->utilisation, f->energy_j, f->energy_j_per_request,
+				f->energy_j_per_token, f->mean_in_system};
+	const char *rn[6] = {"reconfig_share", "utilisation", "energy_j", "energy_j_per_request", "energy_j_per_token",
+			     "mean_in_system"};
+	for (int k = 0; k < 6; k++)
+		if (bind_fig(s, st, i++, rest[k], &ref, "", rn[k]))
+			goto bad;
+	if (i != 53)
+		BUG("a session row binds %d columns; the table has 52", i - 1);
+	return step_final(s, st, "cannot store a session");
+bad:
+	sqlite3_finalize(st);
+	return -1;
+}
+
+int store_put_requests(store *s, int64_t run_id, int64_t session_id, const session_rec *r, size_t n)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO requests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		const session_rec *q = &r[k];
+		const row_ref ref = {"request of session", NULL, run_id, (int64_t)k, 0};
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_int64(st, 2, session_id);
+		sqlite3_bind_int64(st, 3, (int64_t)k);
+		sqlite3_bind_int(st, 5, q->prompt);
+		sqlite3_bind_int(st, 6, q->output);
+		sqlite3_bind_int(st, 7, q->trimmed);
+		sqlite3_bind_int(st, 12, q->swaps);
+		sqlite3_bind_text(st, 15, session_rm_names[q->prefill_rm], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 16, session_rm_names[q->decode_rm], -1, SQLITE_STATIC);
+		if (bind_fig(s, st, 4, q->arrival_s, &ref, "", "arrival_s") || bind_fig(s, st, 8, q->wait_s, &ref, "", "wait_s") ||
+		    bind_fig(s, st, 9, q->ttft_s, &ref, "", "ttft_s") || bind_opt(s, st, 10, q->tpot_s, &ref, "", "tpot_s") ||
+		    bind_fig(s, st, 11, q->e2e_s, &ref, "", "e2e_s") ||
+		    bind_fig(s, st, 13, q->swap_exposed_s, &ref, "", "swap_exposed_s") ||
+		    bind_fig(s, st, 14, q->energy_j, &ref, "", "energy_j")) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (rc != SQLITE_DONE) {
+			store_fail_rc(s, rc, "cannot store a request");
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int store_put_breakeven(store *s, const store_breakeven *b)
+{
+	const row_ref ref = {"break-even cell of run", NULL, b->run_id, b->prompt, 0};
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO breakeven VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, b->run_id);
+	sqlite3_bind_text(st, 2, b->design, -1, SQLITE_TRANSIENT);
+	bind_id_or_null(st, 3, b->point_id);
+	sqlite3_bind_text(st, 4, b->static_design, -1, SQLITE_TRANSIENT);
+	bind_id_or_null(st, 5, b->static_point_id);
+	sqlite3_bind_text(st, 6, b->model, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, b->policy, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 8, b->prompt);
+	sqlite3_bind_int(st, 9, b->output);
+	if (bind_fig(s, st, 10, b->e2e_s, &ref, "", "e2e_s") || bind_fig(s, st, 11, b->energy_j, &ref, "", "energy_j") ||
+	    bind_fig(s, st, 12, b->static_e2e_s, &ref, "", "static_e2e_s") ||
+	    bind_fig(s, st, 13, b->static_energy_j, &ref, "", "static_energy_j")) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	return step_final(s, st, "cannot store a break-even cell");
+}
+
 /* The reader's SQLite failures go through cause() like the store's own,
  * so that a damaged file found by a read stops every later write. */
 int store_get_design(store *s, const cfg_t *c, int64_t run_id, int64_t point_id, design_t *d)

@@ -36,9 +36,24 @@
  *        module, part)                                   its DES trace
  *   intervals(run_id, point_id, source, figure, length, value, lo, hi,
  *        fit_lo, fit_hi, unconstrained, level, samples)  how sure a figure is
+ * Sessions of many requests (sim/session.h), from `pdswap-dse session`
+ * (a run of kind 'session') and from a sweep for its report:
+ *   sessions(run_id, session_id, design, point_id, mode, workload, policy,
+ *        model, seed, offered_rps, requests, refused, trimmed, tokens,
+ *        swaps, swap_s, swap_exposed_s, {wait,ttft,tpot,e2e}_{mean,p50,p90,
+ *        p95,p99}_s, duration_s, throughput_rps, tokens_per_s, goodput_rps,
+ *        slo_ttft_p90_s, slo_tpot_p99_s, slo_met, capacity_rps,
+ *        capacity_unbounded, reconfig_share, utilisation, energy_j,
+ *        energy_j_per_request, energy_j_per_token, mean_in_system)
+ *   requests(run_id, session_id, request_id, arrival_s, prompt, output,
+ *        trimmed, wait_s, ttft_s, tpot_s, e2e_s, swaps, swap_exposed_s,
+ *        energy_j, prefill_rm, decode_rm)               with --store-requests
+ *   breakeven(run_id, design, point_id, static_design, static_point_id,
+ *        model, policy, prompt, output, e2e_s, energy_j, static_e2e_s,
+ *        static_energy_j)                                the break-even map
  * Views v_points, v_metrics, v_pareto, v_chosen, v_best, v_runs, v_curves,
- * v_regions, v_validation, v_swaps, v_trace, v_knobs, v_groups, v_counts and
- * v_intervals are the documented query
+ * v_regions, v_validation, v_swaps, v_trace, v_knobs, v_groups, v_counts,
+ * v_intervals, v_sessions, v_requests and v_breakeven are the documented query
  * surface (README.md); the first six read the same in every version from
  * STORE_SCHEMA_OLDEST on (v_metrics gained `length`, the name of what it
  * always called `prompt`, in version 3).
@@ -57,8 +72,9 @@
  * trigger that looked it up cost 12% of an --all-points sweep).
  *
  * Versions: 3 had no dec_dataflow (its points are serial: the only dataflow
- * then), no intervals, no shard runs (sweeps.shard, n_shards) and no
- * runs.ranks.  Chunks stored before the counts have them NULL.  2 had no
+ * then), no intervals, no shard runs (sweeps.shard, n_shards), no
+ * runs.ranks, no sessions, requests or breakeven, and no run kind
+ * 'session'.  Chunks stored before the counts have them NULL.  2 had no
  * model_fingerprint and none of the report's tables.
  * 1 had the same tables without the row rules (and, in its
  * first files, without sweeps, chunks, best, v_best, v_runs and the points
@@ -95,6 +111,7 @@
 #include "models/figures.h"
 #include "models/interval.h"
 #include "models/perf.h"
+#include "sim/session.h"
 #include "sim/trace.h"
 
 #define STORE_SCHEMA_VERSION 4
@@ -261,6 +278,34 @@ int store_put_swap(store *s, int64_t run_id, int64_t point_id, const char *sourc
 		   double swap_hidden_s);
 /* Every event of `log`, in order. */
 int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log *log);
+
+/*
+ * Sessions (sim/session.h): one row per session (a policy on a workload
+ * on a design), its requests, and the cells of a break-even map.  Inside
+ * the caller's transaction; 0 or -1 with store_errmsg() set.  Every
+ * figure must be finite and non-negative (tpot NAN where a session or a
+ * request has none; capacity_rps NAN when not sought, INFINITY for
+ * unbounded).
+ */
+typedef struct {
+	int64_t run_id, session_id;
+	const char *design;     /* as named, or "point N" */
+	int64_t point_id;       /* the point of this run it is, or -1 */
+	arch_mode mode;
+	const char *workload, *policy, *model;
+	unsigned long seed;
+} store_session;
+int store_put_session(store *s, const store_session *m, const figures_session *f);
+int store_put_requests(store *s, int64_t run_id, int64_t session_id, const session_rec *r, size_t n);
+typedef struct {
+	int64_t run_id;
+	const char *design, *static_design;
+	int64_t point_id, static_point_id; /* -1: none */
+	const char *model, *policy;
+	int prompt, output;
+	double e2e_s, energy_j, static_e2e_s, static_energy_j;
+} store_breakeven;
+int store_put_breakeven(store *s, const store_breakeven *b);
 
 /* The one wording of the files the store and the reader refuse, whichever
  * command meets them (all are runtime failures, exit 1). */
