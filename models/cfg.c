@@ -6,6 +6,8 @@
  */
 #include "models/cfg.h"
 
+#include "models/kvcache.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,8 @@ const char *const mode_names[2] = {"static", "dpr"};
 const char *const cfg_size_names[CFG_N_SIZES] = {"prefill.pe", "prefill.lanes", "decode.lanes"};
 const char *const cfg_row_names[CFG_N_ROWS] = {"table2.prefill_rm", "table2.decode_rm"};
 const char *const dataflow_names[DF_N] = {"serial", "kv_overlap", "head_pipeline"};
+const char *const kv_prec_names[KV_N] = {"fp16", "int8", "int4"};
+const char *const kv_tier_names[KV_TIER_N] = {"none", "static", "rp"};
 
 const char *const cfg_wl_figure_names[CFG_WLFIG_N] = {"e2e_mean_s", "e2e_p99_s", "ttft_p90_s", "tpot_p99_s",
 						      "energy_j_per_request"};
@@ -162,5 +166,5 @@ int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen
 			 d->pre_lanes, d->dec_lanes, c->model.head_dim);
 		return -1;
 	}
-	return 0;
+	return kvcache_check_design(c, d, err, errlen);
 }

@@ -154,6 +154,12 @@ typedef struct {
 	int n_rp, rp[CFG_MAX_LIST];
 	int burst_beats; /* K/V burst of swept attention engines */
 	dataflow_t dec_dataflow; /* the decode engines' dataflow */
+	/* the K/V cache knobs (kvcache.h); one value each (fp16, 0, 0, none) when
+	 * the config lists none; kv_tier holds kv_tier_t values */
+	int n_kv_prec, kv_prec[CFG_MAX_LIST];
+	int n_kv_window, kv_window[CFG_MAX_LIST];
+	int n_kv_sinks, kv_sinks[CFG_MAX_LIST];
+	int n_kv_tier, kv_tier[CFG_MAX_LIST];
 } cfg_space;
 
 typedef struct {
@@ -363,6 +369,40 @@ typedef struct {
 	char swap_source[PDS_TEXT_MAX];
 } cfg_meas;
 
+/*
+ * The K/V cache (the optional `kv_cache:` section; models/kvcache.h).  A
+ * config that quantises K/V or keeps an on-chip tier in any design or
+ * design_space list must have it.  Per quantised precision: the group of
+ * elements along head_dim that share one scale and the scale's bytes,
+ * with the source of the choice.  The dequantiser's cost: pipeline depth
+ * it adds to an attention engine that reads quantised K/V, resources per
+ * MAC lane of such an engine, and the quantiser of the static region (a
+ * fixed block) that turns the K/V projections' output into the cached
+ * form.  The tier's memory: URAM or BRAM36 blocks, each holding `bytes`
+ * of data and reading `word_bits` of data per cycle.
+ */
+typedef struct {
+	int group;       /* elements per scale */
+	int scale_bytes; /* bytes of one scale */
+	char source[PDS_TEXT_MAX];
+} cfg_kv_quant;
+
+typedef struct {
+	int bytes;     /* data bytes of one block */
+	int word_bits; /* data bits one block reads per cycle */
+	char source[PDS_TEXT_MAX];
+} cfg_kv_block;
+
+typedef struct {
+	bool present;
+	cfg_kv_quant quant[KV_N];  /* [KV_INT8], [KV_INT4]; [KV_FP16] unused */
+	coef_t dequant_depth;      /* cycles */
+	rcoef_t dequant_per_lane;  /* per MAC lane */
+	rcoef_t quantiser;         /* static region, fixed block */
+	int tier_memory;           /* RES_URAM or RES_BRAM */
+	cfg_kv_block uram, bram;   /* one URAM288, one BRAM36 */
+} cfg_kv;
+
 /* Where a fitted coefficient's value sits in the file, for write-back. */
 typedef struct {
 	size_t start, end; /* byte offsets of the value scalar */
@@ -403,6 +443,7 @@ typedef struct cfg {
 	cfg_meas meas; /* all zero when it is not */
 	/* where each calibration value sits, by slot */
 	cfg_span cal_span[CAL_N_SLOTS];
+	cfg_kv kv; /* the kv_cache section (kv.present) */
 } cfg_t;
 
 /* Free what a loaded config owns (dse/config/config.h loads one). */

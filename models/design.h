@@ -45,6 +45,26 @@ typedef enum { DF_SERIAL = 0, DF_KV_OVERLAP = 1, DF_HEAD_PIPE = 2, DF_N } datafl
 
 extern const char *const dataflow_names[DF_N];
 
+/*
+ * The K/V cache of a design (models/kvcache.h): the precision of the
+ * cached K and V and an on-chip tier holding, per layer, the first
+ * `kv_sinks` keys and the `kv_window` most recent ones, the rest in DDR.
+ *   KV_FP16        the model's K/V element (model.kv_bytes), as cached today
+ *   KV_INT8/INT4   symmetric integers with one scale per group of elements
+ *                  along head_dim (config section kv_cache)
+ *   KV_TIER_NONE   no tier: every key from DDR (kv_window and kv_sinks 0)
+ *   KV_TIER_STATIC the tier in the static region: it survives every swap
+ *   KV_TIER_RP     the tier in the decode RM: empty after every swap-in,
+ *                  refilled from DDR before the first decode step
+ * The tool does not predict model accuracy; a quantised K/V cache is a
+ * choice whose accuracy the user must establish.
+ */
+typedef enum { KV_FP16 = 0, KV_INT8 = 1, KV_INT4 = 2, KV_N } kv_prec_t;
+typedef enum { KV_TIER_NONE = 0, KV_TIER_STATIC = 1, KV_TIER_RP = 2, KV_TIER_N } kv_tier_t;
+
+extern const char *const kv_prec_names[KV_N];      /* "fp16", "int8", "int4" */
+extern const char *const kv_tier_names[KV_TIER_N]; /* "none", "static", "rp" */
+
 typedef struct {
 	arch_mode mode;
 	int clock_mhz;   /* PL clock of the accelerator */
@@ -67,6 +87,11 @@ typedef struct {
 	int pm_dec;
 	/* reconfigurable partition (pblock index), -1 in static mode */
 	int rp;
+	/* the K/V cache (kvcache.h): precision, the on-chip tier and where it lives */
+	kv_prec_t kv_prec;
+	int kv_window; /* most recent keys per layer in the tier */
+	int kv_sinks;  /* first keys per layer in the tier */
+	kv_tier_t kv_tier;
 } design_t;
 
 #endif

@@ -5,6 +5,10 @@
  */
 #include "models/engine.h"
 
+#include <math.h>
+
+#include "models/kvcache.h"
+
 int64_t engine_tlmm_mat_cycles(int k, int n, int tables, int group, int lanes)
 {
 	return ceil_div(k, (int64_t)tables * group) * ceil_div(n, lanes);
@@ -104,21 +108,46 @@ int64_t engine_dec_units(const design_t *d)
 	return (int64_t)d->dec_lanes * (d->dec_dataflow == DF_HEAD_PIPE ? 2 : 1);
 }
 
-res_t engine_res_static(const cfg_t *c, const design_t *d)
+/* The static region without the K/V cache's parts (the factorised sweep
+ * adds those itself, in the order engine_res_static does). */
+res_t engine_res_static_base(const cfg_t *c, const design_t *d)
 {
 	res_t r = res_scale(c->cal.tlmm_per_unit.r, (double)engine_tlmm_units(d));
 	r = res_add(r, c->cal.rmsnorm_findmax.r);
 	return res_add(r, c->cal.other_static.r);
 }
 
+res_t engine_res_static(const cfg_t *c, const design_t *d)
+{
+	res_t r = res_add(engine_res_static_base(c, d), kvcache_quantiser_res(c, d));
+	if (d->kv_tier == KV_TIER_STATIC)
+		r = res_add(r, kvcache_tier_res(c, d));
+	return r;
+}
+
 res_t engine_res_pre(const cfg_t *c, const design_t *d)
 {
-	return res_scale(c->cal.pre_per_mac.r, (double)engine_pre_units(d));
+	res_t r = res_scale(c->cal.pre_per_mac.r, (double)engine_pre_units(d));
+	return res_add(r, kvcache_dequant_res(c, d, engine_pre_units(d)));
+}
+
+res_t engine_res_dec_base(const cfg_t *c, const design_t *d)
+{
+	res_t r = res_scale(c->cal.dec_per_mac.r, (double)engine_dec_units(d));
+	return res_add(r, kvcache_dequant_res(c, d, engine_dec_units(d)));
 }
 
 res_t engine_res_dec(const cfg_t *c, const design_t *d)
 {
-	return res_scale(c->cal.dec_per_mac.r, (double)engine_dec_units(d));
+	res_t r = engine_res_dec_base(c, d);
+	if (d->kv_tier == KV_TIER_RP)
+		r = res_add(r, kvcache_tier_res(c, d));
+	return r;
+}
+
+int64_t engine_attn_depth(const cfg_t *c, const design_t *d)
+{
+	return (int64_t)llround(c->cal.attn_depth.value) + kvcache_depth(c, d);
 }
 
 res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb)

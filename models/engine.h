@@ -48,7 +48,14 @@
  * units: T*Q table-lanes for the TLMM, N_pe*lanes MAC lanes for prefill,
  * lanes for decode (twice the lanes for head_pipeline, which has a MAC
  * array per stage); RMSNorm/FindMax and the other static logic are fixed
- * blocks.
+ * blocks.  The K/V cache adds (kvcache.h): a quantised cache, the
+ * quantiser to the static region and a dequantiser per MAC lane to each
+ * engine; the on-chip tier, its blocks to the region that holds it (the
+ * static region or the decode RM).
+ *
+ * Pipeline depth of the attention engines: calibration attn_depth, plus
+ * the dequantiser's kv_cache.dequant_depth when the cache is quantised
+ * (engine_attn_depth); the cycle formulas above take it as `depth`.
  */
 #ifndef PDS_ENGINE_H
 #define PDS_ENGINE_H
@@ -96,6 +103,14 @@ int64_t engine_dec_units(const design_t *d);
 res_t engine_res_static(const cfg_t *c, const design_t *d);
 res_t engine_res_pre(const cfg_t *c, const design_t *d);
 res_t engine_res_dec(const cfg_t *c, const design_t *d);
+/* The same without the K/V tier (and, for the static region, without the
+ * quantiser): engine_res_static = base + quantiser (+ tier in the static
+ * region), engine_res_dec = base (+ tier in the decode RM), added in that order. */
+res_t engine_res_static_base(const cfg_t *c, const design_t *d);
+res_t engine_res_dec_base(const cfg_t *c, const design_t *d);
+
+/* Pipeline depth of an attention engine of design d, cycles. */
+int64_t engine_attn_depth(const cfg_t *c, const design_t *d);
 
 /* What a pblock offers, and the size of its partial bitstream. */
 res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb);

@@ -37,6 +37,9 @@ typedef struct {
 	/* energy and DDR traffic */
 	double energy_j_per_token, energy_prefill_j, power_prefill_w, power_decode_w;
 	double bytes_prefill, bytes_decode;
+	/* the refill of a K/V tier in the decode RM after the swap (kvcache.h): its time
+	 * (part of what the swap's hiding must cover) and its DDR bytes; 0 without one */
+	double kv_refill_s, kv_refill_bytes;
 } figures;
 
 /*
@@ -46,7 +49,7 @@ typedef struct {
 #define FIGURES_SCALARS(X)                                                                                 \
 	X(ttft_s) X(prefill_s) X(prefill_linear_s) X(prefill_attention_s) X(decode_s) X(decode_tok_s)     \
 	X(decode_first_step_s) X(swap_s) X(swap_exposed_s) X(tail_overlap_s) X(pcap_s)                     \
-	X(energy_j_per_token) X(energy_prefill_j) X(power_prefill_w) X(power_decode_w)
+	X(energy_j_per_token) X(energy_prefill_j) X(power_prefill_w) X(power_decode_w) X(kv_refill_s)
 
 /* In the order of the metrics table's columns. */
 typedef struct {

@@ -44,6 +44,20 @@ static void draw_assumed(cfg_t *c, gsl_rng *r)
 	}
 }
 
+/* The K/V cache's assumed coefficients (kv_cache section), from a stream of
+ * their own so that the calibration's draws do not depend on whether the
+ * config has the section. */
+static void draw_kv(cfg_t *c, gsl_rng *r)
+{
+	coef_t *k = &c->kv.dequant_depth;
+	if (k->has_range && (k->prov == PROV_ASSUMED || k->prov == PROV_MEASURED))
+		k->value = k->range_lo + (k->range_hi - k->range_lo) * gsl_rng_uniform(r);
+	rcoef_t *rv[2] = {&c->kv.dequant_per_lane, &c->kv.quantiser};
+	for (int i = 0; i < 2; i++)
+		if (rv[i]->has_range && (rv[i]->prov == PROV_ASSUMED || rv[i]->prov == PROV_MEASURED))
+			rv[i]->r = res_scale(rv[i]->r, rv[i]->range_lo + (rv[i]->range_hi - rv[i]->range_lo) * gsl_rng_uniform(r));
+}
+
 int interval_draw(const cfg_t *c, int di, design_t *d, bool full, int s, cfg_t *out, char *err, size_t errlen)
 {
 	*out = *c; /* shares c's text: never released */
@@ -56,6 +70,17 @@ int interval_draw(const cfg_t *c, int di, design_t *d, bool full, int s, cfg_t *
 	int rc = 0;
 	if (full)
 		draw_assumed(out, r);
+	if (full && out->kv.present) {
+		gsl_rng *rk = gsl_rng_alloc(gsl_rng_mt19937);
+		if (!rk) {
+			gsl_rng_free(r);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		gsl_rng_set(rk, (unsigned long)(mix(c->iv.seed * 4 + 3) ^ mix((uint64_t)s)));
+		draw_kv(out, rk);
+		gsl_rng_free(rk);
+	}
 	if (out->has_meas && any_fitted(out))
 		rc = calib_fit_sample(out, r, err, errlen);
 	if (!rc && di >= 0) {

@@ -6,7 +6,9 @@
  *   fitted    the fit's estimate and covariance (calib.h), drawn from a
  *             multivariate t with the fit's residual degrees of freedom;
  *   assumed   (and measured ones with a range) uniform over the stated
- *             `range` of the config (a resource vector: a uniform factor);
+ *             `range` of the config (a resource vector: a uniform factor):
+ *             the calibration's, then the kv_cache section's (the
+ *             dequantiser's depth and lanes, the quantiser);
  *   inferred  an engine size inferred from published resources
  *             (infer.h), uniform over the integers of its range.
  * The fitted coefficients are conditional on the assumed ones: each draw

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "models/engine.h"
+#include "models/kvcache.h"
 #include "models/platform.h"
 
 /* ------------------------------------------------------------ bandwidth */
@@ -85,6 +86,11 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design
 	p->lin_depth_s = (double)depth * w->n_mats / rate;
 	p->lin_post_depth_s = (double)depth * (w->n_mats - w->n_pre_attn) / rate;
 
+	p->kb = (double)kvcache_key_bytes(c, d->kv_prec);
+	p->tier_b_per_s = kvcache_tier_b_per_s(c, d);
+	p->adepth = engine_attn_depth(c, d);
+	p->r_tier = kvcache_tier_res(c, d);
+
 	p->r_static = engine_res_static(c, d);
 	p->r_pre = engine_res_pre(c, d);
 	p->r_dec = engine_res_dec(c, d);
@@ -154,12 +160,12 @@ double perf_prefill_attn_s(const perf_ctx *p, int prompt, bool naive)
 	const portmap_t *pm = &c->arch.port_maps[d->pm_pre].pm;
 	int64_t kv = naive ? engine_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, true)
 			   : perf_kv_tokens_closed(prompt, d->pre_pe, d->pre_block);
-	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
+	int64_t depth = p->adepth;
 	double cyc = (double)w->heads *
 		     ((double)kv * 2 * ceil_div(w->head_dim, d->pre_lanes) + ceil_div(prompt, d->pre_pe) * depth);
 	double tc = cyc / (p->f_hz * c->cal.eta_attn.value);
 	portload_t pl = {{0}, {0}};
-	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
 	pl_add(&pl, pm->q, prompt * qb, false);
 	pl_add(&pl, pm->k, kv * kb, false);
 	pl_add(&pl, pm->v, kv * kb, false);
@@ -178,8 +184,7 @@ perf_layer perf_prefill_layer(const perf_ctx *p, int prompt, bool naive)
 	r.att_s = perf_prefill_attn_s(p, prompt, naive);
 	/* weights, Q/O and the K/V stream of the causal schedule */
 	int64_t kv = perf_kv_tokens_closed(prompt, p->d.pre_pe, p->d.pre_block);
-	r.bytes = p->w->wbytes_layer + 2.0 * prompt * p->w->q_bytes_token_layer +
-		  (double)(kv + prompt) * p->w->kv_bytes_token_layer;
+	r.bytes = p->w->wbytes_layer + 2.0 * prompt * p->w->q_bytes_token_layer + (double)(kv + prompt) * 2.0 * p->kb;
 	return r;
 }
 
@@ -198,26 +203,44 @@ double perf_ttft_s(const perf_ctx *p, int prompt)
 
 /*
  * The attention of one decode step, by the engine's dataflow (engine.h):
- *   serial         Q preload + max(C_qk, t_K) + C_sm + max(C_sv, t_V) + O write
- *   kv_overlap     Q preload + max(C_kv, t_K+V)                      + O write
+ *   serial         Q preload + QK + C_sm + SV                        + O write
+ *   kv_overlap     Q preload + KV                                    + O write
  *   head_pipeline  Q preload + A + (heads - 1) P + B_last             + O write,
- *                  A = max(C_qk, t_K) + C_sm and B = max(C_sv, t_V) of one
- *                  head, P = max(A, B, t_K+V) the step in which the S.V of
+ *                  A = QK + C_sm and B = SV of one head, P = max(A, B,
+ *                  t_K+V + the tier's part) the step in which the S.V of
  *                  one head runs beside the Q.K of the next; the K/V append
  *                  goes with the last head's S.V
- * t_X is the port time of X's bytes (perf_port_time); t_K+V of both
- * loads at once.  The Q preload and the O write-back each add one
- * round-trip latency.
+ * where a pass over the keys (QK, SV, KV) takes two segments, the keys
+ * read from DDR and then those read from the on-chip tier (kvcache.h):
+ *     pass = max(C(kd), t_DDR) + max(C(c) - C(kd), t_tier)
+ * C(n) the pass's cycles at n keys (engine.h, the depth in the first
+ * segment), kd = c - min(c, T) the keys from DDR, t_DDR the port time of
+ * their bytes (perf_port_time), t_tier the tier's bytes at its read rate.
+ * Without a tier (T = 0) the second segment is 0 and the pass is the
+ * roofline max(C(c), t_DDR).  The Q preload and the O write-back each add
+ * one round-trip latency.
  */
+static double tier_s(const perf_ctx *p, double bytes)
+{
+	return bytes > 0 ? bytes / p->tier_b_per_s : 0;
+}
+
+static double seg(double cyc, double rate, double t)
+{
+	double tc = cyc / rate;
+	return tc > t ? tc : t;
+}
+
 static double dec_attn_s(const perf_ctx *p, int keys)
 {
 	const cfg_t *c = p->c;
 	const workload_t *w = p->w;
 	const design_t *d = &p->d;
 	const portmap_t *pm = &c->arch.port_maps[d->pm_dec].pm;
-	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
+	int64_t depth = p->adepth;
 	double rate = p->f_hz * c->cal.eta_attn.value;
-	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
+	int64_t kt = kvcache_onchip_keys(d, keys), kd = keys - kt;
 	double t = 0;
 	portload_t pl = {{0}, {0}};
 	if (pm->q_preload) {
@@ -227,48 +250,53 @@ static double dec_attn_s(const perf_ctx *p, int keys)
 	}
 	switch (d->dec_dataflow) {
 	case DF_SERIAL: {
-		double dot = engine_dec_dot_cycles(w, keys, d->dec_lanes, depth) / rate;
+		int64_t dot = engine_dec_dot_cycles(w, keys, d->dec_lanes, depth);
+		int64_t dot_d = engine_dec_dot_cycles(w, kd, d->dec_lanes, depth);
+		double tt = tier_s(p, (double)kt * kb);
 		if (!pm->q_preload)
 			pl_add(&pl, pm->q, qb, false);
-		pl_add(&pl, pm->k, keys * kb, false);
-		double tk = perf_port_time(p, &pl, p->bw_dec);
-		t += dot > tk ? dot : tk;
+		pl_add(&pl, pm->k, kd * kb, false);
+		t += seg((double)dot_d, rate, perf_port_time(p, &pl, p->bw_dec));
+		t += seg((double)(dot - dot_d), rate, tt);
 		t += engine_dec_softmax_cycles(w, keys, depth) / rate;
 		memset(&pl, 0, sizeof pl);
-		pl_add(&pl, pm->v, keys * kb, false);
+		pl_add(&pl, pm->v, kd * kb, false);
 		pl_add(&pl, pm->k, kb, true); /* append this token's K/V */
 		pl_add(&pl, pm->v, kb, true);
 		if (!pm->o_after_kv)
 			pl_add(&pl, pm->o, qb, true);
-		double tv = perf_port_time(p, &pl, p->bw_dec);
-		t += dot > tv ? dot : tv;
+		t += seg((double)dot_d, rate, perf_port_time(p, &pl, p->bw_dec));
+		t += seg((double)(dot - dot_d), rate, tt);
 		break;
 	}
 	case DF_KV_OVERLAP: {
-		double ckv = engine_dec_kv_cycles(w, keys, d->dec_lanes, depth) / rate;
+		int64_t ckv = engine_dec_kv_cycles(w, keys, d->dec_lanes, depth);
+		int64_t ckv_d = engine_dec_kv_cycles(w, kd, d->dec_lanes, depth);
 		if (!pm->q_preload)
 			pl_add(&pl, pm->q, qb, false);
-		pl_add(&pl, pm->k, keys * kb, false);
-		pl_add(&pl, pm->v, keys * kb, false);
+		pl_add(&pl, pm->k, kd * kb, false);
+		pl_add(&pl, pm->v, kd * kb, false);
 		pl_add(&pl, pm->k, kb, true);
 		pl_add(&pl, pm->v, kb, true);
 		if (!pm->o_after_kv)
 			pl_add(&pl, pm->o, qb, true);
-		double tkv = perf_port_time(p, &pl, p->bw_dec);
-		t += ckv > tkv ? ckv : tkv;
+		t += seg((double)ckv_d, rate, perf_port_time(p, &pl, p->bw_dec));
+		t += seg((double)(ckv - ckv_d), rate, tier_s(p, 2.0 * (double)kt * kb));
 		break;
 	}
 	case DF_HEAD_PIPE: {
 		int H = w->heads;
-		double cqk = (double)(engine_dec_head_a_cycles(w, keys, d->dec_lanes, depth) -
-				      (keys + depth)) / rate;
+		int64_t qk = engine_dec_head_a_cycles(w, keys, d->dec_lanes, depth) - (keys + depth);
+		int64_t qk_d = engine_dec_head_a_cycles(w, kd, d->dec_lanes, depth) - (kd + depth);
+		int64_t sv = engine_dec_head_b_cycles(w, keys, d->dec_lanes, depth);
+		int64_t sv_d = engine_dec_head_b_cycles(w, kd, d->dec_lanes, depth);
 		double csm = (double)(keys + depth) / rate;
-		double csv = engine_dec_head_b_cycles(w, keys, d->dec_lanes, depth) / rate;
+		double tt = tier_s(p, (double)kt * kb / H);
 		portload_t lk = {{0}, {0}}, lv = {{0}, {0}}, lkv, lvl;
 		if (!pm->q_preload)
 			pl_add(&lk, pm->q, qb / H, false);
-		pl_add(&lk, pm->k, keys * kb / H, false);
-		pl_add(&lv, pm->v, keys * kb / H, false);
+		pl_add(&lk, pm->k, kd * kb / H, false);
+		pl_add(&lv, pm->v, kd * kb / H, false);
 		if (!pm->o_after_kv)
 			pl_add(&lv, pm->o, qb / H, true);
 		lkv = lk;
@@ -281,10 +309,13 @@ static double dec_attn_s(const perf_ctx *p, int keys)
 		pl_add(&lvl, pm->v, kb, true);
 		double tk = perf_port_time(p, &lk, p->bw_dec), tv = perf_port_time(p, &lv, p->bw_dec);
 		double tkv = perf_port_time(p, &lkv, p->bw_dec), tvl = perf_port_time(p, &lvl, p->bw_dec);
-		double A = (cqk > tk ? cqk : tk) + csm, B = csv > tv ? csv : tv, Bl = csv > tvl ? csv : tvl;
+		double at = seg((double)(qk - qk_d), rate, tt), bt = seg((double)(sv - sv_d), rate, tt);
+		double A = seg((double)qk_d, rate, tk) + at + csm, B = seg((double)sv_d, rate, tv) + bt;
+		double Bl = seg((double)sv_d, rate, tvl) + bt;
 		double P = A > B ? A : B;
-		if (tkv > P)
-			P = tkv;
+		double pk = tkv + (at > bt ? at : bt);
+		if (pk > P)
+			P = pk;
 		t += H > 1 ? A + (H - 1) * P + Bl : A + Bl;
 		break;
 	}
@@ -302,13 +333,36 @@ static double dec_attn_s(const perf_ctx *p, int keys)
 perf_layer perf_decode_layer(const perf_ctx *p, int keys)
 {
 	const workload_t *w = p->w;
-	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
 	perf_layer r;
 	double lc = p->lin_tok_s + p->lin_depth_s;
 	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
 	r.att_s = dec_attn_s(p, keys);
-	r.bytes = w->wbytes_layer + 2 * qb + (double)keys * 2 * kb + 2 * kb;
+	/* the keys the tier does not hold come from DDR; the append goes to DDR */
+	r.bytes = w->wbytes_layer + 2 * qb + (double)(keys - kvcache_onchip_keys(&p->d, keys)) * 2 * kb + 2 * kb;
 	return r;
+}
+
+double perf_decode_kv_ddr_bytes(const perf_ctx *p, int keys)
+{
+	return p->w->layers * (double)(keys - kvcache_onchip_keys(&p->d, keys)) * 2 * p->kb;
+}
+
+double perf_decode_kv_tier_bytes(const perf_ctx *p, int keys)
+{
+	return p->w->layers * (double)kvcache_onchip_keys(&p->d, keys) * 2 * p->kb;
+}
+
+double perf_kv_refill_s(const perf_ctx *p, int prompt)
+{
+	double b = kvcache_refill_bytes(p->c, &p->d, prompt);
+	if (b <= 0)
+		return 0;
+	const portmap_t *pm = &p->c->arch.port_maps[p->d.pm_dec].pm;
+	portload_t pl = {{0}, {0}};
+	pl_add(&pl, pm->k, b / 2, false);
+	pl_add(&pl, pm->v, b / 2, false);
+	return perf_port_time(p, &pl, p->bw_dec) + p->lat_s;
 }
 
 double perf_decode_step_s(const perf_ctx *p, int keys)
@@ -363,9 +417,9 @@ static double pre_query_att_s(const perf_ctx *p, int keys)
 	const workload_t *w = p->w;
 	const design_t *d = &p->d;
 	const portmap_t *pm = &c->arch.port_maps[d->pm_pre].pm;
-	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
+	int64_t depth = p->adepth;
 	double tc = engine_pre_query_cycles(w, keys, d->pre_lanes, depth) / (p->f_hz * c->cal.eta_attn.value);
-	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
 	portload_t pl = {{0}, {0}};
 	pl_add(&pl, pm->q, qb, false);
 	pl_add(&pl, pm->k, keys * kb, false);
@@ -382,7 +436,7 @@ perf_layer perf_decode_layer_on(const perf_ctx *p, perf_engine e, int keys)
 	if (!other_engine(p, e, PERF_ENGINE_DECODE))
 		return perf_decode_layer(p, keys);
 	const workload_t *w = p->w;
-	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
 	perf_layer r;
 	double lc = p->lin_tok_s + p->lin_depth_s;
 	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
@@ -394,13 +448,17 @@ perf_layer perf_decode_layer_on(const perf_ctx *p, perf_engine e, int keys)
 perf_layer perf_prefill_layer_dec_sum(const perf_ctx *p, int prompt, double att_sum_s)
 {
 	const workload_t *w = p->w;
-	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
+	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
 	perf_layer r;
 	double lc = prompt * p->lin_tok_s + p->lin_depth_s;
 	r.lin_s = lc > p->w_layer_s ? lc : p->w_layer_s;
 	r.att_s = att_sum_s;
-	/* per query i: Q and O, i keys of K and of V, its own K and V appended */
-	r.bytes = w->wbytes_layer + (double)prompt * (2 * qb + 2 * kb) + kb * (double)prompt * (prompt + 1);
+	/* per query i: Q and O, i keys of K and of V (those the tier does not
+	 * hold: min(i, T) are on chip), its own K and V appended */
+	int64_t T = kvcache_tier_keys(&p->d), n = prompt < T ? prompt : T;
+	double onchip = (double)(n * (n + 1) / 2) + (double)(prompt - n) * (double)T;
+	r.bytes = w->wbytes_layer + (double)prompt * (2 * qb + 2 * kb) + kb * (double)prompt * (prompt + 1) -
+		  2 * kb * onchip;
 	return r;
 }
 
@@ -469,8 +527,13 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *o)
 		o->bitstream_bytes = p->bitstream_bytes;
 		o->pcap_s = p->pcap_idle_s * (1 + c->cal.pcap_slowdown.value * o->pcap_load);
 		o->swap_s = o->pcap_s + c->cal.swap_ps_ms.value * 1e-3;
-		double hidden = o->tail_overlap_s + lm;
-		o->swap_exposed_s = o->swap_s > hidden ? o->swap_s - hidden : 0;
+		/* a tier in the decode RM is refilled from DDR once the module is in,
+		 * before the first decode step: the swap and the refill are hidden
+		 * together */
+		o->kv_refill_bytes = kvcache_refill_bytes(c, &p->d, prompt);
+		o->kv_refill_s = perf_kv_refill_s(p, prompt);
+		double hidden = o->tail_overlap_s + lm, busy = o->swap_s + o->kv_refill_s;
+		o->swap_exposed_s = busy > hidden ? busy - hidden : 0;
 	}
 
 	double e_dec = 0, bytes = 0;
@@ -485,6 +548,11 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *o)
 		bytes += b;
 		e_dec += perf_power_w(p, true, b / step) * step;
 	}
+	if (gen > 0 && o->kv_refill_bytes > 0) {
+		/* the refill's DDR traffic belongs to the decode phase */
+		bytes += o->kv_refill_bytes;
+		e_dec += c->cal.e_ddr_nj_per_kb.value * 1e-9 / 1024.0 * o->kv_refill_bytes;
+	}
 	o->bytes_decode = bytes;
 	if (gen > 0) {
 		o->decode_tok_s = gen / o->decode_s;
@@ -495,9 +563,19 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *o)
 
 /* ------------------------------------------------------------- resources */
 
+/* "; its K/V tier of T keys per layer takes N uram" when the tier adds to type i of the region. */
+static void tier_note(const perf_ctx *p, int i, kv_tier_t region, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (p->d.kv_tier == region && p->r_tier.v[i] > 0)
+		snprintf(buf, len, "; its K/V tier of %lld keys per layer (%s) takes %.0f",
+			 (long long)kvcache_tier_keys(&p->d), kv_prec_names[p->d.kv_prec], p->r_tier.v[i]);
+}
+
 void perf_resources(const perf_ctx *p, perf_res *o)
 {
 	const cfg_t *c = p->c;
+	char note[96];
 	memset(o, 0, sizeof *o);
 	o->r_static = p->r_static;
 	o->r_pre = p->r_pre;
@@ -512,39 +590,72 @@ void perf_resources(const perf_ctx *p, perf_res *o)
 		o->util_equiv.v[i] = p->r_equiv.v[i] / dev;
 		if (o->feasible && p->r_total.v[i] > c->cons.util_cap.v[i] * dev) {
 			o->feasible = false;
-			snprintf(o->why, sizeof o->why, "%s %.0f exceeds %.0f%% of the device's %.0f",
-				 res_names[i], p->r_total.v[i], 100 * c->cons.util_cap.v[i], dev);
+			tier_note(p, i, p->d.kv_tier, note, sizeof note);
+			snprintf(o->why, sizeof o->why, "%s %.0f exceeds %.0f%% of the device's %.0f%s",
+				 res_names[i], p->r_total.v[i], 100 * c->cons.util_cap.v[i], dev, note);
 		}
 	}
-	if (p->d.mode != MODE_DPR)
-		return;
-	const char *pb = c->arch.pblocks[p->d.rp].name;
-	for (int i = 0; i < RES_N && o->feasible; i++) {
-		double cap = perf_rp_usable(c, i, p->rp_cap.v[i]);
-		double need = p->r_pre.v[i] > p->r_dec.v[i] ? p->r_pre.v[i] : p->r_dec.v[i];
-		if (need > cap) {
-			o->feasible = false;
-			if (i == RES_LUT || i == RES_FF)
+	if (p->d.mode == MODE_DPR) {
+		const char *pb = c->arch.pblocks[p->d.rp].name;
+		for (int i = 0; i < RES_N && o->feasible; i++) {
+			double cap = perf_rp_usable(c, i, p->rp_cap.v[i]);
+			double need = p->r_pre.v[i] > p->r_dec.v[i] ? p->r_pre.v[i] : p->r_dec.v[i];
+			if (need > cap) {
+				o->feasible = false;
+				bool pre = p->r_pre.v[i] >= p->r_dec.v[i];
+				tier_note(p, i, pre ? KV_TIER_N : KV_TIER_RP, note, sizeof note);
+				if (i == RES_LUT || i == RES_FF)
+					snprintf(o->why, sizeof o->why,
+						 "%s RM needs %.1f %s but pblock '%s' offers %.1f at %.0f%% routability%s",
+						 pre ? "prefill" : "decode", need, res_names[i], pb, cap,
+						 100 * c->cons.rp_margin, note);
+				else
+					snprintf(o->why, sizeof o->why, "%s RM needs %.1f %s but pblock '%s' has %.0f sites%s",
+						 pre ? "prefill" : "decode", need, res_names[i], pb, cap, note);
+			}
+		}
+		/* floorplan: the static region lives outside the pblock */
+		for (int i = 0; i < RES_N && o->feasible; i++) {
+			double outside = perf_outside_usable(c, i, p->rp_cap.v[i]);
+			if (p->r_static.v[i] > outside) {
+				o->feasible = false;
+				tier_note(p, i, KV_TIER_STATIC, note, sizeof note);
 				snprintf(o->why, sizeof o->why,
-					 "%s RM needs %.1f %s but pblock '%s' offers %.1f at %.0f%% routability",
-					 p->r_pre.v[i] >= p->r_dec.v[i] ? "prefill" : "decode", need, res_names[i],
-					 pb, cap, 100 * c->cons.rp_margin);
-			else
-				snprintf(o->why, sizeof o->why, "%s RM needs %.1f %s but pblock '%s' has %.0f sites",
-					 p->r_pre.v[i] >= p->r_dec.v[i] ? "prefill" : "decode", need, res_names[i],
-					 pb, cap);
+					 "static region needs %.1f %s but only %.1f may be used outside pblock '%s'%s",
+					 p->r_static.v[i], res_names[i], outside, pb, note);
+			}
 		}
 	}
-	/* floorplan: the static region lives outside the pblock */
-	for (int i = 0; i < RES_N && o->feasible; i++) {
-		double outside = perf_outside_usable(c, i, p->rp_cap.v[i]);
-		if (p->r_static.v[i] > outside) {
-			o->feasible = false;
-			snprintf(o->why, sizeof o->why,
-				 "static region needs %.1f %s but only %.1f may be used outside pblock '%s'",
-				 p->r_static.v[i], res_names[i], outside, pb);
-		}
+	/* keys for a tier that has no region to live in */
+	if (o->feasible && p->d.kv_tier == KV_TIER_NONE && p->d.kv_window + p->d.kv_sinks > 0) {
+		o->feasible = false;
+		snprintf(o->why, sizeof o->why,
+			 "kv_window %d and kv_sinks %d keep keys on chip but kv_tier_region is none: no region holds them",
+			 p->d.kv_window, p->d.kv_sinks);
 	}
+}
+
+bool perf_kv_tier_fits(const perf_ctx *p, char *why, size_t whylen)
+{
+	if (whylen)
+		why[0] = '\0';
+	if (kvcache_tier_keys(&p->d) == 0 && !(p->d.kv_tier == KV_TIER_NONE && p->d.kv_window + p->d.kv_sinks > 0))
+		return true;
+	perf_res with, without;
+	perf_resources(p, &with);
+	if (with.feasible)
+		return true;
+	design_t d = p->d;
+	d.kv_tier = KV_TIER_NONE;
+	d.kv_window = d.kv_sinks = 0;
+	perf_ctx q;
+	perf_prepare(&q, p->c, p->w, &d);
+	perf_resources(&q, &without);
+	if (without.feasible || strcmp(without.why, with.why) != 0) {
+		snprintf(why, whylen, "%s", with.why);
+		return false;
+	}
+	return true;
 }
 
 double perf_rp_usable(const cfg_t *c, int type, double rp_cap)

@@ -26,7 +26,13 @@
  * DPR: the swap starts when the last layer's attention ends; it takes
  *     bitstream/pcap_rate * (1 + slowdown * DDR load) + setup + PS path
  * and overlaps the last layer's O projection and FFN (the tail) and the LM
- * head of the first token; swap_exposed = max(0, swap - tail - t_lm_head).
+ * head of the first token; a K/V tier in the decode RM is then refilled
+ * from DDR (kvcache.h, perf_kv_refill_s) before the first decode step:
+ *     swap_exposed = max(0, swap + refill - tail - t_lm_head).
+ *
+ * K/V cache (kvcache.h): every K/V byte above is the design's precision's
+ * (kb per key and layer); a decode pass reads the keys the on-chip tier
+ * holds at the tier's rate after those from DDR (dec_attn_s in perf.c).
  *
  * Energy: P = p_idle + k_logic * (active MLUT) * f[GHz] + e_ddr * bytes/s;
  * energy_j_per_token is the decode energy per generated token.
@@ -77,6 +83,11 @@ typedef struct {
 	res_t r_static, r_pre, r_dec, r_total, r_equiv, rp_cap;
 	double bitstream_bytes;
 	double pcap_idle_s; /* bitstream transfer at idle DDR, with setup */
+	/* the K/V cache (kvcache.h) */
+	double kb;           /* K (= V) bytes of one key in one layer, the design's precision */
+	double tier_b_per_s; /* the on-chip tier's read rate; 0 without a tier */
+	int64_t adepth;      /* attention pipeline depth, the dequantiser's included */
+	res_t r_tier;        /* the tier's blocks (in r_static or r_dec, by its region) */
 } perf_ctx;
 
 typedef struct {
@@ -89,7 +100,7 @@ typedef struct {
 	res_t r_static, r_pre, r_dec, r_total, r_equiv, rp_cap;
 	res_t util, util_equiv; /* fractions of the device */
 	bool feasible;
-	char why[160]; /* the first violated constraint */
+	char why[240]; /* the first violated constraint */
 } perf_res;
 
 /* Prepare a design (no allocation; the context points into c and w). */
@@ -110,6 +121,16 @@ double perf_ttft_s(const perf_ctx *p, int prompt);
 /* A whole decode step (all layers + LM head) at `keys` keys. */
 double perf_decode_step_s(const perf_ctx *p, int keys);
 double perf_decode_tok_s(const perf_ctx *p, int keys);
+
+/* K/V bytes one decode step attending `keys` keys reads, all layers: from
+ * DDR (the keys the tier does not hold) and from the on-chip tier. */
+double perf_decode_kv_ddr_bytes(const perf_ctx *p, int keys);
+double perf_decode_kv_tier_bytes(const perf_ctx *p, int keys);
+
+/* The refill of a tier in the decode RM after a swap-in, for a prompt of
+ * `prompt` tokens: its bytes (kvcache_refill_bytes) over the decode port
+ * map's K and V ports plus one round trip, s; 0 without such a tier. */
+double perf_kv_refill_s(const perf_ctx *p, int prompt);
 
 /* Power while a phase runs. */
 double perf_power_w(const perf_ctx *p, bool decode, double bytes_per_s);
@@ -165,9 +186,21 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *out);
  * mode the larger RM within its pblock (LUT and FF within
  * rp_routability_margin of the pblock's, for routing; BRAM, URAM and DSP
  * within its sites); and the static region within util_cap of what lies
- * outside the pblock (it cannot be placed inside).
+ * outside the pblock (it cannot be placed inside); last, keys kept on chip
+ * (kv_window + kv_sinks > 0) need a tier region.  A K/V tier counts in the
+ * region that holds it (the static region or the decode RM), and a
+ * constraint it adds to says how much the tier takes.
  */
 void perf_resources(const perf_ctx *p, perf_res *out);
+
+/*
+ * Whether the design's K/V tier fits the region it lives in: false, with
+ * the first constraint it breaks (naming the resource and the tier), when
+ * the design meets every resource constraint without its tier but not
+ * with it (or keeps keys on chip with kv_tier none).  A design that is
+ * infeasible without its tier is not blamed on the tier (true).
+ */
+bool perf_kv_tier_fits(const perf_ctx *p, char *why, size_t whylen);
 
 /* What an RM may use of a pblock's `rp_cap` of resource `type`. */
 double perf_rp_usable(const cfg_t *c, int type, double rp_cap);

@@ -30,7 +30,9 @@
 
 #include "config/sha256.h"
 #include "config/ytree.h"
+#include "models/engine.h"
 #include "models/infer.h"
+#include "models/kvcache.h"
 #include "sim/reqgen.h"
 
 /* Largest config file accepted: far above any real one, small enough to
@@ -1023,10 +1025,102 @@ static int get_size(ld_t *L, const ytree_node *map, const char *path, const char
 	return get_int(L, map, path, key, 1, hi, out);
 }
 
+/* ------------------------------------------------------------- K/V cache */
+
+/* One word of a vocabulary, unquoted; *out its index. */
+static int word_node(ld_t *L, const ytree_node *n, const char *p, const char *const *words, int nw, int *out)
+{
+	char b[64], list[160] = "";
+	for (int i = 0; i < nw; i++) {
+		if (n->kind == YTREE_SCALAR && !n->quoted && strcmp(n->str, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", words[i]);
+	}
+	return fail(L, n, "'%s' must be one of %s; got '%s'", p, list, shown(n, b, sizeof b));
+}
+
+/* A non-empty list of distinct words of a vocabulary. */
+static int get_word_list(ld_t *L, const ytree_node *map, const char *path, const char *key, const char *const *words,
+			 int nw, int *out, int *n_out)
+{
+	char p[256], ip[300], b[64];
+	const ytree_node *s = req(L, map, path, key);
+	if (!s)
+		return -1;
+	kpath(p, sizeof p, path, key);
+	if (want_seq(L, s, p))
+		return -1;
+	if (s->n == 0)
+		return fail(L, s, "'%s' must list at least one value", p);
+	if (s->n > CFG_MAX_LIST)
+		return fail(L, s, "'%s' lists %zu values; at most %d are allowed", p, s->n, CFG_MAX_LIST);
+	for (size_t i = 0; i < s->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (word_node(L, s->items[i], ip, words, nw, &out[i]))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (out[j] == out[i])
+				return fail(L, s->items[i], "'%s' repeats the value %s", p, shown(s->items[i], b, sizeof b));
+	}
+	*n_out = (int)s->n;
+	return 0;
+}
+
+/*
+ * A named design's K/V cache: kv_precision (fp16, int8, int4; fp16 when
+ * absent), kv_window and kv_sinks (keys per layer on chip, 0 when absent)
+ * and kv_tier_region (none, static, rp; none when absent).  What needs the
+ * kv_cache section or the inferred engine sizes is checked later
+ * (kv_checks).
+ */
+static int load_design_kv(ld_t *L, const ytree_node *n, const char *P, design_t *d)
+{
+	const int maxc = L->c->model.max_context;
+	const ytree_node *v;
+	char p[240];
+	int k;
+	d->kv_prec = KV_FP16;
+	d->kv_window = d->kv_sinks = 0;
+	d->kv_tier = KV_TIER_NONE;
+	if ((v = ytree_get(n, "kv_precision")) != NULL) {
+		snprintf(p, sizeof p, "%s.kv_precision", P);
+		if (word_node(L, v, p, kv_prec_names, KV_N, &k))
+			return -1;
+		d->kv_prec = (kv_prec_t)k;
+	}
+	if ((ytree_get(n, "kv_window") && get_int(L, n, P, "kv_window", 0, maxc, &d->kv_window)) ||
+	    (ytree_get(n, "kv_sinks") && get_int(L, n, P, "kv_sinks", 0, maxc, &d->kv_sinks)))
+		return -1;
+	if ((v = ytree_get(n, "kv_tier_region")) != NULL) {
+		snprintf(p, sizeof p, "%s.kv_tier_region", P);
+		if (word_node(L, v, p, kv_tier_names, KV_TIER_N, &k))
+			return -1;
+		d->kv_tier = (kv_tier_t)k;
+		if (d->kv_tier == KV_TIER_RP && d->mode != MODE_DPR)
+			return fail(L, v, "'%s' is rp, but a static design has no reconfigurable partition; use static", p);
+	}
+	if ((long long)d->kv_window + d->kv_sinks > maxc)
+		return fail(L, ytree_get(n, "kv_window") ? ytree_get(n, "kv_window") : ytree_get(n, "kv_sinks"),
+			    "'%s.kv_window' (%d) and '%s.kv_sinks' (%d) keep more keys per layer on chip than "
+			    "'model.max_context' (%d)", P, d->kv_window, P, d->kv_sinks, maxc);
+	if (d->kv_tier == KV_TIER_NONE && d->kv_window + d->kv_sinks > 0)
+		return fail(L, ytree_get(n, "kv_window") ? ytree_get(n, "kv_window") : ytree_get(n, "kv_sinks"),
+			    "'%s' keeps %d keys per layer on chip (kv_window + kv_sinks) but has no tier region: set "
+			    "'%s.kv_tier_region' to static or rp", P, d->kv_window + d->kv_sinks, P);
+	if (d->kv_tier != KV_TIER_NONE && d->kv_window + d->kv_sinks == 0)
+		return fail(L, ytree_get(n, "kv_tier_region"),
+			    "'%s.kv_tier_region' is %s but kv_window and kv_sinks keep no key on chip", P,
+			    kv_tier_names[d->kv_tier]);
+	return 0;
+}
+
 static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *cd)
 {
 	static const char *const keys[] = {"mode", "clock_mhz", "tlmm", "prefill", "decode",
-					   "port_maps", "rp", "infer_from", NULL};
+					   "port_maps", "rp", "infer_from", "kv_precision", "kv_window",
+					   "kv_sinks", "kv_tier_region", NULL};
 	static const char *const tk[] = {"tables", "lanes", NULL};
 	static const char *const pk[] = {"pe", "lanes", "block", "burst_beats", "outstanding", NULL};
 	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", "dataflow", NULL};
@@ -1080,7 +1174,7 @@ static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *
 	} else if (rp) {
 		return fail(L, rp, "'%s' is only for mode 'dpr'; a static design has no reconfigurable partition", p);
 	}
-	return 0;
+	return load_design_kv(L, n, P, d);
 }
 
 static int load_designs(ld_t *L, const ytree_node *n)
@@ -1112,7 +1206,8 @@ static int load_space(ld_t *L, const ytree_node *n)
 	static const char *const keys[] = {"modes", "clock_mhz", "tlmm_tables", "tlmm_lanes",
 					   "prefill_pe", "prefill_lanes", "prefill_block",
 					   "decode_lanes", "outstanding", "burst_beats", "decode_dataflow",
-					   "port_maps_prefill", "port_maps_decode", "pblocks", NULL};
+					   "port_maps_prefill", "port_maps_decode", "pblocks", "kv_precision",
+					   "kv_window", "kv_sinks", "kv_tier_region", NULL};
 	cfg_t *c = L->c;
 	cfg_space *s = &c->space;
 	const char *P = "design_space";
@@ -1180,6 +1275,37 @@ static int load_space(ld_t *L, const ytree_node *n)
 		}
 		*refs[r].cnt = (int)l->n;
 	}
+	/* the K/V cache knobs: one value each when not listed */
+	const int maxc = c->model.max_context;
+	s->n_kv_prec = s->n_kv_window = s->n_kv_sinks = s->n_kv_tier = 1;
+	s->kv_prec[0] = KV_FP16;
+	s->kv_window[0] = s->kv_sinks[0] = 0;
+	s->kv_tier[0] = KV_TIER_NONE;
+	if ((ytree_get(n, "kv_precision") &&
+	     get_word_list(L, n, P, "kv_precision", kv_prec_names, KV_N, s->kv_prec, &s->n_kv_prec)) ||
+	    (ytree_get(n, "kv_window") && get_int_list(L, n, P, "kv_window", 0, maxc, s->kv_window, &s->n_kv_window)) ||
+	    (ytree_get(n, "kv_sinks") && get_int_list(L, n, P, "kv_sinks", 0, maxc, s->kv_sinks, &s->n_kv_sinks)) ||
+	    (ytree_get(n, "kv_tier_region") &&
+	     get_word_list(L, n, P, "kv_tier_region", kv_tier_names, KV_TIER_N, s->kv_tier, &s->n_kv_tier)))
+		return -1;
+	int wmax = 0, smax = 0, wi = 0;
+	for (int i = 0; i < s->n_kv_window; i++)
+		if (s->kv_window[i] > wmax) {
+			wmax = s->kv_window[i];
+			wi = i;
+		}
+	for (int i = 0; i < s->n_kv_sinks; i++)
+		smax = s->kv_sinks[i] > smax ? s->kv_sinks[i] : smax;
+	if ((long long)wmax + smax > maxc)
+		return fail(L, ytree_get(n, "kv_window") ? ytree_get(n, "kv_window")->items[wi] : ytree_get(n, "kv_sinks"),
+			    "'design_space.kv_window' %d with 'design_space.kv_sinks' %d keeps more keys per layer on chip "
+			    "than 'model.max_context' (%d)", wmax, smax, maxc);
+	bool only_static = !s->mode_dpr, rp = false;
+	for (int i = 0; i < s->n_kv_tier; i++)
+		rp |= s->kv_tier[i] == KV_TIER_RP;
+	if (rp && only_static)
+		return fail(L, ytree_get(n, "kv_tier_region"),
+			    "'design_space.kv_tier_region' lists rp, but the space has no dpr mode (no reconfigurable partition)");
 	return 0;
 }
 
@@ -1713,6 +1839,172 @@ static int load_intervals(ld_t *L, const ytree_node *n)
 	return 0;
 }
 
+/*
+ * kv_cache: the integer precisions, the dequantiser's and the quantiser's
+ * costs (coefficients with provenance; an assumed one with its range), and
+ * the memory the on-chip tier is built of.
+ */
+static int load_kv_quant(ld_t *L, const ytree_node *n, kv_prec_t p)
+{
+	static const char *const keys[] = {"group_size", "scale_bytes", "source", NULL};
+	char P[64];
+	cfg_kv_quant *q = &L->c->kv.quant[p];
+	const cfg_model *m = &L->c->model;
+	snprintf(P, sizeof P, "kv_cache.%s", kv_prec_names[p]);
+	const ytree_node *v = req(L, n, "kv_cache", kv_prec_names[p]);
+	if (!v || want_map(L, v, P) || check_keys(L, v, P, keys) ||
+	    get_int(L, v, P, "group_size", 1, m->head_dim, &q->group) ||
+	    get_int(L, v, P, "scale_bytes", 1, 8, &q->scale_bytes) || get_str(L, v, P, "source", q->source, sizeof q->source))
+		return -1;
+	if (m->head_dim % q->group)
+		return fail(L, ytree_get(v, "group_size"),
+			    "'%s.group_size' (%d) must divide 'model.head_dim' (%d): a group of elements shares one scale "
+			    "within a head", P, q->group, m->head_dim);
+	if (p == KV_INT4 && q->group % 2)
+		return fail(L, ytree_get(v, "group_size"),
+			    "'%s.group_size' (%d) must be even: two 4-bit elements share a byte", P, q->group);
+	return 0;
+}
+
+static int load_kv_block(ld_t *L, const ytree_node *n, const char *key, cfg_kv_block *b)
+{
+	static const char *const keys[] = {"bytes", "word_bits", "source", NULL};
+	char P[64];
+	snprintf(P, sizeof P, "kv_cache.%s", key);
+	const ytree_node *v = req(L, n, "kv_cache", key);
+	return !v || want_map(L, v, P) || check_keys(L, v, P, keys) || get_int(L, v, P, "bytes", 1, 1 << 24, &b->bytes) ||
+			       get_int(L, v, P, "word_bits", 1, 4096, &b->word_bits) ||
+			       get_str(L, v, P, "source", b->source, sizeof b->source)
+		       ? -1
+		       : 0;
+}
+
+static int load_kv_cache(ld_t *L, const ytree_node *n)
+{
+	static const char *const keys[] = {"int8", "int4", "dequant_depth", "dequant_per_lane", "quantiser",
+					   "tier_memory", "uram", "bram36", NULL};
+	static const char *const mems[] = {"uram", "bram36"};
+	cfg_kv *k = &L->c->kv;
+	const ytree_node *v;
+	int mem;
+	if (want_map(L, n, "kv_cache") || check_keys(L, n, "kv_cache", keys) || load_kv_quant(L, n, KV_INT8) ||
+	    load_kv_quant(L, n, KV_INT4))
+		return -1;
+	if (!(v = req(L, n, "kv_cache", "dequant_depth")) ||
+	    coef_node(L, v, "kv_cache.dequant_depth", &k->dequant_depth, 0, false, 1e4, NULL) ||
+	    !(v = req(L, n, "kv_cache", "dequant_per_lane")) ||
+	    rcoef_node(L, v, "kv_cache.dequant_per_lane", &k->dequant_per_lane, NULL) ||
+	    !(v = req(L, n, "kv_cache", "quantiser")) || rcoef_node(L, v, "kv_cache.quantiser", &k->quantiser, NULL))
+		return -1;
+	if (k->dequant_depth.prov == PROV_FITTED || k->dequant_per_lane.prov == PROV_FITTED ||
+	    k->quantiser.prov == PROV_FITTED)
+		return fail(L, n, "'kv_cache' coefficients cannot be fitted: no measurement of a quantised K/V cache is "
+			    "among the measurements");
+	if (!(v = req(L, n, "kv_cache", "tier_memory")) || word_node(L, v, "kv_cache.tier_memory", mems, 2, &mem) ||
+	    load_kv_block(L, n, "uram", &k->uram) || load_kv_block(L, n, "bram36", &k->bram))
+		return -1;
+	k->tier_memory = mem ? RES_BRAM : RES_URAM;
+	k->present = true;
+	return 0;
+}
+
+/* The most blocks of the tier's memory a region may give it: the static
+ * region (the device within its cap, less the pblock of a dpr design) or
+ * the partition (pblock rp's sites). */
+static double kv_region_cap(const cfg_t *c, int type, kv_tier_t region, int rp)
+{
+	res_t pb = {{0}};
+	if (rp >= 0)
+		pb = engine_pblock_capacity(c, &c->arch.pblocks[rp]);
+	if (region == KV_TIER_RP)
+		return rp >= 0 ? pb.v[type] : 0;
+	return c->cons.util_cap.v[type] * (c->dev.resources.v[type] - pb.v[type]);
+}
+
+/*
+ * What needs the kv_cache section or the engine sizes: a quantised cache
+ * or a tier needs the section; a tier that no region could hold even on
+ * its own (before the engines take their part) is refused, for a named
+ * design at its kv_window, for the design space at the kv_window value
+ * whose smallest tier (fewest sinks, the fewest bytes per key, the fewest
+ * decode lanes) exceeds every region of the space.
+ */
+static int kv_checks(ld_t *L, const ytree_node *root)
+{
+	cfg_t *c = L->c;
+	const cfg_space *s = &c->space;
+	const ytree_node *designs = ytree_get(root, "designs"), *space = ytree_get(root, "design_space");
+	for (int i = 0; i < c->n_designs; i++) {
+		const design_t *d = &c->designs[i].d;
+		const ytree_node *dn = ytree_get(designs, c->designs[i].name);
+		bool q = kvcache_quantised(d), t = d->kv_tier != KV_TIER_NONE;
+		if ((q || t) && !c->kv.present)
+			return fail(L, ytree_get(dn, q ? "kv_precision" : "kv_tier_region"),
+				    "'designs.%s.%s' needs the 'kv_cache' section (group sizes, scales, the dequantiser, the "
+				    "tier's memory)", c->designs[i].name, q ? "kv_precision" : "kv_tier_region");
+		if (!t)
+			continue;
+		int type = c->kv.tier_memory;
+		double need = (double)kvcache_tier_blocks(c, d);
+		double cs = kv_region_cap(c, type, KV_TIER_STATIC, d->rp), cr = kv_region_cap(c, type, KV_TIER_RP, d->rp);
+		if (need > cs && need > cr) {
+			char cap[160];
+			if (d->mode == MODE_DPR)
+				snprintf(cap, sizeof cap, "the static region may use %.0f, pblock '%s' has %.0f", cs,
+					 c->arch.pblocks[d->rp].name, cr);
+			else
+				snprintf(cap, sizeof cap, "the device may use %.0f", cs);
+			return fail(L, ytree_get(dn, "kv_window") ? ytree_get(dn, "kv_window") : ytree_get(dn, "kv_sinks"),
+				    "'designs.%s': a K/V tier of %lld keys per layer (%s) needs %.0f %s, more than any region "
+				    "holds (%s)", c->designs[i].name, (long long)kvcache_tier_keys(d), kv_prec_names[d->kv_prec],
+				    need, res_names[type], cap);
+		}
+	}
+	bool q = false, t = false;
+	for (int i = 0; i < s->n_kv_prec; i++)
+		q |= s->kv_prec[i] != KV_FP16;
+	for (int i = 0; i < s->n_kv_tier; i++)
+		t |= s->kv_tier[i] != KV_TIER_NONE;
+	if ((q || t) && !c->kv.present)
+		return fail(L, ytree_get(space, q ? "kv_precision" : "kv_tier_region"),
+			    "'design_space.%s' needs the 'kv_cache' section (group sizes, scales, the dequantiser, the tier's "
+			    "memory)", q ? "kv_precision" : "kv_tier_region");
+	if (!t)
+		return 0;
+	/* the smallest tier of each window: fewest sinks, fewest bytes per key, fewest lanes */
+	int smin = s->kv_sinks[0], lmin = s->dec_lanes[0];
+	kv_prec_t pmin = (kv_prec_t)s->kv_prec[0];
+	for (int i = 1; i < s->n_kv_sinks; i++)
+		smin = s->kv_sinks[i] < smin ? s->kv_sinks[i] : smin;
+	for (int i = 1; i < s->n_dec_lanes; i++)
+		lmin = s->dec_lanes[i] < lmin ? s->dec_lanes[i] : lmin;
+	for (int i = 1; i < s->n_kv_prec; i++)
+		if (kvcache_key_bytes(c, (kv_prec_t)s->kv_prec[i]) < kvcache_key_bytes(c, pmin))
+			pmin = (kv_prec_t)s->kv_prec[i];
+	int type = c->kv.tier_memory;
+	double best = 0;
+	for (int i = 0; i < s->n_kv_tier; i++) {
+		kv_tier_t r = (kv_tier_t)s->kv_tier[i];
+		if (r == KV_TIER_NONE)
+			continue;
+		if (s->mode_static && r == KV_TIER_STATIC)
+			best = fmax(best, kv_region_cap(c, type, KV_TIER_STATIC, -1));
+		for (int j = 0; s->mode_dpr && j < s->n_rp; j++)
+			best = fmax(best, kv_region_cap(c, type, r, s->rp[j]));
+	}
+	for (int i = 0; i < s->n_kv_window; i++) {
+		int64_t keys = (int64_t)s->kv_window[i] + smin;
+		double need = (double)kvcache_blocks_for(c, pmin, keys, lmin);
+		if (keys > 0 && need > best)
+			return fail(L, ytree_get(space, "kv_window") ? ytree_get(space, "kv_window")->items[i]
+								     : ytree_get(space, "kv_sinks"),
+				    "'design_space.kv_window' %d: the smallest K/V tier it gives (%lld keys per layer, %s, %d "
+				    "decode lanes) needs %.0f %s, more than any region of the space holds (%.0f)",
+				    s->kv_window[i], (long long)keys, kv_prec_names[pmin], lmin, need, res_names[type], best);
+	}
+	return 0;
+}
+
 /* Infer the engine sizes designs ask for, once calibration and measurements are in. */
 static int load_inferred(ld_t *L, const ytree_node *root)
 {
@@ -1768,7 +2060,8 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 {
 	static const char *const keys[] = {"schema", "device", "model", "workload", "architecture",
 					   "designs", "design_space", "constraints", "objective",
-					   "calibration", "measurements", "intervals", "session", "workloads", NULL};
+					   "calibration", "measurements", "intervals", "session", "workloads",
+					   "kv_cache", NULL};
 	ytree_doc *doc;
 	ld_t L = {name, err, errlen, c};
 
@@ -1821,7 +2114,10 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 		goto out;
 	if ((v = ytree_get(root, "workloads")) != NULL && load_workloads(&L, v))
 		goto out;
-	if (load_intervals(&L, ytree_get(root, "intervals")) || load_inferred(&L, root) || cross_checks(&L, root))
+	if ((v = ytree_get(root, "kv_cache")) != NULL && load_kv_cache(&L, v))
+		goto out;
+	if (load_intervals(&L, ytree_get(root, "intervals")) || load_inferred(&L, root) || kv_checks(&L, root) ||
+	    cross_checks(&L, root))
 		goto out;
 	c->text = malloc(len + 1);
 	if (!c->text) {

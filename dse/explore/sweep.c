@@ -399,7 +399,7 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 	perf_ctx p;
 	perf_res res;
 	figures r;
-	char why[200];
+	char why[256];
 	perf_prepare(&p, x->c, x->w, d);
 	perf_resources(&p, &res);
 	bool feas = perf_feasible(&p, why, sizeof why);
