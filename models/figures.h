@@ -91,6 +91,8 @@ typedef struct {
 	double utilisation;           /* share of duration_s the device serves or swaps */
 	double energy_j, energy_j_per_request, energy_j_per_token; /* the requests' work and their swaps */
 	double mean_in_system;        /* time average of requests queued or in service */
+	double kv_refill_s;           /* refills of a K/V tier in the decode RM after swaps-in
+					 (models/kvcache.h), their total time */
 } figures_session;
 
 /* The mean and percentiles of n values sorted ascending (NAN when n is 0). */

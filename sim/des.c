@@ -55,6 +55,18 @@
  * -> [O write-back].  Each stage (part) with data ends one round-trip
  * latency after its last byte.
  *
+ * K/V cache (models/kvcache.h).  Every K/V transfer carries the design's
+ * precision's bytes per key.  With an on-chip tier of T keys per layer, a
+ * decode engine's pass over c keys (Q.K, S.V, the one K/V pass, a head
+ * pipeline part) streams the c - min(c, T) keys the tier does not hold
+ * from DDR with the cycles of that many keys (the depth included), and
+ * then, once those have landed, reads the min(c, T) others from the tier:
+ * a segment of max(their cycles, their bytes at the tier's rate) with no
+ * DDR traffic, shown on the tier's track.  A tier in the decode RM is
+ * refilled once the RM is loaded: K and V of min(L, T) keys of every
+ * layer from DDR over the decode port map; the first decode step waits for
+ * it as it waits for the swap.
+ *
  * Swap (dpr).  When the last layer's prefill attention ends, the PS takes
  * the swap_ps_ms software path, then PCAP loads the partial bitstream
  * (engine_bitstream_bytes of the design's pblock) at the PCAP rate slowed by
@@ -100,6 +112,7 @@
 
 #include "models/common.h"
 #include "models/engine.h"
+#include "models/kvcache.h"
 #include "models/perf.h"
 #include "models/platform.h"
 #include "sim/ddr.h"
@@ -121,7 +134,7 @@ enum {
 	RP_DECODE = TRACE_MODULE_DECODE,
 	RP_STATIC = TRACE_MODULE_STATIC
 };
-enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE, ST_KV, ST_HPIPE, ST_HQK, ST_HSV, ST_PREQ };
+enum { ST_PREFILL, ST_QLOAD, ST_QK, ST_SOFTMAX, ST_SV, ST_OWRITE, ST_KV, ST_HPIPE, ST_HQK, ST_HSV, ST_PREQ, ST_REFILL };
 static const char *const stage_names[] = {"prefill attention",
 					  "Q preload",
 					  "QK pass",
@@ -132,7 +145,8 @@ static const char *const stage_names[] = {"prefill attention",
 					  "head pipeline",
 					  "QK pass (head)",
 					  "SV pass (head)",
-					  "decode attention on the prefill RM"};
+					  "decode attention on the prefill RM",
+					  "K/V tier refill"};
 /* parts of one head-pipeline step: A = Q.K then softmax of head k, B = S.V of head k - 1 */
 enum { HP_A, HP_B };
 enum { ENG_PRE, ENG_DEC };
@@ -140,7 +154,7 @@ static const char *const rp_names[] = {"prefill RM", "reconfiguring", "decode RM
 
 /* trace tracks */
 enum { PID_ACC = 1, PID_PORT0 = 10 };
-enum { TID_PASS = 1, TID_TLMM, TID_RP, TID_PCAP, TID_ARM };
+enum { TID_PASS = 1, TID_TLMM, TID_RP, TID_PCAP, TID_ARM, TID_TIER };
 #define OP_STAGE 16 /* trace tags: ops < 16 are matrices, 16 + stage are attention stages */
 
 typedef struct {
@@ -212,6 +226,21 @@ typedef struct {
 	int64_t t_prefill_end, t_ttft, t_dec_start, t_step0, t_first_step_end, t_last_lm, t_lm0;
 	int64_t pre_att_ps;
 
+	/* the K/V tier (kvcache.h): a pass's keys from the tier are a segment
+	 * after those from DDR; a tier in the decode RM is refilled after the swap */
+	int64_t tier_keys;       /* T, keys per layer on chip */
+	double tier_ps_per_byte; /* the tier's read time */
+	int64_t a_tier_ps, a_tier_t0;
+	bool a_tier_run;
+	double a_tier_bytes;
+	int64_t hp_tier_ps[2], hp_tier_t0[2];
+	bool hp_tier_run[2];
+	double hp_tier_bytes[2];
+	double refill_bytes, tier_read_bytes;
+	int refill_flows;
+	bool refill_done;
+	int64_t t_refill0, t_refill_end;
+
 	double p0_bytes[CFG_MAX_HP];
 	int64_t p0_busy[CFG_MAX_HP];
 	struct port_span pspan[DDR_MAX_HP][DDR_MAX_STREAMS];
@@ -269,6 +298,7 @@ static int unit_of(int tid)
 	case TID_RP: return TRACE_UNIT_RP;
 	case TID_PCAP: return TRACE_UNIT_PCAP;
 	case TID_ARM: return TRACE_UNIT_ARM;
+	case TID_TIER: return TRACE_UNIT_TIER;
 	default: BUG("track %d of the accelerator has no unit", tid);
 	}
 }
@@ -284,6 +314,20 @@ static void span(des *s, int tid, const char *name, int pass, int layer, int64_t
 	a.unit = unit_of(tid);
 	a.phase = phase_of(pass);
 	trace_span(&s->tr, PID_ACC, tid, name, phase_of(pass), t0, t1, &a);
+}
+
+/* A span on the tier's track, with the bytes it read or refilled. */
+static void tier_span(des *s, const char *name, int pass, int layer, int64_t t0, int64_t t1, double bytes)
+{
+	if (!s->tracing)
+		return;
+	trace_args a = trace_args_none();
+	a.layer = layer;
+	a.token = pass > 0 ? pass - 1 : -1;
+	a.unit = TRACE_UNIT_TIER;
+	a.phase = phase_of(pass);
+	a.bytes = bytes;
+	trace_span(&s->tr, PID_ACC, TID_TIER, name, phase_of(pass), t0, t1, &a);
 }
 
 /* --------------------------------------------------------- trace: ports */
@@ -335,6 +379,9 @@ static void trace_header(des *s)
 	trace_thread(&s->tr, PID_ACC, TID_RP, s->dpr ? "RP (attention partition)" : "attention engines", 2);
 	trace_thread(&s->tr, PID_ACC, TID_PCAP, "PCAP (swap)", 3);
 	trace_thread(&s->tr, PID_ACC, TID_ARM, "ARM (LM head)", 4);
+	if (s->tier_keys > 0)
+		trace_thread(&s->tr, PID_ACC, TID_TIER,
+			     s->d->kv_tier == KV_TIER_RP ? "K/V tier (decode RM)" : "K/V tier (static region)", 5);
 	for (int h = 0; h < c->dev.n_hp; h++) {
 		char nm[2 * PDS_NAME_MAX + 32];
 		snprintf(nm, sizeof nm, "%s (DDR port %s)", c->dev.hp[h].name, c->dev.ddr.ctrl[c->dev.hp[h].ctrl].name);
@@ -460,6 +507,55 @@ static void open_gate(des *s, int64_t seg)
 
 static void open_pass(des *s, int pass);
 
+/*
+ * The refill of a tier in the decode RM, once the module is in: K and V of
+ * min(L, T) keys of every layer from DDR over the decode port map (the
+ * decode engine's master), landing one round trip after the last byte.
+ * The first decode step waits for it (and for the first LM head).
+ */
+static void refill_landed(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	s->refill_done = true;
+	s->t_refill_end = s->q.now_ps;
+	tier_span(s, stage_names[ST_REFILL], 1, -1, s->t_refill0, s->t_refill_end, s->refill_bytes);
+	if (s->lm0_done)
+		open_pass(s, 1);
+}
+
+static void refill_drained(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	if (--s->refill_flows > 0)
+		return;
+	evq_after(&s->q, s->lat_ps, refill_landed, s, 0);
+}
+
+static void refill_start(des *s)
+{
+	s->t_refill0 = s->q.now_ps;
+	if (!(s->refill_bytes > 0)) {
+		s->refill_done = true;
+		s->t_refill_end = s->t_refill0;
+		if (s->lm0_done)
+			open_pass(s, 1);
+		return;
+	}
+	const uint32_t mask[2] = {s->pm_dec->k, s->pm_dec->v};
+	const int stream[2] = {DES_S_K, DES_S_V};
+	uint64_t tag = tag_of(1, 0, OP_STAGE + ST_REFILL);
+	for (int t = 0; t < 2; t++) {
+		int n = __builtin_popcount(mask[t]);
+		for (int h = 0; h < s->c->dev.n_hp; h++)
+			if (mask[t] >> h & 1u) {
+				s->refill_flows++;
+				ddr_start(&s->m, h, DDR_RD, DES_M_DEC, stream[t], s->refill_bytes / 2 / n, refill_drained, s, tag);
+			}
+	}
+}
+
 static void pcap_done(void *ctx, uint64_t arg)
 {
 	(void)arg;
@@ -481,8 +577,7 @@ static void pcap_done(void *ctx, uint64_t arg)
 		}
 	}
 	rp_state(s, RP_DECODE);
-	if (s->lm0_done)
-		open_pass(s, 1);
+	refill_start(s);
 }
 
 static void swap_ps_done(void *ctx, uint64_t arg)
@@ -555,10 +650,30 @@ static void stage_end(des *s)
 	attn_done(s);
 }
 
+/* The tier segment of a pass is over: the keys the tier holds are done. */
+static void stage_tier_done(void *ctx, uint64_t arg)
+{
+	(void)arg;
+	des *s = ctx;
+	static const char *const names[] = {[ST_QK] = "tier reads (QK pass)", [ST_SV] = "tier reads (SV pass)",
+					    [ST_KV] = "tier reads (QK+SV pass)"};
+	tier_span(s, names[s->a_stage], s->a_pass, s->a_layer, s->a_tier_t0, s->q.now_ps, s->a_tier_bytes);
+	s->tier_read_bytes += s->a_tier_bytes;
+	stage_end(s);
+}
+
 static void stage_check(des *s)
 {
-	if (s->a_data && s->a_comp)
-		stage_end(s);
+	if (!s->a_data || !s->a_comp)
+		return;
+	/* the DDR keys are done: the tier's, if it holds any, come next */
+	if (s->a_tier_ps > 0 && !s->a_tier_run) {
+		s->a_tier_run = true;
+		s->a_tier_t0 = s->q.now_ps;
+		evq_after(&s->q, s->a_tier_ps, stage_tier_done, s, 0);
+		return;
+	}
+	stage_end(s);
 }
 
 static void stage_landed(void *ctx, uint64_t arg)
@@ -625,10 +740,20 @@ static int first_dec_stage(const des *s)
 static void hp_step(des *s);
 static void hp_computed(void *ctx, uint64_t arg);
 
+static void hp_tier_done(void *ctx, uint64_t arg);
+
 static void hp_part_check(des *s, int part)
 {
 	if (s->hp_done[part] || !s->hp_data[part] || !s->hp_comp[part])
 		return;
+	if (s->hp_tier_ps[part] > 0 && !s->hp_tier_run[part]) {
+		/* the DDR keys of the pass are done: the tier's next */
+		s->hp_tier_run[part] = true;
+		s->hp_comp[part] = false;
+		s->hp_tier_t0[part] = s->q.now_ps;
+		evq_after(&s->q, s->hp_tier_ps[part], hp_tier_done, s, (uint64_t)part);
+		return;
+	}
 	if (part == HP_A && !s->hp_sm[part]) {
 		/* Q.K and its K stream are done: the softmax of the head */
 		s->hp_sm[part] = true;
@@ -646,6 +771,17 @@ static void hp_part_check(des *s, int part)
 		}
 		hp_step(s);
 	}
+}
+
+static void hp_tier_done(void *ctx, uint64_t arg)
+{
+	des *s = ctx;
+	int part = (int)arg;
+	tier_span(s, part == HP_A ? "tier reads (QK pass, head)" : "tier reads (SV pass, head)", s->a_pass, s->a_layer,
+		  s->hp_tier_t0[part], s->q.now_ps, s->hp_tier_bytes[part]);
+	s->tier_read_bytes += s->hp_tier_bytes[part];
+	s->hp_comp[part] = true;
+	hp_part_check(s, part);
 }
 
 static void hp_landed(void *ctx, uint64_t arg)
@@ -684,30 +820,42 @@ static void hp_flow(des *s, int part, uint32_t mask, int dir, int stream, double
 		}
 }
 
+/* A tier segment: its cycles against its bytes at the tier's rate, ps. */
+static int64_t tier_seg_ps(const des *s, int64_t cyc, double bytes)
+{
+	int64_t tc = ps_of((double)cyc * s->attn_ps_per_cyc), tb = ps_of(bytes * s->tier_ps_per_byte);
+	return tc > tb ? tc : tb;
+}
+
 static void hp_step(des *s)
 {
 	const workload_t *w = s->w;
 	const design_t *d = s->d;
 	const portmap_t *pm = s->pm_dec;
 	int H = w->heads, k = s->hp_k;
-	int64_t keys = s->a_keys;
-	double kh = (double)keys * s->kb / H;
+	int64_t keys = s->a_keys, kt = kvcache_onchip_keys(d, keys), kd = keys - kt;
+	double kh = (double)kd * s->kb / H, th = (double)kt * s->kb / H;
 	for (int part = 0; part < 2; part++) {
 		bool run = part == HP_A ? k < H : k >= 1;
 		s->hp_flows[part] = 0;
 		s->hp_sm[part] = false;
 		s->hp_done[part] = !run;
 		s->hp_data[part] = s->hp_comp[part] = false;
+		s->hp_tier_run[part] = false;
+		s->hp_tier_ps[part] = 0;
+		s->hp_tier_bytes[part] = 0;
 		if (!run)
 			continue;
-		int64_t cyc;
+		int64_t cyc, all;
 		if (part == HP_A) {
-			cyc = engine_dec_head_a_cycles(w, keys, d->dec_lanes, s->adepth) - (keys + s->adepth);
+			all = engine_dec_head_a_cycles(w, keys, d->dec_lanes, s->adepth) - (keys + s->adepth);
+			cyc = engine_dec_head_a_cycles(w, kd, d->dec_lanes, s->adepth) - (kd + s->adepth);
 			hp_flow(s, part, pm->k, DDR_RD, DES_S_K, kh);
 			if (!pm->q_preload)
 				hp_flow(s, part, pm->q, DDR_RD, DES_S_Q, s->qb / H);
 		} else {
-			cyc = engine_dec_head_b_cycles(w, keys, d->dec_lanes, s->adepth);
+			all = engine_dec_head_b_cycles(w, keys, d->dec_lanes, s->adepth);
+			cyc = engine_dec_head_b_cycles(w, kd, d->dec_lanes, s->adepth);
 			hp_flow(s, part, pm->v, DDR_RD, DES_S_V, kh);
 			if (!pm->o_after_kv)
 				hp_flow(s, part, pm->o, DDR_WR, DES_S_O, s->qb / H);
@@ -715,6 +863,10 @@ static void hp_step(des *s)
 				hp_flow(s, part, pm->k, DDR_WR, DES_S_K, s->kb);
 				hp_flow(s, part, pm->v, DDR_WR, DES_S_V, s->kb);
 			}
+		}
+		if (kt > 0) {
+			s->hp_tier_ps[part] = tier_seg_ps(s, all - cyc, th);
+			s->hp_tier_bytes[part] = th;
 		}
 		if (s->hp_flows[part] == 0)
 			s->hp_data[part] = true;
@@ -728,10 +880,15 @@ static void stage_start(des *s, int st)
 	const design_t *d = s->d;
 	const portmap_t *pm = s->a_engine == ENG_PRE ? s->pm_pre : s->pm_dec;
 	int64_t keys = s->a_keys, cyc = 0;
+	/* a decode engine's pass reads the keys the tier holds after the others */
+	int64_t kt = s->a_engine == ENG_DEC ? kvcache_onchip_keys(d, keys) : 0, kd = keys - kt;
 	s->a_stage = st;
 	s->a_st0 = s->q.now_ps;
 	s->a_flows = 0;
 	s->a_data = s->a_comp = false;
+	s->a_tier_ps = 0;
+	s->a_tier_run = false;
+	s->a_tier_bytes = 0;
 	switch (st) {
 	case ST_PREFILL:
 		cyc = engine_pre_cycles(w, s->prompt, d->pre_pe, d->pre_lanes, d->pre_block, s->adepth, false);
@@ -749,9 +906,14 @@ static void stage_start(des *s, int st)
 			ddr_hold(&s->m, 0, -1);
 		break;
 	case ST_KV:
-		cyc = engine_dec_kv_cycles(w, keys, d->dec_lanes, s->adepth);
-		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)keys * s->kb);
-		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)keys * s->kb);
+		cyc = engine_dec_kv_cycles(w, kd, d->dec_lanes, s->adepth);
+		if (kt > 0) {
+			s->a_tier_bytes = 2.0 * (double)kt * s->kb;
+			s->a_tier_ps = tier_seg_ps(s, engine_dec_kv_cycles(w, keys, d->dec_lanes, s->adepth) - cyc,
+						   s->a_tier_bytes);
+		}
+		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)kd * s->kb);
+		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)kd * s->kb);
 		att_flow(s, pm->k, DDR_WR, DES_S_K, s->kb);
 		att_flow(s, pm->v, DDR_WR, DES_S_V, s->kb);
 		if (!pm->q_preload)
@@ -764,8 +926,13 @@ static void stage_start(des *s, int st)
 		hp_step(s);
 		return;
 	case ST_QK:
-		cyc = engine_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
-		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)keys * s->kb);
+		cyc = engine_dec_dot_cycles(w, kd, d->dec_lanes, s->adepth);
+		if (kt > 0) {
+			s->a_tier_bytes = (double)kt * s->kb;
+			s->a_tier_ps = tier_seg_ps(s, engine_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth) - cyc,
+						   s->a_tier_bytes);
+		}
+		att_flow(s, pm->k, DDR_RD, DES_S_K, (double)kd * s->kb);
 		if (!pm->q_preload)
 			att_flow(s, pm->q, DDR_RD, DES_S_Q, s->qb);
 		break;
@@ -773,8 +940,13 @@ static void stage_start(des *s, int st)
 		cyc = engine_dec_softmax_cycles(w, keys, s->adepth);
 		break;
 	case ST_SV:
-		cyc = engine_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth);
-		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)keys * s->kb);
+		cyc = engine_dec_dot_cycles(w, kd, d->dec_lanes, s->adepth);
+		if (kt > 0) {
+			s->a_tier_bytes = (double)kt * s->kb;
+			s->a_tier_ps = tier_seg_ps(s, engine_dec_dot_cycles(w, keys, d->dec_lanes, s->adepth) - cyc,
+						   s->a_tier_bytes);
+		}
+		att_flow(s, pm->v, DDR_RD, DES_S_V, (double)kd * s->kb);
 		att_flow(s, pm->k, DDR_WR, DES_S_K, s->kb);
 		att_flow(s, pm->v, DDR_WR, DES_S_V, s->kb);
 		if (!pm->o_after_kv)
@@ -867,8 +1039,8 @@ static void lm_done(void *ctx, uint64_t arg)
 		s->finished = true;
 		return;
 	}
-	if (p == 0 && s->swap && !s->swap_done) {
-		s->lm0_done = true; /* the first step waits for the decode RM */
+	if (p == 0 && s->swap && !(s->swap_done && s->refill_done)) {
+		s->lm0_done = true; /* the first step waits for the decode RM (and its tier) */
 		return;
 	}
 	open_pass(s, p + 1);
@@ -936,8 +1108,12 @@ static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d,
 	s->lat_ps = ps_of(c->cal.ddr_latency_ns.value * 1e3);
 	s->lm_ps = ps_of(c->cal.lm_head_s.value * 1e12);
 	s->ps_path_ps = ps_of(c->cal.swap_ps_ms.value * 1e9);
-	s->adepth = llround(c->cal.attn_depth.value);
-	s->kb = (double)w->k_bytes_token_layer;
+	s->adepth = engine_attn_depth(c, d);
+	s->kb = (double)kvcache_key_bytes(c, d->kv_prec);
+	s->tier_keys = kvcache_tier_keys(d);
+	if (s->tier_keys > 0)
+		s->tier_ps_per_byte = 1e12 / kvcache_tier_b_per_s(c, d);
+	s->refill_bytes = s->swap ? kvcache_refill_bytes(c, d, prompt) : 0;
 	s->qb = (double)w->q_bytes_token_layer;
 	s->pre_kv = engine_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, false);
 
@@ -1000,8 +1176,10 @@ static void results(des *s, des_result *r)
 		f->tail_overlap_s = (s->t_prefill_end - s->t_trigger) * ps;
 		/* measured: how long the first step waited after the first token's LM
 		 * head (with no decode, how long it would have waited) */
-		int64_t exposed = s->gen > 0 ? s->t_dec_start - s->t_ttft
-					     : s->t_swap_end > s->t_ttft ? s->t_swap_end - s->t_ttft : 0;
+		int64_t ready = s->t_refill_end > s->t_swap_end ? s->t_refill_end : s->t_swap_end;
+		int64_t exposed = s->gen > 0 ? s->t_dec_start - s->t_ttft : ready > s->t_ttft ? ready - s->t_ttft : 0;
+		f->kv_refill_bytes = s->refill_bytes;
+		f->kv_refill_s = s->refill_bytes > 0 ? (s->t_refill_end - s->t_refill0) * ps : 0;
 		f->swap_exposed_s = exposed * ps;
 		r->swap_hidden_s = f->swap_s - f->swap_exposed_s;
 		double idle = platform_pcap_stream_s(c, s->bitstream_bytes);
@@ -1029,6 +1207,7 @@ static void results(des *s, des_result *r)
 	}
 	for (int k = 0; k < DES_STREAMS; k++)
 		r->bytes[k] = s->m.stream_bytes[k];
+	r->tier_bytes = s->tier_read_bytes;
 	f->bytes_prefill = pbytes[0];
 	f->bytes_decode = pbytes[1];
 
@@ -1097,7 +1276,7 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
 		snprintf(err, errlen, "des: BUG: %s", s->bug);
 		goto out;
 	}
-	if (!s->finished || (s->swap && !s->swap_done) || s->m.n_act != 0) {
+	if (!s->finished || (s->swap && !(s->swap_done && s->refill_done)) || s->m.n_act != 0) {
 		snprintf(err, errlen, "des: BUG: the schedule stopped at %.9f s before the last token", s->q.now_ps * 1e-12);
 		goto out;
 	}

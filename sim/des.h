@@ -73,6 +73,7 @@ typedef struct {
 	uint64_t events;
 	uint32_t max_in_flight; /* most events pending at once */
 	double wall_s;
+	double tier_bytes; /* K/V read from the on-chip tier (models/kvcache.h) over the run */
 } des_result;
 
 /*

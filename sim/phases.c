@@ -24,6 +24,8 @@ enum { ENG_PRE, ENG_DEC }; /* decode engines, as perf_engine */
 typedef struct {
 	bool have;
 	int64_t ttft_ps, swap_ps, exposed_ps;
+	int64_t refill_ps;   /* the K/V tier's refill after the swap */
+	double refill_j;     /* its DDR energy, where the model's phase energies leave it out */
 	int64_t first_ps; /* DES: the first decode step */
 	double e_pre_j, e_first_j;
 } pre_part;
@@ -172,6 +174,8 @@ static void ana_pre(phases *t, phases_path path, int L, pre_part *q)
 	if (path == PHASES_SWAP && t->dpr) {
 		q->swap_ps = ps_of(f.swap_s);
 		q->exposed_ps = ps_of(f.swap_exposed_s);
+		q->refill_ps = ps_of(f.kv_refill_s);
+		q->refill_j = t->c->cal.e_ddr_nj_per_kb.value * 1e-9 / 1024.0 * f.kv_refill_bytes;
 	}
 }
 
@@ -193,6 +197,10 @@ static int des_pre(phases *t, phases_path path, int L, pre_part *q, char *err, s
 	q->ttft_ps = ps_of(r.f.ttft_s);
 	q->swap_ps = ps_of(r.f.swap_s);
 	q->exposed_ps = ps_of(r.f.swap_exposed_s);
+	q->refill_ps = ps_of(r.f.kv_refill_s);
+	/* the DES's decode energy holds the refill's bytes; a request of one
+	 * token has no decode step to carry it */
+	q->refill_j = t->c->cal.e_ddr_nj_per_kb.value * 1e-9 / 1024.0 * r.f.kv_refill_bytes;
 	q->first_ps = ps_of(r.f.decode_first_step_s);
 	q->e_pre_j = r.f.energy_prefill_j;
 	q->e_first_j = r.f.power_decode_w * r.f.decode_s;
@@ -270,8 +278,11 @@ int phases_cost_of(phases *t, phases_path path, int L, int N, phases_cost *out, 
 	out->swap_ps = q->swap_ps;
 	out->swap_exposed_ps = q->exposed_ps;
 	out->energy_j = q->e_pre_j;
+	out->kv_refill_ps = q->refill_ps;
 	if (q->swap_ps > 0)
 		out->energy_j += t->swap_ddr_j + t->c->cal.p_idle_w.value * q->exposed_ps * 1e-12;
+	if (q->swap_ps > 0 && (t->m == PHASES_ANALYTIC || N == 1))
+		out->energy_j += q->refill_j;
 	if (N == 1)
 		return 0;
 	if (t->m == PHASES_ANALYTIC) {

@@ -38,6 +38,15 @@
  * prefill->decode swap; all of a decode->prefill swap, which runs between
  * requests).
  *
+ * A K/V tier in the decode RM (models/kvcache.h) is empty after every
+ * prefill->decode swap: the PHASES_SWAP path pays its refill from DDR
+ * before the first decode step, inside swap_exposed_ps (the refill and the
+ * swap are hidden together behind the tail and the first LM head), with
+ * the refill's DDR energy; kv_refill_ps says how long it took.  The other
+ * paths need none: a prefill on the decode RM fills the tier as it goes,
+ * and the prefill RM has no tier.  A tier in the static region survives
+ * every swap.
+ *
  * Ownership: phases_new() allocates, phases_free() frees.  Not
  * thread-safe (the caches fill as requests ask); one per thread.
  */
@@ -62,6 +71,8 @@ typedef struct {
 	int64_t swap_exposed_ps; /* its part that delays the first decode step */
 	int64_t decode_ps;       /* the N - 1 decode steps */
 	double energy_j;         /* prefill, decode and the swap */
+	int64_t kv_refill_ps;    /* the refill of a K/V tier in the decode RM after the swap
+				    (part of swap_exposed_ps where it is not hidden), else 0 */
 } phases_cost;
 
 typedef struct phases phases;

@@ -16,7 +16,8 @@
  *   back     the decode->prefill swap when the plan starts with it: B
  *   prefill  starts at t + B, first token after TTFT(path)
  *   decode   after the exposed part of the prefill->decode swap (PHASES_SWAP
- *            with output >= 2), the output - 1 steps
+ *            with output >= 2; with a K/V tier in the decode RM, the swap
+ *            and the tier's refill together), the output - 1 steps
  *   wait_i = r_i - arrival_i;  swap_exposed_i = (t - r_i) + B + exposed
  *   ttft_i = t + B + TTFT - arrival_i;  e2e_i = last token - arrival_i
  * and the device is free at the last token, or when the prefill->decode
@@ -28,7 +29,8 @@
  * system, the time integral of (arrived - answered) kept by the event loop
  * itself, over the duration; the reconfig share, the swaps' total time
  * over the duration; utilisation, the time the device serves or swaps over
- * the duration.
+ * the duration; the refills' total time (kv_refill_s), a K/V tier in the
+ * decode RM refilled after each prefill->decode swap.
  */
 #include "sim/session.h"
 
@@ -75,6 +77,7 @@ typedef struct {
 	size_t in_system;
 	double area_s;
 	int64_t reconf_ps, busy_ps, t_busy0;
+	int64_t refill_ps; /* K/V tier refills after swaps-in */
 	/* the workload's mean request, predicted once: from the prefill RM, staying on the decode RM */
 	bool have_mean;
 	int64_t mean_from_p, mean_stay;
@@ -329,6 +332,7 @@ static void start(sess *S, size_t i)
 	}
 	S->back_owed = false;
 	S->reconf_ps += B + c.swap_ps;
+	S->refill_ps += c.kv_refill_ps;
 	S->busy = true;
 	S->t_busy0 = now;
 	at(S, t_done, on_done, i);
@@ -477,6 +481,7 @@ static int figures_of(sess *S, figures_session *fs)
 		good += r->ttft_s <= o->slo_ttft_p90_s && !(r->tpot_s > o->slo_tpot_p99_s);
 	}
 	fs->swap_s = S->reconf_ps * 1e-12;
+	fs->kv_refill_s = S->refill_ps * 1e-12;
 	for (size_t i = 0; i < n; i++)
 		v[i] = S->rec[i].wait_s;
 	fs->wait_s = dist(v, n, tmp);

@@ -180,7 +180,7 @@ void trace_thread(trace_file *t, int pid, int tid, const char *name, int sort_in
 		pid, tid, sort_index);
 }
 
-const char *const trace_unit_names[TRACE_UNITS] = {"pass", "tlmm", "rp", "pcap", "arm", "port"};
+const char *const trace_unit_names[TRACE_UNITS] = {"pass", "tlmm", "rp", "pcap", "arm", "port", "kv_tier"};
 const char *const trace_module_names[TRACE_MODULES] = {"prefill_rm", "reconfiguring", "decode_rm", "static"};
 const char *const trace_part_names[TRACE_PARTS] = {"ps_path", "pcap_setup", "bitstream", "swap"};
 

@@ -56,7 +56,9 @@ void trace_thread(trace_file *t, int pid, int tid, const char *name, int sort_in
  *                              the transfers of the ports)
  *           rp                 what the reconfigurable partition holds
  *           swap               the reconfiguration (PS path, PCAP)
- *   unit    pass | tlmm | rp | pcap | arm | port   the part of the system
+ *   unit    pass | tlmm | rp | pcap | arm | port | kv_tier   the part of the
+ *                              system (kv_tier: the on-chip K/V tier's reads
+ *                              and its refill after a swap-in, models/kvcache.h)
  *   phase   prefill | decode   the pass a span belongs to (not for rp, swap)
  *   port    the HP port's name (unit port)
  *   stream  weights | K | V | Q | O | bitstream   what a port moves
@@ -71,7 +73,7 @@ void trace_thread(trace_file *t, int pid, int tid, const char *name, int sort_in
 #define TRACE_CAT_SWAP "swap"
 
 enum trace_unit { TRACE_UNIT_PASS, TRACE_UNIT_TLMM, TRACE_UNIT_RP, TRACE_UNIT_PCAP, TRACE_UNIT_ARM, TRACE_UNIT_PORT,
-		  TRACE_UNITS };
+		  TRACE_UNIT_TIER, TRACE_UNITS };
 enum trace_module { TRACE_MODULE_PREFILL, TRACE_MODULE_RECONF, TRACE_MODULE_DECODE, TRACE_MODULE_STATIC,
 		    TRACE_MODULES };
 enum trace_part { TRACE_PART_PS, TRACE_PART_SETUP, TRACE_PART_BITSTREAM, TRACE_PART_SWAP, TRACE_PARTS };

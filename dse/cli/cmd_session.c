@@ -182,6 +182,7 @@ static json_t *row_json(const sessions_row *row, const char *design)
 	json_object_set_new(o, "energy_j_per_request", num(f->energy_j_per_request));
 	json_object_set_new(o, "energy_j_per_token", num(f->energy_j_per_token));
 	json_object_set_new(o, "mean_in_system", num(f->mean_in_system));
+	json_object_set_new(o, "kv_refill_s", num(f->kv_refill_s));
 	return o;
 }
 
@@ -249,6 +250,15 @@ static void print_table(const cfg_t *c, const sessions_spec *sp, const named *d,
 		       f->ttft_s.p90, f->ttft_s.p99, f->tpot_s.p50, f->tpot_s.p99, f->e2e_s.mean, f->e2e_s.p50,
 		       f->e2e_s.p99, f->goodput_rps, 100 * f->reconfig_share, 100 * f->utilisation,
 		       f->energy_j_per_request, cap, f->slo_met ? "yes" : "no");
+	}
+	bool refills = false;
+	for (int k = 0; k < r->n_rows; k++)
+		refills |= r->rows[k].f.kv_refill_s > 0;
+	if (refills) {
+		printf("  K/V tier refills (the decode RM's tier after each swap-in), total s:");
+		for (int k = 0; k < r->n_rows; k++)
+			printf(" %s %.4g", session_policy_names[r->rows[k].policy], r->rows[k].f.kv_refill_s);
+		printf("\n");
 	}
 	if (!cells)
 		return;

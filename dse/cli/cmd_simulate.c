@@ -17,6 +17,7 @@
 #include "models/cfg.h"
 #include "models/infer.h"
 #include "models/interval.h"
+#include "models/kvcache.h"
 #include "models/perf.h"
 #include "models/workload.h"
 #include "sim/des.h"
@@ -25,7 +26,10 @@ static struct {
 	const char *path, *design, *model, *trace, *db, *iv_model;
 	int prompt, gen, samples;
 	bool json, no_prefetch;
-} A = {.model = "des", .db = "results/results.db", .prompt = -1, .gen = -1, .samples = -1};
+	const char *kv_prec, *kv_tier;
+	int kv_window, kv_sinks;
+} A = {.model = "des", .db = "results/results.db", .prompt = -1, .gen = -1, .samples = -1, .kv_window = -1,
+       .kv_sinks = -1};
 
 static const opt_def simulate_opts[] = {
 	{.name = "--design", .type = OPT_STRING, .value = "NAME", .out = &A.design, .required = true,
@@ -55,6 +59,17 @@ static const opt_def simulate_opts[] = {
 		 "config's values) or des (every draw through the DES; slower)"},
 	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db,
 	 .help = "results database for 'best' (default results/results.db)"},
+	{.name = "--kv-precision", .type = OPT_STRING, .value = "fp16|int8|int4", .out = &A.kv_prec,
+	 .help = "cache K/V at this precision for this run (int8, int4: the config's\n"
+		 "kv_cache groups and scales; the tool does not predict model accuracy)"},
+	{.name = "--kv-window", .type = OPT_INT, .value = "W", .out = &A.kv_window, .lo = 0, .hi = 1 << 30,
+	 .range = "[0, model.max_context]", .help = "keep the W most recent keys of every layer on chip"},
+	{.name = "--kv-sinks", .type = OPT_INT, .value = "S", .out = &A.kv_sinks, .lo = 0, .hi = 1 << 30,
+	 .range = "[0, model.max_context]", .help = "keep the first S keys of every layer on chip"},
+	{.name = "--kv-tier", .type = OPT_STRING, .value = "static|rp|none", .out = &A.kv_tier,
+	 .help = "where the on-chip K/V tier lives: the static region (survives swaps)\n"
+		 "or the decode RM (refilled after each swap-in); a tier that does not\n"
+		 "fit is refused (exit 1), naming the resource"},
 };
 
 const opt_cmd cmd_simulate_opts = {
@@ -141,10 +156,28 @@ static const char *const fig_names[] = {
 	"objective", "lut", "ff", "bram36", "uram", "dsp"};
 enum { N_SCALARS_FIG = (int)(sizeof fig_names / sizeof fig_names[0]) - 1 - RES_N, N_FIG = N_SCALARS_FIG + 1 + RES_N };
 
+/* The K/V settings --kv-* asked for (-1 / NULL: the design's own). */
+typedef struct {
+	int prec, window, sinks, tier;
+} kv_over;
+
+static void kv_apply(design_t *d, const kv_over *o)
+{
+	if (o->prec >= 0)
+		d->kv_prec = (kv_prec_t)o->prec;
+	if (o->window >= 0)
+		d->kv_window = o->window;
+	if (o->sinks >= 0)
+		d->kv_sinks = o->sinks;
+	if (o->tier >= 0)
+		d->kv_tier = (kv_tier_t)o->tier;
+}
+
 typedef struct {
 	bool des;
 	int prompt, gen;
 	bool no_prefetch;
+	kv_over kv; /* applied to every design evaluated (a draw restores the named design's) */
 } eval_ctx;
 
 static void fig_vector(const figures *f, double objective, const perf_res *res, double *v)
@@ -159,9 +192,12 @@ static void fig_vector(const figures *f, double objective, const perf_res *res, 
 }
 
 /* One evaluation of every interval figure (interval_eval_fn). */
-static int eval_figs(const cfg_t *c, const design_t *d, void *ctx, double *out, char *err, size_t errlen)
+static int eval_figs(const cfg_t *c, const design_t *dn, void *ctx, double *out, char *err, size_t errlen)
 {
 	const eval_ctx *e = ctx;
+	design_t dd = *dn;
+	kv_apply(&dd, &e->kv);
+	const design_t *d = &dd;
 	workload_t w;
 	workload_init(&w, &c->model);
 	perf_ctx p;
@@ -448,6 +484,102 @@ static json_t *ends_json(const double v[N_FIG], bool dec, bool dpr)
 	return o;
 }
 
+/*
+ * The --kv-* options against the design they change: words known, the
+ * kv_cache section present where it is needed, window and sinks within the
+ * context, keys on chip only with a tier region and a tier only with keys,
+ * no tier in the RP of a static design.  Prints the error; returns an exit
+ * code (EXIT_USAGE).
+ */
+static int kv_options(const cfg_t *c, const design_t *d, kv_over *o)
+{
+	*o = (kv_over){-1, A.kv_window, A.kv_sinks, -1};
+	for (int i = 0; A.kv_prec && i < KV_N; i++)
+		if (strcmp(A.kv_prec, kv_prec_names[i]) == 0)
+			o->prec = i;
+	if (A.kv_prec && o->prec < 0) {
+		cli_err("--kv-precision must be fp16, int8 or int4, got '%s'", A.kv_prec);
+		return EXIT_USAGE;
+	}
+	for (int i = 0; A.kv_tier && i < KV_TIER_N; i++)
+		if (strcmp(A.kv_tier, kv_tier_names[i]) == 0)
+			o->tier = i;
+	if (A.kv_tier && o->tier < 0) {
+		cli_err("--kv-tier must be static, rp or none, got '%s'", A.kv_tier);
+		return EXIT_USAGE;
+	}
+	design_t e = *d;
+	kv_apply(&e, o);
+	const char *why = NULL;
+	char buf[256];
+	if ((kvcache_quantised(&e) || e.kv_tier != KV_TIER_NONE) && !c->kv.present)
+		why = kvcache_quantised(&e) ? "a quantised K/V cache needs the config's kv_cache section"
+					    : "an on-chip K/V tier needs the config's kv_cache section";
+	else if ((long)e.kv_window + e.kv_sinks > c->model.max_context) {
+		snprintf(buf, sizeof buf, "--kv-window %d and --kv-sinks %d keep more keys per layer on chip than model.max_context (%d)",
+			 e.kv_window, e.kv_sinks, c->model.max_context);
+		why = buf;
+	} else if (e.kv_tier == KV_TIER_RP && e.mode != MODE_DPR)
+		why = "--kv-tier rp: a static design has no reconfigurable partition; use --kv-tier static";
+	else if (e.kv_tier == KV_TIER_NONE && e.kv_window + e.kv_sinks > 0)
+		why = "keys kept on chip (--kv-window, --kv-sinks) need a tier: give --kv-tier static or rp";
+	else if (e.kv_tier != KV_TIER_NONE && e.kv_window + e.kv_sinks == 0)
+		why = "--kv-tier needs keys to hold: give --kv-window or --kv-sinks";
+	if (why) {
+		cli_err("%s: %s", c->path, why);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* What the run's K/V cache is, holds and costs. */
+static json_t *kv_json(const cfg_t *c, const perf_ctx *p, const figures *f, int keys)
+{
+	const design_t *d = &p->d;
+	json_t *o = json_object();
+	json_object_set_new(o, "precision", json_string(kv_prec_names[d->kv_prec]));
+	if (kvcache_quantised(d)) {
+		json_object_set_new(o, "group_size", json_integer(c->kv.quant[d->kv_prec].group));
+		json_object_set_new(o, "scale_bytes", json_integer(c->kv.quant[d->kv_prec].scale_bytes));
+		json_object_set_new(o, "accuracy", json_string(KVCACHE_NO_ACCURACY));
+	}
+	json_object_set_new(o, "key_bytes", json_integer(kvcache_key_bytes(c, d->kv_prec)));
+	json_object_set_new(o, "window", json_integer(d->kv_window));
+	json_object_set_new(o, "sinks", json_integer(d->kv_sinks));
+	json_object_set_new(o, "tier_region", json_string(kv_tier_names[d->kv_tier]));
+	json_object_set_new(o, "tier_keys", json_integer(kvcache_tier_keys(d)));
+	json_object_set_new(o, "tier_bytes", json_real(kvcache_tier_bytes(c, d)));
+	json_object_set_new(o, "tier_memory", json_string(res_names[c->kv.tier_memory]));
+	json_object_set_new(o, "tier_blocks", json_integer(kvcache_tier_blocks(c, d)));
+	json_object_set_new(o, "tier_banks", json_integer(kvcache_tier_banks(c, d)));
+	json_object_set_new(o, "tier_gb_s", json_real(kvcache_tier_b_per_s(c, d) * 1e-9));
+	json_object_set_new(o, "step_keys", json_integer(keys));
+	json_object_set_new(o, "step_ddr_bytes", json_real(perf_decode_kv_ddr_bytes(p, keys)));
+	json_object_set_new(o, "step_tier_bytes", json_real(perf_decode_kv_tier_bytes(p, keys)));
+	json_object_set_new(o, "refill_bytes", json_real(f->kv_refill_bytes));
+	json_object_set_new(o, "refill_s", json_real(f->kv_refill_s));
+	return o;
+}
+
+static void print_kv(const cfg_t *c, const perf_ctx *p, const figures *f, int keys)
+{
+	const design_t *d = &p->d;
+	char desc[200];
+	kvcache_describe(c, d, desc, sizeof desc);
+	printf("  %-24s %s\n", "K/V cache", desc);
+	if (kvcache_tier_keys(d) > 0)
+		printf("  %-24s %.0f bytes in %lld %s (%lld banks, %.2f GB/s)\n", "K/V tier", kvcache_tier_bytes(c, d),
+		       (long long)kvcache_tier_blocks(c, d), res_names[c->kv.tier_memory], (long long)kvcache_tier_banks(c, d),
+		       kvcache_tier_b_per_s(c, d) * 1e-9);
+	if (f->kv_refill_bytes > 0)
+		printf("  %-24s %12.6f s  (%.0f bytes from DDR after the swap)\n", "K/V tier refill", f->kv_refill_s,
+		       f->kv_refill_bytes);
+	printf("  %-24s %.6g bytes from DDR, %.6g from the tier (a step attending %d keys)\n", "K/V per step",
+	       perf_decode_kv_ddr_bytes(p, keys), perf_decode_kv_tier_bytes(p, keys), keys);
+	if (kvcache_quantised(d))
+		printf("  note: %s\n", KVCACHE_NO_ACCURACY);
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	int prc = opt_parse(&cmd_simulate_opts, argc, argv);
@@ -485,10 +617,22 @@ int cmd_simulate(int argc, char **argv)
 	int di;
 	if ((rc = resolve_design(&c, design, db, &d, &di)) != EXIT_OK)
 		goto out;
+	kv_over kvo;
+	if ((rc = kv_options(&c, &d, &kvo)) != EXIT_OK)
+		goto out;
+	kv_apply(&d, &kvo);
 	workload_t w;
 	workload_init(&w, &c.model);
 	perf_ctx p;
 	perf_prepare(&p, &c, &w, &d);
+	{
+		char why[256];
+		if (!perf_kv_tier_fits(&p, why, sizeof why)) {
+			cli_err("the K/V tier of design '%s' does not fit: %s", design, why);
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+	}
 	figures fig;
 	verdict v;
 	des_opts opt = {.trace_path = trace, .name = design, .no_prefetch = no_prefetch};
@@ -508,7 +652,7 @@ int cmd_simulate(int argc, char **argv)
 		verdict_analytic(&v, &p);
 	}
 	/* the interval of every figure, and the ends of inferred sizes */
-	eval_ctx ec = {use_des, prompt, gen, no_prefetch};
+	eval_ctx ec = {use_des, prompt, gen, no_prefetch, kvo};
 	int samples = A.samples >= 0 ? A.samples : c.iv.samples;
 	interval_t iv[N_FIG];
 	interval_info ivi;
@@ -551,8 +695,13 @@ int cmd_simulate(int argc, char **argv)
 	}
 	if (json) {
 		json_t *o = run_json(&c, design, model, &p, &fig, &v);
-		if (use_des)
+		json_object_set_new(o, "kv_refill_s", json_real(fig.kv_refill_s));
+		json_object_set_new(o, "kv_refill_bytes", json_real(fig.kv_refill_bytes));
+		json_object_set_new(o, "kv_cache", kv_json(&c, &p, &fig, gen > 0 ? prompt + gen : prompt));
+		if (use_des) {
 			des_json(o, &c, &opt, &dr);
+			json_object_set_new(json_object_get(o, "bytes"), "kv_tier", json_real(dr.tier_bytes));
+		}
 		if (have_iv)
 			interval_json(o, iv, &ivi, c.iv.seed, gen > 0, d.mode == MODE_DPR);
 		if (inferred) {
@@ -571,6 +720,7 @@ int cmd_simulate(int argc, char **argv)
 		free(s);
 	} else {
 		print_table(&c, design, model, &p, &fig, &v, &opt, use_des ? &dr : NULL);
+		print_kv(&c, &p, &fig, gen > 0 ? prompt + gen : prompt);
 		if (inferred)
 			print_inferred(&c.designs[di], (const double(*)[N_FIG])ends, gen > 0, d.mode == MODE_DPR);
 		if (have_iv)
