@@ -637,23 +637,49 @@ void perf_resources(const perf_ctx *p, perf_res *o)
 
 bool perf_kv_tier_fits(const perf_ctx *p, char *why, size_t whylen)
 {
+	const cfg_t *c = p->c;
+	const design_t *d = &p->d;
 	if (whylen)
 		why[0] = '\0';
-	if (kvcache_tier_keys(&p->d) == 0 && !(p->d.kv_tier == KV_TIER_NONE && p->d.kv_window + p->d.kv_sinks > 0))
-		return true;
-	perf_res with, without;
-	perf_resources(p, &with);
-	if (with.feasible)
-		return true;
-	design_t d = p->d;
-	d.kv_tier = KV_TIER_NONE;
-	d.kv_window = d.kv_sinks = 0;
-	perf_ctx q;
-	perf_prepare(&q, p->c, p->w, &d);
-	perf_resources(&q, &without);
-	if (without.feasible || strcmp(without.why, with.why) != 0) {
-		snprintf(why, whylen, "%s", with.why);
+	if (d->kv_tier == KV_TIER_NONE && d->kv_window + d->kv_sinks > 0) {
+		snprintf(why, whylen, "kv_window %d and kv_sinks %d keep keys on chip but kv_tier_region is none",
+			 d->kv_window, d->kv_sinks);
 		return false;
+	}
+	if (kvcache_tier_keys(d) == 0)
+		return true;
+	/* each check the tier adds to: broken with it, met without it */
+	for (int t = 0; t < RES_N; t++) {
+		double b = p->r_tier.v[t];
+		if (!(b > 0))
+			continue;
+		double cap = c->cons.util_cap.v[t] * c->dev.resources.v[t];
+		if (p->r_total.v[t] > cap && p->r_total.v[t] - b <= cap) {
+			snprintf(why, whylen, "%s %.0f exceeds %.0f%% of the device's %.0f; its K/V tier of %lld keys per layer "
+				 "(%s) takes %.0f", res_names[t], p->r_total.v[t], 100 * c->cons.util_cap.v[t],
+				 c->dev.resources.v[t], (long long)kvcache_tier_keys(d), kv_prec_names[d->kv_prec], b);
+			return false;
+		}
+		if (d->mode != MODE_DPR)
+			continue;
+		const char *pb = c->arch.pblocks[d->rp].name;
+		if (d->kv_tier == KV_TIER_STATIC) {
+			double out = perf_outside_usable(c, t, p->rp_cap.v[t]);
+			if (p->r_static.v[t] > out && p->r_static.v[t] - b <= out) {
+				snprintf(why, whylen, "static region needs %.1f %s but only %.1f may be used outside pblock '%s'; "
+					 "its K/V tier of %lld keys per layer (%s) takes %.0f", p->r_static.v[t], res_names[t],
+					 out, pb, (long long)kvcache_tier_keys(d), kv_prec_names[d->kv_prec], b);
+				return false;
+			}
+		} else {
+			double use = perf_rp_usable(c, t, p->rp_cap.v[t]);
+			if (p->r_dec.v[t] > use && p->r_dec.v[t] - b <= use) {
+				snprintf(why, whylen, "decode RM needs %.1f %s but pblock '%s' has %.0f sites; its K/V tier of "
+					 "%lld keys per layer (%s) takes %.0f", p->r_dec.v[t], res_names[t], pb, use,
+					 (long long)kvcache_tier_keys(d), kv_prec_names[d->kv_prec], b);
+				return false;
+			}
+		}
 	}
 	return true;
 }

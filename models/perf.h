@@ -195,10 +195,13 @@ void perf_resources(const perf_ctx *p, perf_res *out);
 
 /*
  * Whether the design's K/V tier fits the region it lives in: false, with
- * the first constraint it breaks (naming the resource and the tier), when
- * the design meets every resource constraint without its tier but not
- * with it (or keeps keys on chip with kv_tier none).  A design that is
- * infeasible without its tier is not blamed on the tier (true).
+ * the constraint it breaks (naming the resource and what the tier takes),
+ * when a resource check the tier's blocks add to (the device's cap, the
+ * static region outside the pblock, the decode RM in its pblock) fails
+ * with the tier but holds without it, or when keys are kept on chip with
+ * kv_tier none.  A check that fails without the tier is not blamed on it.
+ * Monotone in the tier's keys: a larger tier never fits where a smaller
+ * one does not.
  */
 bool perf_kv_tier_fits(const perf_ctx *p, char *why, size_t whylen);
 

@@ -214,6 +214,59 @@ START_TEST(chunks_match_points_loose_constraints)
 }
 END_TEST
 
+/* The K/V cache knobs swept on a small space: every precision, windows and
+ * sinks, every tier region (static points get none and static, dpr points
+ * rp too), including keys with no region (no_fit) and empty tiers. */
+static const char *const kv_space[] = {
+	"clock_mhz: [200, 250]", "clock_mhz: [250]",
+	"tlmm_tables: [16, 20, 24, 28, 32]", "tlmm_tables: [24, 28]",
+	"tlmm_lanes: [4, 6, 8, 10, 12]", "tlmm_lanes: [8]",
+	"prefill_pe: [4, 8, 16, 24, 32]", "prefill_pe: [8, 16]",
+	"prefill_lanes: [2, 4, 8]", "prefill_lanes: [4]",
+	"prefill_block: [1, 4, 16]", "prefill_block: [4]",
+	"decode_lanes: [8, 16, 32, 48]", "decode_lanes: [16, 32]",
+	"outstanding: [4, 16]", "outstanding: [4, 16]",
+	"pblocks: [rp_s, rp_m, rp_l]", "pblocks: [rp_m, rp_l]",
+	"kv_precision: [fp16]", "kv_precision: [fp16, int8, int4]",
+	"kv_window: [0]", "kv_window: [0, 1, 4]",
+	"kv_sinks: [0]", "kv_sinks: [0, 2]",
+	"kv_tier_region: [none]", "kv_tier_region: [none, static, rp]",
+};
+
+START_TEST(chunks_match_points_kv_knobs)
+{
+	cfg_t c;
+	tu_load_edited(&c, "kv.yaml", kv_space, (int)(sizeof kv_space / sizeof kv_space[0]) / 2);
+	space_t s;
+	space_init(&s, &c);
+	/* static points have no rp region */
+	ck_assert_int_eq(s.m[0].radix[SK_KV_TIER], 3);
+	ck_assert_int_eq(s.m[1].radix[SK_KV_TIER], 2);
+	check_points(&c, 1500);
+	int64_t feas, pruned;
+	check_chunks(&c, 1, &feas, &pruned);
+	ck_assert(feas > 0 && pruned > 0);
+	/* some point of each precision and of each region is feasible */
+	workload_t w;
+	workload_init(&w, &c.model);
+	factor *f = factor_new(&c, &w, &s);
+	bool prec[KV_N] = {0}, tier[KV_TIER_N] = {0};
+	double v[FACTOR_MAX_TP + 4];
+	for (int64_t id = 0; id < s.n_points; id++)
+		if (factor_point(f, id, v, NULL) == FACTOR_FEASIBLE) {
+			design_t d;
+			space_design(&s, id, &d);
+			prec[d.kv_prec] = tier[d.kv_tier] = true;
+		}
+	factor_free(f);
+	for (int k = 0; k < KV_N; k++)
+		ck_assert_msg(prec[k], "no feasible point caches K/V as %s", kv_prec_names[k]);
+	for (int k = 0; k < KV_TIER_N; k++)
+		ck_assert_msg(tier[k], "no feasible point keeps its tier in %s", kv_tier_names[k]);
+	cfg_release(&c);
+}
+END_TEST
+
 START_TEST(cap_edges)
 {
 	/* put the LUT cap exactly at one point's use: feasible there, not a hair below */
@@ -276,6 +329,7 @@ Suite *factor_suite(void)
 	tcase_add_test(t, chunks_match_points_tight_constraints);
 	tcase_add_test(t, chunks_match_points_loose_constraints);
 	tcase_add_test(t, cap_edges);
+	tcase_add_test(t, chunks_match_points_kv_knobs);
 	suite_add_tcase(s, t);
 	return s;
 }

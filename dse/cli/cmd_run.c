@@ -23,6 +23,7 @@
 #include "explore/sweep.h"
 #include "hls/emit.h"
 #include "models/cfg.h"
+#include "models/kvcache.h"
 #include "models/perf.h"
 #include "models/version.h"
 #include "models/workload.h"
@@ -87,7 +88,12 @@ static void describe(const cfg_t *c, const design_t *d, char *buf, size_t len)
 			 d->pre_block, d->dec_lanes, d->dec_outstanding, c->arch.port_maps[d->pm_pre].name,
 			 c->arch.port_maps[d->pm_dec].name);
 	if (d->mode == MODE_DPR && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, ", pblock %s", c->arch.pblocks[d->rp].name);
+		n += snprintf(buf + n, len - (size_t)n, ", pblock %s", c->arch.pblocks[d->rp].name);
+	if (n > 0 && (size_t)n < len) {
+		char kv[200];
+		kvcache_describe(c, d, kv, sizeof kv);
+		snprintf(buf + n, len - (size_t)n, ", K/V %s", kv);
+	}
 }
 
 /* A stored figure of point id at length L (the DES's), NAN when absent. */
@@ -174,6 +180,8 @@ static void compare(const cfg_t *c, const workload_t *w, store *s, const sweep_r
 	for (int t = 0; t < RES_N; t++)
 		printf(" %s %.0f%%", res_names[t], 100 * rd.util_equiv.v[t]);
 	printf("\n");
+	if (kvcache_quantised(&dd) || kvcache_quantised(&ds))
+		printf("  note: %s\n", KVCACHE_NO_ACCURACY);
 }
 
 /* argv as one shell command line, each argument quoted when it needs it. */

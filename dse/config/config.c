@@ -1852,18 +1852,27 @@ static int load_kv_quant(ld_t *L, const ytree_node *n, kv_prec_t p)
 	const cfg_model *m = &L->c->model;
 	snprintf(P, sizeof P, "kv_cache.%s", kv_prec_names[p]);
 	const ytree_node *v = req(L, n, "kv_cache", kv_prec_names[p]);
+	(void)m;
 	if (!v || want_map(L, v, P) || check_keys(L, v, P, keys) ||
-	    get_int(L, v, P, "group_size", 1, m->head_dim, &q->group) ||
+	    get_int(L, v, P, "group_size", 1, 65536, &q->group) ||
 	    get_int(L, v, P, "scale_bytes", 1, 8, &q->scale_bytes) || get_str(L, v, P, "source", q->source, sizeof q->source))
 		return -1;
-	if (m->head_dim % q->group)
-		return fail(L, ytree_get(v, "group_size"),
-			    "'%s.group_size' (%d) must divide 'model.head_dim' (%d): a group of elements shares one scale "
-			    "within a head", P, q->group, m->head_dim);
 	if (p == KV_INT4 && q->group % 2)
 		return fail(L, ytree_get(v, "group_size"),
 			    "'%s.group_size' (%d) must be even: two 4-bit elements share a byte", P, q->group);
 	return 0;
+}
+
+/* A precision some design or the design space uses must group within a head. */
+static int kv_group_check(ld_t *L, const ytree_node *root, kv_prec_t p)
+{
+	const cfg_model *m = &L->c->model;
+	const cfg_kv_quant *q = &L->c->kv.quant[p];
+	if (m->head_dim % q->group == 0)
+		return 0;
+	return fail(L, ytree_get(ytree_get(ytree_get(root, "kv_cache"), kv_prec_names[p]), "group_size"),
+		    "'kv_cache.%s.group_size' (%d) must divide 'model.head_dim' (%d): a group of elements shares one "
+		    "scale within a head", kv_prec_names[p], q->group, m->head_dim);
 }
 
 static int load_kv_block(ld_t *L, const ytree_node *n, const char *key, cfg_kv_block *b)
@@ -1942,6 +1951,8 @@ static int kv_checks(ld_t *L, const ytree_node *root)
 			return fail(L, ytree_get(dn, q ? "kv_precision" : "kv_tier_region"),
 				    "'designs.%s.%s' needs the 'kv_cache' section (group sizes, scales, the dequantiser, the "
 				    "tier's memory)", c->designs[i].name, q ? "kv_precision" : "kv_tier_region");
+		if (q && kv_group_check(L, root, d->kv_prec))
+			return -1;
 		if (!t)
 			continue;
 		int type = c->kv.tier_memory;
@@ -1969,6 +1980,9 @@ static int kv_checks(ld_t *L, const ytree_node *root)
 		return fail(L, ytree_get(space, q ? "kv_precision" : "kv_tier_region"),
 			    "'design_space.%s' needs the 'kv_cache' section (group sizes, scales, the dequantiser, the tier's "
 			    "memory)", q ? "kv_precision" : "kv_tier_region");
+	for (int i = 0; i < s->n_kv_prec; i++)
+		if (s->kv_prec[i] != KV_FP16 && kv_group_check(L, root, (kv_prec_t)s->kv_prec[i]))
+			return -1;
 	if (!t)
 		return 0;
 	/* the smallest tier of each window: fewest sinks, fewest bytes per key, fewest lanes */

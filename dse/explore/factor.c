@@ -12,6 +12,16 @@
  *
  * The loop nest follows the knob order of space.h, outermost first, so
  * the id of a point is the sum of digit * stride down the nest.
+ *
+ * The K/V cache knobs (innermost): the precision changes the prefill
+ * attention (its K/V bytes, the dequantiser's depth and lanes) and the
+ * decode attention; window, sinks and whether there is a tier change the
+ * decode attention alone.  So the prefill factor also spans the precision
+ * and the decode factor the precision, window, sinks and tier region; a
+ * decode entry holds the decode RM without its tier, the tier's blocks and
+ * the static region's quantiser apart, and the point adds them to the
+ * region the tier lives in, in engine_res_static's and engine_res_dec's
+ * order.  The group cuts above the decode engine are taken per precision.
  */
 #include "explore/factor.h"
 
@@ -21,13 +31,15 @@
 
 #include "models/engine.h"
 #include "models/figures.h"
+#include "models/kvcache.h"
 #include "models/perf.h"
 
 /* ---------------------------------------------------------------- tables */
 
 static const int lin_knobs[] = {SK_CLOCK, SK_TABLES, SK_TLANES};
-static const int pre_knobs[] = {SK_CLOCK, SK_OUTST, SK_PM_PRE, SK_PE, SK_PLANES, SK_BLOCK};
-static const int dec_knobs[] = {SK_CLOCK, SK_OUTST, SK_PM_DEC, SK_DLANES};
+static const int pre_knobs[] = {SK_CLOCK, SK_OUTST, SK_PM_PRE, SK_PE, SK_PLANES, SK_BLOCK, SK_KV_PREC};
+static const int dec_knobs[] = {SK_CLOCK,   SK_OUTST,     SK_PM_DEC,   SK_DLANES,
+				SK_KV_PREC, SK_KV_WINDOW, SK_KV_SINKS, SK_KV_TIER};
 
 enum { F_LIN, F_PRE, F_DEC, F_N };
 
@@ -70,7 +82,6 @@ struct factor {
 	double capabs[RES_N];                      /* util_cap * device */
 	double rpcap[CFG_MAX_PBLOCKS][RES_N];      /* what an RM may use of a pblock */
 	double outcap[CFG_MAX_PBLOCKS][RES_N];     /* what the static region may use outside it */
-	double bytes[FACTOR_MAX_CTX];                 /* DDR bytes of one decode layer, per context */
 	double lm_s, tpre_max_s, alpha;
 	int layers;
 };
@@ -80,8 +91,11 @@ struct factor {
 #define LIN_RES(f) ((f)->L.n_tp + 1)        /* r_static[RES_N] */
 #define LIN_FHZ(f) ((f)->L.n_tp + 1 + RES_N)
 #define PRE_RES(f) ((f)->L.n_tp)            /* r_pre[RES_N] */
-#define DEC_RES 0                            /* r_dec[RES_N], then att_s per context */
-#define DEC_ATT (RES_N)
+#define DEC_RES 0                            /* the decode RM without its tier [RES_N] */
+#define DEC_TIER (RES_N)                     /* the K/V tier's blocks [RES_N] */
+#define DEC_QUANT (2 * RES_N)                /* the static region's quantiser [RES_N] */
+#define DEC_ATT (3 * RES_N)                  /* att_s per context */
+#define DEC_BYTES(f) (3 * RES_N + (f)->L.n_ctx) /* DDR bytes of one decode layer per context */
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -135,7 +149,7 @@ factor *factor_new(const cfg_t *c, const workload_t *w, const space_t *s)
 	L->n_obj = L->n_tp + 4;
 	f->width[F_LIN] = L->n_tp + 2 + RES_N;
 	f->width[F_PRE] = L->n_tp + RES_N;
-	f->width[F_DEC] = RES_N + L->n_ctx;
+	f->width[F_DEC] = 3 * RES_N + 2 * L->n_ctx;
 	for (int t = 0; t < RES_N; t++)
 		f->capabs[t] = c->cons.util_cap.v[t] * c->dev.resources.v[t];
 	for (int r = 0; r < c->arch.n_pblocks; r++) {
@@ -145,13 +159,6 @@ factor *factor_new(const cfg_t *c, const workload_t *w, const space_t *s)
 			f->outcap[r][t] = perf_outside_usable(c, t, cap.v[t]);
 		}
 	}
-	/* decode-layer bytes depend on the key count only: any design will do */
-	design_t d;
-	perf_ctx p;
-	space_design(s, 0, &d);
-	perf_prepare(&p, c, w, &d);
-	for (int j = 0; j < L->n_ctx; j++)
-		f->bytes[j] = perf_decode_layer(&p, L->ctx[j]).bytes;
 	f->lm_s = c->cal.lm_head_s.value;
 	f->tpre_max_s = c->cons.t_pre_max_s;
 	f->alpha = c->obj.alpha;
@@ -177,9 +184,9 @@ factor_scratch *factor_scratch_new(void)
 	x->t[F_LIN].knob = lin_knobs;
 	x->t[F_LIN].nk = 3;
 	x->t[F_PRE].knob = pre_knobs;
-	x->t[F_PRE].nk = 6;
+	x->t[F_PRE].nk = (int)(sizeof pre_knobs / sizeof pre_knobs[0]);
 	x->t[F_DEC].knob = dec_knobs;
-	x->t[F_DEC].nk = 4;
+	x->t[F_DEC].nk = (int)(sizeof dec_knobs / sizeof dec_knobs[0]);
 	return x;
 }
 
@@ -212,8 +219,9 @@ static void fill(const factor *f, int which, const perf_ctx *p, double *e)
 		for (int i = 0; i < L->n_tp; i++)
 			e[i] = perf_prefill_layer(p, L->tp[i], false).lin_s;
 		e[LIN_DEC(f)] = perf_decode_layer(p, f->c->obj.l_short).lin_s;
+		res_t rs = engine_res_static_base(f->c, &p->d);
 		for (int t = 0; t < RES_N; t++)
-			e[LIN_RES(f) + t] = p->r_static.v[t];
+			e[LIN_RES(f) + t] = rs.v[t];
 		e[LIN_FHZ(f)] = p->f_hz;
 		break;
 	case F_PRE:
@@ -222,12 +230,20 @@ static void fill(const factor *f, int which, const perf_ctx *p, double *e)
 		for (int t = 0; t < RES_N; t++)
 			e[PRE_RES(f) + t] = p->r_pre.v[t];
 		break;
-	case F_DEC:
-		for (int j = 0; j < L->n_ctx; j++)
-			e[DEC_ATT + j] = perf_decode_layer(p, L->ctx[j]).att_s;
-		for (int t = 0; t < RES_N; t++)
-			e[DEC_RES + t] = p->r_dec.v[t];
+	case F_DEC: {
+		for (int j = 0; j < L->n_ctx; j++) {
+			perf_layer l = perf_decode_layer(p, L->ctx[j]);
+			e[DEC_ATT + j] = l.att_s;
+			e[DEC_BYTES(f) + j] = l.bytes;
+		}
+		res_t rd = engine_res_dec_base(f->c, &p->d), rq = kvcache_quantiser_res(f->c, &p->d);
+		for (int t = 0; t < RES_N; t++) {
+			e[DEC_RES + t] = rd.v[t];
+			e[DEC_TIER + t] = p->r_tier.v[t];
+			e[DEC_QUANT + t] = rq.v[t];
+		}
 		break;
+	}
 	}
 }
 
@@ -313,10 +329,28 @@ static int ensure(const factor *f, factor_scratch *x, int which, const space_mod
 
 /* ------------------------------------------------------------- combining */
 
+/*
+ * A point's static region and decode RM from the factors' parts: the
+ * quantiser to the static region, the K/V tier to the region it lives in,
+ * added in engine_res_static's and engine_res_dec's order.
+ */
+static inline void regions(const double *rs, const double *dec, int tier, double *s2, double *d2)
+{
+	for (int t = 0; t < RES_N; t++) {
+		s2[t] = rs[t] + dec[DEC_QUANT + t];
+		if (tier == KV_TIER_STATIC)
+			s2[t] += dec[DEC_TIER + t];
+		d2[t] = dec[DEC_RES + t];
+		if (tier == KV_TIER_RP)
+			d2[t] += dec[DEC_TIER + t];
+	}
+}
+
 /* Resource check in perf_resources' order; returns 0 and the total LUTs, 1
- * over a utilisation cap, 2 not fitting the pblock. */
+ * over a utilisation cap, 2 not fitting the pblock (or keys kept on chip
+ * with no tier region). */
 static inline int res_ok(const factor *f, bool dpr, const double *s, const double *p, const double *d, int rp,
-			 double *lut)
+			 bool orphan_keys, double *lut)
 {
 	double tot_lut = 0;
 	for (int t = 0; t < RES_N; t++) {
@@ -332,6 +366,8 @@ static inline int res_ok(const factor *f, bool dpr, const double *s, const doubl
 			if (need > f->rpcap[rp][t] || s[t] > f->outcap[rp][t])
 				return 2;
 		}
+	if (orphan_keys)
+		return 2;
 	*lut = tot_lut;
 	return 0;
 }
@@ -345,18 +381,19 @@ static inline void ttft_vec(const factor *f, const double *lin, const double *pr
 /*
  * The decode figures at every context into m (step s, energy J per
  * token, for each context in turn) and the decode part of the vector:
- * steps at l_short and l_long, the weighted energy, LUTs.
+ * steps at l_short and l_long, the weighted energy, LUTs.  s2, d2: the
+ * point's static region and decode RM (regions()).
  */
-static inline void dec_vec(const factor *f, bool dpr, const double *lin, const double *dec, double lut,
-			   double *v, double *m)
+static inline void dec_vec(const factor *f, bool dpr, const double *lin, const double *dec, const double *s2,
+			   const double *d2, double lut, double *v, double *m)
 {
 	const factor_layout *L = &f->L;
 	double ld = lin[LIN_DEC(f)], fhz = lin[LIN_FHZ(f)];
-	double active = dpr ? lin[LIN_RES(f) + RES_LUT] + dec[DEC_RES + RES_LUT] : lut;
+	double active = dpr ? s2[RES_LUT] + d2[RES_LUT] : lut;
 	for (int j = 0; j < L->n_ctx; j++) {
 		double st = f->layers * (ld + dec[DEC_ATT + j]) + f->lm_s;
 		m[2 * j] = st;
-		m[2 * j + 1] = perf_power_from(&f->c->cal, active, fhz, f->layers * f->bytes[j] / st) * st;
+		m[2 * j + 1] = perf_power_from(&f->c->cal, active, fhz, f->layers * dec[DEC_BYTES(f) + j] / st) * st;
 	}
 	v[L->o_short] = m[2 * L->j_short];
 	v[L->o_long] = m[2 * L->j_long];
@@ -367,6 +404,12 @@ static inline void dec_vec(const factor *f, bool dpr, const double *lin, const d
 double factor_objective(const factor *f, const double *v)
 {
 	return figures_objective(&f->c->obj, v[f->L.i_obj], v[f->L.o_long], v[f->L.o_short]);
+}
+
+/* Keys kept on chip by a point whose tier has no region (perf_resources' last check). */
+static inline bool orphan(const design_t *d)
+{
+	return d->kv_tier == KV_TIER_NONE && d->kv_window + d->kv_sinks > 0;
 }
 
 /* ------------------------------------------------------------------ point */
@@ -382,23 +425,24 @@ int factor_point(const factor *f, int64_t id, double *v, double *m)
 	space_design_digits(f->s, sm, dg, &d);
 	perf_prepare(&p, f->c, f->w, &d);
 	int wl = f->width[F_LIN], wp = f->width[F_PRE];
-	double e[2 * (FACTOR_MAX_TP + 2 + RES_N) + RES_N + FACTOR_MAX_CTX], mm[2 * FACTOR_MAX_CTX];
+	double e[2 * (FACTOR_MAX_TP + 2 + RES_N) + 3 * RES_N + 2 * FACTOR_MAX_CTX], mm[2 * FACTOR_MAX_CTX];
 	double *lin = e, *pre = e + wl, *dec = e + wl + wp;
 	fill(f, F_LIN, &p, lin);
 	fill(f, F_PRE, &p, pre);
 	fill(f, F_DEC, &p, dec);
 	bool dpr = sm->mode == MODE_DPR;
-	double lut;
+	double lut, s2[RES_N], d2[RES_N];
+	regions(lin + LIN_RES(f), dec, d.kv_tier, s2, d2);
 	ttft_vec(f, lin, pre, v);
 	if (!m)
 		m = mm;
-	if (res_ok(f, dpr, lin + LIN_RES(f), pre + PRE_RES(f), dec + DEC_RES, d.rp, &lut)) {
+	if (res_ok(f, dpr, s2, pre + PRE_RES(f), d2, d.rp, orphan(&d), &lut)) {
 		/* rejected before evaluation; the figures are still what the model gives */
 		lut = p.r_total.v[RES_LUT];
-		dec_vec(f, dpr, lin, dec, lut, v, m);
+		dec_vec(f, dpr, lin, dec, s2, d2, lut, v, m);
 		return FACTOR_REJECTED;
 	}
-	dec_vec(f, dpr, lin, dec, lut, v, m);
+	dec_vec(f, dpr, lin, dec, s2, d2, lut, v, m);
 	return v[f->L.i_obj] > f->tpre_max_s ? FACTOR_SLOW : FACTOR_FEASIBLE;
 }
 
@@ -498,15 +542,26 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 	const bool dpr = m->mode == MODE_DPR;
 	const int64_t *S = m->stride;
 	bool prune_res[RES_N];
-	int rpv[CFG_MAX_LIST];
+	int rpv[CFG_MAX_LIST], winv[CFG_MAX_LIST], sinkv[CFG_MAX_LIST];
 	prune_setup(f, TD, m, prune_res, rpv);
+	for (int i = 0; i < m->radix[SK_KV_WINDOW]; i++)
+		winv[i] = space_value(f->s, SK_KV_WINDOW, i);
+	for (int i = 0; i < m->radix[SK_KV_SINKS]; i++)
+		sinkv[i] = space_value(f->s, SK_KV_SINKS, i);
 
-	double ttft[FACTOR_MAX_TP];
+	/* per precision digit of the chunk: its prefill entry, TTFTs and how it fares above the decode engine */
+	enum { KV_OK, KV_OVER, KV_SLOW, KV_NOFIT };
+	double ttft[CFG_MAX_LIST][FACTOR_MAX_TP];
+	const double *prek[CFG_MAX_LIST];
+	int st_kv[CFG_MAX_LIST];
 	int64_t pruned = 0, feasible = 0, over_cap = 0, too_slow = 0, no_fit = 0;
 	int dg[SK_N];
-	/* points of the chunk below one (lin, prefill) pair and below one pblock */
-	const int64_t per_rp = hi[SK_DLANES] - lo[SK_DLANES];
+	/* points of the chunk, for one precision digit: under one pblock digit, under one (lin, prefill) pair */
+	const int64_t per_kv = (int64_t)(hi[SK_KV_WINDOW] - lo[SK_KV_WINDOW]) * (hi[SK_KV_SINKS] - lo[SK_KV_SINKS]) *
+			       (hi[SK_KV_TIER] - lo[SK_KV_TIER]);
+	const int64_t per_rp = (hi[SK_DLANES] - lo[SK_DLANES]) * per_kv;
 	const int64_t inner = (hi[SK_RP] - lo[SK_RP]) * per_rp;
+	const int np = hi[SK_KV_PREC] - lo[SK_KV_PREC];
 
 	for (dg[SK_CLOCK] = lo[SK_CLOCK]; dg[SK_CLOCK] < hi[SK_CLOCK]; dg[SK_CLOCK]++)
 	for (dg[SK_OUTST] = lo[SK_OUTST]; dg[SK_OUTST] < hi[SK_OUTST]; dg[SK_OUTST]++)
@@ -526,60 +581,102 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 		for (dg[SK_PE] = lo[SK_PE]; dg[SK_PE] < hi[SK_PE]; dg[SK_PE]++)
 		for (dg[SK_PLANES] = lo[SK_PLANES]; dg[SK_PLANES] < hi[SK_PLANES]; dg[SK_PLANES]++)
 		for (dg[SK_BLOCK] = lo[SK_BLOCK]; dg[SK_BLOCK] < hi[SK_BLOCK]; dg[SK_BLOCK]++) {
-			const double *pre = TP->val + wp * (dg[SK_CLOCK] * TP->stride[SK_CLOCK] +
-							    dg[SK_OUTST] * TP->stride[SK_OUTST] +
-							    dg[SK_PM_PRE] * TP->stride[SK_PM_PRE] +
-							    dg[SK_PE] * TP->stride[SK_PE] +
-							    dg[SK_PLANES] * TP->stride[SK_PLANES] +
-							    dg[SK_BLOCK] * TP->stride[SK_BLOCK]);
-			const double *rp_ = pre + PRE_RES(f);
-			/* static + prefill over a cap: no decode engine or pblock helps */
-			bool over = false;
-			for (int t = 0; t < RES_N && !over; t++)
-				over = prune_res[t] && rs[t] + rp_[t] > f->capabs[t];
-			if (over) {
-				pruned += inner;
-				over_cap += inner;
-				continue;
+			int64_t pbase = dg[SK_CLOCK] * TP->stride[SK_CLOCK] + dg[SK_OUTST] * TP->stride[SK_OUTST] +
+					dg[SK_PM_PRE] * TP->stride[SK_PM_PRE] + dg[SK_PE] * TP->stride[SK_PE] +
+					dg[SK_PLANES] * TP->stride[SK_PLANES] + dg[SK_BLOCK] * TP->stride[SK_BLOCK];
+			/* static + prefill over a cap: no decode engine, tier or pblock helps (the
+			 * quantiser and the tier only add); then TTFT at the objective prompt, which
+			 * does not depend on what follows */
+			int live = 0;
+			for (int q = 0; q < np; q++) {
+				const double *pre = TP->val + wp * (pbase + (lo[SK_KV_PREC] + q) * TP->stride[SK_KV_PREC]);
+				const double *rp_ = pre + PRE_RES(f);
+				prek[q] = pre;
+				bool over = false;
+				for (int t = 0; t < RES_N && !over; t++)
+					over = prune_res[t] && rs[t] + rp_[t] > f->capabs[t];
+				if (over) {
+					st_kv[q] = KV_OVER;
+					pruned += inner;
+					over_cap += inner;
+					continue;
+				}
+				ttft_vec(f, lin, pre, ttft[q]);
+				if (ttft[q][i_obj] > f->tpre_max_s) {
+					st_kv[q] = KV_SLOW;
+					pruned += inner;
+					too_slow += inner;
+					continue;
+				}
+				st_kv[q] = KV_OK;
+				live++;
 			}
-			/* TTFT at the objective prompt does not depend on what follows */
-			ttft_vec(f, lin, pre, ttft);
-			if (ttft[i_obj] > f->tpre_max_s) {
-				pruned += inner;
-				too_slow += inner;
+			if (!live)
 				continue;
-			}
 			for (dg[SK_RP] = lo[SK_RP]; dg[SK_RP] < hi[SK_RP]; dg[SK_RP]++) {
 				int rp = rpv[dg[SK_RP]];
-				if (dpr) {
-					/* the prefill RM must fit the pblock, the static region outside it */
-					bool nofit = false;
-					for (int t = 0; t < RES_N && !nofit; t++)
-						nofit = rp_[t] > f->rpcap[rp][t] || rs[t] > f->outcap[rp][t];
-					if (nofit) {
-						pruned += per_rp;
-						no_fit += per_rp;
+				int fit = 0;
+				for (int q = 0; q < np; q++) {
+					if (st_kv[q] == KV_NOFIT)
+						st_kv[q] = KV_OK;
+					if (st_kv[q] != KV_OK)
 						continue;
+					if (dpr) {
+						/* the prefill RM must fit the pblock, the static region outside it */
+						const double *rp_ = prek[q] + PRE_RES(f);
+						bool nofit = false;
+						for (int t = 0; t < RES_N && !nofit; t++)
+							nofit = rp_[t] > f->rpcap[rp][t] || rs[t] > f->outcap[rp][t];
+						if (nofit) {
+							st_kv[q] = KV_NOFIT;
+							pruned += per_rp;
+							no_fit += per_rp;
+							continue;
+						}
 					}
+					fit++;
 				}
+				if (!fit)
+					continue;
 				int64_t idr = idl + dg[SK_PE] * S[SK_PE] + dg[SK_PLANES] * S[SK_PLANES] +
 					      dg[SK_BLOCK] * S[SK_BLOCK] + dg[SK_RP] * S[SK_RP];
-				for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++) {
-					const double *dec = TD->val + wd * (dbase + dg[SK_DLANES] * TD->stride[SK_DLANES]);
-					double lut;
-					int bad = res_ok(f, dpr, rs, rp_, dec + DEC_RES, rp, &lut);
-					if (bad) {
-						over_cap += bad == 1;
-						no_fit += bad == 2;
+				for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++)
+				for (dg[SK_KV_PREC] = lo[SK_KV_PREC]; dg[SK_KV_PREC] < hi[SK_KV_PREC]; dg[SK_KV_PREC]++) {
+					int q = dg[SK_KV_PREC] - lo[SK_KV_PREC];
+					if (st_kv[q] != KV_OK)
 						continue;
+					const double *pre = prek[q], *rp_ = pre + PRE_RES(f);
+					for (dg[SK_KV_WINDOW] = lo[SK_KV_WINDOW]; dg[SK_KV_WINDOW] < hi[SK_KV_WINDOW]; dg[SK_KV_WINDOW]++)
+					for (dg[SK_KV_SINKS] = lo[SK_KV_SINKS]; dg[SK_KV_SINKS] < hi[SK_KV_SINKS]; dg[SK_KV_SINKS]++)
+					for (dg[SK_KV_TIER] = lo[SK_KV_TIER]; dg[SK_KV_TIER] < hi[SK_KV_TIER]; dg[SK_KV_TIER]++) {
+						const double *dec =
+							TD->val + wd * (dbase + dg[SK_DLANES] * TD->stride[SK_DLANES] +
+									dg[SK_KV_PREC] * TD->stride[SK_KV_PREC] +
+									dg[SK_KV_WINDOW] * TD->stride[SK_KV_WINDOW] +
+									dg[SK_KV_SINKS] * TD->stride[SK_KV_SINKS] +
+									dg[SK_KV_TIER] * TD->stride[SK_KV_TIER]);
+						int tier = m->kv_tier[dg[SK_KV_TIER]];
+						bool orph = tier == KV_TIER_NONE &&
+							    winv[dg[SK_KV_WINDOW]] + sinkv[dg[SK_KV_SINKS]] > 0;
+						double lut, s2[RES_N], d2[RES_N];
+						regions(rs, dec, tier, s2, d2);
+						int bad = res_ok(f, dpr, s2, rp_, d2, rp, orph, &lut);
+						if (bad) {
+							over_cap += bad == 1;
+							no_fit += bad == 2;
+							continue;
+						}
+						double *v = out->v + out->n * (size_t)n_obj;
+						memcpy(v, ttft[q], (size_t)n_tp * sizeof *v);
+						dec_vec(f, dpr, lin, dec, s2, d2, lut, v, out->m + out->n * (size_t)n_m);
+						out->id[out->n++] = idr + dg[SK_DLANES] * S[SK_DLANES] +
+								    dg[SK_KV_PREC] * S[SK_KV_PREC] +
+								    dg[SK_KV_WINDOW] * S[SK_KV_WINDOW] +
+								    dg[SK_KV_SINKS] * S[SK_KV_SINKS] + dg[SK_KV_TIER] * S[SK_KV_TIER];
+						feasible++;
+						if (knobs)
+							knob_note(knobs, dg, factor_objective(f, v));
 					}
-					double *v = out->v + out->n * (size_t)n_obj;
-					memcpy(v, ttft, (size_t)n_tp * sizeof *v);
-					dec_vec(f, dpr, lin, dec, lut, v, out->m + out->n * (size_t)n_m);
-					out->id[out->n++] = idr + dg[SK_DLANES] * S[SK_DLANES];
-					feasible++;
-					if (knobs)
-						knob_note(knobs, dg, factor_objective(f, v));
 				}
 			}
 		}

@@ -12,6 +12,7 @@
 
 #include "models/calib.h"
 #include "models/interval.h"
+#include "models/kvcache.h"
 #include "models/perf.h"
 #include "sim/des.h"
 #include "sim/trace.h"
@@ -70,7 +71,109 @@ static int regions(store *s, const perf_ctx *p, int64_t run, int64_t id)
 	    store_put_region(s, run, id, "decode_rm", &r.r_dec) || store_put_region(s, run, id, "total", &r.r_total) ||
 	    store_put_region(s, run, id, "equivalent", &r.r_equiv))
 		return -1;
+	if (kvcache_tier_keys(&p->d) > 0 && store_put_region(s, run, id, "kv_tier", &p->r_tier))
+		return -1;
 	return p->d.mode == MODE_DPR ? store_put_region(s, run, id, "pblock", &r.rp_cap) : 0;
+}
+
+/* ------------------------------------------------------------ K/V options */
+
+/* Design d with a tier of `keys` keys per layer in `region` (its sinks kept, the rest window). */
+static design_t with_tier(const design_t *d, kv_tier_t region, int64_t keys)
+{
+	design_t e = *d;
+	e.kv_tier = keys > 0 ? region : KV_TIER_NONE;
+	e.kv_sinks = keys > 0 ? (int)(d->kv_sinks < keys ? d->kv_sinks : keys) : 0;
+	e.kv_window = keys > 0 ? (int)(keys - e.kv_sinks) : 0;
+	return e;
+}
+
+static bool tier_fits(const cfg_t *c, const workload_t *w, const design_t *d, char *why, size_t whylen)
+{
+	perf_ctx p;
+	perf_prepare(&p, c, w, d);
+	return perf_kv_tier_fits(&p, why, whylen);
+}
+
+/* The largest tier (keys per layer) region holds beside d's engines: the
+ * blocks grow with the keys, so the keys that fit are a prefix; 0 when not
+ * even one does (why says what the first key breaks). */
+static int64_t largest_tier(const cfg_t *c, const workload_t *w, const design_t *d, kv_tier_t region, char *why,
+			    size_t whylen)
+{
+	design_t one = with_tier(d, region, 1);
+	if (!tier_fits(c, w, &one, why, whylen))
+		return 0;
+	int64_t lo = 1, hi = c->model.max_context;
+	design_t top = with_tier(d, region, hi);
+	if (tier_fits(c, w, &top, NULL, 0))
+		return hi;
+	while (hi - lo > 1) { /* lo fits, hi does not */
+		int64_t mid = lo + (hi - lo) / 2;
+		design_t e = with_tier(d, region, mid);
+		if (tier_fits(c, w, &e, NULL, 0))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* One option's curve: its decode rate at the decode curve's lengths. */
+static int kv_option(store *s, const cfg_t *c, const workload_t *w, int64_t run, int64_t id, const design_t *e,
+		     bool fits, const char *why)
+{
+	perf_ctx p;
+	perf_prepare(&p, c, w, e);
+	char reason[256] = "";
+	bool feas = fits && perf_feasible(&p, reason, sizeof reason);
+	if (!fits)
+		snprintf(reason, sizeof reason, "%s", why);
+	int L[FOLLOW_SAMPLES];
+	int n = follow_lengths(follow_low(c, "decode_tok_s"), c->model.max_context, L);
+	for (int i = 0; i < n; i++) {
+		store_kv_curve k = {run, id, *e, feas, reason, kvcache_tier_blocks(c, e), c->kv.tier_memory, L[i],
+				    1.0 / perf_decode_step_s(&p, L[i])};
+		if (store_put_kv_curve(s, &k))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The K/V options of a followed design: each precision the config can
+ * build (fp16 always; int8 and int4 with a kv_cache section) without a
+ * tier, and with the largest tier the static region and (dpr) the decode
+ * RM hold beside the design's engines (its sinks kept, the rest window); a
+ * region that holds not even one key is stored as one key that does not
+ * fit, with the constraint it breaks.  The design's own option is among
+ * them when it has a tier of another size.
+ */
+static int kv_options(store *s, const cfg_t *c, const workload_t *w, const design_t *d, int64_t run, int64_t id)
+{
+	int np = c->kv.present ? KV_N : 1;
+	for (int q = 0; q < np; q++) {
+		design_t b = *d;
+		b.kv_prec = (kv_prec_t)q;
+		design_t none = with_tier(&b, KV_TIER_NONE, 0);
+		if (kv_option(s, c, w, run, id, &none, true, ""))
+			return -1;
+		if (!c->kv.present)
+			continue;
+		int64_t own = q == (int)d->kv_prec ? kvcache_tier_keys(d) : 0;
+		for (int r = KV_TIER_STATIC; r <= KV_TIER_RP; r++) {
+			if (r == KV_TIER_RP && d->mode != MODE_DPR)
+				continue;
+			char why[256] = "";
+			int64_t t = largest_tier(c, w, &b, (kv_tier_t)r, why, sizeof why);
+			design_t e = with_tier(&b, (kv_tier_t)r, t > 0 ? t : 1);
+			if (kv_option(s, c, w, run, id, &e, t > 0, why))
+				return -1;
+			if (own > 0 && r == (int)d->kv_tier && own != (t > 0 ? t : 1) && kv_option(s, c, w, run, id, d, true, ""))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* One inference of the swap point through both models: the DES's trace and
@@ -235,7 +338,8 @@ int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, 
 			snprintf(name, sizeof name, "point %lld", (long long)ids[i]);
 		perf_ctx p;
 		perf_prepare(&p, c, w, &d);
-		if (curves(s, c, &p, run_id, ids[i]) || regions(s, &p, run_id, ids[i]))
+		if (curves(s, c, &p, run_id, ids[i]) || regions(s, &p, run_id, ids[i]) ||
+		    kv_options(s, c, w, &d, run_id, ids[i]))
 			goto store_failed;
 		if (ids[i] == swap_id && swap(s, c, w, &p, run_id, ids[i], name, err, errlen))
 			return -1;

@@ -9,7 +9,13 @@
  *            as many contexts, geometric from the shortest workload (or
  *            measured) length to model.max_context (both ends kept);
  *   regions  the resources of the static region, each RM, the total, the
- *            equivalent static design and (dpr) the pblock's capacity.
+ *            equivalent static design, (dpr) the pblock's capacity and
+ *            (with one) the K/V tier's blocks, which the region that holds
+ *            it (static or decode_rm) includes;
+ *   kv options  the decode rate at the decode curve's contexts of each
+ *            K/V option (models/kvcache.h): every precision without a tier
+ *            and with the largest tier each region holds beside the
+ *            design's engines, whether the option meets the constraints.
  * For the best dpr point, one inference through the discrete-event model
  * at objective.prompt with FOLLOW_SWAP_GEN decode steps: its trace (the
  * swap timeline) and its swap figures beside the analytic model's.  For

@@ -15,11 +15,26 @@
 const char *const space_knob_names[SK_N] = {
 	"clock_mhz",     "outstanding", "port_maps_prefill", "port_maps_decode",
 	"tlmm_tables",   "tlmm_lanes",  "prefill_pe",        "prefill_lanes",
-	"prefill_block", "pblocks",     "decode_lanes",
+	"prefill_block", "pblocks",     "decode_lanes",      "kv_precision",
+	"kv_window",     "kv_sinks",    "kv_tier_region",
 };
+
+/* A mode's kv_tier_region values: the list, without rp in static mode
+ * (none when nothing else is listed); returns their count. */
+static int tier_values(const cfg_space *sp, arch_mode mode, int *out)
+{
+	int n = 0;
+	for (int i = 0; i < sp->n_kv_tier; i++)
+		if (mode == MODE_DPR || sp->kv_tier[i] != KV_TIER_RP)
+			out[n++] = sp->kv_tier[i];
+	if (n == 0)
+		out[n++] = KV_TIER_NONE;
+	return n;
+}
 
 static int list_len(const cfg_space *sp, int k, arch_mode mode)
 {
+	int tv[CFG_MAX_LIST];
 	switch (k) {
 	case SK_CLOCK: return sp->n_clock;
 	case SK_OUTST: return sp->n_outst;
@@ -32,6 +47,10 @@ static int list_len(const cfg_space *sp, int k, arch_mode mode)
 	case SK_BLOCK: return sp->n_pre_block;
 	case SK_RP: return mode == MODE_DPR ? sp->n_rp : 1;
 	case SK_DLANES: return sp->n_dec_lanes;
+	case SK_KV_PREC: return sp->n_kv_prec;
+	case SK_KV_WINDOW: return sp->n_kv_window;
+	case SK_KV_SINKS: return sp->n_kv_sinks;
+	case SK_KV_TIER: return tier_values(sp, mode, tv);
 	}
 	return 0;
 }
@@ -51,8 +70,17 @@ int space_value(const space_t *s, int k, int i)
 	case SK_BLOCK: return sp->pre_block[i];
 	case SK_RP: return sp->n_rp ? sp->rp[i] : -1;
 	case SK_DLANES: return sp->dec_lanes[i];
+	case SK_KV_PREC: return sp->kv_prec[i];
+	case SK_KV_WINDOW: return sp->kv_window[i];
+	case SK_KV_SINKS: return sp->kv_sinks[i];
+	case SK_KV_TIER: return s->n_modes ? s->m[0].kv_tier[i] : sp->kv_tier[i];
 	}
 	return -1;
+}
+
+int space_mode_value(const space_t *s, const space_mode *m, int k, int i)
+{
+	return k == SK_KV_TIER ? m->kv_tier[i] : space_value(s, k, i);
 }
 
 static void layout(space_mode *m, const cfg_space *sp, arch_mode mode, int64_t base, int64_t chunk_base)
@@ -61,6 +89,7 @@ static void layout(space_mode *m, const cfg_space *sp, arch_mode mode, int64_t b
 	memset(m, 0, sizeof *m);
 	m->mode = mode;
 	m->base = base;
+	tier_values(sp, mode, m->kv_tier);
 	int64_t n = 1;
 	for (int k = SK_N - 1; k >= 0; k--) {
 		m->radix[k] = list_len(sp, k, mode);
@@ -155,6 +184,10 @@ void space_design_digits(const space_t *s, const space_mode *m, const int digit[
 	d->pm_pre = space_value(s, SK_PM_PRE, digit[SK_PM_PRE]);
 	d->pm_dec = space_value(s, SK_PM_DEC, digit[SK_PM_DEC]);
 	d->rp = m->mode == MODE_DPR ? space_value(s, SK_RP, digit[SK_RP]) : -1;
+	d->kv_prec = (kv_prec_t)space_value(s, SK_KV_PREC, digit[SK_KV_PREC]);
+	d->kv_window = space_value(s, SK_KV_WINDOW, digit[SK_KV_WINDOW]);
+	d->kv_sinks = space_value(s, SK_KV_SINKS, digit[SK_KV_SINKS]);
+	d->kv_tier = (kv_tier_t)m->kv_tier[digit[SK_KV_TIER]];
 }
 
 int space_design(const space_t *s, int64_t id, design_t *d)

@@ -19,6 +19,12 @@
  *
  * The outstanding knob applies to both attention engines; both engines
  * use design_space.burst_beats for their K/V bursts.
+ *
+ * The K/V cache knobs (models/kvcache.h) come last, innermost: precision,
+ * window, sinks and the tier's region; a config that lists none of them
+ * has one value each (fp16, 0, 0, none) and the ids of before.  A static
+ * design has no reconfigurable partition: its mode's kv_tier_region values
+ * are the list without rp (none when nothing else is listed).
  */
 #ifndef PDS_SPACE_H
 #define PDS_SPACE_H
@@ -40,6 +46,10 @@ enum space_knob {
 	SK_BLOCK,   /* prefill_block */
 	SK_RP,      /* pblocks (dpr only) */
 	SK_DLANES,  /* decode_lanes */
+	SK_KV_PREC,   /* kv_precision (kv_prec_t) */
+	SK_KV_WINDOW, /* kv_window */
+	SK_KV_SINKS,  /* kv_sinks */
+	SK_KV_TIER,   /* kv_tier_region (kv_tier_t; a static mode's list leaves rp out) */
 	SK_N
 };
 
@@ -59,6 +69,7 @@ typedef struct {
 	int64_t chunk_base;       /* first chunk id */
 	int64_t n_chunks;
 	int64_t chunk_points;     /* points per chunk (stride[fixed - 1]) */
+	int kv_tier[CFG_MAX_LIST]; /* kv_tier_region value of each digit in this mode */
 } space_mode;
 
 typedef struct {
@@ -72,8 +83,11 @@ typedef struct {
 /* Lay out the space of c->space (points into c; no allocation). */
 void space_init(space_t *s, const cfg_t *c);
 
-/* Value of knob k at digit i (clock in MHz, port-map / pblock indices, sizes). */
+/* Value of knob k at digit i (clock in MHz, port-map / pblock indices, sizes,
+ * kv_prec_t / kv_tier_t values), as the dpr mode (or the only mode) has it. */
 int space_value(const space_t *s, int k, int i);
+/* The same in mode layout m (a static mode's kv_tier_region list has no rp). */
+int space_mode_value(const space_t *s, const space_mode *m, int k, int i);
 
 /* The mode layout that holds point `id` / chunk `chunk`, or NULL when out of range. */
 const space_mode *space_mode_of(const space_t *s, int64_t id);

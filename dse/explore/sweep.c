@@ -482,15 +482,19 @@ static int fail_store(run_ctx *x)
 	return -1;
 }
 
-/* A knob's value as the user wrote it (a port map or pblock by name). */
-static void knob_value(const run_ctx *x, int k, int digit, char *buf, size_t len)
+/* A knob's value as the user wrote it (a port map or pblock by name, a K/V word). */
+static void knob_value(const run_ctx *x, const space_mode *m, int k, int digit, char *buf, size_t len)
 {
 	const cfg_t *c = x->c;
-	int v = space_value(x->sp, k, digit);
+	int v = space_mode_value(x->sp, m, k, digit);
 	if (k == SK_PM_PRE || k == SK_PM_DEC)
 		snprintf(buf, len, "%s", c->arch.port_maps[v].name);
 	else if (k == SK_RP)
 		snprintf(buf, len, "%s", v >= 0 ? c->arch.pblocks[v].name : "none");
+	else if (k == SK_KV_PREC)
+		snprintf(buf, len, "%s", kv_prec_names[v]);
+	else if (k == SK_KV_TIER)
+		snprintf(buf, len, "%s", kv_tier_names[v]);
 	else
 		snprintf(buf, len, "%d", v);
 }
@@ -507,7 +511,7 @@ static int put_knobs(run_ctx *x)
 				if (kn->n[k][i] == 0)
 					continue;
 				char val[PDS_NAME_MAX + 16];
-				knob_value(x, k, i, val, sizeof val);
+				knob_value(x, m, k, i, val, sizeof val);
 				if (store_add_knob(x->s, x->run_id, m->mode, space_knob_names[k], i, val, kn->n[k][i],
 						   kn->best[k][i]))
 					return -1;

@@ -424,17 +424,22 @@ static int name_index(const char *name, const void *base, size_t size, int n)
 int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d,
 	       char *name, size_t namesz, char *err, size_t errlen)
 {
-	/* dec_dataflow from schema 4 on; the points of older files are serial, the only dataflow then */
-	static const char *const sql[2] = {
+	/* the K/V columns from schema 5 on (older points: fp16, no tier, the only cache
+	 * then), dec_dataflow from 4 on (older: serial, the only dataflow then) */
+	static const char *const sql[3] = {
 		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
 		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name,"
-		" dec_dataflow FROM points WHERE run_id = ? AND point_id = ?",
+		" dec_dataflow, kv_precision, kv_window, kv_sinks, kv_tier_region FROM points WHERE run_id = ? AND point_id = ?",
 		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
 		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name,"
-		" 'serial' FROM points WHERE run_id = ? AND point_id = ?"};
+		" dec_dataflow, 'fp16', 0, 0, 'none' FROM points WHERE run_id = ? AND point_id = ?",
+		"SELECT mode, clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst,"
+		" pre_outstanding, dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock, design_name,"
+		" 'serial', 'fp16', 0, 0, 'none' FROM points WHERE run_id = ? AND point_id = ?"};
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql[0], -1, &st, NULL) != SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql[1], -1, &st, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(db, sql[1], -1, &st, NULL) != SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql[2], -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(db, path, "cannot read a design point", err, errlen);
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int64(st, 2, point);
@@ -463,6 +468,17 @@ int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64
 	for (int k = 0; df && k < DF_N; k++)
 		if (strcmp(df, dataflow_names[k]) == 0)
 			d->dec_dataflow = (dataflow_t)k;
+	const char *kp = (const char *)sqlite3_column_text(st, 17), *kt = (const char *)sqlite3_column_text(st, 20);
+	d->kv_prec = KV_FP16;
+	for (int k = 0; kp && k < KV_N; k++)
+		if (strcmp(kp, kv_prec_names[k]) == 0)
+			d->kv_prec = (kv_prec_t)k;
+	d->kv_window = sqlite3_column_int(st, 18);
+	d->kv_sinks = sqlite3_column_int(st, 19);
+	d->kv_tier = KV_TIER_NONE;
+	for (int k = 0; kt && k < KV_TIER_N; k++)
+		if (strcmp(kt, kv_tier_names[k]) == 0)
+			d->kv_tier = (kv_tier_t)k;
 	if (name)
 		snprintf(name, namesz, "%s", dn ? dn : "");
 	d->pm_pre = name_index(pm_pre, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);

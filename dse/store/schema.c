@@ -46,7 +46,7 @@ static const table_def tables[] = {
 	 " n_feasible INTEGER CHECK(n_feasible IS NULL OR n_feasible >= 0),"
 	 " model_fingerprint TEXT CHECK(model_fingerprint IS NULL OR length(model_fingerprint) = 16),"
 	 " ranks INTEGER CHECK(ranks IS NULL OR ranks >= 1))"},
-	{"points", 4,
+	{"points", 5,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " point_id INTEGER NOT NULL CHECK(point_id >= 0),"
 	 " design_name TEXT,"
@@ -78,6 +78,11 @@ static const table_def tables[] = {
 	 " swap_s REAL " NUMCHK("swap_s") ","
 	 " bitstream_bytes REAL " NUMCHK("bitstream_bytes") ","
 	 " dec_dataflow TEXT NOT NULL DEFAULT 'serial' CHECK(dec_dataflow IN ('serial','kv_overlap','head_pipeline')),"
+	 " kv_precision TEXT NOT NULL DEFAULT 'fp16' CHECK(kv_precision IN ('fp16','int8','int4')),"
+	 " kv_window INTEGER NOT NULL DEFAULT 0 CHECK(kv_window >= 0),"
+	 " kv_sinks INTEGER NOT NULL DEFAULT 0 CHECK(kv_sinks >= 0),"
+	 " kv_tier_region TEXT NOT NULL DEFAULT 'none' CHECK(kv_tier_region IN ('none','static','rp')),"
+	 " CHECK(kv_tier_region <> 'rp' OR mode = 'dpr'),"
 	 " CHECK((mode = 'dpr') = (swap_s IS NOT NULL)),"
 	 " CHECK((mode = 'dpr') = (bitstream_bytes IS NOT NULL)),"
 	 " CHECK(feasible = 0 OR objective IS NOT NULL),"
@@ -154,9 +159,10 @@ static const table_def tables[] = {
 	 " value REAL NOT NULL " NUMCHK("value") ","
 	 " PRIMARY KEY(run_id, point_id, metric, length),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
-	{"regions", 3,
+	{"regions", 5,
 	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
-	 " region TEXT NOT NULL CHECK(region IN ('static','prefill_rm','decode_rm','total','equivalent','pblock')),"
+	 " region TEXT NOT NULL CHECK(region IN ('static','prefill_rm','decode_rm','total','equivalent','pblock',"
+	 "'kv_tier')),"
 	 " lut REAL NOT NULL " NUMCHK("lut") ", ff REAL NOT NULL " NUMCHK("ff") ","
 	 " bram36 REAL NOT NULL " NUMCHK("bram36") ", uram REAL NOT NULL " NUMCHK("uram") ","
 	 " dsp REAL NOT NULL " NUMCHK("dsp") ","
@@ -215,7 +221,7 @@ static const table_def tables[] = {
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
 	/* sessions of many requests (schema 4 on): pdswap-dse session, and the
 	 * sweep for its report */
-	{"sessions", 4,
+	{"sessions", 5,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " session_id INTEGER NOT NULL CHECK(session_id >= 0),"
 	 " design TEXT NOT NULL, point_id INTEGER CHECK(point_id IS NULL OR point_id >= 0),"
@@ -244,6 +250,7 @@ static const table_def tables[] = {
 	 " energy_j REAL NOT NULL " NUMCHK("energy_j") ", energy_j_per_request REAL NOT NULL " NUMCHK("energy_j_per_request") ","
 	 " energy_j_per_token REAL NOT NULL " NUMCHK("energy_j_per_token") ","
 	 " mean_in_system REAL NOT NULL " NUMCHK("mean_in_system") ","
+	 " kv_refill_s REAL NOT NULL DEFAULT 0 " NUMCHK("kv_refill_s") ","
 	 " CHECK((mode = 'static') = (policy = 'static')),"
 	 " CHECK(capacity_unbounded = 0 OR capacity_rps IS NULL),"
 	 " PRIMARY KEY(run_id, session_id)) WITHOUT ROWID"},
@@ -272,6 +279,20 @@ static const table_def tables[] = {
 	 " e2e_s REAL NOT NULL " NUMCHK("e2e_s") ", energy_j REAL NOT NULL " NUMCHK("energy_j") ","
 	 " static_e2e_s REAL NOT NULL " NUMCHK("static_e2e_s") ", static_energy_j REAL NOT NULL " NUMCHK("static_energy_j") ","
 	 " PRIMARY KEY(run_id, design, policy, prompt, output)) WITHOUT ROWID"},
+	/* the K/V options of the chosen design, for its report (schema 5 on; models/kvcache.h):
+	 * each precision without a tier and with the largest tier each region holds */
+	{"kv_curves", 5,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " kv_precision TEXT NOT NULL CHECK(kv_precision IN ('fp16','int8','int4')),"
+	 " kv_window INTEGER NOT NULL CHECK(kv_window >= 0), kv_sinks INTEGER NOT NULL CHECK(kv_sinks >= 0),"
+	 " kv_tier_region TEXT NOT NULL CHECK(kv_tier_region IN ('none','static','rp')),"
+	 " feasible INTEGER NOT NULL CHECK(feasible IN (0,1)), reason TEXT,"
+	 " tier_blocks INTEGER NOT NULL CHECK(tier_blocks >= 0),"
+	 " tier_memory TEXT NOT NULL CHECK(tier_memory IN ('uram','bram36')),"
+	 " length INTEGER NOT NULL CHECK(length > 0),"
+	 " decode_tok_s REAL NOT NULL " NUMCHK("decode_tok_s") ","
+	 " PRIMARY KEY(run_id, point_id, kv_precision, kv_window, kv_sinks, kv_tier_region, length),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 
@@ -283,14 +304,15 @@ static const char *const index_sql =
 static const char *const view_names[] = {"v_points",   "v_metrics", "v_pareto",   "v_chosen",     "v_best",
 					 "v_runs",     "v_curves",  "v_regions",  "v_validation", "v_swaps",
 					 "v_trace",    "v_knobs",   "v_groups",   "v_counts",     "v_intervals",
-					 "v_sessions", "v_requests", "v_breakeven"};
+					 "v_sessions", "v_requests", "v_breakeven", "v_kv_curves"};
 
 static const char *const view_sql =
 	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
 	" tlmm_lanes, pre_pe, pre_lanes, pre_block, dec_lanes, pre_outstanding, dec_outstanding,"
 	" pm_prefill, pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
 	" util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible,"
-	" reason, objective, swap_s, bitstream_bytes, dec_dataflow FROM points;"
+	" reason, objective, swap_s, bitstream_bytes, dec_dataflow, kv_precision, kv_window, kv_sinks,"
+	" kv_tier_region FROM points;"
 	"CREATE VIEW v_metrics AS SELECT run_id, point_id, source, length AS prompt, ttft_s, prefill_s,"
 	" decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s, length FROM metrics;"
 	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
@@ -323,13 +345,15 @@ static const char *const view_sql =
 	" e2e_mean_s, e2e_p50_s, e2e_p90_s, e2e_p95_s, e2e_p99_s,"
 	" duration_s, throughput_rps, tokens_per_s, goodput_rps, slo_ttft_p90_s, slo_tpot_p99_s, slo_met,"
 	" capacity_rps, capacity_unbounded, reconfig_share, utilisation, energy_j, energy_j_per_request,"
-	" energy_j_per_token, mean_in_system FROM sessions;"
+	" energy_j_per_token, mean_in_system, kv_refill_s FROM sessions;"
 	"CREATE VIEW v_requests AS SELECT q.run_id, q.session_id, s.workload, s.policy, q.request_id, q.arrival_s,"
 	" q.prompt, q.output, q.trimmed, q.wait_s, q.ttft_s, q.tpot_s, q.e2e_s, q.swaps, q.swap_exposed_s, q.energy_j,"
 	" q.prefill_rm, q.decode_rm FROM requests q JOIN sessions s USING(run_id, session_id);"
 	"CREATE VIEW v_breakeven AS SELECT run_id, design, point_id, static_design, static_point_id, model, policy,"
 	" prompt, output, e2e_s, energy_j, static_e2e_s, static_energy_j, static_e2e_s / e2e_s AS e2e_gain,"
-	" static_energy_j / energy_j AS energy_gain FROM breakeven;";
+	" static_energy_j / energy_j AS energy_gain FROM breakeven;"
+	"CREATE VIEW v_kv_curves AS SELECT run_id, point_id, kv_precision, kv_window, kv_sinks, kv_tier_region,"
+	" feasible, reason, tier_blocks, tier_memory, length, decode_tok_s FROM kv_curves;";
 
 /* Whether table `name` exists: 1, 0, or -1 (message set). */
 static int table_exists(store *s, const char *name)

@@ -375,7 +375,8 @@ static int open_settings(store *s, char *err, size_t errlen)
 		}
 	}
 	if (store_prepare(s, &s->ins_point,
-		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		    "?,?,?,?)") ||
 	    store_prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
 	    store_prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
 	    store_prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
@@ -658,6 +659,10 @@ int store_put_point(store *s, const cfg_t *c, const store_point *p)
 		sqlite3_bind_null(st, i++);
 	}
 	sqlite3_bind_text(st, i++, dataflow_names[d->dec_dataflow], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, kv_prec_names[d->kv_prec], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, i++, d->kv_window);
+	sqlite3_bind_int(st, i++, d->kv_sinks);
+	sqlite3_bind_text(st, i++, kv_tier_names[d->kv_tier], -1, SQLITE_STATIC);
 	return step_done(s, st, "cannot store a design point");
 }
 
@@ -1012,6 +1017,33 @@ int store_put_region(store *s, int64_t run_id, int64_t point_id, const char *reg
 	return step_final(s, st, "cannot store the resources of a region");
 }
 
+int store_put_kv_curve(store *s, const store_kv_curve *k)
+{
+	sqlite3_stmt *st;
+	const row_ref ref = {"point", NULL, k->run_id, k->point_id, k->length};
+	if (store_prepare(s, &st, "INSERT INTO kv_curves VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, k->run_id);
+	sqlite3_bind_int64(st, 2, k->point_id);
+	sqlite3_bind_text(st, 3, kv_prec_names[k->d.kv_prec], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, k->d.kv_window);
+	sqlite3_bind_int(st, 5, k->d.kv_sinks);
+	sqlite3_bind_text(st, 6, kv_tier_names[k->d.kv_tier], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, k->feasible);
+	if (k->reason && *k->reason)
+		sqlite3_bind_text(st, 8, k->reason, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 8);
+	sqlite3_bind_int64(st, 9, k->tier_blocks);
+	sqlite3_bind_text(st, 10, k->tier_memory == RES_BRAM ? "bram36" : "uram", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, k->length);
+	if (bind_fig(s, st, 12, k->decode_tok_s, &ref, "", "decode_tok_s")) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	return step_final(s, st, "cannot store a K/V curve");
+}
+
 int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row)
 {
 	const double v[3] = {row->measured, row->predicted, row->rel_err};
@@ -1168,7 +1200,7 @@ int store_put_session(store *s, const store_session *m, const figures_session *f
 	const row_ref ref = {"session", NULL, m->run_id, m->session_id, 0};
 	sqlite3_stmt *st;
 	if (store_prepare(s, &st, "INSERT INTO sessions VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-				  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+				  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
 		return -1;
 	int i = 1;
 	sqlite3_bind_int64(st, i++, m->run_id);
@@ -1208,15 +1240,15 @@ int store_put_session(store *s, const store_session *m, const figures_session *f
 	if (bind_opt(s, st, i++, unbounded ? NAN : f->capacity_rps, &ref, "", "capacity_rps"))
 		goto bad;
 	sqlite3_bind_int(st, i++, unbounded);
-	const double rest[6] = {f->reconfig_share, f->utilisation, f->energy_j, f->energy_j_per_request,
-				f->energy_j_per_token, f->mean_in_system};
-	const char *rn[6] = {"reconfig_share", "utilisation", "energy_j", "energy_j_per_request", "energy_j_per_token",
-			     "mean_in_system"};
-	for (int k = 0; k < 6; k++)
+	const double rest[7] = {f->reconfig_share, f->utilisation, f->energy_j, f->energy_j_per_request,
+				f->energy_j_per_token, f->mean_in_system, f->kv_refill_s};
+	const char *rn[7] = {"reconfig_share", "utilisation", "energy_j", "energy_j_per_request", "energy_j_per_token",
+			     "mean_in_system", "kv_refill_s"};
+	for (int k = 0; k < 7; k++)
 		if (bind_fig(s, st, i++, rest[k], &ref, "", rn[k]))
 			goto bad;
-	if (i != 53)
-		BUG("a session row binds %d columns; the table has 52", i - 1);
+	if (i != 54)
+		BUG("a session row binds %d columns; the table has 53", i - 1);
 	return step_final(s, st, "cannot store a session");
 bad:
 	sqlite3_finalize(st);

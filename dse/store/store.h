@@ -10,7 +10,8 @@
  *        tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding,
  *        dec_lanes, dec_burst, dec_outstanding, pm_prefill, pm_decode, pblock,
  *        lut, ff, bram36, uram, dsp, util_*, equiv_*, feasible, reason,
- *        objective, swap_s, bitstream_bytes, dec_dataflow)
+ *        objective, swap_s, bitstream_bytes, dec_dataflow, kv_precision,
+ *        kv_window, kv_sinks, kv_tier_region)
  *   metrics(run_id, point_id, source, length, ttft_s, prefill_s,
  *        decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s)
  *   pareto(run_id, point_id), chosen(run_id, point_id, objective)
@@ -36,6 +37,9 @@
  *        module, part)                                   its DES trace
  *   intervals(run_id, point_id, source, figure, length, value, lo, hi,
  *        fit_lo, fit_hi, unconstrained, level, samples)  how sure a figure is
+ *   kv_curves(run_id, point_id, kv_precision, kv_window, kv_sinks,
+ *        kv_tier_region, feasible, reason, tier_blocks, tier_memory, length,
+ *        decode_tok_s)           the chosen design's decode rate per K/V option
  * Sessions of many requests (sim/session.h), from `pdswap-dse session`
  * (a run of kind 'session') and from a sweep for its report:
  *   sessions(run_id, session_id, design, point_id, mode, workload, policy,
@@ -44,7 +48,8 @@
  *        p95,p99}_s, duration_s, throughput_rps, tokens_per_s, goodput_rps,
  *        slo_ttft_p90_s, slo_tpot_p99_s, slo_met, capacity_rps,
  *        capacity_unbounded, reconfig_share, utilisation, energy_j,
- *        energy_j_per_request, energy_j_per_token, mean_in_system)
+ *        energy_j_per_request, energy_j_per_token, mean_in_system,
+ *        kv_refill_s)
  *   requests(run_id, session_id, request_id, arrival_s, prompt, output,
  *        trimmed, wait_s, ttft_s, tpot_s, e2e_s, swaps, swap_exposed_s,
  *        energy_j, prefill_rm, decode_rm)               with --store-requests
@@ -53,7 +58,7 @@
  *        static_energy_j)                                the break-even map
  * Views v_points, v_metrics, v_pareto, v_chosen, v_best, v_runs, v_curves,
  * v_regions, v_validation, v_swaps, v_trace, v_knobs, v_groups, v_counts,
- * v_intervals, v_sessions, v_requests and v_breakeven are the documented query
+ * v_intervals, v_sessions, v_requests, v_breakeven and v_kv_curves are the documented query
  * surface (README.md); the first six read the same in every version from
  * STORE_SCHEMA_OLDEST on (v_metrics gained `length`, the name of what it
  * always called `prompt`, in version 3).
@@ -71,7 +76,10 @@
  * their exposed swap (the metrics table does not know the mode, and a
  * trigger that looked it up cost 12% of an --all-points sweep).
  *
- * Versions: 3 had no dec_dataflow (its points are serial: the only dataflow
+ * Versions: 4 had no K/V cache columns (its points are fp16, kv_window 0,
+ * kv_sinks 0, kv_tier_region none: the only cache then), no region
+ * 'kv_tier', no sessions.kv_refill_s (0: no refill then) and no kv_curves.
+ * 3 had no dec_dataflow (its points are serial: the only dataflow
  * then), no intervals, no shard runs (sweeps.shard, n_shards), no
  * runs.ranks, no sessions, requests or breakeven, and no run kind
  * 'session'.  Chunks stored before the counts have them NULL.  2 had no
@@ -114,7 +122,7 @@
 #include "sim/session.h"
 #include "sim/trace.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* The oldest version whose views read as this one's (for read-only use). */
 #define STORE_SCHEMA_OLDEST 1
 /* Default wait for a database another process keeps locked, s. */
@@ -258,8 +266,22 @@ int store_latest_chosen(store *s, const cfg_t *c, int64_t *run_id, int64_t *poin
  * finite and, but for the validation rows, non-negative.
  */
 int store_put_curve(store *s, int64_t run_id, int64_t point_id, const char *metric, int length, double value);
-/* region: static, prefill_rm, decode_rm, total, equivalent, pblock */
+/* region: static, prefill_rm, decode_rm, total, equivalent, pblock, kv_tier */
 int store_put_region(store *s, int64_t run_id, int64_t point_id, const char *region, const res_t *r);
+/* One K/V option of a followed design at one context (kv_curves): the design
+ * with that option's kv_* fields, whether it meets the constraints (and the
+ * first it breaks), its tier's blocks and its decode rate. */
+typedef struct {
+	int64_t run_id, point_id;
+	design_t d;
+	bool feasible;
+	const char *reason;
+	int64_t tier_blocks;
+	int tier_memory; /* RES_URAM or RES_BRAM */
+	int length;
+	double decode_tok_s;
+} store_kv_curve;
+int store_put_kv_curve(store *s, const store_kv_curve *k);
 int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row);
 /* One figure's interval (models/interval.h); length 0 for a figure of no
  * workload length (objective, resources). */
