@@ -374,6 +374,7 @@ typedef struct cfg {
 	size_t text_len;
 	char sha256[65];
 	int schema;
+	int space_line, space_col; /* where design_space is written (its key), for messages */
 	cfg_device dev;
 	cfg_model model;
 	cfg_workload wl;

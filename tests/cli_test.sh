@@ -56,6 +56,30 @@ grep -q "no command named 'nosuch'" "$T/err" && ok || bad "help of an unknown co
 # options in any order, and --name=VALUE
 expect 2 "$BIN" --threads 2 "$T/missing.yaml"
 grep -q "$T/missing.yaml: cannot open" "$T/err" && ok || bad "options before CONFIG: $(cat "$T/err")"
+# a design space beyond the sweep's limits is a config error at design_space, before anything is written
+python3 - "$T/huge.yaml" <<'PY'
+import sys
+s = open("configs/kv260.yaml").read()
+for key, old in (("tlmm_tables", "[16, 20, 24, 28, 32]"), ("tlmm_lanes", "[4, 6, 8, 10, 12]"),
+                 ("prefill_pe", "[4, 8, 16, 24, 32]"), ("prefill_lanes", "[2, 4, 8]"),
+                 ("decode_lanes", "[8, 16, 32, 48]"), ("prefill_block", "[1, 4, 16]")):
+    line = "  %s: %s" % (key, old)
+    assert line in s, line
+    s = s.replace(line, "  %s: [%s]" % (key, ", ".join(str(i) for i in range(1, 65))))
+open(sys.argv[1], "w").write(s)
+PY
+mkdir -p "$T/huge"
+expect 2 "$BIN" "$T/huge.yaml" --db "$T/huge/r.db" --hls-out "$T/huge/hw"
+line=$(grep -n '^design_space:' "$T/huge.yaml" | cut -d: -f1)
+grep -q "^$T/huge.yaml:$line:1: 'design_space' has [0-9]* points in [0-9]* chunks; a sweep takes 1 to 1099511627776 points" "$T/err" && ok || bad "a space over the limits: $(cat "$T/err")"
+[ -z "$(ls -A "$T/huge")" ] && ok || bad "a space over the limits wrote $(ls "$T/huge")"
+# a config that is not a regular file is refused at once, not read (a FIFO would block)
+mkfifo "$T/fifo.yaml"
+expect 2 timeout 10 "$BIN" validate "$T/fifo.yaml"
+grep -q "$T/fifo.yaml: not a regular file (a FIFO); a config is a YAML file" "$T/err" && ok || bad "a FIFO config: $(cat "$T/err")"
+expect 2 "$BIN" "$T"
+grep -q "$T: not a regular file (a directory)" "$T/err" && ok || bad "a directory as config: $(cat "$T/err")"
+rm -f "$T/fifo.yaml"
 expect 0 "$BIN" simulate --gen=2 --model=analytic configs/kv260.yaml --prompt 8 --design=tellme
 expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 8 --gen 2 --json=yes
 
@@ -307,6 +331,25 @@ wait $slow 2>/dev/null
 expect 0 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress --hls-out "$T/lock_hls"
 grep -q "resumed" "$T/out" && ok || bad "the sweep after a killed one did not resume it"
 
+# the database removed, or replaced, while a sweep writes it: said at the next commit, exit 1
+for how in removed replaced; do
+	mkdir -p "$T/gone_$how"
+	PDSWAP_CHUNK_DELAY_MS=20 "$BIN" configs/kv260.yaml --db "$T/gone_$how/r.db" --no-progress \
+		--hls-out "$T/gone_$how/hw" >"$T/gone_$how.out" 2>"$T/gone_$how.err" &
+	gp=$!
+	i=0
+	while [ $i -lt 100 ] && [ "$(sqlite3 "$T/gone_$how/r.db" "SELECT count(*) FROM chunks" 2>/dev/null || echo 0)" = 0 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	if [ $how = removed ]; then rm -f "$T/gone_$how/r.db"; else
+		mv "$T/gone_$how/r.db" "$T/gone_$how/away.db"; cp "$T/gone_$how/away.db" "$T/gone_$how/r.db"; fi
+	wait $gp; grc=$?
+	[ $grc = 1 ] && ok || bad "a sweep whose database was $how exited $grc: $(cat "$T/gone_$how.err")"
+	grep -q "$T/gone_$how/r.db: the database was $how" "$T/gone_$how.err" && ok ||
+		bad "a sweep whose database was $how: $(head -c 600 "$T/gone_$how.err")"
+	grep -q "^configs/kv260.yaml: 144000 points" "$T/gone_$how.out" && bad "a sweep whose database was $how says it is stored" || ok
+done
+
 # emit-hls: headers of a named design, byte-identical twice
 expect 0 "$BIN" emit-hls configs/kv260.yaml --design tellme --out "$T/h1"
 n=$(grep -c "^$T/h1/pds_.*\.h\$" "$T/out")
@@ -501,7 +544,7 @@ printf 'a: &x [1, *x]\n' >"$T/alias.yaml"
 bad_config alias.yaml 1 11 "alias '\*x' refers to a node that contains it"
 # a path that cannot be read: named, exit 2, nothing written
 expect 2 "$BIN" "$T" --db "$T/none/new.db"
-grep -q "^$T: cannot read" "$T/err" && ok || bad "directory as config: $(cat "$T/err")"
+grep -q "^$T: not a regular file (a directory)" "$T/err" && ok || bad "directory as config: $(cat "$T/err")"
 [ ! -e "$T/none" ] && ok || bad "an unreadable config created a database"
 
 # the second board and the second model: the main job and simulate run,

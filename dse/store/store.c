@@ -89,7 +89,7 @@ int store_migrated_from(const store *s)
 
 bool store_damaged(const store *s)
 {
-	return s->damaged;
+	return s->damaged || s->gone;
 }
 
 /* Who keeps the database locked: the WAL write lock (byte 120 of the -shm
@@ -437,6 +437,14 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 	/* step 5: the journal, the settings, the statements */
 	if (open_settings(s, err, errlen))
 		goto bad;
+	/* step 6: which file it is, so that a commit can tell it is still there */
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot find the database just opened: %s", path, strerror(errno));
+		goto bad;
+	}
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
 	*out = s;
 	return 0;
 bad:
@@ -465,17 +473,45 @@ void store_close(store *s)
 	free(s);
 }
 
+/*
+ * Whether the path still names the file opened: a database removed, or
+ * renamed away and replaced, while a run writes it would take the rows
+ * into a file nobody can find (SQLite writes through its open descriptor).
+ */
+static int same_file(store *s)
+{
+	struct stat st;
+	if (stat(s->path, &st) != 0)
+		snprintf(s->err, sizeof s->err,
+			 "%s: the database was removed while this run wrote it (%s); what it committed since is in"
+			 " the removed file, not at this path",
+			 s->path, strerror(errno));
+	else if (st.st_dev != s->dev || st.st_ino != s->ino)
+		snprintf(s->err, sizeof s->err,
+			 "%s: the database was replaced by another file while this run wrote it; what it committed"
+			 " since is in the file that was opened, no longer at this path",
+			 s->path);
+	else
+		return 0;
+	s->gone = true;
+	return -1;
+}
+
 int store_begin(store *s)
 {
 	if (s->damaged) {
 		snprintf(s->err, sizeof s->err, "%s: the database file is damaged; refusing to write into it", s->path);
 		return -1;
 	}
+	if (s->gone && same_file(s))
+		return -1;
 	return store_exec(s, "BEGIN IMMEDIATE;", "cannot start a transaction");
 }
 
 int store_commit(store *s)
 {
+	if (same_file(s))
+		return -1;
 	return store_exec(s, "COMMIT;", "cannot commit");
 }
 
