@@ -278,15 +278,20 @@ python3 tests/dbdump.py "$T/m.db" >"$T/m.dump" && python3 tests/dbdump.py "$T/r.
 	cmp -s "$T/m.dump" "$T/r.dump" && ok || bad "merged shards differ from the main job's run"
 diff -r "$T/m_hls" "$T/hls" >/dev/null && ok || bad "merged shards wrote other headers than the main job"
 
-# every example query of README.md works on a real database and prints something
-grep '^    sqlite3 ' README.md | sed 's/^    //' >"$T/queries"
-nq=$(wc -l <"$T/queries")
-[ "$nq" -ge 6 ] && ok || bad "README.md shows $nq example queries, want at least 6"
-while IFS= read -r q; do
-	q=$(printf '%s' "$q" | sed "s#results/results.db#$T/r.db#")
-	out=$(sh -c "$q" 2>&1)
-	if [ $? = 0 ] && [ -n "$out" ] && ! printf '%s' "$out" | grep -q '^Error'; then ok; else bad "README query failed: $q :: $out"; fi
-done <"$T/queries"
+# every sample of README.md (a block that starts with `$ `) prints what it shows
+python3 tests/readme_samples.py "$BIN" README.md "$T/readme" >"$T/readme.out" 2>&1 && ok ||
+	bad "README samples: $(cat "$T/readme.out")"
+# ... and the check catches a sample that drifted by one digit
+sed 's/^    configs\/kv260.yaml: 144000 points/    configs\/kv260.yaml: 144001 points/' README.md >"$T/README_drift.md"
+cmp -s README.md "$T/README_drift.md" && bad "the README shows no main-job sample to alter" || ok
+ln -sf "$PWD/configs" "$PWD/tests" "$T/" 2>/dev/null
+if python3 tests/readme_samples.py "$BIN" "$T/README_drift.md" "$T/readme2" >"$T/readme2.out" 2>&1; then
+	bad "a drifted README sample passed"
+elif grep -q "144001 points" "$T/readme2.out" && grep -q "readme samples: [0-9]* run, 1 differ" "$T/readme2.out"; then
+	ok
+else
+	bad "the drifted sample is not named: $(head -c 400 "$T/readme2.out")"
+fi
 
 # simulate --design best: the chosen point of the latest complete sweep, same figures as stored
 expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 768 --gen 1 --model analytic --json --db "$T/r.db"
@@ -730,8 +735,6 @@ sr=$(sqlite3 "$T/r.db" "SELECT max(run_id) FROM v_runs WHERE kind='session' AND 
 [ "$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_requests WHERE run_id=$sr")" = 300 ] && ok || bad "v_requests of run $sr"
 [ "$(sqlite3 "$T/r.db" "SELECT count(DISTINCT policy) FROM v_breakeven WHERE run_id=$sr")" = 4 ] && ok || bad "v_breakeven of run $sr"
 grep -q "where a policy's e2e beats the static design" "$T/out" && ok || bad "session --breakeven prints no summary"
-# the README's session queries print what it shows
-python3 tests/readme_sessions.py "$BIN" README.md "$T/readme_sessions.db" && ok || bad "README session queries"
 # a trace replay, in each format
 printf 'arrived_at,num_prefill_tokens,num_decode_tokens\n0,100,20\n0.5,30,5\n4,3000,9\n' >"$T/v.csv"
 expect 0 "$BIN" session configs/kv260.yaml --design pdswap --static tellme --trace "$T/v.csv" --json --no-capacity
