@@ -702,7 +702,11 @@ int rdb_trace(sqlite3 *db, const char *path, int64_t run, int64_t point, trace_l
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(st, 0);
-		trace_event e = {.kind = kind && !strcmp(kind, "span") ? 'X' : kind && !strcmp(kind, "process") ? 'P' : 'T'};
+		trace_event e = {.kind = !kind			       ? 'T'
+					 : !strcmp(kind, "span")    ? 'X'
+					 : !strcmp(kind, "instant") ? 'I'
+					 : !strcmp(kind, "process") ? 'P'
+								    : 'T'};
 		e.pid = sqlite3_column_int(st, 1);
 		e.tid = sqlite3_column_int(st, 2);
 		e.name = (char *)sqlite3_column_text(st, 3);

@@ -1135,11 +1135,16 @@ int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log 
 		return -1;
 	for (size_t i = 0; i < log->n; i++) {
 		const trace_event *e = &log->ev[i];
-		bool span = e->kind == 'X';
+		bool span = e->kind == 'X' || e->kind == 'I'; /* an instant is a span of no length */
 		sqlite3_bind_int64(st, 1, run_id);
 		sqlite3_bind_int64(st, 2, point_id);
 		sqlite3_bind_int64(st, 3, (int64_t)i);
-		sqlite3_bind_text(st, 4, span ? "span" : e->kind == 'P' ? "process" : "thread", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4,
+				  e->kind == 'X'   ? "span"
+				  : e->kind == 'I' ? "instant"
+				  : e->kind == 'P' ? "process"
+						   : "thread",
+				  -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 5, e->pid);
 		sqlite3_bind_int(st, 6, e->tid);
 		sqlite3_bind_text(st, 7, e->name, -1, SQLITE_TRANSIENT);
@@ -1152,7 +1157,7 @@ int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log 
 			sqlite3_bind_null(st, k);
 		if (span) {
 			sqlite3_bind_int64(st, 10, e->t0_ps);
-			sqlite3_bind_int64(st, 11, e->t1_ps > e->t0_ps ? e->t1_ps : e->t0_ps);
+			sqlite3_bind_int64(st, 11, e->kind == 'X' && e->t1_ps > e->t0_ps ? e->t1_ps : e->t0_ps);
 			if (e->a.layer >= 0)
 				sqlite3_bind_int(st, 12, e->a.layer);
 			if (e->a.token >= 0)
