@@ -568,8 +568,9 @@ static void tier_note(const perf_ctx *p, int i, kv_tier_t region, char *buf, siz
 {
 	buf[0] = '\0';
 	if (p->d.kv_tier == region && p->r_tier.v[i] > 0)
-		snprintf(buf, len, "; its K/V tier of %lld keys per layer (%s) takes %.0f",
-			 (long long)kvcache_tier_keys(&p->d), kv_prec_names[p->d.kv_prec], p->r_tier.v[i]);
+		snprintf(buf, len, "; its K/V tier of %lld key%s per layer (%s) takes %.0f",
+			 (long long)kvcache_tier_keys(&p->d), kvcache_tier_keys(&p->d) == 1 ? "" : "s",
+			 kv_prec_names[p->d.kv_prec], p->r_tier.v[i]);
 }
 
 void perf_resources(const perf_ctx *p, perf_res *o)
@@ -655,9 +656,9 @@ bool perf_kv_tier_fits(const perf_ctx *p, char *why, size_t whylen)
 			continue;
 		double cap = c->cons.util_cap.v[t] * c->dev.resources.v[t];
 		if (p->r_total.v[t] > cap && p->r_total.v[t] - b <= cap) {
-			snprintf(why, whylen, "%s %.0f exceeds %.0f%% of the device's %.0f; its K/V tier of %lld keys per layer "
+			snprintf(why, whylen, "%s %.0f exceeds %.0f%% of the device's %.0f; its K/V tier of %lld key%s per layer "
 				 "(%s) takes %.0f", res_names[t], p->r_total.v[t], 100 * c->cons.util_cap.v[t],
-				 c->dev.resources.v[t], (long long)kvcache_tier_keys(d), kv_prec_names[d->kv_prec], b);
+				 c->dev.resources.v[t], (long long)kvcache_tier_keys(d), kvcache_tier_keys(d) == 1 ? "" : "s", kv_prec_names[d->kv_prec], b);
 			return false;
 		}
 		if (d->mode != MODE_DPR)
@@ -667,16 +668,16 @@ bool perf_kv_tier_fits(const perf_ctx *p, char *why, size_t whylen)
 			double out = perf_outside_usable(c, t, p->rp_cap.v[t]);
 			if (p->r_static.v[t] > out && p->r_static.v[t] - b <= out) {
 				snprintf(why, whylen, "static region needs %.1f %s but only %.1f may be used outside pblock '%s'; "
-					 "its K/V tier of %lld keys per layer (%s) takes %.0f", p->r_static.v[t], res_names[t],
-					 out, pb, (long long)kvcache_tier_keys(d), kv_prec_names[d->kv_prec], b);
+					 "its K/V tier of %lld key%s per layer (%s) takes %.0f", p->r_static.v[t], res_names[t],
+					 out, pb, (long long)kvcache_tier_keys(d), kvcache_tier_keys(d) == 1 ? "" : "s", kv_prec_names[d->kv_prec], b);
 				return false;
 			}
 		} else {
 			double use = perf_rp_usable(c, t, p->rp_cap.v[t]);
 			if (p->r_dec.v[t] > use && p->r_dec.v[t] - b <= use) {
 				snprintf(why, whylen, "decode RM needs %.1f %s but pblock '%s' has %.0f sites; its K/V tier of "
-					 "%lld keys per layer (%s) takes %.0f", p->r_dec.v[t], res_names[t], pb, use,
-					 (long long)kvcache_tier_keys(d), kv_prec_names[d->kv_prec], b);
+					 "%lld key%s per layer (%s) takes %.0f", p->r_dec.v[t], res_names[t], pb, use,
+					 (long long)kvcache_tier_keys(d), kvcache_tier_keys(d) == 1 ? "" : "s", kv_prec_names[d->kv_prec], b);
 				return false;
 			}
 		}

@@ -17,7 +17,12 @@
  *   breakeven  the stored break-even map: a heat map per DPR policy (always,
  *              never, threshold) of static e2e / policy e2e (top row) and
  *              static energy / policy energy (bottom row) over prompt x
- *              output length; blue where the policy beats the static design.
+ *              output length; blue where the policy beats the static design;
+ *   kv         the decode rate of the chosen design against the context for
+ *              each K/V option the run stored (kv_curves): colour the
+ *              precision, dash the tier's region (solid none, dashed static,
+ *              dotted rp); an option that breaks a constraint thin and
+ *              marked so in its title.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -790,4 +795,70 @@ int figs_breakeven(report_ctx *R)
 		return PDS_FAIL;
 	R->has_breakeven = true;
 	return 0;
+}
+
+/* ----------------------------------------------------------------- K/V */
+
+/* The option's title: precision, tier, and whether it meets the constraints. */
+static void kv_title(const rdb_kv_option *o, char *out, size_t n)
+{
+	int k;
+	if (o->tier == KV_TIER_NONE)
+		k = snprintf(out, n, "%s, no tier", kv_prec_names[o->prec]);
+	else
+		k = snprintf(out, n, "%s, %d key%s/layer in %s (%lld %s)", kv_prec_names[o->prec], o->sinks + o->window,
+			     o->sinks + o->window == 1 ? "" : "s",
+			     o->tier == KV_TIER_STATIC ? "the static region" : "the decode RM", (long long)o->tier_blocks,
+			     strcmp(o->tier_memory, "bram36") == 0 ? "BRAM36" : "URAM");
+	if (!o->feasible && k > 0 && (size_t)k < n)
+		snprintf(out + k, n - (size_t)k, ": breaks a constraint");
+}
+
+int figs_kv(report_ctx *R)
+{
+	static const char *const col[KV_N] = {"#0072B2", "#E69F00", "#009E73"};
+	static const int dash[KV_TIER_N] = {1, 2, 3};
+	if (R->n_kv == 0)
+		return 0;
+	const cfg_t *c = &R->cfg;
+	int lo = follow_low(c, "decode_tok_s"), hi = c->model.max_context;
+	FILE *f = report_open_out(R, R->fig, "kv.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, "kv");
+	plotcmd pc = {{0}, 0};
+	double ylo = INFINITY, yhi = 0;
+	for (int k = 0; k < R->n_kv; k++) {
+		const rdb_kv_option *o = &R->kv[k];
+		char name[32], t[200];
+		snprintf(name, sizeof name, "kv%d", k);
+		if (block_xy(f, name, o->len, o->tok_s, o->n) == 0)
+			continue;
+		for (int i = 0; i < o->n; i++) {
+			ylo = fmin(ylo, o->tok_s[i]);
+			yhi = fmax(yhi, o->tok_s[i]);
+		}
+		kv_title(o, t, sizeof t);
+		fprintf(f, "set style line %d lc rgb '%s' lw %s dt %d\n", k + 1, col[o->prec], o->feasible ? "2.2" : "0.8",
+			dash[o->tier]);
+		series(&pc, "$%s using 1:2 with lines ls %d title \"%s\"", name, k + 1, t);
+	}
+	if (pc.n == 0) {
+		fclose(f);
+		return report_fail(R, PDS_FAIL, "run %lld: no K/V option of the chosen design to draw", (long long)R->run.run_id);
+	}
+	fprintf(f, "set title \"Decode rate of %s against the context, per K/V option (accuracy not predicted)\"\n",
+		R->kv_of->name);
+	fputs("set xlabel \"context length (tokens in the KV cache)\"\n"
+	      "set ylabel \"decode rate (tok/s), higher is better\"\n"
+	      "set key outside bottom center maxrows 5\n"
+	      "set logscale x 2\n",
+	      f);
+	fprintf(f, "set xrange [%g:%g]\n", lo / 1.1, hi * 1.1);
+	pow2_tics(f, "x", lo, hi);
+	auto_axis(f, "y", ylo, yhi, 8);
+	int rc = finish_fig(R, f, "kv", &pc);
+	if (rc == 0)
+		R->has_kv = true;
+	return rc;
 }

@@ -189,6 +189,161 @@ static void page_resources(report_ctx *R, FILE *f)
 	fputs("</table>\n", f);
 }
 
+/* The decode rate the option stored at context L (NAN when not stored). */
+static double kv_tok_at(const rdb_kv_option *o, int L)
+{
+	for (int i = 0; i < o->n; i++)
+		if (o->len[i] == L)
+			return o->tok_s[i];
+	/* the curve's lengths are geometric: the closest one below */
+	double v = NAN;
+	for (int i = 0; i < o->n; i++)
+		if (o->len[i] <= L)
+			v = o->tok_s[i];
+	return v;
+}
+
+/* URAM and BRAM36 per region of the chosen design, the tier's share and what each region may hold. */
+static void page_kv_regions(report_ctx *R, FILE *f)
+{
+	const report_design *D = R->kv_of;
+	const cfg_t *c = &R->cfg;
+	if (!D->has_region[RDB_STATIC])
+		return;
+	static const int types[2] = {RES_URAM, RES_BRAM};
+	fputs("<table>\n<tr><th>region of ", f);
+	h_esc(f, D->name);
+	fputs("</th><th>URAM</th><th>BRAM36</th></tr>\n", f);
+	const char *names[] = {"static region (TLMM, weight buffers, norm, quantiser)", "prefill RM", "decode RM"};
+	const int reg[] = {RDB_STATIC, RDB_PREFILL_RM, RDB_DECODE_RM};
+	int nr = D->d.mode == MODE_DPR ? 3 : 1;
+	for (int k = 0; k < 3; k++) {
+		if (k >= nr && k > 0) {
+			if (k == 1) {
+				fputs("<tr><td>attention engines (prefill + decode)</td>", f);
+				for (int i = 0; i < 2; i++) {
+					fputs("<td class=n>", f);
+					h_num(f, D->region[RDB_PREFILL_RM].v[types[i]] + D->region[RDB_DECODE_RM].v[types[i]], 4);
+					fputs("</td>", f);
+				}
+				fputs("</tr>\n", f);
+			}
+			continue;
+		}
+		fprintf(f, "<tr><td>%s</td>", names[k]);
+		for (int i = 0; i < 2; i++) {
+			fputs("<td class=n>", f);
+			h_num(f, D->region[reg[k]].v[types[i]], 4);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	if (D->has_region[RDB_KV_TIER]) {
+		fprintf(f, "<tr><td>&nbsp;&nbsp;of which the K/V tier (in the %s)</td>",
+			D->d.kv_tier == KV_TIER_STATIC ? "static region" : "decode RM");
+		for (int i = 0; i < 2; i++) {
+			fputs("<td class=n>", f);
+			h_num(f, D->region[RDB_KV_TIER].v[types[i]], 4);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("<tr><td>total</td>", f);
+	for (int i = 0; i < 2; i++) {
+		fputs("<td class=n>", f);
+		h_num(f, D->region[RDB_TOTAL].v[types[i]], 4);
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n<tr><td>device</td>", f);
+	for (int i = 0; i < 2; i++) {
+		fputs("<td class=n>", f);
+		h_num(f, c->dev.resources.v[types[i]], 4);
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n", f);
+	if (D->d.mode == MODE_DPR && D->has_region[RDB_PBLOCK]) {
+		fputs("<tr><td>pblock (what an RM may use)</td>", f);
+		for (int i = 0; i < 2; i++) {
+			fputs("<td class=n>", f);
+			h_num(f, D->region[RDB_PBLOCK].v[types[i]], 4);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n<tr><td>outside the pblock (what the static region may use)</td>", f);
+		for (int i = 0; i < 2; i++) {
+			fputs("<td class=n>", f);
+			h_num(f, c->cons.util_cap.v[types[i]] * (c->dev.resources.v[types[i]] - D->region[RDB_PBLOCK].v[types[i]]),
+			      4);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+static void page_kv(report_ctx *R, FILE *f)
+{
+	const cfg_t *c = &R->cfg;
+	fputs("<h2 id=kv>The K/V cache</h2>\n", f);
+	if (!R->kv_of || R->n_kv == 0) {
+		fputs("<p class=note>The run stored no K/V options (a run of an older version): the figure and the tables are"
+		      " left out.</p>\n",
+		      f);
+		return;
+	}
+	char cap[1024];
+	snprintf(cap, sizeof cap,
+		 "Decode tokens per second of %s with each K/V option, the rest of the design as chosen: every precision"
+		 " without an on-chip tier and with the largest tier each region holds beside the engines (the keys of"
+		 " every layer that the tier keeps on chip are read at its rate, the rest from DDR; a tier in the"
+		 " decode RM is refilled after each swap-in, which the decode rate does not show: see the sessions)."
+		 " Colour: precision; solid: no tier, dashed: static region, dotted: decode RM; thin: the option"
+		 " breaks a constraint.",
+		 R->kv_of->name);
+	if (R->has_kv)
+		h_figure(f, "kv", "Decode rate against context per K/V option", cap);
+	bool quant = false;
+	for (int k = 0; k < R->n_kv; k++)
+		quant |= R->kv[k].prec != KV_FP16;
+	if (quant)
+		fputs("<p class=note>The tool does not predict model accuracy: what an 8- or 4-bit K/V cache does to the"
+		      " model's output is for the user to establish. The published points for such caches are their"
+		      " own models' (see the config's kv_cache section).</p>\n",
+		      f);
+	fprintf(f, "<table>\n<tr><th>precision</th><th>tier</th><th>keys per layer on chip</th><th>tier blocks</th>"
+		   "<th>decode tok/s @%d</th><th>@%d</th><th>meets the constraints</th></tr>\n",
+		c->obj.l_short, c->obj.l_long);
+	for (int k = 0; k < R->n_kv; k++) {
+		const rdb_kv_option *o = &R->kv[k];
+		fputs("<tr><td>", f);
+		h_esc(f, kv_prec_names[o->prec]);
+		if (o->prec != KV_FP16 && c->kv.present)
+			fprintf(f, " <span class=small>(group %d, %d-byte scales)</span>", c->kv.quant[o->prec].group,
+				c->kv.quant[o->prec].scale_bytes);
+		fputs("</td><td>", f);
+		h_esc(f, o->tier == KV_TIER_NONE ? "none" : o->tier == KV_TIER_STATIC ? "static region" : "decode RM");
+		fprintf(f, "</td><td class=n>%d", o->sinks + o->window);
+		if (o->sinks)
+			fprintf(f, " <span class=small>(%d sinks)</span>", o->sinks);
+		if (o->tier == KV_TIER_NONE)
+			fputs("</td><td class=n>-</td>", f);
+		else
+			fprintf(f, "</td><td class=n>%lld %s</td>", (long long)o->tier_blocks,
+				strcmp(o->tier_memory, "bram36") == 0 ? "BRAM36" : "URAM");
+		h_cell(f, kv_tok_at(o, c->obj.l_short), 4);
+		h_cell(f, kv_tok_at(o, c->obj.l_long), 4);
+		fputs("<td>", f);
+		if (o->feasible)
+			fputs("yes", f);
+		else {
+			fputs("no: ", f);
+			h_esc(f, o->reason);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	page_kv_regions(R, f);
+}
+
 static void page_swap(report_ctx *R, FILE *f)
 {
 	fputs("<h2 id=swap>Swap timeline</h2>\n", f);
@@ -548,6 +703,8 @@ int page_write(report_ctx *R)
 		 " margin): an RM must stay below it. The labels at the top of each bar give its absolute count.");
 	if (R->has_resources)
 		page_resources(R, f);
+
+	page_kv(R, f);
 
 	page_swap(R, f);
 

@@ -379,6 +379,30 @@ res_split report_split_of(const report_design *D)
 
 /* ----------------------------------------------------------- assembly */
 
+/* The K/V options the run stored of its chosen design (none before schema 5). */
+static int load_kv(report_ctx *R)
+{
+	enum { MAX_KV = 4 * KV_N };
+	const report_design *K = R->dpr.present && R->dpr.pt->chosen ? &R->dpr
+				 : R->stat.present && R->stat.pt->chosen ? &R->stat
+				 : R->dpr.present ? &R->dpr
+						  : &R->stat;
+	if (!K->present)
+		return 0;
+	R->kv_of = K;
+	R->kv = malloc(MAX_KV * sizeof *R->kv);
+	if (!R->kv)
+		return report_fail(R, PDS_FAIL, "out of memory");
+	R->n_kv = rdb_kv_options(R->db, R->db_path, R->run.run_id, K->pt->point_id, R->kv, MAX_KV, R->err, R->errlen);
+	if (R->n_kv < 0)
+		return PDS_FAIL;
+	if (R->n_kv == 0)
+		report_note(R, "run %lld stored no K/V options of its chosen design (a run of an older version): the K/V"
+			" figure and its table are left out",
+			    (long long)R->run.run_id);
+	return 0;
+}
+
 /* The sessions and the break-even map the run stored (none before schema 4). */
 static int load_sessions(report_ctx *R)
 {
@@ -451,7 +475,7 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	    (R->n_val = rdb_validation(R->db, R->db_path, R->run.run_id, R->val, (int)(sizeof R->val / sizeof R->val[0]),
 				       R->err, R->errlen)) < 0)
 		return PDS_FAIL;
-	if ((rc = load_sessions(R)))
+	if ((rc = load_sessions(R)) || (rc = load_kv(R)))
 		return rc;
 
 	/* the temporary directory beside the output */
@@ -478,7 +502,7 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	if ((rc = stopped(R)) || (rc = figs_pareto(R)) || (rc = stopped(R)) || (rc = figs_curve(R, true)) ||
 	    (rc = stopped(R)) || (rc = figs_curve(R, false)) || (rc = stopped(R)) || (rc = figs_resources(R)) ||
 	    (rc = stopped(R)) || (rc = figs_swap(R)) || (rc = stopped(R)) || (rc = figs_breakeven(R)) ||
-	    (rc = stopped(R)))
+	    (rc = stopped(R)) || (rc = figs_kv(R)) || (rc = stopped(R)))
 		return rc;
 	if (R->n_no_curve)
 		report_note(R, "run %lld stored no model curves of %d followed design%s (a run of an older version): the TTFT"
@@ -549,6 +573,7 @@ int report_write_stop(const char *db, int64_t run_id, const char *outdir, const 
 	free(R->pts);
 	free(R->sess);
 	free(R->be);
+	free(R->kv);
 	free(R);
 	return rc;
 }

@@ -90,6 +90,11 @@ typedef struct {
 	rdb_breakeven *be;
 	int n_be;
 	bool has_breakeven; /* the break-even figure was drawn */
+	/* the K/V options of the chosen design (schema 5 on; a heap array) */
+	const report_design *kv_of;
+	rdb_kv_option *kv;
+	int n_kv;
+	bool has_kv; /* the K/V figure was drawn */
 	char gnuplot[4096];
 	char tmp[4096], fig[4200];
 	const volatile sig_atomic_t *stop; /* set by a signal: stop, leave nothing behind */
@@ -124,6 +129,7 @@ int figs_curve(report_ctx *R, bool ttft);
 int figs_resources(report_ctx *R);
 int figs_swap(report_ctx *R);
 int figs_breakeven(report_ctx *R);
+int figs_kv(report_ctx *R);
 
 /* page.c: index.html into R->tmp. */
 int page_write(report_ctx *R);

@@ -609,7 +609,8 @@ int rdb_intervals(sqlite3 *db, const char *path, int64_t run, int64_t point, con
 	return n;
 }
 
-const char *const rdb_region_names[RDB_REGIONS] = {"static", "prefill_rm", "decode_rm", "total", "equivalent", "pblock"};
+const char *const rdb_region_names[RDB_REGIONS] = {"static",     "prefill_rm", "decode_rm", "total",
+						   "equivalent", "pblock",     "kv_tier"};
 
 int rdb_regions(sqlite3 *db, const char *path, int64_t run, int64_t point, res_t r[RDB_REGIONS],
 		bool have[RDB_REGIONS], char *err, size_t errlen)
@@ -638,6 +639,62 @@ int rdb_regions(sqlite3 *db, const char *path, int64_t run, int64_t point, res_t
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return sql_fail(db, path, "cannot read v_regions", err, errlen);
+	return n;
+}
+
+static int word_of(const char *v, const char *const *names, int n)
+{
+	for (int i = 0; v && i < n; i++)
+		if (strcmp(v, names[i]) == 0)
+			return i;
+	return 0;
+}
+
+int rdb_kv_options(sqlite3 *db, const char *path, int64_t run, int64_t point, rdb_kv_option *out, int max, char *err,
+		   size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_kv_curves",
+			     "SELECT kv_precision, kv_window, kv_sinks, kv_tier_region, feasible, reason, tier_blocks,"
+			     " tier_memory, length, decode_tok_s FROM v_kv_curves WHERE run_id = ? AND point_id = ?"
+			     " ORDER BY CASE kv_precision WHEN 'fp16' THEN 0 WHEN 'int8' THEN 1 ELSE 2 END,"
+			     " CASE kv_tier_region WHEN 'none' THEN 0 WHEN 'static' THEN 1 ELSE 2 END,"
+			     " kv_window + kv_sinks, kv_sinks, length",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		kv_prec_t p = (kv_prec_t)word_of((const char *)sqlite3_column_text(st, 0), kv_prec_names, KV_N);
+		int w = sqlite3_column_int(st, 1), sk = sqlite3_column_int(st, 2);
+		kv_tier_t t = (kv_tier_t)word_of((const char *)sqlite3_column_text(st, 3), kv_tier_names, KV_TIER_N);
+		rdb_kv_option *o = n > 0 ? &out[n - 1] : NULL;
+		if (!o || o->prec != p || o->window != w || o->sinks != sk || o->tier != t) {
+			if (n == max)
+				break;
+			o = &out[n++];
+			memset(o, 0, sizeof *o);
+			o->prec = p;
+			o->window = w;
+			o->sinks = sk;
+			o->tier = t;
+			o->feasible = sqlite3_column_int(st, 4) != 0;
+			const char *why = (const char *)sqlite3_column_text(st, 5);
+			snprintf(o->reason, sizeof o->reason, "%s", why ? why : "");
+			o->tier_blocks = sqlite3_column_int64(st, 6);
+			const char *mem = (const char *)sqlite3_column_text(st, 7);
+			snprintf(o->tier_memory, sizeof o->tier_memory, "%s", mem ? mem : "");
+		}
+		if (o->n < RDB_KV_SAMPLES) {
+			o->len[o->n] = sqlite3_column_int(st, 8);
+			o->tok_s[o->n++] = sqlite3_column_double(st, 9);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_fail(db, path, "cannot read v_kv_curves", err, errlen);
 	return n;
 }
 

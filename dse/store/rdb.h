@@ -148,11 +148,31 @@ int rdb_intervals(struct sqlite3 *db, const char *path, int64_t run, int64_t poi
 		  rdb_interval *out, int max, char *err, size_t errlen);
 /* Resources per region: r[k] and have[k] for rdb_region_names[k]; the
  * number found, -1 on an error. */
-#define RDB_REGIONS 6
-enum { RDB_STATIC, RDB_PREFILL_RM, RDB_DECODE_RM, RDB_TOTAL, RDB_EQUIVALENT, RDB_PBLOCK };
+#define RDB_REGIONS 7
+enum { RDB_STATIC, RDB_PREFILL_RM, RDB_DECODE_RM, RDB_TOTAL, RDB_EQUIVALENT, RDB_PBLOCK, RDB_KV_TIER };
 extern const char *const rdb_region_names[RDB_REGIONS];
 int rdb_regions(struct sqlite3 *db, const char *path, int64_t run, int64_t point, res_t r[RDB_REGIONS],
 		bool have[RDB_REGIONS], char *err, size_t errlen);
+/* The K/V options of a followed design (v_kv_curves, schema 5 on): each
+ * option's settings, whether it meets the constraints (why not), its tier's
+ * blocks and its decode rate by context; options in the order fp16, int8,
+ * int4, and within one the tier none, static, rp, smaller first.  How many
+ * (at most max), 0 when none (an older file), -1 on an error. */
+#define RDB_KV_SAMPLES 64
+typedef struct {
+	kv_prec_t prec;
+	int window, sinks;
+	kv_tier_t tier;
+	bool feasible;
+	char reason[256];
+	int64_t tier_blocks;
+	char tier_memory[8];
+	int n;
+	int len[RDB_KV_SAMPLES];
+	double tok_s[RDB_KV_SAMPLES];
+} rdb_kv_option;
+int rdb_kv_options(struct sqlite3 *db, const char *path, int64_t run, int64_t point, rdb_kv_option *out, int max,
+		   char *err, size_t errlen);
 /* The validation rows in order: how many (at most max), -1 on an error. */
 int rdb_validation(struct sqlite3 *db, const char *path, int64_t run, calib_row *rows, int max, char *err,
 		   size_t errlen);
