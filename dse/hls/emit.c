@@ -25,6 +25,13 @@
  *   slices     a tensor on n ports is split into head_dim/S pieces,
  *              S = lcm(ports in prefill, ports in decode), port p serving
  *              slices p, p+n, ...; both phases read the same DDR layout
+ *   K/V record a quantised K or V piece (models/kvcache.h): piece x bits / 8
+ *              bytes of integers then piece / group scales, so a group must
+ *              lie within one piece (the kernels read a record through one
+ *              port); FP16 records are the piece's FP16 elements
+ *   K/V tier   T = sinks + window keys per layer, one record of head_dim
+ *              elements per (layer, key slot, K/V head); banks and blocks as
+ *              kvcache.h sizes them (the decode engine's lanes at II 1)
  */
 #include "hls/emit.h"
 
@@ -41,6 +48,7 @@
 
 #include "hls/pragma.h"
 #include "models/engine.h"
+#include "models/kvcache.h"
 #include "models/version.h"
 #include "models/workload.h"
 #include "sim/afile.h"
@@ -79,6 +87,9 @@ typedef struct {
 	int pe, pre_lanes, block, pre_chunks, attn_depth, pre_fifo;
 	char pre_part[64];
 	portset pre[T_N];
+	/* the K/V cache */
+	int kv_bits, kv_group, kv_scale_bytes, kv_rec[T_N], kv_tier_rec;
+	int64_t kv_tier_keys, kv_tier_banks, kv_tier_blocks;
 	/* decode */
 	int dec_lanes, dec_chunks;
 	char dec_part[64];
@@ -253,7 +264,7 @@ static int plan_static(const cfg_t *c, const design_t *d, const workload_t *w, c
 		P->entries *= 3;
 	P->tab_size = 1 << P->bits;
 	P->depth = (int)llround(c->cal.tlmm_depth.value);
-	P->attn_depth = (int)llround(c->cal.attn_depth.value);
+	P->attn_depth = (int)engine_attn_depth(c, d);
 	P->k_max = 0;
 	P->n_max = 0;
 	P->n_min = 1 << 30;
@@ -352,6 +363,48 @@ static void plan_attention(const cfg_t *c, const design_t *d, plan_t *P)
 
 }
 
+/*
+ * The K/V cache as the kernels store it: FP16, or int8/int4 records of a
+ * piece's integers and its groups' FP16 or FP32 scales, which the kernels
+ * read through the piece's port, so a group may not straddle two pieces.
+ */
+static int plan_kv(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t errlen)
+{
+	const cfg_model *m = &c->model;
+	P->kv_bits = kvcache_elem_bits(c, d->kv_prec);
+	P->kv_group = m->head_dim;
+	P->kv_scale_bytes = 0;
+	if (kvcache_quantised(d)) {
+		const cfg_kv_quant *q = &c->kv.quant[d->kv_prec];
+		P->kv_group = q->group;
+		P->kv_scale_bytes = q->scale_bytes;
+		if (q->scale_bytes != 2 && q->scale_bytes != 4)
+			return fail(err, errlen, "kv_cache.%s.scale_bytes is %d; the kernels read FP16 (2) or FP32 (4) scales",
+				    kv_prec_names[d->kv_prec], q->scale_bytes);
+		for (int t = T_K; t <= T_V; t++) {
+			int piece = m->head_dim / P->slices[t];
+			if (piece % q->group)
+				return fail(err, errlen,
+					    "tensor %s is split into %d slices of %d elements; the %s group of %d elements does not"
+					    " divide them (a group's scale is read through its slice's port)",
+					    tname[t], P->slices[t], piece, kv_prec_names[d->kv_prec], q->group);
+		}
+	}
+	for (int t = 0; t < T_N; t++) {
+		int piece = m->head_dim / P->slices[t];
+		P->kv_rec[t] = t == T_K || t == T_V
+				       ? (kvcache_quantised(d) ? piece * P->kv_bits / 8 + piece / P->kv_group * P->kv_scale_bytes
+							       : piece)
+				       : piece;
+	}
+	P->kv_tier_rec = kvcache_quantised(d) ? m->head_dim * P->kv_bits / 8 + m->head_dim / P->kv_group * P->kv_scale_bytes
+					      : m->head_dim;
+	P->kv_tier_keys = kvcache_tier_keys(d);
+	P->kv_tier_banks = kvcache_tier_banks(c, d);
+	P->kv_tier_blocks = kvcache_tier_blocks(c, d);
+	return 0;
+}
+
 /* Bundle names must stay distinct once lower-cased. */
 static int plan_bundles(const cfg_t *c, char *err, size_t errlen)
 {
@@ -384,6 +437,8 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 	if (plan_model(c, err, errlen) || plan_static(c, d, &w, &p, P, err, errlen) || plan_ports(c, d, P, err, errlen))
 		return -1;
 	plan_attention(c, d, P);
+	if (plan_kv(c, d, P, err, errlen))
+		return -1;
 	return plan_bundles(c, err, errlen);
 }
 
@@ -461,6 +516,33 @@ static void def_ports(sb_t *b, const cfg_t *c, const char *prefix, const char *t
 	}
 }
 
+/* The K/V cache's precision and records (pds_common.h). */
+static void render_kv_common(sb_t *b, const cfg_t *c, const design_t *d, const plan_t *P)
+{
+	char what[200];
+	sb_printf(b, "\n/* K/V cache (models/kvcache.h).  FP16: a record is the piece's FP16 elements.\n"
+		     " * int8/int4: symmetric integers, one scale per group of PDS_KV_GROUP elements\n"
+		     " * along head_dim: a record of K or V is a piece's integers (int4: two per byte,\n"
+		     " * low nibble first) then its groups' scales (PDS_KV_SCALE_BYTES each, little\n"
+		     " * endian), stored as [slice][head][PDS_MAX_CONTEXT tokens][record].\n");
+	if (kvcache_quantised(d))
+		sb_printf(b, " * The tool does not predict model accuracy: what this cache does to the\n"
+			     " * model's output is for the user to establish. */\n");
+	else
+		sb_printf(b, " */\n");
+	snprintf(what, sizeof what, "0 fp16, 1 int8, 2 int4; this is %s (design)", kv_prec_names[d->kv_prec]);
+	def(b, "PDS_KV_PREC", d->kv_prec, what);
+	def(b, "PDS_KV_BITS", P->kv_bits, "bits per cached element");
+	snprintf(what, sizeof what, "elements per scale (%s)",
+		 kvcache_quantised(d) ? "config kv_cache" : "fp16: no scales, the whole head");
+	def(b, "PDS_KV_GROUP", P->kv_group, what);
+	def(b, "PDS_KV_SCALE_BYTES", P->kv_scale_bytes, "bytes of one scale: 2 FP16, 4 FP32, 0 none");
+	def(b, "PDS_K_REC", P->kv_rec[T_K], "units of pds_kv in one record of K (bytes, or FP16 elements)");
+	def(b, "PDS_V_REC", P->kv_rec[T_V], "units of pds_kv in one record of V");
+	def(b, "PDS_KV_KEY_BYTES", kvcache_key_bytes(c, d->kv_prec), "bytes of K (= V) of one key, one layer (model)");
+	(void)c;
+}
+
 static void render_common(sb_t *b, const cfg_t *c, const design_t *d, const emit_meta *m, const plan_t *P)
 {
 	const cfg_model *md = &c->model;
@@ -492,6 +574,7 @@ static void render_common(sb_t *b, const cfg_t *c, const design_t *d, const emit
 	def(b, "PDS_K_SLICES", P->slices[T_K], NULL);
 	def(b, "PDS_V_SLICES", P->slices[T_V], NULL);
 	def(b, "PDS_O_SLICES", P->slices[T_O], NULL);
+	render_kv_common(b, c, d, P);
 	sb_printf(b, "\n#endif\n");
 }
 
@@ -572,8 +655,12 @@ static void render_prefill(sb_t *b, const cfg_t *c, const design_t *d, const emi
 	def(b, "PDS_PRE_BLOCK", P->block, "K/V tokens per fetched block (design)");
 	def(b, "PDS_PRE_CHUNKS", P->pre_chunks, "ceil(head_dim/lanes) cycles per row pass");
 	def(b, "PDS_PRE_II", 1, "initiation interval (model)");
-	snprintf(what, sizeof what, "pipeline depth, cycles (calibration attn_depth, %s)",
-		 prov_names[c->cal.attn_depth.prov]);
+	if (kvcache_quantised(d))
+		snprintf(what, sizeof what, "pipeline depth, cycles (calibration attn_depth, %s, + kv_cache.dequant_depth, %s)",
+			 prov_names[c->cal.attn_depth.prov], prov_names[c->kv.dequant_depth.prov]);
+	else
+		snprintf(what, sizeof what, "pipeline depth, cycles (calibration attn_depth, %s)",
+			 prov_names[c->cal.attn_depth.prov]);
 	def(b, "PDS_PRE_DEPTH", P->attn_depth, what);
 	def(b, "PDS_PRE_KV_FIFO_DEPTH", P->pre_fifo, "chunks: two K/V blocks");
 	def(b, "PDS_PRE_KV_STREAM_LEN", (long long)c->model.max_context * P->pre_chunks,
@@ -588,6 +675,30 @@ static void render_prefill(sb_t *b, const cfg_t *c, const design_t *d, const emi
 	def_ports(b, c, "PDS_PRE", "V", &P->pre[T_V]);
 	def_ports(b, c, "PDS_PRE", "O", &P->pre[T_O]);
 	sb_printf(b, "\n#endif\n");
+}
+
+/* The on-chip K/V tier the decode kernel reads (pds_decode.h). */
+static void render_kv_tier(sb_t *b, const cfg_t *c, const design_t *d, const plan_t *P)
+{
+	char what[200];
+	sb_printf(b, "\n/* On-chip K/V tier (models/kvcache.h): per layer the first PDS_KV_SINKS keys and\n"
+		     " * the PDS_KV_WINDOW most recent ones (a ring of slots), one record of\n"
+		     " * PDS_KV_TIER_REC units per (layer, slot, K/V head), K and V apart; a pass\n"
+		     " * reads a key the tier holds from it, every other key from DDR. */\n");
+	snprintf(what, sizeof what, "0 none, 1 static region, 2 decode RM; this is %s (design)", kv_tier_names[d->kv_tier]);
+	def(b, "PDS_KV_TIER", d->kv_tier, what);
+	def(b, "PDS_KV_SINKS", P->kv_tier_keys ? d->kv_sinks : 0, "first keys per layer kept (design)");
+	def(b, "PDS_KV_WINDOW", P->kv_tier_keys ? d->kv_window : 0, "most recent keys per layer kept (design)");
+	def(b, "PDS_KV_TIER_KEYS", P->kv_tier_keys, "SINKS + WINDOW slots per layer");
+	def(b, "PDS_KV_TIER_REC", P->kv_tier_rec, "units of pds_kv in one record of a head's K or V");
+	def(b, "PDS_KV_TIER_ROWS", (long long)c->model.layers * (P->kv_tier_keys ? P->kv_tier_keys : 1) * c->model.kv_heads,
+	    "records of K (and of V): layers x slots x K/V heads");
+	def(b, "PDS_KV_TIER_BANKS", P->kv_tier_banks ? P->kv_tier_banks : 1,
+	    "cyclic banks: the decode engine's lanes x bits / word bits (kvcache.h)");
+	snprintf(what, sizeof what, "%s blocks of K and V together (model)", res_names[c->kv.tier_memory]);
+	def(b, "PDS_KV_TIER_BLOCKS", P->kv_tier_blocks, what);
+	defk(b, "PDS_KV_TIER_IMPL", c->kv.tier_memory == RES_BRAM ? "bram" : "uram",
+	     "keyword: the tier's memory (config kv_cache.tier_memory)");
 }
 
 static void render_decode(sb_t *b, const cfg_t *c, const design_t *d, const emit_meta *m, const plan_t *P)
@@ -617,8 +728,13 @@ static void render_decode(sb_t *b, const cfg_t *c, const design_t *d, const emit
 	def(b, "PDS_DEC_LANES", P->dec_lanes, "MACs per cycle along head_dim (design)");
 	def(b, "PDS_DEC_CHUNKS", P->dec_chunks, "ceil(head_dim/lanes) cycles per key and pass");
 	def(b, "PDS_DEC_II", 1, "initiation interval (model)");
-	snprintf(what, sizeof what, "pipeline depth per pass, cycles (calibration attn_depth, %s)",
-		 prov_names[c->cal.attn_depth.prov]);
+	if (kvcache_quantised(d))
+		snprintf(what, sizeof what,
+			 "pipeline depth per pass, cycles (calibration attn_depth, %s, + kv_cache.dequant_depth, %s)",
+			 prov_names[c->cal.attn_depth.prov], prov_names[c->kv.dequant_depth.prov]);
+	else
+		snprintf(what, sizeof what, "pipeline depth per pass, cycles (calibration attn_depth, %s)",
+			 prov_names[c->cal.attn_depth.prov]);
 	def(b, "PDS_DEC_DEPTH", P->attn_depth, what);
 	def(b, "PDS_DEC_TRIPS_MAX", (long long)c->model.max_context * P->dec_chunks, "MAX_CONTEXT x CHUNKS");
 	def(b, "PDS_DEC_KV_TRIPS_MAX", 2LL * c->model.max_context * P->dec_chunks, "kv_overlap: 2 x TRIPS_MAX");
@@ -640,6 +756,7 @@ static void render_decode(sb_t *b, const cfg_t *c, const design_t *d, const emit
 	def_ports(b, c, "PDS_DEC", "K", &P->dec[T_K]);
 	def_ports(b, c, "PDS_DEC", "V", &P->dec[T_V]);
 	def_ports(b, c, "PDS_DEC", "O", &P->dec[T_O]);
+	render_kv_tier(b, c, d, P);
 	sb_printf(b, "\n#endif\n");
 }
 
@@ -653,6 +770,12 @@ static int self_check(const cfg_t *c, const plan_t *P, char *err, size_t errlen)
 		snprintf(line, sizeof line, "#pragma HLS array_partition variable=buf %s dim=1", parts[i]);
 		if (pragma_check(line, NULL, 0, e, sizeof e))
 			BUG("the partition '%s' the plan makes is not valid: %s", parts[i], e);
+	}
+	if (P->kv_tier_keys > 0) {
+		snprintf(line, sizeof line, "#pragma HLS interface mode=bram port=tk storage_type=ram_2p storage_impl=%s",
+			 c->kv.tier_memory == RES_BRAM ? "bram" : "uram");
+		if (pragma_check(line, NULL, 0, e, sizeof e))
+			BUG("the tier's interface '%s' the plan makes is not valid: %s", line, e);
 	}
 	const char *impls[2] = {P->acc_impl, P->score_impl};
 	for (int i = 0; i < 2; i++) {

@@ -37,11 +37,75 @@
  * on chip and written after the last S.V pass.  The cache append of the
  * new token's K/V is done by the projections, not by this kernel.
  *
- * Scores and accumulation are float; inputs and O are FP16.
+ * The K/V cache (models/kvcache.h, pds_hw.h): K and V are read as records
+ * of FP16, or of int8/int4 with one scale per group, each element
+ * dequantised inside the lane (integer x scale, the dequantiser's depth in
+ * PDS_DEC_DEPTH, no extra trips).  With an on-chip tier (PDS_KV_TIER_KEYS >
+ * 0) a key the tier holds (a sink or one of the window) is read from the
+ * tier's record, every other key from DDR; the trips are the same.
+ *
+ * Scores and accumulation are float; Q and O are FP16.
  */
 #include <math.h>
 
 #include "attn_decode.h"
+
+/* The tier's parameters of a function that reads K (x = tk) or V (x = tv),
+ * or both (TIER_KV), and the arguments that pass them on. */
+#if PDS_KV_TIER_KEYS > 0
+#define TIER_P(x) , const pds_kv x[PDS_KV_TIER_ROWS * PDS_KV_TIER_REC], int layer
+#define TIER_A(x) , x, layer
+#define TIER_KV , const pds_kv tk[PDS_KV_TIER_ROWS * PDS_KV_TIER_REC], const pds_kv tv[PDS_KV_TIER_ROWS * PDS_KV_TIER_REC], int layer
+#define TIER_AKV , tk, tv, layer
+#else
+#define TIER_P(x)
+#define TIER_A(x)
+#define TIER_KV
+#define TIER_AKV
+#endif
+
+/* Counts the head rows a pass reads from DDR and from the tier (C simulation). */
+static void dec_row(int j, int keys)
+{
+#ifndef __SYNTHESIS__
+	if (pds_tier_slot(j, keys) >= 0)
+		HW_TRIP(dec_rows_tier);
+	else
+		HW_TRIP(dec_rows_ddr);
+#else
+	(void)j;
+	(void)keys;
+#endif
+}
+
+/* Element d of key j of head kvh of K: the tier's record when it holds the
+ * key, else the DDR record through its slice's port. */
+static float dec_k(HW_PARAMS(PDS_DEC_K_PORTS, const pds_kv *, k) TIER_P(tk), int kvh, int j, int d, int keys)
+{
+#if PDS_KV_TIER_KEYS > 0
+	const int slot = pds_tier_slot(j, keys);
+	if (slot >= 0)
+		return pds_kv_elem(tk + pds_tier_at(layer, slot, kvh), PDS_HEAD_DIM, d);
+#else
+	(void)keys;
+#endif
+	const int sl = pds_kv_slice(PDS_K_SLICES, d);
+	return pds_kv_get(HW_PTR(PDS_DEC_K_PORTS, k, sl % PDS_DEC_K_PORTS), PDS_K_SLICES, PDS_KV_HEADS, kvh, j, d);
+}
+
+/* The same of V. */
+static float dec_v(HW_PARAMS(PDS_DEC_V_PORTS, const pds_kv *, v) TIER_P(tv), int kvh, int j, int d, int keys)
+{
+#if PDS_KV_TIER_KEYS > 0
+	const int slot = pds_tier_slot(j, keys);
+	if (slot >= 0)
+		return pds_kv_elem(tv + pds_tier_at(layer, slot, kvh), PDS_HEAD_DIM, d);
+#else
+	(void)keys;
+#endif
+	const int sl = pds_kv_slice(PDS_V_SLICES, d);
+	return pds_kv_get(HW_PTR(PDS_DEC_V_PORTS, v, sl % PDS_DEC_V_PORTS), PDS_V_SLICES, PDS_KV_HEADS, kvh, j, d);
+}
 
 /* Query of head h, scaled by 1/sqrt(head_dim). */
 static void dec_load_q(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), int h, float qh[PDS_HEAD_DIM])
@@ -58,8 +122,8 @@ static void dec_load_q(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), int h, f
 
 #if PDS_DEC_DATAFLOW != 1
 /* Q.K pass: sc[j] = q . K[j]; returns the largest score. */
-static float dec_qk(const float qh[PDS_HEAD_DIM], HW_PARAMS(PDS_DEC_K_PORTS, const pds_half *, k), int kvh, int keys,
-		    float sc[PDS_MAX_CONTEXT])
+static float dec_qk(const float qh[PDS_HEAD_DIM], HW_PARAMS(PDS_DEC_K_PORTS, const pds_kv *, k) TIER_P(tk), int kvh,
+		    int keys, float sc[PDS_MAX_CONTEXT])
 {
 	float mx = -1e30f, dot = 0;
 	int j = 0, c = 0;
@@ -69,15 +133,14 @@ static float dec_qk(const float qh[PDS_HEAD_DIM], HW_PARAMS(PDS_DEC_K_PORTS, con
 #pragma HLS pipeline II=PDS_DEC_II
 #pragma HLS loop_tripcount min=1 max=PDS_DEC_TRIPS_MAX
 		HW_TRIP(dec_qk);
+		if (c == 0)
+			dec_row(j, keys);
 		float s = c == 0 ? 0 : dot;
 		for (int u = 0; u < PDS_DEC_LANES; u++) {
 #pragma HLS unroll
 			const int d = c * PDS_DEC_LANES + u;
-			if (d < PDS_HEAD_DIM) {
-				int sl;
-				const long at = pds_offset(PDS_K_SLICES, PDS_KV_HEADS, kvh, j, d, &sl);
-				s += qh[d] * pds_h2f(HW_PICK(PDS_DEC_K_PORTS, k, sl % PDS_DEC_K_PORTS, at));
-			}
+			if (d < PDS_HEAD_DIM)
+				s += qh[d] * dec_k(HW_NAMES(PDS_DEC_K_PORTS, k) TIER_A(tk), kvh, j, d, keys);
 		}
 		dot = s;
 		if (c == PDS_DEC_CHUNKS - 1) {
@@ -113,8 +176,8 @@ static float dec_softmax(float sc[PDS_MAX_CONTEXT], int keys, float mx)
 }
 
 /* S.V pass: oh = sum_j sc[j] * V[j]. */
-static void dec_sv(const float sc[PDS_MAX_CONTEXT], HW_PARAMS(PDS_DEC_V_PORTS, const pds_half *, v), int kvh, int keys,
-		   float oh[PDS_HEAD_DIM])
+static void dec_sv(const float sc[PDS_MAX_CONTEXT], HW_PARAMS(PDS_DEC_V_PORTS, const pds_kv *, v) TIER_P(tv), int kvh,
+		   int keys, float oh[PDS_HEAD_DIM])
 {
 	int j = 0, c = 0;
 	HW_TRIP(dec_sv_starts);
@@ -123,13 +186,13 @@ static void dec_sv(const float sc[PDS_MAX_CONTEXT], HW_PARAMS(PDS_DEC_V_PORTS, c
 #pragma HLS pipeline II=PDS_DEC_II
 #pragma HLS loop_tripcount min=1 max=PDS_DEC_TRIPS_MAX
 		HW_TRIP(dec_sv);
+		if (c == 0)
+			dec_row(j, keys);
 		for (int u = 0; u < PDS_DEC_LANES; u++) {
 #pragma HLS unroll
 			const int d = c * PDS_DEC_LANES + u;
 			if (d < PDS_HEAD_DIM) {
-				int sl;
-				const long at = pds_offset(PDS_V_SLICES, PDS_KV_HEADS, kvh, j, d, &sl);
-				const float x = pds_h2f(HW_PICK(PDS_DEC_V_PORTS, v, sl % PDS_DEC_V_PORTS, at));
+				const float x = dec_v(HW_NAMES(PDS_DEC_V_PORTS, v) TIER_A(tv), kvh, j, d, keys);
 				oh[d] = (j == 0 ? 0 : oh[d]) + sc[j] * x;
 			}
 		}
@@ -147,8 +210,9 @@ typedef struct {
 } dec_chunk;
 
 /* kv_overlap: stream each key's K and V rows, chunk by chunk, through both bundles at once. */
-static void dec_read_kv(HW_PARAMS(PDS_DEC_K_PORTS, const pds_half *, k), HW_PARAMS(PDS_DEC_V_PORTS, const pds_half *, v),
-			int kvh, int keys, dec_chunk kf[PDS_DEC_KV_STREAM_LEN], dec_chunk vf[PDS_DEC_KV_STREAM_LEN])
+static void dec_read_kv(HW_PARAMS(PDS_DEC_K_PORTS, const pds_kv *, k), HW_PARAMS(PDS_DEC_V_PORTS, const pds_kv *, v)
+			TIER_KV, int kvh, int keys, dec_chunk kf[PDS_DEC_KV_STREAM_LEN],
+			dec_chunk vf[PDS_DEC_KV_STREAM_LEN])
 {
 	HW_TRIP(dec_kvread_starts);
 	/* DEC_KVREAD */
@@ -157,17 +221,18 @@ static void dec_read_kv(HW_PARAMS(PDS_DEC_K_PORTS, const pds_half *, k), HW_PARA
 #pragma HLS loop_tripcount min=1 max=PDS_DEC_TRIPS_MAX
 		HW_TRIP(dec_kvread);
 		const int j = it / PDS_DEC_CHUNKS, c = it % PDS_DEC_CHUNKS;
+		if (c == 0) {
+			dec_row(j, keys); /* K */
+			dec_row(j, keys); /* V */
+		}
 		dec_chunk kc, vc;
 		for (int u = 0; u < PDS_DEC_LANES; u++) {
 #pragma HLS unroll
 			const int d = c * PDS_DEC_LANES + u;
 			kc.v[u] = vc.v[u] = 0;
 			if (d < PDS_HEAD_DIM) {
-				int sl;
-				long at = pds_offset(PDS_K_SLICES, PDS_KV_HEADS, kvh, j, d, &sl);
-				kc.v[u] = pds_h2f(HW_PICK(PDS_DEC_K_PORTS, k, sl % PDS_DEC_K_PORTS, at));
-				at = pds_offset(PDS_V_SLICES, PDS_KV_HEADS, kvh, j, d, &sl);
-				vc.v[u] = pds_h2f(HW_PICK(PDS_DEC_V_PORTS, v, sl % PDS_DEC_V_PORTS, at));
+				kc.v[u] = dec_k(HW_NAMES(PDS_DEC_K_PORTS, k) TIER_A(tk), kvh, j, d, keys);
+				vc.v[u] = dec_v(HW_NAMES(PDS_DEC_V_PORTS, v) TIER_A(tv), kvh, j, d, keys);
 			}
 		}
 		kf[it] = kc;
@@ -229,14 +294,15 @@ static float dec_kv_pass(const float qh[PDS_HEAD_DIM], const dec_chunk kf[PDS_DE
 }
 
 /* kv_overlap: one head, the reader beside the pass. */
-static float dec_head_kv(const float qh[PDS_HEAD_DIM], HW_PARAMS(PDS_DEC_K_PORTS, const pds_half *, k),
-			 HW_PARAMS(PDS_DEC_V_PORTS, const pds_half *, v), int kvh, int keys, float oh[PDS_HEAD_DIM])
+static float dec_head_kv(const float qh[PDS_HEAD_DIM], HW_PARAMS(PDS_DEC_K_PORTS, const pds_kv *, k),
+			 HW_PARAMS(PDS_DEC_V_PORTS, const pds_kv *, v) TIER_KV, int kvh, int keys,
+			 float oh[PDS_HEAD_DIM])
 {
 #pragma HLS dataflow
 	static dec_chunk kf[PDS_DEC_KV_STREAM_LEN], vf[PDS_DEC_KV_STREAM_LEN];
 #pragma HLS stream variable=kf depth=PDS_DEC_KV_FIFO_DEPTH
 #pragma HLS stream variable=vf depth=PDS_DEC_KV_FIFO_DEPTH
-	dec_read_kv(HW_NAMES(PDS_DEC_K_PORTS, k), HW_NAMES(PDS_DEC_V_PORTS, v), kvh, keys, kf, vf);
+	dec_read_kv(HW_NAMES(PDS_DEC_K_PORTS, k), HW_NAMES(PDS_DEC_V_PORTS, v) TIER_AKV, kvh, keys, kf, vf);
 	return dec_kv_pass(qh, kf, vf, keys, oh);
 }
 #endif
@@ -260,7 +326,7 @@ static float dec_softmax_out(const float sc[PDS_MAX_CONTEXT], int keys, float mx
 }
 
 /* head_pipeline: the S.V pass of stage B, each probability read once from the stream. */
-static void dec_sv_in(const float *pf, HW_PARAMS(PDS_DEC_V_PORTS, const pds_half *, v), int kvh, int keys,
+static void dec_sv_in(const float *pf, HW_PARAMS(PDS_DEC_V_PORTS, const pds_kv *, v) TIER_P(tv), int kvh, int keys,
 		      float oh[PDS_HEAD_DIM])
 {
 	int j = 0, c = 0;
@@ -271,15 +337,15 @@ static void dec_sv_in(const float *pf, HW_PARAMS(PDS_DEC_V_PORTS, const pds_half
 #pragma HLS pipeline II=PDS_DEC_II
 #pragma HLS loop_tripcount min=1 max=PDS_DEC_TRIPS_MAX
 		HW_TRIP(dec_sv);
-		if (c == 0)
+		if (c == 0) {
 			p = pf[j];
+			dec_row(j, keys);
+		}
 		for (int u = 0; u < PDS_DEC_LANES; u++) {
 #pragma HLS unroll
 			const int d = c * PDS_DEC_LANES + u;
 			if (d < PDS_HEAD_DIM) {
-				int sl;
-				const long at = pds_offset(PDS_V_SLICES, PDS_KV_HEADS, kvh, j, d, &sl);
-				const float x = pds_h2f(HW_PICK(PDS_DEC_V_PORTS, v, sl % PDS_DEC_V_PORTS, at));
+				const float x = dec_v(HW_NAMES(PDS_DEC_V_PORTS, v) TIER_A(tv), kvh, j, d, keys);
 				oh[d] = (j == 0 ? 0 : oh[d]) + p * x;
 			}
 		}
@@ -304,8 +370,8 @@ static void dec_store_o(HW_PARAMS(PDS_DEC_O_PORTS, pds_half *, o), int h, const 
 
 #if PDS_DEC_DATAFLOW == 2
 /* head_pipeline, stage A: Q.K and softmax of every head in turn; probabilities and sums out. */
-static void dec_stage_a(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_DEC_K_PORTS, const pds_half *, k),
-			const float qall[PDS_HEADS][PDS_HEAD_DIM], int keys, float pf[PDS_DEC_SCORE_STREAM_LEN],
+static void dec_stage_a(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_DEC_K_PORTS, const pds_kv *, k)
+			TIER_P(tk), const float qall[PDS_HEADS][PDS_HEAD_DIM], int keys, float pf[PDS_DEC_SCORE_STREAM_LEN],
 			float sf[PDS_HEADS])
 {
 	static float sc[PDS_MAX_CONTEXT], qh[PDS_HEAD_DIM];
@@ -324,14 +390,14 @@ static void dec_stage_a(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARA
 		(void)qall;
 		dec_load_q(HW_NAMES(PDS_DEC_Q_PORTS, q), h, qh);
 #endif
-		const float mx = dec_qk(qh, HW_NAMES(PDS_DEC_K_PORTS, k), kvh, keys, sc);
+		const float mx = dec_qk(qh, HW_NAMES(PDS_DEC_K_PORTS, k) TIER_A(tk), kvh, keys, sc);
 		sf[h] = dec_softmax_out(sc, keys, mx, pf + (long)h * PDS_MAX_CONTEXT);
 	}
 }
 
 /* head_pipeline, stage B: S.V of every head in turn, beside stage A's next head. */
 static void dec_stage_b(const float pf[PDS_DEC_SCORE_STREAM_LEN], const float sf[PDS_HEADS],
-			HW_PARAMS(PDS_DEC_V_PORTS, const pds_half *, v), HW_PARAMS(PDS_DEC_O_PORTS, pds_half *, o),
+			HW_PARAMS(PDS_DEC_V_PORTS, const pds_kv *, v) TIER_P(tv), HW_PARAMS(PDS_DEC_O_PORTS, pds_half *, o),
 			int keys, float oall[PDS_HEADS][PDS_HEAD_DIM], float sall[PDS_HEADS])
 {
 	static float oh[PDS_HEAD_DIM];
@@ -339,7 +405,7 @@ static void dec_stage_b(const float pf[PDS_DEC_SCORE_STREAM_LEN], const float sf
 	/* DEC_STAGE_B */
 	for (int h = 0; h < PDS_HEADS; h++) {
 		const int kvh = h / (PDS_HEADS / PDS_KV_HEADS);
-		dec_sv_in(pf + (long)h * PDS_MAX_CONTEXT, HW_NAMES(PDS_DEC_V_PORTS, v), kvh, keys, oh);
+		dec_sv_in(pf + (long)h * PDS_MAX_CONTEXT, HW_NAMES(PDS_DEC_V_PORTS, v) TIER_A(tv), kvh, keys, oh);
 #if PDS_DEC_O_AFTER_KV
 		(void)HW_NAMES(PDS_DEC_O_PORTS, o);
 		for (int d = 0; d < PDS_HEAD_DIM; d++) {
@@ -358,19 +424,21 @@ static void dec_stage_b(const float pf[PDS_DEC_SCORE_STREAM_LEN], const float sf
 
 #if PDS_DEC_DATAFLOW == 2
 /* head_pipeline: the dataflow region of the two stages. */
-static void dec_pipeline(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_DEC_K_PORTS, const pds_half *, k),
-			 HW_PARAMS(PDS_DEC_V_PORTS, const pds_half *, v), HW_PARAMS(PDS_DEC_O_PORTS, pds_half *, o),
-			 const float qall[PDS_HEADS][PDS_HEAD_DIM], int keys, float pf[PDS_DEC_SCORE_STREAM_LEN],
-			 float sf[PDS_HEADS], float oall[PDS_HEADS][PDS_HEAD_DIM], float sall[PDS_HEADS])
+static void dec_pipeline(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_DEC_K_PORTS, const pds_kv *, k),
+			 HW_PARAMS(PDS_DEC_V_PORTS, const pds_kv *, v), HW_PARAMS(PDS_DEC_O_PORTS, pds_half *, o)
+			 TIER_KV, const float qall[PDS_HEADS][PDS_HEAD_DIM], int keys,
+			 float pf[PDS_DEC_SCORE_STREAM_LEN], float sf[PDS_HEADS], float oall[PDS_HEADS][PDS_HEAD_DIM],
+			 float sall[PDS_HEADS])
 {
 #pragma HLS dataflow
-	dec_stage_a(HW_NAMES(PDS_DEC_Q_PORTS, q), HW_NAMES(PDS_DEC_K_PORTS, k), qall, keys, pf, sf);
-	dec_stage_b(pf, sf, HW_NAMES(PDS_DEC_V_PORTS, v), HW_NAMES(PDS_DEC_O_PORTS, o), keys, oall, sall);
+	dec_stage_a(HW_NAMES(PDS_DEC_Q_PORTS, q), HW_NAMES(PDS_DEC_K_PORTS, k) TIER_A(tk), qall, keys, pf, sf);
+	dec_stage_b(pf, sf, HW_NAMES(PDS_DEC_V_PORTS, v) TIER_A(tv), HW_NAMES(PDS_DEC_O_PORTS, o), keys, oall, sall);
 }
 #endif
 
-void attn_decode(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_DEC_K_PORTS, const pds_half *, k),
-		 HW_PARAMS(PDS_DEC_V_PORTS, const pds_half *, v), HW_PARAMS(PDS_DEC_O_PORTS, pds_half *, o), int keys)
+void attn_decode(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_DEC_K_PORTS, const pds_kv *, k),
+		 HW_PARAMS(PDS_DEC_V_PORTS, const pds_kv *, v), HW_PARAMS(PDS_DEC_O_PORTS, pds_half *, o),
+		 int keys PDS_DEC_TIER_PARAMS)
 {
 #define DEC_MAXI(n, N, i)                                                                                          \
 	PDS_PRAGMA(HLS interface mode=m_axi port=n##i bundle=PDS_DEC_##N##i##_BUNDLE offset=slave                 \
@@ -420,6 +488,17 @@ void attn_decode(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_
 #undef DEC_MAXI
 #pragma HLS interface mode=s_axilite port=keys
 #pragma HLS interface mode=s_axilite port=return
+#if PDS_KV_TIER_KEYS > 0
+	/* the tier: on-chip memory beside (static region) or inside (decode RM) the
+	 * engine, banked for the lanes' reads */
+	PDS_PRAGMA(HLS interface mode=bram port=tk storage_type=ram_2p storage_impl=PDS_KV_TIER_IMPL)
+	PDS_PRAGMA(HLS interface mode=bram port=tv storage_type=ram_2p storage_impl=PDS_KV_TIER_IMPL)
+	PDS_PRAGMA(HLS array_partition variable=tk type=cyclic factor=PDS_KV_TIER_BANKS dim=1)
+	PDS_PRAGMA(HLS array_partition variable=tv type=cyclic factor=PDS_KV_TIER_BANKS dim=1)
+#pragma HLS interface mode=s_axilite port=layer
+	if (layer < 0 || layer >= PDS_LAYERS)
+		return;
+#endif
 	static float qh[PDS_HEAD_DIM], oh[PDS_HEAD_DIM];
 	PDS_PRAGMA(HLS array_partition variable=qh PDS_DEC_HD_PARTITION dim=1)
 	PDS_PRAGMA(HLS array_partition variable=oh PDS_DEC_HD_PARTITION dim=1)
@@ -452,7 +531,7 @@ void attn_decode(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_
 #pragma HLS stream variable=pf depth=PDS_DEC_SCORE_FIFO_DEPTH
 #pragma HLS stream variable=sf depth=2
 		dec_pipeline(HW_NAMES(PDS_DEC_Q_PORTS, q), HW_NAMES(PDS_DEC_K_PORTS, k), HW_NAMES(PDS_DEC_V_PORTS, v),
-			     HW_NAMES(PDS_DEC_O_PORTS, o), qall, keys, pf, sf, oall, sall);
+			     HW_NAMES(PDS_DEC_O_PORTS, o) TIER_AKV, qall, keys, pf, sf, oall, sall);
 	}
 #else
 	/* DEC_HEADS */
@@ -467,13 +546,14 @@ void attn_decode(HW_PARAMS(PDS_DEC_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_
 		dec_load_q(HW_NAMES(PDS_DEC_Q_PORTS, q), h, qh);
 #endif
 #if PDS_DEC_DATAFLOW == 1
-		const float sum = dec_head_kv(qh, HW_NAMES(PDS_DEC_K_PORTS, k), HW_NAMES(PDS_DEC_V_PORTS, v), kvh, keys, oh);
+		const float sum = dec_head_kv(qh, HW_NAMES(PDS_DEC_K_PORTS, k), HW_NAMES(PDS_DEC_V_PORTS, v) TIER_AKV,
+					      kvh, keys, oh);
 #else
 		static float sc[PDS_MAX_CONTEXT];
 		PDS_PRAGMA(HLS bind_storage variable=sc type=ram_2p impl=PDS_DEC_SCORE_IMPL)
-		const float mx = dec_qk(qh, HW_NAMES(PDS_DEC_K_PORTS, k), kvh, keys, sc);
+		const float mx = dec_qk(qh, HW_NAMES(PDS_DEC_K_PORTS, k) TIER_A(tk), kvh, keys, sc);
 		const float sum = dec_softmax(sc, keys, mx);
-		dec_sv(sc, HW_NAMES(PDS_DEC_V_PORTS, v), kvh, keys, oh);
+		dec_sv(sc, HW_NAMES(PDS_DEC_V_PORTS, v) TIER_A(tv), kvh, keys, oh);
 #endif
 #if PDS_DEC_O_AFTER_KV
 		for (int d = 0; d < PDS_HEAD_DIM; d++) {

@@ -24,7 +24,11 @@
  * bytes are the model's port terms.  The K/V rows of the prompt are
  * written to the cache by the projections, not by this kernel.
  *
- * Scores, softmax and accumulation are float; inputs and O are FP16.
+ * K and V are the cache's records (pds_hw.h): FP16, or int8/int4 with one
+ * scale per group, dequantised in the lane as they stream (the
+ * dequantiser's depth is in PDS_PRE_DEPTH; no extra trips).
+ *
+ * Scores, softmax and accumulation are float; Q and O are FP16.
  */
 #include <math.h>
 
@@ -54,8 +58,8 @@ static void pre_load_q(HW_PARAMS(PDS_PRE_Q_PORTS, const pds_half *, q), int h, i
 }
 
 /* Stream the K/V blocks that start before e, in chunks of LANES elements. */
-static void pre_load_kv(HW_PARAMS(PDS_PRE_K_PORTS, const pds_half *, k),
-			HW_PARAMS(PDS_PRE_V_PORTS, const pds_half *, v), int kvh, int e, int prompt,
+static void pre_load_kv(HW_PARAMS(PDS_PRE_K_PORTS, const pds_kv *, k),
+			HW_PARAMS(PDS_PRE_V_PORTS, const pds_kv *, v), int kvh, int e, int prompt,
 			pre_chunk kf[PDS_PRE_KV_STREAM_LEN], pre_chunk vf[PDS_PRE_KV_STREAM_LEN])
 {
 	int n = 0;
@@ -74,11 +78,11 @@ static void pre_load_kv(HW_PARAMS(PDS_PRE_K_PORTS, const pds_half *, k),
 					const int d = c * PDS_PRE_LANES + u;
 					float kx = 0, vx = 0;
 					if (d < PDS_HEAD_DIM) {
-						int sk, sv;
-						const long ak = pds_offset(PDS_K_SLICES, PDS_KV_HEADS, kvh, j, d, &sk);
-						const long av = pds_offset(PDS_V_SLICES, PDS_KV_HEADS, kvh, j, d, &sv);
-						kx = pds_h2f(HW_PICK(PDS_PRE_K_PORTS, k, sk % PDS_PRE_K_PORTS, ak));
-						vx = pds_h2f(HW_PICK(PDS_PRE_V_PORTS, v, sv % PDS_PRE_V_PORTS, av));
+						const int sk = pds_kv_slice(PDS_K_SLICES, d), sv = pds_kv_slice(PDS_V_SLICES, d);
+						kx = pds_kv_get(HW_PTR(PDS_PRE_K_PORTS, k, sk % PDS_PRE_K_PORTS), PDS_K_SLICES,
+								PDS_KV_HEADS, kvh, j, d);
+						vx = pds_kv_get(HW_PTR(PDS_PRE_V_PORTS, v, sv % PDS_PRE_V_PORTS), PDS_V_SLICES,
+								PDS_KV_HEADS, kvh, j, d);
 					}
 					kc.v[u] = kx;
 					vc.v[u] = vx;
@@ -200,8 +204,8 @@ static void pre_store_o(HW_PARAMS(PDS_PRE_O_PORTS, pds_half *, o), int h, int s0
 }
 
 /* One Q block: rows queries s0 .. s0+rows-1 ending at e = s0 + rows. */
-static void pre_block(HW_PARAMS(PDS_PRE_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_PRE_K_PORTS, const pds_half *, k),
-		      HW_PARAMS(PDS_PRE_V_PORTS, const pds_half *, v), HW_PARAMS(PDS_PRE_O_PORTS, pds_half *, o),
+static void pre_block(HW_PARAMS(PDS_PRE_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_PRE_K_PORTS, const pds_kv *, k),
+		      HW_PARAMS(PDS_PRE_V_PORTS, const pds_kv *, v), HW_PARAMS(PDS_PRE_O_PORTS, pds_half *, o),
 		      int h, int kvh, int s0, int rows, int prompt)
 {
 #pragma HLS dataflow
@@ -222,8 +226,8 @@ static void pre_block(HW_PARAMS(PDS_PRE_Q_PORTS, const pds_half *, q), HW_PARAMS
 	pre_store_o(HW_NAMES(PDS_PRE_O_PORTS, o), h, s0, rows, ob, lsum);
 }
 
-void attn_prefill(HW_PARAMS(PDS_PRE_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_PRE_K_PORTS, const pds_half *, k),
-		  HW_PARAMS(PDS_PRE_V_PORTS, const pds_half *, v), HW_PARAMS(PDS_PRE_O_PORTS, pds_half *, o),
+void attn_prefill(HW_PARAMS(PDS_PRE_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_PRE_K_PORTS, const pds_kv *, k),
+		  HW_PARAMS(PDS_PRE_V_PORTS, const pds_kv *, v), HW_PARAMS(PDS_PRE_O_PORTS, pds_half *, o),
 		  int prompt)
 {
 #define PRE_MAXI(n, N, i)                                                                                          \

@@ -1,8 +1,9 @@
 /*
  * attn_prefill.h - the prefill attention kernel (attn_prefill.c).
  *
- * Q, K, V and O are FP16 tensors in the DDR layout of pds_hw.h, on the
- * HP ports of the prefill port map (PDS_PRE_X_PORTS pointers each, all
+ * Q and O are FP16 tensors, K and V the cache's records (pds_kv: FP16, or
+ * int8/int4 with group scales), in the DDR layout of pds_hw.h, on the HP
+ * ports of the prefill port map (PDS_PRE_X_PORTS pointers each, all
  * holding the tensor's base address).  K and V use PDS_KV_HEADS heads.
  */
 #ifndef PDS_ATTN_PREFILL_H
@@ -18,8 +19,8 @@
  * kernel does nothing.  Per head, one pipelined loop per Q block of
  * 2 * visible tokens * PDS_PRE_CHUNKS trips at II PDS_PRE_II.
  */
-void attn_prefill(HW_PARAMS(PDS_PRE_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_PRE_K_PORTS, const pds_half *, k),
-		  HW_PARAMS(PDS_PRE_V_PORTS, const pds_half *, v), HW_PARAMS(PDS_PRE_O_PORTS, pds_half *, o),
+void attn_prefill(HW_PARAMS(PDS_PRE_Q_PORTS, const pds_half *, q), HW_PARAMS(PDS_PRE_K_PORTS, const pds_kv *, k),
+		  HW_PARAMS(PDS_PRE_V_PORTS, const pds_kv *, v), HW_PARAMS(PDS_PRE_O_PORTS, pds_half *, o),
 		  int prompt);
 
 #endif

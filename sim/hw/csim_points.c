@@ -23,7 +23,14 @@
  *                four in decode; N_pe 1
  *   edge_hpipe   the head_pipeline dataflow with the one-port-per-tensor
  *                decode map (Q loaded per head, O written per head)
- * The other points keep the published design's dataflow (kv_overlap).
+ *   edge_int8    an int8 K/V cache with group scales (kv_overlap, K and V
+ *                on two ports in decode), no tier
+ *   edge_int4_tier  an int4 cache and a tier of 1 sink + 3 window keys per
+ *                layer in the decode RM, the head_pipeline dataflow
+ *   edge_int8_static  static mode, an int8 cache and a tier of one sink key
+ *                per layer in the static region, the serial dataflow
+ * The other points keep the published design's dataflow (kv_overlap) and
+ * its FP16 cache.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +51,7 @@ typedef struct {
 	const char *pm_dec;             /* NULL: keep */
 	int dataflow;                   /* -1 keep, else dataflow_t */
 	edit_t edits[5];                /* config text edits */
+	int kv_prec, kv_window, kv_sinks, kv_tier; /* the K/V cache (0: fp16, no tier) */
 } point_t;
 
 static const point_t points[] = {
@@ -58,6 +66,10 @@ static const point_t points[] = {
 	  {"qkvo: {q: [HP0], k: [HP1], v: [HP2], o: [HP3]}", "qkvo: {q: [HP0, HP1], k: [HP1], v: [HP2], o: [HP2, HP3]}"},
 	  {"kv2x2: {q: [HP0], k: [HP0, HP1], v: [HP2, HP3], o: [HP3],",
 	   "kv2x2: {q: [HP0], k: [HP0, HP1, HP2, HP3], v: [HP0, HP1, HP2, HP3], o: [HP3],"}}},
+	{"edge_int8", -1, -1, -1, 8, 4, -1, -1, NULL, -1, {{NULL, NULL}}, KV_INT8, 0, 0, KV_TIER_NONE},
+	{"edge_int4_tier", -1, -1, -1, 8, 4, -1, 16, NULL, DF_HEAD_PIPE, {{NULL, NULL}}, KV_INT4, 3, 1, KV_TIER_RP},
+	{"edge_int8_static", MODE_STATIC, -1, -1, 8, 4, -1, 8, "qkvo", DF_SERIAL, {{NULL, NULL}}, KV_INT8, 0, 1,
+	 KV_TIER_STATIC},
 };
 
 static char *slurp(const char *path, size_t *len)
@@ -146,6 +158,10 @@ static int emit_point(const char *path, const char *text, const point_t *pt, con
 			*f[i] = v[i];
 	if (pt->dataflow >= 0)
 		d.dec_dataflow = (dataflow_t)pt->dataflow;
+	d.kv_prec = (kv_prec_t)pt->kv_prec;
+	d.kv_window = pt->kv_window;
+	d.kv_sinks = pt->kv_sinks;
+	d.kv_tier = (kv_tier_t)pt->kv_tier;
 	if (pt->pm_dec && (d.pm_dec = cfg_find_portmap(&c, pt->pm_dec)) < 0) {
 		fprintf(stderr, "csim_points: %s has no port map '%s'\n", path, pt->pm_dec);
 		goto out;

@@ -13,10 +13,20 @@
  *                 which for the model's shapes is the model's weight bytes,
  *                 and no more than one extra beat per port;
  *   attn_prefill  against causal softmax attention in double from the
- *   attn_decode   same FP16 inputs: |O - ref| <= 1e-3.  O is FP16 and
- *                 |ref| <= 1 (a convex combination of V entries in
- *                 [-1, 1]), so its rounding alone is up to 2^-12 = 2.4e-4;
- *                 float accumulation adds ~1e-6.
+ *   attn_decode   same inputs: |O - ref| <= 1e-3.  O is FP16 and |ref| <= 1
+ *                 (a convex combination of V entries in [-1, 1]), so its
+ *                 rounding alone is up to 2^-12 = 2.4e-4; float
+ *                 accumulation adds ~1e-6.  The inputs are the cache's
+ *                 K/V: FP16, or int8/int4 quantised from FP16 values with
+ *                 one scale per group (the reference dequantises the same
+ *                 integers and scales); against the FP16 values they came
+ *                 from the kernels' error is reported (what quantisation
+ *                 adds; not a prediction of model accuracy).  With an
+ *                 on-chip tier, the keys the tier holds are copied into it
+ *                 and their DDR records poisoned (NaN), and the head rows
+ *                 read from DDR and from the tier must be the model's
+ *                 (kvcache_onchip_keys); a context the tier holds whole
+ *                 reads nothing from DDR.
  * and every pipelined loop's counted trips x II + entries x depth is set
  * against the model's cycle formula for the same parameters
  * (engine_tlmm_mat_cycles, engine_pre_cycles, engine_pre_kv_tokens,
@@ -34,6 +44,7 @@
 #include "config/config.h"
 #include "models/cfg.h"
 #include "models/engine.h"
+#include "models/kvcache.h"
 #include "models/workload.h"
 
 #include "attn_decode.h"
@@ -233,8 +244,16 @@ static double tlmm_tiles(const workload_t *wl, const design_t *d, int m)
 
 /* ---------------------------------------------------------- attention */
 
+/*
+ * Q and O are FP16 tensors; K and V the cache's records (pds_hw.h), and
+ * beside them the FP16 values they were quantised from (k16, v16: the FP16
+ * path).  tk, tv: the on-chip tier's records.
+ */
 typedef struct {
-	pds_half *q, *k, *v, *o;
+	pds_half *q, *o;
+	pds_kv *k, *v;
+	pds_half *k16, *v16;
+	pds_kv *tk, *tv;
 } attn_bufs;
 
 static size_t tensor_len(int heads)
@@ -242,7 +261,79 @@ static size_t tensor_len(int heads)
 	return (size_t)heads * PDS_MAX_CONTEXT * PDS_HEAD_DIM;
 }
 
-/* Fill tokens < n of every head of one tensor with FP16 values in [-a, a). */
+/* Units of pds_kv of a K or V tensor of `slices` slices. */
+static size_t kv_len(int slices)
+{
+	return (size_t)slices * PDS_KV_HEADS * PDS_MAX_CONTEXT * (size_t)pds_kv_rec_units(PDS_HEAD_DIM / slices);
+}
+
+#define KV_QMAX (PDS_KV_BITS == 8 ? 127 : 7)
+
+#if PDS_KV_BITS != 16
+static void put_scale(uint8_t *p, float s)
+{
+#if PDS_KV_SCALE_BYTES == 4
+	uint32_t u;
+	memcpy(&u, &s, sizeof u);
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(u >> (8 * i));
+#else
+	const pds_half h = pds_f2h(s);
+	p[0] = (uint8_t)(h & 0xff);
+	p[1] = (uint8_t)(h >> 8);
+#endif
+}
+
+#if PDS_KV_TIER_KEYS > 0
+/* Integer e of a record, raw. */
+static int raw_get(const pds_kv *rec, int e)
+{
+#if PDS_KV_BITS == 8
+	return (int8_t)rec[e];
+#else
+	const int nib = (e & 1) ? rec[e / 2] >> 4 : rec[e / 2] & 15;
+	return nib >= 8 ? nib - 16 : nib;
+#endif
+}
+#endif
+
+static void raw_put(pds_kv *rec, int e, int q)
+{
+#if PDS_KV_BITS == 8
+	rec[e] = (uint8_t)(int8_t)q;
+#else
+	const uint8_t nib = (uint8_t)(q & 15);
+	rec[e / 2] = (e & 1) ? (uint8_t)((rec[e / 2] & 0x0f) | nib << 4) : (uint8_t)((rec[e / 2] & 0xf0) | nib);
+#endif
+}
+#endif
+
+/*
+ * Quantise a record of `elems` FP16 values x into rec: per group, the scale
+ * max|x| / QMAX as stored (FP16 or FP32), then q = round(x / scale) within
+ * [-QMAX, QMAX] (symmetric); an FP16 cache copies the values.
+ */
+static void quantise(pds_kv *rec, const pds_half *x, int elems)
+{
+#if PDS_KV_BITS == 16
+	memcpy(rec, x, (size_t)elems * sizeof *rec);
+#else
+	uint8_t *sc = rec + (long)elems * PDS_KV_BITS / 8;
+	for (int g = 0; g < elems / PDS_KV_GROUP; g++) {
+		float mx = 0;
+		for (int e = g * PDS_KV_GROUP; e < (g + 1) * PDS_KV_GROUP; e++)
+			mx = fabsf(pds_h2f(x[e])) > mx ? fabsf(pds_h2f(x[e])) : mx;
+		put_scale(sc + (long)g * PDS_KV_SCALE_BYTES, mx / KV_QMAX);
+		const float s = pds_kv_scale(sc + (long)g * PDS_KV_SCALE_BYTES);
+		for (int e = g * PDS_KV_GROUP; e < (g + 1) * PDS_KV_GROUP; e++) {
+			long q = s > 0 ? lroundf(pds_h2f(x[e]) / s) : 0;
+			raw_put(rec, e, (int)(q > KV_QMAX ? KV_QMAX : q < -KV_QMAX ? -KV_QMAX : q));
+		}
+	}
+#endif
+}
+
+/* Fill tokens < n of every head of an FP16 tensor with values in [-a, a). */
 static void fill(pds_half *t, int slices, int heads, int n, float a)
 {
 	for (int h = 0; h < heads; h++)
@@ -253,21 +344,45 @@ static void fill(pds_half *t, int slices, int heads, int n, float a)
 			}
 }
 
+/* K or V: FP16 values in [-1, 1) for tokens < n, and their records. */
+static void fill_kv(pds_kv *t, pds_half *t16, int slices, int n)
+{
+	fill(t16, slices, PDS_KV_HEADS, n, 1.0f);
+	const int piece = PDS_HEAD_DIM / slices;
+	for (int s = 0; s < slices; s++)
+		for (int h = 0; h < PDS_KV_HEADS; h++)
+			for (int j = 0; j < n; j++) {
+				int sl;
+				quantise(t + pds_kv_rec_at(slices, PDS_KV_HEADS, s, h, j),
+					 t16 + pds_offset(slices, PDS_KV_HEADS, h, j, s * piece, &sl), piece);
+			}
+}
+
 static double at(const pds_half *t, int slices, int heads, int h, int j, int d)
 {
 	int sl;
 	return pds_h2f(t[pds_offset(slices, heads, h, j, d, &sl)]);
 }
 
-/* Softmax attention of query row qi of head h against keys [0, nk). */
-static double attn_ref(const attn_bufs *b, int h, int qi, int nk, double *out)
+/* K or V element as the cache holds it (dequantised), or the FP16 value it came from. */
+static double kv_at(const attn_bufs *b, bool vt, bool fp16_path, int h, int j, int d)
+{
+	const int slices = vt ? PDS_V_SLICES : PDS_K_SLICES;
+	if (fp16_path)
+		return at(vt ? b->v16 : b->k16, slices, PDS_KV_HEADS, h, j, d);
+	return pds_kv_get(vt ? b->v : b->k, slices, PDS_KV_HEADS, h, j, d);
+}
+
+/* Softmax attention in double of query row qi of head h against keys [0, nk), from the
+ * cache's K/V (fp16_path: from the FP16 values they were quantised from). */
+static double attn_ref(const attn_bufs *b, int h, int qi, int nk, bool fp16_path, double *out)
 {
 	const int kvh = h / (PDS_HEADS / PDS_KV_HEADS);
 	double *s = xcalloc((size_t)nk, sizeof *s), mx = -1e300, sum = 0, worst = 0;
 	for (int j = 0; j < nk; j++) {
 		double dot = 0;
 		for (int d = 0; d < PDS_HEAD_DIM; d++)
-			dot += at(b->q, PDS_Q_SLICES, PDS_HEADS, h, qi, d) * at(b->k, PDS_K_SLICES, PDS_KV_HEADS, kvh, j, d);
+			dot += at(b->q, PDS_Q_SLICES, PDS_HEADS, h, qi, d) * kv_at(b, false, fp16_path, kvh, j, d);
 		s[j] = dot / sqrt((double)PDS_HEAD_DIM);
 		mx = s[j] > mx ? s[j] : mx;
 	}
@@ -276,7 +391,7 @@ static double attn_ref(const attn_bufs *b, int h, int qi, int nk, double *out)
 	for (int d = 0; d < PDS_HEAD_DIM; d++) {
 		double o = 0;
 		for (int j = 0; j < nk; j++)
-			o += s[j] * at(b->v, PDS_V_SLICES, PDS_KV_HEADS, kvh, j, d);
+			o += s[j] * kv_at(b, true, fp16_path, kvh, j, d);
 		out[d] = o / sum;
 		worst = fabs(out[d]) > worst ? fabs(out[d]) : worst;
 	}
@@ -284,10 +399,10 @@ static double attn_ref(const attn_bufs *b, int h, int qi, int nk, double *out)
 	return worst;
 }
 
-static double attn_err(const attn_bufs *b, int h, int qi, int orow, int nk)
+static double attn_err(const attn_bufs *b, int h, int qi, int orow, int nk, bool fp16_path)
 {
 	double ref[PDS_HEAD_DIM], e = 0;
-	attn_ref(b, h, qi, nk, ref);
+	attn_ref(b, h, qi, nk, fp16_path, ref);
 	for (int d = 0; d < PDS_HEAD_DIM; d++) {
 		const double x = at(b->o, PDS_O_SLICES, PDS_HEADS, h, orow, d), diff = fabs(x - ref[d]);
 		e = diff > e || isnan(diff) ? diff : e;
@@ -296,25 +411,27 @@ static double attn_err(const attn_bufs *b, int h, int qi, int orow, int nk)
 }
 
 static int pre_cases, dec_cases;
-static double pre_err, dec_err;
+static double pre_err, dec_err, pre_qerr, dec_qerr; /* against the cache's K/V, against the FP16 path */
 
 static void prefill_case(const attn_bufs *b, const workload_t *wl, int L)
 {
 	fill(b->q, PDS_Q_SLICES, PDS_HEADS, L, 2.0f);
-	fill(b->k, PDS_K_SLICES, PDS_KV_HEADS, L, 1.0f);
-	fill(b->v, PDS_V_SLICES, PDS_KV_HEADS, L, 1.0f);
+	fill_kv(b->k, b->k16, PDS_K_SLICES, L);
+	fill_kv(b->v, b->v16, PDS_V_SLICES, L);
 	memset(b->o, 0xff, tensor_len(PDS_HEADS) * sizeof *b->o); /* NaN: an unwritten O fails */
 	memset(&hw_trips, 0, sizeof hw_trips);
 	attn_prefill(HW_ARGS(PDS_PRE_Q_PORTS, b->q), HW_ARGS(PDS_PRE_K_PORTS, b->k), HW_ARGS(PDS_PRE_V_PORTS, b->v),
 		     HW_ARGS(PDS_PRE_O_PORTS, b->o), L);
-	double e = 0;
+	double e = 0, eq = 0;
 	for (int h = 0; h < PDS_HEADS; h++)
 		for (int i = 0; i < L; i++) {
-			const double x = attn_err(b, h, i, i, i + 1);
+			const double x = attn_err(b, h, i, i, i + 1, false), y = attn_err(b, h, i, i, i + 1, true);
 			e = x > e || isnan(x) ? x : e;
+			eq = y > eq || isnan(y) ? y : eq;
 		}
 	CHECK(e <= ATTN_TOL, "attn_prefill L=%d: max |O - ref| = %.3g > %.0e", L, e, ATTN_TOL);
 	pre_err = e > pre_err || isnan(e) ? e : pre_err;
+	pre_qerr = eq > pre_qerr || isnan(eq) ? eq : pre_qerr;
 	const long long cyc = hw_trips.pre_main * PDS_PRE_II + hw_trips.pre_starts * PDS_PRE_DEPTH;
 	const long long model = engine_pre_cycles(wl, L, PDS_PRE_NPE, PDS_PRE_LANES, PDS_PRE_BLOCK, PDS_PRE_DEPTH, false);
 	CHECK(cyc == model, "attn_prefill L=%d: kernel %lld cycles, model %lld", L, cyc, model);
@@ -324,22 +441,109 @@ static void prefill_case(const attn_bufs *b, const workload_t *wl, int L)
 	pre_cases++;
 }
 
-static void decode_case(const attn_bufs *b, const workload_t *wl, int keys)
+#if PDS_KV_TIER_KEYS > 0
+/* The tier's records of `layer` for the keys it holds at `keys` keys, copied from the DDR records
+ * (the same integers and scales); then those DDR records are poisoned (NaN), so a key the
+ * kernel reads from DDR instead of the tier shows in O. */
+static void tier_fill(const attn_bufs *b, int layer, int keys)
+{
+	for (int vt = 0; vt < 2; vt++) {
+		pds_kv *t = vt ? b->v : b->k, *tier = vt ? b->tv : b->tk;
+		const int slices = vt ? PDS_V_SLICES : PDS_K_SLICES, piece = PDS_HEAD_DIM / slices;
+		for (int j = 0; j < keys; j++) {
+			const int slot = pds_tier_slot(j, keys);
+			if (slot < 0)
+				continue;
+			for (int h = 0; h < PDS_KV_HEADS; h++) {
+				pds_kv *row = tier + pds_tier_at(layer, slot, h);
+				for (int s = 0; s < slices; s++) {
+					const pds_kv *rec = t + pds_kv_rec_at(slices, PDS_KV_HEADS, s, h, j);
+#if PDS_KV_BITS == 16
+					memcpy(row + s * piece, rec, (size_t)piece * sizeof *row);
+#else
+					for (int e = 0; e < piece; e++)
+						raw_put(row, s * piece + e, raw_get(rec, e));
+					memcpy(row + (long)PDS_HEAD_DIM * PDS_KV_BITS / 8 + (long)(s * piece / PDS_KV_GROUP) * PDS_KV_SCALE_BYTES,
+					       rec + (long)piece * PDS_KV_BITS / 8,
+					       (size_t)(piece / PDS_KV_GROUP) * PDS_KV_SCALE_BYTES);
+#endif
+				}
+			}
+		}
+	}
+}
+
+static void ddr_poison(const attn_bufs *b, int keys)
+{
+	for (int vt = 0; vt < 2; vt++) {
+		pds_kv *t = vt ? b->v : b->k;
+		const int slices = vt ? PDS_V_SLICES : PDS_K_SLICES;
+		for (int j = 0; j < keys; j++)
+			if (pds_tier_slot(j, keys) >= 0)
+				for (int h = 0; h < PDS_KV_HEADS; h++)
+					for (int s = 0; s < slices; s++)
+						memset(t + pds_kv_rec_at(slices, PDS_KV_HEADS, s, h, j), 0xff,
+						       (size_t)pds_kv_rec_units(PDS_HEAD_DIM / slices) * sizeof *t);
+	}
+}
+#endif
+
+/* The design the decode kernel's headers describe, as far as the tier is concerned. */
+static design_t hdr_design(void)
+{
+	design_t d;
+	memset(&d, 0, sizeof d);
+	d.kv_prec = (kv_prec_t)PDS_KV_PREC;
+	d.kv_tier = (kv_tier_t)PDS_KV_TIER;
+	d.kv_window = PDS_KV_WINDOW;
+	d.kv_sinks = PDS_KV_SINKS;
+	d.dec_lanes = PDS_DEC_LANES;
+	d.dec_dataflow = (dataflow_t)PDS_DEC_DATAFLOW;
+	return d;
+}
+
+static void decode_case(const attn_bufs *b, const workload_t *wl, int keys, int layer)
 {
 	fill(b->q, PDS_Q_SLICES, PDS_HEADS, 1, 2.0f);
-	fill(b->k, PDS_K_SLICES, PDS_KV_HEADS, keys, 1.0f);
-	fill(b->v, PDS_V_SLICES, PDS_KV_HEADS, keys, 1.0f);
+	fill_kv(b->k, b->k16, PDS_K_SLICES, keys);
+	fill_kv(b->v, b->v16, PDS_V_SLICES, keys);
+	/* the reference reads the cache before the tier's DDR copies are poisoned */
+	double ref[PDS_HEADS][PDS_HEAD_DIM], ref16[PDS_HEADS][PDS_HEAD_DIM];
+	for (int h = 0; h < PDS_HEADS; h++) {
+		attn_ref(b, h, 0, keys, false, ref[h]);
+		attn_ref(b, h, 0, keys, true, ref16[h]);
+	}
+#if PDS_KV_TIER_KEYS > 0
+	tier_fill(b, layer, keys);
+	ddr_poison(b, keys);
+#else
+	(void)layer;
+#endif
 	memset(b->o, 0xff, tensor_len(PDS_HEADS) * sizeof *b->o);
 	memset(&hw_trips, 0, sizeof hw_trips);
 	attn_decode(HW_ARGS(PDS_DEC_Q_PORTS, b->q), HW_ARGS(PDS_DEC_K_PORTS, b->k), HW_ARGS(PDS_DEC_V_PORTS, b->v),
-		    HW_ARGS(PDS_DEC_O_PORTS, b->o), keys);
-	double e = 0;
-	for (int h = 0; h < PDS_HEADS; h++) {
-		const double x = attn_err(b, h, 0, 0, keys);
-		e = x > e || isnan(x) ? x : e;
-	}
+		    HW_ARGS(PDS_DEC_O_PORTS, b->o), keys
+#if PDS_KV_TIER_KEYS > 0
+		    , b->tk, b->tv, layer
+#endif
+	);
+	double e = 0, eq = 0;
+	for (int h = 0; h < PDS_HEADS; h++)
+		for (int d = 0; d < PDS_HEAD_DIM; d++) {
+			const double x = at(b->o, PDS_O_SLICES, PDS_HEADS, h, 0, d);
+			const double a = fabs(x - ref[h][d]), q = fabs(x - ref16[h][d]);
+			e = a > e || isnan(a) ? a : e;
+			eq = q > eq || isnan(q) ? q : eq;
+		}
 	CHECK(e <= ATTN_TOL, "attn_decode keys=%d: max |O - ref| = %.3g > %.0e", keys, e, ATTN_TOL);
 	dec_err = e > dec_err || isnan(e) ? e : dec_err;
+	dec_qerr = eq > dec_qerr || isnan(eq) ? eq : dec_qerr;
+	/* the rows read from DDR and from the tier are the model's */
+	const design_t hd = hdr_design();
+	const long long on = kvcache_onchip_keys(&hd, keys);
+	CHECK(hw_trips.dec_rows_tier == 2LL * PDS_HEADS * on && hw_trips.dec_rows_ddr == 2LL * PDS_HEADS * (keys - on),
+	      "attn_decode keys=%d: %lld head rows from the tier and %lld from DDR, model %lld and %lld", keys,
+	      hw_trips.dec_rows_tier, hw_trips.dec_rows_ddr, 2LL * PDS_HEADS * on, 2LL * PDS_HEADS * (keys - on));
 	const long long dot = engine_dec_dot_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH);
 	const long long smm = engine_dec_softmax_cycles(wl, keys, PDS_DEC_DEPTH);
 	const long long model = engine_dec_cycles(wl, keys, PDS_DEC_LANES, PDS_DEC_DEPTH, (dataflow_t)PDS_DEC_DATAFLOW);
@@ -405,9 +609,21 @@ int main(int argc, char **argv)
 		      PDS_MAX_CONTEXT == c.model.max_context && PDS_TLMM_G == c.model.weight_group &&
 		      PDS_TLMM_IDX_BITS == c.model.weight_index_bits,
 	      "headers do not describe the model of %s", argv[1]);
-	CHECK(PDS_TLMM_DEPTH == llround(c.cal.tlmm_depth.value) && PDS_PRE_DEPTH == llround(c.cal.attn_depth.value) &&
-		      PDS_DEC_DEPTH == llround(c.cal.attn_depth.value),
+	const design_t hd = hdr_design();
+	CHECK(PDS_TLMM_DEPTH == llround(c.cal.tlmm_depth.value) && PDS_PRE_DEPTH == engine_attn_depth(&c, &hd) &&
+		      PDS_DEC_DEPTH == engine_attn_depth(&c, &hd),
 	      "header pipeline depths differ from the calibration of %s", argv[1]);
+	/* the records the kernels read hold the model's K/V bytes */
+	CHECK(kvcache_key_bytes(&c, hd.kv_prec) ==
+		      (int64_t)PDS_KV_HEADS * PDS_K_SLICES * PDS_K_REC * (int64_t)sizeof(pds_kv) &&
+		      kvcache_key_bytes(&c, hd.kv_prec) ==
+			      (int64_t)PDS_KV_HEADS * PDS_V_SLICES * PDS_V_REC * (int64_t)sizeof(pds_kv) &&
+		      PDS_KV_KEY_BYTES == kvcache_key_bytes(&c, hd.kv_prec),
+	      "K/V records of %d + %d units do not hold the model's %lld bytes per key and layer", PDS_K_REC, PDS_V_REC,
+	      (long long)kvcache_key_bytes(&c, hd.kv_prec));
+	CHECK(PDS_KV_TIER_KEYS == kvcache_tier_keys(&hd) && PDS_KV_TIER_REC * (int64_t)sizeof(pds_kv) * PDS_KV_HEADS ==
+								     kvcache_key_bytes(&c, hd.kv_prec),
+	      "the tier's records (%d keys, %d units) are not the model's", PDS_KV_TIER_KEYS, PDS_KV_TIER_REC);
 	if (failures) {
 		cfg_release(&c);
 		return 1;
@@ -434,19 +650,31 @@ int main(int argc, char **argv)
 	const double tile_rel = tlmm_tiles(&wl, &d, 0);
 
 	/* attention: prompts around N_pe and the K/V block, and a longer one */
-	attn_bufs b = {xcalloc(tensor_len(PDS_HEADS), 2), xcalloc(tensor_len(PDS_KV_HEADS), 2),
-		       xcalloc(tensor_len(PDS_KV_HEADS), 2), xcalloc(tensor_len(PDS_HEADS), 2)};
+	attn_bufs b = {xcalloc(tensor_len(PDS_HEADS), 2),
+		       xcalloc(tensor_len(PDS_HEADS), 2),
+		       xcalloc(kv_len(PDS_K_SLICES), sizeof(pds_kv)),
+		       xcalloc(kv_len(PDS_V_SLICES), sizeof(pds_kv)),
+		       xcalloc(tensor_len(PDS_KV_HEADS), 2),
+		       xcalloc(tensor_len(PDS_KV_HEADS), 2),
+		       xcalloc((size_t)PDS_KV_TIER_ROWS * PDS_KV_TIER_REC, sizeof(pds_kv)),
+		       xcalloc((size_t)PDS_KV_TIER_ROWS * PDS_KV_TIER_REC, sizeof(pds_kv))};
 	const int pre_L[] = {1, PDS_PRE_NPE - 1, PDS_PRE_NPE, PDS_PRE_NPE + 1, 2 * PDS_PRE_BLOCK + 3, 37, 128};
 	for (size_t i = 0; i < sizeof pre_L / sizeof pre_L[0]; i++)
 		if (pre_L[i] >= 1 && pre_L[i] <= PDS_MAX_CONTEXT)
 			prefill_case(&b, &wl, pre_L[i]);
-	const int dec_keys[] = {1, 7, 64, 300, PDS_MAX_CONTEXT};
+	/* keys around the tier's size: a context the tier holds whole reads nothing from DDR */
+	const int dec_keys[] = {1, 7, 64, 300, PDS_MAX_CONTEXT, PDS_KV_TIER_KEYS, PDS_KV_TIER_KEYS + 1};
 	for (size_t i = 0; i < sizeof dec_keys / sizeof dec_keys[0]; i++)
-		decode_case(&b, &wl, dec_keys[i]);
+		if (dec_keys[i] >= 1 && dec_keys[i] <= PDS_MAX_CONTEXT)
+			decode_case(&b, &wl, dec_keys[i], (int)(i % 2) * (PDS_LAYERS - 1));
 	free(b.q);
 	free(b.k);
 	free(b.v);
 	free(b.o);
+	free(b.k16);
+	free(b.v16);
+	free(b.tk);
+	free(b.tv);
 	cfg_release(&c);
 
 	if (failures) {
@@ -459,5 +687,11 @@ int main(int argc, char **argv)
 	       label, checks, tlmm_cases, wbytes_worst, pre_cases, pre_err, dataflow_names[PDS_DEC_DATAFLOW], dec_cases, dec_err,
 	       ATTN_TOL,
 	       100 * tile_rel);
+	printf("csim %s: K/V %s%s, tier of %d key%s per layer (%s): against the FP16 path the %s cache adds at most %.3g"
+	       " (prefill) and %.3g (decode) to |O - ref|%s\n",
+	       label, kv_prec_names[PDS_KV_PREC], PDS_KV_PREC ? " with group scales" : "", PDS_KV_TIER_KEYS,
+	       PDS_KV_TIER_KEYS == 1 ? "" : "s",
+	       kv_tier_names[PDS_KV_TIER], kv_prec_names[PDS_KV_PREC], pre_qerr, dec_qerr,
+	       PDS_KV_PREC ? " (not a prediction of model accuracy)" : "");
 	return 0;
 }

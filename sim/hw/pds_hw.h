@@ -20,6 +20,16 @@
  * trips x II + entries x depth against the model's cycle formulas.  In
  * synthesis the counters vanish.
  *
+ * K and V (pds_kv, models/kvcache.h): FP16 elements, or, for an int8 or
+ * int4 cache (PDS_KV_BITS 8 or 4), bytes: a piece of K or V is a record of
+ * its symmetric integers (int4 two per byte, low nibble first) followed by
+ * one scale per PDS_KV_GROUP elements (FP16 or FP32, little endian); the
+ * element is integer x scale.  Records sit where the FP16 pieces would,
+ * [slice][head][PDS_MAX_CONTEXT tokens], PDS_K_REC (PDS_V_REC) units each.
+ * The on-chip tier holds records of a whole head (PDS_KV_TIER_REC units)
+ * per (layer, slot, K/V head); the first PDS_KV_SINKS keys have slots 0
+ * .. SINKS-1, key j of the window slot SINKS + j mod PDS_KV_WINDOW.
+ *
  * Include after pds_common.h (the layout uses PDS_HEAD_DIM and
  * PDS_MAX_CONTEXT).
  */
@@ -127,6 +137,110 @@ static inline long pds_offset(int slices, int heads, int h, int t, int d, int *s
 #define HW_PUT_(k, n, p, i, v) HW_PUT##k(n, p, i, v)
 #define HW_PUT(k, n, p, i, v) HW_PUT_(k, n, p, i, v)
 
+/* The pointer of port p (0 <= p < K). */
+#define HW_PTR1(n, p) ((void)(p), n##0)
+#define HW_PTR2(n, p) ((p) == 0 ? n##0 : n##1)
+#define HW_PTR3(n, p) ((p) == 0 ? n##0 : (p) == 1 ? n##1 : n##2)
+#define HW_PTR4(n, p) ((p) == 0 ? n##0 : (p) == 1 ? n##1 : (p) == 2 ? n##2 : n##3)
+#define HW_PTR_(k, n, p) HW_PTR##k(n, p)
+#define HW_PTR(k, n, p) HW_PTR_(k, n, p)
+
+/* ------------------------------------------------------------ K/V cache */
+
+#if PDS_KV_BITS == 16
+typedef pds_half pds_kv;
+#else
+typedef uint8_t pds_kv;
+#endif
+
+/* Units of pds_kv in a record of `elems` elements (and their scales). */
+static inline long pds_kv_rec_units(int elems)
+{
+#if PDS_KV_BITS == 16
+	return elems;
+#else
+	return (long)elems * PDS_KV_BITS / 8 + (long)(elems / PDS_KV_GROUP) * PDS_KV_SCALE_BYTES;
+#endif
+}
+
+#if PDS_KV_BITS != 16
+/* A scale of PDS_KV_SCALE_BYTES little-endian bytes: FP16 or FP32. */
+static inline float pds_kv_scale(const uint8_t *p)
+{
+#if PDS_KV_SCALE_BYTES == 4
+	uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	float f;
+	memcpy(&f, &u, sizeof f);
+	return f;
+#else
+	return pds_h2f((pds_half)(p[0] | p[1] << 8));
+#endif
+}
+#endif
+
+/* Element e of a record of `elems` elements, dequantised. */
+static inline float pds_kv_elem(const pds_kv *rec, int elems, int e)
+{
+#if PDS_KV_BITS == 16
+	(void)elems;
+	return pds_h2f(rec[e]);
+#else
+	const float scale = pds_kv_scale(rec + (long)elems * PDS_KV_BITS / 8 + (long)(e / PDS_KV_GROUP) * PDS_KV_SCALE_BYTES);
+#if PDS_KV_BITS == 8
+	return (float)(int8_t)rec[e] * scale;
+#else
+	const int nib = (e & 1) ? rec[e / 2] >> 4 : rec[e / 2] & 15;
+	return (float)(nib >= 8 ? nib - 16 : nib) * scale;
+#endif
+#endif
+}
+
+/* Offset (units of pds_kv) of the record of slice s, head h, token t of a
+ * K or V tensor of `slices` slices. */
+static inline long pds_kv_rec_at(int slices, int heads, int s, int h, int t)
+{
+	return (((long)s * heads + h) * PDS_MAX_CONTEXT + t) * pds_kv_rec_units(PDS_HEAD_DIM / slices);
+}
+
+/* The slice of element d of a tensor of `slices` slices. */
+static inline int pds_kv_slice(int slices, int d)
+{
+	return d / (PDS_HEAD_DIM / slices);
+}
+
+/* Element d of head h, token t of a K or V tensor through the pointer of its slice's port. */
+static inline float pds_kv_get(const pds_kv *p, int slices, int heads, int h, int t, int d)
+{
+	const int piece = PDS_HEAD_DIM / slices, s = d / piece;
+	return pds_kv_elem(p + pds_kv_rec_at(slices, heads, s, h, t), piece, d % piece);
+}
+
+#ifdef PDS_HLS_DECODE_H
+/* The tier's slot of key j when `keys` keys are cached, or -1: the tier
+ * does not hold it. */
+static inline int pds_tier_slot(int j, int keys)
+{
+#if PDS_KV_TIER_KEYS > 0
+	if (j < PDS_KV_SINKS)
+		return j;
+#if PDS_KV_WINDOW > 0
+	if (j >= keys - PDS_KV_WINDOW)
+		return PDS_KV_SINKS + j % PDS_KV_WINDOW;
+#endif
+#endif
+	(void)j;
+	(void)keys;
+	return -1;
+}
+
+/* Offset (units of pds_kv) of the tier's record of a layer, slot and K/V head. */
+static inline long pds_tier_at(int layer, int slot, int h)
+{
+	const long slots = PDS_KV_TIER_KEYS > 0 ? PDS_KV_TIER_KEYS : 1;
+	return (((long)layer * slots + slot) * PDS_KV_HEADS + h) * PDS_KV_TIER_REC;
+}
+#endif
+
 #ifndef __SYNTHESIS__
 /* Trips of each pipelined loop and entries into it, C simulation only. */
 typedef struct {
@@ -134,6 +248,7 @@ typedef struct {
 	long long pre_main, pre_starts, pre_kv_tokens;
 	long long dec_qk, dec_qk_starts, dec_sm, dec_sm_starts, dec_sv, dec_sv_starts;
 	long long dec_kv, dec_kv_starts, dec_kvread, dec_kvread_starts; /* kv_overlap */
+	long long dec_rows_ddr, dec_rows_tier; /* head rows of K and V a decode call read from DDR, from the tier */
 } hw_trips_t;
 extern hw_trips_t hw_trips;
 #define HW_TRIP(f) (hw_trips.f++)
