@@ -998,6 +998,96 @@ END_TEST
 /* ----------------------------------------------------- optional section */
 
 /* Without measurements the config loads; with a broken one it does not. */
+/* The K/V cache: its section, a design's keys and the design space's lists, each refused at its position. */
+START_TEST(kv_cache_errors)
+{
+	static const edit_case cases[] = {
+		/* a window larger than max_context */
+		{"    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_window: 4096\n    kv_tier_region: rp\n\ndesign_space:",
+		 "4096", "'designs.pdswap.kv_window'", "must be an integer in [0, 2048], got '4096'"},
+		{"  kv_window: [0]", "  kv_window: [0, 4096]", "4096", "'design_space.kv_window[1]'", "[0, 2048]"},
+		/* window and sinks together beyond max_context */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n    kv_window: 2000\n    kv_sinks: 100\n    kv_tier_region: rp\n\ndesign_space:", "2000",
+		 "'designs.pdswap.kv_window' (2000) and 'designs.pdswap.kv_sinks' (100)", "more keys per layer"},
+		/* a tier that no region can hold: 1024 FP16 keys of 24 layers */
+		{"    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_window: 1024\n    kv_tier_region: rp\n\ndesign_space:",
+		 "1024", "'designs.pdswap': a K/V tier of 1024 keys per layer (fp16)", "more than any region holds"},
+		/* scale bytes of 0 */
+		{"  int8: {group_size: 48, scale_bytes: 2,", "  int8: {group_size: 48, scale_bytes: 0,", "0,",
+		 "'kv_cache.int8.scale_bytes'", "must be an integer in [1, 8], got '0'"},
+		/* an odd int4 group */
+		{"  int4: {group_size: 24,", "  int4: {group_size: 25,", "25", "'kv_cache.int4.group_size' (25)", "must be even"},
+		/* words */
+		{"  kv_precision: [fp16]", "  kv_precision: [fp16, fp8]", "fp8", "'design_space.kv_precision[1]'",
+		 "must be one of fp16, int8, int4; got 'fp8'"},
+		{"  kv_tier_region: [none]", "  kv_tier_region: [none, dram]", "dram", "'design_space.kv_tier_region[1]'",
+		 "must be one of none, static, rp"},
+		{"  kv_precision: [fp16]", "  kv_precision: [int8, int8]", "int8]", "'design_space.kv_precision'",
+		 "repeats the value int8"},
+		{"  tier_memory: uram", "  tier_memory: lutram", "lutram", "'kv_cache.tier_memory'", "uram, bram36"},
+		/* a tier in the RP of a static design, keys with no region, a region with no keys */
+		{"    port_maps: {prefill: qkvo, decode: qkvo}\n", "    port_maps: {prefill: qkvo, decode: qkvo}\n    kv_tier_region: rp\n",
+		 "rp\n", "'designs.tellme.kv_tier_region' is rp", "no reconfigurable partition"},
+		{"    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_window: 4\n\ndesign_space:", "4\n",
+		 "'designs.pdswap' keeps 4 keys per layer on chip", "no tier region"},
+		{"    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_tier_region: static\n\ndesign_space:", "static",
+		 "'designs.pdswap.kv_tier_region' is static", "keep no key on chip"},
+	};
+	RUN(cases);
+	/* lists together: window and sinks beyond max_context, a window no region holds */
+	static const char *const sum[] = {"  kv_window: [0]", "  kv_window: [2000]", "  kv_sinks: [0]", "  kv_sinks: [0, 100]"};
+	char *t0 = tu_edited_text(sum, 2);
+	expect_error_at(t0, "2000]", "'design_space.kv_window' 2000 with 'design_space.kv_sinks' 100", "more keys per layer");
+	free(t0);
+	static const char *const big[] = {"  kv_window: [0]", "  kv_window: [0, 1024]", "  kv_tier_region: [none]",
+					  "  kv_tier_region: [none, rp]"};
+	t0 = tu_edited_text(big, 2);
+	{
+		const char *m = strstr(t0, "kv_window: [0, 1024]");
+		ck_assert_ptr_nonnull(m);
+		int line, col;
+		pos_of(t0, (size_t)(m - t0) + strlen("kv_window: [0, "), &line, &col);
+		expect_error_n(t0, strlen(t0), line, col, "'design_space.kv_window' 1024",
+			       "more than any region of the space holds");
+	}
+	free(t0);
+	/* an int4 group that does not divide head_dim, once int4 is used */
+	static const char *const grp[] = {"  int4: {group_size: 24,", "  int4: {group_size: 28,",
+					  "  kv_precision: [fp16]", "  kv_precision: [fp16, int4]"};
+	char *t = tu_edited_text(grp, 2);
+	{
+		const char *m = strstr(t, "int4: {group_size: 28,");
+		ck_assert_ptr_nonnull(m);
+		int line, col;
+		pos_of(t, (size_t)(m - t) + strlen("int4: {group_size: "), &line, &col);
+		expect_error_n(t, strlen(t), line, col, "'kv_cache.int4.group_size' (28) must divide 'model.head_dim' (96)",
+			       NULL);
+	}
+	free(t);
+	/* unused, the same group loads */
+	cfg_t c;
+	char err[1024];
+	t = tu_edited_text(grp, 1);
+	ck_assert_msg(config_load_buffer(&c, "t.yaml", t, strlen(t), err, sizeof err) == 0, "%s", err);
+	cfg_release(&c);
+	free(t);
+	/* rp in a space without a dpr mode */
+	static const char *const nodpr[] = {"  modes: [dpr, static]", "  modes: [static]", "  kv_tier_region: [none]",
+					    "  kv_tier_region: [none, rp]"};
+	t = tu_edited_text(nodpr, 2);
+	expect_error_at(t, "[none, rp]", "'design_space.kv_tier_region' lists rp", "no dpr mode");
+	free(t);
+	/* a quantised cache without the kv_cache section */
+	char *full = tu_edit("    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_precision: int8\n\ndesign_space:");
+	char *cut = strstr(full, "\nkv_cache:");
+	ck_assert_ptr_nonnull(cut);
+	cut[1] = '\0';
+	expect_error_at(full, "int8\n", "'designs.pdswap.kv_precision' needs the 'kv_cache' section", NULL);
+	free(full);
+}
+END_TEST
+
 START_TEST(measurements_optional)
 {
 	size_t len;
@@ -1067,6 +1157,7 @@ Suite *cfg_suite(void)
 	tcase_add_test(t, cross_references);
 	tcase_add_test(t, cross_field_rules);
 	tcase_add_test(t, measurements_optional);
+	tcase_add_test(t, kv_cache_errors);
 	tcase_add_test(t, ranges_dataflows_inferred);
 	suite_add_tcase(s, t);
 	TCase *h = tcase_create("hostile");

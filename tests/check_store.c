@@ -496,6 +496,11 @@ START_TEST(migrates_a_version_1_file)
 	ck_assert_int_eq(count(h, "SELECT count(*) FROM points WHERE dec_dataflow != 'serial'"), 0);
 	ck_assert_int_gt(count(h, "SELECT count(*) FROM points WHERE dec_dataflow = 'serial'"), 0);
 	ck_assert_int_eq(count(h, "SELECT count(*) FROM sqlite_master WHERE name IN ('intervals','v_intervals')"), 2);
+	/* its points cached FP16 K/V with no tier, the only cache then (schema 5) */
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM v_points WHERE kv_precision != 'fp16' OR kv_window != 0"
+				  " OR kv_sinks != 0 OR kv_tier_region != 'none'"),
+			 0);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM sqlite_master WHERE name IN ('kv_curves','v_kv_curves')"), 2);
 	store_close(s);
 	/* a second open has nothing to do */
 	ck_assert_msg(store_open(&s, DB, err, sizeof err) == 0, "%s", err);
@@ -513,6 +518,83 @@ START_TEST(migrates_a_version_1_file)
 	ck_assert_int_eq(count(store_db(s), "SELECT count(*) FROM sqlite_master WHERE name IN"
 					    " ('sweeps','chunks','best','v_best','v_runs','points_by_mode')"),
 			 6);
+	store_close(s);
+	rm_db();
+}
+END_TEST
+
+/* The points table as schema 4 had it (before the K/V cache columns). */
+static const char *const points_v4 =
+	"CREATE TABLE points (run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	" point_id INTEGER NOT NULL CHECK(point_id >= 0), design_name TEXT,"
+	" mode TEXT NOT NULL CHECK(mode IN ('static','dpr')), clock_mhz INTEGER NOT NULL CHECK(clock_mhz > 0),"
+	" tlmm_tables INTEGER NOT NULL CHECK(tlmm_tables > 0), tlmm_lanes INTEGER NOT NULL CHECK(tlmm_lanes > 0),"
+	" pre_pe INTEGER NOT NULL CHECK(pre_pe > 0), pre_lanes INTEGER NOT NULL CHECK(pre_lanes > 0),"
+	" pre_block INTEGER NOT NULL CHECK(pre_block > 0), pre_burst INTEGER NOT NULL CHECK(pre_burst > 0),"
+	" pre_outstanding INTEGER NOT NULL CHECK(pre_outstanding > 0), dec_lanes INTEGER NOT NULL CHECK(dec_lanes > 0),"
+	" dec_burst INTEGER NOT NULL CHECK(dec_burst > 0), dec_outstanding INTEGER NOT NULL CHECK(dec_outstanding > 0),"
+	" pm_prefill TEXT NOT NULL, pm_decode TEXT NOT NULL, pblock TEXT,"
+	" lut REAL NOT NULL, ff REAL NOT NULL, bram36 REAL NOT NULL, uram REAL NOT NULL, dsp REAL NOT NULL,"
+	" util_lut REAL NOT NULL, util_ff REAL NOT NULL, util_bram36 REAL NOT NULL, util_uram REAL NOT NULL,"
+	" util_dsp REAL NOT NULL, equiv_lut REAL NOT NULL, equiv_ff REAL NOT NULL, equiv_bram36 REAL NOT NULL,"
+	" equiv_uram REAL NOT NULL, equiv_dsp REAL NOT NULL, feasible INTEGER NOT NULL CHECK(feasible IN (0,1)),"
+	" reason TEXT, objective REAL, swap_s REAL, bitstream_bytes REAL,"
+	" dec_dataflow TEXT NOT NULL DEFAULT 'serial' CHECK(dec_dataflow IN ('serial','kv_overlap','head_pipeline')),"
+	" PRIMARY KEY(run_id, point_id)) WITHOUT ROWID";
+
+/* A version-4 file (made here from a migrated one: the points without the
+ * K/V columns, no kv_curves) is migrated to 5 with its rows unchanged and
+ * every old point FP16, window 0, sinks 0, tier none. */
+START_TEST(migrates_a_version_4_file)
+{
+	make_v1(NULL);
+	store *s;
+	char err[2600];
+	ck_assert_msg(store_open(&s, DB, err, sizeof err) == 0, "%s", err);
+	store_close(s);
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(DB, &h), SQLITE_OK);
+	char *msg = NULL;
+	/* the views name the tables: drop them all first, as a migration does */
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'view'", -1, &st, NULL), SQLITE_OK);
+	char drops[4096] = "";
+	while (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(drops + strlen(drops), sizeof drops - strlen(drops), "DROP VIEW %s;", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	ck_assert_msg(sqlite3_exec(h, drops, NULL, NULL, &msg) == SQLITE_OK, "%s", msg);
+	char *sql = sqlite3_mprintf("PRAGMA foreign_keys=OFF; PRAGMA legacy_alter_table=ON; BEGIN;"
+				    " ALTER TABLE points RENAME TO points_v5; %s;"
+				    " INSERT INTO points SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
+				    " tlmm_lanes, pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding, dec_lanes, dec_burst,"
+				    " dec_outstanding, pm_prefill, pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut,"
+				    " util_ff, util_bram36, util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram,"
+				    " equiv_dsp, feasible, reason, objective, swap_s, bitstream_bytes, dec_dataflow"
+				    " FROM points_v5; DROP TABLE points_v5; DROP TABLE kv_curves; COMMIT;"
+				    " PRAGMA user_version=4;",
+				    points_v4);
+	ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg);
+	sqlite3_free(sql);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM pragma_table_info('points') WHERE name LIKE 'kv_%'"), 0);
+	char *before = dump_tables(h);
+	sqlite3_close(h);
+	ck_assert_msg(store_open(&s, DB, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(store_migrated_from(s), 4);
+	h = store_db(s);
+	ck_assert_int_eq(count(h, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	char *after = dump_tables(h);
+	ck_assert_msg(strcmp(before, after) == 0, "the migration changed rows");
+	ck_assert_int_gt(count(h, "SELECT count(*) FROM v_points"), 0);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM v_points WHERE kv_precision = 'fp16' AND kv_window = 0"
+				  " AND kv_sinks = 0 AND kv_tier_region = 'none'"),
+			 count(h, "SELECT count(*) FROM v_points"));
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM sqlite_master WHERE name IN ('kv_curves','v_kv_curves')"), 2);
+	/* the new rules hold: no tier in the RP of a static point */
+	ck_assert_int_eq(sqlite3_exec(h, "UPDATE points SET kv_tier_region = 'rp' WHERE mode = 'static'", NULL, NULL, NULL) &
+				 0xff,
+			 SQLITE_CONSTRAINT);
+	free(before);
+	free(after);
 	store_close(s);
 	rm_db();
 }
@@ -830,6 +912,7 @@ Suite *store_suite(void)
 	tcase_add_test(t, schema_refuses_bad_numbers_in_raw_sql);
 	tcase_add_test(t, migrates_a_version_1_file);
 	tcase_add_test(t, refuses_a_version_1_file_it_cannot_migrate);
+	tcase_add_test(t, migrates_a_version_4_file);
 	tcase_add_test(t, refuses_a_damaged_database);
 	tcase_add_test(t, damage_found_part_way_stops_all_writes);
 	tcase_add_test(t, waits_for_a_locked_database_then_says_so);
