@@ -165,6 +165,7 @@ void kvcache_describe(const cfg_t *c, const design_t *d, char *out, size_t outle
 	if (d->kv_tier == KV_TIER_NONE)
 		snprintf(out + n, outlen - (size_t)n, ", no tier");
 	else
-		snprintf(out + n, outlen - (size_t)n, ", tier of %d sinks + %d window keys per layer in %s", d->kv_sinks,
-			 d->kv_window, d->kv_tier == KV_TIER_STATIC ? "the static region" : "the decode RM");
+		snprintf(out + n, outlen - (size_t)n, ", tier of %d sink%s + %d window key%s per layer in %s", d->kv_sinks,
+			 d->kv_sinks == 1 ? "" : "s", d->kv_window, d->kv_window == 1 ? "" : "s",
+			 d->kv_tier == KV_TIER_STATIC ? "the static region" : "the decode RM");
 }

@@ -357,6 +357,100 @@ START_TEST(unbuildable_refused)
 }
 END_TEST
 
+/*
+ * The K/V cache in the headers, by hand: pdswap with 8 PEs of 4 lanes, 16
+ * decode lanes in the head pipeline (32 MAC lanes), an int4 cache (groups of
+ * 24, FP16 scales) and a tier of 1 sink + 3 window keys in the decode RM.
+ * K is on one port in prefill and two in decode: 2 slices of 48 elements, a
+ * record 48/2 + 48/24 x 2 = 28 bytes; a tier record of a head 96/2 + 96/24 x 2
+ * = 56 bytes; banks ceil(32 x 4 / 64) = 2; depth 64 + 4.
+ */
+START_TEST(kv_cache_in_the_headers)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	design_t d = c.designs[cfg_find_design(&c, "pdswap")].d;
+	d.pre_pe = 8;
+	d.pre_lanes = 4;
+	d.dec_lanes = 16;
+	d.dec_dataflow = DF_HEAD_PIPE;
+	d.kv_prec = KV_INT4;
+	d.kv_sinks = 1;
+	d.kv_window = 3;
+	d.kv_tier = KV_TIER_RP;
+	char *t[EMIT_N_HEADERS];
+	render(&c, &d, "kv", t);
+	ck_assert_int_eq(ival(t, "PDS_KV_PREC"), 2);
+	ck_assert_int_eq(ival(t, "PDS_KV_BITS"), 4);
+	ck_assert_int_eq(ival(t, "PDS_KV_GROUP"), 24);
+	ck_assert_int_eq(ival(t, "PDS_KV_SCALE_BYTES"), 2);
+	ck_assert_int_eq(ival(t, "PDS_K_SLICES"), 2);
+	ck_assert_int_eq(ival(t, "PDS_K_REC"), 48 / 2 + 48 / 24 * 2);
+	ck_assert_int_eq(ival(t, "PDS_KV_KEY_BYTES"), 16 * (96 / 2 + 96 / 24 * 2));
+	ck_assert_int_eq(ival(t, "PDS_KV_TIER"), 2);
+	ck_assert_int_eq(ival(t, "PDS_KV_SINKS"), 1);
+	ck_assert_int_eq(ival(t, "PDS_KV_WINDOW"), 3);
+	ck_assert_int_eq(ival(t, "PDS_KV_TIER_KEYS"), 4);
+	ck_assert_int_eq(ival(t, "PDS_KV_TIER_REC"), 96 / 2 + 96 / 24 * 2);
+	ck_assert_int_eq(ival(t, "PDS_KV_TIER_ROWS"), 24 * 4 * 16);
+	ck_assert_int_eq(ival(t, "PDS_KV_TIER_BANKS"), 2);
+	ck_assert_int_eq(ival(t, "PDS_DEC_DEPTH"), 64 + 4);
+	ck_assert_int_eq(ival(t, "PDS_PRE_DEPTH"), 64 + 4);
+	char buf[64];
+	ck_assert_str_eq(kval(t, "PDS_KV_TIER_IMPL", buf, sizeof buf), "uram");
+	ck_assert_ptr_nonnull(strstr(t[0], "does not predict model accuracy"));
+	emit_texts_free(t);
+	/* FP16, no tier: the cache as before, no accuracy note */
+	d = c.designs[cfg_find_design(&c, "pdswap")].d;
+	render(&c, &d, "pdswap", t);
+	ck_assert_int_eq(ival(t, "PDS_KV_BITS"), 16);
+	ck_assert_int_eq(ival(t, "PDS_K_REC"), 48);
+	ck_assert_int_eq(ival(t, "PDS_KV_TIER_KEYS"), 0);
+	ck_assert_int_eq(ival(t, "PDS_DEC_DEPTH"), 64);
+	ck_assert_ptr_null(strstr(t[0], "does not predict model accuracy"));
+	emit_texts_free(t);
+	cfg_release(&c);
+}
+END_TEST
+
+/* A K/V cache the kernels cannot read is refused with the reason. */
+START_TEST(kv_cache_unbuildable_refused)
+{
+	/* int8 groups of 48 with K on four ports in decode: slices of 24 */
+	cfg_t c;
+	char err[1024];
+	char *text = tu_edit("kv2x2: {q: [HP0], k: [HP0, HP1], v: [HP2, HP3],", "kv2x2: {q: [HP0], k: [HP0, HP1, HP2, HP3], v: [HP2, HP3],");
+	ck_assert_msg(config_load_buffer(&c, "edited.yaml", text, strlen(text), err, sizeof err) == 0, "%s", err);
+	free(text);
+	design_t d = c.designs[cfg_find_design(&c, "pdswap")].d;
+	d.pre_pe = 8;
+	d.pre_lanes = 4;
+	d.kv_prec = KV_INT8;
+	emit_meta m;
+	char *t[EMIT_N_HEADERS];
+	emit_meta_init(&m, &c, &d, "kv", -1, -1);
+	ck_assert_int_eq(emit_render(&c, &d, &m, t, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "tensor K is split into 4 slices of 24 elements") && strstr(err, "group of 48"), "%s", err);
+	/* the same design in int4 (groups of 24) builds */
+	d.kv_prec = KV_INT4;
+	ck_assert_msg(emit_render(&c, &d, &m, t, err, sizeof err) == 0, "%s", err);
+	emit_texts_free(t);
+	cfg_release(&c);
+	/* one-byte scales */
+	text = tu_edit("  int8: {group_size: 48, scale_bytes: 2,", "  int8: {group_size: 48, scale_bytes: 1,");
+	ck_assert_msg(config_load_buffer(&c, "edited.yaml", text, strlen(text), err, sizeof err) == 0, "%s", err);
+	free(text);
+	d = c.designs[cfg_find_design(&c, "pdswap")].d;
+	d.pre_pe = 8;
+	d.pre_lanes = 4;
+	d.kv_prec = KV_INT8;
+	emit_meta_init(&m, &c, &d, "kv", -1, -1);
+	ck_assert_int_eq(emit_render(&c, &d, &m, t, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "FP16 (2) or FP32 (4) scales"), "%s", err);
+	cfg_release(&c);
+}
+END_TEST
+
 START_TEST(pragma_check_accepts)
 {
 	static const char *const good[] = {
@@ -508,6 +602,8 @@ Suite *emit_suite(void)
 	tcase_add_test(t, infeasible_refused_nothing_written);
 	tcase_add_test(t, unbuildable_refused);
 	tcase_add_test(t, meta_carries_model_figures);
+	tcase_add_test(t, kv_cache_in_the_headers);
+	tcase_add_test(t, kv_cache_unbuildable_refused);
 	suite_add_tcase(s, t);
 	TCase *p = tcase_create("pragmas");
 	tcase_add_test(p, pragma_check_accepts);

@@ -114,6 +114,56 @@ expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 2000 --gen 
 expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt x --gen 1
 expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 --model nosuch
 
+# the K/V cache for one run: --kv-precision, --kv-window, --kv-sinks, --kv-tier
+expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 2047 --gen 1 --model analytic --samples 0 --json
+cp "$T/out" "$T/kv_fp16.json"
+expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 2047 --gen 1 --model analytic --samples 0 --json \
+	--kv-precision int8
+python3 - "$T/kv_fp16.json" "$T/out" <<'PY' && ok || bad "simulate --kv-precision int8 JSON"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+ka, kb = a["kv_cache"], b["kv_cache"]
+assert ka["precision"] == "fp16" and "accuracy" not in ka
+assert kb["precision"] == "int8" and "does not predict model accuracy" in kb["accuracy"]
+# by hand: 2048 keys x 24 layers x (K and V) x (1536 x 2 B) in FP16, x (1536 + 1536/48 x 2 B) in int8
+assert ka["step_ddr_bytes"] == 2048 * 24 * 2 * 3072 and kb["step_ddr_bytes"] == 2048 * 24 * 2 * 1600
+assert ka["step_tier_bytes"] == kb["step_tier_bytes"] == 0 and kb["tier_region"] == "none"
+# the baseline's K/V streams are bound by their bursts in flight: fewer bytes, more tokens
+assert b["decode_tok_s"] > 1.3 * a["decode_tok_s"]
+PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 2047 --gen 1 --model analytic --samples 0 \
+	--kv-precision int4 --kv-sinks 1 --kv-tier static
+grep -q "note: the tool does not predict model accuracy" "$T/out" && grep -q "K/V tier  *43008 bytes in 2 uram (1 bank," "$T/out" &&
+	grep -q "tier of 1 sink + 0 window keys per layer in the static region" "$T/out" && ok ||
+	bad "simulate table of a quantised cache with a tier: $(cat "$T/out")"
+# a tier in the decode RM: refilled after the swap, shown in the trace
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 63 --gen 2 --samples 0 --json \
+	--kv-precision int4 --kv-window 3 --kv-sinks 1 --kv-tier rp --trace "$T/kv_trace.json"
+python3 - "$T/out" "$T/kv_trace.json" <<'PY' && ok || bad "simulate with a tier in the decode RM"
+import json, sys
+o = json.load(open(sys.argv[1]))
+k = o["kv_cache"]
+# by hand: 4 keys of 24 layers, K and V of 768 + 1536/24 x 2 = 896 B each
+assert k["tier_keys"] == 4 and k["tier_bytes"] == 4 * 24 * 2 * 896
+assert o["kv_refill_bytes"] == 4 * 24 * 2 * 896 and o["kv_refill_s"] > 0 and k["refill_s"] == o["kv_refill_s"]
+assert o["bytes"]["kv_tier"] == 2 * 24 * 2 * (4 * 896)
+ev = json.load(open(sys.argv[2]))["traceEvents"]
+names = [e["name"] for e in ev if e["ph"] == "X" and e.get("args", {}).get("unit") == "kv_tier"]
+assert names.count("K/V tier refill") == 1 and any(n.startswith("tier reads") for n in names), names
+PY
+# a tier that does not fit: exit 1, naming the resource
+expect 1 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --samples 0 --kv-precision int4 \
+	--kv-window 8 --kv-tier rp
+grep -q "the K/V tier of design 'pdswap' does not fit: uram .* its K/V tier of 8 keys per layer (int4) takes" "$T/err" &&
+	ok || bad "a tier that does not fit: $(cat "$T/err")"
+expect 2 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --kv-window 4
+grep -q "need a tier: give --kv-tier static or rp" "$T/err" && ok || bad "--kv-window without a tier: $(cat "$T/err")"
+expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 --kv-window 4 --kv-tier rp
+grep -q "a static design has no reconfigurable partition" "$T/err" && ok || bad "--kv-tier rp of a static design"
+expect 2 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --kv-tier static
+expect 2 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --kv-precision fp8
+expect 2 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --kv-window 2000 --kv-sinks 100 --kv-tier rp
+
 # simulate with the discrete-event model (the default): the analytic keys and
 # the DES's own, valid JSON; the trace loads as trace-event JSON; two runs are
 # identical apart from the wall time
@@ -134,7 +184,7 @@ assert set(d["ports"]) == {"prefill", "decode"}
 for ph in d["ports"].values():
     assert set(ph) == {"HP0", "HP1", "HP2", "HP3"}
     assert all(0 <= p["busy"] <= 1 and p["gb_s"] >= 0 for p in ph.values())
-assert set(d["bytes"]) == {"weights", "K", "V", "Q", "O", "bitstream"}
+assert set(d["bytes"]) == {"weights", "K", "V", "Q", "O", "bitstream", "kv_tier"}
 assert d["bytes"]["bitstream"] == d["bitstream_bytes"] > 0
 assert d["events"] > 0 and d["swap_s"] > 0
 assert abs(d["swap_hidden_s"] + d["swap_exposed_s"] - d["swap_s"]) < 1e-9
@@ -787,6 +837,44 @@ set -- $(pos "$T/rate.yaml" "rate: -1")
 expect 2 "$BIN" session "$T/rate.yaml" --design pdswap --workload chat
 head -n 1 "$T/err" | grep -q "^$T/rate.yaml:$1:$(($2 + 6)): 'workloads.chat.arrival.rate' must be a number in (0" && ok ||
 	bad "a negative rate: $(cat "$T/err")"
+
+# the K/V knobs swept: every point stored, the front and the choice carry them, a static
+# point never holds a tier in the RP, keys without a region are not feasible, the chosen
+# design's K/V options are stored and drawn, the accuracy statement where a cache is quantised
+python3 - "$T/kvs.yaml" <<'PY'
+import re, sys
+s = open("configs/kv260.yaml").read()
+lists = {"clock_mhz": "[250]", "tlmm_tables": "[28]", "tlmm_lanes": "[8]", "prefill_pe": "[8]",
+         "prefill_lanes": "[4]", "prefill_block": "[4]", "decode_lanes": "[16, 32]", "outstanding": "[16]",
+         "port_maps_decode": "[kv2x2]", "pblocks": "[rp_m]", "kv_precision": "[fp16, int8, int4]",
+         "kv_window": "[0, 3]", "kv_sinks": "[0, 1]", "kv_tier_region": "[none, rp]"}
+for k, v in lists.items():
+    s, n = re.subn(r"(?m)^  %s: \[[^]]*\]" % k, "  %s: %s" % (k, v), s)
+    assert n == 1, k
+open(sys.argv[1], "w").write(s)
+PY
+expect 0 "$BIN" "$T/kvs.yaml" --db "$T/kvs.db" --no-progress --all-points --hls-out "$T/kvs_hls" --report
+grep -q "^chosen: point [0-9]* (dpr, .*, K/V \(fp16\|int8\|int4\)" "$T/out" && grep -q "^best static: point .*, K/V " "$T/out" &&
+	ok || bad "the chosen and best static designs do not name their K/V cache: $(head -c 600 "$T/out")"
+q() { sqlite3 "$T/kvs.db" "$1"; }
+[ "$(q "SELECT count(*) FROM v_points WHERE design_name IS NULL")" = $((2 * 3 * 2 * 2 * 2 + 2 * 3 * 2 * 2)) ] && ok ||
+	bad "the K/V space has $(q "SELECT count(*) FROM v_points WHERE design_name IS NULL") points"
+[ "$(q "SELECT count(*) FROM v_points WHERE mode = 'static' AND kv_tier_region = 'rp'")" = 0 ] && ok ||
+	bad "a static point holds a tier in the RP"
+[ "$(q "SELECT count(*) FROM v_points WHERE kv_tier_region = 'none' AND kv_window + kv_sinks > 0 AND feasible = 1")" = 0 ] &&
+	[ "$(q "SELECT count(*) FROM v_points WHERE kv_tier_region = 'none' AND kv_window + kv_sinks > 0 AND reason LIKE '%no region holds them%'")" -gt 0 ] &&
+	ok || bad "keys without a region were not refused"
+[ "$(q "SELECT count(DISTINCT kv_precision) FROM v_pareto f JOIN v_points p USING(run_id, point_id)")" -ge 1 ] &&
+	[ "$(q "SELECT count(*) FROM v_points WHERE feasible = 1 AND kv_tier_region = 'rp' AND kv_window + kv_sinks > 0")" -gt 0 ] &&
+	ok || bad "no feasible point keeps a tier in the decode RM"
+[ "$(q "SELECT count(*) FROM v_knobs WHERE knob IN ('kv_precision','kv_window','kv_sinks','kv_tier_region')")" -ge 14 ] && ok ||
+	bad "v_knobs lacks the K/V knobs"
+[ "$(q "SELECT count(DISTINCT kv_precision) FROM v_kv_curves k JOIN v_chosen c USING(run_id, point_id)")" = 3 ] && ok ||
+	bad "the chosen design's K/V options are not stored"
+[ -f "$T/report/fig/kv.svg" ] && grep -q "does not predict model accuracy" "$T/report/index.html" && ok ||
+	bad "the report lacks the K/V figure or the accuracy statement"
+grep -q "^#define PDS_KV_PREC " "$T/kvs_hls/pds_common.h" && grep -q "^#define PDS_KV_TIER_KEYS " "$T/kvs_hls/pds_decode.h" &&
+	ok || bad "the chosen design's headers lack the K/V cache"
 
 echo "cli tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

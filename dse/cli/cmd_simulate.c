@@ -565,9 +565,9 @@ static void print_kv(const cfg_t *c, const perf_ctx *p, const figures *f, int ke
 	kvcache_describe(c, d, desc, sizeof desc);
 	printf("  %-24s %s\n", "K/V cache", desc);
 	if (kvcache_tier_keys(d) > 0)
-		printf("  %-24s %.0f bytes in %lld %s (%lld banks, %.2f GB/s)\n", "K/V tier", kvcache_tier_bytes(c, d),
+		printf("  %-24s %.0f bytes in %lld %s (%lld bank%s, %.2f GB/s)\n", "K/V tier", kvcache_tier_bytes(c, d),
 		       (long long)kvcache_tier_blocks(c, d), res_names[c->kv.tier_memory], (long long)kvcache_tier_banks(c, d),
-		       kvcache_tier_b_per_s(c, d) * 1e-9);
+		       kvcache_tier_banks(c, d) == 1 ? "" : "s", kvcache_tier_b_per_s(c, d) * 1e-9);
 	if (f->kv_refill_bytes > 0)
 		printf("  %-24s %12.6f s  (%.0f bytes from DDR after the swap)\n", "K/V tier refill", f->kv_refill_s,
 		       f->kv_refill_bytes);
