@@ -71,6 +71,13 @@ typedef struct {
 struct factor_scratch {
 	ftab t[F_N];
 	ecache ec[F_N];
+	/* a chunk's (window, sinks, tier region) digits, flat (factor_chunk) */
+	struct kvc_ {
+		int64_t dofs, iofs;
+		int w, sk, t;
+		int tier;
+		bool orphan;
+	} kvc[CFG_MAX_LIST * CFG_MAX_LIST * KV_TIER_N];
 };
 
 struct factor {
@@ -96,6 +103,7 @@ struct factor {
 #define DEC_QUANT (2 * RES_N)                /* the static region's quantiser [RES_N] */
 #define DEC_ATT (3 * RES_N)                  /* att_s per context */
 #define DEC_BYTES(f) (3 * RES_N + (f)->L.n_ctx) /* DDR bytes of one decode layer per context */
+#define DEC_EXTRA(f) (3 * RES_N + 2 * (f)->L.n_ctx) /* 1: a tier or a quantiser to add, 0: neither */
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -149,7 +157,7 @@ factor *factor_new(const cfg_t *c, const workload_t *w, const space_t *s)
 	L->n_obj = L->n_tp + 4;
 	f->width[F_LIN] = L->n_tp + 2 + RES_N;
 	f->width[F_PRE] = L->n_tp + RES_N;
-	f->width[F_DEC] = 3 * RES_N + 2 * L->n_ctx;
+	f->width[F_DEC] = 3 * RES_N + 2 * L->n_ctx + 1;
 	for (int t = 0; t < RES_N; t++)
 		f->capabs[t] = c->cons.util_cap.v[t] * c->dev.resources.v[t];
 	for (int r = 0; r < c->arch.n_pblocks; r++) {
@@ -237,11 +245,14 @@ static void fill(const factor *f, int which, const perf_ctx *p, double *e)
 			e[DEC_BYTES(f) + j] = l.bytes;
 		}
 		res_t rd = engine_res_dec_base(f->c, &p->d), rq = kvcache_quantiser_res(f->c, &p->d);
+		bool extra = false;
 		for (int t = 0; t < RES_N; t++) {
 			e[DEC_RES + t] = rd.v[t];
 			e[DEC_TIER + t] = p->r_tier.v[t];
 			e[DEC_QUANT + t] = rq.v[t];
+			extra |= p->r_tier.v[t] != 0 || rq.v[t] != 0;
 		}
+		e[DEC_EXTRA(f)] = extra;
 		break;
 	}
 	}
@@ -332,10 +343,20 @@ static int ensure(const factor *f, factor_scratch *x, int which, const space_mod
 /*
  * A point's static region and decode RM from the factors' parts: the
  * quantiser to the static region, the K/V tier to the region it lives in,
- * added in engine_res_static's and engine_res_dec's order.
+ * added in engine_res_static's and engine_res_dec's order.  With neither
+ * (an FP16 cache without a tier) the parts are the regions as they are:
+ * adding zeros would change no bit, so *s, *d point at them.
  */
-static inline void regions(const double *rs, const double *dec, int tier, double *s2, double *d2)
+static inline void regions(const factor *f, const double *rs, const double *dec, int tier, double *s2, double *d2,
+			   const double **s, const double **d)
 {
+	if (dec[DEC_EXTRA(f)] == 0) {
+		*s = rs;
+		*d = dec + DEC_RES;
+		return;
+	}
+	*s = s2;
+	*d = d2;
 	for (int t = 0; t < RES_N; t++) {
 		s2[t] = rs[t] + dec[DEC_QUANT + t];
 		if (tier == KV_TIER_STATIC)
@@ -425,28 +446,53 @@ int factor_point(const factor *f, int64_t id, double *v, double *m)
 	space_design_digits(f->s, sm, dg, &d);
 	perf_prepare(&p, f->c, f->w, &d);
 	int wl = f->width[F_LIN], wp = f->width[F_PRE];
-	double e[2 * (FACTOR_MAX_TP + 2 + RES_N) + 3 * RES_N + 2 * FACTOR_MAX_CTX], mm[2 * FACTOR_MAX_CTX];
+	double e[2 * (FACTOR_MAX_TP + 2 + RES_N) + 3 * RES_N + 2 * FACTOR_MAX_CTX + 1], mm[2 * FACTOR_MAX_CTX];
 	double *lin = e, *pre = e + wl, *dec = e + wl + wp;
 	fill(f, F_LIN, &p, lin);
 	fill(f, F_PRE, &p, pre);
 	fill(f, F_DEC, &p, dec);
 	bool dpr = sm->mode == MODE_DPR;
 	double lut, s2[RES_N], d2[RES_N];
-	regions(lin + LIN_RES(f), dec, d.kv_tier, s2, d2);
+	const double *sr, *dr;
+	regions(f, lin + LIN_RES(f), dec, d.kv_tier, s2, d2, &sr, &dr);
 	ttft_vec(f, lin, pre, v);
 	if (!m)
 		m = mm;
-	if (res_ok(f, dpr, s2, pre + PRE_RES(f), d2, d.rp, orphan(&d), &lut)) {
+	if (res_ok(f, dpr, sr, pre + PRE_RES(f), dr, d.rp, orphan(&d), &lut)) {
 		/* rejected before evaluation; the figures are still what the model gives */
 		lut = p.r_total.v[RES_LUT];
-		dec_vec(f, dpr, lin, dec, s2, d2, lut, v, m);
+		dec_vec(f, dpr, lin, dec, sr, dr, lut, v, m);
 		return FACTOR_REJECTED;
 	}
-	dec_vec(f, dpr, lin, dec, s2, d2, lut, v, m);
+	dec_vec(f, dpr, lin, dec, sr, dr, lut, v, m);
 	return v[f->L.i_obj] > f->tpre_max_s ? FACTOR_SLOW : FACTOR_FEASIBLE;
 }
 
 /* ------------------------------------------------------------------ chunk */
+
+/*
+ * One point of a chunk past the group cuts: the full resource check and, if
+ * it passes, its id, vector (TTFTs from ttft, the decode part from the
+ * entries) and decode figures appended to out (room reserved).  Returns 0,
+ * or 1 over a cap, 2 not fitting (res_ok).
+ */
+static inline int one_point(const factor *f, bool dpr, const double *lin, const double *rs, const double *rp_,
+			    const double *dec, int tier, bool orphan_keys, int rp, const double *ttft, factor_buf *out,
+			    int64_t id)
+{
+	const int n_obj = f->L.n_obj, n_m = 2 * f->L.n_ctx;
+	double lut, s2[RES_N], d2[RES_N];
+	const double *sr, *dr;
+	regions(f, rs, dec, tier, s2, d2, &sr, &dr);
+	int bad = res_ok(f, dpr, sr, rp_, dr, rp, orphan_keys, &lut);
+	if (bad)
+		return bad;
+	double *v = out->v + out->n * (size_t)n_obj;
+	memcpy(v, ttft, (size_t)f->L.n_tp * sizeof *v);
+	dec_vec(f, dpr, lin, dec, sr, dr, lut, v, out->m + out->n * (size_t)n_m);
+	out->id[out->n++] = id;
+	return 0;
+}
 
 static int buf_reserve(factor_buf *b, size_t more, int n_obj, int n_m)
 {
@@ -508,9 +554,12 @@ void factor_knobs_merge(factor_knobs *into, const factor_knobs *from)
 		}
 }
 
-static inline void knob_note(factor_knobs *k, const int dg[SK_N], double obj)
+/* A feasible point's objective, noted for the knobs in act[0..nact): those
+ * whose digit varies within the chunk; the others are noted once per chunk. */
+static inline void knob_note(factor_knobs *k, const int *act, int nact, const int dg[SK_N], double obj)
 {
-	for (int i = 0; i < SK_N; i++) {
+	for (int a = 0; a < nact; a++) {
+		int i = act[a];
 		k->n[i][dg[i]]++;
 		if (obj < k->best[i][dg[i]])
 			k->best[i][dg[i]] = obj;
@@ -538,16 +587,36 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 
 	const ftab *TL = &x->t[F_LIN], *TP = &x->t[F_PRE], *TD = &x->t[F_DEC];
 	const int wl = f->width[F_LIN], wp = f->width[F_PRE], wd = f->width[F_DEC];
-	const int n_obj = f->L.n_obj, n_tp = f->L.n_tp, i_obj = f->L.i_obj, n_m = 2 * f->L.n_ctx;
+	const int n_obj = f->L.n_obj, i_obj = f->L.i_obj;
 	const bool dpr = m->mode == MODE_DPR;
 	const int64_t *S = m->stride;
 	bool prune_res[RES_N];
-	int rpv[CFG_MAX_LIST], winv[CFG_MAX_LIST], sinkv[CFG_MAX_LIST];
+	int rpv[CFG_MAX_LIST];
 	prune_setup(f, TD, m, prune_res, rpv);
-	for (int i = 0; i < m->radix[SK_KV_WINDOW]; i++)
-		winv[i] = space_value(f->s, SK_KV_WINDOW, i);
-	for (int i = 0; i < m->radix[SK_KV_SINKS]; i++)
-		sinkv[i] = space_value(f->s, SK_KV_SINKS, i);
+	/* the chunk's (window, sinks, tier region) digits in id order, flat: the decode
+	 * entry's and the id's offsets, the region, whether the keys have a region */
+	/* the knobs whose digit varies within the chunk */
+	int act[SK_N], nact = 0;
+	for (int k = 0; k < SK_N; k++)
+		if (hi[k] - lo[k] > 1)
+			act[nact++] = k;
+	double chunk_best = INFINITY;
+	typedef struct kvc_ kvc;
+	kvc *kc = x->kvc;
+	int nkc = 0;
+	for (int w = lo[SK_KV_WINDOW]; w < hi[SK_KV_WINDOW]; w++)
+		for (int sk = lo[SK_KV_SINKS]; sk < hi[SK_KV_SINKS]; sk++)
+			for (int t = lo[SK_KV_TIER]; t < hi[SK_KV_TIER]; t++) {
+				kvc *e = &kc[nkc++];
+				e->dofs = w * TD->stride[SK_KV_WINDOW] + sk * TD->stride[SK_KV_SINKS] + t * TD->stride[SK_KV_TIER];
+				e->iofs = w * S[SK_KV_WINDOW] + sk * S[SK_KV_SINKS] + t * S[SK_KV_TIER];
+				e->w = w;
+				e->sk = sk;
+				e->t = t;
+				e->tier = m->kv_tier[t];
+				e->orphan = e->tier == KV_TIER_NONE &&
+					    space_value(f->s, SK_KV_WINDOW, w) + space_value(f->s, SK_KV_SINKS, sk) > 0;
+			}
 
 	/* per precision digit of the chunk: its prefill entry, TTFTs and how it fares above the decode engine */
 	enum { KV_OK, KV_OVER, KV_SLOW, KV_NOFIT };
@@ -640,47 +709,77 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 					continue;
 				int64_t idr = idl + dg[SK_PE] * S[SK_PE] + dg[SK_PLANES] * S[SK_PLANES] +
 					      dg[SK_BLOCK] * S[SK_BLOCK] + dg[SK_RP] * S[SK_RP];
-				for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++)
-				for (dg[SK_KV_PREC] = lo[SK_KV_PREC]; dg[SK_KV_PREC] < hi[SK_KV_PREC]; dg[SK_KV_PREC]++) {
-					int q = dg[SK_KV_PREC] - lo[SK_KV_PREC];
-					if (st_kv[q] != KV_OK)
+				/* one precision and one (window, sinks, region): the decode lanes alone vary */
+				if (np == 1 && nkc == 1) {
+					if (st_kv[0] != KV_OK)
 						continue;
-					const double *pre = prek[q], *rp_ = pre + PRE_RES(f);
-					for (dg[SK_KV_WINDOW] = lo[SK_KV_WINDOW]; dg[SK_KV_WINDOW] < hi[SK_KV_WINDOW]; dg[SK_KV_WINDOW]++)
-					for (dg[SK_KV_SINKS] = lo[SK_KV_SINKS]; dg[SK_KV_SINKS] < hi[SK_KV_SINKS]; dg[SK_KV_SINKS]++)
-					for (dg[SK_KV_TIER] = lo[SK_KV_TIER]; dg[SK_KV_TIER] < hi[SK_KV_TIER]; dg[SK_KV_TIER]++) {
-						const double *dec =
-							TD->val + wd * (dbase + dg[SK_DLANES] * TD->stride[SK_DLANES] +
-									dg[SK_KV_PREC] * TD->stride[SK_KV_PREC] +
-									dg[SK_KV_WINDOW] * TD->stride[SK_KV_WINDOW] +
-									dg[SK_KV_SINKS] * TD->stride[SK_KV_SINKS] +
-									dg[SK_KV_TIER] * TD->stride[SK_KV_TIER]);
-						int tier = m->kv_tier[dg[SK_KV_TIER]];
-						bool orph = tier == KV_TIER_NONE &&
-							    winv[dg[SK_KV_WINDOW]] + sinkv[dg[SK_KV_SINKS]] > 0;
-						double lut, s2[RES_N], d2[RES_N];
-						regions(rs, dec, tier, s2, d2);
-						int bad = res_ok(f, dpr, s2, rp_, d2, rp, orph, &lut);
+					const kvc *e = &kc[0];
+					dg[SK_KV_PREC] = lo[SK_KV_PREC];
+					dg[SK_KV_WINDOW] = e->w;
+					dg[SK_KV_SINKS] = e->sk;
+					dg[SK_KV_TIER] = e->t;
+					const double *dq = TD->val + wd * (dbase + lo[SK_KV_PREC] * TD->stride[SK_KV_PREC] + e->dofs);
+					const int64_t ip = idr + lo[SK_KV_PREC] * S[SK_KV_PREC] + e->iofs;
+					for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++) {
+						int bad = one_point(f, dpr, lin, rs, prek[0] + PRE_RES(f),
+								    dq + wd * dg[SK_DLANES] * TD->stride[SK_DLANES], e->tier, e->orphan, rp,
+								    ttft[0], out, ip + dg[SK_DLANES] * S[SK_DLANES]);
 						if (bad) {
 							over_cap += bad == 1;
 							no_fit += bad == 2;
 							continue;
 						}
-						double *v = out->v + out->n * (size_t)n_obj;
-						memcpy(v, ttft[q], (size_t)n_tp * sizeof *v);
-						dec_vec(f, dpr, lin, dec, s2, d2, lut, v, out->m + out->n * (size_t)n_m);
-						out->id[out->n++] = idr + dg[SK_DLANES] * S[SK_DLANES] +
-								    dg[SK_KV_PREC] * S[SK_KV_PREC] +
-								    dg[SK_KV_WINDOW] * S[SK_KV_WINDOW] +
-								    dg[SK_KV_SINKS] * S[SK_KV_SINKS] + dg[SK_KV_TIER] * S[SK_KV_TIER];
 						feasible++;
-						if (knobs)
-							knob_note(knobs, dg, factor_objective(f, v));
+						if (knobs) {
+							double obj = factor_objective(f, out->v + (out->n - 1) * (size_t)n_obj);
+							knob_note(knobs, act, nact, dg, obj);
+							if (obj < chunk_best)
+								chunk_best = obj;
+						}
+					}
+					continue;
+				}
+				for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++)
+				for (dg[SK_KV_PREC] = lo[SK_KV_PREC]; dg[SK_KV_PREC] < hi[SK_KV_PREC]; dg[SK_KV_PREC]++) {
+					int q = dg[SK_KV_PREC] - lo[SK_KV_PREC];
+					if (st_kv[q] != KV_OK)
+						continue;
+					const double *rp_ = prek[q] + PRE_RES(f);
+					const double *dq = TD->val + wd * (dbase + dg[SK_DLANES] * TD->stride[SK_DLANES] +
+									  dg[SK_KV_PREC] * TD->stride[SK_KV_PREC]);
+					const int64_t ip = idr + dg[SK_DLANES] * S[SK_DLANES] + dg[SK_KV_PREC] * S[SK_KV_PREC];
+					for (int k = 0; k < nkc; k++) {
+						const kvc *e = &kc[k];
+						int bad = one_point(f, dpr, lin, rs, rp_, dq + wd * e->dofs, e->tier, e->orphan, rp, ttft[q],
+								    out, ip + e->iofs);
+						if (bad) {
+							over_cap += bad == 1;
+							no_fit += bad == 2;
+							continue;
+						}
+						feasible++;
+						if (knobs) {
+							dg[SK_KV_WINDOW] = e->w;
+							dg[SK_KV_SINKS] = e->sk;
+							dg[SK_KV_TIER] = e->t;
+							double obj = factor_objective(f, out->v + (out->n - 1) * (size_t)n_obj);
+							knob_note(knobs, act, nact, dg, obj);
+							if (obj < chunk_best)
+								chunk_best = obj;
+						}
 					}
 				}
 			}
 		}
 	}
+	/* the knobs one digit covers in this chunk: every feasible point has it */
+	if (knobs && feasible)
+		for (int k = 0; k < SK_N; k++)
+			if (hi[k] - lo[k] == 1) {
+				knobs->n[k][lo[k]] += feasible;
+				if (chunk_best < knobs->best[k][lo[k]])
+					knobs->best[k][lo[k]] = chunk_best;
+			}
 	cnt->points += end - first;
 	cnt->pruned += pruned;
 	cnt->feasible += feasible;
