@@ -4,7 +4,7 @@
 Prints the rows of the run (the latest complete sweep when RUN is not
 given) through the documented views (v_points, v_metrics, v_pareto,
 v_chosen, v_best, v_curves, v_regions, v_swaps, v_trace, v_validation,
-v_knobs, v_groups, v_intervals)
+v_knobs, v_groups, v_intervals, v_kv_curves)
 and the sweep's own tables (sweeps, chunks), one line per row in key
 order, run_id left out, reals as repr() (every bit), then the run's row
 without what differs between identical runs: timestamps, the path, the
@@ -28,6 +28,7 @@ QUERIES = [
     ("v_knobs", "mode, knob, value_index"),
     ("v_groups", "representative"),
     ("v_intervals", "point_id, source, figure, length"),
+    ("v_kv_curves", "point_id, kv_precision, kv_window, kv_sinks, kv_tier_region, length"),
     ("chunks", "chunk_id"),
     ("sweeps", "run_id"),
 ]

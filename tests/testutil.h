@@ -265,8 +265,8 @@ static inline void tu_dump_rows(FILE *f, sqlite3 *h, const char *sql, int64_t ru
  * thread and rank counts and paths are left out.  With `v1`, only what a
  * version-1 database holds (for comparing a file before and after its
  * migration); otherwise also the model's fingerprint, the shard, the
- * decode dataflow, the chunks' counts, the knobs, the groups, the intervals
- * and what the report draws.  Returns a malloc'd string.
+ * decode dataflow, the chunks' counts, the knobs, the groups, the intervals,
+ * what the report draws, the sessions and the K/V cache.  Returns a malloc'd string.
  */
 static inline char *tu_dump_run_as(const char *db, int64_t run, bool v1)
 {
@@ -301,6 +301,9 @@ static inline char *tu_dump_run_as(const char *db, int64_t run, bool v1)
 		/* sessions */
 		"SELECT * FROM sessions WHERE run_id=?1 ORDER BY session_id",
 		"SELECT * FROM breakeven WHERE run_id=?1 ORDER BY design, policy, prompt, output",
+		/* the K/V cache (schema 5) */
+		"SELECT point_id, kv_precision, kv_window, kv_sinks, kv_tier_region FROM points WHERE run_id=?1 ORDER BY point_id",
+		"SELECT * FROM kv_curves WHERE run_id=?1 ORDER BY point_id, kv_precision, kv_window, kv_sinks, kv_tier_region, length",
 	};
 	sqlite3 *h;
 	ck_assert_msg(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "cannot open %s", db);
