@@ -873,6 +873,23 @@ q() { sqlite3 "$T/kvs.db" "$1"; }
 	bad "the chosen design's K/V options are not stored"
 [ -f "$T/report/fig/kv.svg" ] && grep -q "does not predict model accuracy" "$T/report/index.html" && ok ||
 	bad "the report lacks the K/V figure or the accuracy statement"
+# the designs' table names the chosen design's K/V cache as the database holds it
+kvc=$(q "SELECT p.kv_precision || '|' || p.kv_tier_region || '|' || p.kv_sinks || '|' || p.kv_window FROM v_chosen c
+	JOIN v_points p USING(run_id, point_id)")
+python3 - "$T/report/index.html" "$kvc" <<'PY' && ok || bad "the designs' table does not name the chosen design's K/V cache"
+import re, sys
+html, (prec, region, sinks, window) = open(sys.argv[1]).read(), sys.argv[2].split("|")
+start = html.index("<h2 id=designs>")
+table = html[start:html.index("</table>", start)]
+row = next(r for r in table.split("<tr>") if re.search(r"</span>[^<]*\(chosen\)", r))
+want = "K/V " + prec + (" (group" if prec != "fp16" else ",")
+assert want in row, (want, row)
+if region == "none":
+    assert ", no tier" in row, row
+else:
+    where = "the static region" if region == "static" else "the decode RM"
+    assert "tier of %s sink" % sinks in row and "+ %s window key" % window in row and where in row, row
+PY
 grep -q "^#define PDS_KV_PREC " "$T/kvs_hls/pds_common.h" && grep -q "^#define PDS_KV_TIER_KEYS " "$T/kvs_hls/pds_decode.h" &&
 	ok || bad "the chosen design's headers lack the K/V cache"
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/kvcache.h"
 #include "models/version.h"
 #include "report/plot.h"
 #include "report/report_int.h"
@@ -81,6 +82,10 @@ static void design_params(FILE *f, const cfg_t *c, const design_t *d)
 		fputs("; pblock ", f);
 		h_esc(f, c->arch.pblocks[d->rp].name);
 	}
+	char kv[160];
+	kvcache_describe(c, d, kv, sizeof kv);
+	fputs("; K/V ", f);
+	h_esc(f, kv);
 }
 
 static void page_designs(report_ctx *R, FILE *f)
