@@ -1048,6 +1048,14 @@ int store_put_region(store *s, int64_t run_id, int64_t point_id, const char *reg
 	return step_final(s, st, "cannot store the resources of a region");
 }
 
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row)
 {
 	const double v[3] = {row->measured, row->predicted, row->rel_err};
@@ -1058,7 +1066,7 @@ int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row
 			return -1;
 		}
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO validation VALUES(?,?,?,?,?,?,?,?,?,?)"))
+	if (store_prepare(s, &st, "INSERT INTO validation VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, seq);
@@ -1069,6 +1077,13 @@ int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row
 	sqlite3_bind_int(st, 8, row->fitted_to);
 	sqlite3_bind_int(st, 9, row->checked);
 	sqlite3_bind_text(st, 10, row->note, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 11, row->source[0] ? row->source : NULL);
+	bind_text_or_null(st, 12, row->figure[0] ? row->figure : NULL);
+	bind_text_or_null(st, 13, row->part[0] ? row->part : NULL);
+	if (row->length > 0)
+		sqlite3_bind_int(st, 14, row->length);
+	else
+		sqlite3_bind_null(st, 14);
 	return step_final(s, st, "cannot store a validation row");
 }
 
@@ -1120,13 +1135,6 @@ int store_put_interval(store *s, const store_interval *v)
 	return step_final(s, st, "cannot store an interval");
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
 
 int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log *log)
 {
