@@ -73,6 +73,15 @@ expect 2 "$BIN" "$T/huge.yaml" --db "$T/huge/r.db" --hls-out "$T/huge/hw"
 line=$(grep -n '^design_space:' "$T/huge.yaml" | cut -d: -f1)
 grep -q "^$T/huge.yaml:$line:1: 'design_space' has [0-9]* points in [0-9]* chunks; a sweep takes 1 to 1099511627776 points" "$T/err" && ok || bad "a space over the limits: $(cat "$T/err")"
 [ -z "$(ls -A "$T/huge")" ] && ok || bad "a space over the limits wrote $(ls "$T/huge")"
+# every pblock too small for any RM: the best static design is chosen, and the run says why
+sed -e 's/{name: rp_\([sml]\), clb_tiles: [0-9]*, dsp_tiles: [0-9]*, bram_tiles: [0-9]*, uram_sites: [0-9]*}/{name: rp_\1, clb_tiles: 2, dsp_tiles: 1, bram_tiles: 1, uram_sites: 1}/' \
+	configs/kv260.yaml >"$T/tinypb.yaml"
+[ "$(grep -c 'clb_tiles: 2, dsp_tiles: 1' "$T/tinypb.yaml")" = 3 ] && ok || bad "the tiny-pblock config was not made"
+mkdir -p "$T/tinypb"
+expect 0 "$BIN" "$T/tinypb.yaml" --db "$T/tinypb/r.db" --hls-out "$T/tinypb/hw"
+grep -q "^chosen: point [0-9]* (static, .*): no dpr design of the space meets every constraint (see the counts above), so the best static design is chosen$" "$T/out" &&
+	ok || bad "every pblock too small: $(cat "$T/out")"
+grep -q "; front 0 dpr + [0-9]* static;" "$T/out" && ok || bad "every pblock too small: the dpr front is not empty: $(head -1 "$T/out")"
 # a config that is not a regular file is refused at once, not read (a FIFO would block)
 mkfifo "$T/fifo.yaml"
 expect 2 timeout 10 "$BIN" validate "$T/fifo.yaml"
