@@ -781,7 +781,10 @@ int rdb_counts_load(sqlite3 *db, const char *path, int64_t run, rdb_counts *n, c
 			     &st, err, errlen);
 	if (h < 0)
 		return -1;
-	if (h == 0) { /* before the view: the chunks alone */
+	if (h == 0) { /* before the view: the chunks alone (the first files of version 1 have none) */
+		int hc = has_table(db, path, "chunks", err, errlen);
+		if (hc <= 0)
+			return hc;
 		if (sqlite3_prepare_v2(db,
 				       "SELECT count(*), sum(n_points), sum(n_feasible), NULL, NULL, NULL, count(*) FROM chunks"
 				       " WHERE run_id = ? GROUP BY run_id",
