@@ -470,6 +470,21 @@ def check_facts(d, db, run):
         label = {"lut": "LUT", "ff": "FF", "bram36": "BRAM36", "uram": "URAM", "dsp": "DSP", "ttft": "TTFT"}[k]
         if c[0] != "binds" or not c[1].startswith(label) or where not in c[1] or c[4] != "%.1f%%" % (100 * r):
             fail("what binds: %r, worked out here: %s %s at %.1f%%" % (c, label, where, 100 * r))
+        # how well the model knows it: every validation row of that figure and region, with its error
+        if k == "ttft":
+            q = "figure = 'ttft_s'"
+        elif where == "the whole design":
+            q = "figure = '%s' AND part IS NOT NULL" % k
+        elif where == "static region outside":
+            q = "figure = '%s' AND part IN ('tlmm', 'design')" % k
+        else:
+            q = "figure = '%s' AND part = '%s'" % (k, "prefill_rm" if "prefill" in c[1] else "decode_rm")
+        want = sorted((n, "%+.1f%%" % (100 * e)) for n, e in con.execute(
+            "SELECT name, rel_err FROM v_validation WHERE run_id=? AND %s" % q, (run,)))
+        m = re.search(r"<h3>How well the model knows it: [^<]*</h3>\n<ul class=small>(.*?)</ul>", page, re.S)
+        got = sorted(re.findall(r"<li>([^:<]+): measured [^,]+, model [^,]+, <b>([^<]+)</b>", m.group(1))) if m else []
+        if not want or got != want:
+            fail("what binds: the rows it rests on %r, v_validation has %r" % (got, want))
 
     # 5. the fronts as distinct designs: each representative's group as v_groups has it
     groups = dict(con.execute("SELECT representative, n_points FROM v_groups WHERE run_id=?", (run,)).fetchall())
