@@ -439,11 +439,11 @@ def check_facts(d, db, run):
                  des_at(con, run, want_id, obj["l_long"], "energy_j_per_token")]
         step = [des_at(con, run, want_id, obj["l_long"], "decode_step_s"), des_at(con, run, want_id, obj["l_short"], "decode_step_s")]
         wants.append(wants[0] + a * step[0] + (1 - a) * step[1])
-        for i, w in enumerate(wants):
-            if not near(num(c[4 + i]), w, 6e-4):
-                fail("designs followed, point %d, column %d: %r, the DES stored %r" % (want_id, 4 + i, c[4 + i], w))
+        for i, w in enumerate(wants):  # role, design, parameters, then the DES figures
+            if not near(num(c[3 + i]), w, 6e-4):
+                fail("designs followed, point %d, column %d: %r, the DES stored %r" % (want_id, 3 + i, c[3 + i], w))
     best_obj = con.execute("SELECT objective FROM v_best WHERE run_id=? AND mode='static'", (run,)).fetchone()[0]
-    if not near(num(cells(rows[str(best_static)])[9]), best_obj, 6e-4):
+    if not near(num(cells(rows[str(best_static)])[8]), best_obj, 6e-4):
         fail("designs followed: the best static objective is not v_best's %r" % best_obj)
 
     # 4. what binds the chosen design: every constraint worked out here, the nearest first

@@ -112,7 +112,7 @@ static void page_designs(report_ctx *R, FILE *f)
 {
 	const cfg_t *c = &R->cfg;
 	fprintf(f,
-		"<h2 id=designs>Designs followed</h2>\n<table id=followed>\n<tr><th>role</th><th>design</th><th>mode</th>"
+		"<h2 id=designs>Designs followed</h2>\n<div class=wide><table id=followed>\n<tr><th>role</th><th>design</th>"
 		"<th>parameters</th><th>TTFT @%d (s)</th><th>decode @%d (tok/s)</th><th>decode @%d (tok/s)</th>"
 		"<th>energy @%d (J/token)</th><th>energy @%d (J/token)</th><th>objective (s)</th><th>swap (ms)</th>"
 		"<th>swap exposed (ms)</th><th>LUT</th><th>FF</th><th>BRAM36</th><th>URAM</th><th>DSP</th>"
@@ -130,7 +130,7 @@ static void page_designs(report_ctx *R, FILE *f)
 		h_esc(f, D[k]->role);
 		fputs("</td><td>", f);
 		h_esc(f, D[k]->name);
-		fprintf(f, "</td><td>%s</td><td class=p>", mode_names[D[k]->d.mode]);
+		fprintf(f, " <span class=small>(%s)</span></td><td class=p>", mode_names[D[k]->d.mode]);
 		design_params(f, c, &D[k]->d);
 		fputs("</td>", f);
 		bool dpr = D[k]->d.mode == MODE_DPR;
@@ -149,7 +149,7 @@ static void page_designs(report_ctx *R, FILE *f)
 			h_esc(f, pt->reason);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</table>\n<p class=small>", f);
+	fputs("</table></div>\n<p class=small>", f);
 	for (int k = 0; k < n; k++) {
 		fputs("<b>", f);
 		h_esc(f, D[k]->role);
@@ -289,8 +289,8 @@ static void page_binds(report_ctx *R, FILE *f)
 		fprintf(f, "<tr%s><td>%s</td><td>", i == 0 ? " class=bind" : "", i == 0 ? "binds" : "");
 		h_esc(f, b->what);
 		fputs("</td>", f);
-		h_cell(f, b->used, 6);
-		h_cell(f, b->limit, 6);
+		h_cell(f, b->used, 5);
+		h_cell(f, b->limit, 5);
 		fprintf(f, "<td class=n>%.1f%%</td><td class=n>%.1f%%</td></tr>\n", 100 * b->used / b->limit,
 			100 * (1 - b->used / b->limit));
 	}
@@ -583,7 +583,7 @@ static const char *const CSS =
 	"table{border-collapse:collapse;margin:0.6em 0;font-size:0.88em}"
 	"td,th{border:1px solid #ccc;padding:0.25em 0.5em;vertical-align:top}"
 	"th{background:#f2f2f2;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"td.p{font-size:0.85em;min-width:16em;max-width:24em}.small{font-size:0.85em;color:#555}"
+	"td.p{font-size:0.85em;min-width:14em;max-width:22em}.wide{overflow-x:auto}.wide table{font-size:0.8em}.small{font-size:0.85em;color:#555}"
 	".note{background:#fff6e0;border-left:4px solid #e69f00;padding:0.4em 0.8em}"
 	"tr.bind td{background:#fde8e8;font-weight:bold}.verdict{margin-top:0}.src{color:#777}"
 	"figure{margin:1.2em 0}img{max-width:100%;height:auto;border:1px solid #eee}"
@@ -879,7 +879,7 @@ static void page_groups(report_ctx *R, FILE *f)
 	}
 	static const arch_mode modes[2] = {MODE_DPR, MODE_STATIC};
 	fprintf(f,
-		"<table id=groups_table>\n<tr><th>representative</th><th>mode</th><th>parameters</th><th>TTFT @%d (s)</th>"
+		"<div class=wide><table id=groups_table>\n<tr><th>representative</th><th>mode</th><th>parameters</th><th>TTFT @%d (s)</th>"
 		"<th>decode @%d (tok/s)</th><th>decode @%d (tok/s)</th><th>objective (s)</th><th>LUT</th><th>BRAM36</th>"
 		"<th>DSP</th><th>equal points</th><th>they differ in</th></tr>\n",
 		c->obj.prompt, c->obj.l_short, c->obj.l_long);
@@ -935,7 +935,7 @@ static void page_groups(report_ctx *R, FILE *f)
 			fprintf(f, "<tr><td colspan=12 class=small>%zu more distinct %s designs in <code>v_groups</code></td></tr>\n",
 				n - MAX_GROUP_ROWS, mode_names[modes[mi]]);
 	}
-	fputs("</table>\n<p class=small>Figures of the analytic model as the run stored them (the front is kept by"
+	fputs("</table></div>\n<p class=small>Figures of the analytic model as the run stored them (the front is kept by"
 	      " it); resources the model's.</p>\n",
 	      f);
 	free(ids);
