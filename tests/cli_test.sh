@@ -396,6 +396,13 @@ for cmd in "configs/kv260.yaml --no-progress --hls-out $T/x" "simulate configs/k
 	grep -q "^pdswap-dse: $T/notdb.db: not a SQLite database; refusing to touch it (it is left as it was): choose another --db$" "$T/err" &&
 		ok || bad "not a database ($cmd): $(cat "$T/err")"
 done
+# ... one byte, which SQLite alone would take for an empty database and write over, is refused too
+printf x >"$T/onebyte.db"
+for cmd in "configs/kv260.yaml --no-progress --hls-out $T/x" "simulate configs/kv260.yaml --design best --prompt 8 --gen 1"; do
+	expect 1 "$BIN" $cmd --db "$T/onebyte.db"
+	grep -q "^pdswap-dse: $T/onebyte.db: not a SQLite database" "$T/err" && [ "$(cat "$T/onebyte.db")" = x ] &&
+		ok || bad "a one-byte file ($cmd): $(cat "$T/err")"
+done
 # empty paths are usage errors
 expect 2 "$BIN" configs/kv260.yaml --db "" --no-progress
 expect 2 "$BIN" configs/kv260.yaml --hls-out "" --no-progress

@@ -61,6 +61,8 @@ int rdb_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: not a regular file", path);
 		return -1;
 	}
+	if (store_sniff(path, (long long)sb.st_size, err, errlen))
+		return -1;
 	sqlite3 *db = NULL;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open the database: %s", path,

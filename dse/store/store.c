@@ -199,6 +199,32 @@ int store_prepare(store *s, sqlite3_stmt **st, const char *sql)
 /* ------------------------------------------------------------ opening */
 
 /*
+ * SQLite takes a file shorter than one page for an empty database and
+ * writes over it (a one-byte file becomes a database).  A file that is not
+ * empty must begin with SQLite's 16-byte header string, or it is not ours
+ * to touch.
+ */
+int store_sniff(const char *path, long long size, char *err, size_t errlen)
+{
+	static const char magic[16] = "SQLite format 3";
+	if (size == 0)
+		return 0;
+	char head[16] = {0};
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read the database: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	if (n != sizeof head || memcmp(head, magic, sizeof magic) != 0) {
+		store_refusal(STORE_NOT_SQLITE, path, 0, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Step 1 of the opening: refuse a path that cannot be written before
  * SQLite creates or touches anything.  access() opens nothing (closing a
  * descriptor of the database would drop this process's SQLite locks) and
@@ -217,6 +243,8 @@ static int check_path(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: not a regular file; choose another --db", path);
 		return -1;
 	}
+	if (exists && store_sniff(path, st.st_size, err, errlen))
+		return -1;
 	if (exists && access(path, R_OK | W_OK) != 0) {
 		snprintf(err, errlen, "%s: cannot write to the database file: %s; it is left as it was: make it "
 				      "writable or choose another --db",

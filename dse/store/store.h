@@ -316,6 +316,10 @@ int store_put_breakeven(store *s, const store_breakeven *b);
  * command meets them (all are runtime failures, exit 1). */
 enum { STORE_NOT_SQLITE, STORE_FOREIGN, STORE_NEWER };
 void store_refusal(int why, const char *path, long long ver, char *err, size_t errlen);
+/* A file of `size` bytes at path that is not empty and does not begin with
+ * SQLite's header: refused as STORE_NOT_SQLITE (SQLite would write over a
+ * file shorter than a page). */
+int store_sniff(const char *path, long long size, char *err, size_t errlen);
 
 /* The database file's path as given to store_open(). */
 const char *store_path(const store *s);
