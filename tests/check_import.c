@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <math.h>
 
+#include "config/sha256.h"
 #include "import/csynth.h"
 #include "import/hwreport.h"
 #include "import/import.h"
@@ -631,6 +632,33 @@ START_TEST(numbers)
 }
 END_TEST
 
+/* FIPS 180-4 / NIST test vectors: the empty message, "abc", the 448-bit
+ * two-block message and a million 'a' (many blocks). */
+START_TEST(sha256_vectors)
+{
+	static const struct {
+		const char *msg;
+		const char *hex;
+	} v[] = {
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+	};
+	char out[65];
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		ck_assert_int_eq(sha256_hex(v[i].msg, strlen(v[i].msg), out), 0);
+		ck_assert_str_eq(out, v[i].hex);
+	}
+	char *a = malloc(1000000);
+	ck_assert_ptr_nonnull(a);
+	memset(a, 'a', 1000000);
+	ck_assert_int_eq(sha256_hex(a, 1000000, out), 0);
+	ck_assert_str_eq(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(a);
+}
+END_TEST
+
 Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -647,6 +675,7 @@ Suite *import_suite(void)
 	tcase_add_test(t, json_round_trip);
 	tcase_add_test(t, json_nulls_and_numbers);
 	tcase_add_test(t, numbers);
+	tcase_add_test(t, sha256_vectors);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1831,7 +1831,12 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 	memcpy(c->text, buf, len);
 	c->text[len] = '\0';
 	c->text_len = len;
-	sha256_hex(buf, len, c->sha256);
+	if (sha256_hex(buf, len, c->sha256)) {
+		snprintf(err, errlen, "%s: cannot hash the config (libcrypto failed)", name);
+		free(c->text);
+		c->text = NULL;
+		goto out;
+	}
 	rc = 0;
 out:
 	ytree_free(doc);
