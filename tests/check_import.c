@@ -659,6 +659,41 @@ START_TEST(sha256_vectors)
 }
 END_TEST
 
+/* The 36 Kb equivalent of each BRAM unit, and part names compared as the
+ * same part whatever their "xc" prefix, case or blanks. */
+START_TEST(bram_and_part_comparison)
+{
+	hwreport r;
+	load(DIR "csynth_2024_2.xml", &r); /* BRAM_18K 140 */
+	hwreport_val b = hwreport_bram36_equiv(&r.res);
+	ck_assert(b.set && b.v == 70);
+	ck_assert(r.res.r[HWR_BRAM18].set && r.res.r[HWR_BRAM18].v == 140); /* the raw figure stays */
+	ck_assert(!r.res.r[HWR_BRAM36].set);
+	hwreport_release(&r);
+	load(DIR "util_pblocks.rpt", &r); /* Block RAM Tile 30.5 */
+	b = hwreport_bram36_equiv(&r.res);
+	ck_assert(b.set && b.v == 30.5);
+	hwreport_release(&r);
+	hwreport_res none;
+	memset(&none, 0, sizeof none);
+	ck_assert(!hwreport_bram36_equiv(&none).set);
+	hwreport_res odd = none;
+	odd.r[HWR_BRAM18] = (hwreport_val){true, 3};
+	ck_assert(hwreport_bram36_equiv(&odd).v == 1.5);
+
+	ck_assert(hwreport_same_part("xck26-sfvc784-2LV-c", "xck26-sfvc784-2lv-c"));
+	ck_assert(hwreport_same_part("7z020clg484-1", "xc7z020clg484-1"));
+	ck_assert(hwreport_same_part(" XC7Z020CLG484-1 ", "7z020clg484-1"));
+	ck_assert(!hwreport_same_part("xczu7ev-ffvc1156-2-e", "xck26-sfvc784-2LV-c"));
+	ck_assert(!hwreport_same_part("xck26-sfvc784-2LV-c", "xck26-sfvc784-1-c")); /* another speed grade */
+	ck_assert(!hwreport_same_part("", ""));
+	ck_assert(!hwreport_same_part(NULL, "xck26"));
+	char k[8];
+	hwreport_part_key("xczu7ev-ffvc1156", k, sizeof k); /* cut to the buffer */
+	ck_assert_str_eq(k, "zu7ev-f");
+}
+END_TEST
+
 Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -676,6 +711,7 @@ Suite *import_suite(void)
 	tcase_add_test(t, json_nulls_and_numbers);
 	tcase_add_test(t, numbers);
 	tcase_add_test(t, sha256_vectors);
+	tcase_add_test(t, bram_and_part_comparison);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -547,3 +547,40 @@ bool hwreport_equal(const hwreport *a, const hwreport *b)
 	}
 	return true;
 }
+
+/* ------------------------------------------------------------ comparing */
+
+hwreport_val hwreport_bram36_equiv(const hwreport_res *r)
+{
+	if (r->r[HWR_BRAM36].set)
+		return r->r[HWR_BRAM36];
+	if (r->r[HWR_BRAM18].set)
+		return (hwreport_val){true, r->r[HWR_BRAM18].v / 2};
+	return (hwreport_val){false, 0};
+}
+
+void hwreport_part_key(const char *part, char *out, size_t outsz)
+{
+	size_t n = 0;
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	if (!part)
+		return;
+	while (*part && blank(*part))
+		part++;
+	if ((part[0] == 'x' || part[0] == 'X') && (part[1] == 'c' || part[1] == 'C'))
+		part += 2;
+	for (; *part && n + 1 < outsz; part++)
+		if (!blank(*part))
+			out[n++] = (char)(*part >= 'A' && *part <= 'Z' ? *part - 'A' + 'a' : *part);
+	out[n] = '\0';
+}
+
+bool hwreport_same_part(const char *a, const char *b)
+{
+	char ka[128], kb[128];
+	hwreport_part_key(a, ka, sizeof ka);
+	hwreport_part_key(b, kb, sizeof kb);
+	return ka[0] && strcmp(ka, kb) == 0;
+}
