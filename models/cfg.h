@@ -33,6 +33,8 @@
 #define CFG_MAX_MEAS 16
 #define CFG_MAX_SESSION_WL 16
 #define CFG_MAX_EMPIRICAL 64
+#define CFG_MAX_CR_COLS 16
+#define CFG_MAX_RANGES 16
 #define CFG_SCHEMA_VERSION 1
 
 typedef struct {
@@ -46,6 +48,39 @@ typedef struct {
 	int max_clock_mhz; /* fastest AXI clock the port accepts */
 	int ctrl;          /* index into device.ddr.ctrl: ports sharing it compete */
 } cfg_hp;
+
+/*
+ * Site types of a pblock range, by their Vivado names (SLICE, DSP48E2,
+ * RAMB18, RAMB36, URAM288).  A site is named TYPE_X<col>Y<row>; X counts
+ * the columns of that type across the device, Y its sites up a column.
+ */
+typedef enum { SITE_SLICE, SITE_DSP, SITE_RAMB18, SITE_RAMB36, SITE_URAM, SITE_N } cfg_site;
+extern const char *const cfg_site_names[SITE_N];
+
+/*
+ * The clock-region grid of the programmable logic (UG572: regions of a
+ * fixed height, in rows and columns; the mix of site columns in a region
+ * is the same for every region of its column).  Region X<c>Y<r> holds, of
+ * type t, the site columns x0[c][t]..x1[c][t] (none when x1 < x0) and the
+ * sites r*per_row[t] .. (r+1)*per_row[t]-1 up each of them.  n_x[t] is the
+ * number of site columns of type t on the device (the columns' ranges
+ * partition 0..n_x-1 in order).  `present` is false for a device the
+ * config gives no grid for.
+ */
+typedef struct {
+	bool present;
+	char source[PDS_TEXT_MAX];
+	int rows, cols;
+	int per_row[SITE_N];
+	int x0[CFG_MAX_CR_COLS][SITE_N], x1[CFG_MAX_CR_COLS][SITE_N];
+	int n_x[SITE_N];
+} cfg_grid;
+
+/* A rectangle of sites of one type, TYPE_X<x0>Y<y0>:TYPE_X<x1>Y<y1>. */
+typedef struct {
+	cfg_site type;
+	int x0, y0, x1, y1;
+} cfg_range;
 
 typedef struct {
 	char name[PDS_TEXT_MAX];
@@ -72,6 +107,7 @@ typedef struct {
 		/* tiles of the whole device (column segments of one clock-region row) */
 		int tiles_clb, tiles_dsp, tiles_bram, tiles_uram;
 	} fabric;
+	cfg_grid grid; /* the clock-region grid (optional) */
 } cfg_device;
 
 typedef struct {
@@ -102,11 +138,24 @@ typedef struct {
  * A reconfigurable partition as the column segments it covers: a tile is
  * one column of one type across one clock-region row (a pblock may be a
  * union of rectangles).  URAM is counted in sites: a pblock may take part
- * of the single URAM column.
+ * of the single URAM column; uram_rows is the URAM column segments (column
+ * x clock-region row) its sites touch, whose frames the partial bitstream
+ * carries whole.
+ *
+ * On a device with a clock-region grid the pblock is also a list of site
+ * ranges (models/floorplan.h): given in the config (`given`), each range
+ * snapped to whole clock-region rows (`range`; URAM288 ranges keep their
+ * extent), and the tile counts above derived from the snapped ranges; or,
+ * for a pblock given as tile counts, placed on the grid (`placed`) with
+ * exactly those counts.  Without a grid, n_ranges is 0.
  */
 typedef struct {
 	char name[PDS_NAME_MAX];
 	int clb_tiles, dsp_tiles, bram_tiles, uram_sites;
+	int uram_rows;
+	int n_ranges;
+	cfg_range given[CFG_MAX_RANGES], range[CFG_MAX_RANGES];
+	bool from_ranges; /* given as site ranges (else as tile counts) */
 } cfg_pblock;
 
 /*

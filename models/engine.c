@@ -133,19 +133,27 @@ res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb)
 }
 
 /*
- * Configuration frames of a pblock.  Each resource tile has its own
- * frames; UltraScale+ puts one interconnect column between each pair of
- * resource columns, so interconnect tiles are half the resource tiles
- * (rounded up).  A URAM tile is 16 sites; part of one counts pro rata.
+ * Configuration frames of a pblock.  Each resource tile (one column of one
+ * clock-region row) has its own frames; UltraScale+ puts one interconnect
+ * column between each pair of resource columns, so interconnect tiles are
+ * half the resource tiles (rounded up).  A URAM segment's frames are
+ * carried whole for every segment its sites touch (uram_rows; for a pblock
+ * of counts, the fewest segments that hold its sites), since a frame is
+ * one clock-region row high.
  */
+int64_t engine_pblock_uram_rows(const cfg_t *c, const cfg_pblock *pb)
+{
+	return pb->uram_rows > 0 ? pb->uram_rows : ceil_div(pb->uram_sites, c->dev.fabric.uram_per_col);
+}
+
 int64_t engine_pblock_frames(const cfg_t *c, const cfg_pblock *pb)
 {
 	const struct cfg_fabric *f = &c->dev.fabric;
-	int64_t uram_tiles = ceil_div(pb->uram_sites, f->uram_per_col);
+	int64_t uram_tiles = engine_pblock_uram_rows(c, pb);
 	int64_t int_tiles = ceil_div((int64_t)pb->clb_tiles + pb->dsp_tiles + pb->bram_tiles + uram_tiles, 2);
 	return (int64_t)pb->clb_tiles * f->frames_clb + (int64_t)pb->dsp_tiles * f->frames_dsp +
 	       (int64_t)pb->bram_tiles * (f->frames_bram_config + f->frames_bram_content) +
-	       ceil_div((int64_t)pb->uram_sites * f->frames_uram, f->uram_per_col) + int_tiles * f->frames_int;
+	       uram_tiles * f->frames_uram + int_tiles * f->frames_int;
 }
 
 double engine_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb)

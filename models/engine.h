@@ -97,8 +97,15 @@ res_t engine_res_static(const cfg_t *c, const design_t *d);
 res_t engine_res_pre(const cfg_t *c, const design_t *d);
 res_t engine_res_dec(const cfg_t *c, const design_t *d);
 
-/* What a pblock offers, and the size of its partial bitstream. */
+/*
+ * What a pblock offers, and the size of its partial bitstream: the frames
+ * of the column segments it covers (engine.c) x frame_bytes + the
+ * bitstream's fixed overhead, in bytes.  The PCAP model of both models
+ * and `pdswap-dse emit-dfx` take the size from here: one source.
+ */
 res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb);
+/* The URAM column segments whose frames the bitstream carries. */
+int64_t engine_pblock_uram_rows(const cfg_t *c, const cfg_pblock *pb);
 int64_t engine_pblock_frames(const cfg_t *c, const cfg_pblock *pb);
 double engine_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb);
 
