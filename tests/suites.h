@@ -25,5 +25,6 @@ Suite *session_suite(void);
 Suite *import_suite(void);
 Suite *shards_suite(void);
 Suite *floorplan_suite(void);
+Suite *dfx_suite(void);
 
 #endif
