@@ -273,6 +273,14 @@ static int unit_of(int tid)
 	}
 }
 
+/* A milestone of the trace (trace.h) now, on track tid of the accelerator. */
+static void milestone(des *s, int which, int tid)
+{
+	trace_args a = trace_args_none();
+	a.unit = unit_of(tid);
+	trace_instant(&s->tr, PID_ACC, tid, trace_milestone_names[which], TRACE_CAT_MILESTONE, s->q.now_ps, &a);
+}
+
 /* Trace a span of pass `pass` (token index of a decode step, none for prefill). */
 static void span(des *s, int tid, const char *name, int pass, int layer, int64_t t0, int64_t t1)
 {
@@ -467,6 +475,7 @@ static void pcap_done(void *ctx, uint64_t arg)
 	s->t_swap_end = s->q.now_ps;
 	s->swap_done = true;
 	if (s->tracing) {
+		milestone(s, TRACE_MS_DECODE_LOADED, TID_PCAP);
 		static const char *const names[TRACE_PARTS] = {"PS software path", "PCAP setup", "partial bitstream",
 							       "swap to the decode RM"};
 		const int64_t t0[TRACE_PARTS] = {s->t_trigger, s->pc.t_start, s->pc.t_stream, s->t_trigger};
@@ -496,6 +505,8 @@ static void swap_ps_done(void *ctx, uint64_t arg)
 static void swap_trigger(des *s)
 {
 	s->t_trigger = s->q.now_ps;
+	if (s->tracing)
+		milestone(s, TRACE_MS_SWAP_TRIGGER, TID_PCAP);
 	rp_state(s, RP_RECONF);
 	evq_after(&s->q, s->ps_path_ps, swap_ps_done, s, 0);
 }
@@ -852,6 +863,8 @@ static void lm_done(void *ctx, uint64_t arg)
 	s->t_last_lm = now;
 	if (p == 0) {
 		s->t_ttft = now;
+		if (s->tracing)
+			milestone(s, TRACE_MS_FIRST_TOKEN, TID_ARM);
 	} else {
 		if (p == 1)
 			s->t_first_step_end = now;
