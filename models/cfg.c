@@ -14,6 +14,7 @@ const char *const mode_names[2] = {"static", "dpr"};
 const char *const cfg_size_names[CFG_N_SIZES] = {"prefill.pe", "prefill.lanes", "decode.lanes"};
 const char *const cfg_row_names[CFG_N_ROWS] = {"table2.prefill_rm", "table2.decode_rm"};
 const char *const dataflow_names[DF_N] = {"serial", "kv_overlap", "head_pipeline"};
+const char *const cfg_meas_scope_names[MEAS_N_SCOPES] = {"tlmm", "prefill", "decode", "design", "pblock"};
 
 const char *const cfg_wl_figure_names[CFG_WLFIG_N] = {"e2e_mean_s", "e2e_p99_s", "ttft_p90_s", "tpot_p99_s",
 						      "energy_j_per_request"};
@@ -171,4 +172,22 @@ int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen
 		return -1;
 	}
 	return 0;
+}
+
+void cfg_part_key(const char *part, char *out, size_t outsz)
+{
+	size_t n = 0;
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	if (!part)
+		return;
+	while (*part == ' ' || *part == '\t')
+		part++;
+	if ((part[0] == 'x' || part[0] == 'X') && (part[1] == 'c' || part[1] == 'C'))
+		part += 2;
+	for (; *part && n + 1 < outsz; part++)
+		if (*part != ' ' && *part != '\t' && *part != '\r' && *part != '\n')
+			out[n++] = (char)(*part >= 'A' && *part <= 'Z' ? *part - 'A' + 'a' : *part);
+	out[n] = '\0';
 }

@@ -35,6 +35,7 @@
 #define CFG_MAX_EMPIRICAL 64
 #define CFG_MAX_CR_COLS 16
 #define CFG_MAX_RANGES 16
+#define CFG_MAX_IMPORTS 128
 #define CFG_SCHEMA_VERSION 1
 
 typedef struct {
@@ -412,6 +413,41 @@ typedef struct {
 	char swap_source[PDS_TEXT_MAX];
 } cfg_meas;
 
+/*
+ * A report of the real build imported as a measurement (`pdswap-dse import
+ * CONFIG FILE...`, stored in results.db; the commands that read a database
+ * load the ones that apply to the config's part and model into cfg_t).
+ * What it measured (scope):
+ *   MEAS_TLMM, MEAS_PREFILL, MEAS_DECODE  one engine, with the fields of d
+ *        that size it (tlmm_tables, tlmm_lanes; pre_pe, pre_lanes, pre_block
+ *        (0: not given); dec_lanes, dec_dataflow) and d.clock_mhz: a point of
+ *        that engine's measured profile (models/profile.h);
+ *   MEAS_DESIGN  a whole design d (a Vivado utilisation report): its totals;
+ *   MEAS_PBLOCK  the partition of design d (report_utilization -pblocks): what
+ *        is placed in pblock d.rp (res) against what its area has (avail).
+ * Figures are NAN where the report does not give them; BRAM is in 36 Kb
+ * tiles, a csynth BRAM_18K count halved (bram18 keeps the raw figure).
+ * loop_bound: the bound a csynth latency was synthesised at (the TLMM's
+ * token tile, or the context of the attention kernels, model.max_context).
+ */
+typedef enum { MEAS_TLMM, MEAS_PREFILL, MEAS_DECODE, MEAS_DESIGN, MEAS_PBLOCK, MEAS_N_SCOPES } cfg_meas_scope;
+extern const char *const cfg_meas_scope_names[MEAS_N_SCOPES]; /* tlmm, prefill, decode, design, pblock */
+
+typedef struct {
+	int64_t id;              /* measurement_id in the database */
+	char file[256];          /* as imported (its tail when longer) */
+	char sha256[65];
+	char tool_version[24];
+	bool csynth;             /* a csynth report, else a utilisation report */
+	char target[128];        /* "design pdswap", "point 17 of run 3", "engine prefill:pe=8,lanes=4,clock=250" */
+	cfg_meas_scope scope;
+	design_t d;
+	int loop_bound;          /* 0: none */
+	res_t res, avail;        /* NAN: not given */
+	double bram18;
+	double target_clock_ns, est_clock_ns, latency_worst;
+} cfg_import;
+
 /* Where a fitted coefficient's value sits in the file, for write-back. */
 typedef struct {
 	size_t start, end; /* byte offsets of the value scalar */
@@ -451,12 +487,23 @@ typedef struct cfg {
 	} iv;
 	bool has_meas; /* the optional `measurements` section is present */
 	cfg_meas meas; /* all zero when it is not */
+	/* imported measurements that apply (loaded from a database, not the YAML) */
+	int n_imports;
+	cfg_import imports[CFG_MAX_IMPORTS];
 	/* where each calibration value sits, by slot */
 	cfg_span cal_span[CAL_N_SLOTS];
 } cfg_t;
 
 /* Free what a loaded config owns (dse/config/config.h loads one). */
 void cfg_release(cfg_t *c);
+
+/*
+ * The key a part name is compared by: lowercase, blanks and a leading "xc"
+ * dropped (Vivado writes 7-series parts without it in some reports), so
+ * "xck26-sfvc784-2LV-c" and "ck26-sfvc784-2lv-c" name the same part; ""
+ * for NULL.
+ */
+void cfg_part_key(const char *part, char *out, size_t outsz);
 
 /* Index of a named design, or -1. */
 int cfg_find_design(const cfg_t *c, const char *name);

@@ -5,6 +5,8 @@
  */
 #include "models/engine.h"
 
+#include <math.h>
+
 int64_t engine_tlmm_mat_cycles(int k, int n, int tables, int group, int lanes)
 {
 	return ceil_div(k, (int64_t)tables * group) * ceil_div(n, lanes);
@@ -86,6 +88,32 @@ int64_t engine_dec_cycles(const workload_t *w, int64_t keys, int lanes, int64_t 
 	}
 	default:
 		BUG("dataflow %d", (int)df);
+	}
+}
+
+int64_t engine_bound_cycles(const cfg_t *c, const workload_t *w, const cfg_import *m)
+{
+	const design_t *d = &m->d;
+	if (m->loop_bound <= 0)
+		return 0;
+	int64_t tdepth = llround(c->cal.tlmm_depth.value), adepth = llround(c->cal.attn_depth.value);
+	switch (m->scope) {
+	case MEAS_TLMM: {
+		int kmax = 0, nmax = 0;
+		for (int i = 0; i < w->n_mats; i++) {
+			kmax = w->mat[i].k > kmax ? w->mat[i].k : kmax;
+			nmax = w->mat[i].n > nmax ? w->mat[i].n : nmax;
+		}
+		return (int64_t)m->loop_bound * engine_tlmm_mat_cycles(kmax, nmax, d->tlmm_tables, w->group, d->tlmm_lanes) +
+		       tdepth;
+	}
+	case MEAS_PREFILL:
+		return engine_pre_cycles(w, m->loop_bound, d->pre_pe, d->pre_lanes, d->pre_block > 0 ? d->pre_block : 1,
+					 adepth, true);
+	case MEAS_DECODE:
+		return engine_dec_cycles(w, m->loop_bound, d->dec_lanes, adepth, d->dec_dataflow);
+	default:
+		return 0;
 	}
 }
 

@@ -89,6 +89,23 @@ int64_t engine_dec_head_b_cycles(const workload_t *w, int64_t keys, int lanes, i
 /* Compute cycles of one layer's decode attention under a dataflow. */
 int64_t engine_dec_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth, dataflow_t df);
 
+/*
+ * Cycles of one call of a sim/hw kernel with every loop at its
+ * loop_tripcount bound, as the loop nests above count them (II 1, each
+ * pipeline's depth once): what a csynth report's worst-case latency is
+ * compared with.  m names the engine (scope MEAS_TLMM, MEAS_PREFILL or
+ * MEAS_DECODE), its sizes (m->d) and the bound it was synthesised at
+ * (m->loop_bound):
+ *   tlmm          bound tokens through the largest K x N the kernel takes
+ *                 (K_MAX, N_MAX of the model's matrices), tlmm_depth once;
+ *   attn_prefill  a prompt of `bound` tokens with every Q block streaming
+ *                 all of it (the tripcount bound of its K/V loop is the
+ *                 whole prompt: the naive schedule), attn_depth per block;
+ *   attn_decode   one query against `bound` keys, the engine's dataflow.
+ * Returns 0 for another scope or a bound of 0.
+ */
+int64_t engine_bound_cycles(const cfg_t *c, const workload_t *w, const cfg_import *m);
+
 /* Resources. */
 int64_t engine_tlmm_units(const design_t *d);
 int64_t engine_pre_units(const design_t *d);

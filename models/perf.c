@@ -582,3 +582,10 @@ double perf_objective(const perf_ctx *p)
 	return figures_objective(o, perf_ttft_s(p, o->prompt), perf_decode_step_s(p, o->l_long),
 				 perf_decode_step_s(p, o->l_short));
 }
+
+int perf_tlmm_tok_tile(const perf_ctx *p)
+{
+	double tile = ceil(p->w_layer_s / p->lin_tok_s);
+	int maxc = p->c->model.max_context;
+	return tile < 1 ? 1 : tile > maxc ? maxc : (int)tile;
+}

@@ -183,6 +183,13 @@ bool perf_feasible(const perf_ctx *p, char *why, size_t whylen);
 /* The paper's objective: TTFT(prompt) + a*T_dec(l_long) + (1-a)*T_dec(l_short). */
 double perf_objective(const perf_ctx *p);
 
+/*
+ * The TLMM's token tile: the tokens whose TLMM time covers one weight pass
+ * of a layer, ceil(w_layer_s / lin_tok_s), within [1, max_context] (the
+ * HLS headers' PDS_TLMM_TOK_TILE, and the bound of a TLMM kernel call).
+ */
+int perf_tlmm_tok_tile(const perf_ctx *p);
+
 /* Sum of ceil(j*pe/B) style counts used by the closed form (exposed for tests). */
 int64_t perf_kv_tokens_closed(int64_t prompt, int pe, int block);
 

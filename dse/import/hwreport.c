@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/cfg.h"
 #include "models/common.h"
 
 const char *const hwreport_res_names[HWR_N] = {"lut", "ff", "bram18", "bram36", "dsp", "uram"};
@@ -559,28 +560,10 @@ hwreport_val hwreport_bram36_equiv(const hwreport_res *r)
 	return (hwreport_val){false, 0};
 }
 
-void hwreport_part_key(const char *part, char *out, size_t outsz)
-{
-	size_t n = 0;
-	if (!outsz)
-		return;
-	out[0] = '\0';
-	if (!part)
-		return;
-	while (*part && blank(*part))
-		part++;
-	if ((part[0] == 'x' || part[0] == 'X') && (part[1] == 'c' || part[1] == 'C'))
-		part += 2;
-	for (; *part && n + 1 < outsz; part++)
-		if (!blank(*part))
-			out[n++] = (char)(*part >= 'A' && *part <= 'Z' ? *part - 'A' + 'a' : *part);
-	out[n] = '\0';
-}
-
 bool hwreport_same_part(const char *a, const char *b)
 {
 	char ka[128], kb[128];
-	hwreport_part_key(a, ka, sizeof ka);
-	hwreport_part_key(b, kb, sizeof kb);
+	cfg_part_key(a, ka, sizeof ka);
+	cfg_part_key(b, kb, sizeof kb);
 	return ka[0] && strcmp(ka, kb) == 0;
 }

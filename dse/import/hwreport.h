@@ -36,8 +36,8 @@
  * Part names: csynth writes the full name ("xck26-sfvc784-2LV-c"), while
  * some Vivado reports of 7-series parts write it without the "xc" family
  * prefix ("7z020clg484-1" for xc7z020clg484-1) and case varies ("2LV-c",
- * "2lv-c").  hwreport_same_part() compares them as hwreport_part_key()
- * writes them: lowercase, blanks and a leading "xc" dropped.
+ * "2lv-c").  hwreport_same_part() compares them as cfg_part_key()
+ * (models/cfg.h) writes them: lowercase, blanks and a leading "xc" dropped.
  *
  * JSON (hwreport_to_json, read back by hwreport_from_json): an object with,
  * in this order, file, kind, sha256, tool_version, part, top,
@@ -121,6 +121,9 @@ typedef struct {
 	char *part;         /* as the report writes it */
 	int part_line;      /* line the part was read from, 0 if none */
 	char *top;          /* top function / design; NULL if not given */
+	int top_line;       /* line of the top, 0 if none */
+	/* csynth: lines of TargetClockPeriod and of the timing and latency summaries, 0 if none */
+	int target_clock_line, clock_line, latency_line;
 	char *design_state; /* utilization: "Synthesized", "Fully Placed", ... */
 	hwreport_val target_clock_ns, estimated_clock_ns;
 	hwreport_latency latency;
@@ -171,8 +174,6 @@ int hwreport_from_json(const json_t *o, hwreport *r, char *err, size_t errlen);
  * else not set (see above). */
 hwreport_val hwreport_bram36_equiv(const hwreport_res *r);
 
-/* The comparison key of a part name into out (see above); "" for NULL. */
-void hwreport_part_key(const char *part, char *out, size_t outsz);
 /* Whether two part names name the same part (their keys are equal and not empty). */
 bool hwreport_same_part(const char *a, const char *b);
 

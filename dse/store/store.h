@@ -114,7 +114,7 @@
 #include "sim/session.h"
 #include "sim/trace.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* The oldest version whose views read as this one's (for read-only use). */
 #define STORE_SCHEMA_OLDEST 1
 /* Default wait for a database another process keeps locked, s. */
