@@ -4,6 +4,7 @@
  * for the loop nests these formulas count.
  */
 #include "models/engine.h"
+#include "models/profile.h"
 
 #include <math.h>
 
@@ -132,21 +133,40 @@ int64_t engine_dec_units(const design_t *d)
 	return (int64_t)d->dec_lanes * (d->dec_dataflow == DF_HEAD_PIPE ? 2 : 1);
 }
 
+/* An engine's own resources: its per-unit cost x units, or its measured
+ * profile where one exists (models/profile.h). */
+static res_t engine_own(const cfg_t *c, cfg_meas_scope e, const design_t *d, const rcoef_t *k, int64_t units)
+{
+	if (c->n_imports == 0)
+		return res_scale(k->r, (double)units);
+	res_t r;
+	for (int t = 0; t < RES_N; t++)
+		r.v[t] = profile_value(c, e, d, t, NULL);
+	return r;
+}
+
 res_t engine_res_static(const cfg_t *c, const design_t *d)
 {
-	res_t r = res_scale(c->cal.tlmm_per_unit.r, (double)engine_tlmm_units(d));
+	res_t r = engine_own(c, MEAS_TLMM, d, &c->cal.tlmm_per_unit, engine_tlmm_units(d));
 	r = res_add(r, c->cal.rmsnorm_findmax.r);
 	return res_add(r, c->cal.other_static.r);
 }
 
 res_t engine_res_pre(const cfg_t *c, const design_t *d)
 {
-	return res_scale(c->cal.pre_per_mac.r, (double)engine_pre_units(d));
+	return engine_own(c, MEAS_PREFILL, d, &c->cal.pre_per_mac, engine_pre_units(d));
 }
 
 res_t engine_res_dec(const cfg_t *c, const design_t *d)
 {
-	return res_scale(c->cal.dec_per_mac.r, (double)engine_dec_units(d));
+	return engine_own(c, MEAS_DECODE, d, &c->cal.dec_per_mac, engine_dec_units(d));
+}
+
+double engine_eta(const cfg_t *c, cfg_meas_scope e, const design_t *d)
+{
+	if (c->n_imports == 0)
+		return e == MEAS_TLMM ? c->cal.eta_tlmm.value : c->cal.eta_attn.value;
+	return profile_value(c, e, d, PF_ETA, NULL);
 }
 
 res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb)

@@ -106,13 +106,22 @@ int64_t engine_dec_cycles(const workload_t *w, int64_t keys, int lanes, int64_t 
  */
 int64_t engine_bound_cycles(const cfg_t *c, const workload_t *w, const cfg_import *m);
 
-/* Resources. */
+/*
+ * Resources: per-unit costs x units, or, for an engine with a measured
+ * profile at the design's clock, the profile's figures (models/profile.h);
+ * the fixed blocks of the static region are always the config's.
+ */
 int64_t engine_tlmm_units(const design_t *d);
 int64_t engine_pre_units(const design_t *d);
 int64_t engine_dec_units(const design_t *d);
 res_t engine_res_static(const cfg_t *c, const design_t *d);
 res_t engine_res_pre(const cfg_t *c, const design_t *d);
 res_t engine_res_dec(const cfg_t *c, const design_t *d);
+
+/* The efficiency (achieved fraction of MACs per cycle) of engine e
+ * (MEAS_TLMM, MEAS_PREFILL, MEAS_DECODE) of design d: eta_tlmm or eta_attn,
+ * or its measured profile's figure. */
+double engine_eta(const cfg_t *c, cfg_meas_scope e, const design_t *d);
 
 /*
  * What a pblock offers, and the size of its partial bitstream: the frames

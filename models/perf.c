@@ -64,6 +64,9 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design
 	p->w = w;
 	p->d = *d;
 	p->f_hz = d->clock_mhz * 1e6;
+	p->eta_tlmm = engine_eta(c, MEAS_TLMM, d);
+	p->eta_pre = engine_eta(c, MEAS_PREFILL, d);
+	p->eta_dec = engine_eta(c, MEAS_DECODE, d);
 	p->lat_s = c->cal.ddr_latency_ns.value * 1e-9;
 	for (int h = 0; h < c->dev.n_hp; h++) {
 		p->bw_w[h] = platform_stream_b_per_s(c, h, p->f_hz, true, c->arch.weight_burst,
@@ -78,7 +81,7 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design
 	pl_add(&pl, (uint32_t)c->arch.weight_ports, w->wbytes_post_attn_layer, false);
 	p->w_post_s = perf_port_time(p, &pl, p->bw_w);
 
-	double rate = p->f_hz * c->cal.eta_tlmm.value;
+	double rate = p->f_hz * p->eta_tlmm;
 	int64_t depth = (int64_t)llround(c->cal.tlmm_depth.value);
 	p->lin_tok_s = engine_tlmm_cycles(w, d, 1, 0, w->n_mats, 0) / rate;
 	p->lin_post_tok_s = engine_tlmm_cycles(w, d, 1, w->n_pre_attn, w->n_mats, 0) / rate;
@@ -157,7 +160,7 @@ double perf_prefill_attn_s(const perf_ctx *p, int prompt, bool naive)
 	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
 	double cyc = (double)w->heads *
 		     ((double)kv * 2 * ceil_div(w->head_dim, d->pre_lanes) + ceil_div(prompt, d->pre_pe) * depth);
-	double tc = cyc / (p->f_hz * c->cal.eta_attn.value);
+	double tc = cyc / (p->f_hz * p->eta_pre);
 	portload_t pl = {{0}, {0}};
 	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
 	pl_add(&pl, pm->q, prompt * qb, false);
@@ -216,7 +219,7 @@ static double dec_attn_s(const perf_ctx *p, int keys)
 	const design_t *d = &p->d;
 	const portmap_t *pm = &c->arch.port_maps[d->pm_dec].pm;
 	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
-	double rate = p->f_hz * c->cal.eta_attn.value;
+	double rate = p->f_hz * p->eta_dec;
 	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
 	double t = 0;
 	portload_t pl = {{0}, {0}};
@@ -364,7 +367,7 @@ static double pre_query_att_s(const perf_ctx *p, int keys)
 	const design_t *d = &p->d;
 	const portmap_t *pm = &c->arch.port_maps[d->pm_pre].pm;
 	int64_t depth = (int64_t)llround(c->cal.attn_depth.value);
-	double tc = engine_pre_query_cycles(w, keys, d->pre_lanes, depth) / (p->f_hz * c->cal.eta_attn.value);
+	double tc = engine_pre_query_cycles(w, keys, d->pre_lanes, depth) / (p->f_hz * p->eta_pre);
 	double kb = (double)w->k_bytes_token_layer, qb = (double)w->q_bytes_token_layer;
 	portload_t pl = {{0}, {0}};
 	pl_add(&pl, pm->q, qb, false);

@@ -66,6 +66,7 @@ typedef struct {
 	const workload_t *w;
 	design_t d;
 	double f_hz;
+	double eta_tlmm, eta_pre, eta_dec; /* each engine's efficiency (engine_eta) */
 	double lat_s;
 	double bw_w[CFG_MAX_HP], bw_pre[CFG_MAX_HP], bw_dec[CFG_MAX_HP]; /* B/s per stream */
 	double w_layer_s;       /* weight load of one layer */
