@@ -26,5 +26,7 @@ Suite *import_suite(void);
 Suite *shards_suite(void);
 Suite *floorplan_suite(void);
 Suite *dfx_suite(void);
+Suite *profile_suite(void);
+Suite *measured_suite(void);
 
 #endif
