@@ -448,6 +448,23 @@ typedef struct {
 	double target_clock_ns, est_clock_ns, latency_worst;
 } cfg_import;
 
+/*
+ * A limit the sweep takes from an imported report (--respect-measured,
+ * models/limits.h): designs whose `engine` has at least `units` units and
+ * that run at clock_mhz or faster (timing: a csynth report whose estimated
+ * clock missed its target), or that put it in pblock rp (a -pblocks report
+ * over the pblock), are refused.
+ */
+typedef struct {
+	cfg_meas_scope engine; /* MEAS_PREFILL or MEAS_DECODE: a module of the partition */
+	bool timing;           /* a missed clock; else over pblock rp */
+	int clock_mhz;
+	int rp;
+	int64_t units;
+	int64_t id;            /* the measurement */
+	char why[200];
+} cfg_limit;
+
 /* Where a fitted coefficient's value sits in the file, for write-back. */
 typedef struct {
 	size_t start, end; /* byte offsets of the value scalar */
@@ -490,6 +507,9 @@ typedef struct cfg {
 	/* imported measurements that apply (loaded from a database, not the YAML) */
 	int n_imports;
 	cfg_import imports[CFG_MAX_IMPORTS];
+	/* limits taken from them (--respect-measured; none otherwise) */
+	int n_limits;
+	cfg_limit limits[CFG_MAX_IMPORTS];
 	/* where each calibration value sits, by slot */
 	cfg_span cal_span[CAL_N_SLOTS];
 } cfg_t;

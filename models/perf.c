@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "models/engine.h"
+#include "models/limits.h"
 #include "models/platform.h"
 
 /* ------------------------------------------------------------ bandwidth */
@@ -498,6 +499,19 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *o)
 
 /* ------------------------------------------------------------- resources */
 
+/* The limits imported reports set (--respect-measured, models/limits.h):
+ * the last rule, after the floorplan. */
+static void measured_limits(const perf_ctx *p, perf_res *o)
+{
+	if (!o->feasible || p->c->n_limits == 0)
+		return;
+	int k = limits_hit(p->c, p->d.mode, p->d.clock_mhz, p->d.rp, engine_pre_units(&p->d), engine_dec_units(&p->d));
+	if (k >= 0) {
+		o->feasible = false;
+		snprintf(o->why, sizeof o->why, "%s", p->c->limits[k].why);
+	}
+}
+
 void perf_resources(const perf_ctx *p, perf_res *o)
 {
 	const cfg_t *c = p->c;
@@ -519,8 +533,10 @@ void perf_resources(const perf_ctx *p, perf_res *o)
 				 res_names[i], p->r_total.v[i], 100 * c->cons.util_cap.v[i], dev);
 		}
 	}
-	if (p->d.mode != MODE_DPR)
+	if (p->d.mode != MODE_DPR) {
+		measured_limits(p, o);
 		return;
+	}
 	const char *pb = c->arch.pblocks[p->d.rp].name;
 	for (int i = 0; i < RES_N && o->feasible; i++) {
 		double cap = perf_rp_usable(c, i, p->rp_cap.v[i]);
@@ -548,6 +564,7 @@ void perf_resources(const perf_ctx *p, perf_res *o)
 				 p->r_static.v[i], res_names[i], outside, pb);
 		}
 	}
+	measured_limits(p, o);
 }
 
 double perf_rp_usable(const cfg_t *c, int type, double rp_cap)

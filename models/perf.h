@@ -90,7 +90,7 @@ typedef struct {
 	res_t r_static, r_pre, r_dec, r_total, r_equiv, rp_cap;
 	res_t util, util_equiv; /* fractions of the device */
 	bool feasible;
-	char why[160]; /* the first violated constraint */
+	char why[256]; /* the first violated constraint */
 } perf_res;
 
 /* Prepare a design (no allocation; the context points into c and w). */
@@ -166,7 +166,8 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *out);
  * mode the larger RM within its pblock (LUT and FF within
  * rp_routability_margin of the pblock's, for routing; BRAM, URAM and DSP
  * within its sites); and the static region within util_cap of what lies
- * outside the pblock (it cannot be placed inside).
+ * outside the pblock (it cannot be placed inside); last, the limits imported
+ * reports set (cfg_t.limits, --respect-measured, models/limits.h).
  */
 void perf_resources(const perf_ctx *p, perf_res *out);
 

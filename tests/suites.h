@@ -28,5 +28,6 @@ Suite *floorplan_suite(void);
 Suite *dfx_suite(void);
 Suite *profile_suite(void);
 Suite *measured_suite(void);
+Suite *limits_suite(void);
 
 #endif

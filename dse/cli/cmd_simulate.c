@@ -105,7 +105,7 @@ static int resolve_design(const cfg_t *c, const char *name, const char *db, desi
 typedef struct {
 	double objective;
 	bool feasible;
-	char why[200];
+	char why[256];
 } verdict;
 
 static void verdict_analytic(verdict *v, const perf_ctx *p)

@@ -21,6 +21,7 @@
 
 #include "models/engine.h"
 #include "models/figures.h"
+#include "models/limits.h"
 #include "models/perf.h"
 
 /* ---------------------------------------------------------------- tables */
@@ -392,7 +393,8 @@ int factor_point(const factor *f, int64_t id, double *v, double *m)
 	ttft_vec(f, lin, pre, v);
 	if (!m)
 		m = mm;
-	if (res_ok(f, dpr, lin + LIN_RES(f), pre + PRE_RES(f), dec + DEC_RES, d.rp, &lut)) {
+	if (res_ok(f, dpr, lin + LIN_RES(f), pre + PRE_RES(f), dec + DEC_RES, d.rp, &lut) ||
+	    (f->c->n_limits && limits_hit(f->c, d.mode, d.clock_mhz, d.rp, engine_pre_units(&d), engine_dec_units(&d)) >= 0)) {
 		/* rejected before evaluation; the figures are still what the model gives */
 		lut = p.r_total.v[RES_LUT];
 		dec_vec(f, dpr, lin, dec, lut, v, m);
@@ -500,6 +502,8 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 	bool prune_res[RES_N];
 	int rpv[CFG_MAX_LIST];
 	prune_setup(f, TD, m, prune_res, rpv);
+	const int nlim = f->c->n_limits;
+	const int64_t dec_mult = f->c->space.dec_dataflow == DF_HEAD_PIPE ? 2 : 1; /* engine_dec_units */
 
 	double ttft[FACTOR_MAX_TP];
 	int64_t pruned = 0, feasible = 0, over_cap = 0, too_slow = 0, no_fit = 0;
@@ -549,8 +553,16 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 				too_slow += inner;
 				continue;
 			}
+			int clk = space_value(f->s, SK_CLOCK, dg[SK_CLOCK]);
+			int64_t upre = (int64_t)space_value(f->s, SK_PE, dg[SK_PE]) * space_value(f->s, SK_PLANES, dg[SK_PLANES]);
 			for (dg[SK_RP] = lo[SK_RP]; dg[SK_RP] < hi[SK_RP]; dg[SK_RP]++) {
 				int rp = rpv[dg[SK_RP]];
+				/* a limit a measurement sets on the prefill engine, whatever the decode engine */
+				if (nlim && limits_hit(f->c, m->mode, clk, rp, upre, 0) >= 0) {
+					pruned += per_rp;
+					no_fit += per_rp;
+					continue;
+				}
 				if (dpr) {
 					/* the prefill RM must fit the pblock, the static region outside it */
 					bool nofit = false;
@@ -568,6 +580,10 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 					const double *dec = TD->val + wd * (dbase + dg[SK_DLANES] * TD->stride[SK_DLANES]);
 					double lut;
 					int bad = res_ok(f, dpr, rs, rp_, dec + DEC_RES, rp, &lut);
+					if (!bad && nlim &&
+					    limits_hit(f->c, m->mode, clk, rp, upre,
+						       (int64_t)space_value(f->s, SK_DLANES, dg[SK_DLANES]) * dec_mult) >= 0)
+						bad = 2;
 					if (bad) {
 						over_cap += bad == 1;
 						no_fit += bad == 2;
