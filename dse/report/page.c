@@ -318,7 +318,7 @@ static void page_sessions(report_ctx *R, FILE *f)
 static void page_validation(report_ctx *R, FILE *f)
 {
 	fputs("<h2 id=validation>Validation: measured against predicted</h2>\n", f);
-	if (!R->has_meas) {
+	if (!R->has_meas && R->n_val == 0) {
 		fputs("<p class=note>The run's config has no <code>measurements</code> section, so there is no"
 		      " calibrated baseline to compare with: the validation table and the measured points are left"
 		      " out.</p>\n",
@@ -333,9 +333,15 @@ static void page_validation(report_ctx *R, FILE *f)
 		      f);
 		return;
 	}
-	fputs("<p>The calibrated baseline <b>", f);
-	h_esc(f, R->base.name);
-	fputs("</b> (and the published PD-Swap rows) against every measurement of the run's config."
+	if (R->has_meas) {
+		fputs("<p>The calibrated baseline <b>", f);
+		h_esc(f, R->base.name);
+		fputs("</b> (and the published PD-Swap rows) against every measurement of the run's config", f);
+	} else {
+		fputs("<p>The imported measurements", f);
+	}
+	fputs("; each imported report of the real build (rows <i>mN</i>, measurement N of"
+	      " <code>v_measured</code>) against the parametric model, the figure its measured profile replaces."
 	      " <i>fit</i>: the point constrains a fitted coefficient; <i>check</i>: it does not;"
 	      " <i>reported</i>: shown, not counted against a tolerance.</p>\n"
 	      "<table>\n<tr><th>measurement</th><th>unit</th><th>measured</th><th>predicted</th>"

@@ -83,7 +83,7 @@ typedef struct {
 	figures swap_des, swap_ana; /* the stored swap of the followed dpr design */
 	double swap_hidden_des, swap_hidden_ana;
 	int n_val;          /* stored validation rows */
-	calib_row val[160];
+	calib_row val[CALIB_MAX_ROWS];
 	/* what the run stored of sessions (schema 4 on; heap arrays) */
 	rdb_session *sess;
 	int n_sess;

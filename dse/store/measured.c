@@ -303,7 +303,9 @@ static bool row_import(sqlite3_stmt *st, const cfg_t *c, cfg_import *m)
 	return true;
 }
 
-int measured_load(sqlite3 *db, const char *path, cfg_t *c, int *passed_over, char *err, size_t errlen)
+/* Load the rows `where` selects (binding part and model, or the run) into c. */
+static int load_where(sqlite3 *db, const char *path, cfg_t *c, int *passed_over, const char *where, const char *part,
+		      const char *model, int64_t run, char *err, size_t errlen)
 {
 	c->n_imports = 0;
 	*passed_over = 0;
@@ -318,25 +320,27 @@ int measured_load(sqlite3 *db, const char *path, cfg_t *c, int *passed_over, cha
 	sqlite3_finalize(st);
 	if (!have)
 		return 0;
-	char part[128], model[512];
-	measured_part_key(c, part, sizeof part);
-	measured_model_key(c, model, sizeof model);
-	rc = sqlite3_prepare_v2(db,
-				"SELECT m.measurement_id, m.file, m.sha256, m.kind, m.tool_version, m.target_text, m.scope,"
-				" m.mode, m.clock_mhz, m.tlmm_tables, m.tlmm_lanes, m.pre_pe, m.pre_lanes, m.pre_block,"
-				" m.dec_lanes, m.dec_dataflow, m.pblock, r.pm_prefill, r.pm_decode, m.loop_bound,"
-				" m.target_clock_ns, m.estimated_clock_ns, m.latency_worst, m.lut, m.ff, m.bram36_equiv,"
-				" m.dsp, m.uram, m.bram18, m.avail_lut, m.avail_ff,"
-				" coalesce(m.avail_bram36, m.avail_bram18 / 2.0), m.avail_dsp, m.avail_uram"
-				" FROM v_measured m JOIN measurements r USING(measurement_id)"
-				" WHERE r.device_part = ? AND r.model_key = ? ORDER BY m.measurement_id",
-				-1, &st, NULL);
+	char sql[2048];
+	snprintf(sql, sizeof sql,
+		 "SELECT m.measurement_id, m.file, m.sha256, m.kind, m.tool_version, m.target_text, m.scope,"
+		 " m.mode, m.clock_mhz, m.tlmm_tables, m.tlmm_lanes, m.pre_pe, m.pre_lanes, m.pre_block,"
+		 " m.dec_lanes, m.dec_dataflow, m.pblock, r.pm_prefill, r.pm_decode, m.loop_bound,"
+		 " m.target_clock_ns, m.estimated_clock_ns, m.latency_worst, m.lut, m.ff, m.bram36_equiv,"
+		 " m.dsp, m.uram, m.bram18, m.avail_lut, m.avail_ff,"
+		 " coalesce(m.avail_bram36, m.avail_bram18 / 2.0), m.avail_dsp, m.avail_uram"
+		 " FROM v_measured m JOIN measurements r USING(measurement_id) WHERE %s ORDER BY m.measurement_id",
+		 where);
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot read the measurements: %s", path, sqlite3_errmsg(db));
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, part, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, model, -1, SQLITE_TRANSIENT);
+	if (part) {
+		sqlite3_bind_text(st, 1, part, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, model, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_int64(st, 1, run);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		cfg_import m;
 		if (!row_import(st, c, &m)) {
@@ -360,4 +364,33 @@ int measured_load(sqlite3 *db, const char *path, cfg_t *c, int *passed_over, cha
 		return -1;
 	}
 	return 0;
+}
+
+int measured_load(sqlite3 *db, const char *path, cfg_t *c, int *passed_over, char *err, size_t errlen)
+{
+	char part[128], model[512];
+	measured_part_key(c, part, sizeof part);
+	measured_model_key(c, model, sizeof model);
+	return load_where(db, path, c, passed_over, "r.device_part = ?1 AND r.model_key = ?2", part, model, 0, err,
+			  errlen);
+}
+
+int measured_load_run(sqlite3 *db, const char *path, cfg_t *c, int64_t run_id, int *passed_over, char *err,
+		      size_t errlen)
+{
+	int have = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='run_measurements'",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	c->n_imports = 0;
+	*passed_over = 0;
+	if (!have)
+		return 0;
+	return load_where(db, path, c, passed_over,
+			  "m.measurement_id IN (SELECT measurement_id FROM run_measurements WHERE run_id = ?1 AND"
+			  " use = 'profile')",
+			  NULL, NULL, run_id, err, errlen);
 }

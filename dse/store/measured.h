@@ -82,6 +82,12 @@ int measured_run_key(store *s, int64_t run_id, char *out, size_t outsz);
  */
 int measured_load(struct sqlite3 *db, const char *path, cfg_t *c, int *passed_over, char *err, size_t errlen);
 
+/* The measurements run `run_id` took as profiles (run_measurements), into
+ * c->imports, whatever part and model they are of: what the run's figures
+ * were computed with.  A database older than schema 5 holds none. */
+int measured_load_run(struct sqlite3 *db, const char *path, cfg_t *c, int64_t run_id, int *passed_over, char *err,
+		      size_t errlen);
+
 /* The key of the measurements c holds: "profile:1,2,5" and, when
  * respect_ids is given (n_respect > 0), ";respect:3"; "" for none. */
 void measured_cfg_key(const cfg_t *c, const int64_t *respect_ids, int n_respect, char *out, size_t outsz);
