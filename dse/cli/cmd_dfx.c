@@ -36,7 +36,9 @@ static const opt_def dfx_opts[] = {
 	{.name = "--run", .type = OPT_INT, .value = "RUN", .out = &A.run, .lo = 1, .hi = 2147483647.0,
 	 .given = &A.have_run, .help = "the run to read (default: the latest complete run of CONFIG)"},
 	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db, .given = &A.have_db,
-	 .help = "results database (default results/results.db), opened read-only"},
+	 .help = "results database (default results/results.db), opened read-only:\n"
+		 "the run of --point or best, or the measurements that apply to a\n"
+		 "named design"},
 	{.name = "--out", .type = OPT_STRING, .value = "DIR", .out = &A.out,
 	 .help = "where the files go (default " DEFAULT_OUT ")"},
 	{.name = "--rp-cell", .type = OPT_STRING, .value = "CELL", .out = &A.cell,
@@ -89,9 +91,8 @@ int cmd_emit_dfx(int argc, char **argv)
 	if (!design && A.point < 0)
 		design = "best";
 	bool best = design && strcmp(design, "best") == 0;
-	if ((A.have_run || A.have_db) && !best && A.point < 0) {
-		cli_err("emit-dfx: --%s is read for --point or --design best, not for a named design",
-			A.have_run ? "run" : "db");
+	if (A.have_run && !best && A.point < 0) {
+		cli_err("emit-dfx: --run selects the run of --point or of --design best, not of a named design");
 		return EXIT_USAGE;
 	}
 	if (!vivado_name(A.cell, true) || !vivado_name(A.module, false)) {
@@ -108,7 +109,7 @@ int cmd_emit_dfx(int argc, char **argv)
 	}
 	pick_result pk;
 	int rc = pick_design(&c, design, A.point, A.run, A.db, &pk);
-	if (rc)
+	if (rc || (rc = pick_measured(&c, &pk, A.db)))
 		goto out;
 	char what[160];
 	if (pk.point_id >= 0)

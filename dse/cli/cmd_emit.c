@@ -39,7 +39,9 @@ static const opt_def emit_opts[] = {
 	{.name = "--run", .type = OPT_INT, .value = "RUN", .out = &A.run, .lo = 1, .hi = 2147483647.0,
 	 .given = &A.have_run, .help = "the run to read (default: the latest complete run of CONFIG)"},
 	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db, .given = &A.have_db,
-	 .help = "results database (default results/results.db), opened read-only"},
+	 .help = "results database (default results/results.db), opened read-only:\n"
+		 "the run of --point or best, or the measurements that apply to a\n"
+		 "named design"},
 	{.name = "--out", .type = OPT_STRING, .value = "DIR", .out = &A.out,
 	 .help = "where the headers go (default " DEFAULT_OUT ")"},
 };
@@ -64,7 +66,7 @@ int cmd_emit_hls(int argc, char **argv)
 		return prc > 0 ? EXIT_OK : EXIT_USAGE;
 	const char *path = A.path, *design = A.design, *db = A.db, *out = A.out;
 	int point = A.point, run = A.run;
-	bool have_db = A.have_db, have_run = A.have_run;
+	bool have_run = A.have_run;
 	if (design && point >= 0) {
 		cli_err("emit-hls: give --design or --point, not both");
 		return EXIT_USAGE;
@@ -76,10 +78,6 @@ int cmd_emit_hls(int argc, char **argv)
 		cli_err("emit-hls: --run selects the run of --point or of --design best, not of a named design");
 		return EXIT_USAGE;
 	}
-	if (have_db && !best && point < 0) {
-		cli_err("emit-hls: --db is read for --point or --design best, not for a named design");
-		return EXIT_USAGE;
-	}
 
 	cfg_t c;
 	char err[1024];
@@ -89,7 +87,7 @@ int cmd_emit_hls(int argc, char **argv)
 	}
 	pick_result pk;
 	int rc = pick_design(&c, design, point, run, db, &pk);
-	if (rc)
+	if (rc || (rc = pick_measured(&c, &pk, db)))
 		goto out;
 	design_t d = pk.d;
 	const char *name = pk.name;

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/measures.h"
+#include "store/measured.h"
 #include "store/rdb.h"
 
 /* --point / best from the database into out. */
@@ -70,5 +72,25 @@ int pick_design(const cfg_t *c, const char *design, int64_t point, int64_t run, 
 	}
 	out->d = c->designs[i].d;
 	snprintf(out->name, sizeof out->name, "%s", design);
+	return EXIT_OK;
+}
+
+int pick_measured(cfg_t *c, const pick_result *pk, const char *db)
+{
+	if (pk->run_id < 0)
+		return measures_load(c, db, false);
+	sqlite3 *h;
+	char err[4096];
+	if (rdb_open(db, &h, err, sizeof err)) {
+		cli_err("%s", err);
+		return EXIT_RUNTIME;
+	}
+	int passed;
+	int rc = measured_load_run(h, db, c, pk->run_id, &passed, err, sizeof err);
+	sqlite3_close(h);
+	if (rc) {
+		cli_err("%s", err);
+		return EXIT_RUNTIME;
+	}
 	return EXIT_OK;
 }

@@ -31,4 +31,12 @@ typedef struct {
  */
 int pick_design(const cfg_t *c, const char *design, int64_t point, int64_t run, const char *db, pick_result *out);
 
+/*
+ * The measurements the picked design is evaluated with, into c: for a
+ * stored point, the measured profiles its run took (so its figures are
+ * the run's); for a named design, those of db that apply (cli/measures.h).
+ * Returns an exit code (the message printed).
+ */
+int pick_measured(cfg_t *c, const pick_result *pk, const char *db);
+
 #endif
