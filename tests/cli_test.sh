@@ -23,7 +23,7 @@ expect 0 "$BIN" --help
 expect 0 "$BIN" --version
 expect 2 "$BIN"
 expect 2 "$BIN" --bogus
-for sub in simulate session calibrate validate emit-hls; do
+for sub in simulate session calibrate validate emit-hls emit-dfx import; do
 	expect 0 "$BIN" $sub --help
 	grep -q "usage: pdswap-dse $sub" "$T/out" && ok || bad "$sub --help prints no usage"
 done
@@ -38,11 +38,11 @@ grep -q "run 1 in $T/fp.db was made by another model (fingerprint 0123456789abcd
 	ok || bad "another model's run was resumed"
 # one option parser: help and help COMMAND, the same tables as the parsers
 expect 0 "$BIN" help
-for sub in simulate session calibrate validate emit-hls report export import merge; do
+for sub in simulate session calibrate validate emit-hls emit-dfx report export import merge; do
 	grep -q "^ *\(usage: \)\?pdswap-dse $sub " "$T/out" && ok || bad "help does not list $sub"
 done
 cp "$T/out" "$T/help_all"
-for sub in run simulate session calibrate validate emit-hls report export import merge; do
+for sub in run simulate session calibrate validate emit-hls emit-dfx report export import merge; do
 	expect 0 "$BIN" help $sub
 	# every option the command's usage documents appears in the top-level synopsis, and the reverse
 	opts=$(grep -o '^  --[a-z-]*' "$T/out" | tr -d ' ' | grep -v -- '--help' | sort -u)
@@ -74,8 +74,13 @@ line=$(grep -n '^design_space:' "$T/huge.yaml" | cut -d: -f1)
 grep -q "^$T/huge.yaml:$line:1: 'design_space' has [0-9]* points in [0-9]* chunks; a sweep takes 1 to 1099511627776 points" "$T/err" && ok || bad "a space over the limits: $(cat "$T/err")"
 [ -z "$(ls -A "$T/huge")" ] && ok || bad "a space over the limits wrote $(ls "$T/huge")"
 # every pblock too small for any RM: the best static design is chosen, and the run says why
-sed -e 's/{name: rp_\([sml]\), clb_tiles: [0-9]*, dsp_tiles: [0-9]*, bram_tiles: [0-9]*, uram_sites: [0-9]*}/{name: rp_\1, clb_tiles: 2, dsp_tiles: 1, bram_tiles: 1, uram_sites: 1}/' \
-	configs/kv260.yaml >"$T/tinypb.yaml"
+python3 - configs/kv260.yaml "$T/tinypb.yaml" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+t = re.sub(r"    - name: (rp_[sml])\n      sites: \[[^]]*\]\n",
+           r"    - {name: \1, clb_tiles: 2, dsp_tiles: 1, bram_tiles: 1, uram_sites: 1}\n", t)
+open(sys.argv[2], "w").write(t)
+PY
 [ "$(grep -c 'clb_tiles: 2, dsp_tiles: 1' "$T/tinypb.yaml")" = 3 ] && ok || bad "the tiny-pblock config was not made"
 mkdir -p "$T/tinypb"
 expect 0 "$BIN" "$T/tinypb.yaml" --db "$T/tinypb/r.db" --hls-out "$T/tinypb/hw"
