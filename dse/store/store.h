@@ -79,8 +79,8 @@
  * their exposed swap (the metrics table does not know the mode, and a
  * trigger that looked it up cost 12% of an --all-points sweep).
  *
- * Versions: 4 had no measurements or run_measurements.  3 had no dec_dataflow (its points are serial: the only dataflow
- * then), no intervals, no shard runs (sweeps.shard, n_shards), no
+ * Versions: 4 had no measurements or run_measurements.  3 had no
+ * dec_dataflow (its points are serial: the only dataflow then), no intervals, no shard runs (sweeps.shard, n_shards), no
  * runs.ranks, no sessions, requests or breakeven, and no run kind
  * 'session'.  Chunks stored before the counts have them NULL.  2 had no
  * model_fingerprint and none of the report's tables.
