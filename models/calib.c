@@ -38,6 +38,16 @@ static const design_t *find_design(const cfg_t *c, const char *name)
 	return i < 0 ? NULL : &c->designs[i].d;
 }
 
+cfg_t *calib_parametric(const cfg_t *c)
+{
+	cfg_t *p = malloc(sizeof *p);
+	if (!p)
+		BUG("out of memory for a copy of the config");
+	*p = *c;
+	p->n_imports = p->n_limits = 0;
+	return p;
+}
+
 static void record(calib_result *r, int slot, double before, double after, double se, calib_kind kind)
 {
 	if (r->n_changes < 64)
@@ -538,7 +548,8 @@ static int timing_residuals(const cfg_t *c, const workload_t *w, const design_t 
 			    char (*names)[48])
 {
 	perf_ctx p;
-	perf_prepare(&p, c, w, d);
+	cfg_t *par = calib_parametric(c); /* the published points measure the board: the parametric model */
+	perf_prepare(&p, par, w, d);
 	int n = 0;
 	for (int i = 0; i < c->meas.n_ttft; i++) {
 		if (names)
@@ -553,6 +564,7 @@ static int timing_residuals(const cfg_t *c, const workload_t *w, const design_t 
 	if (names)
 		snprintf(names[n], 48, "prefill attn/layer L=%d", c->meas.attn_prompt);
 	r[n++] = perf_prefill_attn_s(&p, c->meas.attn_prompt, false) * 1e3 / c->meas.attn_reversed_ms - 1;
+	free(par);
 	/* the efficiencies imported csynth latencies measure */
 	for (int i = 0; i < c->n_imports; i++) {
 		const cfg_import *m = &c->imports[i];
@@ -852,18 +864,18 @@ static int fit_power(cfg_t *c, const workload_t *w, fitrun *fr, char *err, size_
 		return 0;
 	const design_t *d = find_design(c, c->meas.fit_design);
 	perf_ctx p;
-	perf_prepare(&p, c, w, d);
+	cfg_t *par = calib_parametric(c);
+	perf_prepare(&p, par, w, d);
 	int keys = c->meas.power_context;
 	perf_layer l = perf_decode_layer(&p, keys);
 	double step = perf_decode_step_s(&p, keys);
 	double bps = w->layers * l.bytes / step;
 	/* the power equation (perf_power_w) is linear in k_logic_w: P(k) = P(0) + k (P(1) - P(0)) */
-	double held = c->cal.k_logic_w.value;
-	c->cal.k_logic_w.value = 0;
+	par->cal.k_logic_w.value = 0;
 	double rest = perf_power_w(&p, true, bps);
-	c->cal.k_logic_w.value = 1;
+	par->cal.k_logic_w.value = 1;
 	double per = perf_power_w(&p, true, bps) - rest;
-	c->cal.k_logic_w.value = held;
+	free(par);
 	double k = (c->meas.board_power_w - rest) / per;
 	if (!(k >= 0) || per <= 0) {
 		snprintf(err, errlen,
@@ -941,11 +953,7 @@ static int import_calib_rows(const cfg_t *c, calib_row *rows, int n, int max)
 {
 	if (c->n_imports == 0)
 		return n;
-	cfg_t *par = malloc(sizeof *par); /* the parametric model: the config without its imports */
-	if (!par)
-		BUG("out of memory for a copy of the config");
-	*par = *c;
-	par->n_imports = par->n_limits = 0;
+	cfg_t *par = calib_parametric(c);
 	workload_t w;
 	workload_init(&w, &c->model);
 	static const char *const unit[RES_N] = {"LUT", "FF", "BRAM36", "URAM", "DSP"};
@@ -1037,8 +1045,9 @@ static int calib_published_rows(const cfg_t *c, calib_row *rows, int max)
 	workload_t w;
 	workload_init(&w, &c->model);
 	perf_ctx p, q;
-	perf_prepare(&p, c, &w, base);
-	perf_prepare(&q, c, &w, dpr);
+	cfg_t *par = calib_parametric(c); /* what the fit fits: the model without the imported profiles */
+	perf_prepare(&p, par, &w, base);
+	perf_prepare(&q, par, &w, dpr);
 	char name[64];
 	int n = 0;
 
@@ -1106,5 +1115,6 @@ static int calib_published_rows(const cfg_t *c, calib_row *rows, int max)
 	}
 	n = add_row(rows, n, max, "swap (idle DDR)", "ms", m->swap_ms,
 		    (q.pcap_idle_s + c->cal.swap_ps_ms.value * 1e-3) * 1e3, true, true, m->swap_source);
+	free(par);
 	return n;
 }

@@ -155,7 +155,13 @@ int calib_fit_sample(cfg_t *c, gsl_rng *rng, char *err, size_t errlen);
 double calib_block_corr(const calib_block *b, int i, int j);
 
 /* Every measured point with its prediction; returns the number of rows
- * (0 when the config has no measurements section). */
+ * (0 when the config has no measurements section).  The published points
+ * are predicted by the parametric model (what the fits fit: they measure
+ * the board, not the reports), each imported one against it. */
 int calib_rows(const cfg_t *c, calib_row *rows, int max);
+
+/* The parametric model: a heap copy of c without its imported
+ * measurements and their limits (the caller frees it). */
+cfg_t *calib_parametric(const cfg_t *c);
 
 #endif

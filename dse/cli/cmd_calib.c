@@ -21,7 +21,7 @@
 #include "sim/des.h"
 #include "models/cfg.h"
 
-/* The DES's prediction of a timing row of the fit design (the DES is the reference). */
+/* The DES's prediction of a timing row of the fit design (the DES is the reference), by c. */
 static int des_row(const cfg_t *c, const calib_row *r, double *out, char *err, size_t errlen)
 {
 	const design_t *d = &c->designs[cfg_find_design(c, c->meas.fit_design)].d;
@@ -67,7 +67,10 @@ static int print_rows(const cfg_t *c, double tol, int *n_bad)
 		if (r->timing) {
 			double dv;
 			char err[512];
-			if (des_row(c, r, &dv, err, sizeof err)) {
+			cfg_t *par = calib_parametric(c); /* as the row's prediction: the parametric model */
+			int rc = des_row(par, r, &dv, err, sizeof err);
+			free(par);
+			if (rc) {
 				cli_err("%s", err);
 				free(rows);
 				return -1;
