@@ -927,8 +927,14 @@ int calib_fit_sample(cfg_t *c, gsl_rng *rng, char *err, size_t errlen)
 
 static int calib_published_rows(const cfg_t *c, calib_row *rows, int max);
 
+/* What a row measures (calib_row.figure, part, length). */
+typedef struct {
+	const char *figure, *part;
+	int length;
+} row_what;
+
 static int add_row(calib_row *rows, int n, int max, const char *name, const char *unit, double meas,
-		   double pred, bool fitted_to, bool checked, const char *note)
+		   double pred, bool fitted_to, bool checked, row_what what, const char *source, const char *note)
 {
 	if (n >= max)
 		return n;
@@ -942,6 +948,10 @@ static int add_row(calib_row *rows, int n, int max, const char *name, const char
 	r->fitted_to = fitted_to;
 	r->checked = checked;
 	snprintf(r->note, sizeof r->note, "%s", note ? note : "");
+	snprintf(r->source, sizeof r->source, "%s", source ? source : "");
+	snprintf(r->figure, sizeof r->figure, "%s", what.figure);
+	snprintf(r->part, sizeof r->part, "%s", what.part ? what.part : "");
+	r->length = what.length;
 	return n + 1;
 }
 
@@ -977,7 +987,8 @@ static int import_calib_rows(const cfg_t *c, calib_row *rows, int n, int max)
 					 m->csynth ? "csynth" : "utilization", m->tool_version, cost, u,
 					 m->csynth && t == RES_BRAM ? "; BRAM_18K / 2" : "");
 				n = add_row(rows, n, max, name, unit[t], m->res.v[t], profile_parametric(c, m->scope, t, u),
-					    cfg_slot_prov(c, cfg_slot_index(sl)) == PROV_FITTED, true, note);
+					    cfg_slot_prov(c, cfg_slot_index(sl)) == PROV_FITTED, true,
+					    (row_what){res_names[t], NULL, 0}, m->file, note);
 			}
 			double em = profile_point_eta(c, m);
 			if (isfinite(em)) {
@@ -986,14 +997,16 @@ static int import_calib_rows(const cfg_t *c, calib_row *rows, int n, int max)
 				snprintf(note, sizeof note, "model cycles at the loop bound %d / csynth worst latency %.0f; %s",
 					 m->loop_bound, m->latency_worst, k);
 				n = add_row(rows, n, max, name, "", em, profile_parametric(c, m->scope, PF_ETA, u),
-					    cfg_slot_prov(c, cfg_slot_index(k)) == PROV_FITTED, true, note);
+					    cfg_slot_prov(c, cfg_slot_index(k)) == PROV_FITTED, true,
+					    (row_what){"eta", NULL, 0}, m->file, note);
 			}
 			if (m->csynth && m->est_clock_ns > 0) {
 				double per = 1000.0 / d->clock_mhz;
 				snprintf(name, sizeof name, "%s %.0fu@%d clock", tag, u, d->clock_mhz);
 				snprintf(note, sizeof note, "estimated clock against the design's period: timing %s",
 					 m->est_clock_ns <= per ? "met" : "missed");
-				n = add_row(rows, n, max, name, "ns", m->est_clock_ns, per, false, false, note);
+				n = add_row(rows, n, max, name, "ns", m->est_clock_ns, per, false, false,
+					    (row_what){"clock_ns", NULL, 0}, m->file, note);
 			}
 			continue;
 		}
@@ -1008,7 +1021,7 @@ static int import_calib_rows(const cfg_t *c, calib_row *rows, int n, int max)
 				snprintf(name, sizeof name, "%s total %s", tag, res_names[t]);
 				snprintf(note, sizeof note, "utilization %s of %s: the design's total", m->tool_version, m->target);
 				n = add_row(rows, n, max, name, unit[t], m->res.v[t], r.r_total.v[t],
-					    d->mode == MODE_STATIC, true, note);
+					    d->mode == MODE_STATIC, true, (row_what){res_names[t], NULL, 0}, m->file, note);
 			} else {
 				double big = r.r_pre.v[t] > r.r_dec.v[t] ? r.r_pre.v[t] : r.r_dec.v[t];
 				double lim = isnan(m->avail.v[t]) ? NAN : perf_rp_usable(c, t, m->avail.v[t]);
@@ -1018,7 +1031,8 @@ static int import_calib_rows(const cfg_t *c, calib_row *rows, int n, int max)
 				else
 					snprintf(note, sizeof note, "the RM in the pblock against the larger RM; %.6g fit the area%s",
 						 lim, m->res.v[t] > lim ? ": over" : "");
-				n = add_row(rows, n, max, name, unit[t], m->res.v[t], big, false, false, note);
+				n = add_row(rows, n, max, name, unit[t], m->res.v[t], big, false, false,
+					    (row_what){res_names[t], NULL, 0}, m->file, note);
 			}
 		}
 	}
@@ -1054,43 +1068,46 @@ static int calib_published_rows(const cfg_t *c, calib_row *rows, int max)
 	for (int i = 0; i < m->n_ttft; i++) {
 		snprintf(name, sizeof name, "ttft prompt=%d", m->ttft[i].prompt);
 		n = add_row(rows, n, max, name, "s", m->ttft[i].value, perf_ttft_s(&p, m->ttft[i].prompt),
-			    true, true, m->ttft[i].source);
+			    true, true, (row_what){"ttft_s", NULL, m->ttft[i].prompt}, m->ttft[i].source, NULL);
 		if (n <= max)
 			rows[n - 1].timing = true;
 	}
 	for (int i = 0; i < m->n_decode; i++) {
 		snprintf(name, sizeof name, "decode context=%d", m->decode[i].prompt);
 		n = add_row(rows, n, max, name, "tok/s", m->decode[i].value,
-			    perf_decode_tok_s(&p, m->decode[i].prompt), true, true, m->decode[i].source);
+			    perf_decode_tok_s(&p, m->decode[i].prompt), true, true,
+			    (row_what){"decode_tok_s", NULL, m->decode[i].prompt}, m->decode[i].source, NULL);
 		if (n <= max)
 			rows[n - 1].timing = true;
 	}
 	snprintf(name, sizeof name, "prefill attn/layer L=%d reversed", m->attn_prompt);
 	n = add_row(rows, n, max, name, "ms", m->attn_reversed_ms,
-		    perf_prefill_attn_s(&p, m->attn_prompt, false) * 1e3, true, true, m->attn_source);
+		    perf_prefill_attn_s(&p, m->attn_prompt, false) * 1e3, true, true,
+		    (row_what){"attn_ms", NULL, m->attn_prompt}, m->attn_source, NULL);
 	if (n <= max)
 		rows[n - 1].timing = true;
 	snprintf(name, sizeof name, "prefill attn/layer L=%d naive", m->attn_prompt);
 	n = add_row(rows, n, max, name, "ms", m->attn_naive_ms,
 		    perf_prefill_attn_s(&p, m->attn_prompt, true) * 1e3, false, true,
-		    "not fitted: checks the causal-skip schedule");
+		    (row_what){"attn_ms", NULL, m->attn_prompt}, m->attn_source, "not fitted: checks the causal-skip schedule");
 
 	int keys = m->power_context;
 	perf_layer l = perf_decode_layer(&p, keys);
 	double step = perf_decode_step_s(&p, keys);
 	snprintf(name, sizeof name, "board power (decode, context %d)", keys);
 	n = add_row(rows, n, max, name, "W", m->board_power_w, perf_power_w(&p, true, w.layers * l.bytes / step),
-		    true, true, m->power_source);
+		    true, true, (row_what){"power_w", NULL, keys}, m->power_source, NULL);
 
 	for (int t = 0; t < RES_N; t++) {
 		snprintf(name, sizeof name, "baseline %s", res_names[t]);
 		n = add_row(rows, n, max, name, "", m->baseline_res.v[t], p.r_total.v[t], true, true,
-			    m->baseline_res_source);
+			    (row_what){res_names[t], "design", 0}, m->baseline_res_source, NULL);
 	}
 	for (int t = 0; t < RES_N; t++) {
 		snprintf(name, sizeof name, "table2 tlmm %s", res_names[t]);
 		n = add_row(rows, n, max, name, "", m->t2_tlmm.v[t],
-			    c->cal.tlmm_per_unit.r.v[t] * (double)engine_tlmm_units(dpr), true, false, NULL);
+			    c->cal.tlmm_per_unit.r.v[t] * (double)engine_tlmm_units(dpr), true, false,
+			    (row_what){res_names[t], "tlmm", 0}, m->t2_source, NULL);
 	}
 	for (int e = 0; e < 2; e++) {
 		const res_t *row = e ? &m->t2_dec : &m->t2_pre, *pred = e ? &q.r_dec : &q.r_pre;
@@ -1105,16 +1122,19 @@ static int calib_published_rows(const cfg_t *c, calib_row *rows, int max)
 			else if (inf)
 				snprintf(note, sizeof note, "the %s size is inferred from this row (at its centre)",
 					 e ? "decode" : "prefill");
-			n = add_row(rows, n, max, name, "", row->v[t], pred->v[t], use && !inf, false, note);
+			n = add_row(rows, n, max, name, "", row->v[t], pred->v[t], use && !inf, false,
+				    (row_what){res_names[t], e ? "decode_rm" : "prefill_rm", 0}, m->t2_source, note);
 		}
 	}
 	for (int i = 0; i < m->n_pcap; i++) {
 		snprintf(name, sizeof name, "pcap %.0f bytes", m->pcap_bytes[i]);
 		double pred = platform_pcap_idle_s(c, m->pcap_bytes[i]) * 1e3;
-		n = add_row(rows, n, max, name, "ms", m->pcap_ms[i], pred, true, true, m->pcap_source);
+		n = add_row(rows, n, max, name, "ms", m->pcap_ms[i], pred, true, true, (row_what){"pcap_ms", NULL, 0},
+			    m->pcap_source, NULL);
 	}
 	n = add_row(rows, n, max, "swap (idle DDR)", "ms", m->swap_ms,
-		    (q.pcap_idle_s + c->cal.swap_ps_ms.value * 1e-3) * 1e3, true, true, m->swap_source);
+		    (q.pcap_idle_s + c->cal.swap_ps_ms.value * 1e-3) * 1e3, true, true, (row_what){"swap_ms", NULL, 0},
+		    m->swap_source, NULL);
 	free(par);
 	return n;
 }
