@@ -14,7 +14,7 @@
 
 BUILD   ?= build
 CC      ?= gcc
-PKGS    := gsl yaml-0.1 sqlite3 jansson libxml-2.0
+PKGS    := gsl yaml-0.1 sqlite3 jansson libxml-2.0 libcrypto
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -25,10 +25,11 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 # Debian packages the build and the tests need; `make deps` installs the missing
-# (chromium: the report is checked in a headless browser, tests/browser_check.py).
-APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson-dev libxml2-dev check \
+# (chromium: the report is checked in a headless browser, tests/browser_check.py;
+# tcl: the DFX floorplan is run in tclsh, tests/dfx_harness.tcl).
+APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson-dev libxml2-dev libssl-dev check \
             sqlite3 python3 python3-yaml gnuplot-nox fonts-dejavu-core util-linux mount e2fsprogs \
-            libopenmpi-dev openmpi-bin chromium
+            libopenmpi-dev openmpi-bin chromium tcl
 
 LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) \
            $(filter-out dse/cli/main.c dse/mpi/%,$(wildcard dse/*/*.c))

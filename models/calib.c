@@ -16,12 +16,14 @@
 #include <gsl/gsl_vector.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/engine.h"
 #include "models/infer.h"
 #include "models/perf.h"
 #include "models/platform.h"
+#include "models/profile.h"
 #include "models/workload.h"
 
 /* What a fit run is for: calibrate (strict) or one draw (calib_fit_sample). */
@@ -34,6 +36,16 @@ static const design_t *find_design(const cfg_t *c, const char *name)
 {
 	int i = cfg_find_design(c, name);
 	return i < 0 ? NULL : &c->designs[i].d;
+}
+
+cfg_t *calib_parametric(const cfg_t *c)
+{
+	cfg_t *p = malloc(sizeof *p);
+	if (!p)
+		BUG("out of memory for a copy of the config");
+	*p = *c;
+	p->n_imports = p->n_limits = 0;
+	return p;
 }
 
 static void record(calib_result *r, int slot, double before, double after, double se, calib_kind kind)
@@ -192,6 +204,62 @@ static bool rm_row_usable(const cfg_t *c, const res_t *row, int t)
 	return !(row->v[t] > c->meas.t2_dynamic.v[t] && c->meas.t2_dynamic.v[t] > 0);
 }
 
+/*
+ * Rows of the resource fit of type t from the imported measurements: a
+ * report of the prefill or decode engine, its units on that cost; a static
+ * design's utilisation, its units on both, the static region (at the
+ * current TLMM cost and the fixed blocks) taken off.  Returns the rows now.
+ */
+static int import_rows(const cfg_t *c, int t, double (*A)[2], double *y, int n, int max)
+{
+	for (int i = 0; i < c->n_imports && n < max; i++) {
+		const cfg_import *m = &c->imports[i];
+		double v = m->res.v[t];
+		if (isnan(v))
+			continue;
+		if (m->scope == MEAS_PREFILL || m->scope == MEAS_DECODE) {
+			bool pre = m->scope == MEAS_PREFILL;
+			A[n][0] = pre ? (double)engine_pre_units(&m->d) : 0;
+			A[n][1] = pre ? 0 : (double)engine_dec_units(&m->d);
+			y[n++] = v;
+		} else if (m->scope == MEAS_DESIGN && m->d.mode == MODE_STATIC) {
+			double st = c->cal.tlmm_per_unit.r.v[t] * (double)engine_tlmm_units(&m->d) +
+				    c->cal.rmsnorm_findmax.r.v[t] + c->cal.other_static.r.v[t];
+			A[n][0] = (double)engine_pre_units(&m->d);
+			A[n][1] = (double)engine_dec_units(&m->d);
+			y[n++] = v - st > 0 ? v - st : 0;
+		}
+	}
+	return n;
+}
+
+/* How many imported rows the fit of type t takes (for the notes). */
+static int n_import_rows(const cfg_t *c)
+{
+	double A[CFG_MAX_IMPORTS][2], y[CFG_MAX_IMPORTS];
+	int k = 0;
+	for (int t = 0; t < RES_N; t++)
+		k += import_rows(c, t, A, y, 0, CFG_MAX_IMPORTS);
+	return k;
+}
+
+/* tlmm_per_unit fitted: through the origin, Table 2's row and the TLMM reports. */
+static double tlmm_cost(const cfg_t *c, const design_t *dpr, int t, int *rows)
+{
+	double u = (double)engine_tlmm_units(dpr), su = u * c->meas.t2_tlmm.v[t], uu = u * u;
+	*rows = 1;
+	for (int i = 0; i < c->n_imports; i++) {
+		const cfg_import *m = &c->imports[i];
+		if (m->scope != MEAS_TLMM || isnan(m->res.v[t]))
+			continue;
+		double x = (double)engine_tlmm_units(&m->d);
+		su += x * m->res.v[t];
+		uu += x * x;
+		(*rows)++;
+	}
+	return uu > 0 ? su / uu : 0;
+}
+
 static int fit_resources(cfg_t *c, fitrun *fr, char *err, size_t errlen)
 {
 	calib_result *res = fr->res;
@@ -206,9 +274,11 @@ static int fit_resources(cfg_t *c, fitrun *fr, char *err, size_t errlen)
 		char name[64];
 		snprintf(name, sizeof name, "tlmm_per_unit.%s", res_names[t]);
 		prov_t tp = cfg_slot_prov(c, cfg_slot_index(name));
-		if (tp == PROV_FITTED || tp == PROV_DERIVED)
-			set_slot(c, res, name, c->meas.t2_tlmm.v[t] / (double)engine_tlmm_units(dpr), -1,
-				 tp == PROV_FITTED ? CALIB_FITTED : CALIB_DERIVED);
+		int trows = 1;
+		if (tp == PROV_FITTED)
+			set_slot(c, res, name, tlmm_cost(c, dpr, t, &trows), -1, CALIB_FITTED);
+		else if (tp == PROV_DERIVED)
+			set_slot(c, res, name, c->meas.t2_tlmm.v[t] / (double)engine_tlmm_units(dpr), -1, CALIB_DERIVED);
 
 		char pn[64], dn[64];
 		snprintf(pn, sizeof pn, "pre_per_mac.%s", res_names[t]);
@@ -217,8 +287,10 @@ static int fit_resources(cfg_t *c, fitrun *fr, char *err, size_t errlen)
 		bool fp = slot_free(c, pn), fd = slot_free(c, dn);
 		if (!fp && !fd)
 			continue;
-		/* rows: baseline attention, then the DPR design's RMs whose sizes are known */
-		double A[3][2], y[3];
+		/* rows: baseline attention, then the DPR design's RMs whose sizes are known,
+		 * then the imported reports of one engine or of a whole static design */
+		enum { MAXR = 3 + CFG_MAX_IMPORTS };
+		double A[MAXR][2], y[MAXR];
 		int n = 0;
 		A[n][0] = (double)engine_pre_units(base);
 		A[n][1] = (double)engine_dec_units(base);
@@ -233,6 +305,7 @@ static int fit_resources(cfg_t *c, fitrun *fr, char *err, size_t errlen)
 			A[n][1] = (double)engine_dec_units(dpr);
 			y[n++] = c->meas.t2_dec.v[t];
 		}
+		n = import_rows(c, t, A, y, n, MAXR);
 		double held[2] = {*cfg_slot(c, ps), *cfg_slot(c, ds)};
 		bool freev[2] = {fp, fd};
 		/* can the rows separate the two costs?  (the 2x2 normal matrix is singular when not) */
@@ -350,6 +423,12 @@ static int fit_resources(cfg_t *c, fitrun *fr, char *err, size_t errlen)
 		}
 		if (fr->rng)
 			block_draw(c, blk, fr->rng);
+	}
+	if (c->n_imports && !fr->rng) {
+		char k[32];
+		snprintf(k, sizeof k, "%d", n_import_rows(c));
+		add_note(res, "%s rows of imported reports joined the resource fits%s", k,
+			 " (their units on the engine they measured); calib_rows shows each against the parametric model");
 	}
 	return 0;
 }
@@ -469,7 +548,8 @@ static int timing_residuals(const cfg_t *c, const workload_t *w, const design_t 
 			    char (*names)[48])
 {
 	perf_ctx p;
-	perf_prepare(&p, c, w, d);
+	cfg_t *par = calib_parametric(c); /* the published points measure the board: the parametric model */
+	perf_prepare(&p, par, w, d);
 	int n = 0;
 	for (int i = 0; i < c->meas.n_ttft; i++) {
 		if (names)
@@ -484,6 +564,18 @@ static int timing_residuals(const cfg_t *c, const workload_t *w, const design_t 
 	if (names)
 		snprintf(names[n], 48, "prefill attn/layer L=%d", c->meas.attn_prompt);
 	r[n++] = perf_prefill_attn_s(&p, c->meas.attn_prompt, false) * 1e3 / c->meas.attn_reversed_ms - 1;
+	free(par);
+	/* the efficiencies imported csynth latencies measure */
+	for (int i = 0; i < c->n_imports; i++) {
+		const cfg_import *m = &c->imports[i];
+		double em = m->scope <= MEAS_DECODE ? profile_point_eta(c, m) : NAN;
+		if (!isfinite(em) || n >= CALIB_MAX_POINTS)
+			continue;
+		if (names)
+			snprintf(names[n], 48, "csynth eta m%lld %s", (long long)m->id, cfg_meas_scope_names[m->scope]);
+		double ep = m->scope == MEAS_TLMM ? c->cal.eta_tlmm.value : c->cal.eta_attn.value;
+		r[n++] = ep / em - 1;
+	}
 	return n;
 }
 
@@ -772,18 +864,18 @@ static int fit_power(cfg_t *c, const workload_t *w, fitrun *fr, char *err, size_
 		return 0;
 	const design_t *d = find_design(c, c->meas.fit_design);
 	perf_ctx p;
-	perf_prepare(&p, c, w, d);
+	cfg_t *par = calib_parametric(c);
+	perf_prepare(&p, par, w, d);
 	int keys = c->meas.power_context;
 	perf_layer l = perf_decode_layer(&p, keys);
 	double step = perf_decode_step_s(&p, keys);
 	double bps = w->layers * l.bytes / step;
 	/* the power equation (perf_power_w) is linear in k_logic_w: P(k) = P(0) + k (P(1) - P(0)) */
-	double held = c->cal.k_logic_w.value;
-	c->cal.k_logic_w.value = 0;
+	par->cal.k_logic_w.value = 0;
 	double rest = perf_power_w(&p, true, bps);
-	c->cal.k_logic_w.value = 1;
+	par->cal.k_logic_w.value = 1;
 	double per = perf_power_w(&p, true, bps) - rest;
-	c->cal.k_logic_w.value = held;
+	free(par);
 	double k = (c->meas.board_power_w - rest) / per;
 	if (!(k >= 0) || per <= 0) {
 		snprintf(err, errlen,
@@ -833,6 +925,8 @@ int calib_fit_sample(cfg_t *c, gsl_rng *rng, char *err, size_t errlen)
 
 /* ------------------------------------------------------------ validation */
 
+static int calib_published_rows(const cfg_t *c, calib_row *rows, int max);
+
 /* What a row measures (calib_row.figure, part, length). */
 typedef struct {
 	const char *figure, *part;
@@ -861,7 +955,99 @@ static int add_row(calib_row *rows, int n, int max, const char *name, const char
 	return n + 1;
 }
 
+/*
+ * The rows of the imported measurements: what each measured against the
+ * parametric model (the figure its profile replaces), from n on.
+ */
+static int import_calib_rows(const cfg_t *c, calib_row *rows, int n, int max)
+{
+	if (c->n_imports == 0)
+		return n;
+	cfg_t *par = calib_parametric(c);
+	workload_t w;
+	workload_init(&w, &c->model);
+	static const char *const unit[RES_N] = {"LUT", "FF", "BRAM36", "URAM", "DSP"};
+	char name[64], note[128];
+	for (int i = 0; i < c->n_imports; i++) {
+		const cfg_import *m = &c->imports[i];
+		const design_t *d = &m->d;
+		char tag[40];
+		snprintf(tag, sizeof tag, "m%lld %s", (long long)m->id, cfg_meas_scope_names[m->scope]);
+		if (m->scope <= MEAS_DECODE) {
+			double u = (double)profile_units(m->scope, d);
+			const char *cost = m->scope == MEAS_TLMM ? "tlmm_per_unit" : m->scope == MEAS_PREFILL ? "pre_per_mac"
+													 : "dec_per_mac";
+			for (int t = 0; t < RES_N; t++) {
+				if (isnan(m->res.v[t]))
+					continue;
+				char sl[64];
+				snprintf(sl, sizeof sl, "%s.%s", cost, res_names[t]);
+				snprintf(name, sizeof name, "%s %.0fu@%d %s", tag, u, d->clock_mhz, res_names[t]);
+				snprintf(note, sizeof note, "%s %s: the parametric model (%s x %.0f units)%s",
+					 m->csynth ? "csynth" : "utilization", m->tool_version, cost, u,
+					 m->csynth && t == RES_BRAM ? "; BRAM_18K / 2" : "");
+				n = add_row(rows, n, max, name, unit[t], m->res.v[t], profile_parametric(c, m->scope, t, u),
+					    cfg_slot_prov(c, cfg_slot_index(sl)) == PROV_FITTED, true,
+					    (row_what){res_names[t], NULL, 0}, m->file, note);
+			}
+			double em = profile_point_eta(c, m);
+			if (isfinite(em)) {
+				const char *k = m->scope == MEAS_TLMM ? "eta_tlmm" : "eta_attn";
+				snprintf(name, sizeof name, "%s %.0fu@%d eta", tag, u, d->clock_mhz);
+				snprintf(note, sizeof note, "model cycles at the loop bound %d / csynth worst latency %.0f; %s",
+					 m->loop_bound, m->latency_worst, k);
+				n = add_row(rows, n, max, name, "", em, profile_parametric(c, m->scope, PF_ETA, u),
+					    cfg_slot_prov(c, cfg_slot_index(k)) == PROV_FITTED, true,
+					    (row_what){"eta", NULL, 0}, m->file, note);
+			}
+			if (m->csynth && m->est_clock_ns > 0) {
+				double per = 1000.0 / d->clock_mhz;
+				snprintf(name, sizeof name, "%s %.0fu@%d clock", tag, u, d->clock_mhz);
+				snprintf(note, sizeof note, "estimated clock against the design's period: timing %s",
+					 m->est_clock_ns <= per ? "met" : "missed");
+				n = add_row(rows, n, max, name, "ns", m->est_clock_ns, per, false, false,
+					    (row_what){"clock_ns", NULL, 0}, m->file, note);
+			}
+			continue;
+		}
+		perf_ctx p;
+		perf_res r;
+		perf_prepare(&p, par, &w, d);
+		perf_resources(&p, &r);
+		for (int t = 0; t < RES_N; t++) {
+			if (isnan(m->res.v[t]))
+				continue;
+			if (m->scope == MEAS_DESIGN) {
+				snprintf(name, sizeof name, "%s total %s", tag, res_names[t]);
+				snprintf(note, sizeof note, "utilization %s of %s: the design's total", m->tool_version, m->target);
+				n = add_row(rows, n, max, name, unit[t], m->res.v[t], r.r_total.v[t],
+					    d->mode == MODE_STATIC, true, (row_what){res_names[t], NULL, 0}, m->file, note);
+			} else {
+				double big = r.r_pre.v[t] > r.r_dec.v[t] ? r.r_pre.v[t] : r.r_dec.v[t];
+				double lim = isnan(m->avail.v[t]) ? NAN : perf_rp_usable(c, t, m->avail.v[t]);
+				snprintf(name, sizeof name, "%s %s %s", tag, c->arch.pblocks[d->rp].name, res_names[t]);
+				if (isnan(lim))
+					snprintf(note, sizeof note, "the RM in the pblock against the larger RM");
+				else
+					snprintf(note, sizeof note, "the RM in the pblock against the larger RM; %.6g fit the area%s",
+						 lim, m->res.v[t] > lim ? ": over" : "");
+				n = add_row(rows, n, max, name, unit[t], m->res.v[t], big, false, false,
+					    (row_what){res_names[t], NULL, 0}, m->file, note);
+			}
+		}
+	}
+	free(par);
+	return n;
+}
+
 int calib_rows(const cfg_t *c, calib_row *rows, int max)
+{
+	int n = calib_published_rows(c, rows, max);
+	return import_calib_rows(c, rows, n, max);
+}
+
+/* The published measurements with their predictions. */
+static int calib_published_rows(const cfg_t *c, calib_row *rows, int max)
 {
 	const cfg_meas *m = &c->meas;
 	const design_t *base = find_design(c, m->fit_design);
@@ -873,8 +1059,9 @@ int calib_rows(const cfg_t *c, calib_row *rows, int max)
 	workload_t w;
 	workload_init(&w, &c->model);
 	perf_ctx p, q;
-	perf_prepare(&p, c, &w, base);
-	perf_prepare(&q, c, &w, dpr);
+	cfg_t *par = calib_parametric(c); /* what the fit fits: the model without the imported profiles */
+	perf_prepare(&p, par, &w, base);
+	perf_prepare(&q, par, &w, dpr);
 	char name[64];
 	int n = 0;
 
@@ -948,5 +1135,6 @@ int calib_rows(const cfg_t *c, calib_row *rows, int max)
 	n = add_row(rows, n, max, "swap (idle DDR)", "ms", m->swap_ms,
 		    (q.pcap_idle_s + c->cal.swap_ps_ms.value * 1e-3) * 1e3, true, true, (row_what){"swap_ms", NULL, 0},
 		    m->swap_source, NULL);
+	free(par);
 	return n;
 }

@@ -31,6 +31,20 @@
  *              decode power at the named context equal its measured board
  *              power.
  *
+ * Imported measurements of the real build (cfg_t.imports) join the fits:
+ * every report of one engine adds a row to the resource fit of each type it
+ * gives (its units on that engine's cost; a csynth BRAM_18K count halved),
+ * and a whole static design's utilisation report one row (its units on
+ * both costs, its static part at the current costs taken off); with rows
+ * of both engines the prefill and decode costs separate.  tlmm_per_unit,
+ * when `fitted`, is the least-squares cost through the origin of Table 2's
+ * TLMM row and the TLMM reports.  Every csynth latency of an engine adds a
+ * point to the timing fit: its relative residual eta / (C / L) - 1, C the
+ * model's cycles at the kernel's loop bounds, L the worst-case latency
+ * (models/profile.h), on eta_tlmm or eta_attn.  calib_rows() gives, for
+ * every imported measurement, what it measured against the parametric
+ * model (the figure the measured profile replaces).
+ *
  * Identifiability (timing): at the solution, J = d(relative residual) /
  * d(ln coefficient).  A coefficient whose column is zero (no measurement
  * depends on it), or that the others explain (|correlation| > 0.999 in
@@ -57,7 +71,10 @@
 
 #define CALIB_MAX_BLOCK 8
 #define CALIB_MAX_BLOCKS 12
-#define CALIB_MAX_POINTS (2 * CFG_MAX_MEAS + 2)
+#define CALIB_MAX_POINTS (2 * CFG_MAX_MEAS + 2 + CFG_MAX_IMPORTS)
+/* The most rows calib_rows() gives: the published measurements and up to
+ * seven per imported one. */
+#define CALIB_MAX_ROWS (128 + 7 * CFG_MAX_IMPORTS)
 
 typedef struct {
 	char name[64];
@@ -146,7 +163,13 @@ int calib_fit_sample(cfg_t *c, gsl_rng *rng, char *err, size_t errlen);
 double calib_block_corr(const calib_block *b, int i, int j);
 
 /* Every measured point with its prediction; returns the number of rows
- * (0 when the config has no measurements section). */
+ * (0 when the config has no measurements section).  The published points
+ * are predicted by the parametric model (what the fits fit: they measure
+ * the board, not the reports), each imported one against it. */
 int calib_rows(const cfg_t *c, calib_row *rows, int max);
+
+/* The parametric model: a heap copy of c without its imported
+ * measurements and their limits (the caller frees it). */
+cfg_t *calib_parametric(const cfg_t *c);
 
 #endif

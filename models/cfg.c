@@ -18,6 +18,7 @@ const char *const cfg_row_names[CFG_N_ROWS] = {"table2.prefill_rm", "table2.deco
 const char *const dataflow_names[DF_N] = {"serial", "kv_overlap", "head_pipeline"};
 const char *const kv_prec_names[KV_N] = {"fp16", "int8", "int4"};
 const char *const kv_tier_names[KV_TIER_N] = {"none", "static", "rp"};
+const char *const cfg_meas_scope_names[MEAS_N_SCOPES] = {"tlmm", "prefill", "decode", "design", "pblock"};
 
 const char *const cfg_wl_figure_names[CFG_WLFIG_N] = {"e2e_mean_s", "e2e_p99_s", "ttft_p90_s", "tpot_p99_s",
 						      "energy_j_per_request"};
@@ -175,4 +176,22 @@ int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen
 		return -1;
 	}
 	return kvcache_check_design(c, d, err, errlen);
+}
+
+void cfg_part_key(const char *part, char *out, size_t outsz)
+{
+	size_t n = 0;
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	if (!part)
+		return;
+	while (*part == ' ' || *part == '\t')
+		part++;
+	if ((part[0] == 'x' || part[0] == 'X') && (part[1] == 'c' || part[1] == 'C'))
+		part += 2;
+	for (; *part && n + 1 < outsz; part++)
+		if (*part != ' ' && *part != '\t' && *part != '\r' && *part != '\n')
+			out[n++] = (char)(*part >= 'A' && *part <= 'Z' ? *part - 'A' + 'a' : *part);
+	out[n] = '\0';
 }

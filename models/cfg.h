@@ -33,6 +33,9 @@
 #define CFG_MAX_MEAS 16
 #define CFG_MAX_SESSION_WL 16
 #define CFG_MAX_EMPIRICAL 64
+#define CFG_MAX_CR_COLS 16
+#define CFG_MAX_RANGES 16
+#define CFG_MAX_IMPORTS 128
 #define CFG_SCHEMA_VERSION 1
 
 typedef struct {
@@ -46,6 +49,39 @@ typedef struct {
 	int max_clock_mhz; /* fastest AXI clock the port accepts */
 	int ctrl;          /* index into device.ddr.ctrl: ports sharing it compete */
 } cfg_hp;
+
+/*
+ * Site types of a pblock range, by their Vivado names (SLICE, DSP48E2,
+ * RAMB18, RAMB36, URAM288).  A site is named TYPE_X<col>Y<row>; X counts
+ * the columns of that type across the device, Y its sites up a column.
+ */
+typedef enum { SITE_SLICE, SITE_DSP, SITE_RAMB18, SITE_RAMB36, SITE_URAM, SITE_N } cfg_site;
+extern const char *const cfg_site_names[SITE_N];
+
+/*
+ * The clock-region grid of the programmable logic (UG572: regions of a
+ * fixed height, in rows and columns; the mix of site columns in a region
+ * is the same for every region of its column).  Region X<c>Y<r> holds, of
+ * type t, the site columns x0[c][t]..x1[c][t] (none when x1 < x0) and the
+ * sites r*per_row[t] .. (r+1)*per_row[t]-1 up each of them.  n_x[t] is the
+ * number of site columns of type t on the device (the columns' ranges
+ * partition 0..n_x-1 in order).  `present` is false for a device the
+ * config gives no grid for.
+ */
+typedef struct {
+	bool present;
+	char source[PDS_TEXT_MAX];
+	int rows, cols;
+	int per_row[SITE_N];
+	int x0[CFG_MAX_CR_COLS][SITE_N], x1[CFG_MAX_CR_COLS][SITE_N];
+	int n_x[SITE_N];
+} cfg_grid;
+
+/* A rectangle of sites of one type, TYPE_X<x0>Y<y0>:TYPE_X<x1>Y<y1>. */
+typedef struct {
+	cfg_site type;
+	int x0, y0, x1, y1;
+} cfg_range;
 
 typedef struct {
 	char name[PDS_TEXT_MAX];
@@ -72,6 +108,7 @@ typedef struct {
 		/* tiles of the whole device (column segments of one clock-region row) */
 		int tiles_clb, tiles_dsp, tiles_bram, tiles_uram;
 	} fabric;
+	cfg_grid grid; /* the clock-region grid (optional) */
 } cfg_device;
 
 typedef struct {
@@ -102,11 +139,24 @@ typedef struct {
  * A reconfigurable partition as the column segments it covers: a tile is
  * one column of one type across one clock-region row (a pblock may be a
  * union of rectangles).  URAM is counted in sites: a pblock may take part
- * of the single URAM column.
+ * of the single URAM column; uram_rows is the URAM column segments (column
+ * x clock-region row) its sites touch, whose frames the partial bitstream
+ * carries whole.
+ *
+ * On a device with a clock-region grid the pblock is also a list of site
+ * ranges (models/floorplan.h): given in the config (`given`), each range
+ * snapped to whole clock-region rows (`range`; URAM288 ranges keep their
+ * extent), and the tile counts above derived from the snapped ranges; or,
+ * for a pblock given as tile counts, placed on the grid (`placed`) with
+ * exactly those counts.  Without a grid, n_ranges is 0.
  */
 typedef struct {
 	char name[PDS_NAME_MAX];
 	int clb_tiles, dsp_tiles, bram_tiles, uram_sites;
+	int uram_rows;
+	int n_ranges;
+	cfg_range given[CFG_MAX_RANGES], range[CFG_MAX_RANGES];
+	bool from_ranges; /* given as site ranges (else as tile counts) */
 } cfg_pblock;
 
 /*
@@ -403,6 +453,58 @@ typedef struct {
 	cfg_kv_block uram, bram;   /* one URAM288, one BRAM36 */
 } cfg_kv;
 
+/*
+ * A report of the real build imported as a measurement (`pdswap-dse import
+ * CONFIG FILE...`, stored in results.db; the commands that read a database
+ * load the ones that apply to the config's part and model into cfg_t).
+ * What it measured (scope):
+ *   MEAS_TLMM, MEAS_PREFILL, MEAS_DECODE  one engine, with the fields of d
+ *        that size it (tlmm_tables, tlmm_lanes; pre_pe, pre_lanes, pre_block
+ *        (0: not given); dec_lanes, dec_dataflow) and d.clock_mhz: a point of
+ *        that engine's measured profile (models/profile.h);
+ *   MEAS_DESIGN  a whole design d (a Vivado utilisation report): its totals;
+ *   MEAS_PBLOCK  the partition of design d (report_utilization -pblocks): what
+ *        is placed in pblock d.rp (res) against what its area has (avail).
+ * Figures are NAN where the report does not give them; BRAM is in 36 Kb
+ * tiles, a csynth BRAM_18K count halved (bram18 keeps the raw figure).
+ * loop_bound: the bound a csynth latency was synthesised at (the TLMM's
+ * token tile, or the context of the attention kernels, model.max_context).
+ */
+typedef enum { MEAS_TLMM, MEAS_PREFILL, MEAS_DECODE, MEAS_DESIGN, MEAS_PBLOCK, MEAS_N_SCOPES } cfg_meas_scope;
+extern const char *const cfg_meas_scope_names[MEAS_N_SCOPES]; /* tlmm, prefill, decode, design, pblock */
+
+typedef struct {
+	int64_t id;              /* measurement_id in the database */
+	char file[256];          /* as imported (its tail when longer) */
+	char sha256[65];
+	char tool_version[24];
+	bool csynth;             /* a csynth report, else a utilisation report */
+	char target[128];        /* "design pdswap", "point 17 of run 3", "engine prefill:pe=8,lanes=4,clock=250" */
+	cfg_meas_scope scope;
+	design_t d;
+	int loop_bound;          /* 0: none */
+	res_t res, avail;        /* NAN: not given */
+	double bram18;
+	double target_clock_ns, est_clock_ns, latency_worst;
+} cfg_import;
+
+/*
+ * A limit the sweep takes from an imported report (--respect-measured,
+ * models/limits.h): designs whose `engine` has at least `units` units and
+ * that run at clock_mhz or faster (timing: a csynth report whose estimated
+ * clock missed its target), or that put it in pblock rp (a -pblocks report
+ * over the pblock), are refused.
+ */
+typedef struct {
+	cfg_meas_scope engine; /* MEAS_PREFILL or MEAS_DECODE: a module of the partition */
+	bool timing;           /* a missed clock; else over pblock rp */
+	int clock_mhz;
+	int rp;
+	int64_t units;
+	int64_t id;            /* the measurement */
+	char why[200];
+} cfg_limit;
+
 /* Where a fitted coefficient's value sits in the file, for write-back. */
 typedef struct {
 	size_t start, end; /* byte offsets of the value scalar */
@@ -442,6 +544,12 @@ typedef struct cfg {
 	} iv;
 	bool has_meas; /* the optional `measurements` section is present */
 	cfg_meas meas; /* all zero when it is not */
+	/* imported measurements that apply (loaded from a database, not the YAML) */
+	int n_imports;
+	cfg_import imports[CFG_MAX_IMPORTS];
+	/* limits taken from them (--respect-measured; none otherwise) */
+	int n_limits;
+	cfg_limit limits[CFG_MAX_IMPORTS];
 	/* where each calibration value sits, by slot */
 	cfg_span cal_span[CAL_N_SLOTS];
 	cfg_kv kv; /* the kv_cache section (kv.present) */
@@ -449,6 +557,14 @@ typedef struct cfg {
 
 /* Free what a loaded config owns (dse/config/config.h loads one). */
 void cfg_release(cfg_t *c);
+
+/*
+ * The key a part name is compared by: lowercase, blanks and a leading "xc"
+ * dropped (Vivado writes 7-series parts without it in some reports), so
+ * "xck26-sfvc784-2LV-c" and "ck26-sfvc784-2lv-c" name the same part; ""
+ * for NULL.
+ */
+void cfg_part_key(const char *part, char *out, size_t outsz);
 
 /* Index of a named design, or -1. */
 int cfg_find_design(const cfg_t *c, const char *name);

@@ -4,6 +4,9 @@
  * for the loop nests these formulas count.
  */
 #include "models/engine.h"
+#include "models/profile.h"
+
+#include <math.h>
 
 #include <math.h>
 
@@ -93,6 +96,32 @@ int64_t engine_dec_cycles(const workload_t *w, int64_t keys, int lanes, int64_t 
 	}
 }
 
+int64_t engine_bound_cycles(const cfg_t *c, const workload_t *w, const cfg_import *m)
+{
+	const design_t *d = &m->d;
+	if (m->loop_bound <= 0)
+		return 0;
+	int64_t tdepth = llround(c->cal.tlmm_depth.value), adepth = llround(c->cal.attn_depth.value);
+	switch (m->scope) {
+	case MEAS_TLMM: {
+		int kmax = 0, nmax = 0;
+		for (int i = 0; i < w->n_mats; i++) {
+			kmax = w->mat[i].k > kmax ? w->mat[i].k : kmax;
+			nmax = w->mat[i].n > nmax ? w->mat[i].n : nmax;
+		}
+		return (int64_t)m->loop_bound * engine_tlmm_mat_cycles(kmax, nmax, d->tlmm_tables, w->group, d->tlmm_lanes) +
+		       tdepth;
+	}
+	case MEAS_PREFILL:
+		return engine_pre_cycles(w, m->loop_bound, d->pre_pe, d->pre_lanes, d->pre_block > 0 ? d->pre_block : 1,
+					 adepth, true);
+	case MEAS_DECODE:
+		return engine_dec_cycles(w, m->loop_bound, d->dec_lanes, adepth, d->dec_dataflow);
+	default:
+		return 0;
+	}
+}
+
 int64_t engine_tlmm_units(const design_t *d)
 {
 	return (int64_t)d->tlmm_tables * d->tlmm_lanes;
@@ -108,11 +137,23 @@ int64_t engine_dec_units(const design_t *d)
 	return (int64_t)d->dec_lanes * (d->dec_dataflow == DF_HEAD_PIPE ? 2 : 1);
 }
 
+/* An engine's own resources: its per-unit cost x units, or its measured
+ * profile where one exists (models/profile.h). */
+static res_t engine_own(const cfg_t *c, cfg_meas_scope e, const design_t *d, const rcoef_t *k, int64_t units)
+{
+	if (c->n_imports == 0)
+		return res_scale(k->r, (double)units);
+	res_t r;
+	for (int t = 0; t < RES_N; t++)
+		r.v[t] = profile_value(c, e, d, t, NULL);
+	return r;
+}
+
 /* The static region without the K/V cache's parts (the factorised sweep
  * adds those itself, in the order engine_res_static does). */
 res_t engine_res_static_base(const cfg_t *c, const design_t *d)
 {
-	res_t r = res_scale(c->cal.tlmm_per_unit.r, (double)engine_tlmm_units(d));
+	res_t r = engine_own(c, MEAS_TLMM, d, &c->cal.tlmm_per_unit, engine_tlmm_units(d));
 	r = res_add(r, c->cal.rmsnorm_findmax.r);
 	return res_add(r, c->cal.other_static.r);
 }
@@ -127,13 +168,13 @@ res_t engine_res_static(const cfg_t *c, const design_t *d)
 
 res_t engine_res_pre(const cfg_t *c, const design_t *d)
 {
-	res_t r = res_scale(c->cal.pre_per_mac.r, (double)engine_pre_units(d));
+	res_t r = engine_own(c, MEAS_PREFILL, d, &c->cal.pre_per_mac, engine_pre_units(d));
 	return res_add(r, kvcache_dequant_res(c, d, engine_pre_units(d)));
 }
 
 res_t engine_res_dec_base(const cfg_t *c, const design_t *d)
 {
-	res_t r = res_scale(c->cal.dec_per_mac.r, (double)engine_dec_units(d));
+	res_t r = engine_own(c, MEAS_DECODE, d, &c->cal.dec_per_mac, engine_dec_units(d));
 	return res_add(r, kvcache_dequant_res(c, d, engine_dec_units(d)));
 }
 
@@ -150,6 +191,13 @@ int64_t engine_attn_depth(const cfg_t *c, const design_t *d)
 	return (int64_t)llround(c->cal.attn_depth.value) + kvcache_depth(c, d);
 }
 
+double engine_eta(const cfg_t *c, cfg_meas_scope e, const design_t *d)
+{
+	if (c->n_imports == 0)
+		return e == MEAS_TLMM ? c->cal.eta_tlmm.value : c->cal.eta_attn.value;
+	return profile_value(c, e, d, PF_ETA, NULL);
+}
+
 res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb)
 {
 	res_t r;
@@ -162,19 +210,27 @@ res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb)
 }
 
 /*
- * Configuration frames of a pblock.  Each resource tile has its own
- * frames; UltraScale+ puts one interconnect column between each pair of
- * resource columns, so interconnect tiles are half the resource tiles
- * (rounded up).  A URAM tile is 16 sites; part of one counts pro rata.
+ * Configuration frames of a pblock.  Each resource tile (one column of one
+ * clock-region row) has its own frames; UltraScale+ puts one interconnect
+ * column between each pair of resource columns, so interconnect tiles are
+ * half the resource tiles (rounded up).  A URAM segment's frames are
+ * carried whole for every segment its sites touch (uram_rows; for a pblock
+ * of counts, the fewest segments that hold its sites), since a frame is
+ * one clock-region row high.
  */
+int64_t engine_pblock_uram_rows(const cfg_t *c, const cfg_pblock *pb)
+{
+	return pb->uram_rows > 0 ? pb->uram_rows : ceil_div(pb->uram_sites, c->dev.fabric.uram_per_col);
+}
+
 int64_t engine_pblock_frames(const cfg_t *c, const cfg_pblock *pb)
 {
 	const struct cfg_fabric *f = &c->dev.fabric;
-	int64_t uram_tiles = ceil_div(pb->uram_sites, f->uram_per_col);
+	int64_t uram_tiles = engine_pblock_uram_rows(c, pb);
 	int64_t int_tiles = ceil_div((int64_t)pb->clb_tiles + pb->dsp_tiles + pb->bram_tiles + uram_tiles, 2);
 	return (int64_t)pb->clb_tiles * f->frames_clb + (int64_t)pb->dsp_tiles * f->frames_dsp +
 	       (int64_t)pb->bram_tiles * (f->frames_bram_config + f->frames_bram_content) +
-	       ceil_div((int64_t)pb->uram_sites * f->frames_uram, f->uram_per_col) + int_tiles * f->frames_int;
+	       uram_tiles * f->frames_uram + int_tiles * f->frames_int;
 }
 
 double engine_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb)

@@ -96,7 +96,28 @@ int64_t engine_dec_head_b_cycles(const workload_t *w, int64_t keys, int lanes, i
 /* Compute cycles of one layer's decode attention under a dataflow. */
 int64_t engine_dec_cycles(const workload_t *w, int64_t keys, int lanes, int64_t depth, dataflow_t df);
 
-/* Resources. */
+/*
+ * Cycles of one call of a sim/hw kernel with every loop at its
+ * loop_tripcount bound, as the loop nests above count them (II 1, each
+ * pipeline's depth once): what a csynth report's worst-case latency is
+ * compared with.  m names the engine (scope MEAS_TLMM, MEAS_PREFILL or
+ * MEAS_DECODE), its sizes (m->d) and the bound it was synthesised at
+ * (m->loop_bound):
+ *   tlmm          bound tokens through the largest K x N the kernel takes
+ *                 (K_MAX, N_MAX of the model's matrices), tlmm_depth once;
+ *   attn_prefill  a prompt of `bound` tokens with every Q block streaming
+ *                 all of it (the tripcount bound of its K/V loop is the
+ *                 whole prompt: the naive schedule), attn_depth per block;
+ *   attn_decode   one query against `bound` keys, the engine's dataflow.
+ * Returns 0 for another scope or a bound of 0.
+ */
+int64_t engine_bound_cycles(const cfg_t *c, const workload_t *w, const cfg_import *m);
+
+/*
+ * Resources: per-unit costs x units, or, for an engine with a measured
+ * profile at the design's clock, the profile's figures (models/profile.h);
+ * the fixed blocks of the static region are always the config's.
+ */
 int64_t engine_tlmm_units(const design_t *d);
 int64_t engine_pre_units(const design_t *d);
 int64_t engine_dec_units(const design_t *d);
@@ -112,8 +133,20 @@ res_t engine_res_dec_base(const cfg_t *c, const design_t *d);
 /* Pipeline depth of an attention engine of design d, cycles. */
 int64_t engine_attn_depth(const cfg_t *c, const design_t *d);
 
-/* What a pblock offers, and the size of its partial bitstream. */
+/* The efficiency (achieved fraction of MACs per cycle) of engine e
+ * (MEAS_TLMM, MEAS_PREFILL, MEAS_DECODE) of design d: eta_tlmm or eta_attn,
+ * or its measured profile's figure. */
+double engine_eta(const cfg_t *c, cfg_meas_scope e, const design_t *d);
+
+/*
+ * What a pblock offers, and the size of its partial bitstream: the frames
+ * of the column segments it covers (engine.c) x frame_bytes + the
+ * bitstream's fixed overhead, in bytes.  The PCAP model of both models
+ * and `pdswap-dse emit-dfx` take the size from here: one source.
+ */
 res_t engine_pblock_capacity(const cfg_t *c, const cfg_pblock *pb);
+/* The URAM column segments whose frames the bitstream carries. */
+int64_t engine_pblock_uram_rows(const cfg_t *c, const cfg_pblock *pb);
 int64_t engine_pblock_frames(const cfg_t *c, const cfg_pblock *pb);
 double engine_bitstream_bytes(const cfg_t *c, const cfg_pblock *pb);
 

@@ -15,6 +15,7 @@
 
 #include "models/engine.h"
 #include "models/kvcache.h"
+#include "models/limits.h"
 #include "models/platform.h"
 
 /* ------------------------------------------------------------ bandwidth */
@@ -65,6 +66,9 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design
 	p->w = w;
 	p->d = *d;
 	p->f_hz = d->clock_mhz * 1e6;
+	p->eta_tlmm = engine_eta(c, MEAS_TLMM, d);
+	p->eta_pre = engine_eta(c, MEAS_PREFILL, d);
+	p->eta_dec = engine_eta(c, MEAS_DECODE, d);
 	p->lat_s = c->cal.ddr_latency_ns.value * 1e-9;
 	for (int h = 0; h < c->dev.n_hp; h++) {
 		p->bw_w[h] = platform_stream_b_per_s(c, h, p->f_hz, true, c->arch.weight_burst,
@@ -79,7 +83,7 @@ void perf_prepare(perf_ctx *p, const cfg_t *c, const workload_t *w, const design
 	pl_add(&pl, (uint32_t)c->arch.weight_ports, w->wbytes_post_attn_layer, false);
 	p->w_post_s = perf_port_time(p, &pl, p->bw_w);
 
-	double rate = p->f_hz * c->cal.eta_tlmm.value;
+	double rate = p->f_hz * p->eta_tlmm;
 	int64_t depth = (int64_t)llround(c->cal.tlmm_depth.value);
 	p->lin_tok_s = engine_tlmm_cycles(w, d, 1, 0, w->n_mats, 0) / rate;
 	p->lin_post_tok_s = engine_tlmm_cycles(w, d, 1, w->n_pre_attn, w->n_mats, 0) / rate;
@@ -163,7 +167,7 @@ double perf_prefill_attn_s(const perf_ctx *p, int prompt, bool naive)
 	int64_t depth = p->adepth;
 	double cyc = (double)w->heads *
 		     ((double)kv * 2 * ceil_div(w->head_dim, d->pre_lanes) + ceil_div(prompt, d->pre_pe) * depth);
-	double tc = cyc / (p->f_hz * c->cal.eta_attn.value);
+	double tc = cyc / (p->f_hz * p->eta_pre);
 	portload_t pl = {{0}, {0}};
 	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
 	pl_add(&pl, pm->q, prompt * qb, false);
@@ -238,7 +242,7 @@ static double dec_attn_s(const perf_ctx *p, int keys)
 	const design_t *d = &p->d;
 	const portmap_t *pm = &c->arch.port_maps[d->pm_dec].pm;
 	int64_t depth = p->adepth;
-	double rate = p->f_hz * c->cal.eta_attn.value;
+	double rate = p->f_hz * p->eta_dec;
 	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
 	int64_t kt = kvcache_onchip_keys(d, keys), kd = keys - kt;
 	double t = 0;
@@ -418,7 +422,7 @@ static double pre_query_att_s(const perf_ctx *p, int keys)
 	const design_t *d = &p->d;
 	const portmap_t *pm = &c->arch.port_maps[d->pm_pre].pm;
 	int64_t depth = p->adepth;
-	double tc = engine_pre_query_cycles(w, keys, d->pre_lanes, depth) / (p->f_hz * c->cal.eta_attn.value);
+	double tc = engine_pre_query_cycles(w, keys, d->pre_lanes, depth) / (p->f_hz * p->eta_pre);
 	double kb = p->kb, qb = (double)w->q_bytes_token_layer;
 	portload_t pl = {{0}, {0}};
 	pl_add(&pl, pm->q, qb, false);
@@ -563,6 +567,19 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *o)
 
 /* ------------------------------------------------------------- resources */
 
+/* The limits imported reports set (--respect-measured, models/limits.h):
+ * the last rule, after the floorplan. */
+static void measured_limits(const perf_ctx *p, perf_res *o)
+{
+	if (!o->feasible || p->c->n_limits == 0)
+		return;
+	int k = limits_hit(p->c, p->d.mode, p->d.clock_mhz, p->d.rp, engine_pre_units(&p->d), engine_dec_units(&p->d));
+	if (k >= 0) {
+		o->feasible = false;
+		snprintf(o->why, sizeof o->why, "%s", p->c->limits[k].why);
+	}
+}
+
 /* "; its K/V tier of T keys per layer takes N uram" when the tier adds to type i of the region. */
 static void tier_note(const perf_ctx *p, int i, kv_tier_t region, char *buf, size_t len)
 {
@@ -634,6 +651,7 @@ void perf_resources(const perf_ctx *p, perf_res *o)
 			 "kv_window %d and kv_sinks %d keep keys on chip but kv_tier_region is none: no region holds them",
 			 p->d.kv_window, p->d.kv_sinks);
 	}
+	measured_limits(p, o);
 }
 
 bool perf_kv_tier_fits(const perf_ctx *p, char *why, size_t whylen)
@@ -719,4 +737,11 @@ double perf_objective(const perf_ctx *p)
 	const cfg_objective *o = &p->c->obj;
 	return figures_objective(o, perf_ttft_s(p, o->prompt), perf_decode_step_s(p, o->l_long),
 				 perf_decode_step_s(p, o->l_short));
+}
+
+int perf_tlmm_tok_tile(const perf_ctx *p)
+{
+	double tile = ceil(p->w_layer_s / p->lin_tok_s);
+	int maxc = p->c->model.max_context;
+	return tile < 1 ? 1 : tile > maxc ? maxc : (int)tile;
 }

@@ -72,6 +72,7 @@ typedef struct {
 	const workload_t *w;
 	design_t d;
 	double f_hz;
+	double eta_tlmm, eta_pre, eta_dec; /* each engine's efficiency (engine_eta) */
 	double lat_s;
 	double bw_w[CFG_MAX_HP], bw_pre[CFG_MAX_HP], bw_dec[CFG_MAX_HP]; /* B/s per stream */
 	double w_layer_s;       /* weight load of one layer */
@@ -100,7 +101,7 @@ typedef struct {
 	res_t r_static, r_pre, r_dec, r_total, r_equiv, rp_cap;
 	res_t util, util_equiv; /* fractions of the device */
 	bool feasible;
-	char why[240]; /* the first violated constraint */
+	char why[256]; /* the first violated constraint */
 } perf_res;
 
 /* Prepare a design (no allocation; the context points into c and w). */
@@ -186,10 +187,11 @@ void perf_run_eval(const perf_ctx *p, int prompt, int gen, figures *out);
  * mode the larger RM within its pblock (LUT and FF within
  * rp_routability_margin of the pblock's, for routing; BRAM, URAM and DSP
  * within its sites); and the static region within util_cap of what lies
- * outside the pblock (it cannot be placed inside); last, keys kept on chip
- * (kv_window + kv_sinks > 0) need a tier region.  A K/V tier counts in the
- * region that holds it (the static region or the decode RM), and a
- * constraint it adds to says how much the tier takes.
+ * outside the pblock (it cannot be placed inside); then keys kept on chip
+ * (kv_window + kv_sinks > 0) need a tier region; last, the limits imported
+ * reports set (cfg_t.limits, --respect-measured, models/limits.h).  A K/V
+ * tier counts in the region that holds it (the static region or the decode
+ * RM), and a constraint it adds to says how much the tier takes.
  */
 void perf_resources(const perf_ctx *p, perf_res *out);
 
@@ -218,6 +220,13 @@ bool perf_feasible(const perf_ctx *p, char *why, size_t whylen);
 
 /* The paper's objective: TTFT(prompt) + a*T_dec(l_long) + (1-a)*T_dec(l_short). */
 double perf_objective(const perf_ctx *p);
+
+/*
+ * The TLMM's token tile: the tokens whose TLMM time covers one weight pass
+ * of a layer, ceil(w_layer_s / lin_tok_s), within [1, max_context] (the
+ * HLS headers' PDS_TLMM_TOK_TILE, and the bound of a TLMM kernel call).
+ */
+int perf_tlmm_tok_tile(const perf_ctx *p);
 
 /* Sum of ceil(j*pe/B) style counts used by the closed form (exposed for tests). */
 int64_t perf_kv_tokens_closed(int64_t prompt, int pe, int block);

@@ -16,6 +16,8 @@
  * round-trip latency after its last byte left.  The TLMM computes a tile
  * when it has landed, in
  *     (tile's share of engine_tlmm_cycles(tokens, matrix, depth)) / (f x eta_tlmm)
+ * (each engine's efficiency is engine_eta(): the calibrated eta_tlmm and
+ * eta_attn, or a measured profile's, models/profile.h)
  * (tokens = L in prefill, 1 in decode; the tile shares are an exact integer
  * split of the matrix's cycles), so streaming and compute overlap tile by
  * tile and each matrix takes about max(compute, stream).  RMSNorm and the
@@ -184,7 +186,7 @@ typedef struct {
 	bool swap; /* a dpr design that swaps (des_opts.hold is DES_HOLD_PHASE) */
 	int hold;
 	int64_t *step_ps;
-	double tlmm_ps_per_cyc, attn_ps_per_cyc;
+	double tlmm_ps_per_cyc, pre_ps_per_cyc, dec_ps_per_cyc; /* each engine's cycle at its efficiency */
 	int64_t lat_ps, lm_ps, ps_path_ps, adepth;
 	double kb, qb; /* K (= V) and Q (= O) bytes per token per layer */
 	int64_t pre_kv;
@@ -769,7 +771,7 @@ static void hp_part_check(des *s, int part)
 		/* Q.K and its K stream are done: the softmax of the head */
 		s->hp_sm[part] = true;
 		s->hp_comp[part] = false;
-		evq_after(&s->q, ps_of((double)(s->a_keys + s->adepth) * s->attn_ps_per_cyc), hp_computed, s,
+		evq_after(&s->q, ps_of((double)(s->a_keys + s->adepth) * s->dec_ps_per_cyc), hp_computed, s,
 			  HP_A);
 		return;
 	}
@@ -831,10 +833,10 @@ static void hp_flow(des *s, int part, uint32_t mask, int dir, int stream, double
 		}
 }
 
-/* A tier segment: its cycles against its bytes at the tier's rate, ps. */
+/* A tier segment (decode only): its cycles against its bytes at the tier's rate, ps. */
 static int64_t tier_seg_ps(const des *s, int64_t cyc, double bytes)
 {
-	int64_t tc = ps_of((double)cyc * s->attn_ps_per_cyc), tb = ps_of(bytes * s->tier_ps_per_byte);
+	int64_t tc = ps_of((double)cyc * s->dec_ps_per_cyc), tb = ps_of(bytes * s->tier_ps_per_byte);
 	return tc > tb ? tc : tb;
 }
 
@@ -881,7 +883,7 @@ static void hp_step(des *s)
 		}
 		if (s->hp_flows[part] == 0)
 			s->hp_data[part] = true;
-		evq_after(&s->q, ps_of((double)cyc * s->attn_ps_per_cyc), hp_computed, s, (uint64_t)part);
+		evq_after(&s->q, ps_of((double)cyc * s->dec_ps_per_cyc), hp_computed, s, (uint64_t)part);
 	}
 }
 
@@ -979,7 +981,8 @@ static void stage_start(des *s, int st)
 	if (s->a_flows == 0)
 		s->a_data = true;
 	/* completion always goes through the queue, never recursively */
-	evq_after(&s->q, ps_of((double)cyc * s->attn_ps_per_cyc), stage_computed, s, 0);
+	evq_after(&s->q, ps_of((double)cyc * (s->a_engine == ENG_PRE ? s->pre_ps_per_cyc : s->dec_ps_per_cyc)),
+		  stage_computed, s, 0);
 }
 
 /* The engine that runs pass `pass`'s attention. */
@@ -1116,8 +1119,9 @@ static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d,
 	s->step_ps = o ? o->step_ps : NULL;
 	s->prefetch = !(o && o->no_prefetch);
 	double f = d->clock_mhz * 1e6;
-	s->tlmm_ps_per_cyc = 1e12 / (f * c->cal.eta_tlmm.value);
-	s->attn_ps_per_cyc = 1e12 / (f * c->cal.eta_attn.value);
+	s->tlmm_ps_per_cyc = 1e12 / (f * engine_eta(c, MEAS_TLMM, d));
+	s->pre_ps_per_cyc = 1e12 / (f * engine_eta(c, MEAS_PREFILL, d));
+	s->dec_ps_per_cyc = 1e12 / (f * engine_eta(c, MEAS_DECODE, d));
 	s->lat_ps = ps_of(c->cal.ddr_latency_ns.value * 1e3);
 	s->lm_ps = ps_of(c->cal.lm_head_s.value * 1e12);
 	s->ps_path_ps = ps_of(c->cal.swap_ps_ms.value * 1e9);

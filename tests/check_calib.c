@@ -17,6 +17,8 @@
  * the tens of percent the start is away.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "models/calib.h"
 #include "models/engine.h"
@@ -709,6 +711,123 @@ START_TEST(inferred_sizes_recovered)
 }
 END_TEST
 
+/* An imported report of one engine at 250 MHz (figures NAN but LUT). */
+static cfg_import engine_report(int64_t id, cfg_meas_scope scope, int a, int b, double lut)
+{
+	cfg_import m;
+	memset(&m, 0, sizeof m);
+	m.id = id;
+	m.csynth = true;
+	m.scope = scope;
+	m.d.clock_mhz = 250;
+	m.d.dec_dataflow = DF_SERIAL;
+	if (scope == MEAS_TLMM) {
+		m.d.tlmm_tables = a;
+		m.d.tlmm_lanes = b;
+	} else if (scope == MEAS_PREFILL) {
+		m.d.pre_pe = a;
+		m.d.pre_lanes = b;
+	} else {
+		m.d.dec_lanes = a;
+	}
+	for (int t = 0; t < RES_N; t++)
+		m.res.v[t] = m.avail.v[t] = NAN;
+	m.res.v[RES_LUT] = lut;
+	m.bram18 = m.target_clock_ns = m.est_clock_ns = m.latency_worst = NAN;
+	return m;
+}
+
+/*
+ * Imported reports join the resource fits as rows of their engine, and a
+ * fitted TLMM cost is the least-squares cost through the origin of Table
+ * 2's row and the TLMM reports: both solved here by hand.  The rows of
+ * the LUT fit: tellme's attention (32 prefill MAC lanes, 16 decode lanes;
+ * its LUTs less Table 2's static rows), prefill reports of 32 and 64
+ * lanes, a decode report of 16 (pdswap's RM rows are those its sizes are
+ * inferred from, not fitted).
+ */
+START_TEST(imports_join_the_resource_fits)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	c.cal.tlmm_per_unit.prov = PROV_FITTED;
+	c.imports[c.n_imports++] = engine_report(1, MEAS_TLMM, 28, 8, 44000);
+	c.imports[c.n_imports++] = engine_report(2, MEAS_PREFILL, 8, 4, 20000);
+	c.imports[c.n_imports++] = engine_report(3, MEAS_PREFILL, 16, 4, 37000);
+	c.imports[c.n_imports++] = engine_report(4, MEAS_DECODE, 16, 0, 9500);
+	const cfg_meas *m = &c.meas;
+	double t2 = m->t2_tlmm.v[RES_LUT];
+	double tlmm = (224 * t2 + 224 * 44000.0) / (224.0 * 224 + 224.0 * 224);
+	double ba = m->baseline_res.v[RES_LUT] - t2 - m->t2_rmsnorm.v[RES_LUT] - m->t2_other.v[RES_LUT];
+	/* normal equations of rows (32, 16; ba), (32, 0; 20000), (64, 0; 37000), (0, 16; 9500) */
+	double s00 = 32.0 * 32 + 32 * 32 + 64 * 64, s01 = 32.0 * 16, s11 = 16.0 * 16 + 16 * 16;
+	double t0 = 32 * ba + 32 * 20000.0 + 64 * 37000.0, t1 = 16 * ba + 16 * 9500.0;
+	double det = s00 * s11 - s01 * s01;
+	double pre = (t0 * s11 - s01 * t1) / det, dec = (s00 * t1 - s01 * t0) / det;
+	calib_result res;
+	char err[512];
+	ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "%s", err);
+	ck_assert_double_eq_tol(c.cal.tlmm_per_unit.r.v[RES_LUT], tlmm, 1e-9 * tlmm);
+	ck_assert_double_eq_tol(c.cal.pre_per_mac.r.v[RES_LUT], pre, 1e-9 * pre);
+	ck_assert_double_eq_tol(c.cal.dec_per_mac.r.v[RES_LUT], dec, 1e-9 * dec);
+	ck_assert(fabs(pre - dec) > 1); /* separate, not tied */
+	cfg_release(&c);
+}
+END_TEST
+
+/*
+ * A csynth latency of the TLMM tellme runs, at twice the efficiency the
+ * published TTFTs give: the fit takes both (the published points are of
+ * the board and are predicted by the parametric model, not by the profile
+ * the report makes), so eta_tlmm lands strictly between the two, and the
+ * published rows are the parametric model's at the fitted coefficients.
+ */
+START_TEST(imports_join_the_timing_fit)
+{
+	cfg_t c, ref;
+	tu_load_default(&c);
+	tu_load_default(&ref);
+	calib_result res;
+	char err[512];
+	ck_assert_msg(calib_fit(&ref, &res, err, sizeof err) == 0, "%s", err);
+	double board = ref.cal.eta_tlmm.value, want = 2 * board;
+	cfg_import m = engine_report(1, MEAS_TLMM, 28, 8, 44000);
+	/* a tile of 5 tokens through the largest K (4096) x N (4096): ceil(4096/84) x ceil(4096/8) cycles each */
+	m.loop_bound = 5;
+	m.latency_worst = (5.0 * 49 * 512 + llround(c.cal.tlmm_depth.value)) / want;
+	m.est_clock_ns = 3.9;
+	c.imports[c.n_imports++] = m;
+	ck_assert_msg(calib_fit(&c, &res, err, sizeof err) == 0, "%s", err);
+	double fit = c.cal.eta_tlmm.value;
+	ck_assert_msg(fit > board * 1.01 && fit < want * 0.99, "eta_tlmm %g: board %g, csynth %g", fit, board, want);
+	/* the TTFTs still move eta_tlmm */
+	int k = 0;
+	while (k < res.n_timing_points && strcmp(res.point[k], "ttft prompt=64") != 0)
+		k++;
+	ck_assert_int_lt(k, res.n_timing_points);
+	ck_assert(res.timing_block >= 0);
+	const calib_block *b = &res.blk[res.timing_block];
+	int e = 0;
+	while (e < b->n && b->slot[e] != CAL_eta_tlmm)
+		e++;
+	ck_assert_int_lt(e, b->n);
+	ck_assert(fabs(res.sens[k][e]) > 0.1);
+	/* published rows: those of the same coefficients without the import */
+	cfg_t *par = calib_parametric(&c);
+	ck_assert_int_eq(par->n_imports, 0);
+	calib_row a[128], p[128];
+	int na = calib_rows(&c, a, 128), np = calib_rows(par, p, 128);
+	ck_assert_int_gt(na, np);
+	for (int i = 0; i < np; i++) {
+		ck_assert_str_eq(a[i].name, p[i].name);
+		ck_assert_double_eq(a[i].predicted, p[i].predicted);
+	}
+	free(par);
+	cfg_release(&c);
+	cfg_release(&ref);
+}
+END_TEST
+
 Suite *calib_suite(void)
 {
 	Suite *s = suite_create("calib");
@@ -720,6 +839,8 @@ Suite *calib_suite(void)
 	tcase_add_test(t, unconstrained_coefficient_reported);
 	tcase_add_test(t, power_at_named_context);
 	tcase_add_test(t, write_back_round_trips);
+	tcase_add_test(t, imports_join_the_resource_fits);
+	tcase_add_test(t, imports_join_the_timing_fit);
 	suite_add_tcase(s, t);
 	TCase *r = tcase_create("recovery");
 	tcase_set_timeout(r, 60);

@@ -535,7 +535,7 @@ START_TEST(alias_misuse)
 	RUN_PATHS(values);
 	static const edit_case cases[] = {
 		/* an alias inside its own anchored mapping, in a list item */
-		{"{name: rp_s, clb_tiles: 56,", "&p {name: rp_s, clb_tiles: *p,", "*p", "refers to a node that contains it",
+		{"{name: HP1, width_bits: 128,", "&p {name: HP1, width_bits: *p,", "*p", "refers to a node that contains it",
 		 NULL},
 	};
 	RUN(cases);
@@ -721,7 +721,7 @@ START_TEST(wrong_types)
 		 "must be non-empty text, got an empty string"},
 		{"  name: \"AMD Kria KV260 (XCK26-SFVC784-2LV-C)\"", "  name:", "@name:\n  part", "'device.name'",
 		 "must be non-empty text, got null"},
-		{"    - {name: rp_s,", "    - {name: rp-s,", "rp-s", "'architecture.pblocks[0].name'", "must be an identifier"},
+		{"    - name: rp_s\n", "    - name: rp-s\n", "rp-s", "'architecture.pblocks[0].name'", "must be an identifier"},
 		{"  tellme:                       # the published static", "  tell-me:                       # the published static",
 		 "tell-me", "'designs.tell-me'", "must be an identifier"},
 		{"  port_maps_prefill: [qkvo]", "  port_maps_prefill: qkvo", "qkvo", "'design_space.port_maps_prefill'",
@@ -834,9 +834,16 @@ START_TEST(bad_values)
 		{"designs.tellme.clock_mhz", clk_v, clk_v, "'designs.tellme.clock_mhz'", clk_w},
 		{"architecture.static_region.weight_burst_beats", burst_v, burst_v,
 		 "'architecture.static_region.weight_burst_beats'", burst_w},
-		{"architecture.pblocks[2].clb_tiles", clb_v, clb_v, "'architecture.pblocks[2].clb_tiles'", clb_w},
 	};
 	RUN_PATHS(board);
+	/* a pblock of tile counts, beyond the device's CLB tiles */
+	const edit_case counts[] = {
+		{"    - name: rp_l\n      sites: [SLICE_X40Y0:SLICE_X60Y239, DSP48E2_X9Y0:DSP48E2_X12Y95, RAMB36_X1Y0:RAMB36_X2Y47,\n"
+		 "              URAM288_X0Y0:URAM288_X0Y11]\n",
+		 "    - {name: rp_l, clb_tiles: 245, dsp_tiles: 16, bram_tiles: 8, uram_sites: 12}\n", "245",
+		 "'architecture.pblocks[2].clb_tiles'", clb_w},
+	};
+	RUN(counts);
 	const edit_case lists[] = {
 		{"  clock_mhz: [200, 250]", "  clock_mhz: [200, 250, 0]", "0]", "'design_space.clock_mhz[2]'", clk_w},
 	};
@@ -859,7 +866,7 @@ START_TEST(cross_references)
 		{"ddr_port: S5}", "ddr_port: S6}", "S6", "'device.hp_ports[3].ddr_port' names 'S6'",
 		 "not in device.ddr.controller_ports"},
 		{"{name: HP3, width_bits", "{name: HP1, width_bits", "HP1", "HP port 'HP1' is defined twice", NULL},
-		{"{name: rp_l, clb_tiles: 84,", "{name: rp_s, clb_tiles: 84,", "rp_s", "pblock 'rp_s' is defined twice", NULL},
+		{"    - name: rp_l\n", "    - name: rp_s\n", "rp_s", "pblock 'rp_s' is defined twice", NULL},
 		{"    port_maps: {prefill: qkvo, decode: kv2x2}", "    port_maps: {prefill: qkvo, decode: kv3x3}", "kv3x3",
 		 "'designs.pdswap.port_maps.decode' names 'kv3x3'", "not a defined port map (defined: qkvo, kv2x2)"},
 		{"    rp: rp_m", "    rp: rp_q", "rp_q", "'designs.pdswap.rp' names 'rp_q'",
@@ -928,9 +935,15 @@ START_TEST(cross_field_rules)
 	const path_case bounds[] = {
 		{"designs.tellme.decode.lanes", lanes_v, lanes_v, "'designs.tellme.decode.lanes'", lanes_w},
 		{"designs.pdswap.prefill.burst_beats", burst_v, burst_v, "'designs.pdswap.prefill.burst_beats'", burst_w},
-		{"architecture.pblocks[1].uram_sites", uram_v, uram_v, "'architecture.pblocks[1].uram_sites'", uram_w},
 	};
 	RUN_PATHS(bounds);
+	const edit_case counts[] = {
+		{"    - name: rp_m\n      sites: [SLICE_X40Y0:SLICE_X56Y239, SLICE_X57Y0:SLICE_X57Y119, DSP48E2_X10Y0:DSP48E2_X12Y95,\n"
+		 "              RAMB36_X1Y0:RAMB36_X2Y47, URAM288_X0Y0:URAM288_X0Y11]\n",
+		 "    - {name: rp_m, clb_tiles: 70, dsp_tiles: 12, bram_tiles: 8, uram_sites: 65}\n", "65",
+		 "'architecture.pblocks[1].uram_sites'", uram_w},
+	};
+	RUN(counts);
 	cfg_release(&D);
 }
 END_TEST

@@ -46,7 +46,7 @@ START_TEST(pblock_geometry)
 	cfg_t c;
 	tu_load_default(&c);
 	const struct cfg_fabric *f = &c.dev.fabric;
-	cfg_pblock pb = {"t", 10, 2, 1, 8};
+	cfg_pblock pb = {.name = "t", .clb_tiles = 10, .dsp_tiles = 2, .bram_tiles = 1, .uram_sites = 8};
 	res_t r = engine_pblock_capacity(&c, &pb);
 	ck_assert_double_eq(r.v[RES_LUT], 10 * f->lut_per_clb_col);
 	ck_assert_double_eq(r.v[RES_FF], 10 * f->ff_per_clb_col);
@@ -54,11 +54,12 @@ START_TEST(pblock_geometry)
 	ck_assert_double_eq(r.v[RES_BRAM], 1 * f->bram_per_col);
 	ck_assert_double_eq(r.v[RES_URAM], 8);
 	/* frames: 10 CLB, 2 DSP and 1 BRAM tiles (config and content frames);
-	 * 8 URAM sites, part of one column tile, pay 8/uram_per_col of its frames
-	 * (rounded up); one interconnect tile per two of the 10 + 2 + 1 + 1 tiles */
+	 * 8 URAM sites, part of one column segment, pay all of its frames (a
+	 * frame is a clock-region row high); one interconnect tile per two of
+	 * the 10 + 2 + 1 + 1 tiles */
 	ck_assert_int_le(8, f->uram_per_col);
 	int64_t frames = 10LL * f->frames_clb + 2LL * f->frames_dsp + (f->frames_bram_config + f->frames_bram_content) +
-			 (8LL * f->frames_uram + f->uram_per_col - 1) / f->uram_per_col + 7LL * f->frames_int;
+			 1LL * f->frames_uram + 7LL * f->frames_int;
 	ck_assert_int_eq(engine_pblock_frames(&c, &pb), frames);
 	ck_assert_double_eq(engine_bitstream_bytes(&c, &pb),
 			    (double)frames * f->frame_bytes + f->bitstream_overhead_bytes);

@@ -507,6 +507,9 @@ START_TEST(schema_versions)
 	char *now = tu_dump_run_as(db, 1, true);
 	ck_assert_str_eq(v1, now);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM points WHERE run_id=1 AND dec_dataflow != 'serial'"), 0);
+	/* version 5's tables and views came with the migration, empty */
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM v_measured"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM v_run_measurements"), 0);
 	free(now);
 	free(v1);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM runs WHERE status='complete'"), 2);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <math.h>
 
+#include "config/sha256.h"
 #include "import/csynth.h"
 #include "import/hwreport.h"
 #include "import/import.h"
@@ -631,6 +632,68 @@ START_TEST(numbers)
 }
 END_TEST
 
+/* FIPS 180-4 / NIST test vectors: the empty message, "abc", the 448-bit
+ * two-block message and a million 'a' (many blocks). */
+START_TEST(sha256_vectors)
+{
+	static const struct {
+		const char *msg;
+		const char *hex;
+	} v[] = {
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+	};
+	char out[65];
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		ck_assert_int_eq(sha256_hex(v[i].msg, strlen(v[i].msg), out), 0);
+		ck_assert_str_eq(out, v[i].hex);
+	}
+	char *a = malloc(1000000);
+	ck_assert_ptr_nonnull(a);
+	memset(a, 'a', 1000000);
+	ck_assert_int_eq(sha256_hex(a, 1000000, out), 0);
+	ck_assert_str_eq(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(a);
+}
+END_TEST
+
+/* The 36 Kb equivalent of each BRAM unit, and part names compared as the
+ * same part whatever their "xc" prefix, case or blanks. */
+START_TEST(bram_and_part_comparison)
+{
+	hwreport r;
+	load(DIR "csynth_2024_2.xml", &r); /* BRAM_18K 140 */
+	hwreport_val b = hwreport_bram36_equiv(&r.res);
+	ck_assert(b.set && b.v == 70);
+	ck_assert(r.res.r[HWR_BRAM18].set && r.res.r[HWR_BRAM18].v == 140); /* the raw figure stays */
+	ck_assert(!r.res.r[HWR_BRAM36].set);
+	hwreport_release(&r);
+	load(DIR "util_pblocks.rpt", &r); /* Block RAM Tile 30.5 */
+	b = hwreport_bram36_equiv(&r.res);
+	ck_assert(b.set && b.v == 30.5);
+	hwreport_release(&r);
+	hwreport_res none;
+	memset(&none, 0, sizeof none);
+	ck_assert(!hwreport_bram36_equiv(&none).set);
+	hwreport_res odd = none;
+	odd.r[HWR_BRAM18] = (hwreport_val){true, 3};
+	ck_assert(hwreport_bram36_equiv(&odd).v == 1.5);
+
+	ck_assert(hwreport_same_part("xck26-sfvc784-2LV-c", "xck26-sfvc784-2lv-c"));
+	ck_assert(hwreport_same_part("7z020clg484-1", "xc7z020clg484-1"));
+	ck_assert(hwreport_same_part(" XC7Z020CLG484-1 ", "7z020clg484-1"));
+	ck_assert(!hwreport_same_part("xczu7ev-ffvc1156-2-e", "xck26-sfvc784-2LV-c"));
+	ck_assert(!hwreport_same_part("xck26-sfvc784-2LV-c", "xck26-sfvc784-1-c")); /* another speed grade */
+	ck_assert(!hwreport_same_part("", ""));
+	ck_assert(!hwreport_same_part(NULL, "xck26"));
+	char k[8];
+	cfg_part_key("xczu7ev-ffvc1156", k, sizeof k); /* cut to the buffer */
+	ck_assert_str_eq(k, "zu7ev-f");
+}
+END_TEST
+
 Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -647,6 +710,8 @@ Suite *import_suite(void)
 	tcase_add_test(t, json_round_trip);
 	tcase_add_test(t, json_nulls_and_numbers);
 	tcase_add_test(t, numbers);
+	tcase_add_test(t, sha256_vectors);
+	tcase_add_test(t, bram_and_part_comparison);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -23,7 +23,7 @@ expect 0 "$BIN" --help
 expect 0 "$BIN" --version
 expect 2 "$BIN"
 expect 2 "$BIN" --bogus
-for sub in simulate session calibrate validate emit-hls; do
+for sub in simulate session calibrate validate emit-hls emit-dfx import; do
 	expect 0 "$BIN" $sub --help
 	grep -q "usage: pdswap-dse $sub" "$T/out" && ok || bad "$sub --help prints no usage"
 done
@@ -38,11 +38,11 @@ grep -q "run 1 in $T/fp.db was made by another model (fingerprint 0123456789abcd
 	ok || bad "another model's run was resumed"
 # one option parser: help and help COMMAND, the same tables as the parsers
 expect 0 "$BIN" help
-for sub in simulate session calibrate validate emit-hls report export import merge; do
+for sub in simulate session calibrate validate emit-hls emit-dfx report export import merge; do
 	grep -q "^ *\(usage: \)\?pdswap-dse $sub " "$T/out" && ok || bad "help does not list $sub"
 done
 cp "$T/out" "$T/help_all"
-for sub in run simulate session calibrate validate emit-hls report export import merge; do
+for sub in run simulate session calibrate validate emit-hls emit-dfx report export import merge; do
 	expect 0 "$BIN" help $sub
 	# every option the command's usage documents appears in the top-level synopsis, and the reverse
 	opts=$(grep -o '^  --[a-z-]*' "$T/out" | tr -d ' ' | grep -v -- '--help' | sort -u)
@@ -74,8 +74,13 @@ line=$(grep -n '^design_space:' "$T/huge.yaml" | cut -d: -f1)
 grep -q "^$T/huge.yaml:$line:1: 'design_space' has [0-9]* points in [0-9]* chunks; a sweep takes 1 to 1099511627776 points" "$T/err" && ok || bad "a space over the limits: $(cat "$T/err")"
 [ -z "$(ls -A "$T/huge")" ] && ok || bad "a space over the limits wrote $(ls "$T/huge")"
 # every pblock too small for any RM: the best static design is chosen, and the run says why
-sed -e 's/{name: rp_\([sml]\), clb_tiles: [0-9]*, dsp_tiles: [0-9]*, bram_tiles: [0-9]*, uram_sites: [0-9]*}/{name: rp_\1, clb_tiles: 2, dsp_tiles: 1, bram_tiles: 1, uram_sites: 1}/' \
-	configs/kv260.yaml >"$T/tinypb.yaml"
+python3 - configs/kv260.yaml "$T/tinypb.yaml" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+t = re.sub(r"    - name: (rp_[sml])\n      sites: \[[^]]*\]\n",
+           r"    - {name: \1, clb_tiles: 2, dsp_tiles: 1, bram_tiles: 1, uram_sites: 1}\n", t)
+open(sys.argv[2], "w").write(t)
+PY
 [ "$(grep -c 'clb_tiles: 2, dsp_tiles: 1' "$T/tinypb.yaml")" = 3 ] && ok || bad "the tiny-pblock config was not made"
 mkdir -p "$T/tinypb"
 expect 0 "$BIN" "$T/tinypb.yaml" --db "$T/tinypb/r.db" --hls-out "$T/tinypb/hw"
@@ -801,6 +806,149 @@ grep -q "^$I/no_such_report.xml: cannot read" "$T/err" && ok || bad "import of a
 expect 2 "$BIN" import $I/csynth_2020_2.xml
 expect 2 "$BIN" import --json
 expect 2 "$BIN" import --json --bogus $I/csynth_2020_2.xml
+
+# import CONFIG FILE...: reports stored as measurements of a design, a point
+# or an engine, with their SHA-256 and tool version; refused ones at
+# FILE:LINE with exit 2 and nothing stored (the database not even made)
+M=$I/measured
+mkdir -p "$T/meas"
+MD="$T/meas/r.db"
+bad_store() { # FILE MARKER MESSAGE TARGET...: refused at the line of MARKER in FILE
+	f=$1; marker=$2; msg=$3; shift 3
+	expect 2 "$BIN" import configs/kv260.yaml "$f" "$@" --db "$MD"
+	line=$(grep -n -F "$marker" "$f" | head -1 | cut -d: -f1)
+	head -n 1 "$T/err" | grep -q -F "$f:$line: $msg" && ok || bad "import $f $*: want $f:$line: $msg, got: $(head -c 300 "$T/err")"
+	[ ! -e "$MD" ] && ok || bad "import $f $*: a refused report made the database"
+}
+bad_store $M/other_part.xml "<Part>" "the report is for part 'xczu7ev-ffvc1156-2-e'" --design pdswap
+bad_store $M/other_top.xml "<TopModelName>" "top 'my_kernel' is none of the kernels of design pdswap" --design pdswap
+bad_store $M/other_clock.xml "<TargetClockPeriod>" "TargetClockPeriod 5 ns is not the 4.000 ns" --design pdswap
+bad_store $M/prefill_pe8.xml "<TargetClockPeriod>" "TargetClockPeriod 4 ns is not the 5.000 ns" --engine prefill:pe=8,lanes=4,clock=200
+# one bad file among good ones: nothing of any is stored
+expect 2 "$BIN" import configs/kv260.yaml $M/prefill_pe8.xml $M/other_part.xml --engine prefill:pe=8,lanes=4 --db "$MD"
+[ ! -e "$MD" ] && [ ! -s "$T/out" ] && ok || bad "import: a bad file among good ones stored something"
+expect 2 "$BIN" import configs/kv260.yaml $I/bad/not_xml.xml --design pdswap --db "$MD"
+grep -q "^$I/bad/not_xml.xml:1: " "$T/err" && [ ! -e "$MD" ] && ok || bad "import of not-XML: $(cat "$T/err")"
+expect 2 "$BIN" import configs/kv260.yaml $M/util_rp_m_over.rpt --design tellme --db "$MD"
+grep -q "but design tellme is static" "$T/err" && ok || bad "a -pblocks report of a static design: $(cat "$T/err")"
+expect 2 "$BIN" import configs/kv260.yaml $M/prefill_pe8.xml --engine prefill:pe=8 --db "$MD"
+grep -q "'lanes' is missing" "$T/err" && ok || bad "a malformed --engine: $(cat "$T/err")"
+expect 2 "$BIN" import configs/kv260.yaml $M/prefill_pe8.xml --design nosuch --db "$MD"
+expect 2 "$BIN" import configs/kv260.yaml $M/prefill_pe8.xml --design pdswap --engine tlmm:tables=1,lanes=1
+expect 2 "$BIN" import configs/kv260.yaml $M/prefill_pe8.xml --design pdswap --json
+expect 2 "$BIN" import configs/kv260.yaml --design pdswap
+expect 2 "$BIN" import $M/prefill_pe8.xml --any-part --json
+[ ! -e "$MD" ] && ok || bad "refused imports made the database"
+# stored: one line per report, the record as --json prints it, the figures in v_measured
+expect 0 "$BIN" import configs/kv260.yaml $M/prefill_pe12.xml $M/decode_l16.xml $M/tlmm_28x8.xml $M/util_rp_m_over.rpt \
+	--design pdswap --db "$MD"
+[ "$(grep -c ': stored as measurement [1-4]: ' "$T/out")" = 4 ] && ok || bad "import --design: $(cat "$T/out")"
+grep -q "^$M/util_rp_m_over.rpt: stored as measurement 4: the partition at 250 MHz of design pdswap (utilization 2022.1)$" "$T/out" &&
+	ok || bad "import: the partition's line: $(cat "$T/out")"
+expect 0 "$BIN" import configs/kv260.yaml $M/prefill_pe12.xml --design pdswap --db "$MD"
+grep -q ": already stored as measurement 1: " "$T/out" && ok || bad "import twice: $(cat "$T/out")"
+[ "$(sqlite3 "$MD" "SELECT count(*) FROM v_measured")" = 4 ] && ok || bad "import twice stored twice"
+expect 0 "$BIN" import configs/kv260.yaml $M/prefill_pe8.xml $M/prefill_pe16.xml --engine prefill:pe=8,lanes=4 --db "$MD"
+expect 0 "$BIN" import configs/kv260.yaml $M/other_part.xml --engine prefill:pe=8,lanes=4 --any-part --db "$MD"
+"$BIN" import --json $M/prefill_pe12.xml $M/util_rp_m_over.rpt >"$T/recs"
+python3 - "$MD" "$T/recs" <<'PY' && ok || bad "import: stored rows are not the records"
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+recs = [json.loads(l) for l in open(sys.argv[2])]
+for rec, mid in zip(recs, [1, 4]):
+    row = db.execute("SELECT r.report_json, m.sha256, m.tool_version, m.part, m.lut, m.bram18, m.bram36, m.bram36_equiv,"
+                     " m.scope, m.timing_met, m.over_available, m.target_text FROM v_measured m JOIN measurements r"
+                     " USING(measurement_id) WHERE measurement_id = ?", (mid,)).fetchone()
+    assert json.loads(row[0]) == rec, mid
+    assert row[1] == rec["sha256"] and row[2] == rec["tool_version"] and row[3] == rec["part"], row
+    if rec["kind"] == "csynth":
+        assert row[4] == rec["resources"]["lut"] and row[5] == rec["resources"]["bram18"] and row[6] is None
+        assert row[7] == rec["resources"]["bram18"] / 2 and row[8] == "prefill" and row[9] == 1 and row[10] == 0
+    else:
+        assert row[4] == rec["pblocks"][0]["lut"] and row[7] == rec["pblocks"][0]["bram36"] and row[8] == "pblock"
+        assert row[9] is None and row[10] == 1 and row[11] == "design pdswap"
+n = db.execute("SELECT count(*) FROM v_measured WHERE part = 'xczu7ev-ffvc1156-2-e'").fetchone()[0]
+assert n == 1, n
+PY
+# validate and calibrate take them; simulate says which figures rest on them
+expect 1 "$BIN" validate configs/kv260.yaml --db "$MD"
+grep -q "^m1 prefill 48u@250 lut  *LUT  *29000  *27504 " "$T/out" && ok || bad "validate lacks the imported rows: $(grep '^m1' "$T/out")"
+grep -q "^m4 partition\|^m4 pblock rp_m dsp  *DSP  *300 " "$T/out" && ok || bad "validate lacks the partition: $(grep '^m4' "$T/out")"
+expect 0 "$BIN" validate configs/kv260.yaml --db "$T/meas/none.db"
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --model analytic --samples 0 --json --db "$MD"
+python3 - "$T/out" <<'PY' && ok || bad "simulate --json measured: $(head -c 300 "$T/out")"
+import json, sys
+o = json.load(open(sys.argv[1]))
+m = {(x["engine"], x["figure"]): x for x in o["measured"]}
+assert m[("prefill", "lut")]["value"] == 29000 and m[("prefill", "lut")]["provenance"] == "measured"
+assert m[("prefill", "lut")]["measurements"] == [1] and m[("prefill", "lut")]["parametric"] != 29000
+assert m[("decode", "lut")]["value"] == 9500 and m[("tlmm", "lut")]["value"] == 44000
+PY
+expect 0 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --model analytic --samples 0 --json --db "$T/meas/none.db"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["measured"] == []' "$T/out" && ok || bad "simulate without measurements"
+
+# the main job takes them; --respect-measured shrinks the partition's contents
+expect 0 "$BIN" configs/kv260.yaml --db "$MD" --no-progress --hls-out "$T/meas/hw"
+# (the report of another part imported with --any-part applies: it was stored as a measurement of this device)
+grep -q "$MD: 7 measurements of part xck26-sfvc784-2LV-c apply" "$T/err" && ok || bad "the main job's measurements: $(cat "$T/err")"
+[ "$(sqlite3 "$MD" "SELECT group_concat(measurement_id || use) FROM v_run_measurements WHERE run_id = 1")" = "1profile,2profile,3profile,5profile,6profile,7profile" ] &&
+	ok || bad "run 1's measurements: $(sqlite3 "$MD" "SELECT * FROM v_run_measurements")"
+expect 0 "$BIN" configs/kv260.yaml --db "$MD" --no-progress --hls-out "$T/meas/hw" --respect-measured
+grep -q "respecting measured: pblock 'rp_m' held 30000 LUT where 28560 fit (measurement 4); prefill engines of 48 units or more are refused in it" "$T/err" &&
+	ok || bad "respect-measured says no limit: $(cat "$T/err")"
+python3 - "$MD" <<'PY' && ok || bad "respect-measured: the chosen point breaks the limit"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+run = db.execute("SELECT max(run_id) FROM v_chosen").fetchone()[0]
+assert run == 2
+p = db.execute("SELECT p.pblock, p.pre_pe * p.pre_lanes FROM v_chosen c JOIN v_points p USING(run_id, point_id)"
+               " WHERE c.run_id = ?", (run,)).fetchone()
+assert not (p[0] == "rp_m" and p[1] >= 48), p
+uses = db.execute("SELECT use FROM v_run_measurements WHERE run_id = 2 AND measurement_id = 4").fetchall()
+assert uses == [("respect",)], uses
+# the front holds no point the limit refuses
+n = db.execute("SELECT count(*) FROM v_pareto f JOIN v_points p USING(run_id, point_id) WHERE f.run_id = 2"
+               " AND p.mode = 'dpr' AND p.pblock = 'rp_m' AND p.pre_pe * p.pre_lanes >= 48").fetchone()[0]
+assert n == 0, n
+PY
+# the report shows every imported measurement against the model
+expect 0 "$BIN" report --db "$MD" --run 2 --out "$T/meas/rep"
+grep -q "<td>m4 pblock rp_m dsp</td>" "$T/meas/rep/index.html" && ok || bad "the report lacks the imported rows"
+grep -q "the run took 6 imported measurements as measured profiles" "$T/meas/rep/index.html" && ok || bad "the report does not say the run took profiles"
+expect 0 "$BIN" emit-dfx configs/kv260.yaml --design best --db "$MD" --run 2 --out "$T/dfx3"
+grep -q "^point [0-9]* of run 2: pblock " "$T/out" && ok || bad "emit-dfx of the respected run's choice: $(cat "$T/out")"
+
+# an unfinished run that took other measurements is not resumed
+sqlite3 "$MD" "UPDATE runs SET status = 'interrupted' WHERE run_id = 2"
+expect 0 "$BIN" configs/kv260.yaml --db "$MD" --no-progress --hls-out "$T/meas/hw"
+grep -q "run 2 in $MD took other measurements (profile:1,2,3,5,6,7;respect:4); it is not resumed; run 3 starts anew" "$T/err" &&
+	ok || bad "a run of other measurements resumed: $(cat "$T/err")"
+# emit-dfx: the floorplan of a dpr design; refused for a static design, a device without a grid, RMs that do not fit
+expect 0 "$BIN" emit-dfx configs/kv260.yaml --design pdswap --out "$T/dfx" --db "$T/meas/none.db"
+for f in pds_floorplan.xdc pds_dfx_project.tcl pds_dfx.json; do [ -s "$T/dfx/$f" ] && ok || bad "emit-dfx wrote no $f"; done
+grep -q "^resize_pblock \[get_pblocks pblock_rp_m\] -add {SLICE_X40Y0:SLICE_X56Y239}$" "$T/dfx/pds_floorplan.xdc" && ok || bad "emit-dfx: the rp_m SLICE range"
+grep -q "^  partial bitstream: 2543744 bytes" "$T/out" && ok || bad "emit-dfx: the bitstream: $(cat "$T/out")"
+python3 - "$T/dfx/pds_dfx.json" <<'PY' && ok || bad "emit-dfx: pds_dfx.json"
+import json, sys
+o = json.load(open(sys.argv[1]))
+f = o["frames"]
+assert f["total"] == f["clb"] + f["dsp"] + f["bram"] + f["uram"] + f["int"]
+assert o["bitstream_bytes"] == f["total"] * o["frame_bytes"] + o["overhead_bytes"] == 2543744
+assert o["tiles"] == {"clb": 70, "dsp": 12, "bram": 8, "uram_sites": 12, "uram_rows": 1}
+PY
+cp -r "$T/dfx" "$T/dfx_before"
+expect 0 "$BIN" emit-dfx configs/kv260.yaml --design pdswap --out "$T/dfx" --db "$T/meas/none.db"
+diff -r "$T/dfx" "$T/dfx_before" >/dev/null && ok || bad "emit-dfx: the same input gave other bytes"
+expect 2 "$BIN" emit-dfx configs/kv260.yaml --design tellme --out "$T/dfx2"
+grep -q "design 'tellme': the design is static" "$T/err" && [ ! -e "$T/dfx2" ] && ok || bad "emit-dfx of a static design: $(cat "$T/err")"
+expect 2 "$BIN" emit-dfx configs/zcu104.yaml --design pdswap --out "$T/dfx2"
+grep -q "no clock-region grid" "$T/err" && [ ! -e "$T/dfx2" ] && ok || bad "emit-dfx without a grid: $(cat "$T/err")"
+expect 2 "$BIN" emit-dfx configs/kv260.yaml --design pdswap --rp-cell "a b" --out "$T/dfx2"
+expect 2 "$BIN" emit-dfx configs/kv260.yaml --design pdswap --point 3 --out "$T/dfx2"
+sed 's/^    rp: rp_m$/    rp: rp_s/' configs/kv260.yaml >"$T/small_rp.yaml"
+expect 1 "$BIN" emit-dfx "$T/small_rp.yaml" --design pdswap --out "$T/dfx2" --db "$T/meas/none.db"
+grep -q "its floorplan cannot hold it: prefill RM needs .* pblock 'rp_s'" "$T/err" && [ ! -e "$T/dfx2" ] && ok ||
+	bad "emit-dfx of RMs beyond the pblock: $(cat "$T/err")"
 
 # session: every policy side by side, JSON with the documented keys, the
 # same bytes at any thread count, stored sessions and requests, traces, and

@@ -17,6 +17,9 @@
 #include "sim/afile.h"
 #include "sim/ddr.h"
 #include "sim/des.h"
+#include "models/floorplan.h"
+#include "models/limits.h"
+#include "models/profile.h"
 #include "sim/evq.h"
 #include "sim/pcap.h"
 #include "sim/phases.h"
@@ -34,6 +37,8 @@ int main(void)
 		(void (*)(void))evq_run,         (void (*)(void))ddr_start,       (void (*)(void))pcap_start,
 		(void (*)(void))figures_len_none, (void (*)(void))figures_dist_of, (void (*)(void))reqgen_make,
 		(void (*)(void))phases_new,       (void (*)(void))session_run,     (void (*)(void))session_capacity,
+		(void (*)(void))profile_value,    (void (*)(void))floorplan_derive, (void (*)(void))floorplan_place,
+		(void (*)(void))limits_from_imports,
 	};
 	int n = 0;
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)

@@ -15,6 +15,7 @@ int main(void)
 		pareto_suite, space_suite, factor_suite, sweep_suite,
 		emit_suite, report_suite, configs_suite, fuzz_suite, faults_suite, import_suite, shards_suite, session_suite,
 		kvcache_suite,
+		floorplan_suite, dfx_suite, profile_suite, measured_suite, limits_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -25,5 +25,10 @@ Suite *session_suite(void);
 Suite *import_suite(void);
 Suite *shards_suite(void);
 Suite *kvcache_suite(void);
+Suite *floorplan_suite(void);
+Suite *dfx_suite(void);
+Suite *profile_suite(void);
+Suite *measured_suite(void);
+Suite *limits_suite(void);
 
 #endif

@@ -26,9 +26,11 @@ int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_session(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_emit_dfx(int argc, char **argv);
 
 extern const opt_cmd cmd_run_opts, cmd_simulate_opts, cmd_calibrate_opts, cmd_validate_opts,
-	cmd_emit_hls_opts, cmd_report_opts, cmd_export_opts, cmd_session_opts, cmd_import_opts, cmd_merge_opts;
+	cmd_emit_hls_opts, cmd_report_opts, cmd_export_opts, cmd_session_opts, cmd_import_opts, cmd_merge_opts,
+	cmd_emit_dfx_opts;
 
 /* How the main job is run by a launcher of several processes (dse/mpi). */
 typedef struct {

@@ -5,9 +5,11 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/measures.h"
 #include "cli/cmd.h"
 #include "cli/opt.h"
 #include "config/config.h"
@@ -19,7 +21,7 @@
 #include "sim/des.h"
 #include "models/cfg.h"
 
-/* The DES's prediction of a timing row of the fit design (the DES is the reference). */
+/* The DES's prediction of a timing row of the fit design (the DES is the reference), by c. */
 static int des_row(const cfg_t *c, const calib_row *r, double *out, char *err, size_t errlen)
 {
 	const design_t *d = &c->designs[cfg_find_design(c, c->meas.fit_design)].d;
@@ -49,8 +51,12 @@ static int des_row(const cfg_t *c, const calib_row *r, double *out, char *err, s
 /* Measured against predicted; timing rows also against the DES.  Returns -1 when the DES fails. */
 static int print_rows(const cfg_t *c, double tol, int *n_bad)
 {
-	calib_row rows[128];
-	int n = calib_rows(c, rows, 128);
+	calib_row *rows = malloc(CALIB_MAX_ROWS * sizeof *rows);
+	if (!rows) {
+		cli_err("out of memory");
+		return -1;
+	}
+	int n = calib_rows(c, rows, CALIB_MAX_ROWS);
 	*n_bad = 0;
 	printf("%-36s %6s %12s %12s %9s %12s %9s  %s\n", "measurement", "unit", "measured", "predicted", "error",
 	       "DES", "error", "use");
@@ -61,8 +67,12 @@ static int print_rows(const cfg_t *c, double tol, int *n_bad)
 		if (r->timing) {
 			double dv;
 			char err[512];
-			if (des_row(c, r, &dv, err, sizeof err)) {
+			cfg_t *par = calib_parametric(c); /* as the row's prediction: the parametric model */
+			int rc = des_row(par, r, &dv, err, sizeof err);
+			free(par);
+			if (rc) {
 				cli_err("%s", err);
+				free(rows);
 				return -1;
 			}
 			double e = dv / r->measured - 1;
@@ -77,6 +87,7 @@ static int print_rows(const cfg_t *c, double tol, int *n_bad)
 		if (*r->note) /* left out, inferred from, not fitted */
 			printf("%-36s %6s   %s\n", "", "", r->note);
 	}
+	free(rows);
 	return 0;
 }
 
@@ -161,43 +172,56 @@ static void print_inferred(const cfg_t *c)
 	}
 }
 
-/* Load a config that must have measurements (what both commands work on). */
-static int load(const char *path, cfg_t *c, const char *cmd)
+/* Load a config that must have measurements (what both commands work on;
+ * validate also takes one with imported measurements alone), with the
+ * measurements of database db that apply.  Returns 0, or an exit code. */
+static int load(const char *path, const char *db, cfg_t *c, const char *cmd)
 {
 	char err[1024];
 	if (config_load(c, path, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
-		return -1;
+		return EXIT_USAGE;
 	}
-	if (!c->has_meas) {
+	int rc = measures_load(c, db, true);
+	if (rc) {
+		cfg_release(c);
+		return rc;
+	}
+	if (!c->has_meas && !(c->n_imports && strcmp(cmd, "validate") == 0)) {
 		cli_err("%s: %s needs a 'measurements' section (published measurements of the static "
 			 "baseline and the platform); this config has none",
 			 path, cmd);
 		cfg_release(c);
-		return -1;
+		return EXIT_USAGE;
 	}
 	return 0;
 }
 
 static struct {
-	const char *path, *out;
+	const char *path, *out, *db;
 	double tol;
-} A = {.tol = 0.10};
+} A = {.tol = 0.10, .db = "results/results.db"};
+
+#define DB_OPT                                                                                               \
+	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db,                                  \
+	 .help = "the imported measurements of FILE that apply join the published\n"                         \
+		 "ones (default results/results.db; none when it does not exist)"}
 
 static const opt_def calibrate_opts[] = {
 	{.name = "--write", .type = OPT_STRING, .value = "FILE", .out = &A.out,
 	 .help = "write CONFIG with the fitted values to FILE (FILE may be CONFIG\n"
 		 "itself); comments and layout are kept"},
+	DB_OPT,
 };
 
 const opt_cmd cmd_calibrate_opts = {
 	.name = "calibrate",
 	.args = "CONFIG",
 	.about = "Fits every calibration coefficient marked 'prov: fitted' to the measurements\n"
-		 "of CONFIG (least squares), prints the coefficients with their standard errors\n"
-		 "and every residual.",
+		 "of CONFIG and to the measurements imported into FILE (least squares), prints the\n"
+		 "coefficients with their standard errors and every residual.",
 	.opts = calibrate_opts,
-	.n_opts = 1,
+	.n_opts = 2,
 	.min_pos = 1,
 	.max_pos = 1,
 	.pos = &A.path,
@@ -206,16 +230,19 @@ const opt_cmd cmd_calibrate_opts = {
 static const opt_def validate_opts[] = {
 	{.name = "--tol", .type = OPT_REAL, .value = "X", .out = &A.tol, .lo = 0, .hi = 1e6,
 	 .help = "the tolerance (default 0.10 = 10%)"},
+	DB_OPT,
 };
 
 const opt_cmd cmd_validate_opts = {
 	.name = "validate",
 	.args = "CONFIG",
 	.about = "Prints every measurement of CONFIG with the model's prediction and the relative\n"
-		 "error.  Exits 1 when a checked row is off by more than X.  Rows marked\n"
-		 "'(reported)' (Table 2 resource rows of single engines) are shown but not checked.",
+		 "error, and every measurement imported into FILE against the parametric model.\n"
+		 "Exits 1 when a checked row is off by more than X.  Rows marked '(reported)'\n"
+		 "(Table 2 resource rows of single engines, the clocks and partitions of imported\n"
+		 "reports) are shown but not checked.",
 	.opts = validate_opts,
-	.n_opts = 1,
+	.n_opts = 2,
 	.min_pos = 1,
 	.max_pos = 1,
 	.pos = &A.path,
@@ -228,8 +255,9 @@ int cmd_calibrate(int argc, char **argv)
 		return prc > 0 ? EXIT_OK : EXIT_USAGE;
 	const char *path = A.path, *out = A.out;
 	cfg_t c;
-	if (load(path, &c, "calibrate"))
-		return EXIT_USAGE;
+	int lrc = load(path, A.db, &c, "calibrate");
+	if (lrc)
+		return lrc;
 	cfg_t orig = c;
 	calib_result res;
 	char err[1024];
@@ -293,10 +321,15 @@ int cmd_validate(int argc, char **argv)
 	const char *path = A.path;
 	double tol = A.tol;
 	cfg_t c;
-	if (load(path, &c, "validate"))
-		return EXIT_USAGE;
-	printf("validation of %s: design '%s' against its measurements, tolerance %.1f%%\n", path,
-	       c.meas.fit_design, 100 * tol);
+	int lrc = load(path, A.db, &c, "validate");
+	if (lrc)
+		return lrc;
+	if (c.has_meas)
+		printf("validation of %s: design '%s' against its measurements, tolerance %.1f%%\n", path,
+		       c.meas.fit_design, 100 * tol);
+	else
+		printf("validation of %s: its imported measurements against the parametric model, tolerance %.1f%%\n",
+		       path, 100 * tol);
 	int bad;
 	if (print_rows(&c, tol, &bad)) {
 		cfg_release(&c);

@@ -8,7 +8,6 @@
  * the point the latest complete sweep of this config chose.  The
  * database is opened read-only: emitting never changes stored results.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/cmd.h"
 #include "cli/opt.h"
+#include "cli/pick.h"
 #include "config/config.h"
 #include "hls/emit.h"
 #include "models/cfg.h"
@@ -23,52 +23,6 @@
 #include "store/store.h"
 
 #define DEFAULT_OUT "sim/hw/generated"
-
-/* Resolve --point / best from the database: fills d, name, *run_out, *pid_out.
- * Returns 0 or an exit code (the message printed). */
-static int from_db(const cfg_t *c, const char *dbpath, bool best, int64_t run, int64_t pid, design_t *d,
-		   char *name, size_t namesz, int64_t *run_out, int64_t *pid_out)
-{
-	sqlite3 *db;
-	char err[4096];
-	if (rdb_open(dbpath, &db, err, sizeof err)) {
-		cli_err("%s", err);
-		return EXIT_RUNTIME;
-	}
-	int rc = run >= 0 ? rdb_check_run(db, dbpath, c, run, err, sizeof err) : 0;
-	if (rc == 0 && best) {
-		rc = rdb_latest_chosen(db, dbpath, c, run, &run, &pid, err, sizeof err);
-		if (rc == 1) {
-			if (run >= 0)
-				snprintf(err, sizeof err, "%s: run %lld chose no design; pass --point ID", dbpath,
-					 (long long)run);
-			else
-				snprintf(err, sizeof err,
-					 "%s: no complete sweep of '%s' (sha256 %s) has chosen a design; name one with"
-					 " --design NAME or --point ID",
-					 dbpath, c->path, c->sha256);
-			rc = PDS_FAIL_REQUEST;
-		}
-	} else if (rc == 0 && run < 0) {
-		rc = rdb_latest_run(db, dbpath, c, &run, err, sizeof err);
-		if (rc == 1) {
-			snprintf(err, sizeof err,
-				 "%s: no complete run of '%s' (sha256 %s); run 'pdswap-dse %s --db %s' first or pass --run",
-				 dbpath, c->path, c->sha256, c->path, dbpath);
-			rc = PDS_FAIL_REQUEST;
-		}
-	}
-	if (rc == 0)
-		rc = rdb_design(db, dbpath, c, run, pid, d, name, namesz, err, sizeof err);
-	sqlite3_close(db);
-	if (rc) {
-		cli_err("%s", err);
-		return cli_exit_code(rc);
-	}
-	*run_out = run;
-	*pid_out = pid;
-	return EXIT_OK;
-}
 
 static struct {
 	const char *path, *design, *db, *out;
@@ -85,7 +39,9 @@ static const opt_def emit_opts[] = {
 	{.name = "--run", .type = OPT_INT, .value = "RUN", .out = &A.run, .lo = 1, .hi = 2147483647.0,
 	 .given = &A.have_run, .help = "the run to read (default: the latest complete run of CONFIG)"},
 	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db, .given = &A.have_db,
-	 .help = "results database (default results/results.db), opened read-only"},
+	 .help = "results database (default results/results.db), opened read-only:\n"
+		 "the run of --point or best, or the measurements that apply to a\n"
+		 "named design"},
 	{.name = "--out", .type = OPT_STRING, .value = "DIR", .out = &A.out,
 	 .help = "where the headers go (default " DEFAULT_OUT ")"},
 };
@@ -110,7 +66,7 @@ int cmd_emit_hls(int argc, char **argv)
 		return prc > 0 ? EXIT_OK : EXIT_USAGE;
 	const char *path = A.path, *design = A.design, *db = A.db, *out = A.out;
 	int point = A.point, run = A.run;
-	bool have_db = A.have_db, have_run = A.have_run;
+	bool have_run = A.have_run;
 	if (design && point >= 0) {
 		cli_err("emit-hls: give --design or --point, not both");
 		return EXIT_USAGE;
@@ -122,10 +78,6 @@ int cmd_emit_hls(int argc, char **argv)
 		cli_err("emit-hls: --run selects the run of --point or of --design best, not of a named design");
 		return EXIT_USAGE;
 	}
-	if (have_db && !best && point < 0) {
-		cli_err("emit-hls: --db is read for --point or --design best, not for a named design");
-		return EXIT_USAGE;
-	}
 
 	cfg_t c;
 	char err[1024];
@@ -133,25 +85,13 @@ int cmd_emit_hls(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
-	design_t d;
-	char name[PDS_NAME_MAX] = "";
-	int64_t run_id = -1, point_id = -1;
-	int rc = EXIT_USAGE;
-	if (best || point >= 0) {
-		if ((rc = from_db(&c, db, best, run, point, &d, name, sizeof name, &run_id, &point_id)))
-			goto out;
-	} else {
-		int i = cfg_find_design(&c, design);
-		if (i < 0) {
-			char list[1024];
-			cfg_design_names(&c, list, sizeof list);
-			cli_err("%s: no design named '%s' (designs: %s, or best)", c.path, design, list);
-			goto out;
-		}
-		d = c.designs[i].d;
-		snprintf(name, sizeof name, "%s", design);
-	}
-
+	pick_result pk;
+	int rc = pick_design(&c, design, point, run, db, &pk);
+	if (rc || (rc = pick_measured(&c, &pk, db)))
+		goto out;
+	design_t d = pk.d;
+	const char *name = pk.name;
+	int64_t run_id = pk.run_id, point_id = pk.point_id;
 	emit_meta meta;
 	emit_meta_init(&meta, &c, &d, name, run_id, point_id);
 	if (emit_write(&c, &d, &meta, out, err, sizeof err)) {

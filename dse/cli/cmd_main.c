@@ -21,7 +21,8 @@ static const struct {
 } cmds[] = {
 	{"simulate", cmd_simulate, &cmd_simulate_opts},    {"session", cmd_session, &cmd_session_opts},
 	{"calibrate", cmd_calibrate, &cmd_calibrate_opts}, {"validate", cmd_validate, &cmd_validate_opts},
-	{"emit-hls", cmd_emit_hls, &cmd_emit_hls_opts},    {"report", cmd_report, &cmd_report_opts},
+	{"emit-hls", cmd_emit_hls, &cmd_emit_hls_opts},    {"emit-dfx", cmd_emit_dfx, &cmd_emit_dfx_opts},
+	{"report", cmd_report, &cmd_report_opts},
 	{"export", cmd_export, &cmd_export_opts},          {"import", cmd_import, &cmd_import_opts},
 	{"merge", cmd_merge, &cmd_merge_opts},
 };

@@ -24,10 +24,12 @@
 #include "hls/emit.h"
 #include "models/cfg.h"
 #include "models/kvcache.h"
+#include "models/limits.h"
 #include "models/perf.h"
 #include "models/version.h"
 #include "models/workload.h"
 #include "report/report.h"
+#include "store/measured.h"
 #include "store/store.h"
 
 /* Where the chosen design's headers go by default (as for emit-hls). */
@@ -36,7 +38,7 @@
 /* The options, filled by opt_parse(); the command runs once per process. */
 static struct {
 	const char *path, *db, *hls_out, *shard;
-	bool report, all_points, no_progress, threads_given;
+	bool report, all_points, no_progress, threads_given, respect;
 	int threads;
 	double lock_timeout;
 } A = {.db = "results/results.db", .hls_out = HLS_OUT, .lock_timeout = STORE_LOCK_TIMEOUT_S};
@@ -58,6 +60,10 @@ static const opt_def run_opts[] = {
 	{.name = "--lock-timeout", .type = OPT_REAL, .value = "SECONDS", .out = &A.lock_timeout, .lo = 0, .hi = 1e6,
 	 .help = "how long to wait for a database another process keeps\n"
 		 "locked (another sweep, or any writer) before giving up (default 10)"},
+	{.name = "--respect-measured", .type = OPT_FLAG, .out = &A.respect,
+	 .help = "refuse the designs whose prefill or decode module is at least as\n"
+		 "large as one an imported report shows missing timing or over its\n"
+		 "pblock (the partition's contents shrink, as in the PD-Swap flow)"},
 	{.name = "--shard", .type = OPT_STRING, .value = "I/N", .out = &A.shard,
 	 .help = "sweep only shard I of N (the chunks k with k mod N = I-1), re-check\n"
 		 "its fronts with the DES and stop there (no choice, no headers);\n"
@@ -71,7 +77,9 @@ const opt_cmd cmd_run_opts = {
 		 "Pareto front of each in FILE, re-simulates the fronts with the discrete-event model\n"
 		 "and chooses the design that minimises TTFT + alpha*T_dec(long) + (1-alpha)*T_dec(short)\n"
 		 "under t_pre_max.  An unfinished run of the same config is resumed.  The HLS config\n"
-		 "headers of the chosen design are written into DIR.",
+		 "headers of the chosen design are written into DIR.  Measurements imported into FILE\n"
+		 "('pdswap-dse import') that apply to CONFIG replace the parametric figures of the\n"
+		 "engines they measured.",
 	.opts = run_opts,
 	.n_opts = (int)(sizeof run_opts / sizeof run_opts[0]),
 	.min_pos = 1,
@@ -296,6 +304,10 @@ static void shard_done(const char *path, const char *db, const sweep_opts *o, co
 /* An unfinished run of another model that was not resumed. */
 static void stale_note(const sweep_result *r, const char *db)
 {
+	if (r->other_measured_run)
+		cli_err("run %lld in %s took other measurements (%s); it is not resumed; run %lld starts anew",
+			(long long)r->other_measured_run, db, r->other_measured_key[0] ? r->other_measured_key : "none",
+			(long long)r->run_id);
 	if (r->stale_run)
 		cli_err("run %lld in %s was made by another model (fingerprint %s; this build's is %s): it is not"
 			" resumed; run %lld starts anew",
@@ -357,6 +369,64 @@ int cmd_run_finish(const cfg_t *c, const workload_t *w, store *s, const char *db
 		}
 	}
 	return rc;
+}
+
+/*
+ * The measurements of the database that apply to the config, into c (a
+ * shard run takes none: the shards' databases are merged by a model that
+ * does not read them), with --respect-measured the limits they set; their
+ * ids, uses and key for the run.  Says what it takes on stderr.  0, or -1
+ * after printing why the database could not be read.
+ */
+static int take_measurements(cfg_t *c, store *s, const char *db, bool shard, bool respect, int64_t *ids,
+			     const char **uses, char *key, size_t keysz, int *n)
+{
+	char err[4096];
+	int passed = 0;
+	*n = 0;
+	key[0] = '\0';
+	if (shard) {
+		if (respect)
+			cli_err("--respect-measured: a shard run takes no measurements (the merge of the shards does not "
+				"read them); run the main job on one database to respect them");
+		return 0;
+	}
+	if (measured_load(store_db(s), db, c, &passed, err, sizeof err)) {
+		cli_err("%s", err);
+		return -1;
+	}
+	if (c->n_imports || passed)
+		cli_err("%s: %d measurement%s of part %s apply (measured profiles replace the parametric figures)%s", db,
+			c->n_imports, c->n_imports == 1 ? "" : "s", c->dev.part,
+			passed ? "; some name pblocks or port maps this config does not define and are passed over" : "");
+	int64_t rids[CFG_MAX_IMPORTS];
+	int nr = 0;
+	if (respect) {
+		limits_from_imports(c);
+		if (c->n_limits == 0)
+			cli_err("--respect-measured: no imported report of %s shows a module of the partition missing "
+				"timing or over its pblock; nothing is refused",
+				c->path);
+		for (int i = 0; i < c->n_limits; i++) {
+			cli_err("respecting %s", c->limits[i].why);
+			bool seen = false;
+			for (int k = 0; k < nr; k++)
+				seen |= rids[k] == c->limits[i].id;
+			if (!seen)
+				rids[nr++] = c->limits[i].id;
+		}
+	}
+	for (int i = 0; i < c->n_imports; i++)
+		if (c->imports[i].scope <= MEAS_DECODE) {
+			ids[*n] = c->imports[i].id;
+			uses[(*n)++] = "profile";
+		}
+	for (int i = 0; i < nr; i++) {
+		ids[*n] = rids[i];
+		uses[(*n)++] = "respect";
+	}
+	measured_cfg_key(c, rids, nr, key, keysz);
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -428,6 +498,17 @@ int cmd_run_with(int argc, char **argv, const cmd_run_env *env)
 	}
 	if (store_migrated_from(s))
 		cli_err("%s: migrated from schema version %d to %d", db, store_migrated_from(s), STORE_SCHEMA_VERSION);
+	int64_t mids[2 * CFG_MAX_IMPORTS];
+	const char *muses[2 * CFG_MAX_IMPORTS];
+	char mkey[2048] = "";
+	if (take_measurements(&c, s, db, o.n_shards > 1, A.respect, mids, muses, mkey, sizeof mkey, &o.n_measured)) {
+		store_close(s);
+		cfg_release(&c);
+		return EXIT_RUNTIME;
+	}
+	o.measured_ids = mids;
+	o.measured_uses = muses;
+	o.measured_key = mkey;
 	sweep_result r;
 	int rc = sweep_run(&c, &w, s, &o, &r, err, sizeof err);
 	if (rc == 0 && o.n_shards > 1) {

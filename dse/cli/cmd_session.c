@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/measures.h"
 #include "cli/cmd.h"
 #include "cli/opt.h"
 #include "config/config.h"
@@ -78,7 +79,8 @@ static const opt_def session_defs[] = {
 	{.name = "--json", .type = OPT_FLAG, .out = &A.json, .help = "print one JSON object instead of a table"},
 	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db, .given = &A.db_given,
 	 .help = "store the sessions there (a run of kind 'session'); also where 'best' and\n"
-		 "'best-static' are read (default results/results.db, then nothing is stored)"},
+		 "'best-static' and the measurements that apply are read (default\n"
+		 "results/results.db, then nothing is stored)"},
 	{.name = "--store-requests", .type = OPT_FLAG, .out = &A.store_requests,
 	 .help = "with --db: store every request too (the requests table, v_requests)"},
 };
@@ -512,7 +514,7 @@ int cmd_session(int argc, char **argv)
 		sp.trace = &trace;
 	}
 	named d, st;
-	if ((rc = resolve(&c, A.design, A.db, &d)))
+	if ((rc = resolve(&c, A.design, A.db, &d)) || (rc = measures_load(&c, A.db, !A.json)))
 		goto out;
 	unsigned pol = policies_of(A.policy, d.d.mode);
 	if (!pol) {

@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/measures.h"
 #include "cli/cmd.h"
 #include "cli/opt.h"
+#include "models/profile.h"
 #include "config/config.h"
 #include "explore/sweep.h"
 #include "models/cfg.h"
@@ -58,7 +60,8 @@ static const opt_def simulate_opts[] = {
 		 "analytic model's draws moved by the DES-analytic difference at the\n"
 		 "config's values) or des (every draw through the DES; slower)"},
 	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db,
-	 .help = "results database for 'best' (default results/results.db)"},
+	 .help = "results database for 'best' and for the measurements that apply\n"
+		 "(default results/results.db)"},
 	{.name = "--kv-precision", .type = OPT_STRING, .value = "fp16|int8|int4", .out = &A.kv_prec,
 	 .help = "cache K/V at this precision for this run (int8, int4: the config's\n"
 		 "kv_cache groups and scales; the tool does not predict model accuracy)"},
@@ -577,6 +580,48 @@ static void print_kv(const cfg_t *c, const perf_ctx *p, const figures *f, int ke
 		printf("  note: %s\n", KVCACHE_NO_ACCURACY);
 }
 
+/* The figures of the design that rest on measurements (models/profile.h). */
+static json_t *measured_json(const cfg_t *c, const design_t *d)
+{
+	static const cfg_meas_scope eng[] = {MEAS_TLMM, MEAS_PREFILL, MEAS_DECODE};
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof eng / sizeof eng[0]; i++) {
+		if (!profile_has(c, eng[i], d))
+			continue;
+		for (int f = 0; f < PF_N; f++) {
+			profile_prov pv;
+			double v = profile_value(c, eng[i], d, f, &pv);
+			if (pv.how == PROFILE_PARAMETRIC)
+				continue;
+			json_t *o = json_object();
+			json_object_set_new(o, "engine", json_string(cfg_meas_scope_names[eng[i]]));
+			json_object_set_new(o, "figure", json_string(profile_fig_names[f]));
+			json_object_set_new(o, "value", json_real(v));
+			json_object_set_new(o, "parametric", json_real(profile_parametric(c, eng[i], f, pv.x)));
+			json_object_set_new(o, "provenance", json_string(profile_how_names[pv.how]));
+			json_object_set_new(o, "units", json_real(pv.x));
+			json_object_set_new(o, "points", json_integer(pv.n_points));
+			json_object_set_new(o, "measurements",
+					    pv.id_lo == pv.id_hi ? json_pack("[I]", (json_int_t)pv.id_lo)
+								 : json_pack("[I,I]", (json_int_t)pv.id_lo, (json_int_t)pv.id_hi));
+			json_array_append_new(a, o);
+		}
+	}
+	return a;
+}
+
+static void print_measured(const cfg_t *c, const design_t *d)
+{
+	char buf[8192];
+	if (profile_explain(c, d, buf, sizeof buf) == 0)
+		return;
+	printf("  measured profile (the rest is the parametric model):\n");
+	for (char *l = buf, *e; *l; l = e + 1) {
+		e = strchr(l, '\n');
+		printf("    %.*s\n", (int)(e - l), l);
+	}
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	int prc = opt_parse(&cmd_simulate_opts, argc, argv);
@@ -613,6 +658,8 @@ int cmd_simulate(int argc, char **argv)
 	}
 	int di;
 	if ((rc = resolve_design(&c, design, db, &d, &di)) != EXIT_OK)
+		goto out;
+	if ((rc = measures_load(&c, db, !json)) != EXIT_OK)
 		goto out;
 	kv_over kvo;
 	if ((rc = kv_options(&c, &d, &kvo)) != EXIT_OK)
@@ -701,6 +748,7 @@ int cmd_simulate(int argc, char **argv)
 		}
 		if (have_iv)
 			interval_json(o, iv, &ivi, c.iv.seed, gen > 0, d.mode == MODE_DPR);
+		json_object_set_new(o, "measured", measured_json(&c, &d));
 		if (inferred) {
 			json_object_set_new(o, "inferred", inferred_json(&c.designs[di]));
 			json_object_set_new(o, "at_inferred_lo", ends_json(ends[0], gen > 0, d.mode == MODE_DPR));
@@ -718,6 +766,7 @@ int cmd_simulate(int argc, char **argv)
 	} else {
 		print_table(&c, design, model, &p, &fig, &v, &opt, use_des ? &dr : NULL);
 		print_kv(&c, &p, &fig, gen > 0 ? prompt + gen : prompt);
+		print_measured(&c, &d);
 		if (inferred)
 			print_inferred(&c.designs[di], (const double(*)[N_FIG])ends, gen > 0, d.mode == MODE_DPR);
 		if (have_iv)

@@ -42,6 +42,7 @@
 #include "config/sha256.h"
 #include "config/ytree.h"
 #include "models/engine.h"
+#include "models/floorplan.h"
 #include "models/infer.h"
 #include "models/kvcache.h"
 #include "sim/reqgen.h"
@@ -731,10 +732,128 @@ static int load_fabric(ld_t *L, const ytree_node *n, cfg_device *d)
 	return 0;
 }
 
+/*
+ * device.clock_regions: the clock-region grid (cfg.h cfg_grid).  Each
+ * column lists, for the site types it holds, its site columns [x0, x1];
+ * per type the columns' ranges, in order, must cover 0..n-1 without gap
+ * or overlap.  The grid must agree with the tile model of device.fabric:
+ * n columns x rows segments per type, and the per-column resources.
+ */
+static int load_grid(ld_t *L, const ytree_node *g, cfg_device *d)
+{
+	static const char *const keys[] = {"source", "rows", "sites_per_row", "columns", NULL};
+	static const char *const spr_keys[] = {"SLICE", "DSP48E2", "RAMB18", "RAMB36", "URAM288", NULL};
+	static const char *const col_keys[] = {"SLICE", "DSP48E2", "RAMB36", "URAM288", NULL};
+	const char *P = "device.clock_regions";
+	cfg_grid *G = &d->grid;
+	char p[160], np[200];
+	if (want_map(L, g, P) || check_keys(L, g, P, keys) || get_str(L, g, P, "source", G->source, sizeof G->source) ||
+	    get_int(L, g, P, "rows", 1, 64, &G->rows))
+		return -1;
+	const ytree_node *spr = req(L, g, P, "sites_per_row");
+	snprintf(p, sizeof p, "%s.sites_per_row", P);
+	if (!spr || want_map(L, spr, p) || check_keys(L, spr, p, spr_keys) ||
+	    get_int(L, spr, p, "SLICE", 1, 10000, &G->per_row[SITE_SLICE]) ||
+	    get_int(L, spr, p, "DSP48E2", 1, 10000, &G->per_row[SITE_DSP]) ||
+	    get_int(L, spr, p, "RAMB36", 1, 10000, &G->per_row[SITE_RAMB36]) ||
+	    get_int(L, spr, p, "URAM288", 1, 10000, &G->per_row[SITE_URAM]))
+		return -1;
+	G->per_row[SITE_RAMB18] = 2 * G->per_row[SITE_RAMB36];
+	if (ytree_get(spr, "RAMB18")) {
+		int r18;
+		if (get_int(L, spr, p, "RAMB18", 1, 20000, &r18))
+			return -1;
+		if (r18 != G->per_row[SITE_RAMB18])
+			return fail(L, ytree_get(spr, "RAMB18"),
+				    "'%s.RAMB18' must be twice 'RAMB36' (%d): a RAMB36 site is two RAMB18 sites, got %d", p,
+				    G->per_row[SITE_RAMB36], r18);
+	}
+	const ytree_node *cs = req(L, g, P, "columns");
+	snprintf(p, sizeof p, "%s.columns", P);
+	if (!cs || want_seq(L, cs, p))
+		return -1;
+	if (cs->n == 0 || cs->n > CFG_MAX_CR_COLS)
+		return fail(L, cs, "'%s' must list 1 to %d clock-region columns", p, CFG_MAX_CR_COLS);
+	G->cols = (int)cs->n;
+	static const cfg_site col_types[] = {SITE_SLICE, SITE_DSP, SITE_RAMB36, SITE_URAM};
+	for (size_t c = 0; c < cs->n; c++) {
+		const ytree_node *e = cs->items[c];
+		snprintf(np, sizeof np, "%s[%zu]", p, c);
+		if (want_map(L, e, np) || check_keys(L, e, np, col_keys))
+			return -1;
+		for (size_t k = 0; k < sizeof col_types / sizeof col_types[0]; k++) {
+			cfg_site t = col_types[k];
+			G->x0[c][t] = 0;
+			G->x1[c][t] = -1;
+			const ytree_node *v = ytree_get(e, cfg_site_names[t]);
+			if (!v)
+				continue;
+			char kp[260];
+			snprintf(kp, sizeof kp, "%s.%s", np, cfg_site_names[t]);
+			if (want_seq(L, v, kp))
+				return -1;
+			if (v->n != 2)
+				return fail(L, v, "'%s' must be [first, last] site column, got %zu values", kp, v->n);
+			char ip[280];
+			snprintf(ip, sizeof ip, "%s[0]", kp);
+			if (int_node(L, v->items[0], ip, 0, 100000, &G->x0[c][t]))
+				return -1;
+			snprintf(ip, sizeof ip, "%s[1]", kp);
+			if (int_node(L, v->items[1], ip, G->x0[c][t], 100000, &G->x1[c][t]))
+				return -1;
+			if (G->x0[c][t] != G->n_x[t])
+				return fail(L, v->items[0],
+					    "'%s' must start at site column %d, where the columns before it end (the ranges "
+					    "of a type cover 0..n-1 in order)",
+					    kp, G->n_x[t]);
+			G->n_x[t] = G->x1[c][t] + 1;
+		}
+		G->x0[c][SITE_RAMB18] = G->x0[c][SITE_RAMB36];
+		G->x1[c][SITE_RAMB18] = G->x1[c][SITE_RAMB36];
+	}
+	G->n_x[SITE_RAMB18] = G->n_x[SITE_RAMB36];
+	if (G->n_x[SITE_SLICE] == 0)
+		return fail(L, cs, "'%s' must hold SLICE columns", p);
+	/* the tile model of device.fabric must be this grid's */
+	const struct cfg_fabric *f = &d->fabric;
+	const struct {
+		cfg_site t;
+		int tiles;
+		const char *key;
+	} tl[] = {{SITE_SLICE, f->tiles_clb, "clb"},
+		  {SITE_DSP, f->tiles_dsp, "dsp"},
+		  {SITE_RAMB36, f->tiles_bram, "bram"},
+		  {SITE_URAM, f->tiles_uram, "uram"}};
+	for (size_t k = 0; k < sizeof tl / sizeof tl[0]; k++)
+		if ((long)G->n_x[tl[k].t] * G->rows != tl[k].tiles)
+			return fail(L, cs,
+				    "'%s' gives %d %s columns x %d rows = %ld column segments, but "
+				    "'device.fabric.tiles.%s' is %d",
+				    p, G->n_x[tl[k].t], cfg_site_names[tl[k].t], G->rows, (long)G->n_x[tl[k].t] * G->rows,
+				    tl[k].key, tl[k].tiles);
+	const struct {
+		cfg_site t;
+		int per_col;
+		const char *key;
+	} pc[] = {{SITE_DSP, f->dsp_per_col, "dsp"}, {SITE_RAMB36, f->bram_per_col, "bram36"},
+		  {SITE_URAM, f->uram_per_col, "uram"}};
+	for (size_t k = 0; k < sizeof pc / sizeof pc[0]; k++)
+		if (G->per_row[pc[k].t] != pc[k].per_col)
+			return fail(L, spr, "'%s.sites_per_row.%s' is %d, but 'device.fabric.per_column.%s' is %d", P,
+				    cfg_site_names[pc[k].t], G->per_row[pc[k].t], pc[k].key, pc[k].per_col);
+	if (f->lut_per_clb_col % G->per_row[SITE_SLICE] || f->ff_per_clb_col % G->per_row[SITE_SLICE])
+		return fail(L, spr,
+			    "'%s.sites_per_row.SLICE' (%d) must divide 'device.fabric.per_column.lut_per_clb' (%d) and "
+			    "'ff_per_clb' (%d): the LUTs and FFs of one slice",
+			    P, G->per_row[SITE_SLICE], f->lut_per_clb_col, f->ff_per_clb_col);
+	G->present = true;
+	return 0;
+}
+
 static int load_device(ld_t *L, const ytree_node *n)
 {
 	static const char *const keys[] = {"name", "part", "resources", "clock_max_mhz", "ddr",
-					   "hp_ports", "axi_max_burst_beats", "fabric", NULL};
+					   "hp_ports", "axi_max_burst_beats", "fabric", "clock_regions", NULL};
 	cfg_device *d = &L->c->dev;
 
 	if (want_map(L, n, "device") || check_keys(L, n, "device", keys))
@@ -750,7 +869,10 @@ static int load_device(ld_t *L, const ytree_node *n)
 			return fail(L, ytree_get(n, "resources"), "'device.resources.%s' must be at least 1",
 				    res_names[i]);
 
-	return load_ddr(L, n, d) || load_hp_ports(L, n, d) || load_fabric(L, n, d) ? -1 : 0;
+	if (load_ddr(L, n, d) || load_hp_ports(L, n, d) || load_fabric(L, n, d))
+		return -1;
+	const ytree_node *g = ytree_get(n, "clock_regions");
+	return g ? load_grid(L, g, d) : 0;
 }
 
 /* ------------------------------------------------------------------ model */
@@ -807,6 +929,60 @@ static int load_workload(ld_t *L, const ytree_node *n)
 
 /* ----------------------------------------------------------- architecture */
 
+/*
+ * What a pblock covers: its tile counts, or `sites`, a list of site ranges
+ * on the device's clock-region grid from which the counts are derived
+ * (models/floorplan.h).  A pblock of counts on a device with a grid is
+ * placed on it.
+ */
+static int load_pblock_area(ld_t *L, const ytree_node *e, const char *p, cfg_pblock *pb)
+{
+	const cfg_device *d = &L->c->dev;
+	const ytree_node *sites = ytree_get(e, "sites");
+	static const char *const count_keys[] = {"clb_tiles", "dsp_tiles", "bram_tiles", "uram_sites"};
+	char err[512];
+	if (sites) {
+		for (size_t k = 0; k < sizeof count_keys / sizeof count_keys[0]; k++)
+			if (ytree_get(e, count_keys[k]))
+				return fail(L, ytree_get(e, count_keys[k])->key,
+					    "'%s' gives both 'sites' and '%s': the tile counts are derived from the sites",
+					    p, count_keys[k]);
+		char sp[200];
+		snprintf(sp, sizeof sp, "%s.sites", p);
+		if (!d->grid.present)
+			return fail(L, sites->key,
+				    "'%s' needs the device's clock-region grid ('device.clock_regions'), which the config "
+				    "does not give",
+				    sp);
+		if (want_seq(L, sites, sp))
+			return -1;
+		if (sites->n == 0 || sites->n > CFG_MAX_RANGES)
+			return fail(L, sites, "'%s' must list 1 to %d site ranges", sp, CFG_MAX_RANGES);
+		for (size_t i = 0; i < sites->n; i++) {
+			char ip[220], txt[96];
+			snprintf(ip, sizeof ip, "%s[%zu]", sp, i);
+			if (str_node(L, sites->items[i], ip, txt, sizeof txt))
+				return -1;
+			if (floorplan_parse_range(txt, &pb->given[i], err, sizeof err) ||
+			    floorplan_check_range(&d->grid, &pb->given[i], err, sizeof err))
+				return fail(L, sites->items[i], "'%s': %s", ip, err);
+		}
+		pb->n_ranges = (int)sites->n;
+		pb->from_ranges = true;
+		if (floorplan_derive(d, pb, err, sizeof err))
+			return fail(L, sites, "'%s': %s", sp, err);
+		return 0;
+	}
+	if (get_int(L, e, p, "clb_tiles", 1, d->fabric.tiles_clb, &pb->clb_tiles) ||
+	    get_int(L, e, p, "dsp_tiles", 0, d->fabric.tiles_dsp, &pb->dsp_tiles) ||
+	    get_int(L, e, p, "bram_tiles", 0, d->fabric.tiles_bram, &pb->bram_tiles) ||
+	    get_int(L, e, p, "uram_sites", 0, (long long)d->resources.v[RES_URAM], &pb->uram_sites))
+		return -1;
+	if (d->grid.present && floorplan_place(d, pb, err, sizeof err))
+		return fail(L, e, "'%s': %s", p, err);
+	return 0;
+}
+
 static int load_arch(ld_t *L, const ytree_node *n)
 {
 	static const char *const keys[] = {"static_region", "port_maps", "pblocks", NULL};
@@ -814,7 +990,7 @@ static int load_arch(ld_t *L, const ytree_node *n)
 					      "weight_outstanding", NULL};
 	static const char *const pm_keys[] = {"q", "k", "v", "o", "q_preload", "o_after_kv", NULL};
 	static const char *const pb_keys[] = {"name", "clb_tiles", "dsp_tiles", "bram_tiles",
-					      "uram_sites", NULL};
+					      "uram_sites", "sites", NULL};
 	cfg_t *c = L->c;
 	const cfg_device *d = &c->dev;
 	char p[160];
@@ -874,10 +1050,7 @@ static int load_arch(ld_t *L, const ytree_node *n)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->arch.pblocks[j].name, pb->name) == 0)
 				return fail(L, nm, "pblock '%s' is defined twice", pb->name);
-		if (get_int(L, e, p, "clb_tiles", 1, d->fabric.tiles_clb, &pb->clb_tiles) ||
-		    get_int(L, e, p, "dsp_tiles", 0, d->fabric.tiles_dsp, &pb->dsp_tiles) ||
-		    get_int(L, e, p, "bram_tiles", 0, d->fabric.tiles_bram, &pb->bram_tiles) ||
-		    get_int(L, e, p, "uram_sites", 0, (long long)d->resources.v[RES_URAM], &pb->uram_sites))
+		if (load_pblock_area(L, e, p, pb))
 			return -1;
 	}
 	return 0;
@@ -2160,7 +2333,12 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 	memcpy(c->text, buf, len);
 	c->text[len] = '\0';
 	c->text_len = len;
-	sha256_hex(buf, len, c->sha256);
+	if (sha256_hex(buf, len, c->sha256)) {
+		snprintf(err, errlen, "%s: cannot hash the config (libcrypto failed)", name);
+		free(c->text);
+		c->text = NULL;
+		goto out;
+	}
 	rc = 0;
 out:
 	ytree_free(doc);

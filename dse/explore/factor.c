@@ -32,6 +32,7 @@
 #include "models/engine.h"
 #include "models/figures.h"
 #include "models/kvcache.h"
+#include "models/limits.h"
 #include "models/perf.h"
 
 /* ---------------------------------------------------------------- tables */
@@ -458,7 +459,8 @@ int factor_point(const factor *f, int64_t id, double *v, double *m)
 	ttft_vec(f, lin, pre, v);
 	if (!m)
 		m = mm;
-	if (res_ok(f, dpr, sr, pre + PRE_RES(f), dr, d.rp, orphan(&d), &lut)) {
+	if (res_ok(f, dpr, sr, pre + PRE_RES(f), dr, d.rp, orphan(&d), &lut) ||
+	    (f->c->n_limits && limits_hit(f->c, d.mode, d.clock_mhz, d.rp, engine_pre_units(&d), engine_dec_units(&d)) >= 0)) {
 		/* rejected before evaluation; the figures are still what the model gives */
 		lut = p.r_total.v[RES_LUT];
 		dec_vec(f, dpr, lin, dec, sr, dr, lut, v, m);
@@ -492,6 +494,13 @@ static inline int one_point(const factor *f, bool dpr, const double *lin, const 
 	dec_vec(f, dpr, lin, dec, sr, dr, lut, v, out->m + out->n * (size_t)n_m);
 	out->id[out->n++] = id;
 	return 0;
+}
+
+/* Whether a limit a measurement sets (--respect-measured) refuses the decode
+ * engine of lanes digit `dl` beside this prefill engine, clock and pblock. */
+static bool dec_limit(const factor *f, arch_mode mode, int clk, int rp, int64_t upre, int dl, int64_t dec_mult)
+{
+	return limits_hit(f->c, mode, clk, rp, upre, (int64_t)space_value(f->s, SK_DLANES, dl) * dec_mult) >= 0;
 }
 
 static int buf_reserve(factor_buf *b, size_t more, int n_obj, int n_m)
@@ -631,6 +640,8 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 	const int64_t per_rp = (hi[SK_DLANES] - lo[SK_DLANES]) * per_kv;
 	const int64_t inner = (hi[SK_RP] - lo[SK_RP]) * per_rp;
 	const int np = hi[SK_KV_PREC] - lo[SK_KV_PREC];
+	const int nlim = f->c->n_limits;
+	const int64_t dec_mult = f->c->space.dec_dataflow == DF_HEAD_PIPE ? 2 : 1; /* engine_dec_units */
 
 	for (dg[SK_CLOCK] = lo[SK_CLOCK]; dg[SK_CLOCK] < hi[SK_CLOCK]; dg[SK_CLOCK]++)
 	for (dg[SK_OUTST] = lo[SK_OUTST]; dg[SK_OUTST] < hi[SK_OUTST]; dg[SK_OUTST]++)
@@ -682,14 +693,24 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 			}
 			if (!live)
 				continue;
+			int clk = space_value(f->s, SK_CLOCK, dg[SK_CLOCK]);
+			int64_t upre = (int64_t)space_value(f->s, SK_PE, dg[SK_PE]) * space_value(f->s, SK_PLANES, dg[SK_PLANES]);
 			for (dg[SK_RP] = lo[SK_RP]; dg[SK_RP] < hi[SK_RP]; dg[SK_RP]++) {
 				int rp = rpv[dg[SK_RP]];
 				int fit = 0;
+				/* a limit a measurement sets on the prefill engine, whatever the decode engine */
+				bool pre_limit = nlim && limits_hit(f->c, m->mode, clk, rp, upre, 0) >= 0;
 				for (int q = 0; q < np; q++) {
 					if (st_kv[q] == KV_NOFIT)
 						st_kv[q] = KV_OK;
 					if (st_kv[q] != KV_OK)
 						continue;
+					if (pre_limit) {
+						st_kv[q] = KV_NOFIT;
+						pruned += per_rp;
+						no_fit += per_rp;
+						continue;
+					}
 					if (dpr) {
 						/* the prefill RM must fit the pblock, the static region outside it */
 						const double *rp_ = prek[q] + PRE_RES(f);
@@ -724,6 +745,10 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 						int bad = one_point(f, dpr, lin, rs, prek[0] + PRE_RES(f),
 								    dq + wd * dg[SK_DLANES] * TD->stride[SK_DLANES], e->tier, e->orphan, rp,
 								    ttft[0], out, ip + dg[SK_DLANES] * S[SK_DLANES]);
+						if (!bad && nlim && dec_limit(f, m->mode, clk, rp, upre, dg[SK_DLANES], dec_mult)) {
+							out->n--;
+							bad = 2;
+						}
 						if (bad) {
 							over_cap += bad == 1;
 							no_fit += bad == 2;
@@ -752,6 +777,10 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 						const kvc *e = &kc[k];
 						int bad = one_point(f, dpr, lin, rs, rp_, dq + wd * e->dofs, e->tier, e->orphan, rp, ttft[q],
 								    out, ip + e->iofs);
+						if (!bad && nlim && dec_limit(f, m->mode, clk, rp, upre, dg[SK_DLANES], dec_mult)) {
+							out->n--;
+							bad = 2;
+						}
 						if (bad) {
 							over_cap += bad == 1;
 							no_fit += bad == 2;

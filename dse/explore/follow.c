@@ -351,7 +351,7 @@ int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, 
 		if (intervals(s, c, &d, name, run_id, ids[i], err, errlen))
 			return -1;
 	}
-	enum { MAX_ROWS = 4 * CFG_MAX_MEAS + 64 };
+	enum { MAX_ROWS = CALIB_MAX_ROWS };
 	calib_row *rows = malloc(MAX_ROWS * sizeof *rows);
 	if (!rows) {
 		snprintf(err, errlen, "out of memory");

@@ -43,6 +43,7 @@
 #include "models/common.h"
 #include "models/perf.h"
 #include "store/lockinfo.h"
+#include "store/measured.h"
 #include "store/rdb.h"
 
 #define CHECKPOINT_S 0.1 /* seconds between commits (at most) */
@@ -696,6 +697,9 @@ static int new_run(run_ctx *x, const store_sweep *w)
 	if (store_new_run(x->s, x->c, store_sweep_kind(w), x->o->threads, &x->run_id) ||
 	    store_set_ranks(x->s, x->run_id, ranks) || store_new_sweep(x->s, x->run_id, w))
 		goto bad;
+	for (int i = 0; i < x->o->n_measured; i++)
+		if (measured_put_use(x->s, x->run_id, x->o->measured_ids[i], x->o->measured_uses[i]))
+			goto bad;
 	for (int i = 0; i < x->c->n_designs; i++)
 		if (put_point(x, x->sp->n_points + i, x->c->designs[i].name, &x->c->designs[i].d))
 			goto bad;
@@ -999,6 +1003,17 @@ static int open_run(run_ctx *x, sweep_result *r)
 	store_sweep w = {x->o->all_points, x->sp->n_points, x->sp->n_chunks, objectives, x->shard, x->n_shards};
 	if (store_find_sweep(s, x->c, &w, &x->run_id, &r->stale_run, r->stale_fingerprint))
 		return fail_store(x);
+	if (x->run_id) { /* it must have taken the same measurements */
+		char key[512];
+		const char *want = x->o->measured_key ? x->o->measured_key : "";
+		if (measured_run_key(s, x->run_id, key, sizeof key))
+			return fail_store(x);
+		if (strcmp(key, want) != 0) {
+			r->other_measured_run = x->run_id;
+			snprintf(r->other_measured_key, sizeof r->other_measured_key, "%s", key);
+			x->run_id = 0;
+		}
+	}
 	if (!x->run_id)
 		return new_run(x, &w);
 	reload_arg ra = {x, 0};

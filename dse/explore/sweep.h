@@ -123,6 +123,15 @@ typedef struct {
 	 * choosing; the merge of all of them (shards.h) chooses. */
 	int shard, n_shards;
 	const sweep_source *src; /* NULL: every chunk is evaluated here */
+	/* the measurements the run takes (the config's imports as profiles,
+	 * and, with --respect-measured, those its limits come from), recorded
+	 * with a new run (run_measurements); a run that took others is not
+	 * resumed.  measured_key: their key (store/measured.h), "" or NULL for
+	 * none. */
+	int n_measured;
+	const int64_t *measured_ids;
+	const char *const *measured_uses;
+	const char *measured_key;
 } sweep_opts;
 
 /* What a sweep_source sees of the running sweep. */
@@ -178,6 +187,10 @@ typedef struct {
 	 * it predates fingerprints */
 	int64_t stale_run;
 	char stale_fingerprint[17];
+	/* an unfinished run of this config that took other measurements, not
+	 * resumed (0 when none), and the key of what it took */
+	int64_t other_measured_run;
+	char other_measured_key[512];
 } sweep_result;
 
 /*

@@ -282,8 +282,7 @@ static int plan_static(const cfg_t *c, const design_t *d, const workload_t *w, c
 		return fail(err, errlen,
 			    "TLMM lanes Q=%d leave %d loop iterations between updates of one accumulator (smallest matrix N=%d); the read-modify-write needs %d",
 			    P->Q, P->acc_dist, P->n_min, HLS_ACC_RMW_CYCLES);
-	double tile = ceil(p->w_layer_s / p->lin_tok_s);
-	P->tok_tile = tile < 1 ? 1 : tile > m->max_context ? m->max_context : (int)tile;
+	P->tok_tile = perf_tlmm_tok_tile(p);
 	P->xpart = P->T * P->G;
 	P->row_bits = P->T * P->Q * P->bits;
 	P->row_words = (P->row_bits + 63) / 64;

@@ -283,16 +283,21 @@ static int read_profile(cx *c, const xmlNode *root, hwreport *r)
 	if (!(rv = need(c, root, "ReportVersion")) || read_str(c, rv, "Version", &r->tool_version, NULL))
 		return PDS_FAIL;
 	if (!(ua = need(c, root, "UserAssignments")) || read_str(c, ua, "Part", &r->part, &r->part_line) ||
-	    read_str(c, ua, "TopModelName", &r->top, NULL) || check_unit(c, ua, "ns") ||
+	    read_str(c, ua, "TopModelName", &r->top, &r->top_line) || check_unit(c, ua, "ns") ||
 	    read_scalar(c, ua, "TargetClockPeriod", &r->target_clock_ns))
 		return PDS_FAIL;
+	if ((n = kid(ua, "TargetClockPeriod")))
+		r->target_clock_line = (int)line_of(n);
 	if (!(pe = need(c, root, "PerformanceEstimates")))
 		return PDS_FAIL;
 	if ((n = kid(pe, "SummaryOfTimingAnalysis")) &&
 	    (check_unit(c, n, "ns") || read_scalar(c, n, "EstimatedClockPeriod", &r->estimated_clock_ns)))
 		return PDS_FAIL;
+	if (n)
+		r->clock_line = (int)line_of(n);
 	if (!(lat = need(c, pe, "SummaryOfOverallLatency")) || read_latency(c, lat, &r->latency, &r->interval))
 		return PDS_FAIL;
+	r->latency_line = (int)line_of(lat);
 	if (!(area = need(c, root, "AreaEstimates")) || !(res = need(c, area, "Resources")) ||
 	    read_res(c, res, &r->res))
 		return PDS_FAIL;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/cfg.h"
 #include "models/common.h"
 
 const char *const hwreport_res_names[HWR_N] = {"lut", "ff", "bram18", "bram36", "dsp", "uram"};
@@ -546,4 +547,23 @@ bool hwreport_equal(const hwreport *a, const hwreport *b)
 			return false;
 	}
 	return true;
+}
+
+/* ------------------------------------------------------------ comparing */
+
+hwreport_val hwreport_bram36_equiv(const hwreport_res *r)
+{
+	if (r->r[HWR_BRAM36].set)
+		return r->r[HWR_BRAM36];
+	if (r->r[HWR_BRAM18].set)
+		return (hwreport_val){true, r->r[HWR_BRAM18].v / 2};
+	return (hwreport_val){false, 0};
+}
+
+bool hwreport_same_part(const char *a, const char *b)
+{
+	char ka[128], kb[128];
+	cfg_part_key(a, ka, sizeof ka);
+	cfg_part_key(b, kb, sizeof kb);
+	return ka[0] && strcmp(ka, kb) == 0;
 }

@@ -25,8 +25,19 @@
  *                       RAM Tile" row, where a RAMB18 counts 0.5; in a
  *                       -hierarchical table, RAMB36 + RAMB18/2, the tiles
  *                       its two primitive columns occupy).
- * Neither BRAM unit is converted into the other: a csynth record has bram18
- * and no bram36, a utilization record bram36 and no bram18.
+ * Neither BRAM unit is converted into the other in the record: a csynth
+ * record has bram18 and no bram36, a utilization record bram36 and no
+ * bram18.  Where figures of both kinds are compared (a csynth estimate
+ * against a Vivado report, or against the model, which counts RAMB36
+ * tiles), hwreport_bram36_equiv() gives the 36 Kb equivalent: bram36 when
+ * the record has it, else bram18 / 2 (two RAMB18 halves make one RAMB36
+ * tile); the raw figure stays as the report gives it.
+ *
+ * Part names: csynth writes the full name ("xck26-sfvc784-2LV-c"), while
+ * some Vivado reports of 7-series parts write it without the "xc" family
+ * prefix ("7z020clg484-1" for xc7z020clg484-1) and case varies ("2LV-c",
+ * "2lv-c").  hwreport_same_part() compares them as cfg_part_key()
+ * (models/cfg.h) writes them: lowercase, blanks and a leading "xc" dropped.
  *
  * JSON (hwreport_to_json, read back by hwreport_from_json): an object with,
  * in this order, file, kind, sha256, tool_version, part, top,
@@ -110,6 +121,9 @@ typedef struct {
 	char *part;         /* as the report writes it */
 	int part_line;      /* line the part was read from, 0 if none */
 	char *top;          /* top function / design; NULL if not given */
+	int top_line;       /* line of the top, 0 if none */
+	/* csynth: lines of TargetClockPeriod and of the timing and latency summaries, 0 if none */
+	int target_clock_line, clock_line, latency_line;
 	char *design_state; /* utilization: "Synthesized", "Fully Placed", ... */
 	hwreport_val target_clock_ns, estimated_clock_ns;
 	hwreport_latency latency;
@@ -155,6 +169,13 @@ char *hwreport_json_line(const hwreport *r);
  * it.  Returns 0, or PDS_FAIL with "JSON: 'KEY' ..." in err.
  */
 int hwreport_from_json(const json_t *o, hwreport *r, char *err, size_t errlen);
+
+/* The block RAM of r in 36 Kb tiles: bram36 if set, else bram18 / 2 if set,
+ * else not set (see above). */
+hwreport_val hwreport_bram36_equiv(const hwreport_res *r);
+
+/* Whether two part names name the same part (their keys are equal and not empty). */
+bool hwreport_same_part(const char *a, const char *b);
 
 /* Whether two records hold the same figures, strings and lists. */
 bool hwreport_equal(const hwreport *a, const hwreport *b);

@@ -55,8 +55,10 @@ int import_buffer(const char *name, const char *buf, size_t len, hwreport *r, ch
 	} else {
 		rc = utilrpt_parse(name, buf, len, r, err, errlen);
 	}
-	if (rc == 0)
-		sha256_hex(buf, len, r->sha256);
+	if (rc == 0 && sha256_hex(buf, len, r->sha256)) {
+		snprintf(err, errlen, "%s: cannot hash the file (libcrypto failed)", name);
+		rc = PDS_FAIL;
+	}
 	return rc;
 }
 

@@ -393,6 +393,7 @@ static int header_line(ux *c, size_t i)
 	} else if (eq(key, "Design") && !r->top && val.n) {
 		if (hwreport_set_str(&r->top, val.s, val.n))
 			return oom(c);
+		r->top_line = (int)i + 1;
 	} else if (eq(key, "Design State") && !r->design_state && val.n) {
 		if (hwreport_set_str(&r->design_state, val.s, val.n))
 			return oom(c);

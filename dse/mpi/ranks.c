@@ -251,6 +251,13 @@ static int setup(const sweep_feed *f, char *err, size_t errlen)
 	put_i64(&b, tlen);
 	put(&b, c->path, (size_t)plen);
 	put(&b, c->text, (size_t)tlen);
+	/* the measurements rank 0 took and the limits they set: plain data of one
+	 * build (the fingerprint check makes the layout the same) */
+	int32_t ni = c->n_imports, nl = c->n_limits;
+	put(&b, &ni, sizeof ni);
+	put(&b, c->imports, (size_t)ni * sizeof c->imports[0]);
+	put(&b, &nl, sizeof nl);
+	put(&b, c->limits, (size_t)nl * sizeof c->limits[0]);
 	for (int r = 1; r < R.world; r++)
 		if (send_buf(&b, r, T_SETUP, err, errlen)) {
 			free(b.p);
@@ -763,7 +770,7 @@ static int take_setup(serve_ctx *x, const unsigned char *m, int len, int *thread
 	get(&r, fp, sizeof fp);
 	fp[16] = '\0';
 	int64_t plen = get_i64(&r), tlen = get_i64(&r);
-	if (r.bad || plen < 0 || tlen < 0 || (size_t)(plen + tlen) != r.n - r.at) {
+	if (r.bad || plen < 0 || tlen < 0 || (size_t)(plen + tlen) > r.n - r.at) {
 		snprintf(why, whylen, "a malformed setup message");
 		return -1;
 	}
@@ -789,6 +796,20 @@ static int take_setup(serve_ctx *x, const unsigned char *m, int len, int *thread
 		snprintf(why, whylen, "the config does not load: %s", cerr);
 		return -1;
 	}
+	r.at += (size_t)(plen + tlen);
+	int32_t ni = -1, nl = -1;
+	get(&r, &ni, sizeof ni);
+	if (!r.bad && ni >= 0 && ni <= CFG_MAX_IMPORTS)
+		get(&r, x->c.imports, (size_t)ni * sizeof x->c.imports[0]);
+	get(&r, &nl, sizeof nl);
+	if (!r.bad && nl >= 0 && nl <= CFG_MAX_IMPORTS)
+		get(&r, x->c.limits, (size_t)nl * sizeof x->c.limits[0]);
+	if (r.bad || ni < 0 || ni > CFG_MAX_IMPORTS || nl < 0 || nl > CFG_MAX_IMPORTS || r.at != r.n) {
+		snprintf(why, whylen, "a malformed setup message (the measurements)");
+		return -1;
+	}
+	x->c.n_imports = ni;
+	x->c.n_limits = nl;
 	x->have_cfg = true;
 	workload_init(&x->w, &x->c.model);
 	space_init(&x->sp, &x->c);

@@ -680,7 +680,7 @@ static void page_validation(report_ctx *R, FILE *f)
 {
 	const cfg_t *c = &R->cfg;
 	fputs("<h2 id=validation>Validation: measured against predicted</h2>\n", f);
-	if (!R->has_meas) {
+	if (!R->has_meas && R->n_val == 0) {
 		fputs("<p class=note>The run's config has no <code>measurements</code> section, so there is no"
 		      " calibrated baseline to compare with: the validation table and the measured points are left"
 		      " out.</p>\n",
@@ -698,15 +698,22 @@ static void page_validation(report_ctx *R, FILE *f)
 	bool sources = false;
 	for (int i = 0; i < n; i++)
 		sources |= rows[i].source[0] != '\0';
-	fputs("<p>The calibrated baseline <b>", f);
-	h_esc(f, R->fol[FOL_BASE].name);
-	fputs("</b>", f);
-	if (c->meas.dpr_design[0]) {
-		fputs(" and the published PD-Swap design <b>", f);
-		h_esc(f, c->meas.dpr_design);
-		fputs("</b> (its Table 2 rows)", f);
+	if (R->has_meas) {
+		fputs("<p>The calibrated baseline <b>", f);
+		h_esc(f, R->fol[FOL_BASE].name);
+		fputs("</b>", f);
+		if (c->meas.dpr_design[0]) {
+			fputs(" and the published PD-Swap design <b>", f);
+			h_esc(f, c->meas.dpr_design);
+			fputs("</b> (its Table 2 rows)", f);
+		}
+		fputs(" against every measurement of the run's config, each with its source as the config states it;", f);
+	} else {
+		fputs("<p>The imported measurements:", f);
 	}
-	fputs(" against every measurement of the run's config, each with its source as the config states it."
+	fputs(" each imported report of the real build (rows <i>mN</i>, measurement N of"
+	      " <code>v_measured</code>, its file as the source) against the parametric model, the figure its"
+	      " measured profile replaces."
 	      " <i>fit</i>: the point constrains a fitted coefficient; <i>check</i>: it does not;"
 	      " <i>reported</i>: shown, not counted against a tolerance.</p>\n"
 	      "<table id=validation_rows>\n<tr><th>measurement</th><th>unit</th><th>measured</th><th>predicted</th>"

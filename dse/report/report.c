@@ -51,6 +51,7 @@
 #include "report/plot.h"
 #include "report/report_int.h"
 #include "sim/afile.h"
+#include "store/measured.h"
 
 const char *const report_res_label[RES_N] = {"LUT", "FF", "BRAM36", "URAM", "DSP"};
 
@@ -634,6 +635,15 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	if (config_load_buffer(&R->cfg, name, R->run.config_text, R->run.config_len, err, sizeof err))
 		return report_fail(R, PDS_FAIL, "%s: the run's stored config does not load: %s", R->db_path, err);
 	R->cfg_loaded = true;
+	/* the measured profiles the run took: its figures rest on them */
+	int passed = 0;
+	if (measured_load_run(R->db, R->db_path, &R->cfg, R->run.run_id, &passed, err, sizeof err))
+		return report_fail(R, PDS_FAIL, "%s", err);
+	if (R->cfg.n_imports)
+		report_note(R, "the run took %d imported measurement%s as measured profiles (v_run_measurements): the"
+			       " engines they measured have the measured figures; the validation table shows each against"
+			       " the parametric model",
+			    R->cfg.n_imports, R->cfg.n_imports == 1 ? "" : "s");
 	workload_init(&R->wl, &R->cfg.model);
 	R->has_meas = has_baseline(&R->cfg);
 	if (!R->has_meas)
@@ -658,8 +668,7 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 		if ((rc = check_stored(R, &R->fol[k])))
 			return rc;
 	find_binds(R);
-	if (R->has_meas &&
-	    (R->n_val = rdb_validation(R->db, R->db_path, R->run.run_id, R->val, (int)(sizeof R->val / sizeof R->val[0]),
+	if ((R->n_val = rdb_validation(R->db, R->db_path, R->run.run_id, R->val, (int)(sizeof R->val / sizeof R->val[0]),
 				       R->err, R->errlen)) < 0)
 		return PDS_FAIL;
 	if ((rc = load_sessions(R)) || (rc = load_kv(R)))

@@ -112,7 +112,7 @@ typedef struct {
 	figures swap_des, swap_ana; /* the stored swap of the followed dpr design */
 	double swap_hidden_des, swap_hidden_ana;
 	int n_val;          /* stored validation rows */
-	calib_row val[160];
+	calib_row val[CALIB_MAX_ROWS];
 	rdb_counts counts;  /* what the space held, pruned and stored */
 	/* what each knob does (v_knobs) and the front's equal points (v_groups) */
 	rdb_knob *knobs;

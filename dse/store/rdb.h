@@ -60,7 +60,7 @@ typedef struct {
 	char pm_prefill[PDS_NAME_MAX], pm_decode[PDS_NAME_MAX], pblock[PDS_NAME_MAX];
 	res_t r, util, util_equiv;
 	bool feasible;
-	char reason[200]; /* the first violated constraint, "" when feasible */
+	char reason[256]; /* the first violated constraint, "" when feasible */
 	double objective; /* NaN when not computed */
 	double swap_s, bitstream_bytes; /* NaN for static designs */
 	bool on_front, chosen;

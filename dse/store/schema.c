@@ -295,18 +295,62 @@ static const table_def tables[] = {
 	 " decode_tok_s REAL NOT NULL " NUMCHK("decode_tok_s") ","
 	 " PRIMARY KEY(run_id, point_id, kv_precision, kv_window, kv_sinks, kv_tier_region, length),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
+	/* imported reports of the real build, stored as measurements (schema 5 on; import/) */
+	{"measurements", 5,
+	 "(measurement_id INTEGER PRIMARY KEY,"
+	 " imported_at TEXT NOT NULL,"
+	 " file TEXT NOT NULL, sha256 TEXT NOT NULL CHECK(length(sha256) = 64),"
+	 " kind TEXT NOT NULL CHECK(kind IN ('csynth','utilization')),"
+	 " tool_version TEXT NOT NULL, part TEXT NOT NULL, top TEXT, design_state TEXT,"
+	 " config_path TEXT NOT NULL, config_sha256 TEXT NOT NULL CHECK(length(config_sha256) = 64),"
+	 " device_part TEXT NOT NULL, model_key TEXT NOT NULL,"
+	 " target TEXT NOT NULL CHECK(target IN ('design','point','engine')), target_text TEXT NOT NULL,"
+	 " design_name TEXT, run_id INTEGER, point_id INTEGER CHECK(point_id IS NULL OR point_id >= 0),"
+	 " scope TEXT NOT NULL CHECK(scope IN ('tlmm','prefill','decode','design','pblock')),"
+	 " mode TEXT CHECK(mode IS NULL OR mode IN ('static','dpr')),"
+	 " clock_mhz INTEGER NOT NULL CHECK(clock_mhz > 0),"
+	 " tlmm_tables INTEGER CHECK(tlmm_tables IS NULL OR tlmm_tables > 0),"
+	 " tlmm_lanes INTEGER CHECK(tlmm_lanes IS NULL OR tlmm_lanes > 0),"
+	 " pre_pe INTEGER CHECK(pre_pe IS NULL OR pre_pe > 0), pre_lanes INTEGER CHECK(pre_lanes IS NULL OR pre_lanes > 0),"
+	 " pre_block INTEGER CHECK(pre_block IS NULL OR pre_block > 0),"
+	 " dec_lanes INTEGER CHECK(dec_lanes IS NULL OR dec_lanes > 0),"
+	 " dec_dataflow TEXT CHECK(dec_dataflow IS NULL OR dec_dataflow IN ('serial','kv_overlap','head_pipeline')),"
+	 " pblock TEXT, pm_prefill TEXT, pm_decode TEXT,"
+	 " loop_bound INTEGER CHECK(loop_bound IS NULL OR loop_bound > 0),"
+	 " target_clock_ns REAL " NUMCHK("target_clock_ns") ", estimated_clock_ns REAL " NUMCHK("estimated_clock_ns") ","
+	 " latency_best REAL " NUMCHK("latency_best") ", latency_average REAL " NUMCHK("latency_average") ","
+	 " latency_worst REAL " NUMCHK("latency_worst") ","
+	 " interval_min REAL " NUMCHK("interval_min") ", interval_max REAL " NUMCHK("interval_max") ","
+	 " lut REAL " NUMCHK("lut") ", ff REAL " NUMCHK("ff") ", bram18 REAL " NUMCHK("bram18") ","
+	 " bram36 REAL " NUMCHK("bram36") ", dsp REAL " NUMCHK("dsp") ", uram REAL " NUMCHK("uram") ","
+	 " avail_lut REAL " NUMCHK("avail_lut") ", avail_ff REAL " NUMCHK("avail_ff") ","
+	 " avail_bram18 REAL " NUMCHK("avail_bram18") ", avail_bram36 REAL " NUMCHK("avail_bram36") ","
+	 " avail_dsp REAL " NUMCHK("avail_dsp") ", avail_uram REAL " NUMCHK("avail_uram") ","
+	 " report_json TEXT NOT NULL,"
+	 " CHECK(lut IS NOT NULL),"
+	 " CHECK((target = 'design') = (design_name IS NOT NULL AND run_id IS NULL)),"
+	 " CHECK((target = 'point') = (point_id IS NOT NULL AND run_id IS NOT NULL)),"
+	 " UNIQUE(sha256, target_text, scope))"},
+	/* the measurements a run took as profiles or as limits (--respect-measured) */
+	{"run_measurements", 5,
+	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+	 " measurement_id INTEGER NOT NULL REFERENCES measurements(measurement_id),"
+	 " use TEXT NOT NULL CHECK(use IN ('profile','respect')),"
+	 " PRIMARY KEY(run_id, measurement_id, use)) WITHOUT ROWID"},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 
 static const char *const index_sql =
 	"CREATE INDEX IF NOT EXISTS runs_by_sha ON runs(config_sha256, status);"
-	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);";
+	"CREATE INDEX IF NOT EXISTS points_by_mode ON points(run_id, mode, feasible);"
+	"CREATE INDEX IF NOT EXISTS measurements_by_part ON measurements(device_part, model_key);";
 
 /* The query surface; dropped and made again by a migration. */
 static const char *const view_names[] = {"v_points",   "v_metrics", "v_pareto",   "v_chosen",     "v_best",
 					 "v_runs",     "v_curves",  "v_regions",  "v_validation", "v_swaps",
 					 "v_trace",    "v_knobs",   "v_groups",   "v_counts",     "v_intervals",
-					 "v_sessions", "v_requests", "v_breakeven", "v_kv_curves"};
+					 "v_sessions", "v_requests", "v_breakeven", "v_kv_curves", "v_measured",
+					 "v_run_measurements"};
 
 static const char *const view_sql =
 	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
@@ -355,7 +399,20 @@ static const char *const view_sql =
 	" prompt, output, e2e_s, energy_j, static_e2e_s, static_energy_j, static_e2e_s / e2e_s AS e2e_gain,"
 	" static_energy_j / energy_j AS energy_gain FROM breakeven;"
 	"CREATE VIEW v_kv_curves AS SELECT run_id, point_id, kv_precision, kv_window, kv_sinks, kv_tier_region,"
-	" feasible, reason, tier_blocks, tier_memory, length, decode_tok_s FROM kv_curves;";
+	" feasible, reason, tier_blocks, tier_memory, length, decode_tok_s FROM kv_curves;"
+	"CREATE VIEW v_measured AS SELECT measurement_id, imported_at, file, sha256, kind, tool_version, part, top,"
+	" design_state, config_path, config_sha256, target, target_text, design_name, run_id, point_id, scope, mode,"
+	" clock_mhz, tlmm_tables, tlmm_lanes, pre_pe, pre_lanes, pre_block, dec_lanes, dec_dataflow, pblock, loop_bound,"
+	" target_clock_ns, estimated_clock_ns,"
+	" CASE WHEN estimated_clock_ns IS NULL THEN NULL WHEN estimated_clock_ns <= 1000.0 / clock_mhz THEN 1 ELSE 0 END"
+	" AS timing_met,"
+	" latency_best, latency_average, latency_worst, interval_min, interval_max,"
+	" lut, ff, bram18, bram36, coalesce(bram36, bram18 / 2.0) AS bram36_equiv, dsp, uram,"
+	" avail_lut, avail_ff, avail_bram18, avail_bram36, avail_dsp, avail_uram,"
+	" CASE WHEN avail_lut IS NULL THEN NULL WHEN lut > avail_lut OR ff > avail_ff"
+	" OR coalesce(bram36, bram18 / 2.0) > coalesce(avail_bram36, avail_bram18 / 2.0) OR dsp > avail_dsp"
+	" OR uram > avail_uram THEN 1 ELSE 0 END AS over_available FROM measurements;"
+	"CREATE VIEW v_run_measurements AS SELECT run_id, measurement_id, use FROM run_measurements;";
 
 /* Whether table `name` exists: 1, 0, or -1 (message set). */
 static int table_exists(store *s, const char *name)

@@ -57,10 +57,19 @@
  *   breakeven(run_id, design, point_id, static_design, static_point_id,
  *        model, policy, prompt, output, e2e_s, energy_j, static_e2e_s,
  *        static_energy_j)                                the break-even map
+ * Imported reports of the real build (store/measured.h, schema 5 on):
+ *   measurements(measurement_id, imported_at, file, sha256, kind,
+ *        tool_version, part, top, design_state, config_path, config_sha256,
+ *        device_part, model_key, target, target_text, design_name, run_id,
+ *        point_id, scope, mode, clock_mhz, the engine's or design's sizes,
+ *        loop_bound, target_clock_ns, estimated_clock_ns, latency_*,
+ *        interval_*, lut .. uram, avail_*, report_json)
+ *   run_measurements(run_id, measurement_id, use)   what a run took
  * Views v_points, v_metrics, v_pareto, v_chosen, v_best, v_runs, v_curves,
  * v_regions, v_validation, v_swaps, v_trace, v_knobs, v_groups, v_counts,
- * v_intervals, v_sessions, v_requests, v_breakeven and v_kv_curves are the documented query
- * surface (README.md); the first six read the same in every version from
+ * v_intervals, v_sessions, v_requests, v_breakeven, v_kv_curves, v_measured
+ * and v_run_measurements are the documented query surface (README.md); the
+ * first six read the same in every version from
  * STORE_SCHEMA_OLDEST on (v_metrics gained `length`, the name of what it
  * always called `prompt`, in version 3).
  *
@@ -80,9 +89,10 @@
  * Versions: 4 had no K/V cache columns (its points are fp16, kv_window 0,
  * kv_sinks 0, kv_tier_region none: the only cache then), no region
  * 'kv_tier', no sessions.kv_refill_s (0: no refill then), no kv_curves,
- * no energy curves, no source, figure, part and length of a validation
- * row (its note held the source of most rows), and in its first files no
- * instant events in trace_events.  3 had no dec_dataflow (its points are serial: the only dataflow
+ * no measurements or run_measurements, no energy curves, no source,
+ * figure, part and length of a validation row (its note held the source
+ * of most rows), and in its first files no instant events in
+ * trace_events.  3 had no dec_dataflow (its points are serial: the only dataflow
  * then), no intervals, no shard runs (sweeps.shard, n_shards), no
  * runs.ranks, no sessions, requests or breakeven, and no run kind
  * 'session'.  Chunks stored before the counts have them NULL.  2 had no
