@@ -160,6 +160,9 @@ typedef struct {
 	res_t util_cap;      /* fraction of each device resource usable */
 	double rp_margin;    /* an RM may use this fraction of its pblock */
 	double t_pre_max_s;  /* at objective.prompt */
+	/* DDR set aside for the partial bitstreams of the partition's modules
+	 * (constraints.bitstream_store_mib), bytes; 0: not bounded */
+	double bitstream_store_bytes;
 } cfg_constraints;
 
 /* The session figure objective.workload minimises (sim/session.h names them). */

@@ -37,6 +37,10 @@ typedef struct {
 	/* energy and DDR traffic */
 	double energy_j_per_token, energy_prefill_j, power_prefill_w, power_decode_w;
 	double bytes_prefill, bytes_decode;
+	/* mid-generation swaps of a partition with several modules (models/rms.h):
+	 * how many, and the time decode stalled for them (part of decode_s) */
+	int mid_swaps;
+	double mid_swap_s;
 } figures;
 
 /*
@@ -88,6 +92,7 @@ typedef struct {
 	double utilisation;           /* share of duration_s the device serves or swaps */
 	double energy_j, energy_j_per_request, energy_j_per_token; /* the requests' work and their swaps */
 	double mean_in_system;        /* time average of requests queued or in service */
+	int64_t swaps_by_rm[RMS_MAX]; /* swaps by the module they loaded (a dpr design's set, in order) */
 } figures_session;
 
 /* The mean and percentiles of n values sorted ascending (NAN when n is 0). */

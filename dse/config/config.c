@@ -928,30 +928,36 @@ static int dataflow_word(ld_t *L, const ytree_node *n, const char *p, dataflow_t
  * decode.dataflow: {value: serial|kv_overlap|head_pipeline, prov, source}
  * (a plain word is a design choice: prov assumed); serial when absent.
  */
-static int load_dataflow(ld_t *L, const ytree_node *dec, const char *P, cfg_design *cd)
+static int dataflow_into(ld_t *L, const ytree_node *dec, const char *P, dataflow_t *df, prov_t *prov, char *src,
+			 size_t srclen)
 {
 	static const char *const keys[] = {"value", "prov", "source", NULL};
 	char p[220], vp[240];
 	const ytree_node *v = ytree_get(dec, "dataflow");
 	snprintf(p, sizeof p, "%s.dataflow", P);
-	cd->d.dec_dataflow = DF_SERIAL;
-	cd->df_prov = PROV_ASSUMED;
-	snprintf(cd->df_source, sizeof cd->df_source, "not stated: Q.K, softmax and S.V one after another");
+	*df = DF_SERIAL;
+	*prov = PROV_ASSUMED;
+	snprintf(src, srclen, "not stated: Q.K, softmax and S.V one after another");
 	if (!v)
 		return 0;
 	if (v->kind == YTREE_SCALAR) {
-		snprintf(cd->df_source, sizeof cd->df_source, "a design choice");
-		return dataflow_word(L, v, p, &cd->d.dec_dataflow);
+		snprintf(src, srclen, "a design choice");
+		return dataflow_word(L, v, p, df);
 	}
 	if (want_map(L, v, p) || check_keys(L, v, p, keys))
 		return -1;
 	const ytree_node *w = req(L, v, p, "value");
 	snprintf(vp, sizeof vp, "%s.value", p);
-	if (!w || dataflow_word(L, w, vp, &cd->d.dec_dataflow) || prov_node(L, v, p, &cd->df_prov))
+	if (!w || dataflow_word(L, w, vp, df) || prov_node(L, v, p, prov))
 		return -1;
-	if (cd->df_prov == PROV_FITTED)
+	if (*prov == PROV_FITTED)
 		return fail(L, ytree_get(v, "prov"), "'%s.prov' cannot be fitted: no fit chooses a dataflow", p);
-	return get_str(L, v, p, "source", cd->df_source, sizeof cd->df_source);
+	return get_str(L, v, p, "source", src, srclen);
+}
+
+static int load_dataflow(ld_t *L, const ytree_node *dec, const char *P, cfg_design *cd)
+{
+	return dataflow_into(L, dec, P, &cd->d.dec_dataflow, &cd->df_prov, cd->df_source, sizeof cd->df_source);
 }
 
 /* infer_from: {SIZE: ROW, ...}, SIZE one of cfg_size_names, ROW one of cfg_row_names. */
@@ -1023,10 +1029,149 @@ static int get_size(ld_t *L, const ytree_node *map, const char *path, const char
 	return get_int(L, map, path, key, 1, hi, out);
 }
 
+/* serves: [prefill, decode] (either or both); both when absent. */
+static int serves_node(ld_t *L, const ytree_node *m, const char *P, uint8_t *out)
+{
+	char p[300], ip[330], b[64];
+	const ytree_node *v = ytree_get(m, "serves");
+	*out = RM_SERVE_PRE | RM_SERVE_DEC;
+	if (!v)
+		return 0;
+	snprintf(p, sizeof p, "%s.serves", P);
+	if (want_seq(L, v, p))
+		return -1;
+	if (v->n == 0)
+		return fail(L, v, "'%s' must list prefill, decode or both", p);
+	*out = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const ytree_node *e = v->items[i];
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		uint8_t bit = 0;
+		if (e->kind == YTREE_SCALAR && !e->quoted && strcmp(e->str, "prefill") == 0)
+			bit = RM_SERVE_PRE;
+		else if (e->kind == YTREE_SCALAR && !e->quoted && strcmp(e->str, "decode") == 0)
+			bit = RM_SERVE_DEC;
+		else
+			return fail(L, e, "'%s' must be 'prefill' or 'decode', got '%s'", ip, shown(e, b, sizeof b));
+		if (*out & bit)
+			return fail(L, e, "'%s' repeats '%s'", p, e->str);
+		*out |= bit;
+	}
+	return 0;
+}
+
+/*
+ * One module of designs.NAME.rms: {name, prefill: {pe, lanes, block,
+ * burst_beats, outstanding, port_map}, decode: {lanes, burst_beats,
+ * outstanding, dataflow, port_map}, serves}, at least one engine.  The
+ * dataflow's provenance is kept for the design's first decode engine.
+ */
+static int load_rm(ld_t *L, const ytree_node *n, const char *P, rm_t *m, cfg_design *cd, bool first_dec)
+{
+	static const char *const keys[] = {"name", "prefill", "decode", "serves", NULL};
+	static const char *const pk[] = {"pe", "lanes", "block", "burst_beats", "outstanding", "port_map", NULL};
+	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", "dataflow", "port_map", NULL};
+	const cfg_t *c = L->c;
+	int maxb = c->dev.axi_max_burst_beats;
+	char p[300];
+	const ytree_node *v;
+	memset(m, 0, sizeof *m);
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if (!(v = req(L, n, P, "name")))
+		return -1;
+	snprintf(p, sizeof p, "%s.name", P);
+	char nm[PDS_NAME_MAX];
+	if (ident_node(L, v, p, nm, sizeof nm))
+		return -1;
+	if (strlen(nm) >= RMS_NAME_MAX)
+		return fail(L, v, "'%s' must be shorter than %d characters, got '%s'", p, RMS_NAME_MAX, nm);
+	snprintf(m->name, sizeof m->name, "%s", nm);
+	if ((v = ytree_get(n, "prefill")) != NULL) {
+		snprintf(p, sizeof p, "%s.prefill", P);
+		m->engines |= RM_ENG_PRE;
+		if (want_map(L, v, p) || check_keys(L, v, p, pk) || get_int(L, v, p, "pe", 1, 4096, &m->pre_pe) ||
+		    get_int(L, v, p, "lanes", 1, c->model.head_dim, &m->pre_lanes) ||
+		    get_int(L, v, p, "block", 1, 4096, &m->pre_block) ||
+		    get_int(L, v, p, "burst_beats", 1, maxb, &m->pre_burst) ||
+		    get_int(L, v, p, "outstanding", 1, 256, &m->pre_outstanding) ||
+		    get_ref(L, v, p, "port_map", false, &m->pm_pre))
+			return -1;
+	}
+	if ((v = ytree_get(n, "decode")) != NULL) {
+		snprintf(p, sizeof p, "%s.decode", P);
+		m->engines |= RM_ENG_DEC;
+		prov_t prov;
+		char src[PDS_TEXT_MAX];
+		if (want_map(L, v, p) || check_keys(L, v, p, dk) ||
+		    get_int(L, v, p, "lanes", 1, c->model.head_dim, &m->dec_lanes) ||
+		    get_int(L, v, p, "burst_beats", 1, maxb, &m->dec_burst) ||
+		    get_int(L, v, p, "outstanding", 1, 256, &m->dec_outstanding) ||
+		    dataflow_into(L, v, p, &m->dec_dataflow, &prov, src, sizeof src) ||
+		    get_ref(L, v, p, "port_map", false, &m->pm_dec))
+			return -1;
+		if (first_dec) {
+			cd->df_prov = prov;
+			snprintf(cd->df_source, sizeof cd->df_source, "%s", src);
+		}
+	}
+	if (!m->engines)
+		return fail(L, n, "'%s' holds no engine: give it 'prefill:', 'decode:' or both (a hybrid)", P);
+	return serves_node(L, n, P, &m->serves);
+}
+
+/* designs.NAME.rms: 1 to RMS_MAX modules; the design's engines become the
+ * set's first prefill and first decode engine. */
+static int load_rms(ld_t *L, const ytree_node *v, const char *P, cfg_design *cd)
+{
+	char p[220], ip[240];
+	design_t *d = &cd->d;
+	snprintf(p, sizeof p, "%s.rms", P);
+	if (want_seq(L, v, p))
+		return -1;
+	if (v->n < 1 || v->n > RMS_MAX)
+		return fail(L, v, "'%s' must list 1 to %d modules, got %zu", p, RMS_MAX, v->n);
+	d->rms.n = (int)v->n;
+	int first_pre = -1, first_dec = -1;
+	uint8_t served = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		rm_t *m = &d->rms.rm[i];
+		if (load_rm(L, v->items[i], ip, m, cd, first_dec < 0))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(d->rms.rm[j].name, m->name) == 0)
+				return fail(L, ytree_get(v->items[i], "name"), "'%s' repeats the module name '%s'", p, m->name);
+		if (first_pre < 0 && (m->engines & RM_ENG_PRE))
+			first_pre = (int)i;
+		if (first_dec < 0 && (m->engines & RM_ENG_DEC))
+			first_dec = (int)i;
+		served |= m->serves;
+	}
+	if (first_pre < 0 || first_dec < 0)
+		return fail(L, v, "'%s' holds no %s engine: a set needs one of each, in one module (a hybrid) or two", p,
+			    first_pre < 0 ? "prefill" : "decode");
+	if (served != (RM_SERVE_PRE | RM_SERVE_DEC))
+		return fail(L, v, "'%s': no module serves %s", p, served & RM_SERVE_PRE ? "decode" : "prefill");
+	const rm_t *a = &d->rms.rm[first_pre], *b = &d->rms.rm[first_dec];
+	d->pre_pe = a->pre_pe;
+	d->pre_lanes = a->pre_lanes;
+	d->pre_block = a->pre_block;
+	d->pre_burst = a->pre_burst;
+	d->pre_outstanding = a->pre_outstanding;
+	d->pm_pre = a->pm_pre;
+	d->dec_lanes = b->dec_lanes;
+	d->dec_burst = b->dec_burst;
+	d->dec_outstanding = b->dec_outstanding;
+	d->pm_dec = b->pm_dec;
+	d->dec_dataflow = b->dec_dataflow;
+	return 0;
+}
+
 static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *cd)
 {
 	static const char *const keys[] = {"mode", "clock_mhz", "tlmm", "prefill", "decode",
-					   "port_maps", "rp", "infer_from", NULL};
+					   "port_maps", "rp", "infer_from", "rms", NULL};
 	static const char *const tk[] = {"tables", "lanes", NULL};
 	static const char *const pk[] = {"pe", "lanes", "block", "burst_beats", "outstanding", NULL};
 	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", "dataflow", NULL};
@@ -1051,24 +1196,38 @@ static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *
 	    get_int(L, v, p, "tables", 1, 4096, &d->tlmm_tables) ||
 	    get_int(L, v, p, "lanes", 1, 4096, &d->tlmm_lanes))
 		return -1;
-	snprintf(p, sizeof p, "%s.prefill", P);
-	if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
-	    get_size(L, v, p, "pe", 4096, cd, CFG_SIZE_PRE_PE, &d->pre_pe) ||
-	    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_PRE_LANES, &d->pre_lanes) ||
-	    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
-	    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
-	    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
-		return -1;
-	snprintf(p, sizeof p, "%s.decode", P);
-	if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
-	    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_DEC_LANES, &d->dec_lanes) ||
-	    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
-	    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding) || load_dataflow(L, v, p, cd))
-		return -1;
-	snprintf(p, sizeof p, "%s.port_maps", P);
-	if (!(v = req(L, n, P, "port_maps")) || want_map(L, v, p) || check_keys(L, v, p, mk) ||
-	    get_ref(L, v, p, "prefill", false, &d->pm_pre) || get_ref(L, v, p, "decode", false, &d->pm_dec))
-		return -1;
+	const ytree_node *rms = ytree_get(n, "rms");
+	if (rms) {
+		snprintf(p, sizeof p, "%s.rms", P);
+		if (d->mode != MODE_DPR)
+			return fail(L, rms, "'%s' is only for mode 'dpr'; a static design has no reconfigurable partition", p);
+		static const char *const not_with[] = {"prefill", "decode", "port_maps", "infer_from"};
+		for (int i = 0; i < 4; i++)
+			if ((v = ytree_get(n, not_with[i])) != NULL)
+				return fail(L, v, "'%s.%s' does not go with '%s': each module carries its engines and port maps",
+					    P, not_with[i], p);
+		if (load_rms(L, rms, P, cd))
+			return -1;
+	} else {
+		snprintf(p, sizeof p, "%s.prefill", P);
+		if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
+		    get_size(L, v, p, "pe", 4096, cd, CFG_SIZE_PRE_PE, &d->pre_pe) ||
+		    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_PRE_LANES, &d->pre_lanes) ||
+		    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
+		    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
+		    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
+			return -1;
+		snprintf(p, sizeof p, "%s.decode", P);
+		if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
+		    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_DEC_LANES, &d->dec_lanes) ||
+		    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
+		    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding) || load_dataflow(L, v, p, cd))
+			return -1;
+		snprintf(p, sizeof p, "%s.port_maps", P);
+		if (!(v = req(L, n, P, "port_maps")) || want_map(L, v, p) || check_keys(L, v, p, mk) ||
+		    get_ref(L, v, p, "prefill", false, &d->pm_pre) || get_ref(L, v, p, "decode", false, &d->pm_dec))
+			return -1;
+	}
 	const ytree_node *rp = ytree_get(n, "rp");
 	snprintf(p, sizeof p, "%s.rp", P);
 	d->rp = -1;
@@ -1185,7 +1344,8 @@ static int load_space(ld_t *L, const ytree_node *n)
 
 static int load_constraints(ld_t *L, const ytree_node *n)
 {
-	static const char *const keys[] = {"utilisation_cap", "rp_routability_margin", "t_pre_max_s", NULL};
+	static const char *const keys[] = {"utilisation_cap", "rp_routability_margin", "t_pre_max_s",
+					   "bitstream_store_mib", NULL};
 	static const char *const uk[] = {"lut", "ff", "bram36", "uram", "dsp", NULL};
 	cfg_constraints *k = &L->c->cons;
 	const char *P = "constraints";
@@ -1201,6 +1361,14 @@ static int load_constraints(ld_t *L, const ytree_node *n)
 	if (get_num(L, n, P, "rp_routability_margin", 0, true, 1, &k->rp_margin) ||
 	    get_num(L, n, P, "t_pre_max_s", 0, true, 1e7, &k->t_pre_max_s))
 		return -1;
+	/* optional: the DDR set aside for the partition's partial bitstreams */
+	k->bitstream_store_bytes = 0;
+	if (ytree_get(n, "bitstream_store_mib")) {
+		double mib;
+		if (get_num(L, n, P, "bitstream_store_mib", 0, true, 1 << 20, &mib))
+			return -1;
+		k->bitstream_store_bytes = mib * 1024 * 1024;
+	}
 	return 0;
 }
 
