@@ -144,7 +144,9 @@ static const rm_t *mod(const sess *S, int k)
 	return phases_module(S->pred, k);
 }
 
-/* Predicted time of a request along a plan, ps (NEVER_PS after a failure). */
+/* Predicted time of a request along a plan, ps (NEVER_PS after a
+ * failure): until its last token, or, for one token, until the device is
+ * free (a prefill->decode swap runs on past the token). */
 static int64_t predict_plan(sess *S, const rms_plan *pl, int L, int N)
 {
 	phases_cost c;
@@ -152,7 +154,7 @@ static int64_t predict_plan(sess *S, const rms_plan *pl, int L, int N)
 		stop_with(S, PDS_FAIL);
 		return NEVER_PS;
 	}
-	return c.ttft_ps + (N > 1 ? c.swap_exposed_ps + c.decode_ps : 0);
+	return c.ttft_ps + (N > 1 || c.swap_ps > 0 ? c.swap_exposed_ps : 0) + (N > 1 ? c.decode_ps : 0);
 }
 
 /* The plan of one prefill module and one decode module. */

@@ -809,7 +809,8 @@ START_TEST(sessions_round_trip_and_guards)
 		"UPDATE sessions SET capacity_unbounded=1 WHERE session_id=0",         /* unbounded with a number */
 		"UPDATE requests SET tpot_s=NULL WHERE output=5",                      /* TPOT missing */
 		"UPDATE requests SET tpot_s=0.1 WHERE output=1",                       /* a TPOT of one token */
-		"UPDATE requests SET prefill_rm='both'",
+		"UPDATE requests SET prefill_rm=''",                                  /* a module without a name */
+		"UPDATE requests SET decode_rms=NULL",                                /* no decode modules */
 		"UPDATE runs SET kind='other'",
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {

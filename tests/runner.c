@@ -13,7 +13,7 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		cfg_suite, workload_suite, engine_suite, perf_suite, calib_suite, interval_suite, store_suite, des_suite,
 		pareto_suite, space_suite, factor_suite, sweep_suite,
-		emit_suite, report_suite, configs_suite, fuzz_suite, faults_suite, import_suite, shards_suite, session_suite,
+		emit_suite, report_suite, configs_suite, fuzz_suite, faults_suite, import_suite, shards_suite, session_suite, rms_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -24,5 +24,6 @@ Suite *faults_suite(void);
 Suite *session_suite(void);
 Suite *import_suite(void);
 Suite *shards_suite(void);
+Suite *rms_suite(void);
 
 #endif

@@ -1,0 +1,707 @@
+/*
+ * check_rms.c - the modules of one partition (models/rms.h and what uses
+ * it): the paper's two modules written as a set give the figures of the
+ * design that names none, bit for bit (the models, the DES, every policy
+ * of a session, the break-even map); one hybrid module gives no swap and
+ * the figures of the static design with the same engines; with a swap of
+ * zero cost the N-module policy is never worse, request by request, than
+ * any module kept for everything; with the longest swap the config allows
+ * it never swaps; the context points are where the fastest decode module
+ * changes (found here by scanning perf.h on each module's own design);
+ * a mid-generation swap costs what the models say; the predicted rest of
+ * an output against closed forms; the loader's refusals.
+ *
+ * The references are the two-engine models of perf.h and sim/des.h on
+ * designs built here by hand, never the set code's own output.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore/sessions.h"
+#include "models/engine.h"
+#include "models/perf.h"
+#include "models/platform.h"
+#include "models/rms.h"
+#include "sim/des.h"
+#include "sim/phases.h"
+#include "sim/reqgen.h"
+#include "sim/session.h"
+#include "suites.h"
+#include "testutil.h"
+
+static cfg_t C;
+static workload_t W;
+
+static void setup(void)
+{
+	tu_load_default(&C);
+	workload_init(&W, &C.model);
+}
+
+static void teardown(void)
+{
+	cfg_release(&C);
+}
+
+static design_t named(const cfg_t *c, const char *n)
+{
+	int i = cfg_find_design(c, n);
+	ck_assert_msg(i >= 0, "no design %s", n);
+	return c->designs[i].d;
+}
+
+/* The paper's pair of d written as a set, by hand. */
+static design_t as_pair(const design_t *d)
+{
+	design_t s = *d;
+	memset(&s.rms, 0, sizeof s.rms);
+	s.rms.n = 2;
+	rm_t *a = &s.rms.rm[0], *b = &s.rms.rm[1];
+	snprintf(a->name, sizeof a->name, "prefill");
+	snprintf(b->name, sizeof b->name, "decode");
+	a->engines = RM_ENG_PRE;
+	b->engines = RM_ENG_DEC;
+	a->serves = b->serves = RM_SERVE_PRE | RM_SERVE_DEC;
+	a->pre_pe = d->pre_pe;
+	a->pre_lanes = d->pre_lanes;
+	a->pre_block = d->pre_block;
+	a->pre_burst = d->pre_burst;
+	a->pre_outstanding = d->pre_outstanding;
+	a->pm_pre = d->pm_pre;
+	b->dec_lanes = d->dec_lanes;
+	b->dec_burst = d->dec_burst;
+	b->dec_outstanding = d->dec_outstanding;
+	b->pm_dec = d->pm_dec;
+	b->dec_dataflow = d->dec_dataflow;
+	return s;
+}
+
+/* One module holding both engines of d. */
+static design_t as_hybrid(const design_t *d)
+{
+	design_t s = as_pair(d);
+	s.rms.n = 1;
+	rm_t h = s.rms.rm[0];
+	h.engines = RM_ENG_PRE | RM_ENG_DEC;
+	h.dec_lanes = d->dec_lanes;
+	h.dec_burst = d->dec_burst;
+	h.dec_outstanding = d->dec_outstanding;
+	h.pm_dec = d->pm_dec;
+	h.dec_dataflow = d->dec_dataflow;
+	snprintf(h.name, sizeof h.name, "hybrid");
+	s.rms.rm[0] = h;
+	return s;
+}
+
+static bool same_figures(const figures *a, const figures *b)
+{
+	return memcmp(a, b, sizeof *a) == 0;
+}
+
+static bool same_rec(const session_rec *a, const session_rec *b)
+{
+	return a->prompt == b->prompt && a->output == b->output && a->trimmed == b->trimmed && a->arrival_s == b->arrival_s &&
+	       a->wait_s == b->wait_s && a->ttft_s == b->ttft_s && memcmp(&a->tpot_s, &b->tpot_s, sizeof a->tpot_s) == 0 &&
+	       a->e2e_s == b->e2e_s && a->swaps == b->swaps && a->swap_exposed_s == b->swap_exposed_s &&
+	       a->energy_j == b->energy_j && a->prefill_rm == b->prefill_rm && a->decode_rm == b->decode_rm &&
+	       a->n_dec == b->n_dec && memcmp(a->dec_seq, b->dec_seq, sizeof a->dec_seq[0] * (size_t)a->n_dec) == 0 &&
+	       a->mid_swaps == b->mid_swaps;
+}
+
+static bool same_session(const figures_session *a, const figures_session *b)
+{
+	/* NaN fields (tpot of one-token sessions, capacity not sought) compare by their bits */
+	return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* ------------------------------------------------------ the paper's pair */
+
+/* The per-length figures, one inference, the resources and the objective. */
+START_TEST(pair_is_the_paper_in_the_models)
+{
+	const char *const names[2] = {"pdswap", "tellme"};
+	for (int n = 0; n < 2; n++) {
+		design_t d = named(&C, names[n]);
+		design_t s = d.mode == MODE_DPR ? as_pair(&d) : d;
+		perf_ctx p;
+		perf_prepare(&p, &C, &W, &d);
+		rms_ctx x;
+		rms_prepare(&x, &C, &W, &s);
+		ck_assert_int_eq(x.legacy, d.mode != MODE_DPR);
+		for (int L = 1; L <= C.model.max_context; L += 37) {
+			ck_assert(rms_ttft_s(&x, L) == perf_ttft_s(&p, L));
+			ck_assert(rms_prefill_s(&x, L) == perf_prefill_s(&p, L));
+			ck_assert(rms_decode_step_s(&x, L) == perf_decode_step_s(&p, L));
+			ck_assert(rms_decode_energy_j(&x, L) == perf_decode_energy_j(&p, L));
+		}
+		const int lens[4][2] = {{1, 0}, {64, 1}, {768, 200}, {1900, 148}};
+		for (int k = 0; k < 4; k++) {
+			figures a, b;
+			rms_plan pl;
+			rms_plan_always(&x, lens[k][0], lens[k][1], &pl);
+			memset(&a, 0, sizeof a);
+			memset(&b, 0, sizeof b);
+			perf_run_eval(&p, lens[k][0], lens[k][1], &a);
+			rms_run_eval(&x, &pl, lens[k][0], lens[k][1], &b);
+			ck_assert_msg(same_figures(&a, &b), "%s: one inference of %d + %d differs", names[n], lens[k][0],
+				      lens[k][1]);
+		}
+		perf_res ra, rb;
+		perf_resources(&p, &ra);
+		rms_resources(&x, &rb);
+		ck_assert(memcmp(&ra.r_total, &rb.r_total, sizeof ra.r_total) == 0 &&
+			  memcmp(&ra.util_equiv, &rb.util_equiv, sizeof ra.util_equiv) == 0 && ra.feasible == rb.feasible);
+		char wa[200], wb[200];
+		ck_assert(perf_feasible(&p, wa, sizeof wa) == rms_feasible(&x, wb, sizeof wb));
+		ck_assert_str_eq(wa, wb);
+		ck_assert(perf_objective(&p) == rms_objective(&x));
+	}
+}
+END_TEST
+
+/* The pair as `rms:` in YAML loads to the set built by hand. */
+START_TEST(pair_from_yaml)
+{
+	design_t d = named(&C, "pdswap");
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "  pdswap_set:\n"
+		 "    mode: dpr\n"
+		 "    clock_mhz: %d\n"
+		 "    tlmm: {tables: %d, lanes: %d}\n"
+		 "    rms:\n"
+		 "      - {name: prefill, prefill: {pe: %d, lanes: %d, block: %d, burst_beats: %d, outstanding: %d,"
+		 " port_map: %s}}\n"
+		 "      - name: decode\n"
+		 "        decode: {lanes: %d, burst_beats: %d, outstanding: %d, dataflow: %s, port_map: %s}\n"
+		 "        serves: [decode, prefill]\n"
+		 "    rp: %s\n"
+		 "\ndesign_space:",
+		 d.clock_mhz, d.tlmm_tables, d.tlmm_lanes, d.pre_pe, d.pre_lanes, d.pre_block, d.pre_burst,
+		 d.pre_outstanding, C.arch.port_maps[d.pm_pre].name, d.dec_lanes, d.dec_burst, d.dec_outstanding,
+		 dataflow_names[d.dec_dataflow], C.arch.port_maps[d.pm_dec].name, C.arch.pblocks[d.rp].name);
+	const char *edit[2] = {"\ndesign_space:", text};
+	cfg_t c;
+	tu_load_edited(&c, "pair.yaml", edit, 1);
+	design_t got = named(&c, "pdswap_set"), want = as_pair(&d);
+	ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "the YAML set is not the hand-built pair");
+	ck_assert(rms_is_pair(&got) && rms_is_pair(&d));
+	cfg_release(&c);
+}
+END_TEST
+
+/* The DES runs a plan of the pair's views as it runs des_opts.hold. */
+START_TEST(pair_is_the_paper_in_the_des)
+{
+	design_t d = named(&C, "pdswap"), s = as_pair(&d);
+	char err[512];
+	const int lens[3][2] = {{1, 3}, {300, 40}, {1500, 2}};
+	/* (prefill module, decode module) and the hold that runs it */
+	const int pm[3][2] = {{0, 1}, {0, 0}, {1, 1}};
+	const des_hold hold[3] = {DES_HOLD_PHASE, DES_HOLD_PREFILL, DES_HOLD_DECODE};
+	for (int k = 0; k < 3; k++)
+		for (int h = 0; h < 3; h++) {
+			des_opts o = {.hold = hold[h]};
+			des_result a, b;
+			ck_assert_msg(des_run(&C, &W, &d, lens[k][0], lens[k][1], &o, &a, err, sizeof err) == 0, "%s", err);
+			rms_plan pl = {.pre = pm[h][0], .n_seg = 1, .dec = {pm[h][1]}, .from = {lens[k][0] + 1}};
+			ck_assert_msg(des_run_plan(&C, &W, &s, &pl, lens[k][0], lens[k][1], NULL, &b, err, sizeof err) == 0,
+				      "%s", err);
+			ck_assert_msg(same_figures(&a.f, &b.f) && a.events == b.events && a.swap_hidden_s == b.swap_hidden_s &&
+					      memcmp(a.port_util, b.port_util, sizeof a.port_util) == 0 &&
+					      memcmp(a.bytes, b.bytes, sizeof a.bytes) == 0,
+				      "%d + %d, hold %d: the plan differs from the hold", lens[k][0], lens[k][1], h);
+		}
+}
+END_TEST
+
+/* Every policy on every shipped workload, with capacities, and the break-even map. */
+START_TEST(pair_is_the_paper_in_sessions)
+{
+	design_t d = named(&C, "pdswap"), s = as_pair(&d), st = named(&C, "tellme");
+	char err[600];
+	for (int m = 0; m < 2; m++)
+		for (int w = 0; w < C.n_session_wl; w++) {
+			if (m == 1 && w > 0)
+				break; /* the DES: one workload is enough */
+			sessions_spec sp;
+			reqgen_trace t;
+			ck_assert(sessions_spec_of(&C, &W, &C.session_wl[w], &sp, &t, err, sizeof err) == 0);
+			sp.requests = m ? 120 : 800;
+			sp.model = m ? PHASES_DES : PHASES_ANALYTIC;
+			sp.capacity = m == 0;
+			sp.records = true;
+			sp.threads = 2;
+			sessions_result a, b;
+			ck_assert_msg(sessions_run(&sp, &d, &st, sessions_all(MODE_DPR), &a, err, sizeof err) == 0, "%s", err);
+			ck_assert_msg(sessions_run(&sp, &s, &st, sessions_all(MODE_DPR), &b, err, sizeof err) == 0, "%s", err);
+			ck_assert_int_eq(a.n_rows, b.n_rows);
+			for (int k = 0; k < a.n_rows; k++) {
+				ck_assert_msg(same_session(&a.rows[k].f, &b.rows[k].f), "%s %s: the session differs",
+					      C.session_wl[w].name, session_policy_names[a.rows[k].policy]);
+				for (size_t i = 0; i < a.n; i++)
+					ck_assert_msg(same_rec(&a.rows[k].rec[i], &b.rows[k].rec[i]), "%s %s: request %zu differs",
+						      C.session_wl[w].name, session_policy_names[a.rows[k].policy], i);
+			}
+			ck_assert(a.model_threshold_prompt == b.model_threshold_prompt &&
+				  a.model_threshold_gen == b.model_threshold_gen);
+			sessions_result_free(&a);
+			sessions_result_free(&b);
+			reqgen_trace_free(&t);
+		}
+	sessions_cell *ca, *cb;
+	long na = sessions_breakeven(&C, &W, &d, &st, PHASES_ANALYTIC, false, 2, &ca, err, sizeof err);
+	long nb = sessions_breakeven(&C, &W, &s, &st, PHASES_ANALYTIC, false, 2, &cb, err, sizeof err);
+	ck_assert(na > 0 && na == nb);
+	for (long k = 0; k < na; k++)
+		ck_assert(memcmp(&ca[k], &cb[k], sizeof ca[k]) == 0);
+	free(ca);
+	free(cb);
+}
+END_TEST
+
+/* ---------------------------------------------------------- one hybrid */
+
+/* One module of both engines: no swap under any policy, and the figures
+ * of the static design with the same engines (whose power is theirs). */
+START_TEST(hybrid_needs_no_swap)
+{
+	design_t d = named(&C, "pdswap"), h = as_hybrid(&d), st = d;
+	st.mode = MODE_STATIC;
+	st.rp = -1;
+	memset(&st.rms, 0, sizeof st.rms);
+	rms_ctx x;
+	rms_prepare(&x, &C, &W, &h);
+	perf_ctx p;
+	perf_prepare(&p, &C, &W, &st);
+	for (int L = 1; L < 1800; L += 101) {
+		rms_plan pl;
+		rms_plan_always(&x, L, 200, &pl);
+		ck_assert(pl.pre == 0 && pl.dec[0] == 0 && pl.n_seg == 1);
+		figures a, b;
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		rms_run_eval(&x, &pl, L, 200, &a);
+		perf_run_eval(&p, L, 200, &b);
+		ck_assert_msg(same_figures(&a, &b), "prompt %d: the hybrid is not the static design", L);
+	}
+	/* resources: the static region and both engines, in the pblock */
+	perf_res r;
+	rms_resources(&x, &r);
+	for (int t = 0; t < RES_N; t++)
+		ck_assert(r.r_total.v[t] == p.r_total.v[t]);
+	char err[600];
+	sessions_spec sp;
+	reqgen_trace t;
+	ck_assert(sessions_spec_of(&C, &W, &C.session_wl[1], &sp, &t, err, sizeof err) == 0);
+	sp.requests = 400;
+	sp.records = true;
+	sessions_result a, b;
+	ck_assert_msg(sessions_run(&sp, &h, NULL, sessions_all(MODE_DPR), &a, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(sessions_run(&sp, &st, NULL, sessions_all(MODE_STATIC), &b, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(a.n_rows, 4);
+	for (int k = 0; k < a.n_rows; k++) {
+		const figures_session *f = &a.rows[k].f;
+		ck_assert_msg(f->swaps == 0 && f->swap_s == 0 && f->swaps_by_rm[0] == 0, "%s swaps",
+			      session_policy_names[a.rows[k].policy]);
+		ck_assert(f->e2e_s.mean == b.rows[0].f.e2e_s.mean && f->ttft_s.p99 == b.rows[0].f.ttft_s.p99 &&
+			  f->energy_j == b.rows[0].f.energy_j);
+		for (size_t i = 0; i < a.n; i++)
+			ck_assert(a.rows[k].rec[i].e2e_s == b.rows[0].rec[i].e2e_s);
+	}
+	sessions_result_free(&a);
+	sessions_result_free(&b);
+	reqgen_trace_free(&t);
+}
+END_TEST
+
+/* ------------------------------------------------------------ swap costs */
+
+/*
+ * tiny.yaml with a set of three modules (a prefill engine, a decode engine,
+ * both) and, with `free_swap`, a swap that costs nothing: columns of no
+ * configuration frames, no bitstream overhead, no PCAP setup, no PS path;
+ * otherwise the longest PS path the config allows (100 s).
+ */
+static void tiny_set(cfg_t *c, bool free_swap)
+{
+	char *t = tu_read("tests/data/tiny.yaml", NULL);
+	const char *edits[][2] = {
+		{"designs:\n",
+		 "designs:\n"
+		 "  trio:\n"
+		 "    mode: dpr\n"
+		 "    clock_mhz: 100\n"
+		 "    tlmm: {tables: 4, lanes: 8}\n"
+		 "    rms:\n"
+		 "      - {name: p, prefill: {pe: 4, lanes: 6, block: 3, burst_beats: 16, outstanding: 4, port_map: split}}\n"
+		 "      - {name: d, decode: {lanes: 12, burst_beats: 16, outstanding: 4, port_map: kv2}}\n"
+		 "      - name: h\n"
+		 "        prefill: {pe: 2, lanes: 2, block: 3, burst_beats: 16, outstanding: 4, port_map: split}\n"
+		 "        decode: {lanes: 4, burst_beats: 16, outstanding: 4, dataflow: serial, port_map: split}\n"
+		 "    rp: RP\n"},
+		{"bitstream_overhead_bytes: 1000", free_swap ? "bitstream_overhead_bytes: 0" : "bitstream_overhead_bytes: 1000"},
+		{"frames_per_column: {clb: 10, int: 20, dsp: 5, bram_config: 2, bram_content: 8, uram: 4}",
+		 free_swap ? "frames_per_column: {clb: 0, int: 0, dsp: 0, bram_config: 0, bram_content: 0, uram: 0}"
+			   : "frames_per_column: {clb: 10, int: 20, dsp: 5, bram_config: 2, bram_content: 8, uram: 4}"},
+		{"pcap_setup_ms:   {value: 0.1,     prov: assumed, range: [0.08, 0.12]",
+		 free_swap ? "pcap_setup_ms:   {value: 0,       prov: assumed, range: [0, 0.12]"
+			   : "pcap_setup_ms:   {value: 0.1,     prov: assumed, range: [0.08, 0.12]"},
+		{"swap_ps_ms:      {value: 1,       prov: assumed, range: [0.8, 1.2]",
+		 free_swap ? "swap_ps_ms:      {value: 0,       prov: assumed, range: [0, 1.2]"
+			   : "swap_ps_ms:      {value: 100000,  prov: assumed, range: [0.8, 100000]"},
+	};
+	for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		char *at = strstr(t, edits[i][0]);
+		ck_assert_msg(at != NULL, "'%s' not in tiny.yaml", edits[i][0]);
+		char *u = tu_splice(t, (size_t)(at - t), (size_t)(at - t) + strlen(edits[i][0]), edits[i][1]);
+		free(t);
+		t = u;
+	}
+	char *at = strstr(t, "rp: RP");
+	ck_assert(at != NULL);
+	char *u = tu_splice(t, (size_t)(at - t), (size_t)(at - t) + 6, "rp: rp0");
+	free(t);
+	char err[1024];
+	int rc = config_load_buffer(c, "tiny_set.yaml", u, strlen(u), err, sizeof err);
+	free(u);
+	ck_assert_msg(rc == 0, "%s", err);
+}
+
+static reqgen_req *tiny_requests(size_t n, unsigned long seed)
+{
+	reqgen_req *r = malloc(n * sizeof *r);
+	ck_assert_ptr_nonnull(r);
+	/* lengths spread over the context, arrivals close enough to queue */
+	unsigned long x = seed;
+	double t = 0;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 6364136223846793005ul + 1442695040888963407ul;
+		int L = 1 + (int)((x >> 33) % 100);
+		x = x * 6364136223846793005ul + 1442695040888963407ul;
+		int N = 1 + (int)((x >> 33) % (uint64_t)(128 - L));
+		x = x * 6364136223846793005ul + 1442695040888963407ul;
+		t += (double)((x >> 33) % 1000) * 1e-6;
+		r[i] = (reqgen_req){.arrival_s = t, .prompt = L, .output = N};
+	}
+	return r;
+}
+
+/* With a swap that costs nothing, the oracle's every request ends no later
+ * than with any module kept for everything (the never policy from it). */
+START_TEST(free_swap_never_worse)
+{
+	cfg_t c;
+	tiny_set(&c, true);
+	workload_t w;
+	workload_init(&w, &c.model);
+	design_t d = named(&c, "trio");
+	char err[512];
+	phases *ex;
+	ck_assert_msg(phases_new(&ex, &c, &w, &d, PHASES_ANALYTIC, err, sizeof err) == 0, "%s", err);
+	ck_assert(phases_back_swap_ps(ex) == 0);
+	enum { N = 400 };
+	reqgen_req *req = tiny_requests(N, 3);
+	session_rec best[N], fixed[N];
+	session_opts o = {.policy = SESSION_ORACLE, .rate_scale = 1, .offered_rps = 500, .expect_prompt = 50,
+			  .expect_output = 30, .slo_ttft_p90_s = 1, .slo_tpot_p99_s = 1};
+	figures_session f;
+	ck_assert_msg(session_run(ex, ex, req, N, &o, best, &f, err, sizeof err) == 0, "%s", err);
+	int64_t swaps = f.swaps;
+	for (int m = 0; m < 3; m++) {
+		session_opts q = o;
+		q.policy = SESSION_NEVER;
+		q.start_module_given = true;
+		q.start_module = m;
+		ck_assert_msg(session_run(ex, ex, req, N, &q, fixed, &f, err, sizeof err) == 0, "%s", err);
+		ck_assert_int_eq(f.swaps, 0);
+		for (int i = 0; i < N; i++)
+			ck_assert_msg(best[i].e2e_s <= fixed[i].e2e_s, "module %d, request %d (%d + %d): %.12g > %.12g", m, i,
+				      req[i].prompt, req[i].output, best[i].e2e_s, fixed[i].e2e_s);
+	}
+	ck_assert_msg(swaps > 0, "the free swaps were never taken");
+	phases_free(ex);
+	free(req);
+	cfg_release(&c);
+}
+END_TEST
+
+/* With the longest swap the config allows, the model's policies never swap. */
+START_TEST(costly_swap_never_taken)
+{
+	cfg_t c;
+	tiny_set(&c, false);
+	workload_t w;
+	workload_init(&w, &c.model);
+	design_t d = named(&c, "trio");
+	char err[512];
+	phases *ex;
+	ck_assert_msg(phases_new(&ex, &c, &w, &d, PHASES_ANALYTIC, err, sizeof err) == 0, "%s", err);
+	ck_assert(phases_back_swap_ps(ex) >= (int64_t)100e12);
+	enum { N = 300 };
+	reqgen_req *req = tiny_requests(N, 5);
+	for (int pol = SESSION_THRESHOLD; pol <= SESSION_ORACLE; pol++)
+		for (int start = 0; start < 3; start++) {
+			session_opts o = {.policy = (session_policy)pol, .rate_scale = 1, .offered_rps = 500,
+					  .expect_prompt = 50, .expect_output = 30, .slo_ttft_p90_s = 1, .slo_tpot_p99_s = 1,
+					  .start_module_given = true, .start_module = start};
+			figures_session f;
+			ck_assert_msg(session_run(ex, ex, req, N, &o, NULL, &f, err, sizeof err) == 0, "%s", err);
+			ck_assert_msg(f.swaps == 0, "%s from module %d: %lld swaps", session_policy_names[pol], start,
+				      (long long)f.swaps);
+		}
+	/* always swaps regardless: the paper's flow */
+	session_opts o = {.policy = SESSION_ALWAYS, .rate_scale = 1, .offered_rps = 500, .expect_prompt = 50,
+			  .expect_output = 30, .slo_ttft_p90_s = 1, .slo_tpot_p99_s = 1};
+	figures_session f;
+	ck_assert(session_run(ex, ex, req, N, &o, NULL, &f, err, sizeof err) == 0);
+	ck_assert(f.swaps > 0);
+	phases_free(ex);
+	free(req);
+	cfg_release(&c);
+}
+END_TEST
+
+/* -------------------------------------------------------- context points */
+
+/* The points are where the decode module of least step changes, scanning
+ * each module's own two-engine design with perf.h. */
+START_TEST(context_points_by_scan)
+{
+	cfg_t c;
+	tiny_set(&c, false);
+	workload_t w;
+	workload_init(&w, &c.model);
+	design_t d = named(&c, "trio");
+	/* the modules built for decode: d (decode engine) and h (both) */
+	design_t vd = d, vh = d;
+	vd.dec_lanes = 12;
+	vd.pm_dec = cfg_find_portmap(&c, "kv2");
+	vd.dec_dataflow = DF_SERIAL;
+	memset(&vd.rms, 0, sizeof vd.rms);
+	vh.mode = MODE_STATIC;
+	vh.rp = -1;
+	vh.pre_pe = 2;
+	vh.pre_lanes = 2;
+	vh.dec_lanes = 4;
+	vh.pm_dec = cfg_find_portmap(&c, "split");
+	memset(&vh.rms, 0, sizeof vh.rms);
+	perf_ctx pd, ph;
+	perf_prepare(&pd, &c, &w, &vd);
+	perf_prepare(&ph, &c, &w, &vh);
+	int want[16], want_mod[16], n = 0, cur = -1;
+	for (int k = 1; k <= c.model.max_context; k++) {
+		double a = perf_decode_step_s(&pd, k), b = perf_decode_step_s(&ph, k);
+		int best = b < a ? 2 : 1;
+		if (cur >= 0 && best != cur && n < 16) {
+			want[n] = k;
+			want_mod[n++] = best;
+		}
+		cur = best;
+	}
+	rms_ctx x;
+	rms_prepare(&x, &c, &w, &d);
+	int got = rms_points(&x);
+	ck_assert_int_eq(got, n < RMS_MAX_POINTS ? n : RMS_MAX_POINTS);
+	for (int i = 0; i < got; i++)
+		ck_assert(x.point[i] == want[i] && x.point_mod[i] == want_mod[i]);
+	cfg_release(&c);
+}
+END_TEST
+
+/* A mid-generation swap: the analytic model stalls for the back-swap's
+ * whole duration; the DES overlaps the step's tail and LM head and stalls
+ * for the rest, which the step after it shows. */
+START_TEST(mid_generation_swap)
+{
+	/* a short PS path, so that the DES can hide part of the swap */
+	cfg_t c;
+	tiny_set(&c, false);
+	workload_t w;
+	workload_init(&w, &c.model);
+	design_t d = named(&c, "trio");
+	*cfg_slot(&c, CAL_swap_ps_ms) = 0.05;
+	rms_ctx x;
+	rms_prepare(&x, &c, &w, &d);
+	const int L = 10, gen = 20, at = 21; /* decode on d, then h from 21 keys */
+	rms_plan pl = {.pre = 0, .n_seg = 2, .dec = {1, 2}, .from = {L + 1, at}};
+	figures f;
+	rms_run_eval(&x, &pl, L, gen, &f);
+	double stall = platform_pcap_idle_s(&c, engine_bitstream_bytes(&c, &c.arch.pblocks[d.rp])) + 0.05e-3;
+	ck_assert_int_eq(f.mid_swaps, 1);
+	ck_assert(fabs(f.mid_swap_s - stall) <= 1e-15);
+	double steps = 0;
+	for (int k = L + 1; k <= L + gen; k++)
+		steps += rms_step_on_s(&x, k < at ? 1 : 2, k);
+	ck_assert(fabs(f.decode_s - (steps + stall)) <= 1e-12 * f.decode_s);
+	/* the DES: the step before the swap runs on d, the one after on h,
+	 * and the wait between them is the swap less what it overlapped */
+	char err[512];
+	int64_t step[gen];
+	des_opts o = {.step_ps = step};
+	des_result r;
+	ck_assert_msg(des_run_plan(&c, &w, &d, &pl, L, gen, &o, &r, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(r.mid_swaps, 1);
+	ck_assert(r.mid_swap_s > 0 && r.mid_swap_exposed_s > 0 && r.mid_swap_exposed_s < r.mid_swap_s);
+	/* the waits are what decode took beyond its steps */
+	double sum = 0;
+	for (int i = 0; i < gen; i++)
+		sum += step[i] * 1e-12;
+	ck_assert_msg(fabs(r.f.decode_s - sum - r.mid_swap_exposed_s) <= 1e-9, "decode %.9g = steps %.9g + wait %.9g?",
+		      r.f.decode_s, sum, r.mid_swap_exposed_s);
+	ck_assert(r.f.mid_swap_s == r.mid_swap_exposed_s && r.f.mid_swaps == 1);
+	/* what the swap overlapped: the step's last-layer tail (O and the FFN
+	 * of one token, the analytic model's roofline) and its LM head */
+	const perf_ctx *b = &x.base;
+	double lc = b->lin_post_tok_s + b->lin_post_depth_s, tail = lc > b->w_post_s ? lc : b->w_post_s;
+	double hidden = r.mid_swap_s - r.mid_swap_exposed_s, want = tail + c.cal.lm_head_s.value;
+	/* within 5% and one round-trip latency (the DES adds one per transfer) */
+	ck_assert_msg(fabs(hidden - want) <= 0.05 * want + c.cal.ddr_latency_ns.value * 1e-9,
+		      "the swap hid %.9g s behind work, the tail and LM head take %.9g s", hidden, want);
+	cfg_release(&c);
+}
+END_TEST
+
+/* -------------------------------------------------- the rest of an output */
+
+START_TEST(rest_of_output)
+{
+	enum { M = 2048 };
+	double rest[M + 1];
+	char err[256];
+	cfg_session_wl wl = {.name = "t"};
+	/* fixed: exactly what is left */
+	wl.output = (cfg_lendist){.kind = CFG_LEN_FIXED, .fixed = 100};
+	ck_assert(reqgen_rest_output(&wl, NULL, M, rest, err, sizeof err) == 0);
+	for (int n = 0; n < 100; n++)
+		ck_assert(fabs(rest[n] - (100 - n)) < 1e-9);
+	/* uniform on [lo, hi]: the mean of what is left, (max(lo, n + 1) + hi) / 2 - n */
+	wl.output = (cfg_lendist){.kind = CFG_LEN_UNIFORM, .lo = 10, .hi = 50};
+	ck_assert(reqgen_rest_output(&wl, NULL, M, rest, err, sizeof err) == 0);
+	for (int n = 0; n < 50; n++) {
+		int lo = n + 1 > 10 ? n + 1 : 10;
+		ck_assert_msg(fabs(rest[n] - ((lo + 50) / 2.0 - n)) < 1e-9, "n %d: %g", n, rest[n]);
+	}
+	/* lognormal: a memoryless-looking tail grows, against a sum over the
+	 * rounded lengths' probabilities done here in long double */
+	double mu = 4, sg = 1;
+	wl.output = (cfg_lendist){.kind = CFG_LEN_LOGNORMAL, .mu = mu, .sigma = sg};
+	ck_assert(reqgen_rest_output(&wl, NULL, M, rest, err, sizeof err) == 0);
+	for (int n = 0; n < 400; n += 57) {
+		long double s = 0, t = 0;
+		for (int k = n + 1; k < M; k++) {
+			double a = k == 1 ? 0 : 0.5 * erfc(-(log(k - 0.5) - mu) / (sg * sqrt(2)));
+			double b = k == M - 1 ? 1 : 0.5 * erfc(-(log(k + 0.5) - mu) / (sg * sqrt(2)));
+			s += b - a;
+			t += (long double)k * (b - a);
+		}
+		ck_assert_msg(fabs(rest[n] - (double)(t / s - n)) <= 1e-6 * rest[n], "n %d: %g vs %Lg", n, rest[n],
+			      t / s - n);
+	}
+	ck_assert(rest[300] > rest[0] * 0.9);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- refusals */
+
+START_TEST(set_config_errors)
+{
+	const char *const cases[][3] = {
+		/* a module without an engine */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad1:\n    mode: dpr\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n"
+		 "    rms:\n      - {name: x}\n    rp: rp_m\n\ndesign_space:",
+		 "holds no engine"},
+		/* five modules */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad2:\n    mode: dpr\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n    rms:\n"
+		 "      - {name: a, decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "      - {name: b, decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "      - {name: c, decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "      - {name: d, decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "      - {name: e, decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "    rp: rp_m\n\ndesign_space:",
+		 "must list 1 to 4 modules, got 5"},
+		/* no prefill engine anywhere */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad3:\n    mode: dpr\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n    rms:\n"
+		 "      - {name: a, decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "    rp: rp_m\n\ndesign_space:",
+		 "holds no prefill engine"},
+		/* a repeated module name */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad4:\n    mode: dpr\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n    rms:\n"
+		 "      - {name: a, decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "      - {name: a, prefill: {pe: 4, lanes: 4, block: 4, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "    rp: rp_m\n\ndesign_space:",
+		 "repeats the module name 'a'"},
+		/* engines beside rms */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad5:\n    mode: dpr\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n"
+		 "    decode: {lanes: 8, burst_beats: 16, outstanding: 4}\n    rms:\n"
+		 "      - {name: a, prefill: {pe: 4, lanes: 4, block: 4, burst_beats: 16, outstanding: 4, port_map: qkvo},"
+		 " decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n"
+		 "    rp: rp_m\n\ndesign_space:",
+		 "'designs.bad5.decode' does not go with 'designs.bad5.rms'"},
+		/* a static design with modules */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad6:\n    mode: static\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n    rms:\n"
+		 "      - {name: a, prefill: {pe: 4, lanes: 4, block: 4, burst_beats: 16, outstanding: 4, port_map: qkvo},"
+		 " decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}}\n\ndesign_space:",
+		 "is only for mode 'dpr'"},
+		/* a phase no module serves */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad7:\n    mode: dpr\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n    rms:\n"
+		 "      - {name: a, prefill: {pe: 4, lanes: 4, block: 4, burst_beats: 16, outstanding: 4, port_map: qkvo},"
+		 " decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}, serves: [prefill]}\n"
+		 "    rp: rp_m\n\ndesign_space:",
+		 "no module serves decode"},
+		/* an unknown phase, an unknown port map */
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad8:\n    mode: dpr\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n    rms:\n"
+		 "      - {name: a, prefill: {pe: 4, lanes: 4, block: 4, burst_beats: 16, outstanding: 4, port_map: qkvo},"
+		 " decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: qkvo}, serves: [both]}\n"
+		 "    rp: rp_m\n\ndesign_space:",
+		 "must be 'prefill' or 'decode', got 'both'"},
+		{"    rp: rp_m\n\ndesign_space:",
+		 "    rp: rp_m\n  bad9:\n    mode: dpr\n    clock_mhz: 250\n    tlmm: {tables: 28, lanes: 8}\n    rms:\n"
+		 "      - {name: a, prefill: {pe: 4, lanes: 4, block: 4, burst_beats: 16, outstanding: 4, port_map: qkvo},"
+		 " decode: {lanes: 8, burst_beats: 16, outstanding: 4, port_map: nope}}\n"
+		 "    rp: rp_m\n\ndesign_space:",
+		 "'designs.bad9.rms[0].decode.port_map' names 'nope', which is not a defined port map"},
+		{"  bitstream_store_mib: 32", "  bitstream_store_mib: 0", "'constraints.bitstream_store_mib'"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *text = tu_edit(cases[i][0], cases[i][1]);
+		cfg_t c;
+		char err[1024];
+		int rc = config_load_buffer(&c, "bad.yaml", text, strlen(text), err, sizeof err);
+		free(text);
+		ck_assert_msg(rc != 0, "case %zu loaded", i);
+		ck_assert_msg(strstr(err, cases[i][2]) != NULL, "case %zu: '%s' does not say '%s'", i, err, cases[i][2]);
+		ck_assert_msg(strncmp(err, "bad.yaml:", 9) == 0, "case %zu: '%s' has no position", i, err);
+	}
+}
+END_TEST
+
+Suite *rms_suite(void)
+{
+	Suite *s = suite_create("rms");
+	TCase *t = tcase_create("rms");
+	tcase_set_timeout(t, 600);
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, pair_is_the_paper_in_the_models);
+	tcase_add_test(t, pair_from_yaml);
+	tcase_add_test(t, pair_is_the_paper_in_the_des);
+	tcase_add_test(t, pair_is_the_paper_in_sessions);
+	tcase_add_test(t, hybrid_needs_no_swap);
+	tcase_add_test(t, free_swap_never_worse);
+	tcase_add_test(t, costly_swap_never_taken);
+	tcase_add_test(t, context_points_by_scan);
+	tcase_add_test(t, mid_generation_swap);
+	tcase_add_test(t, rest_of_output);
+	tcase_add_test(t, set_config_errors);
+	suite_add_tcase(s, t);
+	return s;
+}
