@@ -26,17 +26,20 @@ static rm_t pair_module(const design_t *d, bool decode)
 	snprintf(m.name, sizeof m.name, "%s", decode ? "decode" : "prefill");
 	m.engines = decode ? RM_ENG_DEC : RM_ENG_PRE;
 	m.serves = RM_SERVE_PRE | RM_SERVE_DEC;
-	m.pre_pe = d->pre_pe;
-	m.pre_lanes = d->pre_lanes;
-	m.pre_block = d->pre_block;
-	m.pre_burst = d->pre_burst;
-	m.pre_outstanding = d->pre_outstanding;
-	m.pm_pre = d->pm_pre;
-	m.dec_lanes = d->dec_lanes;
-	m.dec_burst = d->dec_burst;
-	m.dec_outstanding = d->dec_outstanding;
-	m.pm_dec = d->pm_dec;
-	m.dec_dataflow = d->dec_dataflow;
+	if (!decode) {
+		m.pre_pe = d->pre_pe;
+		m.pre_lanes = d->pre_lanes;
+		m.pre_block = d->pre_block;
+		m.pre_burst = d->pre_burst;
+		m.pre_outstanding = d->pre_outstanding;
+		m.pm_pre = d->pm_pre;
+	} else {
+		m.dec_lanes = d->dec_lanes;
+		m.dec_burst = d->dec_burst;
+		m.dec_outstanding = d->dec_outstanding;
+		m.pm_dec = d->pm_dec;
+		m.dec_dataflow = d->dec_dataflow;
+	}
 	return m;
 }
 

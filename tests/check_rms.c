@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explore/factor.h"
 #include "explore/sessions.h"
+#include "explore/space.h"
 #include "models/engine.h"
 #include "models/perf.h"
 #include "models/platform.h"
@@ -685,6 +687,154 @@ START_TEST(set_config_errors)
 }
 END_TEST
 
+/* ------------------------------------------------------- the sweep's sets */
+
+/* tiny.yaml with a space of sets: the pair, one hybrid, and the pair with
+ * an extra module of four sizes (prefill and decode), and with `tight`
+ * constraints that reject much of it (a small bitstream store included). */
+static void tiny_space(cfg_t *c, bool tight)
+{
+	char *t = tu_read("tests/data/tiny.yaml", NULL);
+	const char *edits[][2] = {
+		{"  pblocks: [rp0]\n",
+		 "  pblocks: [rp0, rp1]\n"
+		 "  rm_sets: [[prefill, decode], [hybrid], [prefill, decode, x], [decode, prefill, y]]\n"
+		 "  rm_modules:\n"
+		 "    x: {prefill: {pe: [2, 8], lanes: 2, block: 3, port_map: split},\n"
+		 "        decode: {lanes: [4, 12], port_map: [split], dataflow: head_pipeline}}\n"
+		 "    y: {decode: {lanes: [2, 12], port_map: [split, kv2]}, serves: [decode]}\n"},
+		{"    - {name: rp0, clb_tiles: 20, dsp_tiles: 3, bram_tiles: 4, uram_sites: 4}\n",
+		 "    - {name: rp0, clb_tiles: 20, dsp_tiles: 3, bram_tiles: 4, uram_sites: 4}\n"
+		 "    - {name: rp1, clb_tiles: 40, dsp_tiles: 6, bram_tiles: 10, uram_sites: 5}\n"},
+		{"  prefill_lanes: [1, 6]", "  prefill_lanes: [1, 2, 6]"},
+		{"  t_pre_max_s: 1.0", tight ? "  t_pre_max_s: 0.00006\n  bitstream_store_mib: 0.3" : "  t_pre_max_s: 1.0"},
+	};
+	for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		char *at = strstr(t, edits[i][0]);
+		ck_assert_msg(at != NULL, "'%s' not in tiny.yaml", edits[i][0]);
+		char *u = tu_splice(t, (size_t)(at - t), (size_t)(at - t) + strlen(edits[i][0]), edits[i][1]);
+		free(t);
+		t = u;
+	}
+	char err[1024];
+	int rc = config_load_buffer(c, "tiny_space.yaml", t, strlen(t), err, sizeof err);
+	free(t);
+	ck_assert_msg(rc == 0, "%s", err);
+}
+
+/* Every point of a space of sets, factorised (point by point and chunk by
+ * chunk) against the set model itself on the point's design. */
+static void sets_by_brute_force(bool tight)
+{
+	cfg_t c;
+	tiny_space(&c, tight);
+	ck_assert_int_eq(c.space.n_rm_shapes, 1 + 1 + 4 + 4);
+	workload_t w;
+	workload_init(&w, &c.model);
+	space_t s;
+	space_init(&s, &c);
+	factor *f = factor_new(&c, &w, &s);
+	ck_assert_ptr_nonnull(f);
+	const factor_layout *L = factor_get_layout(f);
+	double v[FACTOR_MAX_TP + 4], m[2 * FACTOR_MAX_CTX];
+	int64_t n_feas = 0, by[4] = {0, 0, 0, 0};
+	double *want = malloc((size_t)s.n_points * (size_t)L->n_obj * sizeof *want);
+	int *status = malloc((size_t)s.n_points * sizeof *status);
+	ck_assert(want && status);
+	for (int64_t id = 0; id < s.n_points; id++) {
+		design_t d;
+		ck_assert_int_eq(space_design(&s, id, &d), 0);
+		rms_ctx x;
+		rms_prepare(&x, &c, &w, &d);
+		double *u = want + id * L->n_obj;
+		for (int i = 0; i < L->n_tp; i++)
+			u[i] = rms_ttft_s(&x, L->tp[i]);
+		u[L->o_short] = rms_decode_step_s(&x, c.obj.l_short);
+		u[L->o_long] = rms_decode_step_s(&x, c.obj.l_long);
+		u[L->o_energy] = c.obj.alpha * rms_decode_energy_j(&x, c.obj.l_long) +
+				 (1 - c.obj.alpha) * rms_decode_energy_j(&x, c.obj.l_short);
+		perf_res r;
+		rms_resources(&x, &r);
+		u[L->o_lut] = r.r_total.v[RES_LUT];
+		char why[200];
+		bool feas = rms_feasible(&x, why, sizeof why);
+		status[id] = feas ? FACTOR_FEASIBLE : !r.feasible ? FACTOR_REJECTED : FACTOR_SLOW;
+		by[status[id]]++;
+		n_feas += feas;
+		int st = factor_point(f, id, v, m);
+		ck_assert_msg(st == status[id], "point %lld: factorised %d, the set model %d (%s)", (long long)id, st,
+			      status[id], why);
+		ck_assert_msg(memcmp(v, u, (size_t)L->n_obj * sizeof *v) == 0, "point %lld: the vectors differ", (long long)id);
+		for (int j = 0; j < L->n_ctx; j++)
+			ck_assert(m[2 * j] == rms_decode_step_s(&x, L->ctx[j]) && m[2 * j + 1] == rms_decode_energy_j(&x, L->ctx[j]));
+	}
+	/* the chunks: exactly the feasible points, with the same vectors, and
+	 * every point counted once under its first failed constraint */
+	factor_scratch *fx = factor_scratch_new();
+	factor_buf b = {0};
+	factor_counts cnt = {0};
+	for (int64_t k = 0; k < s.n_chunks; k++)
+		ck_assert_int_eq(factor_chunk(f, fx, k, &b, &cnt, NULL), 0);
+	ck_assert_int_eq((int64_t)b.n, n_feas);
+	ck_assert_int_eq(cnt.points, s.n_points);
+	ck_assert_int_eq(cnt.feasible, n_feas);
+	ck_assert_int_eq(cnt.too_slow, by[FACTOR_SLOW]);
+	ck_assert_int_eq(cnt.over_cap + cnt.no_fit, by[FACTOR_REJECTED]);
+	for (size_t i = 0; i < b.n; i++) {
+		ck_assert(status[b.id[i]] == FACTOR_FEASIBLE);
+		ck_assert(memcmp(b.v + i * (size_t)L->n_obj, want + b.id[i] * L->n_obj, (size_t)L->n_obj * sizeof *b.v) == 0);
+	}
+	ck_assert_msg(n_feas > 0 && (!tight || (by[FACTOR_SLOW] > 0 && by[FACTOR_REJECTED] > 0)),
+		      "the space should hold points of each kind: %lld feasible, %lld rejected, %lld slow",
+		      (long long)n_feas, (long long)by[FACTOR_REJECTED], (long long)by[FACTOR_SLOW]);
+	factor_buf_release(&b);
+	factor_scratch_free(fx);
+	factor_free(f);
+	free(want);
+	free(status);
+	cfg_release(&c);
+}
+
+START_TEST(sweep_sets_by_brute_force)
+{
+	sets_by_brute_force(false);
+	sets_by_brute_force(true);
+}
+END_TEST
+
+/* Without rm_sets the ids, the designs and the factorised figures are
+ * those of the pair alone; rm_sets of the pair alone change no figure. */
+START_TEST(sweep_pair_set_is_the_space)
+{
+	cfg_t a, b;
+	tu_load_default(&a);
+	const char *edit[2] = {"  pblocks: [rp_s, rp_m, rp_l]\n", "  pblocks: [rp_s, rp_m, rp_l]\n  rm_sets: [[prefill, decode]]\n"};
+	tu_load_edited(&b, "pairset.yaml", edit, 1);
+	workload_t w;
+	workload_init(&w, &a.model);
+	space_t sa, sb;
+	space_init(&sa, &a);
+	space_init(&sb, &b);
+	ck_assert_int_eq(sa.n_points, sb.n_points);
+	ck_assert_int_eq(sa.m[0].radix[SK_RMSET], 1);
+	factor *fa = factor_new(&a, &w, &sa), *fb = factor_new(&b, &w, &sb);
+	const factor_layout *L = factor_get_layout(fa);
+	double va[FACTOR_MAX_TP + 4], vb[FACTOR_MAX_TP + 4];
+	for (int64_t id = 0; id < sa.n_points; id += 7919) {
+		design_t da, db;
+		space_design(&sa, id, &da);
+		space_design(&sb, id, &db);
+		ck_assert(da.rms.n == 0 && (db.mode == MODE_STATIC ? db.rms.n == 0 : rms_is_pair(&db) && db.rms.n == 2));
+		ck_assert_int_eq(factor_point(fa, id, va, NULL), factor_point(fb, id, vb, NULL));
+		ck_assert(memcmp(va, vb, (size_t)L->n_obj * sizeof *va) == 0);
+	}
+	factor_free(fa);
+	factor_free(fb);
+	cfg_release(&a);
+	cfg_release(&b);
+}
+END_TEST
+
 Suite *rms_suite(void)
 {
 	Suite *s = suite_create("rms");
@@ -702,6 +852,8 @@ Suite *rms_suite(void)
 	tcase_add_test(t, mid_generation_swap);
 	tcase_add_test(t, rest_of_output);
 	tcase_add_test(t, set_config_errors);
+	tcase_add_test(t, sweep_sets_by_brute_force);
+	tcase_add_test(t, sweep_pair_set_is_the_space);
 	suite_add_tcase(s, t);
 	return s;
 }

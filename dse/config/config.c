@@ -1266,12 +1266,328 @@ static int load_designs(ld_t *L, const ytree_node *n)
 	return 0;
 }
 
+/* ------------------------------------------------ the modules of the sweep */
+
+/* An integer or a list of them, each in [lo, hi], into out[] (distinct). */
+static int int_or_list(ld_t *L, const ytree_node *map, const char *path, const char *key, long long lo, long long hi,
+		       int *out, int *n_out)
+{
+	const ytree_node *v = ytree_get(map, key);
+	if (v && v->kind == YTREE_SCALAR) {
+		char p[300];
+		kpath(p, sizeof p, path, key);
+		*n_out = 1;
+		return int_node(L, v, p, lo, hi, &out[0]);
+	}
+	return get_int_list(L, map, path, key, lo, hi, out, n_out);
+}
+
+/* A port map or a list of them. */
+static int pm_or_list(ld_t *L, const ytree_node *map, const char *path, int *out, int *n_out)
+{
+	char p[300], ip[330];
+	const ytree_node *v = req(L, map, path, "port_map");
+	if (!v)
+		return -1;
+	kpath(p, sizeof p, path, "port_map");
+	if (v->kind == YTREE_SCALAR) {
+		*n_out = 1;
+		return ref_node(L, v, p, false, &out[0]);
+	}
+	if (want_seq(L, v, p))
+		return -1;
+	if (v->n == 0 || v->n > CFG_MAX_LIST)
+		return fail(L, v, "'%s' must list 1 to %d port maps", p, CFG_MAX_LIST);
+	for (size_t i = 0; i < v->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (ref_node(L, v->items[i], ip, false, &out[i]))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (out[j] == out[i])
+				return fail(L, v->items[i], "'%s' repeats a name", p);
+	}
+	*n_out = (int)v->n;
+	return 0;
+}
+
+/* One entry of design_space.rm_modules: its engines' lists of sizes. */
+typedef struct {
+	char name[PDS_NAME_MAX];
+	uint8_t engines, serves;
+	int n_pe, pe[CFG_MAX_LIST], n_pl, pl[CFG_MAX_LIST], n_bl, bl[CFG_MAX_LIST], n_ppm, ppm[CFG_MAX_LIST];
+	int n_dl, dl[CFG_MAX_LIST], n_dpm, dpm[CFG_MAX_LIST];
+	dataflow_t df;
+	const ytree_node *node;
+} rm_entry;
+
+static int load_rm_entry(ld_t *L, const ytree_node *n, const char *P, rm_entry *e)
+{
+	static const char *const keys[] = {"prefill", "decode", "serves", NULL};
+	static const char *const pk[] = {"pe", "lanes", "block", "port_map", NULL};
+	static const char *const dk[] = {"lanes", "port_map", "dataflow", NULL};
+	const cfg_t *c = L->c;
+	char p[340];
+	const ytree_node *v;
+	e->node = n;
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if ((v = ytree_get(n, "prefill")) != NULL) {
+		snprintf(p, sizeof p, "%s.prefill", P);
+		e->engines |= RM_ENG_PRE;
+		if (want_map(L, v, p) || check_keys(L, v, p, pk) || int_or_list(L, v, p, "pe", 1, 4096, e->pe, &e->n_pe) ||
+		    int_or_list(L, v, p, "lanes", 1, c->model.head_dim, e->pl, &e->n_pl) ||
+		    int_or_list(L, v, p, "block", 1, 4096, e->bl, &e->n_bl) || pm_or_list(L, v, p, e->ppm, &e->n_ppm))
+			return -1;
+	}
+	if ((v = ytree_get(n, "decode")) != NULL) {
+		snprintf(p, sizeof p, "%s.decode", P);
+		e->engines |= RM_ENG_DEC;
+		e->df = c->space.dec_dataflow;
+		const ytree_node *df = ytree_get(v, "dataflow");
+		char dp[360];
+		snprintf(dp, sizeof dp, "%s.dataflow", p);
+		if (want_map(L, v, p) || check_keys(L, v, p, dk) ||
+		    int_or_list(L, v, p, "lanes", 1, c->model.head_dim, e->dl, &e->n_dl) ||
+		    pm_or_list(L, v, p, e->dpm, &e->n_dpm) || (df && dataflow_word(L, df, dp, &e->df)))
+			return -1;
+	}
+	if (!e->engines)
+		return fail(L, n, "'%s' holds no engine: give it 'prefill:', 'decode:' or both (a hybrid)", P);
+	return serves_node(L, n, P, &e->serves);
+}
+
+/* The concrete module `k` of entry e's product of sizes (prefill pe,
+ * lanes, block, port map, then decode lanes, port map; the last fastest). */
+static rm_t rm_variant(const rm_entry *e, int k)
+{
+	rm_t m;
+	memset(&m, 0, sizeof m);
+	memcpy(m.name, e->name, sizeof m.name - 1); /* the loader keeps names shorter */
+	m.engines = e->engines;
+	m.serves = e->serves;
+	if (e->engines & RM_ENG_DEC) {
+		m.pm_dec = e->dpm[k % e->n_dpm];
+		k /= e->n_dpm;
+		m.dec_lanes = e->dl[k % e->n_dl];
+		k /= e->n_dl;
+		m.dec_dataflow = e->df;
+	}
+	if (e->engines & RM_ENG_PRE) {
+		m.pm_pre = e->ppm[k % e->n_ppm];
+		k /= e->n_ppm;
+		m.pre_block = e->bl[k % e->n_bl];
+		k /= e->n_bl;
+		m.pre_lanes = e->pl[k % e->n_pl];
+		k /= e->n_pl;
+		m.pre_pe = e->pe[k % e->n_pe];
+	}
+	return m;
+}
+
+static long rm_variants(const rm_entry *e)
+{
+	long n = 1;
+	if (e->engines & RM_ENG_PRE)
+		n *= (long)e->n_pe * e->n_pl * e->n_bl * e->n_ppm;
+	if (e->engines & RM_ENG_DEC)
+		n *= (long)e->n_dl * e->n_dpm;
+	return n;
+}
+
+static bool same_rm(const rm_t *a, const rm_t *b)
+{
+	return strcmp(a->name, b->name) == 0 && a->engines == b->engines && a->serves == b->serves &&
+	       a->pre_pe == b->pre_pe && a->pre_lanes == b->pre_lanes && a->pre_block == b->pre_block &&
+	       a->pm_pre == b->pm_pre && a->dec_lanes == b->dec_lanes && a->pm_dec == b->pm_dec &&
+	       a->dec_dataflow == b->dec_dataflow;
+}
+
+/* A shape's module as the knob's value reads it. */
+static void role_words(const cfg_t *c, int role, const rm_t *x, char *buf, size_t len)
+{
+	switch (role) {
+	case CFG_RM_PREFILL: snprintf(buf, len, "prefill"); return;
+	case CFG_RM_DECODE: snprintf(buf, len, "decode"); return;
+	case CFG_RM_HYBRID: snprintf(buf, len, "hybrid"); return;
+	default: break;
+	}
+	char a[80] = "", b[80] = "";
+	if (x->engines & RM_ENG_PRE)
+		snprintf(a, sizeof a, "prefill %dx%d block %d %s", x->pre_pe, x->pre_lanes, x->pre_block,
+			 c->arch.port_maps[x->pm_pre].name);
+	if (x->engines & RM_ENG_DEC)
+		snprintf(b, sizeof b, "decode %d %s %s", x->dec_lanes, dataflow_names[x->dec_dataflow],
+			 c->arch.port_maps[x->pm_dec].name);
+	snprintf(buf, len, "%s(%s%s%s)", x->name, a, *a && *b ? " + " : "", b);
+}
+
+/*
+ * design_space.rm_sets: a list of sets, each a list of 1 to RMS_MAX module
+ * names: prefill, decode, hybrid (the point's own engines; hybrid holds
+ * both, and goes with neither of the others) or a name of rm_modules
+ * (after the roles).  Each set takes every combination of its extra
+ * modules' sizes; the shapes are the knob rm_sets of the dpr points.
+ */
+static int rm_sets_with(ld_t *L, const ytree_node *n, rm_entry *ent);
+
+static int load_rm_sets(ld_t *L, const ytree_node *n)
+{
+	rm_entry *ent = calloc(CFG_MAX_LIST, sizeof *ent);
+	if (!ent)
+		return fail(L, n, "out of memory reading 'design_space.rm_sets'");
+	int rc = rm_sets_with(L, n, ent);
+	free(ent);
+	return rc;
+}
+
+static int rm_sets_with(ld_t *L, const ytree_node *n, rm_entry *ent)
+{
+	cfg_t *c = L->c;
+	cfg_space *s = &c->space;
+	const char *P = "design_space.rm_sets";
+	const ytree_node *sets = ytree_get(n, "rm_sets"), *mods = ytree_get(n, "rm_modules");
+	s->n_rm_shapes = s->n_rm_extra = 0;
+	int n_ent = 0;
+	if (mods) {
+		if (!sets)
+			return fail(L, mods, "'design_space.rm_modules' needs 'design_space.rm_sets' to name its modules");
+		if (want_map(L, mods, "design_space.rm_modules"))
+			return -1;
+		if (mods->n > CFG_MAX_LIST)
+			return fail(L, mods, "'design_space.rm_modules' defines %zu modules; at most %d are allowed", mods->n,
+				    CFG_MAX_LIST);
+		for (size_t i = 0; i < mods->n; i++) {
+			rm_entry *e = &ent[n_ent];
+			memset(e, 0, sizeof *e);
+			char kp[300], b[64];
+			snprintf(kp, sizeof kp, "design_space.rm_modules.%s", shown(mods->keys[i], b, sizeof b));
+			if (ident_node(L, mods->keys[i], kp, e->name, sizeof e->name))
+				return -1;
+			if (strlen(e->name) >= RMS_NAME_MAX)
+				return fail(L, mods->keys[i], "'%s': a module name must be shorter than %d characters", kp,
+					    RMS_NAME_MAX);
+			if (!strcmp(e->name, "prefill") || !strcmp(e->name, "decode") || !strcmp(e->name, "hybrid"))
+				return fail(L, mods->keys[i], "'%s': '%s' names the point's own engines; choose another name", kp,
+					    e->name);
+			if (load_rm_entry(L, mods->items[i], kp, e))
+				return -1;
+			n_ent++;
+		}
+	}
+	if (!sets)
+		return 0;
+	if (!s->mode_dpr)
+		return fail(L, sets, "'%s' needs 'dpr' in 'design_space.modes': a static design has no partition", P);
+	if (want_seq(L, sets, P))
+		return -1;
+	if (sets->n == 0)
+		return fail(L, sets, "'%s' must list at least one set", P);
+	for (size_t i = 0; i < sets->n; i++) {
+		const ytree_node *set = sets->items[i];
+		char ip[200], jp[240], b[64];
+		snprintf(ip, sizeof ip, "%s[%zu]", P, i);
+		if (want_seq(L, set, ip))
+			return -1;
+		if (set->n < 1 || set->n > RMS_MAX)
+			return fail(L, set, "'%s' must list 1 to %d modules, got %zu", ip, RMS_MAX, set->n);
+		int role[RMS_MAX], n_role = 0;
+		bool pre = false, dec = false, hyb = false, extra = false;
+		for (size_t j = 0; j < set->n; j++) {
+			const ytree_node *e = set->items[j];
+			snprintf(jp, sizeof jp, "%s[%zu]", ip, j);
+			char nm[PDS_NAME_MAX];
+			if (ident_node(L, e, jp, nm, sizeof nm))
+				return -1;
+			int r;
+			if (!strcmp(nm, "prefill"))
+				r = CFG_RM_PREFILL;
+			else if (!strcmp(nm, "decode"))
+				r = CFG_RM_DECODE;
+			else if (!strcmp(nm, "hybrid"))
+				r = CFG_RM_HYBRID;
+			else {
+				r = -1000;
+				for (int k = 0; k < n_ent; k++)
+					if (!strcmp(ent[k].name, nm))
+						r = k;
+				if (r < 0)
+					return fail(L, e, "'%s' names '%s', which is neither prefill, decode, hybrid nor a module of "
+							  "'design_space.rm_modules'",
+						    jp, shown(e, b, sizeof b));
+			}
+			for (int k = 0; k < n_role; k++)
+				if (role[k] == r)
+					return fail(L, e, "'%s' names '%s' twice", ip, nm);
+			if (r < 0 && extra)
+				return fail(L, e, "'%s': '%s' must come before the extra modules", ip, nm);
+			extra |= r >= 0;
+			pre |= r == CFG_RM_PREFILL;
+			dec |= r == CFG_RM_DECODE;
+			hyb |= r == CFG_RM_HYBRID;
+			role[n_role++] = r;
+		}
+		if (hyb && (pre || dec))
+			return fail(L, set, "'%s': 'hybrid' holds the point's prefill and decode engines; it goes with neither "
+					    "'prefill' nor 'decode'",
+				    ip);
+		if (!hyb && !(pre && dec))
+			return fail(L, set, "'%s' must hold the point's engines: 'prefill' and 'decode', or 'hybrid'", ip);
+		/* every combination of the extras' sizes, the last module fastest */
+		long total = 1;
+		for (int k = 0; k < n_role; k++)
+			if (role[k] >= 0)
+				total *= rm_variants(&ent[role[k]]);
+		if (s->n_rm_shapes + total > CFG_MAX_LIST)
+			return fail(L, set, "'%s' brings the sets to %ld shapes with their modules' sizes; at most %d are allowed",
+				    P, s->n_rm_shapes + total, CFG_MAX_LIST);
+		for (long v = 0; v < total; v++) {
+			struct cfg_rm_shape *sh = &s->rm_shapes[s->n_rm_shapes++];
+			memset(sh, 0, sizeof *sh);
+			sh->n = n_role;
+			long rest = v;
+			int idx[RMS_MAX];
+			for (int k = n_role - 1; k >= 0; k--) {
+				idx[k] = 0;
+				if (role[k] >= 0) {
+					long nv = rm_variants(&ent[role[k]]);
+					idx[k] = (int)(rest % nv);
+					rest /= nv;
+				}
+			}
+			for (int k = 0; k < n_role; k++) {
+				sh->role[k] = role[k];
+				rm_t x;
+				memset(&x, 0, sizeof x);
+				if (role[k] >= 0) {
+					x = rm_variant(&ent[role[k]], idx[k]);
+					int found = -1;
+					for (int q = 0; q < s->n_rm_extra && found < 0; q++)
+						if (same_rm(&s->rm_extra[q], &x))
+							found = q;
+					if (found < 0) {
+						if (s->n_rm_extra == CFG_MAX_LIST)
+							return fail(L, set, "'%s' needs more than %d extra modules", P, CFG_MAX_LIST);
+						found = s->n_rm_extra;
+						s->rm_extra[s->n_rm_extra++] = x;
+					}
+					sh->role[k] = found;
+				}
+				char w[120];
+				role_words(c, role[k], &x, w, sizeof w);
+				size_t l = strlen(sh->label);
+				snprintf(sh->label + l, sizeof sh->label - l, "%s%s", k ? "+" : "", w);
+			}
+		}
+	}
+	return 0;
+}
+
 static int load_space(ld_t *L, const ytree_node *n)
 {
 	static const char *const keys[] = {"modes", "clock_mhz", "tlmm_tables", "tlmm_lanes",
 					   "prefill_pe", "prefill_lanes", "prefill_block",
 					   "decode_lanes", "outstanding", "burst_beats", "decode_dataflow",
-					   "port_maps_prefill", "port_maps_decode", "pblocks", NULL};
+					   "port_maps_prefill", "port_maps_decode", "pblocks", "rm_sets", "rm_modules", NULL};
 	cfg_t *c = L->c;
 	cfg_space *s = &c->space;
 	const char *P = "design_space";
@@ -1339,7 +1655,7 @@ static int load_space(ld_t *L, const ytree_node *n)
 		}
 		*refs[r].cnt = (int)l->n;
 	}
-	return 0;
+	return load_rm_sets(L, n);
 }
 
 static int load_constraints(ld_t *L, const ytree_node *n)
