@@ -1476,8 +1476,6 @@ static int rm_sets_with(ld_t *L, const ytree_node *n, rm_entry *ent)
 	}
 	if (!sets)
 		return 0;
-	if (!s->mode_dpr)
-		return fail(L, sets, "'%s' needs 'dpr' in 'design_space.modes': a static design has no partition", P);
 	if (want_seq(L, sets, P))
 		return -1;
 	if (sets->n == 0)

@@ -178,6 +178,10 @@ typedef struct {
 	 * it predates fingerprints */
 	int64_t stale_run;
 	char stale_fingerprint[17];
+	/* with sets of modules in the space: the best point of the paper's pair
+	 * (rms_is_pair), -1 when none or without sets; its objective */
+	int64_t best_pair;
+	double best_pair_objective;
 } sweep_result;
 
 /*

@@ -38,6 +38,7 @@
 
 #include "config/config.h"
 #include "models/perf.h"
+#include "models/rms.h"
 #include "models/version.h"
 #include "report/plot.h"
 #include "report/report_int.h"
@@ -326,8 +327,8 @@ static int check_stored(report_ctx *R, report_design *D)
 {
 	if (!D->present)
 		return 0;
-	perf_ctx p;
-	perf_prepare(&p, &R->cfg, &R->wl, &D->d);
+	rms_ctx p;
+	rms_prepare(&p, &R->cfg, &R->wl, &D->d);
 	int len[2 * CFG_MAX_LIST + 8];
 	double val[2 * CFG_MAX_LIST + 8];
 	for (int k = 0; k < 2; k++) {
@@ -336,7 +337,7 @@ static int check_stored(report_ctx *R, report_design *D)
 		if (n < 0)
 			return PDS_FAIL;
 		for (int i = 0; i < n; i++) {
-			double m = k ? 1.0 / perf_decode_step_s(&p, len[i]) : perf_ttft_s(&p, len[i]);
+			double m = k ? 1.0 / rms_decode_step_s(&p, len[i]) : rms_ttft_s(&p, len[i]);
 			double rel = fabs(m - val[i]) / fmax(fabs(val[i]), 1e-300);
 			if (rel > D->max_rel_diff)
 				D->max_rel_diff = rel;

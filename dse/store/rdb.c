@@ -421,6 +421,72 @@ static int name_index(const char *name, const void *base, size_t size, int n)
 	return -1;
 }
 
+/*
+ * The modules of a point whose design names a set (point_rms, schema 5
+ * on): none for a point without rows (the paper's pair, its own engines,
+ * as every point of an older file).  Returns 0, or a failure with err set
+ * (a port map the config does not define).
+ */
+static int read_rms(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d, char *err,
+		    size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT name, engines, serves, pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding,"
+			       " pm_prefill, dec_lanes, dec_burst, dec_outstanding, pm_decode, dec_dataflow FROM point_rms"
+			       " WHERE run_id = ? AND point_id = ? ORDER BY rm_index",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0; /* an older file: no table of modules */
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	int q, n = 0;
+	while ((q = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == RMS_MAX) {
+			sqlite3_finalize(st);
+			snprintf(err, errlen, "%s: point %lld of run %lld has more than %d modules", path, (long long)point,
+				 (long long)run, RMS_MAX);
+			return PDS_FAIL_REQUEST;
+		}
+		rm_t *m = &d->rms.rm[n++];
+		memset(m, 0, sizeof *m);
+		const char *nm = (const char *)sqlite3_column_text(st, 0), *en = (const char *)sqlite3_column_text(st, 1);
+		const char *sv = (const char *)sqlite3_column_text(st, 2);
+		snprintf(m->name, sizeof m->name, "%s", nm ? nm : "");
+		m->engines = en && !strcmp(en, "hybrid") ? RM_ENG_PRE | RM_ENG_DEC : en && !strcmp(en, "prefill") ? RM_ENG_PRE : RM_ENG_DEC;
+		m->serves = (sv && strstr(sv, "prefill") ? RM_SERVE_PRE : 0) | (sv && strstr(sv, "decode") ? RM_SERVE_DEC : 0);
+		const char *pp = NULL, *pd = NULL;
+		if (m->engines & RM_ENG_PRE) {
+			int *const pv[5] = {&m->pre_pe, &m->pre_lanes, &m->pre_block, &m->pre_burst, &m->pre_outstanding};
+			for (int k = 0; k < 5; k++)
+				*pv[k] = sqlite3_column_int(st, 3 + k);
+			pp = (const char *)sqlite3_column_text(st, 8);
+			m->pm_pre = name_index(pp, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);
+		}
+		if (m->engines & RM_ENG_DEC) {
+			int *const dv[3] = {&m->dec_lanes, &m->dec_burst, &m->dec_outstanding};
+			for (int k = 0; k < 3; k++)
+				*dv[k] = sqlite3_column_int(st, 9 + k);
+			pd = (const char *)sqlite3_column_text(st, 12);
+			m->pm_dec = name_index(pd, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);
+			const char *df = (const char *)sqlite3_column_text(st, 13);
+			for (int k = 0; df && k < DF_N; k++)
+				if (strcmp(df, dataflow_names[k]) == 0)
+					m->dec_dataflow = (dataflow_t)k;
+		}
+		if (m->pm_pre < 0 || m->pm_dec < 0) {
+			snprintf(err, errlen, "%s: module '%s' of point %lld of run %lld names port map '%s', which '%s' does not define",
+				 path, m->name, (long long)point, (long long)run, m->pm_pre < 0 ? pp : pd, c->path);
+			sqlite3_finalize(st);
+			return PDS_FAIL_REQUEST;
+		}
+	}
+	sqlite3_finalize(st);
+	if (q != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read the modules of a design point", err, errlen);
+	d->rms.n = n;
+	return 0;
+}
+
 int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d,
 	       char *name, size_t namesz, char *err, size_t errlen)
 {
@@ -470,6 +536,10 @@ int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64
 	d->rp = name_index(pb, c->arch.pblocks[0].name, sizeof c->arch.pblocks[0], c->arch.n_pblocks);
 	int rc = 0;
 	char why[256];
+	if (d->mode == MODE_DPR && (rc = read_rms(db, path, c, run, point, d, err, errlen)) != 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	if (d->pm_pre < 0 || d->pm_dec < 0 || (pb && d->rp < 0)) {
 		snprintf(err, errlen,
 			 "%s: point %lld of run %lld names port maps '%s'/'%s' and pblock '%s', which '%s' does not all define",
