@@ -21,6 +21,7 @@
 #include "explore/factor.h"
 #include "explore/sessions.h"
 #include "explore/space.h"
+#include "hls/emit.h"
 #include "models/engine.h"
 #include "models/perf.h"
 #include "models/platform.h"
@@ -807,9 +808,12 @@ END_TEST
 START_TEST(sweep_pair_set_is_the_space)
 {
 	cfg_t a, b;
-	tu_load_default(&a);
-	const char *edit[2] = {"  pblocks: [rp_s, rp_m, rp_l]\n", "  pblocks: [rp_s, rp_m, rp_l]\n  rm_sets: [[prefill, decode]]\n"};
-	tu_load_edited(&b, "pairset.yaml", edit, 1);
+	const char *sets = "  rm_sets: [[prefill, decode], [hybrid], [prefill, decode, short]]\n  rm_modules:\n"
+			   "    short: {prefill: {pe: 4, lanes: 4, block: 4, port_map: qkvo}, decode: {lanes: [8, 16], port_map: qkvo}}\n";
+	const char *none[2] = {sets, ""}, *pair[2] = {sets, "  rm_sets: [[prefill, decode]]\n"};
+	tu_load_edited(&a, "nosets.yaml", none, 1);
+	tu_load_edited(&b, "pairset.yaml", pair, 1);
+	ck_assert(a.space.n_rm_shapes == 0 && b.space.n_rm_shapes == 1);
 	workload_t w;
 	workload_init(&w, &a.model);
 	space_t sa, sb;
@@ -835,6 +839,106 @@ START_TEST(sweep_pair_set_is_the_space)
 }
 END_TEST
 
+/* ---------------------------------------------------------- headers */
+
+/* The value of `#define name` in text (its first word after the name), or NULL. */
+static const char *hdr_val(const char *text, const char *name, char *buf, size_t len)
+{
+	char pat[80];
+	snprintf(pat, sizeof pat, "#define %s ", name);
+	const char *at = strstr(text, pat);
+	if (!at)
+		return NULL;
+	at += strlen(pat);
+	while (*at == ' ')
+		at++;
+	size_t n = 0;
+	while (at[n] && at[n] != ' ' && at[n] != '\n' && n + 1 < len)
+		n++;
+	memcpy(buf, at, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static long hdr_int(const char *text, const char *name)
+{
+	char b[64];
+	ck_assert_msg(hdr_val(text, name, b, sizeof b), "no #define %s", name);
+	char *e;
+	long v = strtol(b, &e, 10);
+	ck_assert_msg(!*e, "%s is '%s', not an integer", name, b);
+	return v;
+}
+
+/* One header per module, each with its own engines' values; the shared
+ * DDR layout over every module's port maps; a design that names no set
+ * keeps its four headers, and the module headers of another design
+ * emitted into the same directory go. */
+START_TEST(a_header_per_module)
+{
+	design_t d = named(&C, "pdswap_ctx");
+	ck_assert_int_eq(emit_headers(&d), EMIT_N_HEADERS + d.rms.n);
+	emit_meta m;
+	emit_meta_init(&m, &C, &d, "pdswap_ctx", -1, -1);
+	char *t[EMIT_MAX_HEADERS], err[1024];
+	ck_assert_msg(emit_render_all(&C, &d, &m, t, err, sizeof err) == 0, "%s", err);
+	for (int k = 0; k < d.rms.n; k++) {
+		const rm_t *rm = &d.rms.rm[k];
+		const char *h = t[EMIT_N_HEADERS + k];
+		ck_assert_ptr_nonnull(h);
+		ck_assert_int_eq(hdr_int(h, "PDS_RM_INDEX"), k);
+		ck_assert_int_eq(hdr_int(h, "PDS_RM_COUNT"), d.rms.n);
+		bool pre = rm->engines & RM_ENG_PRE, dec = rm->engines & RM_ENG_DEC;
+		ck_assert_int_eq(hdr_int(h, "PDS_RM_HAS_PREFILL"), pre);
+		ck_assert_int_eq(hdr_int(h, "PDS_RM_HAS_DECODE"), dec);
+		char b[64];
+		ck_assert((hdr_val(h, "PDS_PRE_NPE", b, sizeof b) != NULL) == pre);
+		ck_assert((hdr_val(h, "PDS_DEC_LANES", b, sizeof b) != NULL) == dec);
+		if (pre) {
+			ck_assert_int_eq(hdr_int(h, "PDS_PRE_NPE"), rm->pre_pe);
+			ck_assert_int_eq(hdr_int(h, "PDS_PRE_LANES"), rm->pre_lanes);
+			ck_assert_int_eq(hdr_int(h, "PDS_PRE_BLOCK"), rm->pre_block);
+			ck_assert_int_eq(hdr_int(h, "PDS_PRE_CHUNKS"), (C.model.head_dim + rm->pre_lanes - 1) / rm->pre_lanes);
+			ck_assert_int_eq(hdr_int(h, "PDS_PRE_K_PORTS"), __builtin_popcount(C.arch.port_maps[rm->pm_pre].pm.k));
+		}
+		if (dec) {
+			ck_assert_int_eq(hdr_int(h, "PDS_DEC_LANES"), rm->dec_lanes);
+			ck_assert_int_eq(hdr_int(h, "PDS_DEC_DATAFLOW"), rm->dec_dataflow);
+			ck_assert_int_eq(hdr_int(h, "PDS_DEC_K_PORTS"), __builtin_popcount(C.arch.port_maps[rm->pm_dec].pm.k));
+			ck_assert_int_eq(hdr_int(h, "PDS_DEC_Q_PRELOAD"), C.arch.port_maps[rm->pm_dec].pm.q_preload);
+		}
+	}
+	/* K and V: one port (qkvo) and two (kv2x2) among the modules: two slices */
+	ck_assert_int_eq(hdr_int(t[0], "PDS_K_SLICES"), 2);
+	ck_assert_int_eq(hdr_int(t[0], "PDS_V_SLICES"), 2);
+	for (int i = 0; i < EMIT_MAX_HEADERS; i++)
+		free(t[i]);
+	/* into one directory: the set's headers, then the pair's four */
+	const char *dir = "build/test_rms_hls";
+	ck_assert_msg(emit_write(&C, &d, &m, dir, err, sizeof err) == 0, "%s", err);
+	ck_assert(access("build/test_rms_hls/pds_rm2.h", F_OK) == 0);
+	design_t p = named(&C, "pdswap");
+	ck_assert_int_eq(emit_headers(&p), EMIT_N_HEADERS);
+	emit_meta_init(&m, &C, &p, "pdswap", -1, -1);
+	ck_assert_msg(emit_write(&C, &p, &m, dir, err, sizeof err) == 0, "%s", err);
+	for (int k = 0; k < RMS_MAX; k++) {
+		char f[64];
+		snprintf(f, sizeof f, "build/test_rms_hls/pds_rm%d.h", k);
+		ck_assert_msg(access(f, F_OK) != 0, "%s is left from the set", f);
+	}
+	char *four[EMIT_N_HEADERS];
+	ck_assert(emit_render(&C, &p, &m, four, err, sizeof err) == 0);
+	for (int i = 0; i < EMIT_N_HEADERS; i++) {
+		char f[128];
+		snprintf(f, sizeof f, "%s/%s", dir, emit_header_names[i]);
+		char *got = tu_read(f, NULL);
+		ck_assert_str_eq(got, four[i]);
+		free(got);
+	}
+	emit_texts_free(four);
+}
+END_TEST
+
 Suite *rms_suite(void)
 {
 	Suite *s = suite_create("rms");
@@ -854,6 +958,7 @@ Suite *rms_suite(void)
 	tcase_add_test(t, set_config_errors);
 	tcase_add_test(t, sweep_sets_by_brute_force);
 	tcase_add_test(t, sweep_pair_set_is_the_space);
+	tcase_add_test(t, a_header_per_module);
 	suite_add_tcase(s, t);
 	return s;
 }
