@@ -116,7 +116,10 @@ hls-csim: deps
 	@$(MAKE) --no-print-directory $(BIN) $(HLS_TOOLS)
 	CC="$(CC)" HLS_CFLAGS="$(HLS_CFLAGS)" HLS_LIBS="$(LDLIBS)" sh sim/hw/csim.sh $(BUILD)
 
-# Install missing Debian packages: with apt-get as root, otherwise print the line.
+# Install missing Debian packages: with apt-get as root, otherwise print the
+# line.  The package lists are updated first when there are none or none
+# younger than a day (a fresh image ships none), and once more if an
+# install still fails (a mirror moved on).
 deps:
 	@$(MAKE) --no-print-directory install-missing PKGS_WANTED="$(APT_PKGS)"
 
@@ -127,8 +130,13 @@ install-missing:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
-	    (apt-get install -y --no-install-recommends $$missing || \
-	     (apt-get update && apt-get install -y --no-install-recommends $$missing)) >/dev/null || exit 1; \
+	    lists=$$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mtime -1 2>/dev/null | head -n 1); \
+	    if [ -z "$$lists" ]; then \
+	      echo "updating the package lists (missing or older than a day)"; \
+	      apt-get update >/dev/null || exit 1; \
+	    fi; \
+	    (apt-get install -y --no-install-recommends $$missing >/dev/null 2>&1 || \
+	     (apt-get update >/dev/null && apt-get install -y --no-install-recommends $$missing >/dev/null)) || exit 1; \
 	  else \
 	    echo "missing packages; run as root:"; \
 	    echo "  apt-get install -y$$missing"; exit 1; \

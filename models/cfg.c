@@ -98,6 +98,14 @@ int cfg_find_design(const cfg_t *c, const char *name)
 	return -1;
 }
 
+void cfg_design_names(const cfg_t *c, char *buf, size_t n)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < c->n_designs && k < n; i++)
+		k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? ", " : "", c->designs[i].name);
+}
+
 int cfg_find_portmap(const cfg_t *c, const char *name)
 {
 	for (int i = 0; i < c->arch.n_port_maps; i++)

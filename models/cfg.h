@@ -396,6 +396,7 @@ typedef struct cfg {
 	size_t text_len;
 	char sha256[65];
 	int schema;
+	int space_line, space_col; /* where design_space is written (its key), for messages */
 	cfg_device dev;
 	cfg_model model;
 	cfg_workload wl;
@@ -432,6 +433,8 @@ void cfg_release(cfg_t *c);
 
 /* Index of a named design, or -1. */
 int cfg_find_design(const cfg_t *c, const char *name);
+/* The names of c's designs, ", "-separated, into buf (cut to n - 1 bytes). */
+void cfg_design_names(const cfg_t *c, char *buf, size_t n);
 
 /* Index of a named workload of the `workloads:` section, or -1. */
 int cfg_find_session_wl(const cfg_t *c, const char *name);

@@ -289,6 +289,14 @@ static int unit_of(int tid)
 	}
 }
 
+/* A milestone of the trace (trace.h) now, on track tid of the accelerator. */
+static void milestone(des *s, int which, int tid)
+{
+	trace_args a = trace_args_none();
+	a.unit = unit_of(tid);
+	trace_instant(&s->tr, PID_ACC, tid, trace_milestone_names[which], TRACE_CAT_MILESTONE, s->q.now_ps, &a);
+}
+
 /* Trace a span of pass `pass` (token index of a decode step, none for prefill). */
 static void span(des *s, int tid, const char *name, int pass, int layer, int64_t t0, int64_t t1)
 {
@@ -535,6 +543,8 @@ static void pcap_done(void *ctx, uint64_t arg)
 		s->pc0_end = s->pc.t_end;
 	}
 	if (s->tracing) {
+		if (first)
+			milestone(s, TRACE_MS_DECODE_LOADED, TID_PCAP);
 		char to[RMS_NAME_MAX + 16];
 		if (s->plan)
 			snprintf(to, sizeof to, "swap to RM %s", s->plan->name[s->seg + 1]);
@@ -586,8 +596,11 @@ static void swap_ps_done(void *ctx, uint64_t arg)
 static void swap_trigger(des *s, int pass)
 {
 	s->sw_trigger = s->q.now_ps;
-	if (pass == 0)
+	if (pass == 0) {
 		s->t_trigger = s->sw_trigger;
+		if (s->tracing)
+			milestone(s, TRACE_MS_SWAP_TRIGGER, TID_PCAP);
+	}
 	rp_state(s, RP_RECONF);
 	evq_after(&s->q, s->ps_path_ps, swap_ps_done, s, (uint64_t)pass);
 }
@@ -966,6 +979,8 @@ static void lm_done(void *ctx, uint64_t arg)
 	s->t_last_lm = now;
 	if (p == 0) {
 		s->t_ttft = now;
+		if (s->tracing)
+			milestone(s, TRACE_MS_FIRST_TOKEN, TID_ARM);
 	} else {
 		if (p == 1)
 			s->t_first_step_end = now;

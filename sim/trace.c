@@ -134,6 +134,8 @@ int trace_write_log(const trace_log *l, const char *path, char *err, size_t errl
 			trace_process(&t, e->pid, e->name, e->sort_index);
 		else if (e->kind == 'T')
 			trace_thread(&t, e->pid, e->tid, e->name, e->sort_index);
+		else if (e->kind == 'I')
+			trace_instant(&t, e->pid, e->tid, e->name, e->cat, e->t0_ps, &e->a);
 		else
 			trace_span(&t, e->pid, e->tid, e->name, e->cat, e->t0_ps, e->t1_ps, &e->a);
 	}
@@ -197,25 +199,9 @@ static void arg_str(trace_file *t, const char **c, const char *key, const char *
 	*c = ",";
 }
 
-void trace_span(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
-		const trace_args *a)
+/* The args object of an event, its fields as trace.h lists them. */
+static void put_args(trace_file *t, const trace_args *a)
 {
-	if (t->log) {
-		trace_event e = {.kind = 'X', .pid = pid, .tid = tid, .name = (char *)name, .cat = (char *)cat,
-				 .t0_ps = t0_ps, .t1_ps = t1_ps, .a = *a};
-		trace_log_add(t->log, &e);
-		t->spans++;
-		return;
-	}
-	sep(t);
-	fputs("{\"ph\":\"X\",\"name\":", t->f);
-	trace_json_string(t->f, name);
-	fputs(",\"cat\":", t->f);
-	trace_json_string(t->f, cat);
-	fprintf(t->f, ",\"pid\":%d,\"tid\":%d,\"ts\":", pid, tid);
-	put_us(t->f, t0_ps);
-	fputs(",\"dur\":", t->f);
-	put_us(t->f, t1_ps > t0_ps ? t1_ps - t0_ps : 0);
 	const char *c = "";
 	fputs(",\"args\":{", t->f);
 	if (a->layer >= 0) {
@@ -243,7 +229,50 @@ void trace_span(trace_file *t, int pid, int tid, const char *name, const char *c
 	if (a->part >= 0 && a->part < TRACE_PARTS)
 		arg_str(t, &c, "part", trace_part_names[a->part]);
 	fputs("}}", t->f);
+}
+
+void trace_span(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
+		const trace_args *a)
+{
+	if (t->log) {
+		trace_event e = {.kind = 'X', .pid = pid, .tid = tid, .name = (char *)name, .cat = (char *)cat,
+				 .t0_ps = t0_ps, .t1_ps = t1_ps, .a = *a};
+		trace_log_add(t->log, &e);
+		t->spans++;
+		return;
+	}
+	sep(t);
+	fputs("{\"ph\":\"X\",\"name\":", t->f);
+	trace_json_string(t->f, name);
+	fputs(",\"cat\":", t->f);
+	trace_json_string(t->f, cat);
+	fprintf(t->f, ",\"pid\":%d,\"tid\":%d,\"ts\":", pid, tid);
+	put_us(t->f, t0_ps);
+	fputs(",\"dur\":", t->f);
+	put_us(t->f, t1_ps > t0_ps ? t1_ps - t0_ps : 0);
+	put_args(t, a);
 	t->spans++;
+}
+
+const char *const trace_milestone_names[TRACE_MILESTONES] = {"swap_trigger", "decode_rm_loaded", "first_token"};
+
+void trace_instant(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t_ps,
+		   const trace_args *a)
+{
+	if (t->log) {
+		trace_event e = {.kind = 'I', .pid = pid, .tid = tid, .name = (char *)name, .cat = (char *)cat,
+				 .t0_ps = t_ps, .t1_ps = t_ps, .a = *a};
+		trace_log_add(t->log, &e);
+		return;
+	}
+	sep(t);
+	fputs("{\"ph\":\"i\",\"s\":\"g\",\"name\":", t->f);
+	trace_json_string(t->f, name);
+	fputs(",\"cat\":", t->f);
+	trace_json_string(t->f, cat);
+	fprintf(t->f, ",\"pid\":%d,\"tid\":%d,\"ts\":", pid, tid);
+	put_us(t->f, t_ps);
+	put_args(t, a);
 }
 
 int trace_close(trace_file *t, char *err, size_t errlen)

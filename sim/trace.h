@@ -64,11 +64,19 @@ void trace_thread(trace_file *t, int pid, int tid, const char *name, int sort_in
  *   part    ps_path | pcap_setup | bitstream | swap   (cat swap; swap is
  *           the whole reconfiguration, trigger to module loaded)
  *   layer, token, bytes   where known
+ *
+ * and three instant events ("ph": "i", global scope) mark the moments a
+ * reader looks for, named by trace_milestone_names, cat milestone:
+ *   swap_trigger       the last layer's prefill attention ended: the swap starts
+ *   decode_rm_loaded   the decode RM is in the partition: the swap ended
+ *   first_token        the first token's LM head ended (the TTFT)
+ * (a design that does not swap has only first_token).
  */
 #define TRACE_CAT_PREFILL "prefill"
 #define TRACE_CAT_DECODE "decode"
 #define TRACE_CAT_RP "rp"
 #define TRACE_CAT_SWAP "swap"
+#define TRACE_CAT_MILESTONE "milestone"
 
 enum trace_unit { TRACE_UNIT_PASS, TRACE_UNIT_TLMM, TRACE_UNIT_RP, TRACE_UNIT_PCAP, TRACE_UNIT_ARM, TRACE_UNIT_PORT,
 		  TRACE_UNITS };
@@ -79,6 +87,9 @@ enum trace_part { TRACE_PART_PS, TRACE_PART_SETUP, TRACE_PART_BITSTREAM, TRACE_P
 extern const char *const trace_unit_names[TRACE_UNITS];
 extern const char *const trace_module_names[TRACE_MODULES];
 extern const char *const trace_part_names[TRACE_PARTS];
+
+enum trace_milestone { TRACE_MS_SWAP_TRIGGER, TRACE_MS_DECODE_LOADED, TRACE_MS_FIRST_TOKEN, TRACE_MILESTONES };
+extern const char *const trace_milestone_names[TRACE_MILESTONES];
 
 /* The args of a span; -1, 0 or NULL leave one out. */
 typedef struct {
@@ -97,6 +108,10 @@ trace_args trace_args_none(void);
 void trace_span(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t0_ps, int64_t t1_ps,
 		const trace_args *a);
 
+/* An instant event at t_ps on track (pid, tid), global in scope (the milestones). */
+void trace_instant(trace_file *t, int pid, int tid, const char *name, const char *cat, int64_t t_ps,
+		   const trace_args *a);
+
 /*
  * A trace kept in memory: the events as the writer received them, in
  * order, to be stored (results.db keeps the swap timeline's trace) and
@@ -104,7 +119,7 @@ void trace_span(trace_file *t, int pid, int tid, const char *name, const char *c
  * Strings are the log's own copies.
  */
 typedef struct {
-	char kind; /* 'P': a process's name, 'T': a thread's name, 'X': a span */
+	char kind; /* 'P': a process's name, 'T': a thread's name, 'X': a span, 'I': an instant (t1_ps = t0_ps) */
 	int pid, tid, sort_index;
 	char *name, *cat;
 	int64_t t0_ps, t1_ps;

@@ -5,8 +5,9 @@
 set -eu
 B=${PDSWAP_BUILD:-build}
 
-# discrete-event model: 2048-token prompt + 256 generated tokens on the
-# KV260 config (targets: >= 1e7 events/s, < 0.5 s)
+# discrete-event model: the longest request the model takes, 1792-token
+# prompt + 256 generated tokens (max_context 2048) on the KV260 config
+# (targets: >= 1e7 events/s, < 0.5 s)
 "$B/bench_des" configs/kv260.yaml 5
 
 # sessions: the request-level session (analytic phase times, one core;

@@ -194,6 +194,20 @@ START_TEST(alias_ok)
 }
 END_TEST
 
+/* Two UTF-8 byte-order marks: refused at 1:1, not at the first key. */
+START_TEST(two_boms_refused_at_the_start)
+{
+	size_t len;
+	char *b = tu_read(KV260, &len);
+	char *t = malloc(len + 6);
+	memcpy(t, "\xef\xbb\xbf\xef\xbb\xbf", 6);
+	memcpy(t + 6, b, len);
+	expect_error_n(t, len + 6, 1, 1, "more than one UTF-8 byte-order mark", NULL);
+	free(t);
+	free(b);
+}
+END_TEST
+
 /* A file with a UTF-8 BOM, CR LF line ends and non-ASCII comments loads. */
 START_TEST(utf8_bom_crlf_loads)
 {
@@ -457,7 +471,7 @@ START_TEST(limits)
 
 	/* a directory and a missing file: named, no crash */
 	ck_assert_int_eq(config_load(&c, "/tmp", err, sizeof err), -1);
-	ck_assert_msg(strncmp(err, "/tmp: cannot read", 17) == 0, "%s", err);
+	ck_assert_msg(strcmp(err, "/tmp: not a regular file (a directory); a config is a YAML file") == 0, "%s", err);
 	ck_assert_int_eq(config_load(&c, "/nonexistent/pdswap.yaml", err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "cannot open") != NULL, "%s", err);
 }
@@ -554,10 +568,31 @@ START_TEST(tags)
 	expect_error("schema: !custom 1\n", 1, 9, "unsupported tag '!custom'");
 	expect_error("device: !!seq {a: 1}\n", 1, 9, "unsupported tag '!!seq' on a mapping");
 	expect_error("device: !!int [1]\n", 1, 9, "unsupported tag '!!int' on a sequence");
+	/* what fits: an integer is a float, a float-looking value under !!float, !!str text */
+	static const char *const fine[][2] = {{"  alpha: 0.7", "  alpha: !!float 0.7"},
+					      {"  alpha: 0.7", "  alpha: !!float 7e-1"},
+					      {"  layers: 24", "  layers: !!int 24"}};
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+		char *t = edit_file(KV260, fine[i][0], fine[i][1], NULL);
+		cfg_t c;
+		char err[1024];
+		ck_assert_msg(config_load_buffer(&c, "t.yaml", t, strlen(t), err, sizeof err) == 0, "%s: %s", fine[i][1], err);
+		cfg_release(&c);
+		free(t);
+	}
 	static const edit_case cases[] = {
 		/* !!str makes a number text */
 		{"  layers: 24", "  layers: !!str 24", "!!str", "'model.layers'", "must be an integer, got the string \"24\""},
-		{"  hidden: 1536", "  hidden: !!null 1536", "!!null", "'model.hidden'", "must be an integer, got null"},
+		{"  hidden: 1536", "  hidden: !!null ~", "!!null", "'model.hidden'", "must be an integer, got null"},
+		/* a tag is checked against its value (the YAML 1.2 core schema) */
+		{"  hidden: 1536", "  hidden: !!null 1536", "!!null", "the value '1536' is not of its tag '!!null'", NULL},
+		{"  alpha: 0.7", "  alpha: !!int 0.7", "!!int", "the value '0.7' is not of its tag '!!int'", NULL},
+		{"  alpha: 0.7", "  alpha: !!bool 1", "!!bool", "the value '1' is not of its tag '!!bool'", NULL},
+		{"  alpha: 0.7", "  alpha: !!float 1e", "!!float", "the value '1e' is not of its tag '!!float'", NULL},
+		/* ... and against what the key takes: a float is no integer, nor a number text */
+		{"  layers: 24", "  layers: !!float 24", "!!float", "'model.layers'", "must be an integer, got '24' tagged !!float"},
+		{"  name: \"AMD Kria KV260", "  name: !!int 5 # \"AMD Kria KV260", "!!int", "'device.name'",
+		 "must be text, got '5' tagged !!int"},
 	};
 	RUN(cases);
 }
@@ -1013,6 +1048,7 @@ Suite *cfg_suite(void)
 	tcase_add_test(t, default_loads);
 	tcase_add_test(t, alias_ok);
 	tcase_add_test(t, utf8_bom_crlf_loads);
+	tcase_add_test(t, two_boms_refused_at_the_start);
 	tcase_add_test(t, write_back_after_utf8);
 	tcase_add_test(t, calibration_slots_by_name);
 	tcase_add_test(t, documents);

@@ -778,6 +778,91 @@ START_TEST(trace_loads_with_tracks_and_visible_swap)
 }
 END_TEST
 
+/* The end (us) of the X span named `name` on track (pid, tid), -1 without one. */
+static double span_end(json_t *ev, int pid, int tid, const char *name)
+{
+	size_t i;
+	json_t *e;
+	double end = -1;
+	json_array_foreach(ev, i, e)
+	{
+		if (strcmp(json_string_value(json_object_get(e, "ph")), "X") ||
+		    json_integer_value(json_object_get(e, "pid")) != pid ||
+		    json_integer_value(json_object_get(e, "tid")) != tid ||
+		    strcmp(json_string_value(json_object_get(e, "name")), name))
+			continue;
+		double t1 = json_number_value(json_object_get(e, "ts")) + json_number_value(json_object_get(e, "dur"));
+		if (end < 0)
+			end = t1; /* the first: the prefill pass's */
+	}
+	return end;
+}
+
+/*
+ * The milestones (instant events, cat milestone): a dpr design's swap
+ * trigger at the end of the last layer's prefill attention, the decode RM
+ * loaded one swap later, the first token at the TTFT; a static design has
+ * only the first token.  In memory (trace_log) as in the file.
+ */
+START_TEST(trace_marks_the_milestones)
+{
+	const char *names[2] = {"pdswap", "tellme"};
+	for (int k = 0; k < 2; k++) {
+		design_t d = named(names[k]);
+		char path[] = "/tmp/pdswap-trace-XXXXXX";
+		int fd = mkstemp(path);
+		ck_assert(fd >= 0);
+		close(fd);
+		des_opts o = {.trace_path = path, .name = names[k]};
+		des_result r = run(&d, 48, 2, &o);
+		json_t *t = load_trace(path);
+		json_t *ev = json_object_get(t, "traceEvents");
+		double at[TRACE_MILESTONES] = {-1, -1, -1};
+		int n = 0;
+		size_t i;
+		json_t *e;
+		json_array_foreach(ev, i, e)
+		{
+			if (strcmp(json_string_value(json_object_get(e, "ph")), "i"))
+				continue;
+			n++;
+			ck_assert_str_eq(json_string_value(json_object_get(e, "cat")), "milestone");
+			ck_assert_str_eq(json_string_value(json_object_get(e, "s")), "g");
+			const char *nm = json_string_value(json_object_get(e, "name"));
+			for (int m = 0; m < TRACE_MILESTONES; m++)
+				if (strcmp(nm, trace_milestone_names[m]) == 0)
+					at[m] = json_number_value(json_object_get(e, "ts"));
+		}
+		ck_assert_double_eq_tol(at[TRACE_MS_FIRST_TOKEN], r.f.ttft_s * 1e6, 1e-6);
+		if (d.mode == MODE_DPR) {
+			ck_assert_int_eq(n, 3);
+			char last[48];
+			snprintf(last, sizeof last, "attention layer %d", W.layers - 1);
+			/* the RP track is tid 3 (TID_RP) */
+			ck_assert_double_eq_tol(at[TRACE_MS_SWAP_TRIGGER], span_end(ev, 1, 3, last), 1e-6);
+			ck_assert_double_eq_tol((at[TRACE_MS_DECODE_LOADED] - at[TRACE_MS_SWAP_TRIGGER]) * 1e-6, r.f.swap_s,
+						1e-12);
+		} else {
+			ck_assert_int_eq(n, 1);
+		}
+		json_decref(t);
+		unlink(path);
+		/* the same events kept in memory */
+		trace_log log = {0};
+		des_opts ol = {.trace_log = &log, .name = names[k]};
+		run(&d, 48, 2, &ol);
+		int ni = 0;
+		for (size_t j = 0; j < log.n; j++)
+			if (log.ev[j].kind == 'I') {
+				ni++;
+				ck_assert_int_eq(log.ev[j].t0_ps, log.ev[j].t1_ps);
+			}
+		ck_assert_int_eq(ni, n);
+		trace_log_free(&log);
+	}
+}
+END_TEST
+
 START_TEST(objective_from_three_runs)
 {
 	design_t d = named("pdswap");
@@ -826,6 +911,7 @@ Suite *des_suite(void)
 	tcase_add_test(runs, memory_bounded_by_events_in_flight);
 	tcase_add_test(runs, bad_arguments_are_refused);
 	tcase_add_test(runs, trace_loads_with_tracks_and_visible_swap);
+	tcase_add_test(runs, trace_marks_the_milestones);
 	tcase_add_test(runs, objective_from_three_runs);
 	suite_add_tcase(s, runs);
 	return s;

@@ -7,6 +7,7 @@
  * real parsers by tests/report_check.py; refusals and failure paths here.
  */
 #include <math.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -462,6 +463,62 @@ START_TEST(gnuplot_missing_writes_nothing)
 }
 END_TEST
 
+static volatile sig_atomic_t stop_flag;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	stop_flag = SIGTERM;
+}
+
+/* A stop flag set before or during the report (by a signal while gnuplot
+ * draws the third figure): PDS_FAIL naming the signal, the previous report
+ * as it was, no temporary directory left. */
+START_TEST(a_signal_writes_nothing)
+{
+	char err[4096];
+	ck_assert_int_eq(report_write(DB, RUN, OUT, err, sizeof err), 0);
+	char *before = slurp(OUT "/index.html");
+	stop_flag = SIGTERM;
+	ck_assert_int_eq(report_write_stop(DB, RUN, OUT, &stop_flag, err, sizeof err), PDS_FAIL);
+	ck_assert_msg(strstr(err, "interrupted by SIGTERM: the report was not written"), "message: %s", err);
+	/* during: the gnuplot run that draws the third figure signals this process */
+	FILE *f = fopen(TDIR "/gnuplot_sig", "w");
+	ck_assert(f != NULL);
+	char cwd[2048];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	fprintf(f, "#!/bin/sh\nc=%s/" TDIR "/calls\nn=$(cat $c 2>/dev/null || echo 0); n=$((n + 1)); echo $n > $c\n"
+		   "[ \"$n\" = 4 ] && kill -USR1 $PPID\nexec gnuplot \"$@\"\n",
+		cwd);
+	fclose(f);
+	chmod(TDIR "/gnuplot_sig", 0755);
+	unlink(TDIR "/calls");
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, &old);
+	stop_flag = 0;
+	setenv("PDSWAP_GNUPLOT", TDIR "/gnuplot_sig", 1);
+	int rc = report_write_stop(DB, RUN, OUT, &stop_flag, err, sizeof err);
+	unsetenv("PDSWAP_GNUPLOT");
+	sigaction(SIGUSR1, &old, NULL);
+	ck_assert_int_eq(rc, PDS_FAIL);
+	ck_assert_msg(strstr(err, "interrupted by SIGTERM"), "message: %s", err);
+	char *calls = slurp(TDIR "/calls");
+	ck_assert_msg(atoi(calls) >= 4 && atoi(calls) < 8, "gnuplot ran %s times", calls);
+	free(calls);
+	char *after = slurp(OUT "/index.html");
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+	sh("test -z \"$(ls -d " OUT ".* 2>/dev/null)\"");
+	/* unset, the same call writes the report */
+	stop_flag = 0;
+	ck_assert_msg(report_write_stop(DB, RUN, OUT, &stop_flag, err, sizeof err) == 0, "%s", err);
+}
+END_TEST
+
 START_TEST(refusals)
 {
 	char err[4096];
@@ -657,6 +714,7 @@ Suite *report_suite(void)
 	tcase_add_test(t, a_run_without_dpr_points);
 	tcase_add_test(t, an_older_run_is_drawn_with_what_it_has);
 	tcase_add_test(t, gnuplot_missing_writes_nothing);
+	tcase_add_test(t, a_signal_writes_nothing);
 	tcase_add_test(t, refusals);
 	tcase_add_test(t, export_round_trips);
 	tcase_add_test(t, points_read_back);

@@ -56,6 +56,39 @@ grep -q "no command named 'nosuch'" "$T/err" && ok || bad "help of an unknown co
 # options in any order, and --name=VALUE
 expect 2 "$BIN" --threads 2 "$T/missing.yaml"
 grep -q "$T/missing.yaml: cannot open" "$T/err" && ok || bad "options before CONFIG: $(cat "$T/err")"
+# a design space beyond the sweep's limits is a config error at design_space, before anything is written
+python3 - "$T/huge.yaml" <<'PY'
+import sys
+s = open("configs/kv260.yaml").read()
+for key, old in (("tlmm_tables", "[16, 20, 24, 28, 32]"), ("tlmm_lanes", "[4, 6, 8, 10, 12]"),
+                 ("prefill_pe", "[4, 8, 16, 24, 32]"), ("prefill_lanes", "[2, 4, 8]"),
+                 ("decode_lanes", "[8, 16, 32, 48]"), ("prefill_block", "[1, 4, 16]")):
+    line = "  %s: %s" % (key, old)
+    assert line in s, line
+    s = s.replace(line, "  %s: [%s]" % (key, ", ".join(str(i) for i in range(1, 65))))
+open(sys.argv[1], "w").write(s)
+PY
+mkdir -p "$T/huge"
+expect 2 "$BIN" "$T/huge.yaml" --db "$T/huge/r.db" --hls-out "$T/huge/hw"
+line=$(grep -n '^design_space:' "$T/huge.yaml" | cut -d: -f1)
+grep -q "^$T/huge.yaml:$line:1: 'design_space' has [0-9]* points in [0-9]* chunks; a sweep takes 1 to 1099511627776 points" "$T/err" && ok || bad "a space over the limits: $(cat "$T/err")"
+[ -z "$(ls -A "$T/huge")" ] && ok || bad "a space over the limits wrote $(ls "$T/huge")"
+# every pblock too small for any RM: the best static design is chosen, and the run says why
+sed -e 's/{name: rp_\([sml]\), clb_tiles: [0-9]*, dsp_tiles: [0-9]*, bram_tiles: [0-9]*, uram_sites: [0-9]*}/{name: rp_\1, clb_tiles: 2, dsp_tiles: 1, bram_tiles: 1, uram_sites: 1}/' \
+	configs/kv260.yaml >"$T/tinypb.yaml"
+[ "$(grep -c 'clb_tiles: 2, dsp_tiles: 1' "$T/tinypb.yaml")" = 3 ] && ok || bad "the tiny-pblock config was not made"
+mkdir -p "$T/tinypb"
+expect 0 "$BIN" "$T/tinypb.yaml" --db "$T/tinypb/r.db" --hls-out "$T/tinypb/hw"
+grep -q "^chosen: point [0-9]* (static, .*): no dpr design of the space meets every constraint (see the counts above), so the best static design is chosen$" "$T/out" &&
+	ok || bad "every pblock too small: $(cat "$T/out")"
+grep -q "; front 0 dpr + [0-9]* static;" "$T/out" && ok || bad "every pblock too small: the dpr front is not empty: $(head -1 "$T/out")"
+# a config that is not a regular file is refused at once, not read (a FIFO would block)
+mkfifo "$T/fifo.yaml"
+expect 2 timeout 10 "$BIN" validate "$T/fifo.yaml"
+grep -q "$T/fifo.yaml: not a regular file (a FIFO); a config is a YAML file" "$T/err" && ok || bad "a FIFO config: $(cat "$T/err")"
+expect 2 "$BIN" "$T"
+grep -q "$T: not a regular file (a directory)" "$T/err" && ok || bad "a directory as config: $(cat "$T/err")"
+rm -f "$T/fifo.yaml"
 expect 0 "$BIN" simulate --gen=2 --model=analytic configs/kv260.yaml --prompt 8 --design=tellme
 expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 8 --gen 2 --json=yes
 
@@ -254,15 +287,20 @@ python3 tests/dbdump.py "$T/m.db" >"$T/m.dump" && python3 tests/dbdump.py "$T/r.
 	cmp -s "$T/m.dump" "$T/r.dump" && ok || bad "merged shards differ from the main job's run"
 diff -r "$T/m_hls" "$T/hls" >/dev/null && ok || bad "merged shards wrote other headers than the main job"
 
-# every example query of README.md works on a real database and prints something
-grep '^    sqlite3 ' README.md | sed 's/^    //' >"$T/queries"
-nq=$(wc -l <"$T/queries")
-[ "$nq" -ge 6 ] && ok || bad "README.md shows $nq example queries, want at least 6"
-while IFS= read -r q; do
-	q=$(printf '%s' "$q" | sed "s#results/results.db#$T/r.db#")
-	out=$(sh -c "$q" 2>&1)
-	if [ $? = 0 ] && [ -n "$out" ] && ! printf '%s' "$out" | grep -q '^Error'; then ok; else bad "README query failed: $q :: $out"; fi
-done <"$T/queries"
+# every sample of README.md (a block that starts with `$ `) prints what it shows
+python3 tests/readme_samples.py "$BIN" README.md "$T/readme" >"$T/readme.out" 2>&1 && ok ||
+	bad "README samples: $(cat "$T/readme.out")"
+# ... and the check catches a sample that drifted by one digit
+sed 's/^    configs\/kv260.yaml: 144000 points/    configs\/kv260.yaml: 144001 points/' README.md >"$T/README_drift.md"
+cmp -s README.md "$T/README_drift.md" && bad "the README shows no main-job sample to alter" || ok
+ln -sf "$PWD/configs" "$PWD/tests" "$T/" 2>/dev/null
+if python3 tests/readme_samples.py "$BIN" "$T/README_drift.md" "$T/readme2" >"$T/readme2.out" 2>&1; then
+	bad "a drifted README sample passed"
+elif grep -q "144001 points" "$T/readme2.out" && grep -q "readme samples: [0-9]* run, 1 differ" "$T/readme2.out"; then
+	ok
+else
+	bad "the drifted sample is not named: $(head -c 400 "$T/readme2.out")"
+fi
 
 # simulate --design best: the chosen point of the latest complete sweep, same figures as stored
 expect 0 "$BIN" simulate configs/kv260.yaml --design best --prompt 768 --gen 1 --model analytic --json --db "$T/r.db"
@@ -306,6 +344,25 @@ kill -9 $slow 2>/dev/null
 wait $slow 2>/dev/null
 expect 0 "$BIN" configs/kv260.yaml --db "$T/lock.db" --no-progress --hls-out "$T/lock_hls"
 grep -q "resumed" "$T/out" && ok || bad "the sweep after a killed one did not resume it"
+
+# the database removed, or replaced, while a sweep writes it: said at the next commit, exit 1
+for how in removed replaced; do
+	mkdir -p "$T/gone_$how"
+	PDSWAP_CHUNK_DELAY_MS=20 "$BIN" configs/kv260.yaml --db "$T/gone_$how/r.db" --no-progress \
+		--hls-out "$T/gone_$how/hw" >"$T/gone_$how.out" 2>"$T/gone_$how.err" &
+	gp=$!
+	i=0
+	while [ $i -lt 100 ] && [ "$(sqlite3 "$T/gone_$how/r.db" "SELECT count(*) FROM chunks" 2>/dev/null || echo 0)" = 0 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	if [ $how = removed ]; then rm -f "$T/gone_$how/r.db"; else
+		mv "$T/gone_$how/r.db" "$T/gone_$how/away.db"; cp "$T/gone_$how/away.db" "$T/gone_$how/r.db"; fi
+	wait $gp; grc=$?
+	[ $grc = 1 ] && ok || bad "a sweep whose database was $how exited $grc: $(cat "$T/gone_$how.err")"
+	grep -q "$T/gone_$how/r.db: the database was $how" "$T/gone_$how.err" && ok ||
+		bad "a sweep whose database was $how: $(head -c 600 "$T/gone_$how.err")"
+	grep -q "^configs/kv260.yaml: 144000 points" "$T/gone_$how.out" && bad "a sweep whose database was $how says it is stored" || ok
+done
 
 # emit-hls: headers of a named design, byte-identical twice
 expect 0 "$BIN" emit-hls configs/kv260.yaml --design tellme --out "$T/h1"
@@ -501,7 +558,7 @@ printf 'a: &x [1, *x]\n' >"$T/alias.yaml"
 bad_config alias.yaml 1 11 "alias '\*x' refers to a node that contains it"
 # a path that cannot be read: named, exit 2, nothing written
 expect 2 "$BIN" "$T" --db "$T/none/new.db"
-grep -q "^$T: cannot read" "$T/err" && ok || bad "directory as config: $(cat "$T/err")"
+grep -q "^$T: not a regular file (a directory)" "$T/err" && ok || bad "directory as config: $(cat "$T/err")"
 [ ! -e "$T/none" ] && ok || bad "an unreadable config created a database"
 
 # the second board and the second model: the main job and simulate run,
@@ -687,8 +744,6 @@ sr=$(sqlite3 "$T/r.db" "SELECT max(run_id) FROM v_runs WHERE kind='session' AND 
 [ "$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_requests WHERE run_id=$sr")" = 300 ] && ok || bad "v_requests of run $sr"
 [ "$(sqlite3 "$T/r.db" "SELECT count(DISTINCT policy) FROM v_breakeven WHERE run_id=$sr")" = 4 ] && ok || bad "v_breakeven of run $sr"
 grep -q "where a policy's e2e beats the static design" "$T/out" && ok || bad "session --breakeven prints no summary"
-# the README's session queries print what it shows
-python3 tests/readme_sessions.py "$BIN" README.md "$T/readme_sessions.db" && ok || bad "README session queries"
 # a trace replay, in each format
 printf 'arrived_at,num_prefill_tokens,num_decode_tokens\n0,100,20\n0.5,30,5\n4,3000,9\n' >"$T/v.csv"
 expect 0 "$BIN" session configs/kv260.yaml --design pdswap --static tellme --trace "$T/v.csv" --json --no-capacity

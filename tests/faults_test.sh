@@ -14,8 +14,9 @@
 #     binary as root without the capabilities that bypass the bits (as a
 #     user, setpriv changes nothing and the bits apply anyway);
 #   - as root with CAP_SYS_ADMIN, a read-only bind mount of the directory
-#     in a private mount namespace (unshare -m): EROFS, which no
-#     capability bypasses;
+#     in a private mount namespace (unshare -m, or in a chroot, whose root
+#     cannot change propagation, unshare -m --propagation unchanged):
+#     EROFS, which no capability bypasses;
 #   - as root on ext4, `chattr +i` of the database file (immutable, EPERM).
 # Each way that this machine allows is run and named in the output; one
 # that it does not allow is named as not run, with the reason.  At least
@@ -124,12 +125,27 @@ if [ "$way" != skip ]; then
 	echo "faults: read-only database file tested by chmod 0444 ($desc)"
 fi
 
+# A private mount namespace: `unshare -m`, or, where the root file system's
+# propagation cannot be changed (a chroot), `unshare -m --propagation
+# unchanged`; ns_why keeps the real reason when neither works.
+NS="" ns_why="needs root with CAP_SYS_ADMIN"
+mkdir -p "$T/ns_probe"
+if [ "$(id -u)" = 0 ]; then
+	for flags in "-m" "-m --propagation unchanged"; do
+		if why=$(unshare $flags sh -c "mount -t tmpfs tmpfs '$T/ns_probe'" 2>&1); then
+			NS="unshare $flags"
+			break
+		fi
+		ns_why="unshare $flags: $(echo "$why" | head -n 1)"
+	done
+fi
+
 # 2. a read-only bind mount (root with CAP_SYS_ADMIN)
-if [ "$(id -u)" = 0 ] && unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro'" 2>/dev/null; then
-	romount() { unshare -m sh -c 'd=$1; shift; mount --bind "$d" "$d" && mount -o remount,bind,ro "$d" && exec "$@"' sh "$T/ro" "$@"; }
-	ro_case romount "Read-only file system" "a read-only bind mount (unshare -m)"
+if [ -n "$NS" ] && $NS sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro'" 2>/dev/null; then
+	romount() { $NS sh -c 'd=$1; shift; mount --bind "$d" "$d" && mount -o remount,bind,ro "$d" && exec "$@"' sh "$T/ro" "$@"; }
+	ro_case romount "Read-only file system" "a read-only bind mount ($NS)"
 else
-	echo "faults: read-only bind mount not run: needs root with CAP_SYS_ADMIN (unshare -m, mount)"
+	echo "faults: read-only bind mount not run: ${NS:+$NS cannot bind-mount read-only here}${NS:-$ns_why}"
 fi
 
 # 3. an immutable database file (root on ext4 and the like)
@@ -153,8 +169,8 @@ fi
 "$BIN" "$CFG" --db "$T/one.db" --all-points --no-progress --hls-out "$T/hls" >/dev/null 2>"$T/err" || bad "setting up: $(cat "$T/err")"
 mkdir -p "$T/full"
 size=$(( $(stat -c %s "$T/one.db") + 1200 * 1024 ))
-if [ "$(id -u)" = 0 ] && unshare -m sh -c "mount -t tmpfs -o size=$size tmpfs '$T/full'" 2>/dev/null; then
-	unshare -m sh -s "$T" "$BIN" "$CFG" "$size" <<'SH'
+if [ -n "$NS" ] && $NS sh -c "mount -t tmpfs -o size=$size tmpfs '$T/full'" 2>/dev/null; then
+	$NS sh -s "$T" "$BIN" "$CFG" "$size" <<'SH'
 T=$1 BIN=$2 CFG=$3 size=$4
 mount -t tmpfs -o size="$size" tmpfs "$T/full" || exit 1
 cp "$T/one.db" "$T/full/r.db"
@@ -191,7 +207,7 @@ SH
 		bad "disk full: the resumed run differs from a straight run"
 	echo "faults: a full file system tested on a tmpfs of $size bytes"
 else
-	echo "faults: full tmpfs not run: needs root with CAP_SYS_ADMIN (unshare -m, mount -t tmpfs);" \
+	echo "faults: full tmpfs not run: ${NS:+$NS cannot mount a tmpfs here}${NS:-$ns_why};" \
 	     "the full database is tested with PDSWAP_TEST_DB_GROW_PAGES in tests/check_faults.c"
 fi
 

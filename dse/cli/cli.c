@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/common.h"
 
@@ -50,4 +52,32 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi, doubl
 	}
 	*out = v;
 	return 0;
+}
+
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop(int sig)
+{
+	if (stop_sig) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	stop_sig = sig;
+}
+
+void cli_catch_stop(bool on)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? on_stop : SIG_DFL;
+	stop_sig = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+volatile sig_atomic_t *cli_stop_flag(void)
+{
+	return &stop_sig;
 }

@@ -7,6 +7,7 @@
 #ifndef PDS_CLI_H
 #define PDS_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,14 @@ int cli_exit_code(int rc);
  * "pdswap-dse: OPT must be ..." and returns -1 on error. */
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, int *out);
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out);
+
+/*
+ * Catch the first SIGINT or SIGTERM: its number goes to *cli_stop_flag()
+ * (0 until then) and the work polling it stops cleanly; a second one ends
+ * the process at once.  cli_catch_stop(false) restores the defaults.
+ */
+void cli_catch_stop(bool on);
+volatile sig_atomic_t *cli_stop_flag(void);
 
 /* Print to stderr prefixed with "pdswap-dse: ". */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

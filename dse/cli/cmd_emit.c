@@ -144,11 +144,8 @@ int cmd_emit_hls(int argc, char **argv)
 	} else {
 		int i = cfg_find_design(&c, design);
 		if (i < 0) {
-			char list[1024] = "";
-			for (int j = 0; j < c.n_designs; j++) {
-				strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
-				strncat(list, c.designs[j].name, sizeof list - strlen(list) - 1);
-			}
+			char list[1024];
+			cfg_design_names(&c, list, sizeof list);
 			cli_err("%s: no design named '%s' (designs: %s, or best)", c.path, design, list);
 			goto out;
 		}

@@ -44,7 +44,9 @@ int cmd_report(int argc, char **argv)
 	if (prc)
 		return prc > 0 ? EXIT_OK : EXIT_USAGE;
 	char err[4096];
-	int rc = report_write(A.db, A.run, A.out, err, sizeof err);
+	cli_catch_stop(true);
+	int rc = report_write_stop(A.db, A.run, A.out, cli_stop_flag(), err, sizeof err);
+	cli_catch_stop(false);
 	if (rc) {
 		cli_err("%s", err);
 		return cli_exit_code(rc);

@@ -376,7 +376,10 @@ int cmd_run_finish(const cfg_t *c, const workload_t *w, store *s, const char *db
 			snprintf(dir, sizeof dir, "%.*s/report", (int)(slash - db), db);
 		else
 			snprintf(dir, sizeof dir, "report");
-		if (report_write(db, r->run_id, dir, rerr, sizeof rerr)) {
+		cli_catch_stop(true);
+		int wrc = report_write_stop(db, r->run_id, dir, cli_stop_flag(), rerr, sizeof rerr);
+		cli_catch_stop(false);
+		if (wrc) {
 			cli_err("%s (the run is stored in %s)", rerr, db);
 			rc = EXIT_RUNTIME;
 		} else {
@@ -416,6 +419,13 @@ int cmd_run_with(int argc, char **argv, const cmd_run_env *env)
 	if (config_load(&c, path, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
+	}
+	/* a space beyond the sweep's limits is the config's error: said before anything is written */
+	int src = sweep_check_space(&c, err, sizeof err);
+	if (src) {
+		fprintf(stderr, "%s\n", err);
+		cfg_release(&c);
+		return cli_exit_code(src);
 	}
 	space_t sp;
 	space_init(&sp, &c);

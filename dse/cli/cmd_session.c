@@ -121,11 +121,8 @@ static int resolve(const cfg_t *c, const char *name, const char *db, named *out)
 	}
 	int i = cfg_find_design(c, name);
 	if (i < 0) {
-		char list[1024] = "";
-		for (int j = 0; j < c->n_designs; j++) {
-			strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
-			strncat(list, c->designs[j].name, sizeof list - strlen(list) - 1);
-		}
+		char list[1024];
+		cfg_design_names(c, list, sizeof list);
 		cli_err("%s: no design named '%s' (designs: %s, best or best-static)", c->path, name, list);
 		return EXIT_USAGE;
 	}

@@ -14,7 +14,16 @@
  * exponent or leading zeros (YAML 1.1 would read 010 as octal); reals in
  * C's strtod form.  Quoted numbers, null, .nan, .inf and values that
  * overflow a double or an int are refused with the key and the expected
- * range.  A missing key is reported at the key that holds the mapping.
+ * range.  An explicit tag must fit both its value (ytree.c) and what the
+ * key takes: !!float on an integer key and a number tag on a text key are
+ * refused.  A missing key is reported at the key that holds the mapping.
+ * The file must be a regular file: it is opened without blocking and a
+ * FIFO, device or directory is refused before anything is read.
+ *
+ * model.heads x model.head_dim may differ from model.hidden: the Q/O
+ * projections are hidden x (heads x head_dim), K/V hidden x (kv_heads x
+ * head_dim) (workload.c), so a model whose attention width is not its
+ * residual width is described as it is; kv_heads must divide heads.
  * The `measurements` section is optional: a board without published
  * measurements loads, and only calibrate/validate need it.
  */
@@ -22,10 +31,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/sha256.h"
@@ -224,6 +235,8 @@ static int scalar_int(ld_t *L, const ytree_node *n, const char *p, long long *ou
 		return fail(L, n, "'%s' must be an integer, got null", p);
 	if (n->quoted)
 		return fail(L, n, "'%s' must be an integer, got the string \"%s\"", p, shown(n, b, sizeof b));
+	if (n->tag == YTREE_TAG_FLOAT)
+		return fail(L, n, "'%s' must be an integer, got '%s' tagged !!float", p, shown(n, b, sizeof b));
 	size_t i = (n->len && (n->str[0] == '-' || n->str[0] == '+')) ? 1 : 0;
 	if (i == n->len)
 		return fail(L, n, "'%s' must be an integer, got '%s'", p, shown(n, b, sizeof b));
@@ -321,6 +334,9 @@ static int str_node(ld_t *L, const ytree_node *n, const char *p, char *out, size
 		return fail(L, n, "'%s' must be text, got %s", p, kind_name(n));
 	if (is_null(n))
 		return fail(L, n, "'%s' must be non-empty text, got null", p);
+	if (n->tag == YTREE_TAG_INT || n->tag == YTREE_TAG_FLOAT || n->tag == YTREE_TAG_BOOL)
+		return fail(L, n, "'%s' must be text, got '%.60s' tagged !!%s", p, n->str,
+			    n->tag == YTREE_TAG_INT ? "int" : n->tag == YTREE_TAG_FLOAT ? "float" : "bool");
 	if (n->len == 0)
 		return fail(L, n, "'%s' must be non-empty text, got an empty string", p);
 	if (memchr(n->str, '\0', n->len))
@@ -1593,6 +1609,9 @@ static int load_space(ld_t *L, const ytree_node *n)
 
 	if (want_map(L, n, P) || check_keys(L, n, P, keys))
 		return -1;
+	const ytree_node *at = holder(n);
+	c->space_line = at ? at->line : 1;
+	c->space_col = at ? at->col : 1;
 	const ytree_node *m = req(L, n, P, "modes");
 	if (!m || want_seq(L, m, "design_space.modes"))
 		return -1;
@@ -2325,9 +2344,28 @@ out:
 int config_load(cfg_t *c, const char *path, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof *c);
-	FILE *f = fopen(path, "rb");
+	/* opened without blocking, so that a FIFO or a device is refused
+	 * rather than waited on */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (%s); a config is a YAML file", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+			 S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file");
+		close(fd);
+		return -1;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	FILE *f = fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	size_t cap = 65536, len = 0;

@@ -18,6 +18,7 @@
  */
 #include "config/ytree.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -160,8 +161,9 @@ static void offset_pos(const char *text, size_t len, size_t off, int *line, int 
  * !!float, !!bool and !!null on scalars, !!seq on sequences, !!map on
  * mappings, and the non-specific "!".  Anything else is refused.
  */
-static bool tag_ok(const unsigned char *tag, ytree_kind kind, bool *quoted, bool *null_tag)
+static bool tag_ok(const unsigned char *tag, ytree_kind kind, ytree_tag *st)
 {
+	*st = YTREE_TAG_NONE;
 	if (!tag || strcmp((const char *)tag, "!") == 0)
 		return true;
 	static const char *const core = "tag:yaml.org,2002:";
@@ -173,15 +175,89 @@ static bool tag_ok(const unsigned char *tag, ytree_kind kind, bool *quoted, bool
 		return strcmp(t, "seq") == 0;
 	if (kind == YTREE_MAP)
 		return strcmp(t, "map") == 0;
-	if (strcmp(t, "str") == 0) {
-		*quoted = true;
-		return true;
+	static const struct {
+		const char *name;
+		ytree_tag tag;
+	} scalar_tags[] = {{"str", YTREE_TAG_STR},
+			   {"int", YTREE_TAG_INT},
+			   {"float", YTREE_TAG_FLOAT},
+			   {"bool", YTREE_TAG_BOOL},
+			   {"null", YTREE_TAG_NULL}};
+	for (size_t i = 0; i < sizeof scalar_tags / sizeof scalar_tags[0]; i++)
+		if (strcmp(t, scalar_tags[i].name) == 0) {
+			*st = scalar_tags[i].tag;
+			return true;
+		}
+	return false;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether a scalar's text is of its tag, by the YAML 1.2 core schema's
+ * rules: !!int [-+]?[0-9]+ (or 0o.., 0x..), !!float
+ * [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? or .inf/.nan (an
+ * integer literal is a float too), !!bool true/false in three casings,
+ * !!null null/~/empty; !!str takes any text.
+ */
+static bool tag_fits(ytree_tag tag, const char *s, size_t n)
+{
+	static const char *const bools[] = {"true", "True", "TRUE", "false", "False", "FALSE", NULL};
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+	static const char *const specials[] = {".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN", NULL};
+	size_t i = n && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+	switch (tag) {
+	case YTREE_TAG_INT:
+		if (i == 0 && n > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'x')) {
+			for (size_t j = 2; j < n; j++)
+				if (s[1] == 'o' ? !(s[j] >= '0' && s[j] <= '7') : !isxdigit((unsigned char)s[j]))
+					return false;
+			return true;
+		}
+		return all_digits(s + i, n - i);
+	case YTREE_TAG_FLOAT: {
+		if (one_of(s + i, specials) && (i == 0 || s[i + 1] == 'i' || s[i + 1] == 'I'))
+			return true;
+		size_t j = i, d0 = 0, d1 = 0;
+		while (j < n && isdigit((unsigned char)s[j]))
+			j++, d0++;
+		if (j < n && s[j] == '.') {
+			j++;
+			while (j < n && isdigit((unsigned char)s[j]))
+				j++, d1++;
+		}
+		if (d0 + d1 == 0)
+			return false;
+		if (j < n && (s[j] == 'e' || s[j] == 'E')) {
+			j++;
+			if (j < n && (s[j] == '+' || s[j] == '-'))
+				j++;
+			if (j == n || !all_digits(s + j, n - j))
+				return false;
+			j = n;
+		}
+		return j == n;
 	}
-	if (strcmp(t, "null") == 0) {
-		*null_tag = true;
-		return true;
+	case YTREE_TAG_BOOL: return one_of(s, bools);
+	case YTREE_TAG_NULL: return one_of(s, nulls);
+	default: return true;
 	}
-	return strcmp(t, "int") == 0 || strcmp(t, "float") == 0 || strcmp(t, "bool") == 0;
 }
 
 /* The tag as written for messages ("!!int" for the core schema's). */
@@ -447,13 +523,27 @@ static int on_alias(builder *B, const yaml_event_t *ev, ytree_node **node)
 
 static int on_scalar(builder *B, const yaml_event_t *ev, ytree_node **node, const unsigned char **anchor_name)
 {
-	bool quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE, null_tag = false;
+	bool quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
 	char tb[80];
-	if (!tag_ok(ev->data.scalar.tag, YTREE_SCALAR, &quoted, &null_tag)) {
+	ytree_tag tag;
+	if (!tag_ok(ev->data.scalar.tag, YTREE_SCALAR, &tag)) {
 		fmt_err(B->err, B->errlen, B->name, B->line, B->col, "unsupported tag '%s' on a scalar",
 			tag_shown(ev->data.scalar.tag, tb, sizeof tb));
 		return -1;
 	}
+	if (!tag_fits(tag, (const char *)ev->data.scalar.value, ev->data.scalar.length)) {
+		char vb[64];
+		size_t k = 0;
+		for (size_t j = 0; j < ev->data.scalar.length && k + 1 < sizeof vb; j++) {
+			unsigned char ch = ev->data.scalar.value[j];
+			vb[k++] = ch < 32 || ch > 126 ? '?' : (char)ch;
+		}
+		vb[k] = '\0';
+		fmt_err(B->err, B->errlen, B->name, B->line, B->col, "the value '%s' is not of its tag '%s'", vb,
+			tag_shown(ev->data.scalar.tag, tb, sizeof tb));
+		return -1;
+	}
+	quoted |= tag == YTREE_TAG_STR;
 	if (node_limit(B, ""))
 		return -1;
 	ytree_node *n = new_node(B->d, YTREE_SCALAR, ev, &B->k);
@@ -463,7 +553,8 @@ static int on_scalar(builder *B, const yaml_event_t *ev, ytree_node **node, cons
 	n->str[ev->data.scalar.length] = '\0';
 	n->len = ev->data.scalar.length;
 	n->quoted = quoted;
-	n->null_tag = null_tag;
+	n->null_tag = tag == YTREE_TAG_NULL;
+	n->tag = tag;
 	*anchor_name = ev->data.scalar.anchor;
 	*node = n;
 	return 0;
@@ -471,11 +562,11 @@ static int on_scalar(builder *B, const yaml_event_t *ev, ytree_node **node, cons
 
 static int on_open(builder *B, const yaml_event_t *ev, ytree_node **node, const unsigned char **anchor_name)
 {
-	bool q = false, nt = false;
+	ytree_tag q;
 	char tb[80];
 	ytree_kind kind = ev->type == YAML_SEQUENCE_START_EVENT ? YTREE_SEQ : YTREE_MAP;
 	const unsigned char *tag = kind == YTREE_SEQ ? ev->data.sequence_start.tag : ev->data.mapping_start.tag;
-	if (!tag_ok(tag, kind, &q, &nt)) {
+	if (!tag_ok(tag, kind, &q)) {
 		fmt_err(B->err, B->errlen, B->name, B->line, B->col, "unsupported tag '%s' on a %s",
 			tag_shown(tag, tb, sizeof tb), kind == YTREE_SEQ ? "sequence" : "mapping");
 		return -1;
@@ -590,6 +681,12 @@ ytree_node *ytree_parse(const char *name, const char *buf, size_t len, ytree_doc
 	*docp = NULL;
 	if (len >= 2 && ((ub[0] == 0xFE && ub[1] == 0xFF) || (ub[0] == 0xFF && ub[1] == 0xFE))) {
 		fmt_err(err, errlen, name, 1, 1, "the file starts with a UTF-16 byte-order mark; a config must be UTF-8 text");
+		return NULL;
+	}
+	/* one UTF-8 byte-order mark is allowed (libyaml skips it); a second one
+	 * is text libyaml would only reject at the first key, lines later */
+	if (len >= 6 && memcmp(ub, "\xEF\xBB\xBF\xEF\xBB\xBF", 6) == 0) {
+		fmt_err(err, errlen, name, 1, 1, "the file starts with more than one UTF-8 byte-order mark; keep at most one");
 		return NULL;
 	}
 	builder *B = calloc(1, sizeof *B);

@@ -28,6 +28,8 @@
 #define YTREE_MAX_NODES 200000
 
 typedef enum { YTREE_SCALAR, YTREE_SEQ, YTREE_MAP } ytree_kind;
+/* A scalar's explicit core-schema tag (its text is checked against it). */
+typedef enum { YTREE_TAG_NONE, YTREE_TAG_STR, YTREE_TAG_INT, YTREE_TAG_FLOAT, YTREE_TAG_BOOL, YTREE_TAG_NULL } ytree_tag;
 
 typedef struct ytree_node ytree_node;
 struct ytree_node {
@@ -38,6 +40,7 @@ struct ytree_node {
 	size_t len;
 	bool quoted;           /* single/double-quoted or block scalar */
 	bool null_tag;         /* explicit !!null */
+	ytree_tag tag;         /* explicit !!str, !!int, !!float, !!bool, !!null, or none */
 	size_t n;              /* items (seq) or pairs (map) */
 	ytree_node **items;       /* seq items, or map values */
 	ytree_node **keys;        /* map keys (scalars) */

@@ -961,15 +961,18 @@ bad:
 }
 
 /* The space a sweep takes: 0, or -1 with err set. */
-static int check_space(const cfg_t *c, const space_t *sp, char *err, size_t errlen)
+int sweep_check_space(const cfg_t *c, char *err, size_t errlen)
 {
-	if (sp->n_points > 0 && sp->n_points <= SWEEP_MAX_POINTS && sp->n_chunks <= SWEEP_MAX_CHUNKS)
+	space_t sp;
+	space_init(&sp, c);
+	if (sp.n_points > 0 && sp.n_points <= SWEEP_MAX_POINTS && sp.n_chunks <= SWEEP_MAX_CHUNKS)
 		return 0;
 	snprintf(err, errlen,
-		 "%s: design_space has %lld points in %lld chunks; a sweep takes 1 to %lld points in at most %lld chunks",
-		 c->path, (long long)sp->n_points, (long long)sp->n_chunks, (long long)SWEEP_MAX_POINTS,
-		 (long long)SWEEP_MAX_CHUNKS);
-	return -1;
+		 "%s:%d:%d: 'design_space' has %lld points in %lld chunks; a sweep takes 1 to %lld points in at most %lld"
+		 " chunks: take fewer values of its knobs",
+		 c->path, c->space_line ? c->space_line : 1, c->space_col ? c->space_col : 1, (long long)sp.n_points,
+		 (long long)sp.n_chunks, (long long)SWEEP_MAX_POINTS, (long long)SWEEP_MAX_CHUNKS);
+	return PDS_FAIL_REQUEST;
 }
 
 /* The shard a sweep takes (sweep_opts.shard of n_shards): 0, or -1 with err set. */
@@ -1271,7 +1274,7 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 	r->ranks = o->src && o->src->ranks > 1 ? o->src->ranks : 1;
 	space_t sp;
 	space_init(&sp, c);
-	if (check_space(c, &sp, err, errlen) || check_shard(c, &sp, o, err, errlen))
+	if (sweep_check_space(c, err, errlen) || check_shard(c, &sp, o, err, errlen))
 		return -1;
 	if (sessions_check_traces(c, err, errlen))
 		return -1;

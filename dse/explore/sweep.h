@@ -185,6 +185,13 @@ typedef struct {
 } sweep_result;
 
 /*
+ * Whether c's design space is within the limits above: 0, or
+ * PDS_FAIL_REQUEST with "FILE:LINE:COL: ..." at design_space in err (a
+ * config error: check it before anything is written).
+ */
+int sweep_check_space(const cfg_t *c, char *err, size_t errlen);
+
+/*
  * Sweep c's design space into s.  Returns 0 when the run is complete,
  * 1 when a signal interrupted it (what was finished is stored and the
  * run is marked 'interrupted'), -1 on a runtime error (err; the run stays

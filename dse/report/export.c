@@ -2,7 +2,10 @@
  * export.c - one stored run as CSV or JSON (see export.h).
  *
  * The query is a SELECT * over the view, so columns a later schema adds to
- * a view are exported without a change here.  CSV is written to a memory
+ * a view are exported without a change here.  The resources (lut, ff,
+ * bram36, uram, dsp) are given as synthesis counts them, whole cells and
+ * BRAM36 in halves (res_shown); the view keeps the model's exact values,
+ * and the utilisations are of those.  CSV is written to a memory
  * stream and JSON is built as a jansson tree; either is written to the
  * output only once it is complete.
  */
@@ -13,6 +16,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "models/common.h"
 
 int export_parse_format(const char *s, export_format *f)
 {
@@ -79,9 +84,25 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The resource type a column of the views holds, or -1. */
+static int res_column(sqlite3_stmt *st, int i)
+{
+	const char *name = sqlite3_column_name(st, i);
+	for (int t = 0; name && t < RES_N; t++)
+		if (strcmp(name, res_names[t]) == 0)
+			return t;
+	return -1;
+}
+
 static void csv_value(FILE *f, sqlite3_stmt *st, int i)
 {
 	char buf[40];
+	int rt = sqlite3_column_type(st, i) == SQLITE_FLOAT ? res_column(st, i) : -1;
+	if (rt >= 0) {
+		fmt_real(buf, sizeof buf, res_shown(rt, sqlite3_column_double(st, i)));
+		fputs(buf, f);
+		return;
+	}
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_NULL:
 		break;
@@ -107,6 +128,11 @@ static json_t *json_value(sqlite3_stmt *st, int i)
 		return json_integer((json_int_t)sqlite3_column_int64(st, i));
 	case SQLITE_FLOAT: {
 		double v = sqlite3_column_double(st, i);
+		int rt = res_column(st, i);
+		if (rt >= 0 && isfinite(v)) {
+			v = res_shown(rt, v);
+			return v == floor(v) ? json_integer((json_int_t)v) : json_real(v);
+		}
 		return isfinite(v) ? json_real(v) : json_null();
 	}
 	default:

@@ -398,6 +398,16 @@ static int load_sessions(report_ctx *R)
 	return 0;
 }
 
+/* PDS_FAIL with the message once the caller's stop flag is set, else 0. */
+static int stopped(report_ctx *R)
+{
+	if (!R->stop || !*R->stop)
+		return 0;
+	int sig = (int)*R->stop;
+	return report_fail(R, PDS_FAIL, "interrupted by %s: the report was not written (nothing at its directory changed)",
+			   sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+}
+
 static int build(report_ctx *R, int64_t run_id, const char *outdir)
 {
 	char err[2048];
@@ -466,8 +476,10 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	fwrite(R->run.config_text, 1, R->run.config_len, f);
 	if ((rc = report_close_out(R, f, R->tmp, "config.yaml")))
 		return rc;
-	if ((rc = figs_pareto(R)) || (rc = figs_curve(R, true)) || (rc = figs_curve(R, false)) ||
-	    (rc = figs_resources(R)) || (rc = figs_swap(R)) || (rc = figs_breakeven(R)))
+	if ((rc = stopped(R)) || (rc = figs_pareto(R)) || (rc = stopped(R)) || (rc = figs_curve(R, true)) ||
+	    (rc = stopped(R)) || (rc = figs_curve(R, false)) || (rc = stopped(R)) || (rc = figs_resources(R)) ||
+	    (rc = stopped(R)) || (rc = figs_swap(R)) || (rc = stopped(R)) || (rc = figs_breakeven(R)) ||
+	    (rc = stopped(R)))
 		return rc;
 	if (R->n_no_curve)
 		report_note(R, "run %lld stored no model curves of %d followed design%s (a run of an older version): the TTFT"
@@ -482,7 +494,7 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 		return rc;
 
 	/* into place: the previous report (checked above) moves aside, then goes */
-	if ((rc = check_outdir(R, outdir)))
+	if ((rc = stopped(R)) || (rc = check_outdir(R, outdir)))
 		return rc;
 	char old[4200] = "";
 	struct stat sb;
@@ -506,11 +518,18 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 
 int report_write(const char *db, int64_t run_id, const char *outdir, char *err, size_t errlen)
 {
+	return report_write_stop(db, run_id, outdir, NULL, err, errlen);
+}
+
+int report_write_stop(const char *db, int64_t run_id, const char *outdir, const volatile sig_atomic_t *stop,
+		      char *err, size_t errlen)
+{
 	report_ctx *R = calloc(1, sizeof *R);
 	if (!R) {
 		snprintf(err, errlen, "out of memory");
 		return PDS_FAIL;
 	}
+	R->stop = stop;
 	R->db_path = db;
 	R->err = err;
 	R->errlen = errlen;

@@ -26,6 +26,7 @@
 #ifndef PDS_REPORT_H
 #define PDS_REPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +39,10 @@
  * nothing at `outdir` has changed.
  */
 int report_write(const char *db, int64_t run_id, const char *outdir, char *err, size_t errlen);
+/* The same, stopping when *stop becomes non-zero (a signal's number, set
+ * by the caller's handler): PDS_FAIL, "interrupted by SIGTERM: ...", and
+ * nothing at outdir changed, no temporary directory left. */
+int report_write_stop(const char *db, int64_t run_id, const char *outdir, const volatile sig_atomic_t *stop,
+		      char *err, size_t errlen);
 
 #endif

@@ -8,6 +8,7 @@
 #define PDS_REPORT_INT_H
 
 #include <sqlite3.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,6 +92,7 @@ typedef struct {
 	bool has_breakeven; /* the break-even figure was drawn */
 	char gnuplot[4096];
 	char tmp[4096], fig[4200];
+	const volatile sig_atomic_t *stop; /* set by a signal: stop, leave nothing behind */
 	int n_notes;
 	char notes[MAX_NOTES][640];
 	char *err;

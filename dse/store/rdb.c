@@ -30,6 +30,20 @@ static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
+/* Column i as a malloc'd NUL-terminated copy of its bytes (*len of them); -1 when out of memory. */
+static int col_dup(sqlite3_stmt *st, int i, char **out, size_t *len)
+{
+	const char *text = (const char *)sqlite3_column_text(st, i);
+	*len = (size_t)sqlite3_column_bytes(st, i);
+	*out = malloc(*len + 1);
+	if (!*out)
+		return -1;
+	if (*len)
+		memcpy(*out, text, *len);
+	(*out)[*len] = '\0';
+	return 0;
+}
+
 static double col_num(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
@@ -129,17 +143,11 @@ int rdb_run_load(sqlite3 *db, const char *path, int64_t run_id, rdb_run *r, char
 	r->run_id = sqlite3_column_int64(st, 0);
 	col_text(st, 1, r->config_path, sizeof r->config_path);
 	col_text(st, 2, r->config_sha256, sizeof r->config_sha256);
-	const char *text = (const char *)sqlite3_column_text(st, 3);
-	r->config_len = (size_t)sqlite3_column_bytes(st, 3);
-	r->config_text = malloc(r->config_len + 1);
-	if (!r->config_text) {
+	if (col_dup(st, 3, &r->config_text, &r->config_len)) {
 		sqlite3_finalize(st);
 		snprintf(err, errlen, "%s: out of memory reading run %lld", path, (long long)r->run_id);
 		return -1;
 	}
-	if (r->config_len)
-		memcpy(r->config_text, text, r->config_len);
-	r->config_text[r->config_len] = '\0';
 	col_text(st, 4, r->tool_version, sizeof r->tool_version);
 	col_text(st, 5, r->kind, sizeof r->kind);
 	col_text(st, 6, r->started_at, sizeof r->started_at);
@@ -772,7 +780,11 @@ int rdb_trace(sqlite3 *db, const char *path, int64_t run, int64_t point, trace_l
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(st, 0);
-		trace_event e = {.kind = kind && !strcmp(kind, "span") ? 'X' : kind && !strcmp(kind, "process") ? 'P' : 'T'};
+		trace_event e = {.kind = !kind			       ? 'T'
+					 : !strcmp(kind, "span")    ? 'X'
+					 : !strcmp(kind, "instant") ? 'I'
+					 : !strcmp(kind, "process") ? 'P'
+								    : 'T'};
 		e.pid = sqlite3_column_int(st, 1);
 		e.tid = sqlite3_column_int(st, 2);
 		e.name = (char *)sqlite3_column_text(st, 3);
@@ -846,17 +858,11 @@ int rdb_latest_sweep(sqlite3 *db, const char *path, rdb_sweep *w, char *err, siz
 	col_text(st, 2, w->status, sizeof w->status);
 	col_text(st, 3, w->config_path, sizeof w->config_path);
 	col_text(st, 4, w->config_sha256, sizeof w->config_sha256);
-	const char *text = (const char *)sqlite3_column_text(st, 5);
-	w->config_len = (size_t)sqlite3_column_bytes(st, 5);
-	w->config_text = malloc(w->config_len + 1);
-	if (!w->config_text) {
+	if (col_dup(st, 5, &w->config_text, &w->config_len)) {
 		sqlite3_finalize(st);
 		snprintf(err, errlen, "%s: out of memory reading run %lld", path, (long long)w->run_id);
 		return -1;
 	}
-	if (w->config_len)
-		memcpy(w->config_text, text, w->config_len);
-	w->config_text[w->config_len] = '\0';
 	col_text(st, 6, w->model_fingerprint, sizeof w->model_fingerprint);
 	w->all_points = sqlite3_column_int(st, 7) != 0;
 	w->n_space = sqlite3_column_int64(st, 8);

@@ -212,16 +212,17 @@ static const table_def tables[] = {
 	 " decode_first_step_s REAL NOT NULL " NUMCHK("decode_first_step_s") ","
 	 " PRIMARY KEY(run_id, point_id, source),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
-	{"trace_events", 3,
+	{"trace_events", 4,
 	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
 	 " seq INTEGER NOT NULL CHECK(seq >= 0),"
-	 " kind TEXT NOT NULL CHECK(kind IN ('process','thread','span')),"
+	 " kind TEXT NOT NULL CHECK(kind IN ('process','thread','span','instant')),"
 	 " pid INTEGER NOT NULL, tid INTEGER NOT NULL, name TEXT NOT NULL,"
 	 " sort_index INTEGER, cat TEXT,"
 	 " t0_ps INTEGER CHECK(t0_ps IS NULL OR t0_ps >= 0), t1_ps INTEGER CHECK(t1_ps IS NULL OR t1_ps >= t0_ps),"
 	 " layer INTEGER, token INTEGER, bytes REAL " NUMCHK("bytes") ","
 	 " unit TEXT, phase TEXT, port TEXT, stream TEXT, module TEXT, part TEXT,"
-	 " CHECK((kind = 'span') = (cat IS NOT NULL AND t0_ps IS NOT NULL AND t1_ps IS NOT NULL)),"
+	 " CHECK((kind IN ('span','instant')) = (cat IS NOT NULL AND t0_ps IS NOT NULL AND t1_ps IS NOT NULL)),"
+	 " CHECK(kind != 'instant' OR t1_ps = t0_ps),"
 	 " PRIMARY KEY(run_id, point_id, seq),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
 	/* the interval of each figure of the chosen (and best) designs (schema 4 on; models/interval.h) */

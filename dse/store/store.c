@@ -91,7 +91,7 @@ int store_migrated_from(const store *s)
 
 bool store_damaged(const store *s)
 {
-	return s->damaged;
+	return s->damaged || s->gone;
 }
 
 /* Who keeps the database locked: the WAL write lock (byte 120 of the -shm
@@ -441,6 +441,14 @@ int store_open_wait(store **out, const char *path, double lock_timeout_s, char *
 	/* step 5: the journal, the settings, the statements */
 	if (open_settings(s, err, errlen))
 		goto bad;
+	/* step 6: which file it is, so that a commit can tell it is still there */
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot find the database just opened: %s", path, strerror(errno));
+		goto bad;
+	}
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
 	*out = s;
 	return 0;
 bad:
@@ -471,17 +479,45 @@ void store_close(store *s)
 	free(s);
 }
 
+/*
+ * Whether the path still names the file opened: a database removed, or
+ * renamed away and replaced, while a run writes it would take the rows
+ * into a file nobody can find (SQLite writes through its open descriptor).
+ */
+static int same_file(store *s)
+{
+	struct stat st;
+	if (stat(s->path, &st) != 0)
+		snprintf(s->err, sizeof s->err,
+			 "%s: the database was removed while this run wrote it (%s); what it committed since is in"
+			 " the removed file, not at this path",
+			 s->path, strerror(errno));
+	else if (st.st_dev != s->dev || st.st_ino != s->ino)
+		snprintf(s->err, sizeof s->err,
+			 "%s: the database was replaced by another file while this run wrote it; what it committed"
+			 " since is in the file that was opened, no longer at this path",
+			 s->path);
+	else
+		return 0;
+	s->gone = true;
+	return -1;
+}
+
 int store_begin(store *s)
 {
 	if (s->damaged) {
 		snprintf(s->err, sizeof s->err, "%s: the database file is damaged; refusing to write into it", s->path);
 		return -1;
 	}
+	if (s->gone && same_file(s))
+		return -1;
 	return store_exec(s, "BEGIN IMMEDIATE;", "cannot start a transaction");
 }
 
 int store_commit(store *s)
 {
+	if (same_file(s))
+		return -1;
 	return store_exec(s, "COMMIT;", "cannot commit");
 }
 
@@ -1171,11 +1207,16 @@ int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log 
 		return -1;
 	for (size_t i = 0; i < log->n; i++) {
 		const trace_event *e = &log->ev[i];
-		bool span = e->kind == 'X';
+		bool span = e->kind == 'X' || e->kind == 'I'; /* an instant is a span of no length */
 		sqlite3_bind_int64(st, 1, run_id);
 		sqlite3_bind_int64(st, 2, point_id);
 		sqlite3_bind_int64(st, 3, (int64_t)i);
-		sqlite3_bind_text(st, 4, span ? "span" : e->kind == 'P' ? "process" : "thread", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4,
+				  e->kind == 'X'   ? "span"
+				  : e->kind == 'I' ? "instant"
+				  : e->kind == 'P' ? "process"
+						   : "thread",
+				  -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 5, e->pid);
 		sqlite3_bind_int(st, 6, e->tid);
 		sqlite3_bind_text(st, 7, e->name, -1, SQLITE_TRANSIENT);
@@ -1188,7 +1229,7 @@ int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log 
 			sqlite3_bind_null(st, k);
 		if (span) {
 			sqlite3_bind_int64(st, 10, e->t0_ps);
-			sqlite3_bind_int64(st, 11, e->t1_ps > e->t0_ps ? e->t1_ps : e->t0_ps);
+			sqlite3_bind_int64(st, 11, e->kind == 'X' && e->t1_ps > e->t0_ps ? e->t1_ps : e->t0_ps);
 			if (e->a.layer >= 0)
 				sqlite3_bind_int(st, 12, e->a.layer);
 			if (e->a.token >= 0)

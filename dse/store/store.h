@@ -140,7 +140,9 @@ double store_lock_timeout(const store *s);
 void store_set_lock_timeout(store *s, double timeout_s);
 /* The schema version store_open() migrated from, 0 when it did not migrate. */
 int store_migrated_from(const store *s);
-/* True once a statement found the file damaged; nothing is written after. */
+/* True once a statement found the file damaged, or a commit found that
+ * the path no longer names the file opened (removed or replaced):
+ * nothing is written after, and there is nothing to resume at the path. */
 bool store_damaged(const store *s);
 
 int store_begin(store *s);

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "store/store.h"
 
@@ -19,6 +20,9 @@ struct store {
 	double lock_timeout_s;
 	int migrated_from;
 	bool damaged;
+	bool gone; /* the path no longer names the file opened */
+	dev_t dev; /* the file opened at path: still there at every commit */
+	ino_t ino;
 	sqlite3_stmt *ins_point, *ins_metric, *ins_pareto, *ins_chosen;
 	sqlite3_stmt *ins_chunk, *del_pareto, *del_metrics, *del_point;
 	sqlite3_stmt *ins_rm, *del_rms; /* point_rms (schema 5) */
