@@ -243,6 +243,52 @@ static void workload_words(FILE *f, const cfg_session_wl *wl)
 		wl->prompt.mean, wl->output.mean, wl->slo_ttft_p90_s, wl->slo_tpot_p99_s);
 }
 
+/* The modules of the followed dpr design's partition, and which of them
+ * served each cell of the break-even grid. */
+static void page_modules(report_ctx *R, FILE *f)
+{
+	if (R->n_rms == 0)
+		return;
+	fputs("<h3 id=modules>Modules of the partition</h3>\n<p>The followed dpr design's partition holds these"
+	      " modules, one partial bitstream of its pblock each, one loaded at a time. Resources: the module's"
+	      " engines (a hybrid holds both).</p>\n<table>\n<tr><th>module</th><th>engines</th><th>serves</th>"
+	      "<th>prefill engine</th><th>decode engine</th><th>LUT</th><th>FF</th><th>BRAM36</th><th>URAM</th>"
+	      "<th>DSP</th></tr>\n",
+	      f);
+	for (int k = 0; k < R->n_rms; k++) {
+		const rdb_rm *m = &R->rms[k];
+		fputs("<tr><td>", f);
+		h_esc(f, m->name);
+		fputs("</td><td>", f);
+		h_esc(f, m->engines);
+		fputs("</td><td>", f);
+		h_esc(f, m->serves);
+		fputs("</td><td>", f);
+		if (m->pre_pe > 0) {
+			fprintf(f, "%d PE x %d lanes, block %d, ", m->pre_pe, m->pre_lanes, m->pre_block);
+			h_esc(f, m->pm_prefill);
+		}
+		fputs("</td><td>", f);
+		if (m->dec_lanes > 0) {
+			fprintf(f, "%d lanes, ", m->dec_lanes);
+			h_esc(f, m->dec_dataflow);
+			fputs(", ", f);
+			h_esc(f, m->pm_decode);
+		}
+		fputs("</td>", f);
+		for (int t = 0; t < RES_N; t++)
+			h_cell(f, m->res.v[t], 5);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	if (R->has_rms_map)
+		h_figure(f, "rms", "The modules that serve each cell of the break-even grid",
+			 "For each request of one prompt and output length of the break-even grid (the last of the"
+			 " requests that follow each other without idle time), the module its prefill ran on and the"
+			 " modules its decode ran on in turn, per DPR policy; one colour per combination. Analytic"
+			 " model.");
+}
+
 static void page_sessions(report_ctx *R, FILE *f)
 {
 	const cfg_t *c = &R->cfg;
@@ -274,8 +320,11 @@ static void page_sessions(report_ctx *R, FILE *f)
 		fputs("</p>\n<table>\n<tr><th>policy</th><th>design</th><th>requests</th><th>swaps</th><th>wait mean s</th>"
 		      "<th>TTFT p50 s</th><th>p90</th><th>p99</th><th>TPOT p50 s</th><th>p99</th><th>e2e mean s</th><th>p50</th>"
 		      "<th>p99</th><th>goodput req/s</th><th>reconfig %</th><th>J/request</th><th>capacity req/s</th>"
-		      "<th>SLO met</th></tr>\n",
+		      "<th>SLO met</th>",
 		      f);
+		if (R->n_rms)
+			fputs("<th>swaps by module</th>", f);
+		fputs("</tr>\n", f);
 		for (int k = 0; k < R->n_sess; k++) {
 			const rdb_session *r = &R->sess[k];
 			const figures_session *x = &r->f;
@@ -296,7 +345,13 @@ static void page_sessions(report_ctx *R, FILE *f)
 				fputs("<td class=n>unbounded</td>", f);
 			else
 				h_cell(f, x->capacity_rps, 4);
-			fprintf(f, "<td>%s</td></tr>\n", x->slo_met ? "yes" : "no");
+			fprintf(f, "<td>%s</td>", x->slo_met ? "yes" : "no");
+			if (R->n_rms) {
+				fputs("<td>", f);
+				h_esc(f, r->swaps_by_rm);
+				fputs("</td>", f);
+			}
+			fputs("</tr>\n", f);
 		}
 		fputs("</table>\n", f);
 	}
@@ -313,6 +368,7 @@ static void page_sessions(report_ctx *R, FILE *f)
 		 " threshold policy's (in this grid each request's length is known). Analytic model.",
 		 R->be[0].design, R->be[0].static_design);
 	h_figure(f, "breakeven", "Break-even map of the DPR policies against the static design", cap);
+	page_modules(R, f);
 }
 
 static void page_validation(report_ctx *R, FILE *f)

@@ -454,6 +454,10 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 		return PDS_FAIL;
 	if ((rc = load_sessions(R)))
 		return rc;
+	if (R->dpr.present && R->dpr.d.rms.n > 0 &&
+	    (R->n_rms = rdb_point_rms(R->db, R->db_path, R->run.run_id, R->dpr.pt->point_id, R->rms, RMS_MAX, R->err,
+				      R->errlen)) < 0)
+		return PDS_FAIL;
 
 	/* the temporary directory beside the output */
 	if (afile_check_parent(outdir, R->err, R->errlen))
@@ -479,7 +483,7 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	if ((rc = stopped(R)) || (rc = figs_pareto(R)) || (rc = stopped(R)) || (rc = figs_curve(R, true)) ||
 	    (rc = stopped(R)) || (rc = figs_curve(R, false)) || (rc = stopped(R)) || (rc = figs_resources(R)) ||
 	    (rc = stopped(R)) || (rc = figs_swap(R)) || (rc = stopped(R)) || (rc = figs_breakeven(R)) ||
-	    (rc = stopped(R)))
+	    (rc = stopped(R)) || (rc = figs_rms(R)) || (rc = stopped(R)))
 		return rc;
 	if (R->n_no_curve)
 		report_note(R, "run %lld stored no model curves of %d followed design%s (a run of an older version): the TTFT"

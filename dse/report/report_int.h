@@ -90,6 +90,10 @@ typedef struct {
 	rdb_breakeven *be;
 	int n_be;
 	bool has_breakeven; /* the break-even figure was drawn */
+	/* the modules of the followed dpr design when it names a set (schema 5 on) */
+	rdb_rm rms[RMS_MAX];
+	int n_rms;
+	bool has_rms_map;   /* the module map of the break-even grid was drawn */
 	char gnuplot[4096];
 	char tmp[4096], fig[4200];
 	const volatile sig_atomic_t *stop; /* set by a signal: stop, leave nothing behind */
@@ -124,6 +128,7 @@ int figs_curve(report_ctx *R, bool ttft);
 int figs_resources(report_ctx *R);
 int figs_swap(report_ctx *R);
 int figs_breakeven(report_ctx *R);
+int figs_rms(report_ctx *R);
 
 /* page.c: index.html into R->tmp. */
 int page_write(report_ctx *R);
