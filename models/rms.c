@@ -220,9 +220,24 @@ static bool candidate(const rms_ctx *x, int k, bool decode)
 	return rms_serves(m, decode);
 }
 
+/* The only candidate for a phase, or -1 when there are several (or none). */
+static int only_candidate(const rms_ctx *x, bool decode)
+{
+	int one = -1;
+	for (int k = 0; k < x->set.n; k++)
+		if (candidate(x, k, decode)) {
+			if (one >= 0)
+				return -1;
+			one = k;
+		}
+	return one;
+}
+
 int rms_prefill_module(const rms_ctx *x, int prompt)
 {
-	int best = -1;
+	int best = only_candidate(x, false);
+	if (best >= 0)
+		return best;
 	double bt = 0;
 	for (int k = 0; k < x->set.n; k++) {
 		if (!candidate(x, k, false))
@@ -238,7 +253,9 @@ int rms_prefill_module(const rms_ctx *x, int prompt)
 
 int rms_decode_module(const rms_ctx *x, int keys)
 {
-	int best = -1;
+	int best = only_candidate(x, true);
+	if (best >= 0)
+		return best;
 	double bt = 0;
 	for (int k = 0; k < x->set.n; k++) {
 		if (!candidate(x, k, true))

@@ -55,6 +55,7 @@ struct phases {
 	double mid_j[RMS_MAX][RMS_MAX];
 	int64_t back_ps;
 	double back_j, swap_ddr_j;
+	signed char *best[2];                /* the paper's flow's module by length, -2 until known */
 };
 
 static int64_t ps_of(double s)
@@ -121,6 +122,11 @@ int phases_new(phases **out, const cfg_t *c, const workload_t *w, const design_t
 			goto oom;
 		t->n_att[k] = 1;
 	}
+	for (int e = 0; e < 2; e++) {
+		if (!(t->best[e] = malloc((size_t)t->maxc + 2)))
+			goto oom;
+		memset(t->best[e], -2, (size_t)t->maxc + 2);
+	}
 	if (t->dpr) {
 		double bytes = engine_bitstream_bytes(c, &c->arch.pblocks[d->rp]);
 		double back_s = platform_pcap_idle_s(c, bytes) + c->cal.swap_ps_ms.value * 1e-3;
@@ -148,7 +154,19 @@ void phases_free(phases *t)
 		free(t->cum_j[k]);
 		free(t->att_dec[k]);
 	}
+	free(t->best[0]);
+	free(t->best[1]);
 	free(t);
+}
+
+int phases_best_module(phases *t, bool decode, int len)
+{
+	if (!t->dpr || len < 1 || len > t->maxc + 1)
+		return -1;
+	signed char *b = &t->best[decode][len];
+	if (*b == -2)
+		*b = (signed char)(decode ? rms_decode_module(&t->x, len) : rms_prefill_module(&t->x, len));
+	return *b;
 }
 
 int64_t phases_back_swap_ps(const phases *t)
@@ -439,7 +457,7 @@ int phases_plan_cost(phases *t, const rms_plan *pl, int L, int N, phases_cost *o
 	}
 	int a = t->dpr ? pl->pre : 0, b = t->dpr ? pl->dec[0] : 0;
 	bool bad = a < 0 || a >= t->n || b < 0 || b >= t->n || pl->n_seg < 1 || pl->n_seg > RMS_MAX_SEG;
-	for (int s = 1; !bad && t->dpr && s < pl->n_seg; s++)
+	for (int s = 1; !bad && t->dpr && s < pl->n_seg && pl->from[s] <= L + N - 1; s++)
 		bad = pl->dec[s] < 0 || pl->dec[s] >= t->n || pl->from[s] <= (s == 1 ? L + 1 : pl->from[s - 1]);
 	if (bad) {
 		snprintf(err, errlen, "a plan of modules that the design does not have (prefill %d, decode %d)", a, b);
@@ -467,6 +485,15 @@ int phases_plan_cost(phases *t, const rms_plan *pl, int L, int N, phases_cost *o
 	if (N == 1)
 		return 0;
 	int n_seg = t->dpr ? pl->n_seg : 1;
+	if (t->m == PHASES_ANALYTIC && (n_seg == 1 || pl->from[1] > last)) {
+		/* one module for every step */
+		int k = t->dpr ? pl->dec[0] : 0;
+		if (last >= t->n_cum[k])
+			ana_cum(t, k, last);
+		out->decode_ps = t->cum_ps[k][last] - t->cum_ps[k][L];
+		out->energy_j += t->cum_j[k][last] - t->cum_j[k][L];
+		return 0;
+	}
 	for (int s = 0; s < n_seg; s++) {
 		int k = t->dpr ? pl->dec[s] : 0;
 		int lo = s == 0 ? L + 1 : pl->from[s];

@@ -131,6 +131,10 @@ int phases_modules(const phases *t);
 const rm_t *phases_module(const phases *t, int k);
 const char *phases_module_name(const phases *t, int k);
 rms_ctx *phases_rms(phases *t);
+/* The paper's flow's module (models/rms.h) for a prefill of `len` tokens /
+ * a decode step attending `len` keys (len <= max_context + 1), cached; -1
+ * for a static design. */
+int phases_best_module(phases *t, bool decode, int len);
 
 /* The decode->prefill swap at idle DDR (PS path, PCAP setup and stream), ps,
  * and its energy (p_idle over it and its bitstream's DDR energy), J; 0 for

@@ -88,6 +88,8 @@ typedef struct {
 	/* context points of the analytic model (decode modules of least step) */
 	int n_points;
 	const int *point;
+	/* what each module may do: serve a phase, be built for it (rms.h) */
+	bool serves_pre[RMS_MAX], serves_dec[RMS_MAX], bfp[RMS_MAX], bfd[RMS_MAX];
 	/* accounting */
 	int64_t t_area, t_end;
 	size_t in_system;
@@ -98,6 +100,9 @@ typedef struct {
 	 * plan with its prefill on module k (myopic) */
 	bool have_mean[RMS_MAX];
 	int64_t mean_from[RMS_MAX];
+	/* back_wait's idle-time term, which depends on the rate and the swap only */
+	bool have_idle;
+	double idle_s;
 	int fail;
 	char *err;
 	size_t errlen;
@@ -139,10 +144,6 @@ static int clip_len(double x, int maxc, int other)
 	return v < 1 ? 1 : (int)lround(v);
 }
 
-static const rm_t *mod(const sess *S, int k)
-{
-	return phases_module(S->pred, k);
-}
 
 /* Predicted time of a request along a plan, ps (NEVER_PS after a
  * failure): until its last token, or, for one token, until the device is
@@ -185,7 +186,11 @@ static int64_t back_wait(sess *S, int64_t busy_ps)
 		return S->back_ps;
 	if (!(lambda > 0))
 		return 0;
-	double p_busy = -expm1(-lambda * busy_ps * 1e-12), idle = s + expm1(-lambda * s) / lambda;
+	if (!S->have_idle) {
+		S->idle_s = s + expm1(-lambda * s) / lambda;
+		S->have_idle = true;
+	}
+	double p_busy = -expm1(-lambda * busy_ps * 1e-12), idle = S->idle_s;
 	return ps_of(p_busy * s + (1 - p_busy) * idle);
 }
 
@@ -231,13 +236,13 @@ static int64_t dp_points(sess *S, const int64_t first[RMS_MAX], int b1, int last
 		for (int k = 0; k < S->nm; k++) {
 			best[i + 1][k] = NEVER_PS;
 			prev[i + 1][k] = -1;
-			bool dec_k = rms_built_for(mod(S, k), true);
+			bool dec_k = S->bfd[k];
 			/* staying on k first, then a switch into k from another */
 			for (int pass = 0; pass < 2; pass++)
 				for (int jm = 0; jm < S->nm; jm++) {
 					if ((pass == 0) != (jm == k) || best[i][jm] == NEVER_PS)
 						continue;
-					if (jm != k && !(dec_k && rms_built_for(mod(S, jm), true)))
+					if (jm != k && !(dec_k && S->bfd[jm]))
 						continue;
 					int64_t seg, sw = 0;
 					double j;
@@ -306,19 +311,47 @@ static int64_t dec_plan(sess *S, int a, int L, int N, bool look_ahead, rms_plan 
 	int last = L + N - 1, b1 = point_after(S, L + 1, last);
 	int64_t first[RMS_MAX];
 	for (int k = 0; k < S->nm; k++)
-		first[k] = (k == a && rms_serves(mod(S, a), true)) || (k != a && rms_built_for(mod(S, k), true)) ? 0 : NEVER_PS;
-	if (o->threshold_gen > 0 && !rms_built_for(mod(S, a), true)) {
+		first[k] = (k == a && S->serves_dec[a]) || (k != a && S->bfd[k]) ? 0 : NEVER_PS;
+	if (o->threshold_gen > 0 && !S->bfd[a]) {
 		bool swap = N >= o->threshold_gen;
 		for (int k = 0; k < S->nm; k++)
 			if ((k == a) == swap)
 				first[k] = NEVER_PS;
 	}
+	int starts = 0;
 	for (int k = 0; k < S->nm; k++)
 		if (first[k] != NEVER_PS) {
 			rms_plan q = plan2(a, k, L);
 			if ((first[k] = predict_plan(S, &q, L, b1 - L)) == NEVER_PS)
 				return NEVER_PS;
+			starts++;
 		}
+	if (b1 > last) {
+		/* no context point in reach: the first decode module alone, as
+		 * dp_points would choose it (a first, then the least time) */
+		int fin = -1;
+		int64_t fin_v = NEVER_PS, fin_t = NEVER_PS;
+		for (int i = -1; i < S->nm; i++) {
+			int k = i < 0 ? a : i;
+			if ((i >= 0 && k == a) || first[k] == NEVER_PS)
+				continue;
+			int64_t t = first[k], v = look_ahead && starts > 1 ? add_ps(t, return_cost(S, k, t)) : t;
+			if (S->fail)
+				return NEVER_PS;
+			if (fin < 0 || v < fin_v) {
+				fin = k;
+				fin_v = v;
+				fin_t = t;
+			}
+		}
+		if (fin < 0) {
+			snprintf(S->err, S->errlen, "no module of the set serves the decode of a request");
+			stop_with(S, PDS_FAIL);
+			return NEVER_PS;
+		}
+		*pl = plan2(a, fin, L);
+		return fin_t;
+	}
 	int seq[RMS_MAX_SEG + 1], bnd[RMS_MAX_SEG + 1], nb;
 	int64_t t = dp_points(S, first, b1, last, a, look_ahead, seq, bnd, &nb);
 	if (t == NEVER_PS)
@@ -335,16 +368,19 @@ static int64_t dec_plan(sess *S, int a, int L, int N, bool look_ahead, rms_plan 
 
 /* The best plan of the workload's mean request with its prefill on
  * module k (no look-ahead), cached. */
-static int64_t mean_from(sess *S, int k)
+static int64_t mean_fill(sess *S, int k)
 {
-	if (!S->have_mean[k]) {
-		const session_opts *o = S->o;
-		int L = clip_len(o->expect_prompt, S->maxc, 1), N = clip_len(o->expect_output, S->maxc, L);
-		rms_plan pl;
-		S->mean_from[k] = rms_serves(mod(S, k), false) ? dec_plan(S, k, L, N, false, &pl) : NEVER_PS;
-		S->have_mean[k] = !S->fail;
-	}
+	const session_opts *o = S->o;
+	int L = clip_len(o->expect_prompt, S->maxc, 1), N = clip_len(o->expect_output, S->maxc, L);
+	rms_plan pl;
+	S->mean_from[k] = S->serves_pre[k] ? dec_plan(S, k, L, N, false, &pl) : NEVER_PS;
+	S->have_mean[k] = !S->fail;
 	return S->mean_from[k];
+}
+
+static inline int64_t mean_from(sess *S, int k)
+{
+	return S->have_mean[k] ? S->mean_from[k] : mean_fill(S, k);
 }
 
 /*
@@ -359,17 +395,17 @@ static int64_t return_cost(sess *S, int k, int64_t busy_ps)
 	const session_opts *o = S->o;
 	if (S->next >= S->n || k == S->home)
 		return 0;
-	int L = clip_len(o->expect_prompt, S->maxc, 1);
 	int64_t p = mean_from(S, S->home), c = mean_from(S, k), w = back_wait(S, busy_ps);
 	if (S->fail || p == NEVER_PS)
 		return 0;
 	int64_t from_k;
 	if (o->threshold_prompt > 0) {
+		int L = clip_len(o->expect_prompt, S->maxc, 1);
 		from_k = L >= o->threshold_prompt || c == NEVER_PS ? w + p : c;
 	} else {
 		from_k = c;
 		for (int t = 0; t < S->nm; t++) {
-			if (t == k || !rms_serves(mod(S, t), false))
+			if (t == k || !S->serves_pre[t])
 				continue;
 			int64_t v = add_ps(w, mean_from(S, t));
 			if (v < from_k)
@@ -390,7 +426,7 @@ static int64_t return_cost(sess *S, int k, int64_t busy_ps)
 static int want_back(sess *S, int m, int L, int N, int64_t wait_ps)
 {
 	const session_opts *o = S->o;
-	bool can_stay = rms_serves(mod(S, m), false);
+	bool can_stay = S->serves_pre[m];
 	if (o->threshold_prompt > 0)
 		return m != S->home && (L >= o->threshold_prompt || !can_stay) ? S->home : -1;
 	rms_plan pl;
@@ -403,7 +439,7 @@ static int want_back(sess *S, int m, int L, int N, int64_t wait_ps)
 	int best = -1;
 	int64_t best_v = NEVER_PS;
 	for (int t = 0; t < S->nm && !S->fail; t++) {
-		if (t == m || !rms_serves(mod(S, t), false))
+		if (t == m || !S->serves_pre[t])
 			continue;
 		int64_t tt = dec_plan(S, t, L, N, true, &pl);
 		if (tt == NEVER_PS)
@@ -454,22 +490,21 @@ static void plan(sess *S, const reqgen_req *r, req_plan *out)
 		return;
 	int m = S->rm, L = r->prompt, N = 0;
 	switch (S->o->policy) {
-	case SESSION_ALWAYS: {
-		rms_ctx *x = phases_rms(S->pred);
-		rms_plan_always(x, L, r->output - 1, &out->pl);
+	case SESSION_ALWAYS:
+		/* the paper's flow (rms_plan_always) */
+		out->pl = plan2(phases_best_module(S->pred, false, L), phases_best_module(S->pred, true, L + 1), L);
 		if (out->pl.pre != m)
 			out->back = out->pl.pre;
 		return;
-	}
 	case SESSION_NEVER:
 		out->pl = plan2(m, m, L);
 		return;
 	case SESSION_THRESHOLD:
 	case SESSION_ORACLE: {
 		N = predicted_output(S, r);
-		bool targets = !rms_serves(mod(S, m), false);
+		bool targets = !S->serves_pre[m];
 		for (int t = 0; t < S->nm && !targets; t++)
-			targets = t != m && rms_serves(mod(S, t), false);
+			targets = t != m && S->serves_pre[t];
 		int a = m;
 		if (targets && (out->back = want_back(S, m, L, N, S->back_ps)) >= 0)
 			a = out->back;
@@ -548,7 +583,7 @@ static void run_cur(sess *S)
 	int np = next_point(S, r, S->c_point);
 	if (np >= 0) {
 		int p = S->point[np];
-		if (!rms_built_for(mod(S, mod_at(&S->cp.pl, p - 1)), true))
+		if (!S->bfd[mod_at(&S->cp.pl, p - 1)])
 			np = -1; /* a module not built for decode keeps the rest */
 	}
 	if (np >= 0) {
@@ -652,7 +687,7 @@ static void on_point(void *ctx, uint64_t i)
 	int64_t first[RMS_MAX];
 	for (int k = 0; k < S->nm && !S->fail; k++) {
 		first[k] = NEVER_PS;
-		if (k != cur && !rms_built_for(mod(S, k), true))
+		if (k != cur && !S->bfd[k])
 			continue;
 		int64_t seg, sw = 0;
 		double j;
@@ -890,6 +925,13 @@ static int setup_modules(sess *S, char *err, size_t errlen)
 	if (S->nm != phases_modules(S->exec)) {
 		snprintf(err, errlen, "the model that predicts and the one that runs the session have other modules");
 		return -1;
+	}
+	for (int k = 0; k < S->nm; k++) {
+		const rm_t *m = phases_module(S->pred, k);
+		S->serves_pre[k] = rms_serves(m, false);
+		S->serves_dec[k] = rms_serves(m, true);
+		S->bfp[k] = rms_built_for(m, false);
+		S->bfd[k] = rms_built_for(m, true);
 	}
 	S->rm = first_built(S->pred, o->start_decode);
 	if (o->start_module_given) {

@@ -606,6 +606,168 @@ START_TEST(rest_of_output)
 }
 END_TEST
 
+/* ------------------------------------------------ shortcuts of the planner */
+
+/* The module of least time for a phase by brute force: those built for it,
+ * or any that serves it when none is; the first listed on a tie. */
+static int least_module(const rms_ctx *x, bool decode, int len)
+{
+	bool any_built = false;
+	for (int k = 0; k < x->set.n; k++)
+		any_built |= rms_built_for(&x->set.rm[k], decode);
+	int best = -1;
+	double bt = 0;
+	for (int k = 0; k < x->set.n; k++) {
+		const rm_t *m = &x->set.rm[k];
+		if (!(any_built ? rms_built_for(m, decode) : rms_serves(m, decode)))
+			continue;
+		double t = decode ? rms_step_on_s(x, k, len) : rms_ttft_on_s(x, k, len);
+		if (best < 0 || t < bt) {
+			best = k;
+			bt = t;
+		}
+	}
+	return best;
+}
+
+/* The predicted time of a plan as the session counts it: to the last token. */
+static int64_t plan_ps(phases *t, const rms_plan *pl, int L, int N)
+{
+	phases_cost c;
+	char err[256];
+	ck_assert_msg(phases_plan_cost(t, pl, L, N, &c, err, sizeof err) == 0, "%s", err);
+	return c.ttft_ps + (N > 1 || c.swap_ps > 0 ? c.swap_exposed_ps : 0) + (N > 1 ? c.decode_ps : 0);
+}
+
+/*
+ * The planner's shortcuts against the long way: the cached module of each
+ * length against a brute-force argmin over the set (twice: filling the
+ * cache, then from it); the cost of a plan of one decode module against the
+ * same plan cut in two at a point with that module on both sides (no swap)
+ * and against the steps summed here; the decode plan of a request with no
+ * context point in reach against every first decode module tried; the
+ * paper's flow in a session against rms_plan_always request by request.
+ */
+START_TEST(planner_shortcuts)
+{
+	cfg_t c;
+	tiny_set(&c, false);
+	*cfg_slot(&c, CAL_swap_ps_ms) = 0.05; /* swaps worth taking */
+	workload_t w;
+	workload_init(&w, &c.model);
+	char err[512];
+	design_t sets[2] = {named(&c, "trio"), as_pair(&c.designs[cfg_find_design(&c, "trio")].d)};
+	/* the pair from trio's own engines: p's prefill, d's decode */
+	rm_t *pr = &sets[1].rms.rm[0], *dr = &sets[1].rms.rm[1];
+	*pr = sets[0].rms.rm[0];
+	*dr = sets[0].rms.rm[1];
+	const int maxc = c.model.max_context;
+	for (int si = 0; si < 2; si++) {
+		const design_t *d = &sets[si];
+		rms_ctx x;
+		rms_prepare(&x, &c, &w, d);
+		phases *t;
+		ck_assert_msg(phases_new(&t, &c, &w, d, PHASES_ANALYTIC, err, sizeof err) == 0, "%s", err);
+		for (int pass = 0; pass < 2; pass++)
+			for (int len = 1; len <= maxc + 1; len++)
+				for (int dec = 0; dec < 2; dec++)
+					ck_assert_msg(phases_best_module(t, dec, len) == least_module(&x, dec, len),
+						      "set %d, %s of %d: module %d, brute force %d", si, dec ? "decode" : "prefill",
+						      len, phases_best_module(t, dec, len), least_module(&x, dec, len));
+		if (si == 1)
+			for (int len = 1; len <= maxc; len++)
+				ck_assert(phases_best_module(t, false, len) == 0 && phases_best_module(t, true, len) == 1);
+
+		/* one decode module: the whole decode, the same cut in two, the steps by hand */
+		for (int L = 1; L < maxc - 3; L += 7)
+			for (int N = 3; L + N <= maxc; N += 11)
+				for (int a = 0; a < d->rms.n; a++)
+					for (int b = 0; b < d->rms.n; b++) {
+						if (!rms_serves(&d->rms.rm[a], false) || !rms_serves(&d->rms.rm[b], true))
+							continue;
+						int last = L + N - 1;
+						rms_plan one = {.pre = a, .n_seg = 1, .dec = {b}, .from = {L + 1}};
+						rms_plan cut = {.pre = a, .n_seg = 2, .dec = {b, b}, .from = {L + 1, L + 1 + N / 2}};
+						rms_plan past = {.pre = a, .n_seg = 2, .dec = {b, (b + 1) % d->rms.n}, .from = {L + 1, last + 1}};
+						phases_cost p1, p2, p3;
+						ck_assert(phases_plan_cost(t, &one, L, N, &p1, err, sizeof err) == 0);
+						ck_assert(phases_plan_cost(t, &cut, L, N, &p2, err, sizeof err) == 0);
+						ck_assert(phases_plan_cost(t, &past, L, N, &p3, err, sizeof err) == 0);
+						int64_t steps = 0;
+						for (int k = L + 1; k <= last; k++)
+							steps += llround(rms_step_on_s(&x, b, k) * 1e12);
+						ck_assert_msg(p1.decode_ps == steps && p2.decode_ps == steps && p3.decode_ps == steps,
+							      "%d + %d on %d/%d: %lld, cut %lld, past %lld, by hand %lld", L, N, a, b,
+							      (long long)p1.decode_ps, (long long)p2.decode_ps, (long long)p3.decode_ps,
+							      (long long)steps);
+						ck_assert(p1.mid_swaps == 0 && p2.mid_swaps == 0 && p3.mid_swaps == 0);
+						ck_assert(fabs(p1.energy_j - p2.energy_j) <= 1e-12 * p1.energy_j &&
+							  p1.energy_j == p3.energy_j && p1.ttft_ps == p2.ttft_ps &&
+							  p1.swap_exposed_ps == p2.swap_exposed_ps);
+					}
+
+		/* requests with no context point in reach: the least of every first decode module */
+		int np = rms_points(&x);
+		int checked = 0;
+		for (int L = 1; L < maxc - 1; L += 3)
+			for (int N = 1; L + N <= maxc; N += 5) {
+				int last = L + N - 1;
+				bool reach = false;
+				for (int i = 0; i < np; i++)
+					reach |= x.point[i] > L + 1 && x.point[i] <= last;
+				if (reach)
+					continue;
+				for (int a = 0; a < d->rms.n; a++) {
+					if (!rms_serves(&d->rms.rm[a], false))
+						continue;
+					int want = -1;
+					int64_t wt = 0;
+					for (int i = -1; i < d->rms.n; i++) {
+						int k = i < 0 ? a : i;
+						const rm_t *m = &d->rms.rm[k];
+						if (i >= 0 && k == a)
+							continue;
+						if (k == a ? !rms_serves(m, true) : !rms_built_for(m, true))
+							continue;
+						rms_plan q = {.pre = a, .n_seg = 1, .dec = {k}, .from = {L + 1}};
+						int64_t v = plan_ps(t, &q, L, N);
+						if (want < 0 || v < wt) {
+							want = k;
+							wt = v;
+						}
+					}
+					rms_plan pl;
+					ck_assert_msg(session_decode_plan(t, a, L, N, &pl, err, sizeof err) == 0, "%s", err);
+					ck_assert_msg(pl.pre == a && pl.n_seg == 1 && pl.dec[0] == want,
+						      "set %d, %d + %d from %d: decode on %d (%d segments), brute force %d", si, L, N, a,
+						      pl.dec[0], pl.n_seg, want);
+					checked++;
+				}
+			}
+		ck_assert(checked > 20);
+
+		/* the paper's flow in a session: the modules of rms_plan_always */
+		enum { NR = 200 };
+		reqgen_req *req = tiny_requests(NR, 11);
+		session_rec rec[NR];
+		session_opts o = {.policy = SESSION_ALWAYS, .rate_scale = 1, .offered_rps = 500, .expect_prompt = 50,
+				  .expect_output = 30, .slo_ttft_p90_s = 1, .slo_tpot_p99_s = 1};
+		figures_session f;
+		ck_assert_msg(session_run(t, t, req, NR, &o, rec, &f, err, sizeof err) == 0, "%s", err);
+		for (int i = 0; i < NR; i++) {
+			rms_plan pl;
+			rms_plan_always(&x, req[i].prompt, req[i].output - 1, &pl);
+			ck_assert_msg(rec[i].prefill_rm == pl.pre && (req[i].output == 1 || rec[i].decode_rm == pl.dec[0]),
+				      "set %d, request %d (%d + %d): modules %d/%d, the paper's flow %d/%d", si, i, req[i].prompt,
+				      req[i].output, rec[i].prefill_rm, rec[i].decode_rm, pl.pre, pl.dec[0]);
+		}
+		free(req);
+		phases_free(t);
+	}
+	cfg_release(&c);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- refusals */
 
 START_TEST(set_config_errors)
@@ -955,6 +1117,7 @@ Suite *rms_suite(void)
 	tcase_add_test(t, context_points_by_scan);
 	tcase_add_test(t, mid_generation_swap);
 	tcase_add_test(t, rest_of_output);
+	tcase_add_test(t, planner_shortcuts);
 	tcase_add_test(t, set_config_errors);
 	tcase_add_test(t, sweep_sets_by_brute_force);
 	tcase_add_test(t, sweep_pair_set_is_the_space);
