@@ -226,7 +226,13 @@ expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 
 # main job: a complete sweep run with the named designs as reference points
 expect 0 "$BIN" configs/kv260.yaml --db "$T/r.db" --no-progress --hls-out "$T/hls"
 n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_points WHERE design_name IS NOT NULL" 2>/dev/null)
-[ "$n" = 2 ] && ok || bad "v_points has '$n' named designs, want 2"
+want=$(grep -c '^    mode: \(dpr\|static\)$' configs/kv260.yaml)
+[ "$n" = "$want" ] && ok || bad "v_points has '$n' named designs, want $want"
+# the named designs of several modules are stored with their modules, the others without
+n=$(sqlite3 "$T/r.db" "SELECT count(DISTINCT p.design_name) FROM v_points p JOIN point_rms r USING(run_id, point_id) WHERE p.design_name IS NOT NULL" 2>/dev/null)
+[ "$n" = 2 ] && ok || bad "point_rms holds the modules of '$n' named designs, want 2 (pdswap_ctx, hybrid_rp)"
+n=$(sqlite3 "$T/r.db" "SELECT rm_count || ' ' || rm_set FROM v_points WHERE design_name = 'pdswap'" 2>/dev/null)
+[ "${n%% *}" = 2 ] && ok || bad "pdswap is stored with '$n' modules, want 2"
 n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_runs WHERE kind='sweep' AND status='complete'" 2>/dev/null)
 [ "$n" = 1 ] && ok || bad "runs has '$n' complete sweeps, want 1"
 ch=$(sqlite3 "$T/r.db" "SELECT point_id FROM v_chosen WHERE run_id=1")
