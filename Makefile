@@ -24,10 +24,11 @@ LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
-# Debian packages the build and the tests need; `make deps` installs the missing.
+# Debian packages the build and the tests need; `make deps` installs the missing
+# (chromium: the report is checked in a headless browser, tests/browser_check.py).
 APT_PKGS := gcc make pkg-config libgsl-dev libyaml-dev libsqlite3-dev libjansson-dev libxml2-dev check \
-            sqlite3 python3 gnuplot-nox fonts-dejavu-core util-linux mount e2fsprogs \
-            libopenmpi-dev openmpi-bin
+            sqlite3 python3 python3-yaml gnuplot-nox fonts-dejavu-core util-linux mount e2fsprogs \
+            libopenmpi-dev openmpi-bin chromium
 
 LIB_SRC := $(wildcard models/*.c) $(wildcard sim/*.c) \
            $(filter-out dse/cli/main.c dse/mpi/%,$(wildcard dse/*/*.c))

@@ -833,8 +833,14 @@ int calib_fit_sample(cfg_t *c, gsl_rng *rng, char *err, size_t errlen)
 
 /* ------------------------------------------------------------ validation */
 
+/* What a row measures (calib_row.figure, part, length). */
+typedef struct {
+	const char *figure, *part;
+	int length;
+} row_what;
+
 static int add_row(calib_row *rows, int n, int max, const char *name, const char *unit, double meas,
-		   double pred, bool fitted_to, bool checked, const char *note)
+		   double pred, bool fitted_to, bool checked, row_what what, const char *source, const char *note)
 {
 	if (n >= max)
 		return n;
@@ -848,6 +854,10 @@ static int add_row(calib_row *rows, int n, int max, const char *name, const char
 	r->fitted_to = fitted_to;
 	r->checked = checked;
 	snprintf(r->note, sizeof r->note, "%s", note ? note : "");
+	snprintf(r->source, sizeof r->source, "%s", source ? source : "");
+	snprintf(r->figure, sizeof r->figure, "%s", what.figure);
+	snprintf(r->part, sizeof r->part, "%s", what.part ? what.part : "");
+	r->length = what.length;
 	return n + 1;
 }
 
@@ -871,43 +881,46 @@ int calib_rows(const cfg_t *c, calib_row *rows, int max)
 	for (int i = 0; i < m->n_ttft; i++) {
 		snprintf(name, sizeof name, "ttft prompt=%d", m->ttft[i].prompt);
 		n = add_row(rows, n, max, name, "s", m->ttft[i].value, perf_ttft_s(&p, m->ttft[i].prompt),
-			    true, true, m->ttft[i].source);
+			    true, true, (row_what){"ttft_s", NULL, m->ttft[i].prompt}, m->ttft[i].source, NULL);
 		if (n <= max)
 			rows[n - 1].timing = true;
 	}
 	for (int i = 0; i < m->n_decode; i++) {
 		snprintf(name, sizeof name, "decode context=%d", m->decode[i].prompt);
 		n = add_row(rows, n, max, name, "tok/s", m->decode[i].value,
-			    perf_decode_tok_s(&p, m->decode[i].prompt), true, true, m->decode[i].source);
+			    perf_decode_tok_s(&p, m->decode[i].prompt), true, true,
+			    (row_what){"decode_tok_s", NULL, m->decode[i].prompt}, m->decode[i].source, NULL);
 		if (n <= max)
 			rows[n - 1].timing = true;
 	}
 	snprintf(name, sizeof name, "prefill attn/layer L=%d reversed", m->attn_prompt);
 	n = add_row(rows, n, max, name, "ms", m->attn_reversed_ms,
-		    perf_prefill_attn_s(&p, m->attn_prompt, false) * 1e3, true, true, m->attn_source);
+		    perf_prefill_attn_s(&p, m->attn_prompt, false) * 1e3, true, true,
+		    (row_what){"attn_ms", NULL, m->attn_prompt}, m->attn_source, NULL);
 	if (n <= max)
 		rows[n - 1].timing = true;
 	snprintf(name, sizeof name, "prefill attn/layer L=%d naive", m->attn_prompt);
 	n = add_row(rows, n, max, name, "ms", m->attn_naive_ms,
 		    perf_prefill_attn_s(&p, m->attn_prompt, true) * 1e3, false, true,
-		    "not fitted: checks the causal-skip schedule");
+		    (row_what){"attn_ms", NULL, m->attn_prompt}, m->attn_source, "not fitted: checks the causal-skip schedule");
 
 	int keys = m->power_context;
 	perf_layer l = perf_decode_layer(&p, keys);
 	double step = perf_decode_step_s(&p, keys);
 	snprintf(name, sizeof name, "board power (decode, context %d)", keys);
 	n = add_row(rows, n, max, name, "W", m->board_power_w, perf_power_w(&p, true, w.layers * l.bytes / step),
-		    true, true, m->power_source);
+		    true, true, (row_what){"power_w", NULL, keys}, m->power_source, NULL);
 
 	for (int t = 0; t < RES_N; t++) {
 		snprintf(name, sizeof name, "baseline %s", res_names[t]);
 		n = add_row(rows, n, max, name, "", m->baseline_res.v[t], p.r_total.v[t], true, true,
-			    m->baseline_res_source);
+			    (row_what){res_names[t], "design", 0}, m->baseline_res_source, NULL);
 	}
 	for (int t = 0; t < RES_N; t++) {
 		snprintf(name, sizeof name, "table2 tlmm %s", res_names[t]);
 		n = add_row(rows, n, max, name, "", m->t2_tlmm.v[t],
-			    c->cal.tlmm_per_unit.r.v[t] * (double)engine_tlmm_units(dpr), true, false, NULL);
+			    c->cal.tlmm_per_unit.r.v[t] * (double)engine_tlmm_units(dpr), true, false,
+			    (row_what){res_names[t], "tlmm", 0}, m->t2_source, NULL);
 	}
 	for (int e = 0; e < 2; e++) {
 		const res_t *row = e ? &m->t2_dec : &m->t2_pre, *pred = e ? &q.r_dec : &q.r_pre;
@@ -922,15 +935,18 @@ int calib_rows(const cfg_t *c, calib_row *rows, int max)
 			else if (inf)
 				snprintf(note, sizeof note, "the %s size is inferred from this row (at its centre)",
 					 e ? "decode" : "prefill");
-			n = add_row(rows, n, max, name, "", row->v[t], pred->v[t], use && !inf, false, note);
+			n = add_row(rows, n, max, name, "", row->v[t], pred->v[t], use && !inf, false,
+				    (row_what){res_names[t], e ? "decode_rm" : "prefill_rm", 0}, m->t2_source, note);
 		}
 	}
 	for (int i = 0; i < m->n_pcap; i++) {
 		snprintf(name, sizeof name, "pcap %.0f bytes", m->pcap_bytes[i]);
 		double pred = platform_pcap_idle_s(c, m->pcap_bytes[i]) * 1e3;
-		n = add_row(rows, n, max, name, "ms", m->pcap_ms[i], pred, true, true, m->pcap_source);
+		n = add_row(rows, n, max, name, "ms", m->pcap_ms[i], pred, true, true, (row_what){"pcap_ms", NULL, 0},
+			    m->pcap_source, NULL);
 	}
 	n = add_row(rows, n, max, "swap (idle DDR)", "ms", m->swap_ms,
-		    (q.pcap_idle_s + c->cal.swap_ps_ms.value * 1e-3) * 1e3, true, true, m->swap_source);
+		    (q.pcap_idle_s + c->cal.swap_ps_ms.value * 1e-3) * 1e3, true, true, (row_what){"swap_ms", NULL, 0},
+		    m->swap_source, NULL);
 	return n;
 }

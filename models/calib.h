@@ -66,7 +66,15 @@ typedef struct {
 	bool fitted_to; /* this point constrains a fitted coefficient */
 	bool checked;   /* counts against the validation tolerance */
 	bool timing;    /* a timing point of the fit design (the DES can check it) */
-	char note[128];
+	char note[128]; /* how the row is used, when it is not plain: left out, inferred from, not fitted */
+	char source[PDS_TEXT_MAX]; /* where the measurement comes from, as the config states it */
+	/* what it measures: the figure (ttft_s, decode_tok_s, attn_ms, power_w, lut ... dsp,
+	 * pcap_ms, swap_ms), of what (part: "design" for the whole fit design, "tlmm",
+	 * "prefill_rm", "decode_rm" for a Table 2 row of the dpr design, "" for the rest)
+	 * and at which length (a prompt or context; 0 for none) */
+	char figure[16];
+	char part[16];
+	int length;
 } calib_row;
 
 typedef enum { CALIB_FITTED, CALIB_DERIVED, CALIB_TIED } calib_kind;

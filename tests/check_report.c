@@ -40,6 +40,25 @@ typedef struct {
 } fix_point;
 
 static fix_point FX[NFIX];
+
+/* What the fixture's sweep stores of its space: made-up counts (the report
+ * shows what the run stored), two chunks whose sums the page must show. */
+#define FIX_SPACE 1024
+static const store_counts FIX_CHUNK[2] = {{512, 40, 300, 100, 72}, {512, 13, 250, 201, 48}};
+typedef struct {
+	arch_mode mode;
+	const char *knob;
+	int index;
+	const char *value;
+	int64_t n;
+	double best;
+} fix_knob;
+#define FIX_KNOBS 7
+static const fix_knob FIX_KNOB[FIX_KNOBS] = {
+	{MODE_DPR, "decode_lanes", 0, "8", 3, 9.25},     {MODE_DPR, "decode_lanes", 1, "16", 5, 8.5},
+	{MODE_DPR, "decode_lanes", 3, "48", 2, 10.75},   {MODE_DPR, "outstanding", 0, "4", 4, 8.5},
+	{MODE_DPR, "outstanding", 1, "16", 6, 8.50001}, {MODE_STATIC, "clock_mhz", 0, "200", 7, 11.0},
+	{MODE_STATIC, "clock_mhz", 1, "250", 9, 9.0}};
 static int64_t RUN;
 static int CHOSEN; /* index into FX */
 
@@ -156,22 +175,23 @@ static void build_fixture(bool tamper, bool static_only, bool older)
 			if (in_list(c.wl.contexts, c.wl.n_contexts, L[k])) {
 				m.f.decode_step_s = perf_decode_step_s(&p, L[k]);
 				m.f.decode_tok_s = 1 / m.f.decode_step_s;
-				m.f.energy_j_per_token = 0.5;
+				m.f.energy_j_per_token = perf_decode_energy_j(&p, L[k]);
 				have |= STORE_HAVE_DECODE;
 			}
 			ck_assert_msg(store_put_metric(s, &m, have) == 0, "%s", store_errmsg(s));
 		}
 	}
 	ck_assert_msg(n_infeasible == !static_only, "the fixture holds %d infeasible points", n_infeasible);
-	/* the front over (TTFT, decode rate) and the chosen point (lowest objective) */
+	/* the front over (TTFT, decode rate) of the swept points and the chosen
+	 * one (lowest objective); the named designs are reference points, as in a sweep */
 	CHOSEN = -1;
 	for (int i = 0; i < NFIX; i++) {
-		if (!FX[i].feasible) /* also the points not stored */
+		if (!FX[i].feasible || FX[i].name) /* also the points not stored */
 			continue;
 		bool dominated = false;
 		for (int j = 0; j < NFIX; j++)
-			dominated |= j != i && FX[j].feasible && FX[j].ttft <= FX[i].ttft && FX[j].rate >= FX[i].rate &&
-				     (FX[j].ttft < FX[i].ttft || FX[j].rate > FX[i].rate);
+			dominated |= j != i && FX[j].feasible && !FX[j].name && FX[j].ttft <= FX[i].ttft &&
+				     FX[j].rate >= FX[i].rate && (FX[j].ttft < FX[i].ttft || FX[j].rate > FX[i].rate);
 		FX[i].front = !dominated;
 		if (FX[i].front)
 			ck_assert_int_eq(store_put_pareto(s, RUN, i), 0);
@@ -185,7 +205,7 @@ static void build_fixture(bool tamper, bool static_only, bool older)
 	int best[2] = {-1, -1};
 	for (int i = 0; i < NFIX; i++) {
 		int m = FX[i].d.mode;
-		if (FX[i].feasible && (best[m] < 0 || FX[i].objective < FX[best[m]].objective))
+		if (FX[i].feasible && !FX[i].name && (best[m] < 0 || FX[i].objective < FX[best[m]].objective))
 			best[m] = i;
 	}
 	int64_t ids[NFIX];
@@ -195,9 +215,24 @@ static void build_fixture(bool tamper, bool static_only, bool older)
 			ck_assert_int_eq(store_put_best(s, RUN, (arch_mode)m, best[m], "analytic", FX[best[m]].objective), 0);
 			ids[n_ids++] = best[m];
 		}
+	/* every named design the run stores, as a sweep follows them */
 	for (int i = 0; i < NFIX; i++)
-		if (FX[i].name && strcmp(FX[i].name, c.meas.fit_design) == 0 && i != best[0] && i != best[1])
+		if (FX[i].name && (!static_only || FX[i].d.mode == MODE_STATIC))
 			ids[n_ids++] = i;
+	/* what a sweep stores of its space: its settings, its chunks' counts, what each knob did, the front's groups */
+	if (!older) {
+		store_sweep sw = {false, FIX_SPACE, 2, "fixture", 1, 1};
+		ck_assert_msg(store_new_sweep(s, RUN, &sw) == 0, "%s", store_errmsg(s));
+		for (int k = 0; k < 2; k++)
+			ck_assert_msg(store_put_chunk(s, RUN, k, &FIX_CHUNK[k]) == 0, "%s", store_errmsg(s));
+		for (int k = 0; k < FIX_KNOBS; k++)
+			ck_assert_msg(store_add_knob(s, RUN, FIX_KNOB[k].mode, FIX_KNOB[k].knob, FIX_KNOB[k].index,
+						     FIX_KNOB[k].value, FIX_KNOB[k].n, FIX_KNOB[k].best) == 0,
+				      "%s", store_errmsg(s));
+		for (int i = 0; i < NFIX; i++)
+			if (FX[i].front)
+				ck_assert_int_eq(store_put_group(s, RUN, i, i), 0);
+	}
 	/* a run of an older version stored none of it */
 	if (!older) {
 		ck_assert_msg(follow_store(s, &c, &w, RUN, ids, n_ids, best[MODE_DPR], err, sizeof err) == 0, "%s", err);
@@ -267,18 +302,45 @@ static char *slurp(const char *p)
 	return tu_read(p, NULL);
 }
 
+/* The text of the element with id `id` of the page (tags dropped; malloc'd), or NULL. */
+static char *element_text(const char *page, const char *id)
+{
+	char key[64];
+	snprintf(key, sizeof key, " id=%s>", id);
+	const char *p = strstr(page, key);
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	const char *end = strstr(p, "</td>");
+	if (!end)
+		return NULL;
+	char *out = malloc((size_t)(end - p) + 1), *q = out;
+	ck_assert_ptr_nonnull(out);
+	bool in_tag = false;
+	for (; p < end; p++) {
+		if (*p == '<')
+			in_tag = true;
+		else if (*p == '>')
+			in_tag = false;
+		else if (!in_tag)
+			*q++ = *p;
+	}
+	*q = '\0';
+	return out;
+}
+
 START_TEST(report_parses_and_holds_the_series)
 {
 	char err[4096];
 	int rc = report_write(DB, RUN, OUT, err, sizeof err);
 	ck_assert_msg(rc == 0, "report_write: %s", err);
 	/* expected series follow from the fixture */
-	char chosen[64], best_static[64], cmd[4096];
+	char chosen[64], best_static[64], cmd[6144];
 	label(CHOSEN, chosen, sizeof chosen);
 	int bs = -1;
 	bool dpr_off = false, static_front = false, static_off = false;
 	for (int i = 0; i < NFIX; i++) {
-		if (!FX[i].feasible)
+		if (!FX[i].feasible || FX[i].name)
 			continue;
 		if (FX[i].d.mode == MODE_STATIC && (bs < 0 || FX[i].objective < FX[bs].objective))
 			bs = i;
@@ -286,33 +348,31 @@ START_TEST(report_parses_and_holds_the_series)
 		static_front |= FX[i].d.mode == MODE_STATIC && FX[i].front;
 		static_off |= FX[i].d.mode == MODE_STATIC && !FX[i].front;
 	}
+	ck_assert_int_ge(bs, 0);
 	label(bs, best_static, sizeof best_static);
 	int n = snprintf(cmd, sizeof cmd,
 			 "python3 tests/report_check.py report " OUT " " DB " %lld"
 			 " 'pareto=dpr, Pareto front' 'pareto=chosen: %s' 'pareto=tellme measured'"
-			 " 'pareto=tellme (calibrated baseline, model)'",
-			 (long long)RUN, chosen);
+			 " 'pareto=tellme (calibrated baseline, model)' 'pareto=pdswap (published PD-Swap, model)'"
+			 " 'pareto=best static: %s'",
+			 (long long)RUN, chosen, best_static);
 	if (dpr_off)
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " 'pareto=dpr, off the front'");
 	if (static_front)
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " 'pareto=static, Pareto front'");
 	if (static_off)
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " 'pareto=static, off the front'");
-	const char *stems[2] = {"ttft", "decode"};
-	for (int k = 0; k < 2; k++) {
+	const char *stems[3] = {"ttft", "decode", "energy"};
+	for (int k = 0; k < 3; k++)
 		n += snprintf(cmd + n, sizeof cmd - (size_t)n,
-			      " '%s=PD-Swap (chosen): %s' '%s=stored in the run (analytic)'"
-			      " '%s=stored in the run (DES)' '%s=tellme measured (published)' '%s=90%% interval (analytic)'",
-			      stems[k], chosen, stems[k], stems[k], stems[k], stems[k]);
-		if (bs == 0) /* the best static point is the calibrated baseline */
-			n += snprintf(cmd + n, sizeof cmd - (size_t)n,
-				      " '%s=best static = calibrated baseline: tellme'", stems[k]);
-		else
-			n += snprintf(cmd + n, sizeof cmd - (size_t)n,
-				      " '%s=best static: %s' '%s=calibrated baseline: tellme'", stems[k], best_static,
-				      stems[k]);
-	}
+			      " '%s=PD-Swap (chosen): %s' '%s=published PD-Swap: pdswap' '%s=best static: %s'"
+			      " '%s=calibrated baseline: tellme' '%s=stored in the run (analytic)'"
+			      " '%s=stored in the run (DES)' '%s=90%% interval (analytic)'",
+			      stems[k], chosen, stems[k], stems[k], best_static, stems[k], stems[k], stems[k], stems[k]);
 	snprintf(cmd + n, sizeof cmd - (size_t)n,
+		 " 'ttft=tellme measured (published)' 'decode=tellme measured (published)'"
+		 " 'energy=tellme measured: board power / decode rate (published)'"
+		 " 'energy_request=always' 'energy_request=never' 'energy_request=threshold' 'energy_request=static design'"
 		 " 'resources=static region' 'resources=prefill attention (RM)' 'resources=decode attention (RM)'"
 		 " 'resources=static region + pblock capacity' 'resources=device capacity'"
 		 " 'resources=utilisation cap' 'swap=prefill work' 'swap=decode work' 'swap=RP reconfiguring'"
@@ -323,8 +383,77 @@ START_TEST(report_parses_and_holds_the_series)
 	char *page = slurp(OUT "/index.html");
 	ck_assert_msg(strstr(page, "ttft prompt=64") && strstr(page, "decode context=2048"),
 		      "the validation table is missing");
-	ck_assert_msg(strstr(page, "None: every stored figure"), "unexpected notes on the page");
+	ck_assert_msg(strstr(page, "None: every stored figure"), "unexpected notes on the page: %.600s", strstr(page, "<h2 id=notes>") ? strstr(page, "<h2 id=notes>") : "");
 	ck_assert_msg(strstr(page, "PD-Swap (chosen)"), "the chosen design is not followed");
+	/* the published design is a row of the designs followed, beside the chosen one and the baseline */
+	const char *fol = strstr(page, "<table id=followed>");
+	ck_assert_ptr_nonnull(fol);
+	const char *fol_end = strstr(fol, "</table>");
+	char row[64];
+	snprintf(row, sizeof row, "<tr data-point=\"%d\">", 1); /* FX[1] is pdswap */
+	const char *pub = strstr(fol, row);
+	ck_assert_msg(pub && pub < fol_end && strstr(pub, "published PD-Swap"), "pdswap is not a followed design");
+	/* the header: the space, what was pruned by which constraint and what was stored, as the run stored them */
+	int64_t sum[5] = {0, 0, 0, 0, 0};
+	for (int k = 0; k < 2; k++) {
+		sum[0] += FIX_CHUNK[k].points;
+		sum[1] += FIX_CHUNK[k].feasible;
+		sum[2] += FIX_CHUNK[k].over_cap;
+		sum[3] += FIX_CHUNK[k].too_slow;
+		sum[4] += FIX_CHUNK[k].no_fit;
+	}
+	static const char *const ids[5] = {"h-space", "h-feasible", "h-over-cap", "h-too-slow", "h-no-fit"};
+	for (int k = 0; k < 5; k++) {
+		char *t = element_text(page, ids[k]);
+		if (!t) { /* a span inside the pruned cell */
+			char key[64];
+			snprintf(key, sizeof key, "<span id=%s>", ids[k]);
+			const char *p = strstr(page, key);
+			ck_assert_msg(p, "the header has no %s", ids[k]);
+			t = strdup(p + strlen(key));
+		}
+		ck_assert_msg(strtoll(t, NULL, 10) == sum[k], "header %s: '%.60s', the chunks sum to %lld", ids[k], t,
+			      (long long)sum[k]);
+		free(t);
+	}
+	char *stored = element_text(page, "h-stored");
+	ck_assert_ptr_nonnull(stored);
+	ck_assert_msg(strstr(stored, "Pareto fronts") && strstr(stored, "pdswap") && strstr(stored, "tellme"),
+		      "the header does not say what was stored: %s", stored);
+	free(stored);
+	ck_assert_msg(!strstr(page, "every feasible point of the run"), "a caption still claims every feasible point");
+	/* what each knob does: the spread is the largest less the smallest best objective of its values */
+	struct {
+		const char *mode, *knob;
+		double spread;
+		const char *verdict;
+	} kn[3] = {{"dpr", "decode_lanes", 10.75 - 8.5, "1 value without a feasible point"},
+		   {"dpr", "outstanding", 8.50001 - 8.5, "<b>inert</b>"},
+		   {"static", "clock_mhz", 11.0 - 9.0, ""}};
+	for (int k = 0; k < 3; k++) {
+		char key[128];
+		snprintf(key, sizeof key, "<tr data-mode=\"%s\" data-knob=\"%s\">", kn[k].mode, kn[k].knob);
+		const char *r = strstr(page, key);
+		ck_assert_msg(r, "no knob row %s %s", kn[k].mode, kn[k].knob);
+		const char *sp = strstr(r, "data-spread=\"");
+		ck_assert_ptr_nonnull(sp);
+		double v = strtod(sp + strlen("data-spread=\""), NULL);
+		ck_assert_msg(fabs(v - kn[k].spread) <= 1e-9 * fmax(1, kn[k].spread), "%s %s spread %.9g, want %.9g",
+			      kn[k].mode, kn[k].knob, v, kn[k].spread);
+		const char *end = strstr(r, "</tr>");
+		const char *vd = kn[k].verdict[0] ? strstr(r, kn[k].verdict) : NULL;
+		ck_assert_msg(!kn[k].verdict[0] || (vd && vd < end), "%s %s does not say '%s'", kn[k].mode, kn[k].knob,
+			      kn[k].verdict);
+	}
+	/* what binds the chosen design, and the validation rows it rests on */
+	ck_assert_msg(strstr(page, "<h2 id=binds>") && strstr(page, "<tr class=bind><td>binds</td>") &&
+			      strstr(page, "How well the model knows it"),
+		      "the binding constraint is missing");
+	/* Table 2 rows carry their source as the config states it */
+	const char *t2 = strstr(page, "<td>table2 prefill_rm bram36</td>");
+	ck_assert_msg(t2 && strstr(t2, "[PDSWAP] Table 2 (LUT, FF, BRAM36, URAM, DSP)") &&
+			      strstr(t2, "[PDSWAP] Table 2") < strstr(t2, "</tr>"),
+		      "a Table 2 row has no source");
 	/* the intervals of the followed designs: a table with a bounded objective per design */
 	const char *iv = strstr(page, "<h2 id=intervals>");
 	ck_assert_msg(iv && strstr(iv, "<table>") && strstr(iv, "central 90% interval"), "the intervals are missing");
@@ -333,11 +462,20 @@ START_TEST(report_parses_and_holds_the_series)
 	ck_assert_msg(strstr(page, "<h2 id=sessions>Sessions</h2>") && strstr(page, "<h3>chat</h3>") &&
 			      strstr(page, "<h3>conversation</h3>") && strstr(page, "<h3>code</h3>") &&
 			      strstr(page, "<tr><td>threshold</td>") && strstr(page, "<tr><td>static</td>") &&
-			      strstr(page, "fig/breakeven.svg"),
+			      strstr(page, "fig/breakeven.svg") && strstr(page, "fig/energy_request.svg"),
 		      "the sessions are missing from the page");
 	free(page);
 	char *gp = slurp(OUT "/fig/ttft.gp");
 	ck_assert_msg(strstr(gp, "with filledcurves"), "the TTFT figure draws no interval band");
+	free(gp);
+	/* the published design in the Pareto data, with its label, at its stored figures */
+	gp = slurp(OUT "/fig/pareto.gp");
+	char want[256];
+	snprintf(want, sizeof want, "$published << EOD\n# ttft_s decode_tok_s point_id design\n%.9g %.9g 1 \"pdswap\"\nEOD\n",
+		 FX[1].ttft, FX[1].rate);
+	ck_assert_msg(strstr(gp, want), "pareto.gp has no published design block '%s'", want);
+	ck_assert_msg(strstr(gp, "set label 10 \"pdswap\" at") || strstr(gp, "set label 11 \"pdswap\" at"),
+		      "the published design is not labelled");
 	free(gp);
 	/* the stored config comes back byte for byte */
 	sqlite3 *db;

@@ -518,6 +518,97 @@ START_TEST(migrates_a_version_1_file)
 }
 END_TEST
 
+/*
+ * A version-4 file: its curves table refused energy curves, its validation
+ * rows had no source, figure, part or length, and its first files refused
+ * instant trace events.  Made here from a current file by putting those
+ * three tables back as version 4 defined them (rows copied), then opened.
+ */
+START_TEST(migrates_a_version_4_file)
+{
+	cfg_t c;
+	tu_load_default(&c);
+	rm_db();
+	store *s;
+	char err[2600];
+	ck_assert_msg(store_open(&s, DB, err, sizeof err) == 0, "%s", err);
+	int64_t run;
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_new_run(s, &c, "sweep", 1, &run), 0);
+	design_t d = c.designs[cfg_find_design(&c, "pdswap")].d;
+	res_t r = {{1, 1, 1, 1, 1}};
+	store_point sp = {run, 0, "pdswap", &d, &(perf_res){.r_total = r}, true, "", 1.0, 0.045, 1e6};
+	ck_assert_msg(store_put_point(s, &c, &sp) == 0, "%s", store_errmsg(s));
+	ck_assert_int_eq(store_put_curve(s, run, 0, "ttft_s", 64, 0.5), 0);
+	calib_row row = {.name = "table2 prefill_rm lut", .measured = 28400, .predicted = 27504, .rel_err = -0.0315,
+			 .note = "the prefill size is inferred from this row (at its centre)"};
+	ck_assert_msg(store_put_validation(s, run, 0, &row) == 0, "%s", store_errmsg(s));
+	ck_assert_int_eq(store_commit(s), 0);
+	store_close(s);
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(DB, &h), SQLITE_OK);
+	char *msg = NULL;
+	const char *v4 =
+		"PRAGMA foreign_keys=OFF; BEGIN; DROP VIEW v_curves; DROP VIEW v_validation; DROP VIEW v_trace;"
+		"CREATE TABLE c4 (run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+		" metric TEXT NOT NULL CHECK(metric IN ('ttft_s','decode_tok_s')), length INTEGER NOT NULL CHECK(length > 0),"
+		" value REAL NOT NULL, PRIMARY KEY(run_id, point_id, metric, length)) WITHOUT ROWID;"
+		"INSERT INTO c4 SELECT * FROM curves; DROP TABLE curves; ALTER TABLE c4 RENAME TO curves;"
+		"CREATE TABLE v4 (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, unit TEXT NOT NULL,"
+		" measured REAL NOT NULL, predicted REAL NOT NULL, rel_err REAL NOT NULL, fitted_to INTEGER NOT NULL,"
+		" checked INTEGER NOT NULL, note TEXT NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;"
+		"INSERT INTO v4 SELECT run_id, seq, name, unit, measured, predicted, rel_err, fitted_to, checked, note"
+		" FROM validation; DROP TABLE validation; ALTER TABLE v4 RENAME TO validation;"
+		"CREATE TABLE t4 (run_id INTEGER NOT NULL, point_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+		" kind TEXT NOT NULL CHECK(kind IN ('process','thread','span')), pid INTEGER NOT NULL, tid INTEGER NOT NULL,"
+		" name TEXT NOT NULL, sort_index INTEGER, cat TEXT, t0_ps INTEGER, t1_ps INTEGER, layer INTEGER,"
+		" token INTEGER, bytes REAL, unit TEXT, phase TEXT, port TEXT, stream TEXT, module TEXT, part TEXT,"
+		" PRIMARY KEY(run_id, point_id, seq)) WITHOUT ROWID;"
+		"DROP TABLE trace_events; ALTER TABLE t4 RENAME TO trace_events;"
+		"CREATE VIEW v_validation AS SELECT run_id, seq, name, unit, measured, predicted, rel_err, fitted_to,"
+		" checked, note FROM validation;"
+		"PRAGMA user_version=4; COMMIT;";
+	ck_assert_msg(sqlite3_exec(h, v4, NULL, NULL, &msg) == SQLITE_OK, "%s", msg);
+	sqlite3_close(h);
+	/* read-only, as the report reads it: the row without its source */
+	ck_assert_msg(rdb_open(DB, &h, err, sizeof err) == 0, "%s", err);
+	calib_row back[4];
+	ck_assert_int_eq(rdb_validation(h, DB, run, back, 4, err, sizeof err), 1);
+	ck_assert_str_eq(back[0].note, row.note);
+	ck_assert_str_eq(back[0].source, "");
+	sqlite3_close(h);
+	/* opened for writing: migrated, rows kept, the new rows take */
+	ck_assert_msg(store_open(&s, DB, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(store_migrated_from(s), 4);
+	h = store_db(s);
+	ck_assert_int_eq(count(h, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM v_curves WHERE metric = 'ttft_s' AND value = 0.5"), 1);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM v_validation WHERE source IS NULL AND note LIKE 'the prefill%'"),
+			 1);
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_put_curve(s, run, 0, "energy_j_per_token", 64, 0.17), 0);
+	calib_row row2 = row;
+	snprintf(row2.source, sizeof row2.source, "[PDSWAP] Table 2");
+	snprintf(row2.figure, sizeof row2.figure, "lut");
+	snprintf(row2.part, sizeof row2.part, "prefill_rm");
+	ck_assert_msg(store_put_validation(s, run, 1, &row2) == 0, "%s", store_errmsg(s));
+	trace_log log = {0};
+	trace_event ev = {.kind = 'I', .pid = 1, .tid = 1, .name = (char *)"first_token", .cat = (char *)"milestone", .t0_ps = 5,
+			  .t1_ps = 5, .a = trace_args_none()};
+	trace_log_add(&log, &ev);
+	ck_assert_msg(store_put_trace(s, run, 0, &log) == 0, "%s", store_errmsg(s));
+	trace_log_free(&log);
+	ck_assert_int_eq(store_commit(s), 0);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM v_validation WHERE source = '[PDSWAP] Table 2' AND figure = 'lut'"
+				  " AND part = 'prefill_rm' AND length IS NULL"),
+			 1);
+	ck_assert_int_eq(count(h, "SELECT count(*) FROM v_trace WHERE kind = 'instant'"), 1);
+	store_close(s);
+	cfg_release(&c);
+	rm_db();
+}
+END_TEST
+
 START_TEST(refuses_a_version_1_file_it_cannot_migrate)
 {
 	/* rows the version-2 rules refuse: the migration fails as a whole and
@@ -833,6 +924,7 @@ Suite *store_suite(void)
 	tcase_add_test(t, api_refuses_numbers_that_are_not_figures);
 	tcase_add_test(t, schema_refuses_bad_numbers_in_raw_sql);
 	tcase_add_test(t, migrates_a_version_1_file);
+	tcase_add_test(t, migrates_a_version_4_file);
 	tcase_add_test(t, refuses_a_version_1_file_it_cannot_migrate);
 	tcase_add_test(t, refuses_a_damaged_database);
 	tcase_add_test(t, damage_found_part_way_stops_all_writes);

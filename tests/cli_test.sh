@@ -402,6 +402,13 @@ for cmd in "configs/kv260.yaml --no-progress --hls-out $T/x" "simulate configs/k
 	grep -q "^pdswap-dse: $T/notdb.db: not a SQLite database; refusing to touch it (it is left as it was): choose another --db$" "$T/err" &&
 		ok || bad "not a database ($cmd): $(cat "$T/err")"
 done
+# ... one byte, which SQLite alone would take for an empty database and write over, is refused too
+printf x >"$T/onebyte.db"
+for cmd in "configs/kv260.yaml --no-progress --hls-out $T/x" "simulate configs/kv260.yaml --design best --prompt 8 --gen 1"; do
+	expect 1 "$BIN" $cmd --db "$T/onebyte.db"
+	grep -q "^pdswap-dse: $T/onebyte.db: not a SQLite database" "$T/err" && [ "$(cat "$T/onebyte.db")" = x ] &&
+		ok || bad "a one-byte file ($cmd): $(cat "$T/err")"
+done
 # empty paths are usage errors
 expect 2 "$BIN" configs/kv260.yaml --db "" --no-progress
 expect 2 "$BIN" configs/kv260.yaml --hls-out "" --no-progress
@@ -480,9 +487,54 @@ expect 0 "$BIN" report --db "$T/r.db" --out "$T/rep"
 [ ! -s "$T/err" ] && ok || bad "report wrote messages: $(head -c 300 "$T/err")"
 ch=$(sqlite3 "$T/r.db" "SELECT point_id FROM v_chosen WHERE run_id=1")
 bs=$(sqlite3 "$T/r.db" "SELECT point_id FROM v_best WHERE run_id=1 AND mode='static'")
-python3 tests/report_check.py report "$T/rep" "$T/r.db" 1 'pareto=dpr, off the front' \
+python3 tests/report_check.py report "$T/rep" "$T/r.db" 1 'pareto=pdswap (published PD-Swap, model)' 'energy=published PD-Swap: pdswap' \
 	"ttft=PD-Swap (chosen): point $ch" "decode=best static: point $bs" \
 	'resources=device capacity' 'swap=RP reconfiguring' && ok || bad "report of the main job's run"
+# what the page says of the run, against the database with plain SQL and the run's config:
+# the header's counts, the published design in the Pareto data, the DES figures of the designs
+# followed, the binding constraint, the groups, the Table 2 sources, the energy curves
+python3 tests/report_check.py facts "$T/rep" "$T/r.db" 1 2>"$T/err" && ok || bad "report facts: $(cat "$T/err")"
+# ... and a page that says otherwise is caught
+rm -rf "$T/rep_bad" && cp -r "$T/rep" "$T/rep_bad"
+sed -i 's/<span id=h-over-cap>\([0-9]*\)</<span id=h-over-cap>1\1</' "$T/rep_bad/index.html"
+sed -i 's/^\$published << EOD$/$publishd << EOD/' "$T/rep_bad/fig/pareto.gp"
+if python3 tests/report_check.py facts "$T/rep_bad" "$T/r.db" 1 2>"$T/err"; then bad "a wrong header passes"; else
+	grep -q "header h-over-cap" "$T/err" && grep -q "no .published block" "$T/err" && ok ||
+		bad "a wrong header or Pareto block is not named: $(cat "$T/err")"
+fi
+# the page in a real browser (headless Chromium): no console message, every figure loaded, a screenshot not blank
+python3 tests/browser_check.py page "$T/rep" 8 >"$T/out" 2>"$T/err" && ok || bad "report in a browser: $(cat "$T/err")"
+grep -q "8 figures loaded, no console message, screenshot 1280x2400 not blank" "$T/out" && ok ||
+	bad "browser check: $(cat "$T/out")"
+# ... and a figure that does not load, a console error, a blank screenshot are each caught
+rm "$T/rep_bad/fig/energy.svg"
+if python3 tests/browser_check.py page "$T/rep_bad" 8 2>"$T/err"; then bad "a missing figure passes the browser"; else
+	grep -q "fig/energy.svg did not load in the browser" "$T/err" && ok || bad "missing figure: $(cat "$T/err")"
+fi
+printf '<!DOCTYPE html><html><body><h1>x</h1><script>console.error("boom")</script></body></html>\n' >"$T/console.html"
+if python3 tests/browser_check.py console "$T/console.html" 2>"$T/err"; then bad "a console error passes"; else
+	grep -q 'console: .*"boom"' "$T/err" && ok || bad "console error: $(cat "$T/err")"
+fi
+python3 -c 'import struct, sys, zlib
+w, h = 64, 48
+raw = b"".join(b"\0" + b"\xff\xff\xff" * w for _ in range(h))
+c = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + c(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                              c(b"IDAT", zlib.compress(raw)) + c(b"IEND", b""))' "$T/blank.png"
+if python3 tests/browser_check.py png "$T/blank.png" 2>"$T/err"; then bad "a blank screenshot passes"; else
+	grep -q "luminance hardly varies" "$T/err" && ok || bad "blank screenshot: $(cat "$T/err")"
+fi
+# what each knob does, against a brute force over every point of a small space (--all-points)
+sed -e 's/^  tlmm_tables: \[16, 20, 24, 28, 32\]/  tlmm_tables: [20, 28]/' -e 's/^  tlmm_lanes: \[4, 6, 8, 10, 12\]/  tlmm_lanes: [8, 12]/' \
+	-e 's/^  prefill_pe: \[4, 8, 16, 24, 32\]/  prefill_pe: [8, 24, 32]/' -e 's/^  prefill_block: \[1, 4, 16\]/  prefill_block: [1, 4]/' \
+	-e 's/^  decode_lanes: \[8, 16, 32, 48\]/  decode_lanes: [16, 48]/' configs/kv260.yaml >"$T/small.yaml"
+mkdir -p "$T/small"
+expect 0 "$BIN" "$T/small.yaml" --db "$T/small/r.db" --all-points --report --no-progress --hls-out "$T/small/hls"
+python3 tests/report_check.py knobs "$T/small/report" "$T/small/r.db" 1 >"$T/out" 2>"$T/err" && ok ||
+	bad "knob table: $(cat "$T/err")"
+grep -q "knob rows equal a brute force over 4608 points" "$T/out" && ok || bad "knob brute force: $(cat "$T/out")"
+python3 tests/report_check.py facts "$T/small/report" "$T/small/r.db" 1 2>"$T/err" && ok ||
+	bad "report facts of an --all-points run: $(cat "$T/err")"
 expect 2 "$BIN" report --db "$T/r.db" --run 99 --out "$T/rep99"
 grep -q "no run 99" "$T/err" && ok || bad "report of a missing run: $(cat "$T/err")"
 [ ! -e "$T/rep99" ] && ok || bad "a failed report wrote its directory"

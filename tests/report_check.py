@@ -12,6 +12,22 @@
       every span of the trace's swap category inside the figure's window is
       a box of the timeline at the same times (the figure and the trace are
       the same events).
+  report_check.py facts DIR DB RUN
+      what the page of a sweep's run says, against the database read with
+      plain SQL and the run's stored config: the header's space, feasible
+      count, what each constraint pruned (the chunks summed here) and what
+      was stored; the published PD-Swap design's datablock and label in
+      pareto.gp at its stored figures; the designs followed (chosen,
+      published, best static, baseline) with the DES figures as stored and
+      the objective worked out from them; the binding constraint of the
+      chosen design worked out from its stored regions and the config's
+      limits; the fronts' groups worked out from the stored figures; the
+      Table 2 validation rows with the config's source; the stored energy
+      curves drawn in energy.gp.
+  report_check.py knobs DIR DB RUN
+      the page's knob table of a run that stored every point (--all-points)
+      against a brute force over v_points: per knob value the feasible
+      count and the least objective, per knob the spread and the inert mark.
   report_check.py same DIR1 DIR2
       both trees hold the same files with the same bytes.
   report_check.py roundtrip DB RUN FILE points|metrics|pareto csv|json
@@ -21,15 +37,19 @@ Exits 0 when every check passes, 1 with the failures listed otherwise.
 """
 import csv
 import filecmp
+import html
 import html.parser
 import json
 import math
 import os
+import re
 import sqlite3
 import struct
 import sys
 import xml.etree.ElementTree as ET
 import zlib
+
+import yaml
 
 SVG = "{http://www.w3.org/2000/svg}"
 failures = []
@@ -307,9 +327,276 @@ def check_roundtrip(db, run, path, what, fmt):
                 same_value(as_synthesised(c, a), have.get(c), "row %d column %s" % (i, c))
 
 
+# ------------------------------------------- the page against the database
+
+def strip_tags(h):
+    return html.unescape(re.sub(r"<[^>]*>", "", h)).strip()
+
+
+def cells(row):
+    return [strip_tags(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def num(text):
+    """A number as the page prints it, or None for a dash."""
+    t = text.replace("\u2013", "").strip()
+    return float(t) if t else None
+
+
+def near(a, b, rel):
+    return a is not None and b is not None and abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
+
+
+def table(page, tid):
+    m = re.search(r"<table id=%s>(.*?)</table>" % re.escape(tid), page, re.S)
+    if not m:
+        fail("index.html has no table %s" % tid)
+        return ""
+    return m.group(1)
+
+
+def des_at(con, run, pid, length, col):
+    r = con.execute("SELECT %s FROM v_metrics WHERE run_id=? AND point_id=? AND source='des' AND length=?" % col,
+                    (run, pid, length)).fetchone()
+    return r[0] if r else None
+
+
+def check_facts(d, db, run):
+    """What the page says of the run, against the database (plain SQL) and its config."""
+    page = open(os.path.join(d, "index.html"), encoding="utf-8").read()
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    cfg = yaml.safe_load(con.execute("SELECT config_text FROM runs WHERE run_id=?", (run,)).fetchone()[0])
+    obj, cons, dev = cfg["objective"], cfg["constraints"], cfg["device"]["resources"]
+    meas = cfg.get("measurements", {})
+
+    # 1. the header: the space, what each constraint pruned, what was stored (the chunks summed here)
+    tot = con.execute("SELECT sum(n_points), sum(n_feasible), sum(n_over_cap), sum(n_too_slow), sum(n_no_fit)"
+                      " FROM chunks WHERE run_id=?", (run,)).fetchone()
+    space = con.execute("SELECT n_space FROM sweeps WHERE run_id=?", (run,)).fetchone()[0]
+    if tot[0] != space:
+        fail("the run's chunks hold %s points, its space %s" % (tot[0], space))
+    for key, want in zip(("h-space", "h-feasible", "h-over-cap", "h-too-slow", "h-no-fit"), tot):
+        m = re.search(r"id=%s>(.*?)</(td|span)>" % key, page, re.S)
+        got = re.match(r"\s*(\d+)", strip_tags(m.group(1))) if m else None
+        if not got or int(got.group(1)) != want:
+            fail("header %s says %r, the chunks sum to %d" % (key, m and strip_tags(m.group(1))[:80], want))
+    stored = strip_tags(re.search(r"id=h-stored>(.*?)</td>", page, re.S).group(1))
+    fronts = dict(con.execute("SELECT p.mode, count(*) FROM v_pareto f JOIN v_points p USING(run_id, point_id)"
+                              " WHERE f.run_id=? GROUP BY p.mode", (run,)).fetchall())
+    distinct = dict(con.execute("SELECT p.mode, count(*) FROM (SELECT DISTINCT representative FROM groups"
+                                " WHERE run_id=?) g JOIN points p ON p.run_id=? AND p.point_id=g.representative"
+                                " GROUP BY p.mode", (run, run)).fetchall())
+    names = [r[0] for r in con.execute("SELECT design_name FROM points WHERE run_id=? AND design_name IS NOT NULL"
+                                      " ORDER BY point_id", (run,))]
+    n_all = con.execute("SELECT count(*) FROM points WHERE run_id=?", (run,)).fetchone()[0]
+    all_points = con.execute("SELECT all_points FROM sweeps WHERE run_id=?", (run,)).fetchone()[0]
+    held = "every point of the space (%d:" % (n_all - len(names)) if all_points else \
+        "the Pareto fronts: %d dpr + %d static points" % (fronts.get("dpr", 0), fronts.get("static", 0))
+    for want in (held, "(the fronts hold %d + %d distinct designs" % (distinct.get("dpr", 0), distinct.get("static", 0))):
+        if want not in stored:
+            fail("header 'stored': %r lacks %r" % (stored, want))
+    if "%d named designs of the config (%s)" % (len(names), ", ".join(names)) not in stored:
+        fail("header 'stored': %r does not name the %d named designs" % (stored, len(names)))
+    if not stored.endswith("%d points in all." % n_all):
+        fail("header 'stored': %r, the run stored %d points" % (stored, n_all))
+
+    # 2. the published design in the Pareto figure's data, with its label
+    pub = meas.get("dpr_design")
+    pid = con.execute("SELECT point_id FROM points WHERE run_id=? AND design_name=?", (run, pub)).fetchone()[0]
+    ana = dict(con.execute("SELECT length, ttft_s FROM v_metrics WHERE run_id=? AND point_id=? AND source='analytic'"
+                           " AND ttft_s IS NOT NULL", (run, pid)).fetchall())
+    tok = dict(con.execute("SELECT length, decode_tok_s FROM v_metrics WHERE run_id=? AND point_id=? AND"
+                           " source='analytic' AND decode_tok_s IS NOT NULL", (run, pid)).fetchall())
+    a = obj["alpha"]
+    rate = 1 / (a / tok[obj["l_long"]] + (1 - a) / tok[obj["l_short"]])
+    gp = open(os.path.join(d, "fig", "pareto.gp"), encoding="utf-8").read()
+    m = re.search(r"\$published << EOD\n#[^\n]*\n(\S+) (\S+) (\d+) \"([^\"]*)\"\nEOD", gp)
+    if not m:
+        fail("pareto.gp has no $published block")
+    else:
+        if not (near(float(m.group(1)), ana[obj["prompt"]], 1e-8) and near(float(m.group(2)), rate, 1e-8)
+                and int(m.group(3)) == pid and m.group(4) == pub):
+            fail("pareto.gp: $published is %r, the run stored %s at (%r, %r)" % (m.groups(), pub,
+                                                                                ana[obj["prompt"]], rate))
+        if not re.search(r'set label \d+ "%s" at %s, %s' % (re.escape(pub), re.escape(m.group(1)),
+                                                           re.escape(m.group(2))), gp):
+            fail("pareto.gp: the published design is not labelled at its point")
+
+    # 3. the designs followed: the DES figures as stored, the four designs
+    chosen = con.execute("SELECT point_id FROM v_chosen WHERE run_id=?", (run,)).fetchone()[0]
+    best_static = con.execute("SELECT point_id FROM v_best WHERE run_id=? AND mode='static'", (run,)).fetchone()[0]
+    base = con.execute("SELECT point_id FROM points WHERE run_id=? AND design_name=?",
+                       (run, meas.get("fit_design"))).fetchone()[0]
+    rows = dict(re.findall(r'<tr data-point="(\d+)">(.*?)</tr>', table(page, "followed"), re.S))
+    for want_id in (chosen, pid, best_static, base):
+        if str(want_id) not in rows:
+            fail("designs followed: no row of point %d" % want_id)
+            continue
+        c = cells(rows[str(want_id)])
+        wants = [des_at(con, run, want_id, obj["prompt"], "ttft_s"), des_at(con, run, want_id, obj["l_short"], "decode_tok_s"),
+                 des_at(con, run, want_id, obj["l_long"], "decode_tok_s"),
+                 des_at(con, run, want_id, obj["l_short"], "energy_j_per_token"),
+                 des_at(con, run, want_id, obj["l_long"], "energy_j_per_token")]
+        step = [des_at(con, run, want_id, obj["l_long"], "decode_step_s"), des_at(con, run, want_id, obj["l_short"], "decode_step_s")]
+        wants.append(wants[0] + a * step[0] + (1 - a) * step[1])
+        for i, w in enumerate(wants):  # role, design, parameters, then the DES figures
+            if not near(num(c[3 + i]), w, 6e-4):
+                fail("designs followed, point %d, column %d: %r, the DES stored %r" % (want_id, 3 + i, c[3 + i], w))
+    best_obj = con.execute("SELECT objective FROM v_best WHERE run_id=? AND mode='static'", (run,)).fetchone()[0]
+    if not near(num(cells(rows[str(best_static)])[8]), best_obj, 6e-4):
+        fail("designs followed: the best static objective is not v_best's %r" % best_obj)
+
+    # 4. what binds the chosen design: every constraint worked out here, the nearest first
+    reg = {r[0]: r[1:] for r in con.execute("SELECT region, lut, ff, bram36, uram, dsp FROM v_regions WHERE"
+                                             " run_id=? AND point_id=?", (run, chosen))}
+    cap = [cons["utilisation_cap"][k] for k in RESOURCES]
+    devv = [dev[k] for k in RESOURCES]
+    ratios = []
+    for t, k in enumerate(RESOURCES):
+        ratios.append((reg["total"][t] / (cap[t] * devv[t]), "the whole design", k))
+        if "pblock" in reg:
+            need = max(reg["prefill_rm"][t], reg["decode_rm"][t])
+            usable = reg["pblock"][t] * (cons["rp_routability_margin"] if k in ("lut", "ff") else 1)
+            ratios.append((need / usable, "RM in pblock", k))
+            ratios.append((reg["static"][t] / (cap[t] * (devv[t] - reg["pblock"][t])), "static region outside", k))
+    ratios.append((des_at(con, run, chosen, obj["prompt"], "ttft_s") / cons["t_pre_max_s"], "TTFT", "ttft"))
+    ratios.sort(key=lambda r: -r[0])
+    m = re.search(r"<tr class=bind>(.*?)</tr>", table(page, "bindtable"), re.S)
+    if not m:
+        fail("what binds: no binding row")
+    else:
+        c = cells(m.group(1))
+        r, where, k = ratios[0]
+        label = {"lut": "LUT", "ff": "FF", "bram36": "BRAM36", "uram": "URAM", "dsp": "DSP", "ttft": "TTFT"}[k]
+        if c[0] != "binds" or not c[1].startswith(label) or where not in c[1] or c[4] != "%.1f%%" % (100 * r):
+            fail("what binds: %r, worked out here: %s %s at %.1f%%" % (c, label, where, 100 * r))
+        # how well the model knows it: every validation row of that figure and region, with its error
+        if k == "ttft":
+            q = "figure = 'ttft_s'"
+        elif where == "the whole design":
+            q = "figure = '%s' AND part IS NOT NULL" % k
+        elif where == "static region outside":
+            q = "figure = '%s' AND part IN ('tlmm', 'design')" % k
+        else:
+            q = "figure = '%s' AND part = '%s'" % (k, "prefill_rm" if "prefill" in c[1] else "decode_rm")
+        want = sorted((n, "%+.1f%%" % (100 * e)) for n, e in con.execute(
+            "SELECT name, rel_err FROM v_validation WHERE run_id=? AND %s" % q, (run,)))
+        m = re.search(r"<h3>How well the model knows it: [^<]*</h3>\n<ul class=small>(.*?)</ul>", page, re.S)
+        got = sorted(re.findall(r"<li>([^:<]+): measured [^,]+, model [^,]+, <b>([^<]+)</b>", m.group(1))) if m else []
+        if not want or got != want:
+            fail("what binds: the rows it rests on %r, v_validation has %r" % (got, want))
+
+    # 5. the fronts as distinct designs: each representative's group as v_groups has it
+    groups = dict(con.execute("SELECT representative, n_points FROM v_groups WHERE run_id=?", (run,)).fetchall())
+    shown = re.findall(r'<tr data-rep="(\d+)" data-n="(\d+)">', table(page, "groups_table"))
+    if not shown:
+        fail("the fronts as distinct designs: no rows")
+    for rep, n in shown:
+        if groups.get(int(rep)) != int(n):
+            fail("distinct design %s stands for %s points, v_groups says %r" % (rep, n, groups.get(int(rep))))
+    # ... and the groups themselves, from the stored figures: front points equal in every objective and resource
+    prompts = sorted(set(cfg["workload"]["prompts"]) | {obj["prompt"]})
+    key = {}
+    for (p, mode, *res) in con.execute("SELECT p.point_id, p.mode, p.lut, p.ff, p.bram36, p.uram, p.dsp FROM"
+                                       " v_pareto f JOIN v_points p USING(run_id, point_id) WHERE f.run_id=?", (run,)):
+        m_ = dict(((L, src), (t, st, e)) for L, src, t, st, e in con.execute(
+            "SELECT length, source, ttft_s, decode_step_s, energy_j_per_token FROM v_metrics WHERE run_id=? AND"
+            " point_id=? AND source='analytic'", (run, p)))
+        k_ = (mode, tuple(res), tuple(m_[(L, "analytic")][0] for L in prompts),
+              tuple(m_[(L, "analytic")][1:] for L in (obj["l_short"], obj["l_long"])))
+        key.setdefault(k_, []).append(p)
+    mine = sorted((min(v), len(v)) for v in key.values())
+    if mine != sorted(groups.items()):
+        fail("the front's groups worked out here (%d) differ from v_groups (%d)" % (len(mine), len(groups)))
+
+    # 6. the validation rows of Table 2 carry the config's source, on the page too
+    src = meas["table2"]["source"]
+    vt = table(page, "validation_rows")
+    for name, source in con.execute("SELECT name, source FROM v_validation WHERE run_id=? AND part IN"
+                                    " ('tlmm','prefill_rm','decode_rm')", (run,)):
+        if source != src:
+            fail("v_validation %s: source %r, the config's Table 2 %r" % (name, source, src))
+        m = re.search(r"<tr><td>%s</td>(.*?)</tr>" % re.escape(html.escape(name, quote=False)), vt, re.S)
+        if not m or src not in html.unescape(m.group(1)):
+            fail("validation table: the row %s does not show its source %r" % (name, src))
+
+    # 7. energy per token against context: the stored curves of the followed designs, as drawn
+    gp = open(os.path.join(d, "fig", "energy.gp"), encoding="utf-8").read()
+    blocks = dict(re.findall(r"\$(model\d) << EOD\n(.*?)EOD", gp, re.S))
+    for p in (chosen, pid, best_static, base):
+        curve = con.execute("SELECT length, value FROM v_curves WHERE run_id=? AND point_id=? AND"
+                            " metric='energy_j_per_token' ORDER BY length", (run, p)).fetchall()
+        if len(curve) < 8:
+            fail("point %d: %d energy curve samples stored" % (p, len(curve)))
+            continue
+        drawn = [[(int(x.split()[0]), float(x.split()[1])) for x in b.strip().splitlines()] for b in blocks.values()]
+        if not any(len(b) == len(curve) and all(L == l2 and near(v, v2, 1e-8) for (L, v), (l2, v2) in zip(curve, b))
+                   for b in drawn):
+            fail("energy.gp draws no line of point %d's stored energy curve" % p)
+    con.close()
+
+
+KNOB_COLUMN = {"clock_mhz": "clock_mhz", "outstanding": "pre_outstanding", "port_maps_prefill": "pm_prefill",
+               "port_maps_decode": "pm_decode", "tlmm_tables": "tlmm_tables", "tlmm_lanes": "tlmm_lanes",
+               "prefill_pe": "pre_pe", "prefill_lanes": "pre_lanes", "prefill_block": "pre_block",
+               "pblocks": "pblock", "decode_lanes": "dec_lanes"}
+
+
+def check_knobs(d, db, run):
+    """The knob table of a run that stored every point, against a brute force over v_points."""
+    page = open(os.path.join(d, "index.html"), encoding="utf-8").read()
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    if con.execute("SELECT all_points FROM sweeps WHERE run_id=?", (run,)).fetchone()[0] != 1:
+        fail("run %d did not store every point: no brute force possible" % run)
+        return
+    space = con.execute("SELECT n_space FROM sweeps WHERE run_id=?", (run,)).fetchone()[0]
+    swept = con.execute("SELECT count(*) FROM points WHERE run_id=? AND design_name IS NULL", (run,)).fetchone()[0]
+    if swept != space:
+        fail("run %d stored %d of its %d points" % (run, swept, space))
+    rows = re.findall(r'<tr data-mode="(\w+)" data-knob="(\w+)">(.*?)</tr>', table(page, "knobs_table"), re.S)
+    if not rows:
+        fail("no knob rows on the page")
+    n_checked = 0
+    for mode, knob, body in rows:
+        col = KNOB_COLUMN[knob]
+        best = {}
+        for v, n, o in con.execute("SELECT %s, count(*), min(objective) FROM points WHERE run_id=? AND mode=? AND"
+                                   " design_name IS NULL AND feasible=1 GROUP BY %s" % (col, col), (run, mode)):
+            best[str(v)] = (n, o)
+        values = len(set(r[0] for r in con.execute("SELECT DISTINCT %s FROM points WHERE run_id=? AND mode=? AND"
+                                                   " design_name IS NULL" % col, (run, mode))))
+        stored = {v: (n, o) for v, n, o in con.execute("SELECT value, n_feasible, best_objective FROM v_knobs WHERE"
+                                                       " run_id=? AND mode=? AND knob=?", (run, mode, knob))}
+        if set(stored) != set(best) or any(stored[v][0] != best[v][0] or not near(stored[v][1], best[v][1], 1e-12)
+                                           for v in best):
+            fail("v_knobs %s %s: %r, brute force over v_points: %r" % (mode, knob, stored, best))
+        c = cells(body)
+        if c[3] != "%d of %d" % (len(best), values):
+            fail("knob %s %s: '%s' values with a feasible point, brute force %d of %d" % (mode, knob, c[3], len(best), values))
+        if not best:
+            continue
+        spread = max(o for _, o in best.values()) - min(o for _, o in best.values())
+        m = re.search(r'data-spread="([^"]+)"', body)
+        if not m or not near(float(m.group(1)), spread, 1e-8) and abs(float(m.group(1)) - spread) > 1e-12:
+            fail("knob %s %s: spread %r, brute force %r" % (mode, knob, m and m.group(1), spread))
+        inert = spread <= 1e-3 * min(o for _, o in best.values())
+        if inert != ("inert" in c[-1]) and values > 1:
+            fail("knob %s %s: marked %r, the spread %.3g of %.6g s says inert=%s" % (mode, knob, c[-1], spread,
+                                                                                  min(o for _, o in best.values()), inert))
+        n_checked += 1
+    if n_checked < 10:
+        fail("only %d knob rows checked" % n_checked)
+    print("report_check: %d knob rows equal a brute force over %d points" % (n_checked, space))
+    con.close()
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == "report":
         check_report(argv[2], argv[3], int(argv[4]), argv[5:])
+    elif len(argv) == 5 and argv[1] == "facts":
+        check_facts(argv[2], argv[3], int(argv[4]))
+    elif len(argv) == 5 and argv[1] == "knobs":
+        check_knobs(argv[2], argv[3], int(argv[4]))
     elif len(argv) == 4 and argv[1] == "same":
         check_same(argv[2], argv[3])
     elif len(argv) == 7 and argv[1] == "roundtrip":

@@ -74,7 +74,7 @@ static int print_rows(const cfg_t *c, double tol, int *n_bad)
 		printf("%-36s %6s %12.6g %12.6g %+8.1f%% %12s %9s  %s%s%s\n", r->name, r->unit, r->measured,
 		       r->predicted, 100 * r->rel_err, dcol, derr, r->fitted_to ? "fit" : "check",
 		       r->checked ? "" : " (reported)", bad ? "  BEYOND TOLERANCE" : "");
-		if (*r->note && (strstr(r->note, "left out") || strstr(r->note, "not fitted") || strstr(r->note, "inferred")))
+		if (*r->note) /* left out, inferred from, not fitted */
 			printf("%-36s %6s   %s\n", "", "", r->note);
 	}
 	return 0;

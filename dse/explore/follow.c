@@ -47,15 +47,19 @@ int follow_low(const cfg_t *c, const char *metric)
 	return lo;
 }
 
+const char *const follow_curve_metric[FOLLOW_CURVES] = {"ttft_s", "decode_tok_s", "energy_j_per_token"};
+
 static int curves(store *s, const cfg_t *c, const rms_ctx *p, int64_t run, int64_t id)
 {
-	static const char *const metric[2] = {"ttft_s", "decode_tok_s"};
-	for (int m = 0; m < 2; m++) {
+	for (int m = 0; m < FOLLOW_CURVES; m++) {
+		const char *metric = follow_curve_metric[m];
 		int L[FOLLOW_SAMPLES];
-		int n = follow_lengths(follow_low(c, metric[m]), c->model.max_context, L);
+		int n = follow_lengths(follow_low(c, metric), c->model.max_context, L);
 		for (int i = 0; i < n; i++) {
-			double v = m == 0 ? rms_ttft_s(p, L[i]) : 1.0 / rms_decode_step_s(p, L[i]);
-			if (store_put_curve(s, run, id, metric[m], L[i], v))
+			double v = m == 0   ? rms_ttft_s(p, L[i])
+				   : m == 1 ? 1.0 / rms_decode_step_s(p, L[i])
+					    : rms_decode_energy_j(p, L[i]);
+			if (store_put_curve(s, run, id, metric, L[i], v))
 				return -1;
 		}
 	}
@@ -74,13 +78,13 @@ static int regions(store *s, const rms_ctx *p, int64_t run, int64_t id)
 	return p->d.mode == MODE_DPR ? store_put_region(s, run, id, "pblock", &r.rp_cap) : 0;
 }
 
-/* One inference of the swap point through both models: the DES's trace and
- * swap figures, the analytic model's swap figures. */
+/* One inference of a followed dpr point through both models: the DES's
+ * swap figures (and, with_trace, its trace), the analytic model's. */
 static int swap(store *s, const cfg_t *c, const workload_t *w, const rms_ctx *p, int64_t run, int64_t id,
-		const char *name, char *err, size_t errlen)
+		const char *name, bool with_trace, char *err, size_t errlen)
 {
 	trace_log log = {0};
-	des_opts o = {.trace_log = &log, .name = name};
+	des_opts o = {.trace_log = with_trace ? &log : NULL, .name = name};
 	des_result r;
 	if (des_run_plan(c, w, &p->d, NULL, c->obj.prompt, FOLLOW_SWAP_GEN, &o, &r, err, errlen)) {
 		trace_log_free(&log);
@@ -90,7 +94,8 @@ static int swap(store *s, const cfg_t *c, const workload_t *w, const rms_ctx *p,
 	rms_plan pl;
 	rms_plan_always(p, c->obj.prompt, FOLLOW_SWAP_GEN, &pl);
 	rms_run_eval(p, &pl, c->obj.prompt, FOLLOW_SWAP_GEN, &a);
-	int rc = store_put_trace(s, run, id, &log) || store_put_swap(s, run, id, "des", &r.f, r.swap_hidden_s) ||
+	int rc = (with_trace && store_put_trace(s, run, id, &log)) ||
+		 store_put_swap(s, run, id, "des", &r.f, r.swap_hidden_s) ||
 		 store_put_swap(s, run, id, "analytic", &a, a.swap_s - a.swap_exposed_s);
 	trace_log_free(&log);
 	if (rc)
@@ -242,7 +247,7 @@ int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, 
 		rms_prepare(&p, c, w, &d);
 		if (curves(s, c, &p, run_id, ids[i]) || regions(s, &p, run_id, ids[i]))
 			goto store_failed;
-		if (ids[i] == swap_id && swap(s, c, w, &p, run_id, ids[i], name, err, errlen))
+		if (d.mode == MODE_DPR && swap(s, c, w, &p, run_id, ids[i], name, ids[i] == swap_id, err, errlen))
 			return -1;
 		if (intervals(s, c, &d, name, run_id, ids[i], err, errlen))
 			return -1;

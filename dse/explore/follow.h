@@ -5,14 +5,16 @@
  * The followed designs are the run's chosen point, the best point of each
  * architecture (the `best` table) and every named design of the config
  * (its reference points).  For each, from the analytic model:
- *   curves   ttft_s at FOLLOW_SAMPLES prompt lengths and decode_tok_s at
- *            as many contexts, geometric from the shortest workload (or
- *            measured) length to model.max_context (both ends kept);
+ *   curves   ttft_s at FOLLOW_SAMPLES prompt lengths, decode_tok_s and
+ *            energy_j_per_token at as many contexts, geometric from the
+ *            shortest workload (or measured) length to model.max_context
+ *            (both ends kept);
  *   regions  the resources of the static region, each RM, the total, the
  *            equivalent static design and (dpr) the pblock's capacity.
- * For the best dpr point, one inference through the discrete-event model
- * at objective.prompt with FOLLOW_SWAP_GEN decode steps: its trace (the
- * swap timeline) and its swap figures beside the analytic model's.  For
+ * For each followed dpr point, one inference through the discrete-event
+ * model at objective.prompt with FOLLOW_SWAP_GEN decode steps: its swap
+ * figures beside the analytic model's, and for the best dpr point its
+ * trace (the swap timeline).  For
  * each followed design, the interval of its analytic figures
  * (models/interval.h): TTFT (and, dpr, the exposed swap) at every workload
  * prompt and objective.prompt, the decode step, rate and energy per token
@@ -33,6 +35,10 @@
 
 #define FOLLOW_SAMPLES 48
 #define FOLLOW_SWAP_GEN 2
+
+/* The metrics of the stored curves, in this order (the curves table's names). */
+#define FOLLOW_CURVES 3
+extern const char *const follow_curve_metric[FOLLOW_CURVES];
 
 /* The sample lengths of a curve from lo to hi (at most FOLLOW_SAMPLES). */
 int follow_lengths(int lo, int hi, int *out);

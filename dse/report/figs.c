@@ -149,32 +149,50 @@ static void extend(extent *e, double x, double y)
 	e->yhi = fmax(e->yhi, y);
 }
 
-/* Four clouds of feasible points, dpr/static x on/off the front (columns
- * ttft, rate, kLUT, id), every k-th off-front point when there are many. */
+/* Whether a front point stands for its group of equal points (it is the
+ * group's representative, or the run stored no groups). */
+static bool stands_for_group(const report_ctx *R, const rdb_point *p, int64_t *n_equal)
+{
+	*n_equal = 1;
+	long g = report_group_of(R, p->point_id);
+	if (g < 0)
+		return true;
+	*n_equal = R->g_count[g];
+	return R->g_rep[g] == p->point_id;
+}
+
+/* Four clouds of the feasible swept points the run stored, dpr/static x
+ * on/off the front (columns ttft, rate, kLUT, id, equal points): each
+ * group of equal front points drawn once, by its representative; every
+ * k-th off-front point when there are many.  Named designs are drawn
+ * apart, labelled. */
 static void pareto_clouds(report_ctx *R, FILE *f, int count[4], extent *e)
 {
 	static const char *const names[4] = {"dpr_off", "static_off", "dpr_front", "static_front"};
 	size_t n_off = 0;
 	for (size_t i = 0; i < R->n_pts; i++)
-		n_off += R->pts[i].feasible && !R->pts[i].on_front;
+		n_off += R->pts[i].feasible && !R->pts[i].on_front && !R->pts[i].design_name[0];
 	size_t stride = n_off > MAX_CLOUD ? (n_off + MAX_CLOUD - 1) / MAX_CLOUD : 1;
 	for (int s = 0; s < 4; s++) {
-		fprintf(f, "$%s << EOD\n# ttft_s decode_tok_s kLUT point_id\n", names[s]);
+		fprintf(f, "$%s << EOD\n# ttft_s decode_tok_s kLUT point_id equal_points\n", names[s]);
 		size_t off_seen = 0;
 		for (size_t i = 0; i < R->n_pts; i++) {
 			const rdb_point *p = &R->pts[i];
 			bool front = s >= 2, dpr = s % 2 == 0;
-			if (!p->feasible || p->on_front != front || (p->mode == MODE_DPR) != dpr)
+			if (!p->feasible || p->design_name[0] || p->on_front != front || (p->mode == MODE_DPR) != dpr)
 				continue;
 			double y = mix_rate(&R->cfg, p->tok_long, p->tok_short);
 			if (!(isfinite(p->ttft_obj_s) && isfinite(y) && p->ttft_obj_s > 0 && y > 0))
+				continue;
+			int64_t n_equal = 1;
+			if (front && !stands_for_group(R, p, &n_equal))
 				continue;
 			if (!front && off_seen++ % stride != 0) {
 				R->n_cloud_skipped++;
 				continue;
 			}
-			fprintf(f, "%.9g %.9g %.6g %lld\n", p->ttft_obj_s, y, p->r.v[RES_LUT] / 1e3,
-				(long long)p->point_id);
+			fprintf(f, "%.9g %.9g %.6g %lld %lld\n", p->ttft_obj_s, y, p->r.v[RES_LUT] / 1e3,
+				(long long)p->point_id, (long long)n_equal);
 			count[s]++;
 			extend(e, p->ttft_obj_s, y);
 			e->clo = fmin(e->clo, p->r.v[RES_LUT] / 1e3);
@@ -184,16 +202,14 @@ static void pareto_clouds(report_ctx *R, FILE *f, int count[4], extent *e)
 	}
 }
 
-/* The calibrated baseline at the objective's lengths: its stored model
- * figures (b) and its measurements (m), NAN where there are none. */
-static void pareto_baseline(const report_ctx *R, double *bx, double *by, double *mx, double *my, extent *e)
+/* The baseline's measurements at the objective's lengths (mx, my), NAN
+ * where there are none. */
+static void pareto_measured(const report_ctx *R, double *mx, double *my, extent *e)
 {
 	const cfg_t *c = &R->cfg;
-	*bx = *by = *mx = *my = NAN;
-	if (!R->base.present)
+	*mx = *my = NAN;
+	if (!R->fol[FOL_BASE].present)
 		return;
-	*bx = R->base.pt->ttft_obj_s;
-	*by = mix_rate(c, R->base.pt->tok_long, R->base.pt->tok_short);
 	double ml = NAN, ms = NAN;
 	for (int i = 0; i < c->meas.n_ttft; i++)
 		if (c->meas.ttft[i].prompt == c->obj.prompt)
@@ -205,10 +221,29 @@ static void pareto_baseline(const report_ctx *R, double *bx, double *by, double 
 			ms = c->meas.decode[i].value;
 	}
 	*my = mix_rate(c, ml, ms);
-	double xs[2] = {*bx, *mx}, ys[2] = {*by, *my};
-	for (int i = 0; i < 2; i++)
-		if (isfinite(xs[i]) && isfinite(ys[i]))
-			extend(e, xs[i], ys[i]);
+	if (isfinite(*mx) && isfinite(*my))
+		extend(e, *mx, *my);
+}
+
+/* A named design of the run as its own labelled marker: the datablock
+ * $NAME (ttft_s decode_tok_s point_id) and its label; 1 when drawn. */
+static int pareto_named(report_ctx *R, FILE *f, plotcmd *pc, const rdb_point *p, const char *block, int pt,
+			double ps, const char *color, const char *title, int label, extent *e)
+{
+	double y = mix_rate(&R->cfg, p->tok_long, p->tok_short);
+	if (!(isfinite(p->ttft_obj_s) && isfinite(y) && p->ttft_obj_s > 0 && y > 0))
+		return 0;
+	fprintf(f, "$%s << EOD\n# ttft_s decode_tok_s point_id design\n%.9g %.9g %lld \"%s\"\nEOD\n", block,
+		p->ttft_obj_s, y, (long long)p->point_id, p->design_name);
+	fprintf(f, "set label %d ", label);
+	plot_quote(f, p->design_name);
+	fprintf(f, " at %.9g, %.9g offset -1.2,-1.6 right front font ',12' textcolor rgb '%s'\n", p->ttft_obj_s, y,
+		color);
+	char t[256];
+	snprintf(t, sizeof t, "%s%s", title, p->feasible ? "" : " (infeasible)");
+	series(pc, "$%s using 1:2 with points pt %d ps %.2g lw 2.2 lc rgb '%s' title \"%s\"", block, pt, ps, color, t);
+	extend(e, p->ttft_obj_s, y);
+	return 1;
 }
 
 int figs_pareto(report_ctx *R)
@@ -221,8 +256,29 @@ int figs_pareto(report_ctx *R)
 	int count[4] = {0, 0, 0, 0};
 	extent e = {INFINITY, 0, INFINITY, 0, INFINITY, 0};
 	pareto_clouds(R, f, count, &e);
-	double bx, by, mx, my;
-	pareto_baseline(R, &bx, &by, &mx, &my, &e);
+	double mx, my;
+	pareto_measured(R, &mx, &my, &e);
+	/* the named designs of the run, labelled: the published PD-Swap design, the baseline, any other */
+	plotcmd named = {{0}, 0};
+	int n_named = 0, label = 10;
+	const report_design *pub = &R->fol[FOL_PUB], *base = &R->fol[FOL_BASE];
+	for (size_t i = 0; i < R->n_pts; i++) {
+		const rdb_point *p = &R->pts[i];
+		if (!p->design_name[0])
+			continue;
+		char t[200], blk[32];
+		if (pub->present && p == pub->pt) {
+			snprintf(t, sizeof t, "%s (published PD-Swap, model)", p->design_name);
+			n_named += pareto_named(R, f, &named, p, "published", 13, 2.6, COL_PUB, t, label++, &e);
+		} else if (base->present && p == base->pt) {
+			snprintf(t, sizeof t, "%s (calibrated baseline, model)", p->design_name);
+			n_named += pareto_named(R, f, &named, p, "base_model", 5, 2.2, COL_BASE, t, label++, &e);
+		} else {
+			snprintf(t, sizeof t, "%s (named design, model)", p->design_name);
+			snprintf(blk, sizeof blk, "named%zu", i);
+			n_named += pareto_named(R, f, &named, p, blk, 12, 2.2, "#555555", t, label++, &e);
+		}
+	}
 	double xlo = e.xlo, xhi = e.xhi, ylo = e.ylo, yhi = e.yhi, clo = e.clo, chi = e.chi;
 	const rdb_point *ch = NULL;
 	for (size_t i = 0; i < R->n_pts; i++)
@@ -231,8 +287,13 @@ int figs_pareto(report_ctx *R)
 	double chy = ch ? mix_rate(c, ch->tok_long, ch->tok_short) : NAN;
 	if (ch && !(isfinite(ch->ttft_obj_s) && isfinite(chy)))
 		ch = NULL;
+	const report_design *bs = &R->fol[FOL_STATIC];
+	const rdb_point *bsp = bs->present && !bs->pt->chosen && !bs->pt->design_name[0] ? bs->pt : NULL;
+	double bsy = bsp ? mix_rate(c, bsp->tok_long, bsp->tok_short) : NAN;
+	if (bsp && !(isfinite(bsp->ttft_obj_s) && isfinite(bsy)))
+		bsp = NULL;
 
-	size_t drawn = (size_t)(count[0] + count[1] + count[2] + count[3]);
+	size_t drawn = (size_t)(count[0] + count[1] + count[2] + count[3] + n_named);
 	if (drawn == 0) {
 		fclose(f);
 		return report_fail(R, PDS_FAIL,
@@ -240,8 +301,8 @@ int figs_pareto(report_ctx *R)
 			    " in v_metrics; nothing to draw",
 			    R->db_path, (long long)R->run.run_id, c->obj.prompt, c->obj.l_long, c->obj.l_short);
 	}
-	fprintf(f, "set title \"Design space of run %lld: %zu feasible point%s drawn\"\n", (long long)R->run.run_id,
-		drawn, drawn == 1 ? "" : "s");
+	fprintf(f, "set title \"Designs of run %lld: the stored feasible points (analytic model), %s\"\n",
+		(long long)R->run.run_id, R->n_groups ? "each group of equal front points once" : "as stored");
 	fprintf(f, "set xlabel \"TTFT at a %d-token prompt (s), lower is better\"\n", c->obj.prompt);
 	fprintf(f,
 		"set ylabel \"decode rate (tok/s), 1 / (%.2g/r(%d) + %.2g/r(%d)), higher is better\"\n",
@@ -251,6 +312,8 @@ int figs_pareto(report_ctx *R)
 	fputs("set cblabel \"LUTs of the design (thousands)\"\n"
 	      "set palette defined (0 '#1f2d6b', 1 '#2a788e', 2 '#3aa66a', 3 '#c99a00')\n",
 	      f);
+	if (!(chi >= clo))
+		clo = 0, chi = 1;
 	if (chi - clo < 1)
 		fprintf(f, "set cbrange [%.6g:%.6g]\n", clo - 1, chi + 1);
 	fputs("set colorbox vertical user origin graph 1.02, graph 0 size character 1.5, graph 1\n"
@@ -278,27 +341,32 @@ int figs_pareto(report_ctx *R)
 		snprintf(t, sizeof t, "chosen: %s", lab);
 		series(&pc, "$chosen using 1:2 with points pt 6 ps 3.6 lw 2.5 lc rgb 'black' title \"%s\"", t);
 	}
-	if (isfinite(bx) && isfinite(by)) {
-		fprintf(f, "$base_model << EOD\n%.9g %.9g\nEOD\n", bx, by);
-		series(&pc,
-		       "$base_model using 1:2 with points pt 4 ps 2.2 lw 2 lc rgb '%s' title \"%s (calibrated baseline, model)\"",
-		       COL_BASE, R->base.name);
+	if (bsp) {
+		char lab[96];
+		report_point_label(bsp, lab, sizeof lab);
+		fprintf(f, "$best_static << EOD\n%.9g %.9g\nEOD\n", bsp->ttft_obj_s, bsy);
+		fputs("set label 2 ", f);
+		plot_quote(f, lab);
+		fprintf(f, " at %.9g, %.9g offset 1.8,-1.4 front font ',12' textcolor rgb '%s'\n", bsp->ttft_obj_s, bsy,
+			COL_STATIC);
+		char t[128];
+		snprintf(t, sizeof t, "best static: %s", lab);
+		series(&pc, "$best_static using 1:2 with points pt 8 ps 3.6 lw 2.5 lc rgb '%s' title \"%s\"", COL_STATIC, t);
 	}
+	if (named.n) /* on top of the clouds */
+		series(&pc, "%s", named.buf + 5); /* without its "plot " */
 	if (isfinite(mx) && isfinite(my)) {
 		fprintf(f, "$base_meas << EOD\n%.9g %.9g\nEOD\n", mx, my);
 		series(&pc, "$base_meas using 1:2 with points pt 2 ps 2.2 lw 2.5 lc rgb 'black' title \"%s measured\"",
-		       R->base.name);
+		       R->fol[FOL_BASE].name);
 	}
-	R->n_front = 0;
-	for (size_t i = 0; i < R->n_pts; i++)
-		R->n_front += R->pts[i].on_front;
 	return finish_fig(R, f, "pareto", &pc);
 }
 
-/* ------------------------------------------- TTFT and decode curves */
+/* ------------------------------------------- TTFT, decode and energy curves */
 
-/* The stored workload figures of followed design D[k] as dots (analytic
- * filled, DES open); stored[s] is set for a source drawn. */
+/* The stored workload figures of followed design D (datablock suffix k)
+ * as dots (analytic filled, DES open); stored[s] is set for a source drawn. */
 static int curve_dots(report_ctx *R, FILE *f, plotcmd *pc, const report_design *D, int k, const char *col,
 		      double *ylo, double *yhi, bool stored[2])
 {
@@ -326,10 +394,10 @@ static int curve_dots(report_ctx *R, FILE *f, plotcmd *pc, const report_design *
 }
 
 /*
- * The stored interval of followed design D[k] at the workload lengths as a
- * band behind its line: solid where the measurements constrain the
- * figure, hatched where they do not (models/interval.h).  Returns whether
- * any point is unconstrained, -1 when nothing is stored.
+ * The stored interval of followed design D (suffix k) at the workload
+ * lengths as a band behind its line: solid where the measurements
+ * constrain the figure, hatched where they do not (models/interval.h).
+ * Returns whether any point is unconstrained, -1 when nothing is stored.
  */
 static int curve_band(FILE *f, plotcmd *pc, const report_design *D, int k, int kc, double *ylo, double *yhi)
 {
@@ -363,56 +431,82 @@ static int curve_band(FILE *f, plotcmd *pc, const report_design *D, int k, int k
 	return un > 0;
 }
 
-/* The baseline's published measurements as crosses. */
-static void curve_measured(report_ctx *R, FILE *f, plotcmd *pc, bool ttft, double *ylo, double *yhi)
+/* The baseline's published measurements as crosses: TTFT and decode rate
+ * as measured; energy per token as the measured board power over the
+ * measured decode rate at the context the power was taken at. */
+static void curve_measured(report_ctx *R, FILE *f, plotcmd *pc, int kind, double *ylo, double *yhi)
 {
 	const cfg_t *c = &R->cfg;
-	const cfg_point *meas = ttft ? c->meas.ttft : c->meas.decode;
-	int n_meas = R->has_meas ? (ttft ? c->meas.n_ttft : c->meas.n_decode) : 0;
-	if (!n_meas || !R->base.present)
+	if (!R->has_meas || !R->fol[FOL_BASE].present)
 		return;
-	int len[CFG_MAX_MEAS];
-	double val[CFG_MAX_MEAS];
-	for (int i = 0; i < n_meas; i++) {
-		len[i] = meas[i].prompt;
-		val[i] = meas[i].value;
+	int len[CFG_MAX_MEAS] = {0}, n = 0;
+	double val[CFG_MAX_MEAS] = {0};
+	if (kind == CURVE_ENERGY) {
+		for (int i = 0; i < c->meas.n_decode; i++)
+			if (c->meas.decode[i].prompt == c->meas.power_context && c->meas.decode[i].value > 0) {
+				len[n] = c->meas.power_context;
+				val[n++] = c->meas.board_power_w / c->meas.decode[i].value;
+			}
+	} else {
+		const cfg_point *meas = kind == CURVE_TTFT ? c->meas.ttft : c->meas.decode;
+		int n_meas = kind == CURVE_TTFT ? c->meas.n_ttft : c->meas.n_decode;
+		for (int i = 0; i < n_meas; i++) {
+			len[n] = meas[i].prompt;
+			val[n++] = meas[i].value;
+		}
+	}
+	for (int i = 0; i < n; i++) {
 		*ylo = fmin(*ylo, val[i]);
 		*yhi = fmax(*yhi, val[i]);
 	}
-	if (block_xy(f, "measured", len, val, n_meas)) {
-		char t[160];
-		snprintf(t, sizeof t, "%s measured (published)", R->base.name);
+	if (block_xy(f, "measured", len, val, n)) {
+		char t[200];
+		if (kind == CURVE_ENERGY)
+			snprintf(t, sizeof t, "%s measured: board power / decode rate (published)", R->fol[FOL_BASE].name);
+		else
+			snprintf(t, sizeof t, "%s measured (published)", R->fol[FOL_BASE].name);
 		series(pc, "$measured using 1:2 with points pt 2 ps 2.4 lw 2.5 lc rgb 'black' title \"%s\"", t);
 	}
 }
 
+/* Whether followed design k draws the same design as an earlier one
+ * (the best static point may be the baseline, the chosen one the
+ * published design): its index, or -1. */
+static int same_as(const report_ctx *R, int k)
+{
+	for (int j = 0; j < k; j++)
+		if (R->fol[j].present && R->fol[k].present && memcmp(&R->fol[j].d, &R->fol[k].d, sizeof R->fol[k].d) == 0)
+			return j;
+	return -1;
+}
+
 /*
  * One figure of a metric against a length: the followed designs' stored
- * curves (lines), their stored workload figures (dots), the baseline's
- * measurements (crosses).
+ * curves (lines), their intervals (bands), their stored workload figures
+ * (dots: analytic filled, DES open), the baseline's measurements (crosses).
  */
-int figs_curve(report_ctx *R, bool ttft)
+int figs_curve(report_ctx *R, int kc)
 {
 	const cfg_t *c = &R->cfg;
-	const char *stem = ttft ? "ttft" : "decode";
-	const char *col = ttft ? "ttft_s" : "decode_tok_s";
+	static const char *const stems[FOLLOW_CURVES] = {"ttft", "decode", "energy"};
+	const char *stem = stems[kc];
+	const char *col = follow_curve_metric[kc];
 	int lo = follow_low(c, col), hi = c->model.max_context;
-	FILE *f = report_open_out(R, R->fig, ttft ? "ttft.gp" : "decode.gp");
+	char script[32];
+	snprintf(script, sizeof script, "%s.gp", stem);
+	FILE *f = report_open_out(R, R->fig, script);
 	if (!f)
 		return PDS_FAIL;
 	plot_begin(f, stem);
-	const int kc = ttft ? CURVE_TTFT : CURVE_DECODE;
 	double ylo = INFINITY, yhi = 0;
 	plotcmd pc = {{0}, 0};
-	report_design *D[3] = {&R->dpr, &R->stat, &R->base};
-	/* the best static point may be the calibrated baseline itself */
-	bool same_base = R->stat.present && R->base.present && memcmp(&R->stat.d, &R->base.d, sizeof R->stat.d) == 0;
 	bool stored[2] = {false, false}, any_band = false, any_un = false;
-	for (int k = 0; k < 3; k++) {
-		if (!D[k]->present || (k == 2 && same_base))
+	for (int k = 0; k < FOL_N; k++) {
+		const report_design *D = &R->fol[k];
+		if (!D->present || same_as(R, k) >= 0)
 			continue;
-		const int nL = D[k]->n_curve[kc], *Ls = D[k]->curve_len[kc];
-		const double *y = D[k]->curve_val[kc];
+		const int nL = D->n_curve[kc], *Ls = D->curve_len[kc];
+		const double *y = D->curve_val[kc];
 		for (int i = 0; i < nL; i++) {
 			ylo = fmin(ylo, y[i]);
 			yhi = fmax(yhi, y[i]);
@@ -424,20 +518,21 @@ int figs_curve(report_ctx *R, bool ttft)
 		else if (block_xy(f, name, Ls, y, nL) == 0)
 			continue;
 		char t[320];
-		if (k == 1 && same_base)
-			snprintf(t, sizeof t, "%s = %s: %s", D[k]->role, R->base.role, D[k]->name);
-		else
-			snprintf(t, sizeof t, "%s: %s", D[k]->role, D[k]->name);
-		int band = curve_band(f, &pc, D[k], k, kc, &ylo, &yhi);
+		int n = snprintf(t, sizeof t, "%s", D->role);
+		for (int j = k + 1; j < FOL_N; j++)
+			if (same_as(R, j) == k)
+				n += snprintf(t + n, sizeof t - (size_t)n, " = %s", R->fol[j].role);
+		snprintf(t + n, sizeof t - (size_t)n, ": %s", D->name);
+		int band = curve_band(f, &pc, D, k, kc, &ylo, &yhi);
 		if (band >= 0)
 			any_band = true;
 		any_un |= band > 0;
 		if (nL > 0) {
-			fprintf(f, "set style line %d lc rgb '%s' lw 2.2 dt %d\n", k + 1, D[k]->color, k + 1);
+			fprintf(f, "set style line %d lc rgb '%s' lw 2.2 dt %d\n", k + 1, D->color, D->dash);
 			series(&pc, "$%s using 1:2 with lines ls %d title \"%s\"", name, k + 1, t);
 		}
 		/* the baseline shows its measurements instead of its dots */
-		if (k != 2 && curve_dots(R, f, &pc, D[k], k, col, &ylo, &yhi, stored)) {
+		if (k != FOL_BASE && curve_dots(R, f, &pc, D, k, col, &ylo, &yhi, stored)) {
 			fclose(f);
 			return PDS_FAIL;
 		}
@@ -453,21 +548,26 @@ int figs_curve(report_ctx *R, bool ttft)
 		series(&pc, "keyentry with points pt 7 ps 1.3 lc rgb '#555555' title \"stored in the run (analytic)\"");
 	if (stored[1])
 		series(&pc, "keyentry with points pt 6 ps 2.2 lw 2 lc rgb '#555555' title \"stored in the run (DES)\"");
-	curve_measured(R, f, &pc, ttft, &ylo, &yhi);
+	curve_measured(R, f, &pc, kc, &ylo, &yhi);
 	if (pc.n == 0) {
 		fclose(f);
 		return report_fail(R, PDS_FAIL, "run %lld: no design to draw in the %s figure", (long long)R->run.run_id,
 				   stem);
 	}
-	fputs(ttft ? "set title \"Time to first token against the prompt length (the swap is not part of it)\"\n"
-		     "set xlabel \"prompt length (tokens)\"\n"
-		     "set ylabel \"TTFT (s), lower is better\"\n"
-		     "set key top left\n"
-		   : "set title \"Decode rate against the context length\"\n"
-		     "set xlabel \"context length (tokens in the KV cache)\"\n"
-		     "set ylabel \"decode rate (tok/s), higher is better\"\n"
-		     "set key bottom left\n",
-	      f);
+	static const char *const labels[FOLLOW_CURVES] = {
+		"set title \"Time to first token against the prompt length (the swap is not part of it)\"\n"
+		"set xlabel \"prompt length (tokens)\"\n"
+		"set ylabel \"TTFT (s), lower is better\"\n"
+		"set bmargin 10\nset key at screen 0.5, screen 0.01 center bottom horizontal maxrows 3 width 1 font ',10'\n",
+		"set title \"Decode rate against the context length\"\n"
+		"set xlabel \"context length (tokens in the KV cache)\"\n"
+		"set ylabel \"decode rate (tok/s), higher is better\"\n"
+		"set bmargin 10\nset key at screen 0.5, screen 0.01 center bottom horizontal maxrows 3 width 1 font ',10'\n",
+		"set title \"Decode energy per generated token against the context length\"\n"
+		"set xlabel \"context length (tokens in the KV cache)\"\n"
+		"set ylabel \"energy per token (J), lower is better\"\n"
+		"set bmargin 10\nset key at screen 0.5, screen 0.01 center bottom horizontal maxrows 3 width 1 font ',10'\n"};
+	fputs(labels[kc], f);
 	fputs("set logscale x 2\n", f);
 	fprintf(f, "set xrange [%g:%g]\n", lo / 1.1, hi * 1.1);
 	pow2_tics(f, "x", lo, hi);
@@ -475,14 +575,133 @@ int figs_curve(report_ctx *R, bool ttft)
 	return finish_fig(R, f, stem, &pc);
 }
 
+/* ------------------------------------------------ energy per request */
+
+/*
+ * The stored sessions' energy per request (v_sessions): per workload, a
+ * bar per policy of the dpr design and one for the static design beside
+ * it, on the same requests (analytic model unless the run says otherwise).
+ */
+int figs_energy_request(report_ctx *R)
+{
+	const cfg_t *c = &R->cfg;
+	static const char *const pols[5] = {"always", "never", "threshold", "oracle", "static"};
+	static const char *const cols[5] = {"#0072B2", "#56B4E9", "#009E73", "#CC79A7", COL_STATIC};
+	int have[5] = {0, 0, 0, 0, 0}, any = 0;
+	const char *dname = NULL, *sname = NULL;
+	for (int k = 0; k < R->n_sess; k++) {
+		const rdb_session *r = &R->sess[k];
+		for (int p = 0; p < 5; p++)
+			if (strcmp(r->policy, pols[p]) == 0 && isfinite(r->f.energy_j_per_request)) {
+				have[p]++;
+				any++;
+			}
+		if (r->mode == MODE_DPR)
+			dname = r->design;
+		else
+			sname = r->design;
+	}
+	if (!any)
+		return 0;
+	FILE *f = report_open_out(R, R->fig, "energy_request.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, "energy_request");
+	const double gap = 6.5;
+	double ymax = 0;
+	for (int p = 0; p < 5; p++) {
+		fprintf(f, "$%s << EOD\n# x energy_j_per_request label\n", pols[p]);
+		for (int w = 0; w < c->n_session_wl; w++)
+			for (int k = 0; k < R->n_sess; k++) {
+				const rdb_session *r = &R->sess[k];
+				if (strcmp(r->workload, c->session_wl[w].name) || strcmp(r->policy, pols[p]) ||
+				    !isfinite(r->f.energy_j_per_request))
+					continue;
+				fprintf(f, "%.4f %.9g \"%.3g\"\n", w * gap + p, r->f.energy_j_per_request,
+					r->f.energy_j_per_request);
+				ymax = fmax(ymax, r->f.energy_j_per_request);
+			}
+		fputs("EOD\n", f);
+	}
+	fputs("set xtics scale 0 (", f);
+	for (int w = 0; w < c->n_session_wl; w++) {
+		fprintf(f, "%s", w ? ", " : "");
+		plot_quote(f, c->session_wl[w].name);
+		fprintf(f, " %.4f", w * gap + 2);
+	}
+	fputs(")\n", f);
+	fprintf(f, "set xrange [-1:%.4f]\nset yrange [0:%.6g]\n", (c->n_session_wl - 1) * gap + 5,
+		ymax > 0 ? ymax * 1.18 : 1);
+	char title[400];
+	snprintf(title, sizeof title, "Energy per request in the sessions of each workload: %s%s%s%s",
+		 dname ? "the policies of " : "", dname ? dname : "", dname && sname ? " and the static design " : "",
+		 sname ? sname : "");
+	fputs("set title ", f);
+	plot_quote(f, title);
+	fputs("\nset ylabel \"energy per request (J), lower is better\"\nset grid noxtics ytics\n"
+	      "set style fill solid 0.85 border rgb '#333333'\nset boxwidth 0.8\nset key top left\n",
+	      f);
+	plotcmd pc = {{0}, 0};
+	for (int p = 0; p < 5; p++)
+		if (have[p]) {
+			series(&pc, "$%s using 1:2 with boxes lc rgb '%s' title \"%s\"", pols[p], cols[p],
+			       p == 4 ? "static design" : pols[p]);
+			series(&pc, "$%s using 1:2:3 with labels offset 0,0.7 font ',9' notitle", pols[p]);
+		}
+	R->has_energy_req = true;
+	return finish_fig(R, f, "energy_request", &pc);
+}
+
 /* ---------------------------------------------------------- resources */
 
 
+/* One bar of the resources figure: a design's static region with its
+ * prefill RM, its decode RM, or both stacked. */
+typedef struct {
+	res_split s;
+	bool with_pre, with_dec, outline; /* outline: the static region + pblock line over it */
+	char label[160];
+} res_bar;
+#define MAX_BARS 6
+
+/* The bars: the chosen dpr design with either RM and with both (the
+ * equivalent static design), the published PD-Swap design with either RM,
+ * the static design. */
+static int resource_bars(const report_ctx *R, res_bar *bars)
+{
+	int n = 0;
+	const report_design *D[2] = {&R->fol[FOL_CHOSEN], &R->fol[FOL_PUB]};
+	for (int k = 0; k < 2; k++) {
+		res_split s = report_split_of(D[k]);
+		if (!s.present || (k == 1 && same_as(R, FOL_PUB) >= 0))
+			continue;
+		const char *who = k ? D[k]->name : "chosen";
+		if (!s.dpr) { /* a static design where a dpr one was expected */
+			bars[n] = (res_bar){s, true, true, false, ""};
+			snprintf(bars[n++].label, sizeof bars[0].label, "%s", who);
+			continue;
+		}
+		bars[n] = (res_bar){s, true, false, true, ""};
+		snprintf(bars[n++].label, sizeof bars[0].label, "%s, prefill RM", who);
+		bars[n] = (res_bar){s, false, true, true, ""};
+		snprintf(bars[n++].label, sizeof bars[0].label, "%s, decode RM", who);
+		if (k == 0) {
+			bars[n] = (res_bar){s, true, true, false, ""};
+			snprintf(bars[n++].label, sizeof bars[0].label, "%s, both (equiv.)", who);
+		}
+	}
+	res_split b = report_split_of(&R->fol[FOL_STATIC]);
+	if (b.present) {
+		bars[n] = (res_bar){b, true, true, false, ""};
+		snprintf(bars[n++].label, sizeof bars[0].label, "static %s", R->fol[FOL_STATIC].name);
+	}
+	return n;
+}
+
 /* The bars' datablocks: per resource type, the static region, the prefill
- * RM and the decode RM stacked (DPR with either RM, both, the static
- * design), the totals on top, the pblock outline and the utilisation cap.
- * Returns the tallest bar, % of the device. */
-static double resources_data(const report_ctx *R, FILE *f, const res_split *a, const res_split *b, int nb, double gap)
+ * RM and the decode RM stacked, the totals on top, the pblock outline and
+ * the utilisation cap.  Returns the tallest bar, % of the device. */
+static double resources_data(const report_ctx *R, FILE *f, const res_bar *bars, int nb, double gap)
 {
 	const cfg_t *c = &R->cfg;
 	/* columns: x ylo yhi */
@@ -493,21 +712,19 @@ static double resources_data(const report_ctx *R, FILE *f, const res_split *a, c
 		for (int t = 0; t < RES_N; t++) {
 			double cap = c->dev.resources.v[t];
 			for (int j = 0; j < nb; j++) {
+				const res_bar *B = &bars[j];
 				double x = t * gap + j;
-				const res_split *s = a->present && j < 3 ? a : b;
-				int bar = a->present ? j : 3;
-				double st = 100 * s->stat.v[t] / cap, pr = 100 * s->pre.v[t] / cap,
-				       de = 100 * s->dec.v[t] / cap;
-				bool with_pre = bar != 1, with_dec = bar != 0;
+				double st = 100 * B->s.stat.v[t] / cap, pr = 100 * B->s.pre.v[t] / cap,
+				       de = 100 * B->s.dec.v[t] / cap;
 				double lo = 0, hi = 0;
 				if (part == 0) {
 					hi = st;
 				} else if (part == 1) {
 					lo = st;
-					hi = with_pre ? st + pr : st;
+					hi = B->with_pre ? st + pr : st;
 				} else {
-					lo = st + (with_pre ? pr : 0);
-					hi = with_dec ? lo + de : lo;
+					lo = st + (B->with_pre ? pr : 0);
+					hi = B->with_dec ? lo + de : lo;
 				}
 				if (hi > lo)
 					fprintf(f, "%.4f %.6g %.6g\n", x, lo, hi);
@@ -516,14 +733,12 @@ static double resources_data(const report_ctx *R, FILE *f, const res_split *a, c
 		}
 		fputs("EOD\n", f);
 	}
-	/* totals on top of the bars, and the pblock outline on the loaded-RM bars */
 	fputs("$totals << EOD\n", f);
 	for (int t = 0; t < RES_N; t++) {
 		double cap = c->dev.resources.v[t];
 		for (int j = 0; j < nb; j++) {
-			const res_split *s = a->present && j < 3 ? a : b;
-			int bar = a->present ? j : 3;
-			double v = s->stat.v[t] + (bar != 1 ? s->pre.v[t] : 0) + (bar != 0 ? s->dec.v[t] : 0);
+			const res_bar *B = &bars[j];
+			double v = B->s.stat.v[t] + (B->with_pre ? B->s.pre.v[t] : 0) + (B->with_dec ? B->s.dec.v[t] : 0);
 			char lab[32];
 			if (v >= 10000)
 				snprintf(lab, sizeof lab, "%.0fk", v / 1000);
@@ -533,31 +748,34 @@ static double resources_data(const report_ctx *R, FILE *f, const res_split *a, c
 		}
 	}
 	fputs("EOD\n", f);
-	bool outline = a->present && a->dpr;
-	if (outline) { /* a segment over the two loaded-RM bars at static + pblock */
-		fputs("$pblock << EOD\n", f);
-		for (int t = 0; t < RES_N; t++) {
-			double cap = c->dev.resources.v[t];
-			double top = 100 * (a->stat.v[t] + a->rp_cap.v[t]) / cap;
-			fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap - 0.45, top, t * gap + 1.45, top);
+	/* a segment over each loaded-RM bar at static + pblock */
+	fputs("$pblock << EOD\n", f);
+	for (int t = 0; t < RES_N; t++) {
+		double cap = c->dev.resources.v[t];
+		for (int j = 0; j < nb; j++) {
+			const res_bar *B = &bars[j];
+			if (!B->outline)
+				continue;
+			double top = 100 * (B->s.stat.v[t] + B->s.rp_cap.v[t]) / cap;
+			fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap + j - 0.45, top, t * gap + j + 0.45, top);
 			ymax = fmax(ymax, top);
 		}
-		fputs("EOD\n", f);
 	}
+	fputs("EOD\n", f);
 	fputs("$ucap << EOD\n", f);
 	for (int t = 0; t < RES_N; t++)
 		fprintf(f, "%.4f %.6g\n%.4f %.6g\n\n", t * gap - 0.6, 100 * c->cons.util_cap.v[t], t * gap + nb - 0.4,
 			100 * c->cons.util_cap.v[t]);
 	fputs("EOD\n", f);
-
 	return ymax;
 }
 
 int figs_resources(report_ctx *R)
 {
 	const cfg_t *c = &R->cfg;
-	res_split a = report_split_of(&R->dpr), b = report_split_of(&R->stat);
-	if (!a.present && !b.present) {
+	res_bar bars[MAX_BARS];
+	int nb = resource_bars(R, bars);
+	if (nb == 0) {
 		report_note(R, "run %lld stored no resources per region of the followed designs (a run of an older version):"
 			" the resources figure and table are left out",
 		     (long long)R->run.run_id);
@@ -567,32 +785,29 @@ int figs_resources(report_ctx *R)
 	if (!f)
 		return PDS_FAIL;
 	plot_begin(f, "resources");
-	/* bars per resource type: DPR with the prefill RM, with the decode RM,
-	 * its equivalent static total (both RMs), the static design */
-	int nb = (a.present ? 3 : 0) + (b.present ? 1 : 0);
 	double gap = nb + 1.2;
-	const char *bar_names[4];
-	int k = 0;
-	if (a.present) {
-		bar_names[k++] = "prefill RM in";
-		bar_names[k++] = "decode RM in";
-		bar_names[k++] = "both (equiv.)";
-	}
-	if (b.present)
-		bar_names[k++] = "static";
-	double ymax = resources_data(R, f, &a, &b, nb, gap);
-	bool outline = a.present && a.dpr;
-	fprintf(f, "set title \"Fabric per region: %s%s%s, as a share of the %s\"\n",
-		a.present ? R->dpr.name : "", a.present && b.present ? " (PD-Swap) and " : "",
-		b.present ? R->stat.name : "", c->dev.part);
-	fputs("set ylabel \"share of the device (%)\"\n", f);
+	double ymax = resources_data(R, f, bars, nb, gap);
+	bool outline = false;
+	for (int j = 0; j < nb; j++)
+		outline |= bars[j].outline;
+	char who[400] = "";
+	int o = 0;
+	const int order[3] = {FOL_CHOSEN, FOL_PUB, FOL_STATIC};
+	for (int k = 0; k < 3; k++)
+		if (report_split_of(&R->fol[order[k]]).present && (k != 1 || same_as(R, FOL_PUB) < 0))
+			o += snprintf(who + o, sizeof who - (size_t)o, "%s%s", o ? ", " : "", R->fol[order[k]].name);
+	fputs("set title ", f);
+	char title[600];
+	snprintf(title, sizeof title, "Fabric per region of %s, as a share of the %s", who, c->dev.part);
+	plot_quote(f, title);
+	fputs("\nset ylabel \"share of the device (%)\"\n", f);
 	fprintf(f, "set yrange [0:%.6g]\n", ymax * 1.12);
 	fprintf(f, "set xrange [-0.8:%.4f]\n", (RES_N - 1) * gap + nb - 0.2);
-	fputs("set xtics rotate by 35 right font ',10' (", f);
+	fputs("set xtics rotate by 35 right font ',9' (", f);
 	for (int t = 0; t < RES_N; t++)
 		for (int j = 0; j < nb; j++) {
 			fprintf(f, "%s", t || j ? ", " : "");
-			plot_quote(f, bar_names[j]);
+			plot_quote(f, bars[j].label);
 			fprintf(f, " %.4f", t * gap + j);
 		}
 	fputs(")\nset x2tics scale 0 font ',13' (", f);
@@ -605,7 +820,7 @@ int figs_resources(report_ctx *R)
 	}
 	fputs(")\nset x2range [-0.8:", f);
 	fprintf(f, "%.4f]\n", (RES_N - 1) * gap + nb - 0.2);
-	fputs("set grid noxtics ytics\nset border 3\nset bmargin 10\n"
+	fputs("set grid noxtics ytics\nset border 3\nset bmargin 12\n"
 	      "set key at screen 0.5, screen 0.015 center bottom horizontal maxrows 2 width 1\n"
 	      "set style fill solid 0.9 border rgb '#333333'\n",
 	      f);
@@ -621,7 +836,7 @@ int figs_resources(report_ctx *R)
 			    " title \"static region + pblock capacity\"");
 	series(&pc, "100 with lines lc rgb '#CC0000' lw 2 dt 2 title \"device capacity\"");
 	series(&pc, "$ucap using 1:2 with lines lc rgb '#CC0000' lw 1.2 dt 4 title \"utilisation cap\"");
-	series(&pc, "$totals using 1:2:3 with labels rotate by 90 right offset 0,-0.4 font ',9' notitle");
+	series(&pc, "$totals using 1:2:3 with labels rotate by 90 right offset 0,-0.4 font ',8' notitle");
 	R->has_resources = true;
 	return finish_fig(R, f, "resources", &pc);
 }
@@ -636,11 +851,11 @@ int figs_resources(report_ctx *R)
  */
 int figs_swap(report_ctx *R)
 {
-	if (!R->dpr.present || R->dpr.d.mode != MODE_DPR) {
+	if (!R->fol[FOL_CHOSEN].present || R->fol[FOL_CHOSEN].d.mode != MODE_DPR) {
 		report_note(R, "no dpr design is followed, so there is no swap to draw");
 		return 0;
 	}
-	int64_t run = R->run.run_id, id = R->dpr.pt->point_id;
+	int64_t run = R->run.run_id, id = R->fol[FOL_CHOSEN].pt->point_id;
 	int a = rdb_swap(R->db, R->db_path, run, id, "des", &R->swap_des, &R->swap_hidden_des, R->err, R->errlen);
 	int b = a ? a : rdb_swap(R->db, R->db_path, run, id, "analytic", &R->swap_ana, &R->swap_hidden_ana, R->err,
 				 R->errlen);
@@ -655,7 +870,7 @@ int figs_swap(report_ctx *R)
 	if (n == 0) {
 		trace_log_free(&log);
 		report_note(R, "run %lld stored no swap of %s (a run of an older version): the swap timeline is left out",
-		     (long long)run, R->dpr.name);
+		     (long long)run, R->fol[FOL_CHOSEN].name);
 		return 0;
 	}
 	char trace[4400], err[1024];
@@ -673,7 +888,7 @@ int figs_swap(report_ctx *R)
 	m.rm_ready_s = m.trigger_s + R->swap_des.swap_s;
 	m.first_token_s = R->swap_des.ttft_s;
 	char title[256];
-	snprintf(title, sizeof title, "Swap of %s at a %d-token prompt (discrete-event model)", R->dpr.name,
+	snprintf(title, sizeof title, "Swap of %s at a %d-token prompt (discrete-event model)", R->fol[FOL_CHOSEN].name,
 		 R->swap_des.prompt);
 	if (timeline_write(trace, f, &m, title, err, sizeof err)) {
 		fclose(f);

@@ -4,13 +4,21 @@
  * Data flow: results.db (runs + views) -> the designs the report follows
  * -> figures (figs.c: gnuplot scripts with inline data) and the page
  * (page.c).  The report draws what the run stored and chooses nothing
- * itself.  Three designs are followed through every figure:
+ * itself.  Four designs are followed through every figure:
  *
- *   PD-Swap   the run's chosen point when it is a dpr design, otherwise the
- *             best dpr point the run stored (its `best` table);
- *   static    the best static point the run stored (or the chosen one);
- *   baseline  the stored point of measurements.fit_design, the calibrated
- *             static baseline, with its measured points.
+ *   PD-Swap    the run's chosen point when it is a dpr design, otherwise the
+ *              best dpr point the run stored (its `best` table);
+ *   published  the stored point of measurements.dpr_design, the design
+ *              PD-Swap published;
+ *   static     the best static point the run stored (or the chosen one);
+ *   baseline   the stored point of measurements.fit_design, the calibrated
+ *              static baseline, with its measured points.
+ *
+ * Beside them it reads what the run stored of its space: the counts per
+ * constraint (v_counts), what each knob did (v_knobs) and the front's
+ * groups of equal points (v_groups); and it works out, from the chosen
+ * design's stored regions and DES TTFT and the run's config, which of its
+ * constraints is nearest its limit.
  *
  * What a figure draws of them (dense curves, resources per region, the
  * swap and its trace, the validation rows) is what the sweep stored for
@@ -37,6 +45,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "explore/space.h"
 #include "models/perf.h"
 #include "models/rms.h"
 #include "models/version.h"
@@ -45,7 +54,6 @@
 #include "sim/afile.h"
 
 const char *const report_res_label[RES_N] = {"LUT", "FF", "BRAM36", "URAM", "DSP"};
-const char *const report_curve_metric[2] = {"ttft_s", "decode_tok_s"};
 
 void report_note(report_ctx *R, const char *fmt, ...)
 {
@@ -186,29 +194,81 @@ static int point_design(report_ctx *R, const rdb_point *pt, design_t *d)
 	return 0;
 }
 
-static const rdb_point *find_point(const report_ctx *R, int64_t id)
+const rdb_point *report_find_point(const report_ctx *R, int64_t id)
 {
-	for (size_t i = 0; i < R->n_pts; i++)
-		if (R->pts[i].point_id == id)
-			return &R->pts[i];
+	size_t lo = 0, hi = R->n_pts; /* rdb_points_load orders by point_id */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (R->pts[mid].point_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < R->n_pts && R->pts[lo].point_id == id ? &R->pts[lo] : NULL;
+}
+
+static const rdb_point *named_point(const report_ctx *R, const char *name)
+{
+	for (size_t k = 0; name[0] && k < R->n_pts; k++)
+		if (strcmp(R->pts[k].design_name, name) == 0)
+			return &R->pts[k];
 	return NULL;
 }
 
+long report_group_of(const report_ctx *R, int64_t id)
+{
+	for (size_t g = 0; g < R->n_groups; g++)
+		for (int64_t k = 0; k < R->g_count[g]; k++)
+			if (R->g_members[R->g_first[g] + (size_t)k] == id)
+				return (long)g;
+	return -1;
+}
+
+/* What the DES measured of a followed design at the objective's lengths
+ * (v_metrics, source des), and its paper objective from them. */
+static int load_des(report_ctx *R, report_design *D)
+{
+	const cfg_objective *o = &R->cfg.obj;
+	report_des *x = &D->des;
+	*x = (report_des){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+	const int len[3] = {o->prompt, o->l_long, o->l_short};
+	figures_len f[3];
+	for (int k = 0; k < 3; k++) {
+		int rc = rdb_metric(R->db, R->db_path, R->run.run_id, D->pt->point_id, "des", len[k], &f[k], R->err,
+				    R->errlen);
+		if (rc < 0)
+			return PDS_FAIL;
+		if (rc == 1)
+			f[k] = figures_len_none();
+		else
+			D->has_des = true;
+	}
+	x->ttft_obj = f[0].ttft_s;
+	x->swap_exposed_obj = D->d.mode == MODE_DPR ? f[0].swap_exposed_s : NAN;
+	x->tok_long = f[1].decode_tok_s;
+	x->e_long = f[1].energy_j_per_token;
+	x->tok_short = f[2].decode_tok_s;
+	x->e_short = f[2].energy_j_per_token;
+	x->objective = figures_objective(o, x->ttft_obj, f[1].decode_step_s, f[2].decode_step_s);
+	return 0;
+}
+
 /* What the run stored of a followed design: its curves and regions, its
- * analytic exposed swap at the objective's prompt. */
+ * intervals, its analytic exposed swap at the objective's prompt, its DES
+ * figures and (dpr) its stored inference. */
 static int load_stored(report_ctx *R, report_design *D)
 {
 	int64_t run = R->run.run_id, id = D->pt->point_id;
-	for (int k = 0; k < 2; k++) {
-		D->n_curve[k] = rdb_curve(R->db, R->db_path, run, id, report_curve_metric[k], D->curve_len[k], D->curve_val[k],
-					  FOLLOW_SAMPLES, R->err, R->errlen);
+	for (int k = 0; k < FOLLOW_CURVES; k++) {
+		D->n_curve[k] = rdb_curve(R->db, R->db_path, run, id, follow_curve_metric[k], D->curve_len[k],
+					  D->curve_val[k], FOLLOW_SAMPLES, R->err, R->errlen);
 		if (D->n_curve[k] < 0)
 			return PDS_FAIL;
 	}
 	if (rdb_regions(R->db, R->db_path, run, id, D->region, D->has_region, R->err, R->errlen) < 0)
 		return PDS_FAIL;
-	for (int k = 0; k < 2; k++) {
-		D->n_iv[k] = rdb_intervals(R->db, R->db_path, run, id, report_curve_metric[k], D->iv[k], CFG_MAX_LIST + 2,
+	for (int k = 0; k < FOLLOW_CURVES; k++) {
+		D->n_iv[k] = rdb_intervals(R->db, R->db_path, run, id, follow_curve_metric[k], D->iv[k], CFG_MAX_LIST + 2,
 					   R->err, R->errlen);
 		if (D->n_iv[k] < 0)
 			return PDS_FAIL;
@@ -223,6 +283,8 @@ static int load_stored(report_ctx *R, report_design *D)
 		if (n == 1)
 			D->iv_other_name[D->n_iv_other++] = other[k];
 	}
+	if (load_des(R, D))
+		return PDS_FAIL;
 	D->swap_exposed_obj = NAN;
 	if (D->d.mode != MODE_DPR)
 		return 0;
@@ -235,12 +297,21 @@ static int load_stored(report_ctx *R, report_design *D)
 	for (int i = 0; i < n; i++)
 		if (len[i] == R->cfg.obj.prompt)
 			D->swap_exposed_obj = val[i];
+	static const char *const src[2] = {"des", "analytic"};
+	int have = 0;
+	for (int k = 0; k < 2; k++) {
+		int rc = rdb_swap(R->db, R->db_path, run, id, src[k], &D->swap[k], &D->swap_hidden[k], R->err, R->errlen);
+		if (rc < 0)
+			return PDS_FAIL;
+		have += rc == 0;
+	}
+	D->has_swap = have == 2;
 	return 0;
 }
 
 /* Follow stored point `pt` (NULL: nothing to follow). */
 static int follow(report_ctx *R, report_design *D, const rdb_point *pt, const char *role, const char *color,
-		  const char *why)
+		  int dash, const char *why)
 {
 	if (!pt)
 		return 0;
@@ -250,6 +321,7 @@ static int follow(report_ctx *R, report_design *D, const rdb_point *pt, const ch
 	D->present = true;
 	D->pt = pt;
 	D->color = color;
+	D->dash = dash;
 	snprintf(D->role, sizeof D->role, "%s", role);
 	snprintf(D->why, sizeof D->why, "%s", why);
 	report_point_label(pt, D->name, sizeof D->name);
@@ -265,18 +337,20 @@ static int best_point(report_ctx *R, arch_mode mode, const rdb_point **out)
 	if (rc < 0)
 		return PDS_FAIL;
 	if (rc == 0)
-		*out = find_point(R, id);
+		*out = report_find_point(R, id);
 	return 0;
 }
 
 /*
  * The designs the report follows, as the run stored its choice: the
- * chosen point, the best point of the other architecture (the `best`
- * table), and the calibrated baseline (the stored point of
+ * chosen point, the published PD-Swap design (the stored point of
+ * measurements.dpr_design), the best point of the other architecture (the
+ * `best` table) and the calibrated baseline (the stored point of
  * measurements.fit_design).  The report chooses nothing itself.
  */
 static int pick_designs(report_ctx *R)
 {
+	const cfg_t *c = &R->cfg;
 	const rdb_point *chosen = NULL, *bd, *bs;
 	for (size_t i = 0; i < R->n_pts; i++)
 		if (R->pts[i].chosen)
@@ -284,35 +358,47 @@ static int pick_designs(report_ctx *R)
 	if (best_point(R, MODE_DPR, &bd) || best_point(R, MODE_STATIC, &bs))
 		return PDS_FAIL;
 	int rc;
-	if (chosen && chosen->mode == MODE_DPR)
-		rc = follow(R, &R->dpr, chosen, "PD-Swap (chosen)", COL_DPR, "the point the run chose (lowest objective)");
+	report_design *F = R->fol;
+	char how[160];
+	if (c->obj.workload[0])
+		snprintf(how, sizeof how, "the point the run chose (least %s in a session of workload '%s')",
+			 cfg_wl_figure_names[c->obj.workload_figure], c->obj.workload);
 	else
-		rc = follow(R, &R->dpr, bd, "PD-Swap (best)", COL_DPR,
+		snprintf(how, sizeof how, "the point the run chose (lowest objective measured with the DES)");
+	if (chosen && chosen->mode == MODE_DPR)
+		rc = follow(R, &F[FOL_CHOSEN], chosen, "PD-Swap (chosen)", COL_DPR, 1, how);
+	else
+		rc = follow(R, &F[FOL_CHOSEN], bd, "PD-Swap (best)", COL_DPR, 1,
 			    chosen ? "the run chose a static point; the best dpr point the run stored"
 				   : "the run stored no chosen point; the best dpr point it stored");
 	if (rc)
 		return rc;
 	if (chosen && chosen->mode == MODE_STATIC)
-		rc = follow(R, &R->stat, chosen, "static (chosen)", COL_STATIC,
-			    "the point the run chose (lowest objective)");
+		rc = follow(R, &F[FOL_STATIC], chosen, "static (chosen)", COL_STATIC, 2, how);
 	else
-		rc = follow(R, &R->stat, bs, "best static", COL_STATIC,
+		rc = follow(R, &F[FOL_STATIC], bs, "best static", COL_STATIC, 2,
 			    "the best static point the run stored (lowest objective measured with the DES)");
 	if (rc)
 		return rc;
-	if (!R->dpr.present)
-		report_note(R, "the run stored no best dpr point: no PD-Swap design is followed");
-	if (!R->stat.present)
+	if (!F[FOL_CHOSEN].present)
+		report_note(R, "the run stored no best dpr point: no PD-Swap design of the space is followed");
+	if (!F[FOL_STATIC].present)
 		report_note(R, "the run stored no best static point: no static design is followed");
+	if (c->has_meas && c->meas.dpr_design[0] && cfg_find_design(c, c->meas.dpr_design) >= 0) {
+		const rdb_point *p = named_point(R, c->meas.dpr_design);
+		if (!p)
+			report_note(R, "the run stored no point of the published PD-Swap design '%s'", c->meas.dpr_design);
+		if ((rc = follow(R, &F[FOL_PUB], p, "published PD-Swap", COL_PUB, 4,
+				 "measurements.dpr_design of the run's config: the design PD-Swap published")))
+			return rc;
+	}
 	if (R->has_meas) {
-		const rdb_point *b = NULL;
-		for (size_t k = 0; k < R->n_pts; k++)
-			if (strcmp(R->pts[k].design_name, R->cfg.meas.fit_design) == 0)
-				b = &R->pts[k];
+		const rdb_point *b = named_point(R, c->meas.fit_design);
 		if (!b)
-			report_note(R, "the run stored no point of the calibrated baseline '%s'", R->cfg.meas.fit_design);
-		if ((rc = follow(R, &R->base, b, "calibrated baseline", COL_BASE,
-				 "measurements.fit_design of the run's config")))
+			report_note(R, "the run stored no point of the calibrated baseline '%s'", c->meas.fit_design);
+		if ((rc = follow(R, &F[FOL_BASE], b, "calibrated baseline", COL_BASE, 3,
+				 "measurements.fit_design of the run's config: the published static design the model is"
+				 " fitted to")))
 			return rc;
 	}
 	return 0;
@@ -331,13 +417,15 @@ static int check_stored(report_ctx *R, report_design *D)
 	rms_prepare(&p, &R->cfg, &R->wl, &D->d);
 	int len[2 * CFG_MAX_LIST + 8];
 	double val[2 * CFG_MAX_LIST + 8];
-	for (int k = 0; k < 2; k++) {
-		int n = rdb_series(R->db, R->db_path, R->run.run_id, D->pt->point_id, "analytic", report_curve_metric[k], len,
+	for (int k = 0; k < FOLLOW_CURVES; k++) {
+		int n = rdb_series(R->db, R->db_path, R->run.run_id, D->pt->point_id, "analytic", follow_curve_metric[k], len,
 				   val, (int)(sizeof len / sizeof len[0]), R->err, R->errlen);
 		if (n < 0)
 			return PDS_FAIL;
 		for (int i = 0; i < n; i++) {
-			double m = k ? 1.0 / rms_decode_step_s(&p, len[i]) : rms_ttft_s(&p, len[i]);
+			double m = k == CURVE_TTFT     ? rms_ttft_s(&p, len[i])
+				   : k == CURVE_DECODE ? 1.0 / rms_decode_step_s(&p, len[i])
+						       : rms_decode_energy_j(&p, len[i]);
 			double rel = fabs(m - val[i]) / fmax(fabs(val[i]), 1e-300);
 			if (rel > D->max_rel_diff)
 				D->max_rel_diff = rel;
@@ -350,13 +438,6 @@ static int check_stored(report_ctx *R, report_design *D)
 		     R->run.model_fingerprint[0] ? R->run.model_fingerprint : "unknown", PDS_VERSION,
 		     version_model_fingerprint());
 	return 0;
-}
-
-/* The stored analytic figure of a followed design at a workload length
- * (rdb_point holds the objective's lengths). */
-double report_stored_tok(const report_design *D, int L, const cfg_t *c)
-{
-	return L == c->obj.l_long ? D->pt->tok_long : L == c->obj.l_short ? D->pt->tok_short : NAN;
 }
 
 /* The stored resources of a followed design per region (none: not present). */
@@ -377,6 +458,82 @@ res_split report_split_of(const report_design *D)
 	return s;
 }
 
+/* ------------------------------------------------ what binds the choice */
+
+static void add_bind(report_ctx *R, double used, double limit, int res, const char *part, const char *unit,
+		     const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void add_bind(report_ctx *R, double used, double limit, int res, const char *part, const char *unit,
+		     const char *fmt, ...)
+{
+	if (R->n_binds >= MAX_BINDS || !isfinite(used) || !(limit > 0))
+		return;
+	report_bind *b = &R->binds[R->n_binds++];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b->what, sizeof b->what, fmt, ap);
+	va_end(ap);
+	b->used = used;
+	b->limit = limit;
+	b->res = res;
+	b->part = part;
+	b->unit = unit;
+}
+
+/*
+ * Every constraint of the chosen design with what it uses of its limit,
+ * nearest first: each resource of the whole design against its
+ * utilisation cap, for a dpr design the larger RM against its pblock
+ * (within the routability margin for LUT and FF) and the static region
+ * against what the pblock leaves, and the TTFT the DES measured at
+ * objective.prompt against t_pre_max.  Arithmetic on the stored figures
+ * and the run's config (the same limits perf_resources checks).
+ */
+static void find_binds(report_ctx *R)
+{
+	const cfg_t *c = &R->cfg;
+	const report_design *D = R->fol[FOL_CHOSEN].present && R->fol[FOL_CHOSEN].pt->chosen ? &R->fol[FOL_CHOSEN]
+				 : R->fol[FOL_STATIC].present && R->fol[FOL_STATIC].pt->chosen ? &R->fol[FOL_STATIC]
+											: NULL;
+	R->n_binds = 0;
+	if (!D)
+		return;
+	const res_t *dev = &c->dev.resources;
+	for (int t = 0; t < RES_N; t++)
+		add_bind(R, D->has_region[RDB_TOTAL] ? D->region[RDB_TOTAL].v[t] : D->pt->r.v[t],
+			 c->cons.util_cap.v[t] * dev->v[t], t, "design", "",
+			 "%s of the whole design (static region + %s) against the utilisation cap (%.0f%% of %.6g)",
+			 report_res_label[t], D->d.mode == MODE_DPR ? "the larger RM" : "both engines",
+			 100 * c->cons.util_cap.v[t], dev->v[t]);
+	res_split s = report_split_of(D);
+	if (s.present && s.dpr && D->has_region[RDB_PBLOCK]) {
+		const char *pb = c->arch.pblocks[D->d.rp].name;
+		for (int t = 0; t < RES_N; t++) {
+			bool pre = s.pre.v[t] >= s.dec.v[t];
+			double cap = perf_rp_usable(c, t, s.rp_cap.v[t]);
+			if (t == RES_LUT || t == RES_FF)
+				add_bind(R, pre ? s.pre.v[t] : s.dec.v[t], cap, t, pre ? "prefill_rm" : "decode_rm", "",
+					 "%s of the %s RM in pblock %s (%.0f%% routability of its %.6g)", report_res_label[t],
+					 pre ? "prefill" : "decode", pb, 100 * c->cons.rp_margin, s.rp_cap.v[t]);
+			else
+				add_bind(R, pre ? s.pre.v[t] : s.dec.v[t], cap, t, pre ? "prefill_rm" : "decode_rm", "",
+					 "%s of the %s RM in pblock %s (its sites)", report_res_label[t],
+					 pre ? "prefill" : "decode", pb);
+			add_bind(R, s.stat.v[t], perf_outside_usable(c, t, s.rp_cap.v[t]), t, "static", "",
+				 "%s of the static region outside pblock %s (%.0f%% of the %.6g it leaves)", report_res_label[t],
+				 pb, 100 * c->cons.util_cap.v[t], dev->v[t] - s.rp_cap.v[t]);
+		}
+	}
+	add_bind(R, D->des.ttft_obj, c->cons.t_pre_max_s, -1, "ttft", "s",
+		 "TTFT at a %d-token prompt (discrete-event model) against t_pre_max", c->obj.prompt);
+	/* nearest first; ties keep the order above */
+	for (int i = 1; i < R->n_binds; i++)
+		for (int j = i; j > 0 && R->binds[j].used / R->binds[j].limit > R->binds[j - 1].used / R->binds[j - 1].limit;
+		     j--) {
+			report_bind t = R->binds[j];
+			R->binds[j] = R->binds[j - 1];
+			R->binds[j - 1] = t;
+		}
+}
 
 /* ----------------------------------------------------------- assembly */
 
@@ -395,6 +552,34 @@ static int load_sessions(report_ctx *R)
 		report_note(R, "run %lld stored no sessions of its workloads (a run of an older version): the sessions"
 			" table and the break-even map are left out",
 		     (long long)R->run.run_id);
+	return 0;
+}
+
+/* What the space held, pruned and stored (v_counts), what each knob did
+ * (v_knobs) and the front's equal points (v_groups). */
+static int load_space(report_ctx *R)
+{
+	if (rdb_counts_load(R->db, R->db_path, R->run.run_id, &R->counts, R->err, R->errlen))
+		return PDS_FAIL;
+	enum { MAX_KNOBS = 2 * SK_N * CFG_MAX_LIST };
+	R->knobs = malloc(MAX_KNOBS * sizeof *R->knobs);
+	if (!R->knobs)
+		return report_fail(R, PDS_FAIL, "out of memory");
+	if ((R->n_knobs = rdb_knobs(R->db, R->db_path, R->run.run_id, R->knobs, MAX_KNOBS, R->err, R->errlen)) < 0 ||
+	    rdb_groups(R->db, R->db_path, R->run.run_id, &R->g_rep, &R->g_count, &R->g_first, &R->g_members,
+		       &R->n_groups, R->err, R->errlen))
+		return PDS_FAIL;
+	for (size_t i = 0; i < R->n_pts; i++) {
+		const rdb_point *p = &R->pts[i];
+		R->n_front += p->on_front;
+		R->n_front_mode[p->mode] += p->on_front;
+		R->n_named += p->design_name[0] != '\0';
+	}
+	for (size_t g = 0; g < R->n_groups; g++) {
+		const rdb_point *p = report_find_point(R, R->g_rep[g]);
+		if (p)
+			R->n_distinct[p->mode]++;
+	}
 	return 0;
 }
 
@@ -444,18 +629,21 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 		if (p->feasible && !(isfinite(p->ttft_obj_s) && isfinite(p->tok_long) && isfinite(p->tok_short)))
 			R->n_drawn_missing++;
 	}
-	if ((rc = pick_designs(R)))
+	if ((rc = load_space(R)) || (rc = pick_designs(R)))
 		return rc;
-	if ((rc = check_stored(R, &R->dpr)) || (rc = check_stored(R, &R->stat)) || (rc = check_stored(R, &R->base)))
-		return rc;
+	for (int k = 0; k < FOL_N; k++)
+		if ((rc = check_stored(R, &R->fol[k])))
+			return rc;
+	find_binds(R);
 	if (R->has_meas &&
 	    (R->n_val = rdb_validation(R->db, R->db_path, R->run.run_id, R->val, (int)(sizeof R->val / sizeof R->val[0]),
 				       R->err, R->errlen)) < 0)
 		return PDS_FAIL;
 	if ((rc = load_sessions(R)))
 		return rc;
-	if (R->dpr.present && R->dpr.d.rms.n > 0 &&
-	    (R->n_rms = rdb_point_rms(R->db, R->db_path, R->run.run_id, R->dpr.pt->point_id, R->rms, RMS_MAX, R->err,
+	const report_design *ch = &R->fol[FOL_CHOSEN];
+	if (ch->present && ch->d.mode == MODE_DPR && ch->d.rms.n > 0 &&
+	    (R->n_rms = rdb_point_rms(R->db, R->db_path, R->run.run_id, ch->pt->point_id, R->rms, RMS_MAX, R->err,
 				      R->errlen)) < 0)
 		return PDS_FAIL;
 
@@ -480,15 +668,17 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	fwrite(R->run.config_text, 1, R->run.config_len, f);
 	if ((rc = report_close_out(R, f, R->tmp, "config.yaml")))
 		return rc;
-	if ((rc = stopped(R)) || (rc = figs_pareto(R)) || (rc = stopped(R)) || (rc = figs_curve(R, true)) ||
-	    (rc = stopped(R)) || (rc = figs_curve(R, false)) || (rc = stopped(R)) || (rc = figs_resources(R)) ||
-	    (rc = stopped(R)) || (rc = figs_swap(R)) || (rc = stopped(R)) || (rc = figs_breakeven(R)) ||
-	    (rc = stopped(R)) || (rc = figs_rms(R)) || (rc = stopped(R)))
+	if ((rc = stopped(R)) || (rc = figs_pareto(R)) || (rc = stopped(R)) || (rc = figs_curve(R, CURVE_TTFT)) ||
+	    (rc = stopped(R)) || (rc = figs_curve(R, CURVE_DECODE)) || (rc = stopped(R)) ||
+	    (rc = figs_curve(R, CURVE_ENERGY)) || (rc = stopped(R)) || (rc = figs_energy_request(R)) ||
+	    (rc = stopped(R)) || (rc = figs_resources(R)) || (rc = stopped(R)) || (rc = figs_swap(R)) ||
+	    (rc = stopped(R)) || (rc = figs_breakeven(R)) || (rc = stopped(R)) || (rc = figs_rms(R)) || (rc = stopped(R)))
 		return rc;
 	if (R->n_no_curve)
-		report_note(R, "run %lld stored no model curves of %d followed design%s (a run of an older version): the TTFT"
-			" and decode figures show their stored points only",
-		     (long long)R->run.run_id, R->n_no_curve / 2, R->n_no_curve / 2 == 1 ? "" : "s");
+		report_note(R, "run %lld stored no model curves for %d of the curves the TTFT, decode and energy figures draw"
+			" (a run of an older version; energy curves are stored from schema version 5 on): those show the"
+			" stored points only",
+		     (long long)R->run.run_id, R->n_no_curve);
 	if ((rc = page_write(R)))
 		return rc;
 	if (!(f = report_open_out(R, R->tmp, MARKER)))
@@ -552,6 +742,11 @@ int report_write_stop(const char *db, int64_t run_id, const char *outdir, const 
 	if (R->cfg_loaded)
 		cfg_release(&R->cfg);
 	free(R->pts);
+	free(R->knobs);
+	free(R->g_rep);
+	free(R->g_count);
+	free(R->g_first);
+	free(R->g_members);
 	free(R->sess);
 	free(R->be);
 	free(R);

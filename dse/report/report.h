@@ -2,21 +2,28 @@
  * report.h - the HTML report of one stored run.
  *
  * report_write() reads a run from results.db (read-only, through runs and the
- * documented views), recomputes what the database does not hold from the
- * run's own stored config (the analytic curves, the calibrated baseline,
- * resources per region, the validation table), draws the figures with
- * gnuplot and writes
+ * documented views), draws what the run stored (its points, the curves,
+ * regions, swaps, intervals, validation rows and sessions of the designs
+ * it follows, explore/follow.h) with gnuplot, evaluates the model only to
+ * say where the stored figures differ from this build's, and writes
  *
  *   OUT/index.html         the page (inline style, no script, no remote URL)
  *   OUT/config.yaml        the run's config text, as stored
+ *   OUT/.pdswap-report     the marker: "pdswap report of run N of DB"
  *   OUT/fig/NAME.svg .png  each figure, drawn by OUT/fig/NAME.gp
  *   OUT/fig/swap_trace.json  the DES trace the swap timeline is drawn from
  *
  * Figures: the Pareto front (pareto), TTFT against the prompt (ttft),
- * decode rate against the context (decode), resources per region
- * (resources), the swap timeline of one inference of the followed dpr
- * design through the discrete-event model (swap).  The same database gives the same bytes: the page holds no
- * time but the run's own timestamps.
+ * decode rate (decode) and energy per token (energy) against the context,
+ * energy per request of the stored sessions (energy_request), resources
+ * per region (resources), the swap timeline of one inference of the
+ * followed dpr design through the discrete-event model (swap), the
+ * break-even map (breakeven).  The page also holds the run's space (what
+ * each constraint pruned, what was stored), the followed designs with the
+ * DES figures, what binds the chosen design and how well the model knows
+ * it, the fronts as distinct designs and what each knob does.  The same
+ * database gives the same bytes: the page holds no time but the run's own
+ * timestamps.
  *
  * The report is built in a temporary directory beside OUT and renamed into
  * place only when complete; a previous report at OUT is replaced, any

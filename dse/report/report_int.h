@@ -25,10 +25,13 @@
 #define MAX_NOTES 24
 #define MAX_CLOUD 4000 /* off-front points drawn in the Pareto figure */
 #define REL_TOL 1e-6   /* stored vs this build's model */
+#define INERT_REL 1e-3 /* a knob whose best objective moves by less than this share is inert */
+#define MAX_GROUP_ROWS 20 /* distinct front designs listed per architecture */
 
 #define COL_DPR "#0072B2"
 #define COL_STATIC "#D55E00"
 #define COL_BASE "#009E73"
+#define COL_PUB "#CC79A7"
 #define COL_STATIC_REGION "#9E9E9E"
 #define COL_PRE "#56B4E9"
 #define COL_DEC "#E69F00"
@@ -36,8 +39,17 @@
 /* Resource names as the figures and the page print them (res_type order). */
 extern const char *const report_res_label[RES_N];
 
-enum { CURVE_TTFT, CURVE_DECODE };
-extern const char *const report_curve_metric[2];
+/* The stored curves (explore/follow.h, follow_curve_metric order). */
+enum { CURVE_TTFT, CURVE_DECODE, CURVE_ENERGY };
+
+/* The designs the report follows, in the order the page lists them. */
+enum { FOL_CHOSEN, FOL_PUB, FOL_STATIC, FOL_BASE, FOL_N };
+
+/* What the DES measured of a followed design (the figures the summary and
+ * the choice use), NAN where the run stored none. */
+typedef struct {
+	double ttft_obj, tok_long, tok_short, e_long, e_short, swap_exposed_obj, objective;
+} report_des;
 
 typedef struct {
 	bool present;
@@ -47,22 +59,38 @@ typedef struct {
 	const rdb_point *pt; /* the stored point */
 	design_t d;
 	const char *color;
+	int dash;         /* the line style of its curves */
 	/* what the run stored of it (explore/follow.h) */
-	int n_curve[2];
-	int curve_len[2][FOLLOW_SAMPLES];
-	double curve_val[2][FOLLOW_SAMPLES];
+	int n_curve[FOLLOW_CURVES];
+	int curve_len[FOLLOW_CURVES][FOLLOW_SAMPLES];
+	double curve_val[FOLLOW_CURVES][FOLLOW_SAMPLES];
 	bool has_region[RDB_REGIONS];
 	res_t region[RDB_REGIONS];
 	double swap_exposed_obj; /* stored analytic exposed swap at objective.prompt */
+	report_des des;
+	bool has_des;            /* any DES figure stored */
+	bool has_swap;           /* its stored inference at objective.prompt (dpr) */
+	figures swap[2];         /* [0] DES, [1] analytic */
+	double swap_hidden[2];
 	/* the stored intervals (models/interval.h) of the curve metrics at the workload lengths,
 	 * and of the objective and the resources */
-	int n_iv[2];
-	rdb_interval iv[2][CFG_MAX_LIST + 2];
+	int n_iv[FOLLOW_CURVES];
+	rdb_interval iv[FOLLOW_CURVES][CFG_MAX_LIST + 2];
 	int n_iv_other;
 	rdb_interval iv_other[1 + RES_N];
 	const char *iv_other_name[1 + RES_N];
 	double max_rel_diff;     /* stored vs this build's model */
 } report_design;
+
+/* One constraint of a design and how close it is: used / limit. */
+typedef struct {
+	char what[160];  /* in words */
+	double used, limit;
+	int res;         /* resource type, -1 for TTFT */
+	const char *part; /* the validation rows it rests on: "design" (total), "static", an RM, "ttft" */
+	const char *unit;
+} report_bind;
+#define MAX_BINDS (3 * RES_N + 2)
 
 typedef struct {
 	const char *db_path;
@@ -74,8 +102,9 @@ typedef struct {
 	workload_t wl;
 	rdb_point *pts;
 	size_t n_pts;
-	size_t n_feasible, n_drawn_missing, n_front, n_cloud_skipped;
-	report_design dpr, stat, base;
+	size_t n_feasible, n_drawn_missing, n_front, n_cloud_skipped, n_named;
+	size_t n_front_mode[2], n_distinct[2];
+	report_design fol[FOL_N]; /* chosen (or best) dpr, published PD-Swap, best static, baseline */
 	bool has_meas;
 	bool has_swap;      /* the swap timeline was drawn */
 	bool has_resources; /* the resources figure was drawn */
@@ -84,12 +113,22 @@ typedef struct {
 	double swap_hidden_des, swap_hidden_ana;
 	int n_val;          /* stored validation rows */
 	calib_row val[160];
+	rdb_counts counts;  /* what the space held, pruned and stored */
+	/* what each knob does (v_knobs) and the front's equal points (v_groups) */
+	rdb_knob *knobs;
+	int n_knobs;
+	int64_t *g_rep, *g_count, *g_members;
+	size_t *g_first, n_groups;
+	/* the constraints of the chosen design, nearest first */
+	report_bind binds[MAX_BINDS];
+	int n_binds;
 	/* what the run stored of sessions (schema 4 on; heap arrays) */
 	rdb_session *sess;
 	int n_sess;
 	rdb_breakeven *be;
 	int n_be;
 	bool has_breakeven; /* the break-even figure was drawn */
+	bool has_energy_req; /* the energy-per-request figure was drawn */
 	/* the modules of the followed dpr design when it names a set (schema 5 on) */
 	rdb_rm rms[RMS_MAX];
 	int n_rms;
@@ -119,12 +158,16 @@ int report_close_out(report_ctx *R, FILE *f, const char *dir, const char *name);
 res_split report_split_of(const report_design *D);
 /* "name" or "point N". */
 void report_point_label(const rdb_point *p, char *out, size_t n);
-/* The stored analytic decode rate of a followed design at l_long / l_short, else NAN. */
-double report_stored_tok(const report_design *D, int L, const cfg_t *c);
+
+/* The group of equal front points that point `id` belongs to: its index, or -1. */
+long report_group_of(const report_ctx *R, int64_t id);
+/* The stored point of id, or NULL. */
+const rdb_point *report_find_point(const report_ctx *R, int64_t id);
 
 /* figs.c: each writes fig/NAME.gp and runs gnuplot; 0, or a failure with R->err. */
 int figs_pareto(report_ctx *R);
-int figs_curve(report_ctx *R, bool ttft);
+int figs_curve(report_ctx *R, int kind); /* CURVE_TTFT, CURVE_DECODE, CURVE_ENERGY */
+int figs_energy_request(report_ctx *R);
 int figs_resources(report_ctx *R);
 int figs_swap(report_ctx *R);
 int figs_breakeven(report_ctx *R);

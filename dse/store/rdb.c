@@ -61,6 +61,8 @@ int rdb_open(const char *path, sqlite3 **out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: not a regular file", path);
 		return -1;
 	}
+	if (store_sniff(path, (long long)sb.st_size, err, errlen))
+		return -1;
 	sqlite3 *db = NULL;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open the database: %s", path,
@@ -718,6 +720,17 @@ int rdb_validation(sqlite3 *db, const char *path, int64_t run, calib_row *rows, 
 			     &st, err, errlen);
 	if (h <= 0)
 		return h;
+	sqlite3_finalize(st);
+	/* source, figure, part and length from schema 5 on (an older row's note held the source) */
+	bool v5 = sqlite3_prepare_v2(db,
+				     "SELECT name, unit, measured, predicted, rel_err, fitted_to, checked, note, source, figure,"
+				     " part, length FROM v_validation WHERE run_id = ? ORDER BY seq",
+				     -1, &st, NULL) == SQLITE_OK;
+	if (!v5 && sqlite3_prepare_v2(db,
+				      "SELECT name, unit, measured, predicted, rel_err, fitted_to, checked, note FROM v_validation"
+				      " WHERE run_id = ? ORDER BY seq",
+				      -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, "cannot read v_validation", err, errlen);
 	sqlite3_bind_int64(st, 1, run);
 	int n = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
@@ -731,6 +744,12 @@ int rdb_validation(sqlite3 *db, const char *path, int64_t run, calib_row *rows, 
 		r->fitted_to = sqlite3_column_int(st, 5) != 0;
 		r->checked = sqlite3_column_int(st, 6) != 0;
 		col_text(st, 7, r->note, sizeof r->note);
+		if (v5) {
+			col_text(st, 8, r->source, sizeof r->source);
+			col_text(st, 9, r->figure, sizeof r->figure);
+			col_text(st, 10, r->part, sizeof r->part);
+			r->length = sqlite3_column_int(st, 11);
+		}
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -832,6 +851,180 @@ int rdb_trace(sqlite3 *db, const char *path, int64_t run, int64_t point, trace_l
 		return -1;
 	}
 	return (int)log->n;
+}
+
+/* --------------------------------------------- counts, knobs, groups */
+
+int rdb_counts_load(sqlite3 *db, const char *path, int64_t run, rdb_counts *n, char *err, size_t errlen)
+{
+	memset(n, 0, sizeof *n);
+	n->n_space = -1;
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_counts",
+			     "SELECT n_chunks, n_points, n_feasible, n_over_cap, n_too_slow, n_no_fit,"
+			     " (SELECT count(*) FROM chunks c WHERE c.run_id = v.run_id AND c.n_over_cap IS NULL)"
+			     " FROM v_counts v WHERE run_id = ?",
+			     &st, err, errlen);
+	if (h < 0)
+		return -1;
+	if (h == 0) { /* before the view: the chunks alone (the first files of version 1 have none) */
+		int hc = has_table(db, path, "chunks", err, errlen);
+		if (hc <= 0)
+			return hc;
+		if (sqlite3_prepare_v2(db,
+				       "SELECT count(*), sum(n_points), sum(n_feasible), NULL, NULL, NULL, count(*) FROM chunks"
+				       " WHERE run_id = ? GROUP BY run_id",
+				       -1, &st, NULL) != SQLITE_OK)
+			return sql_fail(db, path, "cannot read its chunks", err, errlen);
+	}
+	sqlite3_bind_int64(st, 1, run);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n->present = sqlite3_column_int64(st, 0) > 0;
+		n->n_chunks = sqlite3_column_int64(st, 0);
+		n->n_points = sqlite3_column_int64(st, 1);
+		n->n_feasible = sqlite3_column_int64(st, 2);
+		n->n_over_cap = sqlite3_column_int64(st, 3);
+		n->n_too_slow = sqlite3_column_int64(st, 4);
+		n->n_no_fit = sqlite3_column_int64(st, 5);
+		n->n_unknown = sqlite3_column_int64(st, 6);
+		n->by_constraint = n->n_unknown == 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_counts", err, errlen);
+	if (sqlite3_prepare_v2(db, "SELECT all_points, n_space FROM sweeps WHERE run_id = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0; /* a file of the first version has no sweeps */
+	sqlite3_bind_int64(st, 1, run);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n->has_sweep = true;
+		n->all_points = sqlite3_column_int(st, 0) != 0;
+		n->n_space = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read its sweeps", err, errlen);
+	return 0;
+}
+
+int rdb_knobs(sqlite3 *db, const char *path, int64_t run, rdb_knob *rows, int max, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_knobs",
+			     "SELECT mode, knob, value_index, value, n_feasible, best_objective FROM v_knobs WHERE run_id = ?"
+			     " ORDER BY mode = 'static', knob, value_index",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rdb_knob *k = &rows[n++];
+		char mode[16];
+		col_text(st, 0, mode, sizeof mode);
+		k->mode = strcmp(mode, "dpr") == 0 ? MODE_DPR : MODE_STATIC;
+		col_text(st, 1, k->knob, sizeof k->knob);
+		k->value_index = sqlite3_column_int(st, 2);
+		col_text(st, 3, k->value, sizeof k->value);
+		k->n_feasible = sqlite3_column_int64(st, 4);
+		k->best_objective = col_num(st, 5);
+	}
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_knobs", err, errlen);
+	return n;
+}
+
+int rdb_groups(sqlite3 *db, const char *path, int64_t run, int64_t **reps, int64_t **count, size_t **first,
+	       int64_t **members, size_t *n_groups, char *err, size_t errlen)
+{
+	*reps = *count = *members = NULL;
+	*first = NULL;
+	*n_groups = 0;
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_groups",
+			     "SELECT representative, n_points, point_ids FROM v_groups WHERE run_id = ? ORDER BY representative",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	size_t cap = 0, mcap = 0, nm = 0;
+	int rc;
+	bool oom = false;
+	while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n_groups == cap) {
+			cap = cap ? 2 * cap : 64;
+			int64_t *r = realloc(*reps, cap * sizeof *r), *c = r ? realloc(*count, cap * sizeof *c) : NULL;
+			if (r)
+				*reps = r;
+			if (c)
+				*count = c;
+			size_t *f = c ? realloc(*first, cap * sizeof *f) : NULL;
+			if (f)
+				*first = f;
+			if (!f) {
+				oom = true;
+				break;
+			}
+		}
+		size_t k = (*n_groups)++;
+		(*reps)[k] = sqlite3_column_int64(st, 0);
+		(*count)[k] = sqlite3_column_int64(st, 1);
+		(*first)[k] = nm;
+		/* group_concat gives the ids comma-separated, in no promised order: sorted below */
+		const char *ids = (const char *)sqlite3_column_text(st, 2);
+		for (const char *q = ids ? ids : ""; *q && !oom;) {
+			char *end;
+			long long v = strtoll(q, &end, 10);
+			if (end == q)
+				break;
+			if (nm == mcap) {
+				mcap = mcap ? 2 * mcap : 256;
+				int64_t *m = realloc(*members, mcap * sizeof *m);
+				if (!m) {
+					oom = true;
+					break;
+				}
+				*members = m;
+			}
+			(*members)[nm++] = v;
+			q = *end == ',' ? end + 1 : end;
+		}
+		for (size_t i = (*first)[k] + 1; i < nm; i++)
+			for (size_t j = i; j > (*first)[k] && (*members)[j - 1] > (*members)[j]; j--) {
+				int64_t t = (*members)[j];
+				(*members)[j] = (*members)[j - 1];
+				(*members)[j - 1] = t;
+			}
+		if ((int64_t)(nm - (*first)[k]) != (*count)[k] && !oom) {
+			sqlite3_finalize(st);
+			snprintf(err, errlen, "%s: run %lld: group %lld of v_groups lists %zu points but counts %lld", path,
+				 (long long)run, (long long)(*reps)[k], nm - (*first)[k], (long long)(*count)[k]);
+			goto fail;
+		}
+	}
+	sqlite3_finalize(st);
+	if (oom) {
+		snprintf(err, errlen, "%s: out of memory reading the groups of run %lld", path, (long long)run);
+		goto fail;
+	}
+	if (rc != SQLITE_DONE) {
+		sql_fail(db, path, "cannot read v_groups", err, errlen);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(*reps);
+	free(*count);
+	free(*first);
+	free(*members);
+	*reps = *count = *members = NULL;
+	*first = NULL;
+	*n_groups = 0;
+	return -1;
 }
 
 /* ------------------------------------------------------------ shards */

@@ -164,6 +164,41 @@ int rdb_trace(struct sqlite3 *db, const char *path, int64_t run, int64_t point, 
 	      size_t errlen);
 
 /*
+ * What a sweep's space held and pruned (v_counts, summed over the run's
+ * chunks) and what it stored (sweeps.all_points).  present: the run has
+ * chunks; by_constraint: every chunk has its counts by constraint (a
+ * chunk of a version before the counts has none, n_unknown of them).
+ */
+typedef struct {
+	bool present, by_constraint, has_sweep, all_points;
+	int64_t n_chunks, n_points, n_feasible, n_over_cap, n_too_slow, n_no_fit, n_unknown;
+	int64_t n_space; /* sweeps.n_space, -1 without a sweeps row */
+} rdb_counts;
+/* 0 with *n, -1 on an error. */
+int rdb_counts_load(struct sqlite3 *db, const char *path, int64_t run, rdb_counts *n, char *err, size_t errlen);
+
+/* One row of v_knobs (schema 3 on; an older file has none). */
+typedef struct {
+	arch_mode mode;
+	char knob[32];
+	int value_index;
+	char value[PDS_NAME_MAX + 16];
+	int64_t n_feasible;
+	double best_objective; /* NAN with no feasible point */
+} rdb_knob;
+/* Ordered by mode (dpr first), knob, value_index: how many rows (at most max), -1. */
+int rdb_knobs(struct sqlite3 *db, const char *path, int64_t run, rdb_knob *rows, int max, char *err, size_t errlen);
+
+/*
+ * The front's groups of equal points (v_groups), ordered by
+ * representative: *reps (malloc'd, *n_groups of them) with, for group k,
+ * (*count)[k] members at (*members)[(*first)[k] ...] (ascending ids,
+ * malloc'd).  A file older than schema 3 has none (0).  0, or -1.
+ */
+int rdb_groups(struct sqlite3 *db, const char *path, int64_t run, int64_t **reps, int64_t **count, size_t **first,
+	       int64_t **members, size_t *n_groups, char *err, size_t errlen);
+
+/*
  * A sweep as its shards are merged (explore/shards.h): the latest run of
  * kind 'sweep' or 'shard' with its sweeps row (schema 1 on; a sweep of a
  * version before 4 is shard 1 of 1) and the chunks it finished.  These

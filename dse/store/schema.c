@@ -174,9 +174,9 @@ static const table_def tables[] = {
 	 " PRIMARY KEY(run_id, point_id),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
 	/* what the report of a run draws, stored by the run (schema 3 on) */
-	{"curves", 3,
+	{"curves", 5,
 	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
-	 " metric TEXT NOT NULL CHECK(metric IN ('ttft_s','decode_tok_s')),"
+	 " metric TEXT NOT NULL CHECK(metric IN ('ttft_s','decode_tok_s','energy_j_per_token')),"
 	 " length INTEGER NOT NULL CHECK(length > 0),"
 	 " value REAL NOT NULL " NUMCHK("value") ","
 	 " PRIMARY KEY(run_id, point_id, metric, length),"
@@ -189,7 +189,7 @@ static const table_def tables[] = {
 	 " dsp REAL NOT NULL " NUMCHK("dsp") ","
 	 " PRIMARY KEY(run_id, point_id, region),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
-	{"validation", 3,
+	{"validation", 5,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " seq INTEGER NOT NULL CHECK(seq >= 0),"
 	 " name TEXT NOT NULL, unit TEXT NOT NULL,"
@@ -199,6 +199,7 @@ static const table_def tables[] = {
 	 " fitted_to INTEGER NOT NULL CHECK(fitted_to IN (0,1)),"
 	 " checked INTEGER NOT NULL CHECK(checked IN (0,1)),"
 	 " note TEXT NOT NULL,"
+	 " source TEXT, figure TEXT, part TEXT, length INTEGER CHECK(length IS NULL OR length >= 0),"
 	 " PRIMARY KEY(run_id, seq)) WITHOUT ROWID"},
 	{"swaps", 3,
 	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
@@ -212,7 +213,7 @@ static const table_def tables[] = {
 	 " decode_first_step_s REAL NOT NULL " NUMCHK("decode_first_step_s") ","
 	 " PRIMARY KEY(run_id, point_id, source),"
 	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
-	{"trace_events", 4,
+	{"trace_events", 5,
 	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
 	 " seq INTEGER NOT NULL CHECK(seq >= 0),"
 	 " kind TEXT NOT NULL CHECK(kind IN ('process','thread','span','instant')),"
@@ -362,7 +363,7 @@ static const char *const view_sql =
 	"CREATE VIEW v_curves AS SELECT run_id, point_id, metric, length, value FROM curves;"
 	"CREATE VIEW v_regions AS SELECT run_id, point_id, region, lut, ff, bram36, uram, dsp FROM regions;"
 	"CREATE VIEW v_validation AS SELECT run_id, seq, name, unit, measured, predicted, rel_err, fitted_to,"
-	" checked, note FROM validation;"
+	" checked, note, source, figure, part, length FROM validation;"
 	"CREATE VIEW v_swaps AS SELECT run_id, point_id, source, prompt, gen, prefill_s, ttft_s, swap_s, pcap_s,"
 	" tail_overlap_s, swap_hidden_s, swap_exposed_s, decode_first_step_s FROM swaps;"
 	"CREATE VIEW v_trace AS SELECT run_id, point_id, seq, kind, pid, tid, name, sort_index, cat, t0_ps, t1_ps,"

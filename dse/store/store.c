@@ -201,6 +201,32 @@ int store_prepare(store *s, sqlite3_stmt **st, const char *sql)
 /* ------------------------------------------------------------ opening */
 
 /*
+ * SQLite takes a file shorter than one page for an empty database and
+ * writes over it (a one-byte file becomes a database).  A file that is not
+ * empty must begin with SQLite's 16-byte header string, or it is not ours
+ * to touch.
+ */
+int store_sniff(const char *path, long long size, char *err, size_t errlen)
+{
+	static const char magic[16] = "SQLite format 3";
+	if (size == 0)
+		return 0;
+	char head[16] = {0};
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read the database: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	if (n != sizeof head || memcmp(head, magic, sizeof magic) != 0) {
+		store_refusal(STORE_NOT_SQLITE, path, 0, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Step 1 of the opening: refuse a path that cannot be written before
  * SQLite creates or touches anything.  access() opens nothing (closing a
  * descriptor of the database would drop this process's SQLite locks) and
@@ -219,6 +245,8 @@ static int check_path(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: not a regular file; choose another --db", path);
 		return -1;
 	}
+	if (exists && store_sniff(path, st.st_size, err, errlen))
+		return -1;
 	if (exists && access(path, R_OK | W_OK) != 0) {
 		snprintf(err, errlen, "%s: cannot write to the database file: %s; it is left as it was: make it "
 				      "writable or choose another --db",
@@ -1120,6 +1148,14 @@ int store_put_region(store *s, int64_t run_id, int64_t point_id, const char *reg
 	return step_final(s, st, "cannot store the resources of a region");
 }
 
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row)
 {
 	const double v[3] = {row->measured, row->predicted, row->rel_err};
@@ -1130,7 +1166,7 @@ int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row
 			return -1;
 		}
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO validation VALUES(?,?,?,?,?,?,?,?,?,?)"))
+	if (store_prepare(s, &st, "INSERT INTO validation VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
 		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int(st, 2, seq);
@@ -1141,6 +1177,13 @@ int store_put_validation(store *s, int64_t run_id, int seq, const calib_row *row
 	sqlite3_bind_int(st, 8, row->fitted_to);
 	sqlite3_bind_int(st, 9, row->checked);
 	sqlite3_bind_text(st, 10, row->note, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 11, row->source[0] ? row->source : NULL);
+	bind_text_or_null(st, 12, row->figure[0] ? row->figure : NULL);
+	bind_text_or_null(st, 13, row->part[0] ? row->part : NULL);
+	if (row->length > 0)
+		sqlite3_bind_int(st, 14, row->length);
+	else
+		sqlite3_bind_null(st, 14);
 	return step_final(s, st, "cannot store a validation row");
 }
 
@@ -1192,13 +1235,6 @@ int store_put_interval(store *s, const store_interval *v)
 	return step_final(s, st, "cannot store an interval");
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
 
 int store_put_trace(store *s, int64_t run_id, int64_t point_id, const trace_log *log)
 {

@@ -25,9 +25,10 @@
  * and what the run's report draws, stored by the run for the designs it
  * follows (explore/follow.h):
  *   curves(run_id, point_id, metric, length, value)   dense analytic curves
+ *        (metric ttft_s, decode_tok_s, energy_j_per_token)
  *   regions(run_id, point_id, region, lut, ff, bram36, uram, dsp)
  *   validation(run_id, seq, name, unit, measured, predicted, rel_err,
- *        fitted_to, checked, note)
+ *        fitted_to, checked, note, source, figure, part, length)
  *   swaps(run_id, point_id, source, prompt, gen, prefill_s, ttft_s, swap_s,
  *        pcap_s, tail_overlap_s, swap_hidden_s, swap_exposed_s,
  *        decode_first_step_s)                           one inference's swap
@@ -71,7 +72,9 @@
  * their exposed swap (the metrics table does not know the mode, and a
  * trigger that looked it up cost 12% of an --all-points sweep).
  *
- * Versions: 3 had no dec_dataflow (its points are serial: the only dataflow
+ * Versions: 4 had no energy curves, no source, figure, part and length of a
+ * validation row (its note held the source of most rows), and in its
+ * first files no instant events in trace_events.  3 had no dec_dataflow (its points are serial: the only dataflow
  * then), no intervals, no shard runs (sweeps.shard, n_shards), no
  * runs.ranks, no sessions, requests or breakeven, and no run kind
  * 'session'.  Chunks stored before the counts have them NULL.  2 had no
@@ -321,6 +324,10 @@ int store_put_breakeven(store *s, const store_breakeven *b);
  * command meets them (all are runtime failures, exit 1). */
 enum { STORE_NOT_SQLITE, STORE_FOREIGN, STORE_NEWER };
 void store_refusal(int why, const char *path, long long ver, char *err, size_t errlen);
+/* A file of `size` bytes at path that is not empty and does not begin with
+ * SQLite's header: refused as STORE_NOT_SQLITE (SQLite would write over a
+ * file shorter than a page). */
+int store_sniff(const char *path, long long size, char *err, size_t errlen);
 
 /* The database file's path as given to store_open(). */
 const char *store_path(const store *s);
