@@ -297,12 +297,12 @@ diff -r "$T/m_hls" "$T/hls" >/dev/null && ok || bad "merged shards wrote other h
 python3 tests/readme_samples.py "$BIN" README.md "$T/readme" >"$T/readme.out" 2>&1 && ok ||
 	bad "README samples: $(cat "$T/readme.out")"
 # ... and the check catches a sample that drifted by one digit
-sed 's/^    configs\/kv260.yaml: 144000 points/    configs\/kv260.yaml: 144001 points/' README.md >"$T/README_drift.md"
+sed 's/^    configs\/kv260.yaml: 468000 points/    configs\/kv260.yaml: 468001 points/' README.md >"$T/README_drift.md"
 cmp -s README.md "$T/README_drift.md" && bad "the README shows no main-job sample to alter" || ok
 ln -sf "$PWD/configs" "$PWD/tests" "$T/" 2>/dev/null
 if python3 tests/readme_samples.py "$BIN" "$T/README_drift.md" "$T/readme2" >"$T/readme2.out" 2>&1; then
 	bad "a drifted README sample passed"
-elif grep -q "144001 points" "$T/readme2.out" && grep -q "readme samples: [0-9]* run, 1 differ" "$T/readme2.out"; then
+elif grep -q "468001 points" "$T/readme2.out" && grep -q "readme samples: [0-9]* run, 1 differ" "$T/readme2.out"; then
 	ok
 else
 	bad "the drifted sample is not named: $(head -c 400 "$T/readme2.out")"
@@ -503,8 +503,8 @@ if python3 tests/report_check.py facts "$T/rep_bad" "$T/r.db" 1 2>"$T/err"; then
 		bad "a wrong header or Pareto block is not named: $(cat "$T/err")"
 fi
 # the page in a real browser (headless Chromium): no console message, every figure loaded, a screenshot not blank
-python3 tests/browser_check.py page "$T/rep" 8 >"$T/out" 2>"$T/err" && ok || bad "report in a browser: $(cat "$T/err")"
-grep -q "8 figures loaded, no console message, screenshot 1280x2400 not blank" "$T/out" && ok ||
+python3 tests/browser_check.py page "$T/rep" 9 >"$T/out" 2>"$T/err" && ok || bad "report in a browser: $(cat "$T/err")"
+grep -q "9 figures loaded, no console message, screenshot 1280x2400 not blank" "$T/out" && ok ||
 	bad "browser check: $(cat "$T/out")"
 # ... and a figure that does not load, a console error, a blank screenshot are each caught
 rm "$T/rep_bad/fig/energy.svg"
@@ -532,7 +532,7 @@ mkdir -p "$T/small"
 expect 0 "$BIN" "$T/small.yaml" --db "$T/small/r.db" --all-points --report --no-progress --hls-out "$T/small/hls"
 python3 tests/report_check.py knobs "$T/small/report" "$T/small/r.db" 1 >"$T/out" 2>"$T/err" && ok ||
 	bad "knob table: $(cat "$T/err")"
-grep -q "knob rows equal a brute force over 4608 points" "$T/out" && ok || bad "knob brute force: $(cat "$T/out")"
+grep -q "knob rows equal a brute force over 14976 points" "$T/out" && ok || bad "knob brute force: $(cat "$T/out")"
 python3 tests/report_check.py facts "$T/small/report" "$T/small/r.db" 1 2>"$T/err" && ok ||
 	bad "report facts of an --all-points run: $(cat "$T/err")"
 expect 2 "$BIN" report --db "$T/r.db" --run 99 --out "$T/rep99"

@@ -857,20 +857,33 @@ static void point_knob(const rdb_point *p, int k, char *out, size_t n)
 	}
 }
 
+/* The set of modules of a swept dpr point, read from its id (the
+ * innermost knob); "" for a named design or a space without sets. */
+static void point_rmset(const space_t *sp, const rdb_point *p, char *out, size_t n)
+{
+	int digit[SK_N];
+	out[0] = '\0';
+	if (!p->design_name[0] && space_digits(sp, p->point_id, digit) == 0 && space_value(sp, SK_RMSET, digit[SK_RMSET]) >= 0)
+		snprintf(out, n, "%s", sp->c->space.rm_shapes[space_value(sp, SK_RMSET, digit[SK_RMSET])].label);
+}
+
 /* The knobs whose values differ among the members of group g, with the values. */
-static void group_differs(const report_ctx *R, FILE *f, size_t g)
+static void group_differs(const report_ctx *R, const space_t *sp, FILE *f, size_t g)
 {
 	bool any = false;
 	for (int k = 0; k < SK_N; k++) {
-		char vals[8][PDS_NAME_MAX + 16];
+		char vals[8][PDS_NAME_MAX + 256];
 		int nv = 0;
 		bool more = false;
 		for (int64_t m = 0; m < R->g_count[g]; m++) {
 			const rdb_point *p = report_find_point(R, R->g_members[R->g_first[g] + (size_t)m]);
 			if (!p)
 				continue;
-			char v[PDS_NAME_MAX + 16];
-			point_knob(p, k, v, sizeof v);
+			char v[PDS_NAME_MAX + 256];
+			if (k == SK_RMSET)
+				point_rmset(sp, p, v, sizeof v);
+			else
+				point_knob(p, k, v, sizeof v);
 			bool seen = false;
 			for (int i = 0; i < nv; i++)
 				seen |= strcmp(vals[i], v) == 0;
@@ -916,6 +929,8 @@ static void page_groups(report_ctx *R, FILE *f)
 		fputs("<p class=note>The run stored no groups of equal front points (a run of an older version).</p>\n", f);
 		return;
 	}
+	space_t sp;
+	space_init(&sp, c);
 	fprintf(f,
 		"<p>Front points equal in every objective and every resource are one design for the architect: they"
 		" differ only in knobs the model sees no effect of. The fronts' %zu dpr and %zu static points are"
@@ -984,7 +999,7 @@ static void page_groups(report_ctx *R, FILE *f)
 			h_cell(f, p->r.v[RES_BRAM], 4);
 			h_cell(f, p->r.v[RES_DSP], 4);
 			fprintf(f, "<td class=n>%lld</td><td class=p>", (long long)R->g_count[g]);
-			group_differs(R, f, g);
+			group_differs(R, &sp, f, g);
 			fputs("</td></tr>\n", f);
 		}
 		if (n > MAX_GROUP_ROWS)
@@ -1007,6 +1022,8 @@ static void knob_text(const space_t *sp, int k, int i, char *out, size_t n)
 		snprintf(out, n, "%s", c->arch.port_maps[v].name);
 	else if (k == SK_RP)
 		snprintf(out, n, "%s", v >= 0 ? c->arch.pblocks[v].name : "none");
+	else if (k == SK_RMSET)
+		snprintf(out, n, "%s", v >= 0 ? c->space.rm_shapes[v].label : "prefill+decode");
 	else
 		snprintf(out, n, "%d", v);
 }
@@ -1036,7 +1053,7 @@ static void page_knobs(report_ctx *R, FILE *f)
 	for (int mi = 0; mi < sp.n_modes; mi++) {
 		const space_mode *m = &sp.m[mi];
 		for (int k = 0; k < SK_N; k++) {
-			if (k == SK_RP && m->mode == MODE_STATIC)
+			if ((k == SK_RP || k == SK_RMSET) && m->mode == MODE_STATIC)
 				continue; /* a static design has no partition */
 			double best = INFINITY, worst = -INFINITY;
 			const char *at_best = "", *at_worst = "";
@@ -1059,7 +1076,7 @@ static void page_knobs(report_ctx *R, FILE *f)
 			fprintf(f, "<tr data-mode=\"%s\" data-knob=\"%s\"><td>%s</td><td>%s</td><td class=p>", mode_names[m->mode],
 				space_knob_names[k], mode_names[m->mode], space_knob_names[k]);
 			for (int i = 0; i < m->radix[k]; i++) {
-				char v[PDS_NAME_MAX + 16];
+				char v[PDS_NAME_MAX + 256];
 				knob_text(&sp, k, i, v, sizeof v);
 				fputs(i ? ", " : "", f);
 				h_esc(f, v);
