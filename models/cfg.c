@@ -135,6 +135,41 @@ int cfg_find_hp(const cfg_t *c, const char *name)
 	return -1;
 }
 
+/* The modules of a design's set: each with an engine, a phase it serves
+ * and sensible sizes; a static design has none. */
+static int check_modules(const cfg_t *c, const design_t *d, char *err, size_t errlen)
+{
+	const rmset_t *s = &d->rms;
+	if (s->n < 0 || s->n > RMS_MAX || (s->n > 0 && d->mode != MODE_DPR)) {
+		snprintf(err, errlen, "%d modules in the partition of a %s design", s->n, mode_names[d->mode]);
+		return -1;
+	}
+	int maxb = c->dev.axi_max_burst_beats, hd = c->model.head_dim;
+	for (int k = 0; k < s->n; k++) {
+		const rm_t *m = &s->rm[k];
+		bool pre = m->engines & RM_ENG_PRE, dec = m->engines & RM_ENG_DEC;
+		if (!(pre || dec) || (m->engines & ~(RM_ENG_PRE | RM_ENG_DEC)) || !m->serves ||
+		    (m->serves & ~(RM_SERVE_PRE | RM_SERVE_DEC)) || !memchr(m->name, 0, sizeof m->name)) {
+			snprintf(err, errlen, "module %d holds no engine or serves no phase", k);
+			return -1;
+		}
+		if (pre && (m->pre_pe <= 0 || m->pre_lanes <= 0 || m->pre_lanes > hd || m->pre_block <= 0 ||
+			    m->pre_burst <= 0 || m->pre_burst > maxb || m->pre_outstanding <= 0 || m->pm_pre < 0 ||
+			    m->pm_pre >= c->arch.n_port_maps)) {
+			snprintf(err, errlen, "module '%s': prefill engine sizes, burst or port map out of range", m->name);
+			return -1;
+		}
+		if (dec && (m->dec_lanes <= 0 || m->dec_lanes > hd || m->dec_burst <= 0 || m->dec_burst > maxb ||
+			    m->dec_outstanding <= 0 || m->pm_dec < 0 || m->pm_dec >= c->arch.n_port_maps ||
+			    (int)m->dec_dataflow < 0 || m->dec_dataflow >= DF_N)) {
+			snprintf(err, errlen, "module '%s': decode engine sizes, burst, port map or dataflow out of range",
+				 m->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen)
 {
 	if (d->clock_mhz <= 0 || d->clock_mhz > c->dev.clock_max_mhz) {
@@ -175,7 +210,17 @@ int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen
 			 d->pre_lanes, d->dec_lanes, c->model.head_dim);
 		return -1;
 	}
-	return kvcache_check_design(c, d, err, errlen);
+	if (kvcache_check_design(c, d, err, errlen))
+		return -1;
+	/* a set of modules is priced with the FP16 cache in DDR only: the sweep's
+	 * tables of extra modules and the DES's mid-generation swaps carry no
+	 * quantiser, dequantiser or tier (README "Modules of the partition") */
+	if (d->rms.n > 0 && (d->kv_prec != KV_FP16 || d->kv_tier != KV_TIER_NONE)) {
+		snprintf(err, errlen, "a design naming its modules (rms:) takes the fp16 K/V cache without an on-chip tier, "
+				      "got kv_precision %s and kv_tier_region %s", kv_prec_names[d->kv_prec], kv_tier_names[d->kv_tier]);
+		return -1;
+	}
+	return check_modules(c, d, err, errlen);
 }
 
 void cfg_part_key(const char *part, char *out, size_t outsz)

@@ -210,12 +210,34 @@ typedef struct {
 	int n_kv_window, kv_window[CFG_MAX_LIST];
 	int n_kv_sinks, kv_sinks[CFG_MAX_LIST];
 	int n_kv_tier, kv_tier[CFG_MAX_LIST];
+	/*
+	 * The partition's modules of the dpr points (design_space.rm_sets and
+	 * rm_modules): each shape lists its modules, either a role over the
+	 * point's own engines (its prefill engine, its decode engine, or both
+	 * as one hybrid module) or an extra module of stated sizes (rm_extra:
+	 * its burst and outstanding are the point's); the roles come first.
+	 * No shape: the paper's pair alone, as without the key.
+	 */
+	int n_rm_extra;
+	rm_t rm_extra[CFG_MAX_LIST];
+	int n_rm_shapes;
+	struct cfg_rm_shape {
+		int n;
+		int role[RMS_MAX]; /* CFG_RM_ROLE_* or an index into rm_extra */
+		char label[200];   /* the modules as the knob's value reads */
+	} rm_shapes[CFG_MAX_LIST];
 } cfg_space;
+
+/* The roles of a shape's modules over a point's own engines. */
+enum { CFG_RM_PREFILL = -1, CFG_RM_DECODE = -2, CFG_RM_HYBRID = -3 };
 
 typedef struct {
 	res_t util_cap;      /* fraction of each device resource usable */
 	double rp_margin;    /* an RM may use this fraction of its pblock */
 	double t_pre_max_s;  /* at objective.prompt */
+	/* DDR set aside for the partial bitstreams of the partition's modules
+	 * (constraints.bitstream_store_mib), bytes; 0: not bounded */
+	double bitstream_store_bytes;
 } cfg_constraints;
 
 /* The session figure objective.workload minimises (sim/session.h names them). */

@@ -65,6 +65,38 @@ typedef enum { KV_TIER_NONE = 0, KV_TIER_STATIC = 1, KV_TIER_RP = 2, KV_TIER_N }
 extern const char *const kv_prec_names[KV_N];      /* "fp16", "int8", "int4" */
 extern const char *const kv_tier_names[KV_TIER_N]; /* "none", "static", "rp" */
 
+/*
+ * The modules of the partition of a dpr design (models/rms.h).  A design
+ * may name an ordered set of 1 to RMS_MAX reconfigurable modules, each a
+ * partial bitstream of the same pblock holding a prefill engine, a decode
+ * engine or both (a hybrid: the two engines side by side inside the
+ * partition, static-like), with its own sizes, AXI settings, port maps and
+ * dataflow, and the phases the policies may run on it (`serves`; a phase
+ * on a module that holds only the other phase's engine runs on that
+ * engine, perf.h).  n == 0: the design names none and has the paper's
+ * two, a prefill module of its prefill engine and a decode module of its
+ * decode engine (rms_expand).  A static design has none.
+ */
+#define RMS_MAX 4
+#define RMS_NAME_MAX 32
+enum { RM_ENG_PRE = 1, RM_ENG_DEC = 2 };     /* rm_t.engines: the engines a module holds */
+enum { RM_SERVE_PRE = 1, RM_SERVE_DEC = 2 }; /* rm_t.serves: the phases it may run */
+
+typedef struct {
+	char name[RMS_NAME_MAX];
+	uint8_t engines, serves;
+	/* the prefill engine (engines & RM_ENG_PRE) */
+	int pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding, pm_pre;
+	/* the decode engine (engines & RM_ENG_DEC) */
+	int dec_lanes, dec_burst, dec_outstanding, pm_dec;
+	dataflow_t dec_dataflow;
+} rm_t;
+
+typedef struct {
+	int n; /* 0: the paper's two modules, from the design's engines */
+	rm_t rm[RMS_MAX];
+} rmset_t;
+
 typedef struct {
 	arch_mode mode;
 	int clock_mhz;   /* PL clock of the accelerator */
@@ -92,6 +124,10 @@ typedef struct {
 	int kv_window; /* most recent keys per layer in the tier */
 	int kv_sinks;  /* first keys per layer in the tier */
 	kv_tier_t kv_tier;
+	/* the partition's modules (dpr).  With a set, the engines above are its
+	 * first prefill engine and its first decode engine (the pair the
+	 * paper's two-module figures and headers describe). */
+	rmset_t rms;
 } design_t;
 
 #endif

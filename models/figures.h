@@ -40,6 +40,10 @@ typedef struct {
 	/* the refill of a K/V tier in the decode RM after the swap (kvcache.h): its time
 	 * (part of what the swap's hiding must cover) and its DDR bytes; 0 without one */
 	double kv_refill_s, kv_refill_bytes;
+	/* mid-generation swaps of a partition with several modules (models/rms.h):
+	 * how many, and the time decode stalled for them (part of decode_s) */
+	int mid_swaps;
+	double mid_swap_s;
 } figures;
 
 /*
@@ -93,6 +97,7 @@ typedef struct {
 	double mean_in_system;        /* time average of requests queued or in service */
 	double kv_refill_s;           /* refills of a K/V tier in the decode RM after swaps-in
 					 (models/kvcache.h), their total time */
+	int64_t swaps_by_rm[RMS_MAX]; /* swaps by the module they loaded (a dpr design's set, in order) */
 } figures_session;
 
 /* The mean and percentiles of n values sorted ascending (NAN when n is 0). */

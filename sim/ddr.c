@@ -62,6 +62,21 @@ void ddr_init(ddr *m, evq *q, const ddr_params *p)
 	m->n_cons = k;
 }
 
+void ddr_set_master(ddr *m, int master, const double *b_per_s)
+{
+	if (master < 0 || master >= m->p.n_masters)
+		BUG("master %d of %d", master, m->p.n_masters);
+	for (uint32_t i = 0; i < m->n_act; i++)
+		if (m->flow[m->act[i]].master == master)
+			BUG("master %d changes its rates with a flow in flight", master);
+	int k = 2 * m->p.n_hp + m->p.n_ctrl + 1 + master * m->p.n_hp * 2;
+	for (int h = 0; h < m->p.n_hp; h++) {
+		m->p.master_b_per_s[master][h] = b_per_s[h];
+		m->cap[k++] = b_per_s[h] * 1e-12;
+		m->cap[k++] = b_per_s[h] * 1e-12;
+	}
+}
+
 void ddr_release(ddr *m)
 {
 	free(m->flow);

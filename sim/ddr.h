@@ -98,6 +98,10 @@ typedef struct {
 void ddr_init(ddr *m, evq *q, const ddr_params *p);
 void ddr_release(ddr *m);
 
+/* Give `master` new per-port rates (a module of other AXI settings loaded
+ * into the partition); it must have no flow in flight. */
+void ddr_set_master(ddr *m, int master, const double *b_per_s);
+
 /*
  * Start a transfer of `bytes` through HP port `port` in direction `dir`
  * for `master`; `stream` (< DDR_MAX_STREAMS) labels its bytes.  fn(ctx,

@@ -117,6 +117,7 @@
 #include "models/kvcache.h"
 #include "models/perf.h"
 #include "models/platform.h"
+#include "models/rms.h"
 #include "sim/ddr.h"
 #include "sim/evq.h"
 #include "sim/pcap.h"
@@ -248,6 +249,21 @@ typedef struct {
 	struct port_span pspan[DDR_MAX_HP][DDR_MAX_STREAMS];
 	char name[PDS_NAME_MAX + 64];
 	char bug[160]; /* a broken invariant of the schedule */
+
+	/* a sequence of modules (des_opts.plan): the one in the partition (or
+	 * being loaded), the pass that waits for it, and what the swaps took */
+	const des_plan *plan;
+	int seg;
+	int wait_pass;             /* > 0: this pass opens when the swap ends */
+	int64_t sw_trigger, sw_ps_done, sw_lm_end;
+	int64_t pc0_start, pc0_stream, pc0_end; /* PCAP of the first swap */
+	int mid_swaps;
+	int64_t mid_swap_ps, mid_exposed_ps;
+	/* decode energy by module: bytes and time per segment */
+	double seg_bytes0[DES_MAX_SEGS];
+	int64_t seg_t0[DES_MAX_SEGS], seg_t1[DES_MAX_SEGS];
+	double seg_bytes1[DES_MAX_SEGS];
+	bool seg_used[DES_MAX_SEGS];
 } des;
 
 /* ------------------------------------------------------------- helpers */
@@ -410,10 +426,55 @@ static void rp_state(des *s, int st)
 		trace_args a = trace_args_none();
 		a.unit = TRACE_UNIT_RP;
 		a.module = s->rp;
-		trace_span(&s->tr, PID_ACC, TID_RP, rp_names[s->rp], TRACE_CAT_RP, s->t_rp0, now, &a);
+		char nm[RMS_NAME_MAX + 16];
+		if (s->plan && s->rp != RP_RECONF)
+			snprintf(nm, sizeof nm, "RM %s", s->plan->name[s->seg]);
+		else
+			snprintf(nm, sizeof nm, "%s", rp_names[s->rp]);
+		trace_span(&s->tr, PID_ACC, TID_RP, nm, TRACE_CAT_RP, s->t_rp0, now, &a);
 	}
 	s->rp = st;
 	s->t_rp0 = now;
+}
+
+/* ------------------------------------------------------ modules in turn */
+
+/* The module of the plan that serves pass `pass`. */
+static int seg_of_pass(const des *s, int pass)
+{
+	int k = 0;
+	while (k + 1 < s->plan->n && pass >= s->plan->from[k + 1])
+		k++;
+	return k;
+}
+
+/* What the partition holds while module k of the plan is in it. */
+static int rp_kind(const des *s, int k)
+{
+	uint8_t e = s->plan->engines[k];
+	return e == (RM_ENG_PRE | RM_ENG_DEC) ? RP_STATIC : e & RM_ENG_PRE ? RP_PREFILL : RP_DECODE;
+}
+
+/* Module k of the plan is in the partition: its engines, port maps and
+ * AXI settings from now on. */
+static void load_module(des *s, int k)
+{
+	s->seg = k;
+	s->d = &s->plan->view[k];
+	s->pm_pre = &s->c->arch.port_maps[s->d->pm_pre].pm;
+	s->pm_dec = &s->c->arch.port_maps[s->d->pm_dec].pm;
+	ddr_params mp;
+	des_ddr_params(s->c, s->d, &mp);
+	ddr_set_master(&s->m, DES_M_PRE, mp.master_b_per_s[DES_M_PRE]);
+	ddr_set_master(&s->m, DES_M_DEC, mp.master_b_per_s[DES_M_DEC]);
+}
+
+static double total_bytes(const des *s)
+{
+	double b = 0;
+	for (int h = 0; h < s->c->dev.n_hp; h++)
+		b += ddr_port_bytes(&s->m, h);
+	return b;
 }
 
 /* ------------------------------------------------------- static region */
@@ -566,18 +627,30 @@ static void refill_start(des *s)
 	}
 }
 
+/* arg: the pass whose last attention triggered the swap (0: the prefill->decode swap) */
 static void pcap_done(void *ctx, uint64_t arg)
 {
-	(void)arg;
 	des *s = ctx;
-	s->t_swap_end = s->q.now_ps;
-	s->swap_done = true;
+	int64_t now = s->q.now_ps;
+	bool first = arg == 0;
+	if (first) {
+		s->t_swap_end = now;
+		s->swap_done = true;
+		s->pc0_start = s->pc.t_start;
+		s->pc0_stream = s->pc.t_stream;
+		s->pc0_end = s->pc.t_end;
+	}
 	if (s->tracing) {
-		milestone(s, TRACE_MS_DECODE_LOADED, TID_PCAP);
-		static const char *const names[TRACE_PARTS] = {"PS software path", "PCAP setup", "partial bitstream",
-							       "swap to the decode RM"};
-		const int64_t t0[TRACE_PARTS] = {s->t_trigger, s->pc.t_start, s->pc.t_stream, s->t_trigger};
-		const int64_t t1[TRACE_PARTS] = {s->t_ps_done, s->pc.t_stream, s->pc.t_end, s->t_swap_end};
+		if (first)
+			milestone(s, TRACE_MS_DECODE_LOADED, TID_PCAP);
+		char to[RMS_NAME_MAX + 16];
+		if (s->plan)
+			snprintf(to, sizeof to, "swap to RM %s", s->plan->name[s->seg + 1]);
+		else
+			snprintf(to, sizeof to, "swap to the decode RM");
+		const char *const names[TRACE_PARTS] = {"PS software path", "PCAP setup", "partial bitstream", to};
+		const int64_t t0[TRACE_PARTS] = {s->sw_trigger, s->pc.t_start, s->pc.t_stream, s->sw_trigger};
+		const int64_t t1[TRACE_PARTS] = {s->sw_ps_done, s->pc.t_stream, s->pc.t_end, now};
 		for (int k = 0; k < TRACE_PARTS; k++) {
 			trace_args a = trace_args_none();
 			a.unit = TRACE_UNIT_PCAP;
@@ -587,25 +660,46 @@ static void pcap_done(void *ctx, uint64_t arg)
 			trace_span(&s->tr, PID_ACC, TID_PCAP, names[k], TRACE_CAT_SWAP, t0[k], t1[k], &a);
 		}
 	}
-	rp_state(s, RP_DECODE);
-	refill_start(s);
+	if (!s->plan) {
+		rp_state(s, RP_DECODE);
+		refill_start(s); /* a decode RM's K/V tier, then the first step */
+		return;
+	}
+	load_module(s, s->seg + 1);
+	rp_state(s, rp_kind(s, s->seg));
+	if (!first) {
+		s->mid_swaps++;
+		s->mid_swap_ps += now - s->sw_trigger;
+	}
+	if (s->wait_pass > 0) {
+		int p = s->wait_pass;
+		s->wait_pass = 0;
+		if (!first)
+			s->mid_exposed_ps += now - s->sw_lm_end;
+		open_pass(s, p);
+	}
 }
 
 static void swap_ps_done(void *ctx, uint64_t arg)
 {
-	(void)arg;
 	des *s = ctx;
-	s->t_ps_done = s->q.now_ps;
-	pcap_start(&s->pc, s->bitstream_bytes, pcap_done, s, 0);
+	s->sw_ps_done = s->q.now_ps;
+	if (arg == 0)
+		s->t_ps_done = s->sw_ps_done;
+	pcap_start(&s->pc, s->bitstream_bytes, pcap_done, s, arg);
 }
 
-static void swap_trigger(des *s)
+/* The swap after pass `pass` (0: the prefill->decode swap). */
+static void swap_trigger(des *s, int pass)
 {
-	s->t_trigger = s->q.now_ps;
-	if (s->tracing)
-		milestone(s, TRACE_MS_SWAP_TRIGGER, TID_PCAP);
+	s->sw_trigger = s->q.now_ps;
+	if (pass == 0) {
+		s->t_trigger = s->sw_trigger;
+		if (s->tracing)
+			milestone(s, TRACE_MS_SWAP_TRIGGER, TID_PCAP);
+	}
 	rp_state(s, RP_RECONF);
-	evq_after(&s->q, s->ps_path_ps, swap_ps_done, s, 0);
+	evq_after(&s->q, s->ps_path_ps, swap_ps_done, s, (uint64_t)pass);
 }
 
 /* ----------------------------------------------------------- attention */
@@ -624,8 +718,16 @@ static void attn_done(des *s)
 	}
 	if (p == 0)
 		s->pre_att_ps += now - s->a_t0;
-	if (p == 0 && l == s->layers - 1 && s->swap)
-		swap_trigger(s);
+	if (l == s->layers - 1) {
+		if (s->plan) {
+			/* the next module, if the next pass is its; after the prefill
+			 * even when no decode step follows (its exposure is measured) */
+			if (s->seg + 1 < s->plan->n && s->plan->from[s->seg + 1] == p + 1 && (p == 0 || p + 1 < s->npass))
+				swap_trigger(s, p);
+		} else if (p == 0 && s->swap) {
+			swap_trigger(s, 0);
+		}
+	}
 	open_gate(s, (int64_t)p * (s->layers + 1) + l + 1);
 }
 
@@ -988,6 +1090,12 @@ static void stage_start(des *s, int st)
 /* The engine that runs pass `pass`'s attention. */
 static int engine_of(const des *s, int pass)
 {
+	if (s->plan) {
+		uint8_t e = s->plan->engines[seg_of_pass(s, pass)];
+		if (pass == 0)
+			return e & RM_ENG_PRE ? ENG_PRE : ENG_DEC;
+		return e & RM_ENG_DEC ? ENG_DEC : ENG_PRE;
+	}
 	if (s->hold == DES_HOLD_PREFILL)
 		return ENG_PRE;
 	if (s->hold == DES_HOLD_DECODE)
@@ -999,8 +1107,8 @@ static void attn_start(des *s, int pass, int layer)
 {
 	/* the RP must hold the engine of the phase (or the one module it keeps) */
 	int eng = engine_of(s, pass);
-	int need = !s->dpr ? RP_STATIC : eng == ENG_PRE ? RP_PREFILL : RP_DECODE;
-	if (s->rp != need && !s->bug[0]) {
+	int need = s->plan ? rp_kind(s, seg_of_pass(s, pass)) : !s->dpr ? RP_STATIC : eng == ENG_PRE ? RP_PREFILL : RP_DECODE;
+	if ((s->rp != need || (s->plan && s->seg != seg_of_pass(s, pass))) && !s->bug[0]) {
 		snprintf(s->bug, sizeof s->bug, "attention of pass %d layer %d started while the RP holds '%s'", pass,
 			 layer, rp_names[s->rp]);
 		evq_stop(&s->q);
@@ -1024,6 +1132,14 @@ static void attn_start(des *s, int pass, int layer)
 static void open_pass(des *s, int pass)
 {
 	s->t_step0 = s->q.now_ps;
+	if (s->plan && pass > 0) {
+		int k = seg_of_pass(s, pass);
+		if (!s->seg_used[k]) {
+			s->seg_used[k] = true;
+			s->seg_t0[k] = s->q.now_ps;
+			s->seg_bytes0[k] = total_bytes(s);
+		}
+	}
 	if (pass == 1)
 		s->t_dec_start = s->q.now_ps;
 	open_gate(s, (int64_t)pass * (s->layers + 1));
@@ -1051,11 +1167,23 @@ static void lm_done(void *ctx, uint64_t arg)
 			span(s, TID_PASS, nm, p, -1, s->t_step0, now);
 		}
 	}
+	if (s->plan && p > 0) {
+		int k = seg_of_pass(s, p);
+		s->seg_t1[k] = now;
+		s->seg_bytes1[k] = total_bytes(s);
+	}
 	if (p + 1 >= s->npass) {
 		s->finished = true;
 		return;
 	}
-	if (p == 0 && s->swap && !(s->swap_done && s->refill_done)) {
+	if (s->plan) {
+		if (s->seg != seg_of_pass(s, p + 1)) {
+			/* the next step waits for its module */
+			s->wait_pass = p + 1;
+			s->sw_lm_end = now;
+			return;
+		}
+	} else if (p == 0 && s->swap && !(s->swap_done && s->refill_done)) {
 		s->lm0_done = true; /* the first step waits for the decode RM (and its tier) */
 		return;
 	}
@@ -1104,9 +1232,11 @@ static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d,
 {
 	s->c = c;
 	s->w = w;
-	s->d = d;
-	s->pm_pre = &c->arch.port_maps[d->pm_pre].pm;
-	s->pm_dec = &c->arch.port_maps[d->pm_dec].pm;
+	s->plan = o && o->plan ? o->plan : NULL;
+	const design_t *d0 = s->plan ? &s->plan->view[0] : d; /* the engines of the first module */
+	s->d = d0;
+	s->pm_pre = &c->arch.port_maps[d0->pm_pre].pm;
+	s->pm_dec = &c->arch.port_maps[d0->pm_dec].pm;
 	s->prompt = prompt;
 	s->gen = gen;
 	s->npass = 1 + gen;
@@ -1115,7 +1245,7 @@ static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d,
 	s->npre = w->n_pre_attn;
 	s->dpr = d->mode == MODE_DPR;
 	s->hold = o ? (int)o->hold : DES_HOLD_PHASE;
-	s->swap = s->dpr && s->hold == DES_HOLD_PHASE;
+	s->swap = s->plan ? s->plan->n >= 2 && s->plan->from[1] == 1 : s->dpr && s->hold == DES_HOLD_PHASE;
 	s->step_ps = o ? o->step_ps : NULL;
 	s->prefetch = !(o && o->no_prefetch);
 	double f = d->clock_mhz * 1e6;
@@ -1132,7 +1262,7 @@ static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d,
 		s->tier_ps_per_byte = 1e12 / kvcache_tier_b_per_s(c, d);
 	s->refill_bytes = s->swap ? kvcache_refill_bytes(c, d, prompt) : 0;
 	s->qb = (double)w->q_bytes_token_layer;
-	s->pre_kv = engine_pre_kv_tokens(prompt, d->pre_pe, d->pre_block, false);
+	s->pre_kv = engine_pre_kv_tokens(prompt, d0->pre_pe, d0->pre_block, false);
 
 	double tile = o && o->weight_tile_bytes > 0 ? o->weight_tile_bytes : DES_WEIGHT_TILE_BYTES;
 	if (tile < 1024) {
@@ -1156,16 +1286,59 @@ static int setup(des *s, const cfg_t *c, const workload_t *w, const design_t *d,
 
 	evq_init(&s->q);
 	ddr_params mp;
-	des_ddr_params(c, d, &mp);
+	des_ddr_params(c, d0, &mp);
 	ddr_init(&s->m, &s->q, &mp);
 	pcap_params pp = pcap_params_of(c, DES_S_BITSTREAM);
 	pcap_init(&s->pc, &s->q, &s->m, &pp);
 	if (s->dpr)
 		s->bitstream_bytes = engine_bitstream_bytes(c, &c->arch.pblocks[d->rp]);
-	s->rp = !s->dpr ? RP_STATIC : s->hold == DES_HOLD_DECODE ? RP_DECODE : RP_PREFILL;
+	s->rp = s->plan ? rp_kind(s, 0) : !s->dpr ? RP_STATIC : s->hold == DES_HOLD_DECODE ? RP_DECODE : RP_PREFILL;
 	snprintf(s->name, sizeof s->name, "design %s (%s), prompt %d, %d generated",
 		 o && o->name ? o->name : "?", mode_names[d->mode], prompt, gen);
 	return 0;
+}
+
+/*
+ * Energy along a plan: the prefill at the power of the module that ran it;
+ * decode at the power of each module over its passes (one module: the
+ * decode phase's bytes over its time, as without a plan), and each
+ * mid-generation swap's wait at p_idle plus its bitstream's DDR energy.
+ */
+static void plan_energy(des *s, figures *f, const double pbytes[DES_PHASES])
+{
+	const cfg_t *c = s->c;
+	const double ps = 1e-12;
+	int k0 = seg_of_pass(s, 0);
+	perf_ctx p;
+	perf_prepare(&p, c, s->w, &s->plan->view[k0]);
+	if (f->prefill_s > 0) {
+		f->power_prefill_w = perf_power_w(&p, engine_of(s, 0) == ENG_DEC, pbytes[0] / f->prefill_s);
+		f->energy_prefill_j = f->power_prefill_w * f->prefill_s;
+	}
+	if (s->gen <= 0 || !(f->decode_s > 0))
+		return;
+	int first = seg_of_pass(s, 1), last = seg_of_pass(s, s->npass - 1);
+	if (first == last) {
+		perf_prepare(&p, c, s->w, &s->plan->view[first]);
+		f->power_decode_w = perf_power_w(&p, engine_of(s, 1) == ENG_DEC, pbytes[1] / f->decode_s);
+		f->energy_j_per_token = f->power_decode_w * f->decode_s / s->gen;
+		return;
+	}
+	double e = 0;
+	for (int k = first; k <= last; k++) {
+		if (!s->seg_used[k])
+			continue;
+		double t = (s->seg_t1[k] - s->seg_t0[k]) * ps;
+		if (!(t > 0))
+			continue;
+		perf_prepare(&p, c, s->w, &s->plan->view[k]);
+		bool dec = s->plan->engines[k] & RM_ENG_DEC;
+		e += perf_power_w(&p, dec, (s->seg_bytes1[k] - s->seg_bytes0[k]) / t) * t;
+	}
+	e += s->mid_exposed_ps * ps * c->cal.p_idle_w.value +
+	     s->mid_swaps * c->cal.e_ddr_nj_per_kb.value * 1e-9 / 1024.0 * s->bitstream_bytes;
+	f->energy_j_per_token = e / s->gen;
+	f->power_decode_w = e / f->decode_s;
 }
 
 static void results(des *s, des_result *r)
@@ -1189,7 +1362,7 @@ static void results(des *s, des_result *r)
 	if (s->swap) {
 		f->bitstream_bytes = s->bitstream_bytes;
 		f->swap_s = (s->t_swap_end - s->t_trigger) * ps;
-		f->pcap_s = (s->pc.t_end - s->pc.t_start) * ps;
+		f->pcap_s = (s->pc0_end - s->pc0_start) * ps;
 		f->tail_overlap_s = (s->t_prefill_end - s->t_trigger) * ps;
 		/* measured: how long the first step waited after the first token's LM
 		 * head (with no decode, how long it would have waited) */
@@ -1200,7 +1373,7 @@ static void results(des *s, des_result *r)
 		f->swap_exposed_s = exposed * ps;
 		r->swap_hidden_s = f->swap_s - f->swap_exposed_s;
 		double idle = platform_pcap_stream_s(c, s->bitstream_bytes);
-		double stream = (s->pc.t_end - s->pc.t_stream) * ps;
+		double stream = (s->pc0_end - s->pc0_stream) * ps;
 		f->pcap_load = s->pc.p.slowdown > 0 && idle > 0 ? (stream / idle - 1) / s->pc.p.slowdown : 0;
 		if (f->pcap_load < 0)
 			f->pcap_load = 0;
@@ -1228,16 +1401,25 @@ static void results(des *s, des_result *r)
 	f->bytes_prefill = pbytes[0];
 	f->bytes_decode = pbytes[1];
 
-	perf_ctx p;
-	perf_prepare(&p, c, s->w, s->d);
-	if (f->prefill_s > 0) {
-		f->power_prefill_w = perf_power_w(&p, s->hold == DES_HOLD_DECODE, pbytes[0] / f->prefill_s);
-		f->energy_prefill_j = f->power_prefill_w * f->prefill_s;
+	if (s->plan) {
+		plan_energy(s, f, pbytes);
+	} else {
+		perf_ctx p;
+		perf_prepare(&p, c, s->w, s->d);
+		if (f->prefill_s > 0) {
+			f->power_prefill_w = perf_power_w(&p, s->hold == DES_HOLD_DECODE, pbytes[0] / f->prefill_s);
+			f->energy_prefill_j = f->power_prefill_w * f->prefill_s;
+		}
+		if (s->gen > 0 && f->decode_s > 0) {
+			f->power_decode_w = perf_power_w(&p, s->hold != DES_HOLD_PREFILL, pbytes[1] / f->decode_s);
+			f->energy_j_per_token = f->power_decode_w * f->decode_s / s->gen;
+		}
 	}
-	if (s->gen > 0 && f->decode_s > 0) {
-		f->power_decode_w = perf_power_w(&p, s->hold != DES_HOLD_PREFILL, pbytes[1] / f->decode_s);
-		f->energy_j_per_token = f->power_decode_w * f->decode_s / s->gen;
-	}
+	r->mid_swaps = s->mid_swaps;
+	r->mid_swap_s = s->mid_swap_ps * ps;
+	r->mid_swap_exposed_s = s->mid_exposed_ps * ps;
+	f->mid_swaps = s->mid_swaps;
+	f->mid_swap_s = r->mid_swap_exposed_s;
 	r->events = s->q.processed;
 	r->max_in_flight = s->q.peak;
 }
@@ -1259,6 +1441,29 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
 	if (o && (o->hold < DES_HOLD_PHASE || o->hold > DES_HOLD_DECODE)) {
 		snprintf(err, errlen, "des: no module choice %d", (int)o->hold);
 		return -1;
+	}
+	if (o && o->plan) {
+		const des_plan *pl = o->plan;
+		if (d->mode != MODE_DPR || pl->n < 1 || pl->n > DES_MAX_SEGS || pl->from[0] != 0) {
+			snprintf(err, errlen, "des: a plan of modules needs a dpr design and 1 to %d modules from pass 0",
+				 DES_MAX_SEGS);
+			return -1;
+		}
+		for (int k = 0; k < pl->n; k++) {
+			if ((k > 0 && pl->from[k] <= pl->from[k - 1]) || !pl->engines[k] ||
+			    (pl->engines[k] & ~(RM_ENG_PRE | RM_ENG_DEC))) {
+				snprintf(err, errlen, "des: module %d of the plan starts at pass %d or holds no engine", k,
+					 pl->from[k]);
+				return -1;
+			}
+			if (cfg_check_design(c, &pl->view[k], err, errlen))
+				return -1;
+			if (pl->view[k].clock_mhz != d->clock_mhz || pl->view[k].tlmm_tables != d->tlmm_tables ||
+			    pl->view[k].tlmm_lanes != d->tlmm_lanes) {
+				snprintf(err, errlen, "des: module %d of the plan has another static region or clock", k);
+				return -1;
+			}
+		}
 	}
 	des *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -1293,7 +1498,8 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
 		snprintf(err, errlen, "des: BUG: %s", s->bug);
 		goto out;
 	}
-	if (!s->finished || (s->swap && !(s->swap_done && s->refill_done)) || s->m.n_act != 0) {
+	if (!s->finished || (s->swap && !(s->swap_done && (s->plan || s->refill_done))) || s->m.n_act != 0 ||
+	    s->wait_pass > 0) {
 		snprintf(err, errlen, "des: BUG: the schedule stopped at %.9f s before the last token", s->q.now_ps * 1e-12);
 		goto out;
 	}
@@ -1320,6 +1526,63 @@ out:
 	return rc;
 }
 
+void des_plan_of(const design_t *d, const rms_plan *pl, int prompt, des_plan *out)
+{
+	rmset_t set;
+	rms_expand(d, &set);
+	memset(out, 0, sizeof *out);
+	int mods[RMS_MAX_SEG + 1], from[RMS_MAX_SEG + 1], n = 0;
+	mods[n] = pl->pre;
+	from[n++] = 0;
+	for (int j = 0; j < pl->n_seg; j++) {
+		int pass = j == 0 ? 1 : pl->from[j] - prompt; /* decode step i (pass i + 1) attends prompt + 1 + i keys */
+		if (pl->dec[j] == mods[n - 1])
+			continue;
+		mods[n] = pl->dec[j];
+		from[n++] = pass;
+	}
+	out->n = n < DES_MAX_SEGS ? n : DES_MAX_SEGS;
+	for (int k = 0; k < out->n; k++) {
+		const rm_t *m = &set.rm[mods[k]];
+		rms_view(d, m, &out->view[k]);
+		out->engines[k] = m->engines;
+		out->from[k] = from[k];
+		snprintf(out->name[k], sizeof out->name[k], "%s", m->name);
+	}
+}
+
+int des_run_plan(const cfg_t *c, const workload_t *w, const design_t *d, const rms_plan *pl, int prompt, int gen,
+		 const des_opts *o, des_result *r, char *err, size_t errlen)
+{
+	des_opts q = o ? *o : (des_opts){0};
+	if (d->mode != MODE_DPR || (d->rms.n == 0 && !pl))
+		return des_run(c, w, d, prompt, gen, &q, r, err, errlen);
+	rms_plan always;
+	if (!pl) {
+		if (cfg_check_design(c, d, err, errlen))
+			return -1;
+		rms_ctx x;
+		rms_prepare(&x, c, w, d);
+		rms_plan_always(&x, prompt, gen, &always);
+		pl = &always;
+	}
+	rmset_t set;
+	rms_expand(d, &set);
+	if (pl->pre < 0 || pl->pre >= set.n || pl->n_seg < 1 || pl->n_seg > RMS_MAX_SEG) {
+		snprintf(err, errlen, "des: a plan of modules the design does not have");
+		return -1;
+	}
+	for (int j = 0; j < pl->n_seg; j++)
+		if (pl->dec[j] < 0 || pl->dec[j] >= set.n || (j > 0 && pl->from[j] <= (j == 1 ? prompt + 1 : pl->from[j - 1]))) {
+			snprintf(err, errlen, "des: a plan of modules the design does not have");
+			return -1;
+		}
+	des_plan dp;
+	des_plan_of(d, pl, prompt, &dp);
+	q.plan = &dp;
+	return des_run(c, w, d, prompt, gen, &q, r, err, errlen);
+}
+
 int des_objective(const cfg_t *c, const workload_t *w, const design_t *d, const des_opts *o, des_obj *out,
 		  char *err, size_t errlen)
 {
@@ -1328,14 +1591,14 @@ int des_objective(const cfg_t *c, const workload_t *w, const design_t *d, const 
 	q.trace_log = NULL;
 	des_result r;
 	const cfg_objective *ob = &c->obj;
-	if (des_run(c, w, d, ob->prompt, 0, &q, &r, err, errlen))
+	if (des_run_plan(c, w, d, NULL, ob->prompt, 0, &q, &r, err, errlen))
 		return -1;
 	out->ttft_s = r.f.ttft_s;
 	/* one step attending `keys` keys: the first step after a prompt of keys - 1 */
 	int lens[2] = {ob->l_long, ob->l_short};
 	double step[2];
 	for (int i = 0; i < 2; i++) {
-		if (des_run(c, w, d, lens[i] > 1 ? lens[i] - 1 : 1, 1, &q, &r, err, errlen))
+		if (des_run_plan(c, w, d, NULL, lens[i] > 1 ? lens[i] - 1 : 1, 1, &q, &r, err, errlen))
 			return -1;
 		step[i] = r.f.decode_first_step_s;
 	}

@@ -19,6 +19,7 @@
 
 #include "models/cfg.h"
 #include "models/figures.h"
+#include "models/rms.h"
 #include "sim/ddr.h"
 #include "sim/trace.h"
 #include "models/workload.h"
@@ -48,6 +49,28 @@ extern const char *const des_phase_names[DES_PHASES];
  */
 typedef enum { DES_HOLD_PHASE = 0, DES_HOLD_PREFILL, DES_HOLD_DECODE } des_hold;
 
+/*
+ * The modules the partition of a design with several (models/rms.h) holds
+ * in turn: module i serves passes from[i] .. from[i + 1] - 1 (pass 0 is the
+ * prefill, pass i >= 1 decode step i - 1).  Between two modules the swap
+ * starts when the last layer's attention of the pass before ends: after the
+ * prefill it overlaps the tail and the first LM head, as the paper's swap;
+ * during decode (a mid-generation swap) it overlaps that step's tail and
+ * LM head, and the next step waits for the rest of it.  Each module is the
+ * design as rms_view() makes it (its engines, AXI settings and port maps;
+ * a hybrid viewed as static) with the engines it holds: a pass runs on its
+ * phase's engine, or on the other one when the module lacks it.  The
+ * static region, the clock and the pblock are the design's.
+ */
+#define DES_MAX_SEGS 8
+typedef struct {
+	int n;                                 /* modules in turn, 1 .. DES_MAX_SEGS */
+	design_t view[DES_MAX_SEGS];
+	uint8_t engines[DES_MAX_SEGS];         /* RM_ENG_* */
+	int from[DES_MAX_SEGS];                /* from[0] = 0, increasing */
+	char name[DES_MAX_SEGS][RMS_NAME_MAX]; /* shown in the trace */
+} des_plan;
+
 typedef struct {
 	const char *trace_path;   /* Chrome trace-event JSON, or NULL */
 	trace_log *trace_log;     /* without trace_path: the trace's events into this log, or NULL */
@@ -59,6 +82,7 @@ typedef struct {
 	des_hold hold;            /* what the partition holds (dpr designs) */
 	int64_t *step_ps;         /* NULL, or gen entries: each decode step's time in ps, from
 				     its start to the end of its LM head */
+	const des_plan *plan;     /* a dpr design's modules in turn (hold is then ignored), or NULL */
 } des_opts;
 
 typedef struct {
@@ -74,6 +98,10 @@ typedef struct {
 	uint32_t max_in_flight; /* most events pending at once */
 	double wall_s;
 	double tier_bytes; /* K/V read from the on-chip tier (models/kvcache.h) over the run */
+	/* swaps between decode steps (des_plan): how many, their total time,
+	 * and how long the steps after them waited (also in f.mid_swap_s) */
+	int mid_swaps;
+	double mid_swap_s, mid_swap_exposed_s;
 } des_result;
 
 /*
@@ -94,7 +122,19 @@ int des_run(const cfg_t *c, const workload_t *w, const design_t *d, int prompt, 
  */
 void des_ddr_params(const cfg_t *c, const design_t *d, ddr_params *p);
 
-/* The paper's objective measured with the DES (three short runs). */
+/*
+ * A design along a plan of its modules (models/rms.h; NULL: the paper's
+ * flow, rms_plan_always), as des_run with des_opts.plan; a design that
+ * names no set with plan NULL, and a static design, run as des_run.
+ */
+int des_run_plan(const cfg_t *c, const workload_t *w, const design_t *d, const rms_plan *pl, int prompt, int gen,
+		 const des_opts *o, des_result *r, char *err, size_t errlen);
+/* The des_plan of a plan for a prompt of `prompt` tokens (its decode step i
+ * is pass i + 1). */
+void des_plan_of(const design_t *d, const rms_plan *pl, int prompt, des_plan *out);
+
+/* The paper's objective measured with the DES (three short runs; a set of
+ * modules along the paper's flow). */
 typedef struct {
 	double objective;    /* ttft_s + alpha x step_long_s + (1 - alpha) x step_short_s */
 	double ttft_s;       /* at objective.prompt */

@@ -143,6 +143,73 @@ static int draw_len(const cfg_lendist *d, gsl_rng *r, gsl_ran_discrete_t *emp)
 	return 0;
 }
 
+/* P(length = k) of a drawn length, k >= 1 (trace: its share of the trace). */
+static double len_pmf(const cfg_lendist *d, const reqgen_trace *trace, int k)
+{
+	switch (d->kind) {
+	case CFG_LEN_FIXED:
+		return k == d->fixed;
+	case CFG_LEN_UNIFORM:
+		return k >= d->lo && k <= d->hi ? 1.0 / (d->hi - d->lo + 1) : 0;
+	case CFG_LEN_LOGNORMAL: {
+		/* lengths round to the nearest integer, at least 1 */
+		double hi = gsl_cdf_lognormal_P(k + 0.5, d->mu, d->sigma);
+		return k == 1 ? hi : hi - gsl_cdf_lognormal_P(k - 0.5, d->mu, d->sigma);
+	}
+	case CFG_LEN_EMPIRICAL: {
+		double w = 0, tot = 0;
+		for (int i = 0; i < d->n_emp; i++) {
+			tot += d->emp_weight[i];
+			if (d->emp_len[i] == k)
+				w += d->emp_weight[i];
+		}
+		return tot > 0 ? w / tot : 0;
+	}
+	case CFG_LEN_TRACE:
+		break;
+	}
+	(void)trace;
+	return 0;
+}
+
+int reqgen_rest_output(const cfg_session_wl *wl, const reqgen_trace *trace, int max_context, double *rest,
+		       char *err, size_t errlen)
+{
+	int top = max_context - 1; /* outputs are trimmed to at most this */
+	double *pm = calloc((size_t)top + 2, sizeof *pm);
+	if (!pm) {
+		snprintf(err, errlen, "out of memory");
+		return PDS_FAIL;
+	}
+	const cfg_lendist *d = &wl->output;
+	if (d->kind == CFG_LEN_TRACE) {
+		for (size_t i = 0; trace && i < trace->n; i++) {
+			int k = trace->output[i] < 1 ? 1 : trace->output[i] > top ? top : trace->output[i];
+			pm[k] += 1;
+		}
+	} else {
+		double below = 0;
+		for (int k = 1; k < top; k++) {
+			pm[k] = len_pmf(d, trace, k);
+			below += pm[k];
+		}
+		pm[top] = below < 1 ? 1 - below : 0; /* the longer ones, trimmed */
+	}
+	/* from the longest down: S(n) = sum_{k > n} pm, T(n) = sum_{k > n} k pm */
+	double S = 0, T = 0;
+	for (int n = max_context; n >= 0; n--) {
+		if (n <= top && n + 1 <= top) {
+			S += pm[n + 1];
+			T += (double)(n + 1) * pm[n + 1];
+		}
+		rest[n] = S > 0 ? T / S - n : 1;
+		if (!(rest[n] >= 1))
+			rest[n] = 1;
+	}
+	free(pm);
+	return 0;
+}
+
 double reqgen_rate_rps(const cfg_session_wl *wl, const reqgen_trace *trace)
 {
 	switch (wl->arrival) {

@@ -84,6 +84,16 @@ double reqgen_rate_rps(const cfg_session_wl *wl, const reqgen_trace *trace);
 int reqgen_lognormal_fit(const double *pct, const double *val, int n_pct, double mean, double sd, double *mu,
 			 double *sigma, char *err, size_t errlen);
 
+/*
+ * What the threshold policy predicts of a request's output at a context
+ * point: rest[n] = E[N - n | N > n], the output still to come of a request
+ * that has produced n tokens, for n = 0 .. max_context, N the workload's
+ * output length as drawn (rounded, trimmed to max_context - 1; a trace's:
+ * its lengths), at least 1.  Returns 0, or PDS_FAIL (out of memory).
+ */
+int reqgen_rest_output(const cfg_session_wl *wl, const reqgen_trace *trace, int max_context, double *rest,
+		       char *err, size_t errlen);
+
 /* The session seed of a workload: the config's seed mixed with the
  * workload's name (so each workload has its own stream). */
 unsigned long reqgen_seed(unsigned long seed, const char *name);

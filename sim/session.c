@@ -42,7 +42,6 @@
 #include "sim/evq.h"
 
 const char *const session_policy_names[SESSION_POLICIES] = {"always", "never", "threshold", "oracle", "static"};
-const char *const session_rm_names[3] = {"prefill", "decode", "static"};
 
 int session_policy_of(const char *name)
 {
@@ -55,6 +54,13 @@ int session_policy_of(const char *name)
 /* The longest session the integer-picosecond clock is asked to hold. */
 #define MAX_SPAN_S (100.0 * 86400)
 
+/* What a request does: a swap before its prefill (to module `back`, -1
+ * none) and its plan (models/rms.h). */
+typedef struct {
+	int back;
+	rms_plan pl;
+} req_plan;
+
 typedef struct {
 	phases *exec, *pred;
 	const reqgen_req *req;
@@ -64,7 +70,9 @@ typedef struct {
 	evq q;
 	bool dpr;
 	int maxc;
-	int rm;         /* SESSION_RM_*: what the partition holds (or is becoming) */
+	int nm;         /* modules (dpr) */
+	int home;       /* the module an eager back-swap loads: built for prefill, least TTFT at the mean prompt */
+	int rm;         /* the module the partition holds (or is becoming), SESSION_RM_STATIC */
 	bool busy, swapping, back_owed;
 	size_t arrived, next;
 	int64_t t_free; /* when the device last became free */
@@ -72,15 +80,32 @@ typedef struct {
 	int64_t back_ps;
 	double back_j;
 	int64_t *arr_ps;
+	/* the request in service while its decode passes context points */
+	size_t cur;
+	req_plan cp;
+	int64_t c_t0, c_ready; /* its prefill start (after any back-swap), when it was ready */
+	int64_t c_back;        /* its back-swap */
+	int c_swaps;           /* swaps counted before its prefill */
+	int c_point;           /* the next context point to decide at */
+	/* context points of the analytic model (decode modules of least step) */
+	int n_points;
+	const int *point;
+	/* what each module may do: serve a phase, be built for it (rms.h) */
+	bool serves_pre[RMS_MAX], serves_dec[RMS_MAX], bfp[RMS_MAX], bfd[RMS_MAX];
 	/* accounting */
 	int64_t t_area, t_end;
 	size_t in_system;
 	double area_s;
 	int64_t reconf_ps, busy_ps, t_busy0;
 	int64_t refill_ps; /* K/V tier refills after swaps-in */
-	/* the workload's mean request, predicted once: from the prefill RM, staying on the decode RM */
-	bool have_mean;
-	int64_t mean_from_p, mean_stay;
+	int64_t swaps_by[RMS_MAX];
+	/* the workload's mean request, predicted once per module: the best
+	 * plan with its prefill on module k (myopic) */
+	bool have_mean[RMS_MAX];
+	int64_t mean_from[RMS_MAX];
+	/* back_wait's idle-time term, which depends on the rate and the swap only */
+	bool have_idle;
+	double idle_s;
 	int fail;
 	char *err;
 	size_t errlen;
@@ -112,6 +137,8 @@ static void area_to(sess *S, int64_t t)
 
 /* ------------------------------------------------------------- choices */
 
+#define NEVER_PS INT64_MAX
+
 /* A length the model can take beside `other` tokens: [1, maxc - other]. */
 static int clip_len(double x, int maxc, int other)
 {
@@ -120,24 +147,39 @@ static int clip_len(double x, int maxc, int other)
 	return v < 1 ? 1 : (int)lround(v);
 }
 
-/* Predicted time of a request on a path, ps (INT64_MAX after a failure). */
-static int64_t predict(sess *S, phases_path path, int L, int N)
+
+/* Predicted time of a request along a plan, ps (NEVER_PS after a
+ * failure): until its last token, or, for one token, until the device is
+ * free (a prefill->decode swap runs on past the token). */
+static int64_t predict_plan(sess *S, const rms_plan *pl, int L, int N)
 {
 	phases_cost c;
-	if (phases_cost_of(S->pred, path, L, N, &c, S->err, S->errlen)) {
+	if (phases_plan_cost(S->pred, pl, L, N, &c, S->err, S->errlen)) {
 		stop_with(S, PDS_FAIL);
-		return INT64_MAX;
+		return NEVER_PS;
 	}
-	return c.ttft_ps + (N > 1 ? c.swap_exposed_ps + c.decode_ps : 0);
+	return c.ttft_ps + (N > 1 || c.swap_ps > 0 ? c.swap_exposed_ps : 0) + (N > 1 ? c.decode_ps : 0);
+}
+
+/* The plan of one prefill module and one decode module. */
+static rms_plan plan2(int a, int b, int L)
+{
+	rms_plan pl;
+	memset(&pl, 0, sizeof pl);
+	pl.pre = a;
+	pl.dec[0] = b;
+	pl.from[0] = L + 1;
+	pl.n_seg = 1;
+	return pl;
 }
 
 /*
  * The expected wait of the next request for a back-swap started when the
- * request in service (busy_ps more) leaves the decode RM loaded: all of it
- * when a request already waits; else, with arrivals at rate lambda, all of
- * it when the next one comes before the answer (1 - exp(-lambda busy)),
- * and s - (1 - exp(-lambda s)) / lambda when it comes after (the swap
- * starts at the answer and hides in the idle time).
+ * request in service (busy_ps more) leaves a module other than home loaded:
+ * all of it when a request already waits; else, with arrivals at rate
+ * lambda, all of it when the next one comes before the answer (1 -
+ * exp(-lambda busy)), and s - (1 - exp(-lambda s)) / lambda when it comes
+ * after (the swap starts at the answer and hides in the idle time).
  */
 static int64_t back_wait(sess *S, int64_t busy_ps)
 {
@@ -147,81 +189,282 @@ static int64_t back_wait(sess *S, int64_t busy_ps)
 		return S->back_ps;
 	if (!(lambda > 0))
 		return 0;
-	double p_busy = -expm1(-lambda * busy_ps * 1e-12), idle = s + expm1(-lambda * s) / lambda;
+	if (!S->have_idle) {
+		S->idle_s = s + expm1(-lambda * s) / lambda;
+		S->have_idle = true;
+	}
+	double p_busy = -expm1(-lambda * busy_ps * 1e-12), idle = S->idle_s;
 	return ps_of(p_busy * s + (1 - p_busy) * idle);
 }
 
-static int64_t min64(int64_t a, int64_t b)
+static int64_t add_ps(int64_t a, int64_t b)
 {
-	return a < b ? a : b;
+	return a == NEVER_PS || b == NEVER_PS ? NEVER_PS : a + b;
+}
+
+static int64_t return_cost(sess *S, int k, int64_t busy_ps);
+
+/*
+ * The shortest path over the context points in reach: first[k] is the
+ * predicted time through the first segment (to the first point after the
+ * decision, b1, or to the end) with module k there (NEVER_PS: not a
+ * start); from each point on, a module built for decode may switch to
+ * another built for decode, paying the mid-generation swap.  The end
+ * module is the one of least time, with look_ahead plus what it costs the
+ * next request; ties go to `stay` (the module that needs no swap), then
+ * to the module listed first.  Fills seq[0 .. *nb] (the module of the
+ * first segment, then of the segment from each of bnd[0 .. *nb - 1]) and
+ * returns the time (NEVER_PS after a failure).
+ */
+static int64_t dp_points(sess *S, const int64_t first[RMS_MAX], int b1, int last, int stay, bool look_ahead,
+			 int seq[RMS_MAX_SEG + 1], int bnd[RMS_MAX_SEG + 1], int *nb_out)
+{
+	int nb = 0, starts = 0;
+	for (int k = 0; k < S->nm; k++)
+		starts += first[k] != NEVER_PS;
+	if (b1 <= last) {
+		bnd[nb++] = b1;
+		for (int i = 0; i < S->n_points && nb < RMS_MAX_SEG - 1; i++)
+			if (S->point[i] > b1 && S->point[i] <= last)
+				bnd[nb++] = S->point[i];
+	}
+	bnd[nb] = last + 1;
+	int64_t best[RMS_MAX_SEG + 1][RMS_MAX];
+	int prev[RMS_MAX_SEG + 1][RMS_MAX];
+	for (int k = 0; k < S->nm; k++) {
+		best[0][k] = first[k];
+		prev[0][k] = k;
+	}
+	for (int i = 0; i < nb; i++)
+		for (int k = 0; k < S->nm; k++) {
+			best[i + 1][k] = NEVER_PS;
+			prev[i + 1][k] = -1;
+			bool dec_k = S->bfd[k];
+			/* staying on k first, then a switch into k from another */
+			for (int pass = 0; pass < 2; pass++)
+				for (int jm = 0; jm < S->nm; jm++) {
+					if ((pass == 0) != (jm == k) || best[i][jm] == NEVER_PS)
+						continue;
+					if (jm != k && !(dec_k && S->bfd[jm]))
+						continue;
+					int64_t seg, sw = 0;
+					double j;
+					if (phases_steps(S->pred, k, bnd[i], bnd[i + 1] - 1, &seg, &j, S->err, S->errlen) ||
+					    (jm != k && phases_mid_swap(S->pred, jm, k, &sw, &j, S->err, S->errlen))) {
+						stop_with(S, PDS_FAIL);
+						return NEVER_PS;
+					}
+					int64_t v = best[i][jm] + sw + seg;
+					if (v < best[i + 1][k]) {
+						best[i + 1][k] = v;
+						prev[i + 1][k] = jm;
+					}
+				}
+		}
+	int fin = -1;
+	int64_t fin_v = NEVER_PS, fin_t = NEVER_PS;
+	for (int pass = 0; pass < 2; pass++)
+		for (int k = 0; k < S->nm; k++) {
+			if ((pass == 0) != (k == stay) || best[nb][k] == NEVER_PS)
+				continue;
+			int64_t t = best[nb][k], v = t;
+			if (look_ahead && starts + nb > 1)
+				v = add_ps(t, return_cost(S, k, t));
+			if (S->fail)
+				return NEVER_PS;
+			if (fin < 0 || v < fin_v) {
+				fin = k;
+				fin_v = v;
+				fin_t = t;
+			}
+		}
+	if (fin < 0) {
+		snprintf(S->err, S->errlen, "no module of the set serves the decode of a request");
+		stop_with(S, PDS_FAIL);
+		return NEVER_PS;
+	}
+	seq[nb] = fin;
+	for (int i = nb; i > 0; i--)
+		seq[i - 1] = prev[i][seq[i]];
+	*nb_out = nb;
+	return fin_t;
+}
+
+/* The first context point after `keys` keys and at or before `last`, or last + 1. */
+static int point_after(const sess *S, int keys, int last)
+{
+	for (int i = 0; i < S->n_points; i++)
+		if (S->point[i] > keys && S->point[i] <= last)
+			return S->point[i];
+	return last + 1;
+}
+
+/*
+ * The decode of a request once its prefill is on module a: the module of
+ * its first decode step (a, or one built for decode, through the
+ * prefill->decode swap) and, from a module built for decode, a switch to
+ * another at each context point in reach (dp_points).  With threshold_gen
+ * the first decode module is one built for decode when the output reaches
+ * it, a otherwise.  Returns the plan's predicted time (NEVER_PS after a
+ * failure) and fills *pl.
+ */
+static int64_t dec_plan(sess *S, int a, int L, int N, bool look_ahead, rms_plan *pl)
+{
+	const session_opts *o = S->o;
+	int last = L + N - 1, b1 = point_after(S, L + 1, last);
+	int64_t first[RMS_MAX];
+	for (int k = 0; k < S->nm; k++)
+		first[k] = (k == a && S->serves_dec[a]) || (k != a && S->bfd[k]) ? 0 : NEVER_PS;
+	if (o->threshold_gen > 0 && !S->bfd[a]) {
+		bool swap = N >= o->threshold_gen;
+		for (int k = 0; k < S->nm; k++)
+			if ((k == a) == swap)
+				first[k] = NEVER_PS;
+	}
+	int starts = 0;
+	for (int k = 0; k < S->nm; k++)
+		if (first[k] != NEVER_PS) {
+			rms_plan q = plan2(a, k, L);
+			if ((first[k] = predict_plan(S, &q, L, b1 - L)) == NEVER_PS)
+				return NEVER_PS;
+			starts++;
+		}
+	if (b1 > last) {
+		/* no context point in reach: the first decode module alone, as
+		 * dp_points would choose it (a first, then the least time) */
+		int fin = -1;
+		int64_t fin_v = NEVER_PS, fin_t = NEVER_PS;
+		for (int i = -1; i < S->nm; i++) {
+			int k = i < 0 ? a : i;
+			if ((i >= 0 && k == a) || first[k] == NEVER_PS)
+				continue;
+			int64_t t = first[k], v = look_ahead && starts > 1 ? add_ps(t, return_cost(S, k, t)) : t;
+			if (S->fail)
+				return NEVER_PS;
+			if (fin < 0 || v < fin_v) {
+				fin = k;
+				fin_v = v;
+				fin_t = t;
+			}
+		}
+		if (fin < 0) {
+			snprintf(S->err, S->errlen, "no module of the set serves the decode of a request");
+			stop_with(S, PDS_FAIL);
+			return NEVER_PS;
+		}
+		*pl = plan2(a, fin, L);
+		return fin_t;
+	}
+	int seq[RMS_MAX_SEG + 1], bnd[RMS_MAX_SEG + 1], nb;
+	int64_t t = dp_points(S, first, b1, last, a, look_ahead, seq, bnd, &nb);
+	if (t == NEVER_PS)
+		return NEVER_PS;
+	*pl = plan2(a, seq[0], L);
+	for (int i = 1; i <= nb; i++)
+		if (seq[i] != pl->dec[pl->n_seg - 1] && pl->n_seg < RMS_MAX_SEG) {
+			pl->dec[pl->n_seg] = seq[i];
+			pl->from[pl->n_seg] = bnd[i - 1];
+			pl->n_seg++;
+		}
+	return t;
+}
+
+/* The best plan of the workload's mean request with its prefill on
+ * module k (no look-ahead), cached. */
+static int64_t mean_fill(sess *S, int k)
+{
+	const session_opts *o = S->o;
+	int L = clip_len(o->expect_prompt, S->maxc, 1), N = clip_len(o->expect_output, S->maxc, L);
+	rms_plan pl;
+	S->mean_from[k] = S->serves_pre[k] ? dec_plan(S, k, L, N, false, &pl) : NEVER_PS;
+	S->have_mean[k] = !S->fail;
+	return S->mean_from[k];
+}
+
+static inline int64_t mean_from(sess *S, int k)
+{
+	return S->have_mean[k] ? S->mean_from[k] : mean_fill(S, k);
 }
 
 /*
  * What the next request (of the workload's mean lengths) is predicted to
- * lose when a request leaves the decode RM loaded `busy_ps` from now rather
- * than the prefill RM: the least of waiting for the back-swap and staying
- * on the decode RM, over its time from the prefill RM; 0 when no request
- * follows.
+ * lose when a request leaves module k loaded `busy_ps` from now rather
+ * than home: the least of staying on k and of waiting for a back-swap to
+ * a module built for prefill, over its time from home; 0 for home and
+ * when no request follows.
  */
-static int64_t from_prefill_myopic(sess *S, int L, int N);
-
-static int64_t return_cost(sess *S, int64_t busy_ps)
+static int64_t return_cost(sess *S, int k, int64_t busy_ps)
 {
 	const session_opts *o = S->o;
-	if (S->next >= S->n)
+	if (S->next >= S->n || k == S->home)
 		return 0;
-	int L = clip_len(o->expect_prompt, S->maxc, 1), N = clip_len(o->expect_output, S->maxc, L);
-	if (!S->have_mean) {
-		S->mean_from_p = from_prefill_myopic(S, L, N);
-		S->mean_stay = predict(S, PHASES_DECODE, L, N);
-		S->have_mean = true;
+	int64_t p = mean_from(S, S->home), c = mean_from(S, k), w = back_wait(S, busy_ps);
+	if (S->fail || p == NEVER_PS)
+		return 0;
+	int64_t from_k;
+	if (o->threshold_prompt > 0) {
+		int L = clip_len(o->expect_prompt, S->maxc, 1);
+		from_k = L >= o->threshold_prompt || c == NEVER_PS ? w + p : c;
+	} else {
+		from_k = c;
+		for (int t = 0; t < S->nm; t++) {
+			if (t == k || !S->serves_pre[t])
+				continue;
+			int64_t v = add_ps(w, mean_from(S, t));
+			if (v < from_k)
+				from_k = v;
+		}
 	}
-	int64_t p = S->mean_from_p, c = S->mean_stay, w = back_wait(S, busy_ps);
-	if (p == INT64_MAX || c == INT64_MAX)
+	if (S->fail || from_k == NEVER_PS)
 		return 0;
-	int64_t from_dec = o->threshold_prompt > 0 ? (L >= o->threshold_prompt ? w + p : c) : min64(c, w + p);
-	return from_dec > p ? from_dec - p : 0;
-}
-
-/* After a prefill on the prefill RM: swap to the decode RM for the decode?
- * With look_ahead the swap also pays what leaving the decode RM loaded
- * costs the next request. */
-static bool want_decode_rm_at(sess *S, int L, int N, bool look_ahead)
-{
-	if (S->o->threshold_gen > 0)
-		return N >= S->o->threshold_gen;
-	int64_t a = predict(S, PHASES_SWAP, L, N), b = predict(S, PHASES_PREFILL, L, N);
-	if (look_ahead && a < b)
-		a += return_cost(S, a);
-	return a < b;
-}
-
-static bool want_decode_rm(sess *S, int L, int N)
-{
-	return want_decode_rm_at(S, L, N, true);
-}
-
-static int64_t from_prefill_myopic(sess *S, int L, int N)
-{
-	return predict(S, want_decode_rm_at(S, L, N, false) ? PHASES_SWAP : PHASES_PREFILL, L, N);
+	return from_k > p ? from_k - p : 0;
 }
 
 /*
- * From the decode RM: swap back first (waiting wait_ps for it) rather than
- * stay?  Both plans are charged what the module they leave loaded costs
- * the next request.
+ * From module m: the module to swap to before the prefill (waiting wait_ps
+ * for it: any module that serves prefill), or -1 to stay.  Every plan, staying or not, is charged what the
+ * module it leaves loaded costs the next request.  With threshold_prompt:
+ * back to home for prompts of at least that many tokens.
  */
-static bool want_back(sess *S, int L, int N, int64_t wait_ps)
+static int want_back(sess *S, int m, int L, int N, int64_t wait_ps)
 {
-	if (S->o->threshold_prompt > 0)
-		return L >= S->o->threshold_prompt;
-	int64_t a = predict(S, PHASES_SWAP, L, N), b = predict(S, PHASES_PREFILL, L, N);
-	int64_t c = predict(S, PHASES_DECODE, L, N);
-	if (a == INT64_MAX || b == INT64_MAX || c == INT64_MAX)
-		return false;
-	int64_t via_p = want_decode_rm(S, L, N) ? a + return_cost(S, wait_ps + a) : b;
-	int64_t stay = c + return_cost(S, c);
-	return wait_ps + via_p < stay;
+	const session_opts *o = S->o;
+	bool can_stay = S->serves_pre[m];
+	if (o->threshold_prompt > 0)
+		return m != S->home && (L >= o->threshold_prompt || !can_stay) ? S->home : -1;
+	rms_plan pl;
+	int64_t stay = NEVER_PS;
+	if (can_stay) {
+		int64_t t = dec_plan(S, m, L, N, true, &pl);
+		int left = pl.dec[pl.n_seg - 1];
+		stay = add_ps(t, return_cost(S, left, t));
+	}
+	int best = -1;
+	int64_t best_v = NEVER_PS;
+	for (int t = 0; t < S->nm && !S->fail; t++) {
+		if (t == m || !S->serves_pre[t])
+			continue;
+		int64_t tt = dec_plan(S, t, L, N, true, &pl);
+		if (tt == NEVER_PS)
+			continue;
+		int left = pl.dec[pl.n_seg - 1];
+		int64_t v = add_ps(wait_ps + tt, return_cost(S, left, wait_ps + tt));
+		if (best < 0 || v < best_v) {
+			best = t;
+			best_v = v;
+		}
+	}
+	if (S->fail)
+		return -1;
+	return best >= 0 && (best_v < stay || !can_stay) ? best : -1;
+}
+
+/* Whether module m may stay loaded for the decode to come: it is built for
+ * decode and another one is, so the policy decides at context points. */
+static bool decides_at_points(const sess *S)
+{
+	return S->dpr && S->n_points > 0 &&
+	       (S->o->policy == SESSION_THRESHOLD || S->o->policy == SESSION_ORACLE);
 }
 
 /* The output threshold and oracle predict for a request of prompt L. */
@@ -232,47 +475,68 @@ static int predicted_output(sess *S, const reqgen_req *r)
 	return clip_len(S->o->expect_output, S->maxc, r->prompt);
 }
 
-/* Request r's plan from the module loaded: back-swap first or not, its path. */
-static phases_path plan(sess *S, const reqgen_req *r, bool *back)
+/* The output still to come of request r that has produced n tokens. */
+static int predicted_rest(sess *S, const reqgen_req *r, int n)
 {
-	*back = false;
+	if (S->o->policy == SESSION_ORACLE)
+		return r->output - n;
+	double rest = S->o->rest_output ? S->o->rest_output[n] : S->o->expect_output - n;
+	return clip_len(rest, S->maxc, r->prompt + n);
+}
+
+/* Request r's plan from the module loaded: back-swap first or not, its modules. */
+static void plan(sess *S, const reqgen_req *r, req_plan *out)
+{
+	out->back = -1;
+	out->pl = plan2(0, 0, r->prompt);
 	if (!S->dpr)
-		return PHASES_SWAP;
-	bool on_dec = S->rm == SESSION_RM_DECODE;
-	int N = 0;
+		return;
+	int m = S->rm, L = r->prompt, N = 0;
 	switch (S->o->policy) {
 	case SESSION_ALWAYS:
-		*back = on_dec;
-		return PHASES_SWAP;
+		/* the paper's flow (rms_plan_always) */
+		out->pl = plan2(phases_best_module(S->pred, false, L), phases_best_module(S->pred, true, L + 1), L);
+		if (out->pl.pre != m)
+			out->back = out->pl.pre;
+		return;
 	case SESSION_NEVER:
-		return on_dec ? PHASES_DECODE : PHASES_PREFILL;
+		out->pl = plan2(m, m, L);
+		return;
 	case SESSION_THRESHOLD:
-	case SESSION_ORACLE:
+	case SESSION_ORACLE: {
 		N = predicted_output(S, r);
-		if (on_dec && !(*back = want_back(S, r->prompt, N, S->back_ps)))
-			return PHASES_DECODE;
-		return want_decode_rm(S, r->prompt, N) ? PHASES_SWAP : PHASES_PREFILL;
+		bool targets = !S->serves_pre[m];
+		for (int t = 0; t < S->nm && !targets; t++)
+			targets = t != m && S->serves_pre[t];
+		int a = m;
+		if (targets && (out->back = want_back(S, m, L, N, S->back_ps)) >= 0)
+			a = out->back;
+		if (!S->fail)
+			dec_plan(S, a, L, N, true, &out->pl);
+		return;
+	}
 	default:
-		return PHASES_SWAP;
+		return;
 	}
 }
 
-/* With the decode RM loaded and nobody waiting: start the back-swap now? */
-static bool eager(sess *S)
+/* With a module other than home loaded and nobody waiting: the module to
+ * load now, or -1. */
+static int eager(sess *S)
 {
 	const session_opts *o = S->o;
 	switch (o->policy) {
 	case SESSION_ALWAYS:
-		return true;
+		return S->home;
 	case SESSION_THRESHOLD:
 	case SESSION_ORACLE: {
 		int L = clip_len(o->expect_prompt, S->maxc, 1);
 		int N = clip_len(o->expect_output, S->maxc, L);
 		/* the expected wait of a request that arrives while it runs */
-		return want_back(S, L, N, back_wait(S, 0));
+		return want_back(S, S->rm, L, N, back_wait(S, 0));
 	}
 	default:
-		return false;
+		return -1;
 	}
 }
 
@@ -282,61 +546,180 @@ static void on_arrive(void *ctx, uint64_t i);
 static void on_done(void *ctx, uint64_t i);
 static void on_free(void *ctx, uint64_t arg);
 static void on_swapped(void *ctx, uint64_t arg);
+static void on_point(void *ctx, uint64_t arg);
 
 static int64_t scaled_ps(const sess *S, double s)
 {
 	return ps_of(s / S->o->rate_scale);
 }
 
-static void start(sess *S, size_t i)
+/* The next context point request r decides at, from index i on: in reach
+ * (after its first step, at or before its last), on a module built for
+ * decode; -1 when none. */
+static int next_point(const sess *S, const reqgen_req *r, int i)
 {
+	if (!decides_at_points(S))
+		return -1;
+	int last = r->prompt + r->output - 1;
+	for (; i < S->n_points; i++)
+		if (S->point[i] > r->prompt + 1 && S->point[i] <= last)
+			return i;
+	return -1;
+}
+
+/* The module request r's plan has at the step attending `keys` keys. */
+static int mod_at(const rms_plan *pl, int keys)
+{
+	int s = 0;
+	while (s + 1 < pl->n_seg && keys >= pl->from[s + 1])
+		s++;
+	return pl->dec[s];
+}
+
+/* Execute the request in service: its cost along its plan (as decided so
+ * far) from c_t0; schedule its next context point or its end. */
+static void run_cur(sess *S)
+{
+	size_t i = S->cur;
 	const reqgen_req *r = &S->req[i];
-	session_rec *rec = &S->rec[i];
-	int64_t now = S->q.now_ps;
-	int64_t ready = S->arr_ps[i] > S->t_free ? S->arr_ps[i] : S->t_free;
-	bool back;
-	phases_path path = plan(S, r, &back);
-	if (S->fail)
+	int L = r->prompt, N = r->output;
+	int np = next_point(S, r, S->c_point);
+	if (np >= 0) {
+		int p = S->point[np];
+		if (!S->bfd[mod_at(&S->cp.pl, p - 1)])
+			np = -1; /* a module not built for decode keeps the rest */
+	}
+	if (np >= 0) {
+		/* the step attending point p keys: how far the decode is by then */
+		int p = S->point[np];
+		phases_cost c;
+		if (phases_plan_cost(S->exec, &S->cp.pl, L, p - L, &c, S->err, S->errlen)) {
+			stop_with(S, PDS_FAIL);
+			return;
+		}
+		S->c_point = np;
+		at(S, S->c_t0 + c.ttft_ps + c.swap_exposed_ps + c.decode_ps, on_point, i);
 		return;
+	}
 	phases_cost c;
-	if (phases_cost_of(S->exec, path, r->prompt, r->output, &c, S->err, S->errlen)) {
+	if (phases_plan_cost(S->exec, &S->cp.pl, L, N, &c, S->err, S->errlen)) {
 		stop_with(S, PDS_FAIL);
 		return;
 	}
-	int64_t B = back ? S->back_ps : 0;
-	int64_t t_first = now + B + c.ttft_ps;
-	int64_t exposed = r->output > 1 ? c.swap_exposed_ps : 0;
+	session_rec *rec = &S->rec[i];
+	int64_t t_first = S->c_t0 + c.ttft_ps;
+	int64_t exposed = N > 1 ? c.swap_exposed_ps : 0;
 	int64_t t_done = t_first + exposed + c.decode_ps;
 	int64_t t_free = t_done;
 	if (c.swap_ps > 0 && t_first + c.swap_exposed_ps > t_free)
 		t_free = t_first + c.swap_exposed_ps;
-
+	int64_t start = S->c_t0 - S->c_back;
 	rec->prompt = r->prompt;
 	rec->output = r->output;
 	rec->trimmed = r->trimmed;
 	rec->arrival_s = S->arr_ps[i] * 1e-12;
-	rec->wait_s = (ready - S->arr_ps[i]) * 1e-12;
+	rec->wait_s = (S->c_ready - S->arr_ps[i]) * 1e-12;
 	rec->ttft_s = (t_first - S->arr_ps[i]) * 1e-12;
 	rec->e2e_s = (t_done - S->arr_ps[i]) * 1e-12;
 	rec->tpot_s = r->output > 1 ? (rec->e2e_s - rec->ttft_s) / (r->output - 1) : NAN;
-	rec->swaps = (int)S->back_owed + (int)back + (c.swap_ps > 0);
-	rec->swap_exposed_s = ((now - ready) + B + exposed) * 1e-12;
-	rec->energy_j = c.energy_j + (back ? S->back_j : 0) + (S->back_owed ? S->back_j : 0);
+	rec->swaps = S->c_swaps + (c.swap_ps > 0) + c.mid_swaps;
+	rec->mid_swaps = c.mid_swaps;
+	rec->swap_exposed_s = ((start - S->c_ready) + S->c_back + exposed + c.mid_swap_ps) * 1e-12;
+	rec->energy_j = c.energy_j + (S->c_back ? S->back_j : 0) + (S->back_owed ? S->back_j : 0);
+	const rms_plan *pl = &S->cp.pl;
+	rec->n_dec = 0;
 	if (!S->dpr) {
 		rec->prefill_rm = rec->decode_rm = SESSION_RM_STATIC;
+		rec->dec_seq[rec->n_dec++] = SESSION_RM_STATIC;
 		S->rm_after = SESSION_RM_STATIC;
 	} else {
-		rec->prefill_rm = path == PHASES_DECODE ? SESSION_RM_DECODE : SESSION_RM_PREFILL;
-		rec->decode_rm = path == PHASES_PREFILL ? SESSION_RM_PREFILL : SESSION_RM_DECODE;
-		S->rm_after = rec->decode_rm;
+		rec->prefill_rm = pl->pre;
+		rec->decode_rm = pl->dec[0];
+		int last = L + N - 1;
+		for (int s = 0; s < pl->n_seg; s++)
+			if (s == 0 || pl->from[s] <= last)
+				rec->dec_seq[rec->n_dec++] = pl->dec[s];
+		S->rm_after = rec->dec_seq[rec->n_dec - 1];
+		if (c.swap_ps > 0)
+			S->swaps_by[pl->dec[0]]++;
+		for (int s = 1; s < rec->n_dec; s++)
+			S->swaps_by[rec->dec_seq[s]]++;
 	}
 	S->back_owed = false;
-	S->reconf_ps += B + c.swap_ps;
+	S->reconf_ps += S->c_back + c.swap_ps + c.mid_swap_ps;
 	S->refill_ps += c.kv_refill_ps;
-	S->busy = true;
-	S->t_busy0 = now;
 	at(S, t_done, on_done, i);
 	at(S, t_free, on_free, 0);
+}
+
+static void start(sess *S, size_t i)
+{
+	const reqgen_req *r = &S->req[i];
+	int64_t now = S->q.now_ps;
+	int64_t ready = S->arr_ps[i] > S->t_free ? S->arr_ps[i] : S->t_free;
+	req_plan rp;
+	plan(S, r, &rp);
+	if (S->fail)
+		return;
+	int64_t B = rp.back >= 0 ? S->back_ps : 0;
+	if (rp.back >= 0)
+		S->swaps_by[rp.back]++;
+	S->cur = i;
+	S->cp = rp;
+	S->c_t0 = now + B;
+	S->c_ready = ready;
+	S->c_back = B;
+	S->c_swaps = (int)S->back_owed + (rp.back >= 0);
+	S->c_point = 0;
+	S->busy = true;
+	S->t_busy0 = now;
+	run_cur(S);
+}
+
+/* The request in service reaches a context point: choose again, for the
+ * output still to come, the modules of the rest (dp_points from here: stay
+ * or a mid-generation swap), each plan charged what it leaves loaded. */
+static void on_point(void *ctx, uint64_t i)
+{
+	sess *S = ctx;
+	const reqgen_req *r = &S->req[i];
+	rms_plan *pl = &S->cp.pl;
+	int p = S->point[S->c_point], L = r->prompt;
+	int cur = mod_at(pl, p - 1);
+	int last = p - 1 + predicted_rest(S, r, p - L); /* p - L tokens so far */
+	int b1 = point_after(S, p, last);
+	int64_t first[RMS_MAX];
+	for (int k = 0; k < S->nm && !S->fail; k++) {
+		first[k] = NEVER_PS;
+		if (k != cur && !S->bfd[k])
+			continue;
+		int64_t seg, sw = 0;
+		double j;
+		if (phases_steps(S->pred, k, p, b1 - 1, &seg, &j, S->err, S->errlen) ||
+		    (k != cur && phases_mid_swap(S->pred, cur, k, &sw, &j, S->err, S->errlen))) {
+			stop_with(S, PDS_FAIL);
+			return;
+		}
+		first[k] = seg + sw;
+	}
+	int seq[RMS_MAX_SEG + 1], bnd[RMS_MAX_SEG + 1], nb;
+	if (S->fail || dp_points(S, first, b1, last, cur, true, seq, bnd, &nb) == NEVER_PS)
+		return;
+	/* the segments before p kept, then the rest as chosen */
+	int s = 0;
+	while (s + 1 < pl->n_seg && pl->from[s + 1] <= p - 1)
+		s++;
+	pl->n_seg = s + 1;
+	for (int k = 0; k <= nb; k++) {
+		int at_keys = k == 0 ? p : bnd[k - 1];
+		if (seq[k] != pl->dec[pl->n_seg - 1] && pl->n_seg < RMS_MAX_SEG) {
+			pl->dec[pl->n_seg] = seq[k];
+			pl->from[pl->n_seg] = at_keys;
+			pl->n_seg++;
+		}
+	}
+	S->c_point++;
+	run_cur(S);
 }
 
 static void try_start(sess *S)
@@ -383,13 +766,17 @@ static void on_free(void *ctx, uint64_t arg)
 		return;
 	}
 	/* nobody waits: an eager back-swap, if more requests are to come */
-	if (S->dpr && S->rm == SESSION_RM_DECODE && S->next < S->n && eager(S) && !S->fail) {
-		S->swapping = true;
-		S->back_owed = true;
-		S->rm = SESSION_RM_PREFILL;
-		S->reconf_ps += S->back_ps;
-		S->busy_ps += S->back_ps;
-		at(S, now + S->back_ps, on_swapped, 0);
+	if (S->dpr && S->rm != S->home && S->next < S->n && !S->fail) {
+		int t = eager(S);
+		if (t >= 0 && !S->fail) {
+			S->swapping = true;
+			S->back_owed = true;
+			S->rm = t;
+			S->swaps_by[t]++;
+			S->reconf_ps += S->back_ps;
+			S->busy_ps += S->back_ps;
+			at(S, now + S->back_ps, on_swapped, 0);
+		}
 	}
 }
 
@@ -511,15 +898,74 @@ static int figures_of(sess *S, figures_session *fs)
 		fs->energy_j_per_request = fs->energy_j / n;
 		fs->energy_j_per_token = fs->energy_j / fs->tokens;
 	}
+	memcpy(fs->swaps_by_rm, S->swaps_by, sizeof fs->swaps_by_rm);
 	return 0;
 }
 
 /* ------------------------------------------------------------- the run */
 
+/* The first module built for a phase (serving it when none is). */
+static int first_built(const phases *t, bool decode)
+{
+	for (int k = 0; k < phases_modules(t); k++)
+		if (rms_built_for(phases_module(t, k), decode))
+			return k;
+	for (int k = 0; k < phases_modules(t); k++)
+		if (rms_serves(phases_module(t, k), decode))
+			return k;
+	return 0;
+}
+
+/* The modules of a session: the one loaded at the start (the first built
+ * for the phase start_decode names), home, the context points; `never`
+ * needs a start module that serves both phases. */
+static int setup_modules(sess *S, char *err, size_t errlen)
+{
+	const session_opts *o = S->o;
+	S->rm = SESSION_RM_STATIC;
+	S->home = SESSION_RM_STATIC;
+	if (!S->dpr)
+		return 0;
+	S->nm = phases_modules(S->pred);
+	if (S->nm != phases_modules(S->exec)) {
+		snprintf(err, errlen, "the model that predicts and the one that runs the session have other modules");
+		return -1;
+	}
+	for (int k = 0; k < S->nm; k++) {
+		const rm_t *m = phases_module(S->pred, k);
+		S->serves_pre[k] = rms_serves(m, false);
+		S->serves_dec[k] = rms_serves(m, true);
+		S->bfp[k] = rms_built_for(m, false);
+		S->bfd[k] = rms_built_for(m, true);
+	}
+	S->rm = first_built(S->pred, o->start_decode);
+	if (o->start_module_given) {
+		if (o->start_module < 0 || o->start_module >= S->nm) {
+			snprintf(err, errlen, "no module %d in a set of %d", o->start_module, S->nm);
+			return -1;
+		}
+		S->rm = o->start_module;
+	}
+	rms_ctx *x = phases_rms(S->pred);
+	int L = clip_len(o->expect_prompt, S->maxc, 1);
+	S->home = rms_prefill_module(x, L);
+	if (S->home < 0)
+		S->home = first_built(S->pred, false);
+	S->n_points = rms_points(x);
+	S->point = x->point;
+	const rm_t *m = phases_module(S->pred, S->rm);
+	if (o->policy == SESSION_NEVER && !(rms_serves(m, false) && rms_serves(m, true))) {
+		snprintf(err, errlen, "policy 'never' keeps module '%s', which does not serve %s", m->name,
+			 rms_serves(m, false) ? "decode" : "prefill");
+		return -1;
+	}
+	return 0;
+}
+
 int session_run(phases *exec, phases *pred, const reqgen_req *req, size_t n, const session_opts *o, session_rec *rec,
 		figures_session *fs, char *err, size_t errlen)
 {
-	bool dpr = phases_has(exec, PHASES_PREFILL);
+	bool dpr = phases_dpr(exec);
 	if (dpr == (o->policy == SESSION_STATIC) || o->policy < 0 || o->policy >= SESSION_POLICIES) {
 		snprintf(err, errlen, "policy '%s' is not one of a %s design",
 			 o->policy >= 0 && o->policy < SESSION_POLICIES ? session_policy_names[o->policy] : "?",
@@ -541,7 +987,8 @@ int session_run(phases *exec, phases *pred, const reqgen_req *req, size_t n, con
 	}
 	sess S = {.exec = exec, .pred = pred ? pred : exec, .req = req, .n = n, .o = o, .dpr = dpr,
 		  .maxc = phases_max_context(exec), .err = err, .errlen = errlen};
-	S.rm = !dpr ? SESSION_RM_STATIC : o->start_decode ? SESSION_RM_DECODE : SESSION_RM_PREFILL;
+	if (setup_modules(&S, err, errlen))
+		return PDS_FAIL_REQUEST;
 	S.back_ps = phases_back_swap_ps(exec);
 	S.back_j = phases_back_swap_j(exec);
 	S.t_free = INT64_MIN;
@@ -648,11 +1095,19 @@ int session_model_thresholds(phases *pred, const session_opts *o, int prompt, in
 	/* a request that others follow, none waiting */
 	sess S = {.exec = pred, .pred = pred, .o = &q, .dpr = true, .maxc = phases_max_context(pred), .err = err,
 		  .errlen = errlen, .n = 2, .next = 1, .arrived = 1};
-	S.back_ps = phases_back_swap_ps(pred);
 	*threshold_prompt = *threshold_gen = 0;
-	for (int L = 1; L < S.maxc && !S.fail; L++) {
+	if (!phases_dpr(pred) || setup_modules(&S, err, errlen))
+		return PDS_FAIL;
+	S.back_ps = phases_back_swap_ps(pred);
+	/* the module a request finds loaded after a decode: the first built
+	 * for decode other than home */
+	int from = -1;
+	for (int k = 0; k < S.nm && from < 0; k++)
+		if (k != S.home && rms_built_for(phases_module(pred, k), true))
+			from = k;
+	for (int L = 1; from >= 0 && L < S.maxc && !S.fail; L++) {
 		reqgen_req r = {.prompt = L, .output = clip_len(q.expect_output, S.maxc, L)};
-		if (want_back(&S, L, predicted_output(&S, &r), S.back_ps)) {
+		if (want_back(&S, from, L, predicted_output(&S, &r), S.back_ps) >= 0) {
 			*threshold_prompt = L;
 			break;
 		}
@@ -661,18 +1116,38 @@ int session_model_thresholds(phases *pred, const session_opts *o, int prompt, in
 		prompt = 1;
 	if (prompt > S.maxc - 1)
 		prompt = S.maxc - 1;
-	for (int N = 1; N <= S.maxc - prompt && !S.fail; N++)
-		if (want_decode_rm(&S, prompt, N)) {
+	for (int N = 1; N <= S.maxc - prompt && !S.fail; N++) {
+		rms_plan pl;
+		if (dec_plan(&S, S.home, prompt, N, true, &pl) != NEVER_PS && pl.dec[0] != S.home) {
 			*threshold_gen = N;
 			break;
 		}
+	}
+	return S.fail;
+}
+
+/* ------------------------------------------------------------- one request */
+
+int session_decode_plan(phases *pred, int prefill_rm, int prompt, int output, rms_plan *pl, char *err, size_t errlen)
+{
+	session_opts q = {.policy = SESSION_ORACLE, .rate_scale = 1, .expect_prompt = prompt, .expect_output = output};
+	/* nothing follows: no return cost */
+	sess S = {.exec = pred, .pred = pred, .o = &q, .dpr = true, .maxc = phases_max_context(pred), .err = err,
+		  .errlen = errlen, .n = 1, .next = 1, .arrived = 1};
+	if (!phases_dpr(pred) || setup_modules(&S, err, errlen))
+		return PDS_FAIL;
+	if (prefill_rm < 0 || prefill_rm >= S.nm || prompt < 1 || output < 1 || prompt + output > S.maxc) {
+		snprintf(err, errlen, "no plan for a request of %d + %d tokens from module %d", prompt, output, prefill_rm);
+		return PDS_FAIL;
+	}
+	dec_plan(&S, prefill_rm, prompt, output, false, pl);
 	return S.fail;
 }
 
 /* ------------------------------------------------------------ break-even */
 
 int session_breakeven_cell(phases *exec, phases *pred, session_policy policy, bool start_decode, int prompt,
-			   int output, double *e2e_s, double *energy_j, char *err, size_t errlen)
+			   int output, double *e2e_s, double *energy_j, session_rec *last, char *err, size_t errlen)
 {
 	reqgen_req req[SESSION_BREAKEVEN_RUN];
 	session_rec rec[SESSION_BREAKEVEN_RUN];
@@ -687,5 +1162,7 @@ int session_breakeven_cell(phases *exec, phases *pred, session_policy policy, bo
 		return rc;
 	*e2e_s = rec[SESSION_BREAKEVEN_RUN - 1].e2e_s;
 	*energy_j = rec[SESSION_BREAKEVEN_RUN - 1].energy_j;
+	if (last)
+		*last = rec[SESSION_BREAKEVEN_RUN - 1];
 	return 0;
 }

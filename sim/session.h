@@ -72,9 +72,10 @@ extern const char *const session_policy_names[SESSION_POLICIES];
 /* The policy of that name, or -1. */
 int session_policy_of(const char *name);
 
-/* What ran a phase of a request. */
-enum { SESSION_RM_PREFILL, SESSION_RM_DECODE, SESSION_RM_STATIC };
-extern const char *const session_rm_names[3];
+/* What ran a phase of a request: a module of the partition by its index
+ * (the paper's pair: 0 the prefill RM, 1 the decode RM; phases_module_name
+ * names each), or the static design's engines. */
+enum { SESSION_RM_PREFILL = 0, SESSION_RM_DECODE = 1, SESSION_RM_STATIC = -1 };
 
 typedef struct {
 	session_policy policy;    /* SESSION_STATIC for (and only for) a static design */
@@ -86,6 +87,14 @@ typedef struct {
 	int threshold_gen;        /* > 0: swap to the decode RM for outputs of at least this many */
 	double expect_prompt, expect_output; /* the workload's mean lengths (threshold's prediction) */
 	double slo_ttft_p90_s, slo_tpot_p99_s;
+	/* threshold at a context point: rest_output[n] = E[N - n | N > n], the
+	 * output still to come of a request that has produced n tokens
+	 * (reqgen_rest_output), n = 0 .. model.max_context; NULL: the mean less n */
+	const double *rest_output;
+	/* with start_module_given: module start_module of the set at the start
+	 * (instead of the first built for the phase start_decode names) */
+	bool start_module_given;
+	int start_module;
 } session_opts;
 
 /* One request as it went. */
@@ -98,7 +107,10 @@ typedef struct {
 	int swaps;
 	double swap_exposed_s;    /* waiting for swaps (a back-swap, the exposed prefill->decode part) */
 	double energy_j;
-	int prefill_rm, decode_rm; /* SESSION_RM_* */
+	int prefill_rm, decode_rm; /* SESSION_RM_* or a module: the prefill's and the first decode step's */
+	int n_dec;                 /* the modules its decode ran on, in turn (decode_rm alone for one output token) */
+	int dec_seq[RMS_MAX_SEG];
+	int mid_swaps;             /* swaps between its decode steps */
 } session_rec;
 
 /*
@@ -136,6 +148,16 @@ int session_model_thresholds(phases *pred, const session_opts *o, int prompt, in
 			     int *threshold_gen, char *err, size_t errlen);
 
 /*
+ * The decode the oracle gives one request of `prompt` + `output` tokens
+ * whose prefill runs on module prefill_rm, with nothing to follow: the
+ * module of its first step (through the prefill->decode swap or not) and
+ * its mid-generation swaps at the context points, the least predicted
+ * time.  pred: an analytic phases of a dpr design.  Returns 0, or PDS_FAIL
+ * with err set.
+ */
+int session_decode_plan(phases *pred, int prefill_rm, int prompt, int output, rms_plan *pl, char *err, size_t errlen);
+
+/*
  * One cell of the break-even map: requests of `prompt` + `output` tokens
  * back to back (a closed loop with no think time), SESSION_BREAKEVEN_RUN of
  * them; the last one's e2e (its service, both swaps included where the
@@ -144,6 +166,6 @@ int session_model_thresholds(phases *pred, const session_opts *o, int prompt, in
  */
 #define SESSION_BREAKEVEN_RUN 4
 int session_breakeven_cell(phases *exec, phases *pred, session_policy policy, bool start_decode, int prompt,
-			   int output, double *e2e_s, double *energy_j, char *err, size_t errlen);
+			   int output, double *e2e_s, double *energy_j, session_rec *last, char *err, size_t errlen);
 
 #endif

@@ -20,7 +20,9 @@ B=${PDSWAP_BUILD:-build}
 # config, constraints included, is the shipped one), and a "loose" copy of
 # it whose constraints prune nothing, for the cost of evaluating every
 # point (targets: >= 5e6 analytic points/s/core, 10^7 points < 10 s,
-# < 200 MB RSS, >= 2e5 SQLite rows/s)
+# < 200 MB RSS, >= 2e5 SQLite rows/s); the same space with the shipped
+# rm_sets, each dpr point a set of modules, for the rate of the sets (each
+# module priced once, sets combined per point)
 BIN=${PDSWAP_BIN:-build/pdswap-dse}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -48,8 +50,13 @@ for line in src.splitlines(True):
         seen.add(m.group(1))
     lines.append(line)
 assert seen == set(longer), "design_space lists not found: %s" % (set(longer) - seen)
-big = "".join(lines)
+sets = "".join(lines)
+# the 10^7-point space: the paper's pair alone (no rm_sets, no rm_modules); its
+# sets: the same space with the shipped rm_sets, each point a set of modules
+big, n = re.subn(r"\n  rm_sets:[^\n]*\n  rm_modules:\n(    [^\n]*\n)+", "\n", sets)
+assert n == 1, "rm_sets and rm_modules not found in design_space"
 open(out + "/big.yaml", "w").write(big)
+open(out + "/sets.yaml", "w").write(sets)
 # loose: engines a hundred times cheaper, no TTFT budget, RMs may fill their pblock
 # (the measured RM rows scale with the costs, so that the sizes inferred from them stay)
 loose = big
@@ -64,9 +71,19 @@ for a, b in (("t_pre_max_s: 12.0", "t_pre_max_s: 1e6"), ("rp_routability_margin:
     assert a in loose, a
     loose = loose.replace(a, b)
 open(out + "/loose.yaml", "w").write(loose)
+# loose with the sets: the same edits on the sets' space
+loose_sets = sets
+for key in ("tlmm_per_unit", "pre_per_mac", "dec_per_mac", "prefill_rm", "decode_rm"):
+    loose_sets, n = re.subn(r"(  %s:\s*)(\{[^}]*\})" % key, cheaper, loose_sets)
+    assert n == 1, key
+for a, b in (("t_pre_max_s: 12.0", "t_pre_max_s: 1e6"), ("rp_routability_margin: 0.85", "rp_routability_margin: 1.0"),
+             ("bitstream_store_mib: 32", "bitstream_store_mib: 1000000")):
+    assert a in loose_sets, a
+    loose_sets = loose_sets.replace(a, b)
+open(out + "/loose_sets.yaml", "w").write(loose_sets)
 PY
 
-"$B/bench_sweep" "$T/big.yaml" "$T/loose.yaml" "$T/bench.db"
+"$B/bench_sweep" "$T/big.yaml" "$T/loose.yaml" "$T/bench.db" "$T/sets.yaml" "$T/loose_sets.yaml"
 
 # the whole job on the 10^7-point space: wall time and peak RSS of the process
 python3 - "$BIN" "$T/big.yaml" "$T/explore.db" <<'PY'

@@ -2,7 +2,7 @@
  * bench_sweep.c - throughput of the sweep's parts, as "name: value" lines
  * (tests/bench.sh runs it; `make bench`).
  *
- *   bench_sweep SPACE.yaml LOOSE.yaml DB
+ *   bench_sweep SPACE.yaml LOOSE.yaml DB [SETS.yaml LOOSE_SETS.yaml]
  *
  * SPACE is a large space with the shipped constraints, LOOSE the same
  * space with constraints that prune nothing (every point is evaluated in
@@ -15,6 +15,11 @@
  *                                   one by one to the incremental front
  *   sqlite_rows_per_s               points and metrics rows through the
  *                                   store, batched in transactions, into DB
+ * and with SETS (SPACE with design_space.rm_sets: each dpr point a set of
+ * modules) and LOOSE_SETS (LOOSE likewise):
+ *   sets_space_points                     its points
+ *   analytic_sets_points_per_s_per_core   LOOSE_SETS, one thread
+ *   sweep_sets_points_per_s_per_core      SETS, one thread, pruning included
  * Wall times are the best of three repetitions.
  */
 #include <math.h>
@@ -181,8 +186,8 @@ static double sqlite_rate(const cfg_t *c, const char *db)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: bench_sweep SPACE.yaml LOOSE.yaml DB\n");
+	if (argc != 4 && argc != 6) {
+		fprintf(stderr, "usage: bench_sweep SPACE.yaml LOOSE.yaml DB [SETS.yaml LOOSE_SETS.yaml]\n");
 		return 2;
 	}
 	cfg_t c, loose;
@@ -201,5 +206,17 @@ int main(int argc, char **argv)
 	printf("sqlite_rows_per_s: %.0f\n", sqlite_rate(&c, argv[3]));
 	cfg_release(&c);
 	cfg_release(&loose);
+	if (argc == 6) {
+		if (config_load(&c, argv[4], err, sizeof err) || config_load(&loose, argv[5], err, sizeof err)) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+		space_init(&s, &c);
+		printf("sets_space_points: %lld\n", (long long)s.n_points);
+		printf("analytic_sets_points_per_s_per_core: %.0f\n", eval_rate(&loose, 1));
+		printf("sweep_sets_points_per_s_per_core: %.0f\n", eval_rate(&c, 1));
+		cfg_release(&c);
+		cfg_release(&loose);
+	}
 	return 0;
 }

@@ -1016,15 +1016,15 @@ START_TEST(kv_cache_errors)
 {
 	static const edit_case cases[] = {
 		/* a window larger than max_context */
-		{"    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_window: 4096\n    kv_tier_region: rp\n\ndesign_space:",
+		{"    rp: rp_m\n  pdswap_ctx:", "    rp: rp_m\n    kv_window: 4096\n    kv_tier_region: rp\n  pdswap_ctx:",
 		 "4096", "'designs.pdswap.kv_window'", "must be an integer in [0, 2048], got '4096'"},
 		{"  kv_window: [0]", "  kv_window: [0, 4096]", "4096", "'design_space.kv_window[1]'", "[0, 2048]"},
 		/* window and sinks together beyond max_context */
-		{"    rp: rp_m\n\ndesign_space:",
-		 "    rp: rp_m\n    kv_window: 2000\n    kv_sinks: 100\n    kv_tier_region: rp\n\ndesign_space:", "2000",
+		{"    rp: rp_m\n  pdswap_ctx:",
+		 "    rp: rp_m\n    kv_window: 2000\n    kv_sinks: 100\n    kv_tier_region: rp\n  pdswap_ctx:", "2000",
 		 "'designs.pdswap.kv_window' (2000) and 'designs.pdswap.kv_sinks' (100)", "more keys per layer"},
 		/* a tier that no region can hold: 1024 FP16 keys of 24 layers */
-		{"    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_window: 1024\n    kv_tier_region: rp\n\ndesign_space:",
+		{"    rp: rp_m\n  pdswap_ctx:", "    rp: rp_m\n    kv_window: 1024\n    kv_tier_region: rp\n  pdswap_ctx:",
 		 "1024", "'designs.pdswap': a K/V tier of 1024 keys per layer (fp16)", "more than any region holds"},
 		/* scale bytes of 0 */
 		{"  int8: {group_size: 48, scale_bytes: 2,", "  int8: {group_size: 48, scale_bytes: 0,", "0,",
@@ -1042,12 +1042,20 @@ START_TEST(kv_cache_errors)
 		/* a tier in the RP of a static design, keys with no region, a region with no keys */
 		{"    port_maps: {prefill: qkvo, decode: qkvo}\n", "    port_maps: {prefill: qkvo, decode: qkvo}\n    kv_tier_region: rp\n",
 		 "rp\n", "'designs.tellme.kv_tier_region' is rp", "no reconfigurable partition"},
-		{"    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_window: 4\n\ndesign_space:", "4\n",
+		{"    rp: rp_m\n  pdswap_ctx:", "    rp: rp_m\n    kv_window: 4\n  pdswap_ctx:", "4\n",
 		 "'designs.pdswap' keeps 4 keys per layer on chip", "no tier region"},
-		{"    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_tier_region: static\n\ndesign_space:", "static",
+		{"    rp: rp_m\n  pdswap_ctx:", "    rp: rp_m\n    kv_tier_region: static\n  pdswap_ctx:", "static",
 		 "'designs.pdswap.kv_tier_region' is static", "keep no key on chip"},
 	};
 	RUN(cases);
+	/* a set of modules takes the fp16 cache without a tier: a named design, the space */
+	static const edit_case sets[] = {
+		{"    rp: rp_m\n  hybrid_rp:", "    rp: rp_m\n    kv_precision: int8\n  hybrid_rp:", "int8",
+		 "'designs.pdswap_ctx' names its modules (rms:)", "fp16 K/V cache without an on-chip tier"},
+		{"  kv_precision: [fp16]", "  kv_precision: [fp16, int8]", "@[[prefill, decode], [hybrid]",
+		 "'design_space.rm_sets' goes only with the fp16 K/V cache", "kv_tier_region [none]"},
+	};
+	RUN(sets);
 	/* lists together: window and sinks beyond max_context, a window no region holds */
 	static const char *const sum[] = {"  kv_window: [0]", "  kv_window: [2000]", "  kv_sinks: [0]", "  kv_sinks: [0, 100]"};
 	char *t0 = tu_edited_text(sum, 2);
@@ -1092,7 +1100,7 @@ START_TEST(kv_cache_errors)
 	expect_error_at(t, "[none, rp]", "'design_space.kv_tier_region' lists rp", "no dpr mode");
 	free(t);
 	/* a quantised cache without the kv_cache section */
-	char *full = tu_edit("    rp: rp_m\n\ndesign_space:", "    rp: rp_m\n    kv_precision: int8\n\ndesign_space:");
+	char *full = tu_edit("    rp: rp_m\n  pdswap_ctx:", "    rp: rp_m\n    kv_precision: int8\n  pdswap_ctx:");
 	char *cut = strstr(full, "\nkv_cache:");
 	ck_assert_ptr_nonnull(cut);
 	cut[1] = '\0';

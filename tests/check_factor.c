@@ -1,5 +1,7 @@
 /*
- * check_factor.c - the factorised evaluation gives perf_*'s figures: on
+ * check_factor.c - the factorised evaluation gives perf_*'s figures (the
+ * set model's, models/rms.h, for a point whose partition holds a set of
+ * modules: perf_*'s for the paper's pair, as check_rms.c tests): on
  * random points, and chunk by chunk (a point is reported feasible exactly
  * when perf_feasible() says so, with the same vector), under the shipped
  * constraints, tight ones that prune most of the space, and loose ones
@@ -9,6 +11,7 @@
 
 #include "explore/factor.h"
 #include "models/perf.h"
+#include "models/rms.h"
 #include "explore/space.h"
 #include "suites.h"
 #include "testutil.h"
@@ -29,26 +32,26 @@ static void close_to(double got, double want, const char *what, long long id)
 		      what, got, want);
 }
 
-/* The vector of point id recomputed with perf_* alone. */
+/* The vector of point id recomputed with the models alone (rms_* on perf_*). */
 static bool perf_vector(const cfg_t *c, const workload_t *w, const factor_layout *L, const space_t *s, int64_t id,
 			double *v, bool *rejected)
 {
 	design_t d;
-	perf_ctx p;
+	rms_ctx p;
 	perf_res r;
 	char why[200];
 	ck_assert_int_eq(space_design(s, id, &d), 0);
-	perf_prepare(&p, c, w, &d);
-	perf_resources(&p, &r);
+	rms_prepare(&p, c, w, &d);
+	rms_resources(&p, &r);
 	*rejected = !r.feasible;
 	for (int i = 0; i < L->n_tp; i++)
-		v[i] = perf_ttft_s(&p, L->tp[i]);
-	v[L->o_short] = perf_decode_step_s(&p, c->obj.l_short);
-	v[L->o_long] = perf_decode_step_s(&p, c->obj.l_long);
-	v[L->o_energy] = c->obj.alpha * perf_decode_energy_j(&p, c->obj.l_long) +
-			 (1 - c->obj.alpha) * perf_decode_energy_j(&p, c->obj.l_short);
-	v[L->o_lut] = p.r_total.v[RES_LUT];
-	return perf_feasible(&p, why, sizeof why);
+		v[i] = rms_ttft_s(&p, L->tp[i]);
+	v[L->o_short] = rms_decode_step_s(&p, c->obj.l_short);
+	v[L->o_long] = rms_decode_step_s(&p, c->obj.l_long);
+	v[L->o_energy] = c->obj.alpha * rms_decode_energy_j(&p, c->obj.l_long) +
+			 (1 - c->obj.alpha) * rms_decode_energy_j(&p, c->obj.l_short);
+	v[L->o_lut] = r.r_total.v[RES_LUT];
+	return rms_feasible(&p, why, sizeof why);
 }
 
 static void check_points(const cfg_t *c, int n)
@@ -75,14 +78,14 @@ static void check_points(const cfg_t *c, int n)
 		close_to(v[L->o_energy], u[L->o_energy], "energy", (long long)id);
 		close_to(v[L->o_lut], u[L->o_lut], "lut", (long long)id);
 		design_t d;
-		perf_ctx p;
+		rms_ctx p;
 		space_design(&s, id, &d);
-		perf_prepare(&p, c, &w, &d);
-		close_to(factor_objective(f, v), perf_objective(&p), "objective", (long long)id);
+		rms_prepare(&p, c, &w, &d);
+		close_to(factor_objective(f, v), rms_objective(&p), "objective", (long long)id);
 		/* every decode context, not only the objective's two */
 		for (int j = 0; j < L->n_ctx; j++) {
-			close_to(m[2 * j], perf_decode_step_s(&p, L->ctx[j]), "step", (long long)id);
-			close_to(m[2 * j + 1], perf_decode_energy_j(&p, L->ctx[j]), "energy", (long long)id);
+			close_to(m[2 * j], rms_decode_step_s(&p, L->ctx[j]), "step", (long long)id);
+			close_to(m[2 * j + 1], rms_decode_energy_j(&p, L->ctx[j]), "energy", (long long)id);
 		}
 	}
 	factor_free(f);
@@ -231,6 +234,9 @@ static const char *const kv_space[] = {
 	"kv_window: [0]", "kv_window: [0, 1, 4]",
 	"kv_sinks: [0]", "kv_sinks: [0, 2]",
 	"kv_tier_region: [none]", "kv_tier_region: [none, static, rp]",
+	/* sets of modules go only with the fp16 cache without a tier */
+	"  rm_sets: [[prefill, decode], [hybrid], [prefill, decode, short]]\n", "",
+	"  rm_modules:\n    short: {prefill: {pe: 4, lanes: 4, block: 4, port_map: qkvo}, decode: {lanes: [8, 16], port_map: qkvo}}\n", "",
 };
 
 START_TEST(chunks_match_points_kv_knobs)
@@ -291,11 +297,11 @@ START_TEST(cap_edges)
 		f = factor_new(&c, &w, &s);
 		int st = factor_point(f, id, v, NULL);
 		design_t d;
-		perf_ctx p;
+		rms_ctx p;
 		char why[200];
 		space_design(&s, id, &d);
-		perf_prepare(&p, &c, &w, &d);
-		bool feas = perf_feasible(&p, why, sizeof why);
+		rms_prepare(&p, &c, &w, &d);
+		bool feas = rms_feasible(&p, why, sizeof why);
 		ck_assert_int_eq(st == FACTOR_FEASIBLE ? 1 : 0, feas ? 1 : 0);
 		/* and the chunk agrees */
 		factor_scratch *x = factor_scratch_new();

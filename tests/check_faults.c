@@ -42,6 +42,10 @@ static const char *const small_ed[] = {
 	"prefill_lanes: [2, 4, 8]", "prefill_lanes: [4, 8]",
 	"prefill_block: [1, 4, 16]", "prefill_block: [1, 16]",
 	"decode_lanes: [8, 16, 32, 48]", "decode_lanes: [16, 32]",
+	/* the paper's pair alone: the faults are those of any sweep */
+	"  rm_sets: [[prefill, decode], [hybrid], [prefill, decode, short]]\n  rm_modules:\n"
+	"    short: {prefill: {pe: 4, lanes: 4, block: 4, port_map: qkvo}, decode: {lanes: [8, 16], port_map: qkvo}}\n",
+	"",
 };
 #define CFG "build/test_faults_small.yaml"
 #define HLS "build/test_faults_hls"
@@ -60,7 +64,7 @@ static void nap_ms(int ms)
 
 static void write_cfg(void)
 {
-	char *t = tu_edited_text(small_ed, 5);
+	char *t = tu_edited_text(small_ed, 6);
 	FILE *f = fopen(CFG, "wb");
 	ck_assert_ptr_nonnull(f);
 	ck_assert(fputs(t, f) >= 0);

@@ -13,6 +13,7 @@
 #include "models/engine.h"
 #include "models/limits.h"
 #include "models/perf.h"
+#include "models/rms.h"
 #include "models/workload.h"
 #include "suites.h"
 #include "testutil.h"
@@ -186,11 +187,11 @@ START_TEST(factor_agrees_with_perf)
 		size_t j = 0;
 		for (int64_t id = first; id < end; id++) {
 			design_t d;
-			perf_ctx pc;
+			rms_ctx pc; /* the partition's modules as the sweep prices them (models/rms.h) */
 			char why[256];
 			space_design(&s, id, &d);
-			perf_prepare(&pc, &c, &w, &d);
-			bool feas = perf_feasible(&pc, why, sizeof why);
+			rms_prepare(&pc, &c, &w, &d);
+			bool feas = rms_feasible(&pc, why, sizeof why);
 			bool listed = j < b.n && b.id[j] == id;
 			ck_assert_msg(listed == feas, "point %lld: listed %d, perf %d (%s)", (long long)id, listed, feas, why);
 			ck_assert_int_eq(factor_point(f, id, v, m) == FACTOR_FEASIBLE, feas);

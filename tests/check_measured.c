@@ -314,8 +314,9 @@ START_TEST(round_trip)
 	cfg_release(&d);
 	/* a config without pblock rp_m passes the partition's row over */
 	const char *const pairs2[] = {"    - name: rp_m\n", "    - name: rp_q\n", "    rp: rp_m", "    rp: rp_q",
+				      "    rp: rp_m", "    rp: rp_q", "    rp: rp_m", "    rp: rp_q",
 				      "  pblocks: [rp_s, rp_m, rp_l]", "  pblocks: [rp_s, rp_q, rp_l]"};
-	tu_load_edited(&d, "renamed.yaml", pairs2, 3);
+	tu_load_edited(&d, "renamed.yaml", pairs2, 5);
 	ck_assert(measured_load(h, db, &d, &passed, err, sizeof err) == 0);
 	ck_assert_int_eq(d.n_imports, 3);
 	ck_assert_int_eq(passed, 1);

@@ -751,20 +751,20 @@ START_TEST(breakeven_cells_by_hand)
 	for (int k = 1; k < N; k++)
 		dec_p += perf_decode_step_on_s(&p, PERF_ENGINE_PREFILL, L + k);
 	double e2e, e;
-	ck_assert(session_breakeven_cell(ex, ex, SESSION_ALWAYS, false, L, N, &e2e, &e, err, sizeof err) == 0);
+	ck_assert(session_breakeven_cell(ex, ex, SESSION_ALWAYS, false, L, N, &e2e, &e, NULL, err, sizeof err) == 0);
 	rel_near("always", e2e, B + g.ttft_s + g.swap_exposed_s + g.decode_s, 1e-9);
 	/* its energy: prefill, decode, and two swaps' DDR energy with p_idle over the waits */
 	double ddr_j = C.cal.e_ddr_nj_per_kb.value * 1e-9 / 1024 * engine_bitstream_bytes(&C, &C.arch.pblocks[d.rp]);
 	rel_near("always, energy", e,
 		 g.energy_prefill_j + g.energy_j_per_token * (N - 1) + 2 * ddr_j + C.cal.p_idle_w.value * (B + g.swap_exposed_s),
 		 1e-9);
-	ck_assert(session_breakeven_cell(ex, ex, SESSION_NEVER, false, L, N, &e2e, &e, err, sizeof err) == 0);
+	ck_assert(session_breakeven_cell(ex, ex, SESSION_NEVER, false, L, N, &e2e, &e, NULL, err, sizeof err) == 0);
 	rel_near("never", e2e, g.ttft_s + dec_p, 1e-9);
-	ck_assert(session_breakeven_cell(sx, sx, SESSION_STATIC, false, L, N, &e2e, &e, err, sizeof err) == 0);
+	ck_assert(session_breakeven_cell(sx, sx, SESSION_STATIC, false, L, N, &e2e, &e, NULL, err, sizeof err) == 0);
 	rel_near("static", e2e, h.ttft_s + h.decode_s, 1e-9);
 	/* threshold: the least of the plans (its own choices are predicted with the same model) */
 	double thr;
-	ck_assert(session_breakeven_cell(ex, ex, SESSION_THRESHOLD, false, L, N, &thr, &e, err, sizeof err) == 0);
+	ck_assert(session_breakeven_cell(ex, ex, SESSION_THRESHOLD, false, L, N, &thr, &e, NULL, err, sizeof err) == 0);
 	double plans[3] = {B + g.ttft_s + g.swap_exposed_s + g.decode_s, g.ttft_s + dec_p,
 			   perf_prefill_on_s(&p, PERF_ENGINE_DECODE, L) + C.cal.lm_head_s.value + g.decode_s};
 	double best = fmin(plans[0], fmin(plans[1], plans[2]));

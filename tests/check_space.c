@@ -16,9 +16,10 @@ START_TEST(ids_round_trip_and_designs_are_valid)
 			     sp->n_tlanes * sp->n_pre_pe * sp->n_pre_lanes * sp->n_pre_block * sp->n_dec_lanes;
 	ck_assert_int_eq(s.n_modes, 2);
 	ck_assert_int_eq(s.m[0].mode, MODE_DPR);
-	ck_assert_int_eq(s.m[0].count, per_static * sp->n_rp);
+	int shapes = sp->n_rm_shapes ? sp->n_rm_shapes : 1;
+	ck_assert_int_eq(s.m[0].count, per_static * sp->n_rp * shapes);
 	ck_assert_int_eq(s.m[1].count, per_static);
-	ck_assert_int_eq(s.n_points, per_static * (sp->n_rp + 1));
+	ck_assert_int_eq(s.n_points, per_static * (sp->n_rp * shapes + 1));
 	int dg[SK_N];
 	design_t d, prev;
 	memset(&prev, 0, sizeof prev);

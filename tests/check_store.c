@@ -921,7 +921,7 @@ START_TEST(sessions_round_trip_and_guards)
 			     .slo_tpot_p99_s = 0.2, .slo_met = true, .goodput_rps = 0.3, .capacity_rps = 0.5,
 			     .reconfig_share = 0.02, .utilisation = 0.6, .energy_j = 30, .energy_j_per_request = 10,
 			     .energy_j_per_token = 1, .mean_in_system = 0.6};
-	store_session m = {run, 0, "pdswap", -1, MODE_DPR, "chat", "always", "analytic", 1};
+	store_session m = {run, 0, "pdswap", -1, MODE_DPR, "chat", "always", "analytic", 1, NULL};
 	ck_assert_msg(store_put_session(s, &m, &f) == 0, "%s", store_errmsg(s));
 	/* unbounded capacity and no TPOT (one-token outputs): NULLs with the flag */
 	figures_session g = f;
@@ -931,10 +931,13 @@ START_TEST(sessions_round_trip_and_guards)
 	m.policy = "static";
 	m.mode = MODE_STATIC;
 	ck_assert_msg(store_put_session(s, &m, &g) == 0, "%s", store_errmsg(s));
-	session_rec r[2] = {{10, 5, false, 0, 0, 1, 0.1, 1.4, 2, 0.05, 4, SESSION_RM_PREFILL, SESSION_RM_DECODE},
-			    {10, 1, true, 3, 0.5, 1.5, NAN, 2, 0, 0, 2, SESSION_RM_DECODE, SESSION_RM_DECODE}};
-	ck_assert_msg(store_put_requests(s, run, 0, r, 2) == 0, "%s", store_errmsg(s));
-	store_breakeven b = {run, "pdswap", "tellme", -1, -1, "analytic", "threshold", 64, 16, 1.0, 5.0, 1.2, 5.5};
+	session_rec r[2] = {{10, 5, false, 0, 0, 1, 0.1, 1.4, 2, 0.05, 4, SESSION_RM_PREFILL, SESSION_RM_DECODE, 1,
+			     {SESSION_RM_DECODE}, 0},
+			    {10, 1, true, 3, 0.5, 1.5, NAN, 2, 0, 0, 2, SESSION_RM_DECODE, SESSION_RM_DECODE, 1,
+			     {SESSION_RM_DECODE}, 0}};
+	const char *const rm_names[2] = {"prefill", "decode"};
+	ck_assert_msg(store_put_requests(s, run, 0, r, 2, rm_names, 2) == 0, "%s", store_errmsg(s));
+	store_breakeven b = {run, "pdswap", "tellme", -1, -1, "analytic", "threshold", 64, 16, 1.0, 5.0, 1.2, 5.5, NULL, NULL};
 	ck_assert_msg(store_put_breakeven(s, &b) == 0, "%s", store_errmsg(s));
 	/* a NaN, an infinity or a negative figure is refused by name */
 	figures_session bad = f;
@@ -950,7 +953,7 @@ START_TEST(sessions_round_trip_and_guards)
 	ck_assert_ptr_nonnull(strstr(store_errmsg(s), "'energy_j' is -1"));
 	session_rec rb = r[0];
 	rb.ttft_s = INFINITY;
-	ck_assert_int_eq(store_put_requests(s, run, 0, &rb, 1), -1);
+	ck_assert_int_eq(store_put_requests(s, run, 0, &rb, 1, rm_names, 2), -1);
 	ck_assert_ptr_nonnull(strstr(store_errmsg(s), "'ttft_s' is inf"));
 	b.prompt = 128;
 	b.static_e2e_s = NAN;
@@ -979,7 +982,8 @@ START_TEST(sessions_round_trip_and_guards)
 		"UPDATE sessions SET capacity_unbounded=1 WHERE session_id=0",         /* unbounded with a number */
 		"UPDATE requests SET tpot_s=NULL WHERE output=5",                      /* TPOT missing */
 		"UPDATE requests SET tpot_s=0.1 WHERE output=1",                       /* a TPOT of one token */
-		"UPDATE requests SET prefill_rm='both'",
+		"UPDATE requests SET prefill_rm=''",                                  /* a module without a name */
+		"UPDATE requests SET decode_rms=NULL",                                /* no decode modules */
 		"UPDATE runs SET kind='other'",
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {

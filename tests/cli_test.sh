@@ -166,6 +166,10 @@ grep -q "need a tier: give --kv-tier static or rp" "$T/err" && ok || bad "--kv-w
 expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 --kv-window 4 --kv-tier rp
 grep -q "a static design has no reconfigurable partition" "$T/err" && ok || bad "--kv-tier rp of a static design"
 expect 2 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --kv-tier static
+# a design naming its modules takes the fp16 cache without a tier
+expect 2 "$BIN" simulate configs/kv260.yaml --design pdswap_ctx --prompt 64 --gen 1 --kv-precision int8
+grep -q "a design naming its modules (rms:) takes the fp16 K/V cache without an on-chip tier" "$T/err" && ok ||
+	bad "--kv-precision on a set of modules: $(cat "$T/err")"
 expect 2 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --kv-precision fp8
 expect 2 "$BIN" simulate configs/kv260.yaml --design pdswap --prompt 64 --gen 1 --kv-window 2000 --kv-sinks 100 --kv-tier rp
 
@@ -281,7 +285,13 @@ expect 2 "$BIN" simulate configs/kv260.yaml --design tellme --prompt 64 --gen 1 
 # main job: a complete sweep run with the named designs as reference points
 expect 0 "$BIN" configs/kv260.yaml --db "$T/r.db" --no-progress --hls-out "$T/hls"
 n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_points WHERE design_name IS NOT NULL" 2>/dev/null)
-[ "$n" = 2 ] && ok || bad "v_points has '$n' named designs, want 2"
+want=$(grep -c '^    mode: \(dpr\|static\)$' configs/kv260.yaml)
+[ "$n" = "$want" ] && ok || bad "v_points has '$n' named designs, want $want"
+# the named designs of several modules are stored with their modules, the others without
+n=$(sqlite3 "$T/r.db" "SELECT count(DISTINCT p.design_name) FROM v_points p JOIN point_rms r USING(run_id, point_id) WHERE p.design_name IS NOT NULL" 2>/dev/null)
+[ "$n" = 2 ] && ok || bad "point_rms holds the modules of '$n' named designs, want 2 (pdswap_ctx, hybrid_rp)"
+n=$(sqlite3 "$T/r.db" "SELECT rm_count || ' ' || rm_set FROM v_points WHERE design_name = 'pdswap'" 2>/dev/null)
+[ "${n%% *}" = 2 ] && ok || bad "pdswap is stored with '$n' modules, want 2"
 n=$(sqlite3 "$T/r.db" "SELECT count(*) FROM v_runs WHERE kind='sweep' AND status='complete'" 2>/dev/null)
 [ "$n" = 1 ] && ok || bad "runs has '$n' complete sweeps, want 1"
 ch=$(sqlite3 "$T/r.db" "SELECT point_id FROM v_chosen WHERE run_id=1")
@@ -346,12 +356,12 @@ diff -r "$T/m_hls" "$T/hls" >/dev/null && ok || bad "merged shards wrote other h
 python3 tests/readme_samples.py "$BIN" README.md "$T/readme" >"$T/readme.out" 2>&1 && ok ||
 	bad "README samples: $(cat "$T/readme.out")"
 # ... and the check catches a sample that drifted by one digit
-sed 's/^    configs\/kv260.yaml: 144000 points/    configs\/kv260.yaml: 144001 points/' README.md >"$T/README_drift.md"
+sed 's/^    configs\/kv260.yaml: 468000 points/    configs\/kv260.yaml: 468001 points/' README.md >"$T/README_drift.md"
 cmp -s README.md "$T/README_drift.md" && bad "the README shows no main-job sample to alter" || ok
 ln -sf "$PWD/configs" "$PWD/tests" "$T/" 2>/dev/null
 if python3 tests/readme_samples.py "$BIN" "$T/README_drift.md" "$T/readme2" >"$T/readme2.out" 2>&1; then
 	bad "a drifted README sample passed"
-elif grep -q "144001 points" "$T/readme2.out" && grep -q "readme samples: [0-9]* run, 1 differ" "$T/readme2.out"; then
+elif grep -q "468001 points" "$T/readme2.out" && grep -q "readme samples: [0-9]* run, 1 differ" "$T/readme2.out"; then
 	ok
 else
 	bad "the drifted sample is not named: $(head -c 400 "$T/readme2.out")"
@@ -552,12 +562,12 @@ if python3 tests/report_check.py facts "$T/rep_bad" "$T/r.db" 1 2>"$T/err"; then
 		bad "a wrong header or Pareto block is not named: $(cat "$T/err")"
 fi
 # the page in a real browser (headless Chromium): no console message, every figure loaded, a screenshot not blank
-python3 tests/browser_check.py page "$T/rep" 9 >"$T/out" 2>"$T/err" && ok || bad "report in a browser: $(cat "$T/err")"
-grep -q "9 figures loaded, no console message, screenshot 1280x2400 not blank" "$T/out" && ok ||
+python3 tests/browser_check.py page "$T/rep" 10 >"$T/out" 2>"$T/err" && ok || bad "report in a browser: $(cat "$T/err")"
+grep -q "10 figures loaded, no console message, screenshot 1280x2400 not blank" "$T/out" && ok ||
 	bad "browser check: $(cat "$T/out")"
 # ... and a figure that does not load, a console error, a blank screenshot are each caught
 rm "$T/rep_bad/fig/energy.svg"
-if python3 tests/browser_check.py page "$T/rep_bad" 9 2>"$T/err"; then bad "a missing figure passes the browser"; else
+if python3 tests/browser_check.py page "$T/rep_bad" 10 2>"$T/err"; then bad "a missing figure passes the browser"; else
 	grep -q "fig/energy.svg did not load in the browser" "$T/err" && ok || bad "missing figure: $(cat "$T/err")"
 fi
 printf '<!DOCTYPE html><html><body><h1>x</h1><script>console.error("boom")</script></body></html>\n' >"$T/console.html"
@@ -581,7 +591,7 @@ mkdir -p "$T/small"
 expect 0 "$BIN" "$T/small.yaml" --db "$T/small/r.db" --all-points --report --no-progress --hls-out "$T/small/hls"
 python3 tests/report_check.py knobs "$T/small/report" "$T/small/r.db" 1 >"$T/out" 2>"$T/err" && ok ||
 	bad "knob table: $(cat "$T/err")"
-grep -q "knob rows equal a brute force over 4608 points" "$T/out" && ok || bad "knob brute force: $(cat "$T/out")"
+grep -q "knob rows equal a brute force over 14976 points" "$T/out" && ok || bad "knob brute force: $(cat "$T/out")"
 python3 tests/report_check.py facts "$T/small/report" "$T/small/r.db" 1 2>"$T/err" && ok ||
 	bad "report facts of an --all-points run: $(cat "$T/err")"
 expect 2 "$BIN" report --db "$T/r.db" --run 99 --out "$T/rep99"
@@ -1051,6 +1061,9 @@ lists = {"clock_mhz": "[250]", "tlmm_tables": "[28]", "tlmm_lanes": "[8]", "pref
 for k, v in lists.items():
     s, n = re.subn(r"(?m)^  %s: \[[^]]*\]" % k, "  %s: %s" % (k, v), s)
     assert n == 1, k
+# sets of modules go only with the fp16 cache without a tier: the paper's pair alone
+s, n = re.subn(r"(?m)^  rm_sets: .*\n  rm_modules:\n(    .*\n)*", "", s)
+assert n == 1, "rm_sets"
 open(sys.argv[1], "w").write(s)
 PY
 expect 0 "$BIN" "$T/kvs.yaml" --db "$T/kvs.db" --no-progress --all-points --hls-out "$T/kvs_hls" --report

@@ -559,11 +559,18 @@ def check_knobs(d, db, run):
         fail("no knob rows on the page")
     n_checked = 0
     for mode, knob, body in rows:
-        col = KNOB_COLUMN[knob]
+        label = None
+        if knob == "rm_sets":
+            # the innermost knob of the dpr points (ids from 0): its value is the id's last digit
+            label = dict(con.execute("SELECT value_index, value FROM v_knobs WHERE run_id=? AND mode=? AND knob=?",
+                                     (run, mode, knob)).fetchall())
+            col = "(point_id %% %d)" % len(label)
+        else:
+            col = KNOB_COLUMN[knob]
         best = {}
         for v, n, o in con.execute("SELECT %s, count(*), min(objective) FROM points WHERE run_id=? AND mode=? AND"
                                    " design_name IS NULL AND feasible=1 GROUP BY %s" % (col, col), (run, mode)):
-            best[str(v)] = (n, o)
+            best[label[v] if label else str(v)] = (n, o)
         values = len(set(r[0] for r in con.execute("SELECT DISTINCT %s FROM points WHERE run_id=? AND mode=? AND"
                                                    " design_name IS NULL" % col, (run, mode))))
         stored = {v: (n, o) for v, n, o in con.execute("SELECT value, n_feasible, best_objective FROM v_knobs WHERE"

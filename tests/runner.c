@@ -16,6 +16,7 @@ int main(void)
 		emit_suite, report_suite, configs_suite, fuzz_suite, faults_suite, import_suite, shards_suite, session_suite,
 		kvcache_suite,
 		floorplan_suite, dfx_suite, profile_suite, measured_suite, limits_suite,
+		rms_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -30,5 +30,6 @@ Suite *dfx_suite(void);
 Suite *profile_suite(void);
 Suite *measured_suite(void);
 Suite *limits_suite(void);
+Suite *rms_suite(void);
 
 #endif

@@ -50,7 +50,8 @@ const opt_cmd cmd_emit_hls_opts = {
 	.name = "emit-hls",
 	.args = "CONFIG",
 	.about = "Writes pds_common.h, pds_static.h, pds_prefill.h and pds_decode.h, the Vitis HLS\n"
-		 "config headers of one design point, into DIR.  A point that violates a constraint\n"
+		 "config headers of one design point, into DIR, and for a design whose partition holds\n"
+		 "a set of modules pds_rm0.h ... one per module.  A point that violates a constraint\n"
 		 "of CONFIG is refused (exit 1).",
 	.opts = emit_opts,
 	.n_opts = (int)(sizeof emit_opts / sizeof emit_opts[0]),
@@ -102,8 +103,11 @@ int cmd_emit_hls(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	for (int i = 0; i < EMIT_N_HEADERS; i++)
-		printf("%s/%s\n", out, emit_header_names[i]);
+	for (int i = 0; i < emit_headers(&d); i++) {
+		char hn[32];
+		emit_header_name(&d, i, hn, sizeof hn);
+		printf("%s/%s\n", out, hn);
+	}
 	rc = fflush(stdout) ? EXIT_RUNTIME : EXIT_OK;
 out:
 	cfg_release(&c);

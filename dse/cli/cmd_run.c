@@ -26,6 +26,7 @@
 #include "models/kvcache.h"
 #include "models/limits.h"
 #include "models/perf.h"
+#include "models/rms.h"
 #include "models/version.h"
 #include "models/workload.h"
 #include "report/report.h"
@@ -100,7 +101,11 @@ static void describe(const cfg_t *c, const design_t *d, char *buf, size_t len)
 	if (n > 0 && (size_t)n < len) {
 		char kv[200];
 		kvcache_describe(c, d, kv, sizeof kv);
-		snprintf(buf + n, len - (size_t)n, ", K/V %s", kv);
+		n += snprintf(buf + n, len - (size_t)n, ", K/V %s", kv);
+	}
+	if (d->mode == MODE_DPR && d->rms.n > 0 && n > 0 && (size_t)n < len) {
+		char words[1024];
+		snprintf(buf + n, len - (size_t)n, "; modules %s", rms_describe(c, d, words, sizeof words));
 	}
 }
 
@@ -118,31 +123,41 @@ static double fig(store *s, int64_t run, int64_t id, int L, int which)
 }
 
 /* One row of the comparison; the last column names the better design
- * (lower is better unless `higher`), "equal" when the two print alike. */
-static void row(const char *name, double a, double b, const char *fmt, bool higher)
+ * (lower is better unless `higher`), "equal" when the two print alike.
+ * With `pair` (the best design of the paper's two modules, when the space
+ * has other sets), its column stands between them. */
+static void row3(const char *name, double a, double b, const double *pair, const char *fmt, bool higher)
 {
-	char x[32] = "-", y[32] = "-", r[32] = "";
+	char x[32] = "-", y[32] = "-", z[32] = "-", r[32] = "";
 	const char *better = "";
 	if (!isnan(a))
 		snprintf(x, sizeof x, fmt, a);
 	if (!isnan(b))
 		snprintf(y, sizeof y, fmt, b);
+	if (pair && !isnan(*pair))
+		snprintf(z, sizeof z, fmt, *pair);
 	if (!isnan(a) && !isnan(b) && b != 0)
 		snprintf(r, sizeof r, "%.3f", a / b);
 	if (!isnan(a) && !isnan(b))
 		better = strcmp(x, y) == 0 ? "equal" : (a > b) == higher ? "dpr" : "static";
-	printf("  %-26s %14s %14s %9s  %s\n", name, x, y, r, better);
+	if (pair)
+		printf("  %-26s %14s %14s %14s %9s  %s\n", name, x, z, y, r, better);
+	else
+		printf("  %-26s %14s %14s %9s  %s\n", name, x, y, r, better);
 }
 
+
 /* The closing comparison: the chosen design against the best static one,
- * each row naming the better of the two. */
+ * each row naming the better of the two; with sets of modules in the
+ * space, the best design of the paper's two modules beside them. */
 static void compare(const cfg_t *c, const workload_t *w, store *s, const sweep_result *r)
 {
-	int64_t dpr = r->best[MODE_DPR], st = r->best[MODE_STATIC];
-	design_t dd, ds;
-	char desc[400];
+	int64_t dpr = r->best[MODE_DPR], st = r->best[MODE_STATIC], pr = r->best_pair;
+	design_t dd, ds, dp;
+	char desc[1600];
 	bool hd = dpr >= 0 && store_get_design(s, c, r->run_id, dpr, &dd) == 0;
 	bool hs = st >= 0 && store_get_design(s, c, r->run_id, st, &ds) == 0;
+	bool hp = pr >= 0 && pr != dpr && store_get_design(s, c, r->run_id, pr, &dp) == 0;
 	if (hd) {
 		describe(c, &dd, desc, sizeof desc);
 		printf("chosen: point %lld (%s)\n", (long long)dpr, desc);
@@ -153,37 +168,60 @@ static void compare(const cfg_t *c, const workload_t *w, store *s, const sweep_r
 		       (long long)st, desc, c->space.mode_dpr ? "see the counts above" : "the space has no dpr mode");
 		return;
 	}
+	if (hp) {
+		describe(c, &dp, desc, sizeof desc);
+		printf("best of two modules: point %lld (%s)\n", (long long)pr, desc);
+	} else if (hd && pr >= 0 && pr == dpr) {
+		printf("best of two modules: the chosen design\n");
+	}
 	if (hs) {
 		describe(c, &ds, desc, sizeof desc);
 		printf("best static: point %lld (%s)\n", (long long)st, desc);
 	}
 	if (!hd || !hs)
 		return;
-	printf("  %-26s %14s %14s %9s  %s\n", "discrete-event model", "dpr", "static", "dpr/static", "better");
+	double pv;
+	const double *p = hp ? &pv : NULL;
+	if (hp)
+		printf("  %-26s %14s %14s %14s %9s  %s\n", "discrete-event model", "dpr", "two modules", "static",
+		       "dpr/static", "better");
+	else
+		printf("  %-26s %14s %14s %9s  %s\n", "discrete-event model", "dpr", "static", "dpr/static", "better");
 	char name[64];
 	for (int i = 0; i < c->wl.n_prompts; i++) {
 		int L = c->wl.prompts[i];
 		snprintf(name, sizeof name, "TTFT @%d s", L);
-		row(name, fig(s, r->run_id, dpr, L, 0), fig(s, r->run_id, st, L, 0), "%.4f", false);
+		pv = fig(s, r->run_id, pr, L, 0);
+		row3(name, fig(s, r->run_id, dpr, L, 0), fig(s, r->run_id, st, L, 0), p, "%.4f", false);
 	}
 	int ctx[2] = {c->obj.l_short, c->obj.l_long};
 	for (int i = 0; i < 2; i++) {
 		snprintf(name, sizeof name, "decode tok/s @%d", ctx[i]);
-		row(name, fig(s, r->run_id, dpr, ctx[i], 1), fig(s, r->run_id, st, ctx[i], 1), "%.3f", true);
+		pv = fig(s, r->run_id, pr, ctx[i], 1);
+		row3(name, fig(s, r->run_id, dpr, ctx[i], 1), fig(s, r->run_id, st, ctx[i], 1), p, "%.3f", true);
 	}
 	for (int i = 0; i < 2; i++) {
 		snprintf(name, sizeof name, "energy J/token @%d", ctx[i]);
-		row(name, fig(s, r->run_id, dpr, ctx[i], 2), fig(s, r->run_id, st, ctx[i], 2), "%.4f", false);
+		pv = fig(s, r->run_id, pr, ctx[i], 2);
+		row3(name, fig(s, r->run_id, dpr, ctx[i], 2), fig(s, r->run_id, st, ctx[i], 2), p, "%.4f", false);
 	}
-	row("objective s", r->best_objective[MODE_DPR], r->best_objective[MODE_STATIC], "%.4f", false);
-	perf_ctx pd, ps;
-	perf_res rd, rs;
-	perf_prepare(&pd, c, w, &dd);
-	perf_prepare(&ps, c, w, &ds);
-	perf_resources(&pd, &rd);
-	perf_resources(&ps, &rs);
-	for (int t = 0; t < RES_N; t++)
-		row(res_names[t], res_shown(t, rd.r_total.v[t]), res_shown(t, rs.r_total.v[t]), "%.6g", false);
+	pv = r->best_pair_objective;
+	row3("objective s", r->best_objective[MODE_DPR], r->best_objective[MODE_STATIC], p, "%.4f", false);
+	rms_ctx pd, ps, pp;
+	perf_res rd, rs, rp;
+	rms_prepare(&pd, c, w, &dd);
+	rms_prepare(&ps, c, w, &ds);
+	rms_resources(&pd, &rd);
+	rms_resources(&ps, &rs);
+	if (hp) {
+		rms_prepare(&pp, c, w, &dp);
+		rms_resources(&pp, &rp);
+	}
+	for (int t = 0; t < RES_N; t++) {
+		if (hp)
+			pv = res_shown(t, rp.r_total.v[t]);
+		row3(res_names[t], res_shown(t, rd.r_total.v[t]), res_shown(t, rs.r_total.v[t]), p, "%.6g", false);
+	}
 	printf("  %-26s", "dpr equivalent utilisation");
 	for (int t = 0; t < RES_N; t++)
 		printf(" %s %.0f%%", res_names[t], 100 * rd.util_equiv.v[t]);

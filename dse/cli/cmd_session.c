@@ -151,7 +151,7 @@ static json_t *dist_json(const figures_dist *d)
 	return o;
 }
 
-static json_t *row_json(const sessions_row *row, const char *design)
+static json_t *row_json(const sessions_result *r, const sessions_row *row, const char *design)
 {
 	const figures_session *f = &row->f;
 	json_t *o = json_object();
@@ -182,6 +182,14 @@ static json_t *row_json(const sessions_row *row, const char *design)
 	json_object_set_new(o, "energy_j_per_token", num(f->energy_j_per_token));
 	json_object_set_new(o, "mean_in_system", num(f->mean_in_system));
 	json_object_set_new(o, "kv_refill_s", num(f->kv_refill_s));
+	if (row->is_static || r->n_rm == 0) {
+		json_object_set_new(o, "swaps_by_rm", json_null());
+	} else {
+		json_t *by = json_object();
+		for (int k = 0; k < r->n_rm; k++)
+			json_object_set_new(by, r->rm_names[k], json_integer(f->swaps_by_rm[k]));
+		json_object_set_new(o, "swaps_by_rm", by);
+	}
 	return o;
 }
 
@@ -234,6 +242,15 @@ static void print_table(const cfg_t *c, const sessions_spec *sp, const named *d,
 			printf("%d after a %d-token prompt\n", r->model_threshold_gen, r->threshold_gen_at);
 		else
 			printf("never after a %d-token prompt\n", r->threshold_gen_at);
+		if (r->n_rm != 2 || r->n_points) {
+			printf("  modules:");
+			for (int k = 0; k < r->n_rm; k++)
+				printf("%s %s", k ? "," : "", r->rm_names[k]);
+			printf("; context points (decode module of least step):");
+			for (int k = 0; k < r->n_points; k++)
+				printf("%s %s from %d", k ? "," : "", r->rm_names[r->point_mod[k]], r->point[k]);
+			printf("%s\n", r->n_points ? "" : " none");
+		}
 	}
 	printf("  %-9s %6s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %6s %6s %8s %9s %4s\n", "policy", "swaps", "wait",
 	       "TTFT p50", "p90", "p99", "TPOT p50", "p99", "e2e mean", "p50", "p99", "goodput", "reconf", "util",
@@ -258,6 +275,17 @@ static void print_table(const cfg_t *c, const sessions_spec *sp, const named *d,
 		for (int k = 0; k < r->n_rows; k++)
 			printf(" %s %.4g", session_policy_names[r->rows[k].policy], r->rows[k].f.kv_refill_s);
 		printf("\n");
+	}
+	if (d->d.mode == MODE_DPR && (r->n_rm != 2 || r->n_points)) {
+		printf("  swaps by the module they load:\n");
+		for (int k = 0; k < r->n_rows; k++) {
+			if (r->rows[k].is_static)
+				continue;
+			printf("    %-9s", session_policy_names[r->rows[k].policy]);
+			for (int j = 0; j < r->n_rm; j++)
+				printf(" %s %lld", r->rm_names[j], (long long)r->rows[k].f.swaps_by_rm[j]);
+			printf("\n");
+		}
 	}
 	if (!cells)
 		return;
@@ -340,11 +368,22 @@ static json_t *result_json(const cfg_t *c, const sessions_spec *sp, const named 
 		json_object_set_new(t, "gen_at_prompt", json_integer(r->threshold_gen_at));
 		json_object_set_new(t, "given", json_boolean(sp->threshold_prompt || sp->threshold_gen));
 		json_object_set_new(o, "thresholds", t);
+		json_t *m = json_array(), *pts = json_array();
+		for (int k = 0; k < r->n_rm; k++)
+			json_array_append_new(m, json_string(r->rm_names[k]));
+		for (int k = 0; k < r->n_points; k++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "context", json_integer(r->point[k]));
+			json_object_set_new(e, "module", json_string(r->rm_names[r->point_mod[k]]));
+			json_array_append_new(pts, e);
+		}
+		json_object_set_new(o, "modules", m);
+		json_object_set_new(o, "context_points", pts);
 	}
 	json_t *pol = json_object();
 	for (int k = 0; k < r->n_rows; k++)
 		json_object_set_new(pol, session_policy_names[r->rows[k].policy],
-				    row_json(&r->rows[k], r->rows[k].is_static ? st->label : d->label));
+				    row_json(r, &r->rows[k], r->rows[k].is_static ? st->label : d->label));
 	json_object_set_new(o, "policies", pol);
 	if (cells) {
 		json_t *a = json_array();
@@ -357,6 +396,8 @@ static json_t *result_json(const cfg_t *c, const sessions_spec *sp, const named 
 			json_object_set_new(e, "energy_j", num(cells[k].energy_j));
 			json_object_set_new(e, "static_e2e_s", num(cells[k].static_e2e_s));
 			json_object_set_new(e, "static_energy_j", num(cells[k].static_energy_j));
+			json_object_set_new(e, "prefill_rm", json_string(cells[k].prefill_rm));
+			json_object_set_new(e, "decode_rms", json_string(cells[k].decode_rms));
 			json_array_append_new(a, e);
 		}
 		json_object_set_new(o, "breakeven", a);
@@ -381,11 +422,17 @@ static int store_all(const cfg_t *c, const sessions_spec *sp, const named *d, co
 	for (int k = 0; k < r->n_rows; k++) {
 		const sessions_row *row = &r->rows[k];
 		const named *x = row->is_static ? st : d;
+		char by[512];
 		store_session m = {.run_id = run, .session_id = k, .design = x->label, .point_id = -1, .mode = x->d.mode,
 				   .workload = sp->wl.name, .policy = session_policy_names[row->policy],
 				   .model = phases_model_names[sp->model], .seed = sp->seed_base};
+		if (*sessions_swaps_json(r, row, by, sizeof by))
+			m.swaps_by_rm = by;
+		const char *names[RMS_MAX];
+		for (int j = 0; j < r->n_rm; j++)
+			names[j] = r->rm_names[j];
 		if (store_put_session(s, &m, &row->f) ||
-		    (row->rec && store_put_requests(s, run, k, row->rec, (size_t)row->f.requests)))
+		    (row->rec && store_put_requests(s, run, k, row->rec, (size_t)row->f.requests, names, r->n_rm)))
 			goto bad;
 	}
 	for (long k = 0; k < n_cells; k++) {
@@ -394,7 +441,8 @@ static int store_all(const cfg_t *c, const sessions_spec *sp, const named *d, co
 				     .static_point_id = -1, .model = phases_model_names[sp->model],
 				     .policy = session_policy_names[cl->policy], .prompt = cl->prompt, .output = cl->output,
 				     .e2e_s = cl->e2e_s, .energy_j = cl->energy_j, .static_e2e_s = cl->static_e2e_s,
-				     .static_energy_j = cl->static_energy_j};
+				     .static_energy_j = cl->static_energy_j, .prefill_rm = cl->prefill_rm,
+				     .decode_rms = cl->decode_rms};
 		if (store_put_breakeven(s, &b))
 			goto bad;
 	}

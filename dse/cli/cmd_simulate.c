@@ -21,11 +21,14 @@
 #include "models/interval.h"
 #include "models/kvcache.h"
 #include "models/perf.h"
+#include "models/rms.h"
 #include "models/workload.h"
 #include "sim/des.h"
+#include "sim/phases.h"
+#include "sim/session.h"
 
 static struct {
-	const char *path, *design, *model, *trace, *db, *iv_model;
+	const char *path, *design, *model, *trace, *db, *iv_model, *plan;
 	int prompt, gen, samples;
 	bool json, no_prefetch;
 	const char *kv_prec, *kv_tier;
@@ -73,6 +76,11 @@ static const opt_def simulate_opts[] = {
 	 .help = "where the on-chip K/V tier lives: the static region (survives swaps)\n"
 		 "or the decode RM (refilled after each swap-in); a tier that does not\n"
 		 "fit is refused (exit 1), naming the resource"},
+	{.name = "--plan", .type = OPT_STRING, .value = "always|oracle", .out = &A.plan,
+	 .help = "a design of several modules: always (default: the paper's flow, the\n"
+		 "prefill and the decode module of least time at the prompt, one swap) or\n"
+		 "oracle (from that prefill module, the decode modules of least predicted\n"
+		 "time for this output, mid-generation swaps included)"},
 };
 
 const opt_cmd cmd_simulate_opts = {
@@ -123,26 +131,26 @@ typedef struct {
 	char why[256];
 } verdict;
 
-static void verdict_analytic(verdict *v, const perf_ctx *p)
+static void verdict_analytic(verdict *v, const rms_ctx *x)
 {
-	v->objective = perf_objective(p);
-	v->feasible = perf_feasible(p, v->why, sizeof v->why);
+	v->objective = rms_objective(x);
+	v->feasible = rms_feasible(x, v->why, sizeof v->why);
 }
 
-/* Feasibility as perf_feasible(), with the TTFT bound checked on the DES. */
-static void verdict_des(verdict *v, const perf_ctx *p, const des_obj *ob)
+/* Feasibility as rms_feasible(), with the TTFT bound checked on the DES. */
+static void verdict_des(verdict *v, const rms_ctx *x, const des_obj *ob)
 {
 	v->objective = ob->objective;
 	perf_res res;
-	perf_resources(p, &res);
+	rms_resources(x, &res);
 	v->feasible = res.feasible;
 	v->why[0] = '\0';
 	if (!res.feasible) {
 		snprintf(v->why, sizeof v->why, "%s", res.why);
-	} else if (ob->ttft_s > p->c->cons.t_pre_max_s) {
+	} else if (ob->ttft_s > x->c->cons.t_pre_max_s) {
 		v->feasible = false;
 		snprintf(v->why, sizeof v->why, "TTFT %.3f s at prompt %d exceeds t_pre_max %.3f s", ob->ttft_s,
-			 p->c->obj.prompt, p->c->cons.t_pre_max_s);
+			 x->c->obj.prompt, x->c->cons.t_pre_max_s);
 	}
 }
 
@@ -178,7 +186,23 @@ typedef struct {
 	int prompt, gen;
 	bool no_prefetch;
 	kv_over kv; /* applied to every design evaluated (a draw restores the named design's) */
+	bool oracle;
 } eval_ctx;
+
+/* The plan a run of d takes (see --plan). */
+static int plan_of(const cfg_t *c, const workload_t *w, const design_t *d, const rms_ctx *x, bool oracle, int prompt,
+		   int gen, rms_plan *pl, char *err, size_t errlen)
+{
+	rms_plan_always(x, prompt, gen, pl);
+	if (!oracle || d->mode != MODE_DPR)
+		return 0;
+	phases *pr;
+	if (phases_new(&pr, c, w, d, PHASES_ANALYTIC, err, errlen))
+		return -1;
+	int rc = session_decode_plan(pr, pl->pre, prompt, gen + 1, pl, err, errlen);
+	phases_free(pr);
+	return rc ? -1 : 0;
+}
 
 static void fig_vector(const figures *f, double objective, const perf_res *res, double *v)
 {
@@ -200,24 +224,28 @@ static int eval_figs(const cfg_t *c, const design_t *dn, void *ctx, double *out,
 	const design_t *d = &dd;
 	workload_t w;
 	workload_init(&w, &c->model);
-	perf_ctx p;
-	perf_prepare(&p, c, &w, d);
+	rms_ctx x;
+	rms_prepare(&x, c, &w, d);
 	perf_res res;
-	perf_resources(&p, &res);
+	rms_resources(&x, &res);
 	figures f;
 	double obj;
+	rms_plan pl;
+	if (plan_of(c, &w, d, &x, e->oracle, e->prompt, e->gen, &pl, err, errlen))
+		return -1;
 	if (e->des) {
 		des_opts o = {.no_prefetch = e->no_prefetch};
 		des_result r;
 		des_obj ob;
-		if (des_run(c, &w, d, e->prompt, e->gen, &o, &r, err, errlen) ||
+		if (des_run_plan(c, &w, d, d->mode == MODE_DPR && !x.legacy ? &pl : NULL, e->prompt, e->gen, &o, &r, err,
+				 errlen) ||
 		    des_objective(c, &w, d, &o, &ob, err, errlen))
 			return -1;
 		f = r.f;
 		obj = ob.objective;
 	} else {
-		perf_run_eval(&p, e->prompt, e->gen, &f);
-		obj = perf_objective(&p);
+		rms_run_eval(&x, &pl, e->prompt, e->gen, &f);
+		obj = rms_objective(&x);
 	}
 	fig_vector(&f, obj, &res, out);
 	return 0;
@@ -283,15 +311,39 @@ static void jfig(json_t *o, const char *key, double v, bool exists)
 	json_object_set_new(o, key, exists ? json_real(v) : json_null());
 }
 
-static json_t *run_json(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
+/* The modules of a set design and the plan the run took. */
+static void plan_json(json_t *o, const rms_ctx *x, const rms_plan *pl, const figures *r)
+{
+	if (x->d.mode != MODE_DPR || x->legacy)
+		return;
+	json_t *m = json_array();
+	for (int k = 0; k < x->set.n; k++)
+		json_array_append_new(m, json_string(x->set.rm[k].name));
+	json_object_set_new(o, "modules", m);
+	json_object_set_new(o, "prefill_rm", json_string(x->set.rm[pl->pre].name));
+	json_t *seg = json_array();
+	for (int j = 0; j < pl->n_seg; j++) {
+		if (j > 0 && pl->from[j] > r->prompt + r->gen)
+			break;
+		json_t *e = json_object();
+		json_object_set_new(e, "module", json_string(x->set.rm[pl->dec[j]].name));
+		json_object_set_new(e, "from_context", json_integer(j == 0 ? r->prompt + 1 : pl->from[j]));
+		json_array_append_new(seg, e);
+	}
+	json_object_set_new(o, "decode_rms", seg);
+	json_object_set_new(o, "mid_swaps", json_integer(r->mid_swaps));
+	json_object_set_new(o, "mid_swap_s", json_real(r->mid_swap_s));
+}
+
+static json_t *run_json(const cfg_t *c, const char *name, const char *model, const rms_ctx *x,
 			const figures *r, const verdict *v)
 {
-	const bool dec = r->gen > 0, dpr = p->d.mode == MODE_DPR;
+	const bool dec = r->gen > 0, dpr = x->d.mode == MODE_DPR;
 	perf_res res;
-	perf_resources(p, &res);
+	rms_resources(x, &res);
 	json_t *o = json_object();
 	json_object_set_new(o, "design", json_string(name));
-	json_object_set_new(o, "mode", json_string(mode_names[p->d.mode]));
+	json_object_set_new(o, "mode", json_string(mode_names[x->d.mode]));
 	json_object_set_new(o, "model", json_string(model));
 	json_object_set_new(o, "config_sha256", json_string(c->sha256));
 	json_object_set_new(o, "prompt", json_integer(r->prompt));
@@ -364,13 +416,24 @@ static void des_json(json_t *o, const cfg_t *c, const des_opts *opt, const des_r
 	json_object_set_new(o, "wall_s", json_real(r->wall_s));
 }
 
-static void print_table(const cfg_t *c, const char *name, const char *model, const perf_ctx *p,
-			const figures *r, const verdict *v, const des_opts *opt, const des_result *dr)
+static void print_table(const cfg_t *c, const char *name, const char *model, const rms_ctx *x,
+			const rms_plan *pl, const figures *r, const verdict *v, const des_opts *opt, const des_result *dr)
 {
 	perf_res res;
-	perf_resources(p, &res);
-	printf("design %s (%s), prompt %d, %d generated tokens, %s model%s\n", name, mode_names[p->d.mode],
+	rms_resources(x, &res);
+	printf("design %s (%s), prompt %d, %d generated tokens, %s model%s\n", name, mode_names[x->d.mode],
 	       r->prompt, r->gen, model, !dr ? "" : opt->no_prefetch ? " (no weight prefetch)" : "");
+	if (x->d.mode == MODE_DPR && !x->legacy) {
+		char words[1024];
+		printf("  %-24s %s\n", "modules", rms_describe(c, &x->d, words, sizeof words));
+		printf("  %-24s prefill on %s, decode on %s", "plan", x->set.rm[pl->pre].name, x->set.rm[pl->dec[0]].name);
+		for (int j = 1; j < pl->n_seg && pl->from[j] <= r->prompt + r->gen; j++)
+			printf(", %s from %d keys", x->set.rm[pl->dec[j]].name, pl->from[j]);
+		printf("\n");
+		if (r->mid_swaps)
+			printf("  %-24s %12.4f s  (%d mid-generation swap%s; decode waited for it)\n", "mid-generation swaps",
+			       r->mid_swap_s, r->mid_swaps, r->mid_swaps > 1 ? "s" : "");
+	}
 	printf("  %-24s %12.4f s\n", "ttft", r->ttft_s);
 	printf("  %-24s %12.4f s  (linear %.4f, attention %.4f)\n", "prefill", r->prefill_s, r->prefill_linear_s,
 	       r->prefill_attention_s);
@@ -379,7 +442,7 @@ static void print_table(const cfg_t *c, const char *name, const char *model, con
 		printf("  %-24s %12.4f s  (first step %.4f s)\n", "decode", r->decode_s, r->decode_first_step_s);
 		printf("  %-24s %12.3f tok/s\n", "decode rate", r->decode_tok_s);
 	}
-	if (p->d.mode == MODE_DPR) {
+	if (x->d.mode == MODE_DPR) {
 		printf("  %-24s %12.4f s  (PCAP %.4f s, %.0f bytes", "swap", r->swap_s, r->pcap_s, r->bitstream_bytes);
 		if (dr)
 			printf(", DDR load %.0f%%", 100 * r->pcap_load);
@@ -519,7 +582,9 @@ static int kv_options(const cfg_t *c, const design_t *d, kv_over *o)
 		snprintf(buf, sizeof buf, "--kv-window %d and --kv-sinks %d keep more keys per layer on chip than model.max_context (%d)",
 			 e.kv_window, e.kv_sinks, c->model.max_context);
 		why = buf;
-	} else if (e.kv_tier == KV_TIER_RP && e.mode != MODE_DPR)
+	} else if (e.rms.n > 0 && (e.kv_prec != KV_FP16 || e.kv_tier != KV_TIER_NONE))
+		why = "a design naming its modules (rms:) takes the fp16 K/V cache without an on-chip tier";
+	else if (e.kv_tier == KV_TIER_RP && e.mode != MODE_DPR)
 		why = "--kv-tier rp: a static design has no reconfigurable partition; use --kv-tier static";
 	else if (e.kv_tier == KV_TIER_NONE && e.kv_window + e.kv_sinks > 0)
 		why = "keys kept on chip (--kv-window, --kv-sinks) need a tier: give --kv-tier static or rp";
@@ -639,6 +704,11 @@ int cmd_simulate(int argc, char **argv)
 		cli_err("--interval-model must be 'analytic' or 'des', got '%s'", A.iv_model);
 		return EXIT_USAGE;
 	}
+	if (A.plan && strcmp(A.plan, "always") && strcmp(A.plan, "oracle")) {
+		cli_err("--plan must be 'always' or 'oracle', got '%s'", A.plan);
+		return EXIT_USAGE;
+	}
+	bool oracle = A.plan && strcmp(A.plan, "oracle") == 0;
 	if (!use_des && (trace || no_prefetch)) {
 		cli_err("%s needs --model des", trace ? "--trace" : "--no-prefetch");
 		return EXIT_USAGE;
@@ -667,11 +737,17 @@ int cmd_simulate(int argc, char **argv)
 	kv_apply(&d, &kvo);
 	workload_t w;
 	workload_init(&w, &c.model);
-	perf_ctx p;
-	perf_prepare(&p, &c, &w, &d);
+	rms_ctx x;
+	rms_prepare(&x, &c, &w, &d);
+	rms_plan pl;
+	if (plan_of(&c, &w, &d, &x, oracle, prompt, gen, &pl, err, sizeof err)) {
+		cli_err("%s", err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
 	{
 		char why[256];
-		if (!perf_kv_tier_fits(&p, why, sizeof why)) {
+		if (!perf_kv_tier_fits(&x.base, why, sizeof why)) {
 			cli_err("the K/V tier of design '%s' does not fit: %s", design, why);
 			rc = EXIT_RUNTIME;
 			goto out;
@@ -683,20 +759,21 @@ int cmd_simulate(int argc, char **argv)
 	des_result dr;
 	if (use_des) {
 		des_obj ob;
-		if (des_run(&c, &w, &d, prompt, gen, &opt, &dr, err, sizeof err) ||
+		if (des_run_plan(&c, &w, &d, d.mode == MODE_DPR && !x.legacy ? &pl : NULL, prompt, gen, &opt, &dr, err,
+				 sizeof err) ||
 		    des_objective(&c, &w, &d, &opt, &ob, err, sizeof err)) {
 			cli_err("%s", err);
 			rc = EXIT_RUNTIME;
 			goto out;
 		}
 		fig = dr.f;
-		verdict_des(&v, &p, &ob);
+		verdict_des(&v, &x, &ob);
 	} else {
-		perf_run_eval(&p, prompt, gen, &fig);
-		verdict_analytic(&v, &p);
+		rms_run_eval(&x, &pl, prompt, gen, &fig);
+		verdict_analytic(&v, &x);
 	}
 	/* the interval of every figure, and the ends of inferred sizes */
-	eval_ctx ec = {use_des, prompt, gen, no_prefetch, kvo};
+	eval_ctx ec = {use_des, prompt, gen, no_prefetch, kvo, oracle};
 	int samples = A.samples >= 0 ? A.samples : c.iv.samples;
 	interval_t iv[N_FIG];
 	interval_info ivi;
@@ -715,7 +792,7 @@ int cmd_simulate(int argc, char **argv)
 		if (shift) {
 			double vd[N_FIG];
 			perf_res pr;
-			perf_resources(&p, &pr);
+			rms_resources(&x, &pr);
 			fig_vector(&fig, v.objective, &pr, vd);
 			for (int k = 0; k < N_FIG; k++) {
 				double dlt = vd[k] - iv[k].centre;
@@ -738,10 +815,11 @@ int cmd_simulate(int argc, char **argv)
 		}
 	}
 	if (json) {
-		json_t *o = run_json(&c, design, model, &p, &fig, &v);
+		json_t *o = run_json(&c, design, model, &x, &fig, &v);
+		plan_json(o, &x, &pl, &fig);
 		json_object_set_new(o, "kv_refill_s", json_real(fig.kv_refill_s));
 		json_object_set_new(o, "kv_refill_bytes", json_real(fig.kv_refill_bytes));
-		json_object_set_new(o, "kv_cache", kv_json(&c, &p, &fig, gen > 0 ? prompt + gen : prompt));
+		json_object_set_new(o, "kv_cache", kv_json(&c, &x.base, &fig, gen > 0 ? prompt + gen : prompt));
 		if (use_des) {
 			des_json(o, &c, &opt, &dr);
 			json_object_set_new(json_object_get(o, "bytes"), "kv_tier", json_real(dr.tier_bytes));
@@ -764,8 +842,8 @@ int cmd_simulate(int argc, char **argv)
 		puts(s);
 		free(s);
 	} else {
-		print_table(&c, design, model, &p, &fig, &v, &opt, use_des ? &dr : NULL);
-		print_kv(&c, &p, &fig, gen > 0 ? prompt + gen : prompt);
+		print_table(&c, design, model, &x, &pl, &fig, &v, &opt, use_des ? &dr : NULL);
+		print_kv(&c, &x.base, &fig, gen > 0 ? prompt + gen : prompt);
 		print_measured(&c, &d);
 		if (inferred)
 			print_inferred(&c.designs[di], (const double(*)[N_FIG])ends, gen > 0, d.mode == MODE_DPR);

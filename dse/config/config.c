@@ -1119,30 +1119,36 @@ static int dataflow_word(ld_t *L, const ytree_node *n, const char *p, dataflow_t
  * decode.dataflow: {value: serial|kv_overlap|head_pipeline, prov, source}
  * (a plain word is a design choice: prov assumed); serial when absent.
  */
-static int load_dataflow(ld_t *L, const ytree_node *dec, const char *P, cfg_design *cd)
+static int dataflow_into(ld_t *L, const ytree_node *dec, const char *P, dataflow_t *df, prov_t *prov, char *src,
+			 size_t srclen)
 {
 	static const char *const keys[] = {"value", "prov", "source", NULL};
 	char p[220], vp[240];
 	const ytree_node *v = ytree_get(dec, "dataflow");
 	snprintf(p, sizeof p, "%s.dataflow", P);
-	cd->d.dec_dataflow = DF_SERIAL;
-	cd->df_prov = PROV_ASSUMED;
-	snprintf(cd->df_source, sizeof cd->df_source, "not stated: Q.K, softmax and S.V one after another");
+	*df = DF_SERIAL;
+	*prov = PROV_ASSUMED;
+	snprintf(src, srclen, "not stated: Q.K, softmax and S.V one after another");
 	if (!v)
 		return 0;
 	if (v->kind == YTREE_SCALAR) {
-		snprintf(cd->df_source, sizeof cd->df_source, "a design choice");
-		return dataflow_word(L, v, p, &cd->d.dec_dataflow);
+		snprintf(src, srclen, "a design choice");
+		return dataflow_word(L, v, p, df);
 	}
 	if (want_map(L, v, p) || check_keys(L, v, p, keys))
 		return -1;
 	const ytree_node *w = req(L, v, p, "value");
 	snprintf(vp, sizeof vp, "%s.value", p);
-	if (!w || dataflow_word(L, w, vp, &cd->d.dec_dataflow) || prov_node(L, v, p, &cd->df_prov))
+	if (!w || dataflow_word(L, w, vp, df) || prov_node(L, v, p, prov))
 		return -1;
-	if (cd->df_prov == PROV_FITTED)
+	if (*prov == PROV_FITTED)
 		return fail(L, ytree_get(v, "prov"), "'%s.prov' cannot be fitted: no fit chooses a dataflow", p);
-	return get_str(L, v, p, "source", cd->df_source, sizeof cd->df_source);
+	return get_str(L, v, p, "source", src, srclen);
+}
+
+static int load_dataflow(ld_t *L, const ytree_node *dec, const char *P, cfg_design *cd)
+{
+	return dataflow_into(L, dec, P, &cd->d.dec_dataflow, &cd->df_prov, cd->df_source, sizeof cd->df_source);
 }
 
 /* infer_from: {SIZE: ROW, ...}, SIZE one of cfg_size_names, ROW one of cfg_row_names. */
@@ -1257,6 +1263,37 @@ static int get_word_list(ld_t *L, const ytree_node *map, const char *path, const
 	return 0;
 }
 
+/* serves: [prefill, decode] (either or both); both when absent. */
+static int serves_node(ld_t *L, const ytree_node *m, const char *P, uint8_t *out)
+{
+	char p[300], ip[330], b[64];
+	const ytree_node *v = ytree_get(m, "serves");
+	*out = RM_SERVE_PRE | RM_SERVE_DEC;
+	if (!v)
+		return 0;
+	snprintf(p, sizeof p, "%s.serves", P);
+	if (want_seq(L, v, p))
+		return -1;
+	if (v->n == 0)
+		return fail(L, v, "'%s' must list prefill, decode or both", p);
+	*out = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const ytree_node *e = v->items[i];
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		uint8_t bit = 0;
+		if (e->kind == YTREE_SCALAR && !e->quoted && strcmp(e->str, "prefill") == 0)
+			bit = RM_SERVE_PRE;
+		else if (e->kind == YTREE_SCALAR && !e->quoted && strcmp(e->str, "decode") == 0)
+			bit = RM_SERVE_DEC;
+		else
+			return fail(L, e, "'%s' must be 'prefill' or 'decode', got '%s'", ip, shown(e, b, sizeof b));
+		if (*out & bit)
+			return fail(L, e, "'%s' repeats '%s'", p, e->str);
+		*out |= bit;
+	}
+	return 0;
+}
+
 /*
  * A named design's K/V cache: kv_precision (fp16, int8, int4; fp16 when
  * absent), kv_window and kv_sinks (keys per layer on chip, 0 when absent)
@@ -1305,11 +1342,119 @@ static int load_design_kv(ld_t *L, const ytree_node *n, const char *P, design_t 
 	return 0;
 }
 
+/*
+ * One module of designs.NAME.rms: {name, prefill: {pe, lanes, block,
+ * burst_beats, outstanding, port_map}, decode: {lanes, burst_beats,
+ * outstanding, dataflow, port_map}, serves}, at least one engine.  The
+ * dataflow's provenance is kept for the design's first decode engine.
+ */
+static int load_rm(ld_t *L, const ytree_node *n, const char *P, rm_t *m, cfg_design *cd, bool first_dec)
+{
+	static const char *const keys[] = {"name", "prefill", "decode", "serves", NULL};
+	static const char *const pk[] = {"pe", "lanes", "block", "burst_beats", "outstanding", "port_map", NULL};
+	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", "dataflow", "port_map", NULL};
+	const cfg_t *c = L->c;
+	int maxb = c->dev.axi_max_burst_beats;
+	char p[300];
+	const ytree_node *v;
+	memset(m, 0, sizeof *m);
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if (!(v = req(L, n, P, "name")))
+		return -1;
+	snprintf(p, sizeof p, "%s.name", P);
+	char nm[PDS_NAME_MAX];
+	if (ident_node(L, v, p, nm, sizeof nm))
+		return -1;
+	if (strlen(nm) >= RMS_NAME_MAX)
+		return fail(L, v, "'%s' must be shorter than %d characters, got '%s'", p, RMS_NAME_MAX, nm);
+	snprintf(m->name, sizeof m->name, "%s", nm);
+	if ((v = ytree_get(n, "prefill")) != NULL) {
+		snprintf(p, sizeof p, "%s.prefill", P);
+		m->engines |= RM_ENG_PRE;
+		if (want_map(L, v, p) || check_keys(L, v, p, pk) || get_int(L, v, p, "pe", 1, 4096, &m->pre_pe) ||
+		    get_int(L, v, p, "lanes", 1, c->model.head_dim, &m->pre_lanes) ||
+		    get_int(L, v, p, "block", 1, 4096, &m->pre_block) ||
+		    get_int(L, v, p, "burst_beats", 1, maxb, &m->pre_burst) ||
+		    get_int(L, v, p, "outstanding", 1, 256, &m->pre_outstanding) ||
+		    get_ref(L, v, p, "port_map", false, &m->pm_pre))
+			return -1;
+	}
+	if ((v = ytree_get(n, "decode")) != NULL) {
+		snprintf(p, sizeof p, "%s.decode", P);
+		m->engines |= RM_ENG_DEC;
+		prov_t prov;
+		char src[PDS_TEXT_MAX];
+		if (want_map(L, v, p) || check_keys(L, v, p, dk) ||
+		    get_int(L, v, p, "lanes", 1, c->model.head_dim, &m->dec_lanes) ||
+		    get_int(L, v, p, "burst_beats", 1, maxb, &m->dec_burst) ||
+		    get_int(L, v, p, "outstanding", 1, 256, &m->dec_outstanding) ||
+		    dataflow_into(L, v, p, &m->dec_dataflow, &prov, src, sizeof src) ||
+		    get_ref(L, v, p, "port_map", false, &m->pm_dec))
+			return -1;
+		if (first_dec) {
+			cd->df_prov = prov;
+			snprintf(cd->df_source, sizeof cd->df_source, "%s", src);
+		}
+	}
+	if (!m->engines)
+		return fail(L, n, "'%s' holds no engine: give it 'prefill:', 'decode:' or both (a hybrid)", P);
+	return serves_node(L, n, P, &m->serves);
+}
+
+/* designs.NAME.rms: 1 to RMS_MAX modules; the design's engines become the
+ * set's first prefill and first decode engine. */
+static int load_rms(ld_t *L, const ytree_node *v, const char *P, cfg_design *cd)
+{
+	char p[220], ip[240];
+	design_t *d = &cd->d;
+	snprintf(p, sizeof p, "%s.rms", P);
+	if (want_seq(L, v, p))
+		return -1;
+	if (v->n < 1 || v->n > RMS_MAX)
+		return fail(L, v, "'%s' must list 1 to %d modules, got %zu", p, RMS_MAX, v->n);
+	d->rms.n = (int)v->n;
+	int first_pre = -1, first_dec = -1;
+	uint8_t served = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		rm_t *m = &d->rms.rm[i];
+		if (load_rm(L, v->items[i], ip, m, cd, first_dec < 0))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(d->rms.rm[j].name, m->name) == 0)
+				return fail(L, ytree_get(v->items[i], "name"), "'%s' repeats the module name '%s'", p, m->name);
+		if (first_pre < 0 && (m->engines & RM_ENG_PRE))
+			first_pre = (int)i;
+		if (first_dec < 0 && (m->engines & RM_ENG_DEC))
+			first_dec = (int)i;
+		served |= m->serves;
+	}
+	if (first_pre < 0 || first_dec < 0)
+		return fail(L, v, "'%s' holds no %s engine: a set needs one of each, in one module (a hybrid) or two", p,
+			    first_pre < 0 ? "prefill" : "decode");
+	if (served != (RM_SERVE_PRE | RM_SERVE_DEC))
+		return fail(L, v, "'%s': no module serves %s", p, served & RM_SERVE_PRE ? "decode" : "prefill");
+	const rm_t *a = &d->rms.rm[first_pre], *b = &d->rms.rm[first_dec];
+	d->pre_pe = a->pre_pe;
+	d->pre_lanes = a->pre_lanes;
+	d->pre_block = a->pre_block;
+	d->pre_burst = a->pre_burst;
+	d->pre_outstanding = a->pre_outstanding;
+	d->pm_pre = a->pm_pre;
+	d->dec_lanes = b->dec_lanes;
+	d->dec_burst = b->dec_burst;
+	d->dec_outstanding = b->dec_outstanding;
+	d->pm_dec = b->pm_dec;
+	d->dec_dataflow = b->dec_dataflow;
+	return 0;
+}
+
 static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *cd)
 {
 	static const char *const keys[] = {"mode", "clock_mhz", "tlmm", "prefill", "decode",
 					   "port_maps", "rp", "infer_from", "kv_precision", "kv_window",
-					   "kv_sinks", "kv_tier_region", NULL};
+					   "kv_sinks", "kv_tier_region", "rms", NULL};
 	static const char *const tk[] = {"tables", "lanes", NULL};
 	static const char *const pk[] = {"pe", "lanes", "block", "burst_beats", "outstanding", NULL};
 	static const char *const dk[] = {"lanes", "burst_beats", "outstanding", "dataflow", NULL};
@@ -1334,24 +1479,38 @@ static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *
 	    get_int(L, v, p, "tables", 1, 4096, &d->tlmm_tables) ||
 	    get_int(L, v, p, "lanes", 1, 4096, &d->tlmm_lanes))
 		return -1;
-	snprintf(p, sizeof p, "%s.prefill", P);
-	if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
-	    get_size(L, v, p, "pe", 4096, cd, CFG_SIZE_PRE_PE, &d->pre_pe) ||
-	    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_PRE_LANES, &d->pre_lanes) ||
-	    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
-	    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
-	    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
-		return -1;
-	snprintf(p, sizeof p, "%s.decode", P);
-	if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
-	    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_DEC_LANES, &d->dec_lanes) ||
-	    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
-	    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding) || load_dataflow(L, v, p, cd))
-		return -1;
-	snprintf(p, sizeof p, "%s.port_maps", P);
-	if (!(v = req(L, n, P, "port_maps")) || want_map(L, v, p) || check_keys(L, v, p, mk) ||
-	    get_ref(L, v, p, "prefill", false, &d->pm_pre) || get_ref(L, v, p, "decode", false, &d->pm_dec))
-		return -1;
+	const ytree_node *rms = ytree_get(n, "rms");
+	if (rms) {
+		snprintf(p, sizeof p, "%s.rms", P);
+		if (d->mode != MODE_DPR)
+			return fail(L, rms, "'%s' is only for mode 'dpr'; a static design has no reconfigurable partition", p);
+		static const char *const not_with[] = {"prefill", "decode", "port_maps", "infer_from"};
+		for (int i = 0; i < 4; i++)
+			if ((v = ytree_get(n, not_with[i])) != NULL)
+				return fail(L, v, "'%s.%s' does not go with '%s': each module carries its engines and port maps",
+					    P, not_with[i], p);
+		if (load_rms(L, rms, P, cd))
+			return -1;
+	} else {
+		snprintf(p, sizeof p, "%s.prefill", P);
+		if (!(v = req(L, n, P, "prefill")) || want_map(L, v, p) || check_keys(L, v, p, pk) ||
+		    get_size(L, v, p, "pe", 4096, cd, CFG_SIZE_PRE_PE, &d->pre_pe) ||
+		    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_PRE_LANES, &d->pre_lanes) ||
+		    get_int(L, v, p, "block", 1, 4096, &d->pre_block) ||
+		    get_int(L, v, p, "burst_beats", 1, maxb, &d->pre_burst) ||
+		    get_int(L, v, p, "outstanding", 1, 256, &d->pre_outstanding))
+			return -1;
+		snprintf(p, sizeof p, "%s.decode", P);
+		if (!(v = req(L, n, P, "decode")) || want_map(L, v, p) || check_keys(L, v, p, dk) ||
+		    get_size(L, v, p, "lanes", c->model.head_dim, cd, CFG_SIZE_DEC_LANES, &d->dec_lanes) ||
+		    get_int(L, v, p, "burst_beats", 1, maxb, &d->dec_burst) ||
+		    get_int(L, v, p, "outstanding", 1, 256, &d->dec_outstanding) || load_dataflow(L, v, p, cd))
+			return -1;
+		snprintf(p, sizeof p, "%s.port_maps", P);
+		if (!(v = req(L, n, P, "port_maps")) || want_map(L, v, p) || check_keys(L, v, p, mk) ||
+		    get_ref(L, v, p, "prefill", false, &d->pm_pre) || get_ref(L, v, p, "decode", false, &d->pm_dec))
+			return -1;
+	}
 	const ytree_node *rp = ytree_get(n, "rp");
 	snprintf(p, sizeof p, "%s.rp", P);
 	d->rp = -1;
@@ -1363,7 +1522,14 @@ static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *
 	} else if (rp) {
 		return fail(L, rp, "'%s' is only for mode 'dpr'; a static design has no reconfigurable partition", p);
 	}
-	return load_design_kv(L, n, P, d);
+	if (load_design_kv(L, n, P, d))
+		return -1;
+	/* a set of modules is priced with the FP16 cache in DDR only (README "Modules of the partition") */
+	if (d->rms.n > 0 && (d->kv_prec != KV_FP16 || d->kv_tier != KV_TIER_NONE))
+		return fail(L, ytree_get(n, d->kv_prec != KV_FP16 ? "kv_precision" : "kv_tier_region"),
+			    "'%s' names its modules (rms:), which take the fp16 K/V cache without an on-chip tier; got "
+			    "kv_precision %s and kv_tier_region %s", P, kv_prec_names[d->kv_prec], kv_tier_names[d->kv_tier]);
+	return 0;
 }
 
 static int load_designs(ld_t *L, const ytree_node *n)
@@ -1390,13 +1556,328 @@ static int load_designs(ld_t *L, const ytree_node *n)
 	return 0;
 }
 
+/* ------------------------------------------------ the modules of the sweep */
+
+/* An integer or a list of them, each in [lo, hi], into out[] (distinct). */
+static int int_or_list(ld_t *L, const ytree_node *map, const char *path, const char *key, long long lo, long long hi,
+		       int *out, int *n_out)
+{
+	const ytree_node *v = ytree_get(map, key);
+	if (v && v->kind == YTREE_SCALAR) {
+		char p[300];
+		kpath(p, sizeof p, path, key);
+		*n_out = 1;
+		return int_node(L, v, p, lo, hi, &out[0]);
+	}
+	return get_int_list(L, map, path, key, lo, hi, out, n_out);
+}
+
+/* A port map or a list of them. */
+static int pm_or_list(ld_t *L, const ytree_node *map, const char *path, int *out, int *n_out)
+{
+	char p[300], ip[330];
+	const ytree_node *v = req(L, map, path, "port_map");
+	if (!v)
+		return -1;
+	kpath(p, sizeof p, path, "port_map");
+	if (v->kind == YTREE_SCALAR) {
+		*n_out = 1;
+		return ref_node(L, v, p, false, &out[0]);
+	}
+	if (want_seq(L, v, p))
+		return -1;
+	if (v->n == 0 || v->n > CFG_MAX_LIST)
+		return fail(L, v, "'%s' must list 1 to %d port maps", p, CFG_MAX_LIST);
+	for (size_t i = 0; i < v->n; i++) {
+		snprintf(ip, sizeof ip, "%s[%zu]", p, i);
+		if (ref_node(L, v->items[i], ip, false, &out[i]))
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (out[j] == out[i])
+				return fail(L, v->items[i], "'%s' repeats a name", p);
+	}
+	*n_out = (int)v->n;
+	return 0;
+}
+
+/* One entry of design_space.rm_modules: its engines' lists of sizes. */
+typedef struct {
+	char name[PDS_NAME_MAX];
+	uint8_t engines, serves;
+	int n_pe, pe[CFG_MAX_LIST], n_pl, pl[CFG_MAX_LIST], n_bl, bl[CFG_MAX_LIST], n_ppm, ppm[CFG_MAX_LIST];
+	int n_dl, dl[CFG_MAX_LIST], n_dpm, dpm[CFG_MAX_LIST];
+	dataflow_t df;
+	const ytree_node *node;
+} rm_entry;
+
+static int load_rm_entry(ld_t *L, const ytree_node *n, const char *P, rm_entry *e)
+{
+	static const char *const keys[] = {"prefill", "decode", "serves", NULL};
+	static const char *const pk[] = {"pe", "lanes", "block", "port_map", NULL};
+	static const char *const dk[] = {"lanes", "port_map", "dataflow", NULL};
+	const cfg_t *c = L->c;
+	char p[340];
+	const ytree_node *v;
+	e->node = n;
+	if (want_map(L, n, P) || check_keys(L, n, P, keys))
+		return -1;
+	if ((v = ytree_get(n, "prefill")) != NULL) {
+		snprintf(p, sizeof p, "%s.prefill", P);
+		e->engines |= RM_ENG_PRE;
+		if (want_map(L, v, p) || check_keys(L, v, p, pk) || int_or_list(L, v, p, "pe", 1, 4096, e->pe, &e->n_pe) ||
+		    int_or_list(L, v, p, "lanes", 1, c->model.head_dim, e->pl, &e->n_pl) ||
+		    int_or_list(L, v, p, "block", 1, 4096, e->bl, &e->n_bl) || pm_or_list(L, v, p, e->ppm, &e->n_ppm))
+			return -1;
+	}
+	if ((v = ytree_get(n, "decode")) != NULL) {
+		snprintf(p, sizeof p, "%s.decode", P);
+		e->engines |= RM_ENG_DEC;
+		e->df = c->space.dec_dataflow;
+		const ytree_node *df = ytree_get(v, "dataflow");
+		char dp[360];
+		snprintf(dp, sizeof dp, "%s.dataflow", p);
+		if (want_map(L, v, p) || check_keys(L, v, p, dk) ||
+		    int_or_list(L, v, p, "lanes", 1, c->model.head_dim, e->dl, &e->n_dl) ||
+		    pm_or_list(L, v, p, e->dpm, &e->n_dpm) || (df && dataflow_word(L, df, dp, &e->df)))
+			return -1;
+	}
+	if (!e->engines)
+		return fail(L, n, "'%s' holds no engine: give it 'prefill:', 'decode:' or both (a hybrid)", P);
+	return serves_node(L, n, P, &e->serves);
+}
+
+/* The concrete module `k` of entry e's product of sizes (prefill pe,
+ * lanes, block, port map, then decode lanes, port map; the last fastest). */
+static rm_t rm_variant(const rm_entry *e, int k)
+{
+	rm_t m;
+	memset(&m, 0, sizeof m);
+	memcpy(m.name, e->name, sizeof m.name - 1); /* the loader keeps names shorter */
+	m.engines = e->engines;
+	m.serves = e->serves;
+	if (e->engines & RM_ENG_DEC) {
+		m.pm_dec = e->dpm[k % e->n_dpm];
+		k /= e->n_dpm;
+		m.dec_lanes = e->dl[k % e->n_dl];
+		k /= e->n_dl;
+		m.dec_dataflow = e->df;
+	}
+	if (e->engines & RM_ENG_PRE) {
+		m.pm_pre = e->ppm[k % e->n_ppm];
+		k /= e->n_ppm;
+		m.pre_block = e->bl[k % e->n_bl];
+		k /= e->n_bl;
+		m.pre_lanes = e->pl[k % e->n_pl];
+		k /= e->n_pl;
+		m.pre_pe = e->pe[k % e->n_pe];
+	}
+	return m;
+}
+
+static long rm_variants(const rm_entry *e)
+{
+	long n = 1;
+	if (e->engines & RM_ENG_PRE)
+		n *= (long)e->n_pe * e->n_pl * e->n_bl * e->n_ppm;
+	if (e->engines & RM_ENG_DEC)
+		n *= (long)e->n_dl * e->n_dpm;
+	return n;
+}
+
+static bool same_rm(const rm_t *a, const rm_t *b)
+{
+	return strcmp(a->name, b->name) == 0 && a->engines == b->engines && a->serves == b->serves &&
+	       a->pre_pe == b->pre_pe && a->pre_lanes == b->pre_lanes && a->pre_block == b->pre_block &&
+	       a->pm_pre == b->pm_pre && a->dec_lanes == b->dec_lanes && a->pm_dec == b->pm_dec &&
+	       a->dec_dataflow == b->dec_dataflow;
+}
+
+/* A shape's module as the knob's value reads it. */
+static void role_words(const cfg_t *c, int role, const rm_t *x, char *buf, size_t len)
+{
+	switch (role) {
+	case CFG_RM_PREFILL: snprintf(buf, len, "prefill"); return;
+	case CFG_RM_DECODE: snprintf(buf, len, "decode"); return;
+	case CFG_RM_HYBRID: snprintf(buf, len, "hybrid"); return;
+	default: break;
+	}
+	char a[80] = "", b[80] = "";
+	if (x->engines & RM_ENG_PRE)
+		snprintf(a, sizeof a, "prefill %dx%d block %d %s", x->pre_pe, x->pre_lanes, x->pre_block,
+			 c->arch.port_maps[x->pm_pre].name);
+	if (x->engines & RM_ENG_DEC)
+		snprintf(b, sizeof b, "decode %d %s %s", x->dec_lanes, dataflow_names[x->dec_dataflow],
+			 c->arch.port_maps[x->pm_dec].name);
+	snprintf(buf, len, "%s(%s%s%s)", x->name, a, *a && *b ? " + " : "", b);
+}
+
+/*
+ * design_space.rm_sets: a list of sets, each a list of 1 to RMS_MAX module
+ * names: prefill, decode, hybrid (the point's own engines; hybrid holds
+ * both, and goes with neither of the others) or a name of rm_modules
+ * (after the roles).  Each set takes every combination of its extra
+ * modules' sizes; the shapes are the knob rm_sets of the dpr points.
+ */
+static int rm_sets_with(ld_t *L, const ytree_node *n, rm_entry *ent);
+
+static int load_rm_sets(ld_t *L, const ytree_node *n)
+{
+	rm_entry *ent = calloc(CFG_MAX_LIST, sizeof *ent);
+	if (!ent)
+		return fail(L, n, "out of memory reading 'design_space.rm_sets'");
+	int rc = rm_sets_with(L, n, ent);
+	free(ent);
+	return rc;
+}
+
+static int rm_sets_with(ld_t *L, const ytree_node *n, rm_entry *ent)
+{
+	cfg_t *c = L->c;
+	cfg_space *s = &c->space;
+	const char *P = "design_space.rm_sets";
+	const ytree_node *sets = ytree_get(n, "rm_sets"), *mods = ytree_get(n, "rm_modules");
+	s->n_rm_shapes = s->n_rm_extra = 0;
+	int n_ent = 0;
+	if (mods) {
+		if (!sets)
+			return fail(L, mods, "'design_space.rm_modules' needs 'design_space.rm_sets' to name its modules");
+		if (want_map(L, mods, "design_space.rm_modules"))
+			return -1;
+		if (mods->n > CFG_MAX_LIST)
+			return fail(L, mods, "'design_space.rm_modules' defines %zu modules; at most %d are allowed", mods->n,
+				    CFG_MAX_LIST);
+		for (size_t i = 0; i < mods->n; i++) {
+			rm_entry *e = &ent[n_ent];
+			memset(e, 0, sizeof *e);
+			char kp[300], b[64];
+			snprintf(kp, sizeof kp, "design_space.rm_modules.%s", shown(mods->keys[i], b, sizeof b));
+			if (ident_node(L, mods->keys[i], kp, e->name, sizeof e->name))
+				return -1;
+			if (strlen(e->name) >= RMS_NAME_MAX)
+				return fail(L, mods->keys[i], "'%s': a module name must be shorter than %d characters", kp,
+					    RMS_NAME_MAX);
+			if (!strcmp(e->name, "prefill") || !strcmp(e->name, "decode") || !strcmp(e->name, "hybrid"))
+				return fail(L, mods->keys[i], "'%s': '%s' names the point's own engines; choose another name", kp,
+					    e->name);
+			if (load_rm_entry(L, mods->items[i], kp, e))
+				return -1;
+			n_ent++;
+		}
+	}
+	if (!sets)
+		return 0;
+	if (want_seq(L, sets, P))
+		return -1;
+	if (sets->n == 0)
+		return fail(L, sets, "'%s' must list at least one set", P);
+	for (size_t i = 0; i < sets->n; i++) {
+		const ytree_node *set = sets->items[i];
+		char ip[200], jp[240], b[64];
+		snprintf(ip, sizeof ip, "%s[%zu]", P, i);
+		if (want_seq(L, set, ip))
+			return -1;
+		if (set->n < 1 || set->n > RMS_MAX)
+			return fail(L, set, "'%s' must list 1 to %d modules, got %zu", ip, RMS_MAX, set->n);
+		int role[RMS_MAX], n_role = 0;
+		bool pre = false, dec = false, hyb = false, extra = false;
+		for (size_t j = 0; j < set->n; j++) {
+			const ytree_node *e = set->items[j];
+			snprintf(jp, sizeof jp, "%s[%zu]", ip, j);
+			char nm[PDS_NAME_MAX];
+			if (ident_node(L, e, jp, nm, sizeof nm))
+				return -1;
+			int r;
+			if (!strcmp(nm, "prefill"))
+				r = CFG_RM_PREFILL;
+			else if (!strcmp(nm, "decode"))
+				r = CFG_RM_DECODE;
+			else if (!strcmp(nm, "hybrid"))
+				r = CFG_RM_HYBRID;
+			else {
+				r = -1000;
+				for (int k = 0; k < n_ent; k++)
+					if (!strcmp(ent[k].name, nm))
+						r = k;
+				if (r < 0)
+					return fail(L, e, "'%s' names '%s', which is neither prefill, decode, hybrid nor a module of "
+							  "'design_space.rm_modules'",
+						    jp, shown(e, b, sizeof b));
+			}
+			for (int k = 0; k < n_role; k++)
+				if (role[k] == r)
+					return fail(L, e, "'%s' names '%s' twice", ip, nm);
+			if (r < 0 && extra)
+				return fail(L, e, "'%s': '%s' must come before the extra modules", ip, nm);
+			extra |= r >= 0;
+			pre |= r == CFG_RM_PREFILL;
+			dec |= r == CFG_RM_DECODE;
+			hyb |= r == CFG_RM_HYBRID;
+			role[n_role++] = r;
+		}
+		if (hyb && (pre || dec))
+			return fail(L, set, "'%s': 'hybrid' holds the point's prefill and decode engines; it goes with neither "
+					    "'prefill' nor 'decode'",
+				    ip);
+		if (!hyb && !(pre && dec))
+			return fail(L, set, "'%s' must hold the point's engines: 'prefill' and 'decode', or 'hybrid'", ip);
+		/* every combination of the extras' sizes, the last module fastest */
+		long total = 1;
+		for (int k = 0; k < n_role; k++)
+			if (role[k] >= 0)
+				total *= rm_variants(&ent[role[k]]);
+		if (s->n_rm_shapes + total > CFG_MAX_LIST)
+			return fail(L, set, "'%s' brings the sets to %ld shapes with their modules' sizes; at most %d are allowed",
+				    P, s->n_rm_shapes + total, CFG_MAX_LIST);
+		for (long v = 0; v < total; v++) {
+			struct cfg_rm_shape *sh = &s->rm_shapes[s->n_rm_shapes++];
+			memset(sh, 0, sizeof *sh);
+			sh->n = n_role;
+			long rest = v;
+			int idx[RMS_MAX];
+			for (int k = n_role - 1; k >= 0; k--) {
+				idx[k] = 0;
+				if (role[k] >= 0) {
+					long nv = rm_variants(&ent[role[k]]);
+					idx[k] = (int)(rest % nv);
+					rest /= nv;
+				}
+			}
+			for (int k = 0; k < n_role; k++) {
+				sh->role[k] = role[k];
+				rm_t x;
+				memset(&x, 0, sizeof x);
+				if (role[k] >= 0) {
+					x = rm_variant(&ent[role[k]], idx[k]);
+					int found = -1;
+					for (int q = 0; q < s->n_rm_extra && found < 0; q++)
+						if (same_rm(&s->rm_extra[q], &x))
+							found = q;
+					if (found < 0) {
+						if (s->n_rm_extra == CFG_MAX_LIST)
+							return fail(L, set, "'%s' needs more than %d extra modules", P, CFG_MAX_LIST);
+						found = s->n_rm_extra;
+						s->rm_extra[s->n_rm_extra++] = x;
+					}
+					sh->role[k] = found;
+				}
+				char w[120];
+				role_words(c, role[k], &x, w, sizeof w);
+				size_t l = strlen(sh->label);
+				snprintf(sh->label + l, sizeof sh->label - l, "%s%s", k ? "+" : "", w);
+			}
+		}
+	}
+	return 0;
+}
+
 static int load_space(ld_t *L, const ytree_node *n)
 {
 	static const char *const keys[] = {"modes", "clock_mhz", "tlmm_tables", "tlmm_lanes",
 					   "prefill_pe", "prefill_lanes", "prefill_block",
 					   "decode_lanes", "outstanding", "burst_beats", "decode_dataflow",
 					   "port_maps_prefill", "port_maps_decode", "pblocks", "kv_precision",
-					   "kv_window", "kv_sinks", "kv_tier_region", NULL};
+					   "kv_window", "kv_sinks", "kv_tier_region", "rm_sets",
+					   "rm_modules", NULL};
 	cfg_t *c = L->c;
 	cfg_space *s = &c->space;
 	const char *P = "design_space";
@@ -1498,12 +1979,13 @@ static int load_space(ld_t *L, const ytree_node *n)
 	if (rp && only_static)
 		return fail(L, ytree_get(n, "kv_tier_region"),
 			    "'design_space.kv_tier_region' lists rp, but the space has no dpr mode (no reconfigurable partition)");
-	return 0;
+	return load_rm_sets(L, n);
 }
 
 static int load_constraints(ld_t *L, const ytree_node *n)
 {
-	static const char *const keys[] = {"utilisation_cap", "rp_routability_margin", "t_pre_max_s", NULL};
+	static const char *const keys[] = {"utilisation_cap", "rp_routability_margin", "t_pre_max_s",
+					   "bitstream_store_mib", NULL};
 	static const char *const uk[] = {"lut", "ff", "bram36", "uram", "dsp", NULL};
 	cfg_constraints *k = &L->c->cons;
 	const char *P = "constraints";
@@ -1519,6 +2001,14 @@ static int load_constraints(ld_t *L, const ytree_node *n)
 	if (get_num(L, n, P, "rp_routability_margin", 0, true, 1, &k->rp_margin) ||
 	    get_num(L, n, P, "t_pre_max_s", 0, true, 1e7, &k->t_pre_max_s))
 		return -1;
+	/* optional: the DDR set aside for the partition's partial bitstreams */
+	k->bitstream_store_bytes = 0;
+	if (ytree_get(n, "bitstream_store_mib")) {
+		double mib;
+		if (get_num(L, n, P, "bitstream_store_mib", 0, true, 1 << 20, &mib))
+			return -1;
+		k->bitstream_store_bytes = mib * 1024 * 1024;
+	}
 	return 0;
 }
 
@@ -2122,6 +2612,28 @@ static double kv_region_cap(const cfg_t *c, int type, kv_tier_t region, int rp)
 	return c->cons.util_cap.v[type] * (c->dev.resources.v[type] - pb.v[type]);
 }
 
+/* Sets of modules are priced with the fp16 cache in DDR only (README
+ * "Modules of the partition"): checked after the K/V cache's own checks. */
+static int rms_kv_check(ld_t *L, const ytree_node *root)
+{
+	const cfg_space *sp = &L->c->space;
+	/* sets of modules are priced with the FP16 cache in DDR only (README "Modules of the partition") */
+	bool kv_plain = true;
+	for (int i = 0; i < sp->n_kv_prec; i++)
+		kv_plain &= sp->kv_prec[i] == KV_FP16;
+	for (int i = 0; i < sp->n_kv_tier; i++)
+		kv_plain &= sp->kv_tier[i] == KV_TIER_NONE;
+	kv_plain &= sp->n_kv_prec == 1 && sp->n_kv_tier == 1 && sp->n_kv_window == 1 && sp->kv_window[0] == 0 &&
+		    sp->n_kv_sinks == 1 && sp->kv_sinks[0] == 0;
+	if (sp->n_rm_shapes > 0 && !kv_plain)
+		return fail(L, ytree_get(ytree_get(root, "design_space"), "rm_sets"),
+			    "'design_space.rm_sets' goes only with the fp16 K/V cache without an on-chip tier "
+			    "(kv_precision [fp16], kv_window [0], kv_sinks [0], kv_tier_region [none]): a set's extra modules are "
+			    "priced without "
+			    "a quantiser, dequantiser or tier");
+	return 0;
+}
+
 /*
  * What needs the kv_cache section or the engine sizes: a quantised cache
  * or a tier needs the section; a tier that no region could hold even on
@@ -2323,7 +2835,7 @@ int config_load_buffer(cfg_t *c, const char *name, const char *buf, size_t len, 
 	if ((v = ytree_get(root, "kv_cache")) != NULL && load_kv_cache(&L, v))
 		goto out;
 	if (load_intervals(&L, ytree_get(root, "intervals")) || load_inferred(&L, root) || kv_checks(&L, root) ||
-	    cross_checks(&L, root))
+	    rms_kv_check(&L, root) || cross_checks(&L, root))
 		goto out;
 	c->text = malloc(len + 1);
 	if (!c->text) {

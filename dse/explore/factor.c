@@ -34,6 +34,7 @@
 #include "models/kvcache.h"
 #include "models/limits.h"
 #include "models/perf.h"
+#include "models/rms.h"
 
 /* ---------------------------------------------------------------- tables */
 
@@ -41,8 +42,9 @@ static const int lin_knobs[] = {SK_CLOCK, SK_TABLES, SK_TLANES};
 static const int pre_knobs[] = {SK_CLOCK, SK_OUTST, SK_PM_PRE, SK_PE, SK_PLANES, SK_BLOCK, SK_KV_PREC};
 static const int dec_knobs[] = {SK_CLOCK,   SK_OUTST,     SK_PM_DEC,   SK_DLANES,
 				SK_KV_PREC, SK_KV_WINDOW, SK_KV_SINKS, SK_KV_TIER};
+static const int xrm_knobs[] = {SK_CLOCK, SK_OUTST};
 
-enum { F_LIN, F_PRE, F_DEC, F_N };
+enum { F_LIN, F_PRE, F_DEC, F_XRM, F_N };
 
 typedef struct {
 	int nk;
@@ -81,12 +83,26 @@ struct factor_scratch {
 	} kvc[CFG_MAX_LIST * CFG_MAX_LIST * KV_TIER_N];
 };
 
+/* A shape's modules as the combination reads them (design_space.rm_sets). */
+enum { MK_PRE, MK_DEC, MK_HYB, MK_XRM };
+typedef struct {
+	int n;
+	int kind[RMS_MAX], xi[RMS_MAX]; /* MK_*, and the extra module of MK_XRM */
+	bool bfp[RMS_MAX], bfd[RMS_MAX]; /* built for prefill / for decode */
+	bool fits_store[CFG_MAX_PBLOCKS]; /* n bitstreams of the pblock within the store */
+} fshape;
+
 struct factor {
 	const cfg_t *c;
 	const workload_t *w;
 	const space_t *s;
 	factor_layout L;
 	int width[F_N];
+	/* the sets of modules (none: the paper's pair) */
+	int n_shapes, n_xrm, xw;
+	fshape shape[CFG_MAX_LIST];
+	bool x_pre_fast;                  /* some extra module is built for prefill */
+	bool pair_fits_store[CFG_MAX_PBLOCKS]; /* the paper's two bitstreams within the store */
 	double capabs[RES_N];                      /* util_cap * device */
 	double rpcap[CFG_MAX_PBLOCKS][RES_N];      /* what an RM may use of a pblock */
 	double outcap[CFG_MAX_PBLOCKS][RES_N];     /* what the static region may use outside it */
@@ -105,6 +121,10 @@ struct factor {
 #define DEC_ATT (3 * RES_N)                  /* att_s per context */
 #define DEC_BYTES(f) (3 * RES_N + (f)->L.n_ctx) /* DDR bytes of one decode layer per context */
 #define DEC_EXTRA(f) (3 * RES_N + 2 * (f)->L.n_ctx) /* 1: a tier or a quantiser to add, 0: neither */
+/* an extra module x at x * xw: prefill att_s per prompt, decode att_s per context, its resources */
+#define XRM_PRE(f, x) ((x) * (f)->xw)
+#define XRM_DEC(f, x) ((x) * (f)->xw + (f)->L.n_tp)
+#define XRM_RES(f, x) ((x) * (f)->xw + (f)->L.n_tp + (f)->L.n_ctx)
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -159,6 +179,34 @@ factor *factor_new(const cfg_t *c, const workload_t *w, const space_t *s)
 	f->width[F_LIN] = L->n_tp + 2 + RES_N;
 	f->width[F_PRE] = L->n_tp + RES_N;
 	f->width[F_DEC] = 3 * RES_N + 2 * L->n_ctx + 1;
+	f->n_xrm = c->space.n_rm_extra;
+	f->xw = L->n_tp + L->n_ctx + RES_N;
+	f->width[F_XRM] = f->n_xrm * f->xw;
+	f->n_shapes = c->space.mode_dpr ? c->space.n_rm_shapes : 0;
+	for (int k = 0; k < f->n_shapes; k++) {
+		const struct cfg_rm_shape *sh = &c->space.rm_shapes[k];
+		fshape *x = &f->shape[k];
+		x->n = sh->n;
+		for (int j = 0; j < sh->n; j++) {
+			int r = sh->role[j];
+			x->kind[j] = r == CFG_RM_PREFILL ? MK_PRE : r == CFG_RM_DECODE ? MK_DEC : r == CFG_RM_HYBRID ? MK_HYB : MK_XRM;
+			x->xi[j] = r >= 0 ? r : -1;
+			if (r >= 0) {
+				x->bfp[j] = rms_built_for(&c->space.rm_extra[r], false);
+				x->bfd[j] = rms_built_for(&c->space.rm_extra[r], true);
+				f->x_pre_fast |= x->bfp[j];
+			} else {
+				x->bfp[j] = r != CFG_RM_DECODE;
+				x->bfd[j] = r != CFG_RM_PREFILL;
+			}
+		}
+	}
+	for (int r = 0; r < c->arch.n_pblocks; r++) {
+		double b = engine_bitstream_bytes(c, &c->arch.pblocks[r]), store = c->cons.bitstream_store_bytes;
+		f->pair_fits_store[r] = !(store > 0) || 2 * b <= store;
+		for (int k = 0; k < f->n_shapes; k++)
+			f->shape[k].fits_store[r] = !(store > 0) || f->shape[k].n * b <= store;
+	}
 	for (int t = 0; t < RES_N; t++)
 		f->capabs[t] = c->cons.util_cap.v[t] * c->dev.resources.v[t];
 	for (int r = 0; r < c->arch.n_pblocks; r++) {
@@ -196,6 +244,8 @@ factor_scratch *factor_scratch_new(void)
 	x->t[F_PRE].nk = (int)(sizeof pre_knobs / sizeof pre_knobs[0]);
 	x->t[F_DEC].knob = dec_knobs;
 	x->t[F_DEC].nk = (int)(sizeof dec_knobs / sizeof dec_knobs[0]);
+	x->t[F_XRM].knob = xrm_knobs;
+	x->t[F_XRM].nk = 2;
 	return x;
 }
 
@@ -256,6 +306,31 @@ static void fill(const factor *f, int which, const perf_ctx *p, double *e)
 		e[DEC_EXTRA(f)] = extra;
 		break;
 	}
+	case F_XRM:
+		/* each extra module on its view: the engines it holds (a hybrid's
+		 * view is static: each phase on its own engine) */
+		for (int xi = 0; xi < f->n_xrm; xi++) {
+			rm_t m = f->c->space.rm_extra[xi];
+			m.pre_burst = m.dec_burst = p->d.pre_burst;
+			m.pre_outstanding = m.dec_outstanding = p->d.pre_outstanding;
+			design_t v;
+			rms_view(&p->d, &m, &v);
+			perf_ctx q;
+			perf_prepare(&q, f->c, f->w, &v);
+			double *x = e + xi * f->xw;
+			memset(x, 0, (size_t)f->xw * sizeof *x);
+			if (m.engines & RM_ENG_PRE)
+				for (int i = 0; i < L->n_tp; i++)
+					x[i] = perf_prefill_attn_s(&q, L->tp[i], false);
+			if (m.engines & RM_ENG_DEC)
+				for (int j = 0; j < L->n_ctx; j++)
+					x[L->n_tp + j] = perf_decode_layer(&q, L->ctx[j]).att_s;
+			res_t r = m.engines == (RM_ENG_PRE | RM_ENG_DEC) ? res_add(q.r_pre, q.r_dec)
+				  : m.engines & RM_ENG_PRE ? q.r_pre : q.r_dec;
+			for (int t = 0; t < RES_N; t++)
+				x[L->n_tp + L->n_ctx + t] = r.v[t];
+		}
+		break;
 	}
 }
 
@@ -423,6 +498,95 @@ static inline void dec_vec(const factor *f, bool dpr, const double *lin, const d
 	v[L->o_lut] = lut;
 }
 
+/*
+ * A point of a set of modules (a shape): its modules' resources and
+ * figures from the tables, as rms.h evaluates them (the paper's flow per
+ * length: TTFT on the module built for prefill of least TTFT, each decode
+ * context on the module built for decode of least step, its energy at that
+ * module's power).  Fills v (the TTFTs and the decode part), m and *lut,
+ * and returns 0 (feasible), 1 (a total over its cap), 2 (a module not in
+ * the pblock, the static region not outside it, the bitstreams not in the
+ * store) or 3 (TTFT at objective.prompt over t_pre_max), in rms_feasible's
+ * order.
+ */
+static int set_eval(const factor *f, const fshape *sh, const double *lin, const double *pre, const double *dec,
+		    const double *xrm, int rp, double *v, double *m, double *lut_out)
+{
+	const factor_layout *L = &f->L;
+	const double *rs = lin + LIN_RES(f), *pr = pre + PRE_RES(f), *dr = dec + DEC_RES;
+	double r[RMS_MAX][RES_N];
+	for (int k = 0; k < sh->n; k++)
+		for (int t = 0; t < RES_N; t++)
+			switch (sh->kind[k]) {
+			case MK_PRE: r[k][t] = pr[t]; break;
+			case MK_DEC: r[k][t] = dr[t]; break;
+			case MK_HYB: r[k][t] = pr[t] + dr[t]; break;
+			default: r[k][t] = xrm[XRM_RES(f, sh->xi[k]) + t]; break;
+			}
+	int bad = 0;
+	double lut = 0;
+	for (int t = 0; t < RES_N; t++) {
+		double mx = r[0][t];
+		for (int k = 1; k < sh->n; k++)
+			if (r[k][t] > mx)
+				mx = r[k][t];
+		double tot = rs[t] + mx;
+		if (t == RES_LUT)
+			lut = tot;
+		if (!bad && tot > f->capabs[t])
+			bad = 1;
+	}
+	for (int t = 0; t < RES_N && !bad; t++) {
+		for (int k = 0; k < sh->n; k++)
+			if (r[k][t] > f->rpcap[rp][t])
+				bad = 2;
+		if (rs[t] > f->outcap[rp][t])
+			bad = 2;
+	}
+	if (!bad && !sh->fits_store[rp])
+		bad = 2;
+	for (int i = 0; i < L->n_tp; i++) {
+		double best = 0;
+		bool have = false;
+		for (int k = 0; k < sh->n; k++) {
+			if (!sh->bfp[k])
+				continue;
+			double att = sh->kind[k] == MK_XRM ? xrm[XRM_PRE(f, sh->xi[k]) + i] : pre[i];
+			double t = f->layers * (lin[i] + att) + f->lm_s;
+			if (!have || t < best) {
+				best = t;
+				have = true;
+			}
+		}
+		v[i] = best;
+	}
+	double ld = lin[LIN_DEC(f)], fhz = lin[LIN_FHZ(f)];
+	for (int j = 0; j < L->n_ctx; j++) {
+		double best = 0;
+		int bk = -1;
+		for (int k = 0; k < sh->n; k++) {
+			if (!sh->bfd[k])
+				continue;
+			double att = sh->kind[k] == MK_XRM ? xrm[XRM_DEC(f, sh->xi[k]) + j] : dec[DEC_ATT + j];
+			double st = f->layers * (ld + att) + f->lm_s;
+			if (bk < 0 || st < best) {
+				best = st;
+				bk = k;
+			}
+		}
+		m[2 * j] = best;
+		m[2 * j + 1] = perf_power_from(&f->c->cal, rs[RES_LUT] + r[bk][RES_LUT], fhz, f->layers * dec[DEC_BYTES(f) + j] / best) * best;
+	}
+	v[L->o_short] = m[2 * L->j_short];
+	v[L->o_long] = m[2 * L->j_long];
+	v[L->o_energy] = f->alpha * m[2 * L->j_long + 1] + (1 - f->alpha) * m[2 * L->j_short + 1];
+	v[L->o_lut] = lut;
+	*lut_out = lut;
+	if (!bad && v[L->i_obj] > f->tpre_max_s)
+		bad = 3;
+	return bad;
+}
+
 double factor_objective(const factor *f, const double *v)
 {
 	return figures_objective(&f->c->obj, v[f->L.i_obj], v[f->L.o_long], v[f->L.o_short]);
@@ -456,10 +620,24 @@ int factor_point(const factor *f, int64_t id, double *v, double *m)
 	double lut, s2[RES_N], d2[RES_N];
 	const double *sr, *dr;
 	regions(f, lin + LIN_RES(f), dec, d.kv_tier, s2, d2, &sr, &dr);
-	ttft_vec(f, lin, pre, v);
 	if (!m)
 		m = mm;
-	if (res_ok(f, dpr, sr, pre + PRE_RES(f), dr, d.rp, orphan(&d), &lut) ||
+	bool limited = f->c->n_limits &&
+		       limits_hit(f->c, d.mode, d.clock_mhz, d.rp, engine_pre_units(&d), engine_dec_units(&d)) >= 0;
+	if (dpr && f->n_shapes) {
+		double *xrm = malloc(((size_t)f->width[F_XRM] + 1) * sizeof *xrm);
+		if (!xrm)
+			return -1;
+		if (f->n_xrm)
+			fill(f, F_XRM, &p, xrm);
+		int bad = set_eval(f, &f->shape[dg[SK_RMSET]], lin, pre, dec, xrm, d.rp, v, m, &lut);
+		free(xrm);
+		if (!bad && limited)
+			bad = 2;
+		return bad == 0 ? FACTOR_FEASIBLE : bad == 3 ? FACTOR_SLOW : FACTOR_REJECTED;
+	}
+	ttft_vec(f, lin, pre, v);
+	if (res_ok(f, dpr, sr, pre + PRE_RES(f), dr, d.rp, orphan(&d), &lut) || (dpr && !f->pair_fits_store[d.rp]) ||
 	    (f->c->n_limits && limits_hit(f->c, d.mode, d.clock_mhz, d.rp, engine_pre_units(&d), engine_dec_units(&d)) >= 0)) {
 		/* rejected before evaluation; the figures are still what the model gives */
 		lut = p.r_total.v[RES_LUT];
@@ -589,13 +767,16 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 		hi[k] = k < m->fixed ? fd[k] + 1 : m->radix[k];
 	}
 	for (int i = 0; i < F_N; i++)
-		if (ensure(f, x, i, m, fd))
+		if ((i != F_XRM || f->n_xrm) && ensure(f, x, i, m, fd))
 			return -1;
 	if (buf_reserve(out, (size_t)(end - first), f->L.n_obj, 2 * f->L.n_ctx))
 		return -1;
 
-	const ftab *TL = &x->t[F_LIN], *TP = &x->t[F_PRE], *TD = &x->t[F_DEC];
-	const int wl = f->width[F_LIN], wp = f->width[F_PRE], wd = f->width[F_DEC];
+	const ftab *TL = &x->t[F_LIN], *TP = &x->t[F_PRE], *TD = &x->t[F_DEC], *TX = &x->t[F_XRM];
+	const int wl = f->width[F_LIN], wp = f->width[F_PRE], wd = f->width[F_DEC], wx = f->width[F_XRM];
+	/* sets of modules (config: only with one K/V digit of each knob, fp16 and no tier) */
+	const bool sets = m->mode == MODE_DPR && f->n_shapes > 0;
+	const double *xrm = NULL;
 	const int n_obj = f->L.n_obj, i_obj = f->L.i_obj;
 	const bool dpr = m->mode == MODE_DPR;
 	const int64_t *S = m->stride;
@@ -634,10 +815,11 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 	int st_kv[CFG_MAX_LIST];
 	int64_t pruned = 0, feasible = 0, over_cap = 0, too_slow = 0, no_fit = 0;
 	int dg[SK_N];
+	dg[SK_RMSET] = lo[SK_RMSET];
 	/* points of the chunk, for one precision digit: under one pblock digit, under one (lin, prefill) pair */
 	const int64_t per_kv = (int64_t)(hi[SK_KV_WINDOW] - lo[SK_KV_WINDOW]) * (hi[SK_KV_SINKS] - lo[SK_KV_SINKS]) *
 			       (hi[SK_KV_TIER] - lo[SK_KV_TIER]);
-	const int64_t per_rp = (hi[SK_DLANES] - lo[SK_DLANES]) * per_kv;
+	const int64_t per_rp = (hi[SK_DLANES] - lo[SK_DLANES]) * per_kv * (int64_t)(hi[SK_RMSET] - lo[SK_RMSET]);
 	const int64_t inner = (hi[SK_RP] - lo[SK_RP]) * per_rp;
 	const int np = hi[SK_KV_PREC] - lo[SK_KV_PREC];
 	const int nlim = f->c->n_limits;
@@ -655,6 +837,8 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 		const double *rs = lin + LIN_RES(f);
 		int64_t dbase = dg[SK_CLOCK] * TD->stride[SK_CLOCK] + dg[SK_OUTST] * TD->stride[SK_OUTST] +
 				dg[SK_PM_DEC] * TD->stride[SK_PM_DEC];
+		if (sets && f->n_xrm)
+			xrm = TX->val + wx * (dg[SK_CLOCK] * TX->stride[SK_CLOCK] + dg[SK_OUTST] * TX->stride[SK_OUTST]);
 		int64_t idl = m->base;
 		for (int k = 0; k <= SK_TLANES; k++)
 			idl += dg[k] * S[k];
@@ -682,7 +866,12 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 					continue;
 				}
 				ttft_vec(f, lin, pre, ttft[q]);
-				if (ttft[q][i_obj] > f->tpre_max_s) {
+				/* (unless an extra module of a set prefills faster) */
+				bool slow = ttft[q][i_obj] > f->tpre_max_s;
+				for (int xi = 0; slow && sets && f->x_pre_fast && xi < f->n_xrm; xi++)
+					slow = !(f->c->space.rm_extra[xi].engines & RM_ENG_PRE) ||
+					       f->layers * (lin[i_obj] + xrm[XRM_PRE(f, xi) + i_obj]) + f->lm_s > f->tpre_max_s;
+				if (slow) {
 					st_kv[q] = KV_SLOW;
 					pruned += inner;
 					too_slow += inner;
@@ -714,7 +903,7 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 					if (dpr) {
 						/* the prefill RM must fit the pblock, the static region outside it */
 						const double *rp_ = prek[q] + PRE_RES(f);
-						bool nofit = false;
+						bool nofit = !sets && !f->pair_fits_store[rp];
 						for (int t = 0; t < RES_N && !nofit; t++)
 							nofit = rp_[t] > f->rpcap[rp][t] || rs[t] > f->outcap[rp][t];
 						if (nofit) {
@@ -742,6 +931,33 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 					const double *dq = TD->val + wd * (dbase + lo[SK_KV_PREC] * TD->stride[SK_KV_PREC] + e->dofs);
 					const int64_t ip = idr + lo[SK_KV_PREC] * S[SK_KV_PREC] + e->iofs;
 					for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++) {
+						if (sets) {
+							const double *dec = dq + wd * dg[SK_DLANES] * TD->stride[SK_DLANES];
+							bool lim = nlim && dec_limit(f, m->mode, clk, rp, upre, dg[SK_DLANES], dec_mult);
+							for (dg[SK_RMSET] = lo[SK_RMSET]; dg[SK_RMSET] < hi[SK_RMSET]; dg[SK_RMSET]++) {
+								double *v = out->v + out->n * (size_t)n_obj, lut;
+								int bad = set_eval(f, &f->shape[dg[SK_RMSET]], lin, prek[0], dec, xrm, rp, v,
+										   out->m + out->n * (size_t)(2 * f->L.n_ctx), &lut);
+								if (!bad && lim)
+									bad = 2;
+								if (bad) {
+									over_cap += bad == 1;
+									no_fit += bad == 2;
+									too_slow += bad == 3;
+									continue;
+								}
+								out->id[out->n++] = ip + dg[SK_DLANES] * S[SK_DLANES] + dg[SK_RMSET] * S[SK_RMSET];
+								feasible++;
+								if (knobs) {
+									double obj = factor_objective(f, v);
+									knob_note(knobs, act, nact, dg, obj);
+									if (obj < chunk_best)
+										chunk_best = obj;
+								}
+							}
+							dg[SK_RMSET] = lo[SK_RMSET];
+							continue;
+						}
 						int bad = one_point(f, dpr, lin, rs, prek[0] + PRE_RES(f),
 								    dq + wd * dg[SK_DLANES] * TD->stride[SK_DLANES], e->tier, e->orphan, rp,
 								    ttft[0], out, ip + dg[SK_DLANES] * S[SK_DLANES]);
@@ -764,6 +980,8 @@ int factor_chunk(const factor *f, factor_scratch *x, int64_t chunk, factor_buf *
 					}
 					continue;
 				}
+				if (sets)
+					BUG("chunk %lld: sets of modules with several K/V digits", (long long)chunk);
 				for (dg[SK_DLANES] = lo[SK_DLANES]; dg[SK_DLANES] < hi[SK_DLANES]; dg[SK_DLANES]++)
 				for (dg[SK_KV_PREC] = lo[SK_KV_PREC]; dg[SK_KV_PREC] < hi[SK_KV_PREC]; dg[SK_KV_PREC]++) {
 					int q = dg[SK_KV_PREC] - lo[SK_KV_PREC];

@@ -14,6 +14,7 @@
 #include "models/interval.h"
 #include "models/kvcache.h"
 #include "models/perf.h"
+#include "models/rms.h"
 #include "sim/des.h"
 #include "sim/trace.h"
 #include "explore/sessions.h"
@@ -49,16 +50,16 @@ int follow_low(const cfg_t *c, const char *metric)
 
 const char *const follow_curve_metric[FOLLOW_CURVES] = {"ttft_s", "decode_tok_s", "energy_j_per_token"};
 
-static int curves(store *s, const cfg_t *c, const perf_ctx *p, int64_t run, int64_t id)
+static int curves(store *s, const cfg_t *c, const rms_ctx *p, int64_t run, int64_t id)
 {
 	for (int m = 0; m < FOLLOW_CURVES; m++) {
 		const char *metric = follow_curve_metric[m];
 		int L[FOLLOW_SAMPLES];
 		int n = follow_lengths(follow_low(c, metric), c->model.max_context, L);
 		for (int i = 0; i < n; i++) {
-			double v = m == 0   ? perf_ttft_s(p, L[i])
-				   : m == 1 ? 1.0 / perf_decode_step_s(p, L[i])
-					    : perf_decode_energy_j(p, L[i]);
+			double v = m == 0   ? rms_ttft_s(p, L[i])
+				   : m == 1 ? 1.0 / rms_decode_step_s(p, L[i])
+					    : rms_decode_energy_j(p, L[i]);
 			if (store_put_curve(s, run, id, metric, L[i], v))
 				return -1;
 		}
@@ -66,16 +67,16 @@ static int curves(store *s, const cfg_t *c, const perf_ctx *p, int64_t run, int6
 	return 0;
 }
 
-static int regions(store *s, const perf_ctx *p, int64_t run, int64_t id)
+static int regions(store *s, const rms_ctx *p, int64_t run, int64_t id)
 {
 	perf_res r;
-	perf_resources(p, &r);
+	rms_resources(p, &r);
 	if (store_put_region(s, run, id, "static", &r.r_static) ||
 	    store_put_region(s, run, id, "prefill_rm", &r.r_pre) ||
 	    store_put_region(s, run, id, "decode_rm", &r.r_dec) || store_put_region(s, run, id, "total", &r.r_total) ||
 	    store_put_region(s, run, id, "equivalent", &r.r_equiv))
 		return -1;
-	if (kvcache_tier_keys(&p->d) > 0 && store_put_region(s, run, id, "kv_tier", &p->r_tier))
+	if (kvcache_tier_keys(&p->d) > 0 && store_put_region(s, run, id, "kv_tier", &p->base.r_tier))
 		return -1;
 	return p->d.mode == MODE_DPR ? store_put_region(s, run, id, "pblock", &r.rp_cap) : 0;
 }
@@ -182,18 +183,20 @@ static int kv_options(store *s, const cfg_t *c, const workload_t *w, const desig
 
 /* One inference of a followed dpr point through both models: the DES's
  * swap figures (and, with_trace, its trace), the analytic model's. */
-static int swap(store *s, const cfg_t *c, const workload_t *w, const perf_ctx *p, int64_t run, int64_t id,
+static int swap(store *s, const cfg_t *c, const workload_t *w, const rms_ctx *p, int64_t run, int64_t id,
 		const char *name, bool with_trace, char *err, size_t errlen)
 {
 	trace_log log = {0};
 	des_opts o = {.trace_log = with_trace ? &log : NULL, .name = name};
 	des_result r;
-	if (des_run(c, w, &p->d, c->obj.prompt, FOLLOW_SWAP_GEN, &o, &r, err, errlen)) {
+	if (des_run_plan(c, w, &p->d, NULL, c->obj.prompt, FOLLOW_SWAP_GEN, &o, &r, err, errlen)) {
 		trace_log_free(&log);
 		return -1;
 	}
 	figures a;
-	perf_run_eval(p, c->obj.prompt, FOLLOW_SWAP_GEN, &a);
+	rms_plan pl;
+	rms_plan_always(p, c->obj.prompt, FOLLOW_SWAP_GEN, &pl);
+	rms_run_eval(p, &pl, c->obj.prompt, FOLLOW_SWAP_GEN, &a);
 	int rc = (with_trace && store_put_trace(s, run, id, &log)) ||
 		 store_put_swap(s, run, id, "des", &r.f, r.swap_hidden_s) ||
 		 store_put_swap(s, run, id, "analytic", &a, a.swap_s - a.swap_exposed_s);
@@ -269,27 +272,29 @@ static int iv_eval(const cfg_t *c, const design_t *d, void *ctx, double *out, ch
 	const iv_layout *L = ctx;
 	workload_t w;
 	workload_init(&w, &c->model);
-	perf_ctx p;
-	perf_prepare(&p, c, &w, d);
+	rms_ctx p;
+	rms_prepare(&p, c, &w, d);
 	perf_res r;
-	perf_resources(&p, &r);
+	rms_resources(&p, &r);
 	for (int k = 0; k < L->n; k++) {
 		const char *f = L->figure[k];
 		int len = L->length[k];
 		if (strcmp(f, "ttft_s") == 0) {
-			out[k] = perf_ttft_s(&p, len);
+			out[k] = rms_ttft_s(&p, len);
 		} else if (strcmp(f, "swap_exposed_s") == 0) {
 			figures g;
-			perf_run_eval(&p, len, 0, &g);
+			rms_plan pl;
+			rms_plan_always(&p, len, 0, &pl);
+			rms_run_eval(&p, &pl, len, 0, &g);
 			out[k] = g.swap_exposed_s;
 		} else if (strcmp(f, "decode_step_s") == 0) {
-			out[k] = perf_decode_step_s(&p, len);
+			out[k] = rms_decode_step_s(&p, len);
 		} else if (strcmp(f, "decode_tok_s") == 0) {
-			out[k] = 1.0 / perf_decode_step_s(&p, len);
+			out[k] = 1.0 / rms_decode_step_s(&p, len);
 		} else if (strcmp(f, "energy_j_per_token") == 0) {
-			out[k] = perf_decode_energy_j(&p, len);
+			out[k] = rms_decode_energy_j(&p, len);
 		} else if (strcmp(f, "objective") == 0) {
-			out[k] = perf_objective(&p);
+			out[k] = rms_objective(&p);
 		} else {
 			int t = 0;
 			while (t < RES_N && strcmp(f, res_names[t]) != 0)
@@ -341,10 +346,14 @@ int follow_store(store *s, const cfg_t *c, const workload_t *w, int64_t run_id, 
 			return -1;
 		if (!name[0]) /* a swept point is called by its id, as the report does */
 			snprintf(name, sizeof name, "point %lld", (long long)ids[i]);
-		perf_ctx p;
-		perf_prepare(&p, c, w, &d);
+		rms_ctx p;
+		rms_prepare(&p, c, w, &d);
+		/* the K/V options of a design whose partition is the paper's pair (a
+		 * set of other modules takes the fp16 cache without a tier only) */
+		design_t pair = d;
+		memset(&pair.rms, 0, sizeof pair.rms);
 		if (curves(s, c, &p, run_id, ids[i]) || regions(s, &p, run_id, ids[i]) ||
-		    kv_options(s, c, w, &d, run_id, ids[i]))
+		    (rms_is_pair(&d) && kv_options(s, c, w, &pair, run_id, ids[i])))
 			goto store_failed;
 		if (d.mode == MODE_DPR && swap(s, c, w, &p, run_id, ids[i], name, ids[i] == swap_id, err, errlen))
 			return -1;
@@ -401,10 +410,13 @@ int follow_sessions(store *s, const cfg_t *c, const workload_t *w, int64_t run_i
 			return -1;
 		for (int k = 0; k < r.n_rows && !rc; k++) {
 			bool st = r.rows[k].is_static || main->mode == MODE_STATIC;
+			char by[512];
 			store_session m = {.run_id = run_id, .session_id = sid++, .design = st ? sname : dname,
 					   .point_id = st ? static_id : dpr_id, .mode = st ? MODE_STATIC : MODE_DPR,
 					   .workload = sp.wl.name, .policy = session_policy_names[r.rows[k].policy],
 					   .model = phases_model_names[sp.model], .seed = c->session.seed};
+			if (!st && *sessions_swaps_json(&r, &r.rows[k], by, sizeof by))
+				m.swaps_by_rm = by;
 			rc = store_put_session(s, &m, &r.rows[k].f);
 		}
 		sessions_result_free(&r);
@@ -424,7 +436,8 @@ int follow_sessions(store *s, const cfg_t *c, const workload_t *w, int64_t run_i
 				     .static_point_id = static_id, .model = "analytic",
 				     .policy = session_policy_names[cells[k].policy], .prompt = cells[k].prompt,
 				     .output = cells[k].output, .e2e_s = cells[k].e2e_s, .energy_j = cells[k].energy_j,
-				     .static_e2e_s = cells[k].static_e2e_s, .static_energy_j = cells[k].static_energy_j};
+				     .static_e2e_s = cells[k].static_e2e_s, .static_energy_j = cells[k].static_energy_j,
+				     .prefill_rm = cells[k].prefill_rm, .decode_rms = cells[k].decode_rms};
 		if (store_put_breakeven(s, &b)) {
 			free(cells);
 			snprintf(err, errlen, "%s", store_errmsg(s));

@@ -78,7 +78,7 @@ int recheck_simulate(const cfg_t *c, const workload_t *w, const recheck_lengths 
 		v[i] = figures_len_none();
 		int len = L->len[i];
 		if (L->prompt[i]) {
-			if (des_run(c, w, d, len, 0, &o, &r, err, errlen))
+			if (des_run_plan(c, w, d, NULL, len, 0, &o, &r, err, errlen))
 				return -1;
 			v[i].ttft_s = r.f.ttft_s;
 			v[i].prefill_s = r.f.prefill_s;
@@ -86,7 +86,7 @@ int recheck_simulate(const cfg_t *c, const workload_t *w, const recheck_lengths 
 				v[i].swap_exposed_s = r.f.swap_exposed_s;
 		}
 		if (L->ctx[i]) {
-			if (des_run(c, w, d, len > 1 ? len - 1 : 1, 1, &o, &r, err, errlen))
+			if (des_run_plan(c, w, d, NULL, len > 1 ? len - 1 : 1, 1, &o, &r, err, errlen))
 				return -1;
 			v[i].decode_step_s = r.f.decode_first_step_s;
 			v[i].decode_tok_s = 1 / r.f.decode_first_step_s;

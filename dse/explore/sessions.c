@@ -50,6 +50,7 @@ typedef struct {
 	const design_t *d, *stat;
 	sessions_result *r;
 	session_opts base;
+	double *rest; /* the workload's output still to come, by tokens so far */
 	atomic_int next;
 	int fail[SESSION_POLICIES];
 	char err[SESSION_POLICIES][512];
@@ -140,7 +141,15 @@ int sessions_run(const sessions_spec *sp, const design_t *d, const design_t *sta
 	double drawn = reqgen_rate_rps(wl, sp->trace);
 	r->offered_rps = sp->rate_rps > 0 ? sp->rate_rps : drawn;
 	run_job J = {.sp = sp, .d = d, .stat = stat, .r = r};
+	if (!(J.rest = malloc(((size_t)sp->c->model.max_context + 1) * sizeof *J.rest)) ||
+	    reqgen_rest_output(wl, sp->trace, sp->c->model.max_context, J.rest, err, errlen)) {
+		free(J.rest);
+		sessions_result_free(r);
+		snprintf(err, errlen, "out of memory");
+		return PDS_FAIL;
+	}
 	session_opts *o = &J.base;
+	o->rest_output = J.rest;
 	o->start_decode = sp->start_decode;
 	o->closed = wl->arrival == CFG_ARR_CLOSED;
 	o->offered_rps = drawn;
@@ -162,19 +171,23 @@ int sessions_run(const sessions_spec *sp, const design_t *d, const design_t *sta
 	}
 	if (r->n_rows == 0) {
 		snprintf(err, errlen, "no policy of a %s design was asked for", mode_names[d->mode]);
+		free(J.rest);
 		sessions_result_free(r);
 		return PDS_FAIL_REQUEST;
 	}
 	if (run_threads(sp->threads, r->n_rows, run_worker, &J, err, errlen)) {
+		free(J.rest);
 		sessions_result_free(r);
 		return PDS_FAIL;
 	}
+	free(J.rest);
 	for (int k = 0; k < r->n_rows; k++)
 		if (J.fail[k]) {
 			snprintf(err, errlen, "%s", J.err[k]);
 			sessions_result_free(r);
 			return J.fail[k];
 		}
+	r->n_rm = sessions_rm_names(d, r->rm_names);
 	if (dpr) {
 		phases *pr;
 		int rc = phases_new(&pr, sp->c, sp->w, d, PHASES_ANALYTIC, err, errlen);
@@ -182,6 +195,12 @@ int sessions_run(const sessions_spec *sp, const design_t *d, const design_t *sta
 			r->threshold_gen_at = (int)lround(o->expect_prompt < 1 ? 1 : o->expect_prompt);
 			rc = session_model_thresholds(pr, o, r->threshold_gen_at, &r->model_threshold_prompt,
 						      &r->model_threshold_gen, err, errlen);
+		}
+		if (!rc) {
+			rms_ctx *x = phases_rms(pr);
+			r->n_points = rms_points(x);
+			memcpy(r->point, x->point, sizeof r->point);
+			memcpy(r->point_mod, x->point_mod, sizeof r->point_mod);
 		}
 		phases_free(pr);
 		if (rc) {
@@ -224,6 +243,45 @@ double sessions_figure(const sessions_result *r, cfg_wl_figure fig, session_poli
 	return v;
 }
 
+/* ---------------------------------------------------------------- modules */
+
+int sessions_rm_names(const design_t *d, char names[RMS_MAX][RMS_NAME_MAX])
+{
+	rmset_t set;
+	rms_expand(d, &set);
+	for (int k = 0; k < set.n; k++)
+		snprintf(names[k], RMS_NAME_MAX, "%s", set.rm[k].name);
+	return set.n;
+}
+
+const char *sessions_decode_rms(const session_rec *r, const char names[RMS_MAX][RMS_NAME_MAX], int n, char *buf,
+				size_t len)
+{
+	buf[0] = '\0';
+	int m = r->n_dec ? r->n_dec : 1;
+	for (int j = 0; j < m; j++) {
+		int k = r->n_dec ? r->dec_seq[j] : r->decode_rm;
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, "%s%s", j ? ">" : "", k >= 0 && k < n ? names[k] : "static");
+	}
+	return buf;
+}
+
+const char *sessions_swaps_json(const sessions_result *r, const sessions_row *row, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (row->is_static || r->n_rm == 0)
+		return buf;
+	snprintf(buf, len, "{");
+	for (int k = 0; k < r->n_rm; k++) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, len - l, "%s\"%s\": %lld", k ? ", " : "", r->rm_names[k], (long long)row->f.swaps_by_rm[k]);
+	}
+	size_t l = strlen(buf);
+	snprintf(buf + l, len - l, "}");
+	return buf;
+}
+
 /* ------------------------------------------------------------ break-even */
 
 typedef struct {
@@ -232,6 +290,8 @@ typedef struct {
 	const design_t *d, *stat;
 	phases_model model;
 	bool start_decode;
+	int n_rm;
+	char rm_names[RMS_MAX][RMS_NAME_MAX];
 	sessions_cell *cells;
 	long n_cells;
 	atomic_int next;
@@ -257,11 +317,16 @@ static int be_row(be_job *J, int pi, char *err, size_t errlen)
 	long end = pi + 1 < J->n_prompts ? J->first[pi + 1] : J->n_cells;
 	for (long k = J->first[pi]; !rc && k < end; k++) {
 		sessions_cell *cl = &J->cells[k];
+		session_rec last;
 		rc = session_breakeven_cell(ex, pr, cl->policy, J->start_decode, cl->prompt, cl->output, &cl->e2e_s,
-					    &cl->energy_j, err, errlen);
-		if (!rc)
+					    &cl->energy_j, &last, err, errlen);
+		if (!rc) {
+			snprintf(cl->prefill_rm, sizeof cl->prefill_rm, "%s",
+				 last.prefill_rm >= 0 && last.prefill_rm < J->n_rm ? J->rm_names[last.prefill_rm] : "static");
+			sessions_decode_rms(&last, J->rm_names, J->n_rm, cl->decode_rms, sizeof cl->decode_rms);
 			rc = session_breakeven_cell(sx, sx, SESSION_STATIC, false, cl->prompt, cl->output,
-						    &cl->static_e2e_s, &cl->static_energy_j, err, errlen);
+						    &cl->static_e2e_s, &cl->static_energy_j, NULL, err, errlen);
+		}
 	}
 	phases_free(ex);
 	phases_free(pr);
@@ -315,6 +380,7 @@ long sessions_breakeven(const cfg_t *c, const workload_t *w, const design_t *d, 
 	}
 	be_job J = {.c = c, .w = w, .d = d, .stat = stat, .model = model, .start_decode = start_decode, .cells = cl,
 		    .n_cells = n, .n_prompts = s->n_be_prompts, .prompts = s->be_prompts, .first = first};
+	J.n_rm = sessions_rm_names(d, J.rm_names);
 	int rc = run_threads(threads, J.n_prompts, be_worker, &J, err, errlen);
 	free(first);
 	if (!rc && J.fail) {

@@ -60,6 +60,11 @@ typedef struct {
 	sessions_row rows[SESSION_POLICIES];
 	/* the thresholds the model implies (dpr designs), 0 when none */
 	int model_threshold_prompt, model_threshold_gen, threshold_gen_at;
+	/* the design's modules (dpr): their names, and the context points at
+	 * which the decode module of least step changes (models/rms.h) */
+	int n_rm;
+	char rm_names[RMS_MAX][RMS_NAME_MAX];
+	int n_points, point[RMS_MAX_POINTS], point_mod[RMS_MAX_POINTS];
 } sessions_result;
 
 /*
@@ -81,6 +86,10 @@ typedef struct {
 	session_policy policy;
 	int prompt, output;
 	double e2e_s, energy_j, static_e2e_s, static_energy_j;
+	/* the modules that served the cell's last request: its prefill's and
+	 * its decode's in turn, joined by '>' */
+	char prefill_rm[RMS_NAME_MAX];
+	char decode_rms[RMS_MAX_SEG * RMS_NAME_MAX];
 } sessions_cell;
 
 /*
@@ -123,6 +132,16 @@ int sessions_check_traces(const cfg_t *c, char *err, size_t errlen);
  */
 int sessions_figures(const cfg_t *c, const workload_t *w, const design_t *d, size_t n, phases_model model, int threads,
 		     double *figs, char *err, size_t errlen);
+
+/* The names of a design's modules (n of them; none for a static design),
+ * and a record's decode modules joined by '>' into buf. */
+int sessions_rm_names(const design_t *d, char names[RMS_MAX][RMS_NAME_MAX]);
+const char *sessions_decode_rms(const session_rec *r, const char names[RMS_MAX][RMS_NAME_MAX], int n, char *buf,
+				size_t len);
+
+/* A row's swaps by module as a JSON object text ({"NAME": swaps, ...}),
+ * into buf; "" for a static design. */
+const char *sessions_swaps_json(const sessions_result *r, const sessions_row *row, char *buf, size_t len);
 
 /* A workload's expected lengths for the threshold policy: its means (a
  * trace's from the trace). */

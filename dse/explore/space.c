@@ -10,13 +10,14 @@
  */
 #include "explore/space.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *const space_knob_names[SK_N] = {
 	"clock_mhz",     "outstanding", "port_maps_prefill", "port_maps_decode",
 	"tlmm_tables",   "tlmm_lanes",  "prefill_pe",        "prefill_lanes",
 	"prefill_block", "pblocks",     "decode_lanes",      "kv_precision",
-	"kv_window",     "kv_sinks",    "kv_tier_region",
+	"kv_window",     "kv_sinks",    "kv_tier_region", "rm_sets",
 };
 
 /* A mode's kv_tier_region values: the list, without rp in static mode
@@ -51,6 +52,7 @@ static int list_len(const cfg_space *sp, int k, arch_mode mode)
 	case SK_KV_WINDOW: return sp->n_kv_window;
 	case SK_KV_SINKS: return sp->n_kv_sinks;
 	case SK_KV_TIER: return tier_values(sp, mode, tv);
+	case SK_RMSET: return mode == MODE_DPR && sp->n_rm_shapes ? sp->n_rm_shapes : 1;
 	}
 	return 0;
 }
@@ -74,6 +76,7 @@ int space_value(const space_t *s, int k, int i)
 	case SK_KV_WINDOW: return sp->kv_window[i];
 	case SK_KV_SINKS: return sp->kv_sinks[i];
 	case SK_KV_TIER: return s->n_modes ? s->m[0].kv_tier[i] : sp->kv_tier[i];
+	case SK_RMSET: return sp->n_rm_shapes ? i : -1;
 	}
 	return -1;
 }
@@ -188,6 +191,45 @@ void space_design_digits(const space_t *s, const space_mode *m, const int digit[
 	d->kv_window = space_value(s, SK_KV_WINDOW, digit[SK_KV_WINDOW]);
 	d->kv_sinks = space_value(s, SK_KV_SINKS, digit[SK_KV_SINKS]);
 	d->kv_tier = (kv_tier_t)m->kv_tier[digit[SK_KV_TIER]];
+	if (m->mode == MODE_DPR && sp->n_rm_shapes)
+		space_shape_modules(s, digit[SK_RMSET], d);
+}
+
+void space_shape_modules(const space_t *s, int shape, design_t *d)
+{
+	const cfg_space *sp = &s->c->space;
+	const struct cfg_rm_shape *sh = &sp->rm_shapes[shape];
+	memset(&d->rms, 0, sizeof d->rms);
+	d->rms.n = sh->n;
+	for (int k = 0; k < sh->n; k++) {
+		rm_t *m = &d->rms.rm[k];
+		int r = sh->role[k];
+		if (r >= 0) {
+			*m = sp->rm_extra[r];
+		} else {
+			snprintf(m->name, sizeof m->name, "%s", r == CFG_RM_PREFILL ? "prefill" : r == CFG_RM_DECODE ? "decode" : "hybrid");
+			m->engines = r == CFG_RM_PREFILL ? RM_ENG_PRE : r == CFG_RM_DECODE ? RM_ENG_DEC : RM_ENG_PRE | RM_ENG_DEC;
+			m->serves = RM_SERVE_PRE | RM_SERVE_DEC;
+			m->pre_pe = d->pre_pe;
+			m->pre_lanes = d->pre_lanes;
+			m->pre_block = d->pre_block;
+			m->pm_pre = d->pm_pre;
+			m->dec_lanes = d->dec_lanes;
+			m->pm_dec = d->pm_dec;
+			m->dec_dataflow = d->dec_dataflow;
+		}
+		/* the point's AXI settings */
+		m->pre_burst = d->pre_burst;
+		m->pre_outstanding = d->pre_outstanding;
+		m->dec_burst = d->dec_burst;
+		m->dec_outstanding = d->dec_outstanding;
+		if (!(m->engines & RM_ENG_PRE))
+			m->pre_pe = m->pre_lanes = m->pre_block = m->pre_burst = m->pre_outstanding = m->pm_pre = 0;
+		if (!(m->engines & RM_ENG_DEC)) {
+			m->dec_lanes = m->dec_burst = m->dec_outstanding = m->pm_dec = 0;
+			m->dec_dataflow = DF_SERIAL;
+		}
+	}
 }
 
 int space_design(const space_t *s, int64_t id, design_t *d)

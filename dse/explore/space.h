@@ -20,11 +20,17 @@
  * The outstanding knob applies to both attention engines; both engines
  * use design_space.burst_beats for their K/V bursts.
  *
- * The K/V cache knobs (models/kvcache.h) come last, innermost: precision,
- * window, sinks and the tier's region; a config that lists none of them
- * has one value each (fp16, 0, 0, none) and the ids of before.  A static
- * design has no reconfigurable partition: its mode's kv_tier_region values
- * are the list without rp (none when nothing else is listed).
+ * The K/V cache knobs (models/kvcache.h) come next: precision, window,
+ * sinks and the tier's region; a config that lists none of them has one
+ * value each (fp16, 0, 0, none) and the ids of before.  A static design has
+ * no reconfigurable partition: its mode's kv_tier_region values are the
+ * list without rp (none when nothing else is listed).  The rm_sets knob
+ * (innermost) picks the modules of a dpr point's partition from the
+ * config's shapes (cfg_space.rm_shapes): the point's own engines in roles
+ * (a prefill module, a decode module, one hybrid of both) and extra
+ * modules of stated sizes, which take the point's clock, outstanding and
+ * burst.  Without shapes it has one value, the paper's pair, and the ids
+ * are those of a space without it; a static point has one value too.
  */
 #ifndef PDS_SPACE_H
 #define PDS_SPACE_H
@@ -50,6 +56,7 @@ enum space_knob {
 	SK_KV_WINDOW, /* kv_window */
 	SK_KV_SINKS,  /* kv_sinks */
 	SK_KV_TIER,   /* kv_tier_region (kv_tier_t; a static mode's list leaves rp out) */
+	SK_RMSET,   /* rm_sets: the partition's modules (dpr only) */
 	SK_N
 };
 
@@ -101,6 +108,9 @@ int space_design(const space_t *s, int64_t id, design_t *d);
 
 /* The design with the given digits in mode layout m. */
 void space_design_digits(const space_t *s, const space_mode *m, const int digit[SK_N], design_t *d);
+
+/* d's modules from shape `shape` of the config, over d's engines and AXI settings. */
+void space_shape_modules(const space_t *s, int shape, design_t *d);
 
 /* Point-id range [*first, *end) of a chunk; returns 0, or -1 out of range. */
 int space_chunk_range(const space_t *s, int64_t chunk, int64_t *first, int64_t *end);

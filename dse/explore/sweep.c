@@ -42,6 +42,7 @@
 #include "explore/space.h"
 #include "models/common.h"
 #include "models/perf.h"
+#include "models/rms.h"
 #include "store/lockinfo.h"
 #include "store/measured.h"
 #include "store/rdb.h"
@@ -397,15 +398,16 @@ typedef struct {
  */
 static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d)
 {
-	perf_ctx p;
+	rms_ctx p;
 	perf_res res;
 	figures r;
 	char why[256];
-	perf_prepare(&p, x->c, x->w, d);
-	perf_resources(&p, &res);
-	bool feas = perf_feasible(&p, why, sizeof why);
-	perf_run_eval(&p, x->c->obj.prompt, 0, &r);
-	store_point sp = {x->run_id, id, name, d, &res, feas, why, perf_objective(&p), r.swap_s,
+	rms_prepare(&p, x->c, x->w, d);
+	rms_resources(&p, &res);
+	bool feas = rms_feasible(&p, why, sizeof why);
+	/* the swap of the partition (a set's modules are bitstreams of one pblock) */
+	perf_run_eval(&p.base, x->c->obj.prompt, 0, &r);
+	store_point sp = {x->run_id, id, name, d, &res, feas, why, rms_objective(&p), r.swap_s,
 			  r.bitstream_bytes};
 	if (store_put_point(x->s, x->c, &sp))
 		return -1;
@@ -416,19 +418,22 @@ static int put_point(run_ctx *x, int64_t id, const char *name, const design_t *d
 		store_metric m = {x->run_id, id, "analytic", L, figures_len_none()};
 		unsigned have = 0;
 		if (x->L.prompt[i]) {
-			m.f.ttft_s = perf_ttft_s(&p, L);
-			m.f.prefill_s = perf_prefill_s(&p, L);
+			m.f.ttft_s = rms_ttft_s(&p, L);
+			m.f.prefill_s = rms_prefill_s(&p, L);
 			have |= STORE_HAVE_PROMPT;
 			if (d->mode == MODE_DPR) {
-				perf_run_eval(&p, L, 0, &r);
+				/* the paper's flow: the swap unless one module serves both phases */
+				rms_plan pl;
+				rms_plan_always(&p, L, 0, &pl);
+				rms_run_eval(&p, &pl, L, 0, &r);
 				m.f.swap_exposed_s = r.swap_exposed_s;
 				have |= STORE_HAVE_SWAP;
 			}
 		}
 		if (x->L.ctx[i]) {
-			m.f.decode_step_s = perf_decode_step_s(&p, L);
+			m.f.decode_step_s = rms_decode_step_s(&p, L);
 			m.f.decode_tok_s = 1 / m.f.decode_step_s;
-			m.f.energy_j_per_token = perf_decode_energy_j(&p, L);
+			m.f.energy_j_per_token = rms_decode_energy_j(&p, L);
 			have |= STORE_HAVE_DECODE;
 		}
 		if (store_put_metric(x->s, &m, have))
@@ -496,6 +501,8 @@ static void knob_value(const run_ctx *x, const space_mode *m, int k, int digit, 
 		snprintf(buf, len, "%s", kv_prec_names[v]);
 	else if (k == SK_KV_TIER)
 		snprintf(buf, len, "%s", kv_tier_names[v]);
+	else if (k == SK_RMSET)
+		snprintf(buf, len, "%s", v >= 0 ? c->space.rm_shapes[v].label : "prefill+decode");
 	else
 		snprintf(buf, len, "%d", v);
 }
@@ -509,9 +516,9 @@ static int put_knobs(run_ctx *x)
 		factor_knobs *kn = &x->knobs[mi];
 		for (int k = 0; k < SK_N; k++)
 			for (int i = 0; i < m->radix[k]; i++) {
-				if (kn->n[k][i] == 0)
+				if (kn->n[k][i] == 0 || (k == SK_RMSET && !(m->mode == MODE_DPR && x->c->space.n_rm_shapes)))
 					continue;
-				char val[PDS_NAME_MAX + 16];
+				char val[256];
 				knob_value(x, m, k, i, val, sizeof val);
 				if (store_add_knob(x->s, x->run_id, m->mode, space_knob_names[k], i, val, kn->n[k][i],
 						   kn->best[k][i]))
@@ -777,6 +784,12 @@ static int choose_by_workload(run_ctx *x, sweep_result *r, const recheck_item *i
 				r->best[mode] = id;
 				r->best_objective[mode] = fig[j];
 			}
+			if (mode == MODE_DPR && rms_is_pair(&it[cand[pick[j]].item].d) &&
+			    (r->best_pair < 0 || fig[j] < r->best_pair_objective ||
+			     (fig[j] == r->best_pair_objective && id < r->best_pair))) {
+				r->best_pair = id;
+				r->best_pair_objective = fig[j];
+			}
 		}
 	}
 	rc = 0;
@@ -836,14 +849,14 @@ static int put_groups(run_ctx *x, sweep_result *r)
 		}
 		for (size_t i = 0; i < n; i++) {
 			design_t d;
-			perf_ctx p;
+			rms_ctx p;
 			perf_res res;
 			m[i].id = pareto_id(x->front[mi], i);
 			m[i].v = pareto_vec(x->front[mi], i);
 			m[i].n_obj = n_obj;
 			space_design(x->sp, m[i].id, &d);
-			perf_prepare(&p, x->c, x->w, &d);
-			perf_resources(&p, &res);
+			rms_prepare(&p, x->c, x->w, &d);
+			rms_resources(&p, &res);
 			m[i].r = res.r_total;
 		}
 		qsort(m, n, sizeof *m, cmp_member);
@@ -877,6 +890,7 @@ static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 	r->n_feasible = tot.feasible;
 	r->counts = tot;
 	r->chosen = -1;
+	r->best_pair = -1;
 	for (int m = 0; m < 2; m++) {
 		r->best[m] = -1;
 		r->n_front[m] = 0;
@@ -906,16 +920,26 @@ static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 				r->best[mode] = it[i].id;
 				r->best_objective[mode] = obj;
 			}
+			if (mode == MODE_DPR && rms_is_pair(&it[i].d) && (r->best_pair < 0 || obj < r->best_pair_objective)) {
+				r->best_pair = it[i].id;
+				r->best_pair_objective = obj;
+			}
 		}
 	}
 	int cm = r->best[MODE_DPR] >= 0 ? MODE_DPR : MODE_STATIC;
 	r->chosen = r->best[cm];
 	/* what the report draws: the chosen and best points and the named designs */
-	int64_t ids[2 + CFG_MAX_DESIGNS];
+	int64_t ids[3 + CFG_MAX_DESIGNS];
 	size_t n_ids = 0;
 	for (int m = 0; m < 2; m++)
 		if (r->best[m] >= 0)
 			ids[n_ids++] = r->best[m];
+	/* with sets of modules, the best of the paper's pair beside them */
+	bool sets = x->c->space.mode_dpr && x->c->space.n_rm_shapes > 0;
+	if (!sets)
+		r->best_pair = -1;
+	if (r->best_pair >= 0 && r->best_pair != r->best[MODE_DPR])
+		ids[n_ids++] = r->best_pair;
 	for (int i = 0; i < x->c->n_designs; i++)
 		ids[n_ids++] = x->sp->n_points + i;
 	if (store_begin(x->s))
@@ -930,6 +954,8 @@ static int finish(run_ctx *x, sweep_result *r, const recheck_item *it, size_t n)
 		if (r->best[m] >= 0 &&
 		    store_put_best(x->s, x->run_id, (arch_mode)m, r->best[m], "des", r->best_objective[m]))
 			goto bad;
+	if (r->best_pair >= 0 && store_put_best_pair(x->s, x->run_id, r->best_pair, "des", r->best_pair_objective))
+		goto bad;
 	if (r->chosen >= 0 && store_put_chosen(x->s, x->run_id, r->chosen, r->best_objective[cm]))
 		goto bad;
 	if (put_groups(x, r) || store_finish_run(x->s, x->run_id, "complete", tot.points, tot.feasible) ||
@@ -1263,7 +1289,7 @@ int sweep_run(const cfg_t *c, const workload_t *w, store *s, const sweep_opts *o
 {
 	double t_start = common_now_s();
 	memset(r, 0, sizeof *r);
-	r->chosen = r->best[0] = r->best[1] = -1;
+	r->chosen = r->best[0] = r->best[1] = r->best_pair = -1;
 	r->ranks = o->src && o->src->ranks > 1 ? o->src->ranks : 1;
 	space_t sp;
 	space_init(&sp, c);

@@ -191,6 +191,10 @@ typedef struct {
 	 * resumed (0 when none), and the key of what it took */
 	int64_t other_measured_run;
 	char other_measured_key[512];
+	/* with sets of modules in the space: the best point of the paper's pair
+	 * (rms_is_pair), -1 when none or without sets; its objective */
+	int64_t best_pair;
+	double best_pair_objective;
 } sweep_result;
 
 /*

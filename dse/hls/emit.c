@@ -49,6 +49,7 @@
 #include "hls/pragma.h"
 #include "models/engine.h"
 #include "models/kvcache.h"
+#include "models/rms.h"
 #include "models/version.h"
 #include "models/workload.h"
 #include "sim/afile.h"
@@ -143,7 +144,7 @@ void emit_meta_init(emit_meta *m, const cfg_t *c, const design_t *d, const char 
 		   int64_t point_id)
 {
 	workload_t w;
-	perf_ctx p;
+	rms_ctx x;
 	figures r;
 	memset(m, 0, sizeof *m);
 	snprintf(m->config_sha256, sizeof m->config_sha256, "%s", c->sha256);
@@ -151,8 +152,10 @@ void emit_meta_init(emit_meta *m, const cfg_t *c, const design_t *d, const char 
 	m->point_id = point_id;
 	snprintf(m->design_name, sizeof m->design_name, "%s", name ? name : "");
 	workload_init(&w, &c->model);
-	perf_prepare(&p, c, &w, d);
-	perf_run_eval(&p, c->obj.prompt, 1, &r);
+	rms_prepare(&x, c, &w, d);
+	rms_plan pl;
+	rms_plan_always(&x, c->obj.prompt, 1, &pl);
+	rms_run_eval(&x, &pl, c->obj.prompt, 1, &r);
 	m->prompt = c->obj.prompt;
 	m->ttft_s = r.ttft_s;
 	m->prefill_s = r.prefill_s;
@@ -160,13 +163,13 @@ void emit_meta_init(emit_meta *m, const cfg_t *c, const design_t *d, const char 
 	m->swap_exposed_s = r.swap_exposed_s;
 	m->l_short = c->obj.l_short;
 	m->l_long = c->obj.l_long;
-	m->decode_tok_s_short = perf_decode_tok_s(&p, c->obj.l_short);
-	m->decode_tok_s_long = perf_decode_tok_s(&p, c->obj.l_long);
-	perf_layer l = perf_decode_layer(&p, c->obj.l_short);
-	double step = perf_decode_step_s(&p, c->obj.l_short);
-	m->energy_j_per_token = perf_power_w(&p, true, w.layers * l.bytes / step) * step;
-	m->objective = perf_objective(&p);
-	m->r_total = p.r_total;
+	m->decode_tok_s_short = 1.0 / rms_decode_step_s(&x, c->obj.l_short);
+	m->decode_tok_s_long = 1.0 / rms_decode_step_s(&x, c->obj.l_long);
+	m->energy_j_per_token = rms_decode_energy_j(&x, c->obj.l_short);
+	m->objective = rms_objective(&x);
+	perf_res res;
+	rms_resources(&x, &res);
+	m->r_total = res.r_total;
 }
 
 /* ------------------------------------------------------------------ plan */
@@ -308,30 +311,55 @@ static int plan_static(const cfg_t *c, const design_t *d, const workload_t *w, c
 	return 0;
 }
 
-/* The attention tensors on their ports, and the DDR layout both phases share. */
+/* An engine's tensors on the ports of its port map. */
+static int engine_ports(const cfg_t *c, int pm, bool decode, portset ps[T_N], char *err, size_t errlen)
+{
+	const portmap_t *p = &c->arch.port_maps[pm].pm;
+	const uint32_t mask[T_N] = {p->q, p->k, p->v, p->o};
+	for (int t = 0; t < T_N; t++) {
+		char what[160];
+		snprintf(what, sizeof what, "%s port map '%s', tensor %s", decode ? "decode" : "prefill",
+			 c->arch.port_maps[pm].name, tname[t]);
+		if (ports_of(c, mask[t], &ps[t], what, err, errlen) || check_widths(c, &ps[t], 16, what, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The attention tensors on their ports, and the DDR layout every engine
+ * shares: the prefill and decode engines of the design, and, for a set of
+ * modules, the engines of every module (the K/V cache one module writes
+ * another reads).
+ */
 static int plan_ports(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t errlen)
 {
 	const cfg_model *m = &c->model;
-	/* attention tensors on their ports, and the shared DDR layout */
-	const portmap_t *pp = &c->arch.port_maps[d->pm_pre].pm, *pd = &c->arch.port_maps[d->pm_dec].pm;
-	const uint32_t mpre[T_N] = {pp->q, pp->k, pp->v, pp->o}, mdec[T_N] = {pd->q, pd->k, pd->v, pd->o};
+	if (engine_ports(c, d->pm_pre, false, P->pre, err, errlen) || engine_ports(c, d->pm_dec, true, P->dec, err, errlen))
+		return -1;
 	for (int t = 0; t < T_N; t++) {
-		char what[160];
-		snprintf(what, sizeof what, "prefill port map '%s', tensor %s", c->arch.port_maps[d->pm_pre].name,
-			 tname[t]);
-		if (ports_of(c, mpre[t], &P->pre[t], what, err, errlen) || check_widths(c, &P->pre[t], 16, what, err, errlen))
-			return -1;
-		snprintf(what, sizeof what, "decode port map '%s', tensor %s", c->arch.port_maps[d->pm_dec].name,
-			 tname[t]);
-		if (ports_of(c, mdec[t], &P->dec[t], what, err, errlen) || check_widths(c, &P->dec[t], 16, what, err, errlen))
-			return -1;
 		int a = P->pre[t].n, b = P->dec[t].n;
 		P->slices[t] = a / gcd(a, b) * b;
+	}
+	for (int k = 0; k < d->rms.n; k++) {
+		const rm_t *rm = &d->rms.rm[k];
+		portset ps[T_N];
+		for (int e = 0; e < 2; e++) {
+			if (!(rm->engines & (e ? RM_ENG_DEC : RM_ENG_PRE)))
+				continue;
+			if (engine_ports(c, e ? rm->pm_dec : rm->pm_pre, e, ps, err, errlen))
+				return -1;
+			for (int t = 0; t < T_N; t++)
+				P->slices[t] = P->slices[t] / gcd(P->slices[t], ps[t].n) * ps[t].n;
+		}
+	}
+	for (int t = 0; t < T_N; t++)
 		if (m->head_dim % P->slices[t])
 			return fail(err, errlen,
-				    "tensor %s is split over %d HP ports in prefill and %d in decode, so into %d slices, which do not divide head_dim %d",
-				    tname[t], a, b, P->slices[t], m->head_dim);
-	}
+				    "tensor %s is split over %d HP ports in prefill and %d in decode%s, so into %d slices, which do not "
+				    "divide head_dim %d",
+				    tname[t], P->pre[t].n, P->dec[t].n, d->rms.n ? " (and its modules' port maps)" : "",
+				    P->slices[t], m->head_dim);
 
 	return 0;
 }
@@ -430,7 +458,9 @@ static int plan(const cfg_t *c, const design_t *d, plan_t *P, char *err, size_t 
 		return fail(err, errlen, "the design is not valid for %s: %s", c->path, why);
 	workload_init(&w, &c->model);
 	perf_prepare(&p, c, &w, d);
-	if (!perf_feasible(&p, why, sizeof why))
+	rms_ctx x;
+	rms_prepare(&x, c, &w, d);
+	if (!rms_feasible(&x, why, sizeof why))
 		return fail(err, errlen, "the design violates a constraint of %s: %s; refusing to emit headers", c->path,
 			    why);
 	if (plan_model(c, err, errlen) || plan_static(c, d, &w, &p, P, err, errlen) || plan_ports(c, d, P, err, errlen))
@@ -637,15 +667,10 @@ static void render_static(sb_t *b, const cfg_t *c, const design_t *d, const emit
 	sb_printf(b, "\n#endif\n");
 }
 
-static void render_prefill(sb_t *b, const cfg_t *c, const design_t *d, const emit_meta *m, const plan_t *P)
+/* The prefill engine's defines (design d's engine, plan P). */
+static void prefill_defs(sb_t *b, const cfg_t *c, const design_t *d, const plan_t *P)
 {
 	char what[160];
-	put_meta(b, c, d, m, "pds_prefill.h",
-		 d->mode == MODE_DPR ? "prefill attention, the prefill reconfigurable module."
-				     : "prefill attention engine of the static design.");
-	sb_printf(b, "\n");
-	guard_open(b, "PDS_HLS_PREFILL_H");
-	sb_printf(b, "#include \"pds_common.h\"\n\n");
 	sb_printf(b, "/* Per head: Q blocks of N_pe queries cut from the end of the prompt, each\n"
 		     " * streaming its visible K/V in blocks of B tokens, 2 * CHUNKS cycles per K/V\n"
 		     " * token at II 1 plus the depth once per Q block (models/engine.h). */\n");
@@ -673,6 +698,18 @@ static void render_prefill(sb_t *b, const cfg_t *c, const design_t *d, const emi
 	def_ports(b, c, "PDS_PRE", "K", &P->pre[T_K]);
 	def_ports(b, c, "PDS_PRE", "V", &P->pre[T_V]);
 	def_ports(b, c, "PDS_PRE", "O", &P->pre[T_O]);
+}
+
+static void render_prefill(sb_t *b, const cfg_t *c, const design_t *d, const emit_meta *m, const plan_t *P)
+{
+	put_meta(b, c, d, m, "pds_prefill.h",
+		 d->mode == MODE_DPR ? (d->rms.n ? "prefill attention, the first prefill engine of the partition's modules."
+						 : "prefill attention, the prefill reconfigurable module.")
+				     : "prefill attention engine of the static design.");
+	sb_printf(b, "\n");
+	guard_open(b, "PDS_HLS_PREFILL_H");
+	sb_printf(b, "#include \"pds_common.h\"\n\n");
+	prefill_defs(b, c, d, P);
 	sb_printf(b, "\n#endif\n");
 }
 
@@ -700,16 +737,11 @@ static void render_kv_tier(sb_t *b, const cfg_t *c, const design_t *d, const pla
 	     "keyword: the tier's memory (config kv_cache.tier_memory)");
 }
 
-static void render_decode(sb_t *b, const cfg_t *c, const design_t *d, const emit_meta *m, const plan_t *P)
+/* The decode engine's defines (design d's engine, plan P). */
+static void decode_defs(sb_t *b, const cfg_t *c, const design_t *d, const plan_t *P)
 {
 	char what[160];
 	const portmap_t *pm = &c->arch.port_maps[d->pm_dec].pm;
-	put_meta(b, c, d, m, "pds_decode.h",
-		 d->mode == MODE_DPR ? "decode attention, the decode reconfigurable module."
-				     : "decode attention engine of the static design.");
-	sb_printf(b, "\n");
-	guard_open(b, "PDS_HLS_DECODE_H");
-	sb_printf(b, "#include \"pds_common.h\"\n\n");
 	static const char *const flow[DF_N] = {
 		"/* Per head against c keys, one after another: a Q.K pass of c * CHUNKS cycles,\n"
 		" * a softmax pass of c, an S.V pass of c * CHUNKS, each at II 1 plus the depth\n"
@@ -756,6 +788,60 @@ static void render_decode(sb_t *b, const cfg_t *c, const design_t *d, const emit
 	def_ports(b, c, "PDS_DEC", "V", &P->dec[T_V]);
 	def_ports(b, c, "PDS_DEC", "O", &P->dec[T_O]);
 	render_kv_tier(b, c, d, P);
+}
+
+static void render_decode(sb_t *b, const cfg_t *c, const design_t *d, const emit_meta *m, const plan_t *P)
+{
+	put_meta(b, c, d, m, "pds_decode.h",
+		 d->mode == MODE_DPR ? (d->rms.n ? "decode attention, the first decode engine of the partition's modules."
+						 : "decode attention, the decode reconfigurable module.")
+				     : "decode attention engine of the static design.");
+	sb_printf(b, "\n");
+	guard_open(b, "PDS_HLS_DECODE_H");
+	sb_printf(b, "#include \"pds_common.h\"\n\n");
+	decode_defs(b, c, d, P);
+	sb_printf(b, "\n#endif\n");
+}
+
+/*
+ * pds_rmK.h: module K of the partition, the engines it holds with the
+ * defines of pds_prefill.h and pds_decode.h for its own sizes and port
+ * maps.  Including it before them (the kernels do with
+ * -DPDS_RM_HEADER='"pds_rmK.h"') builds a kernel for the module: it takes
+ * their include guards for the engines it holds.
+ */
+static void render_module(sb_t *b, const cfg_t *c, const design_t *d, const emit_meta *m, const plan_t *P, int k)
+{
+	const rm_t *rm = &d->rms.rm[k];
+	design_t v;
+	rms_view(d, rm, &v);
+	char file[32], title[200];
+	snprintf(file, sizeof file, "pds_rm%d.h", k);
+	bool pre = rm->engines & RM_ENG_PRE, dec = rm->engines & RM_ENG_DEC;
+	snprintf(title, sizeof title, "module %d of %d of the partition, '%s': %s.", k, d->rms.n, rm->name,
+		 pre && dec ? "a prefill and a decode engine (a hybrid)" : pre ? "a prefill engine" : "a decode engine");
+	put_meta(b, c, d, m, file, title);
+	sb_printf(b, "\n");
+	char g[32];
+	snprintf(g, sizeof g, "PDS_HLS_RM%d_H", k);
+	guard_open(b, g);
+	sb_printf(b, "#include \"pds_common.h\"\n\n");
+	def(b, "PDS_RM_INDEX", k, "this module's place in the set (design)");
+	def(b, "PDS_RM_COUNT", d->rms.n, "modules of the partition, one partial bitstream each");
+	def(b, "PDS_RM_HAS_PREFILL", pre, "1: the module holds a prefill engine");
+	def(b, "PDS_RM_HAS_DECODE", dec, "1: the module holds a decode engine");
+	def(b, "PDS_RM_SERVES_PREFILL", rms_serves(rm, false), "1: the policies may run a prefill on it");
+	def(b, "PDS_RM_SERVES_DECODE", rms_serves(rm, true), "1: the policies may run decode steps on it");
+	if (pre) {
+		sb_printf(b, "\n/* its prefill engine: pds_prefill.h's defines for it */\n");
+		def(b, "PDS_HLS_PREFILL_H", 1, "the guard of pds_prefill.h: its defines are these");
+		prefill_defs(b, c, &v, P);
+	}
+	if (dec) {
+		sb_printf(b, "\n/* its decode engine: pds_decode.h's defines for it */\n");
+		def(b, "PDS_HLS_DECODE_H", 1, "the guard of pds_decode.h: its defines are these");
+		decode_defs(b, c, &v, P);
+	}
 	sb_printf(b, "\n#endif\n");
 }
 
@@ -803,6 +889,66 @@ void emit_texts_free(char *texts[EMIT_N_HEADERS])
 	}
 }
 
+/* Module k's plan: the design's, with the module's engines and their ports
+ * (the DDR layout stays the one every engine shares). */
+static int plan_module(const cfg_t *c, const design_t *d, const plan_t *P, int k, plan_t *Pk, char *err, size_t errlen)
+{
+	const rm_t *rm = &d->rms.rm[k];
+	design_t v;
+	rms_view(d, rm, &v);
+	*Pk = *P;
+	plan_attention(c, &v, Pk);
+	if (((rm->engines & RM_ENG_PRE) && engine_ports(c, v.pm_pre, false, Pk->pre, err, errlen)) ||
+	    ((rm->engines & RM_ENG_DEC) && engine_ports(c, v.pm_dec, true, Pk->dec, err, errlen)))
+		return -1;
+	return self_check(c, Pk, err, errlen);
+}
+
+int emit_headers(const design_t *d)
+{
+	return EMIT_N_HEADERS + (d->mode == MODE_DPR ? d->rms.n : 0);
+}
+
+void emit_header_name(const design_t *d, int i, char *buf, size_t len)
+{
+	(void)d;
+	if (i < EMIT_N_HEADERS)
+		snprintf(buf, len, "%s", emit_header_names[i]);
+	else
+		snprintf(buf, len, "pds_rm%d.h", i - EMIT_N_HEADERS);
+}
+
+int emit_render_all(const cfg_t *c, const design_t *d, const emit_meta *meta, char *texts[EMIT_MAX_HEADERS],
+		    char *err, size_t errlen)
+{
+	for (int i = 0; i < EMIT_MAX_HEADERS; i++)
+		texts[i] = NULL;
+	if (emit_render(c, d, meta, texts, err, errlen))
+		return -1;
+	plan_t P, Pk;
+	if (plan(c, d, &P, err, errlen))
+		goto bad;
+	for (int k = 0; d->mode == MODE_DPR && k < d->rms.n; k++) {
+		if (plan_module(c, d, &P, k, &Pk, err, errlen))
+			goto bad;
+		sb_t b = {NULL, 0, 0, false};
+		render_module(&b, c, d, meta, &Pk, k);
+		if (b.oom) {
+			free(b.p);
+			fail(err, errlen, "out of memory rendering pds_rm%d.h", k);
+			goto bad;
+		}
+		texts[EMIT_N_HEADERS + k] = b.p;
+	}
+	return 0;
+bad:
+	for (int i = 0; i < EMIT_MAX_HEADERS; i++) {
+		free(texts[i]);
+		texts[i] = NULL;
+	}
+	return -1;
+}
+
 int emit_render(const cfg_t *c, const design_t *d, const emit_meta *meta, char *texts[EMIT_N_HEADERS], char *err,
 	       size_t errlen)
 {
@@ -830,11 +976,11 @@ int emit_render(const cfg_t *c, const design_t *d, const emit_meta *meta, char *
 
 int emit_write(const cfg_t *c, const design_t *d, const emit_meta *meta, const char *outdir, char *err, size_t errlen)
 {
-	char *texts[EMIT_N_HEADERS], dst[4200];
-	afile out[EMIT_N_HEADERS];
-	int rc = -1, opened = 0;
+	char *texts[EMIT_MAX_HEADERS], dst[4200], name[32];
+	afile out[EMIT_MAX_HEADERS];
+	int rc = -1, opened = 0, n = emit_headers(d);
 
-	if (emit_render(c, d, meta, texts, err, errlen))
+	if (emit_render_all(c, d, meta, texts, err, errlen))
 		return -1;
 	if (strlen(outdir) > 4000) {
 		fail(err, errlen, "output directory name is too long");
@@ -842,9 +988,10 @@ int emit_write(const cfg_t *c, const design_t *d, const emit_meta *meta, const c
 	}
 	if (afile_make_dir(outdir, err, errlen))
 		goto out;
-	/* all four written and synced before the first lands */
-	for (; opened < EMIT_N_HEADERS; opened++) {
-		snprintf(dst, sizeof dst, "%s/%s", outdir, emit_header_names[opened]);
+	/* all written and synced before the first lands */
+	for (; opened < n; opened++) {
+		emit_header_name(d, opened, name, sizeof name);
+		snprintf(dst, sizeof dst, "%s/%s", outdir, name);
 		if (afile_open(&out[opened], dst, err, errlen))
 			goto out;
 		fputs(texts[opened], out[opened].f);
@@ -853,13 +1000,23 @@ int emit_write(const cfg_t *c, const design_t *d, const emit_meta *meta, const c
 			goto out;
 		}
 	}
-	for (int i = 0; i < EMIT_N_HEADERS; i++)
+	for (int i = 0; i < n; i++)
 		if (afile_rename(&out[i], err, errlen))
 			goto out;
+	opened = 0;
+	/* the module headers of a design emitted there before are not this one's */
+	for (int k = d->mode == MODE_DPR ? d->rms.n : 0; k < RMS_MAX; k++) {
+		snprintf(dst, sizeof dst, "%s/pds_rm%d.h", outdir, k);
+		if (unlink(dst) && errno != ENOENT) {
+			fail(err, errlen, "%s: cannot remove a module header of another design: %s", dst, strerror(errno));
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	for (int i = 0; i < opened; i++)
 		afile_abort(&out[i]);
-	emit_texts_free(texts);
+	for (int i = 0; i < EMIT_MAX_HEADERS; i++)
+		free(texts[i]);
 	return rc;
 }

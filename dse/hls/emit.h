@@ -38,6 +38,8 @@
 #include "models/perf.h"
 
 #define EMIT_N_HEADERS 4
+/* With a set of modules, one more header per module (pds_rm0.h ...). */
+#define EMIT_MAX_HEADERS (EMIT_N_HEADERS + RMS_MAX)
 
 /* File names written by emit_write(), in order. */
 extern const char *const emit_header_names[EMIT_N_HEADERS];
@@ -83,12 +85,29 @@ int emit_render(const cfg_t *c, const design_t *d, const emit_meta *meta,
 void emit_texts_free(char *texts[EMIT_N_HEADERS]);
 
 /*
- * Render and write the four headers into `outdir` (created, with its
- * parents, if missing).  A refused design creates nothing.  All four are
- * first written (and synced) to temporary files in outdir and only then
- * renamed over their final names, so a failure to write leaves the
+ * Every header of d: the four above (for a set of modules, pds_prefill.h
+ * and pds_decode.h describe its first prefill and first decode engine, and
+ * pds_common.h's DDR layout is the one every module's port maps share),
+ * then, for a design that names a set, pds_rmK.h for each module K: the
+ * engines it holds with the defines of pds_prefill.h / pds_decode.h for
+ * its own sizes, AXI settings and port maps, and PDS_RM_* saying what it
+ * is.  A kernel built with -DPDS_RM_HEADER='"pds_rmK.h"' is the module's.
+ * emit_headers() counts them, emit_header_name() names the i-th.  Texts
+ * as emit_render (texts[n..) NULL); freed by the caller.
+ */
+int emit_headers(const design_t *d);
+void emit_header_name(const design_t *d, int i, char *buf, size_t len);
+int emit_render_all(const cfg_t *c, const design_t *d, const emit_meta *meta, char *texts[EMIT_MAX_HEADERS],
+		    char *err, size_t errlen);
+
+/*
+ * Render and write every header (emit_render_all) into `outdir` (created,
+ * with its parents, if missing).  A refused design creates nothing.  All
+ * are first written (and synced) to temporary files in outdir and only
+ * then renamed over their final names, so a failure to write leaves the
  * previous headers in place and no partial file behind; only a failing
- * rename within outdir could leave old and new headers mixed.  Returns 0,
+ * rename within outdir could leave old and new headers mixed.  Module
+ * headers of another design left in outdir are removed.  Returns 0,
  * or -1 with `err` naming the file or the violated constraint.  No
  * printing, no exit.
  */

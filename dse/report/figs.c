@@ -23,6 +23,9 @@
  *              precision, dash the tier's region (solid none, dashed static,
  *              dotted rp); an option that breaks a constraint thin and
  *              marked so in its title.
+ *   rms        the modules that served each cell of that map, per DPR
+ *              policy: one colour per combination of the prefill's module
+ *              and the decode's modules in turn (a run of schema 5 on).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -1076,4 +1079,123 @@ int figs_kv(report_ctx *R)
 	if (rc == 0)
 		R->has_kv = true;
 	return rc;
+}
+
+/* ------------------------------------------------------------- modules */
+
+#define RMS_COMBOS 12
+
+/* The combination of modules of a cell, as the legend names it. */
+static void combo_of(const rdb_breakeven *b, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s > %s", b->prefill_rm, b->decode_rms);
+}
+
+int figs_rms(report_ctx *R)
+{
+	bool any = false;
+	for (int k = 0; k < R->n_be && !any; k++)
+		any = R->be[k].prefill_rm[0] != '\0';
+	if (!any)
+		return 0;
+	int prompts[CFG_MAX_LIST * 4], outputs[CFG_MAX_LIST * 4], np = 0, no = 0;
+	char combo[RMS_COMBOS][RMS_NAME_MAX * (RMS_MAX_SEG + 2)];
+	int n_combo = 0;
+	for (int k = 0; k < R->n_be; k++) {
+		const rdb_breakeven *b = &R->be[k];
+		if (index_of(prompts, np, b->prompt) < 0 && np < (int)(sizeof prompts / sizeof prompts[0]))
+			prompts[np++] = b->prompt;
+		if (index_of(outputs, no, b->output) < 0 && no < (int)(sizeof outputs / sizeof outputs[0]))
+			outputs[no++] = b->output;
+		char c[sizeof combo[0]];
+		combo_of(b, c, sizeof c);
+		bool seen = false;
+		for (int j = 0; j < n_combo && !seen; j++)
+			seen = strcmp(combo[j], c) == 0;
+		if (!seen && n_combo < RMS_COMBOS)
+			snprintf(combo[n_combo++], sizeof combo[0], "%s", c);
+	}
+	for (int i = 1; i < np; i++)
+		for (int j = i; j > 0 && prompts[j - 1] > prompts[j]; j--) {
+			int t = prompts[j];
+			prompts[j] = prompts[j - 1];
+			prompts[j - 1] = t;
+		}
+	for (int i = 1; i < no; i++)
+		for (int j = i; j > 0 && outputs[j - 1] > outputs[j]; j--) {
+			int t = outputs[j];
+			outputs[j] = outputs[j - 1];
+			outputs[j - 1] = t;
+		}
+	static const char *const colors[RMS_COMBOS] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+						       "#F0E442", "#000000", "#999999", "#882255", "#44AA99", "#DDCC77"};
+	static const char *const pols[4] = {"always", "never", "threshold", "oracle"};
+	FILE *f = report_open_out(R, R->fig, "rms.gp");
+	if (!f)
+		return PDS_FAIL;
+	plot_begin(f, "rms");
+	for (int p = 0; p < 4; p++) {
+		fprintf(f, "$%s << EOD\n", pols[p]);
+		for (int k = 0; k < R->n_be; k++) {
+			const rdb_breakeven *b = &R->be[k];
+			if (strcmp(b->policy, pols[p]))
+				continue;
+			char c[sizeof combo[0]];
+			combo_of(b, c, sizeof c);
+			int ci = 0;
+			while (ci < n_combo - 1 && strcmp(combo[ci], c))
+				ci++;
+			fprintf(f, "%d %d %d\n", index_of(outputs, no, b->output), index_of(prompts, np, b->prompt), ci);
+		}
+		fputs("EOD\n", f);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			plot_png_terminal(f, "rms");
+		fprintf(f, "set multiplot layout 2,2 title \"Which modules of %s serve each request of the break-even grid"
+			   " (the prefill's > the decode's in turn)\" font ',12'\n",
+			R->be[0].design);
+		fprintf(f, "set palette maxcolors %d\nset palette defined (", n_combo);
+		for (int j = 0; j < n_combo; j++)
+			fprintf(f, "%s%d '%s'", j ? ", " : "", j, colors[j]);
+		fprintf(f, ")\nset cbrange [-0.5:%d.5]\nunset colorbox\n", n_combo - 1);
+		fputs("set style fill solid 1.0 noborder\nset key below font ',8' samplen 1 nobox\nset tics font ',8'\n"
+		      "unset grid\n",
+		      f);
+		fprintf(f, "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\n", no - 1, np - 1);
+		fputs("set xtics (", f);
+		for (int j = 0; j < no; j++)
+			fprintf(f, "%s\"%d\" %d", j ? ", " : "", outputs[j], j);
+		fputs(")\nset ytics (", f);
+		for (int i = 0; i < np; i++)
+			fprintf(f, "%s\"%d\" %d", i ? ", " : "", prompts[i], i);
+		fputs(")\n", f);
+		for (int p = 0; p < 4; p++) {
+			fprintf(f, "set title \"%s\" font ',10'\nset xlabel \"%s\" font ',9'\nset ylabel \"%s\" font ',9'\n",
+				pols[p], p >= 2 ? "output (tokens)" : "", p % 2 == 0 ? "prompt (tokens)" : "");
+			fprintf(f, "plot $%s using 1:2:(0.5):(0.5):3 with boxxyerror fc palette notitle", pols[p]);
+			/* the legend: one entry per combination, on the last panel */
+			for (int j = 0; p == 3 && j < n_combo; j++) {
+				char esc[sizeof combo[0] * 2];
+				size_t e = 0;
+				for (const char *q = combo[j]; *q && e + 2 < sizeof esc; q++) {
+					if (*q == '"' || *q == '\\' || *q == '_')
+						esc[e++] = '\\';
+					esc[e++] = *q;
+				}
+				esc[e] = '\0';
+				fprintf(f, ", \\\n     NaN with boxes fc rgb '%s' title \"%s\"", colors[j], esc);
+			}
+			fputs("\n", f);
+		}
+		fputs("unset multiplot\n", f);
+	}
+	fputs("unset output\n", f);
+	int rc = report_close_out(R, f, R->fig, "rms.gp");
+	if (rc)
+		return rc;
+	if (plot_run(R->gnuplot, R->fig, "rms.gp", R->err, R->errlen))
+		return PDS_FAIL;
+	R->has_rms_map = true;
+	return 0;
 }

@@ -599,6 +599,52 @@ static void workload_words(FILE *f, const cfg_session_wl *wl)
 		wl->prompt.mean, wl->output.mean, wl->slo_ttft_p90_s, wl->slo_tpot_p99_s);
 }
 
+/* The modules of the followed dpr design's partition, and which of them
+ * served each cell of the break-even grid. */
+static void page_modules(report_ctx *R, FILE *f)
+{
+	if (R->n_rms == 0)
+		return;
+	fputs("<h3 id=modules>Modules of the partition</h3>\n<p>The followed dpr design's partition holds these"
+	      " modules, one partial bitstream of its pblock each, one loaded at a time. Resources: the module's"
+	      " engines (a hybrid holds both).</p>\n<table>\n<tr><th>module</th><th>engines</th><th>serves</th>"
+	      "<th>prefill engine</th><th>decode engine</th><th>LUT</th><th>FF</th><th>BRAM36</th><th>URAM</th>"
+	      "<th>DSP</th></tr>\n",
+	      f);
+	for (int k = 0; k < R->n_rms; k++) {
+		const rdb_rm *m = &R->rms[k];
+		fputs("<tr><td>", f);
+		h_esc(f, m->name);
+		fputs("</td><td>", f);
+		h_esc(f, m->engines);
+		fputs("</td><td>", f);
+		h_esc(f, m->serves);
+		fputs("</td><td>", f);
+		if (m->pre_pe > 0) {
+			fprintf(f, "%d PE x %d lanes, block %d, ", m->pre_pe, m->pre_lanes, m->pre_block);
+			h_esc(f, m->pm_prefill);
+		}
+		fputs("</td><td>", f);
+		if (m->dec_lanes > 0) {
+			fprintf(f, "%d lanes, ", m->dec_lanes);
+			h_esc(f, m->dec_dataflow);
+			fputs(", ", f);
+			h_esc(f, m->pm_decode);
+		}
+		fputs("</td>", f);
+		for (int t = 0; t < RES_N; t++)
+			h_cell(f, m->res.v[t], 5);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	if (R->has_rms_map)
+		h_figure(f, "rms", "The modules that serve each cell of the break-even grid",
+			 "For each request of one prompt and output length of the break-even grid (the last of the"
+			 " requests that follow each other without idle time), the module its prefill ran on and the"
+			 " modules its decode ran on in turn, per DPR policy; one colour per combination. Analytic"
+			 " model.");
+}
+
 static void page_sessions(report_ctx *R, FILE *f)
 {
 	const cfg_t *c = &R->cfg;
@@ -630,8 +676,11 @@ static void page_sessions(report_ctx *R, FILE *f)
 		fputs("</p>\n<table>\n<tr><th>policy</th><th>design</th><th>requests</th><th>swaps</th><th>wait mean s</th>"
 		      "<th>TTFT p50 s</th><th>p90</th><th>p99</th><th>TPOT p50 s</th><th>p99</th><th>e2e mean s</th><th>p50</th>"
 		      "<th>p99</th><th>goodput req/s</th><th>reconfig %</th><th>J/request</th><th>capacity req/s</th>"
-		      "<th>SLO met</th></tr>\n",
+		      "<th>SLO met</th>",
 		      f);
+		if (R->n_rms)
+			fputs("<th>swaps by module</th>", f);
+		fputs("</tr>\n", f);
 		for (int k = 0; k < R->n_sess; k++) {
 			const rdb_session *r = &R->sess[k];
 			const figures_session *x = &r->f;
@@ -652,7 +701,13 @@ static void page_sessions(report_ctx *R, FILE *f)
 				fputs("<td class=n>unbounded</td>", f);
 			else
 				h_cell(f, x->capacity_rps, 4);
-			fprintf(f, "<td>%s</td></tr>\n", x->slo_met ? "yes" : "no");
+			fprintf(f, "<td>%s</td>", x->slo_met ? "yes" : "no");
+			if (R->n_rms) {
+				fputs("<td>", f);
+				h_esc(f, r->swaps_by_rm);
+				fputs("</td>", f);
+			}
+			fputs("</tr>\n", f);
 		}
 		fputs("</table>\n", f);
 	}
@@ -674,6 +729,7 @@ static void page_sessions(report_ctx *R, FILE *f)
 		 " threshold policy's (in this grid each request's length is known). Analytic model.",
 		 R->be[0].design, R->be[0].static_design);
 	h_figure(f, "breakeven", "Break-even map of the DPR policies against the static design", cap);
+	page_modules(R, f);
 }
 
 static void page_validation(report_ctx *R, FILE *f)
@@ -968,20 +1024,33 @@ static void point_knob(const rdb_point *p, int k, char *out, size_t n)
 	}
 }
 
+/* The set of modules of a swept dpr point, read from its id (the
+ * innermost knob); "" for a named design or a space without sets. */
+static void point_rmset(const space_t *sp, const rdb_point *p, char *out, size_t n)
+{
+	int digit[SK_N];
+	out[0] = '\0';
+	if (!p->design_name[0] && space_digits(sp, p->point_id, digit) == 0 && space_value(sp, SK_RMSET, digit[SK_RMSET]) >= 0)
+		snprintf(out, n, "%s", sp->c->space.rm_shapes[space_value(sp, SK_RMSET, digit[SK_RMSET])].label);
+}
+
 /* The knobs whose values differ among the members of group g, with the values. */
-static void group_differs(const report_ctx *R, FILE *f, size_t g)
+static void group_differs(const report_ctx *R, const space_t *sp, FILE *f, size_t g)
 {
 	bool any = false;
 	for (int k = 0; k < SK_N; k++) {
-		char vals[8][PDS_NAME_MAX + 16];
+		char vals[8][PDS_NAME_MAX + 256];
 		int nv = 0;
 		bool more = false;
 		for (int64_t m = 0; m < R->g_count[g]; m++) {
 			const rdb_point *p = report_find_point(R, R->g_members[R->g_first[g] + (size_t)m]);
 			if (!p)
 				continue;
-			char v[PDS_NAME_MAX + 16];
-			point_knob(p, k, v, sizeof v);
+			char v[PDS_NAME_MAX + 256];
+			if (k == SK_RMSET)
+				point_rmset(sp, p, v, sizeof v);
+			else
+				point_knob(p, k, v, sizeof v);
 			bool seen = false;
 			for (int i = 0; i < nv; i++)
 				seen |= strcmp(vals[i], v) == 0;
@@ -1027,6 +1096,8 @@ static void page_groups(report_ctx *R, FILE *f)
 		fputs("<p class=note>The run stored no groups of equal front points (a run of an older version).</p>\n", f);
 		return;
 	}
+	space_t sp;
+	space_init(&sp, c);
 	fprintf(f,
 		"<p>Front points equal in every objective and every resource are one design for the architect: they"
 		" differ only in knobs the model sees no effect of. The fronts' %zu dpr and %zu static points are"
@@ -1095,7 +1166,7 @@ static void page_groups(report_ctx *R, FILE *f)
 			h_cell(f, p->r.v[RES_BRAM], 4);
 			h_cell(f, p->r.v[RES_DSP], 4);
 			fprintf(f, "<td class=n>%lld</td><td class=p>", (long long)R->g_count[g]);
-			group_differs(R, f, g);
+			group_differs(R, &sp, f, g);
 			fputs("</td></tr>\n", f);
 		}
 		if (n > MAX_GROUP_ROWS)
@@ -1118,6 +1189,8 @@ static void knob_text(const space_t *sp, int k, int i, char *out, size_t n)
 		snprintf(out, n, "%s", c->arch.port_maps[v].name);
 	else if (k == SK_RP)
 		snprintf(out, n, "%s", v >= 0 ? c->arch.pblocks[v].name : "none");
+	else if (k == SK_RMSET)
+		snprintf(out, n, "%s", v >= 0 ? c->space.rm_shapes[v].label : "prefill+decode");
 	else
 		snprintf(out, n, "%d", v);
 }
@@ -1147,7 +1220,7 @@ static void page_knobs(report_ctx *R, FILE *f)
 	for (int mi = 0; mi < sp.n_modes; mi++) {
 		const space_mode *m = &sp.m[mi];
 		for (int k = 0; k < SK_N; k++) {
-			if (k == SK_RP && m->mode == MODE_STATIC)
+			if ((k == SK_RP || k == SK_RMSET) && m->mode == MODE_STATIC)
 				continue; /* a static design has no partition */
 			double best = INFINITY, worst = -INFINITY;
 			const char *at_best = "", *at_worst = "";
@@ -1170,7 +1243,7 @@ static void page_knobs(report_ctx *R, FILE *f)
 			fprintf(f, "<tr data-mode=\"%s\" data-knob=\"%s\"><td>%s</td><td>%s</td><td class=p>", mode_names[m->mode],
 				space_knob_names[k], mode_names[m->mode], space_knob_names[k]);
 			for (int i = 0; i < m->radix[k]; i++) {
-				char v[PDS_NAME_MAX + 16];
+				char v[PDS_NAME_MAX + 256];
 				knob_text(&sp, k, i, v, sizeof v);
 				fputs(i ? ", " : "", f);
 				h_esc(f, v);

@@ -47,6 +47,7 @@
 #include "config/config.h"
 #include "explore/space.h"
 #include "models/perf.h"
+#include "models/rms.h"
 #include "models/version.h"
 #include "report/plot.h"
 #include "report/report_int.h"
@@ -413,8 +414,8 @@ static int check_stored(report_ctx *R, report_design *D)
 {
 	if (!D->present)
 		return 0;
-	perf_ctx p;
-	perf_prepare(&p, &R->cfg, &R->wl, &D->d);
+	rms_ctx p;
+	rms_prepare(&p, &R->cfg, &R->wl, &D->d);
 	int len[2 * CFG_MAX_LIST + 8];
 	double val[2 * CFG_MAX_LIST + 8];
 	for (int k = 0; k < FOLLOW_CURVES; k++) {
@@ -423,9 +424,9 @@ static int check_stored(report_ctx *R, report_design *D)
 		if (n < 0)
 			return PDS_FAIL;
 		for (int i = 0; i < n; i++) {
-			double m = k == CURVE_TTFT     ? perf_ttft_s(&p, len[i])
-				   : k == CURVE_DECODE ? 1.0 / perf_decode_step_s(&p, len[i])
-						       : perf_decode_energy_j(&p, len[i]);
+			double m = k == CURVE_TTFT     ? rms_ttft_s(&p, len[i])
+				   : k == CURVE_DECODE ? 1.0 / rms_decode_step_s(&p, len[i])
+						       : rms_decode_energy_j(&p, len[i]);
 			double rel = fabs(m - val[i]) / fmax(fabs(val[i]), 1e-300);
 			if (rel > D->max_rel_diff)
 				D->max_rel_diff = rel;
@@ -673,6 +674,11 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 		return PDS_FAIL;
 	if ((rc = load_sessions(R)) || (rc = load_kv(R)))
 		return rc;
+	const report_design *ch = &R->fol[FOL_CHOSEN];
+	if (ch->present && ch->d.mode == MODE_DPR && ch->d.rms.n > 0 &&
+	    (R->n_rms = rdb_point_rms(R->db, R->db_path, R->run.run_id, ch->pt->point_id, R->rms, RMS_MAX, R->err,
+				      R->errlen)) < 0)
+		return PDS_FAIL;
 
 	/* the temporary directory beside the output */
 	if (afile_check_parent(outdir, R->err, R->errlen))
@@ -700,7 +706,7 @@ static int build(report_ctx *R, int64_t run_id, const char *outdir)
 	    (rc = figs_curve(R, CURVE_ENERGY)) || (rc = stopped(R)) || (rc = figs_energy_request(R)) ||
 	    (rc = stopped(R)) || (rc = figs_resources(R)) || (rc = stopped(R)) || (rc = figs_swap(R)) ||
 	    (rc = stopped(R)) || (rc = figs_breakeven(R)) || (rc = stopped(R)) ||
-	    (rc = figs_kv(R)) || (rc = stopped(R)))
+	    (rc = figs_kv(R)) || (rc = stopped(R)) || (rc = figs_rms(R)) || (rc = stopped(R)))
 		return rc;
 	if (R->n_no_curve)
 		report_note(R, "run %lld stored no model curves for %d of the curves the TTFT, decode and energy figures draw"

@@ -134,6 +134,10 @@ typedef struct {
 	rdb_kv_option *kv;
 	int n_kv;
 	bool has_kv; /* the K/V figure was drawn */
+	/* the modules of the followed dpr design when it names a set (schema 5 on) */
+	rdb_rm rms[RMS_MAX];
+	int n_rms;
+	bool has_rms_map;   /* the module map of the break-even grid was drawn */
 	char gnuplot[4096];
 	char tmp[4096], fig[4200];
 	const volatile sig_atomic_t *stop; /* set by a signal: stop, leave nothing behind */
@@ -173,6 +177,7 @@ int figs_resources(report_ctx *R);
 int figs_swap(report_ctx *R);
 int figs_breakeven(report_ctx *R);
 int figs_kv(report_ctx *R);
+int figs_rms(report_ctx *R);
 
 /* page.c: index.html into R->tmp. */
 int page_write(report_ctx *R);

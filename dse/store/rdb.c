@@ -431,6 +431,72 @@ static int name_index(const char *name, const void *base, size_t size, int n)
 	return -1;
 }
 
+/*
+ * The modules of a point whose design names a set (point_rms, schema 5
+ * on): none for a point without rows (the paper's pair, its own engines,
+ * as every point of an older file).  Returns 0, or a failure with err set
+ * (a port map the config does not define).
+ */
+static int read_rms(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d, char *err,
+		    size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT name, engines, serves, pre_pe, pre_lanes, pre_block, pre_burst, pre_outstanding,"
+			       " pm_prefill, dec_lanes, dec_burst, dec_outstanding, pm_decode, dec_dataflow FROM point_rms"
+			       " WHERE run_id = ? AND point_id = ? ORDER BY rm_index",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0; /* an older file: no table of modules */
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	int q, n = 0;
+	while ((q = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == RMS_MAX) {
+			sqlite3_finalize(st);
+			snprintf(err, errlen, "%s: point %lld of run %lld has more than %d modules", path, (long long)point,
+				 (long long)run, RMS_MAX);
+			return PDS_FAIL_REQUEST;
+		}
+		rm_t *m = &d->rms.rm[n++];
+		memset(m, 0, sizeof *m);
+		const char *nm = (const char *)sqlite3_column_text(st, 0), *en = (const char *)sqlite3_column_text(st, 1);
+		const char *sv = (const char *)sqlite3_column_text(st, 2);
+		snprintf(m->name, sizeof m->name, "%s", nm ? nm : "");
+		m->engines = en && !strcmp(en, "hybrid") ? RM_ENG_PRE | RM_ENG_DEC : en && !strcmp(en, "prefill") ? RM_ENG_PRE : RM_ENG_DEC;
+		m->serves = (sv && strstr(sv, "prefill") ? RM_SERVE_PRE : 0) | (sv && strstr(sv, "decode") ? RM_SERVE_DEC : 0);
+		const char *pp = NULL, *pd = NULL;
+		if (m->engines & RM_ENG_PRE) {
+			int *const pv[5] = {&m->pre_pe, &m->pre_lanes, &m->pre_block, &m->pre_burst, &m->pre_outstanding};
+			for (int k = 0; k < 5; k++)
+				*pv[k] = sqlite3_column_int(st, 3 + k);
+			pp = (const char *)sqlite3_column_text(st, 8);
+			m->pm_pre = name_index(pp, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);
+		}
+		if (m->engines & RM_ENG_DEC) {
+			int *const dv[3] = {&m->dec_lanes, &m->dec_burst, &m->dec_outstanding};
+			for (int k = 0; k < 3; k++)
+				*dv[k] = sqlite3_column_int(st, 9 + k);
+			pd = (const char *)sqlite3_column_text(st, 12);
+			m->pm_dec = name_index(pd, c->arch.port_maps[0].name, sizeof c->arch.port_maps[0], c->arch.n_port_maps);
+			const char *df = (const char *)sqlite3_column_text(st, 13);
+			for (int k = 0; df && k < DF_N; k++)
+				if (strcmp(df, dataflow_names[k]) == 0)
+					m->dec_dataflow = (dataflow_t)k;
+		}
+		if (m->pm_pre < 0 || m->pm_dec < 0) {
+			snprintf(err, errlen, "%s: module '%s' of point %lld of run %lld names port map '%s', which '%s' does not define",
+				 path, m->name, (long long)point, (long long)run, m->pm_pre < 0 ? pp : pd, c->path);
+			sqlite3_finalize(st);
+			return PDS_FAIL_REQUEST;
+		}
+	}
+	sqlite3_finalize(st);
+	if (q != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read the modules of a design point", err, errlen);
+	d->rms.n = n;
+	return 0;
+}
+
 int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64_t point, design_t *d,
 	       char *name, size_t namesz, char *err, size_t errlen)
 {
@@ -496,6 +562,10 @@ int rdb_design(sqlite3 *db, const char *path, const cfg_t *c, int64_t run, int64
 	d->rp = name_index(pb, c->arch.pblocks[0].name, sizeof c->arch.pblocks[0], c->arch.n_pblocks);
 	int rc = 0;
 	char why[256];
+	if (d->mode == MODE_DPR && (rc = read_rms(db, path, c, run, point, d, err, errlen)) != 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	if (d->pm_pre < 0 || d->pm_dec < 0 || (pb && d->rp < 0)) {
 		snprintf(err, errlen,
 			 "%s: point %lld of run %lld names port maps '%s'/'%s' and pblock '%s', which '%s' does not all define",
@@ -535,6 +605,20 @@ static int prepare_view(sqlite3 *db, const char *path, const char *view, const c
 	if (h <= 0)
 		return h;
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return sql_fail(db, path, view, err, errlen);
+	return 1;
+}
+
+/* prepare_view with the query of this version, or, on a file of an older
+ * one whose view lacks its new columns, the query of that one. */
+static int prepare_view2(sqlite3 *db, const char *path, const char *view, const char *sql, const char *older,
+			 sqlite3_stmt **st, char *err, size_t errlen)
+{
+	int h = has_table(db, path, view, err, errlen);
+	if (h <= 0)
+		return h;
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK &&
+	    sqlite3_prepare_v2(db, older, -1, st, NULL) != SQLITE_OK)
 		return sql_fail(db, path, view, err, errlen);
 	return 1;
 }
@@ -1174,18 +1258,21 @@ static void col_dist(sqlite3_stmt *st, int i, figures_dist *d)
 int rdb_sessions(sqlite3 *db, const char *path, int64_t run, rdb_session *rows, int max, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int h = prepare_view(db, path, "v_sessions",
-			     "SELECT session_id, design, point_id, mode, workload, policy, model, offered_rps, requests,"
-			     " refused, trimmed, tokens, swaps, swap_s, swap_exposed_s,"
-			     " wait_mean_s, wait_p50_s, wait_p90_s, wait_p95_s, wait_p99_s,"
-			     " ttft_mean_s, ttft_p50_s, ttft_p90_s, ttft_p95_s, ttft_p99_s,"
-			     " tpot_mean_s, tpot_p50_s, tpot_p90_s, tpot_p95_s, tpot_p99_s,"
-			     " e2e_mean_s, e2e_p50_s, e2e_p90_s, e2e_p95_s, e2e_p99_s,"
-			     " duration_s, throughput_rps, tokens_per_s, goodput_rps, slo_ttft_p90_s, slo_tpot_p99_s,"
-			     " slo_met, capacity_rps, capacity_unbounded, reconfig_share, utilisation, energy_j,"
-			     " energy_j_per_request, energy_j_per_token, mean_in_system"
-			     " FROM v_sessions WHERE run_id = ? ORDER BY session_id",
-			     &st, err, errlen);
+#define SESSION_COLS                                                                                        \
+	"SELECT session_id, design, point_id, mode, workload, policy, model, offered_rps, requests,"          \
+	" refused, trimmed, tokens, swaps, swap_s, swap_exposed_s,"                                            \
+	" wait_mean_s, wait_p50_s, wait_p90_s, wait_p95_s, wait_p99_s,"                                        \
+	" ttft_mean_s, ttft_p50_s, ttft_p90_s, ttft_p95_s, ttft_p99_s,"                                        \
+	" tpot_mean_s, tpot_p50_s, tpot_p90_s, tpot_p95_s, tpot_p99_s,"                                        \
+	" e2e_mean_s, e2e_p50_s, e2e_p90_s, e2e_p95_s, e2e_p99_s,"                                             \
+	" duration_s, throughput_rps, tokens_per_s, goodput_rps, slo_ttft_p90_s, slo_tpot_p99_s,"              \
+	" slo_met, capacity_rps, capacity_unbounded, reconfig_share, utilisation, energy_j,"                   \
+	" energy_j_per_request, energy_j_per_token, mean_in_system"
+	/* swaps_by_rm from schema 5 on */
+	int h = prepare_view2(db, path, "v_sessions",
+			      SESSION_COLS ", swaps_by_rm FROM v_sessions WHERE run_id = ? ORDER BY session_id",
+			      SESSION_COLS ", NULL FROM v_sessions WHERE run_id = ? ORDER BY session_id", &st, err, errlen);
+#undef SESSION_COLS
 	if (h <= 0)
 		return h;
 	sqlite3_bind_int64(st, 1, run);
@@ -1229,6 +1316,7 @@ int rdb_sessions(sqlite3 *db, const char *path, int64_t run, rdb_session *rows, 
 		f->energy_j_per_request = col_opt(st, 47);
 		f->energy_j_per_token = col_opt(st, 48);
 		f->mean_in_system = col_opt(st, 49);
+		col_text(st, 50, r->swaps_by_rm, sizeof r->swaps_by_rm);
 	}
 	if (rc == SQLITE_ROW)
 		rc = SQLITE_DONE;
@@ -1242,12 +1330,17 @@ int rdb_breakeven_cells(sqlite3 *db, const char *path, int64_t run, rdb_breakeve
 			size_t errlen)
 {
 	sqlite3_stmt *st;
-	int h = prepare_view(db, path, "v_breakeven",
-			     "SELECT design, static_design, policy, model, prompt, output, e2e_s, energy_j, static_e2e_s,"
-			     " static_energy_j FROM v_breakeven WHERE run_id = ? ORDER BY"
-			     " CASE policy WHEN 'always' THEN 0 WHEN 'never' THEN 1 WHEN 'threshold' THEN 2 ELSE 3 END,"
-			     " prompt, output",
-			     &st, err, errlen);
+	/* the modules of each cell from schema 5 on */
+	int h = prepare_view2(db, path, "v_breakeven",
+			      "SELECT design, static_design, policy, model, prompt, output, e2e_s, energy_j, static_e2e_s,"
+			      " static_energy_j, prefill_rm, decode_rms FROM v_breakeven WHERE run_id = ? ORDER BY"
+			      " CASE policy WHEN 'always' THEN 0 WHEN 'never' THEN 1 WHEN 'threshold' THEN 2 ELSE 3 END,"
+			      " prompt, output",
+			      "SELECT design, static_design, policy, model, prompt, output, e2e_s, energy_j, static_e2e_s,"
+			      " static_energy_j, NULL, NULL FROM v_breakeven WHERE run_id = ? ORDER BY"
+			      " CASE policy WHEN 'always' THEN 0 WHEN 'never' THEN 1 WHEN 'threshold' THEN 2 ELSE 3 END,"
+			      " prompt, output",
+			      &st, err, errlen);
 	if (h <= 0)
 		return h;
 	sqlite3_bind_int64(st, 1, run);
@@ -1264,11 +1357,52 @@ int rdb_breakeven_cells(sqlite3 *db, const char *path, int64_t run, rdb_breakeve
 		r->energy_j = sqlite3_column_double(st, 7);
 		r->static_e2e_s = sqlite3_column_double(st, 8);
 		r->static_energy_j = sqlite3_column_double(st, 9);
+		col_text(st, 10, r->prefill_rm, sizeof r->prefill_rm);
+		col_text(st, 11, r->decode_rms, sizeof r->decode_rms);
 	}
 	if (rc == SQLITE_ROW)
 		rc = SQLITE_DONE;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return sql_fail(db, path, "cannot read v_breakeven", err, errlen);
+	return n;
+}
+
+int rdb_point_rms(sqlite3 *db, const char *path, int64_t run, int64_t point, rdb_rm *rows, int max, char *err,
+		  size_t errlen)
+{
+	sqlite3_stmt *st;
+	int h = prepare_view(db, path, "v_rms",
+			     "SELECT rm_index, name, engines, serves, pre_pe, pre_lanes, pre_block, pm_prefill, dec_lanes,"
+			     " dec_dataflow, pm_decode, lut, ff, bram36, uram, dsp FROM v_rms WHERE run_id = ? AND point_id = ?"
+			     " ORDER BY rm_index",
+			     &st, err, errlen);
+	if (h <= 0)
+		return h;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, point);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rdb_rm *r = &rows[n++];
+		memset(r, 0, sizeof *r);
+		r->index = sqlite3_column_int(st, 0);
+		col_text(st, 1, r->name, sizeof r->name);
+		col_text(st, 2, r->engines, sizeof r->engines);
+		col_text(st, 3, r->serves, sizeof r->serves);
+		r->pre_pe = sqlite3_column_int(st, 4);
+		r->pre_lanes = sqlite3_column_int(st, 5);
+		r->pre_block = sqlite3_column_int(st, 6);
+		col_text(st, 7, r->pm_prefill, sizeof r->pm_prefill);
+		r->dec_lanes = sqlite3_column_int(st, 8);
+		col_text(st, 9, r->dec_dataflow, sizeof r->dec_dataflow);
+		col_text(st, 10, r->pm_decode, sizeof r->pm_decode);
+		for (int t = 0; t < RES_N; t++)
+			r->res.v[t] = col_opt(st, 11 + t);
+	}
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(db, path, "cannot read v_rms", err, errlen);
 	return n;
 }

@@ -263,6 +263,7 @@ typedef struct {
 	arch_mode mode;
 	int64_t point_id; /* -1: none */
 	figures_session f; /* capacity_rps: NAN when not sought, INFINITY when unbounded */
+	char swaps_by_rm[512]; /* the JSON object of swaps by module ("" for a static design or an older run) */
 } rdb_session;
 int rdb_sessions(struct sqlite3 *db, const char *path, int64_t run, rdb_session *rows, int max, char *err,
 		 size_t errlen);
@@ -270,9 +271,27 @@ typedef struct {
 	char design[96], static_design[96], policy[16], model[16];
 	int prompt, output;
 	double e2e_s, energy_j, static_e2e_s, static_energy_j;
+	/* the modules of the cell's last request ("" in a run older than schema 5) */
+	char prefill_rm[RMS_NAME_MAX], decode_rms[RMS_MAX_SEG * RMS_NAME_MAX];
 } rdb_breakeven;
 /* Ordered by policy (always, never, threshold, oracle), prompt, output. */
 int rdb_breakeven_cells(struct sqlite3 *db, const char *path, int64_t run, rdb_breakeven *rows, int max, char *err,
 			size_t errlen);
+
+/*
+ * The modules of a stored dpr point (v_rms, schema 5 on): its set's, or,
+ * for a point without rows, the paper's two from its own columns, whose
+ * resources are NAN.  Returns the count (0 for a static point or an older
+ * file), or PDS_FAIL with err set.
+ */
+typedef struct {
+	int index;
+	char name[RMS_NAME_MAX], engines[16], serves[24];
+	int pre_pe, pre_lanes, pre_block, dec_lanes; /* 0 where the module holds no such engine */
+	char pm_prefill[PDS_NAME_MAX], pm_decode[PDS_NAME_MAX], dec_dataflow[24];
+	res_t res;
+} rdb_rm;
+int rdb_point_rms(struct sqlite3 *db, const char *path, int64_t run, int64_t point, rdb_rm *rows, int max, char *err,
+		  size_t errlen);
 
 #endif

@@ -30,6 +30,31 @@ typedef struct {
 	const char *def; /* what follows "CREATE TABLE name" */
 } table_def;
 
+/* Schema 5: the modules of a point's partition.  A dpr point of an older
+ * version holds the paper's two (rms.h rms_describe's words); a static one none. */
+static const char *const points_fill[] = {
+	"rm_count", "CASE mode WHEN 'dpr' THEN 2 ELSE 0 END",
+	"rm_set", "CASE mode WHEN 'dpr' THEN printf('prefill: prefill %dx%d block %d %s; decode: decode %d %s %s',"
+		  " pre_pe, pre_lanes, pre_block, pm_prefill, dec_lanes, dec_dataflow, pm_decode) END",
+	NULL};
+static const char *const requests_fill[] = {"decode_rms", "decode_rm", NULL};
+
+/* Columns a rebuild fills from the old row: per table, pairs of a column
+ * name and an SQL expression over the old row (a column the new definition
+ * adds with a default reads as that default), then NULL. */
+static const struct {
+	const char *table;
+	const char *const *fill;
+} fills[] = {{"points", points_fill}, {"requests", requests_fill}};
+
+static const char *const *fill_of(const char *table)
+{
+	for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++)
+		if (strcmp(fills[i].table, table) == 0)
+			return fills[i].fill;
+	return NULL;
+}
+
 static const table_def tables[] = {
 	{"runs", 4,
 	 "(run_id INTEGER PRIMARY KEY,"
@@ -82,10 +107,12 @@ static const table_def tables[] = {
 	 " kv_window INTEGER NOT NULL DEFAULT 0 CHECK(kv_window >= 0),"
 	 " kv_sinks INTEGER NOT NULL DEFAULT 0 CHECK(kv_sinks >= 0),"
 	 " kv_tier_region TEXT NOT NULL DEFAULT 'none' CHECK(kv_tier_region IN ('none','static','rp')),"
+	 " rm_count INTEGER NOT NULL CHECK(rm_count >= 0 AND rm_count <= 4), rm_set TEXT,"
 	 " CHECK(kv_tier_region <> 'rp' OR mode = 'dpr'),"
 	 " CHECK((mode = 'dpr') = (swap_s IS NOT NULL)),"
 	 " CHECK((mode = 'dpr') = (bitstream_bytes IS NOT NULL)),"
 	 " CHECK(feasible = 0 OR objective IS NOT NULL),"
+	 " CHECK((mode = 'dpr') = (rm_count > 0) AND (rm_count > 0) = (rm_set IS NOT NULL)),"
 	 " PRIMARY KEY(run_id, point_id)) WITHOUT ROWID"},
 	{"metrics", 2,
 	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
@@ -128,9 +155,9 @@ static const table_def tables[] = {
 	 " n_no_fit INTEGER CHECK(n_no_fit IS NULL OR n_no_fit >= 0),"
 	 " CHECK(n_over_cap IS NULL OR n_over_cap + n_too_slow + n_no_fit + n_feasible = n_points),"
 	 " PRIMARY KEY(run_id, chunk_id)) WITHOUT ROWID"},
-	{"best", 1,
+	{"best", 5,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
-	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr')),"
+	 " mode TEXT NOT NULL CHECK(mode IN ('static','dpr','dpr_pair')),"
 	 " point_id INTEGER NOT NULL,"
 	 " source TEXT NOT NULL CHECK(source IN ('analytic','des')),"
 	 " objective REAL NOT NULL " NUMCHK("objective") ","
@@ -253,10 +280,11 @@ static const table_def tables[] = {
 	 " energy_j_per_token REAL NOT NULL " NUMCHK("energy_j_per_token") ","
 	 " mean_in_system REAL NOT NULL " NUMCHK("mean_in_system") ","
 	 " kv_refill_s REAL NOT NULL DEFAULT 0 " NUMCHK("kv_refill_s") ","
+	 " swaps_by_rm TEXT,"
 	 " CHECK((mode = 'static') = (policy = 'static')),"
 	 " CHECK(capacity_unbounded = 0 OR capacity_rps IS NULL),"
 	 " PRIMARY KEY(run_id, session_id)) WITHOUT ROWID"},
-	{"requests", 4,
+	{"requests", 5,
 	 "(run_id INTEGER NOT NULL, session_id INTEGER NOT NULL,"
 	 " request_id INTEGER NOT NULL CHECK(request_id >= 0),"
 	 " arrival_s REAL NOT NULL " NUMCHK("arrival_s") ","
@@ -266,12 +294,13 @@ static const table_def tables[] = {
 	 " tpot_s REAL " NUMCHK("tpot_s") ", e2e_s REAL NOT NULL " NUMCHK("e2e_s") ","
 	 " swaps INTEGER NOT NULL CHECK(swaps >= 0),"
 	 " swap_exposed_s REAL NOT NULL " NUMCHK("swap_exposed_s") ", energy_j REAL NOT NULL " NUMCHK("energy_j") ","
-	 " prefill_rm TEXT NOT NULL CHECK(prefill_rm IN ('prefill','decode','static')),"
-	 " decode_rm TEXT NOT NULL CHECK(decode_rm IN ('prefill','decode','static')),"
+	 " prefill_rm TEXT NOT NULL CHECK(length(prefill_rm) > 0),"
+	 " decode_rm TEXT NOT NULL CHECK(length(decode_rm) > 0),"
+	 " decode_rms TEXT NOT NULL,"
 	 " CHECK((output = 1) = (tpot_s IS NULL)),"
 	 " PRIMARY KEY(run_id, session_id, request_id),"
 	 " FOREIGN KEY(run_id, session_id) REFERENCES sessions(run_id, session_id)) WITHOUT ROWID"},
-	{"breakeven", 4,
+	{"breakeven", 5,
 	 "(run_id INTEGER NOT NULL REFERENCES runs(run_id),"
 	 " design TEXT NOT NULL, point_id INTEGER CHECK(point_id IS NULL OR point_id >= 0),"
 	 " static_design TEXT NOT NULL, static_point_id INTEGER CHECK(static_point_id IS NULL OR static_point_id >= 0),"
@@ -280,6 +309,7 @@ static const table_def tables[] = {
 	 " prompt INTEGER NOT NULL CHECK(prompt > 0), output INTEGER NOT NULL CHECK(output > 0),"
 	 " e2e_s REAL NOT NULL " NUMCHK("e2e_s") ", energy_j REAL NOT NULL " NUMCHK("energy_j") ","
 	 " static_e2e_s REAL NOT NULL " NUMCHK("static_e2e_s") ", static_energy_j REAL NOT NULL " NUMCHK("static_energy_j") ","
+	 " prefill_rm TEXT, decode_rms TEXT,"
 	 " PRIMARY KEY(run_id, design, policy, prompt, output)) WITHOUT ROWID"},
 	/* the K/V options of the chosen design, for its report (schema 5 on; models/kvcache.h):
 	 * each precision without a tier and with the largest tier each region holds */
@@ -337,6 +367,29 @@ static const table_def tables[] = {
 	 " measurement_id INTEGER NOT NULL REFERENCES measurements(measurement_id),"
 	 " use TEXT NOT NULL CHECK(use IN ('profile','respect')),"
 	 " PRIMARY KEY(run_id, measurement_id, use)) WITHOUT ROWID"},
+	/* the modules of a point whose design names a set (schema 5 on; a dpr
+	 * point without rows holds the paper's two, its own engines) */
+	{"point_rms", 5,
+	 "(run_id INTEGER NOT NULL, point_id INTEGER NOT NULL,"
+	 " rm_index INTEGER NOT NULL CHECK(rm_index >= 0 AND rm_index < 4),"
+	 " name TEXT NOT NULL CHECK(length(name) > 0),"
+	 " engines TEXT NOT NULL CHECK(engines IN ('prefill','decode','hybrid')),"
+	 " serves TEXT NOT NULL CHECK(serves IN ('prefill','decode','prefill,decode')),"
+	 " pre_pe INTEGER CHECK(pre_pe IS NULL OR pre_pe > 0), pre_lanes INTEGER CHECK(pre_lanes IS NULL OR pre_lanes > 0),"
+	 " pre_block INTEGER CHECK(pre_block IS NULL OR pre_block > 0),"
+	 " pre_burst INTEGER CHECK(pre_burst IS NULL OR pre_burst > 0),"
+	 " pre_outstanding INTEGER CHECK(pre_outstanding IS NULL OR pre_outstanding > 0), pm_prefill TEXT,"
+	 " dec_lanes INTEGER CHECK(dec_lanes IS NULL OR dec_lanes > 0),"
+	 " dec_burst INTEGER CHECK(dec_burst IS NULL OR dec_burst > 0),"
+	 " dec_outstanding INTEGER CHECK(dec_outstanding IS NULL OR dec_outstanding > 0), pm_decode TEXT,"
+	 " dec_dataflow TEXT CHECK(dec_dataflow IS NULL OR dec_dataflow IN ('serial','kv_overlap','head_pipeline')),"
+	 " lut REAL NOT NULL " NUMCHK("lut") ", ff REAL NOT NULL " NUMCHK("ff") ","
+	 " bram36 REAL NOT NULL " NUMCHK("bram36") ", uram REAL NOT NULL " NUMCHK("uram") ","
+	 " dsp REAL NOT NULL " NUMCHK("dsp") ","
+	 " CHECK((engines = 'decode') = (pre_pe IS NULL) AND (pre_pe IS NULL) = (pm_prefill IS NULL)),"
+	 " CHECK((engines = 'prefill') = (dec_lanes IS NULL) AND (dec_lanes IS NULL) = (pm_decode IS NULL)),"
+	 " PRIMARY KEY(run_id, point_id, rm_index),"
+	 " FOREIGN KEY(run_id, point_id) REFERENCES points(run_id, point_id)) WITHOUT ROWID"},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 
@@ -350,7 +403,7 @@ static const char *const view_names[] = {"v_points",   "v_metrics", "v_pareto", 
 					 "v_runs",     "v_curves",  "v_regions",  "v_validation", "v_swaps",
 					 "v_trace",    "v_knobs",   "v_groups",   "v_counts",     "v_intervals",
 					 "v_sessions", "v_requests", "v_breakeven", "v_kv_curves", "v_measured",
-					 "v_run_measurements"};
+					 "v_run_measurements", "v_rms"};
 
 static const char *const view_sql =
 	"CREATE VIEW v_points AS SELECT run_id, point_id, design_name, mode, clock_mhz, tlmm_tables,"
@@ -358,7 +411,7 @@ static const char *const view_sql =
 	" pm_prefill, pm_decode, pblock, lut, ff, bram36, uram, dsp, util_lut, util_ff, util_bram36,"
 	" util_uram, util_dsp, equiv_lut, equiv_ff, equiv_bram36, equiv_uram, equiv_dsp, feasible,"
 	" reason, objective, swap_s, bitstream_bytes, dec_dataflow, kv_precision, kv_window, kv_sinks,"
-	" kv_tier_region FROM points;"
+	" kv_tier_region, rm_count, rm_set FROM points;"
 	"CREATE VIEW v_metrics AS SELECT run_id, point_id, source, length AS prompt, ttft_s, prefill_s,"
 	" decode_tok_s, decode_step_s, energy_j_per_token, swap_exposed_s, length FROM metrics;"
 	"CREATE VIEW v_pareto AS SELECT run_id, point_id FROM pareto;"
@@ -391,13 +444,13 @@ static const char *const view_sql =
 	" e2e_mean_s, e2e_p50_s, e2e_p90_s, e2e_p95_s, e2e_p99_s,"
 	" duration_s, throughput_rps, tokens_per_s, goodput_rps, slo_ttft_p90_s, slo_tpot_p99_s, slo_met,"
 	" capacity_rps, capacity_unbounded, reconfig_share, utilisation, energy_j, energy_j_per_request,"
-	" energy_j_per_token, mean_in_system, kv_refill_s FROM sessions;"
+	" energy_j_per_token, mean_in_system, kv_refill_s, swaps_by_rm FROM sessions;"
 	"CREATE VIEW v_requests AS SELECT q.run_id, q.session_id, s.workload, s.policy, q.request_id, q.arrival_s,"
 	" q.prompt, q.output, q.trimmed, q.wait_s, q.ttft_s, q.tpot_s, q.e2e_s, q.swaps, q.swap_exposed_s, q.energy_j,"
-	" q.prefill_rm, q.decode_rm FROM requests q JOIN sessions s USING(run_id, session_id);"
+	" q.prefill_rm, q.decode_rm, q.decode_rms FROM requests q JOIN sessions s USING(run_id, session_id);"
 	"CREATE VIEW v_breakeven AS SELECT run_id, design, point_id, static_design, static_point_id, model, policy,"
 	" prompt, output, e2e_s, energy_j, static_e2e_s, static_energy_j, static_e2e_s / e2e_s AS e2e_gain,"
-	" static_energy_j / energy_j AS energy_gain FROM breakeven;"
+	" static_energy_j / energy_j AS energy_gain, prefill_rm, decode_rms FROM breakeven;"
 	"CREATE VIEW v_kv_curves AS SELECT run_id, point_id, kv_precision, kv_window, kv_sinks, kv_tier_region,"
 	" feasible, reason, tier_blocks, tier_memory, length, decode_tok_s FROM kv_curves;"
 	"CREATE VIEW v_measured AS SELECT measurement_id, imported_at, file, sha256, kind, tool_version, part, top,"
@@ -412,7 +465,18 @@ static const char *const view_sql =
 	" CASE WHEN avail_lut IS NULL THEN NULL WHEN lut > avail_lut OR ff > avail_ff"
 	" OR coalesce(bram36, bram18 / 2.0) > coalesce(avail_bram36, avail_bram18 / 2.0) OR dsp > avail_dsp"
 	" OR uram > avail_uram THEN 1 ELSE 0 END AS over_available FROM measurements;"
-	"CREATE VIEW v_run_measurements AS SELECT run_id, measurement_id, use FROM run_measurements;";
+	"CREATE VIEW v_run_measurements AS SELECT run_id, measurement_id, use FROM run_measurements;"
+	"CREATE VIEW v_rms AS SELECT run_id, point_id, rm_index, name, engines, serves, pre_pe, pre_lanes, pre_block,"
+	" pre_burst, pre_outstanding, pm_prefill, dec_lanes, dec_burst, dec_outstanding, pm_decode, dec_dataflow,"
+	" lut, ff, bram36, uram, dsp FROM point_rms"
+	" UNION ALL SELECT p.run_id, p.point_id, 0, 'prefill', 'prefill', 'prefill,decode', p.pre_pe, p.pre_lanes,"
+	" p.pre_block, p.pre_burst, p.pre_outstanding, p.pm_prefill, NULL, NULL, NULL, NULL, NULL,"
+	" NULL, NULL, NULL, NULL, NULL FROM points p WHERE p.mode = 'dpr' AND NOT EXISTS"
+	" (SELECT 1 FROM point_rms r WHERE r.run_id = p.run_id AND r.point_id = p.point_id)"
+	" UNION ALL SELECT p.run_id, p.point_id, 1, 'decode', 'decode', 'prefill,decode', NULL, NULL, NULL, NULL, NULL,"
+	" NULL, p.dec_lanes, p.dec_burst, p.dec_outstanding, p.pm_decode, p.dec_dataflow,"
+	" NULL, NULL, NULL, NULL, NULL FROM points p WHERE p.mode = 'dpr' AND NOT EXISTS"
+	" (SELECT 1 FROM point_rms r WHERE r.run_id = p.run_id AND r.point_id = p.point_id);";
 
 /* Whether table `name` exists: 1, 0, or -1 (message set). */
 static int table_exists(store *s, const char *name)
@@ -430,8 +494,9 @@ static int table_exists(store *s, const char *name)
 /*
  * Rebuild table t with its current definition: create it under a
  * temporary name, copy the rows column by column (by name: the columns
- * both definitions have; a column the new one adds starts NULL), drop the
- * old table and rename.  Runs inside the migration's transaction, views dropped and
+ * both definitions have; a column the new one adds starts at its default,
+ * or NULL, or at what t->fill computes from the old row), drop the old
+ * table and rename (see fills).  Runs inside the migration's transaction, views dropped and
  * foreign keys off, as SQLite's documented procedure requires.
  */
 static int rebuild(store *s, const table_def *t, int from)
@@ -463,10 +528,58 @@ static int rebuild(store *s, const table_def *t, int from)
 	sqlite3_finalize(st);
 	if (!cols)
 		return store_fail_rc(s, SQLITE_NOMEM, what);
-	sql = sqlite3_mprintf("INSERT INTO \"%w__new\"(%s) SELECT %s FROM \"%w\";"
+	/* the columns filled from the old row, and what the old row reads as:
+	 * itself, with each added column that has a default at it */
+	char *fcols = sqlite3_mprintf("%s", cols), *fexprs = sqlite3_mprintf("%s", cols);
+	char *src = sqlite3_mprintf("\"%w\"", t->name);
+	const char *const *fill = fill_of(t->name);
+	if (fill && fcols && fexprs && src) {
+		q = sqlite3_mprintf("SELECT n.name, n.dflt_value FROM pragma_table_info('%q__new') n"
+				    " WHERE n.dflt_value IS NOT NULL AND n.name NOT IN (SELECT name FROM pragma_table_info('%q'))",
+				    t->name, t->name);
+		prc = q ? sqlite3_prepare_v2(s->db, q, -1, &st, NULL) : SQLITE_NOMEM;
+		sqlite3_free(q);
+		if (prc != SQLITE_OK) {
+			sqlite3_free(cols);
+			sqlite3_free(fcols);
+			sqlite3_free(fexprs);
+			sqlite3_free(src);
+			return store_fail_rc(s, prc, what);
+		}
+		char *extra = sqlite3_mprintf("%s", "");
+		while (extra && sqlite3_step(st) == SQLITE_ROW) {
+			char *e = sqlite3_mprintf("%s, %s AS \"%w\"", extra, (const char *)sqlite3_column_text(st, 1),
+						  (const char *)sqlite3_column_text(st, 0));
+			sqlite3_free(extra);
+			extra = e;
+		}
+		sqlite3_finalize(st);
+		sqlite3_free(src);
+		src = extra ? sqlite3_mprintf("(SELECT *%s FROM \"%w\")", extra, t->name) : NULL;
+		sqlite3_free(extra);
+		for (int k = 0; fill[k] && fcols && fexprs; k += 2) {
+			char *a = sqlite3_mprintf("%s,\"%w\"", fcols, fill[k]);
+			char *b = sqlite3_mprintf("%s,%s", fexprs, fill[k + 1]);
+			sqlite3_free(fcols);
+			sqlite3_free(fexprs);
+			fcols = a;
+			fexprs = b;
+		}
+	}
+	if (!fcols || !fexprs || !src) {
+		sqlite3_free(cols);
+		sqlite3_free(fcols);
+		sqlite3_free(fexprs);
+		sqlite3_free(src);
+		return store_fail_rc(s, SQLITE_NOMEM, what);
+	}
+	sql = sqlite3_mprintf("INSERT INTO \"%w__new\"(%s) SELECT %s FROM %s;"
 			      "DROP TABLE \"%w\";"
 			      "ALTER TABLE \"%w__new\" RENAME TO \"%w\";",
-			      t->name, cols, cols, t->name, t->name, t->name, t->name);
+			      t->name, fcols, fexprs, src, t->name, t->name, t->name);
+	sqlite3_free(fcols);
+	sqlite3_free(fexprs);
+	sqlite3_free(src);
 	sqlite3_free(cols);
 	rc = sql ? store_exec(s, sql, what) : store_fail_rc(s, SQLITE_NOMEM, what);
 	sqlite3_free(sql);

@@ -20,6 +20,8 @@
  */
 #include "store/store.h"
 
+#include "models/rms.h"
+
 #include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -404,7 +406,9 @@ static int open_settings(store *s, char *err, size_t errlen)
 	}
 	if (store_prepare(s, &s->ins_point,
 		    "INSERT INTO points VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		    "?,?,?,?)") ||
+		    "?,?,?,?,?,?)") ||
+	    store_prepare(s, &s->ins_rm, "INSERT INTO point_rms VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)") ||
+	    store_prepare(s, &s->del_rms, "DELETE FROM point_rms WHERE run_id=? AND point_id=?") ||
 	    store_prepare(s, &s->ins_metric, "INSERT INTO metrics VALUES(?,?,?,?,?,?,?,?,?,?)") ||
 	    store_prepare(s, &s->ins_pareto, "INSERT INTO pareto VALUES(?,?)") ||
 	    store_prepare(s, &s->ins_chosen, "INSERT OR REPLACE INTO chosen VALUES(?,?,?)") ||
@@ -498,6 +502,8 @@ void store_close(store *s)
 	sqlite3_finalize(s->del_pareto);
 	sqlite3_finalize(s->del_metrics);
 	sqlite3_finalize(s->del_point);
+	sqlite3_finalize(s->ins_rm);
+	sqlite3_finalize(s->del_rms);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -668,6 +674,42 @@ static int bind_fig(store *s, sqlite3_stmt *st, int i, double v, const row_ref *
 	return 0;
 }
 
+/* The modules of a point whose design names a set, one point_rms row each. */
+static int put_rms(store *s, const cfg_t *c, const store_point *p)
+{
+	static const char *const serves[4] = {"", "prefill", "decode", "prefill,decode"};
+	const rmset_t *set = &p->d->rms;
+	const row_ref where = {"point", NULL, p->run_id, p->point_id, 0};
+	sqlite3_stmt *st = s->ins_rm;
+	for (int k = 0; k < set->n; k++) {
+		const rm_t *m = &set->rm[k];
+		bool pre = m->engines & RM_ENG_PRE, dec = m->engines & RM_ENG_DEC;
+		int i = 1;
+		sqlite3_bind_int64(st, i++, p->run_id);
+		sqlite3_bind_int64(st, i++, p->point_id);
+		sqlite3_bind_int(st, i++, k);
+		sqlite3_bind_text(st, i++, m->name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i++, pre && dec ? "hybrid" : pre ? "prefill" : "decode", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, i++, serves[m->serves & 3], -1, SQLITE_STATIC);
+		const int pv[5] = {m->pre_pe, m->pre_lanes, m->pre_block, m->pre_burst, m->pre_outstanding};
+		for (int j = 0; j < 5; j++)
+			pre ? sqlite3_bind_int(st, i++, pv[j]) : sqlite3_bind_null(st, i++);
+		pre ? sqlite3_bind_text(st, i++, c->arch.port_maps[m->pm_pre].name, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i++);
+		const int dv[3] = {m->dec_lanes, m->dec_burst, m->dec_outstanding};
+		for (int j = 0; j < 3; j++)
+			dec ? sqlite3_bind_int(st, i++, dv[j]) : sqlite3_bind_null(st, i++);
+		dec ? sqlite3_bind_text(st, i++, c->arch.port_maps[m->pm_dec].name, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i++);
+		dec ? sqlite3_bind_text(st, i++, dataflow_names[m->dec_dataflow], -1, SQLITE_STATIC) : sqlite3_bind_null(st, i++);
+		res_t r = rms_module_res(c, m);
+		for (int t = 0; t < RES_N; t++)
+			if (bind_fig(s, st, i++, r.v[t], &where, "module ", res_names[t]))
+				return -1;
+		if (step_done(s, st, "cannot store a module of a design point"))
+			return -1;
+	}
+	return 0;
+}
+
 int store_put_point(store *s, const cfg_t *c, const store_point *p)
 {
 	static const char *const grp[3] = {"", "util_", "equiv_"};
@@ -727,7 +769,18 @@ int store_put_point(store *s, const cfg_t *c, const store_point *p)
 	sqlite3_bind_int(st, i++, d->kv_window);
 	sqlite3_bind_int(st, i++, d->kv_sinks);
 	sqlite3_bind_text(st, i++, kv_tier_names[d->kv_tier], -1, SQLITE_STATIC);
-	return step_done(s, st, "cannot store a design point");
+	rmset_t set;
+	rms_expand(d, &set);
+	sqlite3_bind_int(st, i++, set.n);
+	if (set.n > 0) {
+		char words[1024];
+		sqlite3_bind_text(st, i++, rms_describe(c, d, words, sizeof words), -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(st, i++);
+	}
+	if (step_done(s, st, "cannot store a design point"))
+		return -1;
+	return d->mode == MODE_DPR && d->rms.n > 0 ? put_rms(s, c, p) : 0;
 }
 
 int store_put_metric(store *s, const store_metric *m, unsigned have)
@@ -967,7 +1020,8 @@ int store_del_pareto(store *s, int64_t run_id, int64_t point_id)
 int store_del_point(store *s, int64_t run_id, int64_t point_id)
 {
 	if (bind_run_point(s, s->del_pareto, run_id, point_id, "cannot update the Pareto front") ||
-	    bind_run_point(s, s->del_metrics, run_id, point_id, "cannot drop a dominated point's metrics"))
+	    bind_run_point(s, s->del_metrics, run_id, point_id, "cannot drop a dominated point's metrics") ||
+	    bind_run_point(s, s->del_rms, run_id, point_id, "cannot drop a dominated point's modules"))
 		return -1;
 	return bind_run_point(s, s->del_point, run_id, point_id, "cannot drop a dominated point");
 }
@@ -1002,6 +1056,24 @@ int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, c
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "cannot store the best design of a mode");
+}
+
+int store_put_best_pair(store *s, int64_t run_id, int64_t point_id, const char *source, double objective)
+{
+	sqlite3_stmt *st;
+	if (!is_figure(objective)) {
+		const row_ref where = {"best two-module dpr point", NULL, run_id, point_id, 0};
+		return bad_figure(s, &where, "", "objective", objective);
+	}
+	if (store_prepare(s, &st, "INSERT OR REPLACE INTO best VALUES(?,'dpr_pair',?,?,?)"))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, point_id);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 4, objective);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "cannot store the best two-module design");
 }
 
 static double col_num(sqlite3_stmt *st, int i)
@@ -1276,7 +1348,7 @@ int store_put_session(store *s, const store_session *m, const figures_session *f
 {
 	const row_ref ref = {"session", NULL, m->run_id, m->session_id, 0};
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO sessions VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	if (store_prepare(s, &st, "INSERT INTO sessions VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
 				  "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
 		return -1;
 	int i = 1;
@@ -1324,18 +1396,29 @@ int store_put_session(store *s, const store_session *m, const figures_session *f
 	for (int k = 0; k < 7; k++)
 		if (bind_fig(s, st, i++, rest[k], &ref, "", rn[k]))
 			goto bad;
-	if (i != 54)
-		BUG("a session row binds %d columns; the table has 53", i - 1);
+	if (m->swaps_by_rm)
+		sqlite3_bind_text(st, i++, m->swaps_by_rm, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i++);
+	if (i != 55)
+		BUG("a session row binds %d columns; the table has 54", i - 1);
 	return step_final(s, st, "cannot store a session");
 bad:
 	sqlite3_finalize(st);
 	return -1;
 }
 
-int store_put_requests(store *s, int64_t run_id, int64_t session_id, const session_rec *r, size_t n)
+/* A module's name: names[k], or "static" (SESSION_RM_STATIC). */
+static const char *rm_name(const char *const *names, int n_names, int k)
+{
+	return k >= 0 && k < n_names && names ? names[k] : "static";
+}
+
+int store_put_requests(store *s, int64_t run_id, int64_t session_id, const session_rec *r, size_t n,
+		       const char *const *rm_names, int n_rm)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO requests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+	if (store_prepare(s, &st, "INSERT INTO requests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
 		return -1;
 	for (size_t k = 0; k < n; k++) {
 		const session_rec *q = &r[k];
@@ -1347,8 +1430,14 @@ int store_put_requests(store *s, int64_t run_id, int64_t session_id, const sessi
 		sqlite3_bind_int(st, 6, q->output);
 		sqlite3_bind_int(st, 7, q->trimmed);
 		sqlite3_bind_int(st, 12, q->swaps);
-		sqlite3_bind_text(st, 15, session_rm_names[q->prefill_rm], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 16, session_rm_names[q->decode_rm], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 15, rm_name(rm_names, n_rm, q->prefill_rm), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 16, rm_name(rm_names, n_rm, q->decode_rm), -1, SQLITE_TRANSIENT);
+		char seq[RMS_MAX_SEG * (RMS_NAME_MAX + 1)] = "";
+		for (int j = 0; j < q->n_dec; j++) {
+			size_t l = strlen(seq);
+			snprintf(seq + l, sizeof seq - l, "%s%s", j ? ">" : "", rm_name(rm_names, n_rm, q->dec_seq[j]));
+		}
+		sqlite3_bind_text(st, 17, q->n_dec ? seq : rm_name(rm_names, n_rm, q->decode_rm), -1, SQLITE_TRANSIENT);
 		if (bind_fig(s, st, 4, q->arrival_s, &ref, "", "arrival_s") || bind_fig(s, st, 8, q->wait_s, &ref, "", "wait_s") ||
 		    bind_fig(s, st, 9, q->ttft_s, &ref, "", "ttft_s") || bind_opt(s, st, 10, q->tpot_s, &ref, "", "tpot_s") ||
 		    bind_fig(s, st, 11, q->e2e_s, &ref, "", "e2e_s") ||
@@ -1374,8 +1463,10 @@ int store_put_breakeven(store *s, const store_breakeven *b)
 {
 	const row_ref ref = {"break-even cell of run", NULL, b->run_id, b->prompt, 0};
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO breakeven VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+	if (store_prepare(s, &st, "INSERT INTO breakeven VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
 		return -1;
+	b->prefill_rm ? sqlite3_bind_text(st, 14, b->prefill_rm, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 14);
+	b->decode_rms ? sqlite3_bind_text(st, 15, b->decode_rms, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 15);
 	sqlite3_bind_int64(st, 1, b->run_id);
 	sqlite3_bind_text(st, 2, b->design, -1, SQLITE_TRANSIENT);
 	bind_id_or_null(st, 3, b->point_id);

@@ -265,6 +265,9 @@ int store_del_point(store *s, int64_t run_id, int64_t point_id);
 int store_set_status(store *s, int64_t run_id, const char *status);
 int store_put_best(store *s, int64_t run_id, arch_mode mode, int64_t point_id, const char *source,
 		   double objective);
+/* The best dpr design of the paper's two modules (rms_is_pair), as `best`
+ * mode 'dpr_pair': stored when the space holds other sets too. */
+int store_put_best_pair(store *s, int64_t run_id, int64_t point_id, const char *source, double objective);
 /* One metrics row into *m (source points to the argument): 0, 1 when absent, -1. */
 int store_get_metric(store *s, int64_t run_id, int64_t point_id, const char *source, int length,
 		     store_metric *m);
@@ -331,9 +334,13 @@ typedef struct {
 	arch_mode mode;
 	const char *workload, *policy, *model;
 	unsigned long seed;
+	const char *swaps_by_rm; /* JSON object text {"MODULE": swaps, ...} (dpr), or NULL */
 } store_session;
 int store_put_session(store *s, const store_session *m, const figures_session *f);
-int store_put_requests(store *s, int64_t run_id, int64_t session_id, const session_rec *r, size_t n);
+/* rm_names[k] names module k of the design's set (n_rm of them; none for
+ * a static design); decode_rms joins a request's decode modules with '>'. */
+int store_put_requests(store *s, int64_t run_id, int64_t session_id, const session_rec *r, size_t n,
+		       const char *const *rm_names, int n_rm);
 typedef struct {
 	int64_t run_id;
 	const char *design, *static_design;
@@ -341,6 +348,7 @@ typedef struct {
 	const char *model, *policy;
 	int prompt, output;
 	double e2e_s, energy_j, static_e2e_s, static_energy_j;
+	const char *prefill_rm, *decode_rms; /* the modules of the cell's last request, or NULL */
 } store_breakeven;
 int store_put_breakeven(store *s, const store_breakeven *b);
 

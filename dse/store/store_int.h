@@ -25,6 +25,7 @@ struct store {
 	ino_t ino;
 	sqlite3_stmt *ins_point, *ins_metric, *ins_pareto, *ins_chosen;
 	sqlite3_stmt *ins_chunk, *del_pareto, *del_metrics, *del_point;
+	sqlite3_stmt *ins_rm, *del_rms; /* point_rms (schema 5) */
 };
 
 /* Each returns 0, or -1 with s->err set ("PATH: WHAT: cause"). */

@@ -10,6 +10,11 @@
 #ifndef PDS_ATTN_DECODE_H
 #define PDS_ATTN_DECODE_H
 
+/* A module of a set of modules: -DPDS_RM_HEADER='"pds_rmK.h"' builds the
+ * kernel of module K, whose header holds its engine's defines. */
+#ifdef PDS_RM_HEADER
+#include PDS_RM_HEADER
+#endif
 #include "pds_decode.h"
 #include "pds_hw.h"
 

@@ -1,16 +1,19 @@
 #!/bin/sh
 # csim.sh BUILD - `make hls-csim`: the HLS side end to end.
 #
-#   1. headers for several design points: the config's named designs and a
-#      point stored in a results database (through pdswap-dse emit-hls), the
-#      point a sweep chose when there is one, and the edge points of
-#      csim_points.c; each named design is emitted twice and must come out
-#      byte-identical;
+#   1. headers for several design points: the config's named designs (two of
+#      them with a set of modules) and a point stored in a results database
+#      (through pdswap-dse emit-hls), the point a sweep chose when there is
+#      one, and the edge points of csim_points.c; each named design is
+#      emitted twice and must come out byte-identical;
 #   2. per point: the headers alone compile as pedantic C11; the kernels
 #      compile with $HLS_CFLAGS (gcc -Wall -Wextra -Werror
 #      -Wno-unknown-pragmas); every `#pragma HLS` line, after
 #      preprocessing, passes the UG1399 syntax check; the C-simulation test
 #      bench passes (results against references, cycles against the model);
+#      and for a point of several modules the same again for every module,
+#      its kernels built with -DPDS_RM_HEADER='"pds_rmK.h"' and tested on the
+#      engines it holds;
 #   3. the syntax check rejects every bad line of tests/hls_bad_pragmas.c;
 #   4. sim/hw/hls.tcl names source files and top functions that exist, the
 #      config's part, and a clock macro the headers define.
@@ -34,7 +37,7 @@ rm -rf "$H/points" "$H/again" "$H/results.db" "$H/results.db-wal" "$H/results.db
 mkdir -p "$H/points" "$H/again"
 
 # 1. design points
-for d in tellme pdswap; do
+for d in tellme pdswap pdswap_ctx hybrid_rp; do
 	if "$BIN" emit-hls "$CFG" --design "$d" --out "$H/points/$d" >/dev/null; then ok; else bad "emit-hls --design $d"; fi
 	"$BIN" emit-hls "$CFG" --design "$d" --out "$H/again/$d" >/dev/null
 	if diff -r "$H/points/$d" "$H/again/$d" >/dev/null; then ok; else bad "two emissions of '$d' differ"; fi
@@ -78,6 +81,29 @@ for dir in "$H"/points/*/; do
 		sim/hw/attn_prefill.c sim/hw/attn_decode.c "$B/libpdswap.a" $HLS_LIBS; then ok
 	else bad "$name: the kernels do not build"; continue; fi
 	if "$dir/csim_tb" "$cfg" "$name"; then ok; else bad "$name: C simulation"; fi
+	# every module of a set: its own kernels, their pragmas and their C simulation
+	for rmh in "$dir"/pds_rm*.h; do
+		[ -f "$rmh" ] || continue
+		rm=$(basename "$rmh" .h)
+		def="-DPDS_RM_HEADER=\"$rm.h\""
+		printf '#include "%s.h"\n#include "pds_static.h"\n#include "pds_prefill.h"\n#include "pds_decode.h"\nint main(void)\n{\n\treturn PDS_RM_INDEX >= 0 && PDS_PRE_NPE > 0 && PDS_DEC_LANES > 0 ? 0 : 1;\n}\n' "$rm" >"$dir/${rm}_only.c"
+		if $CC -std=c11 -pedantic -Wall -Wextra -Werror -Wno-unknown-pragmas -I"$dir" "$dir/${rm}_only.c" \
+			-o "$dir/${rm}_only" && "$dir/${rm}_only"; then ok; else bad "$name/$rm: the header does not compile"; fi
+		for k in attn_prefill attn_decode; do
+			if $CC -std=c11 -Wno-unknown-pragmas "$def" -I"$dir" -Isim/hw -E "sim/hw/$k.c" -o "$dir/$rm.$k.i" &&
+				$CC -std=c11 -Wno-unknown-pragmas "$def" -I"$dir" -Isim/hw -dM -E "sim/hw/$k.c" >"$dir/$rm.$k.macros" &&
+				"$H/pragma_lint" "$dir/$rm.$k.macros" "$dir/$rm.$k.i" >"$dir/$rm.$k.lint"; then
+				ok
+			else
+				bad "$name/$rm: pragma lines of $k"
+				cat "$dir/$rm.$k.lint"
+			fi
+		done
+		if $CC $HLS_CFLAGS "$def" -I"$dir" -Isim/hw -I. -Idse -o "$dir/csim_tb_$rm" sim/hw/csim_tb.c sim/hw/tlmm.c \
+			sim/hw/attn_prefill.c sim/hw/attn_decode.c "$B/libpdswap.a" $HLS_LIBS; then ok
+		else bad "$name/$rm: the kernels do not build"; continue; fi
+		if "$dir/csim_tb_$rm" "$cfg" "$name"; then ok; else bad "$name/$rm: C simulation"; fi
+	done
 done
 
 # 3. the syntax check must reject what it should

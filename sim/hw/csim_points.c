@@ -29,6 +29,12 @@
  *                layer in the decode RM, the head_pipeline dataflow
  *   edge_int8_static  static mode, an int8 cache and a tier of one sink key
  *                per layer in the static region, the serial dataflow
+ *   edge_rms     a set of three modules (design edge_set): a prefill engine
+ *                of 9 PEs x 5 lanes, block 16; a head_pipeline decode engine
+ *                of 20 lanes; a hybrid of 3 x 2 lanes and a serial decode
+ *                engine of 12 lanes, both on a port map with K and V on
+ *                four ports, so that the DDR layout every module shares has
+ *                four K and V slices where the first two need two
  * The other points keep the published design's dataflow (kv_overlap) and
  * its FP16 cache.
  */
@@ -46,6 +52,7 @@ typedef struct {
 
 typedef struct {
 	const char *name;
+	const char *design;             /* NULL: measurements.dpr_design */
 	int mode;                       /* -1 keep, else arch_mode */
 	int T, Q, pe, pre_lanes, block, dec_lanes;
 	const char *pm_dec;             /* NULL: keep */
@@ -55,20 +62,40 @@ typedef struct {
 } point_t;
 
 static const point_t points[] = {
-	{"edge_tq", -1, 28, 7, -1, -1, -1, -1, NULL, -1, {{NULL, NULL}}},
-	{"edge_attn", -1, -1, -1, 9, 5, 16, 20, NULL, DF_HEAD_PIPE, {{NULL, NULL}}},
-	{"edge_static", MODE_STATIC, -1, -1, 8, 6, 2, 12, "kv2x2", DF_SERIAL, {{NULL, NULL}}},
-	{"edge_hpipe", -1, -1, -1, -1, -1, -1, 16, "qkvo", DF_HEAD_PIPE, {{NULL, NULL}}},
-	{"edge_full", -1, -1, -1, 1, 32, 4, 32, NULL, -1,
+	{"edge_tq", NULL, -1, 28, 7, -1, -1, -1, -1, NULL, -1, {{NULL, NULL}}},
+	{"edge_attn", NULL, -1, -1, -1, 9, 5, 16, 20, NULL, DF_HEAD_PIPE, {{NULL, NULL}}},
+	{"edge_static", NULL, MODE_STATIC, -1, -1, 8, 6, 2, 12, "kv2x2", DF_SERIAL, {{NULL, NULL}}},
+	{"edge_hpipe", NULL, -1, -1, -1, -1, -1, -1, 16, "qkvo", DF_HEAD_PIPE, {{NULL, NULL}}},
+	{"edge_rms", "edge_set", -1, -1, -1, -1, -1, -1, -1, NULL, -1,
+	 {{"  pblocks:                      # candidate",
+	   "    kv4: {q: [HP1], k: [HP0, HP1, HP2, HP3], v: [HP0, HP1, HP2, HP3], o: [HP2]}\n"
+	   "  pblocks:                      # candidate"},
+	  {"\ndesign_space:",
+	   "  edge_set:\n"
+	   "    mode: dpr\n"
+	   "    clock_mhz: 250\n"
+	   "    tlmm: {tables: 28, lanes: 8}\n"
+	   "    rms:\n"
+	   "      - {name: pre9, prefill: {pe: 9, lanes: 5, block: 16, burst_beats: 16, outstanding: 8, port_map: qkvo}}\n"
+	   "      - {name: dec20, decode: {lanes: 20, burst_beats: 16, outstanding: 16, dataflow: head_pipeline,"
+	   " port_map: kv2x2}}\n"
+	   "      - name: hyb\n"
+	   "        prefill: {pe: 3, lanes: 2, block: 1, burst_beats: 16, outstanding: 4, port_map: kv4}\n"
+	   "        decode: {lanes: 12, burst_beats: 16, outstanding: 4, dataflow: serial, port_map: kv4}\n"
+	   "    rp: rp_m\n"
+	   "\ndesign_space:"}},
+	 KV_FP16, 0, 0, KV_TIER_NONE},
+	{"edge_full", NULL, -1, -1, -1, 1, 32, 4, 32, NULL, -1,
 	 {{"head_dim: 96", "head_dim: 32"},
 	  {"decode_lanes: [8, 16, 32, 48]", "decode_lanes: [8, 16, 32]"}, /* lanes <= head_dim */
 	  {"weight_ports: [HP0, HP1, HP3]", "weight_ports: [HP2]"},
 	  {"qkvo: {q: [HP0], k: [HP1], v: [HP2], o: [HP3]}", "qkvo: {q: [HP0, HP1], k: [HP1], v: [HP2], o: [HP2, HP3]}"},
 	  {"kv2x2: {q: [HP0], k: [HP0, HP1], v: [HP2, HP3], o: [HP3],",
-	   "kv2x2: {q: [HP0], k: [HP0, HP1, HP2, HP3], v: [HP0, HP1, HP2, HP3], o: [HP3],"}}},
-	{"edge_int8", -1, -1, -1, 8, 4, -1, -1, NULL, -1, {{NULL, NULL}}, KV_INT8, 0, 0, KV_TIER_NONE},
-	{"edge_int4_tier", -1, -1, -1, 8, 4, -1, 16, NULL, DF_HEAD_PIPE, {{NULL, NULL}}, KV_INT4, 3, 1, KV_TIER_RP},
-	{"edge_int8_static", MODE_STATIC, -1, -1, 8, 4, -1, 8, "qkvo", DF_SERIAL, {{NULL, NULL}}, KV_INT8, 0, 1,
+	   "kv2x2: {q: [HP0], k: [HP0, HP1, HP2, HP3], v: [HP0, HP1, HP2, HP3], o: [HP3],"}},
+	 KV_FP16, 0, 0, KV_TIER_NONE},
+	{"edge_int8", NULL, -1, -1, -1, 8, 4, -1, -1, NULL, -1, {{NULL, NULL}}, KV_INT8, 0, 0, KV_TIER_NONE},
+	{"edge_int4_tier", NULL, -1, -1, -1, 8, 4, -1, 16, NULL, DF_HEAD_PIPE, {{NULL, NULL}}, KV_INT4, 3, 1, KV_TIER_RP},
+	{"edge_int8_static", NULL, MODE_STATIC, -1, -1, 8, 4, -1, 8, "qkvo", DF_SERIAL, {{NULL, NULL}}, KV_INT8, 0, 1,
 	 KV_TIER_STATIC},
 };
 
@@ -141,9 +168,9 @@ static int emit_point(const char *path, const char *text, const point_t *pt, con
 		free(t);
 		return 1;
 	}
-	int base = cfg_find_design(&c, c.meas.dpr_design);
+	int base = cfg_find_design(&c, pt->design ? pt->design : c.meas.dpr_design);
 	if (base < 0) {
-		fprintf(stderr, "csim_points: %s names no design '%s' (measurements.dpr_design)\n", path, c.meas.dpr_design);
+		fprintf(stderr, "csim_points: %s names no design '%s'\n", path, pt->design ? pt->design : c.meas.dpr_design);
 		goto out;
 	}
 	design_t d = c.designs[base].d;

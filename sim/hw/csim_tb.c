@@ -659,12 +659,22 @@ int main(int argc, char **argv)
 		       xcalloc((size_t)PDS_KV_TIER_ROWS * PDS_KV_TIER_REC, sizeof(pds_kv)),
 		       xcalloc((size_t)PDS_KV_TIER_ROWS * PDS_KV_TIER_REC, sizeof(pds_kv))};
 	const int pre_L[] = {1, PDS_PRE_NPE - 1, PDS_PRE_NPE, PDS_PRE_NPE + 1, 2 * PDS_PRE_BLOCK + 3, 37, 128};
-	for (size_t i = 0; i < sizeof pre_L / sizeof pre_L[0]; i++)
+	/* a module of a set (pds_rmK.h) is tested on the engines it holds */
+#if defined(PDS_RM_INDEX)
+	const bool has_pre = PDS_RM_HAS_PREFILL, has_dec = PDS_RM_HAS_DECODE;
+	char rm[64];
+	snprintf(rm, sizeof rm, " (module %d of %d: %s%s%s)", PDS_RM_INDEX, PDS_RM_COUNT, has_pre ? "prefill" : "",
+		 has_pre && has_dec ? " + " : "", has_dec ? "decode" : "");
+#else
+	const bool has_pre = true, has_dec = true;
+	const char *rm = "";
+#endif
+	for (size_t i = 0; has_pre && i < sizeof pre_L / sizeof pre_L[0]; i++)
 		if (pre_L[i] >= 1 && pre_L[i] <= PDS_MAX_CONTEXT)
 			prefill_case(&b, &wl, pre_L[i]);
 	/* keys around the tier's size: a context the tier holds whole reads nothing from DDR */
 	const int dec_keys[] = {1, 7, 64, 300, PDS_MAX_CONTEXT, PDS_KV_TIER_KEYS, PDS_KV_TIER_KEYS + 1};
-	for (size_t i = 0; i < sizeof dec_keys / sizeof dec_keys[0]; i++)
+	for (size_t i = 0; has_dec && i < sizeof dec_keys / sizeof dec_keys[0]; i++)
 		if (dec_keys[i] >= 1 && dec_keys[i] <= PDS_MAX_CONTEXT)
 			decode_case(&b, &wl, dec_keys[i], (int)(i % 2) * (PDS_LAYERS - 1));
 	free(b.q);
@@ -681,12 +691,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csim %s: %d of %d checks failed\n", label, failures, checks);
 		return 1;
 	}
-	printf("csim %s: %d checks passed: tlmm %d cases bit-exact, weight bytes read at most %.6f x model; "
+	printf("csim %s%s: %d checks passed: tlmm %d cases bit-exact, weight bytes read at most %.6f x model; "
 	       "attn_prefill %d cases max err %.2g, attn_decode (%s) %d cases max err %.2g (tol %.0e); "
 	       "cycles equal to the model; tiled prefill +%.3f%%\n",
-	       label, checks, tlmm_cases, wbytes_worst, pre_cases, pre_err, dataflow_names[PDS_DEC_DATAFLOW], dec_cases, dec_err,
-	       ATTN_TOL,
-	       100 * tile_rel);
+	       label, rm, checks, tlmm_cases, wbytes_worst, pre_cases, pre_err,
+	       has_dec ? dataflow_names[PDS_DEC_DATAFLOW] : "not in the module", dec_cases, dec_err, ATTN_TOL, 100 * tile_rel);
 	printf("csim %s: K/V %s%s, tier of %d key%s per layer (%s): against the FP16 path the %s cache adds at most %.3g"
 	       " (prefill) and %.3g (decode) to |O - ref|%s\n",
 	       label, kv_prec_names[PDS_KV_PREC], PDS_KV_PREC ? " with group scales" : "", PDS_KV_TIER_KEYS,

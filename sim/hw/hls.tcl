@@ -4,9 +4,12 @@
 #
 # Run from the repository root.  HEADER_DIR holds the headers written by
 # `pdswap-dse emit-hls` (default sim/hw/generated); KERNEL is any of
-# tlmm, attn_prefill, attn_decode (default: all three).  Each kernel gets
-# its own project under build/hls_prj/KERNEL, synthesised as a Vivado IP
-# for the KV260's part at the clock of the design point (PDS_CLOCK_MHZ in
+# tlmm, attn_prefill, attn_decode (default: all three), or, for a design
+# whose partition holds a set of modules, attn_prefill@rmK or
+# attn_decode@rmK: the kernel of module K, built with its header
+# pds_rmK.h (-DPDS_RM_HEADER).  Each kernel gets its own project under
+# build/hls_prj/KERNEL (KERNEL_rmK), synthesised as a Vivado IP for the
+# KV260's part at the clock of the design point (PDS_CLOCK_MHZ in
 # HEADER_DIR/pds_common.h).  The headers carry every size and pragma
 # factor, so this script sets nothing else.
 
@@ -32,13 +35,33 @@ if {![regexp {#define PDS_CLOCK_MHZ +([0-9]+)} $text -> mhz]} {
 }
 set period [format %.3f [expr {1000.0 / $mhz}]]
 
+# the modules asked for, per kernel: {attn_decode rm1} from attn_decode@rm1
+set runs {}
 foreach {top src} $kernels {
-    if {[llength $want] > 0 && [lsearch -exact $want $top] < 0} {
-        continue
+    if {[llength $want] == 0 || [lsearch -exact $want $top] >= 0} {
+        lappend runs [list $top $src ""]
     }
-    open_project -reset build/hls_prj/$top
+    foreach w $want {
+        if {[regexp "^${top}@(rm\\d+)\$" $w -> rm]} {
+            if {![file exists [file join $hdr pds_$rm.h]]} {
+                error "$hdr/pds_$rm.h does not exist: the design has no module [string range $rm 2 end]"
+            }
+            lappend runs [list $top $src $rm]
+        }
+    }
+}
+
+foreach run $runs {
+    lassign $run top src rm
+    set prj build/hls_prj/$top
+    set flags "-std=c11 -I$hdr -Isim/hw"
+    if {$rm ne ""} {
+        set prj ${prj}_$rm
+        append flags " -DPDS_RM_HEADER=\\\"pds_$rm.h\\\""
+    }
+    open_project -reset $prj
     set_top $top
-    add_files $src -cflags "-std=c11 -I$hdr -Isim/hw"
+    add_files $src -cflags $flags
     open_solution -reset -flow_target vivado sol
     set_part $part
     create_clock -period $period -name default
