@@ -544,12 +544,17 @@ static void apply(tfit *t, const gsl_vector *x)
 }
 
 /* Relative residuals of the baseline's timing points (names into `names` unless NULL). */
-static int timing_residuals(const cfg_t *c, const workload_t *w, const design_t *d, double *r,
+static int timing_residuals(cfg_t *c, const workload_t *w, const design_t *d, double *r,
 			    char (*names)[48])
 {
+	/* The published points measure the board: the parametric model, c without its imported
+	 * profiles and limits.  The solver calls this once per iteration, so c itself is made
+	 * parametric for the perf calls below and restored after, rather than copied (the config
+	 * is some 340 KB); c is the caller's own (one per fit, one per interval draw). */
 	perf_ctx p;
-	cfg_t *par = calib_parametric(c); /* the published points measure the board: the parametric model */
-	perf_prepare(&p, par, w, d);
+	int n_imports = c->n_imports, n_limits = c->n_limits;
+	c->n_imports = c->n_limits = 0;
+	perf_prepare(&p, c, w, d);
 	int n = 0;
 	for (int i = 0; i < c->meas.n_ttft; i++) {
 		if (names)
@@ -564,7 +569,8 @@ static int timing_residuals(const cfg_t *c, const workload_t *w, const design_t 
 	if (names)
 		snprintf(names[n], 48, "prefill attn/layer L=%d", c->meas.attn_prompt);
 	r[n++] = perf_prefill_attn_s(&p, c->meas.attn_prompt, false) * 1e3 / c->meas.attn_reversed_ms - 1;
-	free(par);
+	c->n_imports = n_imports;
+	c->n_limits = n_limits;
 	/* the efficiencies imported csynth latencies measure */
 	for (int i = 0; i < c->n_imports; i++) {
 		const cfg_import *m = &c->imports[i];
