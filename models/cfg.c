@@ -212,10 +212,7 @@ int cfg_check_design(const cfg_t *c, const design_t *d, char *err, size_t errlen
 	}
 	if (kvcache_check_design(c, d, err, errlen))
 		return -1;
-	/* a set of modules is priced with the FP16 cache in DDR only: the sweep's
-	 * tables of extra modules and the DES's mid-generation swaps carry no
-	 * quantiser, dequantiser or tier (README "Modules of the partition") */
-	if (d->rms.n > 0 && (d->kv_prec != KV_FP16 || d->kv_tier != KV_TIER_NONE)) {
+	if (!kvcache_fits_modules(d)) {
 		snprintf(err, errlen, "a design naming its modules (rms:) takes the fp16 K/V cache without an on-chip tier, "
 				      "got kv_precision %s and kv_tier_region %s", kv_prec_names[d->kv_prec], kv_tier_names[d->kv_tier]);
 		return -1;

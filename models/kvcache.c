@@ -16,6 +16,16 @@ bool kvcache_quantised(const design_t *d)
 	return d->kv_prec == KV_INT8 || d->kv_prec == KV_INT4;
 }
 
+bool kvcache_plain(const design_t *d)
+{
+	return d->kv_prec == KV_FP16 && d->kv_tier == KV_TIER_NONE;
+}
+
+bool kvcache_fits_modules(const design_t *d)
+{
+	return d->rms.n == 0 || kvcache_plain(d);
+}
+
 int kvcache_elem_bits(const cfg_t *c, kv_prec_t p)
 {
 	switch (p) {

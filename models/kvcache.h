@@ -64,6 +64,16 @@
 /* Whether the design caches K/V as integers. */
 bool kvcache_quantised(const design_t *d);
 
+/* Whether the design caches K/V in fp16 in DDR only (no quantiser, no tier). */
+bool kvcache_plain(const design_t *d);
+
+/* Whether the design's K/V cache goes with its modules: a design naming
+ * its modules (rms:) is priced with the plain cache only, because the
+ * sweep's tables of extra modules and the DES's mid-generation swaps carry
+ * no quantiser, dequantiser or tier (README "Modules of the partition").
+ * The one rule the loader, cfg_check_design and simulate's --kv-* enforce. */
+bool kvcache_fits_modules(const design_t *d);
+
 /* Bits of one cached element: 8 x model.kv_bytes (fp16), 8, 4. */
 int kvcache_elem_bits(const cfg_t *c, kv_prec_t p);
 

@@ -582,7 +582,7 @@ static int kv_options(const cfg_t *c, const design_t *d, kv_over *o)
 		snprintf(buf, sizeof buf, "--kv-window %d and --kv-sinks %d keep more keys per layer on chip than model.max_context (%d)",
 			 e.kv_window, e.kv_sinks, c->model.max_context);
 		why = buf;
-	} else if (e.rms.n > 0 && (e.kv_prec != KV_FP16 || e.kv_tier != KV_TIER_NONE))
+	} else if (!kvcache_fits_modules(&e))
 		why = "a design naming its modules (rms:) takes the fp16 K/V cache without an on-chip tier";
 	else if (e.kv_tier == KV_TIER_RP && e.mode != MODE_DPR)
 		why = "--kv-tier rp: a static design has no reconfigurable partition; use --kv-tier static";

@@ -1524,8 +1524,7 @@ static int load_design(ld_t *L, const ytree_node *n, const char *P, cfg_design *
 	}
 	if (load_design_kv(L, n, P, d))
 		return -1;
-	/* a set of modules is priced with the FP16 cache in DDR only (README "Modules of the partition") */
-	if (d->rms.n > 0 && (d->kv_prec != KV_FP16 || d->kv_tier != KV_TIER_NONE))
+	if (!kvcache_fits_modules(d))
 		return fail(L, ytree_get(n, d->kv_prec != KV_FP16 ? "kv_precision" : "kv_tier_region"),
 			    "'%s' names its modules (rms:), which take the fp16 K/V cache without an on-chip tier; got "
 			    "kv_precision %s and kv_tier_region %s", P, kv_prec_names[d->kv_prec], kv_tier_names[d->kv_tier]);
