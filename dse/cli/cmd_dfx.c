@@ -21,24 +21,12 @@
 #define DEFAULT_OUT "results/dfx"
 
 static struct {
-	const char *path, *design, *db, *out, *cell, *module;
-	int point, run;
-	bool have_db, have_run;
-} A = {.db = "results/results.db", .out = DEFAULT_OUT, .cell = DFX_DEFAULT_CELL, .module = DFX_DEFAULT_MODULE,
-       .point = -1, .run = -1};
+	const char *path, *out, *cell, *module;
+	pick_opts pick;
+} A = {.out = DEFAULT_OUT, .cell = DFX_DEFAULT_CELL, .module = DFX_DEFAULT_MODULE, .pick = PICK_OPTS_INIT};
 
 static const opt_def dfx_opts[] = {
-	{.name = "--design", .type = OPT_STRING, .value = "NAME", .out = &A.design,
-	 .help = "a dpr design of CONFIG, or 'best': the point the latest complete\n"
-		 "sweep of CONFIG chose (the default)"},
-	{.name = "--point", .type = OPT_INT, .value = "ID", .out = &A.point, .lo = 0, .hi = 2147483647.0,
-	 .help = "point ID of a run stored in FILE"},
-	{.name = "--run", .type = OPT_INT, .value = "RUN", .out = &A.run, .lo = 1, .hi = 2147483647.0,
-	 .given = &A.have_run, .help = "the run to read (default: the latest complete run of CONFIG)"},
-	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db, .given = &A.have_db,
-	 .help = "results database (default results/results.db), opened read-only:\n"
-		 "the run of --point or best, or the measurements that apply to a\n"
-		 "named design"},
+	PICK_OPT_ROWS(A.pick, "dpr design"),
 	{.name = "--out", .type = OPT_STRING, .value = "DIR", .out = &A.out,
 	 .help = "where the files go (default " DEFAULT_OUT ")"},
 	{.name = "--rp-cell", .type = OPT_STRING, .value = "CELL", .out = &A.cell,
@@ -83,18 +71,8 @@ int cmd_emit_dfx(int argc, char **argv)
 	int prc = opt_parse(&cmd_emit_dfx_opts, argc, argv);
 	if (prc)
 		return prc > 0 ? EXIT_OK : EXIT_USAGE;
-	const char *design = A.design;
-	if (design && A.point >= 0) {
-		cli_err("emit-dfx: give --design or --point, not both");
-		return EXIT_USAGE;
-	}
-	if (!design && A.point < 0)
-		design = "best";
-	bool best = design && strcmp(design, "best") == 0;
-	if (A.have_run && !best && A.point < 0) {
-		cli_err("emit-dfx: --run selects the run of --point or of --design best, not of a named design");
-		return EXIT_USAGE;
-	}
+	if ((prc = pick_opts_check("emit-dfx", &A.pick)))
+		return prc;
 	if (!vivado_name(A.cell, true) || !vivado_name(A.module, false)) {
 		cli_err("emit-dfx: --rp-cell must be a hierarchical cell name (a/b/c) and --rp-module a module name, "
 			"letters, digits and '_'; got '%s' and '%s'",
@@ -108,8 +86,8 @@ int cmd_emit_dfx(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	pick_result pk;
-	int rc = pick_design(&c, design, A.point, A.run, A.db, &pk);
-	if (rc || (rc = pick_measured(&c, &pk, A.db)))
+	int rc = pick_opts_design(&c, &A.pick, &pk);
+	if (rc)
 		goto out;
 	char what[160];
 	if (pk.point_id >= 0)

@@ -25,23 +25,12 @@
 #define DEFAULT_OUT "sim/hw/generated"
 
 static struct {
-	const char *path, *design, *db, *out;
-	int point, run;
-	bool have_db, have_run;
-} A = {.db = "results/results.db", .out = DEFAULT_OUT, .point = -1, .run = -1};
+	const char *path, *out;
+	pick_opts pick;
+} A = {.out = DEFAULT_OUT, .pick = PICK_OPTS_INIT};
 
 static const opt_def emit_opts[] = {
-	{.name = "--design", .type = OPT_STRING, .value = "NAME", .out = &A.design,
-	 .help = "a design of CONFIG, or 'best': the point the latest complete\n"
-		 "sweep of CONFIG chose (the default)"},
-	{.name = "--point", .type = OPT_INT, .value = "ID", .out = &A.point, .lo = 0, .hi = 2147483647.0,
-	 .help = "point ID of a run stored in FILE"},
-	{.name = "--run", .type = OPT_INT, .value = "RUN", .out = &A.run, .lo = 1, .hi = 2147483647.0,
-	 .given = &A.have_run, .help = "the run to read (default: the latest complete run of CONFIG)"},
-	{.name = "--db", .type = OPT_STRING, .value = "FILE", .out = &A.db, .given = &A.have_db,
-	 .help = "results database (default results/results.db), opened read-only:\n"
-		 "the run of --point or best, or the measurements that apply to a\n"
-		 "named design"},
+	PICK_OPT_ROWS(A.pick, "design"),
 	{.name = "--out", .type = OPT_STRING, .value = "DIR", .out = &A.out,
 	 .help = "where the headers go (default " DEFAULT_OUT ")"},
 };
@@ -65,21 +54,9 @@ int cmd_emit_hls(int argc, char **argv)
 	int prc = opt_parse(&cmd_emit_hls_opts, argc, argv);
 	if (prc)
 		return prc > 0 ? EXIT_OK : EXIT_USAGE;
-	const char *path = A.path, *design = A.design, *db = A.db, *out = A.out;
-	int point = A.point, run = A.run;
-	bool have_run = A.have_run;
-	if (design && point >= 0) {
-		cli_err("emit-hls: give --design or --point, not both");
-		return EXIT_USAGE;
-	}
-	if (!design && point < 0)
-		design = "best";
-	bool best = design && strcmp(design, "best") == 0;
-	if (have_run && !best && point < 0) {
-		cli_err("emit-hls: --run selects the run of --point or of --design best, not of a named design");
-		return EXIT_USAGE;
-	}
-
+	if ((prc = pick_opts_check("emit-hls", &A.pick)))
+		return prc;
+	const char *path = A.path, *out = A.out;
 	cfg_t c;
 	char err[1024];
 	if (config_load(&c, path, err, sizeof err)) {
@@ -87,8 +64,8 @@ int cmd_emit_hls(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	pick_result pk;
-	int rc = pick_design(&c, design, point, run, db, &pk);
-	if (rc || (rc = pick_measured(&c, &pk, db)))
+	int rc = pick_opts_design(&c, &A.pick, &pk);
+	if (rc)
 		goto out;
 	design_t d = pk.d;
 	const char *name = pk.name;

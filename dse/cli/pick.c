@@ -94,3 +94,25 @@ int pick_measured(cfg_t *c, const pick_result *pk, const char *db)
 	}
 	return EXIT_OK;
 }
+
+int pick_opts_check(const char *cmd, pick_opts *a)
+{
+	if (a->design && a->point >= 0) {
+		cli_err("%s: give --design or --point, not both", cmd);
+		return EXIT_USAGE;
+	}
+	if (!a->design && a->point < 0)
+		a->design = "best";
+	bool best = a->design && strcmp(a->design, "best") == 0;
+	if (a->have_run && !best && a->point < 0) {
+		cli_err("%s: --run selects the run of --point or of --design best, not of a named design", cmd);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int pick_opts_design(cfg_t *c, const pick_opts *a, pick_result *out)
+{
+	int rc = pick_design(c, a->design, a->point, a->run, a->db, out);
+	return rc ? rc : pick_measured(c, out, a->db);
+}
