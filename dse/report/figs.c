@@ -920,6 +920,29 @@ static int index_of(const int *list, int n, int v)
 	return -1;
 }
 
+#define BE_AXIS_MAX (CFG_MAX_LIST * 4)
+
+/* Insert v into the ascending list of n distinct values (room for BE_AXIS_MAX). */
+static void axis_add(int *list, int *n, int v)
+{
+	if (index_of(list, *n, v) >= 0 || *n >= BE_AXIS_MAX)
+		return;
+	int j = (*n)++;
+	for (; j > 0 && list[j - 1] > v; j--)
+		list[j] = list[j - 1];
+	list[j] = v;
+}
+
+/* The grid as stored: the distinct prompts and outputs, ascending. */
+static void breakeven_axes(const report_ctx *R, int *prompts, int *np, int *outputs, int *no)
+{
+	*np = *no = 0;
+	for (int k = 0; k < R->n_be; k++) {
+		axis_add(prompts, np, R->be[k].prompt);
+		axis_add(outputs, no, R->be[k].output);
+	}
+}
+
 /* The six panels (a multiplot, drawn once per terminal). */
 static void breakeven_plots(FILE *f, const report_ctx *R, const int *prompts, int np, const int *outputs, int no)
 {
@@ -957,27 +980,8 @@ int figs_breakeven(report_ctx *R)
 {
 	if (R->n_be == 0)
 		return 0;
-	/* the grid as stored: the distinct prompts and outputs, ascending */
-	int prompts[CFG_MAX_LIST * 4], outputs[CFG_MAX_LIST * 4], np = 0, no = 0;
-	for (int k = 0; k < R->n_be; k++) {
-		const rdb_breakeven *b = &R->be[k];
-		if (index_of(prompts, np, b->prompt) < 0 && np < (int)(sizeof prompts / sizeof prompts[0]))
-			prompts[np++] = b->prompt;
-		if (index_of(outputs, no, b->output) < 0 && no < (int)(sizeof outputs / sizeof outputs[0]))
-			outputs[no++] = b->output;
-	}
-	for (int i = 1; i < np; i++)
-		for (int j = i; j > 0 && prompts[j - 1] > prompts[j]; j--) {
-			int t = prompts[j];
-			prompts[j] = prompts[j - 1];
-			prompts[j - 1] = t;
-		}
-	for (int i = 1; i < no; i++)
-		for (int j = i; j > 0 && outputs[j - 1] > outputs[j]; j--) {
-			int t = outputs[j];
-			outputs[j] = outputs[j - 1];
-			outputs[j - 1] = t;
-		}
+	int prompts[BE_AXIS_MAX], outputs[BE_AXIS_MAX], np, no;
+	breakeven_axes(R, prompts, &np, outputs, &no);
 	FILE *f = report_open_out(R, R->fig, "breakeven.gp");
 	if (!f)
 		return PDS_FAIL;
@@ -1098,15 +1102,12 @@ int figs_rms(report_ctx *R)
 		any = R->be[k].prefill_rm[0] != '\0';
 	if (!any)
 		return 0;
-	int prompts[CFG_MAX_LIST * 4], outputs[CFG_MAX_LIST * 4], np = 0, no = 0;
+	int prompts[BE_AXIS_MAX], outputs[BE_AXIS_MAX], np, no;
+	breakeven_axes(R, prompts, &np, outputs, &no);
 	char combo[RMS_COMBOS][RMS_NAME_MAX * (RMS_MAX_SEG + 2)];
 	int n_combo = 0;
 	for (int k = 0; k < R->n_be; k++) {
 		const rdb_breakeven *b = &R->be[k];
-		if (index_of(prompts, np, b->prompt) < 0 && np < (int)(sizeof prompts / sizeof prompts[0]))
-			prompts[np++] = b->prompt;
-		if (index_of(outputs, no, b->output) < 0 && no < (int)(sizeof outputs / sizeof outputs[0]))
-			outputs[no++] = b->output;
 		char c[sizeof combo[0]];
 		combo_of(b, c, sizeof c);
 		bool seen = false;
@@ -1115,18 +1116,6 @@ int figs_rms(report_ctx *R)
 		if (!seen && n_combo < RMS_COMBOS)
 			snprintf(combo[n_combo++], sizeof combo[0], "%s", c);
 	}
-	for (int i = 1; i < np; i++)
-		for (int j = i; j > 0 && prompts[j - 1] > prompts[j]; j--) {
-			int t = prompts[j];
-			prompts[j] = prompts[j - 1];
-			prompts[j - 1] = t;
-		}
-	for (int i = 1; i < no; i++)
-		for (int j = i; j > 0 && outputs[j - 1] > outputs[j]; j--) {
-			int t = outputs[j];
-			outputs[j] = outputs[j - 1];
-			outputs[j - 1] = t;
-		}
 	static const char *const colors[RMS_COMBOS] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
 						       "#F0E442", "#000000", "#999999", "#882255", "#44AA99", "#DDCC77"};
 	static const char *const pols[4] = {"always", "never", "threshold", "oracle"};
