@@ -234,16 +234,18 @@ static int only_candidate(const rms_ctx *x, bool decode)
 	return one;
 }
 
-int rms_prefill_module(const rms_ctx *x, int prompt)
+/* The candidate module of least time for a prompt (decode false) or one
+ * step at `len` keys (decode true); the only candidate without pricing. */
+static int best_module(const rms_ctx *x, bool decode, int len)
 {
-	int best = only_candidate(x, false);
+	int best = only_candidate(x, decode);
 	if (best >= 0)
 		return best;
 	double bt = 0;
 	for (int k = 0; k < x->set.n; k++) {
-		if (!candidate(x, k, false))
+		if (!candidate(x, k, decode))
 			continue;
-		double t = rms_ttft_on_s(x, k, prompt);
+		double t = decode ? rms_step_on_s(x, k, len) : rms_ttft_on_s(x, k, len);
 		if (best < 0 || t < bt) {
 			best = k;
 			bt = t;
@@ -252,22 +254,14 @@ int rms_prefill_module(const rms_ctx *x, int prompt)
 	return best;
 }
 
+int rms_prefill_module(const rms_ctx *x, int prompt)
+{
+	return best_module(x, false, prompt);
+}
+
 int rms_decode_module(const rms_ctx *x, int keys)
 {
-	int best = only_candidate(x, true);
-	if (best >= 0)
-		return best;
-	double bt = 0;
-	for (int k = 0; k < x->set.n; k++) {
-		if (!candidate(x, k, true))
-			continue;
-		double t = rms_step_on_s(x, k, keys);
-		if (best < 0 || t < bt) {
-			best = k;
-			bt = t;
-		}
-	}
-	return best;
+	return best_module(x, true, keys);
 }
 
 /* ------------------------------------------------------ per-length figures */
