@@ -205,14 +205,42 @@ static int64_t add_ps(int64_t a, int64_t b)
 static int64_t return_cost(sess *S, int k, int64_t busy_ps);
 
 /*
+ * The end module of a decode over t[k], each module's predicted time
+ * (NEVER_PS: not a candidate): the least time plus, with look_ahead, what
+ * it costs the next request; ties go to `stay` (the module that needs no
+ * swap), then to the module listed first.  Returns it, or -1 after a
+ * failure (S stopped).
+ */
+static int end_module(sess *S, const int64_t t[RMS_MAX], int stay, bool look_ahead)
+{
+	int fin = -1;
+	int64_t fin_v = NEVER_PS;
+	for (int pass = 0; pass < 2; pass++)
+		for (int k = 0; k < S->nm; k++) {
+			if ((pass == 0) != (k == stay) || t[k] == NEVER_PS)
+				continue;
+			int64_t v = look_ahead ? add_ps(t[k], return_cost(S, k, t[k])) : t[k];
+			if (S->fail)
+				return -1;
+			if (fin < 0 || v < fin_v) {
+				fin = k;
+				fin_v = v;
+			}
+		}
+	if (fin < 0) {
+		snprintf(S->err, S->errlen, "no module of the set serves the decode of a request");
+		stop_with(S, PDS_FAIL);
+	}
+	return fin;
+}
+
+/*
  * The shortest path over the context points in reach: first[k] is the
  * predicted time through the first segment (to the first point after the
  * decision, b1, or to the end) with module k there (NEVER_PS: not a
  * start); from each point on, a module built for decode may switch to
  * another built for decode, paying the mid-generation swap.  The end
- * module is the one of least time, with look_ahead plus what it costs the
- * next request; ties go to `stay` (the module that needs no swap), then
- * to the module listed first.  Fills seq[0 .. *nb] (the module of the
+ * module is end_module's (look_ahead when more than one path is open).  Fills seq[0 .. *nb] (the module of the
  * first segment, then of the segment from each of bnd[0 .. *nb - 1]) and
  * returns the time (NEVER_PS after a failure).
  */
@@ -261,33 +289,14 @@ static int64_t dp_points(sess *S, const int64_t first[RMS_MAX], int b1, int last
 					}
 				}
 		}
-	int fin = -1;
-	int64_t fin_v = NEVER_PS, fin_t = NEVER_PS;
-	for (int pass = 0; pass < 2; pass++)
-		for (int k = 0; k < S->nm; k++) {
-			if ((pass == 0) != (k == stay) || best[nb][k] == NEVER_PS)
-				continue;
-			int64_t t = best[nb][k], v = t;
-			if (look_ahead && starts + nb > 1)
-				v = add_ps(t, return_cost(S, k, t));
-			if (S->fail)
-				return NEVER_PS;
-			if (fin < 0 || v < fin_v) {
-				fin = k;
-				fin_v = v;
-				fin_t = t;
-			}
-		}
-	if (fin < 0) {
-		snprintf(S->err, S->errlen, "no module of the set serves the decode of a request");
-		stop_with(S, PDS_FAIL);
+	int fin = end_module(S, best[nb], stay, look_ahead && starts + nb > 1);
+	if (fin < 0)
 		return NEVER_PS;
-	}
 	seq[nb] = fin;
 	for (int i = nb; i > 0; i--)
 		seq[i - 1] = prev[i][seq[i]];
 	*nb_out = nb;
-	return fin_t;
+	return best[nb][fin];
 }
 
 /* The first context point after `keys` keys and at or before `last`, or last + 1. */
@@ -331,29 +340,12 @@ static int64_t dec_plan(sess *S, int a, int L, int N, bool look_ahead, rms_plan 
 		}
 	if (b1 > last) {
 		/* no context point in reach: the first decode module alone, as
-		 * dp_points would choose it (a first, then the least time) */
-		int fin = -1;
-		int64_t fin_v = NEVER_PS, fin_t = NEVER_PS;
-		for (int i = -1; i < S->nm; i++) {
-			int k = i < 0 ? a : i;
-			if ((i >= 0 && k == a) || first[k] == NEVER_PS)
-				continue;
-			int64_t t = first[k], v = look_ahead && starts > 1 ? add_ps(t, return_cost(S, k, t)) : t;
-			if (S->fail)
-				return NEVER_PS;
-			if (fin < 0 || v < fin_v) {
-				fin = k;
-				fin_v = v;
-				fin_t = t;
-			}
-		}
-		if (fin < 0) {
-			snprintf(S->err, S->errlen, "no module of the set serves the decode of a request");
-			stop_with(S, PDS_FAIL);
+		 * dp_points would choose it, without its tables */
+		int fin = end_module(S, first, a, look_ahead && starts > 1);
+		if (fin < 0)
 			return NEVER_PS;
-		}
 		*pl = plan2(a, fin, L);
-		return fin_t;
+		return first[fin];
 	}
 	int seq[RMS_MAX_SEG + 1], bnd[RMS_MAX_SEG + 1], nb;
 	int64_t t = dp_points(S, first, b1, last, a, look_ahead, seq, bnd, &nb);
